@@ -1,0 +1,244 @@
+// Options of the aws-iam collector (its section of the config) and the shapes of the evidence it stores.
+import { z } from 'zod';
+
+export const ACCOUNT_ID = /^\d{12}$/;
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
+
+/** One entry of `accounts`; also re-validates a scope's settings at collection time. */
+export const accountSchema = z
+  .strictObject({
+    id: z
+      .string({ error: 'expected a 12-digit AWS account id' })
+      .regex(ACCOUNT_ID, 'expected a 12-digit AWS account id')
+      .optional(),
+    name: z.string().min(1).optional(),
+    roleArn: z
+      .string({ error: 'expected an IAM role ARN' })
+      .regex(ROLE_ARN, 'expected an IAM role ARN (arn:aws:iam::123456789012:role/name)')
+      .optional(),
+    externalId: z.string().min(2, 'expected an external id of 2 to 1224 characters').max(1224).optional(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1').optional(),
+  })
+  .superRefine((account, ctx) => {
+    const fromArn = account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined;
+    if (fromArn && account.id && fromArn !== account.id) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['id'],
+        message: `expected the account of roleArn (${fromArn})`,
+        input: account.id,
+      });
+    }
+    if (account.externalId && !account.roleArn) {
+      ctx.addIssue({ code: 'custom', path: ['externalId'], message: 'expected only together with roleArn' });
+    }
+  });
+
+export const passwordPolicyThresholdsSchema = z.strictObject({
+  minimumLength: z.number().int().min(6).max(128).default(14),
+  requireSymbols: z.boolean().default(true),
+  requireNumbers: z.boolean().default(true),
+  requireUppercase: z.boolean().default(true),
+  requireLowercase: z.boolean().default(true),
+  /** Passwords remembered and refused on reuse; 0 disables the requirement. */
+  reusePrevention: z.number().int().min(0).max(24).default(24),
+  /** Forced expiry (NIST 800-63B advises against it); null = not required. */
+  maxAgeDays: z.number().int().min(1).max(1095).nullable().default(null),
+});
+
+export const thresholdsSchema = z.strictObject({
+  /** Console passwords and access keys unused this long must be disabled (CIS 1.12: 45). */
+  unusedCredentialDays: z.number().int().min(1).max(3650).default(45),
+  /** Active access keys must be rotated within this many days (CIS 1.14: 90). */
+  accessKeyMaxAgeDays: z.number().int().min(1).max(3650).default(90),
+  /** The root user must not have been used within this many days. */
+  rootUnusedDays: z.number().int().min(1).max(3650).default(30),
+  passwordPolicy: passwordPolicyThresholdsSchema.default(() => passwordPolicyThresholdsSchema.parse({})),
+});
+
+export const awsIamOptionsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  schedule: z.string().optional(),
+  timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
+  /** Accounts to collect; an empty entry means the account of the default credential chain. */
+  accounts: z.array(accountSchema).min(1, 'expected at least one account').default([{}]),
+  /** Region for the STS and IAM clients (IAM itself is global). */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1').default('us-east-1'),
+  thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
+  /**
+   * Principals allowed to hold administrator access: ARN globs (`*` matches any run of characters),
+   * e.g. `arn:aws:iam::*:role/OrganizationAccountAccessRole`.
+   */
+  adminAllowList: z.array(z.string().min(1)).default([]),
+  credentialReport: z
+    .strictObject({
+      pollIntervalMs: z.number().int().min(1).max(60_000).default(2000),
+      maxWaitSeconds: z.number().int().min(1).max(3600).default(300),
+    })
+    .default({ pollIntervalMs: 2000, maxWaitSeconds: 300 }),
+});
+
+export type AwsIamOptions = z.infer<typeof awsIamOptionsSchema>;
+export type AwsIamAccount = AwsIamOptions['accounts'][number];
+
+/** The account id the config names for an entry (its `id`, else the account of its `roleArn`), if any. */
+export function configuredAccountId(account: AwsIamAccount): string | undefined {
+  return account.id ?? (account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined);
+}
+
+// ---- Evidence types --------------------------------------------------------------------------
+
+export const EVIDENCE = {
+  user: 'aws.iam.user',
+  userCredentials: 'aws.iam.user-credentials',
+  rootCredentials: 'aws.iam.root-credentials',
+  group: 'aws.iam.group',
+  role: 'aws.iam.role',
+  policy: 'aws.iam.policy',
+  passwordPolicy: 'aws.iam.password-policy',
+  accountSummary: 'aws.iam.account-summary',
+} as const;
+
+/** A policy document as JSON (already URL-decoded and parsed). */
+export type PolicyDocument = {
+  Version?: string;
+  Statement?: PolicyStatement | PolicyStatement[];
+};
+export type PolicyStatement = {
+  Sid?: string;
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: unknown;
+  Principal?: unknown;
+};
+
+export interface InlinePolicy {
+  name: string;
+  document: PolicyDocument;
+}
+export interface AttachedPolicyRef {
+  name: string;
+  arn: string;
+}
+
+/** `aws.iam.user` (resourceId = user ARN): from GetAccountAuthorizationDetails. */
+export interface UserEvidence {
+  accountId: string;
+  userName: string;
+  userId: string;
+  arn: string;
+  path: string;
+  createDate: string;
+  groups: string[];
+  attachedPolicies: AttachedPolicyRef[];
+  inlinePolicies: InlinePolicy[];
+  permissionsBoundaryArn: string | null;
+  tags: Record<string, string>;
+}
+
+/** One access key slot of the credential report. Dates are ISO strings or null (N/A). */
+export interface AccessKeySlot {
+  slot: 1 | 2;
+  active: boolean;
+  lastRotated: string | null;
+  lastUsedDate: string | null;
+  lastUsedService: string | null;
+}
+
+/** `aws.iam.user-credentials` (resourceId = user ARN): the user's credential report row. */
+export interface UserCredentialsEvidence {
+  accountId: string;
+  userName: string;
+  arn: string;
+  userCreationTime: string | null;
+  passwordEnabled: boolean;
+  /** null when never used or no_information. */
+  passwordLastUsed: string | null;
+  passwordLastChanged: string | null;
+  mfaActive: boolean;
+  accessKeys: AccessKeySlot[];
+}
+
+/** `aws.iam.root-credentials` (resourceId = `arn:aws:iam::<account>:root`). */
+export interface RootCredentialsEvidence {
+  accountId: string;
+  arn: string;
+  mfaActive: boolean;
+  /** Virtual MFA devices assigned to root; MFA active with none of these means a hardware device. */
+  virtualMfaSerials: string[];
+  /** Account summary `AccountMFAEnabled` (1 when the root user has MFA). */
+  accountMfaEnabled: boolean;
+  /** Account summary `AccountAccessKeysPresent`. */
+  accessKeysPresent: boolean;
+  passwordLastUsed: string | null;
+  accessKeys: AccessKeySlot[];
+}
+
+/** `aws.iam.group` (resourceId = group ARN). */
+export interface GroupEvidence {
+  accountId: string;
+  groupName: string;
+  arn: string;
+  createDate: string;
+  attachedPolicies: AttachedPolicyRef[];
+  inlinePolicies: InlinePolicy[];
+}
+
+/** `aws.iam.role` (resourceId = role ARN). */
+export interface RoleEvidence {
+  accountId: string;
+  roleName: string;
+  arn: string;
+  path: string;
+  createDate: string;
+  trustPolicy: PolicyDocument;
+  attachedPolicies: AttachedPolicyRef[];
+  inlinePolicies: InlinePolicy[];
+  /** Date only (YYYY-MM-DD) so daily use does not make a new document every run. */
+  lastUsedDay: string | null;
+  permissionsBoundaryArn: string | null;
+}
+
+/** `aws.iam.policy` (resourceId = policy ARN): a managed policy with its default version's document. */
+export interface ManagedPolicyEvidence {
+  accountId: string;
+  policyName: string;
+  arn: string;
+  awsManaged: boolean;
+  attachmentCount: number;
+  defaultVersionId: string;
+  document: PolicyDocument;
+}
+
+/** `aws.iam.password-policy` (resourceId = `arn:aws:iam::<account>:account-password-policy`). */
+export interface PasswordPolicyEvidence {
+  accountId: string;
+  /** false when the account has no password policy (NoSuchEntity). */
+  present: boolean;
+  minimumPasswordLength: number | null;
+  requireSymbols: boolean;
+  requireNumbers: boolean;
+  requireUppercaseCharacters: boolean;
+  requireLowercaseCharacters: boolean;
+  allowUsersToChangePassword: boolean;
+  maxPasswordAge: number | null;
+  passwordReusePrevention: number | null;
+  hardExpiry: boolean;
+}
+
+/** `aws.iam.account-summary` (resourceId = `arn:aws:iam::<account>:account-summary`). */
+export interface AccountSummaryEvidence {
+  accountId: string;
+  summary: Record<string, number>;
+}
+
+export const resourceIds = {
+  root: (accountId: string) => `arn:aws:iam::${accountId}:root`,
+  /** Inline policies have no ARN of their own: the holder's ARN plus the policy name. */
+  inlinePolicy: (principalArn: string, policyName: string) => `${principalArn}#inline/${policyName}`,
+  passwordPolicy: (accountId: string) => `arn:aws:iam::${accountId}:account-password-policy`,
+  accountSummary: (accountId: string) => `arn:aws:iam::${accountId}:account-summary`,
+};

@@ -1,0 +1,118 @@
+// The collector contract: every built-in or external collector is a plain object of this shape.
+// Collectors do all the I/O for one source and return evidence; checks are pure functions over it.
+import type { z } from 'zod';
+import type { Logger } from './logging.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export type FindingStatus = 'pass' | 'fail' | 'not_applicable' | 'error';
+export type RunStatus = 'ok' | 'partial' | 'failed' | 'aborted';
+
+/** One evidence document: one resource (a user, a role, a policy) or one log event. */
+export interface EvidenceItem {
+  /** Dotted evidence type, e.g. `aws.iam.user`. */
+  type: string;
+  /** Stable id of the resource within the scope (an ARN where one exists). */
+  resourceId: string;
+  /** Bumped when the shape of `data` changes, so old snapshots stay readable. */
+  schemaVersion: number;
+  /** JSON-serialisable content; canonicalised (RFC 8785) before hashing. Never secrets. */
+  data: unknown;
+}
+
+/** A resource whose evidence could not be read. Checks on its type give it an `error` finding. */
+export interface ResourceError {
+  type: string;
+  resourceId: string;
+  error: string;
+}
+
+export interface CollectResult {
+  evidence: EvidenceItem[];
+  errors: ResourceError[];
+  /**
+   * The scope actually collected, when it is only known at run time
+   * (e.g. the AWS account behind the default credential chain).
+   */
+  resolvedScope?: string;
+  /** Facts about the collection itself (report generation time, pages read): stored with the run. */
+  meta?: Record<string, unknown>;
+}
+
+/** Read-only view of one snapshot's evidence, handed to checks. */
+export interface EvidenceView {
+  all(type: string): EvidenceItem[];
+  get(type: string, resourceId: string): EvidenceItem | undefined;
+}
+
+export interface FindingDraft {
+  resourceType: string;
+  resourceId: string;
+  status: FindingStatus;
+  /** One sentence naming the resource. Keep pass messages stable across unchanged runs (storage dedup). */
+  message: string;
+}
+
+export interface CheckDefinition<Options = unknown> {
+  /** `<provider>_<service>_<resource>_<state>`; permanent once shipped. */
+  id: string;
+  title: string;
+  severity: Severity;
+  description: string;
+  remediation: string;
+  /** Evidence types this check judges; a read error on such a resource becomes an `error` finding. */
+  resourceTypes: string[];
+  evaluate(evidence: EvidenceView, options: Options, now: Date): FindingDraft[];
+}
+
+/** One independently collected unit of a collector: an AWS account, a GitHub org. */
+export interface CollectorScope {
+  /** Stream key: stable across runs (account id, org login). */
+  key: string;
+  /** Scope-specific settings (role to assume, region). */
+  settings: Record<string, unknown>;
+}
+
+/** Overrides for the transports clients use: the demo and tests point them at local servers. */
+export interface ClientEnvironment {
+  aws?: {
+    /** Send every AWS call here instead of the AWS endpoints (the sandbox estate). */
+    endpoint?: string;
+    /** Static credentials, bypassing the default credential chain. */
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+    maxAttempts?: number;
+  };
+}
+
+export interface CollectContext<Options> {
+  options: Options;
+  scope: CollectorScope;
+  logger: Logger;
+  /** Injected clock: the demo replays simulated days through it. */
+  now(): Date;
+  signal: AbortSignal;
+  clientEnvironment: ClientEnvironment;
+  /** Call once per HTTP request sent (retries included); stored with the run. */
+  countApiCall(): void;
+  /** Where the previous successful run of this stream stopped reading (event collectors). */
+  watermark: string | null;
+}
+
+export interface Collector<Options = unknown> {
+  /** kebab-case; equals its folder name under collectors/ and its key in the config. */
+  id: string;
+  title: string;
+  /** Validates and defaults the collector's section of the config. */
+  optionsSchema: z.ZodType<Options>;
+  /** Least-privilege permissions it needs, as documented in its README. */
+  permissions: string[];
+  checks: CheckDefinition<Options>[];
+  /** Default cadence (cron) when the config names none. */
+  defaultSchedule: string;
+  scopes(options: Options): CollectorScope[];
+  collect(ctx: CollectContext<Options>): Promise<CollectResult>;
+}
+
+/** Helps type a collector object literal without widening its options type. */
+export function defineCollector<Options>(collector: Collector<Options>): Collector<Options> {
+  return collector;
+}

@@ -1,0 +1,61 @@
+// The hash chain: digests of a run's delta rows and the run hash that links it to the previous run.
+// Pure functions, used both when a run is stored and when `verify` recomputes everything.
+import { digestOf } from '../canonical.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type ManifestRow = readonly [type: string, resourceId: string, blobHash: string | null];
+export type FindingRow = readonly [
+  checkId: string,
+  resourceId: string,
+  resourceType: string,
+  status: string | null,
+  severity: string,
+  message: string,
+];
+
+function byFirstTwo(a: readonly unknown[], b: readonly unknown[]): number {
+  const [a0, a1] = a as [string, string];
+  const [b0, b1] = b as [string, string];
+  if (a0 !== b0) return a0 < b0 ? -1 : 1;
+  if (a1 !== b1) return a1 < b1 ? -1 : 1;
+  return 0;
+}
+
+/** Digest of a run's manifest delta, independent of insertion order. */
+export function manifestDigest(rows: readonly ManifestRow[]): string {
+  return digestOf([...rows].sort(byFirstTwo));
+}
+
+/** Digest of a run's findings delta, independent of insertion order. */
+export function findingsDigest(rows: readonly FindingRow[]): string {
+  return digestOf([...rows].sort(byFirstTwo));
+}
+
+/** Every stored field of a run that the chain protects. */
+export interface ChainedRunFields {
+  seq: number;
+  id: string;
+  collector: string;
+  scope: string;
+  startedAt: string;
+  finishedAt: string;
+  status: string;
+  error: string | null;
+  apiCalls: number;
+  agentVersion: string;
+  mappingVersion: string;
+  configDigest: string;
+  baseSeq: number | null;
+  evidenceCount: number;
+  changes: unknown;
+  findingCounts: unknown;
+  meta: unknown;
+  manifestDigest: string;
+  findingsDigest: string;
+  prevHash: string;
+}
+
+export function runHash(fields: ChainedRunFields): string {
+  return digestOf({ v: 1, ...fields });
+}

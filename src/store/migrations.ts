@@ -1,0 +1,107 @@
+// Versioned schema migrations, applied in order inside one transaction each.
+// Never edit a shipped migration: add a new one.
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+const APPEND_ONLY_TABLES = ['blobs', 'runs', 'manifest', 'findings'] as const;
+
+function appendOnlyTriggers(): string {
+  return APPEND_ONLY_TABLES.map(
+    (table) => `
+CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: UPDATE of ${table} refused'); END;
+CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: DELETE from ${table} refused'); END;`,
+  ).join('\n');
+}
+
+export const APPEND_ONLY_TRIGGERS = APPEND_ONLY_TABLES.flatMap((t) => [`${t}_no_update`, `${t}_no_delete`]);
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    description: 'blobs, runs, manifest and findings deltas, run intents, append-only triggers',
+    sql: `
+CREATE TABLE store_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- Evidence documents, content-addressed: sha256 of the canonical JSON, stored deflated.
+CREATE TABLE blobs (
+  hash    TEXT PRIMARY KEY,
+  size    INTEGER NOT NULL,
+  codec   TEXT NOT NULL,
+  content BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- One row per finished run, in chain order (seq).
+CREATE TABLE runs (
+  seq             INTEGER PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,
+  collector       TEXT NOT NULL,
+  scope           TEXT NOT NULL,
+  started_at      TEXT NOT NULL,
+  finished_at     TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('ok','partial','failed','aborted')),
+  error           TEXT,
+  api_calls       INTEGER NOT NULL,
+  agent_version   TEXT NOT NULL,
+  mapping_version TEXT NOT NULL,
+  config_digest   TEXT NOT NULL,
+  base_seq        INTEGER REFERENCES runs(seq),
+  evidence_count  INTEGER NOT NULL,
+  changes         TEXT NOT NULL,
+  finding_counts  TEXT NOT NULL,
+  meta            TEXT NOT NULL,
+  manifest_digest TEXT NOT NULL,
+  findings_digest TEXT NOT NULL,
+  prev_hash       TEXT NOT NULL,
+  hash            TEXT NOT NULL UNIQUE
+);
+CREATE INDEX runs_by_stream ON runs (collector, scope, seq);
+CREATE INDEX runs_by_start ON runs (started_at);
+
+-- Snapshot deltas: a row only where a document was added, changed (new blob) or removed (NULL blob)
+-- since the base snapshot. An unchanged estate adds no rows.
+CREATE TABLE manifest (
+  run_seq     INTEGER NOT NULL REFERENCES runs(seq),
+  stream      TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  blob_hash   TEXT REFERENCES blobs(hash),
+  PRIMARY KEY (run_seq, type, resource_id)
+) WITHOUT ROWID;
+CREATE INDEX manifest_by_resource ON manifest (stream, type, resource_id, run_seq);
+
+-- Findings deltas, same principle: a row when a finding appears, changes, or goes (NULL status).
+CREATE TABLE findings (
+  run_seq       INTEGER NOT NULL REFERENCES runs(seq),
+  stream        TEXT NOT NULL,
+  check_id      TEXT NOT NULL,
+  resource_id   TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  status        TEXT CHECK (status IS NULL OR status IN ('pass','fail','not_applicable','error')),
+  severity      TEXT NOT NULL,
+  message       TEXT NOT NULL,
+  PRIMARY KEY (run_seq, check_id, resource_id)
+) WITHOUT ROWID;
+CREATE INDEX findings_by_key ON findings (stream, check_id, resource_id, run_seq);
+
+-- Runs in progress. Mutable on purpose: not evidence, only a marker to find runs a crash cut short.
+CREATE TABLE run_intents (
+  id              TEXT PRIMARY KEY,
+  collector       TEXT NOT NULL,
+  scope           TEXT NOT NULL,
+  started_at      TEXT NOT NULL,
+  pid             INTEGER NOT NULL,
+  host            TEXT NOT NULL,
+  agent_version   TEXT NOT NULL,
+  mapping_version TEXT NOT NULL,
+  config_digest   TEXT NOT NULL
+) WITHOUT ROWID;
+${appendOnlyTriggers()}
+`,
+  },
+];

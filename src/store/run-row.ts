@@ -1,0 +1,79 @@
+// A stored run row, its public record form, and the fields the chain hash covers.
+import type { RunStatus } from '../collector.js';
+import type { ChainedRunFields } from './chain.js';
+import type { FindingCounts, RunRecord } from './types.js';
+
+export interface RunRow {
+  seq: number;
+  id: string;
+  collector: string;
+  scope: string;
+  started_at: string;
+  finished_at: string;
+  status: RunStatus;
+  error: string | null;
+  api_calls: number;
+  agent_version: string;
+  mapping_version: string;
+  config_digest: string;
+  base_seq: number | null;
+  evidence_count: number;
+  changes: string;
+  finding_counts: string;
+  meta: string;
+  manifest_digest: string;
+  findings_digest: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export function toRecord(row: RunRow): RunRecord {
+  return {
+    seq: row.seq,
+    id: row.id,
+    collector: row.collector,
+    scope: row.scope,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    status: row.status,
+    error: row.error,
+    apiCalls: row.api_calls,
+    agentVersion: row.agent_version,
+    mappingVersion: row.mapping_version,
+    configDigest: row.config_digest,
+    baseSeq: row.base_seq,
+    evidenceCount: row.evidence_count,
+    changes: JSON.parse(row.changes) as RunRecord['changes'],
+    findingCounts: JSON.parse(row.finding_counts) as FindingCounts,
+    meta: JSON.parse(row.meta) as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** The chained fields of a stored run row, as the hash covers them. */
+export function chainFields(row: RunRow): ChainedRunFields {
+  return {
+    seq: row.seq,
+    id: row.id,
+    collector: row.collector,
+    scope: row.scope,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    status: row.status,
+    error: row.error,
+    apiCalls: row.api_calls,
+    agentVersion: row.agent_version,
+    mappingVersion: row.mapping_version,
+    configDigest: row.config_digest,
+    baseSeq: row.base_seq,
+    evidenceCount: row.evidence_count,
+    changes: JSON.parse(row.changes),
+    findingCounts: JSON.parse(row.finding_counts),
+    meta: JSON.parse(row.meta),
+    manifestDigest: row.manifest_digest,
+    findingsDigest: row.findings_digest,
+    prevHash: row.prev_hash,
+  };
+}
+

@@ -1,0 +1,411 @@
+// The SQLite evidence store: one transaction per run, content-addressed blobs, delta manifests and
+// findings, every run hash-chained to the one before it.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { EvidenceItem, RunStatus } from '../collector.js';
+import { BLOB_CODEC, compress, decodeDocument, decompress, encodeDocument } from './blob-codec.js';
+import { GENESIS_HASH, findingsDigest, manifestDigest, runHash } from './chain.js';
+import { chainFields, toRecord } from './run-row.js';
+import type { RunRow } from './run-row.js';
+import type { FindingRow, ManifestRow } from './chain.js';
+import { openDatabase } from './open-database.js';
+import type { SqliteDatabase } from './open-database.js';
+import { verifyDatabase } from './verify.js';
+import type {
+  EvidenceStore,
+  FindingCounts,
+  FindingRecord,
+  RunFilter,
+  RunIntent,
+  RunOutcome,
+  RunRecord,
+  RunStart,
+  StoreStats,
+  VerifyReport,
+} from './types.js';
+import { StoreError } from './types.js';
+
+interface IntentRow {
+  id: string;
+  collector: string;
+  scope: string;
+  started_at: string;
+  pid: number;
+  host: string;
+  agent_version: string;
+  mapping_version: string;
+  config_digest: string;
+}
+
+const SNAPSHOT_STATUSES: readonly RunStatus[] = ['ok', 'partial'];
+
+export function streamKey(collector: string, scope: string): string {
+  return `${collector}/${scope}`;
+}
+
+function resourceKey(type: string, resourceId: string): string {
+  return `${type}\u0000${resourceId}`;
+}
+
+function findingKey(checkId: string, resourceId: string): string {
+  return `${checkId}\u0000${resourceId}`;
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class SqliteEvidenceStore implements EvidenceStore {
+  private constructor(
+    readonly path: string,
+    private readonly db: SqliteDatabase,
+  ) {}
+
+  static open(path: string): SqliteEvidenceStore {
+    return new SqliteEvidenceStore(path, openDatabase(path));
+  }
+
+  async startRun(start: RunStart): Promise<RunIntent> {
+    const intent: RunIntent = { ...start, id: randomUUID() };
+    this.db
+      .prepare(
+        `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, agent_version, mapping_version, config_digest)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        intent.id,
+        intent.collector,
+        intent.scope,
+        intent.startedAt.toISOString(),
+        process.pid,
+        hostname(),
+        intent.agentVersion,
+        intent.mappingVersion,
+        intent.configDigest,
+      );
+    return intent;
+  }
+
+  async finishRun(intent: RunIntent, outcome: RunOutcome): Promise<RunRecord> {
+    const commit = this.db.transaction(() => this.insertRun(intent, outcome));
+    return toRecord(commit.immediate());
+  }
+
+  private insertRun(intent: RunIntent, outcome: RunOutcome): RunRow {
+    const scope = outcome.resolvedScope ?? intent.scope;
+    const stream = streamKey(intent.collector, scope);
+    const isSnapshot = SNAPSHOT_STATUSES.includes(outcome.status);
+    const last = this.db.prepare('SELECT seq, hash FROM runs ORDER BY seq DESC LIMIT 1').get() as
+      | { seq: number; hash: string }
+      | undefined;
+    const seq = (last?.seq ?? 0) + 1;
+    const base = isSnapshot ? this.latestSnapshotSeq(intent.collector, scope) : null;
+
+    const { rows: manifestRows, changes } = isSnapshot
+      ? this.manifestDelta(stream, base, outcome.evidence)
+      : { rows: [], changes: { added: 0, changed: 0, removed: 0 } };
+    const findingRows = isSnapshot ? this.findingsDelta(stream, base, outcome.findings) : [];
+    const findingCounts: FindingCounts = { pass: 0, fail: 0, error: 0, not_applicable: 0 };
+    for (const finding of isSnapshot ? outcome.findings : []) findingCounts[finding.status] += 1;
+
+    const row: RunRow = {
+      seq,
+      id: intent.id,
+      collector: intent.collector,
+      scope,
+      started_at: intent.startedAt.toISOString(),
+      finished_at: outcome.finishedAt.toISOString(),
+      status: outcome.status,
+      error: outcome.error,
+      api_calls: outcome.apiCalls,
+      agent_version: intent.agentVersion,
+      mapping_version: intent.mappingVersion,
+      config_digest: intent.configDigest,
+      base_seq: base,
+      evidence_count: isSnapshot ? outcome.evidence.length : 0,
+      changes: JSON.stringify(changes),
+      finding_counts: JSON.stringify(findingCounts),
+      meta: JSON.stringify(outcome.meta),
+      manifest_digest: manifestDigest(manifestRows),
+      findings_digest: findingsDigest(findingRows),
+      prev_hash: last?.hash ?? GENESIS_HASH,
+      hash: '',
+    };
+    row.hash = runHash(chainFields(row));
+
+    this.db
+      .prepare(
+        `INSERT INTO runs (seq, id, collector, scope, started_at, finished_at, status, error, api_calls, agent_version,
+           mapping_version, config_digest, base_seq, evidence_count, changes, finding_counts, meta, manifest_digest,
+           findings_digest, prev_hash, hash)
+         VALUES (@seq, @id, @collector, @scope, @started_at, @finished_at, @status, @error, @api_calls, @agent_version,
+           @mapping_version, @config_digest, @base_seq, @evidence_count, @changes, @finding_counts, @meta,
+           @manifest_digest, @findings_digest, @prev_hash, @hash)`,
+      )
+      .run(row);
+    const insertManifest = this.db.prepare(
+      'INSERT INTO manifest (run_seq, stream, type, resource_id, blob_hash) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const [type, id, hash] of manifestRows) insertManifest.run(seq, stream, type, id, hash);
+    const insertFinding = this.db.prepare(
+      `INSERT INTO findings (run_seq, stream, check_id, resource_id, resource_type, status, severity, message)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const [checkId, id, type, status, severity, message] of findingRows) {
+      insertFinding.run(seq, stream, checkId, id, type, status, severity, message);
+    }
+    this.db.prepare('DELETE FROM run_intents WHERE id = ?').run(intent.id);
+    return row;
+  }
+
+  /** Writes new blobs and returns the manifest rows that differ from the base snapshot. */
+  private manifestDelta(
+    stream: string,
+    base: number | null,
+    evidence: readonly EvidenceItem[],
+  ): { rows: ManifestRow[]; changes: RunRecord['changes'] } {
+    const before = base === null ? new Map<string, string>() : this.manifestState(stream, base);
+    const hasBlob = this.db.prepare('SELECT 1 FROM blobs WHERE hash = ?').pluck();
+    const insertBlob = this.db.prepare(
+      'INSERT INTO blobs (hash, size, codec, content) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING',
+    );
+    const rows: ManifestRow[] = [];
+    const changes = { added: 0, changed: 0, removed: 0 };
+    const seen = new Set<string>();
+    for (const item of evidence) {
+      const key = resourceKey(item.type, item.resourceId);
+      if (seen.has(key)) throw new StoreError(`evidence ${item.type} ${item.resourceId} appears twice in one run`);
+      seen.add(key);
+      const { hash, canonical } = encodeDocument(item);
+      if (!hasBlob.get(hash)) {
+        insertBlob.run(hash, Buffer.byteLength(canonical), BLOB_CODEC, compress(canonical));
+      }
+      const previous = before.get(key);
+      if (previous === hash) continue;
+      rows.push([item.type, item.resourceId, hash]);
+      if (previous === undefined) changes.added += 1;
+      else changes.changed += 1;
+    }
+    for (const key of before.keys()) {
+      if (seen.has(key)) continue;
+      const [type, id] = key.split('\u0000') as [string, string];
+      rows.push([type, id, null]);
+      changes.removed += 1;
+    }
+    return { rows, changes };
+  }
+
+  private findingsDelta(stream: string, base: number | null, findings: readonly FindingRecord[]): FindingRow[] {
+    const before = base === null ? new Map<string, FindingRecord>() : this.findingState(stream, base);
+    const rows: FindingRow[] = [];
+    const seen = new Set<string>();
+    for (const f of findings) {
+      const key = findingKey(f.checkId, f.resourceId);
+      if (seen.has(key)) throw new StoreError(`finding ${f.checkId} on ${f.resourceId} appears twice in one run`);
+      seen.add(key);
+      const old = before.get(key);
+      const same =
+        old &&
+        old.status === f.status &&
+        old.message === f.message &&
+        old.severity === f.severity &&
+        old.resourceType === f.resourceType;
+      if (!same) rows.push([f.checkId, f.resourceId, f.resourceType, f.status, f.severity, f.message]);
+    }
+    for (const [key, old] of before) {
+      if (!seen.has(key)) rows.push([old.checkId, old.resourceId, old.resourceType, null, old.severity, '']);
+    }
+    return rows;
+  }
+
+  private latestSnapshotSeq(collector: string, scope: string): number | null {
+    const row = this.db
+      .prepare(
+        `SELECT max(seq) AS seq FROM runs WHERE collector = ? AND scope = ? AND status IN ('ok', 'partial')`,
+      )
+      .get(collector, scope) as { seq: number | null };
+    return row.seq;
+  }
+
+  /** type+id → blob hash of every document in the snapshot `seq` of `stream`. */
+  private manifestState(stream: string, seq: number): Map<string, string> {
+    const rows = this.db
+      .prepare(
+        `SELECT type, resource_id, blob_hash FROM (
+           SELECT type, resource_id, blob_hash,
+                  row_number() OVER (PARTITION BY type, resource_id ORDER BY run_seq DESC) AS rn
+           FROM manifest WHERE stream = ? AND run_seq <= ?)
+         WHERE rn = 1 AND blob_hash IS NOT NULL`,
+      )
+      .all(stream, seq) as { type: string; resource_id: string; blob_hash: string }[];
+    return new Map(rows.map((r) => [resourceKey(r.type, r.resource_id), r.blob_hash]));
+  }
+
+  private findingState(stream: string, seq: number): Map<string, FindingRecord> {
+    const rows = this.db
+      .prepare(
+        `SELECT check_id, resource_id, resource_type, status, severity, message FROM (
+           SELECT *, row_number() OVER (PARTITION BY check_id, resource_id ORDER BY run_seq DESC) AS rn
+           FROM findings WHERE stream = ? AND run_seq <= ?)
+         WHERE rn = 1 AND status IS NOT NULL`,
+      )
+      .all(stream, seq) as {
+      check_id: string;
+      resource_id: string;
+      resource_type: string;
+      status: FindingRecord['status'];
+      severity: FindingRecord['severity'];
+      message: string;
+    }[];
+    return new Map(
+      rows.map((r) => [
+        findingKey(r.check_id, r.resource_id),
+        {
+          checkId: r.check_id,
+          resourceId: r.resource_id,
+          resourceType: r.resource_type,
+          status: r.status,
+          severity: r.severity,
+          message: r.message,
+        },
+      ]),
+    );
+  }
+
+  async recoverAbandonedRuns(now: Date): Promise<RunRecord[]> {
+    const intents = this.db.prepare('SELECT * FROM run_intents ORDER BY started_at').all() as IntentRow[];
+    const here = hostname();
+    const recovered: RunRecord[] = [];
+    for (const intent of intents) {
+      const stillRunning = intent.host === here && (intent.pid === process.pid || isProcessAlive(intent.pid));
+      if (stillRunning) continue;
+      recovered.push(
+        await this.finishRun(
+          {
+            id: intent.id,
+            collector: intent.collector,
+            scope: intent.scope,
+            startedAt: new Date(intent.started_at),
+            agentVersion: intent.agent_version,
+            mappingVersion: intent.mapping_version,
+            configDigest: intent.config_digest,
+          },
+          {
+            finishedAt: now,
+            status: 'aborted',
+            error: `the agent process (pid ${intent.pid} on ${intent.host}) ended before the run finished; recorded when the store was next opened`,
+            apiCalls: 0,
+            evidence: [],
+            findings: [],
+            meta: { recovered: true },
+          },
+        ),
+      );
+    }
+    return recovered;
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.collector) {
+      where.push('collector = ?');
+      params.push(filter.collector);
+    }
+    if (filter.scope) {
+      where.push('scope = ?');
+      params.push(filter.scope);
+    }
+    if (filter.from) {
+      where.push('started_at >= ?');
+      params.push(filter.from.toISOString());
+    }
+    if (filter.to) {
+      where.push('started_at < ?');
+      params.push(filter.to.toISOString());
+    }
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${
+      filter.limit ? ` DESC LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''
+    }`;
+    const rows = (this.db.prepare(sql).all(...params) as RunRow[]).map(toRecord);
+    return filter.limit ? rows.reverse() : rows;
+  }
+
+  async getRun(seq: number): Promise<RunRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM runs WHERE seq = ?').get(seq) as RunRow | undefined;
+    return row && toRecord(row);
+  }
+
+  async latestSnapshots(at: Date = new Date()): Promise<RunRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT r.* FROM runs r
+         JOIN (SELECT collector, scope, max(seq) AS seq FROM runs
+               WHERE status IN ('ok', 'partial') AND started_at <= ? GROUP BY collector, scope) latest
+           ON latest.seq = r.seq
+         ORDER BY r.collector, r.scope`,
+      )
+      .all(at.toISOString()) as RunRow[];
+    return rows.map(toRecord);
+  }
+
+  private snapshotRun(seq: number): RunRow {
+    const row = this.db.prepare('SELECT * FROM runs WHERE seq = ?').get(seq) as RunRow | undefined;
+    if (!row) throw new StoreError(`no run ${seq} in the store`);
+    return row;
+  }
+
+  async evidenceOf(seq: number): Promise<EvidenceItem[]> {
+    const run = this.snapshotRun(seq);
+    if (!SNAPSHOT_STATUSES.includes(run.status)) return [];
+    const state = this.manifestState(streamKey(run.collector, run.scope), seq);
+    const load = this.db.prepare('SELECT codec, content FROM blobs WHERE hash = ?');
+    const items: EvidenceItem[] = [];
+    for (const hash of state.values()) {
+      const blob = load.get(hash) as { codec: string; content: Buffer } | undefined;
+      if (!blob) throw new StoreError(`blob ${hash} referenced by run ${seq} is missing: run verify`);
+      items.push(decodeDocument(decompress(blob.codec, blob.content).toString('utf8')));
+    }
+    return items.sort((a, b) => (a.type + a.resourceId < b.type + b.resourceId ? -1 : 1));
+  }
+
+  async findingsOf(seq: number): Promise<FindingRecord[]> {
+    const run = this.snapshotRun(seq);
+    if (!SNAPSHOT_STATUSES.includes(run.status)) return [];
+    return [...this.findingState(streamKey(run.collector, run.scope), seq).values()].sort((a, b) =>
+      a.checkId === b.checkId ? (a.resourceId < b.resourceId ? -1 : 1) : a.checkId < b.checkId ? -1 : 1,
+    );
+  }
+
+  async verify(): Promise<VerifyReport> {
+    return verifyDatabase(this.db);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const count = (table: string) =>
+      (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const pageCount = this.db.pragma('page_count', { simple: true }) as number;
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    return {
+      runs: count('runs'),
+      blobs: count('blobs'),
+      manifestRows: count('manifest'),
+      findingRows: count('findings'),
+      fileBytes: pageCount * pageSize,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+}
+

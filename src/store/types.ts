@@ -1,0 +1,130 @@
+// The store interface. Nothing outside src/store/ imports better-sqlite3; methods are async so a
+// networked backend (PostgreSQL, planned) fits behind the same interface.
+import type { EvidenceItem, FindingStatus, RunStatus, Severity } from '../collector.js';
+
+/** What is known when a run starts. */
+export interface RunStart {
+  collector: string;
+  /** Configured scope (account id, org); the collector may resolve it at run time. */
+  scope: string;
+  startedAt: Date;
+  agentVersion: string;
+  mappingVersion: string;
+  configDigest: string;
+}
+
+/** A started run, recorded so that a crash before it finishes is found and recorded as aborted. */
+export interface RunIntent extends RunStart {
+  id: string;
+}
+
+export interface FindingRecord {
+  checkId: string;
+  resourceType: string;
+  resourceId: string;
+  status: FindingStatus;
+  severity: Severity;
+  message: string;
+}
+
+/** What a run produced. For failed and aborted runs evidence and findings are empty. */
+export interface RunOutcome {
+  finishedAt: Date;
+  status: RunStatus;
+  error: string | null;
+  apiCalls: number;
+  /** The scope actually collected when it differs from the configured one. */
+  resolvedScope?: string;
+  evidence: EvidenceItem[];
+  findings: FindingRecord[];
+  meta: Record<string, unknown>;
+}
+
+export interface FindingCounts {
+  pass: number;
+  fail: number;
+  error: number;
+  not_applicable: number;
+}
+
+export interface RunRecord {
+  seq: number;
+  id: string;
+  collector: string;
+  scope: string;
+  startedAt: string;
+  finishedAt: string;
+  status: RunStatus;
+  error: string | null;
+  apiCalls: number;
+  agentVersion: string;
+  mappingVersion: string;
+  configDigest: string;
+  /** The previous snapshot (ok or partial run) of the same collector and scope this one is a delta of. */
+  baseSeq: number | null;
+  evidenceCount: number;
+  /** Evidence documents added, changed and removed since the base snapshot. */
+  changes: { added: number; changed: number; removed: number };
+  findingCounts: FindingCounts;
+  meta: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface RunFilter {
+  collector?: string;
+  scope?: string;
+  /** Only runs started at or after this instant. */
+  from?: Date;
+  /** Only runs started before this instant. */
+  to?: Date;
+  limit?: number;
+}
+
+export interface VerifyProblem {
+  /** What kind of record failed: blob, run, manifest, findings, schema. */
+  kind: 'blob' | 'run' | 'manifest' | 'findings' | 'schema';
+  /** The record, named so a person can find it (run seq and id, blob hash and resource). */
+  record: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  runs: number;
+  blobs: number;
+  problems: VerifyProblem[];
+}
+
+export interface StoreStats {
+  runs: number;
+  blobs: number;
+  manifestRows: number;
+  findingRows: number;
+  fileBytes: number;
+}
+
+export interface EvidenceStore {
+  readonly path: string;
+  /** Records that a run started; the intent disappears when finishRun commits. */
+  startRun(start: RunStart): Promise<RunIntent>;
+  /** Stores the run, its evidence and its findings in one transaction and chains it. */
+  finishRun(intent: RunIntent, outcome: RunOutcome): Promise<RunRecord>;
+  /** Runs whose process died before they finished, recorded now as `aborted` runs. */
+  recoverAbandonedRuns(now: Date): Promise<RunRecord[]>;
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  getRun(seq: number): Promise<RunRecord | undefined>;
+  /** The latest snapshot (ok or partial run) of every collector and scope, as of `at` (default: now). */
+  latestSnapshots(at?: Date): Promise<RunRecord[]>;
+  /** The full evidence of a snapshot, rebuilt from the deltas. */
+  evidenceOf(seq: number): Promise<EvidenceItem[]>;
+  /** The full findings of a snapshot, rebuilt from the deltas. */
+  findingsOf(seq: number): Promise<FindingRecord[]>;
+  verify(): Promise<VerifyReport>;
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}

@@ -1,0 +1,160 @@
+// Recomputes every hash in the store: each blob against its address, each run's delta digests,
+// and the chain from the first run to the last. Reports every problem, the first one first.
+import { sha256Hex } from '../canonical.js';
+import { decompress } from './blob-codec.js';
+import { GENESIS_HASH, findingsDigest, manifestDigest, runHash } from './chain.js';
+import type { FindingRow, ManifestRow } from './chain.js';
+import { APPEND_ONLY_TRIGGERS } from './migrations.js';
+import type { SqliteDatabase } from './open-database.js';
+import { chainFields } from './run-row.js';
+import type { RunRow } from './run-row.js';
+import type { VerifyProblem, VerifyReport } from './types.js';
+
+const short = (hash: string) => `sha256:${hash.slice(0, 16)}…`;
+
+export function verifyDatabase(db: SqliteDatabase): VerifyReport {
+  const problems: VerifyProblem[] = [];
+  checkTriggers(db, problems);
+  const blobs = checkBlobs(db, problems);
+  const runs = checkRuns(db, problems);
+  return { ok: problems.length === 0, runs, blobs, problems };
+}
+
+function checkTriggers(db: SqliteDatabase, problems: VerifyProblem[]): void {
+  const present = new Set(
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[],
+  );
+  for (const name of APPEND_ONLY_TRIGGERS) {
+    if (!present.has(name)) {
+      problems.push({
+        kind: 'schema',
+        record: `trigger ${name}`,
+        message: 'append-only trigger is missing: the database was modified outside the agent',
+      });
+    }
+  }
+}
+
+/** Names the first resource a blob belongs to, so a person can find the tampered document. */
+function describeBlob(db: SqliteDatabase, hash: string): string {
+  const owner = db
+    .prepare('SELECT run_seq, type, resource_id FROM manifest WHERE blob_hash = ? ORDER BY run_seq LIMIT 1')
+    .get(hash) as { run_seq: number; type: string; resource_id: string } | undefined;
+  return owner
+    ? `evidence ${owner.type} ${owner.resource_id} (blob ${short(hash)}, first stored by run ${owner.run_seq})`
+    : `blob ${short(hash)} (referenced by no run)`;
+}
+
+function checkBlobs(db: SqliteDatabase, problems: VerifyProblem[]): number {
+  let count = 0;
+  const rows = db.prepare('SELECT hash, size, codec, content FROM blobs ORDER BY hash').iterate() as Iterable<{
+    hash: string;
+    size: number;
+    codec: string;
+    content: Buffer;
+  }>;
+  for (const blob of rows) {
+    count += 1;
+    let text: Buffer;
+    try {
+      text = decompress(blob.codec, blob.content);
+    } catch (error) {
+      problems.push({
+        kind: 'blob',
+        record: describeBlob(db, blob.hash),
+        message: `stored bytes are corrupt (${(error as Error).message})`,
+      });
+      continue;
+    }
+    if (sha256Hex(text) !== blob.hash || text.length !== blob.size) {
+      problems.push({
+        kind: 'blob',
+        record: describeBlob(db, blob.hash),
+        message: 'content does not match its SHA-256 address: the document was altered',
+      });
+    }
+  }
+  return count;
+}
+
+function checkRuns(db: SqliteDatabase, problems: VerifyProblem[]): number {
+  const manifestOf = db.prepare('SELECT type, resource_id, blob_hash FROM manifest WHERE run_seq = ?');
+  const findingsOf = db.prepare(
+    'SELECT check_id, resource_id, resource_type, status, severity, message FROM findings WHERE run_seq = ?',
+  );
+  const missingBlobs = db.prepare(
+    `SELECT m.type, m.resource_id, m.blob_hash FROM manifest m LEFT JOIN blobs b ON b.hash = m.blob_hash
+     WHERE m.run_seq = ? AND m.blob_hash IS NOT NULL AND b.hash IS NULL LIMIT 1`,
+  );
+  let previousHash = GENESIS_HASH;
+  let previousSeq = 0;
+  let count = 0;
+  for (const row of db.prepare('SELECT * FROM runs ORDER BY seq').iterate() as Iterable<RunRow>) {
+    count += 1;
+    const name = `run ${row.seq} (${row.collector} ${row.scope}, started ${row.started_at}, id ${row.id})`;
+    if (row.seq !== previousSeq + 1) {
+      problems.push({
+        kind: 'run',
+        record: name,
+        message: `runs ${previousSeq + 1}..${row.seq - 1} are missing from the chain`,
+      });
+    }
+    if (row.prev_hash !== previousHash) {
+      problems.push({ kind: 'run', record: name, message: 'does not chain to the run before it (prev_hash differs)' });
+    }
+    const manifest = (manifestOf.all(row.seq) as { type: string; resource_id: string; blob_hash: string | null }[]).map(
+      (m): ManifestRow => [m.type, m.resource_id, m.blob_hash],
+    );
+    if (manifestDigest(manifest) !== row.manifest_digest) {
+      problems.push({
+        kind: 'manifest',
+        record: name,
+        message: 'its evidence manifest rows were added, removed or changed after it was stored',
+      });
+    }
+    const findings = (
+      findingsOf.all(row.seq) as {
+        check_id: string;
+        resource_id: string;
+        resource_type: string;
+        status: string | null;
+        severity: string;
+        message: string;
+      }[]
+    ).map((f): FindingRow => [f.check_id, f.resource_id, f.resource_type, f.status, f.severity, f.message]);
+    if (findingsDigest(findings) !== row.findings_digest) {
+      problems.push({
+        kind: 'findings',
+        record: name,
+        message: 'its findings were added, removed or changed after it was stored',
+      });
+    }
+    const missing = missingBlobs.get(row.seq) as { type: string; resource_id: string; blob_hash: string } | undefined;
+    if (missing) {
+      problems.push({
+        kind: 'manifest',
+        record: name,
+        message: `evidence ${missing.type} ${missing.resource_id} points to blob ${short(missing.blob_hash)}, which is missing`,
+      });
+    }
+    if (runHash(chainFields(row)) !== row.hash) {
+      problems.push({ kind: 'run', record: name, message: 'its fields do not match its hash: the run row was altered' });
+    }
+    previousHash = row.hash;
+    previousSeq = row.seq;
+  }
+  const orphans = db
+    .prepare(
+      `SELECT 'manifest' AS t, run_seq FROM manifest WHERE run_seq NOT IN (SELECT seq FROM runs)
+       UNION ALL SELECT 'findings', run_seq FROM findings WHERE run_seq NOT IN (SELECT seq FROM runs) LIMIT 1`,
+    )
+    .get() as { t: 'manifest' | 'findings'; run_seq: number } | undefined;
+  if (orphans) {
+    problems.push({
+      kind: orphans.t,
+      record: `${orphans.t} rows of run ${orphans.run_seq}`,
+      message: 'belong to a run that is not in the store (the run was deleted)',
+    });
+  }
+  return count;
+}

@@ -1,0 +1,223 @@
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/index.js';
+import type { EvidenceStore } from '../src/store/index.js';
+import { day, finding, okOutcome, runStart, tempDbPath, userEvidence } from './helpers/store-fixtures.js';
+
+const open: EvidenceStore[] = [];
+function newStore(path = tempDbPath()): EvidenceStore {
+  const store = openStore(path);
+  open.push(store);
+  return store;
+}
+afterEach(async () => {
+  for (const store of open.splice(0)) await store.close();
+});
+
+async function storeRun(store: EvidenceStore, n: number, evidence = [userEvidence('alice'), userEvidence('bob')]) {
+  const intent = await store.startRun(runStart(day(n)));
+  return store.finishRun(intent, okOutcome(day(n), evidence, [finding('alice', 'pass'), finding('bob', 'fail')]));
+}
+
+describe('store: snapshots', () => {
+  it('rebuilds each snapshot exactly from the stored deltas', async () => {
+    const store = newStore();
+    const first = await storeRun(store, 0);
+    const second = await storeRun(store, 1, [userEvidence('alice', { groups: ['Admins'] }), userEvidence('carol')]);
+    expect(first.changes).toEqual({ added: 2, changed: 0, removed: 0 });
+    expect(second.changes).toEqual({ added: 1, changed: 1, removed: 1 });
+    expect(second.baseSeq).toBe(first.seq);
+
+    const firstEvidence = await store.evidenceOf(first.seq);
+    expect(firstEvidence.map((e) => e.resourceId)).toEqual([
+      'arn:aws:iam::111122223333:user/alice',
+      'arn:aws:iam::111122223333:user/bob',
+    ]);
+    const secondEvidence = await store.evidenceOf(second.seq);
+    expect(secondEvidence.map((e) => [e.resourceId, (e.data as { groups: string[] }).groups])).toEqual([
+      ['arn:aws:iam::111122223333:user/alice', ['Admins']],
+      ['arn:aws:iam::111122223333:user/carol', ['Developers']],
+    ]);
+  });
+
+  it('stores an unchanged document once, however many runs see it', async () => {
+    const store = newStore();
+    for (let n = 0; n < 5; n++) await storeRun(store, n);
+    const stats = await store.stats();
+    expect(stats.runs).toBe(5);
+    expect(stats.blobs).toBe(2);
+    // Only the first run wrote manifest and findings rows; the next four changed nothing.
+    expect(stats.manifestRows).toBe(2);
+    expect(stats.findingRows).toBe(2);
+    const runs = await store.listRuns();
+    expect(runs.map((r) => r.changes.added + r.changes.changed + r.changes.removed)).toEqual([2, 0, 0, 0, 0]);
+    expect(await store.findingsOf(runs[4]!.seq)).toHaveLength(2);
+  });
+
+  it('tracks findings that change and disappear', async () => {
+    const store = newStore();
+    const i1 = await store.startRun(runStart(day(0)));
+    await store.finishRun(i1, okOutcome(day(0), [userEvidence('a')], [finding('a', 'fail'), finding('b', 'pass')]));
+    const i2 = await store.startRun(runStart(day(1)));
+    const r2 = await store.finishRun(i2, okOutcome(day(1), [userEvidence('a')], [finding('a', 'pass')]));
+    expect((await store.findingsOf(r2.seq)).map((f) => [f.resourceId.split('/')[1], f.status])).toEqual([['a', 'pass']]);
+    expect(r2.findingCounts).toEqual({ pass: 1, fail: 0, error: 0, not_applicable: 0 });
+  });
+
+  it('keeps failed runs out of the snapshot line: the next run is a delta of the last good one', async () => {
+    const store = newStore();
+    const good = await storeRun(store, 0);
+    const failedIntent = await store.startRun(runStart(day(1)));
+    const failed = await store.finishRun(failedIntent, {
+      ...okOutcome(day(1), []),
+      status: 'failed',
+      error: 'AccessDenied: not authorized to perform iam:GetAccountAuthorizationDetails',
+    });
+    expect(failed.evidenceCount).toBe(0);
+    expect(await store.evidenceOf(failed.seq)).toEqual([]);
+    const next = await storeRun(store, 2);
+    expect(next.baseSeq).toBe(good.seq);
+    expect(next.changes).toEqual({ added: 0, changed: 0, removed: 0 });
+    expect((await store.latestSnapshots(day(1))).map((r) => r.seq)).toEqual([good.seq]);
+    expect((await store.latestSnapshots(day(3))).map((r) => r.seq)).toEqual([next.seq]);
+  });
+
+  it('refuses a run that holds the same resource twice and leaves nothing behind', async () => {
+    const store = newStore();
+    const intent = await store.startRun(runStart(day(0)));
+    await expect(
+      store.finishRun(intent, okOutcome(day(0), [userEvidence('alice'), userEvidence('alice')])),
+    ).rejects.toThrow(/appears twice/);
+    expect(await store.stats()).toMatchObject({ runs: 0, blobs: 0, manifestRows: 0 });
+  });
+});
+
+describe('store: hash chain and append-only tables', () => {
+  it('chains every run to the one before it', async () => {
+    const store = newStore();
+    const a = await storeRun(store, 0);
+    const b = await storeRun(store, 1);
+    expect(a.prevHash).toBe('0'.repeat(64));
+    expect(b.prevHash).toBe(a.hash);
+    expect(await store.verify()).toMatchObject({ ok: true, runs: 2, blobs: 2, problems: [] });
+  });
+
+  it.each([
+    ['UPDATE runs SET status = ? WHERE seq = 1', ['failed']],
+    ['DELETE FROM runs WHERE seq = 1', []],
+    ['UPDATE blobs SET size = 0', []],
+    ['DELETE FROM blobs', []],
+    ['DELETE FROM manifest', []],
+    ['UPDATE findings SET status = ?', ['pass']],
+    ['DELETE FROM findings', []],
+  ])('refuses %s', async (sql, params) => {
+    const path = tempDbPath();
+    const store = newStore(path);
+    await storeRun(store, 0);
+    const raw = new Database(path);
+    try {
+      expect(() => raw.prepare(sql).run(...params)).toThrow(/append-only/);
+    } finally {
+      raw.close();
+    }
+  });
+});
+
+describe('store: tampering is named by verify', () => {
+  async function tamperedStore(edit: (raw: Database.Database) => void) {
+    const path = tempDbPath();
+    const store = openStore(path);
+    await storeRun(store, 0);
+    await storeRun(store, 1, [userEvidence('alice', { groups: ['Admins'] }), userEvidence('bob')]);
+    await storeRun(store, 2, [userEvidence('alice', { groups: ['Admins'] }), userEvidence('bob')]);
+    await store.close();
+    const raw = new Database(path);
+    raw.pragma('foreign_keys = OFF'); // as in the sqlite3 shell, where foreign keys are off by default
+    for (const t of ['blobs', 'runs', 'manifest', 'findings']) {
+      raw.exec(`DROP TRIGGER ${t}_no_update; DROP TRIGGER ${t}_no_delete;`);
+    }
+    edit(raw);
+    raw.close();
+    const reopened = newStore(path);
+    return reopened.verify();
+  }
+
+  it('names the document when one byte of a stored blob changes', async () => {
+    const report = await tamperedStore((raw) => {
+      const blob = raw
+        .prepare(
+          `SELECT b.hash, b.content FROM blobs b JOIN manifest m ON m.blob_hash = b.hash
+           WHERE m.resource_id LIKE '%/bob' LIMIT 1`,
+        )
+        .get() as { hash: string; content: Buffer };
+      const bytes = Buffer.from(blob.content);
+      bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0x01;
+      raw.prepare('UPDATE blobs SET content = ? WHERE hash = ?').run(bytes, blob.hash);
+    });
+    expect(report.ok).toBe(false);
+    // The trigger drop is reported too; the blob problem names bob's document.
+    const blobProblem = report.problems.find((p) => p.kind === 'blob');
+    expect(blobProblem?.record).toMatch(/aws\.iam\.user arn:aws:iam::111122223333:user\/bob/);
+  });
+
+  it('names the run when a manifest row is deleted', async () => {
+    const report = await tamperedStore((raw) => raw.exec('DELETE FROM manifest WHERE run_seq = 2'));
+    const problem = report.problems.find((p) => p.kind === 'manifest');
+    expect(problem?.record).toMatch(/^run 2 /);
+  });
+
+  it('names the run when a run row is altered or deleted', async () => {
+    const altered = await tamperedStore((raw) => raw.exec("UPDATE runs SET status = 'ok', api_calls = 1 WHERE seq = 2"));
+    expect(altered.problems.find((p) => p.kind === 'run')?.record).toMatch(/^run 2 /);
+    const deleted = await tamperedStore((raw) => raw.exec('DELETE FROM runs WHERE seq = 2'));
+    expect(deleted.problems.find((p) => p.kind === 'run')?.message).toMatch(/missing from the chain|does not chain/);
+  });
+
+  it('reports dropped append-only triggers', async () => {
+    const report = await tamperedStore(() => undefined);
+    expect(report.problems.map((p) => p.kind)).toEqual(Array(8).fill('schema'));
+  });
+});
+
+describe('store: crash consistency', () => {
+  it('leaves no half run when the process is killed mid-transaction, and records it as aborted', async () => {
+    const path = tempDbPath();
+    newStore(path); // create and migrate first, so the child only writes the run
+    await open.pop()!.close();
+
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/crash-child.ts', path, '150000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('committing')) setTimeout(() => child.kill('SIGKILL'), 150);
+      });
+      child.on('exit', () => resolve());
+      child.on('error', reject);
+    });
+    expect(output).toContain('committing');
+    expect(output).not.toContain('committed\n');
+    expect(statSync(path).size).toBeGreaterThan(0);
+
+    const store = newStore(path);
+    expect(await store.verify()).toMatchObject({ ok: true, runs: 0 });
+    expect(await store.stats()).toMatchObject({ runs: 0, blobs: 0, manifestRows: 0 });
+
+    const recovered = await store.recoverAbandonedRuns(new Date());
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]).toMatchObject({ status: 'aborted', evidenceCount: 0, collector: 'aws-iam' });
+    expect(recovered[0]!.error).toMatch(/ended before the run finished/);
+    expect(await store.recoverAbandonedRuns(new Date())).toEqual([]);
+    expect((await store.verify()).ok).toBe(true);
+  });
+
+  it('does not treat a run of a live process as abandoned', async () => {
+    const store = newStore();
+    await store.startRun(runStart(day(0)));
+    expect(await store.recoverAbandonedRuns(new Date())).toEqual([]);
+  });
+});

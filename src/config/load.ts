@@ -1,0 +1,81 @@
+// Loads the one YAML config: parse, interpolate ${ENV}, validate. Every problem is one line naming
+// its field; nothing is written before the config is known to be good.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { Collector } from '../collector.js';
+import { sha256Hex } from '../canonical.js';
+import { ConfigError } from './errors.js';
+import { formatIssue } from './format-issues.js';
+import { interpolateEnv } from './interpolate.js';
+import { buildConfigSchema, keysAt } from './schema.js';
+import type { AgentConfig } from './schema.js';
+
+export interface LoadedConfig {
+  /** Absolute path of the file, or null when no config exists (built-in defaults). */
+  path: string | null;
+  config: AgentConfig;
+  /** SHA-256 of the file as written (before interpolation, so no secret value enters the digest). */
+  digest: string;
+}
+
+export const DEFAULT_CONFIG_PATH = './config/evidence-agent.yaml';
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** `--config`, else EVIDENCE_AGENT_CONFIG, else ./config/evidence-agent.yaml when it exists. */
+export function findConfigPath(explicit: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  if (explicit) return resolve(explicit);
+  if (env.EVIDENCE_AGENT_CONFIG) return resolve(env.EVIDENCE_AGENT_CONFIG);
+  return existsSync(DEFAULT_CONFIG_PATH) ? resolve(DEFAULT_CONFIG_PATH) : null;
+}
+
+export function parseConfigText(
+  text: string,
+  file: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  collectors: readonly Collector<any>[],
+  env: NodeJS.ProcessEnv,
+): AgentConfig {
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+    throw new ConfigError([`${file}: the file is larger than 1 MiB; is it the right file?`]);
+  }
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (document.errors.length > 0) {
+    const error = document.errors[0]!;
+    const line = error.linePos?.[0].line;
+    throw new ConfigError([`${file}${line ? `:${line}` : ''}: invalid YAML: ${error.message.split('\n')[0]}`]);
+  }
+  const raw: unknown = document.toJS({ maxAliasCount: 50 }) ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError([`${file}: expected a YAML mapping at the top level (timezone, store, collectors)`]);
+  }
+  const schema = buildConfigSchema(collectors);
+  const result = schema.safeParse(interpolateEnv(raw, env), { reportInput: true });
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(issue, [], (p) => keysAt(schema, p))));
+  }
+  return result.data;
+}
+
+export function loadConfig(
+  path: string | null,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  collectors: readonly Collector<any>[],
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
+  if (path === null) {
+    return { path: null, config: parseConfigText('{}', '(defaults)', collectors, env), digest: sha256Hex('') };
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError([
+      code === 'ENOENT'
+        ? `${path}: config file not found (pass --config, set EVIDENCE_AGENT_CONFIG, or copy config/example.yaml)`
+        : `${path}: cannot read the config file (${code ?? (error as Error).message})`,
+    ]);
+  }
+  return { path, config: parseConfigText(text, path, collectors, env), digest: sha256Hex(text) };
+}

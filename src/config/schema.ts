@@ -1,0 +1,62 @@
+// The config file's shape. The collectors section is built from the registry: each collector
+// validates its own section with its own options schema.
+import { z } from 'zod';
+import type { Collector } from '../collector.js';
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function buildConfigSchema(collectors: readonly Collector<any>[]) {
+  const collectorSections = Object.fromEntries(collectors.map((c) => [c.id, c.optionsSchema.optional()]));
+  return z.strictObject({
+    /** Days of coverage are counted in this zone. */
+    timezone: z
+      .string()
+      .refine(isTimeZone, 'expected an IANA time zone such as UTC or Europe/Berlin')
+      .default('UTC'),
+    store: z
+      .strictObject({ path: z.string().min(1, 'expected a file path').default('./data/evidence.db') })
+      .default({ path: './data/evidence.db' }),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .default({ level: 'info' }),
+    collectors: z.strictObject(collectorSections).default({}),
+  });
+}
+
+export type AgentConfig = z.infer<ReturnType<typeof buildConfigSchema>>;
+
+/** Field names accepted at a path of the schema, for "did you mean" hints. */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: unknown = schema;
+  const unwrap = (n: unknown): unknown => {
+    let current = n as { _zod?: { def: Record<string, unknown> } };
+    for (;;) {
+      const def = current?._zod?.def;
+      if (!def) return current;
+      if (['optional', 'default', 'nullable', 'prefault', 'readonly', 'nonoptional'].includes(def.type as string)) {
+        current = def.innerType as typeof current;
+      } else if (def.type === 'pipe') current = def.in as typeof current;
+      else return current;
+    }
+  };
+  for (const part of path) {
+    const def = (unwrap(node) as { _zod?: { def: Record<string, unknown> } })?._zod?.def;
+    if (!def) return [];
+    if (def.type === 'object') node = (def.shape as Record<string, unknown>)[String(part)];
+    else if (def.type === 'array') node = def.element;
+    else if (def.type === 'record') node = def.valueType;
+    else return [];
+  }
+  const def = (unwrap(node) as { _zod?: { def: Record<string, unknown> } })?._zod?.def;
+  return def?.type === 'object' ? Object.keys(def.shape as object) : [];
+}

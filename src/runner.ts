@@ -1,0 +1,198 @@
+// One run per collector scope: collect -> snapshot -> checks -> findings, stored in one transaction.
+// A collector that throws, times out or is aborted becomes a failed/aborted run (a gap), never
+// passing evidence, and never stops the other collectors.
+import type { ClientEnvironment, Collector, CollectorScope, RunStatus } from './collector.js';
+import { evaluateChecks } from './evaluate-checks.js';
+import type { Logger } from './logging.js';
+import type { EvidenceStore, RunOutcome, RunRecord } from './store/types.js';
+
+export interface RunContext {
+  store: EvidenceStore;
+  logger: Logger;
+  agentVersion: string;
+  mappingVersion: string;
+  configDigest: string;
+  /** Injected clock (the demo replays simulated days). */
+  now?: () => Date;
+  clientEnvironment?: ClientEnvironment;
+  /** Stops every run in progress (SIGTERM). */
+  signal?: AbortSignal;
+}
+
+/** A configured collector: the registry entry and its validated options. */
+export interface ConfiguredCollector<Options = unknown> {
+  collector: Collector<Options>;
+  options: Options & { timeoutSeconds?: number };
+}
+
+class RunTimeout extends Error {
+  override name = 'RunTimeout';
+}
+
+/** Describes an error in one line without stack traces or request internals. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { Code?: string; code?: string }).Code ?? (error as { code?: string }).code;
+    const prefix = code && !error.message.includes(code) ? `${code}: ` : error.name !== 'Error' ? `${error.name}: ` : '';
+    return `${prefix}${error.message}`.split('\n')[0]!.slice(0, 1000);
+  }
+  return String(error).slice(0, 1000);
+}
+
+/** Resolves with the collector's result, or rejects as soon as the signal aborts (a hung collector cannot hold the run). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export async function runScope<Options>(
+  configured: ConfiguredCollector<Options>,
+  scope: CollectorScope,
+  context: RunContext,
+): Promise<RunRecord> {
+  const { collector, options } = configured;
+  const now = context.now ?? (() => new Date());
+  const logger = context.logger.child({ collector: collector.id, scope: scope.key });
+  const intent = await context.store.startRun({
+    collector: collector.id,
+    scope: scope.key,
+    startedAt: now(),
+    agentVersion: context.agentVersion,
+    mappingVersion: context.mappingVersion,
+    configDigest: context.configDigest,
+  });
+
+  const controller = new AbortController();
+  const timeoutMs = (options.timeoutSeconds ?? 900) * 1000;
+  const timer = setTimeout(
+    () => controller.abort(new RunTimeout(`run exceeded its timeout of ${timeoutMs / 1000} s`)),
+    timeoutMs,
+  );
+  const stopAll = () => controller.abort(context.signal?.reason ?? new Error('agent stopping'));
+  context.signal?.addEventListener('abort', stopAll, { once: true });
+  if (context.signal?.aborted) stopAll();
+
+  let apiCalls = 0;
+  let outcome: RunOutcome;
+  try {
+    const result = await untilAborted(
+      collector.collect({
+        options,
+        scope,
+        logger,
+        now,
+        signal: controller.signal,
+        clientEnvironment: context.clientEnvironment ?? {},
+        countApiCall: () => {
+          apiCalls += 1;
+        },
+        watermark: null,
+      }),
+      controller.signal,
+    );
+    const snapshotTime = now();
+    const resolvedScope = result.resolvedScope ?? scope.key;
+    const { findings, crashed } = evaluateChecks(
+      collector.checks,
+      result.evidence,
+      result.errors,
+      options,
+      snapshotTime,
+      `${collector.id}:${resolvedScope}`,
+    );
+    const status: RunStatus = result.errors.length > 0 || crashed.length > 0 ? 'partial' : 'ok';
+    const problems = [
+      ...result.errors.map((e) => `${e.type} ${e.resourceId}: ${e.error}`),
+      ...crashed.map((c) => `check ${c.checkId}: ${c.error}`),
+    ];
+    outcome = {
+      finishedAt: snapshotTime,
+      status,
+      error: problems.length ? `${problems.length} problem(s); first: ${problems[0]}` : null,
+      apiCalls,
+      resolvedScope: result.resolvedScope,
+      evidence: result.evidence,
+      findings,
+      meta: result.meta ?? {},
+    };
+  } catch (error) {
+    const aborted = controller.signal.aborted;
+    outcome = {
+      finishedAt: now(),
+      status: aborted ? 'aborted' : 'failed',
+      error: describeError(aborted ? (controller.signal.reason ?? error) : error),
+      apiCalls,
+      evidence: [],
+      findings: [],
+      meta: {},
+    };
+  } finally {
+    clearTimeout(timer);
+    context.signal?.removeEventListener('abort', stopAll);
+  }
+
+  let record: RunRecord;
+  try {
+    record = await context.store.finishRun(intent, outcome);
+  } catch (error) {
+    // The evidence itself was unstorable (e.g. a duplicate resource): keep the gap visible.
+    if (outcome.status === 'failed' || outcome.status === 'aborted') throw error;
+    logger.error({ err: describeError(error) }, 'could not store the run; recording it as failed');
+    record = await context.store.finishRun(intent, {
+      ...outcome,
+      status: 'failed',
+      error: `evidence could not be stored: ${describeError(error)}`,
+      evidence: [],
+      findings: [],
+    });
+  }
+  const level = record.status === 'ok' ? 'info' : record.status === 'partial' ? 'warn' : 'error';
+  logger[level](
+    {
+      run: record.seq,
+      status: record.status,
+      apiCalls: record.apiCalls,
+      evidence: record.evidenceCount,
+      changes: record.changes,
+      findings: record.findingCounts,
+      error: record.error ?? undefined,
+    },
+    `run ${record.status}`,
+  );
+  return record;
+}
+
+/** Runs every scope of every collector in turn; one failing never stops the others. */
+export async function runCollectors(
+  collectors: readonly ConfiguredCollector<unknown>[],
+  context: RunContext,
+): Promise<RunRecord[]> {
+  const records: RunRecord[] = [];
+  for (const configured of collectors) {
+    let scopes: CollectorScope[];
+    try {
+      scopes = configured.collector.scopes(configured.options);
+    } catch (error) {
+      context.logger.error({ collector: configured.collector.id, err: describeError(error) }, 'cannot list scopes');
+      continue;
+    }
+    for (const scope of scopes) {
+      if (context.signal?.aborted) return records;
+      records.push(await runScope(configured, scope, context));
+    }
+  }
+  return records;
+}

@@ -1,0 +1,220 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { CheckDefinition, CollectResult, Collector } from '../src/collector.js';
+import { silentLogger } from '../src/logging.js';
+import { runCollectors } from '../src/runner.js';
+import type { RunContext } from '../src/runner.js';
+import { openStore } from '../src/store/index.js';
+import type { EvidenceStore } from '../src/store/index.js';
+import { tempDbPath } from './helpers/store-fixtures.js';
+
+interface FakeOptions {
+  timeoutSeconds: number;
+}
+
+const hasMfa: CheckDefinition<FakeOptions> = {
+  id: 'fake_svc_user_mfa_enabled',
+  title: 'Users have MFA',
+  severity: 'high',
+  description: 'Every user has MFA.',
+  remediation: 'Enable MFA.',
+  resourceTypes: ['fake.user'],
+  evaluate: (view) =>
+    view.all('fake.user').map((item) => {
+      const mfa = (item.data as { mfa: boolean }).mfa;
+      return {
+        resourceType: item.type,
+        resourceId: item.resourceId,
+        status: mfa ? 'pass' : 'fail',
+        message: `User ${item.resourceId} ${mfa ? 'has' : 'has no'} MFA.`,
+      };
+    }),
+};
+
+function fakeCollector(
+  id: string,
+  collect: (signal: AbortSignal) => Promise<CollectResult>,
+  checks: CheckDefinition<FakeOptions>[] = [hasMfa],
+): Collector<FakeOptions> {
+  return {
+    id,
+    title: id,
+    optionsSchema: z.object({ timeoutSeconds: z.number() }),
+    permissions: [],
+    checks,
+    defaultSchedule: '0 3 * * *',
+    scopes: () => [{ key: 'acct-1', settings: {} }],
+    collect: (ctx) => collect(ctx.signal),
+  };
+}
+
+const user = (name: string, mfa: boolean) => ({
+  type: 'fake.user',
+  resourceId: `user/${name}`,
+  schemaVersion: 1,
+  data: { mfa },
+});
+
+let store: EvidenceStore;
+afterEach(async () => store?.close());
+
+function context(extra: Partial<RunContext> = {}): RunContext {
+  store = openStore(tempDbPath());
+  return {
+    store,
+    logger: silentLogger(),
+    agentVersion: '0.0.0-test',
+    mappingVersion: 'm1',
+    configDigest: 'c1',
+    ...extra,
+  };
+}
+
+describe('runner', () => {
+  it('stores evidence and findings of a good run', async () => {
+    const ctx = context();
+    const [run] = await runCollectors(
+      [
+        {
+          collector: fakeCollector('fake-a', async () => ({
+            evidence: [user('alice', true), user('bob', false)],
+            errors: [],
+          })),
+          options: { timeoutSeconds: 5 },
+        },
+      ],
+      ctx,
+    );
+    expect(run).toMatchObject({ status: 'ok', evidenceCount: 2, findingCounts: { pass: 1, fail: 1 } });
+    expect((await store.findingsOf(run!.seq)).map((f) => [f.resourceId, f.status, f.severity])).toEqual([
+      ['user/alice', 'pass', 'high'],
+      ['user/bob', 'fail', 'high'],
+    ]);
+  });
+
+  it('records a throwing collector as a failed run and still runs the others', async () => {
+    const ctx = context();
+    const runs = await runCollectors(
+      [
+        {
+          collector: fakeCollector('fake-broken', async () => {
+            throw Object.assign(new Error('User: x is not authorized to perform: iam:GetAccountAuthorizationDetails'), {
+              Code: 'AccessDenied',
+            });
+          }),
+          options: { timeoutSeconds: 5 },
+        },
+        {
+          collector: fakeCollector('fake-good', async () => ({ evidence: [user('alice', true)], errors: [] })),
+          options: { timeoutSeconds: 5 },
+        },
+      ],
+      ctx,
+    );
+    expect(runs.map((r) => [r.collector, r.status])).toEqual([
+      ['fake-broken', 'failed'],
+      ['fake-good', 'ok'],
+    ]);
+    expect(runs[0]!.error).toBe('AccessDenied: User: x is not authorized to perform: iam:GetAccountAuthorizationDetails');
+    expect(runs[0]!.evidenceCount).toBe(0);
+    expect(await store.findingsOf(runs[0]!.seq)).toEqual([]);
+  });
+
+  it('aborts a collector that exceeds its timeout, even one that ignores the signal', async () => {
+    const ctx = context();
+    const [run] = await runCollectors(
+      [
+        {
+          collector: fakeCollector('fake-hung', () => new Promise<CollectResult>(() => undefined)),
+          options: { timeoutSeconds: 0.05 },
+        },
+      ],
+      ctx,
+    );
+    expect(run).toMatchObject({ status: 'aborted', evidenceCount: 0 });
+    expect(run!.error).toMatch(/timeout of 0.05 s/);
+  });
+
+  it('aborts runs when the agent is stopping', async () => {
+    const stop = new AbortController();
+    const ctx = context({ signal: stop.signal });
+    const runs = runCollectors(
+      [
+        {
+          collector: fakeCollector(
+            'fake-slow',
+            (signal) =>
+              new Promise<CollectResult>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+          ),
+          options: { timeoutSeconds: 60 },
+        },
+      ],
+      ctx,
+    );
+    setTimeout(() => stop.abort(new Error('SIGTERM received')), 20);
+    const [run] = await runs;
+    expect(run).toMatchObject({ status: 'aborted', error: 'SIGTERM received' });
+  });
+
+  it('gives a resource whose read failed an error finding, never a pass', async () => {
+    const ctx = context();
+    const [run] = await runCollectors(
+      [
+        {
+          collector: fakeCollector('fake-partial', async () => ({
+            // bob's evidence is stale-but-present; the read error must still win over it
+            evidence: [user('alice', true), user('bob', true)],
+            errors: [{ type: 'fake.user', resourceId: 'user/bob', error: 'AccessDenied on GetUser' }],
+          })),
+          options: { timeoutSeconds: 5 },
+        },
+      ],
+      ctx,
+    );
+    expect(run).toMatchObject({ status: 'partial', findingCounts: { pass: 1, error: 1, fail: 0 } });
+    const bob = (await store.findingsOf(run!.seq)).find((f) => f.resourceId === 'user/bob');
+    expect(bob).toMatchObject({ status: 'error' });
+    expect(bob!.message).toContain('AccessDenied on GetUser');
+  });
+
+  it('marks a run partial when a check throws, with an error finding for the scope', async () => {
+    const ctx = context();
+    const broken: CheckDefinition<FakeOptions> = {
+      ...hasMfa,
+      id: 'fake_svc_user_broken',
+      evaluate: () => {
+        throw new TypeError('cannot read properties of undefined');
+      },
+    };
+    const [run] = await runCollectors(
+      [
+        {
+          collector: fakeCollector('fake-check', async () => ({ evidence: [user('a', true)], errors: [] }), [
+            hasMfa,
+            broken,
+          ]),
+          options: { timeoutSeconds: 5 },
+        },
+      ],
+      ctx,
+    );
+    expect(run).toMatchObject({ status: 'partial', findingCounts: { pass: 1, error: 1 } });
+    expect(run!.error).toMatch(/check fake_svc_user_broken/);
+  });
+
+  it('records unstorable evidence as a failed run rather than losing the run', async () => {
+    const ctx = context();
+    const [run] = await runCollectors(
+      [
+        {
+          collector: fakeCollector('fake-dup', async () => ({ evidence: [user('a', true), user('a', true)], errors: [] })),
+          options: { timeoutSeconds: 5 },
+        },
+      ],
+      ctx,
+    );
+    expect(run).toMatchObject({ status: 'failed', evidenceCount: 0 });
+    expect(run!.error).toMatch(/appears twice/);
+    expect((await store.verify()).ok).toBe(true);
+  });
+});

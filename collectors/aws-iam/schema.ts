@@ -14,7 +14,7 @@ export const accountSchema = z
     name: z.string().min(1).optional(),
     roleArn: z
       .string({ error: 'expected an IAM role ARN' })
-      .regex(ROLE_ARN, 'expected an IAM role ARN (arn:aws:iam::123456789012:role/name)')
+      .regex(ROLE_ARN, 'expected an IAM role ARN')
       .optional(),
     externalId: z.string().min(2, 'expected an external id of 2 to 1224 characters').max(1224).optional(),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1').optional(),

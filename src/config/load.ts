@@ -39,7 +39,7 @@ export function parseConfigText(
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
     throw new ConfigError([`${file}: the file is larger than 1 MiB; is it the right file?`]);
   }
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { uniqueKeys: true });
   if (document.errors.length > 0) {
     const error = document.errors[0]!;
     const line = error.linePos?.[0].line;

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// The command line. Every error is one line on stderr and an exit code (2 usage/config, 1 not ok);
+// a stack trace only with --verbose.
+import { Command, CommanderError, Option } from 'commander';
+import { CliError } from './cli-error.js';
+import { collectCommand } from './commands/collect.js';
+import { controlsCommand } from './commands/controls.js';
+import { demoCommand } from './commands/demo.js';
+import { findingsCommand } from './commands/findings.js';
+import { runsCommand } from './commands/runs.js';
+import { verifyCommand } from './commands/verify.js';
+import { ConfigError } from './config/index.js';
+import { MappingError } from './mapping/load.js';
+import { agentVersion } from './version.js';
+
+type Action<O> = (options: O) => Promise<number>;
+
+function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('evidence-agent')
+    .description('Collects tamper-evident SOC 2 / SOC 1 audit evidence from AWS and GitHub into SQLite.')
+    .version(agentVersion())
+    .option('-c, --config <file>', 'config file (default: $EVIDENCE_AGENT_CONFIG, else ./config/evidence-agent.yaml)')
+    .option('--db <file>', "evidence store (default: the config's store.path, else ./data/evidence.db)")
+    .option('-v, --verbose', 'debug logs, and stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  // Global options may come before or after the subcommand.
+  const run =
+    <O,>(action: Action<O>) =>
+    async (_: unknown, command: Command) => {
+      setExitCode(await action(command.optsWithGlobals() as O));
+    };
+
+  program
+    .command('collect')
+    .description('run every configured collector once (the demo estate when no config exists)')
+    .option('--collector <id>', 'only this collector')
+    .action(run(collectCommand));
+  program
+    .command('demo')
+    .description('collect a simulated history of the built-in sandbox estate (no credentials needed)')
+    .option('--days <n>', 'simulated days, one snapshot a day (1-366)', '30')
+    .action(run(demoCommand));
+  program
+    .command('runs')
+    .description('list recorded runs, oldest first')
+    .option('--collector <id>', 'only runs of this collector')
+    .option('--limit <n>', 'only the latest n runs')
+    .option('--json', 'machine-readable output')
+    .action(run(runsCommand));
+  program
+    .command('findings')
+    .description('findings of the latest snapshot of every collector and scope')
+    .addOption(new Option('--status <status>', 'only findings with this status').choices(['pass', 'fail', 'error', 'not_applicable']))
+    .option('--framework <id>', 'only checks mapped to this framework (soc2, soc1)')
+    .option('--control <id>', 'only checks mapped to this control (e.g. CC6.1)')
+    .option('--at <date>', 'the state as of a date (YYYY-MM-DD, end of day UTC) or ISO timestamp')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding has at least this severity').choices(['low', 'medium', 'high', 'critical']))
+    .option('--json', 'machine-readable output')
+    .action(run(findingsCommand));
+  program
+    .command('controls')
+    .description('controls of a framework with the state their checks show')
+    .option('--framework <id>', 'soc2 or soc1 (default: both)')
+    .option('--json', 'machine-readable output')
+    .action(run(controlsCommand));
+  program
+    .command('verify')
+    .description('recompute every hash in the store; exit 1 names the first bad record')
+    .option('--json', 'machine-readable report with every problem')
+    .action(run(verifyCommand));
+  return program;
+}
+
+function report(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message; help and version are not errors.
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+      ? 0
+      : 2;
+  }
+  if (error instanceof ConfigError) {
+    for (const line of error.lines) process.stderr.write(`evidence-agent: config: ${line}\n`);
+    return 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`evidence-agent: ${message.split('\n')[0]}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof MappingError) return 2;
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return report(error, argv.includes('--verbose') || argv.includes('-v'));
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,64 @@
+// `evidence-agent collect`: one run of every configured collector (or of --collector), now.
+// With no config at all it runs the built-in demo estate instead, so a fresh clone shows the flow.
+import {
+  configuredCollectors,
+  loadAgentConfig,
+  loadFrameworks,
+  makeLogger,
+  resolveDbPath,
+} from '../app.js';
+import type { GlobalOptions } from '../app.js';
+import { CliError } from '../cli-error.js';
+import { runCollectors } from '../runner.js';
+import { openStore } from '../store/index.js';
+import { agentVersion } from '../version.js';
+import { demoCommand } from './demo.js';
+import { print } from './options.js';
+import { runLine } from './run-summary.js';
+
+export interface CollectOptions extends GlobalOptions {
+  collector?: string;
+}
+
+export async function collectCommand(options: CollectOptions): Promise<number> {
+  const loaded = loadAgentConfig(options);
+  if (loaded.path === null) {
+    process.stderr.write(
+      'evidence-agent: no config (--config, EVIDENCE_AGENT_CONFIG or ./config/evidence-agent.yaml); ' +
+        'collecting from the built-in demo estate instead.\n',
+    );
+    return demoCommand(options);
+  }
+  const collectors = configuredCollectors(loaded, options.collector);
+  if (collectors.length === 0) {
+    throw new CliError(`${loaded.path}: no collector is configured under collectors: (see config/example.yaml)`);
+  }
+  const { version: mappingVersion } = loadFrameworks();
+  const logger = makeLogger(loaded, options);
+  const store = openStore(resolveDbPath(options, loaded));
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130);
+    logger.warn({ signal }, 'stopping: runs in progress are recorded as aborted');
+    stop.abort(new Error(`agent stopped by ${signal}`));
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  try {
+    for (const run of await store.recoverAbandonedRuns(new Date())) {
+      logger.warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
+    }
+    const runs = await runCollectors(collectors, {
+      store,
+      logger,
+      agentVersion: agentVersion(),
+      mappingVersion,
+      configDigest: loaded.digest,
+      signal: stop.signal,
+    });
+    for (const run of runs) print(runLine(run));
+    return runs.some((r) => r.status === 'failed' || r.status === 'aborted') ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    await store.close();
+  }
+}

@@ -1,0 +1,62 @@
+// `evidence-agent controls`: every control of a framework with the state its checks show now.
+import { loadFrameworks, openExistingStore, pickFramework, resolveDbPath } from '../app.js';
+import type { GlobalOptions } from '../app.js';
+import { controlStatuses, currentFindings } from '../reports/current-state.js';
+import type { ControlStatus } from '../reports/current-state.js';
+import { renderTable } from '../reports/table.js';
+import { print, printJson } from './options.js';
+
+export interface ControlsOptions extends GlobalOptions {
+  framework?: string;
+  json?: boolean;
+}
+
+export function summarizeControls(statuses: readonly ControlStatus[]): Record<ControlStatus['state'], number> {
+  const summary = { passing: 0, failing: 0, error: 0, not_evidenced: 0, manual: 0 };
+  for (const s of statuses) summary[s.state] += 1;
+  return summary;
+}
+
+export async function controlsCommand(options: ControlsOptions): Promise<number> {
+  const { frameworks: all } = loadFrameworks();
+  const frameworks = pickFramework(all, options.framework);
+  const store = openExistingStore(resolveDbPath(options, undefined));
+  try {
+    const findings = await currentFindings(store);
+    const report = frameworks.map((framework) => ({
+      framework: framework.id,
+      title: framework.title,
+      version: framework.version,
+      controls: controlStatuses(framework, findings),
+    }));
+    if (options.json) {
+      printJson(options.framework ? report[0]!.controls : report);
+      return 0;
+    }
+    for (const { framework, title, controls } of report) {
+      print(`${title} (${framework})`);
+      print(
+        renderTable(
+          ['control', 'state', 'pass', 'fail', 'error', 'checks', 'title'],
+          controls.map((c) => [
+            c.id,
+            c.state.replace('_', ' '),
+            String(c.counts.pass),
+            String(c.counts.fail),
+            String(c.counts.error),
+            String(c.checks.length),
+            c.title,
+          ]),
+        ),
+      );
+      const s = summarizeControls(controls);
+      print(
+        `\n${controls.length} controls: ${s.passing} passing, ${s.failing} failing, ${s.error} with errors, ` +
+          `${s.not_evidenced} not evidenced, ${s.manual} need manual evidence (no automated check).\n`,
+      );
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,153 @@
+// `evidence-agent demo`: replays N simulated days of the sandbox AWS account through the real
+// collectors, the real SDK and real HTTP, into a store marked as a demo store.
+import { existsSync, rmSync } from 'node:fs';
+import { builtinCollectors } from '../../collectors/index.js';
+import { awsIamOptionsSchema } from '../../collectors/aws-iam/schema.js';
+import { loadFrameworks, resolveDbPath } from '../app.js';
+import type { GlobalOptions } from '../app.js';
+import { CliError } from '../cli-error.js';
+import type { Collector } from '../collector.js';
+import { createLogger } from '../logging.js';
+import { controlStatuses, currentFindings } from '../reports/current-state.js';
+import { runCollectors } from '../runner.js';
+import type { ConfiguredCollector } from '../runner.js';
+import { SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../sandbox/index.js';
+import { openStore } from '../store/index.js';
+import type { RunRecord } from '../store/types.js';
+import { agentVersion } from '../version.js';
+import { summarizeControls } from './controls.js';
+import { parseIntegerOption, print } from './options.js';
+import { checkTotalsTable } from './run-summary.js';
+
+export interface DemoOptions extends GlobalOptions {
+  days?: string;
+}
+
+const DAY_MS = 86_400_000;
+/** The simulated daily collection time (UTC). */
+const COLLECTION_HOUR = 6;
+const DEMO_CONFIG_DIGEST = 'demo';
+
+/** The demo's aws-iam settings: the sandbox account, and an allow-list of its two platform admins. */
+export function demoAwsIamOptions() {
+  return awsIamOptionsSchema.parse({
+    accounts: [{ id: SANDBOX_ACCOUNT_ID, name: 'sandbox' }],
+    adminAllowList: [
+      'arn:aws:iam::*:role/OrganizationAccountAccessRole',
+      'arn:aws:iam::*:group/Admins',
+      'arn:aws:iam::*:user/alice.nguyen',
+      'arn:aws:iam::*:user/bob.martin',
+    ],
+    credentialReport: { pollIntervalMs: 5, maxWaitSeconds: 30 },
+  });
+}
+
+/** A demo replaces only a previous demo store: it never touches a store holding real evidence. */
+async function prepareDemoStore(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  const store = openStore(path);
+  let runs: RunRecord[];
+  try {
+    runs = await store.listRuns();
+  } finally {
+    await store.close();
+  }
+  const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST);
+  if (real) {
+    throw new CliError(
+      `${path} holds real evidence (run ${real.seq}, ${real.collector} ${real.scope}): the demo will not write into it; pass --db to choose another file`,
+    );
+  }
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+function simulatedDays(count: number, now: Date): Date[] {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Array.from({ length: count }, (_, i) => {
+    const at = today - (count - 1 - i) * DAY_MS + COLLECTION_HOUR * 3_600_000;
+    return new Date(Math.min(at, now.getTime() - 60_000));
+  });
+}
+
+export async function demoCommand(options: DemoOptions): Promise<number> {
+  const days = options.days ? parseIntegerOption('--days', options.days, 1, 366) : 30;
+  const dbPath = resolveDbPath(options, undefined);
+  // The summary is the demo's output; logs only say what went wrong unless --verbose or LOG_LEVEL asks more.
+  const logger = createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn') }).child({ demo: true });
+  const { frameworks, version: mappingVersion } = loadFrameworks();
+  await prepareDemoStore(dbPath);
+
+  const realNow = new Date();
+  const schedule = simulatedDays(days, realNow);
+  const sandbox = await startSandbox({ historyEnd: realNow, date: schedule[0] });
+  const store = openStore(dbPath);
+  const collectors: ConfiguredCollector[] = [
+    { collector: builtinCollectors.find((c) => c.id === 'aws-iam') as Collector<unknown>, options: demoAwsIamOptions() },
+  ];
+  const runs: RunRecord[] = [];
+  try {
+    for (const day of schedule) {
+      sandbox.setDate(day);
+      const started = Date.now();
+      // The simulated clock advances with real time, so each run's finish follows its start.
+      const clock = () => new Date(day.getTime() + (Date.now() - started));
+      runs.push(
+        ...(await runCollectors(collectors, {
+          store,
+          logger,
+          agentVersion: agentVersion(),
+          mappingVersion,
+          configDigest: DEMO_CONFIG_DIGEST,
+          now: clock,
+          clientEnvironment: {
+            aws: {
+              endpoint: sandbox.endpoint,
+              credentials: { accessKeyId: 'DEMOACCESSKEYEXAMPLE', secretAccessKey: 'demo-secret-not-a-real-key' },
+              maxAttempts: 2,
+            },
+          },
+        })),
+      );
+    }
+
+    const byStatus = (status: RunRecord['status']) => runs.filter((r) => r.status === status).length;
+    const apiCalls = runs.reduce((sum, r) => sum + r.apiCalls, 0);
+    const changed = runs.slice(1).reduce((sum, r) => sum + r.changes.added + r.changes.changed + r.changes.removed, 0);
+    const last = runs.at(-1)!;
+    const findings = await currentFindings(store);
+    const stats = await store.stats();
+    const verified = await store.verify();
+
+    print(`evidence-agent demo: ${days} simulated day(s) of the sandbox AWS account ${SANDBOX_ACCOUNT_ID}`);
+    print(`store: ${dbPath} (${(stats.fileBytes / 1024).toFixed(0)} KiB, ${stats.blobs} distinct documents)\n`);
+    print(
+      `Runs: ${runs.length} (${byStatus('ok')} ok, ${byStatus('partial')} partial, ${byStatus('failed')} failed, ` +
+        `${byStatus('aborted')} aborted); ${(apiCalls / runs.length).toFixed(1)} API calls per run; ` +
+        `${last.evidenceCount} evidence documents per snapshot; ${changed} document changes after the first day.`,
+    );
+    const firstDay = schedule[0]!.getTime() - COLLECTION_HOUR * 3_600_000;
+    const events = driftEvents(realNow).filter((e) => e.date.getTime() >= firstDay && e.date <= realNow);
+    if (events.length > 0) {
+      print('\nDrift in the simulated period:');
+      for (const event of events) print(`  ${event.date.toISOString().slice(0, 10)}  ${event.description}`);
+    }
+    print(`\nChecks on the latest snapshot (${last.startedAt.slice(0, 10)}):`);
+    print(checkTotalsTable(builtinCollectors, findings));
+    print('\nControls:');
+    for (const framework of frameworks) {
+      const s = summarizeControls(controlStatuses(framework, findings));
+      print(
+        `  ${framework.id}: ${s.passing + s.failing + s.error} of ${framework.controls.length} evidenced by automated checks ` +
+          `(${s.passing} passing, ${s.failing} failing, ${s.error} with errors); ${s.manual} need manual evidence`,
+      );
+    }
+    print(`\nStore integrity: ${verified.ok ? 'verified' : `FAILED (${verified.problems[0]?.message})`}.`);
+    print(
+      '\nNext: evidence-agent findings --status fail | evidence-agent controls --framework soc2 | evidence-agent runs | evidence-agent verify',
+    );
+    return verified.ok && byStatus('failed') + byStatus('aborted') === 0 ? 0 : 1;
+  } finally {
+    await store.close();
+    await sandbox.close();
+  }
+}

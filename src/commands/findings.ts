@@ -1,0 +1,74 @@
+// `evidence-agent findings`: the findings of the latest snapshots (or as of --at), filterable by
+// status, framework and control; --fail-on turns failing findings into exit code 1 for pipelines.
+import { loadFrameworks, openExistingStore, pickFramework, resolveDbPath } from '../app.js';
+import type { GlobalOptions } from '../app.js';
+import { builtinCollectors } from '../../collectors/index.js';
+import type { FindingStatus, Severity } from '../collector.js';
+import { CliError } from '../cli-error.js';
+import { currentFindings } from '../reports/current-state.js';
+import { renderTable } from '../reports/table.js';
+import { SEVERITIES, STATUSES, parseAsOf, parseChoice, print, printJson } from './options.js';
+
+export interface FindingsOptions extends GlobalOptions {
+  status?: string;
+  framework?: string;
+  control?: string;
+  at?: string;
+  json?: boolean;
+  failOn?: string;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+const STATUS_RANK: Record<FindingStatus, number> = { fail: 0, error: 1, pass: 2, not_applicable: 3 };
+
+export async function findingsCommand(options: FindingsOptions): Promise<number> {
+  const status = options.status ? parseChoice('--status', options.status, STATUSES) : undefined;
+  const failOn = options.failOn ? parseChoice('--fail-on', options.failOn, SEVERITIES) : undefined;
+  const at = options.at ? parseAsOf('--at', options.at) : undefined;
+  const { frameworks: all } = loadFrameworks();
+  const frameworks = pickFramework(all, options.framework);
+  if (options.control && !frameworks.some((f) => f.checksByControl.has(options.control!))) {
+    throw new CliError(
+      `--control: "${options.control}" is not a control of ${frameworks.map((f) => f.id).join(' or ')} (see \`evidence-agent controls\`)`,
+    );
+  }
+  const titles = new Map(builtinCollectors.flatMap((c) => c.checks.map((check) => [check.id, check.title] as const)));
+
+  const store = openExistingStore(resolveDbPath(options, undefined));
+  try {
+    const rows = (await currentFindings(store, at))
+      .map((finding) => ({
+        ...finding,
+        title: titles.get(finding.checkId) ?? finding.checkId,
+        controls: Object.fromEntries(frameworks.map((f) => [f.id, f.controlsByCheck.get(finding.checkId) ?? []])),
+      }))
+      .filter((f) => !status || f.status === status)
+      .filter((f) => !options.framework || Object.values(f.controls).some((ids) => ids.length > 0))
+      .filter((f) => !options.control || Object.values(f.controls).some((ids) => ids.includes(options.control!)))
+      .sort(
+        (a, b) =>
+          STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
+          SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+          a.checkId.localeCompare(b.checkId) ||
+          a.resourceId.localeCompare(b.resourceId),
+      );
+    if (options.json) printJson(rows);
+    else if (rows.length === 0) print('No findings match.');
+    else {
+      print(
+        renderTable(
+          ['status', 'severity', 'check', 'resource', 'message'],
+          rows.map((f) => [f.status, f.severity, f.checkId, f.resourceId, f.message]),
+        ),
+      );
+      const failing = rows.filter((f) => f.status === 'fail').length;
+      print(`\n${rows.length} finding(s), ${failing} failing.`);
+    }
+    const breaches = failOn
+      ? rows.filter((f) => f.status === 'fail' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])
+      : [];
+    return breaches.length > 0 ? 1 : 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,215 @@
+// End to end through the real CLI process: demo, collect against the sandbox via the standard
+// AWS_ENDPOINT_URL override and the default credential chain, read commands, verify, errors.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../src/sandbox/index.js';
+import type { Sandbox } from '../src/sandbox/index.js';
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const CLEAN_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'EVIDENCE_AGENT_CONFIG'),
+);
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'src/cli.ts'), ...args], {
+      cwd,
+      env: { ...CLEAN_ENV, LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-cli-'));
+const demoDb = join(dir, 'demo.db');
+
+describe('evidence-agent demo and the read commands', () => {
+  let demo: Result;
+  beforeAll(async () => {
+    demo = await cli(['demo', '--days', '5', '--db', demoDb]);
+  }, 60_000);
+
+  it('prints a short summary and leaves a store that verifies', async () => {
+    expect(demo.stderr).toBe('');
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toMatch(/Runs: 5 \(5 ok, 0 partial, 0 failed, 0 aborted\); \d+\.\d API calls per run/);
+    expect(demo.stdout).toMatch(/aws_iam_user_console_mfa_enabled\s+high\s+\d+\s+[1-9]/);
+    expect(demo.stdout).toMatch(/soc2: \d+ of 61 evidenced by automated checks/);
+    const verify = await cli(['verify', '--db', demoDb]);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/^ok: .* 5 runs and \d+ evidence documents verified; chain intact/);
+  });
+
+  it('lists the runs with their API call counts', async () => {
+    const runs = await cli(['runs', '--json', '--db', demoDb]);
+    const parsed = JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[];
+    expect(parsed).toHaveLength(5);
+    for (const run of parsed) {
+      expect(run).toMatchObject({ status: 'ok', collector: 'aws-iam', scope: '111122223333' });
+      expect(run.apiCalls).toBeGreaterThanOrEqual(7);
+    }
+  });
+
+  it('filters failing findings, with controls, as JSON', async () => {
+    const result = await cli(['findings', '--status', 'fail', '--json', '--db', demoDb]);
+    expect(result.code).toBe(0);
+    const findings = JSON.parse(result.stdout) as { status: string; checkId: string; resourceId: string; controls: Record<string, string[]> }[];
+    expect(findings.length).toBeGreaterThan(5);
+    expect(new Set(findings.map((f) => f.status))).toEqual(new Set(['fail']));
+    const noMfa = findings.find((f) => f.checkId === 'aws_iam_user_console_mfa_enabled');
+    expect(noMfa?.controls.soc2).toContain('CC6.1');
+    const byControl = JSON.parse((await cli(['findings', '--control', 'CC6.1', '--json', '--db', demoDb])).stdout) as {
+      controls: Record<string, string[]>;
+    }[];
+    expect(byControl.every((f) => Object.values(f.controls).some((ids) => ids.includes('CC6.1')))).toBe(true);
+  });
+
+  it('exits 1 with --fail-on when failing findings reach the severity', async () => {
+    expect((await cli(['findings', '--fail-on', 'critical', '--db', demoDb])).code).toBe(0);
+    expect((await cli(['findings', '--fail-on', 'high', '--db', demoDb])).code).toBe(1);
+  });
+
+  it('shows every SOC 2 control with its state', async () => {
+    const result = await cli(['controls', '--framework', 'soc2', '--json', '--db', demoDb]);
+    const controls = JSON.parse(result.stdout) as { id: string; state: string; checks: string[] }[];
+    expect(controls).toHaveLength(61);
+    expect(controls.find((c) => c.id === 'CC6.1')).toMatchObject({ state: 'failing' });
+    expect(controls.find((c) => c.id === 'CC1.1')).toMatchObject({ state: 'manual', checks: [] });
+  });
+
+  it('names the tampered document and exits 1', async () => {
+    const copy = join(dir, 'tampered.db');
+    const source = new Database(demoDb, { readonly: true });
+    await source.backup(copy);
+    source.close();
+    const raw = new Database(copy);
+    const blob = raw
+      .prepare(
+        `SELECT b.hash, b.content FROM blobs b JOIN manifest m ON m.blob_hash = b.hash
+         WHERE m.type = 'aws.iam.user' ORDER BY m.resource_id LIMIT 1`,
+      )
+      .get() as { hash: string; content: Buffer };
+    raw.exec('DROP TRIGGER blobs_no_update');
+    const bytes = Buffer.from(blob.content);
+    bytes[10] = bytes[10]! ^ 0xff;
+    raw.prepare('UPDATE blobs SET content = ? WHERE hash = ?').run(bytes, blob.hash);
+    raw.close();
+    const result = await cli(['verify', '--db', copy]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^FAILED: trigger blobs_no_update: append-only trigger is missing/);
+    const json = JSON.parse((await cli(['verify', '--json', '--db', copy])).stdout) as {
+      ok: boolean;
+      problems: { kind: string; record: string }[];
+    };
+    expect(json.ok).toBe(false);
+    expect(json.problems.find((p) => p.kind === 'blob')?.record).toMatch(/^evidence aws\.iam\.user arn:aws:iam::111122223333:user\//);
+  });
+
+  it('refuses to write the demo into a store with real evidence', async () => {
+    const realDb = join(dir, 'real.db');
+    const sandbox = await startSandbox();
+    try {
+      const config = join(dir, 'real.yaml');
+      writeFileSync(config, 'collectors:\n  aws-iam:\n    credentialReport: { pollIntervalMs: 5 }\n');
+      const collected = await cli(['collect', '--config', config, '--db', realDb], {
+        AWS_ENDPOINT_URL: sandbox.endpoint,
+        AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS',
+        AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+      });
+      expect(collected.code).toBe(0);
+    } finally {
+      await sandbox.close();
+    }
+    const result = await cli(['demo', '--days', '1', '--db', realDb]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/holds real evidence .* pass --db to choose another file/);
+  });
+});
+
+describe('evidence-agent collect', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(async () => sandbox.close());
+
+  it('collects a real account through the default credential chain and the AWS_ENDPOINT_URL override', async () => {
+    const db = join(dir, 'collect.db');
+    const config = join(dir, 'collect.yaml');
+    writeFileSync(
+      config,
+      'collectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n    credentialReport: { pollIntervalMs: 5 }\n',
+    );
+    const before = sandbox.requests.total;
+    const result = await cli(['collect', '--config', config, '--db', db], {
+      AWS_ENDPOINT_URL: sandbox.endpoint,
+      AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const match = /run 1 aws-iam 111122223333: ok, (\d+) API calls, (\d+) documents/.exec(result.stdout);
+    expect(match).not.toBeNull();
+    // The count stored with the run is what the sandbox actually received.
+    expect(Number(match![1])).toBe(sandbox.requests.total - before);
+  });
+
+  it('records an unreachable account as a failed run and exits 1', async () => {
+    const db = join(dir, 'failed.db');
+    const config = join(dir, 'failed.yaml');
+    writeFileSync(config, 'collectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n');
+    const result = await cli(['collect', '--config', config, '--db', db], {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9', // discard port: connection refused
+      AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/run 1 aws-iam 111122223333: failed, \d+ API calls, 0 documents/);
+    const runs = JSON.parse((await cli(['runs', '--json', '--db', db])).stdout) as { status: string; error: string }[];
+    expect(runs).toEqual([expect.objectContaining({ status: 'failed', error: expect.stringMatching(/ECONNREFUSED/) })]);
+  });
+
+  it('refuses a bad config with one line naming the field, exit 2, and writes nothing', async () => {
+    const db = join(dir, 'never.db');
+    const config = join(dir, 'bad.yaml');
+    writeFileSync(config, 'collectors:\n  aws-iam:\n    accounts:\n      - roleArn: foo\n');
+    const result = await cli(['collect', '--config', config, '--db', db]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'evidence-agent: config: collectors.aws-iam.accounts[0].roleArn: expected an IAM role ARN, got "foo"\n',
+    );
+    expect(existsSync(db)).toBe(false);
+  });
+});
+
+describe('usage errors', () => {
+  it.each([
+    [['findings', '--db', join(dir, 'missing.db')], /no evidence store at .*missing\.db: run `evidence-agent collect`/],
+    [['demo', '--days', '0', '--db', join(dir, 'x.db')], /--days: expected a whole number from 1 to 366, got "0"/],
+    [['findings', '--status', 'passing', '--db', demoDb], /argument 'passing' is invalid/],
+    [['controls', '--framework', 'iso27001', '--db', demoDb], /--framework: unknown framework "iso27001" \(known: soc1, soc2\)/],
+    [['findings', '--at', '2026-02-30', '--db', demoDb], /--at: expected a date/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('%j exits 2 with one clear line', async (args, message) => {
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { builtinCollectors } from '../collectors/index.js';
+import { ConfigError, loadConfig, parseConfigText } from '../src/config/index.js';
+import { buildConfigSchema, keysAt } from '../src/config/schema.js';
+
+const env = { EXTERNAL_ID: 'ext-1234567890', HOME_REGION: 'eu-west-1' };
+
+function problems(yaml: string, environment: NodeJS.ProcessEnv = env): string[] {
+  try {
+    parseConfigText(yaml, 'test.yaml', builtinCollectors, environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.lines;
+    throw error;
+  }
+  return [];
+}
+
+describe('config: valid files', () => {
+  it('loads config/example.yaml with every default filled in', () => {
+    const loaded = loadConfig('config/example.yaml', builtinCollectors, {});
+    const iam = loaded.config.collectors['aws-iam']!;
+    expect(loaded.config.timezone).toBe('UTC');
+    expect(loaded.config.store.path).toBe('./data/evidence.db');
+    expect(iam.accounts).toEqual([{}]);
+    expect(iam.thresholds).toMatchObject({ unusedCredentialDays: 45, accessKeyMaxAgeDays: 90 });
+    expect(iam.thresholds.passwordPolicy.minimumLength).toBe(14);
+    expect(loaded.digest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('interpolates ${VAR} and ${VAR:-default} in string values only', () => {
+    const config = parseConfigText(
+      `collectors:
+  aws-iam:
+    region: \${HOME_REGION}
+    accounts:
+      - roleArn: arn:aws:iam::123456789012:role/evidence-reader
+        externalId: \${EXTERNAL_ID}
+        name: \${ACCOUNT_NAME:-production}
+    adminAllowList: ["arn:aws:iam::*:role/$\${literal}"]
+`,
+      'test.yaml',
+      builtinCollectors,
+      env,
+    );
+    const iam = config.collectors['aws-iam']!;
+    expect(iam.region).toBe('eu-west-1');
+    expect(iam.accounts[0]).toEqual({
+      roleArn: 'arn:aws:iam::123456789012:role/evidence-reader',
+      externalId: 'ext-1234567890',
+      name: 'production',
+    });
+    expect(iam.adminAllowList).toEqual(['arn:aws:iam::*:role/${literal}']);
+  });
+
+  it('keeps the digest of the file as written, so secrets never enter it', () => {
+    const a = loadConfig('config/example.yaml', builtinCollectors, { EXTERNAL_ID: 'one' });
+    const b = loadConfig('config/example.yaml', builtinCollectors, { EXTERNAL_ID: 'two' });
+    expect(a.digest).toBe(b.digest);
+  });
+});
+
+describe('config: each wrong field gets one line naming it', () => {
+  it.each([
+    [
+      'a role ARN that is not one',
+      'collectors:\n  aws-iam:\n    accounts: [{ roleArn: foo }]\n',
+      'collectors.aws-iam.accounts[0].roleArn: expected an IAM role ARN, got "foo"',
+    ],
+    [
+      'an account id of the wrong length',
+      'collectors:\n  aws-iam:\n    accounts: [{ id: "12345" }]\n',
+      'collectors.aws-iam.accounts[0].id: expected a 12-digit AWS account id, got "12345"',
+    ],
+    [
+      'a number written as a string',
+      'collectors:\n  aws-iam:\n    thresholds: { accessKeyMaxAgeDays: "90" }\n',
+      'collectors.aws-iam.thresholds.accessKeyMaxAgeDays: expected number, got "90"',
+    ],
+    [
+      'a misspelt collector',
+      'collectors:\n  aws-iamm: {}\n',
+      'collectors.aws-iamm: unknown field; did you mean "aws-iam"?',
+    ],
+    [
+      'a misspelt option',
+      'collectors:\n  aws-iam:\n    acounts: []\n',
+      'collectors.aws-iam.acounts: unknown field; did you mean "accounts"?',
+    ],
+    ['an unknown time zone', 'timezone: Mars/Olympus\n', 'timezone: expected an IANA time zone such as UTC or Europe/Berlin, got "Mars/Olympus"'],
+    [
+      'an unset environment variable',
+      'collectors:\n  aws-iam:\n    accounts: [{ roleArn: "arn:aws:iam::123456789012:role/r", externalId: "${MISSING_ID}" }]\n',
+      'collectors.aws-iam.accounts[0].externalId: environment variable MISSING_ID is not set (set it, or write ${MISSING_ID:-default})',
+    ],
+    [
+      'a role of another account than the id',
+      'collectors:\n  aws-iam:\n    accounts: [{ id: "111111111111", roleArn: "arn:aws:iam::222222222222:role/r" }]\n',
+      'collectors.aws-iam.accounts[0].id: expected the account of roleArn (222222222222), got "111111111111"',
+    ],
+    ['a threshold out of range', 'collectors:\n  aws-iam:\n    timeoutSeconds: 1\n', 'collectors.aws-iam.timeoutSeconds: Too small: expected number to be >=10, got 1'],
+  ])('%s', (_, yaml, expected) => {
+    expect(problems(yaml)).toEqual([expected]);
+  });
+
+  it('never echoes a secret value back', () => {
+    const lines = problems(
+      'collectors:\n  aws-iam:\n    accounts: [{ roleArn: "arn:aws:iam::123456789012:role/r", externalId: "x" }]\n',
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^collectors\.aws-iam\.accounts\[0\]\.externalId: .*got a value of 1 characters$/);
+  });
+
+  it('reports invalid YAML with its line', () => {
+    expect(problems('timezone: UTC\ncollectors:\n  aws-iam: [\n')[0]).toMatch(/^test\.yaml:\d+: invalid YAML: /);
+  });
+
+  it('refuses duplicate keys', () => {
+    expect(problems('timezone: UTC\ntimezone: UTC\n')[0]).toMatch(/invalid YAML: .*[Mm]ap keys must be unique/);
+  });
+
+  it('names a missing file and how to fix it', () => {
+    expect(() => loadConfig('/nonexistent/evidence-agent.yaml', builtinCollectors, {})).toThrow(
+      /config file not found \(pass --config/,
+    );
+  });
+
+  it('lists every wrong field, one line each', () => {
+    const lines = problems('timezone: 5\ncollectors:\n  aws-iam:\n    region: mars\n    thresholds: { rootUnusedDays: 0 }\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.map((l) => l.split(':')[0])).toEqual([
+      'timezone',
+      'collectors.aws-iam.region',
+      'collectors.aws-iam.thresholds.rootUnusedDays',
+    ]);
+  });
+
+  it('ships an example that documents every option of the schema', () => {
+    const example = readFileSync('config/example.yaml', 'utf8');
+    const schema = buildConfigSchema(builtinCollectors);
+    const documented: string[] = [];
+    const walk = (path: string[]) => {
+      for (const key of keysAt(schema, path)) {
+        documented.push(key);
+        walk([...path, key]);
+      }
+    };
+    walk([]);
+    walk(['collectors', 'aws-iam', 'accounts', '0']);
+    expect(documented.length).toBeGreaterThan(20);
+    for (const option of documented) expect(example).toMatch(new RegExp(`\\b${option}:`));
+  });
+});

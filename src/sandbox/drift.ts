@@ -1,0 +1,63 @@
+// The scripted history of the sandbox account: dated changes counted back from the end day, so a
+// `demo --days 30` run ending today shows them. The builders consult this table; the demo prints it.
+import type { DriftEvent } from './estate-model.js';
+import { dayIndex, dayTime } from './estate-timeline.js';
+import type { HistoryMoment } from './estate-timeline.js';
+
+/** The cast members the history is about. */
+export const CAST = {
+  promoted: 'carol.diaz',
+  lateMfa: 'dan.okafor',
+  lostMfa: 'erin.kowalski',
+  directPolicy: 'frank.schmidt',
+  inlinePolicy: 'grace.ito',
+  stale: 'henry.walsh',
+  leaver: 'ivan.petrov',
+  newHire: 'julia.santos',
+  rotated: 'svc-reporting',
+} as const;
+
+interface DriftSpec extends HistoryMoment {
+  description: string;
+}
+
+export const DRIFT = {
+  passwordPolicyCreated: {
+    offset: -27,
+    time: [16, 5, 12],
+    description: 'Account password policy created (minimum length 14, all character classes, 24 remembered)',
+  },
+  newHire: { offset: -24, time: [9, 12, 40], description: `New hire ${CAST.newHire} created in Developers` },
+  newHireMfa: { offset: -23, time: [9, 31, 7], description: `${CAST.newHire} enables a virtual MFA device` },
+  adminPromotion: { offset: -20, time: [14, 48, 2], description: `${CAST.promoted} added to the Admins group` },
+  keyRotation: {
+    offset: -15,
+    time: [11, 2, 30],
+    description: `${CAST.rotated} access key rotated: new key created, old key deactivated`,
+  },
+  lateMfa: { offset: -12, time: [10, 17, 55], description: `${CAST.lateMfa} enables MFA on a console user` },
+  s3Policy: {
+    offset: -10,
+    time: [15, 40, 9],
+    description: 'Customer policy DataLakeS3Access (s3:* on *) created and attached to role app-ecs-task',
+  },
+  mfaLost: { offset: -8, time: [13, 3, 44], description: `${CAST.lostMfa} deactivates their MFA device` },
+  rootSignIn: { offset: -6, time: [9, 41, 27], description: 'Root user signs in to the console' },
+  policyRelaxed: { offset: -6, time: [9, 52, 13], description: 'Password policy relaxed: minimum length 14 -> 8' },
+  leaverDeleted: {
+    offset: -3,
+    time: [17, 20, 36],
+    description: `Leaver ${CAST.leaver} deleted, 8 days after their last sign-in`,
+  },
+} as const satisfies Record<string, DriftSpec>;
+
+/** The leaver's last working day, relative to the end day. */
+export const LEAVER_LAST_DAY = DRIFT.leaverDeleted.offset - 8;
+
+/** The scripted changes of the history ending on `historyEnd`'s UTC day, oldest first. */
+export function driftEvents(historyEnd: Date): DriftEvent[] {
+  const endDay = dayIndex(historyEnd);
+  return Object.values(DRIFT)
+    .map((e: DriftSpec) => ({ date: dayTime(endDay + e.offset, ...e.time), description: e.description }))
+    .sort((a, b) => a.date.getTime() - b.date.getTime());
+}

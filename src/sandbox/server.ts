@@ -1,0 +1,147 @@
+// A local HTTP server that answers the AWS IAM and STS query APIs for the simulated estate, so the real
+// AWS SDK (pointed at it with fake static credentials) collects a day of history without an AWS account.
+// Signatures are not checked, which is why it listens on loopback unless told otherwise.
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildIamEstate, DEFAULT_ESTATE_SEED } from './estate.js';
+import type { IamEstate } from './estate.js';
+import { errorXml, IAM_NAMESPACE, STS_NAMESPACE, successXml } from './iam-xml.js';
+import type { QueryError } from './iam-xml.js';
+import { ACTIONS, CredentialReportJobs, fail, QueryFailure, STS_ACTIONS } from './query-actions.js';
+
+export interface SandboxOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Most items per page of GetAccountAuthorizationDetails and ListVirtualMFADevices (default 25). */
+  pageSize?: number;
+  /** Head count on the end day (default 40). */
+  users?: number;
+  seed?: number;
+  /** The day the drift history ends on; default: today (UTC) at start. */
+  historyEnd?: Date;
+  /** The simulated date served until setDate; default: now. */
+  date?: Date;
+  /** Generate/Get calls after the starting GenerateCredentialReport before the report is ready (default 1). */
+  reportReadyAfterPolls?: number;
+}
+
+export interface Sandbox {
+  /** `http://127.0.0.1:PORT`: give it to IAMClient and STSClient as `endpoint`. */
+  endpoint: string;
+  /** Serves the account as it stands at the end of this date's UTC day from now on. */
+  setDate(date: Date): void;
+  /** Requests received, counted live. */
+  requests: { total: number; byAction: Record<string, number> };
+  /** The anchor day of the drift history (UTC midnight). */
+  historyEnd: Date;
+  /** The estate currently served. */
+  estate(): IamEstate;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+const MAX_CACHED_DAYS = 400;
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const pageSize = options.pageSize ?? 25;
+  const historyEnd = utcMidnight(options.historyEnd ?? new Date());
+  const estateOptions = { users: options.users, seed: options.seed ?? DEFAULT_ESTATE_SEED, historyEnd };
+  const reports = new CredentialReportJobs(options.reportReadyAfterPolls ?? 1);
+  const requests = { total: 0, byAction: {} as Record<string, number> };
+  let now = options.date ?? new Date();
+
+  // An estate is a pure function of its day: build each day once.
+  const estates = new Map<string, IamEstate>();
+  const currentEstate = (): IamEstate => {
+    const day = now.toISOString().slice(0, 10);
+    let estate = estates.get(day);
+    if (!estate) {
+      if (estates.size >= MAX_CACHED_DAYS) estates.clear();
+      estate = buildIamEstate(now, estateOptions);
+      estates.set(day, estate);
+    }
+    return estate;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = randomUUID();
+    let namespace = IAM_NAMESPACE;
+    let status = 200;
+    let body: string;
+    try {
+      // Query parameters may come in the URL (GET) or the form body (POST, what the SDK sends).
+      const params = new URLSearchParams(new URL(req.url ?? '/', 'http://sandbox').search);
+      for (const [key, value] of new URLSearchParams(await readBody(req))) params.append(key, value);
+      const action = params.get('Action');
+      requests.total++;
+      requests.byAction[action ?? '(none)'] = (requests.byAction[action ?? '(none)'] ?? 0) + 1;
+      if (params.get('Version') === '2011-06-15' || (action !== null && STS_ACTIONS.has(action))) {
+        namespace = STS_NAMESPACE;
+      }
+      if (!action) fail(400, 'MissingAction', 'The request is missing an action or a required parameter.');
+      const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+      if (!run) fail(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
+      const result = run(params, { estate: currentEstate(), now, pageSize, reports });
+      body = successXml(action, namespace, result, requestId);
+    } catch (err) {
+      const error: QueryError =
+        err instanceof QueryFailure ? err.error : { status: 500, code: 'ServiceFailure', message: String(err) };
+      status = error.status;
+      body = errorXml(namespace, error, requestId);
+    }
+    res.writeHead(status, {
+      'content-type': 'text/xml',
+      'content-length': Buffer.byteLength(body),
+      'x-amzn-requestid': requestId,
+    });
+    res.end(body);
+  };
+
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    setDate(date: Date) {
+      if (Number.isNaN(date.getTime())) throw new RangeError('setDate needs a valid date');
+      now = new Date(date.getTime());
+    },
+    requests,
+    historyEnd,
+    estate: currentEstate,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // The SDK keeps connections alive; without this close() would wait for them to idle out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function utcMidnight(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) fail(413, 'RequestEntityTooLarge', 'Request body too large.');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -98,6 +98,11 @@ describe('config: each wrong field gets one line naming it', () => {
       'collectors:\n  aws-iam:\n    accounts: [{ id: "111111111111", roleArn: "arn:aws:iam::222222222222:role/r" }]\n',
       'collectors.aws-iam.accounts[0].id: expected the account of roleArn (222222222222), got "111111111111"',
     ],
+    [
+      'the same account twice',
+      'collectors:\n  aws-iam:\n    accounts: [{ id: "111111111111" }, { roleArn: "arn:aws:iam::111111111111:role/r" }]\n',
+      'collectors.aws-iam.accounts[1]: expected each account once (accounts[0] is already 111111111111), got "arn:aws:iam::111111111111:role/r"',
+    ],
     ['a threshold out of range', 'collectors:\n  aws-iam:\n    timeoutSeconds: 1\n', 'collectors.aws-iam.timeoutSeconds: Too small: expected number to be >=10, got 1'],
   ])('%s', (_, yaml, expected) => {
     expect(problems(yaml)).toEqual([expected]);

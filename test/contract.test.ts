@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { builtinCollectors } from '../collectors/index.js';
@@ -21,7 +22,8 @@ describe('the built-in registry meets the collector contract', () => {
   });
 
   it.each(folders)('collectors/%s/index.ts exports the registered collector', async (folder) => {
-    const module = (await import(`../collectors/${folder}/index.js`)) as Record<string, unknown>;
+    const url = pathToFileURL(join(root, 'collectors', folder, 'index.ts')).href;
+    const module = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
     const registered = builtinCollectors.find((c) => c.id === folder);
     expect(Object.values(module)).toContain(registered);
   });

@@ -56,6 +56,19 @@ describe('store: snapshots', () => {
     expect(await store.findingsOf(runs[4]!.seq)).toHaveLength(2);
   });
 
+  it('adds well under 4 KB per run over an unchanged estate of 2,000 resources', async () => {
+    const store = newStore();
+    const evidence = Array.from({ length: 2000 }, (_, i) => userEvidence(`user-${i}`, { mfa: i % 7 !== 0 }));
+    const findings = Array.from({ length: 2000 }, (_, i) => finding(`user-${i}`, i % 7 === 0 ? 'fail' : 'pass'));
+    const record = async (n: number) => store.finishRun(await store.startRun(runStart(day(n))), okOutcome(day(n), evidence, findings));
+    await record(0);
+    const afterFirst = (await store.stats()).fileBytes;
+    for (let n = 1; n <= 30; n++) await record(n);
+    const perRun = ((await store.stats()).fileBytes - afterFirst) / 30;
+    expect(perRun).toBeLessThan(4096);
+    expect((await store.stats()).manifestRows).toBe(2000);
+  });
+
   it('tracks findings that change and disappear', async () => {
     const store = newStore();
     const i1 = await store.startRun(runStart(day(0)));

@@ -61,7 +61,27 @@ export const awsIamOptionsSchema = z.strictObject({
   schedule: z.string().optional(),
   timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
   /** Accounts to collect; an empty entry means the account of the default credential chain. */
-  accounts: z.array(accountSchema).min(1, 'expected at least one account').default([{}]),
+  accounts: z
+    .array(accountSchema)
+    .min(1, 'expected at least one account')
+    .default([{}])
+    .superRefine((accounts, ctx) => {
+      // Each account is one evidence stream: two entries for one account would interleave its history.
+      const seen = new Map<string, number>();
+      accounts.forEach((account, index) => {
+        const key = configuredAccountId(account) ?? 'the default credentials';
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, index);
+        else {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message: `expected each account once (accounts[${first}] is already ${key})`,
+            input: account.id ?? account.roleArn ?? {},
+          });
+        }
+      });
+    }),
   /** Region for the STS and IAM clients (IAM itself is global). */
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1').default('us-east-1'),
   thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),

@@ -1,0 +1,62 @@
+// The account-wide reads besides the authorization details: password policy, account summary and the
+// virtual MFA devices (which tell a root virtual MFA device from a hardware one).
+import {
+  GetAccountPasswordPolicyCommand,
+  GetAccountSummaryCommand,
+  NoSuchEntityException,
+  paginateListVirtualMFADevices,
+} from '@aws-sdk/client-iam';
+import type { IAMClient, PasswordPolicy } from '@aws-sdk/client-iam';
+import { compareStrings, MalformedResponseError } from './evidence-format.js';
+
+/** The account's password policy, or null when it has none (IAM answers NoSuchEntity). */
+export async function readPasswordPolicy(iam: IAMClient, signal: AbortSignal): Promise<PasswordPolicy | null> {
+  try {
+    const output = await iam.send(new GetAccountPasswordPolicyCommand({}), { abortSignal: signal });
+    if (!output.PasswordPolicy) throw new MalformedResponseError('GetAccountPasswordPolicy returned no PasswordPolicy');
+    return output.PasswordPolicy;
+  } catch (error) {
+    if (error instanceof NoSuchEntityException) return null;
+    throw error;
+  }
+}
+
+export async function readAccountSummary(iam: IAMClient, signal: AbortSignal): Promise<Record<string, number>> {
+  const output = await iam.send(new GetAccountSummaryCommand({}), { abortSignal: signal });
+  if (!output.SummaryMap) throw new MalformedResponseError('GetAccountSummary returned no SummaryMap');
+  return output.SummaryMap;
+}
+
+/** The serial IAM gives the root user's virtual device when it is assigned from the console. */
+const ROOT_VIRTUAL_MFA_SERIAL_SUFFIX = ':mfa/root-account-mfa-device';
+
+export interface RootVirtualMfa {
+  /** Serial numbers of virtual MFA devices assigned to the root user, sorted. */
+  serials: string[];
+  pages: number;
+}
+
+export async function readRootVirtualMfa(
+  iam: IAMClient,
+  rootArn: string,
+  signal: AbortSignal,
+): Promise<RootVirtualMfa> {
+  const result: RootVirtualMfa = { serials: [], pages: 0 };
+  const pages = paginateListVirtualMFADevices(
+    { client: iam },
+    { AssignmentStatus: 'Assigned' },
+    { abortSignal: signal },
+  );
+  for await (const page of pages) {
+    result.pages += 1;
+    for (const device of page.VirtualMFADevices ?? []) {
+      // Only the serial is kept: the seed and QR code fields are never stored, whatever IAM returns.
+      const serial = device.SerialNumber;
+      if (serial && (device.User?.Arn === rootArn || serial.endsWith(ROOT_VIRTUAL_MFA_SERIAL_SUFFIX))) {
+        result.serials.push(serial);
+      }
+    }
+  }
+  result.serials.sort(compareStrings);
+  return result;
+}

@@ -1,0 +1,35 @@
+// CIS AWS 1.14: active access keys are rotated every accessKeyMaxAgeDays days or less.
+import type { CheckDefinition } from '../../../src/collector.js';
+import { EVIDENCE } from '../schema.js';
+import type { AwsIamOptions, UserCredentialsEvidence } from '../schema.js';
+import { activeKeys, daysSince, evidenceOf, finding } from './judging.js';
+
+export const userAccessKeysRotated: CheckDefinition<AwsIamOptions> = {
+  id: 'aws_iam_user_access_keys_rotated',
+  title: 'Active access keys are rotated',
+  severity: 'medium',
+  description:
+    'Long-lived keys accumulate in scripts, laptops and CI logs. Fails when any active access key was created or last rotated more than thresholds.accessKeyMaxAgeDays whole days ago; users without active keys are not applicable.',
+  remediation:
+    'Create a second key, move every consumer to it, deactivate and then delete the old key; better, replace the key with an IAM role or IAM Identity Center.',
+  resourceTypes: [EVIDENCE.userCredentials],
+  evaluate(view, options, now) {
+    const limit = options.thresholds.accessKeyMaxAgeDays;
+    return evidenceOf<UserCredentialsEvidence>(view, EVIDENCE.userCredentials).map((user) => {
+      const name = user.data.userName;
+      const keys = activeKeys(user.data.accessKeys);
+      if (keys.length === 0) {
+        return finding(user, 'not_applicable', `IAM user ${name} has no active access keys.`);
+      }
+      const overdue = keys.flatMap((key) => {
+        if (key.lastRotated === null) return [`access key ${key.slot} (rotation date unknown)`];
+        const days = daysSince(key.lastRotated, now);
+        return days > limit ? [`access key ${key.slot} (rotated ${days} days ago)`] : [];
+      });
+      if (overdue.length > 0) {
+        return finding(user, 'fail', `IAM user ${name} has keys older than ${limit} days: ${overdue.join(', ')}.`);
+      }
+      return finding(user, 'pass', `IAM user ${name} has rotated every active access key within ${limit} days.`);
+    });
+  },
+};

@@ -1,0 +1,133 @@
+// One collection of one AWS account: verify whose credentials these are, read everything IAM knows in
+// a fixed number of calls (never one per user), and turn it into evidence and resource errors.
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { CollectContext, CollectResult } from '../../src/collector.js';
+import {
+  accountSummaryEvidence,
+  passwordPolicyEvidence,
+  rootCredentialsEvidence,
+  userCredentialsEvidence,
+} from './account-evidence.js';
+import type { Outcome } from './account-evidence.js';
+import { readAccountSummary, readPasswordPolicy, readRootVirtualMfa } from './account-reads.js';
+import { authorizationEvidence, readAuthorizationDetails } from './authorization-details.js';
+import { createAwsClients } from './clients.js';
+import { fetchCredentialReport, parseCredentialReport } from './credential-report.js';
+import type { FetchedCredentialReport, ParsedCredentialReport } from './credential-report.js';
+import { describeFailure } from './errors.js';
+import { byTypeAndResource } from './evidence-format.js';
+import { ACCOUNT_ID, accountSchema, configuredAccountId, resourceIds } from './schema.js';
+import type { AwsIamAccount, AwsIamOptions } from './schema.js';
+
+export async function collectAwsIam(ctx: CollectContext<AwsIamOptions>): Promise<CollectResult> {
+  const account = accountSchema.parse(ctx.scope.settings);
+  const clients = createAwsClients({
+    account,
+    region: ctx.options.region,
+    clientEnvironment: ctx.clientEnvironment,
+    countApiCall: () => ctx.countApiCall(),
+  });
+  try {
+    const accountId = await verifyAccount(clients.sts, account, ctx.signal);
+    return await collectAccount(ctx, clients.iam, accountId, configuredAccountId(account) === undefined);
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** The credentials must belong to the configured account: evidence filed under the wrong one is worse than none. */
+async function verifyAccount(sts: STSClient, account: AwsIamAccount, signal: AbortSignal): Promise<string> {
+  const identity = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+  const actual = identity.Account;
+  if (!actual || !ACCOUNT_ID.test(actual)) {
+    throw new Error(`STS GetCallerIdentity returned no valid account id (got ${JSON.stringify(actual ?? null)})`);
+  }
+  const configured = configuredAccountId(account);
+  if (configured !== undefined && configured !== actual) {
+    throw new Error(`credentials belong to account ${actual}, config says ${configured}`);
+  }
+  return actual;
+}
+
+async function collectAccount(
+  ctx: CollectContext<AwsIamOptions>,
+  iam: IAMClient,
+  accountId: string,
+  discoveredAccount: boolean,
+): Promise<CollectResult> {
+  // The reads run concurrently; when the authorization details fail the others are cancelled.
+  const cancel = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, cancel.signal]);
+  const rootArn = resourceIds.root(accountId);
+
+  const authorization = readAuthorizationDetails(iam, signal);
+  const others = Promise.all([
+    settle('credential report', fetchCredentialReport(iam, ctx.options.credentialReport, signal)),
+    settle('password policy', readPasswordPolicy(iam, signal)),
+    settle('account summary', readAccountSummary(iam, signal)),
+    settle('virtual MFA devices', readRootVirtualMfa(iam, rootArn, signal)),
+  ]);
+  let details: Awaited<typeof authorization>;
+  try {
+    details = await authorization;
+  } catch (error) {
+    cancel.abort();
+    await others;
+    throw error;
+  }
+  const [fetchedReport, passwordPolicy, summary, virtualMfa] = await others;
+  ctx.signal.throwIfAborted();
+
+  const report = parseReport(fetchedReport);
+  const principals = authorizationEvidence(details, accountId);
+  const parts = [
+    principals,
+    userCredentialsEvidence(accountId, principals.userArns, report),
+    rootCredentialsEvidence(accountId, report, summary, mapOutcome(virtualMfa, (mfa) => mfa.serials)),
+    passwordPolicyEvidence(accountId, passwordPolicy),
+    accountSummaryEvidence(accountId, summary),
+  ];
+  const evidence = parts.flatMap((part) => part.evidence).sort(byTypeAndResource);
+  const errors = parts.flatMap((part) => part.errors).sort(byTypeAndResource);
+  if (errors.length > 0) {
+    const summary = { accountId, errors: errors.length, first: errors[0] };
+    ctx.logger.warn(summary, 'aws-iam: some resources could not be read');
+  }
+  ctx.logger.info({ accountId, evidence: evidence.length }, 'aws-iam: collected');
+
+  return {
+    evidence,
+    errors,
+    ...(discoveredAccount ? { resolvedScope: accountId } : {}),
+    meta: {
+      accountId,
+      authorizationDetailsPages: details.pages,
+      credentialReportGeneratedAt: fetchedReport.ok ? (fetchedReport.value.generatedTime?.toISOString() ?? null) : null,
+      credentialReportCalls: fetchedReport.ok ? fetchedReport.value.polls : null,
+      virtualMfaDevicePages: virtualMfa.ok ? virtualMfa.value.pages : null,
+    },
+  };
+}
+
+function parseReport(fetched: Outcome<FetchedCredentialReport>): Outcome<ParsedCredentialReport> {
+  if (!fetched.ok) return fetched;
+  try {
+    return { ok: true, value: parseCredentialReport(fetched.value.csv) };
+  } catch (error) {
+    return { ok: false, reason: describeFailure('credential report', error) };
+  }
+}
+
+async function settle<T>(what: string, read: Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await read };
+  } catch (error) {
+    return { ok: false, reason: describeFailure(what, error) };
+  }
+}
+
+function mapOutcome<T, U>(outcome: Outcome<T>, map: (value: T) => U): Outcome<U> {
+  return outcome.ok ? { ok: true, value: map(outcome.value) } : outcome;
+}

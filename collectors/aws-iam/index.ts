@@ -1,0 +1,34 @@
+// The aws-iam collector: IAM users, groups, roles, policies, credentials and account settings of each
+// configured AWS account, judged by twelve CIS-derived checks.
+import { defineCollector } from '../../src/collector.js';
+import { awsIamChecks } from './checks/index.js';
+import { collectAwsIam } from './collect.js';
+import { awsIamOptionsSchema, configuredAccountId } from './schema.js';
+import type { AwsIamOptions } from './schema.js';
+
+/** What the role or user the agent runs as must be allowed; see README.md and config/aws-iam-policy.json. */
+export const AWS_IAM_PERMISSIONS = [
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
+  'iam:GetAccountAuthorizationDetails',
+  'iam:GetAccountPasswordPolicy',
+  'iam:GetAccountSummary',
+  'iam:ListVirtualMFADevices',
+];
+
+export const awsIam = defineCollector<AwsIamOptions>({
+  id: 'aws-iam',
+  title: 'AWS IAM',
+  optionsSchema: awsIamOptionsSchema,
+  permissions: AWS_IAM_PERMISSIONS,
+  checks: awsIamChecks,
+  defaultSchedule: '0 3 * * *',
+  scopes(options) {
+    // An entry without id or roleArn is the account of the default credential chain, known only at run time.
+    return options.accounts.map((account) => ({
+      key: configuredAccountId(account) ?? 'default',
+      settings: { ...account },
+    }));
+  },
+  collect: collectAwsIam,
+});

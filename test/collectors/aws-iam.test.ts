@@ -1,0 +1,757 @@
+// The aws-iam collector against nock: the real SDK serialises the requests and parses the fixture
+// replies (test/fixtures/aws-iam/, shaped after the IAM and STS API references).
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { awsIam } from '../../collectors/aws-iam/index.js';
+import { awsIamChecks } from '../../collectors/aws-iam/checks/index.js';
+import { awsIamOptionsSchema } from '../../collectors/aws-iam/schema.js';
+import type { AwsIamOptions } from '../../collectors/aws-iam/schema.js';
+import type { ClientEnvironment, CollectContext, EvidenceItem, EvidenceView } from '../../src/collector.js';
+import { silentLogger } from '../../src/logging.js';
+
+const ACCOUNT = '111122223333';
+const NOW = new Date('2026-01-10T12:00:00Z');
+const IAM_HOST = 'https://iam.amazonaws.com';
+const STS_HOST = 'https://sts.us-east-1.amazonaws.com';
+const FAKE_CREDENTIALS = { accessKeyId: 'FAKEACCESSKEYFORTESTS', secretAccessKey: 'fake-secret-access-key' };
+const XML_HEADERS = { 'content-type': 'text/xml' };
+
+type FormBody = Record<string, string | undefined>;
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/aws-iam/${name}`, import.meta.url), 'utf8');
+
+/** GetCredentialReport carries the CSV base64-encoded in `Content`. */
+function credentialReportReply(csvFixture: string): string {
+  const content = Buffer.from(fixture(csvFixture), 'utf8').toString('base64');
+  return [
+    '<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">',
+    '  <GetCredentialReportResult>',
+    `    <Content>${content}</Content>`,
+    '    <ReportFormat>text/csv</ReportFormat>',
+    '    <GeneratedTime>2026-01-10T02:00:00Z</GeneratedTime>',
+    '  </GetCredentialReportResult>',
+    '  <ResponseMetadata><RequestId>44444444-5555-6666-7777-888888888881</RequestId></ResponseMetadata>',
+    '</GetCredentialReportResponse>',
+  ].join('\n');
+}
+
+/** The access key IAM requests must be signed with (the static one, or an assumed role's). */
+let iamSigningKey = FAKE_CREDENTIALS.accessKeyId;
+let iamHost = IAM_HOST;
+let stsHost = STS_HOST;
+
+function iam(action: string, matches: (body: FormBody) => boolean = () => true) {
+  return nock(iamHost)
+    .matchHeader('authorization', (value: string) => value.includes(`Credential=${iamSigningKey}/`))
+    .post('/', (body: FormBody) => body.Action === action && matches(body));
+}
+function sts(action: string, matches: (body: FormBody) => boolean = () => true) {
+  return nock(stsHost).post('/', (body: FormBody) => body.Action === action && matches(body));
+}
+
+const mocks = {
+  callerIdentity: () => sts('GetCallerIdentity').reply(200, fixture('sts-get-caller-identity.xml'), XML_HEADERS),
+  authorizationDetails: () => {
+    // No Filter parameter: users, groups, roles and both kinds of managed policy come back.
+    const noFilter = (body: FormBody) => !Object.keys(body).some((key) => key.startsWith('Filter'));
+    iam('GetAccountAuthorizationDetails', (b) => noFilter(b) && b.Marker === undefined).reply(
+      200,
+      fixture('get-account-authorization-details-1.xml'),
+      XML_HEADERS,
+    );
+    iam('GetAccountAuthorizationDetails', (b) => noFilter(b) && b.Marker === 'gaad-page-2').reply(
+      200,
+      fixture('get-account-authorization-details-2.xml'),
+      XML_HEADERS,
+    );
+  },
+  credentialReport: (csvFixture = 'credential-report.csv') => {
+    iam('GenerateCredentialReport').reply(200, fixture('generate-credential-report-complete.xml'), XML_HEADERS);
+    iam('GetCredentialReport').reply(200, credentialReportReply(csvFixture), XML_HEADERS);
+  },
+  passwordPolicy: () => iam('GetAccountPasswordPolicy').reply(200, fixture('get-account-password-policy.xml'), XML_HEADERS),
+  accountSummary: () => iam('GetAccountSummary').reply(200, fixture('get-account-summary.xml'), XML_HEADERS),
+  virtualMfaDevices: () => {
+    const assigned = (body: FormBody) => body.AssignmentStatus === 'Assigned';
+    iam('ListVirtualMFADevices', (b) => assigned(b) && b.Marker === undefined).reply(
+      200,
+      fixture('list-virtual-mfa-devices-1.xml'),
+      XML_HEADERS,
+    );
+    iam('ListVirtualMFADevices', (b) => assigned(b) && b.Marker === 'mfa-page-2').reply(
+      200,
+      fixture('list-virtual-mfa-devices-2.xml'),
+      XML_HEADERS,
+    );
+  },
+};
+type MockName = keyof typeof mocks;
+
+/** Mocks every call of a collection except the named ones (which the test mocks itself). */
+function mockAccount(...except: MockName[]) {
+  for (const [name, mock] of Object.entries(mocks) as [MockName, () => unknown][]) {
+    if (!except.includes(name)) mock();
+  }
+}
+
+function collectContext(input: { options?: Record<string, unknown>; aws?: ClientEnvironment['aws'] } = {}) {
+  const options = awsIamOptionsSchema.parse({
+    credentialReport: { pollIntervalMs: 1, maxWaitSeconds: 5 },
+    ...input.options,
+  });
+  const [scope] = awsIam.scopes(options);
+  if (!scope) throw new Error('expected one scope');
+  let apiCalls = 0;
+  const ctx: CollectContext<AwsIamOptions> = {
+    options,
+    scope,
+    logger: silentLogger(),
+    now: () => NOW,
+    signal: new AbortController().signal,
+    clientEnvironment: { aws: input.aws ?? { credentials: FAKE_CREDENTIALS } },
+    countApiCall: () => {
+      apiCalls += 1;
+    },
+    watermark: null,
+  };
+  return { ctx, apiCalls: () => apiCalls };
+}
+
+function viewOf(evidence: EvidenceItem[]): EvidenceView {
+  return {
+    all: (type) => evidence.filter((item) => item.type === type),
+    get: (type, resourceId) => evidence.find((item) => item.type === type && item.resourceId === resourceId),
+  };
+}
+
+const arn = (suffix: string) => `arn:aws:iam::${ACCOUNT}:${suffix}`;
+const noKey = (slot: 1 | 2) => ({ slot, active: false, lastRotated: null, lastUsedDate: null, lastUsedService: null });
+const doc = (...statements: object[]) => ({ Version: '2012-10-17', Statement: statements });
+const allowAll = { Effect: 'Allow', Action: '*', Resource: '*' };
+
+const EXPECTED_EVIDENCE: EvidenceItem[] = [
+  {
+    type: 'aws.iam.account-summary',
+    resourceId: arn('account-summary'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      summary: {
+        AccessKeysPerUserQuota: 2,
+        AccountAccessKeysPresent: 0,
+        AccountMFAEnabled: 1,
+        AccountSigningCertificatesPresent: 0,
+        Groups: 2,
+        GroupsQuota: 300,
+        MFADevices: 2,
+        MFADevicesInUse: 2,
+        Policies: 2,
+        PoliciesQuota: 1500,
+        Roles: 2,
+        RolesQuota: 1000,
+        Users: 3,
+        UsersQuota: 5000,
+      },
+    },
+  },
+  {
+    type: 'aws.iam.group',
+    resourceId: arn('group/admins'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      groupName: 'admins',
+      arn: arn('group/admins'),
+      createDate: '2021-01-01T00:00:00.000Z',
+      attachedPolicies: [{ name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+      inlinePolicies: [],
+    },
+  },
+  {
+    type: 'aws.iam.group',
+    resourceId: arn('group/developers'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      groupName: 'developers',
+      arn: arn('group/developers'),
+      createDate: '2021-01-01T00:00:00.000Z',
+      attachedPolicies: [{ name: 'DevAccess', arn: arn('policy/DevAccess') }],
+      inlinePolicies: [
+        {
+          name: 'dev-logs',
+          document: { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'logs:*', Resource: '*' } },
+        },
+      ],
+    },
+  },
+  {
+    type: 'aws.iam.password-policy',
+    resourceId: arn('account-password-policy'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      present: true,
+      minimumPasswordLength: 14,
+      requireSymbols: true,
+      requireNumbers: true,
+      requireUppercaseCharacters: true,
+      requireLowercaseCharacters: true,
+      allowUsersToChangePassword: true,
+      maxPasswordAge: null,
+      passwordReusePrevention: 24,
+      hardExpiry: false,
+    },
+  },
+  {
+    type: 'aws.iam.policy',
+    resourceId: arn('policy/DevAccess'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      policyName: 'DevAccess',
+      arn: arn('policy/DevAccess'),
+      awsManaged: false,
+      attachmentCount: 1,
+      defaultVersionId: 'v2',
+      document: doc({ Effect: 'Allow', Action: ['ec2:Describe*', 's3:Get*'], Resource: '*' }),
+    },
+  },
+  {
+    type: 'aws.iam.policy',
+    resourceId: arn('policy/LegacyFullAccess'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      policyName: 'LegacyFullAccess',
+      arn: arn('policy/LegacyFullAccess'),
+      awsManaged: false,
+      attachmentCount: 0,
+      defaultVersionId: 'v1',
+      document: doc({ Sid: 'LegacyAll', ...allowAll }),
+    },
+  },
+  {
+    type: 'aws.iam.policy',
+    resourceId: 'arn:aws:iam::aws:policy/AdministratorAccess',
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      policyName: 'AdministratorAccess',
+      arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      awsManaged: true,
+      attachmentCount: 2,
+      defaultVersionId: 'v1',
+      document: doc(allowAll),
+    },
+  },
+  {
+    type: 'aws.iam.role',
+    resourceId: arn('role/OrganizationAccountAccessRole'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      roleName: 'OrganizationAccountAccessRole',
+      arn: arn('role/OrganizationAccountAccessRole'),
+      path: '/',
+      createDate: '2019-03-01T09:05:00.000Z',
+      trustPolicy: doc({
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::999988887777:root' },
+        Action: 'sts:AssumeRole',
+      }),
+      attachedPolicies: [{ name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+      inlinePolicies: [],
+      lastUsedDay: '2026-01-09',
+      permissionsBoundaryArn: null,
+    },
+  },
+  {
+    type: 'aws.iam.role',
+    resourceId: arn('role/service/app-role'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      roleName: 'app-role',
+      arn: arn('role/service/app-role'),
+      path: '/service/',
+      createDate: '2024-05-05T05:05:05.000Z',
+      trustPolicy: doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+      attachedPolicies: [],
+      inlinePolicies: [
+        {
+          name: 'app-s3',
+          document: doc(
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::example-bucket/*' },
+            { Sid: 'AllButIam', Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+            { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+          ),
+        },
+      ],
+      lastUsedDay: null,
+      permissionsBoundaryArn: null,
+    },
+  },
+  {
+    type: 'aws.iam.root-credentials',
+    resourceId: arn('root'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      arn: arn('root'),
+      mfaActive: true,
+      virtualMfaSerials: [arn('mfa/root-account-mfa-device')],
+      accountMfaEnabled: true,
+      accessKeysPresent: false,
+      passwordLastUsed: '2025-12-20T08:15:00.000Z',
+      accessKeys: [noKey(1), noKey(2)],
+    },
+  },
+  {
+    type: 'aws.iam.user',
+    resourceId: arn('user/alice'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      userName: 'alice',
+      userId: 'AIDAFAKEUSERALICE001',
+      arn: arn('user/alice'),
+      path: '/',
+      createDate: '2023-04-01T10:00:00.000Z',
+      groups: ['admins', 'developers'],
+      attachedPolicies: [],
+      inlinePolicies: [],
+      permissionsBoundaryArn: null,
+      tags: { 'cost-center': '42', team: 'platform' },
+    },
+  },
+  {
+    type: 'aws.iam.user',
+    resourceId: arn('user/automation/ci-bot'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      userName: 'ci-bot',
+      userId: 'AIDAFAKEUSERCIBOT001',
+      arn: arn('user/automation/ci-bot'),
+      path: '/automation/',
+      createDate: '2024-02-02T02:02:02.000Z',
+      groups: [],
+      attachedPolicies: [],
+      inlinePolicies: [],
+      permissionsBoundaryArn: null,
+      tags: {},
+    },
+  },
+  {
+    type: 'aws.iam.user',
+    resourceId: arn('user/bob'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      userName: 'bob',
+      userId: 'AIDAFAKEUSERBOB00001',
+      arn: arn('user/bob'),
+      path: '/',
+      createDate: '2021-06-15T12:00:00.000Z',
+      groups: ['developers'],
+      attachedPolicies: [{ name: 'ReadOnlyAccess', arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+      inlinePolicies: [
+        {
+          name: 'bob-admin',
+          document: doc({ Sid: 'Everything', Effect: 'Allow', Action: ['s3:*', '*'], Resource: '*' }),
+        },
+      ],
+      permissionsBoundaryArn: arn('policy/Boundary'),
+      tags: {},
+    },
+  },
+  {
+    type: 'aws.iam.user-credentials',
+    resourceId: arn('user/alice'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      userName: 'alice',
+      arn: arn('user/alice'),
+      userCreationTime: '2023-04-01T10:00:00.000Z',
+      passwordEnabled: true,
+      passwordLastUsed: '2026-01-09T16:45:00.000Z',
+      passwordLastChanged: '2025-11-02T08:00:00.000Z',
+      mfaActive: true,
+      accessKeys: [
+        {
+          slot: 1,
+          active: true,
+          lastRotated: '2025-12-01T00:00:00.000Z',
+          lastUsedDate: '2026-01-09T17:00:00.000Z',
+          lastUsedService: 's3',
+        },
+        noKey(2),
+      ],
+    },
+  },
+  {
+    type: 'aws.iam.user-credentials',
+    resourceId: arn('user/automation/ci-bot'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      userName: 'ci-bot',
+      arn: arn('user/automation/ci-bot'),
+      userCreationTime: '2024-02-02T02:02:02.000Z',
+      passwordEnabled: false,
+      passwordLastUsed: null,
+      passwordLastChanged: null,
+      mfaActive: false,
+      accessKeys: [
+        {
+          slot: 1,
+          active: true,
+          lastRotated: '2025-12-15T00:00:00.000Z',
+          lastUsedDate: '2026-01-10T01:00:00.000Z',
+          lastUsedService: 'sts',
+        },
+        noKey(2),
+      ],
+    },
+  },
+  {
+    type: 'aws.iam.user-credentials',
+    resourceId: arn('user/bob'),
+    schemaVersion: 1,
+    data: {
+      accountId: ACCOUNT,
+      userName: 'bob',
+      arn: arn('user/bob'),
+      userCreationTime: '2021-06-15T12:00:00.000Z',
+      passwordEnabled: true,
+      passwordLastUsed: null,
+      passwordLastChanged: '2021-06-15T12:00:00.000Z',
+      mfaActive: false,
+      accessKeys: [
+        {
+          slot: 1,
+          active: true,
+          lastRotated: '2022-01-01T00:00:00.000Z',
+          lastUsedDate: '2025-10-01T12:00:00.000Z',
+          lastUsedService: 'ec2',
+        },
+        { slot: 2, active: true, lastRotated: '2023-05-05T00:00:00.000Z', lastUsedDate: null, lastUsedService: null },
+      ],
+    },
+  },
+];
+
+const evidenceWithout = (...types: string[]) => EXPECTED_EVIDENCE.filter((item) => !types.includes(item.type));
+const USER_ARNS = [arn('user/alice'), arn('user/automation/ci-bot'), arn('user/bob')];
+
+describe('aws-iam collector', () => {
+  beforeEach(() => {
+    iamSigningKey = FAKE_CREDENTIALS.accessKeyId;
+    iamHost = IAM_HOST;
+    stsHost = STS_HOST;
+    nock.disableNetConnect();
+    // Nothing from the host may redirect the clients away from the mocked endpoints.
+    vi.stubEnv('AWS_ENDPOINT_URL', undefined);
+    vi.stubEnv('AWS_ENDPOINT_URL_IAM', undefined);
+    vi.stubEnv('AWS_ENDPOINT_URL_STS', undefined);
+    vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    vi.unstubAllEnvs();
+  });
+
+  it('collects a whole account over two pages of each paginated call, in a fixed number of calls', async () => {
+    mocks.callerIdentity();
+    mockAccount('callerIdentity');
+    const { ctx, apiCalls } = collectContext();
+
+    const result = await awsIam.collect(ctx);
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.evidence).toEqual(EXPECTED_EVIDENCE);
+    expect(result.resolvedScope).toBe(ACCOUNT);
+    expect(result.meta).toEqual({
+      accountId: ACCOUNT,
+      authorizationDetailsPages: 2,
+      credentialReportGeneratedAt: '2026-01-10T02:00:00.000Z',
+      credentialReportCalls: 2,
+      virtualMfaDevicePages: 2,
+    });
+    // GetCallerIdentity + 2 GAAD pages + Generate/GetCredentialReport + password policy + summary + 2 MFA pages.
+    expect(apiCalls()).toBe(9);
+  });
+
+  it('produces byte-identical evidence for an unchanged account', async () => {
+    const runs: string[] = [];
+    for (const _run of [1, 2]) {
+      mocks.callerIdentity();
+      mockAccount('callerIdentity');
+      const { ctx } = collectContext();
+      runs.push(JSON.stringify((await awsIam.collect(ctx)).evidence));
+    }
+    expect(runs[1]).toBe(runs[0]);
+  });
+
+  it('judges the collected evidence with every check', async () => {
+    mocks.callerIdentity();
+    mockAccount('callerIdentity');
+    const { ctx } = collectContext({ options: { adminAllowList: ['arn:aws:iam::*:role/OrganizationAccountAccessRole'] } });
+    const view = viewOf((await awsIam.collect(ctx)).evidence);
+
+    const outcomes = awsIamChecks.flatMap((check) =>
+      check.evaluate(view, ctx.options, NOW).map((finding) => `${check.id} ${finding.status} ${finding.resourceId}`),
+    );
+
+    expect(outcomes).toEqual([
+      `aws_iam_root_mfa_enabled pass ${arn('root')}`,
+      `aws_iam_root_hardware_mfa_enabled fail ${arn('root')}`,
+      `aws_iam_root_access_keys_absent pass ${arn('root')}`,
+      `aws_iam_root_recently_unused fail ${arn('root')}`,
+      `aws_iam_user_console_mfa_enabled pass ${arn('user/alice')}`,
+      `aws_iam_user_console_mfa_enabled not_applicable ${arn('user/automation/ci-bot')}`,
+      `aws_iam_user_console_mfa_enabled fail ${arn('user/bob')}`,
+      `aws_iam_user_unused_credentials_disabled pass ${arn('user/alice')}`,
+      `aws_iam_user_unused_credentials_disabled pass ${arn('user/automation/ci-bot')}`,
+      `aws_iam_user_unused_credentials_disabled fail ${arn('user/bob')}`,
+      `aws_iam_user_access_keys_rotated pass ${arn('user/alice')}`,
+      `aws_iam_user_access_keys_rotated pass ${arn('user/automation/ci-bot')}`,
+      `aws_iam_user_access_keys_rotated fail ${arn('user/bob')}`,
+      `aws_iam_user_single_active_access_key pass ${arn('user/alice')}`,
+      `aws_iam_user_single_active_access_key pass ${arn('user/automation/ci-bot')}`,
+      `aws_iam_user_single_active_access_key fail ${arn('user/bob')}`,
+      `aws_iam_account_password_policy_strong pass ${arn('account-password-policy')}`,
+      `aws_iam_user_no_direct_policies pass ${arn('user/alice')}`,
+      `aws_iam_user_no_direct_policies pass ${arn('user/automation/ci-bot')}`,
+      `aws_iam_user_no_direct_policies fail ${arn('user/bob')}`,
+      `aws_iam_policy_no_full_admin pass ${arn('policy/DevAccess')}`,
+      `aws_iam_policy_no_full_admin fail ${arn('policy/LegacyFullAccess')}`,
+      `aws_iam_policy_no_full_admin fail ${arn('user/bob')}#inline/bob-admin`,
+      `aws_iam_policy_no_full_admin pass ${arn('group/developers')}#inline/dev-logs`,
+      `aws_iam_policy_no_full_admin pass ${arn('role/service/app-role')}#inline/app-s3`,
+      `aws_iam_admin_access_restricted fail ${arn('group/admins')}`,
+      `aws_iam_admin_access_restricted pass ${arn('role/OrganizationAccountAccessRole')}`,
+      `aws_iam_admin_access_restricted fail ${arn('user/alice')}`,
+      `aws_iam_admin_access_restricted fail ${arn('user/bob')}`,
+    ]);
+  });
+
+  it('records an account without a password policy as present: false, not as an error', async () => {
+    mocks.callerIdentity();
+    mockAccount('callerIdentity', 'passwordPolicy');
+    iam('GetAccountPasswordPolicy').reply(404, fixture('error-no-such-entity.xml'), XML_HEADERS);
+    const { ctx } = collectContext();
+
+    const result = await awsIam.collect(ctx);
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.evidence.find((item) => item.type === 'aws.iam.password-policy')).toEqual({
+      type: 'aws.iam.password-policy',
+      resourceId: arn('account-password-policy'),
+      schemaVersion: 1,
+      data: {
+        accountId: ACCOUNT,
+        present: false,
+        minimumPasswordLength: null,
+        requireSymbols: false,
+        requireNumbers: false,
+        requireUppercaseCharacters: false,
+        requireLowercaseCharacters: false,
+        allowUsersToChangePassword: false,
+        maxPasswordAge: null,
+        passwordReusePrevention: null,
+        hardExpiry: false,
+      },
+    });
+  });
+
+  it('turns AccessDenied on the password policy into a resource error and keeps the rest', async () => {
+    mocks.callerIdentity();
+    mockAccount('callerIdentity', 'passwordPolicy');
+    iam('GetAccountPasswordPolicy').reply(403, fixture('error-access-denied.xml'), XML_HEADERS);
+    const { ctx } = collectContext();
+
+    const result = await awsIam.collect(ctx);
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.errors).toEqual([
+      {
+        type: 'aws.iam.password-policy',
+        resourceId: arn('account-password-policy'),
+        error: `password policy: AccessDenied: User: ${arn('user/auditor')} is not authorized to perform: iam:GetAccountPasswordPolicy on resource: *`,
+      },
+    ]);
+    expect(result.evidence).toEqual(evidenceWithout('aws.iam.password-policy'));
+  });
+
+  it('polls a credential report that is still being generated instead of failing', async () => {
+    mocks.callerIdentity();
+    mockAccount('callerIdentity', 'credentialReport');
+    iam('GenerateCredentialReport').reply(200, fixture('generate-credential-report-started.xml'), XML_HEADERS);
+    iam('GenerateCredentialReport').reply(200, fixture('generate-credential-report-complete.xml'), XML_HEADERS);
+    iam('GetCredentialReport').reply(404, fixture('error-report-in-progress.xml'), XML_HEADERS);
+    iam('GenerateCredentialReport').reply(200, fixture('generate-credential-report-complete.xml'), XML_HEADERS);
+    iam('GetCredentialReport').reply(200, credentialReportReply('credential-report.csv'), XML_HEADERS);
+    const { ctx, apiCalls } = collectContext();
+
+    const result = await awsIam.collect(ctx);
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.evidence).toEqual(EXPECTED_EVIDENCE);
+    expect(result.meta?.['credentialReportCalls']).toBe(5);
+    expect(apiCalls()).toBe(12);
+  });
+
+  it('gives up on a report that never completes, as resource errors with the reason', async () => {
+    mocks.callerIdentity();
+    mockAccount('callerIdentity', 'credentialReport');
+    iam('GenerateCredentialReport').times(20).reply(200, fixture('generate-credential-report-started.xml'), XML_HEADERS);
+    const { ctx } = collectContext({ options: { credentialReport: { pollIntervalMs: 200, maxWaitSeconds: 1 } } });
+
+    const result = await awsIam.collect(ctx);
+
+    const reason = 'credential report: not ready after 1 s (last state: STARTED)';
+    expect(result.errors).toEqual([
+      { type: 'aws.iam.root-credentials', resourceId: arn('root'), error: reason },
+      ...USER_ARNS.map((resourceId) => ({ type: 'aws.iam.user-credentials', resourceId, error: reason })),
+    ]);
+    expect(result.evidence).toEqual(evidenceWithout('aws.iam.user-credentials', 'aws.iam.root-credentials'));
+  });
+
+  it('retries a throttled IAM call, and counts every attempt', async () => {
+    mocks.callerIdentity();
+    mockAccount('callerIdentity', 'accountSummary');
+    iam('GetAccountSummary').reply(400, fixture('error-throttling.xml'), XML_HEADERS);
+    iam('GetAccountSummary').reply(200, fixture('get-account-summary.xml'), XML_HEADERS);
+    const { ctx, apiCalls } = collectContext();
+
+    const started = Date.now();
+    const result = await awsIam.collect(ctx);
+
+    // Up to 1 s of backoff, then adaptive retry's rate limiter paces this client's later requests
+    // (a whole collection took 1.5 to 4.1 s here).
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.evidence).toEqual(EXPECTED_EVIDENCE);
+    expect(apiCalls()).toBe(10);
+  });
+
+  it.each([
+    ['is not well-formed XML', 'get-account-authorization-details-malformed.xml', /XML parse error/],
+    ['names a user without its ARN', 'get-account-authorization-details-no-arn.xml', 'returned a user without Arn'],
+  ])('rejects when the authorization details reply %s', async (_case, reply, message) => {
+    mocks.callerIdentity();
+    iam('GetAccountAuthorizationDetails').reply(200, fixture(reply), XML_HEADERS);
+    // The other reads run alongside and are cancelled; whether they got out first does not matter.
+    mockAccount('callerIdentity', 'authorizationDetails');
+    const { ctx } = collectContext();
+
+    await expect(awsIam.collect(ctx)).rejects.toThrow(message);
+  });
+
+  it('rejects at once when the run is aborted', async () => {
+    const { ctx, apiCalls } = collectContext();
+    const controller = new AbortController();
+    controller.abort();
+
+    await expect(awsIam.collect({ ...ctx, signal: controller.signal })).rejects.toThrow(/abort/i);
+    expect(apiCalls()).toBe(0);
+  });
+
+  it('sends every call to clientEnvironment.aws.endpoint when one is given', async () => {
+    iamHost = 'http://localhost:4566';
+    stsHost = 'http://localhost:4566';
+    mockAccount();
+    const { ctx } = collectContext({ aws: { credentials: FAKE_CREDENTIALS, endpoint: 'http://localhost:4566' } });
+
+    const result = await awsIam.collect(ctx);
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.evidence).toEqual(EXPECTED_EVIDENCE);
+  });
+
+  it('keeps the rest of the evidence when the credential report lacks columns', async () => {
+    mocks.callerIdentity();
+    mockAccount('callerIdentity', 'credentialReport');
+    mocks.credentialReport('credential-report-missing-columns.csv');
+    const { ctx } = collectContext();
+
+    const result = await awsIam.collect(ctx);
+
+    expect(nock.pendingMocks()).toEqual([]);
+    const reason =
+      'credential report: missing columns: mfa_active, access_key_2_active, access_key_2_last_rotated, access_key_2_last_used_date, access_key_2_last_used_service';
+    expect(result.errors).toEqual([
+      { type: 'aws.iam.root-credentials', resourceId: arn('root'), error: reason },
+      ...USER_ARNS.map((resourceId) => ({ type: 'aws.iam.user-credentials', resourceId, error: reason })),
+    ]);
+    expect(result.evidence).toEqual(evidenceWithout('aws.iam.user-credentials', 'aws.iam.root-credentials'));
+  });
+
+  it('fails only the user whose credential report row is malformed', async () => {
+    mocks.callerIdentity();
+    mockAccount('callerIdentity', 'credentialReport');
+    mocks.credentialReport('credential-report-bad-row.csv');
+    const { ctx } = collectContext();
+
+    const result = await awsIam.collect(ctx);
+
+    expect(result.errors).toEqual([
+      {
+        type: 'aws.iam.user-credentials',
+        resourceId: arn('user/bob'),
+        error: 'credential report row of bob: unreadable date in access_key_1_last_rotated: "last tuesday"',
+      },
+    ]);
+    expect(result.evidence).toEqual(
+      EXPECTED_EVIDENCE.filter((item) => !(item.type === 'aws.iam.user-credentials' && item.resourceId === arn('user/bob'))),
+    );
+  });
+
+  it('rejects credentials of another account than the configured one', async () => {
+    mocks.callerIdentity();
+    const { ctx, apiCalls } = collectContext({ options: { accounts: [{ id: '444455556666' }] } });
+
+    await expect(awsIam.collect(ctx)).rejects.toThrow(
+      'credentials belong to account 111122223333, config says 444455556666',
+    );
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(apiCalls()).toBe(1);
+  });
+
+  it('assumes the configured role with its external id and signs every call with the session', async () => {
+    const roleArn = arn('role/EvidenceAgentAudit');
+    sts(
+      'AssumeRole',
+      (body) =>
+        body.RoleArn === roleArn && body.ExternalId === 'fake-external-id' && body.RoleSessionName === 'evidence-agent',
+    )
+      .matchHeader('authorization', /Credential=FAKEACCESSKEYFORTESTS\//)
+      .reply(200, fixture('sts-assume-role.xml'), XML_HEADERS);
+    sts('GetCallerIdentity')
+      .matchHeader('authorization', /Credential=FAKETEMPORARYKEYID01\//)
+      .matchHeader('x-amz-security-token', 'fake-session-token')
+      .reply(200, fixture('sts-get-caller-identity.xml'), XML_HEADERS);
+    iamSigningKey = 'FAKETEMPORARYKEYID01';
+    mockAccount('callerIdentity');
+    const { ctx, apiCalls } = collectContext({ options: { accounts: [{ roleArn, externalId: 'fake-external-id' }] } });
+
+    const result = await awsIam.collect(ctx);
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.evidence).toEqual(EXPECTED_EVIDENCE);
+    expect(ctx.scope.key).toBe(ACCOUNT);
+    expect(result.resolvedScope).toBeUndefined();
+    // AssumeRole is counted too, once: both clients share the session.
+    expect(apiCalls()).toBe(10);
+  });
+});

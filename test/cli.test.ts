@@ -148,8 +148,14 @@ describe('evidence-agent collect', () => {
   });
   afterAll(async () => sandbox.close());
 
-  it('collects a real account through the default credential chain and the AWS_ENDPOINT_URL override', async () => {
-    const db = join(dir, 'collect.db');
+  it.each([
+    ['AWS_ENDPOINT_URL', (endpoint: string) => ({ AWS_ENDPOINT_URL: endpoint })],
+    [
+      'AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL_STS',
+      (endpoint: string) => ({ AWS_ENDPOINT_URL_IAM: endpoint, AWS_ENDPOINT_URL_STS: endpoint }),
+    ],
+  ])('collects an account through the default credential chain and the %s override', async (name, endpoints) => {
+    const db = join(dir, `collect-${name.length}.db`);
     const config = join(dir, 'collect.yaml');
     writeFileSync(
       config,
@@ -157,7 +163,7 @@ describe('evidence-agent collect', () => {
     );
     const before = sandbox.requests.total;
     const result = await cli(['collect', '--config', config, '--db', db], {
-      AWS_ENDPOINT_URL: sandbox.endpoint,
+      ...endpoints(sandbox.endpoint),
       AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS',
       AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
     });

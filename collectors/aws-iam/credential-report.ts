@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
-import type { AccessKeySlot } from './schema.js';
+import type { AccessKeySlot, UserCredentialsEvidence } from './schema.js';
 
 /** The `user` value of the row describing the account's root user. */
 export const ROOT_ACCOUNT_USER = '<root_account>';
@@ -83,16 +83,7 @@ function isReportNotReady(error: unknown): boolean {
 // ---- Parsing ---------------------------------------------------------------------------------
 
 /** One row of the report, values normalised (ISO dates, booleans, null for N/A). */
-export interface CredentialRow {
-  userName: string;
-  arn: string;
-  userCreationTime: string | null;
-  passwordEnabled: boolean;
-  passwordLastUsed: string | null;
-  passwordLastChanged: string | null;
-  mfaActive: boolean;
-  accessKeys: AccessKeySlot[];
-}
+export type CredentialRow = Omit<UserCredentialsEvidence, 'accountId'>;
 
 export interface ParsedCredentialReport {
   /** Rows of IAM users by ARN. */

@@ -51,29 +51,8 @@ export function toRecord(row: RunRow): RunRecord {
   };
 }
 
-/** The chained fields of a stored run row, as the hash covers them. */
+/** The chained fields of a stored run row, as the hash covers them: the record less its own hash, plus the delta digests. */
 export function chainFields(row: RunRow): ChainedRunFields {
-  return {
-    seq: row.seq,
-    id: row.id,
-    collector: row.collector,
-    scope: row.scope,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    status: row.status,
-    error: row.error,
-    apiCalls: row.api_calls,
-    agentVersion: row.agent_version,
-    mappingVersion: row.mapping_version,
-    configDigest: row.config_digest,
-    baseSeq: row.base_seq,
-    evidenceCount: row.evidence_count,
-    changes: JSON.parse(row.changes),
-    findingCounts: JSON.parse(row.finding_counts),
-    meta: JSON.parse(row.meta),
-    manifestDigest: row.manifest_digest,
-    findingsDigest: row.findings_digest,
-    prevHash: row.prev_hash,
-  };
+  const { hash: _hash, ...record } = toRecord(row);
+  return { ...record, manifestDigest: row.manifest_digest, findingsDigest: row.findings_digest };
 }
-

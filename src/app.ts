@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { builtinCollectors } from '../collectors/index.js';
 import type { Collector } from './collector.js';
 import { CliError } from './cli-error.js';
-import { findConfigPath, loadConfig } from './config/index.js';
+import { findConfigPath, loadConfig, loadStorePath } from './config/index.js';
 import type { LoadedConfig } from './config/index.js';
 import { createLogger } from './logging.js';
 import type { Logger } from './logging.js';
@@ -58,14 +58,25 @@ export function resolveDbPath(options: GlobalOptions, loaded: LoadedConfig | und
   return resolve(options.db ?? loaded?.config.store.path ?? DEFAULT_DB_PATH);
 }
 
-/** For the read-only commands: an absent store is a usage error, never silently created. */
-export function openExistingStore(path: string): EvidenceStore {
+/** The store the read commands read: --db, else the config's store.path, else ./data/evidence.db. */
+export function readStorePath(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
+  if (options.db) return resolve(options.db);
+  const configPath = findConfigPath(options.config, env);
+  return resolve((configPath && loadStorePath(configPath, env)) ?? DEFAULT_DB_PATH);
+}
+
+/**
+ * For the read commands: opened read-only (nothing migrates or checkpoints the file being read),
+ * and an absent store is a usage error, never silently created.
+ */
+export function openStoreForReading(options: GlobalOptions): EvidenceStore {
+  const path = readStorePath(options);
   if (!existsSync(path)) {
     throw new CliError(
       `no evidence store at ${path}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`,
     );
   }
-  return openStore(path);
+  return openStore(path, { readonly: true });
 }
 
 /** The collectors the config enables, with their validated options. */

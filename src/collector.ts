@@ -42,6 +42,12 @@ export interface CollectResult {
 export interface EvidenceView {
   all(type: string): EvidenceItem[];
   get(type: string, resourceId: string): EvidenceItem | undefined;
+  /**
+   * Resources of this type that could not be read. The runner already turns them into `error`
+   * findings; a check that concludes something about the whole scope (e.g. "nobody holds admin")
+   * must not conclude it over unread evidence.
+   */
+  errors(type: string): ResourceError[];
 }
 
 export interface FindingDraft {

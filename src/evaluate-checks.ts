@@ -3,7 +3,7 @@
 import type { CheckDefinition, EvidenceItem, EvidenceView, ResourceError } from './collector.js';
 import type { FindingRecord } from './store/types.js';
 
-export function evidenceView(items: readonly EvidenceItem[]): EvidenceView {
+export function evidenceView(items: readonly EvidenceItem[], errors: readonly ResourceError[] = []): EvidenceView {
   const byType = new Map<string, EvidenceItem[]>();
   const byKey = new Map<string, EvidenceItem>();
   for (const item of items) {
@@ -15,6 +15,7 @@ export function evidenceView(items: readonly EvidenceItem[]): EvidenceView {
   return {
     all: (type) => byType.get(type) ?? [],
     get: (type, resourceId) => byKey.get(`${type}\u0000${resourceId}`),
+    errors: (type) => errors.filter((e) => e.type === type),
   };
 }
 
@@ -32,7 +33,7 @@ export function evaluateChecks<Options>(
   now: Date,
   scopeResourceId: string,
 ): CheckEvaluation {
-  const view = evidenceView(evidence);
+  const view = evidenceView(evidence, errors);
   const findings: FindingRecord[] = [];
   const crashed: CheckEvaluation['crashed'] = [];
   for (const check of checks) {

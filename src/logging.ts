@@ -3,23 +3,9 @@ import { pino } from 'pino';
 
 export type Logger = pino.Logger;
 
-/** Field names whose values never reach a log line. */
-export const REDACTED_PATHS = [
-  '*.secretAccessKey',
-  '*.sessionToken',
-  '*.externalId',
-  '*.token',
-  '*.privateKey',
-  '*.password',
-  '*.webhookUrl',
-  '*.authorization',
-  '*.headers.authorization',
-  'secretAccessKey',
-  'sessionToken',
-  'externalId',
-  'token',
-  'password',
-];
+/** Field names whose values never reach a log line, at any depth up to four levels. */
+const SECRET_KEYS = ['secretAccessKey', 'sessionToken', 'externalId', 'token', 'privateKey', 'password', 'webhookUrl', 'authorization'];
+export const REDACTED_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
 
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
   return pino(

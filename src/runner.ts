@@ -126,18 +126,24 @@ export async function runScope<Options>(
       resolvedScope: result.resolvedScope,
       evidence: result.evidence,
       findings,
-      meta: result.meta ?? {},
+      meta: {
+        ...result.meta,
+        ...(resolvedScope !== scope.key ? { configuredScope: scope.key } : {}),
+      },
     };
   } catch (error) {
     const aborted = controller.signal.aborted;
+    // File the gap under the scope this configured scope resolved to before, so it shows in that stream.
+    const resolvedBefore = await context.store.lastResolvedScope(collector.id, scope.key);
     outcome = {
       finishedAt: now(),
       status: aborted ? 'aborted' : 'failed',
       error: describeError(aborted ? (controller.signal.reason ?? error) : error),
       apiCalls,
+      resolvedScope: resolvedBefore,
       evidence: [],
       findings: [],
-      meta: {},
+      meta: resolvedBefore ? { configuredScope: scope.key } : {},
     };
   } finally {
     clearTimeout(timer);
@@ -181,6 +187,7 @@ export async function runCollectors(
   context: RunContext,
 ): Promise<RunRecord[]> {
   const records: RunRecord[] = [];
+  const unrecorded: string[] = [];
   for (const configured of collectors) {
     let scopes: CollectorScope[];
     try {
@@ -191,8 +198,20 @@ export async function runCollectors(
     }
     for (const scope of scopes) {
       if (context.signal?.aborted) return records;
-      records.push(await runScope(configured, scope, context));
+      try {
+        records.push(await runScope(configured, scope, context));
+      } catch (error) {
+        // Only the store itself failing gets here (disk full, database locked): say so, go on.
+        context.logger.error(
+          { collector: configured.collector.id, scope: scope.key, err: describeError(error) },
+          'the run could not be recorded',
+        );
+        unrecorded.push(`${configured.collector.id} ${scope.key}: ${describeError(error)}`);
+      }
     }
+  }
+  if (unrecorded.length > 0) {
+    throw new Error(`${unrecorded.length} run(s) could not be recorded in the store; first: ${unrecorded[0]}`);
   }
   return records;
 }

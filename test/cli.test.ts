@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../src/sandbox/index.js';
@@ -15,13 +16,17 @@ interface Result {
   stderr: string;
 }
 
+const ROOT = process.cwd();
+// tsx by absolute URL: some tests run the CLI from a temporary working directory.
+const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
 const CLEAN_ENV = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'EVIDENCE_AGENT_CONFIG'),
 );
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'src/cli.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'src/cli.ts'), ...args], {
       cwd,
       env: { ...CLEAN_ENV, LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -111,13 +116,16 @@ describe('evidence-agent demo and the read commands', () => {
     raw.close();
     const result = await cli(['verify', '--db', copy]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^FAILED: trigger blobs_no_update: append-only trigger is missing/);
+    expect(result.stdout).toMatch(
+      /^FAILED: evidence aws\.iam\.user arn:aws:iam::111122223333:user\/\S+ \(blob sha256:[0-9a-f]{16}…, first stored by run 1\): /,
+    );
+    expect(result.stdout).toMatch(/\(1 more problem\(s\); --json lists them all\)/);
     const json = JSON.parse((await cli(['verify', '--json', '--db', copy])).stdout) as {
       ok: boolean;
       problems: { kind: string; record: string }[];
     };
     expect(json.ok).toBe(false);
-    expect(json.problems.find((p) => p.kind === 'blob')?.record).toMatch(/^evidence aws\.iam\.user arn:aws:iam::111122223333:user\//);
+    expect(json.problems.map((p) => p.kind)).toEqual(['blob', 'schema']);
   });
 
   it('refuses to write the demo into a store with real evidence', async () => {
@@ -191,6 +199,29 @@ describe('evidence-agent collect', () => {
     expect(runs).toEqual([expect.objectContaining({ status: 'failed', error: expect.stringMatching(/ECONNREFUSED/) })]);
   });
 
+  it('flags the state as stale when the latest run failed after the snapshot shown', async () => {
+    const db = join(dir, 'stale.db');
+    const config = join(dir, 'stale.yaml');
+    writeFileSync(
+      config,
+      `store: { path: "${db}" }\ncollectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n    credentialReport: { pollIntervalMs: 5 }\n`,
+    );
+    const credentials = { AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests' };
+    expect((await cli(['collect', '--config', config], { ...credentials, AWS_ENDPOINT_URL: sandbox.endpoint })).code).toBe(0);
+    expect((await cli(['collect', '--config', config], { ...credentials, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' })).code).toBe(1);
+    // The read commands find the store through the config's store.path.
+    const controls = await cli(['controls', '--framework', 'soc2', '--config', config]);
+    expect(controls.code).toBe(0);
+    expect(controls.stdout).toMatch(
+      /^warning: aws-iam 111122223333: the latest run \(run 2, [^)]+\) failed \(.*ECONNREFUSED.*\); showing the snapshot of run 1 /,
+    );
+    expect(controls.stdout).toMatch(/CC6\.1\s+failing \(stale\)/);
+    const findings = await cli(['findings', '--json', '--config', config]);
+    expect(findings.stderr).toMatch(/^evidence-agent: warning: aws-iam 111122223333: the latest run \(run 2/);
+    const parsed = JSON.parse(findings.stdout) as { laterRun: { seq: number; status: string } | null }[];
+    expect(parsed.every((f) => f.laterRun?.seq === 2 && f.laterRun.status === 'failed')).toBe(true);
+  });
+
   it('refuses a bad config with one line naming the field, exit 2, and writes nothing', async () => {
     const db = join(dir, 'never.db');
     const config = join(dir, 'bad.yaml');
@@ -201,6 +232,30 @@ describe('evidence-agent collect', () => {
       'evidence-agent: config: collectors.aws-iam.accounts[0].roleArn: expected an IAM role ARN, got "foo"\n',
     );
     expect(existsSync(db)).toBe(false);
+  });
+});
+
+describe('collect without a config', () => {
+  it('runs the demo estate on a machine with no AWS credentials', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'evidence-agent-home-'));
+    const result = await cli(['collect'], { HOME: home }, home);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/no config .* collecting from the built-in demo estate instead/);
+    expect(result.stdout).toMatch(/^evidence-agent demo: 30 simulated day\(s\)/);
+    expect(existsSync(join(home, 'data', 'evidence.db'))).toBe(true);
+    // ... and real evidence is then never written next to the simulated runs.
+    writeFileSync(join(home, 'real.yaml'), 'collectors:\n  aws-iam: {}\n');
+    const refused = await cli(['collect', '--config', 'real.yaml'], { HOME: home }, home);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/data\/evidence\.db is a demo store .* collect real evidence into another file/);
+  }, 60_000);
+
+  it('refuses to fall back to the demo when AWS credentials are set', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'evidence-agent-home-'));
+    const result = await cli(['collect'], { HOME: home, AWS_PROFILE: 'production' }, home);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^evidence-agent: no config .* although AWS credentials are set \(AWS_PROFILE\)/);
+    expect(existsSync(join(home, 'data'))).toBe(false);
   });
 });
 

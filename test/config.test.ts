@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinCollectors } from '../collectors/index.js';
 import { ConfigError, loadConfig, parseConfigText } from '../src/config/index.js';
@@ -53,10 +55,26 @@ describe('config: valid files', () => {
     expect(iam.adminAllowList).toEqual(['arn:aws:iam::*:role/${literal}']);
   });
 
-  it('keeps the digest of the file as written, so secrets never enter it', () => {
-    const a = loadConfig('config/example.yaml', builtinCollectors, { EXTERNAL_ID: 'one' });
-    const b = loadConfig('config/example.yaml', builtinCollectors, { EXTERNAL_ID: 'two' });
-    expect(a.digest).toBe(b.digest);
+  it('digests what the agent will do, never a secret', () => {
+    const yaml = `collectors:
+  aws-iam:
+    accounts:
+      - roleArn: arn:aws:iam::\${ACCOUNT}:role/evidence-reader
+        externalId: \${EXTERNAL_ID}
+`;
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-config-'));
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, yaml);
+    const digest = (environment: NodeJS.ProcessEnv) => loadConfig(file, builtinCollectors, environment).digest;
+    const base = digest({ ACCOUNT: '123456789012', EXTERNAL_ID: 'first-secret' });
+    expect(digest({ ACCOUNT: '123456789012', EXTERNAL_ID: 'another-secret' })).toBe(base);
+    expect(digest({ ACCOUNT: '210987654321', EXTERNAL_ID: 'first-secret' })).not.toBe(base);
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('takes an empty collector section as the collector with its defaults', () => {
+    const config = parseConfigText('collectors:\n  aws-iam:\n', 'test.yaml', builtinCollectors, {});
+    expect(config.collectors['aws-iam']).toMatchObject({ enabled: true, accounts: [{}], timeoutSeconds: 900 });
   });
 });
 

@@ -36,4 +36,14 @@ describe('logs', () => {
     expect(entry.auth!.token).toBe('[redacted]');
     expect(lines[0]).not.toMatch(/ext-very-secret|fake-secret|fake-session|fake-token/);
   });
+
+  it('redact secrets nested several levels deep', () => {
+    const { lines, logger } = capture();
+    logger.warn({
+      clientEnvironment: { aws: { credentials: { secretAccessKey: 'deep-secret' } } },
+      accounts: { production: { externalId: 'deep-external-id' } },
+    });
+    expect(lines[0]).toContain('[redacted]');
+    expect(lines[0]).not.toMatch(/deep-secret|deep-external-id/);
+  });
 });

@@ -202,6 +202,25 @@ describe('runner', () => {
     expect(run!.error).toMatch(/check fake_svc_user_broken/);
   });
 
+  it('files a failed run under the scope its configured scope resolved to before', async () => {
+    const ctx = context();
+    let fail = false;
+    const resolving: Collector<FakeOptions> = {
+      ...fakeCollector('fake-resolving', async () => {
+        if (fail) throw new Error('ExpiredToken: the security token included in the request is expired');
+        return { evidence: [user('a', true)], errors: [], resolvedScope: 'acct-9' };
+      }),
+      scopes: () => [{ key: 'default', settings: {} }],
+    };
+    const configured = [{ collector: resolving, options: { timeoutSeconds: 5 } }];
+    const [first] = await runCollectors(configured, ctx);
+    fail = true;
+    const [second] = await runCollectors(configured, ctx);
+    expect([first!.scope, first!.status, second!.scope, second!.status]).toEqual(['acct-9', 'ok', 'acct-9', 'failed']);
+    expect(second!.meta).toEqual({ configuredScope: 'default' });
+    expect((await store.latestRuns()).map((r) => r.seq)).toEqual([second!.seq]);
+  });
+
   it('records unstorable evidence as a failed run rather than losing the run', async () => {
     const ctx = context();
     const [run] = await runCollectors(

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
@@ -188,6 +189,26 @@ describe('store: tampering is named by verify', () => {
     expect(deleted.problems.find((p) => p.kind === 'run')?.message).toMatch(/missing from the chain|does not chain/);
   });
 
+  it('names the run when its rows are moved to another stream', async () => {
+    const report = await tamperedStore((raw) => {
+      raw.exec("UPDATE manifest SET stream = 'aws-iam/999999999999' WHERE run_seq = 1");
+      raw.exec("UPDATE findings SET stream = 'aws-iam/999999999999' WHERE run_seq = 1");
+    });
+    expect(report.problems[0]).toMatchObject({ kind: 'manifest', message: expect.stringMatching(/moved to another/) });
+    expect(report.problems[0]!.record).toMatch(/^run 1 /);
+  });
+
+  it('reports an append-only trigger replaced by one that does nothing', async () => {
+    const report = await tamperedStore((raw) => {
+      for (const t of ['blobs', 'runs', 'manifest', 'findings']) {
+        raw.exec(`CREATE TRIGGER ${t}_no_update BEFORE UPDATE ON ${t} BEGIN SELECT 1; END;
+                  CREATE TRIGGER ${t}_no_delete BEFORE DELETE ON ${t} BEGIN SELECT 1; END;`);
+      }
+    });
+    expect(report.problems).toHaveLength(8);
+    expect(report.problems[0]).toMatchObject({ kind: 'schema', message: expect.stringMatching(/trigger is altered/) });
+  });
+
   it('reports dropped append-only triggers', async () => {
     const report = await tamperedStore(() => undefined);
     expect(report.problems.map((p) => p.kind)).toEqual(Array(8).fill('schema'));
@@ -226,6 +247,23 @@ describe('store: crash consistency', () => {
     expect(recovered[0]!.error).toMatch(/ended before the run finished/);
     expect(await store.recoverAbandonedRuns(new Date())).toEqual([]);
     expect((await store.verify()).ok).toBe(true);
+  });
+
+  it('knows an earlier process that had the same pid (a restarted container) from this one', async () => {
+    const path = tempDbPath();
+    const store = newStore(path);
+    const raw = new Database(path);
+    const insert = raw.prepare(
+      `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, agent_version, mapping_version, config_digest)
+       VALUES (?, 'aws-iam', '111122223333', ?, ?, ?, ?, '0', 'm', 'c')`,
+    );
+    const now = new Date('2026-03-01T12:00:00Z');
+    insert.run('same-pid-earlier-process', '2026-03-01T11:00:00.000Z', process.pid, hostname(), 'an-earlier-instance');
+    insert.run('other-host-recent', '2026-03-01T11:00:00.000Z', 4242, 'another-host', 'x');
+    insert.run('other-host-stale', '2026-02-27T11:00:00.000Z', 4242, 'another-host', 'y');
+    raw.close();
+    const recovered = await store.recoverAbandonedRuns(now);
+    expect(recovered.map((r) => r.id).sort()).toEqual(['other-host-stale', 'same-pid-earlier-process']);
   });
 
   it('does not treat a run of a live process as abandoned', async () => {

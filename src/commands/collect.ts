@@ -8,11 +8,12 @@ import {
   resolveDbPath,
 } from '../app.js';
 import type { GlobalOptions } from '../app.js';
+import { awsCredentialSources } from '../aws-credential-sources.js';
 import { CliError } from '../cli-error.js';
 import { runCollectors } from '../runner.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
-import { demoCommand } from './demo.js';
+import { DEMO_CONFIG_DIGEST, demoCommand } from './demo.js';
 import { print } from './options.js';
 import { runLine } from './run-summary.js';
 
@@ -23,6 +24,13 @@ export interface CollectOptions extends GlobalOptions {
 export async function collectCommand(options: CollectOptions): Promise<number> {
   const loaded = loadAgentConfig(options);
   if (loaded.path === null) {
+    const credentials = awsCredentialSources(process.env);
+    if (credentials.length > 0) {
+      // Credentials but no config is a deployment gone wrong, not a newcomer: never exit 0 on the demo.
+      throw new CliError(
+        `no config (--config, EVIDENCE_AGENT_CONFIG or ./config/evidence-agent.yaml) although AWS credentials are set (${credentials.join(', ')}): copy config/example.yaml and name your accounts`,
+      );
+    }
     process.stderr.write(
       'evidence-agent: no config (--config, EVIDENCE_AGENT_CONFIG or ./config/evidence-agent.yaml); ' +
         'collecting from the built-in demo estate instead.\n',
@@ -36,6 +44,13 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
   const { version: mappingVersion } = loadFrameworks();
   const logger = makeLogger(loaded, options);
   const store = openStore(resolveDbPath(options, loaded));
+  const [latest] = await store.listRuns({ limit: 1 });
+  if (latest?.configDigest === DEMO_CONFIG_DIGEST) {
+    await store.close();
+    throw new CliError(
+      `${store.path} is a demo store (simulated runs of the sandbox account): collect real evidence into another file (--db or store.path)`,
+    );
+  }
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) process.exit(130);

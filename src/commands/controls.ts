@@ -1,10 +1,10 @@
 // `evidence-agent controls`: every control of a framework with the state its checks show now.
-import { loadFrameworks, openExistingStore, pickFramework, resolveDbPath } from '../app.js';
+import { loadFrameworks, openStoreForReading, pickFramework } from '../app.js';
 import type { GlobalOptions } from '../app.js';
-import { controlStatuses, currentFindings } from '../reports/current-state.js';
+import { controlStatuses, currentState } from '../reports/current-state.js';
 import type { ControlStatus } from '../reports/current-state.js';
 import { renderTable } from '../reports/table.js';
-import { print, printJson } from './options.js';
+import { print, printJson, printWarnings } from './options.js';
 
 export interface ControlsOptions extends GlobalOptions {
   framework?: string;
@@ -20,9 +20,10 @@ export function summarizeControls(statuses: readonly ControlStatus[]): Record<Co
 export async function controlsCommand(options: ControlsOptions): Promise<number> {
   const { frameworks: all } = loadFrameworks();
   const frameworks = pickFramework(all, options.framework);
-  const store = openExistingStore(resolveDbPath(options, undefined));
+  const store = openStoreForReading(options);
   try {
-    const findings = await currentFindings(store);
+    const { findings, warnings } = await currentState(store);
+    printWarnings(warnings, options.json);
     const report = frameworks.map((framework) => ({
       framework: framework.id,
       title: framework.title,
@@ -40,7 +41,7 @@ export async function controlsCommand(options: ControlsOptions): Promise<number>
           ['control', 'state', 'pass', 'fail', 'error', 'checks', 'title'],
           controls.map((c) => [
             c.id,
-            c.state.replace('_', ' '),
+            `${c.state.replace('_', ' ')}${c.stale ? ' (stale)' : ''}`,
             String(c.counts.pass),
             String(c.counts.fail),
             String(c.counts.error),

@@ -8,7 +8,7 @@ import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
 import type { Collector } from '../collector.js';
 import { createLogger } from '../logging.js';
-import { controlStatuses, currentFindings } from '../reports/current-state.js';
+import { controlStatuses, currentState } from '../reports/current-state.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import { SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../sandbox/index.js';
@@ -26,7 +26,8 @@ export interface DemoOptions extends GlobalOptions {
 const DAY_MS = 86_400_000;
 /** The simulated daily collection time (UTC). */
 const COLLECTION_HOUR = 6;
-const DEMO_CONFIG_DIGEST = 'demo';
+/** Runs of the demo carry this in place of a config digest; `collect` refuses to write next to them. */
+export const DEMO_CONFIG_DIGEST = 'demo';
 
 /** The demo's aws-iam settings: the sandbox account, and an allow-list of its two platform admins. */
 export function demoAwsIamOptions() {
@@ -114,7 +115,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const apiCalls = runs.reduce((sum, r) => sum + r.apiCalls, 0);
     const changed = runs.slice(1).reduce((sum, r) => sum + r.changes.added + r.changes.changed + r.changes.removed, 0);
     const last = runs.at(-1)!;
-    const findings = await currentFindings(store);
+    const { findings } = await currentState(store);
     const stats = await store.stats();
     const verified = await store.verify();
 

@@ -1,13 +1,13 @@
 // `evidence-agent findings`: the findings of the latest snapshots (or as of --at), filterable by
 // status, framework and control; --fail-on turns failing findings into exit code 1 for pipelines.
-import { loadFrameworks, openExistingStore, pickFramework, resolveDbPath } from '../app.js';
+import { loadFrameworks, openStoreForReading, pickFramework } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { builtinCollectors } from '../../collectors/index.js';
 import type { FindingStatus, Severity } from '../collector.js';
 import { CliError } from '../cli-error.js';
-import { currentFindings } from '../reports/current-state.js';
+import { currentState } from '../reports/current-state.js';
 import { renderTable } from '../reports/table.js';
-import { SEVERITIES, STATUSES, parseAsOf, parseChoice, print, printJson } from './options.js';
+import { SEVERITIES, STATUSES, parseAsOf, parseChoice, print, printJson, printWarnings } from './options.js';
 
 export interface FindingsOptions extends GlobalOptions {
   status?: string;
@@ -34,9 +34,11 @@ export async function findingsCommand(options: FindingsOptions): Promise<number>
   }
   const titles = new Map(builtinCollectors.flatMap((c) => c.checks.map((check) => [check.id, check.title] as const)));
 
-  const store = openExistingStore(resolveDbPath(options, undefined));
+  const store = openStoreForReading(options);
   try {
-    const rows = (await currentFindings(store, at))
+    const state = await currentState(store, at);
+    printWarnings(state.warnings, options.json);
+    const rows = state.findings
       .map((finding) => ({
         ...finding,
         title: titles.get(finding.checkId) ?? finding.checkId,

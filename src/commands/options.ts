@@ -37,3 +37,12 @@ export function printJson(value: unknown): void {
 export function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
+
+/** Stale or missing snapshots: above the table in text, on stderr with --json (stdout stays pure JSON). */
+export function printWarnings(warnings: readonly string[], json: boolean | undefined): void {
+  for (const warning of warnings) {
+    if (json) process.stderr.write(`evidence-agent: warning: ${warning}\n`);
+    else print(`warning: ${warning}`);
+  }
+  if (warnings.length > 0 && !json) print('');
+}

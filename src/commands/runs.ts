@@ -1,5 +1,5 @@
 // `evidence-agent runs`: the run history, newest last.
-import { openExistingStore, resolveDbPath } from '../app.js';
+import { openStoreForReading } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { renderTable } from '../reports/table.js';
 import { parseIntegerOption, print, printJson } from './options.js';
@@ -12,7 +12,7 @@ export interface RunsOptions extends GlobalOptions {
 
 export async function runsCommand(options: RunsOptions): Promise<number> {
   const limit = options.limit ? parseIntegerOption('--limit', options.limit, 1, 1_000_000) : undefined;
-  const store = openExistingStore(resolveDbPath(options, undefined));
+  const store = openStoreForReading(options);
   try {
     const runs = await store.listRuns({ collector: options.collector, limit });
     if (options.json) {

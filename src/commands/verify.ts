@@ -1,5 +1,5 @@
 // `evidence-agent verify`: recomputes every hash in the store; exit 1 names the first bad record.
-import { openExistingStore, resolveDbPath } from '../app.js';
+import { openStoreForReading } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { print, printJson } from './options.js';
 
@@ -8,8 +8,8 @@ export interface VerifyOptions extends GlobalOptions {
 }
 
 export async function verifyCommand(options: VerifyOptions): Promise<number> {
-  const path = resolveDbPath(options, undefined);
-  const store = openExistingStore(path);
+  const store = openStoreForReading(options);
+  const path = store.path;
   try {
     const report = await store.verify();
     const [head] = await store.listRuns({ limit: 1 });

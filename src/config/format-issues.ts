@@ -1,8 +1,8 @@
 // Turns zod issues into one line each: `path: expected …, got …`, never echoing a secret.
 import type { z } from 'zod';
 import { closest } from '../suggest.js';
+import { isSecretField } from './secrets.js';
 
-const SECRET_FIELD = /(secret|token|password|externalid|privatekey|webhookurl|sessiontoken)/i;
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -14,8 +14,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function describeInput(input: unknown, path: readonly PropertyKey[]): string {
-  const last = path.at(-1);
-  if (typeof last === 'string' && SECRET_FIELD.test(last)) {
+  if (isSecretField(path.at(-1))) {
     return typeof input === 'string' ? `a value of ${input.length} characters` : `a ${typeof input}`;
   }
   if (input === undefined) return 'nothing';
@@ -38,6 +37,8 @@ export function formatIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKe
   if (issue.code === 'invalid_type' && issue.input === undefined) {
     return [`${formatPath(path)}: required, expected ${issue.expected}`];
   }
-  const message = issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message;
+  // zod's own invalid_type wording is "Invalid input: …"; a schema's custom message is kept as written.
+  const message =
+    issue.code === 'invalid_type' && issue.message.startsWith('Invalid input') ? `expected ${issue.expected}` : issue.message;
   return [`${formatPath(path)}: ${message}, got ${describeInput(issue.input, path)}`];
 }

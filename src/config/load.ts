@@ -4,10 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Collector } from '../collector.js';
-import { sha256Hex } from '../canonical.js';
+import { digestOf } from '../canonical.js';
 import { ConfigError } from './errors.js';
 import { formatIssue } from './format-issues.js';
 import { interpolateEnv } from './interpolate.js';
+import { withoutSecrets } from './secrets.js';
 import { buildConfigSchema, keysAt } from './schema.js';
 import type { AgentConfig } from './schema.js';
 
@@ -15,8 +16,15 @@ export interface LoadedConfig {
   /** Absolute path of the file, or null when no config exists (built-in defaults). */
   path: string | null;
   config: AgentConfig;
-  /** SHA-256 of the file as written (before interpolation, so no secret value enters the digest). */
+  /**
+   * SHA-256 of the validated config (defaults filled, environment interpolated) with secret fields
+   * blanked: it changes when what the agent does changes, and holds no secret.
+   */
   digest: string;
+}
+
+export function configDigest(config: AgentConfig): string {
+  return digestOf(withoutSecrets(config));
 }
 
 export const DEFAULT_CONFIG_PATH = './config/evidence-agent.yaml';
@@ -64,7 +72,8 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedConfig {
   if (path === null) {
-    return { path: null, config: parseConfigText('{}', '(defaults)', collectors, env), digest: sha256Hex('') };
+    const config = parseConfigText('{}', '(defaults)', collectors, env);
+    return { path: null, config, digest: configDigest(config) };
   }
   let text: string;
   try {
@@ -77,5 +86,30 @@ export function loadConfig(
         : `${path}: cannot read the config file (${code ?? (error as Error).message})`,
     ]);
   }
-  return { path, config: parseConfigText(text, path, collectors, env), digest: sha256Hex(text) };
+  const config = parseConfigText(text, path, collectors, env);
+  return { path, config, digest: configDigest(config) };
+}
+
+/**
+ * Only `store.path`, for the read commands: an auditor reading a store should not need the
+ * collectors' secrets in the environment, so the rest of the file is not validated here.
+ */
+export function loadStorePath(path: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+  }
+  const document = parseDocument(text, { uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const line = document.errors[0]!.linePos?.[0].line;
+    throw new ConfigError([`${path}${line ? `:${line}` : ''}: invalid YAML: ${document.errors[0]!.message.split('\n')[0]}`]);
+  }
+  const storePath: unknown = document.getIn(['store', 'path']);
+  if (storePath === undefined) return undefined;
+  if (typeof storePath !== 'string' || storePath === '') {
+    throw new ConfigError([`store.path: expected a file path, got ${JSON.stringify(storePath)}`]);
+  }
+  return interpolateEnv(storePath, env, ['store', 'path']) as string;
 }

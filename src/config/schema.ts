@@ -14,7 +14,10 @@ function isTimeZone(zone: string): boolean {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function buildConfigSchema(collectors: readonly Collector<any>[]) {
-  const collectorSections = Object.fromEntries(collectors.map((c) => [c.id, c.optionsSchema.optional()]));
+  // An empty section (`aws-iam:` with nothing under it) means the collector with all its defaults.
+  const collectorSections = Object.fromEntries(
+    collectors.map((c) => [c.id, z.preprocess((v) => (v === null ? {} : v), c.optionsSchema).optional()]),
+  );
   return z.strictObject({
     /** Days of coverage are counted in this zone. */
     timezone: z
@@ -45,7 +48,11 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
       if (!def) return current;
       if (['optional', 'default', 'nullable', 'prefault', 'readonly', 'nonoptional'].includes(def.type as string)) {
         current = def.innerType as typeof current;
-      } else if (def.type === 'pipe') current = def.in as typeof current;
+      } else if (def.type === 'pipe') {
+        // z.preprocess is a pipe from a transform into the real schema: follow the schema side.
+        const input = def.in as typeof current;
+        current = (input?._zod?.def.type === 'transform' ? def.out : def.in) as typeof current;
+      }
       else return current;
     }
   };

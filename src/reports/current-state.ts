@@ -1,7 +1,16 @@
 // The current state of the estate: the findings of the latest snapshot of every collector and scope,
 // and what they say about each control of a framework.
 import type { Framework } from '../mapping/load.js';
+import type { RunStatus } from '../collector.js';
 import type { EvidenceStore, FindingCounts, FindingRecord } from '../store/types.js';
+
+/** A run newer than the snapshot shown, that failed or was aborted: the snapshot is stale. */
+export interface LaterRun {
+  seq: number;
+  startedAt: string;
+  status: RunStatus;
+  error: string | null;
+}
 
 export interface CurrentFinding extends FindingRecord {
   collector: string;
@@ -9,17 +18,45 @@ export interface CurrentFinding extends FindingRecord {
   runSeq: number;
   /** When the snapshot that holds this finding was taken. */
   observedAt: string;
+  /** Set when the latest run of this collector and scope failed after this snapshot. */
+  laterRun: LaterRun | null;
 }
 
-export async function currentFindings(store: EvidenceStore, at?: Date): Promise<CurrentFinding[]> {
+export interface CurrentState {
+  findings: CurrentFinding[];
+  /** One line per collector and scope whose latest run did not produce a snapshot. */
+  warnings: string[];
+}
+
+export async function currentState(store: EvidenceStore, at?: Date): Promise<CurrentState> {
   const snapshots = await store.latestSnapshots(at);
-  const all: CurrentFinding[] = [];
-  for (const run of snapshots) {
-    for (const finding of await store.findingsOf(run.seq)) {
-      all.push({ ...finding, collector: run.collector, scope: run.scope, runSeq: run.seq, observedAt: run.startedAt });
+  const latest = await store.latestRuns(at);
+  const findings: CurrentFinding[] = [];
+  const warnings: string[] = [];
+  for (const run of latest) {
+    const snapshot = snapshots.find((s) => s.collector === run.collector && s.scope === run.scope);
+    const stale = snapshot && snapshot.seq !== run.seq;
+    if (!snapshot || stale) {
+      warnings.push(
+        `${run.collector} ${run.scope}: the latest run (run ${run.seq}, ${run.startedAt}) ${run.status}` +
+          `${run.error ? ` (${run.error})` : ''}; ` +
+          (snapshot ? `showing the snapshot of run ${snapshot.seq} (${snapshot.startedAt})` : 'no snapshot to show yet'),
+      );
+    }
+    if (!snapshot) continue;
+    const laterRun = stale ? { seq: run.seq, startedAt: run.startedAt, status: run.status, error: run.error } : null;
+    for (const finding of await store.findingsOf(snapshot.seq)) {
+      findings.push({
+        ...finding,
+        collector: snapshot.collector,
+        scope: snapshot.scope,
+        runSeq: snapshot.seq,
+        observedAt: snapshot.startedAt,
+        laterRun,
+      });
     }
   }
-  return all;
+  return { findings, warnings };
 }
 
 export type ControlState = 'passing' | 'failing' | 'error' | 'not_evidenced' | 'manual';
@@ -34,6 +71,8 @@ export interface ControlStatus {
   counts: FindingCounts;
   /** Latest snapshot time among the findings that evidence it. */
   lastEvidencedAt: string | null;
+  /** True when a collector behind it failed after the snapshot shown: the state may be out of date. */
+  stale: boolean;
   failing: { checkId: string; resourceId: string; message: string }[];
 }
 
@@ -72,6 +111,7 @@ export function controlStatuses(framework: Framework, findings: readonly Current
       state,
       counts,
       lastEvidencedAt,
+      stale: evidence.some((f) => f.laterRun !== null),
       failing: evidence
         .filter((f) => f.status === 'fail')
         .map((f) => ({ checkId: f.checkId, resourceId: f.resourceId, message: f.message })),

@@ -2,8 +2,8 @@
 import { SqliteEvidenceStore } from './sqlite-store.js';
 import type { EvidenceStore } from './types.js';
 
-export function openStore(path: string): EvidenceStore {
-  return SqliteEvidenceStore.open(path);
+export function openStore(path: string, options: { readonly?: boolean } = {}): EvidenceStore {
+  return SqliteEvidenceStore.open(path, options);
 }
 
 export type * from './types.js';

@@ -9,17 +9,24 @@ export interface Migration {
 
 const APPEND_ONLY_TABLES = ['blobs', 'runs', 'manifest', 'findings'] as const;
 
-function appendOnlyTriggers(): string {
-  return APPEND_ONLY_TABLES.map(
-    (table) => `
-CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
-BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: UPDATE of ${table} refused'); END;
-CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
-BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: DELETE from ${table} refused'); END;`,
-  ).join('\n');
-}
+/** The statement of each append-only trigger, by name: migrations create them, verify compares them. */
+export const APPEND_ONLY_TRIGGERS: ReadonlyMap<string, string> = new Map(
+  APPEND_ONLY_TABLES.flatMap((table) =>
+    (['UPDATE', 'DELETE'] as const).map((operation) => {
+      const name = `${table}_no_${operation.toLowerCase()}`;
+      const verb = operation === 'UPDATE' ? 'UPDATE of' : 'DELETE from';
+      return [
+        name,
+        `CREATE TRIGGER ${name} BEFORE ${operation} ON ${table} ` +
+          `BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: ${verb} ${table} refused'); END`,
+      ] as const;
+    }),
+  ),
+);
 
-export const APPEND_ONLY_TRIGGERS = APPEND_ONLY_TABLES.flatMap((t) => [`${t}_no_update`, `${t}_no_delete`]);
+function appendOnlyTriggers(): string {
+  return [...APPEND_ONLY_TRIGGERS.values()].map((sql) => `${sql};`).join('\n');
+}
 
 export const migrations: Migration[] = [
   {
@@ -97,6 +104,7 @@ CREATE TABLE run_intents (
   started_at      TEXT NOT NULL,
   pid             INTEGER NOT NULL,
   host            TEXT NOT NULL,
+  instance        TEXT NOT NULL,
   agent_version   TEXT NOT NULL,
   mapping_version TEXT NOT NULL,
   config_digest   TEXT NOT NULL

@@ -27,6 +27,11 @@ export interface RunRow {
   hash: string;
 }
 
+/** Runs of one collector on one scope form a stream: snapshots are deltas within it. */
+export function streamKey(collector: string, scope: string): string {
+  return `${collector}/${scope}`;
+}
+
 export function toRecord(row: RunRow): RunRecord {
   return {
     seq: row.seq,
@@ -51,8 +56,34 @@ export function toRecord(row: RunRow): RunRecord {
   };
 }
 
-/** The chained fields of a stored run row, as the hash covers them: the record less its own hash, plus the delta digests. */
+/**
+ * The fields the run hash covers, named one by one: adding a field to RunRecord must not silently
+ * change the hash of runs already stored (a new field joins the chain with a new hash version).
+ */
+const CHAINED_FIELDS = [
+  'seq',
+  'id',
+  'collector',
+  'scope',
+  'startedAt',
+  'finishedAt',
+  'status',
+  'error',
+  'apiCalls',
+  'agentVersion',
+  'mappingVersion',
+  'configDigest',
+  'baseSeq',
+  'evidenceCount',
+  'changes',
+  'findingCounts',
+  'meta',
+  'prevHash',
+] as const satisfies readonly (keyof ChainedRunFields & keyof RunRecord)[];
+
+/** The chained fields of a stored run row, as the hash covers them. */
 export function chainFields(row: RunRow): ChainedRunFields {
-  const { hash: _hash, ...record } = toRecord(row);
-  return { ...record, manifestDigest: row.manifest_digest, findingsDigest: row.findings_digest };
+  const record = toRecord(row);
+  const picked = Object.fromEntries(CHAINED_FIELDS.map((key) => [key, record[key]]));
+  return { ...picked, manifestDigest: row.manifest_digest, findingsDigest: row.findings_digest } as ChainedRunFields;
 }

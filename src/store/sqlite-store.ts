@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { EvidenceItem, RunStatus } from '../collector.js';
 import { BLOB_CODEC, compress, decodeDocument, decompress, encodeDocument } from './blob-codec.js';
 import { GENESIS_HASH, findingsDigest, manifestDigest, runHash } from './chain.js';
-import { chainFields, toRecord } from './run-row.js';
+import { chainFields, streamKey, toRecord } from './run-row.js';
 import type { RunRow } from './run-row.js';
 import type { FindingRow, ManifestRow } from './chain.js';
 import { openDatabase } from './open-database.js';
@@ -32,16 +32,19 @@ interface IntentRow {
   started_at: string;
   pid: number;
   host: string;
+  instance: string;
   agent_version: string;
   mapping_version: string;
   config_digest: string;
 }
 
+/** Tells this process apart from an earlier one with the same pid (a restarted container is pid 1 again). */
+const PROCESS_INSTANCE = randomUUID();
+/** Longer than any run may last (timeoutSeconds is at most a day): an intent this old is dead. */
+const FOREIGN_INTENT_MAX_AGE_MS = 25 * 3_600_000;
+
 const SNAPSHOT_STATUSES: readonly RunStatus[] = ['ok', 'partial'];
 
-export function streamKey(collector: string, scope: string): string {
-  return `${collector}/${scope}`;
-}
 
 function resourceKey(type: string, resourceId: string): string {
   return `${type}\u0000${resourceId}`;
@@ -61,22 +64,37 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
+/**
+ * An intent is abandoned when the process that wrote it is gone: on this host, a dead pid or an
+ * earlier process that reused our pid; from another host (a shared volume), only once it is older
+ * than any run may last, since that process cannot be asked.
+ */
+function isAbandoned(intent: IntentRow, now: Date): boolean {
+  if (intent.instance === PROCESS_INSTANCE) return false;
+  if (intent.host !== hostname()) return now.getTime() - Date.parse(intent.started_at) > FOREIGN_INTENT_MAX_AGE_MS;
+  return intent.pid === process.pid || !isProcessAlive(intent.pid);
+}
+
 export class SqliteEvidenceStore implements EvidenceStore {
   private constructor(
     readonly path: string,
     private readonly db: SqliteDatabase,
+    private readonly readonly: boolean,
   ) {}
 
-  static open(path: string): SqliteEvidenceStore {
-    return new SqliteEvidenceStore(path, openDatabase(path));
+  /** Read-only stores (the read commands, verify) never migrate or checkpoint the file they read. */
+  static open(path: string, options: { readonly?: boolean } = {}): SqliteEvidenceStore {
+    const readonly = options.readonly ?? false;
+    return new SqliteEvidenceStore(path, openDatabase(path, { readonly }), readonly);
   }
 
   async startRun(start: RunStart): Promise<RunIntent> {
     const intent: RunIntent = { ...start, id: randomUUID() };
     this.db
       .prepare(
-        `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, agent_version, mapping_version, config_digest)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, agent_version, mapping_version,
+           config_digest)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         intent.id,
@@ -85,6 +103,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
         intent.startedAt.toISOString(),
         process.pid,
         hostname(),
+        PROCESS_INSTANCE,
         intent.agentVersion,
         intent.mappingVersion,
         intent.configDigest,
@@ -280,11 +299,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
 
   async recoverAbandonedRuns(now: Date): Promise<RunRecord[]> {
     const intents = this.db.prepare('SELECT * FROM run_intents ORDER BY started_at').all() as IntentRow[];
-    const here = hostname();
     const recovered: RunRecord[] = [];
     for (const intent of intents) {
-      const stillRunning = intent.host === here && (intent.pid === process.pid || isProcessAlive(intent.pid));
-      if (stillRunning) continue;
+      if (!isAbandoned(intent, now)) continue;
       recovered.push(
         await this.finishRun(
           {
@@ -343,16 +360,34 @@ export class SqliteEvidenceStore implements EvidenceStore {
   }
 
   async latestSnapshots(at: Date = new Date()): Promise<RunRecord[]> {
+    return this.latestPerStream(at, "status IN ('ok', 'partial') AND");
+  }
+
+  async latestRuns(at: Date = new Date()): Promise<RunRecord[]> {
+    return this.latestPerStream(at, '');
+  }
+
+  private latestPerStream(at: Date, condition: string): RunRecord[] {
     const rows = this.db
       .prepare(
         `SELECT r.* FROM runs r
          JOIN (SELECT collector, scope, max(seq) AS seq FROM runs
-               WHERE status IN ('ok', 'partial') AND started_at <= ? GROUP BY collector, scope) latest
+               WHERE ${condition} started_at <= ? GROUP BY collector, scope) latest
            ON latest.seq = r.seq
          ORDER BY r.collector, r.scope`,
       )
       .all(at.toISOString()) as RunRow[];
     return rows.map(toRecord);
+  }
+
+  async lastResolvedScope(collector: string, configuredScope: string): Promise<string | undefined> {
+    const row = this.db
+      .prepare(
+        `SELECT scope FROM runs WHERE collector = ? AND json_extract(meta, '$.configuredScope') = ?
+         ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(collector, configuredScope) as { scope: string } | undefined;
+    return row?.scope;
   }
 
   private snapshotRun(seq: number): RunRow {
@@ -403,7 +438,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
 
   async close(): Promise<void> {
     if (this.db.open) {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      if (!this.readonly) this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
     }
   }

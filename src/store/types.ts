@@ -116,6 +116,13 @@ export interface EvidenceStore {
   getRun(seq: number): Promise<RunRecord | undefined>;
   /** The latest snapshot (ok or partial run) of every collector and scope, as of `at` (default: now). */
   latestSnapshots(at?: Date): Promise<RunRecord[]>;
+  /** The latest run (any status) of every collector and scope, as of `at` (default: now). */
+  latestRuns(at?: Date): Promise<RunRecord[]>;
+  /**
+   * The scope a configured scope last resolved to (an empty account entry resolves to the account
+   * id at run time), so a failed run is filed under the same stream as the successful ones.
+   */
+  lastResolvedScope(collector: string, configuredScope: string): Promise<string | undefined>;
   /** The full evidence of a snapshot, rebuilt from the deltas. */
   evidenceOf(seq: number): Promise<EvidenceItem[]>;
   /** The full findings of a snapshot, rebuilt from the deltas. */

@@ -6,7 +6,7 @@ import { GENESIS_HASH, findingsDigest, manifestDigest, runHash } from './chain.j
 import type { FindingRow, ManifestRow } from './chain.js';
 import { APPEND_ONLY_TRIGGERS } from './migrations.js';
 import type { SqliteDatabase } from './open-database.js';
-import { chainFields } from './run-row.js';
+import { chainFields, streamKey } from './run-row.js';
 import type { RunRow } from './run-row.js';
 import type { VerifyProblem, VerifyReport } from './types.js';
 
@@ -14,22 +14,28 @@ const short = (hash: string) => `sha256:${hash.slice(0, 16)}…`;
 
 export function verifyDatabase(db: SqliteDatabase): VerifyReport {
   const problems: VerifyProblem[] = [];
-  checkTriggers(db, problems);
+  // Evidence problems first: they name the altered record, which is what a reader needs first.
   const blobs = checkBlobs(db, problems);
   const runs = checkRuns(db, problems);
+  checkTriggers(db, problems);
   return { ok: problems.length === 0, runs, blobs, problems };
 }
 
+const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+
 function checkTriggers(db: SqliteDatabase, problems: VerifyProblem[]): void {
-  const present = new Set(
-    db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[],
+  const present = new Map(
+    (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[]).map(
+      (t) => [t.name, normalise(t.sql)],
+    ),
   );
-  for (const name of APPEND_ONLY_TRIGGERS) {
-    if (!present.has(name)) {
+  for (const [name, expected] of APPEND_ONLY_TRIGGERS) {
+    const actual = present.get(name);
+    if (actual === undefined || actual !== normalise(expected)) {
       problems.push({
         kind: 'schema',
         record: `trigger ${name}`,
-        message: 'append-only trigger is missing: the database was modified outside the agent',
+        message: `append-only trigger is ${actual === undefined ? 'missing' : 'altered'}: the database was modified outside the agent`,
       });
     }
   }
@@ -82,6 +88,10 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[]): number {
   const findingsOf = db.prepare(
     'SELECT check_id, resource_id, resource_type, status, severity, message FROM findings WHERE run_seq = ?',
   );
+  const foreignRows = db.prepare(
+    `SELECT 'manifest' AS t FROM manifest WHERE run_seq = @seq AND stream != @stream
+     UNION ALL SELECT 'findings' FROM findings WHERE run_seq = @seq AND stream != @stream LIMIT 1`,
+  );
   const missingBlobs = db.prepare(
     `SELECT m.type, m.resource_id, m.blob_hash FROM manifest m LEFT JOIN blobs b ON b.hash = m.blob_hash
      WHERE m.run_seq = ? AND m.blob_hash IS NOT NULL AND b.hash IS NULL LIMIT 1`,
@@ -127,6 +137,16 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[]): number {
         kind: 'findings',
         record: name,
         message: 'its findings were added, removed or changed after it was stored',
+      });
+    }
+    const foreign = foreignRows.get({ seq: row.seq, stream: streamKey(row.collector, row.scope) }) as
+      | { t: 'manifest' | 'findings' }
+      | undefined;
+    if (foreign) {
+      problems.push({
+        kind: foreign.t,
+        record: name,
+        message: `its ${foreign.t} rows were moved to another collector or scope after it was stored`,
       });
     }
     const missing = missingBlobs.get(row.seq) as { type: string; resource_id: string; blob_hash: string } | undefined;

@@ -117,6 +117,11 @@ describe('config: each wrong field gets one line naming it', () => {
       'collectors.aws-iam.accounts[0].id: expected the account of roleArn (222222222222), got "111111111111"',
     ],
     [
+      'an account id written as a number',
+      'collectors:\n  aws-iam:\n    accounts: [{ id: 123456789012 }]\n',
+      'collectors.aws-iam.accounts[0].id: expected a 12-digit AWS account id, quoted ("123456789012"), got 123456789012',
+    ],
+    [
       'the same account twice',
       'collectors:\n  aws-iam:\n    accounts: [{ id: "111111111111" }, { roleArn: "arn:aws:iam::111111111111:role/r" }]\n',
       'collectors.aws-iam.accounts[1]: expected each account once (accounts[0] is already 111111111111), got "arn:aws:iam::111111111111:role/r"',

@@ -6,6 +6,7 @@ import type { ParsedCredentialReport } from './credential-report.js';
 import { evidenceItem, sortedRecord } from './evidence-format.js';
 import { EVIDENCE, resourceIds } from './schema.js';
 import type {
+  AccountRef,
   AccountSummaryEvidence,
   PasswordPolicyEvidence,
   RootCredentialsEvidence,
@@ -20,8 +21,9 @@ export interface Built {
   errors: ResourceError[];
 }
 
-export function passwordPolicyEvidence(accountId: string, read: Outcome<PasswordPolicy | null>): Built {
-  const resourceId = resourceIds.passwordPolicy(accountId);
+export function passwordPolicyEvidence(account: AccountRef, read: Outcome<PasswordPolicy | null>): Built {
+  const { accountId } = account;
+  const resourceId = resourceIds.passwordPolicy(account);
   if (!read.ok) {
     return { evidence: [], errors: [{ type: EVIDENCE.passwordPolicy, resourceId, error: read.reason }] };
   }
@@ -42,8 +44,9 @@ export function passwordPolicyEvidence(accountId: string, read: Outcome<Password
   return { evidence: [evidenceItem(EVIDENCE.passwordPolicy, resourceId, data)], errors: [] };
 }
 
-export function accountSummaryEvidence(accountId: string, read: Outcome<Record<string, number>>): Built {
-  const resourceId = resourceIds.accountSummary(accountId);
+export function accountSummaryEvidence(account: AccountRef, read: Outcome<Record<string, number>>): Built {
+  const { accountId } = account;
+  const resourceId = resourceIds.accountSummary(account);
   if (!read.ok) {
     return { evidence: [], errors: [{ type: EVIDENCE.accountSummary, resourceId, error: read.reason }] };
   }
@@ -53,12 +56,13 @@ export function accountSummaryEvidence(accountId: string, read: Outcome<Record<s
 
 /** Root evidence needs all three sources; any missing one makes it a single resource error naming each. */
 export function rootCredentialsEvidence(
-  accountId: string,
+  account: AccountRef,
   report: Outcome<ParsedCredentialReport>,
   summary: Outcome<Record<string, number>>,
   rootVirtualMfaSerials: Outcome<string[]>,
 ): Built {
-  const arn = resourceIds.root(accountId);
+  const { accountId } = account;
+  const arn = resourceIds.root(account);
   const problems: string[] = [];
   if (!report.ok) problems.push(report.reason);
   const row = report.ok ? report.value.root : null;

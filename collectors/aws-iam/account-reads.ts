@@ -8,6 +8,9 @@ import {
 } from '@aws-sdk/client-iam';
 import type { IAMClient, PasswordPolicy } from '@aws-sdk/client-iam';
 import { compareStrings, MalformedResponseError } from './evidence-format.js';
+import { requireMarkerWhenTruncated } from './pagination.js';
+import { resourceIds } from './schema.js';
+import type { AccountRef } from './schema.js';
 
 /** The account's password policy, or null when it has none (IAM answers NoSuchEntity). */
 export async function readPasswordPolicy(iam: IAMClient, signal: AbortSignal): Promise<PasswordPolicy | null> {
@@ -27,9 +30,6 @@ export async function readAccountSummary(iam: IAMClient, signal: AbortSignal): P
   return output.SummaryMap;
 }
 
-/** The serial IAM gives the root user's virtual device when it is assigned from the console. */
-const ROOT_VIRTUAL_MFA_SERIAL_SUFFIX = ':mfa/root-account-mfa-device';
-
 export interface RootVirtualMfa {
   /** Serial numbers of virtual MFA devices assigned to the root user, sorted. */
   serials: string[];
@@ -38,9 +38,11 @@ export interface RootVirtualMfa {
 
 export async function readRootVirtualMfa(
   iam: IAMClient,
-  rootArn: string,
+  account: AccountRef,
   signal: AbortSignal,
 ): Promise<RootVirtualMfa> {
+  const rootArn = resourceIds.root(account);
+  const rootSerial = resourceIds.rootVirtualMfaSerial(account);
   const result: RootVirtualMfa = { serials: [], pages: 0 };
   const pages = paginateListVirtualMFADevices(
     { client: iam },
@@ -49,10 +51,11 @@ export async function readRootVirtualMfa(
   );
   for await (const page of pages) {
     result.pages += 1;
+    requireMarkerWhenTruncated('ListVirtualMFADevices', page, result.pages);
     for (const device of page.VirtualMFADevices ?? []) {
       // Only the serial is kept: the seed and QR code fields are never stored, whatever IAM returns.
       const serial = device.SerialNumber;
-      if (serial && (device.User?.Arn === rootArn || serial.endsWith(ROOT_VIRTUAL_MFA_SERIAL_SUFFIX))) {
+      if (serial && (device.User?.Arn === rootArn || serial === rootSerial)) {
         result.serials.push(serial);
       }
     }

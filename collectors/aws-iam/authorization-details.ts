@@ -12,6 +12,7 @@ import type {
   UserDetail,
 } from '@aws-sdk/client-iam';
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
+import { requireMarkerWhenTruncated } from './pagination.js';
 import { decodePolicyDocument, PolicyDocumentError } from './policy-document.js';
 import { EVIDENCE } from './schema.js';
 import type {
@@ -36,6 +37,7 @@ export async function readAuthorizationDetails(iam: IAMClient, signal: AbortSign
   const details: AuthorizationDetails = { users: [], groups: [], roles: [], policies: [], pages: 0 };
   for await (const page of paginateGetAccountAuthorizationDetails({ client: iam }, {}, { abortSignal: signal })) {
     details.pages += 1;
+    requireMarkerWhenTruncated('GetAccountAuthorizationDetails', page, details.pages);
     details.users.push(...(page.UserDetailList ?? []));
     details.groups.push(...(page.GroupDetailList ?? []));
     details.roles.push(...(page.RoleDetailList ?? []));
@@ -46,7 +48,7 @@ export async function readAuthorizationDetails(iam: IAMClient, signal: AbortSign
 
 export interface AuthorizationEvidence {
   evidence: EvidenceItem[];
-  /** Entries whose policy documents could not be decoded. */
+  /** Users, groups, roles and policies holding a policy document that could not be decoded or judged. */
   errors: ResourceError[];
   userArns: string[];
 }

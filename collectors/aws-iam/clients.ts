@@ -1,5 +1,5 @@
 // Builds the STS and IAM clients of one account scope: credentials (static, default chain or an
-// assumed role), adaptive retries, the endpoint override, and a middleware counting HTTP attempts.
+// assumed role), retry settings, the endpoint override, and a middleware counting HTTP attempts.
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -35,8 +35,7 @@ export function createAwsClients(options: AwsClientsOptions): AwsIamClients {
   const counter = apiCallCounterPlugin(options.countApiCall);
   const common = {
     region: options.account.region ?? options.region,
-    retryMode: 'adaptive',
-    maxAttempts: aws.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...retrySettings(aws.maxAttempts, process.env),
     // Left unset otherwise, so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_IAM keep working.
     ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
   };
@@ -57,6 +56,24 @@ export function createAwsClients(options: AwsClientsOptions): AwsIamClients {
       sts.destroy();
     },
   };
+}
+
+export interface RetrySettings {
+  maxAttempts?: number;
+  retryMode?: 'adaptive';
+}
+
+/**
+ * The SDK reads AWS_MAX_ATTEMPTS and AWS_RETRY_MODE only for settings the client config leaves out, so
+ * ours are defaults that step aside for them: an explicit `clientEnvironment.aws.maxAttempts` first,
+ * then the environment, then 5 attempts with adaptive retries (which pace requests after throttling).
+ */
+export function retrySettings(maxAttempts: number | undefined, env: NodeJS.ProcessEnv): RetrySettings {
+  const settings: RetrySettings = {};
+  if (maxAttempts !== undefined) settings.maxAttempts = maxAttempts;
+  else if (!env['AWS_MAX_ATTEMPTS']) settings.maxAttempts = DEFAULT_MAX_ATTEMPTS;
+  if (!env['AWS_RETRY_MODE']) settings.retryMode = 'adaptive';
+  return settings;
 }
 
 /**

@@ -13,13 +13,14 @@ import {
 import type { Outcome } from './account-evidence.js';
 import { readAccountSummary, readPasswordPolicy, readRootVirtualMfa } from './account-reads.js';
 import { authorizationEvidence, readAuthorizationDetails } from './authorization-details.js';
+import { parseArn } from './arn.js';
 import { createAwsClients } from './clients.js';
 import { fetchCredentialReport, parseCredentialReport } from './credential-report.js';
 import type { FetchedCredentialReport, ParsedCredentialReport } from './credential-report.js';
 import { describeFailure } from './errors.js';
 import { byTypeAndResource } from './evidence-format.js';
-import { ACCOUNT_ID, accountSchema, configuredAccountId, resourceIds } from './schema.js';
-import type { AwsIamAccount, AwsIamOptions } from './schema.js';
+import { ACCOUNT_ID, accountSchema, configuredAccountId } from './schema.js';
+import type { AccountRef, AwsIamAccount, AwsIamOptions } from './schema.js';
 
 export async function collectAwsIam(ctx: CollectContext<AwsIamOptions>): Promise<CollectResult> {
   const account = accountSchema.parse(ctx.scope.settings);
@@ -30,44 +31,52 @@ export async function collectAwsIam(ctx: CollectContext<AwsIamOptions>): Promise
     countApiCall: () => ctx.countApiCall(),
   });
   try {
-    const accountId = await verifyAccount(clients.sts, account, ctx.signal);
-    return await collectAccount(ctx, clients.iam, accountId, configuredAccountId(account) === undefined);
+    const verified = await verifyAccount(clients.sts, account, ctx.signal);
+    return await collectAccount(ctx, clients.iam, verified, configuredAccountId(account) === undefined);
   } finally {
     clients.destroy();
   }
 }
 
-/** The credentials must belong to the configured account: evidence filed under the wrong one is worse than none. */
-async function verifyAccount(sts: STSClient, account: AwsIamAccount, signal: AbortSignal): Promise<string> {
+/**
+ * The credentials must belong to the configured account: evidence filed under the wrong one is worse
+ * than none. The caller's ARN gives the partition (GovCloud, China) the evidence ids are built in.
+ */
+async function verifyAccount(sts: STSClient, account: AwsIamAccount, signal: AbortSignal): Promise<AccountRef> {
   const identity = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
   const actual = identity.Account;
   if (!actual || !ACCOUNT_ID.test(actual)) {
     throw new Error(`STS GetCallerIdentity returned no valid account id (got ${JSON.stringify(actual ?? null)})`);
   }
+  const caller = identity.Arn === undefined ? undefined : parseArn(identity.Arn);
+  if (!caller || caller.accountId !== actual) {
+    const got = JSON.stringify(identity.Arn ?? null);
+    throw new Error(`STS GetCallerIdentity returned no valid ARN for account ${actual} (got ${got})`);
+  }
   const configured = configuredAccountId(account);
   if (configured !== undefined && configured !== actual) {
     throw new Error(`credentials belong to account ${actual}, config says ${configured}`);
   }
-  return actual;
+  return { partition: caller.partition, accountId: actual };
 }
 
 async function collectAccount(
   ctx: CollectContext<AwsIamOptions>,
   iam: IAMClient,
-  accountId: string,
+  account: AccountRef,
   discoveredAccount: boolean,
 ): Promise<CollectResult> {
+  const { accountId } = account;
   // The reads run concurrently; when the authorization details fail the others are cancelled.
   const cancel = new AbortController();
   const signal = AbortSignal.any([ctx.signal, cancel.signal]);
-  const rootArn = resourceIds.root(accountId);
 
   const authorization = readAuthorizationDetails(iam, signal);
   const others = Promise.all([
     settle('credential report', fetchCredentialReport(iam, ctx.options.credentialReport, signal)),
     settle('password policy', readPasswordPolicy(iam, signal)),
     settle('account summary', readAccountSummary(iam, signal)),
-    settle('virtual MFA devices', readRootVirtualMfa(iam, rootArn, signal)),
+    settle('virtual MFA devices', readRootVirtualMfa(iam, account, signal)),
   ]);
   let details: Awaited<typeof authorization>;
   try {
@@ -85,9 +94,9 @@ async function collectAccount(
   const parts = [
     principals,
     userCredentialsEvidence(accountId, principals.userArns, report),
-    rootCredentialsEvidence(accountId, report, summary, mapOutcome(virtualMfa, (mfa) => mfa.serials)),
-    passwordPolicyEvidence(accountId, passwordPolicy),
-    accountSummaryEvidence(accountId, summary),
+    rootCredentialsEvidence(account, report, summary, mapOutcome(virtualMfa, (mfa) => mfa.serials)),
+    passwordPolicyEvidence(account, passwordPolicy),
+    accountSummaryEvidence(account, summary),
   ];
   const evidence = parts.flatMap((part) => part.evidence).sort(byTypeAndResource);
   const errors = parts.flatMap((part) => part.errors).sort(byTypeAndResource);

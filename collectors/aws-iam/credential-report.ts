@@ -82,7 +82,7 @@ function isReportNotReady(error: unknown): boolean {
 
 // ---- Parsing ---------------------------------------------------------------------------------
 
-/** One row of the report, values normalised (ISO dates, booleans, null for N/A). */
+/** One row of the report, values normalised (ISO timestamps, last-use days, booleans, null for N/A). */
 export type CredentialRow = Omit<UserCredentialsEvidence, 'accountId'>;
 
 export interface ParsedCredentialReport {
@@ -170,6 +170,8 @@ function toCredentialRow(record: Map<string, string | undefined>): CredentialRow
     if (Number.isNaN(time)) throw new RowError(`unreadable date in ${column}: "${value}"`);
     return new Date(time).toISOString();
   };
+  // Last-use columns keep only the UTC day, so daily use does not change the evidence (see schema.ts).
+  const day = (column: string): string | null => timestamp(column)?.slice(0, 10) ?? null;
   const text = (column: string): string | null => {
     const value = field(column);
     return ABSENT_VALUES.has(value) ? null : value;
@@ -178,7 +180,7 @@ function toCredentialRow(record: Map<string, string | undefined>): CredentialRow
     slot,
     active: flag(`access_key_${slot}_active`),
     lastRotated: timestamp(`access_key_${slot}_last_rotated`),
-    lastUsedDate: timestamp(`access_key_${slot}_last_used_date`),
+    lastUsedDate: day(`access_key_${slot}_last_used_date`),
     lastUsedService: text(`access_key_${slot}_last_used_service`),
   });
 
@@ -187,7 +189,7 @@ function toCredentialRow(record: Map<string, string | undefined>): CredentialRow
     arn: field('arn'),
     userCreationTime: timestamp('user_creation_time'),
     passwordEnabled: flag('password_enabled'),
-    passwordLastUsed: timestamp('password_last_used'),
+    passwordLastUsed: day('password_last_used'),
     passwordLastChanged: timestamp('password_last_changed'),
     mfaActive: flag('mfa_active'),
     accessKeys: [accessKey(1), accessKey(2)],

@@ -8,7 +8,7 @@ export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
 export const accountSchema = z
   .strictObject({
     id: z
-      .string({ error: 'expected a 12-digit AWS account id' })
+      .string({ error: 'expected a 12-digit AWS account id, quoted ("123456789012")' })
       .regex(ACCOUNT_ID, 'expected a 12-digit AWS account id')
       .optional(),
     name: z.string().min(1).optional(),
@@ -159,11 +159,19 @@ export interface UserEvidence {
   tags: Record<string, string>;
 }
 
-/** One access key slot of the credential report. Dates are ISO strings or null (N/A). */
+// Last-use times are kept as days (YYYY-MM-DD, UTC); creation, rotation and change times stay exact
+// ISO timestamps. A credential in daily use gets a new last-use time on every run: an exact timestamp
+// would make a new evidence document for that user every day, although nothing about its access
+// changed. The day is all the checks need (they count whole UTC calendar days), as with a role's
+// `lastUsedDay`. Old snapshots with full timestamps still judge the same: checks take the day of either.
+
+/** One access key slot of the credential report; null dates mean N/A. */
 export interface AccessKeySlot {
   slot: 1 | 2;
   active: boolean;
+  /** Exact ISO timestamp of creation or last rotation. */
   lastRotated: string | null;
+  /** Day of last use (YYYY-MM-DD, UTC). */
   lastUsedDate: string | null;
   lastUsedService: string | null;
 }
@@ -175,14 +183,14 @@ export interface UserCredentialsEvidence {
   arn: string;
   userCreationTime: string | null;
   passwordEnabled: boolean;
-  /** null when never used or no_information. */
+  /** Day (YYYY-MM-DD, UTC) of the last sign-in; null when never used or no_information. */
   passwordLastUsed: string | null;
   passwordLastChanged: string | null;
   mfaActive: boolean;
   accessKeys: AccessKeySlot[];
 }
 
-/** `aws.iam.root-credentials` (resourceId = `arn:aws:iam::<account>:root`). */
+/** `aws.iam.root-credentials` (resourceId = `arn:<partition>:iam::<account>:root`). */
 export interface RootCredentialsEvidence {
   accountId: string;
   arn: string;
@@ -193,6 +201,7 @@ export interface RootCredentialsEvidence {
   accountMfaEnabled: boolean;
   /** Account summary `AccountAccessKeysPresent`. */
   accessKeysPresent: boolean;
+  /** Day (YYYY-MM-DD, UTC) of the last root sign-in. */
   passwordLastUsed: string | null;
   accessKeys: AccessKeySlot[];
 }
@@ -233,7 +242,7 @@ export interface ManagedPolicyEvidence {
   document: PolicyDocument;
 }
 
-/** `aws.iam.password-policy` (resourceId = `arn:aws:iam::<account>:account-password-policy`). */
+/** `aws.iam.password-policy` (resourceId = `arn:<partition>:iam::<account>:account-password-policy`). */
 export interface PasswordPolicyEvidence {
   accountId: string;
   /** false when the account has no password policy (NoSuchEntity). */
@@ -249,16 +258,27 @@ export interface PasswordPolicyEvidence {
   hardExpiry: boolean;
 }
 
-/** `aws.iam.account-summary` (resourceId = `arn:aws:iam::<account>:account-summary`). */
+/** `aws.iam.account-summary` (resourceId = `arn:<partition>:iam::<account>:account-summary`). */
 export interface AccountSummaryEvidence {
   accountId: string;
   summary: Record<string, number>;
 }
 
+/** An account and the partition it lives in (`aws`, `aws-us-gov`, `aws-cn`), from STS GetCallerIdentity. */
+export interface AccountRef {
+  partition: string;
+  accountId: string;
+}
+
+const accountArn = ({ partition, accountId }: AccountRef, resource: string) =>
+  `arn:${partition}:iam::${accountId}:${resource}`;
+
 export const resourceIds = {
-  root: (accountId: string) => `arn:aws:iam::${accountId}:root`,
+  root: (account: AccountRef) => accountArn(account, 'root'),
+  /** The serial IAM gives the root user's virtual MFA device when it is assigned from the console. */
+  rootVirtualMfaSerial: (account: AccountRef) => accountArn(account, 'mfa/root-account-mfa-device'),
   /** Inline policies have no ARN of their own: the holder's ARN plus the policy name. */
   inlinePolicy: (principalArn: string, policyName: string) => `${principalArn}#inline/${policyName}`,
-  passwordPolicy: (accountId: string) => `arn:aws:iam::${accountId}:account-password-policy`,
-  accountSummary: (accountId: string) => `arn:aws:iam::${accountId}:account-summary`,
+  passwordPolicy: (account: AccountRef) => accountArn(account, 'account-password-policy'),
+  accountSummary: (account: AccountRef) => accountArn(account, 'account-summary'),
 };

@@ -1,10 +1,12 @@
 // The aws-iam checks as pure functions over hand-built evidence: pass, fail, not applicable, threshold
-// boundaries, allow-list globs and the policy shapes that must (not) count as administrator access.
+// boundaries in calendar days, messages that do not change as the clock moves, allow-list globs, the
+// policy shapes that must (not) count as administrator access, and judging over unreadable evidence.
 import { describe, expect, it } from 'vitest';
 import { awsIamChecks } from '../../collectors/aws-iam/checks/index.js';
 import { awsIamOptionsSchema, EVIDENCE, resourceIds } from '../../collectors/aws-iam/schema.js';
 import type {
   AccessKeySlot,
+  AccountRef,
   AwsIamOptions,
   GroupEvidence,
   ManagedPolicyEvidence,
@@ -15,14 +17,22 @@ import type {
   UserCredentialsEvidence,
   UserEvidence,
 } from '../../collectors/aws-iam/schema.js';
-import type { EvidenceItem, EvidenceView, FindingDraft } from '../../src/collector.js';
+import type { EvidenceItem, EvidenceView, FindingDraft, ResourceError } from '../../src/collector.js';
+import { evaluateChecks, evidenceView } from '../../src/evaluate-checks.js';
 
 const ACCOUNT = '111122223333';
+const ACCOUNT_REF: AccountRef = { partition: 'aws', accountId: ACCOUNT };
+/** Midday, so "days ago" below is a whole number of calendar days whichever way the time is read. */
 const NOW = new Date('2026-01-10T12:00:00.000Z');
 const DAY = 86_400_000;
 const arn = (suffix: string) => `arn:aws:iam::${ACCOUNT}:${suffix}`;
-/** An ISO date `days` days (and `extraMs`) before NOW. */
+/** An ISO timestamp `days` days (and `extraMs`) before NOW. */
 const ago = (days: number, extraMs = 0) => new Date(NOW.getTime() - days * DAY - extraMs).toISOString();
+/** The day (YYYY-MM-DD) `days` calendar days before NOW: how last-use dates are stored. */
+const dayAgo = (days: number) => ago(days).slice(0, 10);
+/** The first and the last millisecond of the day `days` before NOW: time of day must not matter. */
+const startOfDayAgo = (days: number) => `${dayAgo(days)}T00:00:00.000Z`;
+const endOfDayAgo = (days: number) => `${dayAgo(days)}T23:59:59.999Z`;
 
 const item = (type: string, resourceId: string, data: unknown): EvidenceItem => ({
   type,
@@ -31,12 +41,8 @@ const item = (type: string, resourceId: string, data: unknown): EvidenceItem => 
   data,
 });
 
-function viewOf(...evidence: EvidenceItem[]): EvidenceView {
-  return {
-    all: (type) => evidence.filter((entry) => entry.type === type),
-    get: (type, resourceId) => evidence.find((entry) => entry.type === type && entry.resourceId === resourceId),
-  };
-}
+const viewOf = (...evidence: EvidenceItem[]): EvidenceView => evidenceView(evidence);
+const unreadable = (type: string, resourceId: string): ResourceError => ({ type, resourceId, error: 'AccessDenied' });
 
 function options(overrides: Record<string, unknown> = {}): AwsIamOptions {
   return awsIamOptionsSchema.parse(overrides);
@@ -59,7 +65,7 @@ const key = (slot: 1 | 2, overrides: Partial<AccessKeySlot> = {}): AccessKeySlot
   slot,
   active: true,
   lastRotated: ago(10),
-  lastUsedDate: ago(1),
+  lastUsedDate: dayAgo(1),
   lastUsedService: 's3',
   ...overrides,
 });
@@ -172,7 +178,7 @@ function passwordPolicy(overrides: Partial<PasswordPolicyEvidence> = {}): Eviden
     hardExpiry: false,
     ...overrides,
   };
-  return item(EVIDENCE.passwordPolicy, resourceIds.passwordPolicy(ACCOUNT), data);
+  return item(EVIDENCE.passwordPolicy, resourceIds.passwordPolicy(ACCOUNT_REF), data);
 }
 
 const ADMIN_ACCESS = { name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:policy/AdministratorAccess' };
@@ -252,30 +258,51 @@ describe('root user checks', () => {
     expect(evaluate('aws_iam_root_access_keys_absent', viewOf(evidence))).toEqual([rootFinding(status, message)]);
   });
 
-  const unusedPass = `The root user of account ${ACCOUNT} has not been used in the last 30 days.`;
+  const rootUsed = (day: string, how: string, verdict: string) =>
+    `The root user of account ${ACCOUNT} was last used on ${day} (${how}), ${verdict}.`;
   it.each([
-    ['never used', root(), 'pass', unusedPass],
-    ['password used exactly 30 days ago', root({ passwordLastUsed: ago(30) }), 'pass', unusedPass],
+    ['never used', root(), 'pass', `The root user of account ${ACCOUNT} has no recorded password or access key use.`],
     [
-      'password used a millisecond less than 30 days ago',
-      root({ passwordLastUsed: ago(30, -1) }),
+      'password used 30 days before today',
+      root({ passwordLastUsed: '2025-12-11' }),
+      'pass',
+      rootUsed('2025-12-11', 'password', '30 or more days ago'),
+    ],
+    [
+      'password used 29 days before today',
+      root({ passwordLastUsed: '2025-12-12' }),
       'fail',
-      `The root user of account ${ACCOUNT} was used 29 days ago (password), within the 30-day limit.`,
+      rootUsed('2025-12-12', 'password', 'less than 30 days ago'),
     ],
     [
       'key used 2 days ago, password long ago',
-      root({ passwordLastUsed: ago(300), accessKeys: [key(1, { lastUsedDate: ago(2) }), noKey(2)] }),
+      root({ passwordLastUsed: dayAgo(300), accessKeys: [key(1, { lastUsedDate: '2026-01-08' }), noKey(2)] }),
       'fail',
-      `The root user of account ${ACCOUNT} was used 2 days ago (access key 1), within the 30-day limit.`,
+      rootUsed('2026-01-08', 'access key 1', 'less than 30 days ago'),
+    ],
+    [
+      'an older snapshot with an exact last-use time late on a day',
+      root({ passwordLastUsed: '2025-12-12T23:59:59.000Z' }),
+      'fail',
+      rootUsed('2025-12-12', 'password', 'less than 30 days ago'),
     ],
   ] as const)('aws_iam_root_recently_unused: %s', (_case, evidence, status, message) => {
     expect(evaluate('aws_iam_root_recently_unused', viewOf(evidence))).toEqual([rootFinding(status, message)]);
   });
 
+  it.each([
+    ['at the first millisecond of the day', '2026-01-10T00:00:00.000Z', 'fail'],
+    ['at the last millisecond of the day', '2026-01-10T23:59:59.999Z', 'fail'],
+    ['on the next day', '2026-01-11T00:00:00.000Z', 'pass'],
+  ] as const)('aws_iam_root_recently_unused counts calendar days, whatever the time %s', (_case, now, status) => {
+    const [finding] = evaluate('aws_iam_root_recently_unused', viewOf(root({ passwordLastUsed: '2025-12-12' })), options(), new Date(now));
+    expect(finding?.status).toBe(status);
+  });
+
   it('aws_iam_root_recently_unused follows thresholds.rootUnusedDays', () => {
-    const evidence = viewOf(root({ passwordLastUsed: ago(10) }));
+    const evidence = viewOf(root({ passwordLastUsed: dayAgo(10) }));
     expect(evaluate('aws_iam_root_recently_unused', evidence, options({ thresholds: { rootUnusedDays: 7 } }))).toEqual([
-      rootFinding('pass', `The root user of account ${ACCOUNT} has not been used in the last 7 days.`),
+      rootFinding('pass', rootUsed('2025-12-31', 'password', '7 or more days ago')),
     ]);
   });
 });
@@ -296,19 +323,32 @@ describe('user credential checks', () => {
   });
 
   const unusedPass = 'IAM user alice has no enabled credentials unused for 45 days or more.';
+  const unusedFail = (list: string) => `IAM user alice has credentials unused for 45 days or more: ${list}.`;
   it.each<[string, Partial<UserCredentialsEvidence>, FindingDraft['status'], string]>([
-    ['password used 44 days ago', { passwordEnabled: true, passwordLastUsed: ago(44, DAY - 1) }, 'pass', unusedPass],
+    ['password used 44 days before today', { passwordEnabled: true, passwordLastUsed: '2025-11-27' }, 'pass', unusedPass],
     [
-      'password used 45 days ago',
-      { passwordEnabled: true, passwordLastUsed: ago(45) },
+      'password used 45 days before today',
+      { passwordEnabled: true, passwordLastUsed: '2025-11-26' },
       'fail',
-      'IAM user alice has credentials unused for 45 days or more: console password (last used 45 days ago).',
+      unusedFail('console password (last used on 2025-11-26)'),
     ],
     [
       'password never used, set 50 days ago',
       { passwordEnabled: true, passwordLastChanged: ago(50) },
       'fail',
-      'IAM user alice has credentials unused for 45 days or more: console password (never used, set 50 days ago).',
+      unusedFail('console password (never used, set on 2025-11-21)'),
+    ],
+    [
+      'password never used, set in the last millisecond of the day 45 days before today',
+      { passwordEnabled: true, passwordLastChanged: endOfDayAgo(45) },
+      'fail',
+      unusedFail('console password (never used, set on 2025-11-26)'),
+    ],
+    [
+      'password never used, set in the first millisecond of the day 44 days before today',
+      { passwordEnabled: true, passwordLastChanged: startOfDayAgo(44) },
+      'pass',
+      unusedPass,
     ],
     [
       'key never used, created 10 days ago',
@@ -318,13 +358,13 @@ describe('user credential checks', () => {
     ],
     [
       'second key unused for 100 days',
-      { accessKeys: [key(1), key(2, { lastUsedDate: ago(100) })] },
+      { accessKeys: [key(1), key(2, { lastUsedDate: dayAgo(100) })] },
       'fail',
-      'IAM user alice has credentials unused for 45 days or more: access key 2 (last used 100 days ago).',
+      unusedFail('access key 2 (last used on 2025-10-02)'),
     ],
     [
       'an old inactive key only',
-      { accessKeys: [key(1, { active: false, lastUsedDate: ago(500) }), noKey(2)] },
+      { accessKeys: [key(1, { active: false, lastUsedDate: dayAgo(500) }), noKey(2)] },
       'not_applicable',
       'IAM user alice has no console password or active access key.',
     ],
@@ -336,19 +376,27 @@ describe('user credential checks', () => {
   });
 
   const rotatedPass = 'IAM user alice has rotated every active access key within 90 days.';
+  const rotatedFail = (list: string) => `IAM user alice has active access keys not rotated within 90 days: ${list}.`;
   it.each([
     ['key rotated 90 days ago', [key(1, { lastRotated: ago(90) }), noKey(2)], 'pass', rotatedPass],
+    ['key rotated at the start of the day 90 days ago', [key(1, { lastRotated: startOfDayAgo(90) }), noKey(2)], 'pass', rotatedPass],
     [
       'key rotated 91 days ago',
       [key(1, { lastRotated: ago(91) }), noKey(2)],
       'fail',
-      'IAM user alice has keys older than 90 days: access key 1 (rotated 91 days ago).',
+      rotatedFail('access key 1 (last rotated on 2025-10-11)'),
+    ],
+    [
+      'key rotated at the end of the day 91 days ago',
+      [key(1, { lastRotated: endOfDayAgo(91) }), noKey(2)],
+      'fail',
+      rotatedFail('access key 1 (last rotated on 2025-10-11)'),
     ],
     [
       'an active key without rotation date',
       [noKey(1), key(2, { lastRotated: null })],
       'fail',
-      'IAM user alice has keys older than 90 days: access key 2 (rotation date unknown).',
+      rotatedFail('access key 2 (rotation date unknown)'),
     ],
     ['an old inactive key', [key(1, { active: false, lastRotated: ago(900) }), noKey(2)], 'not_applicable', 'IAM user alice has no active access keys.'],
   ] as const)('aws_iam_user_access_keys_rotated: %s', (_case, accessKeys, status, message) => {
@@ -376,24 +424,84 @@ describe('user credential checks', () => {
     });
   });
 
-  it('keeps pass messages the same from one day to the next', () => {
-    const evidence = viewOf(
-      root({ passwordLastUsed: ago(100) }),
-      credentials('alice', { passwordEnabled: true, mfaActive: true, passwordLastUsed: ago(3), accessKeys: [key(1), noKey(2)] }),
-    );
-    const passes = (now: Date) =>
-      awsIamChecks.flatMap((check) => check.evaluate(evidence, options(), now)).filter((f) => f.status === 'pass');
-    const today = passes(NOW);
-    expect(today.length).toBeGreaterThan(5);
-    expect(passes(new Date(NOW.getTime() + DAY))).toEqual(today);
-  });
-
   it('reports users in resource-id order', () => {
     const findings = evaluate(
       'aws_iam_user_console_mfa_enabled',
       viewOf(credentials('zed'), credentials('alice'), credentials('mike')),
     );
     expect(findings.map((finding) => finding.resourceId)).toEqual([arn('user/alice'), arn('user/mike'), arn('user/zed')]);
+  });
+});
+
+describe('findings over an unchanged estate as the clock moves on', () => {
+  // Every check, with passes, failures and not-applicables whose status holds for the whole week: only
+  // a changed status or a changed estate may change a finding (each change is a new stored row).
+  const estate = viewOf(
+    root({ virtualMfaSerials: [arn('mfa/root-account-mfa-device')], passwordLastUsed: dayAgo(2) }),
+    credentials('alice', {
+      passwordEnabled: true,
+      mfaActive: true,
+      passwordLastUsed: dayAgo(3),
+      passwordLastChanged: ago(30),
+      accessKeys: [key(1), noKey(2)],
+    }),
+    credentials('bob', {
+      passwordEnabled: true,
+      passwordLastChanged: ago(400),
+      accessKeys: [
+        key(1, { lastRotated: ago(500), lastUsedDate: dayAgo(100) }),
+        key(2, { lastRotated: ago(200), lastUsedDate: null }),
+      ],
+    }),
+    credentials('carol'),
+    passwordPolicy({ minimumPasswordLength: 8, passwordReusePrevention: null }),
+    user('alice', { groups: ['admins'] }),
+    user('bob', { inlinePolicies: [{ name: 'bob-admin', document: { Statement: allowAll } }] }),
+    user('carol'),
+    group('admins', { attachedPolicies: [ADMIN_ACCESS] }),
+    role('power', { attachedPolicies: [{ name: 'AllButIam', arn: arn('policy/AllButIam') }] }),
+    managedPolicy(arn('policy/AllButIam'), { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+    managedPolicy(arn('policy/ReadLogs'), { Effect: 'Allow', Action: 'logs:Get*', Resource: '*' }),
+  );
+  const findingsAt = (now: Date) =>
+    awsIamChecks.map((check) => ({ checkId: check.id, findings: check.evaluate(estate, options(), now) }));
+
+  it('judges every check of the fixed estate with each status', () => {
+    const checks = findingsAt(NOW);
+    expect(checks.filter((check) => check.findings.length === 0)).toEqual([]);
+    const statuses = checks.flatMap((check) => check.findings.map((finding) => finding.status));
+    expect(new Set(statuses)).toEqual(new Set(['pass', 'fail', 'not_applicable']));
+    // The date-based checks fail on this estate: their failure messages are the ones that used to age.
+    const failing = checks.flatMap((check) => (check.findings.some((f) => f.status === 'fail') ? [check.checkId] : []));
+    expect(failing).toEqual(
+      expect.arrayContaining([
+        'aws_iam_root_recently_unused',
+        'aws_iam_user_unused_credentials_disabled',
+        'aws_iam_user_access_keys_rotated',
+      ]),
+    );
+  });
+
+  it.each([
+    ['one day later', 1],
+    ['seven days later', 7],
+  ])('gives the same findings, status and message, %s', (_case, days) => {
+    expect(findingsAt(new Date(NOW.getTime() + days * DAY))).toEqual(findingsAt(NOW));
+  });
+
+  it('states dates and thresholds in the messages, not ages', () => {
+    const messages = findingsAt(NOW).flatMap((check) => check.findings.map((finding) => finding.message));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        `The root user of account ${ACCOUNT} was last used on 2026-01-08 (password), less than 30 days ago.`,
+        'IAM user bob has credentials unused for 45 days or more: console password (never used, set on 2024-12-06), ' +
+          'access key 1 (last used on 2025-10-02), access key 2 (never used, set on 2025-06-24).',
+        'IAM user bob has active access keys not rotated within 90 days: access key 1 (last rotated on 2024-08-28), ' +
+          'access key 2 (last rotated on 2025-06-24).',
+      ]),
+    );
+    // "less than 30 days ago" is a threshold; "593 days ago" (no "than" before it) would be an age.
+    expect(messages.filter((message) => /(?<!than )\b\d+ days? ago/.test(message))).toEqual([]);
   });
 });
 
@@ -406,7 +514,7 @@ describe('aws_iam_account_password_policy_strong', () => {
   it('passes a policy meeting every default threshold', () => {
     expect(judge(passwordPolicy())).toEqual({
       resourceType: EVIDENCE.passwordPolicy,
-      resourceId: resourceIds.passwordPolicy(ACCOUNT),
+      resourceId: resourceIds.passwordPolicy(ACCOUNT_REF),
       status: 'pass',
       message: `The password policy of account ${ACCOUNT} meets every threshold.`,
     });
@@ -490,13 +598,34 @@ describe('aws_iam_policy_no_full_admin', () => {
     ['"*" inside an Action array', { Effect: 'Allow', Action: ['s3:GetObject', '*'], Resource: ['*'] }, 'fail'],
     ['"*:*" as the action', { Effect: 'Allow', Action: '*:*', Resource: '*' }, 'fail'],
     ['one admin statement among others', [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, allowAll], 'fail'],
-    ['NotAction with Resource "*"', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }, 'pass'],
+    ['NotAction with Resource "*" (all but a few actions)', { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }, 'fail'],
+    ['Action "*" with NotResource (all but a few resources)', { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::bucket' }, 'fail'],
+    ['Action "*:*" with NotResource', { Effect: 'Allow', Action: '*:*', NotResource: ['arn:aws:s3:::bucket'] }, 'fail'],
+    ['NotAction with NotResource', { Effect: 'Allow', NotAction: 'iam:*', NotResource: 'arn:aws:s3:::bucket' }, 'fail'],
+    ['NotAction on one resource', { Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::bucket/*' }, 'pass'],
+    ['NotAction "*" (grants no action)', { Effect: 'Allow', NotAction: '*', Resource: '*' }, 'pass'],
+    ['NotResource "*" (covers no resource)', { Effect: 'Allow', Action: '*', NotResource: '*' }, 'pass'],
+    ['NotResource with a service wildcard', { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws:s3:::bucket' }, 'pass'],
     ['Deny of everything', { Effect: 'Deny', Action: '*', Resource: '*' }, 'pass'],
+    ['Deny with NotAction', { Effect: 'Deny', NotAction: 'iam:*', Resource: '*' }, 'pass'],
     ['service wildcard only', { Effect: 'Allow', Action: 's3:*', Resource: '*' }, 'pass'],
     ['every action on one resource', { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::bucket/*' }, 'pass'],
-    ['NotResource', { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::bucket' }, 'pass'],
   ] as const)('%s', (_case, statements, status) => {
     expect(judge(statements as PolicyStatement | PolicyStatement[])).toBe(status);
+  });
+
+  it('says what each admin statement grants', () => {
+    const view = viewOf(
+      managedPolicy(arn('policy/Broad'), [
+        { Sid: 'AllButIam', Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' },
+        { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::audit-logs' },
+      ]),
+    );
+    expect(evaluate('aws_iam_policy_no_full_admin', view)[0]?.message).toBe(
+      'Customer-managed policy Broad grants full administrator access: statement AllButIam allows every action ' +
+        'except iam:*, organizations:* on every resource; statement #2 allows every action on every resource except ' +
+        'arn:aws:s3:::audit-logs.',
+    );
   });
 
   it('judges unattached customer policies and inline policies, and skips AWS-managed ones', () => {
@@ -511,19 +640,21 @@ describe('aws_iam_policy_no_full_admin', () => {
         resourceType: EVIDENCE.policy,
         resourceId: arn('policy/Unattached'),
         status: 'fail',
-        message: 'Customer-managed policy Unattached allows every action on every resource (statement All).',
+        message:
+          'Customer-managed policy Unattached grants full administrator access: statement All allows every action on every resource.',
       },
       {
         resourceType: EVIDENCE.group,
         resourceId: `${arn('group/ops')}#inline/ops-logs`,
         status: 'pass',
-        message: 'Inline policy ops-logs of group ops does not allow every action on every resource.',
+        message: 'Inline policy ops-logs of group ops does not grant full administrator access.',
       },
       {
         resourceType: EVIDENCE.role,
         resourceId: `${arn('role/deploy')}#inline/deploy-all`,
         status: 'fail',
-        message: 'Inline policy deploy-all of role deploy allows every action on every resource (statement #1).',
+        message:
+          'Inline policy deploy-all of role deploy grants full administrator access: statement #1 allows every action on every resource.',
       },
     ]);
   });
@@ -564,18 +695,25 @@ describe('aws_iam_admin_access_restricted', () => {
     expect(outcomes(view, [...allowList])[0]?.startsWith(status)).toBe(true);
   });
 
-  it('counts customer "*" policies and inline admin, but not NotAction or Deny statements', () => {
+  it('counts customer "*" policies, inline admin, NotAction and NotResource grants, but not Deny statements', () => {
     const view = viewOf(
       managedPolicy(arn('policy/Everything'), { Effect: 'Allow', Action: ['*'], Resource: '*' }),
       managedPolicy(arn('policy/AllButIam'), { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+      managedPolicy(arn('policy/LogsOnly'), { Effect: 'Allow', Action: 'logs:*', Resource: '*' }),
       role('uses-custom', { attachedPolicies: [{ name: 'Everything', arn: arn('policy/Everything') }] }),
+      role('uses-logs', { attachedPolicies: [{ name: 'LogsOnly', arn: arn('policy/LogsOnly') }] }),
       role('uses-notaction', { attachedPolicies: [{ name: 'AllButIam', arn: arn('policy/AllButIam') }] }),
       user('denied', { inlinePolicies: [{ name: 'deny-all', document: { Statement: { Effect: 'Deny', Action: '*', Resource: '*' } } }] }),
       user('inline-admin', { inlinePolicies: [{ name: 'god-mode', document: { Statement: [allowAll] } }] }),
+      user('not-resource', {
+        inlinePolicies: [{ name: 'all-but-audit', document: { Statement: { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::audit' } } }],
+      }),
     );
     expect(outcomes(view)).toEqual([
       `fail ${arn('role/uses-custom')}: role uses-custom holds administrator access (Everything attached) but is not on the admin allow list.`,
+      `fail ${arn('role/uses-notaction')}: role uses-notaction holds administrator access (AllButIam attached) but is not on the admin allow list.`,
       `fail ${arn('user/inline-admin')}: IAM user inline-admin holds administrator access (inline policy god-mode) but is not on the admin allow list.`,
+      `fail ${arn('user/not-resource')}: IAM user not-resource holds administrator access (inline policy all-but-audit) but is not on the admin allow list.`,
     ]);
   });
 
@@ -584,10 +722,94 @@ describe('aws_iam_admin_access_restricted', () => {
     expect(evaluate('aws_iam_admin_access_restricted', view)).toEqual([
       {
         resourceType: EVIDENCE.accountSummary,
-        resourceId: resourceIds.accountSummary(ACCOUNT),
+        resourceId: resourceIds.accountSummary(ACCOUNT_REF),
         status: 'pass',
         message: `No user, group or role of account ${ACCOUNT} holds administrator access.`,
       },
+    ]);
+  });
+
+  it('files the account finding in the partition of the evidence', () => {
+    const govArn = `arn:aws-us-gov:iam::${ACCOUNT}:user/alice`;
+    const view = viewOf(item(EVIDENCE.user, govArn, { ...(user('alice').data as UserEvidence), arn: govArn }));
+    expect(evaluate('aws_iam_admin_access_restricted', view).map((finding) => finding.resourceId)).toEqual([
+      `arn:aws-us-gov:iam::${ACCOUNT}:account-summary`,
+    ]);
+  });
+});
+
+describe('aws_iam_admin_access_restricted over evidence that could not be read', () => {
+  const outcomes = (evidence: EvidenceItem[], errors: ResourceError[]) =>
+    evaluate('aws_iam_admin_access_restricted', evidenceView(evidence, errors)).map(
+      (finding) => `${finding.status} ${finding.resourceId}: ${finding.message}`,
+    );
+  const undetermined = `Whether any user, group or role of account ${ACCOUNT} holds administrator access cannot be determined`;
+
+  it.each([
+    ['user', unreadable(EVIDENCE.user, arn('user/zoe'))],
+    ['group', unreadable(EVIDENCE.group, arn('group/ops'))],
+    ['role', unreadable(EVIDENCE.role, arn('role/deploy'))],
+    ['customer-managed policy', unreadable(EVIDENCE.policy, arn('policy/Ops'))],
+    ['AWS-managed policy', unreadable(EVIDENCE.policy, 'arn:aws:iam::aws:policy/PowerUserAccess')],
+  ])('gives the account an error, not a pass, when a %s could not be read', (_case, error) => {
+    expect(outcomes([user('alice'), role('app')], [error])).toEqual([
+      `error ${arn('account-summary')}: ${undetermined}: the evidence of ${error.type} ${error.resourceId} could not be read.`,
+    ]);
+  });
+
+  it('names the first five unreadable resources and counts the rest', () => {
+    const errors = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => unreadable(EVIDENCE.user, arn(`user/${name}`)));
+    const [finding] = outcomes([], errors);
+    expect(finding).toBe(
+      `error ${arn('account-summary')}: ${undetermined}: the evidence of ` +
+        ['a', 'b', 'c', 'd', 'e'].map((name) => `aws.iam.user ${arn(`user/${name}`)}`).join(', ') +
+        ' and 2 more could not be read.',
+    );
+  });
+
+  it('gives an error to principals whose group or attached policy could not be read', () => {
+    const evidence = [
+      user('alice', { groups: ['ops'] }),
+      user('bob', { attachedPolicies: [{ name: 'Ops', arn: arn('policy/Ops') }] }),
+      user('carol', { groups: ['devs'] }),
+      user('dave', { groups: ['readers'] }),
+      group('devs', { attachedPolicies: [{ name: 'Ops', arn: arn('policy/Ops') }] }),
+      group('readers'),
+      role('deploy', { attachedPolicies: [{ name: 'Ops', arn: arn('policy/Ops') }] }),
+    ];
+    const errors = [unreadable(EVIDENCE.group, arn('group/team/ops')), unreadable(EVIDENCE.policy, arn('policy/Ops'))];
+    const cannot = (label: string, what: string) =>
+      `Whether ${label} holds administrator access cannot be determined: the evidence of ${what} could not be read.`;
+    expect(outcomes(evidence, errors)).toEqual([
+      `error ${arn('group/devs')}: ${cannot('group devs', 'policy Ops')}`,
+      `error ${arn('role/deploy')}: ${cannot('role deploy', 'policy Ops')}`,
+      `error ${arn('user/alice')}: ${cannot('IAM user alice', 'group ops')}`,
+      `error ${arn('user/bob')}: ${cannot('IAM user bob', 'policy Ops')}`,
+      `error ${arn('user/carol')}: ${cannot('IAM user carol', 'policy Ops of group devs')}`,
+      `error ${arn('account-summary')}: ${undetermined}: the evidence of aws.iam.group ${arn('group/team/ops')}, ` +
+        `aws.iam.policy ${arn('policy/Ops')} could not be read.`,
+    ]);
+  });
+
+  it('still judges a principal that holds admin by what could be read', () => {
+    const evidence = [
+      user('alice', { groups: ['ops'], attachedPolicies: [ADMIN_ACCESS] }),
+      user('bob', { groups: ['ops'] }),
+    ];
+    expect(outcomes(evidence, [unreadable(EVIDENCE.group, arn('group/ops'))])).toEqual([
+      `fail ${arn('user/alice')}: IAM user alice holds administrator access (AdministratorAccess attached) but is not on the admin allow list.`,
+      `error ${arn('user/bob')}: Whether IAM user bob holds administrator access cannot be determined: the evidence of group ops could not be read.`,
+    ]);
+  });
+
+  it('leaves the unreadable resources themselves to the runner, which makes them errors too', () => {
+    const check = awsIamChecks.filter((candidate) => candidate.id === 'aws_iam_admin_access_restricted');
+    const errors = [unreadable(EVIDENCE.group, arn('group/ops'))];
+    const { findings } = evaluateChecks(check, [user('alice', { groups: ['ops'] })], errors, options(), NOW, ACCOUNT);
+    expect(findings.map((finding) => `${finding.status} ${finding.resourceId}`)).toEqual([
+      `error ${arn('user/alice')}`,
+      `error ${arn('account-summary')}`,
+      `error ${arn('group/ops')}`,
     ]);
   });
 });

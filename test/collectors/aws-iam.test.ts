@@ -1,5 +1,7 @@
 // The aws-iam collector against nock: the real SDK serialises the requests and parses the fixture
-// replies (test/fixtures/aws-iam/, shaped after the IAM and STS API references).
+// replies (test/fixtures/aws-iam/, shaped after the IAM and STS API references). Variants of a reply
+// (another partition, a missing Marker, a broken policy document) are edits of the same fixture, so
+// the test shows the one thing that differs.
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -7,7 +9,8 @@ import { awsIam } from '../../collectors/aws-iam/index.js';
 import { awsIamChecks } from '../../collectors/aws-iam/checks/index.js';
 import { awsIamOptionsSchema } from '../../collectors/aws-iam/schema.js';
 import type { AwsIamOptions } from '../../collectors/aws-iam/schema.js';
-import type { ClientEnvironment, CollectContext, EvidenceItem, EvidenceView } from '../../src/collector.js';
+import type { ClientEnvironment, CollectContext, EvidenceItem } from '../../src/collector.js';
+import { evaluateChecks, evidenceView } from '../../src/evaluate-checks.js';
 import { silentLogger } from '../../src/logging.js';
 
 const ACCOUNT = '111122223333';
@@ -19,11 +22,28 @@ const XML_HEADERS = { 'content-type': 'text/xml' };
 
 type FormBody = Record<string, string | undefined>;
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/aws-iam/${name}`, import.meta.url), 'utf8');
+/** The partition the fixtures' ARNs are served in (they are written in `aws`). */
+let partition = 'aws';
+/** A fixture's text, its ARNs (plain and URL-encoded in policy documents) moved to `partition`. */
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/aws-iam/${name}`, import.meta.url), 'utf8')
+    .replaceAll('arn:aws:', `arn:${partition}:`)
+    .replaceAll('arn%3Aaws%3A', `arn%3A${partition}%3A`);
+/** A fixture without its `<Marker>` element: a truncated page that does not say where to go on. */
+const withoutMarker = (text: string) => text.replace(/\s*<Marker>[^<]*<\/Marker>/, '');
+/** A fixture with the content of the first `<element>` after the text `after` replaced. */
+const withDocument = (text: string, after: string, element: string, content: string) => {
+  const start = text.indexOf(after);
+  const open = text.indexOf(`<${element}>`, start) + element.length + 2;
+  const close = text.indexOf(`</${element}>`, open);
+  expect(start >= 0 && open > start && close > open).toBe(true);
+  return text.slice(0, open) + content + text.slice(close);
+};
+const encodedDocument = (document: unknown) => encodeURIComponent(JSON.stringify(document));
 
 /** GetCredentialReport carries the CSV base64-encoded in `Content`. */
-function credentialReportReply(csvFixture: string): string {
-  const content = Buffer.from(fixture(csvFixture), 'utf8').toString('base64');
+function credentialReportReply(csvFixture: string, edit = (csv: string) => csv): string {
+  const content = Buffer.from(edit(fixture(csvFixture)), 'utf8').toString('base64');
   return [
     '<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">',
     '  <GetCredentialReportResult>',
@@ -52,23 +72,18 @@ function sts(action: string, matches: (body: FormBody) => boolean = () => true) 
 
 const mocks = {
   callerIdentity: () => sts('GetCallerIdentity').reply(200, fixture('sts-get-caller-identity.xml'), XML_HEADERS),
-  authorizationDetails: () => {
+  authorizationDetails: (
+    page1 = fixture('get-account-authorization-details-1.xml'),
+    page2 = fixture('get-account-authorization-details-2.xml'),
+  ) => {
     // No Filter parameter: users, groups, roles and both kinds of managed policy come back.
     const noFilter = (body: FormBody) => !Object.keys(body).some((key) => key.startsWith('Filter'));
-    iam('GetAccountAuthorizationDetails', (b) => noFilter(b) && b.Marker === undefined).reply(
-      200,
-      fixture('get-account-authorization-details-1.xml'),
-      XML_HEADERS,
-    );
-    iam('GetAccountAuthorizationDetails', (b) => noFilter(b) && b.Marker === 'gaad-page-2').reply(
-      200,
-      fixture('get-account-authorization-details-2.xml'),
-      XML_HEADERS,
-    );
+    iam('GetAccountAuthorizationDetails', (b) => noFilter(b) && b.Marker === undefined).reply(200, page1, XML_HEADERS);
+    iam('GetAccountAuthorizationDetails', (b) => noFilter(b) && b.Marker === 'gaad-page-2').reply(200, page2, XML_HEADERS);
   },
-  credentialReport: (csvFixture = 'credential-report.csv') => {
+  credentialReport: (csvFixture = 'credential-report.csv', edit = (csv: string) => csv) => {
     iam('GenerateCredentialReport').reply(200, fixture('generate-credential-report-complete.xml'), XML_HEADERS);
-    iam('GetCredentialReport').reply(200, credentialReportReply(csvFixture), XML_HEADERS);
+    iam('GetCredentialReport').reply(200, credentialReportReply(csvFixture, edit), XML_HEADERS);
   },
   passwordPolicy: () => iam('GetAccountPasswordPolicy').reply(200, fixture('get-account-password-policy.xml'), XML_HEADERS),
   accountSummary: () => iam('GetAccountSummary').reply(200, fixture('get-account-summary.xml'), XML_HEADERS),
@@ -116,13 +131,6 @@ function collectContext(input: { options?: Record<string, unknown>; aws?: Client
     watermark: null,
   };
   return { ctx, apiCalls: () => apiCalls };
-}
-
-function viewOf(evidence: EvidenceItem[]): EvidenceView {
-  return {
-    all: (type) => evidence.filter((item) => item.type === type),
-    get: (type, resourceId) => evidence.find((item) => item.type === type && item.resourceId === resourceId),
-  };
 }
 
 const arn = (suffix: string) => `arn:aws:iam::${ACCOUNT}:${suffix}`;
@@ -304,7 +312,7 @@ const EXPECTED_EVIDENCE: EvidenceItem[] = [
       virtualMfaSerials: [arn('mfa/root-account-mfa-device')],
       accountMfaEnabled: true,
       accessKeysPresent: false,
-      passwordLastUsed: '2025-12-20T08:15:00.000Z',
+      passwordLastUsed: '2025-12-20',
       accessKeys: [noKey(1), noKey(2)],
     },
   },
@@ -377,7 +385,7 @@ const EXPECTED_EVIDENCE: EvidenceItem[] = [
       arn: arn('user/alice'),
       userCreationTime: '2023-04-01T10:00:00.000Z',
       passwordEnabled: true,
-      passwordLastUsed: '2026-01-09T16:45:00.000Z',
+      passwordLastUsed: '2026-01-09',
       passwordLastChanged: '2025-11-02T08:00:00.000Z',
       mfaActive: true,
       accessKeys: [
@@ -385,7 +393,7 @@ const EXPECTED_EVIDENCE: EvidenceItem[] = [
           slot: 1,
           active: true,
           lastRotated: '2025-12-01T00:00:00.000Z',
-          lastUsedDate: '2026-01-09T17:00:00.000Z',
+          lastUsedDate: '2026-01-09',
           lastUsedService: 's3',
         },
         noKey(2),
@@ -410,7 +418,7 @@ const EXPECTED_EVIDENCE: EvidenceItem[] = [
           slot: 1,
           active: true,
           lastRotated: '2025-12-15T00:00:00.000Z',
-          lastUsedDate: '2026-01-10T01:00:00.000Z',
+          lastUsedDate: '2026-01-10',
           lastUsedService: 'sts',
         },
         noKey(2),
@@ -435,7 +443,7 @@ const EXPECTED_EVIDENCE: EvidenceItem[] = [
           slot: 1,
           active: true,
           lastRotated: '2022-01-01T00:00:00.000Z',
-          lastUsedDate: '2025-10-01T12:00:00.000Z',
+          lastUsedDate: '2025-10-01',
           lastUsedService: 'ec2',
         },
         { slot: 2, active: true, lastRotated: '2023-05-05T00:00:00.000Z', lastUsedDate: null, lastUsedService: null },
@@ -452,8 +460,11 @@ describe('aws-iam collector', () => {
     iamSigningKey = FAKE_CREDENTIALS.accessKeyId;
     iamHost = IAM_HOST;
     stsHost = STS_HOST;
+    partition = 'aws';
     nock.disableNetConnect();
-    // Nothing from the host may redirect the clients away from the mocked endpoints.
+    // Nothing from the host may redirect the clients away from the mocked endpoints or change retries.
+    vi.stubEnv('AWS_MAX_ATTEMPTS', undefined);
+    vi.stubEnv('AWS_RETRY_MODE', undefined);
     vi.stubEnv('AWS_ENDPOINT_URL', undefined);
     vi.stubEnv('AWS_ENDPOINT_URL_IAM', undefined);
     vi.stubEnv('AWS_ENDPOINT_URL_STS', undefined);
@@ -502,7 +513,7 @@ describe('aws-iam collector', () => {
     mocks.callerIdentity();
     mockAccount('callerIdentity');
     const { ctx } = collectContext({ options: { adminAllowList: ['arn:aws:iam::*:role/OrganizationAccountAccessRole'] } });
-    const view = viewOf((await awsIam.collect(ctx)).evidence);
+    const view = evidenceView((await awsIam.collect(ctx)).evidence);
 
     const outcomes = awsIamChecks.flatMap((check) =>
       check.evaluate(view, ctx.options, NOW).map((finding) => `${check.id} ${finding.status} ${finding.resourceId}`),
@@ -533,9 +544,11 @@ describe('aws-iam collector', () => {
       `aws_iam_policy_no_full_admin fail ${arn('policy/LegacyFullAccess')}`,
       `aws_iam_policy_no_full_admin fail ${arn('user/bob')}#inline/bob-admin`,
       `aws_iam_policy_no_full_admin pass ${arn('group/developers')}#inline/dev-logs`,
-      `aws_iam_policy_no_full_admin pass ${arn('role/service/app-role')}#inline/app-s3`,
+      // Its AllButIam statement allows every action except iam:* on every resource.
+      `aws_iam_policy_no_full_admin fail ${arn('role/service/app-role')}#inline/app-s3`,
       `aws_iam_admin_access_restricted fail ${arn('group/admins')}`,
       `aws_iam_admin_access_restricted pass ${arn('role/OrganizationAccountAccessRole')}`,
+      `aws_iam_admin_access_restricted fail ${arn('role/service/app-role')}`,
       `aws_iam_admin_access_restricted fail ${arn('user/alice')}`,
       `aws_iam_admin_access_restricted fail ${arn('user/bob')}`,
     ]);
@@ -753,5 +766,186 @@ describe('aws-iam collector', () => {
     expect(result.resolvedScope).toBeUndefined();
     // AssumeRole is counted too, once: both clients share the session.
     expect(apiCalls()).toBe(10);
+  });
+  it('keeps last-use times as days: later use on the same day leaves the evidence unchanged', async () => {
+    const laterSameDay = (csv: string) =>
+      csv
+        .replace('2025-12-20T08:15:00+00:00', '2025-12-20T23:59:59+00:00') // root password
+        .replace('2026-01-09T16:45:00+00:00', '2026-01-09T21:30:00+00:00') // alice's password
+        .replace('2026-01-09T17:00:00+00:00', '2026-01-09T22:00:00+00:00'); // alice's key 1
+    expect(laterSameDay(fixture('credential-report.csv'))).not.toBe(fixture('credential-report.csv'));
+    const runs: EvidenceItem[][] = [];
+    for (const edit of [(csv: string) => csv, laterSameDay]) {
+      mocks.callerIdentity();
+      mockAccount('callerIdentity', 'credentialReport');
+      mocks.credentialReport('credential-report.csv', edit);
+      runs.push((await awsIam.collect(collectContext().ctx)).evidence);
+    }
+    expect(runs[0]).toEqual(EXPECTED_EVIDENCE);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
+  it('fails the collection when an authorization details page is truncated but has no Marker', async () => {
+    const page1 = withoutMarker(fixture('get-account-authorization-details-1.xml'));
+    expect(page1).toContain('<IsTruncated>true</IsTruncated>');
+    expect(page1).not.toContain('<Marker>');
+    mocks.callerIdentity();
+    iam('GetAccountAuthorizationDetails').reply(200, page1, XML_HEADERS);
+    mockAccount('callerIdentity', 'authorizationDetails');
+
+    await expect(awsIam.collect(collectContext().ctx)).rejects.toThrow(
+      'GetAccountAuthorizationDetails page 1 is truncated (IsTruncated=true) but has no Marker: ' +
+        'the remaining pages cannot be read, so the collection would be incomplete',
+    );
+  });
+
+  it('does not take a virtual MFA device page that is truncated without a Marker as the last page', async () => {
+    const page1 = withoutMarker(fixture('list-virtual-mfa-devices-1.xml'));
+    expect(page1).toContain('<IsTruncated>true</IsTruncated>');
+    mocks.callerIdentity();
+    mockAccount('callerIdentity', 'virtualMfaDevices');
+    iam('ListVirtualMFADevices').reply(200, page1, XML_HEADERS);
+
+    const result = await awsIam.collect(collectContext().ctx);
+
+    // Root MFA judged on a partial device list could pass a virtual device as hardware: root is unreadable.
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.errors).toEqual([
+      {
+        type: 'aws.iam.root-credentials',
+        resourceId: arn('root'),
+        error:
+          'virtual MFA devices: ListVirtualMFADevices page 1 is truncated (IsTruncated=true) but has no Marker: ' +
+          'the remaining pages cannot be read, so the collection would be incomplete',
+      },
+    ]);
+    expect(result.evidence).toEqual(evidenceWithout('aws.iam.root-credentials'));
+  });
+
+  it('reports a policy document it cannot judge as a resource error of its holder or policy, not as an empty one', async () => {
+    const page1 = withDocument(
+      withDocument(
+        fixture('get-account-authorization-details-1.xml'),
+        '<PolicyName>bob-admin</PolicyName>',
+        'PolicyDocument',
+        encodedDocument({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: { all: true }, Resource: '*' }] }),
+      ),
+      '<PolicyName>dev-logs</PolicyName>',
+      'PolicyDocument',
+      '%E0%A4%A',
+    );
+    const page2 = withDocument(
+      withDocument(
+        fixture('get-account-authorization-details-2.xml'),
+        '<PolicyName>LegacyFullAccess</PolicyName>',
+        'Document',
+        encodedDocument({ Version: '2012-10-17', Statement: 'Allow everything' }),
+      ),
+      '<RoleName>app-role</RoleName>',
+      'AssumeRolePolicyDocument',
+      encodedDocument({ Version: '2012-10-17', Statement: [{ Effect: 'allow', Action: 'sts:AssumeRole' }] }),
+    );
+    mocks.callerIdentity();
+    mockAccount('callerIdentity', 'authorizationDetails');
+    mocks.authorizationDetails(page1, page2);
+
+    const result = await awsIam.collect(collectContext().ctx);
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.errors).toEqual([
+      {
+        type: 'aws.iam.group',
+        resourceId: arn('group/developers'),
+        error: 'inline policy dev-logs: policy document is not valid URL encoding',
+      },
+      {
+        type: 'aws.iam.policy',
+        resourceId: arn('policy/LegacyFullAccess'),
+        error: 'version v1: policy document statement #1 is not a JSON object',
+      },
+      {
+        type: 'aws.iam.role',
+        resourceId: arn('role/service/app-role'),
+        error: 'trust policy: policy document statement #1: Effect is "allow", not Allow or Deny',
+      },
+      {
+        type: 'aws.iam.user',
+        resourceId: arn('user/bob'),
+        error: 'inline policy bob-admin: policy document statement #1: Action is not a string or a list of strings',
+      },
+    ]);
+    const unreadable = new Set(result.errors.map((error) => `${error.type} ${error.resourceId}`));
+    expect(result.evidence).toEqual(EXPECTED_EVIDENCE.filter((item) => !unreadable.has(`${item.type} ${item.resourceId}`)));
+
+    // Bob's admin policy could not be read: his admin finding is an error, not silence or a pass.
+    const options = awsIamOptionsSchema.parse({});
+    const { findings } = evaluateChecks(awsIamChecks, result.evidence, result.errors, options, NOW, ACCOUNT);
+    expect(
+      findings
+        .filter((finding) => finding.checkId === 'aws_iam_admin_access_restricted')
+        .map((finding) => `${finding.status} ${finding.resourceId}`),
+    ).toEqual([
+      `fail ${arn('group/admins')}`,
+      `fail ${arn('role/OrganizationAccountAccessRole')}`,
+      `fail ${arn('user/alice')}`,
+      `error ${arn('group/developers')}`,
+      `error ${arn('policy/LegacyFullAccess')}`,
+      `error ${arn('role/service/app-role')}`,
+      `error ${arn('user/bob')}`,
+    ]);
+  });
+
+  it('leaves retries to AWS_MAX_ATTEMPTS when it is set: with 1, a throttled call is not retried', async () => {
+    vi.stubEnv('AWS_MAX_ATTEMPTS', '1'); // restored by vi.unstubAllEnvs() after each test
+    mocks.callerIdentity();
+    mockAccount('callerIdentity', 'accountSummary');
+    iam('GetAccountSummary').reply(400, fixture('error-throttling.xml'), XML_HEADERS);
+    const { ctx, apiCalls } = collectContext();
+
+    const result = await awsIam.collect(ctx);
+
+    expect(nock.pendingMocks()).toEqual([]);
+    const error = 'account summary: Throttling: Rate exceeded';
+    expect(result.errors).toEqual([
+      { type: 'aws.iam.account-summary', resourceId: arn('account-summary'), error },
+      { type: 'aws.iam.root-credentials', resourceId: arn('root'), error },
+    ]);
+    // The same 9 calls as a whole collection without throttling: the throttled one was sent once.
+    expect(apiCalls()).toBe(9);
+  });
+
+  it('rejects a caller identity without an ARN: the partition of the evidence ids would be a guess', async () => {
+    const reply = fixture('sts-get-caller-identity.xml').replace(/\s*<Arn>[^<]*<\/Arn>/, '');
+    sts('GetCallerIdentity').reply(200, reply, XML_HEADERS);
+    const { ctx, apiCalls } = collectContext();
+
+    await expect(awsIam.collect(ctx)).rejects.toThrow(
+      'STS GetCallerIdentity returned no valid ARN for account 111122223333 (got null)',
+    );
+    expect(apiCalls()).toBe(1);
+  });
+
+  it('builds resource ids in the partition of the caller identity (GovCloud)', async () => {
+    partition = 'aws-us-gov';
+    iamHost = 'https://iam.us-gov.amazonaws.com';
+    stsHost = 'https://sts.us-gov-west-1.amazonaws.com';
+    sts('GetCallerIdentity').reply(200, fixture('sts-get-caller-identity-govcloud.xml'), XML_HEADERS);
+    mockAccount('callerIdentity');
+    const { ctx } = collectContext({ options: { region: 'us-gov-west-1' } });
+
+    const result = await awsIam.collect(ctx);
+
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.errors).toEqual([]);
+    const govArn = (suffix: string) => `arn:aws-us-gov:iam::${ACCOUNT}:${suffix}`;
+    expect(result.evidence).toEqual(
+      JSON.parse(JSON.stringify(EXPECTED_EVIDENCE).replaceAll('arn:aws:', 'arn:aws-us-gov:')) as EvidenceItem[],
+    );
+    const root = result.evidence.find((item) => item.type === 'aws.iam.root-credentials');
+    expect(root).toMatchObject({
+      resourceId: govArn('root'),
+      data: { arn: govArn('root'), virtualMfaSerials: [govArn('mfa/root-account-mfa-device')] },
+    });
+    expect(result.evidence.filter((item) => item.resourceId.startsWith('arn:aws:'))).toEqual([]);
   });
 });

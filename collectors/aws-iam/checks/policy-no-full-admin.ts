@@ -1,5 +1,7 @@
-// CIS AWS 1.16: no customer-written policy grants "*" on "*". AWS-managed policies are out of scope
-// (AdministratorAccess exists on purpose); who holds admin is judged by aws_iam_admin_access_restricted.
+// CIS AWS 1.16: no customer-written policy grants full admin ("*" on "*", or all but a few actions or
+// resources; see policy-analysis.ts). AWS-managed policies are out of scope (AdministratorAccess exists
+// on purpose); who holds admin is judged by aws_iam_admin_access_restricted. Each finding is about one
+// policy, with no account-wide conclusion: unreadable holders and policies get the runner's error findings.
 import type { CheckDefinition, EvidenceView, FindingDraft } from '../../../src/collector.js';
 import { EVIDENCE, resourceIds } from '../schema.js';
 import type {
@@ -12,13 +14,14 @@ import type {
 } from '../schema.js';
 import { evidenceOf, finding } from './judging.js';
 import { fullAdminStatements } from './policy-analysis.js';
+import type { AdminStatement } from './policy-analysis.js';
 
 export const policyNoFullAdmin: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_policy_no_full_admin',
   title: 'Customer policies do not grant full administrator access',
   severity: 'high',
   description:
-    'A hand-written "Action: *, Resource: *" policy is admin access that is easy to miss in reviews. Judges customer-managed policies (attached or not) and the inline policies of users, groups and roles: fails when any Allow statement has "*" among its actions and "*" among its resources. Inline policies are reported as <holder ARN>#inline/<policy name>.',
+    'A hand-written "Action: *, Resource: *" policy is admin access that is easy to miss in reviews. Judges customer-managed policies (attached or not) and the inline policies of users, groups and roles: fails when any Allow statement grants every action ("*" or "*:*" among its actions, or any NotAction not excluding "*") on every resource ("*" among its resources, or any NotResource not excluding "*"). Deny statements and conditions are not weighed. Inline policies are reported as <holder ARN>#inline/<policy name>.',
   remediation:
     'Replace the statement with the actions and resources the holder actually needs; where full admin is intended, attach the AWS-managed AdministratorAccess policy to an allow-listed role instead.',
   resourceTypes: [EVIDENCE.policy, EVIDENCE.user, EVIDENCE.group, EVIDENCE.role],
@@ -73,10 +76,10 @@ function inlinePolicyHolders(view: EvidenceView): InlinePolicyHolder[] {
 function judge(
   target: { resourceType: string; resourceId: string },
   name: string,
-  adminStatements: string[],
+  adminStatements: AdminStatement[],
 ): FindingDraft {
-  const statements = adminStatements.join(', ');
-  return adminStatements.length > 0
-    ? finding(target, 'fail', `${name} allows every action on every resource (statement ${statements}).`)
-    : finding(target, 'pass', `${name} does not allow every action on every resource.`);
+  const grants = adminStatements.map((statement) => `statement ${statement.label} allows ${statement.grant}`);
+  return grants.length > 0
+    ? finding(target, 'fail', `${name} grants full administrator access: ${grants.join('; ')}.`)
+    : finding(target, 'pass', `${name} does not grant full administrator access.`);
 }

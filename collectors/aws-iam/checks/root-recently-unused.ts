@@ -2,14 +2,14 @@
 import type { CheckDefinition } from '../../../src/collector.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, RootCredentialsEvidence } from '../schema.js';
-import { daysSince, evidenceOf, finding } from './judging.js';
+import { calendarDaysSince, dayOf, evidenceOf, finding } from './judging.js';
 
 export const rootRecentlyUnused: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_root_recently_unused',
   title: 'Root user has not been used recently',
   severity: 'high',
   description:
-    'Everyday work as root bypasses every IAM control and audit trail by person. Fails when the root password or a root access key was last used fewer than thresholds.rootUnusedDays whole days ago.',
+    'Everyday work as root bypasses every IAM control and audit trail by person. Fails when the root password or a root access key was last used on a day fewer than thresholds.rootUnusedDays days before today (UTC calendar days).',
   remediation:
     'Find out who used the root user and why (CloudTrail userIdentity.type = Root), give them an IAM role for that task, and keep the root credentials locked away.',
   resourceTypes: [EVIDENCE.rootCredentials],
@@ -17,21 +17,24 @@ export const rootRecentlyUnused: CheckDefinition<AwsIamOptions> = {
     const limit = options.thresholds.rootUnusedDays;
     return evidenceOf<RootCredentialsEvidence>(view, EVIDENCE.rootCredentials).map((root) => {
       const account = root.data.accountId;
-      const uses = [
-        { how: 'password', at: root.data.passwordLastUsed },
-        ...root.data.accessKeys.map((key) => ({ how: `access key ${key.slot}`, at: key.lastUsedDate })),
-      ].flatMap(({ how, at }) => (at === null ? [] : [{ how, days: daysSince(at, now) }]));
-      const recent = uses.filter((use) => use.days < limit).sort((a, b) => a.days - b.days);
-      const latest = recent[0];
-      if (latest) {
-        return finding(
-          root,
-          'fail',
-          `The root user of account ${account} was used ${latest.days} days ago (${latest.how}), ` +
-            `within the ${limit}-day limit.`,
-        );
+      const latest = latestUse(root.data);
+      if (!latest) {
+        return finding(root, 'pass', `The root user of account ${account} has no recorded password or access key use.`);
       }
-      return finding(root, 'pass', `The root user of account ${account} has not been used in the last ${limit} days.`);
+      // The date, not the age, so the message stays the same from one day to the next.
+      const used = `The root user of account ${account} was last used on ${dayOf(latest.at)} (${latest.how})`;
+      return calendarDaysSince(latest.at, now) < limit
+        ? finding(root, 'fail', `${used}, less than ${limit} days ago.`)
+        : finding(root, 'pass', `${used}, ${limit} or more days ago.`);
     });
   },
 };
+
+/** The most recent use of any root credential; on a tie, the first of password, key 1, key 2. */
+function latestUse(root: RootCredentialsEvidence): { how: string; at: string } | undefined {
+  const uses = [
+    { how: 'password', at: root.passwordLastUsed },
+    ...root.accessKeys.map((key) => ({ how: `access key ${key.slot}`, at: key.lastUsedDate })),
+  ].flatMap(({ how, at }) => (at === null ? [] : [{ how, at, time: Date.parse(dayOf(at)) }]));
+  return uses.sort((a, b) => b.time - a.time)[0];
+}

@@ -2,14 +2,14 @@
 import type { CheckDefinition } from '../../../src/collector.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, UserCredentialsEvidence } from '../schema.js';
-import { activeKeys, daysSince, evidenceOf, finding } from './judging.js';
+import { activeKeys, calendarDaysSince, dayOf, evidenceOf, finding } from './judging.js';
 
 export const userAccessKeysRotated: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_user_access_keys_rotated',
   title: 'Active access keys are rotated',
   severity: 'medium',
   description:
-    'Long-lived keys accumulate in scripts, laptops and CI logs. Fails when any active access key was created or last rotated more than thresholds.accessKeyMaxAgeDays whole days ago; users without active keys are not applicable.',
+    'Long-lived keys accumulate in scripts, laptops and CI logs. Fails when any active access key was created or last rotated on a day more than thresholds.accessKeyMaxAgeDays days before today (UTC calendar days); users without active keys are not applicable.',
   remediation:
     'Create a second key, move every consumer to it, deactivate and then delete the old key; better, replace the key with an IAM role or IAM Identity Center.',
   resourceTypes: [EVIDENCE.userCredentials],
@@ -23,11 +23,13 @@ export const userAccessKeysRotated: CheckDefinition<AwsIamOptions> = {
       }
       const overdue = keys.flatMap((key) => {
         if (key.lastRotated === null) return [`access key ${key.slot} (rotation date unknown)`];
-        const days = daysSince(key.lastRotated, now);
-        return days > limit ? [`access key ${key.slot} (rotated ${days} days ago)`] : [];
+        if (calendarDaysSince(key.lastRotated, now) <= limit) return [];
+        // The date, not the age, so the message stays the same from one day to the next.
+        return [`access key ${key.slot} (last rotated on ${dayOf(key.lastRotated)})`];
       });
       if (overdue.length > 0) {
-        return finding(user, 'fail', `IAM user ${name} has keys older than ${limit} days: ${overdue.join(', ')}.`);
+        const list = overdue.join(', ');
+        return finding(user, 'fail', `IAM user ${name} has active access keys not rotated within ${limit} days: ${list}.`);
       }
       return finding(user, 'pass', `IAM user ${name} has rotated every active access key within ${limit} days.`);
     });

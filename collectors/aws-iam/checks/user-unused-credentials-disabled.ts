@@ -3,7 +3,7 @@
 import type { CheckDefinition } from '../../../src/collector.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, UserCredentialsEvidence } from '../schema.js';
-import { activeKeys, daysSince, evidenceOf, finding } from './judging.js';
+import { activeKeys, calendarDaysSince, dayOf, evidenceOf, finding } from './judging.js';
 
 interface CredentialUse {
   credential: string;
@@ -17,7 +17,7 @@ export const userUnusedCredentialsDisabled: CheckDefinition<AwsIamOptions> = {
   title: 'Unused IAM user credentials are disabled',
   severity: 'medium',
   description:
-    'Credentials nobody uses are still valid for whoever finds them. Fails when an enabled console password or an active access key was last used (or, if never used, set) thresholds.unusedCredentialDays or more whole days ago.',
+    'Credentials nobody uses are still valid for whoever finds them. Fails when an enabled console password or an active access key was last used (or, if never used, set) on a day thresholds.unusedCredentialDays or more days before today (UTC calendar days).',
   remediation:
     'Remove the console password (delete the login profile) or deactivate the access key; delete the user if it is no longer needed.',
   resourceTypes: [EVIDENCE.userCredentials],
@@ -31,9 +31,9 @@ export const userUnusedCredentialsDisabled: CheckDefinition<AwsIamOptions> = {
       }
       const stale = uses.flatMap((use) => {
         if (use.since === null) return [`${use.credential} (no usage or creation date)`];
-        const days = daysSince(use.since, now);
-        if (days < limit) return [];
-        return [`${use.credential} (${use.neverUsed ? 'never used, set' : 'last used'} ${days} days ago)`];
+        if (calendarDaysSince(use.since, now) < limit) return [];
+        // The date, not the age, so the message stays the same from one day to the next.
+        return [`${use.credential} (${use.neverUsed ? 'never used, set' : 'last used'} on ${dayOf(use.since)})`];
       });
       if (stale.length > 0) {
         const list = stale.join(', ');

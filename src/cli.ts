@@ -105,4 +105,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `evidence-agent findings | head`: a reader that stops early is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv);

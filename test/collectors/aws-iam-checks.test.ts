@@ -459,8 +459,8 @@ describe('findings over an unchanged estate as the clock moves on', () => {
     user('bob', { inlinePolicies: [{ name: 'bob-admin', document: { Statement: allowAll } }] }),
     user('carol'),
     group('admins', { attachedPolicies: [ADMIN_ACCESS] }),
-    role('power', { attachedPolicies: [{ name: 'AllButIam', arn: arn('policy/AllButIam') }] }),
-    managedPolicy(arn('policy/AllButIam'), { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+    role('power', { attachedPolicies: [{ name: 'AllButAudit', arn: arn('policy/AllButAudit') }] }),
+    managedPolicy(arn('policy/AllButAudit'), { Effect: 'Allow', NotAction: 'cloudtrail:*', Resource: '*' }),
     managedPolicy(arn('policy/ReadLogs'), { Effect: 'Allow', Action: 'logs:Get*', Resource: '*' }),
   );
   const findingsAt = (now: Date) =>
@@ -598,16 +598,22 @@ describe('aws_iam_policy_no_full_admin', () => {
     ['"*" inside an Action array', { Effect: 'Allow', Action: ['s3:GetObject', '*'], Resource: ['*'] }, 'fail'],
     ['"*:*" as the action', { Effect: 'Allow', Action: '*:*', Resource: '*' }, 'fail'],
     ['one admin statement among others', [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, allowAll], 'fail'],
-    ['NotAction with Resource "*" (all but a few actions)', { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }, 'fail'],
+    ['NotAction with Resource "*" (all but a few actions)', { Effect: 'Allow', NotAction: ['cloudtrail:*', 'organizations:*'], Resource: '*' }, 'fail'],
     ['Action "*" with NotResource (all but a few resources)', { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::bucket' }, 'fail'],
     ['Action "*:*" with NotResource', { Effect: 'Allow', Action: '*:*', NotResource: ['arn:aws:s3:::bucket'] }, 'fail'],
-    ['NotAction with NotResource', { Effect: 'Allow', NotAction: 'iam:*', NotResource: 'arn:aws:s3:::bucket' }, 'fail'],
-    ['NotAction on one resource', { Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::bucket/*' }, 'pass'],
+    ['NotAction with NotResource', { Effect: 'Allow', NotAction: 'cloudtrail:*', NotResource: 'arn:aws:s3:::bucket' }, 'fail'],
+    ['NotAction on one resource', { Effect: 'Allow', NotAction: 'cloudtrail:*', Resource: 'arn:aws:s3:::bucket/*' }, 'pass'],
+    [
+      'NotAction leaving out all of IAM (PowerUserAccess: cannot grant itself more)',
+      { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' },
+      'pass',
+    ],
+    ['NotAction leaving out only part of IAM', { Effect: 'Allow', NotAction: 'iam:DeleteUser', Resource: '*' }, 'fail'],
     ['NotAction "*" (grants no action)', { Effect: 'Allow', NotAction: '*', Resource: '*' }, 'pass'],
     ['NotResource "*" (covers no resource)', { Effect: 'Allow', Action: '*', NotResource: '*' }, 'pass'],
     ['NotResource with a service wildcard', { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws:s3:::bucket' }, 'pass'],
     ['Deny of everything', { Effect: 'Deny', Action: '*', Resource: '*' }, 'pass'],
-    ['Deny with NotAction', { Effect: 'Deny', NotAction: 'iam:*', Resource: '*' }, 'pass'],
+    ['Deny with NotAction', { Effect: 'Deny', NotAction: 'cloudtrail:*', Resource: '*' }, 'pass'],
     ['service wildcard only', { Effect: 'Allow', Action: 's3:*', Resource: '*' }, 'pass'],
     ['every action on one resource', { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::bucket/*' }, 'pass'],
   ] as const)('%s', (_case, statements, status) => {
@@ -617,13 +623,13 @@ describe('aws_iam_policy_no_full_admin', () => {
   it('says what each admin statement grants', () => {
     const view = viewOf(
       managedPolicy(arn('policy/Broad'), [
-        { Sid: 'AllButIam', Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' },
+        { Sid: 'AllButAudit', Effect: 'Allow', NotAction: ['cloudtrail:*', 'organizations:*'], Resource: '*' },
         { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::audit-logs' },
       ]),
     );
     expect(evaluate('aws_iam_policy_no_full_admin', view)[0]?.message).toBe(
-      'Customer-managed policy Broad grants full administrator access: statement AllButIam allows every action ' +
-        'except iam:*, organizations:* on every resource; statement #2 allows every action on every resource except ' +
+      'Customer-managed policy Broad grants full administrator access: statement AllButAudit allows every action ' +
+        'except cloudtrail:*, organizations:* on every resource; statement #2 allows every action on every resource except ' +
         'arn:aws:s3:::audit-logs.',
     );
   });
@@ -698,11 +704,11 @@ describe('aws_iam_admin_access_restricted', () => {
   it('counts customer "*" policies, inline admin, NotAction and NotResource grants, but not Deny statements', () => {
     const view = viewOf(
       managedPolicy(arn('policy/Everything'), { Effect: 'Allow', Action: ['*'], Resource: '*' }),
-      managedPolicy(arn('policy/AllButIam'), { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+      managedPolicy(arn('policy/AllButAudit'), { Effect: 'Allow', NotAction: 'cloudtrail:*', Resource: '*' }),
       managedPolicy(arn('policy/LogsOnly'), { Effect: 'Allow', Action: 'logs:*', Resource: '*' }),
       role('uses-custom', { attachedPolicies: [{ name: 'Everything', arn: arn('policy/Everything') }] }),
       role('uses-logs', { attachedPolicies: [{ name: 'LogsOnly', arn: arn('policy/LogsOnly') }] }),
-      role('uses-notaction', { attachedPolicies: [{ name: 'AllButIam', arn: arn('policy/AllButIam') }] }),
+      role('uses-notaction', { attachedPolicies: [{ name: 'AllButAudit', arn: arn('policy/AllButAudit') }] }),
       user('denied', { inlinePolicies: [{ name: 'deny-all', document: { Statement: { Effect: 'Deny', Action: '*', Resource: '*' } } }] }),
       user('inline-admin', { inlinePolicies: [{ name: 'god-mode', document: { Statement: [allowAll] } }] }),
       user('not-resource', {
@@ -711,7 +717,7 @@ describe('aws_iam_admin_access_restricted', () => {
     );
     expect(outcomes(view)).toEqual([
       `fail ${arn('role/uses-custom')}: role uses-custom holds administrator access (Everything attached) but is not on the admin allow list.`,
-      `fail ${arn('role/uses-notaction')}: role uses-notaction holds administrator access (AllButIam attached) but is not on the admin allow list.`,
+      `fail ${arn('role/uses-notaction')}: role uses-notaction holds administrator access (AllButAudit attached) but is not on the admin allow list.`,
       `fail ${arn('user/inline-admin')}: IAM user inline-admin holds administrator access (inline policy god-mode) but is not on the admin allow list.`,
       `fail ${arn('user/not-resource')}: IAM user not-resource holds administrator access (inline policy all-but-audit) but is not on the admin allow list.`,
     ]);

@@ -292,7 +292,7 @@ const EXPECTED_EVIDENCE: EvidenceItem[] = [
           name: 'app-s3',
           document: doc(
             { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::example-bucket/*' },
-            { Sid: 'AllButIam', Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+            { Sid: 'AllButAudit', Effect: 'Allow', NotAction: 'cloudtrail:*', Resource: '*' },
             { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
           ),
         },
@@ -544,7 +544,7 @@ describe('aws-iam collector', () => {
       `aws_iam_policy_no_full_admin fail ${arn('policy/LegacyFullAccess')}`,
       `aws_iam_policy_no_full_admin fail ${arn('user/bob')}#inline/bob-admin`,
       `aws_iam_policy_no_full_admin pass ${arn('group/developers')}#inline/dev-logs`,
-      // Its AllButIam statement allows every action except iam:* on every resource.
+      // Its AllButAudit statement allows every action except cloudtrail:* on every resource.
       `aws_iam_policy_no_full_admin fail ${arn('role/service/app-role')}#inline/app-s3`,
       `aws_iam_admin_access_restricted fail ${arn('group/admins')}`,
       `aws_iam_admin_access_restricted pass ${arn('role/OrganizationAccountAccessRole')}`,

@@ -2,7 +2,9 @@
 // statement granting every action on every resource, where "every" includes "every one but those
 // named": NotAction (with Resource "*") and NotResource (with Action "*" or "*:*") are read as admin.
 // "All but a few" still grants every action AWS adds later and seldom leaves out enough to stop an
-// escalation, so PowerUserAccess-style statements count. Deny statements are ignored: they never grant,
+// escalation, so such statements count, with one exception: administrator access means being able to
+// change permissions, so a NotAction that leaves out all of IAM (`iam:*`, as PowerUserAccess does)
+// is not read as admin: its holder cannot grant itself more. Deny statements are ignored: they never grant,
 // and weighing them against the Allows is not attempted. Conditions are not read: a conditioned grant
 // is still admin for whoever meets the condition.
 import type { PolicyDocument, PolicyStatement } from '../schema.js';
@@ -27,7 +29,7 @@ function actionsGranted(statement: PolicyStatement): string | undefined {
   if (asList(statement.Action).some((action) => EVERY_ACTION.has(action))) return 'every action';
   if (statement.NotAction === undefined) return undefined;
   const excluded = asList(statement.NotAction);
-  if (excluded.some((action) => EVERY_ACTION.has(action))) return undefined;
+  if (excluded.some((action) => EVERY_ACTION.has(action) || action.toLowerCase() === 'iam:*')) return undefined;
   return excluded.length > 0 ? `every action except ${excluded.join(', ')}` : 'every action';
 }
 

@@ -66,17 +66,21 @@ export async function runScope<Options>(
   const { collector, options } = configured;
   const now = context.now ?? (() => new Date());
   const logger = context.logger.child({ collector: collector.id, scope: scope.key });
+  const timeoutMs = (options.timeoutSeconds ?? 900) * 1000;
+  // Asked before the run, so a store problem cannot swallow the collector's own error later.
+  const resolvedBefore = await context.store.lastResolvedScope(collector.id, scope.key);
+  const startedAt = now();
   const intent = await context.store.startRun({
     collector: collector.id,
     scope: scope.key,
-    startedAt: now(),
+    startedAt,
+    deadline: new Date(startedAt.getTime() + timeoutMs),
     agentVersion: context.agentVersion,
     mappingVersion: context.mappingVersion,
     configDigest: context.configDigest,
   });
 
   const controller = new AbortController();
-  const timeoutMs = (options.timeoutSeconds ?? 900) * 1000;
   const timer = setTimeout(
     () => controller.abort(new RunTimeout(`run exceeded its timeout of ${timeoutMs / 1000} s`)),
     timeoutMs,
@@ -134,7 +138,6 @@ export async function runScope<Options>(
   } catch (error) {
     const aborted = controller.signal.aborted;
     // File the gap under the scope this configured scope resolved to before, so it shows in that stream.
-    const resolvedBefore = await context.store.lastResolvedScope(collector.id, scope.key);
     outcome = {
       finishedAt: now(),
       status: aborted ? 'aborted' : 'failed',
@@ -156,7 +159,7 @@ export async function runScope<Options>(
   } catch (error) {
     // The evidence itself was unstorable (e.g. a duplicate resource): keep the gap visible.
     if (outcome.status === 'failed' || outcome.status === 'aborted') throw error;
-    logger.error({ err: describeError(error) }, 'could not store the run; recording it as failed');
+    logger.error({ err: describeError(error) }, 'could not store the run; trying to record it as failed');
     record = await context.store.finishRun(intent, {
       ...outcome,
       status: 'failed',
@@ -181,11 +184,17 @@ export async function runScope<Options>(
   return record;
 }
 
+export interface RunBatch {
+  runs: RunRecord[];
+  /** Runs the store could not record at all (disk full, database locked), one line each. */
+  unrecorded: string[];
+}
+
 /** Runs every scope of every collector in turn; one failing never stops the others. */
 export async function runCollectors(
   collectors: readonly ConfiguredCollector<unknown>[],
   context: RunContext,
-): Promise<RunRecord[]> {
+): Promise<RunBatch> {
   const records: RunRecord[] = [];
   const unrecorded: string[] = [];
   for (const configured of collectors) {
@@ -197,7 +206,7 @@ export async function runCollectors(
       continue;
     }
     for (const scope of scopes) {
-      if (context.signal?.aborted) return records;
+      if (context.signal?.aborted) return { runs: records, unrecorded };
       try {
         records.push(await runScope(configured, scope, context));
       } catch (error) {
@@ -210,8 +219,5 @@ export async function runCollectors(
       }
     }
   }
-  if (unrecorded.length > 0) {
-    throw new Error(`${unrecorded.length} run(s) could not be recorded in the store; first: ${unrecorded[0]}`);
-  }
-  return records;
+  return { runs: records, unrecorded };
 }

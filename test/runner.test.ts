@@ -73,7 +73,9 @@ function context(extra: Partial<RunContext> = {}): RunContext {
 describe('runner', () => {
   it('stores evidence and findings of a good run', async () => {
     const ctx = context();
-    const [run] = await runCollectors(
+    const {
+      runs: [run],
+    } = await runCollectors(
       [
         {
           collector: fakeCollector('fake-a', async () => ({
@@ -94,7 +96,7 @@ describe('runner', () => {
 
   it('records a throwing collector as a failed run and still runs the others', async () => {
     const ctx = context();
-    const runs = await runCollectors(
+    const { runs } = await runCollectors(
       [
         {
           collector: fakeCollector('fake-broken', async () => {
@@ -122,7 +124,9 @@ describe('runner', () => {
 
   it('aborts a collector that exceeds its timeout, even one that ignores the signal', async () => {
     const ctx = context();
-    const [run] = await runCollectors(
+    const {
+      runs: [run],
+    } = await runCollectors(
       [
         {
           collector: fakeCollector('fake-hung', () => new Promise<CollectResult>(() => undefined)),
@@ -152,13 +156,15 @@ describe('runner', () => {
       ctx,
     );
     setTimeout(() => stop.abort(new Error('SIGTERM received')), 20);
-    const [run] = await runs;
+    const [run] = (await runs).runs;
     expect(run).toMatchObject({ status: 'aborted', error: 'SIGTERM received' });
   });
 
   it('gives a resource whose read failed an error finding, never a pass', async () => {
     const ctx = context();
-    const [run] = await runCollectors(
+    const {
+      runs: [run],
+    } = await runCollectors(
       [
         {
           collector: fakeCollector('fake-partial', async () => ({
@@ -186,7 +192,9 @@ describe('runner', () => {
         throw new TypeError('cannot read properties of undefined');
       },
     };
-    const [run] = await runCollectors(
+    const {
+      runs: [run],
+    } = await runCollectors(
       [
         {
           collector: fakeCollector('fake-check', async () => ({ evidence: [user('a', true)], errors: [] }), [
@@ -213,17 +221,44 @@ describe('runner', () => {
       scopes: () => [{ key: 'default', settings: {} }],
     };
     const configured = [{ collector: resolving, options: { timeoutSeconds: 5 } }];
-    const [first] = await runCollectors(configured, ctx);
+    const {
+      runs: [first],
+    } = await runCollectors(configured, ctx);
     fail = true;
-    const [second] = await runCollectors(configured, ctx);
+    const {
+      runs: [second],
+    } = await runCollectors(configured, ctx);
     expect([first!.scope, first!.status, second!.scope, second!.status]).toEqual(['acct-9', 'ok', 'acct-9', 'failed']);
     expect(second!.meta).toEqual({ configuredScope: 'default' });
     expect((await store.latestRuns()).map((r) => r.seq)).toEqual([second!.seq]);
   });
 
+  it('goes on with the other collectors when the store cannot record a run, and reports it', async () => {
+    const ctx = context();
+    let calls = 0;
+    const failingOnce: EvidenceStore = Object.assign(Object.create(store) as EvidenceStore, {
+      finishRun: async (...args: Parameters<EvidenceStore['finishRun']>) => {
+        calls += 1;
+        if (calls <= 2) throw new Error('SQLITE_FULL: database or disk is full');
+        return store.finishRun(...args);
+      },
+    });
+    const batch = await runCollectors(
+      [
+        { collector: fakeCollector('fake-a', async () => ({ evidence: [user('a', true)], errors: [] })), options: { timeoutSeconds: 5 } },
+        { collector: fakeCollector('fake-b', async () => ({ evidence: [user('b', true)], errors: [] })), options: { timeoutSeconds: 5 } },
+      ],
+      { ...ctx, store: failingOnce },
+    );
+    expect(batch.runs.map((r) => [r.collector, r.status])).toEqual([['fake-b', 'ok']]);
+    expect(batch.unrecorded).toEqual(['fake-a acct-1: SQLITE_FULL: database or disk is full']);
+  });
+
   it('records unstorable evidence as a failed run rather than losing the run', async () => {
     const ctx = context();
-    const [run] = await runCollectors(
+    const {
+      runs: [run],
+    } = await runCollectors(
       [
         {
           collector: fakeCollector('fake-dup', async () => ({ evidence: [user('a', true), user('a', true)], errors: [] })),

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
@@ -209,10 +210,60 @@ describe('store: tampering is named by verify', () => {
     expect(report.problems[0]).toMatchObject({ kind: 'schema', message: expect.stringMatching(/trigger is altered/) });
   });
 
+  it('reports a trigger or view that is not part of the schema', async () => {
+    const report = await tamperedStore((raw) => {
+      raw.exec(`CREATE TRIGGER block_runs BEFORE INSERT ON runs BEGIN SELECT RAISE(ABORT, 'no'); END;
+                CREATE VIEW shadow AS SELECT * FROM runs;`);
+    });
+    expect(report.problems.map((p) => p.record)).toEqual(expect.arrayContaining(['trigger block_runs', 'view shadow']));
+  });
+
   it('reports dropped append-only triggers', async () => {
     const report = await tamperedStore(() => undefined);
     expect(report.problems.map((p) => p.kind)).toEqual(Array(8).fill('schema'));
   });
+});
+
+describe('store: readers', () => {
+  it('opens read-only without migrating or writing the file', async () => {
+    const path = tempDbPath();
+    const store = newStore(path);
+    await storeRun(store, 0);
+    await open.pop()!.close();
+    const before = readFileSync(path);
+    const reader = openStore(path, { readonly: true });
+    expect((await reader.verify()).ok).toBe(true);
+    await expect(reader.startRun(runStart(day(1)))).rejects.toThrow(/readonly/);
+    await reader.close();
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'reads a store in a directory the reader cannot write (an auditor\'s read-only copy)',
+    async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'evidence-agent-ro-'));
+      chmodSync(folder, 0o755);
+      const path = join(folder, 'evidence.db');
+      const store = newStore(path);
+      await storeRun(store, 0);
+      await open.pop()!.close();
+      chmodSync(path, 0o644);
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/verify-child.ts', path], {
+        uid: 65534,
+        gid: 65534,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      let errors = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(errors).toBe('');
+      expect(code).toBe(0);
+      expect(JSON.parse(output)).toEqual({ ok: true, runs: 1 });
+      expect(readdirSync(folder)).toEqual(['evidence.db']);
+    },
+  );
 });
 
 describe('store: crash consistency', () => {
@@ -254,16 +305,46 @@ describe('store: crash consistency', () => {
     const store = newStore(path);
     const raw = new Database(path);
     const insert = raw.prepare(
-      `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, agent_version, mapping_version, config_digest)
-       VALUES (?, 'aws-iam', '111122223333', ?, ?, ?, ?, '0', 'm', 'c')`,
+      `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, deadline, agent_version,
+         mapping_version, config_digest)
+       VALUES (?, 'aws-iam', '111122223333', '2026-03-01T11:00:00.000Z', ?, ?, ?, ?, '0', 'm', 'c')`,
     );
     const now = new Date('2026-03-01T12:00:00Z');
-    insert.run('same-pid-earlier-process', '2026-03-01T11:00:00.000Z', process.pid, hostname(), 'an-earlier-instance');
-    insert.run('other-host-recent', '2026-03-01T11:00:00.000Z', 4242, 'another-host', 'x');
-    insert.run('other-host-stale', '2026-02-27T11:00:00.000Z', 4242, 'another-host', 'y');
+    const future = '2026-03-01T13:00:00.000Z';
+    const past = '2026-03-01T11:30:00.000Z';
+    insert.run('same-pid-earlier-process', process.pid, hostname(), 'an-earlier-instance', future);
+    insert.run('other-host-before-deadline', 4242, 'another-host', 'x', future);
+    insert.run('other-host-past-deadline', 4242, 'another-host', 'y', past);
+    // A live process (this one's parent) past the deadline: its pid was reused, or the run hung.
+    insert.run('live-pid-past-deadline', process.ppid, hostname(), 'z', past);
     raw.close();
     const recovered = await store.recoverAbandonedRuns(now);
-    expect(recovered.map((r) => r.id).sort()).toEqual(['other-host-stale', 'same-pid-earlier-process']);
+    expect(recovered.map((r) => r.id).sort()).toEqual([
+      'live-pid-past-deadline',
+      'other-host-past-deadline',
+      'same-pid-earlier-process',
+    ]);
+  });
+
+  it('files a recovered run under the account its configured scope last resolved to', async () => {
+    const path = tempDbPath();
+    const store = newStore(path);
+    const resolved = await store.finishRun(
+      await store.startRun(runStart(day(0), { scope: 'default' })),
+      okOutcome(day(0), [userEvidence('a')], [], { resolvedScope: '111122223333', meta: { configuredScope: 'default' } }),
+    );
+    expect(resolved.scope).toBe('111122223333');
+    const raw = new Database(path);
+    raw
+      .prepare(
+        `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, deadline, agent_version,
+           mapping_version, config_digest)
+         VALUES ('crashed', 'aws-iam', 'default', ?, 4242, 'old-container', 'x', ?, '0', 'm', 'c')`,
+      )
+      .run(day(1).toISOString(), day(1).toISOString());
+    raw.close();
+    const [recovered] = await store.recoverAbandonedRuns(day(2));
+    expect(recovered).toMatchObject({ scope: '111122223333', status: 'aborted', meta: { configuredScope: 'default' } });
   });
 
   it('does not treat a run of a live process as abandoned', async () => {

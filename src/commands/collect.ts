@@ -8,6 +8,7 @@ import {
   resolveDbPath,
 } from '../app.js';
 import type { GlobalOptions } from '../app.js';
+import { existsSync } from 'node:fs';
 import { awsCredentialSources } from '../aws-credential-sources.js';
 import { CliError } from '../cli-error.js';
 import { runCollectors } from '../runner.js';
@@ -19,6 +20,22 @@ import { runLine } from './run-summary.js';
 
 export interface CollectOptions extends GlobalOptions {
   collector?: string;
+}
+
+/** Real evidence never goes into a demo store: the chain would mix simulated and real runs. */
+async function refuseDemoStore(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  const store = openStore(path, { readonly: true });
+  try {
+    const [latest] = await store.listRuns({ limit: 1 });
+    if (latest?.configDigest === DEMO_CONFIG_DIGEST) {
+      throw new CliError(
+        `${path} is a demo store (simulated runs of the sandbox account): collect real evidence into another file (--db or store.path)`,
+      );
+    }
+  } finally {
+    await store.close();
+  }
 }
 
 export async function collectCommand(options: CollectOptions): Promise<number> {
@@ -43,14 +60,9 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
   }
   const { version: mappingVersion } = loadFrameworks();
   const logger = makeLogger(loaded, options);
-  const store = openStore(resolveDbPath(options, loaded));
-  const [latest] = await store.listRuns({ limit: 1 });
-  if (latest?.configDigest === DEMO_CONFIG_DIGEST) {
-    await store.close();
-    throw new CliError(
-      `${store.path} is a demo store (simulated runs of the sandbox account): collect real evidence into another file (--db or store.path)`,
-    );
-  }
+  const dbPath = resolveDbPath(options, loaded);
+  await refuseDemoStore(dbPath);
+  const store = openStore(dbPath);
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) process.exit(130);
@@ -62,7 +74,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
     for (const run of await store.recoverAbandonedRuns(new Date())) {
       logger.warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
     }
-    const runs = await runCollectors(collectors, {
+    const { runs, unrecorded } = await runCollectors(collectors, {
       store,
       logger,
       agentVersion: agentVersion(),
@@ -71,7 +83,8 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
       signal: stop.signal,
     });
     for (const run of runs) print(runLine(run));
-    return runs.some((r) => r.status === 'failed' || r.status === 'aborted') ? 1 : 0;
+    for (const line of unrecorded) process.stderr.write(`evidence-agent: run not recorded: ${line}\n`);
+    return unrecorded.length > 0 || runs.some((r) => r.status === 'failed' || r.status === 'aborted') ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await store.close();

@@ -92,23 +92,24 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       const started = Date.now();
       // The simulated clock advances with real time, so each run's finish follows its start.
       const clock = () => new Date(day.getTime() + (Date.now() - started));
-      runs.push(
-        ...(await runCollectors(collectors, {
-          store,
-          logger,
-          agentVersion: agentVersion(),
-          mappingVersion,
-          configDigest: DEMO_CONFIG_DIGEST,
-          now: clock,
-          clientEnvironment: {
-            aws: {
-              endpoint: sandbox.endpoint,
-              credentials: { accessKeyId: 'DEMOACCESSKEYEXAMPLE', secretAccessKey: 'demo-secret-not-a-real-key' },
-              maxAttempts: 2,
-            },
+      const batch = await runCollectors(collectors, {
+        store,
+        logger,
+        agentVersion: agentVersion(),
+        mappingVersion,
+        configDigest: DEMO_CONFIG_DIGEST,
+        now: clock,
+        clientEnvironment: {
+          aws: {
+            endpoint: sandbox.endpoint,
+            credentials: { accessKeyId: 'DEMOACCESSKEYEXAMPLE', secretAccessKey: 'demo-secret-not-a-real-key' },
+            maxAttempts: 2,
           },
-        })),
-      );
+        },
+      });
+      runs.push(...batch.runs);
+      // The demo's own store failing is not a demo: stop with the reason.
+      if (batch.unrecorded.length > 0) throw new Error(`run not recorded: ${batch.unrecorded[0]}`);
     }
 
     const byStatus = (status: RunRecord['status']) => runs.filter((r) => r.status === status).length;

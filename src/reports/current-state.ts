@@ -35,6 +35,11 @@ export async function currentState(store: EvidenceStore, at?: Date): Promise<Cur
   const warnings: string[] = [];
   for (const run of latest) {
     const snapshot = snapshots.find((s) => s.collector === run.collector && s.scope === run.scope);
+    // A configured scope that failed before it ever resolved, and has resolved since: not a stream of its own.
+    const resolvedLater = latest.some(
+      (other) => other.collector === run.collector && other.seq > run.seq && other.meta.configuredScope === run.scope,
+    );
+    if (!snapshot && resolvedLater) continue;
     const stale = snapshot && snapshot.seq !== run.seq;
     if (!snapshot || stale) {
       warnings.push(

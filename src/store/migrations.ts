@@ -105,6 +105,7 @@ CREATE TABLE run_intents (
   pid             INTEGER NOT NULL,
   host            TEXT NOT NULL,
   instance        TEXT NOT NULL,
+  deadline        TEXT NOT NULL,
   agent_version   TEXT NOT NULL,
   mapping_version TEXT NOT NULL,
   config_digest   TEXT NOT NULL

@@ -1,7 +1,8 @@
 // Opens the SQLite file with the pragmas the store relies on and applies pending migrations.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations.js';
 import { StoreError } from './types.js';
@@ -9,30 +10,61 @@ import { StoreError } from './types.js';
 export type SqliteDatabase = Database.Database;
 
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): SqliteDatabase {
-  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
-  let db: SqliteDatabase;
+  if (options.readonly) return openForReading(path);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = connect(path, false);
   try {
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  } catch (error) {
-    throw new StoreError(`cannot open the evidence store ${path}: ${(error as Error).message}`);
-  }
-  try {
-    db.pragma('busy_timeout = 5000');
-    if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
-      // FULL: a committed run survives power loss, not only a process crash. Runs are few; the cost is small.
-      db.pragma('synchronous = FULL');
-      db.pragma('journal_size_limit = 67108864');
-    }
-    db.pragma('foreign_keys = ON');
-    if (!options.readonly) migrate(db);
-    else checkSchemaVersion(db);
+    db.pragma('journal_mode = WAL');
+    // FULL: a committed run survives power loss, not only a process crash. Runs are few; the cost is small.
+    db.pragma('synchronous = FULL');
+    db.pragma('journal_size_limit = 67108864');
+    migrate(db);
   } catch (error) {
     db.close();
     if (error instanceof StoreError) throw error;
     throw new StoreError(`cannot use ${path} as an evidence store: ${(error as Error).message}`);
   }
   return db;
+}
+
+function connect(path: string, readonly: boolean): SqliteDatabase {
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path, { readonly, fileMustExist: readonly });
+  } catch (error) {
+    throw new StoreError(`cannot open the evidence store ${path}: ${(error as Error).message}`);
+  }
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/**
+ * Readers open the file read-only. A WAL database still needs its -shm file, which SQLite cannot
+ * create in a directory the reader may not write (an auditor's read-only copy or mount): then the
+ * reader works on a private copy of the database (and its -wal), which verifies the same bytes.
+ */
+function openForReading(path: string): SqliteDatabase {
+  try {
+    const db = connect(path, true);
+    try {
+      checkSchemaVersion(db);
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  } catch (error) {
+    if (!/readonly|unable to open|cannot open/i.test((error as Error).message)) throw error;
+    const folder = mkdtempSync(join(tmpdir(), 'evidence-agent-read-'));
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    const copy = join(folder, basename(path));
+    copyFileSync(path, copy);
+    if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+    const db = connect(copy, true);
+    checkSchemaVersion(db);
+    return db;
+  }
 }
 
 function currentVersion(db: SqliteDatabase): number {

@@ -33,6 +33,7 @@ interface IntentRow {
   pid: number;
   host: string;
   instance: string;
+  deadline: string;
   agent_version: string;
   mapping_version: string;
   config_digest: string;
@@ -40,8 +41,9 @@ interface IntentRow {
 
 /** Tells this process apart from an earlier one with the same pid (a restarted container is pid 1 again). */
 const PROCESS_INSTANCE = randomUUID();
-/** Longer than any run may last (timeoutSeconds is at most a day): an intent this old is dead. */
-const FOREIGN_INTENT_MAX_AGE_MS = 25 * 3_600_000;
+/** Past its timeout a run is aborted by the runner; this margin covers recording the abort. */
+const DEADLINE_MARGIN_MS = 10 * 60_000;
+const DEFAULT_RUN_SPAN_MS = 24 * 3_600_000;
 
 const SNAPSHOT_STATUSES: readonly RunStatus[] = ['ok', 'partial'];
 
@@ -65,13 +67,15 @@ function isProcessAlive(pid: number): boolean {
 }
 
 /**
- * An intent is abandoned when the process that wrote it is gone: on this host, a dead pid or an
- * earlier process that reused our pid; from another host (a shared volume), only once it is older
- * than any run may last, since that process cannot be asked.
+ * An intent is abandoned when the process that wrote it is gone: past its deadline (whatever wrote
+ * it: a new container has a new hostname, and pids are reused after a reboot); before that, on this
+ * host, when its pid is dead or is ours but from an earlier process (a restarted container is pid 1
+ * again). Another host's intent before its deadline may be a live run on a shared volume: left alone.
  */
 function isAbandoned(intent: IntentRow, now: Date): boolean {
   if (intent.instance === PROCESS_INSTANCE) return false;
-  if (intent.host !== hostname()) return now.getTime() - Date.parse(intent.started_at) > FOREIGN_INTENT_MAX_AGE_MS;
+  if (now.getTime() > Date.parse(intent.deadline)) return true;
+  if (intent.host !== hostname()) return false;
   return intent.pid === process.pid || !isProcessAlive(intent.pid);
 }
 
@@ -92,9 +96,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
     const intent: RunIntent = { ...start, id: randomUUID() };
     this.db
       .prepare(
-        `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, agent_version, mapping_version,
-           config_digest)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, deadline, agent_version,
+           mapping_version, config_digest)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         intent.id,
@@ -104,6 +108,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
         process.pid,
         hostname(),
         PROCESS_INSTANCE,
+        new Date(
+          (intent.deadline?.getTime() ?? intent.startedAt.getTime() + DEFAULT_RUN_SPAN_MS) + DEADLINE_MARGIN_MS,
+        ).toISOString(),
         intent.agentVersion,
         intent.mappingVersion,
         intent.configDigest,
@@ -302,6 +309,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
     const recovered: RunRecord[] = [];
     for (const intent of intents) {
       if (!isAbandoned(intent, now)) continue;
+      const resolvedScope = await this.lastResolvedScope(intent.collector, intent.scope);
       recovered.push(
         await this.finishRun(
           {
@@ -318,9 +326,10 @@ export class SqliteEvidenceStore implements EvidenceStore {
             status: 'aborted',
             error: `the agent process (pid ${intent.pid} on ${intent.host}) ended before the run finished; recorded when the store was next opened`,
             apiCalls: 0,
+            resolvedScope,
             evidence: [],
             findings: [],
-            meta: { recovered: true },
+            meta: { recovered: true, ...(resolvedScope ? { configuredScope: intent.scope } : {}) },
           },
         ),
       );

@@ -11,6 +11,11 @@ export interface RunStart {
   agentVersion: string;
   mappingVersion: string;
   configDigest: string;
+  /**
+   * When the run will have been aborted by its timeout at the latest: an intent still open after
+   * this is abandoned, whichever host or pid wrote it. Default: a day after the start.
+   */
+  deadline?: Date;
 }
 
 /** A started run, recorded so that a crash before it finishes is found and recorded as aborted. */

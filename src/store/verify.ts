@@ -29,6 +29,23 @@ function checkTriggers(db: SqliteDatabase, problems: VerifyProblem[]): void {
       (t) => [t.name, normalise(t.sql)],
     ),
   );
+  for (const name of present.keys()) {
+    if (!APPEND_ONLY_TRIGGERS.has(name)) {
+      problems.push({
+        kind: 'schema',
+        record: `trigger ${name}`,
+        message: 'is not part of the store schema: the database was modified outside the agent',
+      });
+    }
+  }
+  const views = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view'").pluck().all() as string[];
+  for (const view of views) {
+    problems.push({
+      kind: 'schema',
+      record: `view ${view}`,
+      message: 'is not part of the store schema: the database was modified outside the agent',
+    });
+  }
   for (const [name, expected] of APPEND_ONLY_TRIGGERS) {
     const actual = present.get(name);
     if (actual === undefined || actual !== normalise(expected)) {

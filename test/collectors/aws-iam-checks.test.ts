@@ -608,6 +608,8 @@ describe('aws_iam_policy_no_full_admin', () => {
       { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' },
       'pass',
     ],
+    ['every IAM action on every resource (IAMFullAccess: can grant itself anything)', { Effect: 'Allow', Action: 'iam:*', Resource: '*' }, 'fail'],
+    ['every IAM action on one role only', { Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::111122223333:role/app' }, 'pass'],
     ['NotAction leaving out only part of IAM', { Effect: 'Allow', NotAction: 'iam:DeleteUser', Resource: '*' }, 'fail'],
     ['NotAction "*" (grants no action)', { Effect: 'Allow', NotAction: '*', Resource: '*' }, 'pass'],
     ['NotResource "*" (covers no resource)', { Effect: 'Allow', Action: '*', NotResource: '*' }, 'pass'],

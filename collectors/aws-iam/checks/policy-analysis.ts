@@ -4,7 +4,8 @@
 // "All but a few" still grants every action AWS adds later and seldom leaves out enough to stop an
 // escalation, so such statements count, with one exception: administrator access means being able to
 // change permissions, so a NotAction that leaves out all of IAM (`iam:*`, as PowerUserAccess does)
-// is not read as admin: its holder cannot grant itself more. Deny statements are ignored: they never grant,
+// is not read as admin: its holder cannot grant itself more. Conversely `iam:*` on every resource is
+// admin: its holder can attach any policy to itself. Deny statements are ignored: they never grant,
 // and weighing them against the Allows is not attempted. Conditions are not read: a conditioned grant
 // is still admin for whoever meets the condition.
 import type { PolicyDocument, PolicyStatement } from '../schema.js';
@@ -24,9 +25,12 @@ export function statementsOf(document: PolicyDocument): PolicyStatement[] {
   return Array.isArray(statements) ? statements : [statements];
 }
 
-/** "every action", "every action except iam:*", or undefined when the statement grants fewer. */
+/** "every action", "every action except …", "every IAM action", or undefined when it grants less. */
 function actionsGranted(statement: PolicyStatement): string | undefined {
-  if (asList(statement.Action).some((action) => EVERY_ACTION.has(action))) return 'every action';
+  const actions = asList(statement.Action);
+  if (actions.some((action) => EVERY_ACTION.has(action))) return 'every action';
+  // Whoever may do anything in IAM can attach AdministratorAccess to itself (IAMFullAccess).
+  if (actions.some((action) => action.toLowerCase() === 'iam:*')) return 'every IAM action';
   if (statement.NotAction === undefined) return undefined;
   const excluded = asList(statement.NotAction);
   if (excluded.some((action) => EVERY_ACTION.has(action) || action.toLowerCase() === 'iam:*')) return undefined;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CheckDefinition, CollectResult, Collector } from '../src/collector.js';
 import { silentLogger } from '../src/logging.js';
+import { currentState } from '../src/reports/current-state.js';
 import { runCollectors } from '../src/runner.js';
 import type { RunContext } from '../src/runner.js';
 import { openStore } from '../src/store/index.js';
@@ -231,6 +232,27 @@ describe('runner', () => {
     expect([first!.scope, first!.status, second!.scope, second!.status]).toEqual(['acct-9', 'ok', 'acct-9', 'failed']);
     expect(second!.meta).toEqual({ configuredScope: 'default' });
     expect((await store.latestRuns()).map((r) => r.seq)).toEqual([second!.seq]);
+  });
+
+  it('drops the warning of a first failure once its configured scope has resolved', async () => {
+    const ctx = context();
+    let fail = true;
+    const resolving: Collector<FakeOptions> = {
+      ...fakeCollector('fake-late', async () => {
+        if (fail) throw new Error('ExpiredToken');
+        return { evidence: [user('a', true)], errors: [], resolvedScope: 'acct-9' };
+      }),
+      scopes: () => [{ key: 'default', settings: {} }],
+    };
+    const configured = [{ collector: resolving, options: { timeoutSeconds: 5 } }];
+    const first = await runCollectors(configured, ctx);
+    expect(first.runs[0]).toMatchObject({ scope: 'default', status: 'failed' });
+    expect((await currentState(store)).warnings).toEqual([expect.stringMatching(/^fake-late default: .* failed/)]);
+    fail = false;
+    await runCollectors(configured, ctx);
+    const state = await currentState(store);
+    expect(state.warnings).toEqual([]);
+    expect(state.findings.map((f) => [f.scope, f.status, f.laterRun])).toEqual([['acct-9', 'pass', null]]);
   });
 
   it('goes on with the other collectors when the store cannot record a run, and reports it', async () => {

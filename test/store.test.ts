@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -238,7 +238,12 @@ describe('store: readers', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
-  it.skipIf(process.getuid?.() !== 0)(
+  // Needs root (to run the reader as nobody) and a node and checkout that nobody may read and execute.
+  const canRunAsNobody =
+    process.getuid?.() === 0 &&
+    spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { uid: 65534, gid: 65534, stdio: 'ignore' }).status === 0;
+
+  it.skipIf(!canRunAsNobody)(
     'reads a store in a directory the reader cannot write (an auditor\'s read-only copy)',
     async () => {
       const folder = mkdtempSync(join(tmpdir(), 'evidence-agent-ro-'));
@@ -257,7 +262,10 @@ describe('store: readers', () => {
       let errors = '';
       child.stdout.on('data', (c: Buffer) => (output += c.toString()));
       child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const code = await new Promise<number | null>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', resolve);
+      });
       expect(errors).toBe('');
       expect(code).toBe(0);
       expect(JSON.parse(output)).toEqual({ ok: true, runs: 1 });

@@ -115,3 +115,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 process.exitCode = await main(process.argv);
+// A command is done when main returns: should a handle leak (a socket, a timer), exit anyway rather
+// than hang a cron job. Unref'd, so a normal exit (with stdout drained) is not delayed.
+setTimeout(() => process.exit(), 2000).unref();

@@ -259,6 +259,17 @@ describe('collect without a config', () => {
   });
 });
 
+describe('runtime errors', () => {
+  it('reports a store that cannot be opened in one line, exit 1, and does not hang', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'evidence-agent-not-a-db-'));
+    const started = Date.now();
+    const result = await cli(['demo', '--days', '1', '--db', folder]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`evidence-agent: cannot open the evidence store ${folder}: unable to open database file\n`);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
 describe('usage errors', () => {
   it.each([
     [['findings', '--db', join(dir, 'missing.db')], /no evidence store at .*missing\.db: run `evidence-agent collect`/],

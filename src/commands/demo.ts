@@ -80,8 +80,12 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
 
   const realNow = new Date();
   const schedule = simulatedDays(days, realNow);
-  const sandbox = await startSandbox({ historyEnd: realNow, date: schedule[0] });
   const store = openStore(dbPath);
+  // Started after the store opened: a store that cannot open must not leave a server running.
+  const sandbox = await startSandbox({ historyEnd: realNow, date: schedule[0] }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const collectors: ConfiguredCollector[] = [
     { collector: builtinCollectors.find((c) => c.id === 'aws-iam') as Collector<unknown>, options: demoAwsIamOptions() },
   ];

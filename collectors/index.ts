@@ -1,6 +1,10 @@
 // The registry of built-in collectors: alphabetical, one line each. The contract test fails when a
 // folder under collectors/ is missing here.
 import type { Collector } from '../src/collector.js';
+import { awsCloudTrail } from './aws-cloudtrail/index.js';
 import { awsIam } from './aws-iam/index.js';
 
-export const builtinCollectors: readonly Collector<never>[] = [awsIam as Collector<never>];
+export const builtinCollectors: readonly Collector<never>[] = [
+  awsCloudTrail as Collector<never>,
+  awsIam as Collector<never>,
+];

@@ -2,6 +2,7 @@
 // Each builder takes what was read (or why it could not be) and returns evidence or resource errors.
 import type { PasswordPolicy } from '@aws-sdk/client-iam';
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
+import type { Outcome } from '../_aws/outcome.js';
 import type { ParsedCredentialReport } from './credential-report.js';
 import { evidenceItem, sortedRecord } from './evidence-format.js';
 import { EVIDENCE, resourceIds } from './schema.js';
@@ -12,9 +13,6 @@ import type {
   RootCredentialsEvidence,
   UserCredentialsEvidence,
 } from './schema.js';
-
-/** What a read produced, or why it failed (a sentence, never a request id). */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export interface Built {
   evidence: EvidenceItem[];

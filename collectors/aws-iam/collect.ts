@@ -1,26 +1,26 @@
 // One collection of one AWS account: verify whose credentials these are, read everything IAM knows in
 // a fixed number of calls (never one per user), and turn it into evidence and resource errors.
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { STSClient } from '@aws-sdk/client-sts';
 import type { CollectContext, CollectResult } from '../../src/collector.js';
+import type { AccountRef } from '../_aws/account.js';
+import { verifyAccount } from '../_aws/caller-identity.js';
+import { describeFailure } from '../_aws/errors.js';
+import { byTypeAndResource } from '../_aws/evidence-format.js';
+import { mapOutcome, settle } from '../_aws/outcome.js';
+import type { Outcome } from '../_aws/outcome.js';
 import {
   accountSummaryEvidence,
   passwordPolicyEvidence,
   rootCredentialsEvidence,
   userCredentialsEvidence,
 } from './account-evidence.js';
-import type { Outcome } from './account-evidence.js';
 import { readAccountSummary, readPasswordPolicy, readRootVirtualMfa } from './account-reads.js';
 import { authorizationEvidence, readAuthorizationDetails } from './authorization-details.js';
-import { parseArn } from './arn.js';
 import { createAwsClients } from './clients.js';
 import { fetchCredentialReport, parseCredentialReport } from './credential-report.js';
 import type { FetchedCredentialReport, ParsedCredentialReport } from './credential-report.js';
-import { describeFailure } from './errors.js';
-import { byTypeAndResource } from './evidence-format.js';
-import { ACCOUNT_ID, accountSchema, configuredAccountId } from './schema.js';
-import type { AccountRef, AwsIamAccount, AwsIamOptions } from './schema.js';
+import { accountSchema, configuredAccountId } from './schema.js';
+import type { AwsIamOptions } from './schema.js';
 
 export async function collectAwsIam(ctx: CollectContext<AwsIamOptions>): Promise<CollectResult> {
   const account = accountSchema.parse(ctx.scope.settings);
@@ -36,28 +36,6 @@ export async function collectAwsIam(ctx: CollectContext<AwsIamOptions>): Promise
   } finally {
     clients.destroy();
   }
-}
-
-/**
- * The credentials must belong to the configured account: evidence filed under the wrong one is worse
- * than none. The caller's ARN gives the partition (GovCloud, China) the evidence ids are built in.
- */
-async function verifyAccount(sts: STSClient, account: AwsIamAccount, signal: AbortSignal): Promise<AccountRef> {
-  const identity = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
-  const actual = identity.Account;
-  if (!actual || !ACCOUNT_ID.test(actual)) {
-    throw new Error(`STS GetCallerIdentity returned no valid account id (got ${JSON.stringify(actual ?? null)})`);
-  }
-  const caller = identity.Arn === undefined ? undefined : parseArn(identity.Arn);
-  if (!caller || caller.accountId !== actual) {
-    const got = JSON.stringify(identity.Arn ?? null);
-    throw new Error(`STS GetCallerIdentity returned no valid ARN for account ${actual} (got ${got})`);
-  }
-  const configured = configuredAccountId(account);
-  if (configured !== undefined && configured !== actual) {
-    throw new Error(`credentials belong to account ${actual}, config says ${configured}`);
-  }
-  return { partition: caller.partition, accountId: actual };
 }
 
 async function collectAccount(
@@ -127,16 +105,4 @@ function parseReport(fetched: Outcome<FetchedCredentialReport>): Outcome<ParsedC
   } catch (error) {
     return { ok: false, reason: describeFailure('credential report', error) };
   }
-}
-
-async function settle<T>(what: string, read: Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await read };
-  } catch (error) {
-    return { ok: false, reason: describeFailure(what, error) };
-  }
-}
-
-function mapOutcome<T, U>(outcome: Outcome<T>, map: (value: T) => U): Outcome<U> {
-  return outcome.ok ? { ok: true, value: map(outcome.value) } : outcome;
 }

@@ -1,9 +1,10 @@
 // The aws-iam collector: IAM users, groups, roles, policies, credentials and account settings of each
 // configured AWS account, judged by twelve CIS-derived checks.
 import { defineCollector } from '../../src/collector.js';
+import { accountScopes } from '../_aws/account.js';
 import { awsIamChecks } from './checks/index.js';
 import { collectAwsIam } from './collect.js';
-import { awsIamOptionsSchema, configuredAccountId } from './schema.js';
+import { awsIamOptionsSchema } from './schema.js';
 import type { AwsIamOptions } from './schema.js';
 
 /** What the role or user the agent runs as must be allowed; see README.md and config/aws-iam-policy.json. */
@@ -23,12 +24,7 @@ export const awsIam = defineCollector<AwsIamOptions>({
   permissions: AWS_IAM_PERMISSIONS,
   checks: awsIamChecks,
   defaultSchedule: '0 3 * * *',
-  scopes(options) {
-    // An entry without id or roleArn is the account of the default credential chain, known only at run time.
-    return options.accounts.map((account) => ({
-      key: configuredAccountId(account) ?? 'default',
-      settings: { ...account },
-    }));
-  },
+  // One stream per account; an entry without id or roleArn is the default chain's account ('default').
+  scopes: (options) => accountScopes(options.accounts),
   collect: collectAwsIam,
 });

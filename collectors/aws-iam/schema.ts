@@ -1,38 +1,11 @@
 // Options of the aws-iam collector (its section of the config) and the shapes of the evidence it stores.
 import { z } from 'zod';
+import { accountsSchema, regionSchema } from '../_aws/account.js';
+import type { AccountRef, AwsAccount } from '../_aws/account.js';
 
-export const ACCOUNT_ID = /^\d{12}$/;
-export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
-
-/** One entry of `accounts`; also re-validates a scope's settings at collection time. */
-export const accountSchema = z
-  .strictObject({
-    id: z
-      .string({ error: 'expected a 12-digit AWS account id, quoted ("123456789012")' })
-      .regex(ACCOUNT_ID, 'expected a 12-digit AWS account id')
-      .optional(),
-    name: z.string().min(1).optional(),
-    roleArn: z
-      .string({ error: 'expected an IAM role ARN' })
-      .regex(ROLE_ARN, 'expected an IAM role ARN')
-      .optional(),
-    externalId: z.string().min(2, 'expected an external id of 2 to 1224 characters').max(1224).optional(),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1').optional(),
-  })
-  .superRefine((account, ctx) => {
-    const fromArn = account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined;
-    if (fromArn && account.id && fromArn !== account.id) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['id'],
-        message: `expected the account of roleArn (${fromArn})`,
-        input: account.id,
-      });
-    }
-    if (account.externalId && !account.roleArn) {
-      ctx.addIssue({ code: 'custom', path: ['externalId'], message: 'expected only together with roleArn' });
-    }
-  });
+// The account options are shared by every AWS collector (collectors/_aws/account.ts).
+export { ACCOUNT_ID, accountSchema, configuredAccountId, ROLE_ARN } from '../_aws/account.js';
+export type { AccountRef } from '../_aws/account.js';
 
 export const passwordPolicyThresholdsSchema = z.strictObject({
   minimumLength: z.number().int().min(6).max(128).default(14),
@@ -61,29 +34,9 @@ export const awsIamOptionsSchema = z.strictObject({
   schedule: z.string().optional(),
   timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
   /** Accounts to collect; an empty entry means the account of the default credential chain. */
-  accounts: z
-    .array(accountSchema)
-    .min(1, 'expected at least one account')
-    .default([{}])
-    .superRefine((accounts, ctx) => {
-      // Each account is one evidence stream: two entries for one account would interleave its history.
-      const seen = new Map<string, number>();
-      accounts.forEach((account, index) => {
-        const key = configuredAccountId(account) ?? 'the default credentials';
-        const first = seen.get(key);
-        if (first === undefined) seen.set(key, index);
-        else {
-          ctx.addIssue({
-            code: 'custom',
-            path: [index],
-            message: `expected each account once (accounts[${first}] is already ${key})`,
-            input: account.id ?? account.roleArn ?? {},
-          });
-        }
-      });
-    }),
+  accounts: accountsSchema,
   /** Region for the STS and IAM clients (IAM itself is global). */
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1').default('us-east-1'),
+  region: regionSchema.default('us-east-1'),
   thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
   /**
    * Principals allowed to hold administrator access: ARN globs (`*` matches any run of characters),
@@ -99,12 +52,7 @@ export const awsIamOptionsSchema = z.strictObject({
 });
 
 export type AwsIamOptions = z.infer<typeof awsIamOptionsSchema>;
-export type AwsIamAccount = AwsIamOptions['accounts'][number];
-
-/** The account id the config names for an entry (its `id`, else the account of its `roleArn`), if any. */
-export function configuredAccountId(account: AwsIamAccount): string | undefined {
-  return account.id ?? (account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined);
-}
+export type AwsIamAccount = AwsAccount;
 
 // ---- Evidence types --------------------------------------------------------------------------
 
@@ -262,12 +210,6 @@ export interface PasswordPolicyEvidence {
 export interface AccountSummaryEvidence {
   accountId: string;
   summary: Record<string, number>;
-}
-
-/** An account and the partition it lives in (`aws`, `aws-us-gov`, `aws-cn`), from STS GetCallerIdentity. */
-export interface AccountRef {
-  partition: string;
-  accountId: string;
 }
 
 const accountArn = ({ partition, accountId }: AccountRef, resource: string) =>

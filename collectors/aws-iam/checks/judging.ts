@@ -1,30 +1,11 @@
-// Shared helpers of the checks: typed, ordered access to evidence, finding drafts and day arithmetic.
-import type { EvidenceView, FindingDraft, FindingStatus } from '../../../src/collector.js';
+// Shared helpers of the checks: typed, ordered access to evidence, finding drafts (both from
+// collectors/_aws/, shared with aws-cloudtrail) and day arithmetic.
 import type { AccessKeySlot } from '../schema.js';
 
+export { evidenceOf, finding } from '../../_aws/judging.js';
+export type { Judged } from '../../_aws/judging.js';
+
 export const DAY_MS = 86_400_000;
-
-export interface Judged<T> {
-  resourceType: string;
-  resourceId: string;
-  data: T;
-}
-
-/** All evidence of a type in resource-id order, so findings come out in a stable order. */
-export function evidenceOf<T>(view: EvidenceView, type: string): Judged<T>[] {
-  return view
-    .all(type)
-    .map((item) => ({ resourceType: item.type, resourceId: item.resourceId, data: item.data as T }))
-    .sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
-}
-
-export function finding(
-  judged: { resourceType: string; resourceId: string },
-  status: FindingStatus,
-  message: string,
-): FindingDraft {
-  return { resourceType: judged.resourceType, resourceId: judged.resourceId, status, message };
-}
 
 // Ages are whole UTC calendar days: from the day of a date to the day of `now`, whatever the time of
 // day. Last-use dates are stored as days, and a message states a date ("on 2025-06-01, more than 90

@@ -1,0 +1,175 @@
+// The AWS session of one account scope: credentials (static, default chain or an assumed role shared
+// by every client), retry settings, the endpoint override and a middleware counting HTTP attempts.
+// Collectors build their service clients from it, one per region where the service is regional.
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-providers';
+import type { ClientEnvironment } from '../../src/collector.js';
+import type { AwsAccount } from './account.js';
+
+export const ROLE_SESSION_NAME = 'evidence-agent';
+export const DEFAULT_MAX_ATTEMPTS = 5;
+/** Refresh an assumed-role session this long before it expires, as the SDK itself does. */
+const SESSION_REFRESH_MARGIN_MS = 5 * 60_000;
+
+export type ClientPlugin = NonNullable<FromTemporaryCredentialsOptions['clientPlugins']>[number];
+type RoleCredentialProvider = ReturnType<typeof fromTemporaryCredentials>;
+type StaticCredentials = NonNullable<NonNullable<ClientEnvironment['aws']>['credentials']>;
+
+export interface AwsSessionOptions {
+  account: AwsAccount;
+  /** Region of the STS client (and of role assumption) unless the account entry names its own. */
+  region: string;
+  clientEnvironment: ClientEnvironment;
+  countApiCall: () => void;
+}
+
+/** What every SDK client of the session is built with. */
+export interface AwsClientConfig extends RetrySettings {
+  region: string;
+  endpoint?: string;
+  credentials?: RoleCredentialProvider | StaticCredentials;
+}
+
+/** The part of an SDK client the session needs: its middleware stack and a way to close it. */
+interface SdkClient {
+  middlewareStack: { use(plugin: ClientPlugin): void };
+  destroy(): void;
+}
+
+export interface AwsSession {
+  /** The STS region of the account: role assumption and GetCallerIdentity go there. */
+  readonly region: string;
+  sts: STSClient;
+  /** Config for a client of this account in `region` (default: the STS region). */
+  clientConfig(region?: string): AwsClientConfig;
+  /** Counts the client's HTTP attempts and closes it with the session. */
+  track<C extends SdkClient>(client: C): C;
+  destroy(): void;
+}
+
+export function createAwsSession(options: AwsSessionOptions): AwsSession {
+  const aws = options.clientEnvironment.aws ?? {};
+  const counter = apiCallCounterPlugin(options.countApiCall);
+  const region = options.account.region ?? options.region;
+  const common = {
+    region,
+    ...retrySettings(aws.maxAttempts, process.env),
+    // Left unset otherwise, so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working.
+    ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
+  };
+  const credentials = options.account.roleArn
+    ? assumedRoleCredentials(options.account.roleArn, options.account.externalId, aws.credentials, common, counter)
+    : aws.credentials;
+  const clientConfig = (clientRegion: string = region): AwsClientConfig => ({
+    ...common,
+    region: clientRegion,
+    ...(credentials ? { credentials } : {}),
+  });
+
+  const clients: SdkClient[] = [];
+  const track = <C extends SdkClient>(client: C): C => {
+    client.middlewareStack.use(counter);
+    clients.push(client);
+    return client;
+  };
+  const sts = track(new STSClient(clientConfig()));
+  return {
+    region,
+    sts,
+    clientConfig,
+    track,
+    destroy() {
+      for (const client of clients) client.destroy();
+    },
+  };
+}
+
+export interface RetrySettings {
+  maxAttempts?: number;
+  retryMode?: 'adaptive';
+}
+
+/**
+ * The SDK reads AWS_MAX_ATTEMPTS and AWS_RETRY_MODE only for settings the client config leaves out, so
+ * ours are defaults that step aside for them: an explicit `clientEnvironment.aws.maxAttempts` first,
+ * then the environment, then 5 attempts with adaptive retries (which pace requests after throttling).
+ */
+export function retrySettings(maxAttempts: number | undefined, env: NodeJS.ProcessEnv): RetrySettings {
+  const settings: RetrySettings = {};
+  if (maxAttempts !== undefined) settings.maxAttempts = maxAttempts;
+  else if (!env['AWS_MAX_ATTEMPTS']) settings.maxAttempts = DEFAULT_MAX_ATTEMPTS;
+  if (!env['AWS_RETRY_MODE']) settings.retryMode = 'adaptive';
+  return settings;
+}
+
+/**
+ * Calls `countApiCall` once per HTTP attempt: placed after the retry middleware, it runs inside the
+ * retry loop, so every retried attempt is counted too.
+ */
+export function apiCallCounterPlugin(countApiCall: () => void): ClientPlugin {
+  return {
+    applyToStack(stack) {
+      stack.addRelativeTo(
+        <Args, Output>(next: (args: Args) => Promise<Output>) =>
+          async (args: Args) => {
+            countApiCall();
+            return next(args);
+          },
+        {
+          name: 'evidenceAgentApiCallCounter',
+          relation: 'after',
+          toMiddleware: 'retryMiddleware',
+          // fromTemporaryCredentials re-applies its client plugins on every credential refresh.
+          override: true,
+        },
+      );
+    },
+  };
+}
+
+function assumedRoleCredentials(
+  roleArn: string,
+  externalId: string | undefined,
+  sourceCredentials: StaticCredentials | undefined,
+  clientConfig: FromTemporaryCredentialsOptions['clientConfig'],
+  counter: ClientPlugin,
+): RoleCredentialProvider {
+  const provider = fromTemporaryCredentials({
+    params: {
+      RoleArn: roleArn,
+      RoleSessionName: ROLE_SESSION_NAME,
+      ...(externalId ? { ExternalId: externalId } : {}),
+    },
+    // Without static credentials the STS client of the provider uses the default chain.
+    ...(sourceCredentials ? { masterCredentials: sourceCredentials } : {}),
+    clientConfig,
+    clientPlugins: [counter],
+  });
+  return shareSession(provider);
+}
+
+/**
+ * Each SDK client caches credentials on its own; sharing one session makes all the clients of an
+ * account (STS, IAM, one CloudTrail client per region) assume the role once instead of once each.
+ */
+function shareSession(provider: RoleCredentialProvider): RoleCredentialProvider {
+  let session: ReturnType<RoleCredentialProvider> | undefined;
+  const start: RoleCredentialProvider = (properties) => {
+    const started = provider(properties);
+    session = started;
+    // A failed assumption is not cached: the next request tries again.
+    started.catch(() => {
+      if (session === started) session = undefined;
+    });
+    return started;
+  };
+  return async (properties) => {
+    const current = session ?? start(properties);
+    const identity = await current;
+    const expiresSoon =
+      identity.expiration !== undefined && identity.expiration.getTime() - Date.now() < SESSION_REFRESH_MARGIN_MS;
+    if (!expiresSoon) return identity;
+    return session === current ? start(properties) : (session ?? start(properties));
+  };
+}

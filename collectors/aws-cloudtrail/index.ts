@@ -1,0 +1,29 @@
+// The aws-cloudtrail collector: the trails recording each configured region of each configured AWS
+// account (configuration, status, event selectors), judged by six CIS-derived checks. Event
+// collection (LookupEvents) is a later slice.
+import { defineCollector } from '../../src/collector.js';
+import { accountScopes } from '../_aws/account.js';
+import { awsCloudTrailChecks } from './checks/index.js';
+import { collectAwsCloudTrail } from './collect.js';
+import { awsCloudTrailOptionsSchema } from './schema.js';
+import type { AwsCloudTrailOptions } from './schema.js';
+
+/** What the role or user the agent runs as must be allowed; see README.md and config/aws-cloudtrail-policy.json. */
+export const AWS_CLOUDTRAIL_PERMISSIONS = [
+  'cloudtrail:DescribeTrails',
+  'cloudtrail:GetTrailStatus',
+  'cloudtrail:GetEventSelectors',
+];
+
+export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
+  id: 'aws-cloudtrail',
+  title: 'AWS CloudTrail',
+  optionsSchema: awsCloudTrailOptionsSchema,
+  permissions: AWS_CLOUDTRAIL_PERMISSIONS,
+  checks: awsCloudTrailChecks,
+  // Hourly: a few calls per account, and a trail stopped and restarted within a day is more likely seen.
+  defaultSchedule: '0 * * * *',
+  // One stream per account; an entry without id or roleArn is the default chain's account ('default').
+  scopes: (options) => accountScopes(options.accounts),
+  collect: collectAwsCloudTrail,
+});

@@ -1,0 +1,208 @@
+// Options of the aws-cloudtrail collector (its section of the config) and the shapes of the evidence
+// it stores: one document per trail and one per configured region of each account.
+import { z } from 'zod';
+import type { EvidenceItem, ResourceError } from '../../src/collector.js';
+import { accountsSchema, regionSchema } from '../_aws/account.js';
+import type { AccountRef } from '../_aws/account.js';
+
+/**
+ * The management-event sources CloudTrail lets a trail leave out (ExcludeManagementEventSources, or an
+ * advanced selector's `eventSource NotEquals`): high-volume KMS and RDS Data API calls.
+ */
+export const EXCLUDABLE_EVENT_SOURCES = ['kms.amazonaws.com', 'rdsdata.amazonaws.com'] as const;
+const EVENT_SOURCE = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/;
+
+export const thresholdsSchema = z.strictObject({
+  /** A trail sending to CloudWatch Logs must have delivered there within this many hours (Prowler, CIS: 24). */
+  cloudWatchDeliveryMaxAgeHours: z.number().int().min(1).max(720).default(24),
+  /**
+   * A delivery error CloudTrail reports (S3 log files, S3 digest files) is current unless that
+   * destination received a delivery within this many hours before the collection.
+   */
+  deliveryErrorLookbackHours: z.number().int().min(1).max(720).default(24),
+  /**
+   * Management-event sources a trail may leave out and still count as capturing all management events.
+   * The default accepts both sources CloudTrail can exclude; [] requires every source.
+   */
+  allowedExcludedEventSources: z
+    .array(z.string().regex(EVENT_SOURCE, 'expected an event source such as kms.amazonaws.com'))
+    .default(() => [...EXCLUDABLE_EVENT_SOURCES]),
+});
+
+export const awsCloudTrailOptionsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  schedule: z.string().optional(),
+  timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
+  /** Accounts to collect (same shape as aws-iam); an empty entry means the default credential chain's account. */
+  accounts: accountsSchema,
+  /** Region for the STS client (role assumption, GetCallerIdentity). */
+  region: regionSchema.default('us-east-1'),
+  /** Regions whose trail coverage is judged: DescribeTrails runs in each. */
+  regions: z
+    .array(regionSchema)
+    .min(1, 'expected at least one region')
+    .default(['us-east-1'])
+    .superRefine((regions, ctx) => {
+      regions.forEach((region, index) => {
+        const first = regions.indexOf(region);
+        if (first !== index) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message: `expected each region once (regions[${first}] is already ${region})`,
+            input: region,
+          });
+        }
+      });
+    }),
+  thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
+});
+
+export type AwsCloudTrailOptions = z.infer<typeof awsCloudTrailOptionsSchema>;
+export type AwsCloudTrailThresholds = AwsCloudTrailOptions['thresholds'];
+
+// ---- Evidence types --------------------------------------------------------------------------
+
+/** Bumped when the shape of a document below changes, so old snapshots stay readable. */
+export const EVIDENCE_SCHEMA_VERSION = 1;
+
+export const EVIDENCE = {
+  trail: 'aws.cloudtrail.trail',
+  region: 'aws.cloudtrail.region',
+} as const;
+
+/**
+ * Resource-error types for the parts of a trail read apart from its configuration (resourceId = the
+ * trail ARN). The configuration from DescribeTrails is stored even when these fail, so the checks that
+ * need only the configuration (validation, KMS) still judge the trail; the ones that need the failed
+ * part give it an `error` finding.
+ */
+export const TRAIL_PARTS = {
+  status: 'aws.cloudtrail.trail-status',
+  eventSelectors: 'aws.cloudtrail.trail-event-selectors',
+} as const;
+
+// What the checks need, and why the evidence holds exactly that:
+// - Region coverage: which trails record each configured region (`aws.cloudtrail.region`), and for
+//   each trail whether it is multi-region, logging, and which management events its selectors keep.
+// - Protection: log file validation and the KMS key, straight from the trail's configuration.
+// - Delivery: whether each destination (S3 log files, S3 digest files, CloudWatch Logs) received a
+//   delivery recently, and the latest error CloudTrail reports for it.
+//
+// Delivery times are the volatile part: CloudTrail delivers every few minutes, so an exact time would
+// make a new document for every trail on every run although nothing changed. The collector judges
+// "delivered within the window" at collection time (against its own clock, `ctx.now()`) and stores
+// that judgement with the window it used. It keeps the day of the last delivery only when it is
+// outside the window: that day no longer moves once delivery has stopped, and it is what a finding
+// states ("last delivered on 2026-01-03"). Start and stop logging times stay exact: they change only
+// when someone starts or stops the trail, which is a change worth a new document. So an unchanged,
+// healthy trail yields a byte-identical document run after run, and its findings stay identical.
+
+/** One delivery destination of a trail, as GetTrailStatus reports it at collection time. */
+export interface DeliveryEvidence {
+  /** The latest error CloudTrail reports for this destination (no timestamp is given), or null. */
+  latestError: string | null;
+  /** The window the collector judged `lastDelivery` against, in hours before the collection. */
+  windowHours: number;
+  /** `within`: a delivery succeeded in the window; `before`: the last one is older; `never`: none recorded. */
+  lastDelivery: 'within' | 'before' | 'never';
+  /** UTC day (YYYY-MM-DD) of the last delivery, only when it is `before` the window; else null. */
+  lastDeliveryDay: string | null;
+}
+
+/** GetTrailStatus, read in the trail's home region. */
+export interface TrailStatusEvidence {
+  isLogging: boolean;
+  /** Exact ISO times of the latest StartLogging / StopLogging (they move only when someone acts). */
+  startLoggingTime: string | null;
+  stopLoggingTime: string | null;
+  /** Log files to the S3 bucket; window = thresholds.deliveryErrorLookbackHours. */
+  s3: DeliveryEvidence;
+  /** Digest files to the S3 bucket, only when log file validation is on (else null). */
+  digest: DeliveryEvidence | null;
+  /**
+   * Events to the CloudWatch Logs log group, only when one is configured (else null);
+   * window = thresholds.cloudWatchDeliveryMaxAgeHours.
+   */
+  cloudWatchLogs: DeliveryEvidence | null;
+}
+
+/** A basic event selector (GetEventSelectors `EventSelectors`), defaults filled in as CloudTrail applies them. */
+export interface BasicEventSelectorEvidence {
+  /** `All`, `ReadOnly` or `WriteOnly` (CloudTrail's default when absent: All). */
+  readWriteType: string;
+  /** CloudTrail's default when absent: true. */
+  includeManagementEvents: boolean;
+  excludeManagementEventSources: string[];
+  dataResources: { type: string; values: string[] }[];
+}
+
+/** One field condition of an advanced event selector; only the operators the selector uses are present. */
+export interface AdvancedFieldSelectorEvidence {
+  field: string;
+  equals?: string[];
+  notEquals?: string[];
+  startsWith?: string[];
+  notStartsWith?: string[];
+  endsWith?: string[];
+  notEndsWith?: string[];
+}
+
+export interface AdvancedEventSelectorEvidence {
+  name: string | null;
+  fieldSelectors: AdvancedFieldSelectorEvidence[];
+}
+
+/** A trail has either basic or advanced selectors, never both (GetEventSelectors). */
+export type EventSelectorsEvidence =
+  | { kind: 'basic'; selectors: BasicEventSelectorEvidence[] }
+  | { kind: 'advanced'; selectors: AdvancedEventSelectorEvidence[] };
+
+/** `aws.cloudtrail.trail` (resourceId = trail ARN): configuration, status and event selectors. */
+export interface TrailEvidence {
+  /** The account collected (an organization trail belongs to another one: `ownerAccountId`). */
+  accountId: string;
+  trailArn: string;
+  name: string;
+  homeRegion: string;
+  ownerAccountId: string;
+  multiRegion: boolean;
+  organizationTrail: boolean;
+  includeGlobalServiceEvents: boolean;
+  logFileValidationEnabled: boolean;
+  /** The KMS key (ARN) log files are encrypted with (SSE-KMS); null means SSE-S3 only. */
+  kmsKeyId: string | null;
+  s3BucketName: string | null;
+  s3KeyPrefix: string | null;
+  snsTopicArn: string | null;
+  cloudWatchLogsLogGroupArn: string | null;
+  cloudWatchLogsRoleArn: string | null;
+  hasInsightSelectors: boolean;
+  /** null when GetTrailStatus failed: a resource error of type `aws.cloudtrail.trail-status` says why. */
+  status: TrailStatusEvidence | null;
+  /** null when GetEventSelectors failed: a resource error of type `aws.cloudtrail.trail-event-selectors` says why. */
+  eventSelectors: EventSelectorsEvidence | null;
+}
+
+/** `aws.cloudtrail.region` (resourceId = `arn:<partition>:cloudtrail:<region>:<account>:region`). */
+export interface RegionEvidence {
+  accountId: string;
+  region: string;
+  /**
+   * ARNs (sorted) of the trails DescribeTrails lists in this region that record its events: every
+   * multi-region trail (the account's own, its shadows, organization trails) and the single-region
+   * trails homed here. Each has its `aws.cloudtrail.trail` document.
+   */
+  trailArns: string[];
+}
+
+export const resourceIds = {
+  region: ({ partition, accountId }: AccountRef, region: string) =>
+    `arn:${partition}:cloudtrail:${region}:${accountId}:region`,
+};
+
+/** What an evidence builder returns: the documents it could build and the resources it could not read. */
+export interface Built {
+  evidence: EvidenceItem[];
+  errors: ResourceError[];
+}

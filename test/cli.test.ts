@@ -52,21 +52,26 @@ describe('evidence-agent demo and the read commands', () => {
   it('prints a short summary and leaves a store that verifies', async () => {
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
-    expect(demo.stdout).toMatch(/Runs: 5 \(5 ok, 0 partial, 0 failed, 0 aborted\); \d+\.\d API calls per run/);
+    expect(demo.stdout).toMatch(/Runs: 10 \(10 ok, 0 partial, 0 failed, 0 aborted\)/);
+    expect(demo.stdout).toMatch(/aws-iam: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
+    expect(demo.stdout).toMatch(/aws-cloudtrail: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
+    expect(demo.stdout).toMatch(/aws_cloudtrail_trail_kms_encryption_enabled\s+medium\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/aws_iam_user_console_mfa_enabled\s+high\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/soc2: \d+ of 61 evidenced by automated checks/);
     const verify = await cli(['verify', '--db', demoDb]);
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toMatch(/^ok: .* 5 runs and \d+ evidence documents verified; chain intact/);
+    expect(verify.stdout).toMatch(/^ok: .* 10 runs and \d+ evidence documents verified; chain intact/);
   });
 
   it('lists the runs with their API call counts', async () => {
     const runs = await cli(['runs', '--json', '--db', demoDb]);
     const parsed = JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[];
-    expect(parsed).toHaveLength(5);
+    expect(parsed).toHaveLength(10);
+    expect(parsed.filter((run) => run.collector === 'aws-iam')).toHaveLength(5);
+    expect(parsed.filter((run) => run.collector === 'aws-cloudtrail')).toHaveLength(5);
     for (const run of parsed) {
-      expect(run).toMatchObject({ status: 'ok', collector: 'aws-iam', scope: '111122223333' });
-      expect(run.apiCalls).toBeGreaterThanOrEqual(7);
+      expect(run).toMatchObject({ status: 'ok', scope: '111122223333' });
+      expect(run.apiCalls).toBeGreaterThanOrEqual(run.collector === 'aws-iam' ? 7 : 4);
     }
   });
 
@@ -117,7 +122,7 @@ describe('evidence-agent demo and the read commands', () => {
     const result = await cli(['verify', '--db', copy]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /^FAILED: evidence aws\.iam\.user arn:aws:iam::111122223333:user\/\S+ \(blob sha256:[0-9a-f]{16}…, first stored by run 1\): /,
+      /^FAILED: evidence aws\.iam\.user arn:aws:iam::111122223333:user\/\S+ \(blob sha256:[0-9a-f]{16}…, first stored by run \d+\): /,
     );
     expect(result.stdout).toMatch(/\(1 more problem\(s\); --json lists them all\)/);
     const json = JSON.parse((await cli(['verify', '--json', '--db', copy])).stdout) as {

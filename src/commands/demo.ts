@@ -2,6 +2,7 @@
 // collectors, the real SDK and real HTTP, into a store marked as a demo store.
 import { existsSync, rmSync } from 'node:fs';
 import { builtinCollectors } from '../../collectors/index.js';
+import { awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
 import { awsIamOptionsSchema } from '../../collectors/aws-iam/schema.js';
 import { loadFrameworks, resolveDbPath } from '../app.js';
 import type { GlobalOptions } from '../app.js';
@@ -40,6 +41,14 @@ export function demoAwsIamOptions() {
       'arn:aws:iam::*:user/bob.martin',
     ],
     credentialReport: { pollIntervalMs: 5, maxWaitSeconds: 30 },
+  });
+}
+
+/** The demo's aws-cloudtrail settings: the sandbox account in its two regions. */
+export function demoCloudTrailOptions() {
+  return awsCloudTrailOptionsSchema.parse({
+    accounts: [{ id: SANDBOX_ACCOUNT_ID, name: 'sandbox' }],
+    regions: ['us-east-1', 'eu-west-1'],
   });
 }
 
@@ -86,9 +95,14 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     await store.close();
     throw error;
   });
-  const collectors: ConfiguredCollector[] = [
-    { collector: builtinCollectors.find((c) => c.id === 'aws-iam') as Collector<unknown>, options: demoAwsIamOptions() },
-  ];
+  const demoOptions: Record<string, ConfiguredCollector['options']> = {
+    'aws-cloudtrail': demoCloudTrailOptions(),
+    'aws-iam': demoAwsIamOptions(),
+  };
+  const collectors: ConfiguredCollector[] = builtinCollectors.flatMap((collector) => {
+    const options = demoOptions[collector.id];
+    return options ? [{ collector: collector as Collector<unknown>, options }] : [];
+  });
   const runs: RunRecord[] = [];
   try {
     for (const day of schedule) {
@@ -117,9 +131,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     }
 
     const byStatus = (status: RunRecord['status']) => runs.filter((r) => r.status === status).length;
-    const apiCalls = runs.reduce((sum, r) => sum + r.apiCalls, 0);
-    const changed = runs.slice(1).reduce((sum, r) => sum + r.changes.added + r.changes.changed + r.changes.removed, 0);
-    const last = runs.at(-1)!;
+    const changed = runs
+      .filter((r) => r.baseSeq !== null)
+      .reduce((sum, r) => sum + r.changes.added + r.changes.changed + r.changes.removed, 0);
     const { findings } = await currentState(store);
     const stats = await store.stats();
     const verified = await store.verify();
@@ -128,16 +142,20 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     print(`store: ${dbPath} (${(stats.fileBytes / 1024).toFixed(0)} KiB, ${stats.blobs} distinct documents)\n`);
     print(
       `Runs: ${runs.length} (${byStatus('ok')} ok, ${byStatus('partial')} partial, ${byStatus('failed')} failed, ` +
-        `${byStatus('aborted')} aborted); ${(apiCalls / runs.length).toFixed(1)} API calls per run; ` +
-        `${last.evidenceCount} evidence documents per snapshot; ${changed} document changes after the first day.`,
+        `${byStatus('aborted')} aborted); ${changed} document changes after each collector's first day.`,
     );
+    for (const { collector } of collectors) {
+      const own = runs.filter((r) => r.collector === collector.id);
+      const apiCalls = own.reduce((sum, r) => sum + r.apiCalls, 0) / Math.max(own.length, 1);
+      print(`  ${collector.id}: ${apiCalls.toFixed(1)} API calls per run, ${own.at(-1)?.evidenceCount ?? 0} evidence documents per snapshot`);
+    }
     const firstDay = schedule[0]!.getTime() - COLLECTION_HOUR * 3_600_000;
     const events = driftEvents(realNow).filter((e) => e.date.getTime() >= firstDay && e.date <= realNow);
     if (events.length > 0) {
       print('\nDrift in the simulated period:');
       for (const event of events) print(`  ${event.date.toISOString().slice(0, 10)}  ${event.description}`);
     }
-    print(`\nChecks on the latest snapshot (${last.startedAt.slice(0, 10)}):`);
+    print(`\nChecks on the latest snapshots (${schedule.at(-1)!.toISOString().slice(0, 10)}):`);
     print(checkTotalsTable(builtinCollectors, findings));
     print('\nControls:');
     for (const framework of frameworks) {

@@ -11,7 +11,7 @@ export function dayTime(day: number, h = 0, m = 0, s = 0): Date {
 }
 
 /** FNV-1a with a murmur3 finaliser: a stable, well-spread 32-bit hash. */
-function hash32(text: string, seed: number): number {
+export function hash32(text: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -44,6 +44,14 @@ export function awsId(prefix: string, length: number, seed: number, key: string)
   return id;
 }
 
+/** A UUID-shaped id (event ids, KMS key ids), fixed by (seed, key). */
+export function awsUuid(seed: number, key: string): string {
+  let hex = '';
+  for (let i = 0; i < 4; i++) hex += hash32(`${key}#${i}`, seed).toString(16).padStart(8, '0');
+  const variant = ((parseInt(hex.charAt(16), 16) & 3) | 8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
+}
+
 /** Code-point order, not locale order: the same on every machine. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -58,6 +66,8 @@ export interface Activity {
   from: Date;
   /** Last possible use, and certainly used that day (a leaver's last day, a retired key's last run). */
   until?: Date;
+  /** Uses beyond the pattern (an admin signing in to make a scripted change). */
+  extra?: readonly Date[];
 }
 /** A pattern of use before it is tied to a credential (which supplies key, from and until). */
 export type UsePattern = Omit<Activity, 'key' | 'from' | 'until'>;
@@ -118,16 +128,29 @@ function lastUse(seed: number, activity: Activity, day: number): Date | null {
   const untilDay = activity.until ? dayIndex(activity.until) : undefined;
   const start = untilDay === undefined ? day : Math.min(day, untilDay);
   for (let d = start; d >= Math.max(fromDay, start - LOOKBACK_DAYS); d--) {
-    const weekend = [0, 6].includes(new Date(d * DAY_MS).getUTCDay());
-    const chance = weekend ? activity.weekend : activity.weekday;
-    if (d !== untilDay && draw(seed, `${activity.key}|${d}`) >= chance) continue;
-    if (d === untilDay && activity.until) return activity.until;
-    const [fromHour, toHour] = activity.hours;
-    const seconds = Math.floor(draw(seed, `${activity.key}|${d}|t`) * (toHour - fromHour) * 3600);
-    let when = dayTime(d, fromHour, 0, seconds);
-    // Nothing is used before it exists: the first use follows creation by a few minutes.
-    if (when < activity.from) when = new Date(activity.from.getTime() + 240_000);
-    return when;
+    const uses = usesOn(seed, activity, d);
+    if (uses.length > 0) return uses.at(-1) ?? null;
   }
   return null;
+}
+
+/** Every use on epoch day `day`, oldest first: the pattern's one draw plus any extra uses that day. */
+export function usesOn(seed: number, activity: Activity, day: number): Date[] {
+  const uses = (activity.extra ?? []).filter((d) => dayIndex(d) === day);
+  const pattern = patternUse(seed, activity, day);
+  if (pattern) uses.push(pattern);
+  return uses.sort((a, b) => a.getTime() - b.getTime());
+}
+
+function patternUse(seed: number, activity: Activity, day: number): Date | null {
+  const untilDay = activity.until ? dayIndex(activity.until) : undefined;
+  if (day < dayIndex(activity.from) || (untilDay !== undefined && day > untilDay)) return null;
+  if (day === untilDay && activity.until) return activity.until;
+  const weekend = [0, 6].includes(new Date(day * DAY_MS).getUTCDay());
+  if (draw(seed, `${activity.key}|${day}`) >= (weekend ? activity.weekend : activity.weekday)) return null;
+  const [fromHour, toHour] = activity.hours;
+  const seconds = Math.floor(draw(seed, `${activity.key}|${day}|t`) * (toHour - fromHour) * 3600);
+  // Nothing is used before it exists: the first use follows creation by a few minutes.
+  const when = dayTime(day, fromHour, 0, seconds);
+  return when < activity.from ? new Date(activity.from.getTime() + 240_000) : when;
 }

@@ -1,6 +1,6 @@
 // The people and service users of the sandbox account: a fixed cast that carries the faults and the drift,
 // plus generated staff (console users with MFA, some with a CLI key) up to the requested head count.
-import { CAST, DRIFT, LEAVER_LAST_DAY } from './drift.js';
+import { CAST, changesBy, DRIFT, LEAVER_LAST_DAY } from './drift.js';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './estate-model.js';
 import type {
   EstateAccessKey,
@@ -11,8 +11,8 @@ import type {
   MfaDevice,
 } from './estate-model.js';
 import { allow, awsPolicyArn, customerPolicyArn, doc } from './estate-policies.js';
-import { awsId, pick } from './estate-timeline.js';
-import type { Timeline, UsePattern } from './estate-timeline.js';
+import { awsId, dayIndex, pick, usesOn } from './estate-timeline.js';
+import type { Activity, Timeline, UsePattern } from './estate-timeline.js';
 
 const ACCOUNT = SANDBOX_ACCOUNT_ID;
 
@@ -187,6 +187,49 @@ export function staffUsers(t: Timeline, count: number, taken: ReadonlySet<string
   return specs;
 }
 
+/** A change's preparatory steps (a leaver's login profile, groups, MFA) start up to this long before it. */
+const SESSION_LEAD_MINUTES = 5;
+
+/**
+ * A user's console sign-ins: their pattern, plus a sign-in a few minutes before each scripted change they
+ * make when the pattern has not signed them in earlier that day (the change needs a session).
+ */
+export function consoleActivity(t: Timeline, spec: UserSpec): Activity | null {
+  const login = spec.password;
+  if (!login) return null;
+  const base: Activity = {
+    ...login.pattern,
+    key: `${spec.name}|console`,
+    from: spec.created,
+    ...(login.until ? { until: login.until } : {}),
+  };
+  const extra = changesBy(spec.name).flatMap((moment) => {
+    const change = t.when(moment);
+    if (sessionStart(t.seed, base, change)) return [];
+    const minutes = SESSION_LEAD_MINUTES + 1 + Math.floor(t.draw(`${spec.name}|${dayIndex(change)}|session`) * 20);
+    return [new Date(change.getTime() - minutes * 60_000)];
+  });
+  return extra.length > 0 ? { ...base, extra } : base;
+}
+
+/** The sign-in (that day, before the change's first step) whose console session makes a change at `when`. */
+export function sessionStart(seed: number, activity: Activity, when: Date): Date | null {
+  const latest = when.getTime() - SESSION_LEAD_MINUTES * 60_000;
+  const earlier = usesOn(seed, activity, dayIndex(when)).filter((u) => u.getTime() <= latest);
+  return earlier.at(-1) ?? null;
+}
+
+/** A user's access keys in slot order, with their ids and patterns of use. */
+export function accessKeyUses(t: Timeline, spec: UserSpec) {
+  return (spec.keys ?? []).map((k, slot) => {
+    const until = k.use?.until ?? k.deactivated;
+    const activity: Activity | null = k.use
+      ? { ...k.use.pattern, key: `${spec.name}|key${slot}`, from: k.created, ...(until ? { until } : {}) }
+      : null;
+    return { spec: k, accessKeyId: awsId('AKIA', 16, t.seed, `key:${spec.name}:${slot}`), activity };
+  });
+}
+
 /** The user as it stands on the snapshot day (null before creation or after deletion); records its MFA device. */
 export function buildUser(t: Timeline, spec: UserSpec, devices: EstateVirtualMfaDevice[]): EstateUser | null {
   if (!t.exists(spec.created) || t.exists(spec.deleted)) return null;
@@ -197,12 +240,7 @@ export function buildUser(t: Timeline, spec: UserSpec, devices: EstateVirtualMfa
   const password: EstatePassword | null = login
     ? {
         lastChanged: login.changed.filter((d) => t.exists(d)).at(-1) ?? spec.created,
-        lastUsed: t.lastActive({
-          ...login.pattern,
-          key: `${spec.name}|console`,
-          from: spec.created,
-          ...(login.until ? { until: login.until } : {}),
-        }),
+        lastUsed: t.lastActive(consoleActivity(t, spec)),
       }
     : null;
   let mfa: MfaDevice | null = null;
@@ -224,14 +262,12 @@ export function buildUser(t: Timeline, spec: UserSpec, devices: EstateVirtualMfa
       },
     });
   }
-  const accessKeys = (spec.keys ?? [])
-    .filter((k) => t.exists(k.created))
-    .map((k, slot): EstateAccessKey => {
-      const until = k.use?.until ?? k.deactivated;
-      const key = `${spec.name}|key${slot}`;
-      const used = k.use && t.lastActive({ ...k.use.pattern, key, from: k.created, ...(until ? { until } : {}) });
+  const accessKeys = accessKeyUses(t, spec)
+    .filter(({ spec: k }) => t.exists(k.created))
+    .map(({ spec: k, accessKeyId, activity }): EstateAccessKey => {
+      const used = t.lastActive(activity);
       return {
-        accessKeyId: awsId('AKIA', 16, t.seed, `key:${spec.name}:${slot}`),
+        accessKeyId,
         active: !t.exists(k.deactivated),
         createDate: k.created,
         lastUsed: used && k.use ? { date: used, region: SANDBOX_REGION, service: k.use.service } : null,

@@ -17,6 +17,7 @@ import { buildRoles } from './estate-roles.js';
 import { compareText, DAY_MS, timeline } from './estate-timeline.js';
 import type { Timeline } from './estate-timeline.js';
 import { buildUser, castUsers, staffUsers } from './estate-users.js';
+import type { UserSpec } from './estate-users.js';
 
 export * from './estate-model.js';
 export { CAST, driftEvents } from './drift.js';
@@ -41,9 +42,13 @@ function buildGroups(t: Timeline): EstateGroup[] {
   ];
 }
 
+/** Root is used rarely: once months ago, then the drift's sign-in "last week". */
+export function rootSignIns(t: Timeline): Date[] {
+  return [t.at(-140, 10, 3, 52), t.when(DRIFT.rootSignIn)];
+}
+
 function buildRoot(t: Timeline): EstateRoot {
-  // Root is used rarely: once months ago, then the drift's sign-in "last week".
-  const signIns = [t.at(-140, 10, 3, 52), t.when(DRIFT.rootSignIn)];
+  const signIns = rootSignIns(t);
   const mfaEnabled = t.at(-1399, 9, 2, 10);
   return {
     arn: `arn:aws:iam::${ACCOUNT}:root`,
@@ -80,10 +85,7 @@ function buildPasswordPolicy(t: Timeline): EstatePasswordPolicy | null {
  */
 export function buildIamEstate(date: Date, opts: EstateOptions = {}): IamEstate {
   const t = timeline(date, opts.historyEnd ?? new Date(), opts.seed ?? DEFAULT_ESTATE_SEED);
-  const cast = castUsers(t);
-  const castAtEnd = cast.filter((s) => !s.deleted).length;
-  const staffCount = Math.max(0, (opts.users ?? DEFAULT_ESTATE_USERS) - castAtEnd);
-  const specs = [...cast, ...staffUsers(t, staffCount, new Set(cast.map((s) => s.name)))];
+  const specs = userSpecs(t, opts.users);
   const devices: EstateVirtualMfaDevice[] = [];
   const users = specs
     .map((spec) => buildUser(t, spec, devices))
@@ -115,6 +117,14 @@ export function buildIamEstate(date: Date, opts: EstateOptions = {}): IamEstate 
     virtualMfaDevices: devices.sort((a, b) => compareText(a.serialNumber, b.serialNumber)),
     identityProviders: 1,
   };
+}
+
+/** Everyone who is ever a user, deleted or not yet created included: the cast, then staff up to the head count. */
+export function userSpecs(t: Timeline, users = DEFAULT_ESTATE_USERS): UserSpec[] {
+  const cast = castUsers(t);
+  const castAtEnd = cast.filter((s) => !s.deleted).length;
+  const staffCount = Math.max(0, users - castAtEnd);
+  return [...cast, ...staffUsers(t, staffCount, new Set(cast.map((s) => s.name)))];
 }
 
 /** GetAccountSummary's map, consistent with the estate (quotas are AWS's defaults). */

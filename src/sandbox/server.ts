@@ -1,10 +1,14 @@
-// A local HTTP server that answers the AWS IAM and STS query APIs for the simulated estate, so the real
-// AWS SDK (pointed at it with fake static credentials) collects a day of history without an AWS account.
-// Signatures are not checked, which is why it listens on loopback unless told otherwise.
+// A local HTTP server that answers the AWS IAM and STS query APIs and the CloudTrail JSON API for the
+// simulated estate, so the real AWS SDK (pointed at it with fake static credentials) collects a day of
+// history without an AWS account. Signatures are not checked (only CloudTrail's signed region is read),
+// which is why it listens on loopback unless told otherwise.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CLOUDTRAIL_TARGET_PREFIX, CloudTrailService, signedRegion } from './cloudtrail-actions.js';
+import type { CloudTrailEstate } from './cloudtrail-estate.js';
+import { errorJson, JSON_CONTENT_TYPE } from './cloudtrail-json.js';
 import { buildIamEstate, DEFAULT_ESTATE_SEED } from './estate.js';
 import type { IamEstate } from './estate.js';
 import { errorXml, IAM_NAMESPACE, STS_NAMESPACE, successXml } from './iam-xml.js';
@@ -27,6 +31,10 @@ export interface SandboxOptions {
   date?: Date;
   /** Generate/Get calls after the starting GenerateCredentialReport before the report is ready (default 1). */
   reportReadyAfterPolls?: number;
+  /** CloudTrail LookupEvents calls allowed per second and region, as AWS enforces (default 2; 0: no limit). */
+  lookupEventsPerSecond?: number;
+  /** Pads each day of us-east-1's and eu-west-1's event history to this many events (default 0: tens a day). */
+  eventsPerDay?: number;
 }
 
 export interface Sandbox {
@@ -34,12 +42,14 @@ export interface Sandbox {
   endpoint: string;
   /** Serves the account as it stands at the end of this date's UTC day from now on. */
   setDate(date: Date): void;
-  /** Requests received, counted live. */
+  /** Requests received, counted live: by IAM/STS action and by CloudTrail operation. */
   requests: { total: number; byAction: Record<string, number> };
   /** The anchor day of the drift history (UTC midnight). */
   historyEnd: Date;
   /** The estate currently served. */
   estate(): IamEstate;
+  /** The trails currently served. */
+  cloudTrail(): CloudTrailEstate;
   close(): Promise<void>;
 }
 
@@ -52,7 +62,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const historyEnd = utcMidnight(options.historyEnd ?? new Date());
   const estateOptions = { users: options.users, seed: options.seed ?? DEFAULT_ESTATE_SEED, historyEnd };
   const reports = new CredentialReportJobs(options.reportReadyAfterPolls ?? 1);
+  const cloudTrail = new CloudTrailService({
+    ...estateOptions,
+    eventsPerDay: options.eventsPerDay,
+    lookupEventsPerSecond: options.lookupEventsPerSecond,
+  });
   const requests = { total: 0, byAction: {} as Record<string, number> };
+  const count = (action: string) => {
+    requests.total++;
+    requests.byAction[action] = (requests.byAction[action] ?? 0) + 1;
+  };
   let now = options.date ?? new Date();
 
   // An estate is a pure function of its day: build each day once.
@@ -68,8 +87,36 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return estate;
   };
 
+  const send = (res: ServerResponse, status: number, contentType: string, body: string, requestId: string) => {
+    res.writeHead(status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(body),
+      'x-amzn-requestid': requestId,
+    });
+    res.end(body);
+  };
+
+  const handleCloudTrail = async (req: IncomingMessage, res: ServerResponse, op: string, requestId: string) => {
+    count(op);
+    let status = 200;
+    let body: string;
+    try {
+      body = cloudTrail.handle(op, await readBody(req), signedRegion(req.headers.authorization), now);
+    } catch (err) {
+      const error: QueryError =
+        err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
+      status = error.status;
+      body = errorJson(error.code, error.message);
+    }
+    send(res, status, JSON_CONTENT_TYPE, body, requestId);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) {
+      return handleCloudTrail(req, res, target.slice(CLOUDTRAIL_TARGET_PREFIX.length), requestId);
+    }
     let namespace = IAM_NAMESPACE;
     let status = 200;
     let body: string;
@@ -78,8 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const params = new URLSearchParams(new URL(req.url ?? '/', 'http://sandbox').search);
       for (const [key, value] of new URLSearchParams(await readBody(req))) params.append(key, value);
       const action = params.get('Action');
-      requests.total++;
-      requests.byAction[action ?? '(none)'] = (requests.byAction[action ?? '(none)'] ?? 0) + 1;
+      count(action ?? '(none)');
       if (params.get('Version') === '2011-06-15' || (action !== null && STS_ACTIONS.has(action))) {
         namespace = STS_NAMESPACE;
       }
@@ -94,12 +140,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       status = error.status;
       body = errorXml(namespace, error, requestId);
     }
-    res.writeHead(status, {
-      'content-type': 'text/xml',
-      'content-length': Buffer.byteLength(body),
-      'x-amzn-requestid': requestId,
-    });
-    res.end(body);
+    send(res, status, 'text/xml', body, requestId);
   };
 
   const server = createServer((req, res) => void handle(req, res));
@@ -121,6 +162,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests,
     historyEnd,
     estate: currentEstate,
+    cloudTrail: () => cloudTrail.estate(now),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -3,10 +3,8 @@
 // region. A region or a trail part that cannot be read becomes a resource error; the rest is kept.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { CollectContext, CollectResult, EvidenceItem, ResourceError } from '../../src/collector.js';
-import { accountSchema, configuredAccountId } from '../_aws/account.js';
 import type { AccountRef } from '../_aws/account.js';
-import { verifyAccount } from '../_aws/caller-identity.js';
-import { createAwsSession } from '../_aws/clients.js';
+import { withAccountSession } from '../_aws/account-session.js';
 import type { AwsSession } from '../_aws/clients.js';
 import { byTypeAndResource } from '../_aws/evidence-format.js';
 import { settle } from '../_aws/outcome.js';
@@ -19,19 +17,9 @@ import { listRegionTrails, readEventSelectors, readTrailStatus } from './trail-r
 import type { ListedTrail } from './trail-reads.js';
 
 export async function collectAwsCloudTrail(ctx: CollectContext<AwsCloudTrailOptions>): Promise<CollectResult> {
-  const account = accountSchema.parse(ctx.scope.settings);
-  const session = createAwsSession({
-    account,
-    region: ctx.options.region,
-    clientEnvironment: ctx.clientEnvironment,
-    countApiCall: () => ctx.countApiCall(),
-  });
-  try {
-    const verified = await verifyAccount(session.sts, account, ctx.signal);
-    return await collectAccount(ctx, regionalClients(session), verified, configuredAccountId(account) === undefined);
-  } finally {
-    session.destroy();
-  }
+  return withAccountSession(ctx, ({ session, account, discovered }) =>
+    collectAccount(ctx, regionalClients(session), account, discovered),
+  );
 }
 
 /** CloudTrail is regional: one client per region, made when first needed, sharing the account's session. */

@@ -1,9 +1,9 @@
 // One collection of one AWS account: verify whose credentials these are, read everything IAM knows in
 // a fixed number of calls (never one per user), and turn it into evidence and resource errors.
-import type { IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient } from '@aws-sdk/client-iam';
 import type { CollectContext, CollectResult } from '../../src/collector.js';
 import type { AccountRef } from '../_aws/account.js';
-import { verifyAccount } from '../_aws/caller-identity.js';
+import { withAccountSession } from '../_aws/account-session.js';
 import { describeFailure } from '../_aws/errors.js';
 import { byTypeAndResource } from '../_aws/evidence-format.js';
 import { mapOutcome, settle } from '../_aws/outcome.js';
@@ -16,26 +16,15 @@ import {
 } from './account-evidence.js';
 import { readAccountSummary, readPasswordPolicy, readRootVirtualMfa } from './account-reads.js';
 import { authorizationEvidence, readAuthorizationDetails } from './authorization-details.js';
-import { createAwsClients } from './clients.js';
 import { fetchCredentialReport, parseCredentialReport } from './credential-report.js';
 import type { FetchedCredentialReport, ParsedCredentialReport } from './credential-report.js';
-import { accountSchema, configuredAccountId } from './schema.js';
 import type { AwsIamOptions } from './schema.js';
 
 export async function collectAwsIam(ctx: CollectContext<AwsIamOptions>): Promise<CollectResult> {
-  const account = accountSchema.parse(ctx.scope.settings);
-  const clients = createAwsClients({
-    account,
-    region: ctx.options.region,
-    clientEnvironment: ctx.clientEnvironment,
-    countApiCall: () => ctx.countApiCall(),
-  });
-  try {
-    const verified = await verifyAccount(clients.sts, account, ctx.signal);
-    return await collectAccount(ctx, clients.iam, verified, configuredAccountId(account) === undefined);
-  } finally {
-    clients.destroy();
-  }
+  return withAccountSession(ctx, ({ session, account, discovered }) =>
+    // IAM is global: its client takes the session's region, as STS does.
+    collectAccount(ctx, session.track(new IAMClient(session.clientConfig())), account, discovered),
+  );
 }
 
 async function collectAccount(

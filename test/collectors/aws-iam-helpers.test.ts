@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArn } from '../../collectors/aws-iam/arn.js';
 import { calendarDaysSince, dayOf } from '../../collectors/aws-iam/checks/judging.js';
-import { DEFAULT_MAX_ATTEMPTS, retrySettings } from '../../collectors/aws-iam/clients.js';
+import { DEFAULT_MAX_ATTEMPTS, retrySettings } from '../../collectors/_aws/clients.js';
 import { decodePolicyDocument } from '../../collectors/aws-iam/policy-document.js';
 
 describe('retrySettings', () => {

@@ -240,10 +240,8 @@ describe('aws_cloudtrail_multiregion_trail_logging', () => {
     const unread: ResourceError = { type: EVIDENCE.region, resourceId: regionArn('ap-southeast-2'), error: 'DescribeTrails in ap-southeast-2: Throttling' };
     const { findings } = evaluateChecks(awsCloudTrailChecks, [region('eu-west-1', main), main], [unread], options(), NOW, 'scope');
     const ap = findings.filter((f) => f.resourceId === regionArn('ap-southeast-2'));
-    expect(ap.map((f) => [f.checkId, f.status])).toEqual([
-      ['aws_cloudtrail_multiregion_trail_logging', 'error'],
-      ['aws_cloudtrail_management_events_captured', 'error'],
-    ]);
+    // Every check, trail checks included: the trails of an unlisted region are unknown, not compliant.
+    expect(ap.map((f) => [f.checkId, f.status])).toEqual(awsCloudTrailChecks.map((check) => [check.id, 'error']));
   });
 });
 
@@ -270,19 +268,19 @@ describe('aws_cloudtrail_management_events_captured', () => {
       'only writes captured',
       [trail('main', { eventSelectors: basic({ readWriteType: 'WriteOnly' }) })],
       'fail',
-      `${where} does not have every management event captured by a logging trail: read management events are not captured.`,
+      `${where} does not have every management event captured by a logging multi-region trail: read management events are not captured.`,
     ],
     [
       'the only capturing trail is not logging',
       [trail('main', { status: status({ isLogging: false }) }), trail('data', { eventSelectors: basic({ includeManagementEvents: false }) })],
       'fail',
-      `${where} does not have every management event captured by a logging trail: read management events are not captured; write management events are not captured.`,
+      `${where} does not have every management event captured by a logging multi-region trail: read management events are not captured; write management events are not captured.`,
     ],
     [
       'a source outside the allowed exclusions left out',
       [trail('main', { eventSelectors: basic({ excludeManagementEventSources: ['kms.amazonaws.com', 's3.amazonaws.com'] }) })],
       'fail',
-      `${where} does not have every management event captured by a logging trail: read management events from s3.amazonaws.com are left out; write management events from s3.amazonaws.com are left out.`,
+      `${where} does not have every management event captured by a logging multi-region trail: read management events from s3.amazonaws.com are left out; write management events from s3.amazonaws.com are left out.`,
     ],
   ])('%s', (_case, trails, expectedStatus, message) => {
     expect(judge(trails)).toEqual([expectedStatus, message]);
@@ -292,7 +290,16 @@ describe('aws_cloudtrail_management_events_captured', () => {
     const trails = [trail('main', { eventSelectors: basic({ excludeManagementEventSources: ['kms.amazonaws.com'] }) })];
     expect(judge(trails, options({ thresholds: { allowedExcludedEventSources: [] } }))).toEqual([
       'fail',
-      `${where} does not have every management event captured by a logging trail: read management events from kms.amazonaws.com are left out; write management events from kms.amazonaws.com are left out.`,
+      `${where} does not have every management event captured by a logging multi-region trail: read management events from kms.amazonaws.com are left out; write management events from kms.amazonaws.com are left out.`,
+    ]);
+  });
+
+  it('does not count a single-region trail (CIS 3.1 asks for a multi-region one, which keeps global events)', () => {
+    const dataOnly = trail('main', { eventSelectors: basic({ includeManagementEvents: false }) });
+    const local = trail('local', { multiRegion: false });
+    expect(judge([dataOnly, local])).toEqual([
+      'fail',
+      `${where} does not have every management event captured by a logging multi-region trail: read management events are not captured; write management events are not captured.`,
     ]);
   });
 
@@ -362,6 +369,12 @@ describe('aws_cloudtrail_trail_cloudwatch_logs_delivering', () => {
     ],
     [{ status: null }, 'error', 'The delivery status of the trail main (us-east-1) could not be read (not read).'],
     [{ cloudWatchLogsLogGroupArn: null, status: null }, 'fail', 'The trail main (us-east-1) does not send its events to CloudWatch Logs.'],
+    // A delivery just before the trail stopped is not a trail that delivers.
+    [
+      { status: status({ isLogging: false, stopLoggingTime: '2026-01-10T01:00:00.000Z' }) },
+      'fail',
+      `The trail main (us-east-1) is not logging, so nothing reaches CloudWatch Logs log group ${logGroup}.`,
+    ],
   ] as const)('%j', (overrides, expectedStatus, message) => {
     expect(only(evaluate('aws_cloudtrail_trail_cloudwatch_logs_delivering', view([trail('main', overrides)])))).toEqual([expectedStatus, message]);
   });
@@ -389,6 +402,8 @@ describe('aws_cloudtrail_trail_delivery_errors_absent', () => {
     [{ status: status({ s3: before('2026-01-05') }) }, 'pass', 'The trail main (us-east-1) reports no delivery errors.'],
     [{ status: status({ isLogging: false, s3: before('2026-01-02', 'NoSuchBucket') }) }, 'not_applicable', 'The trail main (us-east-1) is not logging, so it delivers nothing.'],
     [{ status: null }, 'error', 'The delivery status of the trail main (us-east-1) could not be read (not read).'],
+    // Logging yet never a log file in S3, with no error reported: a silent failure, not a pass.
+    [{ status: status({ s3: never() }) }, 'fail', 'The trail main (us-east-1) is logging but has never delivered a log file to S3.'],
   ] as const)('%j', (overrides, expectedStatus, message) => {
     expect(only(evaluate('aws_cloudtrail_trail_delivery_errors_absent', view([trail('main', overrides)])))).toEqual([expectedStatus, message]);
   });

@@ -385,9 +385,14 @@ describe('aws-cloudtrail collector', () => {
     expect(result.meta).toMatchObject({ regionsUnread: ['ap-southeast-2'], trails: 3 });
     expect(apiCalls()).toBe(1 + 3 + 2 * 3);
     const regionFindings = findingsOf(result, ctx.options).filter((f) => f.resourceId === regionId('ap-southeast-2'));
+    // Every check errors on the unlisted region, the trail checks included: its trails are unknown.
     expect(regionFindings.map((f) => [f.checkId, f.status])).toEqual([
       ['aws_cloudtrail_multiregion_trail_logging', 'error'],
       ['aws_cloudtrail_management_events_captured', 'error'],
+      ['aws_cloudtrail_trail_log_file_validation_enabled', 'error'],
+      ['aws_cloudtrail_trail_kms_encryption_enabled', 'error'],
+      ['aws_cloudtrail_trail_cloudwatch_logs_delivering', 'error'],
+      ['aws_cloudtrail_trail_delivery_errors_absent', 'error'],
     ]);
   });
 
@@ -524,7 +529,7 @@ describe('aws-cloudtrail collector', () => {
       [
         'aws_cloudtrail_management_events_captured',
         'fail',
-        `Region us-east-1 of account ${ACCOUNT} does not have every management event captured by a logging trail: read management events are not captured; write management events are not captured.`,
+        `Region us-east-1 of account ${ACCOUNT} does not have every management event captured by a logging multi-region trail: read management events are not captured; write management events are not captured.`,
       ],
     ]);
   });

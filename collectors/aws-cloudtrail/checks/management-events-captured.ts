@@ -1,5 +1,7 @@
-// CIS AWS 3.1 (read and write management events): in every configured region, the logging trails that
-// record it keep all read and all write management events between them. Leaving out the high-volume
+// CIS AWS 3.1 (read and write management events): in every configured region, the logging multi-region
+// trails that record it keep all read and all write management events between them. Single-region
+// trails do not count: CIS asks for a multi-region trail, and only multi-region trails are sure to keep
+// the global services' events (IAM, STS), since AWS requires them to include global service events. Leaving out the high-volume
 // sources CloudTrail lets a trail exclude (KMS, RDS Data API) passes when the config allows it, and the
 // finding says so.
 import type { CheckDefinition } from '../../../src/collector.js';
@@ -15,7 +17,7 @@ export const managementEventsCaptured: CheckDefinition<AwsCloudTrailOptions> = {
   title: 'Read and write management events are captured in every region',
   severity: 'high',
   description:
-    'Management events are the record of who changed or read the configuration (IAM, security groups, the trails themselves). Fails for a configured region where the logging trails that record it, taken together, miss read or write management events (basic selectors: IncludeManagementEvents false or a ReadWriteType of one kind; advanced selectors: no eventCategory=Management selector for that kind, or one limited to some event sources), or leave out an event source not in thresholds.allowedExcludedEventSources.',
+    'Management events are the record of who changed or read the configuration (IAM, security groups, the trails themselves). Fails for a configured region where the logging multi-region trails that record it (single-region trails do not count), taken together, miss read or write management events (basic selectors: IncludeManagementEvents false or a ReadWriteType of one kind; advanced selectors: no eventCategory=Management selector for that kind, or one limited to some event sources), or leave out an event source not in thresholds.allowedExcludedEventSources.',
   remediation:
     'Give a logging multi-region trail a selector for all management events: `aws cloudtrail put-event-selectors --trail-name <trail> --event-selectors \'[{"ReadWriteType":"All","IncludeManagementEvents":true}]\'`, or an advanced selector with only `eventCategory` Equals `Management`.',
   resourceTypes: [EVIDENCE.region],
@@ -24,7 +26,9 @@ export const managementEventsCaptured: CheckDefinition<AwsCloudTrailOptions> = {
     return evidenceOf<RegionEvidence>(view, EVIDENCE.region).map((region) => {
       const where = regionLabel(region.data);
       const trails = regionTrails(view, region.data);
-      const logging = trails.filter((entry) => entry.trail?.status?.isLogging === true && entry.trail.eventSelectors);
+      const logging = trails.filter(
+        (entry) => entry.trail?.multiRegion === true && entry.trail.status?.isLogging === true && entry.trail.eventSelectors,
+      );
       const contributions = logging.flatMap((entry) =>
         managementCaptures(entry.trail!.eventSelectors!).map((capture) => ({ entry, capture })),
       );
@@ -40,7 +44,11 @@ export const managementEventsCaptured: CheckDefinition<AwsCloudTrailOptions> = {
       if (unknown.length > 0) {
         return finding(region, 'error', `${where} cannot be judged: ${listing(unknown)}.`);
       }
-      return finding(region, 'fail', `${where} does not have every management event captured by a logging trail: ${gaps.join('; ')}.`);
+      return finding(
+        region,
+        'fail',
+        `${where} does not have every management event captured by a logging multi-region trail: ${gaps.join('; ')}.`,
+      );
     });
   },
 };
@@ -55,6 +63,7 @@ function gap(kind: 'read' | 'write', missing: string[] | null, allowed: Readonly
 /** Trails that might close the gap had they been read: status unknown, or logging with selectors unknown. */
 function unreadTrails(view: Parameters<typeof regionTrails>[0], trails: RegionTrail[]): string[] {
   return trails.flatMap((entry) => {
+    if (entry.trail && !entry.trail.multiRegion) return [];
     const label = regionTrailLabel(entry);
     if (!entry.trail || !entry.trail.status) {
       return [`the logging status of ${label} could not be read (${unreadReason(view, TRAIL_PARTS.status, entry)})`];

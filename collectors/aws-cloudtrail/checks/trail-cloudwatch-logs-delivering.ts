@@ -16,7 +16,8 @@ export const trailCloudWatchLogsDelivering: CheckDefinition<AwsCloudTrailOptions
     'Create a log group and a role CloudTrail can assume to write to it, then `aws cloudtrail update-trail --name <trail ARN> --cloud-watch-logs-log-group-arn <arn> --cloud-watch-logs-role-arn <arn>`; if it stopped delivering, check the role\'s trust and permissions (LatestCloudWatchLogsDeliveryError).',
   // A status that could not be read is judged here, not by the runner: with no log group the check
   // fails on the configuration alone, whatever the status.
-  resourceTypes: [EVIDENCE.trail],
+  // Regions too: a region whose trails could not be listed gets an `error` here, not silence.
+  resourceTypes: [EVIDENCE.trail, EVIDENCE.region],
   evaluate(view) {
     return evidenceOf<TrailEvidence>(view, EVIDENCE.trail).map((trail) => {
       const name = trailLabel(trail.data);
@@ -26,6 +27,9 @@ export const trailCloudWatchLogsDelivering: CheckDefinition<AwsCloudTrailOptions
       if (!delivery) {
         const reason = partReason(view, TRAIL_PARTS.status, trail.resourceId);
         return finding(trail, 'error', `The delivery status of the ${name} could not be read (${reason}).`);
+      }
+      if (trail.data.status?.isLogging === false) {
+        return finding(trail, 'fail', `The ${name} is not logging, so nothing reaches CloudWatch Logs log group ${logGroup}.`);
       }
       const window = `${delivery.windowHours} hours before the collection`;
       const error = delivery.latestError ? ` (latest error: ${delivery.latestError})` : '';

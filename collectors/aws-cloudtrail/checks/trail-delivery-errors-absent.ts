@@ -16,7 +16,8 @@ export const trailDeliveryErrorsAbsent: CheckDefinition<AwsCloudTrailOptions> = 
   remediation:
     'Fix what the error names: the bucket policy must let cloudtrail.amazonaws.com PutObject (with the aws:SourceArn of the trail), the KMS key policy must let CloudTrail GenerateDataKey, the CloudWatch Logs role must be assumable by CloudTrail and allowed logs:PutLogEvents.',
   // A status that could not be read is judged here, with its reason (the trail's configuration was read).
-  resourceTypes: [EVIDENCE.trail],
+  // Regions too: a region whose trails could not be listed gets an `error` here, not silence.
+  resourceTypes: [EVIDENCE.trail, EVIDENCE.region],
   evaluate(view) {
     return evidenceOf<TrailEvidence>(view, EVIDENCE.trail).map((trail) => {
       const name = trailLabel(trail.data);
@@ -44,6 +45,10 @@ export const trailDeliveryErrorsAbsent: CheckDefinition<AwsCloudTrailOptions> = 
       }
       if (failing.length > 0) {
         return finding(trail, 'fail', `The ${name} reports delivery errors: ${failing.join('; ')}.`);
+      }
+      // A logging trail that has never put a log file in S3 has failed silently, error or not.
+      if (status.s3?.lastDelivery === 'never') {
+        return finding(trail, 'fail', `The ${name} is logging but has never delivered a log file to S3.`);
       }
       if (recovered.length > 0) {
         const note = `received a delivery within the window before the collection, though it still reports a latest error for ${listing(recovered)}`;

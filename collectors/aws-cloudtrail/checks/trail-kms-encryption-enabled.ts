@@ -14,7 +14,8 @@ export const trailKmsEncryptionEnabled: CheckDefinition<AwsCloudTrailOptions> = 
     'Audit logs reveal the estate and its users. With SSE-KMS, access to the bucket alone does not expose them, and the key policy separates who may read logs from who may manage the bucket. Fails for each trail recording a configured region that has no KmsKeyId (SSE-S3 only).',
   remediation:
     'Create a customer-managed KMS key whose policy lets cloudtrail.amazonaws.com encrypt, then `aws cloudtrail update-trail --name <trail ARN> --kms-key-id <key ARN>`.',
-  resourceTypes: [EVIDENCE.trail],
+  // Regions too: a region whose trails could not be listed gets an `error` here, not silence.
+  resourceTypes: [EVIDENCE.trail, EVIDENCE.region],
   evaluate(view) {
     return evidenceOf<TrailEvidence>(view, EVIDENCE.trail).map((trail) => {
       const name = trailLabel(trail.data);

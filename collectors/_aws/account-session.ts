@@ -1,6 +1,6 @@
 // The common start of every AWS collection: the scope's account entry, a session for it (role
 // assumed when configured), and the credentials' account verified before anything is read.
-import type { CollectContext } from '../../src/collector.js';
+import type { CollectContext, CollectResult } from '../../src/collector.js';
 import { accountSchema, configuredAccountId } from './account.js';
 import type { AccountRef } from './account.js';
 import { verifyAccount } from './caller-identity.js';
@@ -10,15 +10,16 @@ import type { AwsSession } from './clients.js';
 export interface VerifiedAccount {
   session: AwsSession;
   account: AccountRef;
-  /** True when the config named no account: the run reports the one found as its scope. */
-  discovered: boolean;
 }
 
-/** Runs `collect` with a verified session for the scope's account, and always closes the session. */
-export async function withAccountSession<T>(
+/**
+ * Runs `collect` with a verified session for the scope's account, and always closes the session.
+ * When the config named no account, the result reports the account found as its scope.
+ */
+export async function withAccountSession(
   ctx: CollectContext<{ region: string }>,
-  collect: (verified: VerifiedAccount) => Promise<T>,
-): Promise<T> {
+  collect: (verified: VerifiedAccount) => Promise<CollectResult>,
+): Promise<CollectResult> {
   const entry = accountSchema.parse(ctx.scope.settings);
   const session = createAwsSession({
     account: entry,
@@ -28,7 +29,8 @@ export async function withAccountSession<T>(
   });
   try {
     const account = await verifyAccount(session.sts, entry, ctx.signal);
-    return await collect({ session, account, discovered: configuredAccountId(entry) === undefined });
+    const result = await collect({ session, account });
+    return configuredAccountId(entry) === undefined ? { ...result, resolvedScope: account.accountId } : result;
   } finally {
     session.destroy();
   }

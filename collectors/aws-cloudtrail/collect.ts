@@ -17,8 +17,8 @@ import { listRegionTrails, readEventSelectors, readTrailStatus } from './trail-r
 import type { ListedTrail } from './trail-reads.js';
 
 export async function collectAwsCloudTrail(ctx: CollectContext<AwsCloudTrailOptions>): Promise<CollectResult> {
-  return withAccountSession(ctx, ({ session, account, discovered }) =>
-    collectAccount(ctx, regionalClients(session), account, discovered),
+  return withAccountSession(ctx, ({ session, account }) =>
+    collectAccount(ctx, regionalClients(session), account),
   );
 }
 
@@ -39,7 +39,6 @@ async function collectAccount(
   ctx: CollectContext<AwsCloudTrailOptions>,
   cloudTrailIn: (region: string) => CloudTrailClient,
   account: AccountRef,
-  discoveredAccount: boolean,
 ): Promise<CollectResult> {
   const { accountId } = account;
   const { regions, thresholds } = ctx.options;
@@ -73,7 +72,6 @@ async function collectAccount(
   return {
     evidence,
     errors,
-    ...(discoveredAccount ? { resolvedScope: accountId } : {}),
     meta: {
       accountId,
       regions,

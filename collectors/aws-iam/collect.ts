@@ -21,9 +21,9 @@ import type { FetchedCredentialReport, ParsedCredentialReport } from './credenti
 import type { AwsIamOptions } from './schema.js';
 
 export async function collectAwsIam(ctx: CollectContext<AwsIamOptions>): Promise<CollectResult> {
-  return withAccountSession(ctx, ({ session, account, discovered }) =>
+  return withAccountSession(ctx, ({ session, account }) =>
     // IAM is global: its client takes the session's region, as STS does.
-    collectAccount(ctx, session.track(new IAMClient(session.clientConfig())), account, discovered),
+    collectAccount(ctx, session.track(new IAMClient(session.clientConfig())), account),
   );
 }
 
@@ -31,7 +31,6 @@ async function collectAccount(
   ctx: CollectContext<AwsIamOptions>,
   iam: IAMClient,
   account: AccountRef,
-  discoveredAccount: boolean,
 ): Promise<CollectResult> {
   const { accountId } = account;
   // The reads run concurrently; when the authorization details fail the others are cancelled.
@@ -76,7 +75,6 @@ async function collectAccount(
   return {
     evidence,
     errors,
-    ...(discoveredAccount ? { resolvedScope: accountId } : {}),
     meta: {
       accountId,
       authorizationDetailsPages: details.pages,

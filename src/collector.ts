@@ -26,9 +26,44 @@ export interface ResourceError {
   error: string;
 }
 
+/**
+ * One log event (a CloudTrail record, a merged pull request): kept once per stream by its id in an
+ * append-only population, however many runs read it again.
+ */
+export interface EventItem {
+  /** Dotted event type, e.g. `aws.cloudtrail.event`. */
+  type: string;
+  /** Unique within the stream (CloudTrail EventId). */
+  eventId: string;
+  /** When it happened (ISO 8601, UTC). */
+  occurredAt: string;
+  /** The part of the source it was read from (a region): windows and watermarks are per partition. */
+  partition: string;
+  schemaVersion: number;
+  data: unknown;
+  /** Problems with the record itself, e.g. `malformed-record`: stored as read, and flagged. */
+  flags?: string[];
+}
+
+/**
+ * The time span a run read events for, per partition: [from, to). An incomplete window (the read
+ * failed or was cut short) is a recorded hole; the next run reads again from the last complete end.
+ */
+export interface EventWindow {
+  partition: string;
+  from: string;
+  to: string;
+  complete: boolean;
+  error?: string;
+}
+
 export interface CollectResult {
   evidence: EvidenceItem[];
   errors: ResourceError[];
+  /** Log events read by this run (event collectors). */
+  events?: EventItem[];
+  /** What span of time each partition's events cover; required whenever `events` is given. */
+  windows?: EventWindow[];
   /**
    * The scope actually collected, when it is only known at run time
    * (e.g. the AWS account behind the default credential chain).
@@ -48,6 +83,8 @@ export interface EvidenceView {
    * must not conclude it over unread evidence.
    */
   errors(type: string): ResourceError[];
+  /** The events this run read, of one type (checks over a population judge each event). */
+  events(type: string): EventItem[];
 }
 
 export interface FindingDraft {
@@ -86,6 +123,8 @@ export interface ClientEnvironment {
     /** Static credentials, bypassing the default credential chain. */
     credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
     maxAttempts?: number;
+    /** The endpoint is a local server without AWS's rate limits (the demo): skip client-side pacing. */
+    unlimitedRate?: boolean;
   };
 }
 
@@ -99,8 +138,11 @@ export interface CollectContext<Options> {
   clientEnvironment: ClientEnvironment;
   /** Call once per HTTP request sent (retries included); stored with the run. */
   countApiCall(): void;
-  /** Where the previous successful run of this stream stopped reading (event collectors). */
-  watermark: string | null;
+  /**
+   * Per partition, the end of the last complete event window of this stream (ISO 8601): where the next
+   * read starts. A partition never read completely is absent (the collector backfills).
+   */
+  watermarks: Record<string, string>;
 }
 
 export interface Collector<Options = unknown> {

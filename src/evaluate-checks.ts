@@ -1,9 +1,13 @@
 // Turns a snapshot's evidence into findings: runs each check, then overlays read errors so a
 // resource whose evidence could not be read is `error`, never `pass`.
-import type { CheckDefinition, EvidenceItem, EvidenceView, ResourceError } from './collector.js';
+import type { CheckDefinition, EventItem, EvidenceItem, EvidenceView, ResourceError } from './collector.js';
 import type { FindingRecord } from './store/types.js';
 
-export function evidenceView(items: readonly EvidenceItem[], errors: readonly ResourceError[] = []): EvidenceView {
+export function evidenceView(
+  items: readonly EvidenceItem[],
+  errors: readonly ResourceError[] = [],
+  events: readonly EventItem[] = [],
+): EvidenceView {
   const byType = new Map<string, EvidenceItem[]>();
   const byKey = new Map<string, EvidenceItem>();
   for (const item of items) {
@@ -16,6 +20,7 @@ export function evidenceView(items: readonly EvidenceItem[], errors: readonly Re
     all: (type) => byType.get(type) ?? [],
     get: (type, resourceId) => byKey.get(`${type}\u0000${resourceId}`),
     errors: (type) => errors.filter((e) => e.type === type),
+    events: (type) => events.filter((e) => e.type === type),
   };
 }
 
@@ -32,8 +37,9 @@ export function evaluateChecks<Options>(
   options: Options,
   now: Date,
   scopeResourceId: string,
+  events: readonly EventItem[] = [],
 ): CheckEvaluation {
-  const view = evidenceView(evidence, errors);
+  const view = evidenceView(evidence, errors, events);
   const findings: FindingRecord[] = [];
   const crashed: CheckEvaluation['crashed'] = [];
   for (const check of checks) {

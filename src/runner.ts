@@ -69,6 +69,7 @@ export async function runScope<Options>(
   const timeoutMs = (options.timeoutSeconds ?? 900) * 1000;
   // Asked before the run, so a store problem cannot swallow the collector's own error later.
   const resolvedBefore = await context.store.lastResolvedScope(collector.id, scope.key);
+  const watermarks = await context.store.watermarks(collector.id, resolvedBefore ?? scope.key);
   const startedAt = now();
   const intent = await context.store.startRun({
     collector: collector.id,
@@ -103,7 +104,7 @@ export async function runScope<Options>(
         countApiCall: () => {
           apiCalls += 1;
         },
-        watermark: null,
+        watermarks,
       }),
       controller.signal,
     );
@@ -116,12 +117,15 @@ export async function runScope<Options>(
       options,
       snapshotTime,
       `${collector.id}:${resolvedScope}`,
+      result.events ?? [],
     );
-    const status: RunStatus = result.errors.length > 0 || crashed.length > 0 ? 'partial' : 'ok';
+    const holes = (result.windows ?? []).filter((w) => !w.complete);
     const problems = [
       ...result.errors.map((e) => `${e.type} ${e.resourceId}: ${e.error}`),
+      ...holes.map((w) => `events of ${w.partition} from ${w.from} to ${w.to} not read in full: ${w.error ?? 'unknown'}`),
       ...crashed.map((c) => `check ${c.checkId}: ${c.error}`),
     ];
+    const status: RunStatus = problems.length > 0 ? 'partial' : 'ok';
     outcome = {
       finishedAt: snapshotTime,
       status,
@@ -130,6 +134,8 @@ export async function runScope<Options>(
       resolvedScope: result.resolvedScope,
       evidence: result.evidence,
       findings,
+      events: result.events,
+      windows: result.windows,
       meta: {
         ...result.meta,
         ...(resolvedScope !== scope.key ? { configuredScope: scope.key } : {}),

@@ -255,6 +255,38 @@ describe('runner', () => {
     expect(state.findings.map((f) => [f.scope, f.status, f.laterRun])).toEqual([['acct-9', 'pass', null]]);
   });
 
+  it('hands an event collector its watermarks and marks a run with a hole partial', async () => {
+    const ctx = context();
+    const seen: Record<string, string>[] = [];
+    let run = 0;
+    const events: Collector<FakeOptions> = {
+      ...fakeCollector('fake-events', async () => ({ evidence: [], errors: [] })),
+      checks: [],
+      collect: async (collectContext) => {
+        seen.push(collectContext.watermarks);
+        run += 1;
+        const to = `2026-01-0${run + 1}T00:00:00.000Z`;
+        const from = collectContext.watermarks['r1'] ?? '2026-01-01T00:00:00.000Z';
+        return {
+          evidence: [],
+          errors: [],
+          events: [{ type: 'fake.event', eventId: `e${run}`, occurredAt: from, partition: 'r1', schemaVersion: 1, data: {} }],
+          windows: [
+            { partition: 'r1', from, to, complete: true },
+            { partition: 'r2', from, to, complete: run === 1, ...(run === 1 ? {} : { error: 'Throttling' }) },
+          ],
+        };
+      },
+    };
+    const configured = [{ collector: events, options: { timeoutSeconds: 5 } }];
+    const first = (await runCollectors(configured, ctx)).runs[0]!;
+    const second = (await runCollectors(configured, ctx)).runs[0]!;
+    expect(seen).toEqual([{}, { r1: '2026-01-02T00:00:00.000Z', r2: '2026-01-02T00:00:00.000Z' }]);
+    expect(first).toMatchObject({ status: 'ok', eventCounts: { read: 1, stored: 1, incompleteWindows: 0 } });
+    expect(second).toMatchObject({ status: 'partial', eventCounts: { read: 1, stored: 1, incompleteWindows: 1 } });
+    expect(second.error).toMatch(/events of r2 from .* not read in full: Throttling/);
+  });
+
   it('goes on with the other collectors when the store cannot record a run, and reports it', async () => {
     const ctx = context();
     let calls = 0;

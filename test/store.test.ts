@@ -361,3 +361,114 @@ describe('store: crash consistency', () => {
     expect(await store.recoverAbandonedRuns(new Date())).toEqual([]);
   });
 });
+
+describe('store: event populations', () => {
+  const event = (id: string, at: string, partition = 'us-east-1') => ({
+    type: 'aws.cloudtrail.event',
+    eventId: id,
+    occurredAt: at,
+    partition,
+    schemaVersion: 1,
+    data: { eventName: 'ConsoleLogin', id },
+  });
+  const window = (partition: string, from: string, to: string, complete = true) => ({
+    partition,
+    from,
+    to,
+    complete,
+    ...(complete ? {} : { error: 'AccessDenied' }),
+  });
+
+  it('stores each event once across runs whose windows overlap, and records every window', async () => {
+    const store = newStore();
+    const first = await store.finishRun(
+      await store.startRun(runStart(day(0))),
+      okOutcome(day(0), [], [], {
+        events: [event('e1', '2026-01-01T01:00:00Z'), event('e2', '2026-01-01T02:00:00Z')],
+        windows: [window('us-east-1', '2025-12-31T03:00:00Z', '2026-01-01T03:00:00Z')],
+      }),
+    );
+    const second = await store.finishRun(
+      await store.startRun(runStart(day(1))),
+      okOutcome(day(1), [], [], {
+        events: [event('e2', '2026-01-01T02:00:00Z'), event('e3', '2026-01-02T01:00:00Z')],
+        windows: [window('us-east-1', '2026-01-01T02:30:00Z', '2026-01-02T03:00:00Z')],
+      }),
+    );
+    expect(first.eventCounts).toEqual({ read: 2, stored: 2, incompleteWindows: 0 });
+    expect(second.eventCounts).toEqual({ read: 2, stored: 1, incompleteWindows: 0 });
+    const population = await store.eventsOf('aws-iam', '111122223333', new Date('2026-01-01'), new Date('2026-01-03'));
+    expect(population.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3']);
+    expect(await store.windowsOf(second.seq)).toEqual([
+      { partition: 'us-east-1', from: '2026-01-01T02:30:00Z', to: '2026-01-02T03:00:00Z', complete: true },
+    ]);
+    expect(await store.watermarks('aws-iam', '111122223333')).toEqual({ 'us-east-1': '2026-01-02T03:00:00Z' });
+    expect((await store.verify()).ok).toBe(true);
+  });
+
+  it('keeps the watermark of a partition at its last complete window, so a hole is read again', async () => {
+    const store = newStore();
+    await store.finishRun(
+      await store.startRun(runStart(day(0))),
+      okOutcome(day(0), [], [], {
+        events: [],
+        windows: [
+          window('us-east-1', '2025-12-31T03:00:00Z', '2026-01-01T03:00:00Z'),
+          window('eu-west-1', '2025-12-31T03:00:00Z', '2026-01-01T03:00:00Z'),
+        ],
+      }),
+    );
+    const holed = await store.finishRun(
+      await store.startRun(runStart(day(1))),
+      okOutcome(day(1), [], [], {
+        status: 'partial',
+        events: [],
+        windows: [
+          window('us-east-1', '2026-01-01T03:00:00Z', '2026-01-02T03:00:00Z'),
+          window('eu-west-1', '2026-01-01T03:00:00Z', '2026-01-02T03:00:00Z', false),
+        ],
+      }),
+    );
+    expect(holed.eventCounts.incompleteWindows).toBe(1);
+    expect(await store.watermarks('aws-iam', '111122223333')).toEqual({
+      'eu-west-1': '2026-01-01T03:00:00Z',
+      'us-east-1': '2026-01-02T03:00:00Z',
+    });
+  });
+
+  it('refuses an event outside every window the run reports, leaving nothing behind', async () => {
+    const store = newStore();
+    const intent = await store.startRun(runStart(day(0)));
+    await expect(
+      store.finishRun(
+        intent,
+        okOutcome(day(0), [], [], {
+          events: [event('e1', '2026-01-01T01:00:00Z', 'ap-south-1')],
+          windows: [window('us-east-1', '2025-12-31T03:00:00Z', '2026-01-01T03:00:00Z')],
+        }),
+      ),
+    ).rejects.toThrow(/partition ap-south-1, for which the run reports no window/);
+    expect(await store.stats()).toMatchObject({ runs: 0, blobs: 0 });
+  });
+
+  it('names the run whose events were altered, and the event whose document was', async () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    await store.finishRun(
+      await store.startRun(runStart(day(0))),
+      okOutcome(day(0), [], [], {
+        events: [event('e1', '2026-01-01T01:00:00Z'), event('e2', '2026-01-01T02:00:00Z')],
+        windows: [window('us-east-1', '2025-12-31T03:00:00Z', '2026-01-01T03:00:00Z')],
+      }),
+    );
+    await store.close();
+    const raw = new Database(path);
+    raw.pragma('foreign_keys = OFF');
+    raw.exec("DROP TRIGGER events_no_delete; DELETE FROM events WHERE event_id = 'e2'");
+    raw.exec("DROP TRIGGER blobs_no_update; UPDATE blobs SET content = zeroblob(8) WHERE hash = (SELECT blob_hash FROM events WHERE event_id = 'e1')");
+    raw.close();
+    const report = await newStore(path).verify();
+    expect(report.problems.find((p) => p.kind === 'blob')?.record).toMatch(/^event aws\.cloudtrail\.event e1 /);
+    expect(report.problems.find((p) => p.kind === 'events')?.record).toMatch(/^run 1 /);
+  });
+});

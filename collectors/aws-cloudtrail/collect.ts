@@ -2,13 +2,17 @@
 // configured region, then read the status and event selectors of each distinct trail once, in its home
 // region. A region or a trail part that cannot be read becomes a resource error; the rest is kept.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import type { CollectContext, CollectResult, EvidenceItem, ResourceError } from '../../src/collector.js';
+import type { CollectContext, CollectResult, EventItem, EventWindow, EvidenceItem, ResourceError } from '../../src/collector.js';
 import type { AccountRef } from '../_aws/account.js';
 import { withAccountSession } from '../_aws/account-session.js';
 import type { AwsSession } from '../_aws/clients.js';
 import { byTypeAndResource } from '../_aws/evidence-format.js';
 import { settle } from '../_aws/outcome.js';
 import type { Outcome } from '../_aws/outcome.js';
+import { readRegionEvents } from './event-reads.js';
+import type { RegionEventsRead } from './event-reads.js';
+import { pacingPlugin, realClock, RegionPacer } from './pacer.js';
+import type { PacerClock } from './pacer.js';
 import { regionEvidence, trailsRecordingRegion } from './region-evidence.js';
 import type { AwsCloudTrailOptions, Built } from './schema.js';
 import { trailEvidence } from './trail-evidence.js';
@@ -16,10 +20,66 @@ import type { TrailReads } from './trail-evidence.js';
 import { listRegionTrails, readEventSelectors, readTrailStatus } from './trail-reads.js';
 import type { ListedTrail } from './trail-reads.js';
 
-export async function collectAwsCloudTrail(ctx: CollectContext<AwsCloudTrailOptions>): Promise<CollectResult> {
-  return withAccountSession(ctx, ({ session, account }) =>
-    collectAccount(ctx, regionalClients(session), account),
+/** `clock` paces LookupEvents; tests pass a virtual one so the pacing is checked without waiting. */
+export async function collectAwsCloudTrail(
+  ctx: CollectContext<AwsCloudTrailOptions>,
+  clock: PacerClock = realClock,
+): Promise<CollectResult> {
+  return withAccountSession(ctx, async ({ session, account }) => {
+    const configuration = collectAccount(ctx, regionalClients(session), account);
+    const events = ctx.options.events.enabled
+      ? collectEvents(ctx, pacedEventClients(session, ctx, clock), account)
+      : Promise.resolve(undefined);
+    const [result, read] = await Promise.all([configuration, events]);
+    if (!read) return result;
+    return {
+      ...result,
+      evidence: [...result.evidence, ...read.evidence].sort(byTypeAndResource),
+      errors: [...result.errors, ...read.errors].sort(byTypeAndResource),
+      events: read.events,
+      windows: read.windows,
+      meta: { ...result.meta, events: read.events.length, eventRegionsIncomplete: read.errors.map((e) => e.resourceId) },
+    };
+  });
+}
+
+/** LookupEvents clients: one per region with its own pacer, apart from the configuration reads' clients. */
+function pacedEventClients(
+  session: AwsSession,
+  ctx: CollectContext<AwsCloudTrailOptions>,
+  clock: PacerClock,
+): (region: string) => CloudTrailClient {
+  return (region) => {
+    const client = session.track(new CloudTrailClient(session.clientConfig(region)));
+    if (!ctx.clientEnvironment.aws?.unlimitedRate) {
+      client.middlewareStack.use(pacingPlugin(new RegionPacer(ctx.options.events.requestsPerSecond, clock), ctx.signal));
+    }
+    return client;
+  };
+}
+
+/** The regions run concurrently; each event is kept once per run (the first region to read it). */
+async function collectEvents(
+  ctx: CollectContext<AwsCloudTrailOptions>,
+  clientFor: (region: string) => CloudTrailClient,
+  account: AccountRef,
+): Promise<RegionEventsRead> {
+  const now = ctx.now();
+  const reads = await Promise.all(
+    ctx.options.regions.map((region) =>
+      readRegionEvents(clientFor(region), account, region, ctx.options.events, ctx.watermarks[region], now, ctx.signal),
+    ),
   );
+  ctx.signal.throwIfAborted();
+  const byId = new Map<string, EventItem>();
+  for (const event of reads.flatMap((read) => read.events)) if (!byId.has(event.eventId)) byId.set(event.eventId, event);
+  const events = [...byId.values()].sort(
+    (a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0),
+  );
+  const windows: EventWindow[] = reads.flatMap((read) => read.windows);
+  const errors = reads.flatMap((read) => read.errors);
+  if (errors.length > 0) ctx.logger.warn({ accountId: account.accountId, errors }, 'aws-cloudtrail: the events of some regions could not be read');
+  return { events, windows, evidence: reads.flatMap((read) => read.evidence), errors };
 }
 
 /** CloudTrail is regional: one client per region, made when first needed, sharing the account's session. */

@@ -1,6 +1,6 @@
 // The aws-cloudtrail collector: the trails recording each configured region of each configured AWS
-// account (configuration, status, event selectors), judged by six CIS-derived checks. Event
-// collection (LookupEvents) is a later slice.
+// account (configuration, status, event selectors), judged by six CIS-derived checks, and the
+// population of security events (LookupEvents, incremental per region), judged by three more.
 import { defineCollector } from '../../src/collector.js';
 import { accountScopes } from '../_aws/account.js';
 import { awsCloudTrailChecks } from './checks/index.js';
@@ -13,6 +13,7 @@ export const AWS_CLOUDTRAIL_PERMISSIONS = [
   'cloudtrail:DescribeTrails',
   'cloudtrail:GetTrailStatus',
   'cloudtrail:GetEventSelectors',
+  'cloudtrail:LookupEvents',
 ];
 
 export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
@@ -25,5 +26,5 @@ export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
   defaultSchedule: '0 * * * *',
   // One stream per account; an entry without id or roleArn is the default chain's account ('default').
   scopes: (options) => accountScopes(options.accounts),
-  collect: collectAwsCloudTrail,
+  collect: (ctx) => collectAwsCloudTrail(ctx),
 });

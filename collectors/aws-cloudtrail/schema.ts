@@ -29,6 +29,59 @@ export const thresholdsSchema = z.strictObject({
     .default(() => [...EXCLUDABLE_EVENT_SOURCES]),
 });
 
+/** The event names read by default (issue 3): sign-ins, IAM access changes, and logging switched off or changed. */
+export const DEFAULT_EVENT_NAMES = [
+  'ConsoleLogin',
+  'CreateUser',
+  'DeleteUser',
+  'CreateAccessKey',
+  'DeleteAccessKey',
+  'UpdateAccessKey',
+  'CreateLoginProfile',
+  'DeleteLoginProfile',
+  'AttachUserPolicy',
+  'DetachUserPolicy',
+  'PutUserPolicy',
+  'DeleteUserPolicy',
+  'AttachGroupPolicy',
+  'DetachGroupPolicy',
+  'PutGroupPolicy',
+  'DeleteGroupPolicy',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'AddUserToGroup',
+  'RemoveUserFromGroup',
+  'DeactivateMFADevice',
+  'DeleteVirtualMFADevice',
+  'StopLogging',
+  'DeleteTrail',
+  'UpdateTrail',
+  'PutEventSelectors',
+] as const;
+
+/** LookupEvents returns only the last 90 days of management events. */
+export const LOOKUP_RETENTION_DAYS = 90;
+/** LookupEvents' quota: 2 requests per second per account per region. */
+export const LOOKUP_MAX_REQUESTS_PER_SECOND = 2;
+
+export const eventsSchema = z.strictObject({
+  /** false skips LookupEvents entirely (configuration evidence only). */
+  enabled: z.boolean().default(true),
+  /** Event names read with one LookupEvents query each (AttributeKey EventName). */
+  eventNames: z
+    .array(z.string().regex(/^[A-Za-z0-9_]{1,128}$/, 'expected a CloudTrail event name such as ConsoleLogin'))
+    .min(1, 'expected at least one event name')
+    .default(() => [...DEFAULT_EVENT_NAMES]),
+  /** One more query per region for every event of the root user (AttributeKey Username = root). */
+  rootActivity: z.boolean().default(true),
+  /** First read of a region (no watermark): this many days back (1-90). */
+  backfillDays: z.number().int().min(1).max(LOOKUP_RETENTION_DAYS).default(LOOKUP_RETENTION_DAYS),
+  /** Client-side pacing of LookupEvents per region (AWS allows 2 per second per account and region). */
+  requestsPerSecond: z.number().positive().max(LOOKUP_MAX_REQUESTS_PER_SECOND).default(LOOKUP_MAX_REQUESTS_PER_SECOND),
+});
+
 export const awsCloudTrailOptionsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   schedule: z.string().optional(),
@@ -56,6 +109,7 @@ export const awsCloudTrailOptionsSchema = z.strictObject({
       });
     }),
   thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
+  events: eventsSchema.default(() => eventsSchema.parse({})),
 });
 
 export type AwsCloudTrailOptions = z.infer<typeof awsCloudTrailOptionsSchema>;
@@ -69,7 +123,13 @@ export const EVIDENCE_SCHEMA_VERSION = 1;
 export const EVIDENCE = {
   trail: 'aws.cloudtrail.trail',
   region: 'aws.cloudtrail.region',
+  /** One per region whose events this run read completely (resource errors of this type: the read failed). */
+  regionEvents: 'aws.cloudtrail.region-events',
 } as const;
+
+/** The event type of the population (EventItem.type); findings on one event use it as resourceType. */
+export const EVENT_TYPE = 'aws.cloudtrail.event';
+export const EVENT_SCHEMA_VERSION = 1;
 
 /**
  * Resource-error types for the parts of a trail read apart from its configuration (resourceId = the
@@ -200,6 +260,33 @@ export const resourceIds = {
   region: ({ partition, accountId }: AccountRef, region: string) =>
     `arn:${partition}:cloudtrail:${region}:${accountId}:region`,
 };
+
+/**
+ * `aws.cloudtrail.region-events` (resourceId = the region's id, as `aws.cloudtrail.region`): the
+ * region's events were read completely by this run, with these queries. No times, so an unchanged
+ * configuration gives the same document (and the same pass findings) run after run; the span read is
+ * the run's event window.
+ */
+export interface RegionEventsEvidence {
+  accountId: string;
+  region: string;
+  /** The LookupEvents filters used, sorted: `EventName=<name>` and `Username=root`. */
+  queries: string[];
+}
+
+/** `aws.cloudtrail.event` data: LookupEvents' summary fields and the parsed CloudTrailEvent. */
+export interface CloudTrailEventData {
+  eventName: string | null;
+  eventSource: string | null;
+  username: string | null;
+  /** LookupEvents' ReadOnly ("true"/"false"); null when absent. */
+  readOnly: boolean | null;
+  accessKeyId?: string;
+  resources: { type: string | null; name: string | null }[];
+  /** The full record; null when it is malformed (then `rawRecord` holds it as read). */
+  record: Record<string, unknown> | null;
+  rawRecord?: string;
+}
 
 /** What an evidence builder returns: the documents it could build and the resources it could not read. */
 export interface Built {

@@ -91,7 +91,8 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   const schedule = simulatedDays(days, realNow);
   const store = openStore(dbPath);
   // Started after the store opened: a store that cannot open must not leave a server running.
-  const sandbox = await startSandbox({ historyEnd: realNow, date: schedule[0] }).catch(async (error: unknown) => {
+  // The demo replays days in seconds: the sandbox drops the LookupEvents rate limit and the collector its pacing.
+  const sandbox = await startSandbox({ historyEnd: realNow, date: schedule[0], lookupEventsPerSecond: 0 }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -122,6 +123,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
             endpoint: sandbox.endpoint,
             credentials: { accessKeyId: 'DEMOACCESSKEYEXAMPLE', secretAccessKey: 'demo-secret-not-a-real-key' },
             maxAttempts: 2,
+            unlimitedRate: true,
           },
         },
       });

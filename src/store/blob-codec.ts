@@ -1,6 +1,6 @@
 // How an evidence document becomes a stored blob: canonical JSON, SHA-256 address, deflate.
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { EvidenceItem } from '../collector.js';
+import type { EventItem, EvidenceItem } from '../collector.js';
 import { canonicalJson, sha256Hex } from '../canonical.js';
 
 export const BLOB_CODEC = 'deflate';
@@ -39,4 +39,22 @@ export function decodeDocument(text: string): EvidenceItem {
     schemaVersion: parsed.schemaVersion,
     data: parsed.data,
   };
+}
+
+/** An event is stored the same way: canonical JSON of the whole item, addressed by its SHA-256. */
+export function encodeEvent(item: EventItem): EncodedDocument {
+  const canonical = canonicalJson({
+    type: item.type,
+    eventId: item.eventId,
+    occurredAt: item.occurredAt,
+    partition: item.partition,
+    schemaVersion: item.schemaVersion,
+    data: item.data,
+    ...(item.flags?.length ? { flags: item.flags } : {}),
+  });
+  return { hash: sha256Hex(canonical), canonical };
+}
+
+export function decodeEvent(text: string): EventItem {
+  return JSON.parse(text) as EventItem;
 }

@@ -32,6 +32,19 @@ export function findingsDigest(rows: readonly FindingRow[]): string {
   return digestOf([...rows].sort(byFirstTwo));
 }
 
+export type EventRow = readonly [eventId: string, blobHash: string];
+export type WindowRow = readonly [partition: string, from: string, to: string, complete: number, error: string | null];
+
+/** Digest of the events a run stored first, independent of insertion order. */
+export function eventsDigest(rows: readonly EventRow[]): string {
+  return digestOf([...rows].sort(byFirstTwo));
+}
+
+/** Digest of a run's event windows, independent of insertion order. */
+export function windowsDigest(rows: readonly WindowRow[]): string {
+  return digestOf([...rows].sort(byFirstTwo));
+}
+
 /** Every stored field of a run that the chain protects. */
 export interface ChainedRunFields {
   seq: number;
@@ -51,8 +64,11 @@ export interface ChainedRunFields {
   changes: unknown;
   findingCounts: unknown;
   meta: unknown;
+  eventCounts: unknown;
   manifestDigest: string;
   findingsDigest: string;
+  eventsDigest: string;
+  windowsDigest: string;
   prevHash: string;
 }
 

@@ -7,7 +7,7 @@ export interface Migration {
   sql: string;
 }
 
-const APPEND_ONLY_TABLES = ['blobs', 'runs', 'manifest', 'findings'] as const;
+const APPEND_ONLY_TABLES = ['blobs', 'runs', 'manifest', 'findings', 'events', 'event_windows'] as const;
 
 /** The statement of each append-only trigger, by name: migrations create them, verify compares them. */
 export const APPEND_ONLY_TRIGGERS: ReadonlyMap<string, string> = new Map(
@@ -31,7 +31,7 @@ function appendOnlyTriggers(): string {
 export const migrations: Migration[] = [
   {
     version: 1,
-    description: 'blobs, runs, manifest and findings deltas, run intents, append-only triggers',
+    description: 'blobs, runs, manifest and findings deltas, event population and windows, run intents, append-only triggers',
     sql: `
 CREATE TABLE store_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
@@ -62,8 +62,11 @@ CREATE TABLE runs (
   changes         TEXT NOT NULL,
   finding_counts  TEXT NOT NULL,
   meta            TEXT NOT NULL,
+  event_counts    TEXT NOT NULL,
   manifest_digest TEXT NOT NULL,
   findings_digest TEXT NOT NULL,
+  events_digest   TEXT NOT NULL,
+  windows_digest  TEXT NOT NULL,
   prev_hash       TEXT NOT NULL,
   hash            TEXT NOT NULL UNIQUE
 );
@@ -95,6 +98,35 @@ CREATE TABLE findings (
   PRIMARY KEY (run_seq, check_id, resource_id)
 ) WITHOUT ROWID;
 CREATE INDEX findings_by_key ON findings (stream, check_id, resource_id, run_seq);
+
+-- Log events, each stored once per stream by its id (the run that first stored it owns the row); the
+-- document is a blob like any evidence. Together they are the population an auditor samples from.
+CREATE TABLE events (
+  stream      TEXT NOT NULL,
+  event_id    TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  partition   TEXT NOT NULL,
+  flags       TEXT,
+  blob_hash   TEXT NOT NULL REFERENCES blobs(hash),
+  run_seq     INTEGER NOT NULL REFERENCES runs(seq),
+  PRIMARY KEY (stream, event_id)
+) WITHOUT ROWID;
+CREATE INDEX events_by_time ON events (stream, occurred_at);
+CREATE INDEX events_by_run ON events (run_seq);
+
+-- The time each run read events for, per partition: [from, to). Incomplete windows are holes.
+CREATE TABLE event_windows (
+  run_seq   INTEGER NOT NULL REFERENCES runs(seq),
+  stream    TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  from_time TEXT NOT NULL,
+  to_time   TEXT NOT NULL,
+  complete  INTEGER NOT NULL CHECK (complete IN (0, 1)),
+  error     TEXT,
+  PRIMARY KEY (run_seq, partition)
+) WITHOUT ROWID;
+CREATE INDEX event_windows_by_stream ON event_windows (stream, partition, to_time);
 
 -- Runs in progress. Mutable on purpose: not evidence, only a marker to find runs a crash cut short.
 CREATE TABLE run_intents (

@@ -21,8 +21,11 @@ export interface RunRow {
   changes: string;
   finding_counts: string;
   meta: string;
+  event_counts: string;
   manifest_digest: string;
   findings_digest: string;
+  events_digest: string;
+  windows_digest: string;
   prev_hash: string;
   hash: string;
 }
@@ -51,6 +54,7 @@ export function toRecord(row: RunRow): RunRecord {
     changes: JSON.parse(row.changes) as RunRecord['changes'],
     findingCounts: JSON.parse(row.finding_counts) as FindingCounts,
     meta: JSON.parse(row.meta) as Record<string, unknown>,
+    eventCounts: JSON.parse(row.event_counts) as RunRecord['eventCounts'],
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -78,6 +82,7 @@ const CHAINED_FIELDS = [
   'changes',
   'findingCounts',
   'meta',
+  'eventCounts',
   'prevHash',
 ] as const satisfies readonly (keyof ChainedRunFields & keyof RunRecord)[];
 
@@ -85,5 +90,11 @@ const CHAINED_FIELDS = [
 export function chainFields(row: RunRow): ChainedRunFields {
   const record = toRecord(row);
   const picked = Object.fromEntries(CHAINED_FIELDS.map((key) => [key, record[key]]));
-  return { ...picked, manifestDigest: row.manifest_digest, findingsDigest: row.findings_digest } as ChainedRunFields;
+  return {
+    ...picked,
+    manifestDigest: row.manifest_digest,
+    findingsDigest: row.findings_digest,
+    eventsDigest: row.events_digest,
+    windowsDigest: row.windows_digest,
+  } as ChainedRunFields;
 }

@@ -2,12 +2,12 @@
 // findings, every run hash-chained to the one before it.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { EvidenceItem, RunStatus } from '../collector.js';
-import { BLOB_CODEC, compress, decodeDocument, decompress, encodeDocument } from './blob-codec.js';
-import { GENESIS_HASH, findingsDigest, manifestDigest, runHash } from './chain.js';
+import type { EventItem, EventWindow, EvidenceItem, RunStatus } from '../collector.js';
+import { BLOB_CODEC, compress, decodeDocument, decodeEvent, decompress, encodeDocument, encodeEvent } from './blob-codec.js';
+import { GENESIS_HASH, eventsDigest, findingsDigest, manifestDigest, runHash, windowsDigest } from './chain.js';
 import { chainFields, streamKey, toRecord } from './run-row.js';
 import type { RunRow } from './run-row.js';
-import type { FindingRow, ManifestRow } from './chain.js';
+import type { EventRow, FindingRow, ManifestRow, WindowRow } from './chain.js';
 import { openDatabase } from './open-database.js';
 import type { SqliteDatabase } from './open-database.js';
 import { verifyDatabase } from './verify.js';
@@ -79,6 +79,21 @@ function isAbandoned(intent: IntentRow, now: Date): boolean {
   return intent.pid === process.pid || !isProcessAlive(intent.pid);
 }
 
+function windowRowsOf(outcome: RunOutcome): WindowRow[] {
+  const rows = (outcome.windows ?? []).map(
+    (w): WindowRow => [w.partition, w.from, w.to, w.complete ? 1 : 0, w.error ?? null],
+  );
+  const partitions = new Set<string>();
+  for (const [partition, from, to] of rows) {
+    if (partitions.has(partition)) throw new StoreError(`the run reports two event windows for ${partition}`);
+    partitions.add(partition);
+    if (!(Date.parse(from) <= Date.parse(to))) {
+      throw new StoreError(`the event window of ${partition} is not a time span (${from} to ${to})`);
+    }
+  }
+  return rows;
+}
+
 export class SqliteEvidenceStore implements EvidenceStore {
   private constructor(
     readonly path: string,
@@ -137,6 +152,10 @@ export class SqliteEvidenceStore implements EvidenceStore {
       ? this.manifestDelta(stream, base, outcome.evidence)
       : { rows: [], changes: { added: 0, changed: 0, removed: 0 } };
     const findingRows = isSnapshot ? this.findingsDelta(stream, base, outcome.findings) : [];
+    const windowRows = isSnapshot ? windowRowsOf(outcome) : [];
+    const { rows: eventRows, stored: newEvents } = isSnapshot
+      ? this.newEvents(stream, outcome.events ?? [], windowRows)
+      : { rows: [], stored: [] };
     const findingCounts: FindingCounts = { pass: 0, fail: 0, error: 0, not_applicable: 0 };
     for (const finding of isSnapshot ? outcome.findings : []) findingCounts[finding.status] += 1;
 
@@ -158,8 +177,15 @@ export class SqliteEvidenceStore implements EvidenceStore {
       changes: JSON.stringify(changes),
       finding_counts: JSON.stringify(findingCounts),
       meta: JSON.stringify(outcome.meta),
+      event_counts: JSON.stringify({
+        read: isSnapshot ? (outcome.events?.length ?? 0) : 0,
+        stored: eventRows.length,
+        incompleteWindows: windowRows.filter((w) => w[3] === 0).length,
+      }),
       manifest_digest: manifestDigest(manifestRows),
       findings_digest: findingsDigest(findingRows),
+      events_digest: eventsDigest(eventRows),
+      windows_digest: windowsDigest(windowRows),
       prev_hash: last?.hash ?? GENESIS_HASH,
       hash: '',
     };
@@ -168,11 +194,11 @@ export class SqliteEvidenceStore implements EvidenceStore {
     this.db
       .prepare(
         `INSERT INTO runs (seq, id, collector, scope, started_at, finished_at, status, error, api_calls, agent_version,
-           mapping_version, config_digest, base_seq, evidence_count, changes, finding_counts, meta, manifest_digest,
-           findings_digest, prev_hash, hash)
+           mapping_version, config_digest, base_seq, evidence_count, changes, finding_counts, meta, event_counts,
+           manifest_digest, findings_digest, events_digest, windows_digest, prev_hash, hash)
          VALUES (@seq, @id, @collector, @scope, @started_at, @finished_at, @status, @error, @api_calls, @agent_version,
-           @mapping_version, @config_digest, @base_seq, @evidence_count, @changes, @finding_counts, @meta,
-           @manifest_digest, @findings_digest, @prev_hash, @hash)`,
+           @mapping_version, @config_digest, @base_seq, @evidence_count, @changes, @finding_counts, @meta, @event_counts,
+           @manifest_digest, @findings_digest, @events_digest, @windows_digest, @prev_hash, @hash)`,
       )
       .run(row);
     const insertManifest = this.db.prepare(
@@ -186,8 +212,63 @@ export class SqliteEvidenceStore implements EvidenceStore {
     for (const [checkId, id, type, status, severity, message] of findingRows) {
       insertFinding.run(seq, stream, checkId, id, type, status, severity, message);
     }
+    const insertEvent = this.db.prepare(
+      `INSERT INTO events (stream, event_id, type, occurred_at, partition, flags, blob_hash, run_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const event of newEvents) {
+      insertEvent.run(
+        stream,
+        event.item.eventId,
+        event.item.type,
+        event.item.occurredAt,
+        event.item.partition,
+        event.item.flags?.length ? JSON.stringify(event.item.flags) : null,
+        event.hash,
+        seq,
+      );
+    }
+    const insertWindow = this.db.prepare(
+      `INSERT INTO event_windows (run_seq, stream, partition, from_time, to_time, complete, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const [partition, from, to, complete, error] of windowRows) {
+      insertWindow.run(seq, stream, partition, from, to, complete, error);
+    }
     this.db.prepare('DELETE FROM run_intents WHERE id = ?').run(intent.id);
     return row;
+  }
+
+  /**
+   * The events no earlier run of the stream stored (their blobs written now), as chain rows. Every
+   * event must fall in a window the run reports for its partition: an event outside any read window
+   * would be a population nobody can say is complete.
+   */
+  private newEvents(
+    stream: string,
+    events: readonly EventItem[],
+    windows: readonly WindowRow[],
+  ): { rows: EventRow[]; stored: { item: EventItem; hash: string }[] } {
+    const partitions = new Set(windows.map(([partition]) => partition));
+    const known = this.db.prepare('SELECT 1 FROM events WHERE stream = ? AND event_id = ?').pluck();
+    const hasBlob = this.db.prepare('SELECT 1 FROM blobs WHERE hash = ?').pluck();
+    const insertBlob = this.db.prepare(
+      'INSERT INTO blobs (hash, size, codec, content) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING',
+    );
+    const seen = new Set<string>();
+    const stored: { item: EventItem; hash: string }[] = [];
+    for (const item of events) {
+      if (!partitions.has(item.partition)) {
+        throw new StoreError(`event ${item.eventId} is in partition ${item.partition}, for which the run reports no window`);
+      }
+      if (seen.has(item.eventId)) continue;
+      seen.add(item.eventId);
+      if (known.get(stream, item.eventId)) continue;
+      const { hash, canonical } = encodeEvent(item);
+      if (!hasBlob.get(hash)) insertBlob.run(hash, Buffer.byteLength(canonical), BLOB_CODEC, compress(canonical));
+      stored.push({ item, hash });
+    }
+    return { rows: stored.map(({ item, hash }) => [item.eventId, hash] as const), stored };
   }
 
   /** Writes new blobs and returns the manifest rows that differ from the base snapshot. */
@@ -403,6 +484,39 @@ export class SqliteEvidenceStore implements EvidenceStore {
     const row = this.db.prepare('SELECT * FROM runs WHERE seq = ?').get(seq) as RunRow | undefined;
     if (!row) throw new StoreError(`no run ${seq} in the store`);
     return row;
+  }
+
+  async watermarks(collector: string, scope: string): Promise<Record<string, string>> {
+    const rows = this.db
+      .prepare(
+        `SELECT partition, max(to_time) AS watermark FROM event_windows
+         WHERE stream = ? AND complete = 1 GROUP BY partition ORDER BY partition`,
+      )
+      .all(streamKey(collector, scope)) as { partition: string; watermark: string }[];
+    return Object.fromEntries(rows.map((r) => [r.partition, r.watermark]));
+  }
+
+  async windowsOf(seq: number): Promise<EventWindow[]> {
+    const rows = this.db
+      .prepare('SELECT partition, from_time, to_time, complete, error FROM event_windows WHERE run_seq = ? ORDER BY partition')
+      .all(seq) as { partition: string; from_time: string; to_time: string; complete: number; error: string | null }[];
+    return rows.map((r) => ({
+      partition: r.partition,
+      from: r.from_time,
+      to: r.to_time,
+      complete: r.complete === 1,
+      ...(r.error ? { error: r.error } : {}),
+    }));
+  }
+
+  async eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT b.codec, b.content FROM events e JOIN blobs b ON b.hash = e.blob_hash
+         WHERE e.stream = ? AND e.occurred_at >= ? AND e.occurred_at < ? ORDER BY e.occurred_at, e.event_id`,
+      )
+      .all(streamKey(collector, scope), from.toISOString(), to.toISOString()) as { codec: string; content: Buffer }[];
+    return rows.map((r) => decodeEvent(decompress(r.codec, r.content).toString('utf8')));
   }
 
   async evidenceOf(seq: number): Promise<EvidenceItem[]> {

@@ -1,6 +1,6 @@
 // The store interface. Nothing outside src/store/ imports better-sqlite3; methods are async so a
 // networked backend (PostgreSQL, planned) fits behind the same interface.
-import type { EvidenceItem, FindingStatus, RunStatus, Severity } from '../collector.js';
+import type { EventItem, EventWindow, EvidenceItem, FindingStatus, RunStatus, Severity } from '../collector.js';
 
 /** What is known when a run starts. */
 export interface RunStart {
@@ -42,7 +42,20 @@ export interface RunOutcome {
   resolvedScope?: string;
   evidence: EvidenceItem[];
   findings: FindingRecord[];
+  /** Log events read (event collectors); each is stored once per stream by its id. */
+  events?: EventItem[];
+  /** The windows those events cover, per partition; required for every partition with events. */
+  windows?: EventWindow[];
   meta: Record<string, unknown>;
+}
+
+export interface EventCounts {
+  /** Events the run read. */
+  read: number;
+  /** Of those, events no earlier run of the stream had stored. */
+  stored: number;
+  /** Windows that could not be read in full: recorded holes. */
+  incompleteWindows: number;
 }
 
 export interface FindingCounts {
@@ -72,6 +85,7 @@ export interface RunRecord {
   changes: { added: number; changed: number; removed: number };
   findingCounts: FindingCounts;
   meta: Record<string, unknown>;
+  eventCounts: EventCounts;
   prevHash: string;
   hash: string;
 }
@@ -88,7 +102,7 @@ export interface RunFilter {
 
 export interface VerifyProblem {
   /** What kind of record failed: blob, run, manifest, findings, schema. */
-  kind: 'blob' | 'run' | 'manifest' | 'findings' | 'schema';
+  kind: 'blob' | 'run' | 'manifest' | 'findings' | 'events' | 'schema';
   /** The record, named so a person can find it (run seq and id, blob hash and resource). */
   record: string;
   message: string;
@@ -128,6 +142,12 @@ export interface EvidenceStore {
    * id at run time), so a failed run is filed under the same stream as the successful ones.
    */
   lastResolvedScope(collector: string, configuredScope: string): Promise<string | undefined>;
+  /** Per partition, the end of the last complete event window of a stream: where reading resumes. */
+  watermarks(collector: string, scope: string): Promise<Record<string, string>>;
+  /** The event windows a run recorded. */
+  windowsOf(seq: number): Promise<EventWindow[]>;
+  /** The events of a stream that occurred in [from, to), oldest first (the population). */
+  eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]>;
   /** The full evidence of a snapshot, rebuilt from the deltas. */
   evidenceOf(seq: number): Promise<EvidenceItem[]>;
   /** The full findings of a snapshot, rebuilt from the deltas. */

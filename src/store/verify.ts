@@ -2,8 +2,8 @@
 // and the chain from the first run to the last. Reports every problem, the first one first.
 import { sha256Hex } from '../canonical.js';
 import { decompress } from './blob-codec.js';
-import { GENESIS_HASH, findingsDigest, manifestDigest, runHash } from './chain.js';
-import type { FindingRow, ManifestRow } from './chain.js';
+import { GENESIS_HASH, eventsDigest, findingsDigest, manifestDigest, runHash, windowsDigest } from './chain.js';
+import type { EventRow, FindingRow, ManifestRow, WindowRow } from './chain.js';
 import { APPEND_ONLY_TRIGGERS } from './migrations.js';
 import type { SqliteDatabase } from './open-database.js';
 import { chainFields, streamKey } from './run-row.js';
@@ -63,8 +63,12 @@ function describeBlob(db: SqliteDatabase, hash: string): string {
   const owner = db
     .prepare('SELECT run_seq, type, resource_id FROM manifest WHERE blob_hash = ? ORDER BY run_seq LIMIT 1')
     .get(hash) as { run_seq: number; type: string; resource_id: string } | undefined;
-  return owner
-    ? `evidence ${owner.type} ${owner.resource_id} (blob ${short(hash)}, first stored by run ${owner.run_seq})`
+  if (owner) return `evidence ${owner.type} ${owner.resource_id} (blob ${short(hash)}, first stored by run ${owner.run_seq})`;
+  const event = db
+    .prepare('SELECT run_seq, type, event_id FROM events WHERE blob_hash = ? ORDER BY run_seq LIMIT 1')
+    .get(hash) as { run_seq: number; type: string; event_id: string } | undefined;
+  return event
+    ? `event ${event.type} ${event.event_id} (blob ${short(hash)}, stored by run ${event.run_seq})`
     : `blob ${short(hash)} (referenced by no run)`;
 }
 
@@ -107,11 +111,17 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[]): number {
   );
   const foreignRows = db.prepare(
     `SELECT 'manifest' AS t FROM manifest WHERE run_seq = @seq AND stream != @stream
-     UNION ALL SELECT 'findings' FROM findings WHERE run_seq = @seq AND stream != @stream LIMIT 1`,
+     UNION ALL SELECT 'findings' FROM findings WHERE run_seq = @seq AND stream != @stream
+     UNION ALL SELECT 'events' FROM events WHERE run_seq = @seq AND stream != @stream
+     UNION ALL SELECT 'events' FROM event_windows WHERE run_seq = @seq AND stream != @stream LIMIT 1`,
   );
+  const eventsOf = db.prepare('SELECT event_id, blob_hash FROM events WHERE run_seq = ?');
+  const windowsOf = db.prepare('SELECT partition, from_time, to_time, complete, error FROM event_windows WHERE run_seq = ?');
   const missingBlobs = db.prepare(
     `SELECT m.type, m.resource_id, m.blob_hash FROM manifest m LEFT JOIN blobs b ON b.hash = m.blob_hash
-     WHERE m.run_seq = ? AND m.blob_hash IS NOT NULL AND b.hash IS NULL LIMIT 1`,
+     WHERE m.run_seq = @seq AND m.blob_hash IS NOT NULL AND b.hash IS NULL
+     UNION ALL SELECT e.type, e.event_id, e.blob_hash FROM events e LEFT JOIN blobs b ON b.hash = e.blob_hash
+     WHERE e.run_seq = @seq AND b.hash IS NULL LIMIT 1`,
   );
   let previousHash = GENESIS_HASH;
   let previousSeq = 0;
@@ -157,7 +167,7 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[]): number {
       });
     }
     const foreign = foreignRows.get({ seq: row.seq, stream: streamKey(row.collector, row.scope) }) as
-      | { t: 'manifest' | 'findings' }
+      | { t: 'manifest' | 'findings' | 'events' }
       | undefined;
     if (foreign) {
       problems.push({
@@ -166,7 +176,20 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[]): number {
         message: `its ${foreign.t} rows were moved to another collector or scope after it was stored`,
       });
     }
-    const missing = missingBlobs.get(row.seq) as { type: string; resource_id: string; blob_hash: string } | undefined;
+    const events = (eventsOf.all(row.seq) as { event_id: string; blob_hash: string }[]).map(
+      (e): EventRow => [e.event_id, e.blob_hash],
+    );
+    const windows = (
+      windowsOf.all(row.seq) as { partition: string; from_time: string; to_time: string; complete: number; error: string | null }[]
+    ).map((w): WindowRow => [w.partition, w.from_time, w.to_time, w.complete, w.error]);
+    if (eventsDigest(events) !== row.events_digest || windowsDigest(windows) !== row.windows_digest) {
+      problems.push({
+        kind: 'events',
+        record: name,
+        message: 'its events or event windows were added, removed or changed after it was stored',
+      });
+    }
+    const missing = missingBlobs.get({ seq: row.seq }) as { type: string; resource_id: string; blob_hash: string } | undefined;
     if (missing) {
       problems.push({
         kind: 'manifest',
@@ -183,9 +206,11 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[]): number {
   const orphans = db
     .prepare(
       `SELECT 'manifest' AS t, run_seq FROM manifest WHERE run_seq NOT IN (SELECT seq FROM runs)
-       UNION ALL SELECT 'findings', run_seq FROM findings WHERE run_seq NOT IN (SELECT seq FROM runs) LIMIT 1`,
+       UNION ALL SELECT 'findings', run_seq FROM findings WHERE run_seq NOT IN (SELECT seq FROM runs)
+       UNION ALL SELECT 'events', run_seq FROM events WHERE run_seq NOT IN (SELECT seq FROM runs)
+       UNION ALL SELECT 'events', run_seq FROM event_windows WHERE run_seq NOT IN (SELECT seq FROM runs) LIMIT 1`,
     )
-    .get() as { t: 'manifest' | 'findings'; run_seq: number } | undefined;
+    .get() as { t: 'manifest' | 'findings' | 'events'; run_seq: number } | undefined;
   if (orphans) {
     problems.push({
       kind: orphans.t,

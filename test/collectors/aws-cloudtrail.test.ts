@@ -7,7 +7,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { awsCloudTrailChecks } from '../../collectors/aws-cloudtrail/checks/index.js';
 import { awsCloudTrail } from '../../collectors/aws-cloudtrail/index.js';
-import { awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
+import { DEFAULT_EVENT_NAMES, awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
 import type { AwsCloudTrailOptions, TrailEvidence } from '../../collectors/aws-cloudtrail/schema.js';
 import type { ClientEnvironment, CollectContext, CollectResult, EvidenceItem } from '../../src/collector.js';
 import { evaluateChecks } from '../../src/evaluate-checks.js';
@@ -88,7 +88,12 @@ function mockEstate(skip: { mainStatus?: boolean } = {}) {
 function collectContext(
   input: { options?: Record<string, unknown>; aws?: ClientEnvironment['aws']; now?: Date; signal?: AbortSignal } = {},
 ) {
-  const options = awsCloudTrailOptionsSchema.parse({ regions: ['us-east-1', 'eu-west-1'], ...input.options });
+  const options = awsCloudTrailOptionsSchema.parse({
+    regions: ['us-east-1', 'eu-west-1'],
+    // The event slice (LookupEvents) has its own tests: aws-cloudtrail-events.test.ts.
+    events: { enabled: false },
+    ...input.options,
+  });
   const [scope] = awsCloudTrail.scopes(options);
   if (!scope) throw new Error('expected one scope');
   let apiCalls = 0;
@@ -102,7 +107,7 @@ function collectContext(
     countApiCall: () => {
       apiCalls += 1;
     },
-    watermark: null,
+    watermarks: {},
   };
   return { ctx, apiCalls: () => apiCalls };
 }
@@ -627,7 +632,15 @@ describe('aws-cloudtrail options', () => {
         deliveryErrorLookbackHours: 24,
         allowedExcludedEventSources: ['kms.amazonaws.com', 'rdsdata.amazonaws.com'],
       },
+      events: {
+        enabled: true,
+        eventNames: [...DEFAULT_EVENT_NAMES],
+        rootActivity: true,
+        backfillDays: 90,
+        requestsPerSecond: 2,
+      },
     });
+    expect(DEFAULT_EVENT_NAMES).toHaveLength(28);
   });
 
   it.each([

@@ -128,7 +128,7 @@ function collectContext(input: { options?: Record<string, unknown>; aws?: Client
     countApiCall: () => {
       apiCalls += 1;
     },
-    watermark: null,
+    watermarks: {},
   };
   return { ctx, apiCalls: () => apiCalls };
 }

@@ -1,8 +1,11 @@
 // The checks of the aws-cloudtrail collector, in the order they are listed in its README.
 import type { CheckDefinition } from '../../../src/collector.js';
 import type { AwsCloudTrailOptions } from '../schema.js';
+import { consoleSigninMfaUsed } from './console-signin-mfa-used.js';
+import { loggingNotStopped } from './logging-not-stopped.js';
 import { managementEventsCaptured } from './management-events-captured.js';
 import { multiRegionTrailLogging } from './multiregion-trail-logging.js';
+import { rootNotUsed } from './root-not-used.js';
 import { trailCloudWatchLogsDelivering } from './trail-cloudwatch-logs-delivering.js';
 import { trailDeliveryErrorsAbsent } from './trail-delivery-errors-absent.js';
 import { trailKmsEncryptionEnabled } from './trail-kms-encryption-enabled.js';
@@ -15,4 +18,7 @@ export const awsCloudTrailChecks: CheckDefinition<AwsCloudTrailOptions>[] = [
   trailKmsEncryptionEnabled,
   trailCloudWatchLogsDelivering,
   trailDeliveryErrorsAbsent,
+  rootNotUsed,
+  consoleSigninMfaUsed,
+  loggingNotStopped,
 ];

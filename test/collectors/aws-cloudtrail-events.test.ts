@@ -5,7 +5,7 @@
 // (sleep advances it at once), so the 10,000-event case checks real spacing without waiting 100 s.
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { awsCloudTrailChecks } from '../../collectors/aws-cloudtrail/checks/index.js';
 import { collectAwsCloudTrail } from '../../collectors/aws-cloudtrail/collect.js';
 import { HOLE_ERROR, MALFORMED_FLAG } from '../../collectors/aws-cloudtrail/event-reads.js';
@@ -14,9 +14,9 @@ import { RegionPacer, realClock } from '../../collectors/aws-cloudtrail/pacer.js
 import type { PacerClock } from '../../collectors/aws-cloudtrail/pacer.js';
 import { awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
 import type { AwsCloudTrailOptions, CloudTrailEventData } from '../../collectors/aws-cloudtrail/schema.js';
-import type { ClientEnvironment, CollectContext, CollectResult } from '../../src/collector.js';
+import type { ClientEnvironment, CollectResult } from '../../src/collector.js';
 import { evaluateChecks } from '../../src/evaluate-checks.js';
-import { silentLogger } from '../../src/logging.js';
+import { contextFor, isolateFromHostAws } from '../helpers/collect-context.js';
 
 const ACCOUNT = '111122223333';
 const NOW = new Date('2026-01-10T12:00:00Z');
@@ -91,35 +91,21 @@ function collectContext(
     ...input.options,
     events: { eventNames: ['ConsoleLogin', 'StopLogging'], ...(input.options?.['events'] as Json | undefined) },
   });
-  const [scope] = awsCloudTrail.scopes(options);
-  if (!scope) throw new Error('expected one scope');
-  let apiCalls = 0;
-  const ctx: CollectContext<AwsCloudTrailOptions> = {
-    options,
-    scope,
-    logger: silentLogger(),
-    now: () => NOW,
-    signal: new AbortController().signal,
+  return contextFor(awsCloudTrail, options, {
+    now: NOW,
     clientEnvironment: { aws: { credentials: FAKE_CREDENTIALS, ...input.aws } },
-    countApiCall: () => {
-      apiCalls += 1;
-    },
     watermarks: input.watermarks ?? {},
-  };
-  return { ctx, apiCalls: () => apiCalls };
+  });
 }
 
 const findingsOf = (result: CollectResult, options: AwsCloudTrailOptions) =>
   evaluateChecks(awsCloudTrailChecks, result.evidence, result.errors, options, NOW, 'scope', result.events ?? []).findings;
 
-beforeEach(() => {
-  nock.disableNetConnect();
-});
+// After-hooks run in reverse order of registration: this one sees the pending mocks before the shared
+// hooks clean them up.
+isolateFromHostAws(['AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_STS']);
 afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(pending).toEqual([]);
+  expect(nock.pendingMocks()).toEqual([]);
 });
 
 describe('aws-cloudtrail events: collection', () => {

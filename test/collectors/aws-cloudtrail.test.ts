@@ -4,14 +4,14 @@
 // Variants of a reply are edits of the same fixture, so each test shows the one thing that differs.
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { awsCloudTrailChecks } from '../../collectors/aws-cloudtrail/checks/index.js';
 import { awsCloudTrail } from '../../collectors/aws-cloudtrail/index.js';
 import { DEFAULT_EVENT_NAMES, awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
 import type { AwsCloudTrailOptions, TrailEvidence } from '../../collectors/aws-cloudtrail/schema.js';
-import type { ClientEnvironment, CollectContext, CollectResult, EvidenceItem } from '../../src/collector.js';
+import type { ClientEnvironment, CollectResult, EvidenceItem } from '../../src/collector.js';
 import { evaluateChecks } from '../../src/evaluate-checks.js';
-import { silentLogger } from '../../src/logging.js';
+import { contextFor, isolateFromHostAws } from '../helpers/collect-context.js';
 
 const ACCOUNT = '111122223333';
 const ORG_ACCOUNT = '999988887777';
@@ -94,22 +94,11 @@ function collectContext(
     events: { enabled: false },
     ...input.options,
   });
-  const [scope] = awsCloudTrail.scopes(options);
-  if (!scope) throw new Error('expected one scope');
-  let apiCalls = 0;
-  const ctx: CollectContext<AwsCloudTrailOptions> = {
-    options,
-    scope,
-    logger: silentLogger(),
-    now: () => input.now ?? NOW,
-    signal: input.signal ?? new AbortController().signal,
+  return contextFor(awsCloudTrail, options, {
+    now: input.now ?? NOW,
+    ...(input.signal ? { signal: input.signal } : {}),
     clientEnvironment: { aws: input.aws ?? { credentials: FAKE_CREDENTIALS } },
-    countApiCall: () => {
-      apiCalls += 1;
-    },
-    watermarks: {},
-  };
-  return { ctx, apiCalls: () => apiCalls };
+  });
 }
 
 const MAIN_CONFIG = {
@@ -282,20 +271,8 @@ describe('aws-cloudtrail collector', () => {
   beforeEach(() => {
     signingKey = FAKE_CREDENTIALS.accessKeyId;
     endpoint = null;
-    nock.disableNetConnect();
-    // Nothing from the host may redirect the clients away from the mocked endpoints or change retries.
-    vi.stubEnv('AWS_MAX_ATTEMPTS', undefined);
-    vi.stubEnv('AWS_RETRY_MODE', undefined);
-    vi.stubEnv('AWS_ENDPOINT_URL', undefined);
-    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDTRAIL', undefined);
-    vi.stubEnv('AWS_ENDPOINT_URL_STS', undefined);
-    vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
   });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    vi.unstubAllEnvs();
-  });
+  isolateFromHostAws(['AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_STS']);
 
   it('reads two regions, each trail once in its home region, in 1 + regions + 2 × trails calls', async () => {
     mockEstate();

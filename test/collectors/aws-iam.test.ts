@@ -4,14 +4,13 @@
 // the test shows the one thing that differs.
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { awsIam } from '../../collectors/aws-iam/index.js';
 import { awsIamChecks } from '../../collectors/aws-iam/checks/index.js';
 import { awsIamOptionsSchema } from '../../collectors/aws-iam/schema.js';
-import type { AwsIamOptions } from '../../collectors/aws-iam/schema.js';
-import type { ClientEnvironment, CollectContext, EvidenceItem } from '../../src/collector.js';
+import type { ClientEnvironment, EvidenceItem } from '../../src/collector.js';
 import { evaluateChecks, evidenceView } from '../../src/evaluate-checks.js';
-import { silentLogger } from '../../src/logging.js';
+import { contextFor, isolateFromHostAws } from '../helpers/collect-context.js';
 
 const ACCOUNT = '111122223333';
 const NOW = new Date('2026-01-10T12:00:00Z');
@@ -115,22 +114,7 @@ function collectContext(input: { options?: Record<string, unknown>; aws?: Client
     credentialReport: { pollIntervalMs: 1, maxWaitSeconds: 5 },
     ...input.options,
   });
-  const [scope] = awsIam.scopes(options);
-  if (!scope) throw new Error('expected one scope');
-  let apiCalls = 0;
-  const ctx: CollectContext<AwsIamOptions> = {
-    options,
-    scope,
-    logger: silentLogger(),
-    now: () => NOW,
-    signal: new AbortController().signal,
-    clientEnvironment: { aws: input.aws ?? { credentials: FAKE_CREDENTIALS } },
-    countApiCall: () => {
-      apiCalls += 1;
-    },
-    watermarks: {},
-  };
-  return { ctx, apiCalls: () => apiCalls };
+  return contextFor(awsIam, options, { now: NOW, clientEnvironment: { aws: input.aws ?? { credentials: FAKE_CREDENTIALS } } });
 }
 
 const arn = (suffix: string) => `arn:aws:iam::${ACCOUNT}:${suffix}`;
@@ -461,20 +445,8 @@ describe('aws-iam collector', () => {
     iamHost = IAM_HOST;
     stsHost = STS_HOST;
     partition = 'aws';
-    nock.disableNetConnect();
-    // Nothing from the host may redirect the clients away from the mocked endpoints or change retries.
-    vi.stubEnv('AWS_MAX_ATTEMPTS', undefined);
-    vi.stubEnv('AWS_RETRY_MODE', undefined);
-    vi.stubEnv('AWS_ENDPOINT_URL', undefined);
-    vi.stubEnv('AWS_ENDPOINT_URL_IAM', undefined);
-    vi.stubEnv('AWS_ENDPOINT_URL_STS', undefined);
-    vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
   });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    vi.unstubAllEnvs();
-  });
+  isolateFromHostAws(['AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS']);
 
   it('collects a whole account over two pages of each paginated call, in a fixed number of calls', async () => {
     mocks.callerIdentity();

@@ -7,6 +7,7 @@ import { collectCommand } from './commands/collect.js';
 import { controlsCommand } from './commands/controls.js';
 import { demoCommand } from './commands/demo.js';
 import { findingsCommand } from './commands/findings.js';
+import { populationCommand } from './commands/population.js';
 import { runsCommand } from './commands/runs.js';
 import { verifyCommand } from './commands/verify.js';
 import { ConfigError } from './config/index.js';
@@ -65,6 +66,16 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--framework <id>', 'soc2 or soc1 (default: both)')
     .option('--json', 'machine-readable output')
     .action(run(controlsCommand));
+  program
+    .command('population [id]')
+    .description('the rows of a population (e.g. aws-access-changes) over a period, as CSV; without an id, the populations offered')
+    .option('--from <date>', 'first day of the period (YYYY-MM-DD, UTC) or ISO timestamp')
+    .option('--to <date>', 'last day of the period, included (default: now)')
+    .option('--scope <key>', 'only this stream (an account id, an org)')
+    .option('--json', 'the rows with the coverage of the period, as JSON')
+    .action(async (id: string | undefined, _: unknown, command: Command) => {
+      setExitCode(await populationCommand(id, command.optsWithGlobals()));
+    });
   program
     .command('verify')
     .description('recompute every hash in the store; exit 1 names the first bad record')

@@ -145,6 +145,28 @@ export interface CollectContext<Options> {
   watermarks: Record<string, string>;
 }
 
+/** One column of a population: auditors sample from these rows, so each column says what it holds. */
+export interface PopulationColumn {
+  name: string;
+  description: string;
+}
+
+/**
+ * A population an auditor samples from (all access changes, all merged changes), derived from the
+ * stored events of one type: one row per event that belongs to it, values as text.
+ */
+export interface PopulationDefinition {
+  /** kebab-case, unique across collectors (`aws-access-changes`). */
+  id: string;
+  title: string;
+  description: string;
+  /** The event type whose stored events the rows come from. */
+  eventType: string;
+  columns: readonly PopulationColumn[];
+  /** The row of an event, keyed by column name (missing keys are empty), or undefined when it is not a member. */
+  rowOf(event: EventItem): Record<string, string> | undefined;
+}
+
 export interface Collector<Options = unknown> {
   /** kebab-case; equals its folder name under collectors/ and its key in the config. */
   id: string;
@@ -154,6 +176,8 @@ export interface Collector<Options = unknown> {
   /** Least-privilege permissions it needs, as documented in its README. */
   permissions: string[];
   checks: CheckDefinition<Options>[];
+  /** Populations derived from the events it stores, for sampling (event collectors). */
+  populations?: PopulationDefinition[];
   /** Default cadence (cron) when the config names none. */
   defaultSchedule: string;
   scopes(options: Options): CollectorScope[];

@@ -38,6 +38,14 @@ export function collectorViolations(collector: Collector<any>): string[] {
     if (!check.resourceTypes?.length) problems.push(`check ${check.id} names no resourceTypes`);
     if (typeof check.evaluate !== 'function') problems.push(`check ${check.id} has no evaluate()`);
   }
+  for (const population of collector.populations ?? []) {
+    if (!COLLECTOR_ID.test(String(population.id))) problems.push(`population id "${population.id}" of ${id} is not kebab-case`);
+    if (!population.title?.trim() || !population.description?.trim()) problems.push(`population ${population.id} has no title or description`);
+    if (!population.columns?.length) problems.push(`population ${population.id} has no columns`);
+    const names = (population.columns ?? []).map((c) => c.name);
+    if (new Set(names).size !== names.length) problems.push(`population ${population.id} names a column twice`);
+    if (typeof population.rowOf !== 'function') problems.push(`population ${population.id} has no rowOf()`);
+  }
   return problems;
 }
 
@@ -62,7 +70,13 @@ export function registryViolations(facts: RegistryFacts): string[] {
   }
   const seenCollectors = new Set<string>();
   const seenChecks = new Map<string, string>();
+  const seenPopulations = new Map<string, string>();
   for (const collector of facts.registered) {
+    for (const population of collector.populations ?? []) {
+      const owner = seenPopulations.get(population.id);
+      if (owner) problems.push(`population id "${population.id}" is defined twice (${owner} and ${collector.id})`);
+      seenPopulations.set(population.id, collector.id);
+    }
     if (seenCollectors.has(collector.id)) problems.push(`collector id "${collector.id}" is registered twice`);
     seenCollectors.add(collector.id);
     problems.push(...collectorViolations(collector));

@@ -102,6 +102,44 @@ describe('evidence-agent demo and the read commands', () => {
     expect(controls.find((c) => c.id === 'CC1.1')).toMatchObject({ state: 'manual', checks: [] });
   });
 
+  it('lists the populations offered, and writes the access changes of a period as CSV with its gaps on stderr', async () => {
+    const list = await cli(['population', '--json', '--db', demoDb]);
+    expect(JSON.parse(list.stdout)).toEqual([
+      { id: 'aws-access-changes', collector: 'aws-cloudtrail', title: 'AWS access changes (IAM write events)' },
+    ]);
+    // The period starts before the demo's first read (90 days back): that span is a stated gap.
+    const from = new Date(Date.now() - 120 * 86_400_000).toISOString().slice(0, 10);
+    const result = await cli(['population', 'aws-access-changes', '--from', from, '--db', demoDb]);
+    expect(result.code).toBe(0);
+    const [header, ...rows] = result.stdout.trimEnd().split('\r\n');
+    expect(header).toBe('scope,occurredAt,region,eventId,eventName,outcome,actor,actorType,sessionIssuer,sourceIp,targetType,target,change,record');
+    expect(rows.length).toBeGreaterThan(5);
+    for (const row of rows) expect(row).toMatch(/^111122223333,\d{4}-\d\d-\d\dT[\d:.]+Z,us-east-1,[0-9a-f-]{36},[A-Z]\w+,succeeded,arn:aws:iam::/);
+    expect(rows.some((row) => row.includes(',AddUserToGroup,') && row.includes(',user,'))).toBe(true);
+    expect(result.stderr).toMatch(new RegExp(`warning: aws-cloudtrail 111122223333 us-east-1: events from ${from}T00:00:00.000Z to \\S+ are missing \\(before the first read\\)`));
+
+    const json = JSON.parse((await cli(['population', 'aws-access-changes', '--from', from, '--json', '--db', demoDb])).stdout) as {
+      rows: unknown[];
+      streams: { scope: string; rows: number; coverage: { partition: string; gaps: unknown[] }[] }[];
+    };
+    expect(json.rows).toHaveLength(rows.length);
+    expect(json.streams.map((s) => [s.scope, s.rows, s.coverage.map((c) => c.partition)])).toEqual([
+      ['111122223333', rows.length, ['eu-west-1', 'us-east-1']],
+    ]);
+  });
+
+  it('refuses an unknown population or a period without a start, with exit 2', async () => {
+    const unknown = await cli(['population', 'all-changes', '--from', '2026-01-01', '--db', demoDb]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes)\n');
+    const noFrom = await cli(['population', 'aws-access-changes', '--db', demoDb]);
+    expect(noFrom.code).toBe(2);
+    expect(noFrom.stderr).toMatch(/--from: required/);
+    const backwards = await cli(['population', 'aws-access-changes', '--from', '2026-06-30', '--to', '2026-01-01', '--db', demoDb]);
+    expect(backwards.code).toBe(2);
+    expect(backwards.stderr).toMatch(/--to: expected a time after --from/);
+  });
+
   it('names the tampered document and exits 1', async () => {
     const copy = join(dir, 'tampered.db');
     const source = new Database(demoDb, { readonly: true });

@@ -92,4 +92,22 @@ describe('the contract test catches each kind of mistake', () => {
       'check acme_hr_user_mfa_enabled is cited by no mapping in mappings/: it would evidence nothing',
     ]);
   });
+  it('fails on a malformed population or one id offered twice', () => {
+    const population = (id: string, columns = [{ name: 'when', description: 'time' }]) => ({
+      id,
+      title: 'Changes',
+      description: 'All changes.',
+      eventType: 'x.event',
+      columns,
+      rowOf: () => undefined,
+    });
+    const offering = { ...good, populations: [population('acme-changes'), population('AcmeChanges', [])] };
+    const other = { ...collector('acme-crm', []), checks: [check('acme_crm_user_mfa_enabled')], populations: [population('acme-changes')] };
+    const cited = new Set(['acme_hr_user_mfa_enabled', 'acme_crm_user_mfa_enabled']);
+    expect(registryViolations({ registered: [offering, other], folders: ['acme-hr', 'acme-crm'], citedCheckIds: cited })).toEqual([
+      'population id "AcmeChanges" of acme-hr is not kebab-case',
+      'population AcmeChanges has no columns',
+      'population id "acme-changes" is defined twice (acme-hr and acme-crm)',
+    ]);
+  });
 });

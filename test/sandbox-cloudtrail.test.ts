@@ -13,7 +13,9 @@ import {
   TrailNotFoundException,
 } from '@aws-sdk/client-cloudtrail';
 import type { Event, LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
+import { AccountClient, ListRegionsCommand, paginateListRegions } from '@aws-sdk/client-account';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_ENABLED_REGIONS } from '../src/sandbox/account-regions.js';
 import { LookupRateLimiter } from '../src/sandbox/cloudtrail-actions.js';
 import {
   EventHistory,
@@ -66,6 +68,30 @@ describe('sandbox CloudTrail through the AWS SDK', () => {
   afterAll(async () => {
     for (const client of [us, eu, sydney]) client?.destroy();
     await sandbox?.close();
+  });
+
+  it('lists the enabled regions through the Account API, every page, and rejects a bad filter', async () => {
+    const account = new AccountClient({
+      region: 'us-east-1',
+      endpoint: sandbox.endpoint,
+      credentials: { accessKeyId: 'FAKEACCESSKEYFORTESTS', secretAccessKey: 'fake' },
+    });
+    try {
+      const names: string[] = [];
+      for await (const page of paginateListRegions({ client: account, pageSize: 7 }, { RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'] })) {
+        expect(page.Regions!.length).toBeLessThanOrEqual(7);
+        names.push(...page.Regions!.map((r) => r.RegionName!));
+      }
+      expect(names).toEqual(SANDBOX_ENABLED_REGIONS);
+      expect(names).toContain('eu-south-1');
+      expect(names).not.toContain('af-south-1');
+      const all = await account.send(new ListRegionsCommand({ MaxResults: 50 }));
+      expect(all.Regions?.find((r) => r.RegionName === 'af-south-1')?.RegionOptStatus).toBe('DISABLED');
+      expect(all.NextToken).toBeUndefined();
+      await expect(account.send(new ListRegionsCommand({ MaxResults: 51 }))).rejects.toMatchObject({ name: 'ValidationException' });
+    } finally {
+      account.destroy();
+    }
   });
 
   it('describes the trails of each region, with and without shadow trails', async () => {

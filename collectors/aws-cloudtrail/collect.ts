@@ -6,6 +6,7 @@ import type { CollectContext, CollectResult, EventItem, EventWindow, EvidenceIte
 import type { AccountRef } from '../_aws/account.js';
 import { withAccountSession } from '../_aws/account-session.js';
 import type { AwsSession } from '../_aws/clients.js';
+import { enabledRegions } from '../_aws/enabled-regions.js';
 import { byTypeAndResource } from '../_aws/evidence-format.js';
 import { settle } from '../_aws/outcome.js';
 import type { Outcome } from '../_aws/outcome.js';
@@ -26,9 +27,12 @@ export async function collectAwsCloudTrail(
   clock: PacerClock = realClock,
 ): Promise<CollectResult> {
   return withAccountSession(ctx, async ({ session, account }) => {
-    const configuration = collectAccount(ctx, regionalClients(session), account);
+    // Configured regions, else those enabled for the account now: failing to know them fails the run.
+    const regions = ctx.options.regions ?? (await enabledRegions(session, ctx.signal));
+    const regionsFrom = ctx.options.regions ? 'config' : 'account:ListRegions';
+    const configuration = collectAccount(ctx, regionalClients(session), account, regions, regionsFrom);
     const events = ctx.options.events.enabled
-      ? collectEvents(ctx, pacedEventClients(session, ctx, clock), account)
+      ? collectEvents(ctx, pacedEventClients(session, ctx, clock), account, regions)
       : Promise.resolve(undefined);
     const [result, read] = await Promise.all([configuration, events]);
     if (!read) return result;
@@ -63,10 +67,11 @@ async function collectEvents(
   ctx: CollectContext<AwsCloudTrailOptions>,
   clientFor: (region: string) => CloudTrailClient,
   account: AccountRef,
+  regions: readonly string[],
 ): Promise<RegionEventsRead> {
   const now = ctx.now();
   const reads = await Promise.all(
-    ctx.options.regions.map((region) =>
+    regions.map((region) =>
       readRegionEvents(clientFor(region), account, region, ctx.options.events, ctx.watermarks[region], now, ctx.signal),
     ),
   );
@@ -99,9 +104,11 @@ async function collectAccount(
   ctx: CollectContext<AwsCloudTrailOptions>,
   cloudTrailIn: (region: string) => CloudTrailClient,
   account: AccountRef,
+  regions: readonly string[],
+  regionsFrom: string,
 ): Promise<CollectResult> {
   const { accountId } = account;
-  const { regions, thresholds } = ctx.options;
+  const { thresholds } = ctx.options;
   const listings = new Map<string, Outcome<ListedTrail[]>>(
     await Promise.all(
       regions.map(
@@ -135,6 +142,7 @@ async function collectAccount(
     meta: {
       accountId,
       regions,
+      regionsFrom,
       regionsUnread: regions.filter((region) => !listings.get(region)?.ok),
       trails: trails.length,
     },

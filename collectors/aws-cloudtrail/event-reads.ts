@@ -19,7 +19,11 @@ export const MALFORMED_FLAG = 'malformed-record';
 export interface LookupQuery {
   label: string;
   attribute: LookupAttribute;
+  /** Which of the events read are kept (LookupEvents takes one attribute, so a second filter runs here). */
+  keep?: (event: Event) => boolean;
 }
+
+export const IAM_EVENT_SOURCE = 'iam.amazonaws.com';
 
 export function lookupQueries(events: AwsCloudTrailOptions['events']): LookupQuery[] {
   const queries: LookupQuery[] = [...new Set(events.eventNames)].map((name) => ({
@@ -27,6 +31,15 @@ export function lookupQueries(events: AwsCloudTrailOptions['events']): LookupQue
     attribute: { AttributeKey: 'EventName', AttributeValue: name },
   }));
   if (events.rootActivity) queries.push({ label: 'Username=root', attribute: { AttributeKey: 'Username', AttributeValue: 'root' } });
+  if (events.iamChanges) {
+    queries.push({
+      label: `EventSource=${IAM_EVENT_SOURCE} (writes)`,
+      attribute: { AttributeKey: 'EventSource', AttributeValue: IAM_EVENT_SOURCE },
+      // Reads (Get*, List*, scanners, this agent) are most IAM events and change no access; an event
+      // whose ReadOnly is missing is kept rather than guessed away.
+      keep: (event) => event.ReadOnly !== 'true',
+    });
+  }
   return queries;
 }
 
@@ -109,7 +122,8 @@ export async function readRegionEvents(
   if (plan.from < plan.to) {
     for (const query of queries) {
       try {
-        read.push(...(await lookupAll(client, query, plan.from, plan.to, signal)));
+        const found = await lookupAll(client, query, plan.from, plan.to, signal);
+        read.push(...(query.keep ? found.filter(query.keep) : found));
       } catch (error) {
         signal.throwIfAborted();
         failure = describeFailure(`LookupEvents ${query.label} in ${region}`, error);

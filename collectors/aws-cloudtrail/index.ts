@@ -1,8 +1,10 @@
 // The aws-cloudtrail collector: the trails recording each configured region of each configured AWS
 // account (configuration, status, event selectors), judged by six CIS-derived checks, and the
-// population of security events (LookupEvents, incremental per region), judged by three more.
+// population of security events (LookupEvents, incremental per region), judged by three more, from
+// which the access-change population is derived.
 import { defineCollector } from '../../src/collector.js';
 import { accountScopes } from '../_aws/account.js';
+import { accessChangePopulation } from './access-changes.js';
 import { awsCloudTrailChecks } from './checks/index.js';
 import { collectAwsCloudTrail } from './collect.js';
 import { awsCloudTrailOptionsSchema } from './schema.js';
@@ -14,6 +16,7 @@ export const AWS_CLOUDTRAIL_PERMISSIONS = [
   'cloudtrail:GetTrailStatus',
   'cloudtrail:GetEventSelectors',
   'cloudtrail:LookupEvents',
+  'account:ListRegions',
 ];
 
 export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
@@ -22,6 +25,7 @@ export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
   optionsSchema: awsCloudTrailOptionsSchema,
   permissions: AWS_CLOUDTRAIL_PERMISSIONS,
   checks: awsCloudTrailChecks,
+  populations: [accessChangePopulation],
   // Hourly: a few calls per account, and a trail stopped and restarted within a day is more likely seen.
   defaultSchedule: '0 * * * *',
   // One stream per account; an entry without id or roleArn is the default chain's account ('default').

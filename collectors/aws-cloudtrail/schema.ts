@@ -76,6 +76,11 @@ export const eventsSchema = z.strictObject({
     .default(() => [...DEFAULT_EVENT_NAMES]),
   /** One more query per region for every event of the root user (AttributeKey Username = root). */
   rootActivity: z.boolean().default(true),
+  /**
+   * One more query per region for every IAM event (AttributeKey EventSource = iam.amazonaws.com), keeping
+   * the write events: the complete access-change population, beyond the names listed in eventNames.
+   */
+  iamChanges: z.boolean().default(true),
   /** First read of a region (no watermark): this many days back (1-90). */
   backfillDays: z.number().int().min(1).max(LOOKUP_RETENTION_DAYS).default(LOOKUP_RETENTION_DAYS),
   /** Client-side pacing of LookupEvents per region (AWS allows 2 per second per account and region). */
@@ -90,13 +95,16 @@ export const awsCloudTrailOptionsSchema = z.strictObject({
   accounts: accountsSchema,
   /** Region for the STS client (role assumption, GetCallerIdentity). */
   region: regionSchema.default('us-east-1'),
-  /** Regions whose trail coverage is judged: DescribeTrails runs in each. */
+  /**
+   * Regions whose trail coverage is judged and whose events are read. Left out: the regions enabled for
+   * the account, asked at every collection (account:ListRegions), so a newly enabled region is covered.
+   */
   regions: z
     .array(regionSchema)
-    .min(1, 'expected at least one region')
-    .default(['us-east-1'])
+    .min(1, 'expected at least one region (or leave regions out: the regions enabled for the account)')
+    .optional()
     .superRefine((regions, ctx) => {
-      regions.forEach((region, index) => {
+      regions?.forEach((region, index) => {
         const first = regions.indexOf(region);
         if (first !== index) {
           ctx.addIssue({

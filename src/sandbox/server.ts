@@ -1,11 +1,12 @@
-// A local HTTP server that answers the AWS IAM and STS query APIs and the CloudTrail JSON API for the
-// simulated estate, so the real AWS SDK (pointed at it with fake static credentials) collects a day of
-// history without an AWS account. Signatures are not checked (only CloudTrail's signed region is read),
+// A local HTTP server that answers the AWS IAM and STS query APIs, the CloudTrail JSON API and the
+// Account API's ListRegions for the simulated estate, so the real AWS SDK (pointed at it with fake static
+// credentials) collects a day of history without an AWS account. Signatures are not checked (only CloudTrail's signed region is read),
 // which is why it listens on loopback unless told otherwise.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LIST_REGIONS_PATH, listRegions } from './account-regions.js';
 import { CLOUDTRAIL_TARGET_PREFIX, CloudTrailService, signedRegion } from './cloudtrail-actions.js';
 import type { CloudTrailEstate } from './cloudtrail-estate.js';
 import { errorJson, JSON_CONTENT_TYPE } from './cloudtrail-json.js';
@@ -111,8 +112,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     send(res, status, JSON_CONTENT_TYPE, body, requestId);
   };
 
+  // The Account API speaks REST JSON: errors name their code in a header as well as the body.
+  const handleAccount = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+    count('ListRegions');
+    try {
+      send(res, 200, 'application/json', listRegions(await readBody(req)), requestId);
+    } catch (err) {
+      const error: QueryError =
+        err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalServerException', message: String(err) };
+      res.setHeader('x-amzn-errortype', error.code);
+      send(res, error.status, 'application/json', JSON.stringify({ message: error.message }), requestId);
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
+    if (req.method === 'POST' && new URL(req.url ?? '/', 'http://sandbox').pathname === LIST_REGIONS_PATH) {
+      return handleAccount(req, res, requestId);
+    }
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string' && target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) {
       return handleCloudTrail(req, res, target.slice(CLOUDTRAIL_TARGET_PREFIX.length), requestId);

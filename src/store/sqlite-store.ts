@@ -499,14 +499,18 @@ export class SqliteEvidenceStore implements EvidenceStore {
   async windowsOf(seq: number): Promise<EventWindow[]> {
     const rows = this.db
       .prepare('SELECT partition, from_time, to_time, complete, error FROM event_windows WHERE run_seq = ? ORDER BY partition')
-      .all(seq) as { partition: string; from_time: string; to_time: string; complete: number; error: string | null }[];
-    return rows.map((r) => ({
-      partition: r.partition,
-      from: r.from_time,
-      to: r.to_time,
-      complete: r.complete === 1,
-      ...(r.error ? { error: r.error } : {}),
-    }));
+      .all(seq) as StoredWindowRow[];
+    return rows.map(windowOf);
+  }
+
+  async streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT partition, from_time, to_time, complete, error FROM event_windows
+         WHERE stream = ? AND to_time > ? AND from_time < ? ORDER BY partition, from_time, run_seq`,
+      )
+      .all(streamKey(collector, scope), from.toISOString(), to.toISOString()) as StoredWindowRow[];
+    return rows.map(windowOf);
   }
 
   async eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]> {
@@ -567,3 +571,20 @@ export class SqliteEvidenceStore implements EvidenceStore {
   }
 }
 
+interface StoredWindowRow {
+  partition: string;
+  from_time: string;
+  to_time: string;
+  complete: number;
+  error: string | null;
+}
+
+function windowOf(r: StoredWindowRow): EventWindow {
+  return {
+    partition: r.partition,
+    from: r.from_time,
+    to: r.to_time,
+    complete: r.complete === 1,
+    ...(r.error ? { error: r.error } : {}),
+  };
+}

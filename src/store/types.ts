@@ -146,6 +146,8 @@ export interface EvidenceStore {
   watermarks(collector: string, scope: string): Promise<Record<string, string>>;
   /** The event windows a run recorded. */
   windowsOf(seq: number): Promise<EventWindow[]>;
+  /** The windows of a stream's runs that overlap [from, to), every partition, ordered by partition and start. */
+  streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]>;
   /** The events of a stream that occurred in [from, to), oldest first (the population). */
   eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]>;
   /** The full evidence of a snapshot, rebuilt from the deltas. */

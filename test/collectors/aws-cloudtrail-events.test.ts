@@ -89,7 +89,7 @@ function collectContext(
   const options = awsCloudTrailOptionsSchema.parse({
     regions: ['us-east-1', 'eu-west-1'],
     ...input.options,
-    events: { eventNames: ['ConsoleLogin', 'StopLogging'], ...(input.options?.['events'] as Json | undefined) },
+    events: { eventNames: ['ConsoleLogin', 'StopLogging'], iamChanges: false, ...(input.options?.['events'] as Json | undefined) },
   });
   return contextFor(awsCloudTrail, options, {
     now: NOW,
@@ -196,6 +196,30 @@ describe('aws-cloudtrail events: collection', () => {
       ['aws_cloudtrail_console_signin_mfa_used', 'error'],
       ['aws_cloudtrail_logging_not_stopped', 'error'],
     ]);
+  });
+
+  it('reads every IAM event with iamChanges and keeps only the writes, allowed or refused', async () => {
+    mockAccount(['us-east-1']);
+    lookup('us-east-1', 'EventName', 'ConsoleLogin').reply(200, json('lookup-events-empty.json'), JSON_HEADERS);
+    lookup('us-east-1', 'EventSource', 'iam.amazonaws.com').reply(200, json('lookup-events-iam-source.json'), JSON_HEADERS);
+    const { ctx, apiCalls } = collectContext({
+      options: { regions: ['us-east-1'], events: { eventNames: ['ConsoleLogin'], rootActivity: false, iamChanges: true } },
+    });
+    const result = await collectAwsCloudTrail(ctx, virtualClock());
+
+    // GetAccountAuthorizationDetails (ReadOnly "true") is dropped; the refused AddUserToGroup stays.
+    expect(result.events?.map((e) => (e.data as CloudTrailEventData).eventName)).toEqual([
+      'CreateRole',
+      'AttachRolePolicy',
+      'AddUserToGroup',
+      'CreateAccessKey',
+    ]);
+    expect(result.evidence.find((e) => e.type === 'aws.cloudtrail.region-events')?.data).toEqual({
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+      queries: ['EventName=ConsoleLogin', 'EventSource=iam.amazonaws.com (writes)'],
+    });
+    expect(apiCalls()).toBe(1 + 1 + 2);
   });
 
   it('retries a throttled LookupEvents and counts both attempts', async () => {

@@ -272,7 +272,7 @@ describe('aws-cloudtrail collector', () => {
     signingKey = FAKE_CREDENTIALS.accessKeyId;
     endpoint = null;
   });
-  isolateFromHostAws(['AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_STS']);
+  isolateFromHostAws(['AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_ACCOUNT']);
 
   it('reads two regions, each trail once in its home region, in 1 + regions + 2 × trails calls', async () => {
     mockEstate();
@@ -284,7 +284,7 @@ describe('aws-cloudtrail collector', () => {
     expect(result.evidence).toEqual(EXPECTED_EVIDENCE);
     expect(result.errors).toEqual([{ type: 'aws.cloudtrail.trail-status', resourceId: ORG, error: ORG_STATUS_DENIED }]);
     expect(result.resolvedScope).toBe(ACCOUNT);
-    expect(result.meta).toEqual({ accountId: ACCOUNT, regions: ['us-east-1', 'eu-west-1'], regionsUnread: [], trails: 3 });
+    expect(result.meta).toEqual({ accountId: ACCOUNT, regions: ['us-east-1', 'eu-west-1'], regionsFrom: 'config', regionsUnread: [], trails: 3 });
     // GetCallerIdentity + DescribeTrails × 2 regions + (GetTrailStatus + GetEventSelectors) × 3 distinct trails:
     // main and org-audit are listed in both regions but read once.
     expect(apiCalls()).toBe(1 + 2 + 2 * 3);
@@ -579,6 +579,44 @@ describe('aws-cloudtrail collector', () => {
     expect(result.evidence.map((item) => item.resourceId)).toEqual([regionId('us-gov-west-1', 'aws-us-gov')]);
   });
 
+  it('covers the regions enabled for the account when none are configured (ListRegions, every page)', async () => {
+    const listRegions = (matches: (body: JsonBody) => boolean) =>
+      nock('https://account.us-east-1.amazonaws.com')
+        .matchHeader('content-type', 'application/json')
+        .matchHeader('authorization', (value: string) => value.includes('/us-east-1/account/'))
+        .post('/listRegions', (body: JsonBody) => {
+          const statuses = body['RegionOptStatusContains'];
+          return Array.isArray(statuses) && [...statuses].sort().join() === 'ENABLED,ENABLED_BY_DEFAULT' && matches(body);
+        });
+    const page1 = json('account-list-regions-1.json');
+    listRegions((body) => body['NextToken'] === undefined).reply(200, page1, { 'content-type': 'application/json' });
+    listRegions((body) => body['NextToken'] === page1['NextToken']).reply(200, json('account-list-regions-2.json'), {
+      'content-type': 'application/json',
+    });
+    mocks.callerIdentity();
+    for (const region of ['eu-south-1', 'eu-west-1', 'us-east-1']) mocks.describeTrails(region, { trailList: [] });
+    const { ctx, apiCalls } = collectContext({ options: { regions: undefined } });
+
+    const result = await awsCloudTrail.collect(ctx);
+
+    expect(result.evidence.map((item) => item.resourceId)).toEqual(['eu-south-1', 'eu-west-1', 'us-east-1'].map((r) => regionId(r)));
+    expect(result.meta).toMatchObject({ regions: ['eu-south-1', 'eu-west-1', 'us-east-1'], regionsFrom: 'account:ListRegions' });
+    // GetCallerIdentity + ListRegions × 2 pages + DescribeTrails × 3 regions.
+    expect(apiCalls()).toBe(1 + 2 + 3);
+  });
+
+  it('fails the run, naming the permission and the fix, when the enabled regions cannot be listed', async () => {
+    mocks.callerIdentity();
+    nock('https://account.us-east-1.amazonaws.com')
+      .post('/listRegions')
+      .reply(403, json('account-access-denied.json'), { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
+    const { ctx } = collectContext({ options: { regions: undefined } });
+
+    await expect(awsCloudTrail.collect(ctx)).rejects.toThrow(
+      /^account:ListRegions: AccessDeniedException: User: .* \(grant account:ListRegions, or list the regions to cover in `regions`\)$/,
+    );
+  });
+
   it('rejects credentials of another account than the configured one', async () => {
     mocks.callerIdentity();
     const { ctx } = collectContext({ options: { accounts: [{ id: '444455556666' }] } });
@@ -597,13 +635,12 @@ describe('aws-cloudtrail collector', () => {
 });
 
 describe('aws-cloudtrail options', () => {
-  it('defaults to us-east-1, the default credential chain and 24-hour windows', () => {
+  it('defaults to the enabled regions (no regions), the default credential chain and 24-hour windows', () => {
     expect(awsCloudTrailOptionsSchema.parse({})).toEqual({
       enabled: true,
       timeoutSeconds: 900,
       accounts: [{}],
       region: 'us-east-1',
-      regions: ['us-east-1'],
       thresholds: {
         cloudWatchDeliveryMaxAgeHours: 24,
         deliveryErrorLookbackHours: 24,
@@ -613,6 +650,7 @@ describe('aws-cloudtrail options', () => {
         enabled: true,
         eventNames: [...DEFAULT_EVENT_NAMES],
         rootActivity: true,
+        iamChanges: true,
         backfillDays: 90,
         requestsPerSecond: 2,
       },

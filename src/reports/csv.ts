@@ -1,0 +1,17 @@
+// CSV for auditors' spreadsheets: RFC 4180 quoting (csv-stringify), and cells that a spreadsheet would
+// run as a formula (=, +, -, @, tab, CR first) prefixed with a quote, since event fields come from
+// whoever made the call.
+import { stringify } from 'csv-stringify/sync';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function neutralizeFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+export function toCsv(columns: readonly string[], rows: readonly Record<string, string>[]): string {
+  return stringify(
+    rows.map((row) => columns.map((column) => neutralizeFormula(row[column] ?? ''))),
+    { header: true, columns: [...columns], record_delimiter: 'windows' },
+  );
+}

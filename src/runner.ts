@@ -1,6 +1,7 @@
 // One run per collector scope: collect -> snapshot -> checks -> findings, stored in one transaction.
 // A collector that throws, times out or is aborted becomes a failed/aborted run (a gap), never
 // passing evidence, and never stops the other collectors.
+import { setMaxListeners } from 'node:events';
 import type { ClientEnvironment, Collector, CollectorScope, RunStatus } from './collector.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import type { Logger } from './logging.js';
@@ -82,6 +83,8 @@ export async function runScope<Options>(
   });
 
   const controller = new AbortController();
+  // Every call in flight listens for the abort (18 regions read concurrently are 18+ listeners): not a leak.
+  setMaxListeners(0, controller.signal);
   const timer = setTimeout(
     () => controller.abort(new RunTimeout(`run exceeded its timeout of ${timeoutMs / 1000} s`)),
     timeoutMs,

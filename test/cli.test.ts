@@ -116,7 +116,7 @@ describe('evidence-agent demo and the read commands', () => {
     expect(rows.length).toBeGreaterThan(5);
     for (const row of rows) expect(row).toMatch(/^111122223333,\d{4}-\d\d-\d\dT[\d:.]+Z,us-east-1,[0-9a-f-]{36},[A-Z]\w+,succeeded,arn:aws:iam::/);
     expect(rows.some((row) => row.includes(',AddUserToGroup,') && row.includes(',user,'))).toBe(true);
-    expect(result.stderr).toMatch(new RegExp(`warning: aws-cloudtrail 111122223333 us-east-1: events from ${from}T00:00:00.000Z to \\S+ are missing \\(before the first read\\)`));
+    expect(result.stderr).toMatch(new RegExp(`warning: aws-cloudtrail 111122223333 eu-west-1, us-east-1: events from ${from}T00:00:00.000Z to \\S+ are missing \\(before the first read\\)`));
 
     const json = JSON.parse((await cli(['population', 'aws-access-changes', '--from', from, '--json', '--db', demoDb])).stdout) as {
       rows: unknown[];

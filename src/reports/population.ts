@@ -70,11 +70,15 @@ export async function buildPopulation(
     const coverage = eventCoverage(await store.streamWindows(collectorId, scope, from, to), from, to);
     streams.push({ scope, events: events.length, rows: count, coverage });
     if (coverage.length === 0) warnings.push(`${collectorId} ${scope}: no run read events in the period: the population is empty for want of reads, not of changes`);
+    // One line per gap, naming every partition it hits (an outage usually hits all regions alike).
+    const partitionsByGap = new Map<string, string[]>();
     for (const partition of coverage) {
       for (const gap of partition.gaps) {
-        warnings.push(`${collectorId} ${scope} ${partition.partition}: events from ${gap.from} to ${gap.to} are missing (${gap.reason})`);
+        const key = `events from ${gap.from} to ${gap.to} are missing (${gap.reason})`;
+        partitionsByGap.set(key, [...(partitionsByGap.get(key) ?? []), partition.partition]);
       }
     }
+    for (const [gap, partitions] of partitionsByGap) warnings.push(`${collectorId} ${scope} ${partitions.join(', ')}: ${gap}`);
   }
   if (scopes.length === 0) warnings.push(`${collectorId} has no runs in this store${onlyScope ? ` for scope ${onlyScope}` : ''}`);
   return {

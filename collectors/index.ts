@@ -3,8 +3,10 @@
 import type { Collector } from '../src/collector.js';
 import { awsCloudTrail } from './aws-cloudtrail/index.js';
 import { awsIam } from './aws-iam/index.js';
+import { github } from './github/index.js';
 
 export const builtinCollectors: readonly Collector<never>[] = [
   awsCloudTrail as Collector<never>,
   awsIam as Collector<never>,
+  github as Collector<never>,
 ];

@@ -126,6 +126,30 @@ export interface ClientEnvironment {
     /** The endpoint is a local server without AWS's rate limits (the demo): skip client-side pacing. */
     unlimitedRate?: boolean;
   };
+  github?: {
+    /** Send every GitHub call here instead of the configured baseUrl (the sandbox org). */
+    baseUrl?: string;
+    /** Milliseconds waited per second of a retry-after (default 1000; tests use 1). */
+    retryAfterBaseMs?: number;
+    /** A local server without GitHub's secondary limits: GraphQL queries need not be 1 s apart. */
+    unlimitedRate?: boolean;
+  };
+}
+
+/** A response kept with its validator, so the next run can ask "changed since?" (an ETag). */
+export interface CachedResponse {
+  etag: string;
+  /** The response body as received (JSON text). */
+  body: string;
+}
+
+/**
+ * Validators and bodies of earlier responses of this stream, kept across runs: conditional requests
+ * answered 304 cost nothing against a rate limit (GitHub). A cache, not evidence: never chained.
+ */
+export interface HttpCache {
+  get(key: string): Promise<CachedResponse | undefined>;
+  set(key: string, value: CachedResponse): Promise<void>;
 }
 
 export interface CollectContext<Options> {
@@ -143,6 +167,8 @@ export interface CollectContext<Options> {
    * read starts. A partition never read completely is absent (the collector backfills).
    */
   watermarks: Record<string, string>;
+  /** This stream's conditional-request cache. */
+  httpCache: HttpCache;
 }
 
 /** One column of a population: auditors sample from these rows, so each column says what it holds. */
@@ -160,8 +186,8 @@ export interface PopulationDefinition {
   id: string;
   title: string;
   description: string;
-  /** The event type whose stored events the rows come from. */
-  eventType: string;
+  /** The event types whose stored events the rows come from. */
+  eventTypes: string[];
   columns: readonly PopulationColumn[];
   /** The row of an event, keyed by column name (missing keys are empty), or undefined when it is not a member. */
   rowOf(event: EventItem): Record<string, string> | undefined;

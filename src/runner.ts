@@ -70,7 +70,8 @@ export async function runScope<Options>(
   const timeoutMs = (options.timeoutSeconds ?? 900) * 1000;
   // Asked before the run, so a store problem cannot swallow the collector's own error later.
   const resolvedBefore = await context.store.lastResolvedScope(collector.id, scope.key);
-  const watermarks = await context.store.watermarks(collector.id, resolvedBefore ?? scope.key);
+  const streamScope = resolvedBefore ?? scope.key;
+  const watermarks = await context.store.watermarks(collector.id, streamScope);
   const startedAt = now();
   const intent = await context.store.startRun({
     collector: collector.id,
@@ -108,6 +109,10 @@ export async function runScope<Options>(
           apiCalls += 1;
         },
         watermarks,
+        httpCache: {
+          get: (key) => context.store.cachedResponse(collector.id, streamScope, key),
+          set: (key, value) => context.store.cacheResponse(collector.id, streamScope, key, value),
+        },
       }),
       controller.signal,
     );

@@ -106,6 +106,7 @@ describe('evidence-agent demo and the read commands', () => {
     const list = await cli(['population', '--json', '--db', demoDb]);
     expect(JSON.parse(list.stdout)).toEqual([
       { id: 'aws-access-changes', collector: 'aws-cloudtrail', title: 'AWS access changes (IAM write events)' },
+      { id: 'github-changes', collector: 'github', title: 'GitHub changes to default branches (merged pull requests and direct pushes)' },
     ]);
     // The period starts before the demo's first read (90 days back): that span is a stated gap.
     const from = new Date(Date.now() - 120 * 86_400_000).toISOString().slice(0, 10);
@@ -131,7 +132,7 @@ describe('evidence-agent demo and the read commands', () => {
   it('refuses an unknown population or a period without a start, with exit 2', async () => {
     const unknown = await cli(['population', 'all-changes', '--from', '2026-01-01', '--db', demoDb]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes)\n');
+    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, github-changes)\n');
     const noFrom = await cli(['population', 'aws-access-changes', '--db', demoDb]);
     expect(noFrom.code).toBe(2);
     expect(noFrom.stderr).toMatch(/--from: required/);

@@ -97,7 +97,7 @@ describe('the contract test catches each kind of mistake', () => {
       id,
       title: 'Changes',
       description: 'All changes.',
-      eventType: 'x.event',
+      eventTypes: ['x.event'],
       columns,
       rowOf: () => undefined,
     });

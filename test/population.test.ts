@@ -75,7 +75,7 @@ describe('a population built from the store', () => {
     id: 'test-changes',
     title: 'Test changes',
     description: 'Events named Change*.',
-    eventType: 'test.event',
+    eventTypes: ['test.event'],
     columns: [
       { name: 'when', description: 'time' },
       { name: 'what', description: 'name' },

@@ -33,7 +33,7 @@ export const accessChangePopulation: PopulationDefinition = {
   description:
     'Every IAM write call read from CloudTrail event history (iam.amazonaws.com, not read-only), allowed or refused: ' +
     'who made it, when, from where, and which user, role, group or policy it changed.',
-  eventType: EVENT_TYPE,
+  eventTypes: [EVENT_TYPE],
   columns: COLUMNS,
   rowOf: accessChangeRow,
 };

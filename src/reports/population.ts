@@ -59,7 +59,7 @@ export async function buildPopulation(
   const streams: PopulationStream[] = [];
   const warnings: string[] = [];
   for (const scope of scopes) {
-    const events = (await store.eventsOf(collectorId, scope, from, to)).filter((e) => e.type === population.eventType);
+    const events = (await store.eventsOf(collectorId, scope, from, to)).filter((e) => population.eventTypes.includes(e.type));
     let count = 0;
     for (const event of events) {
       const row = population.rowOf(event);

@@ -145,4 +145,20 @@ CREATE TABLE run_intents (
 ${appendOnlyTriggers()}
 `,
   },
+  {
+    version: 2,
+    description: 'conditional-request cache (ETag and body per stream and request), outside the chain',
+    sql: `
+-- A cache, not evidence: rows are replaced when a resource changes, so no append-only trigger.
+CREATE TABLE http_cache (
+  stream     TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  etag       TEXT NOT NULL,
+  codec      TEXT NOT NULL,
+  body       BLOB NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (stream, key)
+) WITHOUT ROWID;
+`,
+  },
 ];

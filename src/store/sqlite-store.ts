@@ -2,7 +2,7 @@
 // findings, every run hash-chained to the one before it.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { EventItem, EventWindow, EvidenceItem, RunStatus } from '../collector.js';
+import type { CachedResponse, EventItem, EventWindow, EvidenceItem, RunStatus } from '../collector.js';
 import { BLOB_CODEC, compress, decodeDocument, decodeEvent, decompress, encodeDocument, encodeEvent } from './blob-codec.js';
 import { GENESIS_HASH, eventsDigest, findingsDigest, manifestDigest, runHash, windowsDigest } from './chain.js';
 import { chainFields, streamKey, toRecord } from './run-row.js';
@@ -501,6 +501,23 @@ export class SqliteEvidenceStore implements EvidenceStore {
       .prepare('SELECT partition, from_time, to_time, complete, error FROM event_windows WHERE run_seq = ? ORDER BY partition')
       .all(seq) as StoredWindowRow[];
     return rows.map(windowOf);
+  }
+
+  async cachedResponse(collector: string, scope: string, key: string): Promise<CachedResponse | undefined> {
+    const row = this.db
+      .prepare('SELECT etag, codec, body FROM http_cache WHERE stream = ? AND key = ?')
+      .get(streamKey(collector, scope), key) as { etag: string; codec: string; body: Buffer } | undefined;
+    return row ? { etag: row.etag, body: decompress(row.codec, row.body).toString('utf8') } : undefined;
+  }
+
+  async cacheResponse(collector: string, scope: string, key: string, value: CachedResponse): Promise<void> {
+    if (this.readonly) throw new StoreError('the store is open read-only');
+    this.db
+      .prepare(
+        `INSERT INTO http_cache (stream, key, etag, codec, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (stream, key) DO UPDATE SET etag = excluded.etag, codec = excluded.codec, body = excluded.body, updated_at = excluded.updated_at`,
+      )
+      .run(streamKey(collector, scope), key, value.etag, BLOB_CODEC, compress(value.body), new Date().toISOString());
   }
 
   async streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]> {

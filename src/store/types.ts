@@ -1,6 +1,6 @@
 // The store interface. Nothing outside src/store/ imports better-sqlite3; methods are async so a
 // networked backend (PostgreSQL, planned) fits behind the same interface.
-import type { EventItem, EventWindow, EvidenceItem, FindingStatus, RunStatus, Severity } from '../collector.js';
+import type { CachedResponse, EventItem, EventWindow, EvidenceItem, FindingStatus, RunStatus, Severity } from '../collector.js';
 
 /** What is known when a run starts. */
 export interface RunStart {
@@ -146,6 +146,9 @@ export interface EvidenceStore {
   watermarks(collector: string, scope: string): Promise<Record<string, string>>;
   /** The event windows a run recorded. */
   windowsOf(seq: number): Promise<EventWindow[]>;
+  /** A cached response of a stream (see HttpCache): not evidence, replaced freely, not in the chain. */
+  cachedResponse(collector: string, scope: string, key: string): Promise<CachedResponse | undefined>;
+  cacheResponse(collector: string, scope: string, key: string, value: CachedResponse): Promise<void>;
   /** The windows of a stream's runs that overlap [from, to), every partition, ordered by partition and start. */
   streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]>;
   /** The events of a stream that occurred in [from, to), oldest first (the population). */

@@ -2,7 +2,7 @@
 // AWS settings (endpoints, retries) that would otherwise redirect or change the real SDK's requests.
 import nock from 'nock';
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { ClientEnvironment, CollectContext, Collector } from '../../src/collector.js';
+import type { CachedResponse, ClientEnvironment, CollectContext, Collector, HttpCache } from '../../src/collector.js';
 import { silentLogger } from '../../src/logging.js';
 
 export interface ContextOverrides {
@@ -10,6 +10,19 @@ export interface ContextOverrides {
   signal?: AbortSignal;
   clientEnvironment: ClientEnvironment;
   watermarks?: Record<string, string>;
+  httpCache?: HttpCache;
+}
+
+/** An HttpCache in a Map: tests hand the same one to two runs to see the second one revalidate. */
+export function memoryHttpCache(): HttpCache & { entries: Map<string, CachedResponse> } {
+  const entries = new Map<string, CachedResponse>();
+  return {
+    entries,
+    get: async (key) => entries.get(key),
+    set: async (key, value) => {
+      entries.set(key, value);
+    },
+  };
 }
 
 /** The context of the collector's only scope, with an API-call counter. */
@@ -28,6 +41,7 @@ export function contextFor<Options>(collector: Collector<Options>, options: Opti
       apiCalls += 1;
     },
     watermarks: overrides.watermarks ?? {},
+    httpCache: overrides.httpCache ?? memoryHttpCache(),
   };
   return { ctx, apiCalls: () => apiCalls };
 }

@@ -4,7 +4,7 @@
 // its own finding; a region with no matching event gets one pass on its region-events resource, whose
 // message holds no time, so it stays identical (and deduplicates) run after run.
 import type { EventItem, EvidenceView, FindingDraft, FindingStatus } from '../../../src/collector.js';
-import { evidenceOf, finding } from '../../_aws/judging.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVENT_TYPE, EVIDENCE } from '../schema.js';
 import type { CloudTrailEventData, RegionEventsEvidence } from '../schema.js';
 

@@ -5,7 +5,7 @@
 // sources CloudTrail lets a trail exclude (KMS, RDS Data API) passes when the config allows it, and the
 // finding says so.
 import type { CheckDefinition } from '../../../src/collector.js';
-import { evidenceOf, finding } from '../../_aws/judging.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE, TRAIL_PARTS } from '../schema.js';
 import type { AwsCloudTrailOptions, RegionEvidence } from '../schema.js';
 import { combinedCapture, managementCaptures } from './management-events.js';

@@ -1,7 +1,7 @@
 // CIS AWS 3.1: every configured region is recorded by a multi-region trail (the account's own or an
 // organization trail) that is logging. Single-region trails do not count: they miss regions enabled later.
 import type { CheckDefinition } from '../../../src/collector.js';
-import { evidenceOf, finding } from '../../_aws/judging.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE, TRAIL_PARTS } from '../schema.js';
 import type { AwsCloudTrailOptions, RegionEvidence } from '../schema.js';
 import { listing, regionLabel, regionTrailLabel, regionTrails, trailLabel, unreadReason } from './trails.js';

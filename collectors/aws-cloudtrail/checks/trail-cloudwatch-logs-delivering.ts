@@ -1,7 +1,7 @@
 // CIS AWS 3.4 (v1.x) and the section-4 alarms: a trail sends its events to CloudWatch Logs and they
 // arrive, so metric filters and alarms can watch them in near real time.
 import type { CheckDefinition } from '../../../src/collector.js';
-import { evidenceOf, finding } from '../../_aws/judging.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE, TRAIL_PARTS } from '../schema.js';
 import type { AwsCloudTrailOptions, TrailEvidence } from '../schema.js';
 import { partReason, trailLabel } from './trails.js';

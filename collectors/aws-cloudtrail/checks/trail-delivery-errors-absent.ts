@@ -2,7 +2,7 @@
 // record it exists for. CloudTrail reports only the latest error of each destination, without a time,
 // so an error counts as current unless that destination received a delivery within the window.
 import type { CheckDefinition } from '../../../src/collector.js';
-import { evidenceOf, finding } from '../../_aws/judging.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE, TRAIL_PARTS } from '../schema.js';
 import type { AwsCloudTrailOptions, DeliveryEvidence, TrailEvidence } from '../schema.js';
 import { listing, partReason, trailLabel } from './trails.js';

@@ -1,7 +1,7 @@
 // CIS AWS 3.5: log files are encrypted with a KMS key (SSE-KMS), so reading them takes kms:Decrypt as
 // well as s3:GetObject, and every decryption is itself logged.
 import type { CheckDefinition } from '../../../src/collector.js';
-import { evidenceOf, finding } from '../../_aws/judging.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsCloudTrailOptions, TrailEvidence } from '../schema.js';
 import { trailLabel } from './trails.js';

@@ -1,6 +1,6 @@
 // CIS AWS 3.2: log file integrity validation is on, so a deleted or altered log file can be detected.
 import type { CheckDefinition } from '../../../src/collector.js';
-import { evidenceOf, finding } from '../../_aws/judging.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsCloudTrailOptions, TrailEvidence } from '../schema.js';
 import { trailLabel } from './trails.js';

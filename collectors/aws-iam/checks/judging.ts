@@ -2,8 +2,8 @@
 // collectors/_aws/, shared with aws-cloudtrail) and day arithmetic.
 import type { AccessKeySlot } from '../schema.js';
 
-export { evidenceOf, finding } from '../../_aws/judging.js';
-export type { Judged } from '../../_aws/judging.js';
+export { evidenceOf, finding } from '../../../src/judging.js';
+export type { Judged } from '../../../src/judging.js';
 
 export const DAY_MS = 86_400_000;
 

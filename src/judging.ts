@@ -1,5 +1,5 @@
-// Helpers shared by the checks of the AWS collectors: typed, ordered access to evidence and finding drafts.
-import type { EvidenceView, FindingDraft, FindingStatus } from '../../src/collector.js';
+// Helpers for writing checks: typed, ordered access to evidence, and finding drafts.
+import type { EvidenceView, FindingDraft, FindingStatus } from './collector.js';
 
 export interface Judged<T> {
   resourceType: string;

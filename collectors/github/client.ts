@@ -1,0 +1,152 @@
+// The GitHub client of one collection: Octokit with throttling and retry, authenticated by a token or
+// as a GitHub App installation, every HTTP request counted (and those that count against the rate
+// limit apart), and GET requests made conditional with the ETags kept in the store, so an unchanged
+// resource costs a 304 that GitHub does not charge.
+import { readFileSync } from 'node:fs';
+import { createAppAuth } from '@octokit/auth-app';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { ThrottlingOptions } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
+import type { CollectContext, HttpCache } from '../../src/collector.js';
+import type { Logger } from '../../src/logging.js';
+import type { GitHubAuth, GitHubOptions } from './schema.js';
+
+const GitHubOctokit = Octokit.plugin(throttling, retry);
+export type GitHubClient = InstanceType<typeof GitHubOctokit>;
+
+/** How many times a rate-limited request is tried again before the read fails. */
+const RATE_LIMIT_RETRIES = 2;
+/** A primary rate limit resetting later than this fails the read rather than stall the run. */
+const MAX_RATE_LIMIT_WAIT_SECONDS = 15 * 60;
+
+export interface RequestCounts {
+  /** Every HTTP request sent, retries included. */
+  requests: number;
+  /** Those answered other than 304 Not Modified: what GitHub charges against the rate limit. */
+  rateLimited: number;
+  notModified: number;
+  /** x-ratelimit-remaining of the last REST reply, when one was seen. */
+  rateLimitRemaining: number | null;
+}
+
+export interface GitHubSession {
+  octokit: GitHubClient;
+  counts: RequestCounts;
+}
+
+/** Test and demo overrides: where the API is, and how long "retry after N s" really waits. */
+export interface GitHubClientEnvironment {
+  baseUrl?: string;
+  /** Milliseconds per second of retry-after (default 1000); tests use 1. */
+  retryAfterBaseMs?: number;
+  /**
+   * A local server without GitHub's secondary limits (the demo, tests): GraphQL and other
+   * non-GET requests are not spaced 1 s apart as they are for GitHub.
+   */
+  unlimitedRate?: boolean;
+}
+
+export function createGitHubSession(
+  ctx: Pick<CollectContext<GitHubOptions>, 'options' | 'logger' | 'signal' | 'countApiCall' | 'httpCache'>,
+  environment: GitHubClientEnvironment = {},
+): GitHubSession {
+  const counts: RequestCounts = { requests: 0, rateLimited: 0, notModified: 0, rateLimitRemaining: null };
+  const fetchCounted: typeof fetch = async (input, init) => {
+    counts.requests++;
+    ctx.countApiCall();
+    // Looked up at call time: test interceptors replace the global fetch.
+    const response = await globalThis.fetch(input, init);
+    if (response.status === 304) counts.notModified++;
+    else counts.rateLimited++;
+    const remaining = Number.parseInt(response.headers.get('x-ratelimit-remaining') ?? '', 10);
+    if (Number.isInteger(remaining)) counts.rateLimitRemaining = remaining;
+    return response;
+  };
+  const retryAfterBaseValue = environment.retryAfterBaseMs ?? 1000;
+  const logger = ctx.logger;
+  const throttle: ThrottlingOptions = {
+    ...(environment.unlimitedRate ? { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }) } : {}),
+    retryAfterBaseValue,
+    fallbackSecondaryRateRetryAfter: 60,
+    onRateLimit: (retryAfter, options, _octokit, retryCount) => {
+      const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
+      logger.warn({ method: options.method, url: options.url, retryAfter, retrying }, 'github: primary rate limit reached');
+      return retrying;
+    },
+    onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
+      const retrying = retryCount < RATE_LIMIT_RETRIES;
+      logger.warn({ method: options.method, url: options.url, retryAfter, retrying }, 'github: secondary rate limit, waiting');
+      return retrying;
+    },
+  };
+  const octokit = new GitHubOctokit({
+    ...authOptions(ctx.options.auth),
+    baseUrl: (environment.baseUrl ?? ctx.options.baseUrl).replace(/\/+$/, ''),
+    userAgent: 'evidence-agent',
+    request: { fetch: fetchCounted, signal: ctx.signal },
+    log: quietLog(logger),
+    throttle,
+    retry: { retries: 3, retryAfterBaseValue },
+  });
+  useConditionalRequests(octokit, ctx.httpCache);
+  return { octokit, counts };
+}
+
+function authOptions(auth: GitHubAuth): { auth: unknown; authStrategy?: typeof createAppAuth } {
+  if ('token' in auth) return { auth: auth.token };
+  const privateKey = auth.privateKey ?? readFileSync(auth.privateKeyPath!, 'utf8');
+  return {
+    authStrategy: createAppAuth,
+    auth: { appId: Number(auth.appId), privateKey, installationId: Number(auth.installationId) },
+  };
+}
+
+/** Octokit logs every 4xx as a warning; the collector reports what matters itself. Never headers (tokens). */
+function quietLog(logger: Logger) {
+  return {
+    debug: (message: string) => logger.debug({ message }, 'github: octokit'),
+    info: (message: string) => logger.debug({ message }, 'github: octokit'),
+    warn: (message: string) => logger.debug({ message }, 'github: octokit'),
+    error: (message: string) => logger.debug({ message }, 'github: octokit'),
+  };
+}
+
+interface CachedBody {
+  data: unknown;
+  link: string | null;
+}
+
+/**
+ * Every GET carries If-None-Match with the stored ETag; a 304 is answered from the stored body (with
+ * its Link header, so pagination goes on). A 200 with an ETag replaces the stored entry.
+ */
+function useConditionalRequests(octokit: GitHubClient, cache: HttpCache): void {
+  octokit.hook.wrap('request', async (request, options) => {
+    if (options.method !== 'GET') return request(options);
+    const key = `GET ${octokit.request.endpoint.parse(options).url}`;
+    const cached = await cache.get(key);
+    if (cached) options.headers = { ...options.headers, 'if-none-match': cached.etag };
+    try {
+      const response = await request(options);
+      const etag = response.headers.etag;
+      if (etag && response.status === 200) {
+        const body: CachedBody = { data: response.data, link: response.headers.link ?? null };
+        await cache.set(key, { etag, body: JSON.stringify(body) });
+      }
+      return response;
+    } catch (error) {
+      if (cached && (error as { status?: number }).status === 304) {
+        const body = JSON.parse(cached.body) as CachedBody;
+        return {
+          status: 200,
+          url: octokit.request.endpoint.parse(options).url,
+          headers: { etag: cached.etag, ...(body.link ? { link: body.link } : {}) },
+          data: body.data,
+        } as Awaited<ReturnType<typeof request>>;
+      }
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,87 @@
+// One collection of one GitHub organization: its settings and people, its repositories with the
+// protection of their default branches, and the merged changes since the last read. A part that
+// cannot be read becomes a resource error (or an incomplete window); bad credentials or an unknown
+// organization fail the run.
+import type { CollectContext, CollectResult, EvidenceItem } from '../../src/collector.js';
+import { readChanges } from './change-reads.js';
+import { createGitHubSession } from './client.js';
+import { settle } from './errors.js';
+import { orgEvidence, repositoryEvidence } from './evidence.js';
+import { byText, readOrg } from './org-reads.js';
+import { listRepositories, readRepositories } from './repo-reads.js';
+import type { RepositoryReads } from './repo-reads.js';
+import { EVIDENCE, EVIDENCE_SCHEMA_VERSION, orgSchema, PARTITIONS, resourceIds } from './schema.js';
+import type { BranchProtection, ChangesEvidence, GitHubOptions, GitHubOrg } from './schema.js';
+
+/** Statuses of the organization read that mean nothing else can be read either. */
+const FATAL_STATUSES = new Set([401, 404]);
+
+export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise<CollectResult> {
+  const org = orgSchema.parse(ctx.scope.settings) as GitHubOrg;
+  const { octokit, counts } = createGitHubSession(ctx, ctx.clientEnvironment.github);
+  const { signal } = ctx;
+
+  const orgReads = await readOrg(octokit, org.login, signal);
+  if (!orgReads.settings.ok && orgReads.settings.status !== null && FATAL_STATUSES.has(orgReads.settings.status)) {
+    throw new Error(`${orgReads.settings.reason} (check the token and the organization login)`);
+  }
+  const listing = await settle(`GET /orgs/${org.login}/repos`, listRepositories(octokit, org), signal);
+  const repos: RepositoryReads | null = listing.ok ? await readRepositories(octokit, org, listing.value, signal) : null;
+
+  const parts = [orgEvidence(org.login, orgReads), repositoryEvidence(org.login, listing, repos)];
+  const evidence: EvidenceItem[] = parts.flatMap((p) => p.evidence);
+  const errors = parts.flatMap((p) => p.errors);
+
+  let events: CollectResult['events'];
+  let windows: CollectResult['windows'];
+  let graphqlChangeQueries = 0;
+  if (ctx.options.changes.enabled) {
+    const required = (repo: string) => requiredChecks(repos?.protection.get(repo));
+    const changes = await readChanges(octokit, org, listing.ok ? listing.value : null, required, ctx.watermarks, ctx.now(), ctx.options.changes, signal);
+    events = changes.events;
+    windows = changes.windows;
+    graphqlChangeQueries = changes.queries;
+    const failed = Object.values(changes.failures);
+    if (failed.length === 0) {
+      const data: ChangesEvidence = { login: org.login, partitions: Object.values(PARTITIONS).sort(byText) };
+      evidence.push({ type: EVIDENCE.changes, resourceId: resourceIds.changes(org.login), schemaVersion: EVIDENCE_SCHEMA_VERSION, data });
+    } else {
+      errors.push({ type: EVIDENCE.changes, resourceId: resourceIds.changes(org.login), error: failed.join('; ') });
+    }
+  }
+  signal.throwIfAborted();
+
+  evidence.sort((a, b) => byText(a.type, b.type) || byText(a.resourceId, b.resourceId));
+  errors.sort((a, b) => byText(a.type, b.type) || byText(a.resourceId, b.resourceId));
+  if (errors.length > 0) ctx.logger.warn({ org: org.login, errors: errors.length, first: errors[0] }, 'github: some resources could not be read');
+  ctx.logger.info({ org: org.login, requests: counts.requests, rateLimited: counts.rateLimited }, 'github: collected');
+  return {
+    evidence,
+    errors,
+    ...(events ? { events, windows } : {}),
+    meta: {
+      org: org.login,
+      repositories: repos?.repositories.length ?? null,
+      requests: counts.requests,
+      // What GitHub charged against the rate limit: every request but the 304s (GraphQL included).
+      rateLimitedRequests: counts.rateLimited,
+      notModified: counts.notModified,
+      rateLimitRemaining: counts.rateLimitRemaining,
+      graphqlChangeQueries,
+      ...(events ? { events: events.length } : {}),
+    },
+  };
+}
+
+/** Check names the default branch requires, from classic protection and rules; null when unknown. */
+function requiredChecks(protection: { ok: true; value: BranchProtection } | { ok: false } | undefined): string[] | null {
+  if (!protection?.ok) return null;
+  const names = new Set(protection.value.classic?.requiredStatusChecks?.contexts ?? []);
+  for (const rule of protection.value.rules) {
+    if (rule.type !== 'required_status_checks') continue;
+    const checks = rule.parameters['required_status_checks'];
+    if (!Array.isArray(checks)) continue;
+    for (const check of checks) if (typeof (check as { context?: unknown }).context === 'string') names.add((check as { context: string }).context);
+  }
+  return [...names].sort(byText);
+}

@@ -1,0 +1,40 @@
+// The github collector: each configured organization's settings, people, webhooks and teams, its
+// repositories with the protection of their default branches, and the population of changes merged
+// into default branches (pull requests and direct pushes), judged by eighteen checks.
+import { defineCollector } from '../../src/collector.js';
+import { changePopulation } from './change-population.js';
+import { githubChecks } from './checks/index.js';
+import { collectGitHub } from './collect.js';
+import { githubOptionsSchema, orgScopes } from './schema.js';
+import type { GitHubOptions } from './schema.js';
+
+/**
+ * Read-only access the token or app needs; see README.md. Fine-grained / App permissions as GitHub
+ * names them in X-Accepted-GitHub-Permissions.
+ */
+export const GITHUB_PERMISSIONS = [
+  'members=read',
+  'administration=read',
+  'organization_administration=read',
+  'organization_hooks=read',
+  'metadata=read',
+  'contents=read',
+  'pull_requests=read',
+  'checks=read',
+  'statuses=read',
+  'vulnerability_alerts=read',
+  'secret_scanning_alerts=read',
+];
+
+export const github = defineCollector<GitHubOptions>({
+  id: 'github',
+  title: 'GitHub',
+  optionsSchema: githubOptionsSchema,
+  permissions: GITHUB_PERMISSIONS,
+  checks: githubChecks,
+  populations: [changePopulation],
+  // Hourly: conditional requests make an unchanged org nearly free, and merged changes are judged soon.
+  defaultSchedule: '30 * * * *',
+  scopes: orgScopes,
+  collect: collectGitHub,
+});

@@ -1,0 +1,388 @@
+// The github collector against nock, through the real Octokit (REST with Link pagination and ETags,
+// GraphQL): the org's settings (a recorded @octokit/fixtures reply), people, webhooks and teams; each
+// repository's default-branch protection (classic, ruleset only, none, 403 for a missing permission);
+// retry after a secondary rate limit; 304 answers from the stored validators; and the merged changes
+// with the review edge cases the per-change checks judge.
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { githubChecks } from '../../collectors/github/checks/index.js';
+import { collectGitHub } from '../../collectors/github/collect.js';
+import { github } from '../../collectors/github/index.js';
+import { githubOptionsSchema } from '../../collectors/github/schema.js';
+import type { GitHubOptions, OrgEvidence, RepositoryEvidence, WebhookEvidence } from '../../collectors/github/schema.js';
+import type { CollectResult, EvidenceItem } from '../../src/collector.js';
+import { evaluateChecks } from '../../src/evaluate-checks.js';
+import { contextFor, memoryHttpCache } from '../helpers/collect-context.js';
+import { FIXTURE_ORG as ORG, FIXTURE_TOKEN as TOKEN, replayRecorded } from '../helpers/github-fixtures.js';
+
+const API = 'https://api.github.com';
+const NOW = new Date('2026-01-10T00:00:00Z');
+type Json = nock.Body;
+const json = (name: string): Json => JSON.parse(readFileSync(new URL(`../fixtures/github/${name}`, import.meta.url), 'utf8'));
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+/** A REST GET with the token; `query` must match exactly (Octokit adds per_page to paginated lists). */
+function get(path: string, query: Record<string, string> | true = true) {
+  return nock(API).matchHeader('authorization', `token ${TOKEN}`).get(path).query(query);
+}
+
+const link = (path: string, page: number, last: number) =>
+  `<${API}${path}?per_page=100&page=${page}>; rel="next", <${API}${path}?per_page=100&page=${last}>; rel="last"`;
+
+/** A GraphQL operation, told apart by its name. */
+function graphql(operation: string, matches: (variables: Record<string, unknown>) => boolean = () => true) {
+  return nock(API)
+    .matchHeader('authorization', `token ${TOKEN}`)
+    .post('/graphql', (body: { query: string; variables: Record<string, unknown> }) => body.query.includes(`query ${operation}`) && matches(body.variables));
+}
+
+function mockOrg(twoFactorFilter: 'owner' | 'not-owner' = 'owner') {
+  replayRecorded('get-organization');
+  get(`/orgs/${ORG}/members`, { role: 'admin', per_page: '100' }).reply(200, json('members-admins.json'), JSON_HEADERS);
+  get(`/orgs/${ORG}/members`, { role: 'all', per_page: '100' }).reply(200, json('members-page-1.json'), {
+    ...JSON_HEADERS,
+    link: `<${API}/organizations/1000/members?role=all&per_page=100&page=2>; rel="next", <${API}/organizations/1000/members?role=all&per_page=100&page=2>; rel="last"`,
+  });
+  nock(API).get('/organizations/1000/members').query({ role: 'all', per_page: '100', page: '2' }).reply(200, json('members-page-2.json'), JSON_HEADERS);
+  if (twoFactorFilter === 'owner') get(`/orgs/${ORG}/members`, { filter: '2fa_disabled', per_page: '100' }).reply(200, json('members-2fa-disabled.json'), JSON_HEADERS);
+  else get(`/orgs/${ORG}/members`, { filter: '2fa_disabled', per_page: '100' }).reply(422, json('error-2fa-filter-owners-only.json'), JSON_HEADERS);
+  get(`/orgs/${ORG}/outside_collaborators`, { per_page: '100' }).reply(200, json('outside-collaborators.json'), JSON_HEADERS);
+  get(`/orgs/${ORG}/hooks`, { per_page: '100' }).reply(200, json('hooks.json'), JSON_HEADERS);
+  get(`/orgs/${ORG}/teams`, { per_page: '100' }).reply(200, json('teams.json'), JSON_HEADERS);
+  get(`/orgs/${ORG}/teams/platform/repos`, { per_page: '100' }).reply(200, json('team-platform-repos.json'), JSON_HEADERS);
+  get(`/orgs/${ORG}/teams/platform-oncall/repos`, { per_page: '100' }).reply(200, json('team-platform-oncall-repos.json'), JSON_HEADERS);
+}
+
+function mockRepositories(skip: { infraRules?: boolean } = {}) {
+  get(`/orgs/${ORG}/repos`, { type: 'all', per_page: '100' }).reply(200, json('repos-page-1.json'), {
+    ...JSON_HEADERS,
+    link: link(`/organizations/1000/repos`, 2, 2).replaceAll('?per_page', '?type=all&per_page'),
+  });
+  nock(API).get('/organizations/1000/repos').query({ type: 'all', per_page: '100', page: '2' }).reply(200, json('repos-page-2.json'), JSON_HEADERS);
+  graphql('EvidenceRepositoryDetails', (v) => v['org'] === ORG && v['after'] === null).reply(200, json('graphql-repository-details.json'), JSON_HEADERS);
+  // api: classic protection.
+  get(`/repos/${ORG}/api/branches/main`).reply(200, json('branch-api-main.json'), JSON_HEADERS);
+  get(`/repos/${ORG}/api/branches/main/protection`).reply(200, json('protection-api-main.json'), JSON_HEADERS);
+  get(`/repos/${ORG}/api/rules/branches/main`, { per_page: '100' }).reply(200, [], JSON_HEADERS);
+  // branch-protection: protected by an organization ruleset only; classic protection is the recorded 404.
+  get(`/repos/${ORG}/branch-protection/branches/main`).reply(200, json('branch-branch-protection-main.json'), JSON_HEADERS);
+  replayRecorded('branch-protection', (index) => index === 0);
+  get(`/repos/${ORG}/branch-protection/rules/branches/main`, { per_page: '100' }).reply(200, json('rules-branch-protection-main.json'), JSON_HEADERS);
+  get(`/orgs/${ORG}/rulesets/73`).reply(200, json('org-ruleset-73.json'), JSON_HEADERS);
+  // docs: nothing protects it.
+  get(`/repos/${ORG}/docs/branches/main`).reply(200, json('branch-docs-main.json'), JSON_HEADERS);
+  // infra: the app lacks Administration: read.
+  get(`/repos/${ORG}/infra/branches/main`).reply(200, json('branch-infra-main.json'), JSON_HEADERS);
+  get(`/repos/${ORG}/infra/branches/main/protection`).reply(403, json('error-forbidden-integration.json'), {
+    ...JSON_HEADERS,
+    'x-accepted-github-permissions': 'administration=read',
+  });
+  if (!skip.infraRules) get(`/repos/${ORG}/infra/rules/branches/main`, { per_page: '100' }).reply(200, [], JSON_HEADERS);
+}
+
+function mockChanges() {
+  graphql('EvidenceMergedPullRequests', (v) => String(v['search']).startsWith(`org:${ORG} is:pr is:merged merged:`)).reply(
+    200,
+    json('graphql-merged-pull-requests.json'),
+    JSON_HEADERS,
+  );
+  // Every listed repository was pushed to within the backfill: its default branch history is read.
+  graphql('EvidenceDefaultBranchCommits', (v) => v['name'] === 'api').reply(200, json('graphql-default-branch-commits-api.json'), JSON_HEADERS);
+  for (const name of ['branch-protection', 'docs', 'infra']) {
+    graphql('EvidenceDefaultBranchCommits', (v) => v['name'] === name).reply(
+      200,
+      { data: { repository: { defaultBranchRef: { name: 'main', target: { history: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } } } } } },
+      JSON_HEADERS,
+    );
+  }
+}
+
+function collectContext(options: Record<string, unknown> = {}, httpCache = memoryHttpCache()) {
+  const parsed = githubOptionsSchema.parse({
+    auth: { token: TOKEN },
+    orgs: [{ login: ORG, repositories: { exclude: ['sandbox-*'] } }],
+    ...options,
+  });
+  return { ...contextFor(github, parsed, { now: NOW, clientEnvironment: { github: { retryAfterBaseMs: 1, unlimitedRate: true } }, httpCache }), httpCache };
+}
+
+const findingsOf = (result: CollectResult, options: GitHubOptions) =>
+  evaluateChecks(githubChecks, result.evidence, result.errors, options, NOW, ORG, result.events ?? []).findings;
+const data = <T>(result: CollectResult, type: string, id: string) => result.evidence.find((e: EvidenceItem) => e.type === type && e.resourceId === id)?.data as T;
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+describe('github collector: organization and repositories', () => {
+  it('reads the org, its people, webhooks, teams and repositories, following Link pages', async () => {
+    mockOrg();
+    mockRepositories();
+    const { ctx, apiCalls } = collectContext({ changes: { enabled: false } });
+    const result = await collectGitHub(ctx);
+    expect(nock.pendingMocks()).toEqual([]);
+
+    expect(data<OrgEvidence>(result, 'github.org', ORG)).toEqual({
+      login: ORG,
+      twoFactorRequirementEnabled: false,
+      defaultRepositoryPermission: 'read',
+      membersCanCreateRepositories: true,
+      membersCanCreatePublicRepositories: true,
+      owners: ['hubot', 'octocat'],
+      membersWithoutTwoFactor: ['zed-intern'],
+    });
+    expect(result.evidence.filter((e) => e.type === 'github.member').map((e) => [e.resourceId, e.data])).toEqual([
+      [`${ORG}/alice-dev`, { login: 'alice-dev', role: 'member', twoFactorEnabled: true }],
+      [`${ORG}/bob-ops`, { login: 'bob-ops', role: 'member', twoFactorEnabled: true }],
+      [`${ORG}/hubot`, { login: 'hubot', role: 'owner', twoFactorEnabled: true }],
+      [`${ORG}/octocat`, { login: 'octocat', role: 'owner', twoFactorEnabled: true }],
+      [`${ORG}/zed-intern`, { login: 'zed-intern', role: 'member', twoFactorEnabled: false }],
+    ]);
+    const hook = data<WebhookEvidence>(result, 'github.webhook', `${ORG}/hooks/12345678`);
+    // The query string (a token for the receiver) and the masked secret are not kept.
+    expect(hook).toEqual({
+      id: 12345678,
+      url: 'https://ci.example.com/github/hook',
+      https: true,
+      sslVerification: true,
+      secretSet: true,
+      active: true,
+      contentType: 'json',
+      events: ['pull_request', 'push'],
+    });
+    expect(JSON.stringify(result.evidence)).not.toMatch(/s3cr3t|\*{8}/);
+    expect(data(result, 'github.team', `${ORG}/teams/platform-oncall`)).toEqual({
+      slug: 'platform-oncall',
+      name: 'Platform Oncall',
+      privacy: 'closed',
+      parent: 'platform',
+      repositories: [{ name: 'api', permission: 'write' }],
+    });
+
+    // legacy is archived, sandbox-play excluded by the config.
+    expect(result.evidence.filter((e) => e.type === 'github.repository').map((e) => e.resourceId)).toEqual(
+      ['api', 'branch-protection', 'docs', 'infra'].map((r) => `${ORG}/${r}`),
+    );
+    expect(data<RepositoryEvidence>(result, 'github.repository', `${ORG}/api`)).toMatchObject({
+      visibility: 'private',
+      secretScanning: 'enabled',
+      dependabotAlerts: true,
+      codeowners: '.github/CODEOWNERS',
+      deployKeys: [{ title: 'ci-readonly', readOnly: true, createdOn: '2025-02-01' }],
+      protection: {
+        classic: {
+          pullRequestReviews: { requiredApprovingReviewCount: 2, dismissStaleReviews: true, requireCodeOwnerReviews: true, requireLastPushApproval: false },
+          requiredStatusChecks: { strict: true, contexts: ['ci/build'] },
+          enforceAdmins: true,
+          allowForcePushes: false,
+          allowDeletions: false,
+        },
+        rules: [],
+      },
+    });
+    const rulesetOnly = data<RepositoryEvidence>(result, 'github.repository', `${ORG}/branch-protection`);
+    expect(rulesetOnly.protection?.classic).toBeNull();
+    expect(rulesetOnly.protection?.rules.map((r) => [r.type, r.rulesetId, r.bypassActors])).toEqual([
+      ['deletion', 73, [{ actorType: 'Integration', actorId: 2, bypassMode: 'always' }]],
+      ['non_fast_forward', 73, [{ actorType: 'Integration', actorId: 2, bypassMode: 'always' }]],
+      ['pull_request', 73, [{ actorType: 'Integration', actorId: 2, bypassMode: 'always' }]],
+      ['required_status_checks', 73, [{ actorType: 'Integration', actorId: 2, bypassMode: 'always' }]],
+    ]);
+    expect(data<RepositoryEvidence>(result, 'github.repository', `${ORG}/docs`).protection).toEqual({ classic: null, rules: [] });
+    expect(data<RepositoryEvidence>(result, 'github.repository', `${ORG}/infra`)).toMatchObject({ protection: null, secretScanning: null });
+    expect(result.errors).toEqual([
+      {
+        type: 'github.repository-protection',
+        resourceId: `${ORG}/infra`,
+        error: `protection of ${ORG}/infra branch main: HTTP 403: Resource not accessible by integration (needs the permission administration=read)`,
+      },
+    ]);
+    // The ruleset is read once however many rules cite it. 1 org + 2+1 member pages + 2FA + outside +
+    // hooks + teams + 2 team repos + 2 repo pages + 1 GraphQL + api 3 + branch-protection 4 + docs 1 + infra 3.
+    expect(apiCalls()).toBe(1 + 3 + 1 + 1 + 1 + 1 + 2 + 2 + 1 + 3 + 4 + 1 + 3);
+    expect(result.meta).toMatchObject({ repositories: 4, requests: apiCalls(), rateLimitedRequests: apiCalls(), notModified: 0 });
+  });
+
+  it('judges protection from classic rules and rulesets alike, and names the missing permission', async () => {
+    mockOrg();
+    mockRepositories();
+    const { ctx } = collectContext({ changes: { enabled: false }, thresholds: { minApprovals: 2 } });
+    const result = await collectGitHub(ctx);
+    const findings = findingsOf(result, ctx.options);
+    const statuses = (checkId: string) =>
+      Object.fromEntries(findings.filter((f) => f.checkId === checkId).map((f) => [f.resourceId.replace(`${ORG}/`, ''), f.status]));
+
+    expect(statuses('github_repo_default_branch_protected')).toEqual({ api: 'pass', 'branch-protection': 'pass', docs: 'fail', infra: 'error' });
+    expect(statuses('github_repo_approvals_required')).toEqual({ api: 'pass', 'branch-protection': 'fail', docs: 'fail', infra: 'error' });
+    expect(statuses('github_repo_stale_approvals_dismissed')).toEqual({ api: 'pass', 'branch-protection': 'pass', docs: 'fail', infra: 'error' });
+    expect(statuses('github_repo_status_checks_required')).toEqual({ api: 'pass', 'branch-protection': 'pass', docs: 'fail', infra: 'error' });
+    // The org ruleset lets only an integration bypass: admins are bound.
+    expect(statuses('github_repo_admins_cannot_bypass')).toEqual({ api: 'pass', 'branch-protection': 'pass', docs: 'fail', infra: 'error' });
+    expect(statuses('github_repo_force_push_deletion_blocked')).toEqual({ api: 'pass', 'branch-protection': 'pass', docs: 'fail', infra: 'error' });
+    expect(statuses('github_repo_secret_scanning_enabled')).toEqual({ api: 'pass', 'branch-protection': 'pass', docs: 'fail', infra: 'error' });
+    expect(statuses('github_repo_dependabot_alerts_enabled')).toEqual({ api: 'pass', 'branch-protection': 'pass', docs: 'fail', infra: 'pass' });
+    expect(statuses('github_repo_deploy_keys_read_only')).toEqual({ api: 'pass', 'branch-protection': 'pass', docs: 'pass', infra: 'fail' });
+    expect(statuses('github_repo_codeowners_present')).toEqual({ api: 'pass', 'branch-protection': 'pass', docs: 'fail', infra: 'pass' });
+    expect(findings.find((f) => f.checkId === 'github_repo_default_branch_protected' && f.resourceId === `${ORG}/infra`)?.message).toContain(
+      'needs the permission administration=read',
+    );
+    expect(findings.find((f) => f.checkId === 'github_repo_default_branch_protected' && f.resourceId === `${ORG}/branch-protection`)?.message).toBe(
+      `Default branch of ${ORG}/branch-protection (main) is protected by ruleset 73 (${ORG}).`,
+    );
+    expect(statuses('github_org_two_factor_required')).toEqual({ [ORG]: 'fail' });
+    expect(statuses('github_org_owners_limited')).toEqual({ [ORG]: 'pass' });
+    expect(statuses('github_org_base_permission_restricted')).toEqual({ [ORG]: 'pass' });
+    expect(statuses('github_org_outside_collaborators_approved')).toEqual({ 'contractor-kim': 'fail' });
+    expect(statuses('github_org_webhooks_secure')).toEqual({ 'hooks/12345678': 'pass', 'hooks/12345679': 'fail' });
+    expect(findings.find((f) => f.resourceId === `${ORG}/hooks/12345679`)?.message).toBe(
+      `Webhook ${ORG}/hooks/12345679 to http://legacy.example.com/hook: not https, SSL verification off, no secret.`,
+    );
+  });
+
+  it('waits out a secondary rate limit (retry-after) and counts both attempts', async () => {
+    mockOrg();
+    get(`/orgs/${ORG}/repos`, { type: 'all', per_page: '100' }).reply(403, json('error-secondary-rate-limit.json'), {
+      ...JSON_HEADERS,
+      'retry-after': '1',
+      'x-ratelimit-remaining': '4990',
+    });
+    mockRepositories();
+    const { ctx, apiCalls } = collectContext({ changes: { enabled: false } });
+    const result = await collectGitHub(ctx);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.errors.map((e) => e.resourceId)).toEqual([`${ORG}/infra`]);
+    expect(apiCalls()).toBe(1 + 3 + 1 + 1 + 1 + 1 + 2 + (1 + 2) + 1 + 3 + 4 + 1 + 3);
+  });
+
+  it('keeps 2FA unknown, not failed, when the token may not use the owners-only filter', async () => {
+    mockOrg('not-owner');
+    mockRepositories();
+    const { ctx } = collectContext({ changes: { enabled: false } });
+    const result = await collectGitHub(ctx);
+    expect(data<OrgEvidence>(result, 'github.org', ORG).membersWithoutTwoFactor).toBeNull();
+    expect(result.evidence.filter((e) => e.type === 'github.member').every((e) => (e.data as { twoFactorEnabled: unknown }).twoFactorEnabled === null)).toBe(true);
+  });
+
+  it('answers an unchanged resource from the stored body when GitHub says 304, which GitHub does not charge', async () => {
+    const cache = memoryHttpCache();
+    const etagged = (path: string, body: Json, query: Record<string, string> | true = true) => {
+      const etag = `W/"${path.length}-etag"`;
+      get(path, query).reply(200, body, { ...JSON_HEADERS, etag });
+      get(path, query).matchHeader('if-none-match', etag).reply(304, '', { etag });
+    };
+    etagged(`/orgs/${ORG}/hooks`, json('hooks.json'), { per_page: '100' });
+    const first = collectContext({}, cache);
+    const { octokit } = (await import('../../collectors/github/client.js')).createGitHubSession(first.ctx, { retryAfterBaseMs: 1 });
+    const read1 = await octokit.paginate(octokit.rest.orgs.listWebhooks, { org: ORG, per_page: 100 });
+    const second = (await import('../../collectors/github/client.js')).createGitHubSession(first.ctx, { retryAfterBaseMs: 1 });
+    const read2 = await second.octokit.paginate(second.octokit.rest.orgs.listWebhooks, { org: ORG, per_page: 100 });
+    expect(read2).toEqual(read1);
+    expect(second.counts).toMatchObject({ requests: 1, rateLimited: 0, notModified: 1 });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('fails the run on bad credentials or an unknown organization', async () => {
+    mockOrg();
+    nock.cleanAll();
+    get(`/orgs/${ORG}`).reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }, JSON_HEADERS);
+    nock(API).persist().get(/.*/).query(true).reply(401, { message: 'Bad credentials' }, JSON_HEADERS);
+    const { ctx } = collectContext({ changes: { enabled: false } });
+    await expect(collectGitHub(ctx)).rejects.toThrow(`GET /orgs/${ORG}: HTTP 401: Bad credentials (check the token and the organization login)`);
+  });
+});
+
+describe('github collector: merged changes', () => {
+  it('stores each merged pull request into a default branch and each direct push, judged one by one', async () => {
+    mockOrg();
+    mockRepositories();
+    mockChanges();
+    const { ctx } = collectContext();
+    const result = await collectGitHub(ctx);
+    expect(nock.pendingMocks()).toEqual([]);
+
+    // #106 went to a release branch. #107 is in a repository archived since: it was still merged in the span.
+    expect(result.events?.map((e) => [e.type, e.eventId])).toEqual([
+      ['github.pull-request', 'api#101'],
+      ['github.pull-request', 'api#102'],
+      ['github.pull-request', 'branch-protection#103'],
+      ['github.pull-request', 'api#104'],
+      ['github.pull-request', 'api#105'],
+      ['github.pull-request', 'legacy#107'],
+      ['github.commit', expect.stringMatching(/^api@[0-9a-f]{40}$/)],
+    ]);
+    expect(result.windows).toEqual([
+      { partition: 'merged-pull-requests', from: '2025-10-12T00:00:00.000Z', to: '2026-01-09T23:55:00.000Z', complete: true },
+      { partition: 'default-branch-commits', from: '2025-10-12T00:00:00.000Z', to: '2026-01-09T23:55:00.000Z', complete: true },
+    ]);
+    const pr101 = result.events![0]!.data as { requiredChecks: string[]; reviews: unknown[] };
+    expect(pr101.requiredChecks).toEqual(['ci/build']);
+
+    const findings = findingsOf(result, ctx.options);
+    const verdicts = (checkId: string) => findings.filter((f) => f.checkId === checkId).map((f) => [f.resourceId, f.status, f.message]);
+    expect(verdicts('github_pull_request_independently_approved')).toEqual([
+      ['api#101', 'pass', expect.stringContaining('approved by bob-ops on the final commit')],
+      ['api#102', 'fail', expect.stringContaining('approved only by its author bob-ops')],
+      ['branch-protection#103', 'fail', expect.stringContaining('approved by octocat only on an earlier commit')],
+      ['api#104', 'fail', expect.stringContaining('its approvals were dismissed and none was given again')],
+      ['api#105', 'pass', expect.stringContaining('approved by octocat on the final commit')],
+      ['legacy#107', 'fail', expect.stringContaining('no approving review')],
+    ]);
+    expect(verdicts('github_pull_request_checks_passed').map(([id, status]) => [id, status])).toEqual([
+      ['api#101', 'pass'],
+      ['api#102', 'pass'],
+      ['branch-protection#103', 'pass'],
+      ['api#104', 'pass'],
+      ['api#105', 'fail'],
+      ['legacy#107', 'pass'],
+    ]);
+    expect(verdicts('github_pull_request_checks_passed')[4]![2]).toContain('required checks not green: ci/build (failure)');
+    expect(verdicts('github_repo_direct_pushes_absent')).toEqual([
+      [expect.stringMatching(/^api@/), 'fail', expect.stringMatching(/^api@[0-9a-f]{7} "quick fix on prod" by octocat reached main at 2026-01-09T17:45:00.000Z without a pull request\.$/)],
+    ]);
+  });
+
+  it('records an incomplete window for the pull requests when the search fails, and keeps the rest', async () => {
+    mockOrg();
+    mockRepositories();
+    graphql('EvidenceMergedPullRequests').reply(502, { message: 'Server Error' }, JSON_HEADERS).persist();
+    for (const name of ['api', 'branch-protection', 'docs', 'infra']) {
+      graphql('EvidenceDefaultBranchCommits', (v) => v['name'] === name).reply(200, { data: { repository: { defaultBranchRef: null } } }, JSON_HEADERS);
+    }
+    const { ctx } = collectContext();
+    const result = await collectGitHub(ctx);
+    nock.cleanAll();
+    expect(result.windows?.map((w) => [w.partition, w.complete])).toEqual([
+      ['merged-pull-requests', false],
+      ['default-branch-commits', true],
+    ]);
+    expect(result.errors.find((e) => e.type === 'github.changes')?.error).toMatch(/^GraphQL EvidenceMergedPullRequests for octokit-fixture-org: HTTP 502/);
+  });
+});
+
+describe('github options', () => {
+  it.each([
+    [{ orgs: ['acme'] }, 'auth', 'expected { token } or { appId, privateKey | privateKeyPath, installationId }'],
+    [{ auth: { token: 't' }, orgs: [] }, 'orgs', 'expected at least one organization'],
+    [{ auth: { token: 't' }, orgs: ['acme', 'ACME'] }, 'orgs.1', 'expected each organization once (orgs[0] is already acme)'],
+    [{ auth: { token: 't' }, orgs: ['-bad-'] }, 'orgs.0.login', 'expected a GitHub login such as octo-org'],
+    [{ auth: { appId: 1, installationId: 2 }, orgs: ['acme'] }, 'auth.privateKey', 'expected exactly one of privateKey or privateKeyPath'],
+  ])('refuses %j', (input, path, message) => {
+    const result = githubOptionsSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    const issue = result.error!.issues[0]!;
+    expect(issue.path.join('.')).toBe(path);
+    expect(issue.message).toBe(message);
+  });
+
+  it('accepts the short org form and fills the defaults', () => {
+    expect(githubOptionsSchema.parse({ auth: { token: 't' }, orgs: ['acme'] })).toMatchObject({
+      baseUrl: 'https://api.github.com',
+      orgs: [{ login: 'acme', repositories: { include: ['*'], exclude: [] } }],
+      thresholds: { minApprovals: 1, maxOwners: 3, defaultPermissionsAllowed: ['none', 'read'] },
+      changes: { enabled: true, backfillDays: 90, requireChecks: true, settleMinutes: 5 },
+    });
+  });
+});

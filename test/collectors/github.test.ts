@@ -3,6 +3,7 @@
 // repository's default-branch protection (classic, ruleset only, none, 403 for a missing permission);
 // retry after a secondary rate limit; 304 answers from the stored validators; and the merged changes
 // with the review edge cases the per-change checks judge.
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -359,6 +360,39 @@ describe('github collector: merged changes', () => {
       ['default-branch-commits', true],
     ]);
     expect(result.errors.find((e) => e.type === 'github.changes')?.error).toMatch(/^GraphQL EvidenceMergedPullRequests for octokit-fixture-org: HTTP 502/);
+  });
+});
+
+describe('github collector: authentication and transport', () => {
+  it('authenticates as a GitHub App installation: a signed JWT buys the installation token used for reads', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const installationToken = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a';
+    nock(API)
+      .matchHeader('authorization', /^bearer [\w-]+\.[\w-]+\.[\w-]+$/)
+      .post('/app/installations/7654321/access_tokens')
+      .reply(201, { token: installationToken, expires_at: '2026-01-10T01:00:00Z', permissions: { members: 'read' }, repository_selection: 'all' }, JSON_HEADERS);
+    nock(API).matchHeader('authorization', `token ${installationToken}`).get(`/orgs/${ORG}/hooks`).query({ per_page: '100' }).reply(200, json('hooks.json'), JSON_HEADERS);
+    const options = githubOptionsSchema.parse({ auth: { appId: '123456', privateKey, installationId: 7654321 }, orgs: [ORG] });
+    const { ctx } = contextFor(github, options, { now: NOW, clientEnvironment: { github: { retryAfterBaseMs: 1, unlimitedRate: true } } });
+    const { createGitHubSession } = await import('../../collectors/github/client.js');
+    const { octokit, counts } = createGitHubSession(ctx, ctx.clientEnvironment.github);
+    const hooks = await octokit.paginate(octokit.rest.orgs.listWebhooks, { org: ORG, per_page: 100 });
+    expect(hooks.map((h) => h.id)).toEqual([12345678, 12345679]);
+    expect(counts.requests).toBe(2);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('talks to GitHub Enterprise Server: REST under /api/v3, GraphQL at /api/graphql', async () => {
+    const ghes = 'https://github.example.com';
+    nock(ghes).get(`/api/v3/orgs/${ORG}/hooks`).query({ per_page: '100' }).reply(200, [], JSON_HEADERS);
+    nock(ghes).post('/api/graphql').reply(200, { data: { viewer: { login: 'evidence-agent' } } }, JSON_HEADERS);
+    const options = githubOptionsSchema.parse({ auth: { token: TOKEN }, orgs: [ORG], baseUrl: `${ghes}/api/v3` });
+    const { ctx } = contextFor(github, options, { now: NOW, clientEnvironment: {} });
+    const { createGitHubSession } = await import('../../collectors/github/client.js');
+    const { octokit } = createGitHubSession(ctx, {});
+    expect(await octokit.paginate(octokit.rest.orgs.listWebhooks, { org: ORG, per_page: 100 })).toEqual([]);
+    expect(await octokit.graphql('query { viewer { login } }')).toEqual({ viewer: { login: 'evidence-agent' } });
+    expect(nock.pendingMocks()).toEqual([]);
   });
 });
 

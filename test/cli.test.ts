@@ -52,25 +52,26 @@ describe('evidence-agent demo and the read commands', () => {
   it('prints a short summary and leaves a store that verifies', async () => {
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
-    expect(demo.stdout).toMatch(/Runs: 10 \(10 ok, 0 partial, 0 failed, 0 aborted\)/);
+    expect(demo.stdout).toMatch(/Runs: 15 \(15 ok, 0 partial, 0 failed, 0 aborted\)/);
     expect(demo.stdout).toMatch(/aws-iam: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
     expect(demo.stdout).toMatch(/aws-cloudtrail: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
+    expect(demo.stdout).toMatch(/github: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
+    expect(demo.stdout).toMatch(/github_repo_default_branch_protected\s+high\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/aws_cloudtrail_trail_kms_encryption_enabled\s+medium\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/aws_iam_user_console_mfa_enabled\s+high\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/soc2: \d+ of 61 evidenced by automated checks/);
     const verify = await cli(['verify', '--db', demoDb]);
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toMatch(/^ok: .* 10 runs and \d+ evidence documents verified; chain intact/);
+    expect(verify.stdout).toMatch(/^ok: .* 15 runs and \d+ evidence documents verified; chain intact/);
   });
 
   it('lists the runs with their API call counts', async () => {
     const runs = await cli(['runs', '--json', '--db', demoDb]);
     const parsed = JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[];
-    expect(parsed).toHaveLength(10);
-    expect(parsed.filter((run) => run.collector === 'aws-iam')).toHaveLength(5);
-    expect(parsed.filter((run) => run.collector === 'aws-cloudtrail')).toHaveLength(5);
+    expect(parsed).toHaveLength(15);
+    for (const collector of ['aws-iam', 'aws-cloudtrail', 'github']) expect(parsed.filter((run) => run.collector === collector)).toHaveLength(5);
     for (const run of parsed) {
-      expect(run).toMatchObject({ status: 'ok', scope: '111122223333' });
+      expect(run).toMatchObject({ status: 'ok', scope: run.collector === 'github' ? 'example-co' : '111122223333' });
       expect(run.apiCalls).toBeGreaterThanOrEqual(run.collector === 'aws-iam' ? 7 : 4);
     }
   });

@@ -74,8 +74,8 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
 }
 
 /** Check names the default branch requires, from classic protection and rules; null when unknown. */
-function requiredChecks(protection: { ok: true; value: BranchProtection } | { ok: false } | undefined): string[] | null {
-  if (!protection?.ok) return null;
+function requiredChecks(protection: { ok: true; value: BranchProtection | null } | { ok: false } | undefined): string[] | null {
+  if (!protection?.ok || protection.value === null) return null;
   const names = new Set(protection.value.classic?.requiredStatusChecks?.contexts ?? []);
   for (const rule of protection.value.rules) {
     if (rule.type !== 'required_status_checks') continue;

@@ -80,17 +80,18 @@ export function repositoryEvidence(org: string, listing: Outcome<unknown>, reads
     const id = resourceIds.repository(org, repo.name);
     const details = reads.details.get(repo.name);
     const protection = reads.protection.get(repo.name);
+    const empty = protection?.ok === true && protection.value === null;
     const data: RepositoryEvidence = {
       name: repo.name,
       visibility: repo.visibility,
-      defaultBranch: repo.defaultBranch,
+      defaultBranch: empty ? null : repo.defaultBranch,
       secretScanning: repo.secretScanning,
       secretScanningPushProtection: repo.secretScanningPushProtection,
       dependabotAlerts: details?.ok ? details.value.dependabotAlerts : null,
       codeowners: details?.ok ? details.value.codeowners : null,
       deployKeys: details?.ok ? details.value.deployKeys : [],
       // An empty repository has no default branch: nothing to protect yet.
-      protection: protection?.ok ? protection.value : repo.defaultBranch === null ? { classic: null, rules: [] } : null,
+      protection: protection?.ok ? (protection.value ?? { classic: null, rules: [] }) : repo.defaultBranch === null ? { classic: null, rules: [] } : null,
     };
     evidence.push(doc(EVIDENCE.repository, id, data));
     if (details && !details.ok) errors.push({ type: EVIDENCE.repositoryDetails, resourceId: id, error: details.reason });

@@ -35,7 +35,8 @@ export interface RepositoryReads {
   /** The non-archived repositories the include/exclude globs select, by name. */
   repositories: ListedRepository[];
   details: Map<string, Outcome<RepositoryDetails>>;
-  protection: Map<string, Outcome<BranchProtection>>;
+  /** null: the default branch does not exist (an empty repository). */
+  protection: Map<string, Outcome<BranchProtection | null>>;
 }
 
 /** `*` matches any run of characters; case-insensitive like GitHub names. */
@@ -168,8 +169,8 @@ async function readAllProtection(
   org: string,
   repositories: ListedRepository[],
   signal: AbortSignal,
-): Promise<Map<string, Outcome<BranchProtection>>> {
-  const results = new Map<string, Outcome<BranchProtection>>();
+): Promise<Map<string, Outcome<BranchProtection | null>>> {
+  const results = new Map<string, Outcome<BranchProtection | null>>();
   const rulesets = new RulesetCache(octokit, org);
   const queue = repositories.filter((r) => r.defaultBranch !== null);
   const worker = async () => {
@@ -193,8 +194,15 @@ async function readProtection(
   repo: string,
   branch: string,
   rulesets: RulesetCache,
-): Promise<BranchProtection> {
-  const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch });
+): Promise<BranchProtection | null> {
+  let data;
+  try {
+    ({ data } = await octokit.rest.repos.getBranch({ owner, repo, branch }));
+  } catch (error) {
+    // An empty repository names a default branch that does not exist yet: nothing to protect.
+    if (statusOf(error) === 404 && /branch not found/i.test((error as Error).message)) return null;
+    throw error;
+  }
   if (typeof data?.protected !== 'boolean') throw new MalformedReplyError(`GET branch ${branch}: no "protected" in the reply`);
   if (!data.protected) return { classic: null, rules: [] };
   const [classic, rules] = await Promise.all([readClassic(octokit, owner, repo, branch), readRules(octokit, owner, repo, branch, rulesets)]);

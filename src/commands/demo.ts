@@ -1,9 +1,11 @@
-// `evidence-agent demo`: replays N simulated days of the sandbox AWS account through the real
-// collectors, the real SDK and real HTTP, into a store marked as a demo store.
+// `evidence-agent demo`: replays N simulated days of the sandbox AWS account and GitHub organization
+// through the real collectors, the real AWS SDK and Octokit over real HTTP, into a store marked as a
+// demo store.
 import { existsSync, rmSync } from 'node:fs';
 import { builtinCollectors } from '../../collectors/index.js';
 import { awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
 import { awsIamOptionsSchema } from '../../collectors/aws-iam/schema.js';
+import { githubOptionsSchema } from '../../collectors/github/schema.js';
 import { loadFrameworks, resolveDbPath } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
@@ -12,6 +14,7 @@ import { createLogger } from '../logging.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
+import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../sandbox/github/index.js';
 import { SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../sandbox/index.js';
 import { openStore } from '../store/index.js';
 import type { RunRecord } from '../store/types.js';
@@ -49,6 +52,15 @@ export function demoCloudTrailOptions() {
   return awsCloudTrailOptionsSchema.parse({
     accounts: [{ id: SANDBOX_ACCOUNT_ID, name: 'sandbox' }],
     regions: ['us-east-1', 'eu-west-1'],
+  });
+}
+
+/** The demo's github settings: the sandbox organization, one of its two outside collaborators approved. */
+export function demoGitHubOptions() {
+  return githubOptionsSchema.parse({
+    auth: { token: 'demo-token-for-the-local-sandbox' },
+    orgs: [SANDBOX_ORG],
+    thresholds: { outsideCollaboratorAllowList: OUTSIDE_COLLABORATORS.slice(0, 1) },
   });
 }
 
@@ -99,6 +111,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   const demoOptions: Record<string, ConfiguredCollector['options']> = {
     'aws-cloudtrail': demoCloudTrailOptions(),
     'aws-iam': demoAwsIamOptions(),
+    github: demoGitHubOptions(),
   };
   const collectors: ConfiguredCollector[] = builtinCollectors.flatMap((collector) => {
     const options = demoOptions[collector.id];
@@ -125,6 +138,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
             maxAttempts: 2,
             unlimitedRate: true,
           },
+          github: { baseUrl: sandbox.githubBaseUrl, unlimitedRate: true, retryAfterBaseMs: 1 },
         },
       });
       runs.push(...batch.runs);
@@ -140,7 +154,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const stats = await store.stats();
     const verified = await store.verify();
 
-    print(`evidence-agent demo: ${days} simulated day(s) of the sandbox AWS account ${SANDBOX_ACCOUNT_ID}`);
+    print(`evidence-agent demo: ${days} simulated day(s) of the sandbox AWS account ${SANDBOX_ACCOUNT_ID} and GitHub organization ${SANDBOX_ORG}`);
     print(`store: ${dbPath} (${(stats.fileBytes / 1024).toFixed(0)} KiB, ${stats.blobs} distinct documents)\n`);
     print(
       `Runs: ${runs.length} (${byStatus('ok')} ok, ${byStatus('partial')} partial, ${byStatus('failed')} failed, ` +

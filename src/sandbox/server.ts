@@ -10,6 +10,7 @@ import { LIST_REGIONS_PATH, listRegions } from './account-regions.js';
 import { CLOUDTRAIL_TARGET_PREFIX, CloudTrailService, signedRegion } from './cloudtrail-actions.js';
 import type { CloudTrailEstate } from './cloudtrail-estate.js';
 import { errorJson, JSON_CONTENT_TYPE } from './cloudtrail-json.js';
+import { GitHubSandbox } from './github/index.js';
 import { buildIamEstate, DEFAULT_ESTATE_SEED } from './estate.js';
 import type { IamEstate } from './estate.js';
 import { errorXml, IAM_NAMESPACE, STS_NAMESPACE, successXml } from './iam-xml.js';
@@ -36,6 +37,8 @@ export interface SandboxOptions {
   lookupEventsPerSecond?: number;
   /** Pads each day of us-east-1's and eu-west-1's event history to this many events (default 0: tens a day). */
   eventsPerDay?: number;
+  /** The simulated GitHub organization: repositories (default 12) and merged pull requests per day (default ~4). */
+  github?: { repositories?: number; pullRequestsPerDay?: number };
 }
 
 export interface Sandbox {
@@ -51,6 +54,10 @@ export interface Sandbox {
   estate(): IamEstate;
   /** The trails currently served. */
   cloudTrail(): CloudTrailEstate;
+  /** `<endpoint>/api/v3`: the GitHub API root of the simulated organization (GraphQL at /api/graphql). */
+  githubBaseUrl: string;
+  /** The simulated GitHub organization (its request counts, its planted changes). */
+  github: GitHubSandbox;
   close(): Promise<void>;
 }
 
@@ -68,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     eventsPerDay: options.eventsPerDay,
     lookupEventsPerSecond: options.lookupEventsPerSecond,
   });
+  const github = new GitHubSandbox({ historyEnd, seed: options.seed, ...options.github });
   const requests = { total: 0, byAction: {} as Record<string, number> };
   const count = (action: string) => {
     requests.total++;
@@ -125,8 +133,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   };
 
+  // GitHub Enterprise Server's layout: REST under /api/v3, GraphQL at /api/graphql.
+  const handleGitHub = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+    const base = `http://${req.headers.host ?? '127.0.0.1'}/api/v3`;
+    const reply = github.handle({ method: req.method ?? 'GET', path, headers: { ...headers, 'x-sandbox-base': base }, body: await readBody(req) }, now);
+    res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+    res.end(reply.body);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
+    const url = req.url ?? '/';
+    if (url.startsWith('/api/v3/')) return handleGitHub(req, res, url.slice('/api/v3'.length));
+    if (url === '/api/graphql') return handleGitHub(req, res, '/graphql');
     if (req.method === 'POST' && new URL(req.url ?? '/', 'http://sandbox').pathname === LIST_REGIONS_PATH) {
       return handleAccount(req, res, requestId);
     }
@@ -180,6 +200,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     historyEnd,
     estate: currentEstate,
     cloudTrail: () => cloudTrail.estate(now),
+    githubBaseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}/api/v3`,
+    github,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -36,6 +36,17 @@ export interface PullRequestData {
   checks: { state: string | null; contexts: { name: string; kind: 'check-run' | 'status'; result: string }[]; truncated: boolean };
   /** Check names the default branch required when the pull request was read (null: protection unknown). */
   requiredChecks: string[] | null;
+  /**
+   * Merged although the branch requires approvals and GitHub's review decision is not APPROVED: branch
+   * protection was bypassed (an admin merge, or a bypass-list actor). null when the protection is unknown.
+   */
+  protectionBypassed: boolean | null;
+}
+
+/** What the default branch of a repository requires, as read in the same run (null: unknown). */
+export interface BranchRequirements {
+  requiredChecks: string[];
+  requiredApprovals: number;
 }
 
 export interface DirectCommitData {
@@ -69,7 +80,7 @@ export async function readChanges(
   octokit: GitHubClient,
   org: GitHubOrg,
   repositories: ListedRepository[] | null,
-  requiredChecks: (repo: string) => string[] | null,
+  requirements: (repo: string) => BranchRequirements | null,
   watermarks: Record<string, string>,
   now: Date,
   changes: GitHubOptions['changes'],
@@ -86,7 +97,7 @@ export async function readChanges(
     for (const pr of prs) {
       const defaultBranch = pr.repository.defaultBranchRef?.name;
       if (!defaultBranch || pr.baseRefName !== defaultBranch || !selected(org, pr.repository.name)) continue;
-      events.push(pullRequestEvent(pr, requiredChecks(pr.repository.name)));
+      events.push(pullRequestEvent(pr, requirements(pr.repository.name)));
     }
   } catch (error) {
     signal.throwIfAborted();
@@ -167,7 +178,7 @@ async function searchMerged(
 
 const searchTime = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function pullRequestEvent(pr: MergedPullRequestNode, requiredChecks: string[] | null): EventItem {
+function pullRequestEvent(pr: MergedPullRequestNode, requirements: BranchRequirements | null): EventItem {
   const last = pr.commits?.nodes?.[0]?.commit ?? null;
   const rollup = last?.statusCheckRollup ?? null;
   const contexts = (rollup?.contexts?.nodes ?? [])
@@ -199,7 +210,8 @@ function pullRequestEvent(pr: MergedPullRequestNode, requiredChecks: string[] | 
       contexts,
       truncated: (rollup?.contexts?.totalCount ?? 0) > contexts.length,
     },
-    requiredChecks,
+    requiredChecks: requirements?.requiredChecks ?? null,
+    protectionBypassed: requirements ? requirements.requiredApprovals > 0 && pr.reviewDecision !== 'APPROVED' : null,
   };
   return {
     type: EVENTS.pullRequest,

@@ -4,6 +4,8 @@
 // organization fail the run.
 import type { CollectContext, CollectResult, EvidenceItem } from '../../src/collector.js';
 import { readChanges } from './change-reads.js';
+import type { BranchRequirements } from './change-reads.js';
+import { effectiveProtection } from './checks/protection.js';
 import { createGitHubSession } from './client.js';
 import { settle } from './errors.js';
 import { orgEvidence, repositoryEvidence } from './evidence.js';
@@ -36,8 +38,8 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
   let windows: CollectResult['windows'];
   let graphqlChangeQueries = 0;
   if (ctx.options.changes.enabled) {
-    const required = (repo: string) => requiredChecks(repos?.protection.get(repo));
-    const changes = await readChanges(octokit, org, listing.ok ? listing.value : null, required, ctx.watermarks, ctx.now(), ctx.options.changes, signal);
+    const requirements = (repo: string) => branchRequirements(repos?.protection.get(repo));
+    const changes = await readChanges(octokit, org, listing.ok ? listing.value : null, requirements, ctx.watermarks, ctx.now(), ctx.options.changes, signal);
     events = changes.events;
     windows = changes.windows;
     graphqlChangeQueries = changes.queries;
@@ -73,15 +75,9 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
   };
 }
 
-/** Check names the default branch requires, from classic protection and rules; null when unknown. */
-function requiredChecks(protection: { ok: true; value: BranchProtection | null } | { ok: false } | undefined): string[] | null {
+/** The checks and approvals the default branch requires (all layers together); null when unknown. */
+function branchRequirements(protection: { ok: true; value: BranchProtection | null } | { ok: false } | undefined): BranchRequirements | null {
   if (!protection?.ok || protection.value === null) return null;
-  const names = new Set(protection.value.classic?.requiredStatusChecks?.contexts ?? []);
-  for (const rule of protection.value.rules) {
-    if (rule.type !== 'required_status_checks') continue;
-    const checks = rule.parameters['required_status_checks'];
-    if (!Array.isArray(checks)) continue;
-    for (const check of checks) if (typeof (check as { context?: unknown }).context === 'string') names.add((check as { context: string }).context);
-  }
-  return [...names].sort(byText);
+  const effective = effectiveProtection(protection.value);
+  return { requiredChecks: effective.requiredChecks, requiredApprovals: effective.pullRequestRequired ? effective.requiredApprovals : 0 };
 }

@@ -318,8 +318,12 @@ describe('github collector: merged changes', () => {
       { partition: 'merged-pull-requests', from: '2025-10-12T00:00:00.000Z', to: '2026-01-09T23:55:00.000Z', complete: true },
       { partition: 'default-branch-commits', from: '2025-10-12T00:00:00.000Z', to: '2026-01-09T23:55:00.000Z', complete: true },
     ]);
-    const pr101 = result.events![0]!.data as { requiredChecks: string[]; reviews: unknown[] };
-    expect(pr101.requiredChecks).toEqual(['ci/build']);
+    const pr = (i: number) => result.events![i]!.data as { requiredChecks: string[] | null; protectionBypassed: boolean | null };
+    expect(pr(0)).toMatchObject({ requiredChecks: ['ci/build'], protectionBypassed: false });
+    // #104 merged with review required (decision REVIEW_REQUIRED) on a branch requiring 2 approvals.
+    expect(pr(3)).toMatchObject({ protectionBypassed: true });
+    // legacy is archived, so its protection was not read: unknown rather than guessed.
+    expect(pr(5)).toMatchObject({ requiredChecks: null, protectionBypassed: null });
 
     const findings = findingsOf(result, ctx.options);
     const verdicts = (checkId: string) => findings.filter((f) => f.checkId === checkId).map((f) => [f.resourceId, f.status, f.message]);
@@ -327,7 +331,7 @@ describe('github collector: merged changes', () => {
       ['api#101', 'pass', expect.stringContaining('approved by bob-ops on the final commit')],
       ['api#102', 'fail', expect.stringContaining('approved only by its author bob-ops')],
       ['branch-protection#103', 'fail', expect.stringContaining('approved by octocat only on an earlier commit')],
-      ['api#104', 'fail', expect.stringContaining('its approvals were dismissed and none was given again')],
+      ['api#104', 'fail', expect.stringContaining('its approvals were dismissed and none was given again; merged without the approval the branch requires (protection bypassed)')],
       ['api#105', 'pass', expect.stringContaining('approved by octocat on the final commit')],
       ['legacy#107', 'fail', expect.stringContaining('no approving review')],
     ]);

@@ -63,7 +63,8 @@ export const pullRequestIndependentlyApproved: CheckDefinition<GitHubOptions> = 
       (pr) => {
         const { approved, why } = independentApproval(pr);
         const truncated = pr.reviewsTruncated && !approved ? ' (only the first 100 reviews were read)' : '';
-        return { status: approved ? 'pass' : 'fail', message: `${prLabel(pr)}: ${why}${truncated}.` };
+        const bypass = pr.protectionBypassed ? '; merged without the approval the branch requires (protection bypassed)' : '';
+        return { status: approved ? 'pass' : 'fail', message: `${prLabel(pr)}: ${why}${truncated}${bypass}.` };
       },
       (org) => `No pull request merged into a default branch of ${org} in the span read lacked an independent approval.`,
     );

@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError } from './cli-error.js';
 import { collectCommand } from './commands/collect.js';
 import { controlsCommand } from './commands/controls.js';
+import { coverageCommand } from './commands/coverage.js';
 import { demoCommand } from './commands/demo.js';
 import { findingsCommand } from './commands/findings.js';
 import { populationCommand } from './commands/population.js';
@@ -66,6 +67,15 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--framework <id>', 'soc2 or soc1 (default: both)')
     .option('--json', 'machine-readable output')
     .action(run(controlsCommand));
+  program
+    .command('coverage')
+    .description('for every control and every day of a period: evidenced, failing, excepted or not evidenced')
+    .option('--from <day>', 'first day of the period (YYYY-MM-DD, in the configured time zone)')
+    .option('--to <day>', 'last day of the period, included')
+    .option('--framework <id>', 'soc2 or soc1 (default: both)')
+    .option('--json', 'machine-readable output')
+    .option('--csv', 'one row per control and day')
+    .action(run(coverageCommand));
   program
     .command('population [id]')
     .description('the rows of a population (e.g. aws-access-changes) over a period, as CSV; without an id, the populations offered')

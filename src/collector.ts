@@ -104,6 +104,11 @@ export interface CheckDefinition<Options = unknown> {
   remediation: string;
   /** Evidence types this check judges; a read error on such a resource becomes an `error` finding. */
   resourceTypes: string[];
+  /**
+   * The check judges the events a run read (a population), not a snapshot of state: its findings of a day
+   * are those of every run that day, and a hole in the event windows is a gap in what it evidences.
+   */
+  judgesEvents?: boolean;
   evaluate(evidence: EvidenceView, options: Options, now: Date): FindingDraft[];
 }
 

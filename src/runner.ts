@@ -2,10 +2,12 @@
 // A collector that throws, times out or is aborted becomes a failed/aborted run (a gap), never
 // passing evidence, and never stops the other collectors.
 import { setMaxListeners } from 'node:events';
-import type { ClientEnvironment, Collector, CollectorScope, RunStatus } from './collector.js';
+import type { ClientEnvironment, Collector, CollectorScope, EvidenceItem, RunStatus } from './collector.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import type { Logger } from './logging.js';
 import type { EvidenceStore, RunOutcome, RunRecord } from './store/types.js';
+import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from './exceptions/schema.js';
+import type { ExceptionsEvidence } from './exceptions/schema.js';
 
 export interface RunContext {
   store: EvidenceStore;
@@ -18,6 +20,8 @@ export interface RunContext {
   clientEnvironment?: ClientEnvironment;
   /** Stops every run in progress (SIGTERM). */
   signal?: AbortSignal;
+  /** The exceptions in force, stored with every run's evidence so reports apply those of the time. */
+  exceptions?: ExceptionsEvidence;
 }
 
 /** A configured collector: the registry entry and its validated options. */
@@ -140,7 +144,7 @@ export async function runScope<Options>(
       error: problems.length ? `${problems.length} problem(s); first: ${problems[0]}` : null,
       apiCalls,
       resolvedScope: result.resolvedScope,
-      evidence: result.evidence,
+      evidence: context.exceptions ? [...result.evidence, exceptionsDocument(context.exceptions)] : result.evidence,
       findings,
       events: result.events,
       windows: result.windows,
@@ -234,4 +238,9 @@ export async function runCollectors(
     }
   }
   return { runs: records, unrecorded };
+}
+
+/** The exceptions in force, as one evidence document of the run (unchanged files dedupe to nothing). */
+function exceptionsDocument(exceptions: ExceptionsEvidence): EvidenceItem {
+  return { type: EXCEPTIONS_EVIDENCE_TYPE, resourceId: EXCEPTIONS_RESOURCE_ID, schemaVersion: 1, data: exceptions };
 }

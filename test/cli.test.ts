@@ -228,6 +228,48 @@ describe('evidence-agent collect', () => {
     expect(Number(match![1])).toBe(sandbox.requests.total - before);
   });
 
+  it('stores the exceptions in force with the run, marks the failures they cover, and reports coverage', async () => {
+    const db = join(dir, 'exceptions.db');
+    const config = join(dir, 'with-exceptions.yaml');
+    writeFileSync(
+      config,
+      'exceptions: exceptions.yaml\ncollectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n    credentialReport: { pollIntervalMs: 5 }\n',
+    );
+    const today = new Date().toISOString().slice(0, 10);
+    writeFileSync(
+      join(dir, 'exceptions.yaml'),
+      `exceptions:\n  - id: RISK-12\n    check: aws_iam_user_no_direct_policies\n    resource: "arn:aws:iam::111122223333:user/*"\n` +
+        `    reason: Service users keep their direct policies until the IAM redesign ships.\n    approver: ciso@example.com\n` +
+        `    approved: 2026-01-01\n    expires: 2099-12-31\n`,
+    );
+    const env = { AWS_ENDPOINT_URL: sandbox.endpoint, AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests' };
+    expect((await cli(['collect', '--config', config, '--db', db], env)).code).toBe(0);
+    const failing = JSON.parse((await cli(['findings', '--status', 'fail', '--json', '--db', db])).stdout) as {
+      checkId: string;
+      exception: { id: string } | null;
+    }[];
+    const direct = failing.filter((f) => f.checkId === 'aws_iam_user_no_direct_policies');
+    expect(direct.length).toBeGreaterThan(0);
+    expect(direct.every((f) => f.exception?.id === 'RISK-12')).toBe(true);
+    expect(failing.filter((f) => f.checkId !== 'aws_iam_user_no_direct_policies').every((f) => f.exception === null)).toBe(true);
+
+    const coverage = JSON.parse((await cli(['coverage', '--from', today, '--to', today, '--framework', 'soc2', '--json', '--db', db])).stdout) as {
+      days: string[];
+      controls: { id: string; days: { state: string; excepted: string[] }[] }[];
+      manual: { id: string }[];
+    };
+    expect(coverage.days).toEqual([today]);
+    expect(coverage.controls.some((c) => c.days[0]!.excepted.some((e) => e.endsWith('(RISK-12)')))).toBe(true);
+    expect(coverage.manual.map((m) => m.id)).toContain('CC1.1');
+    const csv = await cli(['coverage', '--from', today, '--to', today, '--csv', '--db', db]);
+    expect(csv.stdout.split('\r\n')[0]).toBe('framework,control,day,state,causes,failing,excepted');
+
+    writeFileSync(join(dir, 'exceptions.yaml'), 'exceptions:\n  - id: RISK-13\n    check: aws_iam_user_no_direct_policies\n    resource: "*"\n    reason: too short\n');
+    const bad = await cli(['collect', '--config', config, '--db', db], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/exceptions\.yaml: exceptions\.0\.approver: /);
+  });
+
   it('records an unreachable account as a failed run and exits 1', async () => {
     const db = join(dir, 'failed.db');
     const config = join(dir, 'failed.yaml');

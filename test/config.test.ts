@@ -163,6 +163,13 @@ describe('config: each wrong field gets one line naming it', () => {
     ]);
   });
 
+  it('ships an exceptions example that loads', async () => {
+    const { loadExceptions } = await import('../src/exceptions/load.js');
+    expect(loadExceptions('config/exceptions.example.yaml')).toEqual([
+      expect.objectContaining({ id: 'RISK-2026-007', approved: '2026-01-15', expires: '2026-07-15' }),
+    ]);
+  });
+
   it('ships an example that documents every option of the schema', () => {
     const example = readFileSync('config/example.yaml', 'utf8');
     const schema = buildConfigSchema(builtinCollectors);

@@ -1,5 +1,6 @@
 // `evidence-agent collect`: one run of every configured collector (or of --collector), now.
 // With no config at all it runs the built-in demo estate instead, so a fresh clone shows the flow.
+import { dirname, resolve } from 'node:path';
 import {
   configuredCollectors,
   loadAgentConfig,
@@ -12,6 +13,8 @@ import { existsSync } from 'node:fs';
 import { awsCredentialSources } from '../aws-credential-sources.js';
 import { CliError } from '../cli-error.js';
 import { runCollectors } from '../runner.js';
+import { loadExceptions } from '../exceptions/load.js';
+import type { ExceptionsEvidence } from '../exceptions/schema.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { DEMO_CONFIG_DIGEST, demoCommand } from './demo.js';
@@ -59,6 +62,8 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
     throw new CliError(`${loaded.path}: no collector is configured under collectors: (see config/example.yaml)`);
   }
   const { version: mappingVersion } = loadFrameworks();
+  // Read before anything is written: a bad exceptions file is a config error.
+  const exceptions = loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined;
   const logger = makeLogger(loaded, options);
   const dbPath = resolveDbPath(options, loaded);
   await refuseDemoStore(dbPath);
@@ -81,6 +86,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
       mappingVersion,
       configDigest: loaded.digest,
       signal: stop.signal,
+      ...(exceptions ? { exceptions } : {}),
     });
     for (const run of runs) print(runLine(run));
     for (const line of unrecorded) process.stderr.write(`evidence-agent: run not recorded: ${line}\n`);
@@ -89,4 +95,9 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await store.close();
   }
+}
+
+function loadConfiguredExceptions(configPath: string, file: string): ExceptionsEvidence {
+  const path = resolve(dirname(configPath), file);
+  return { source: file, exceptions: loadExceptions(path) };
 }

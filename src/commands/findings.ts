@@ -60,14 +60,15 @@ export async function findingsCommand(options: FindingsOptions): Promise<number>
       print(
         renderTable(
           ['status', 'severity', 'check', 'resource', 'message'],
-          rows.map((f) => [f.status, f.severity, f.checkId, f.resourceId, f.message]),
+          rows.map((f) => [f.exception ? `fail (excepted: ${f.exception.id})` : f.status, f.severity, f.checkId, f.resourceId, f.message]),
         ),
       );
       const failing = rows.filter((f) => f.status === 'fail').length;
-      print(`\n${rows.length} finding(s), ${failing} failing.`);
+      const excepted = rows.filter((f) => f.exception).length;
+      print(`\n${rows.length} finding(s), ${failing} failing${excepted ? ` (${excepted} under an accepted exception)` : ''}.`);
     }
     const breaches = failOn
-      ? rows.filter((f) => f.status === 'fail' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])
+      ? rows.filter((f) => f.status === 'fail' && !f.exception && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])
       : [];
     return breaches.length > 0 ? 1 : 0;
   } finally {

@@ -540,6 +540,21 @@ export class SqliteEvidenceStore implements EvidenceStore {
     return rows.map((r) => decodeEvent(decompress(r.codec, r.content).toString('utf8')));
   }
 
+  async documentOf(seq: number, type: string, resourceId: string): Promise<EvidenceItem | undefined> {
+    const run = this.snapshotRun(seq);
+    if (!SNAPSHOT_STATUSES.includes(run.status)) return undefined;
+    const row = this.db
+      .prepare(
+        `SELECT b.codec, b.content FROM manifest m LEFT JOIN blobs b ON b.hash = m.blob_hash
+         WHERE m.stream = ? AND m.type = ? AND m.resource_id = ? AND m.run_seq <= ?
+         ORDER BY m.run_seq DESC LIMIT 1`,
+      )
+      .get(streamKey(run.collector, run.scope), type, resourceId, seq) as { codec: string | null; content: Buffer | null } | undefined;
+    // No row, or the latest row is a removal (no blob).
+    if (!row?.codec || !row.content) return undefined;
+    return decodeDocument(decompress(row.codec, row.content).toString('utf8'));
+  }
+
   async evidenceOf(seq: number): Promise<EvidenceItem[]> {
     const run = this.snapshotRun(seq);
     if (!SNAPSHOT_STATUSES.includes(run.status)) return [];

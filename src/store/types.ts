@@ -153,6 +153,8 @@ export interface EvidenceStore {
   streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]>;
   /** The events of a stream that occurred in [from, to), oldest first (the population). */
   eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]>;
+  /** One document of a snapshot (as of that run), without rebuilding the rest. */
+  documentOf(seq: number, type: string, resourceId: string): Promise<EvidenceItem | undefined>;
   /** The full evidence of a snapshot, rebuilt from the deltas. */
   evidenceOf(seq: number): Promise<EvidenceItem[]>;
   /** The full findings of a snapshot, rebuilt from the deltas. */

@@ -15,6 +15,7 @@ export const consoleSigninMfaUsed: CheckDefinition<AwsCloudTrailOptions> = {
   remediation:
     'Require MFA for the user (assign a device and deny console actions without aws:MultiFactorAuthPresent), or move console access to IAM Identity Center; ask the user to confirm the sign-in was theirs.',
   resourceTypes: [EVIDENCE.regionEvents, EVENT_TYPE],
+  judgesEvents: true,
   evaluate(view) {
     return judgeEvents(
       view,

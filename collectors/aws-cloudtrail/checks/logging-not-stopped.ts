@@ -17,6 +17,7 @@ export const loggingNotStopped: CheckDefinition<AwsCloudTrailOptions> = {
   remediation:
     'Match the change to an approved change request; if none, restore the trail (`aws cloudtrail start-logging`, or recreate it) and investigate the actor. Deny these actions with an SCP outside a break-glass role.',
   resourceTypes: [EVIDENCE.regionEvents, EVENT_TYPE],
+  judgesEvents: true,
   evaluate(view) {
     return judgeEvents(
       view,

@@ -21,6 +21,7 @@ export const rootNotUsed: CheckDefinition<AwsCloudTrailOptions> = {
   remediation:
     'Find out who used the root user and why (match the event to an approved break-glass ticket); lock the root credentials away with MFA, delete any root access keys, and use IAM roles or Identity Center for daily work.',
   resourceTypes: [EVIDENCE.regionEvents, EVENT_TYPE],
+  judgesEvents: true,
   evaluate(view) {
     return judgeEvents(
       view,

@@ -56,6 +56,7 @@ export const pullRequestIndependentlyApproved: CheckDefinition<GitHubOptions> = 
     'For every pull request merged into a default branch: an APPROVED review by someone other than the author, on the commit that was merged (an approval followed by new commits does not count; dismissed, commented and change-request reviews do not count).',
   remediation: 'Require approvals in branch protection with stale approvals dismissed; for this change, record a retrospective review and its reason.',
   resourceTypes: [EVENTS.pullRequest, EVIDENCE.changes],
+  judgesEvents: true,
   evaluate(view) {
     return judgeEvents<PullRequestData>(
       view,
@@ -79,6 +80,7 @@ export const pullRequestChecksPassed: CheckDefinition<GitHubOptions> = {
     'For every pull request merged into a default branch: the checks on its last commit were green. The checks the default branch requires are judged when known, else every check that ran; no check at all fails when changes.requireChecks is on.',
   remediation: 'Require status checks before merging; for this change, record why it merged with failing or missing checks.',
   resourceTypes: [EVENTS.pullRequest, EVIDENCE.changes],
+  judgesEvents: true,
   evaluate(view, options) {
     return judgeEvents<PullRequestData>(
       view,
@@ -109,6 +111,7 @@ export const defaultBranchDirectPushesAbsent: CheckDefinition<GitHubOptions> = {
     'A commit on a default branch that no merged pull request into that branch contains was pushed directly, bypassing review. Read from the history of default branches pushed to since the last read.',
   remediation: 'Protect the branch against direct pushes; review the commit after the fact and record the review.',
   resourceTypes: [EVENTS.commit, EVIDENCE.changes],
+  judgesEvents: true,
   evaluate(view) {
     return judgeEvents<DirectCommitData>(
       view,

@@ -1,0 +1,96 @@
+// `evidence-agent coverage --from --to [--framework] [--json|--csv]`: for every control, every day of the
+// period: evidenced, failing, excepted or not evidenced, with gaps and failing intervals, and the controls
+// left to manual evidence.
+import { existsSync } from 'node:fs';
+import { builtinCollectors } from '../../collectors/index.js';
+import { loadAgentConfig, loadFrameworks, openStoreForReading, pickFramework } from '../app.js';
+import type { GlobalOptions } from '../app.js';
+import { CliError } from '../cli-error.js';
+import { findConfigPath } from '../config/index.js';
+import { cadenceDays } from '../reports/cadence.js';
+import { buildCoverage } from '../reports/coverage.js';
+import type { CoverageReport } from '../reports/coverage.js';
+import { toCsv } from '../reports/csv.js';
+import { print, printJson } from './options.js';
+
+export interface CoverageCommandOptions extends GlobalOptions {
+  from?: string;
+  to?: string;
+  framework?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseDay(flag: string, value: string | undefined): string {
+  if (!value) throw new CliError(`${flag}: required (a day, YYYY-MM-DD)`);
+  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new CliError(`${flag}: expected a day (YYYY-MM-DD), got "${value}"`);
+  }
+  return value;
+}
+
+export async function coverageCommand(options: CoverageCommandOptions): Promise<number> {
+  const from = parseDay('--from', options.from);
+  const to = parseDay('--to', options.to);
+  if (to < from) throw new CliError(`--to: expected a day on or after --from (${from}), got "${to}"`);
+  if (options.json && options.csv) throw new CliError('--json and --csv: choose one');
+  const { frameworks: all } = loadFrameworks();
+  const frameworks = pickFramework(all, options.framework);
+  // The time zone and schedules come from the config when there is one (readers need no secrets).
+  const configPath = findConfigPath(options.config, process.env);
+  const config = configPath && existsSync(configPath) ? loadAgentConfig(options).config : undefined;
+  const timeZone = config?.timezone ?? 'UTC';
+  const sections = (config?.collectors ?? {}) as Record<string, { schedule?: string } | undefined>;
+  const cadence = (id: string) => cadenceDays(sections[id]?.schedule ?? builtinCollectors.find((c) => c.id === id)?.defaultSchedule ?? '0 3 * * *');
+
+  const store = openStoreForReading(options);
+  try {
+    const reports: CoverageReport[] = [];
+    for (const framework of frameworks) {
+      reports.push(await buildCoverage(store, framework, { from, to, timeZone, collectors: builtinCollectors, cadenceDays: cadence }));
+    }
+    if (options.json) printJson(reports.length === 1 ? reports[0] : reports);
+    else if (options.csv) process.stdout.write(coverageCsv(reports));
+    else for (const report of reports) print(coverageText(report));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+export function coverageCsv(reports: readonly CoverageReport[]): string {
+  const rows = reports.flatMap((report) => [
+    ...report.controls.flatMap((control) =>
+      control.days.map((d) => ({
+        framework: report.framework,
+        control: control.id,
+        day: d.day,
+        state: d.state,
+        causes: d.causes.join(' | '),
+        failing: d.failing.join(' | '),
+        excepted: d.excepted.join(' | '),
+      })),
+    ),
+    ...report.manual.map((m) => ({ framework: report.framework, control: m.id, day: '', state: 'manual', causes: '', failing: '', excepted: '' })),
+  ]);
+  return toCsv(['framework', 'control', 'day', 'state', 'causes', 'failing', 'excepted'], rows);
+}
+
+const more = (items: readonly string[]) => (items.length > 1 ? ` (+${items.length - 1} more)` : '');
+
+export function coverageText(report: CoverageReport): string {
+  const lines = [`${report.framework}: ${report.from} to ${report.to} (${report.days.length} days, ${report.timeZone})`];
+  for (const control of report.controls) {
+    const c = control.counts;
+    lines.push(
+      `  ${control.id.padEnd(12)} ${c.evidenced + c.excepted + c.failing}/${report.days.length} days evidenced: ` +
+        `${c.evidenced} passing, ${c.failing} failing, ${c.excepted} excepted, ${c.not_evidenced} not evidenced`,
+    );
+    for (const gap of control.gaps) lines.push(`      gap ${gap.from}..${gap.to}: ${gap.details[0] ?? ''}${more(gap.details)}`);
+    for (const failing of control.failing) lines.push(`      failing ${failing.from}..${failing.to}: ${failing.details[0] ?? ''}${more(failing.details)}`);
+  }
+  lines.push(`  manual evidence (${report.manual.length} controls no check covers): ${report.manual.map((m) => m.id).join(', ')}`);
+  return lines.join('\n');
+}

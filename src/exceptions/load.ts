@@ -1,0 +1,20 @@
+// Reads the exceptions file named in the config. Every problem is one line naming the entry and field.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { ConfigError } from '../config/errors.js';
+import { exceptionsFileSchema } from './schema.js';
+import type { AcceptedException } from './schema.js';
+
+export function loadExceptions(path: string): AcceptedException[] {
+  if (!existsSync(path)) throw new ConfigError([`exceptions: ${path} does not exist (create it, or remove \`exceptions\` from the config)`]);
+  const document = parseDocument(readFileSync(path, 'utf8'), { uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const error = document.errors[0]!;
+    throw new ConfigError([`${path}:${error.linePos?.[0].line ?? 1}: invalid YAML: ${error.message.split('\n')[0]}`]);
+  }
+  const parsed = exceptionsFileSchema.safeParse(document.toJS({ maxAliasCount: 50 }) ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`));
+  }
+  return parsed.data.exceptions;
+}

@@ -1,0 +1,279 @@
+// Coverage of a Type II period: for every control of a framework and every day of the period (in the
+// configured time zone), whether it was evidenced, failing, failing under an accepted exception, or not
+// evidenced (no successful snapshot, a failed run, an event-window hole, a check that could not
+// verify), with the causes and the failing resources. A day's state comes from the last successful
+// snapshot of that day (state checks) or from every successful run of that day (event checks); a
+// snapshot stays valid for its collector's cadence, so a missed day of a daily collector is a gap.
+import type { CheckDefinition, Collector } from '../collector.js';
+import { exceptionFor } from '../exceptions/apply.js';
+import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from '../exceptions/schema.js';
+import type { AcceptedException, ExceptionsEvidence } from '../exceptions/schema.js';
+import type { Framework } from '../mapping/load.js';
+import type { EvidenceStore, FindingRecord, RunRecord } from '../store/types.js';
+import { daysBetween, dayOf, nextDay, startOfDay } from './days.js';
+import { eventCoverage } from './event-coverage.js';
+
+export type DayState = 'evidenced' | 'failing' | 'excepted' | 'not_evidenced';
+export const DAY_STATES: readonly DayState[] = ['evidenced', 'failing', 'excepted', 'not_evidenced'];
+
+export interface ControlDay {
+  day: string;
+  state: DayState;
+  /** Why a check could not evidence the control that day (one sentence each). */
+  causes: string[];
+  /** `<check> <resource>` of each failing finding not covered by an exception. */
+  failing: string[];
+  /** `<check> <resource> (<exception id>)` of each failing finding an exception covers. */
+  excepted: string[];
+}
+
+export interface DayRange {
+  from: string;
+  to: string;
+  /** The causes (gaps) or the resources (failing), as on the days of the range. */
+  details: string[];
+}
+
+export interface ControlCoverage {
+  id: string;
+  title: string;
+  group: string;
+  checks: string[];
+  days: ControlDay[];
+  counts: Record<DayState, number>;
+  gaps: DayRange[];
+  failing: DayRange[];
+}
+
+export interface CoverageReport {
+  framework: string;
+  from: string;
+  to: string;
+  timeZone: string;
+  days: string[];
+  /** Controls that automated checks evidence, in catalog order. */
+  controls: ControlCoverage[];
+  /** Controls no automated check covers: evidenced manually. */
+  manual: { id: string; title: string; group: string }[];
+}
+
+export interface CoverageOptions {
+  from: string;
+  to: string;
+  timeZone: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  collectors: readonly Collector<any>[];
+  /** Days one snapshot of a collector stays valid (from its schedule); default 1. */
+  cadenceDays?: (collectorId: string) => number;
+}
+
+/** What one stream (collector and scope) shows on one day. */
+interface StreamDay {
+  /** Findings of the snapshot valid that day; null when none is (then `cause` says why). */
+  snapshot: FindingRecord[] | null;
+  /** Findings of every successful run of the day, for event checks. */
+  events: FindingRecord[];
+  exceptions: AcceptedException[];
+  cause: string | null;
+  /** Event-window gaps overlapping the day. */
+  eventGaps: string[];
+}
+
+const SNAPSHOT: readonly RunRecord['status'][] = ['ok', 'partial'];
+
+export async function buildCoverage(store: EvidenceStore, framework: Framework, options: CoverageOptions): Promise<CoverageReport> {
+  const days = daysBetween(options.from, options.to);
+  const periodStart = startOfDay(options.from, options.timeZone);
+  const periodEnd = startOfDay(nextDay(options.to), options.timeZone);
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const checkOwner = new Map<string, { collector: Collector<any>; check: CheckDefinition<any> }>();
+  for (const collector of options.collectors) for (const check of collector.checks) checkOwner.set(check.id, { collector, check });
+
+  const streamDays = new Map<string, Map<string, Map<string, StreamDay>>>(); // collector → scope → day
+  const neededCollectors = new Set(
+    [...framework.checksByControl.values()].flat().flatMap((id) => (checkOwner.has(id) ? [checkOwner.get(id)!.collector.id] : [])),
+  );
+  for (const collectorId of neededCollectors) {
+    streamDays.set(collectorId, await collectorDays(store, collectorId, days, periodStart, periodEnd, options));
+  }
+
+  const controls: ControlCoverage[] = [];
+  const manual: CoverageReport['manual'] = [];
+  for (const control of framework.controls) {
+    const checkIds = (framework.checksByControl.get(control.id) ?? []).filter((id) => checkOwner.has(id));
+    if (checkIds.length === 0) {
+      manual.push({ id: control.id, title: control.title, group: control.group });
+      continue;
+    }
+    const controlDays = days.map((day) => judgeDay(day, checkIds, checkOwner, streamDays));
+    controls.push({
+      id: control.id,
+      title: control.title,
+      group: control.group,
+      checks: checkIds,
+      days: controlDays,
+      counts: Object.fromEntries(DAY_STATES.map((s) => [s, controlDays.filter((d) => d.state === s).length])) as Record<DayState, number>,
+      gaps: ranges(controlDays, (d) => (d.state === 'not_evidenced' ? d.causes : null)),
+      failing: ranges(controlDays, (d) => (d.state === 'failing' ? d.failing : null)),
+    });
+  }
+  return { framework: framework.id, from: options.from, to: options.to, timeZone: options.timeZone, days, controls, manual };
+}
+
+function judgeDay(
+  day: string,
+  checkIds: string[],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  checkOwner: Map<string, { collector: Collector<any>; check: CheckDefinition<any> }>,
+  streamDays: Map<string, Map<string, Map<string, StreamDay>>>,
+): ControlDay {
+  const causes = new Set<string>();
+  const failing: string[] = [];
+  const excepted: string[] = [];
+  for (const checkId of checkIds) {
+    const { collector, check } = checkOwner.get(checkId)!;
+    const streams = streamDays.get(collector.id)!;
+    if (streams.size === 0) causes.add(`${collector.id}: no run in the period`);
+    for (const [scope, byDay] of streams) {
+      const sd = byDay.get(day)!;
+      const where = `${collector.id} ${scope}`;
+      if (!sd.snapshot) {
+        causes.add(`${where}: ${sd.cause}`);
+        continue;
+      }
+      if (check.judgesEvents) for (const gap of sd.eventGaps) causes.add(`${where}: ${gap}`);
+      const findings = (check.judgesEvents ? sd.events : sd.snapshot).filter((f) => f.checkId === checkId);
+      for (const finding of findings) {
+        if (finding.status === 'error') causes.add(`${where}: could not verify ${checkId} on ${finding.resourceId}: ${finding.message}`);
+        if (finding.status !== 'fail') continue;
+        const exception = exceptionFor(finding, sd.exceptions, day);
+        if (exception) excepted.push(`${checkId} ${finding.resourceId} (${exception.id})`);
+        else failing.push(`${checkId} ${finding.resourceId}`);
+      }
+    }
+  }
+  const state: DayState = failing.length > 0 ? 'failing' : causes.size > 0 ? 'not_evidenced' : excepted.length > 0 ? 'excepted' : 'evidenced';
+  return { day, state, causes: [...causes].sort(), failing: [...new Set(failing)].sort(), excepted: [...new Set(excepted)].sort() };
+}
+
+/** Consecutive days in a state, joined into ranges (details are the union over the range). */
+function ranges(days: ControlDay[], detailsOf: (day: ControlDay) => string[] | null): DayRange[] {
+  const result: DayRange[] = [];
+  let current: { from: string; to: string; details: Set<string> } | null = null;
+  for (const day of days) {
+    const details = detailsOf(day);
+    if (details === null) {
+      if (current) result.push({ ...current, details: [...current.details].sort() });
+      current = null;
+      continue;
+    }
+    if (current) {
+      current.to = day.day;
+      for (const d of details) current.details.add(d);
+    } else {
+      current = { from: day.day, to: day.day, details: new Set(details) };
+    }
+  }
+  if (current) result.push({ ...current, details: [...current.details].sort() });
+  return result;
+}
+
+/** Per scope of a collector, what each day of the period shows. */
+async function collectorDays(
+  store: EvidenceStore,
+  collectorId: string,
+  days: string[],
+  periodStart: Date,
+  periodEnd: Date,
+  options: CoverageOptions,
+): Promise<Map<string, Map<string, StreamDay>>> {
+  const cadence = Math.max(1, options.cadenceDays?.(collectorId) ?? 1);
+  // Runs before the period count for a collector whose snapshot outlives a day (weekly cadence).
+  const lookBack = new Date(periodStart.getTime() - (cadence - 1) * 86_400_000 - 86_400_000);
+  const runs = await store.listRuns({ collector: collectorId, from: lookBack, to: periodEnd });
+  const scopes = [...new Set(runs.filter((r) => new Date(r.startedAt) >= periodStart).map((r) => r.scope))].sort();
+  const result = new Map<string, Map<string, StreamDay>>();
+  const findingsCache = new Map<number, FindingRecord[]>();
+  const findingsOf = async (seq: number) => {
+    let findings = findingsCache.get(seq);
+    if (!findings) {
+      findings = await store.findingsOf(seq);
+      findingsCache.set(seq, findings);
+    }
+    return findings;
+  };
+
+  for (const scope of scopes) {
+    const own = runs.filter((r) => r.scope === scope);
+    const byDay = new Map<string, RunRecord[]>();
+    for (const run of own) {
+      const day = dayOf(new Date(run.startedAt), options.timeZone);
+      byDay.set(day, [...(byDay.get(day) ?? []), run]);
+    }
+    const gapsByDay = await eventGapsByDay(store, collectorId, scope, days, periodStart, periodEnd, options.timeZone);
+    const perDay = new Map<string, StreamDay>();
+    let lastSnapshot: { day: string; run: RunRecord } | null = latestBefore(own, periodStart, options.timeZone);
+    for (const day of days) {
+      const today = byDay.get(day) ?? [];
+      const successful = today.filter((r) => SNAPSHOT.includes(r.status));
+      if (successful.length > 0) lastSnapshot = { day, run: successful.at(-1)! };
+      const valid = lastSnapshot !== null && daysApart(lastSnapshot.day, day) < cadence ? lastSnapshot.run : null;
+      const failed = today.filter((r) => !SNAPSHOT.includes(r.status));
+      const cause =
+        valid !== null
+          ? null
+          : failed.length > 0
+            ? `run ${failed.at(-1)!.status}: ${failed.at(-1)!.error ?? 'no reason recorded'}`
+            : 'no run';
+      const events = (await Promise.all(successful.map((r) => findingsOf(r.seq)))).flat();
+      perDay.set(day, {
+        snapshot: valid ? await findingsOf(valid.seq) : null,
+        events,
+        exceptions: valid ? await exceptionsOf(store, valid.seq) : [],
+        cause,
+        eventGaps: gapsByDay.get(day) ?? [],
+      });
+    }
+    result.set(scope, perDay);
+  }
+  return result;
+}
+
+function latestBefore(runs: RunRecord[], start: Date, timeZone: string): { day: string; run: RunRecord } | null {
+  const before = runs.filter((r) => SNAPSHOT.includes(r.status) && new Date(r.startedAt) < start);
+  const last = before.at(-1);
+  return last ? { day: dayOf(new Date(last.startedAt), timeZone), run: last } : null;
+}
+
+const daysApart = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+
+async function exceptionsOf(store: EvidenceStore, seq: number): Promise<AcceptedException[]> {
+  const document = await store.documentOf(seq, EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID);
+  return (document?.data as ExceptionsEvidence | undefined)?.exceptions ?? [];
+}
+
+/** Per day, the event-window gaps of the stream that overlap it (partition and reason). */
+async function eventGapsByDay(
+  store: EvidenceStore,
+  collectorId: string,
+  scope: string,
+  days: string[],
+  periodStart: Date,
+  periodEnd: Date,
+  timeZone: string,
+): Promise<Map<string, string[]>> {
+  const coverage = eventCoverage(await store.streamWindows(collectorId, scope, periodStart, periodEnd), periodStart, periodEnd);
+  const byDay = new Map<string, string[]>();
+  for (const day of days) {
+    const start = startOfDay(day, timeZone).getTime();
+    const end = startOfDay(nextDay(day), timeZone).getTime();
+    const gaps = coverage.flatMap((partition) =>
+      partition.gaps
+        .filter((gap) => Date.parse(gap.from) < end && Date.parse(gap.to) > start)
+        .map((gap) => `events of ${partition.partition} missing from ${gap.from} to ${gap.to} (${gap.reason})`),
+    );
+    if (gaps.length > 0) byDay.set(day, gaps);
+  }
+  return byDay;
+}

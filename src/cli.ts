@@ -7,6 +7,7 @@ import { collectCommand } from './commands/collect.js';
 import { controlsCommand } from './commands/controls.js';
 import { coverageCommand } from './commands/coverage.js';
 import { demoCommand } from './commands/demo.js';
+import { exportCommand, keygenCommand } from './commands/export.js';
 import { findingsCommand } from './commands/findings.js';
 import { populationCommand } from './commands/population.js';
 import { runsCommand } from './commands/runs.js';
@@ -87,10 +88,28 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await populationCommand(id, command.optsWithGlobals()));
     });
   program
-    .command('verify')
-    .description('recompute every hash in the store; exit 1 names the first bad record')
+    .command('export')
+    .description('write the signed period bundle for auditors (coverage, findings, populations, evidence, runs)')
+    .option('--from <day>', 'first day of the period (YYYY-MM-DD, in the configured time zone)')
+    .option('--to <day>', 'last day of the period, included')
+    .option('--framework <id>', 'soc2 or soc1 (default: both)')
+    .option('--out <path>', 'bundle.tar.gz, or a new directory')
+    .option('--signing-key <file>', 'Ed25519 private key (PEM); default: signing.privateKeyPath of the config')
+    .option('--as-collected', 'apply the mapping version recorded at collection instead of the current one')
+    .action(run(exportCommand));
+  program
+    .command('keygen')
+    .description('create an Ed25519 key pair for signing export bundles')
+    .option('--out <file>', 'the private key file to write (the public key goes to <file>.pub)')
+    .action(run(keygenCommand));
+  program
+    .command('verify [bundle]')
+    .description('without a bundle: recompute every hash in the store; with one: check it offline (files, signature, chain)')
+    .option('--public-key <file>', "the bundle signer's public key, if you hold it (default: the key in the bundle)")
     .option('--json', 'machine-readable report with every problem')
-    .action(run(verifyCommand));
+    .action(async (bundle: string | undefined, _: unknown, command: Command) => {
+      setExitCode(await verifyCommand(bundle, command.optsWithGlobals()));
+    });
   return program;
 }
 

@@ -194,6 +194,13 @@ export interface PopulationDefinition {
   /** The event types whose stored events the rows come from. */
   eventTypes: string[];
   columns: readonly PopulationColumn[];
+  /** Its file in an export bundle, under populations/ (default: `<id>.csv`). */
+  fileName?: string;
+  /**
+   * How the population is produced, for the bundle's populations/README: source APIs, filters,
+   * pagination, what is left out. The completeness-and-accuracy facts an auditor tests.
+   */
+  method: string;
   /** The row of an event, keyed by column name (missing keys are empty), or undefined when it is not a member. */
   rowOf(event: EventItem): Record<string, string> | undefined;
 }

@@ -65,6 +65,29 @@ describe('evidence-agent demo and the read commands', () => {
     expect(verify.stdout).toMatch(/^ok: .* 15 runs and \d+ evidence documents verified; chain intact/);
   });
 
+  it('ends with a signed period export that verifies offline, and not with another key', async () => {
+    const match = /Period export: (\S+\.tar\.gz) \(\d+ files, signed with Ed25519 key (SHA256:[0-9a-f:]+)\)/.exec(demo.stdout);
+    expect(match).not.toBeNull();
+    expect(demo.stdout).toContain(`verify it offline: evidence-agent verify ${match![1]}`);
+    const verified = await cli(['verify', match![1]!]);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain(`the manifest signature (key ${match![2]})`);
+
+    const keygen = await cli(['keygen', '--out', join(dir, 'other.pem')]);
+    expect(keygen.code).toBe(0);
+    const wrongKey = await cli(['verify', match![1]!, '--public-key', join(dir, 'other.pem.pub')]);
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stdout).toMatch(/^FAILED: manifest\.sig: the signature does not verify with the given public key/);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const exported = await cli(['export', '--from', today, '--to', today, '--framework', 'soc1', '--out', join(dir, 'today'), '--signing-key', join(dir, 'other.pem'), '--db', demoDb]);
+    expect(exported.code).toBe(0);
+    expect((await cli(['verify', join(dir, 'today'), '--public-key', join(dir, 'other.pem.pub')])).code).toBe(0);
+    const unsigned = await cli(['export', '--from', today, '--to', today, '--out', join(dir, 'unsigned.tar.gz'), '--db', demoDb]);
+    expect(unsigned.code).toBe(2);
+    expect(unsigned.stderr).toMatch(/--signing-key: required .* `evidence-agent keygen --out <file>`/);
+  });
+
   it('lists the runs with their API call counts', async () => {
     const runs = await cli(['runs', '--json', '--db', demoDb]);
     const parsed = JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[];

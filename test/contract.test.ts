@@ -98,6 +98,7 @@ describe('the contract test catches each kind of mistake', () => {
       title: 'Changes',
       description: 'All changes.',
       eventTypes: ['x.event'],
+      method: 'Read from the x API.',
       columns,
       rowOf: () => undefined,
     });

@@ -76,6 +76,7 @@ describe('a population built from the store', () => {
     title: 'Test changes',
     description: 'Events named Change*.',
     eventTypes: ['test.event'],
+    method: 'Stored test events.',
     columns: [
       { name: 'when', description: 'time' },
       { name: 'what', description: 'name' },

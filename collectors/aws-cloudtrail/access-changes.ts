@@ -35,6 +35,13 @@ export const accessChangePopulation: PopulationDefinition = {
     'who made it, when, from where, and which user, role, group or policy it changed.',
   eventTypes: [EVENT_TYPE],
   columns: COLUMNS,
+  fileName: 'access-changes.csv',
+  method:
+    'CloudTrail LookupEvents, per account and region, read incrementally from a stored watermark with StartTime/EndTime windows ' +
+    'and MaxResults 50, following NextToken to the last page: one query per configured event name (AttributeKey EventName), one ' +
+    'for the root user (Username root) and one for every IAM event (EventSource iam.amazonaws.com, reads dropped by the collector). ' +
+    'Each event is stored once by EventId. Rows: every stored event of source iam.amazonaws.com that is not read-only, allowed or ' +
+    'refused. LookupEvents keeps 90 days: a span older than that when first read is recorded as a hole, listed with the coverage below.',
   rowOf: accessChangeRow,
 };
 

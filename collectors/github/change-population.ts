@@ -31,6 +31,13 @@ export const changePopulation: PopulationDefinition = {
     'Every pull request merged into a repository default branch, with its approvals and checks, and every commit that reached a default branch without a pull request.',
   eventTypes: [EVENTS.pullRequest, EVENTS.commit],
   columns: COLUMNS,
+  fileName: 'changes.csv',
+  method:
+    'GitHub GraphQL, per organization, read incrementally from a stored watermark up to 5 minutes before the read: search ' +
+    '"org:<org> is:pr is:merged merged:<from>..<to>" (50 per page, cursor pagination; spans with over 1,000 results halved), ' +
+    'keeping pull requests whose base is the repository default branch, each with its reviews (state, reviewer, time, commit) and ' +
+    'the checks of its last commit; and for each repository pushed to in the span, the default-branch commit history with the ' +
+    'pull requests of each commit (a commit in no merged pull request is a direct push). Each change is stored once by id.',
   rowOf: changeRow,
 };
 

@@ -23,7 +23,7 @@ export interface CoverageCommandOptions extends GlobalOptions {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-function parseDay(flag: string, value: string | undefined): string {
+export function parseDay(flag: string, value: string | undefined): string {
   if (!value) throw new CliError(`${flag}: required (a day, YYYY-MM-DD)`);
   if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
     throw new CliError(`${flag}: expected a day (YYYY-MM-DD), got "${value}"`);

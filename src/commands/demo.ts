@@ -1,14 +1,20 @@
 // `evidence-agent demo`: replays N simulated days of the sandbox AWS account and GitHub organization
 // through the real collectors, the real AWS SDK and Octokit over real HTTP, into a store marked as a
 // demo store.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { builtinCollectors } from '../../collectors/index.js';
 import { awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
 import { awsIamOptionsSchema } from '../../collectors/aws-iam/schema.js';
 import { githubOptionsSchema } from '../../collectors/github/schema.js';
 import { loadFrameworks, resolveDbPath } from '../app.js';
 import type { GlobalOptions } from '../app.js';
+import { exportBundle } from '../bundle/export.js';
+import { generateSigningKey, loadPrivateKey } from '../bundle/signing.js';
 import { CliError } from '../cli-error.js';
+import type { Framework } from '../mapping/load.js';
+import { cadenceDays } from '../reports/cadence.js';
+import type { EvidenceStore } from '../store/types.js';
 import type { Collector } from '../collector.js';
 import { createLogger } from '../logging.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
@@ -61,6 +67,35 @@ export function demoGitHubOptions() {
     auth: { token: 'demo-token-for-the-local-sandbox' },
     orgs: [SANDBOX_ORG],
     thresholds: { outsideCollaboratorAllowList: OUTSIDE_COLLABORATORS.slice(0, 1) },
+  });
+}
+
+/**
+ * The demo's period export: the simulated days, signed with a demo key kept next to the store (made
+ * once), written next to the store and replaced by the next demo.
+ */
+async function demoExport(store: EvidenceStore, dbPath: string, schedule: Date[], frameworks: Framework[]) {
+  const dir = dirname(dbPath);
+  const keyPath = join(dir, 'demo-signing-key.pem');
+  if (!existsSync(keyPath)) {
+    const pair = generateSigningKey();
+    writeFileSync(keyPath, pair.privateKey, { mode: 0o600 });
+    writeFileSync(`${keyPath}.pub`, pair.publicKey);
+  }
+  const from = schedule[0]!.toISOString().slice(0, 10);
+  const to = schedule.at(-1)!.toISOString().slice(0, 10);
+  const out = join(dir, `demo-bundle-${from}-to-${to}.tar.gz`);
+  rmSync(out, { force: true });
+  return exportBundle(store, {
+    from,
+    to,
+    timeZone: 'UTC',
+    frameworks,
+    collectors: builtinCollectors,
+    cadenceDays: (id) => cadenceDays(builtinCollectors.find((c) => c.id === id)?.defaultSchedule ?? '0 3 * * *'),
+    signingKey: loadPrivateKey(readFileSync(keyPath, 'utf8'), keyPath),
+    agentVersion: agentVersion(),
+    out,
   });
 }
 
@@ -182,6 +217,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       );
     }
     print(`\nStore integrity: ${verified.ok ? 'verified' : `FAILED (${verified.problems[0]?.message})`}.`);
+    const bundle = await demoExport(store, dbPath, schedule, frameworks);
+    print(`\nPeriod export: ${bundle.path} (${bundle.files} files, signed with Ed25519 key ${bundle.fingerprint})`);
+    print(`  verify it offline: evidence-agent verify ${bundle.path}   (or unpack it and run sha256sum -c SHA256SUMS)`);
     print(
       '\nNext: evidence-agent findings --status fail | evidence-agent controls --framework soc2 | evidence-agent runs | evidence-agent verify',
     );

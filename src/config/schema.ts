@@ -33,6 +33,8 @@ export function buildConfigSchema(collectors: readonly Collector<any>[]) {
       })
       .default({ level: 'info' }),
     collectors: z.strictObject(collectorSections).default({}),
+    /** The Ed25519 key that signs export bundles (`evidence-agent keygen` makes one). */
+    signing: z.strictObject({ privateKeyPath: z.string().min(1, 'expected the path of a PEM private key') }).optional(),
     /** The exceptions (accepted risks) file, relative to this config file. */
     exceptions: z.string().min(1, 'expected the path of the exceptions file').optional(),
   });

@@ -65,6 +65,20 @@ export interface CoverageOptions {
   collectors: readonly Collector<any>[];
   /** Days one snapshot of a collector stays valid (from its schedule); default 1. */
   cadenceDays?: (collectorId: string) => number;
+  /** Receives every finding behind a control's day (an export writes them out as they come). */
+  onFindings?: (controlId: string, day: string, rows: DayFinding[]) => void;
+}
+
+/** One finding behind a control's day: the evidence an auditor traces a day's state to. */
+export interface DayFinding {
+  checkId: string;
+  collector: string;
+  scope: string;
+  resourceType: string;
+  resourceId: string;
+  status: string;
+  exception: string;
+  message: string;
 }
 
 /** What one stream (collector and scope) shows on one day. */
@@ -106,7 +120,12 @@ export async function buildCoverage(store: EvidenceStore, framework: Framework, 
       manual.push({ id: control.id, title: control.title, group: control.group });
       continue;
     }
-    const controlDays = days.map((day) => judgeDay(day, checkIds, checkOwner, streamDays));
+    const controlDays = days.map((day) => {
+      const rows: DayFinding[] = [];
+      const judged = judgeDay(day, checkIds, checkOwner, streamDays, options.onFindings ? rows : null);
+      options.onFindings?.(control.id, day, rows);
+      return judged;
+    });
     controls.push({
       id: control.id,
       title: control.title,
@@ -127,6 +146,7 @@ function judgeDay(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   checkOwner: Map<string, { collector: Collector<any>; check: CheckDefinition<any> }>,
   streamDays: Map<string, Map<string, Map<string, StreamDay>>>,
+  rows: DayFinding[] | null,
 ): ControlDay {
   const causes = new Set<string>();
   const failing: string[] = [];
@@ -145,9 +165,19 @@ function judgeDay(
       if (check.judgesEvents) for (const gap of sd.eventGaps) causes.add(`${where}: ${gap}`);
       const findings = (check.judgesEvents ? sd.events : sd.snapshot).filter((f) => f.checkId === checkId);
       for (const finding of findings) {
+        const exception = exceptionFor(finding, sd.exceptions, day);
+        rows?.push({
+          checkId,
+          collector: collector.id,
+          scope,
+          resourceType: finding.resourceType,
+          resourceId: finding.resourceId,
+          status: finding.status,
+          exception: exception?.id ?? '',
+          message: finding.message,
+        });
         if (finding.status === 'error') causes.add(`${where}: could not verify ${checkId} on ${finding.resourceId}: ${finding.message}`);
         if (finding.status !== 'fail') continue;
-        const exception = exceptionFor(finding, sd.exceptions, day);
         if (exception) excepted.push(`${checkId} ${finding.resourceId} (${exception.id})`);
         else failing.push(`${checkId} ${finding.resourceId}`);
       }

@@ -7,7 +7,7 @@ import { BLOB_CODEC, compress, decodeDocument, decodeEvent, decompress, encodeDo
 import { GENESIS_HASH, eventsDigest, findingsDigest, manifestDigest, runHash, windowsDigest } from './chain.js';
 import { chainFields, streamKey, toRecord } from './run-row.js';
 import type { RunRow } from './run-row.js';
-import type { EventRow, FindingRow, ManifestRow, WindowRow } from './chain.js';
+import type { ChainedRunFields, EventRow, FindingRow, ManifestRow, WindowRow } from './chain.js';
 import { openDatabase } from './open-database.js';
 import type { SqliteDatabase } from './open-database.js';
 import { verifyDatabase } from './verify.js';
@@ -538,6 +538,11 @@ export class SqliteEvidenceStore implements EvidenceStore {
       )
       .all(streamKey(collector, scope), from.toISOString(), to.toISOString()) as { codec: string; content: Buffer }[];
     return rows.map((r) => decodeEvent(decompress(r.codec, r.content).toString('utf8')));
+  }
+
+  async chainedRuns(fromSeq: number, toSeq: number): Promise<{ fields: ChainedRunFields; hash: string }[]> {
+    const rows = this.db.prepare('SELECT * FROM runs WHERE seq BETWEEN ? AND ? ORDER BY seq').all(fromSeq, toSeq) as RunRow[];
+    return rows.map((row) => ({ fields: chainFields(row), hash: row.hash }));
   }
 
   async documentOf(seq: number, type: string, resourceId: string): Promise<EvidenceItem | undefined> {

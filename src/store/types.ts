@@ -1,5 +1,6 @@
 // The store interface. Nothing outside src/store/ imports better-sqlite3; methods are async so a
 // networked backend (PostgreSQL, planned) fits behind the same interface.
+import type { ChainedRunFields } from './chain.js';
 import type { CachedResponse, EventItem, EventWindow, EvidenceItem, FindingStatus, RunStatus, Severity } from '../collector.js';
 
 /** What is known when a run starts. */
@@ -153,6 +154,8 @@ export interface EvidenceStore {
   streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]>;
   /** The events of a stream that occurred in [from, to), oldest first (the population). */
   eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]>;
+  /** The runs seq in [fromSeq, toSeq] as the chain hashes them (an export lets them be re-checked offline). */
+  chainedRuns(fromSeq: number, toSeq: number): Promise<{ fields: ChainedRunFields; hash: string }[]>;
   /** One document of a snapshot (as of that run), without rebuilding the rest. */
   documentOf(seq: number, type: string, resourceId: string): Promise<EvidenceItem | undefined>;
   /** The full evidence of a snapshot, rebuilt from the deltas. */

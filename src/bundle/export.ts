@@ -1,0 +1,293 @@
+// The auditor's bundle for a period: coverage, per-control findings by day, exceptions, populations,
+// the evidence documents, the runs with their chain, OSCAL assessment-results and an HTML report, with a
+// manifest of every file's SHA-256 signed with Ed25519. Deterministic: the same store and period give
+// byte-identical files. Files are written one by one to disk (large ones row by row), not held in memory.
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { canonicalJson, digestOf } from '../canonical.js';
+import type { Collector } from '../collector.js';
+import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from '../exceptions/schema.js';
+import type { AcceptedException, ExceptionsEvidence } from '../exceptions/schema.js';
+import type { Framework } from '../mapping/load.js';
+import { coverageCsv } from '../commands/coverage.js';
+import { buildCoverage } from '../reports/coverage.js';
+import type { CoverageReport, DayFinding } from '../reports/coverage.js';
+import { neutralizeFormula, toCsv } from '../reports/csv.js';
+import { nextDay, startOfDay } from '../reports/days.js';
+import { buildPopulation } from '../reports/population.js';
+import type { EvidenceStore, RunRecord } from '../store/types.js';
+import { listFiles, packDirectory } from './archive.js';
+import { htmlReport } from './html-report.js';
+import { assessmentResults } from './oscal.js';
+import { fingerprint, publicKeyPem, signManifest } from './signing.js';
+
+export const BUNDLE_FORMAT = 'evidence-agent-bundle/1';
+/** Files the manifest cannot list: itself, its signature, and the checksum list that covers them all. */
+const UNLISTED = new Set(['manifest.json', 'manifest.sig', 'SHA256SUMS']);
+/** Field names whose string values never leave the store (there should be none; this is the last guard). */
+const SECRET_KEYS = /^(secret|token|password|privatekey|secretaccesskey|sessiontoken|clientsecret)$/i;
+
+export interface ExportOptions {
+  from: string;
+  to: string;
+  timeZone: string;
+  frameworks: Framework[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  collectors: readonly Collector<any>[];
+  cadenceDays: (collectorId: string) => number;
+  signingKey: KeyObject;
+  agentVersion: string;
+  /** A path ending in .tar.gz or .tgz: an archive; anything else: a directory (new or empty). */
+  out: string;
+}
+
+export interface ExportResult {
+  path: string;
+  files: number;
+  bytes: number;
+  fingerprint: string;
+  runs: number;
+}
+
+export class ExportError extends Error {
+  override name = 'ExportError';
+}
+
+export async function exportBundle(store: EvidenceStore, options: ExportOptions): Promise<ExportResult> {
+  const out = resolve(options.out);
+  const archive = /\.(tar\.gz|tgz)$/.test(out);
+  if (existsSync(out) && (archive || readdirSync(out).length > 0)) throw new ExportError(`${out} already exists: choose a new path`);
+  const periodStart = startOfDay(options.from, options.timeZone);
+  const periodEnd = startOfDay(nextDay(options.to), options.timeZone);
+  const runs = await store.listRuns({ from: periodStart, to: periodEnd });
+  if (runs.length === 0) throw new ExportError(`no run started between ${options.from} and ${options.to} (${options.timeZone}): nothing to export`);
+
+  mkdirSync(dirname(out), { recursive: true });
+  const root = archive ? mkdtempSync(join(dirname(out), `.${basename(out)}-`)) : out;
+  mkdirSync(root, { recursive: true });
+  try {
+    const write = (path: string, content: string | Buffer) => {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), content);
+    };
+
+    // Runs and their chain: a contiguous range of the chain, so verify can relink it offline.
+    const firstSeq = Math.min(...runs.map((r) => r.seq));
+    const lastSeq = Math.max(...runs.map((r) => r.seq));
+    const chained = await store.chainedRuns(firstSeq, lastSeq);
+    write('runs.jsonl', chained.map((r) => `${canonicalJson({ hash: r.hash, fields: r.fields })}\n`).join(''));
+    const inRange = (await store.listRuns({})).filter((r) => r.seq >= firstSeq && r.seq <= lastSeq);
+    write('runs.csv', runsCsv(inRange));
+
+    // Coverage, and the findings behind each control's days, written as they are judged.
+    const coverage: CoverageReport[] = [];
+    for (const framework of options.frameworks) {
+      const writers = new Map<string, number>();
+      try {
+        coverage.push(
+          await buildCoverage(store, framework, {
+            from: options.from,
+            to: options.to,
+            timeZone: options.timeZone,
+            collectors: options.collectors,
+            cadenceDays: options.cadenceDays,
+            onFindings: (controlId, day, rows) => appendFindings(root, framework.id, controlId, day, rows, writers),
+          }),
+        );
+      } finally {
+        for (const fd of writers.values()) closeSync(fd);
+      }
+    }
+    write('coverage.csv', coverageCsv(coverage));
+    write('exceptions.csv', exceptionsCsv(await exceptionsInForce(store, inRange)));
+
+    // Populations, with how each was produced and how complete it is.
+    const readme: string[] = [
+      '# Populations',
+      '',
+      `Period ${options.from} to ${options.to} (${options.timeZone}). Each file lists every member of the population stored by`,
+      'evidence-agent for the period, one row per event, derived from the stored events when the bundle was written.',
+      '',
+    ];
+    for (const collector of options.collectors) {
+      for (const population of collector.populations ?? []) {
+        const report = await buildPopulation(store, collector.id, population, periodStart, periodEnd);
+        const file = `populations/${population.fileName ?? `${population.id}.csv`}`;
+        write(file, toCsv(report.columns, report.rows));
+        readme.push(`## ${file}: ${population.title}`, '', population.description, '', `How it is produced: ${population.method}`, '');
+        readme.push(`Rows: ${report.rows.length}. Per stream:`);
+        for (const stream of report.streams) {
+          readme.push(`- ${collector.id} ${stream.scope}: ${stream.rows} rows from ${stream.events} stored events; partitions read: ${stream.coverage.map((c) => c.partition).join(', ') || 'none'}`);
+        }
+        readme.push('', `Coverage gaps (spans whose events were not read; the population is incomplete there): ${report.warnings.length === 0 ? 'none.' : ''}`);
+        for (const warning of report.warnings) readme.push(`- ${warning}`);
+        readme.push('', 'Columns:');
+        for (const column of population.columns) readme.push(`- ${column.name}: ${column.description}`);
+        readme.push('');
+      }
+    }
+    write('populations/README.md', `${readme.join('\n')}\n`);
+
+    // The evidence documents of the period's snapshots, once each by hash, with an index per snapshot.
+    const snapshots = inRange.filter((r) => r.status === 'ok' || r.status === 'partial');
+    const written = new Set<string>();
+    const index = openSync(join(root, 'evidence-index.csv'), 'w');
+    try {
+      writeSync(index, stringify([['run', 'collector', 'scope', 'type', 'resourceId', 'sha256']], { record_delimiter: 'windows' }));
+      for (const run of snapshots) {
+        const rows: string[][] = [];
+        for (const item of await store.evidenceOf(run.seq)) {
+          const document = redact(item);
+          const hash = digestOf(document);
+          if (!written.has(hash)) {
+            write(`evidence/${hash}.json`, `${canonicalJson(document)}\n`);
+            written.add(hash);
+          }
+          rows.push([String(run.seq), run.collector, run.scope, item.type, item.resourceId, hash].map(neutralizeFormula));
+        }
+        writeSync(index, stringify(rows, { record_delimiter: 'windows' }));
+      }
+    } finally {
+      closeSync(index);
+    }
+
+    const publicKey = publicKeyPem(options.signingKey);
+    const keyFingerprint = fingerprint(publicKey);
+    write('public-key.pem', publicKey);
+    const title = `evidence-agent period bundle ${options.from} to ${options.to}`;
+    write(
+      'assessment-results.json',
+      `${JSON.stringify(assessmentResults({ title, agentVersion: options.agentVersion, periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString(), snapshots, coverage }), null, 2)}\n`,
+    );
+    write('index.html', htmlReport({ title, period: { from: options.from, to: options.to, timeZone: options.timeZone }, fingerprint: keyFingerprint, coverage, files: [...listFiles(root), 'manifest.json', 'SHA256SUMS'].sort() }));
+
+    // The manifest lists every other file; the signature covers the manifest; SHA256SUMS covers everything.
+    const files = [];
+    for (const path of listFiles(root)) {
+      if (UNLISTED.has(path)) continue;
+      files.push({ path, sha256: await sha256File(join(root, path)), size: statSync(join(root, path)).size });
+    }
+    const first = chained[0]!;
+    const last = chained.at(-1)!;
+    const manifest = {
+      bundleFormat: BUNDLE_FORMAT,
+      agentVersion: options.agentVersion,
+      period: { from: options.from, to: options.to, timeZone: options.timeZone, start: periodStart.toISOString(), end: periodEnd.toISOString() },
+      mappings: { applied: 'current', frameworks: options.frameworks.map((f) => ({ id: f.id, title: f.title, version: f.version })) },
+      chain: {
+        runs: chained.length,
+        firstRun: { seq: first.fields.seq, hash: first.hash, prevHash: first.fields.prevHash },
+        lastRun: { seq: last.fields.seq, hash: last.hash },
+      },
+      signature: { algorithm: 'Ed25519', file: 'manifest.sig', publicKeyFile: 'public-key.pem', fingerprint: keyFingerprint },
+      files,
+    };
+    const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+    write('manifest.json', manifestBytes);
+    write('manifest.sig', signManifest(manifestBytes, options.signingKey));
+    const sums: string[] = [];
+    for (const path of listFiles(root)) if (path !== 'SHA256SUMS') sums.push(`${await sha256File(join(root, path))}  ${path}`);
+    write('SHA256SUMS', `${sums.join('\n')}\n`);
+
+    const count = listFiles(root).length;
+    // Entry times: the end of the last run exported (fixed by the store, never in the future).
+    if (archive) await packDirectory(root, out, new Date(inRange.at(-1)!.finishedAt));
+    const bytes = archive ? statSync(out).size : listFiles(root).reduce((sum, f) => sum + statSync(join(root, f)).size, 0);
+    return { path: out, files: count, bytes, fingerprint: keyFingerprint, runs: chained.length };
+  } catch (error) {
+    // A half-written bundle is not a bundle.
+    if (!archive) rmSync(root, { recursive: true, force: true });
+    throw error;
+  } finally {
+    if (archive) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const FINDING_COLUMNS = ['day', 'check', 'collector', 'scope', 'resourceType', 'resourceId', 'status', 'exception', 'message'];
+
+function appendFindings(root: string, framework: string, controlId: string, day: string, rows: DayFinding[], writers: Map<string, number>): void {
+  let fd = writers.get(controlId);
+  if (fd === undefined) {
+    const dir = join(root, 'controls', framework, controlId);
+    mkdirSync(dir, { recursive: true });
+    fd = openSync(join(dir, 'findings.csv'), 'w');
+    writers.set(controlId, fd);
+    writeSync(fd, stringify([FINDING_COLUMNS], { record_delimiter: 'windows' }));
+  }
+  const sorted = [...rows].sort((a, b) => (a.checkId + a.scope + a.resourceId < b.checkId + b.scope + b.resourceId ? -1 : 1));
+  const records = sorted.map((r) => [day, r.checkId, r.collector, r.scope, r.resourceType, r.resourceId, r.status, r.exception, r.message].map(neutralizeFormula));
+  if (records.length > 0) writeSync(fd, stringify(records, { record_delimiter: 'windows' }));
+}
+
+function runsCsv(runs: RunRecord[]): string {
+  const columns = ['seq', 'id', 'collector', 'scope', 'startedAt', 'finishedAt', 'status', 'error', 'apiCalls', 'evidenceCount', 'eventsRead', 'incompleteWindows', 'prevHash', 'hash'];
+  return toCsv(
+    columns,
+    runs.map((r) => ({
+      seq: String(r.seq),
+      id: r.id,
+      collector: r.collector,
+      scope: r.scope,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      status: r.status,
+      error: r.error ?? '',
+      apiCalls: String(r.apiCalls),
+      evidenceCount: String(r.evidenceCount),
+      eventsRead: String(r.eventCounts.read),
+      incompleteWindows: String(r.eventCounts.incompleteWindows),
+      prevHash: r.prevHash,
+      hash: r.hash,
+    })),
+  );
+}
+
+interface ExceptionInForce extends AcceptedException {
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** Every distinct exception stored with the period's runs, with the first and last run that carried it. */
+async function exceptionsInForce(store: EvidenceStore, runs: RunRecord[]): Promise<ExceptionInForce[]> {
+  const byKey = new Map<string, ExceptionInForce>();
+  for (const run of runs) {
+    if (run.status !== 'ok' && run.status !== 'partial') continue;
+    const document = await store.documentOf(run.seq, EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID);
+    for (const exception of (document?.data as ExceptionsEvidence | undefined)?.exceptions ?? []) {
+      const key = canonicalJson(exception);
+      const seen = byKey.get(key);
+      if (seen) seen.lastSeen = run.startedAt;
+      else byKey.set(key, { ...exception, firstSeen: run.startedAt, lastSeen: run.startedAt });
+    }
+  }
+  return [...byKey.values()].sort((a, b) => (a.id + a.firstSeen < b.id + b.firstSeen ? -1 : 1));
+}
+
+function exceptionsCsv(exceptions: ExceptionInForce[]): string {
+  const columns = ['id', 'check', 'resource', 'reason', 'approver', 'approved', 'expires', 'firstSeen', 'lastSeen'];
+  return toCsv(columns, exceptions.map((e) => Object.fromEntries(columns.map((c) => [c, String(e[c as keyof ExceptionInForce])]))));
+}
+
+/** A copy with the string values of secret-named fields replaced (evidence should hold none). */
+function redact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(redact) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, SECRET_KEYS.test(key) && typeof item === 'string' ? '[redacted]' : redact(item)]),
+    ) as T;
+  }
+  return value;
+}
+
+export function readManifest(root: string): unknown {
+  return JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+}

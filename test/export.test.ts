@@ -1,0 +1,257 @@
+// The period bundle: built from a store written day by day with a fake clock, it is byte-identical when
+// exported twice, passes `sha256sum -c` (the system tool) and `verify`, and fails verification after a
+// byte of any file changes, after a file is removed, or against the wrong public key. Its CSV files are
+// valid RFC 4180 and its assessment-results.json is valid OSCAL 1.1.
+import { execFileSync } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { listFiles, unpackArchive } from '../src/bundle/archive.js';
+import { exportBundle } from '../src/bundle/export.js';
+import { generateSigningKey, loadPrivateKey } from '../src/bundle/signing.js';
+import { verifyBundle } from '../src/bundle/verify-bundle.js';
+import type { CheckDefinition, CollectResult, Collector, PopulationDefinition } from '../src/collector.js';
+import { silentLogger } from '../src/logging.js';
+import type { Framework } from '../src/mapping/load.js';
+import { runCollectors } from '../src/runner.js';
+import { openStore } from '../src/store/index.js';
+import type { EvidenceStore } from '../src/store/types.js';
+import { tempDbPath } from './helpers/store-fixtures.js';
+
+type Options = { timeoutSeconds: number };
+const DAY = 86_400_000;
+const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n, 6));
+
+const mfaCheck: CheckDefinition<Options> = {
+  id: 'test_hr_user_mfa_enabled',
+  title: 'MFA',
+  severity: 'high',
+  description: 'Users have MFA.',
+  remediation: 'Enable MFA.',
+  resourceTypes: ['test.user'],
+  evaluate: (view) =>
+    view.all('test.user').map((item) => ({
+      resourceType: item.type,
+      resourceId: item.resourceId,
+      status: (item.data as { mfa: boolean }).mfa ? 'pass' : 'fail',
+      message: `=${item.resourceId} MFA ${(item.data as { mfa: boolean }).mfa}, "quoted", comma`,
+    })),
+};
+
+const changes: PopulationDefinition = {
+  id: 'test-changes',
+  title: 'Test changes',
+  description: 'Every change.',
+  eventTypes: ['test.change'],
+  columns: [
+    { name: 'when', description: 'time' },
+    { name: 'who', description: 'actor' },
+  ],
+  fileName: 'changes.csv',
+  method: 'Stored test changes.',
+  rowOf: (event) => ({ when: event.occurredAt, who: String((event.data as { who: string }).who) }),
+};
+
+const collector: Collector<Options> = {
+  id: 'test-hr',
+  title: 'Test HR',
+  optionsSchema: z.object({ timeoutSeconds: z.number() }),
+  permissions: ['hr:Read'],
+  checks: [mfaCheck],
+  populations: [changes],
+  defaultSchedule: '0 6 * * *',
+  scopes: () => [{ key: 'org-1', settings: {} }],
+  collect: async (ctx): Promise<CollectResult> => {
+    const n = Math.round((ctx.now().getTime() - day(0).getTime()) / DAY);
+    if (n === 4) throw new Error('HR API unreachable');
+    return {
+      evidence: [
+        { type: 'test.user', resourceId: 'alice', schemaVersion: 1, data: { mfa: n < 2 || n > 6, password: 'never-exported' } },
+        { type: 'test.user', resourceId: 'bob', schemaVersion: 1, data: { mfa: true } },
+      ],
+      errors: [],
+      events: [{ type: 'test.change', eventId: `c${n}`, occurredAt: new Date(ctx.now().getTime() - 3_600_000).toISOString(), partition: 'log', schemaVersion: 1, data: { who: `@user${n}` } }],
+      windows: [{ partition: 'log', from: ctx.watermarks['log'] ?? new Date(ctx.now().getTime() - DAY).toISOString(), to: ctx.now().toISOString(), complete: true }],
+    };
+  },
+};
+
+const framework = {
+  id: 'test',
+  title: 'Test framework',
+  version: '1.0.0',
+  file: 'test.yaml',
+  controls: [
+    { id: 'AC-1', title: 'MFA everywhere', group: 'Access' },
+    { id: 'GOV-1', title: 'Board oversight', group: 'Governance' },
+  ],
+  mappings: [],
+  controlsByCheck: new Map(),
+  checksByControl: new Map([
+    ['AC-1', ['test_hr_user_mfa_enabled']],
+    ['GOV-1', []],
+  ]),
+} as unknown as Framework;
+
+const keys = generateSigningKey();
+let store: EvidenceStore;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'evidence-agent-export-'));
+  store = openStore(tempDbPath());
+  for (let n = 0; n < 10; n++) {
+    await runCollectors([{ collector: collector as Collector<unknown>, options: { timeoutSeconds: 60 } }], {
+      store,
+      logger: silentLogger(),
+      agentVersion: 'test',
+      mappingVersion: 'test',
+      configDigest: 'test',
+      now: () => day(n),
+      exceptions: {
+        source: 'exceptions.yaml',
+        exceptions: [{ id: 'RISK-7', check: 'test_hr_user_mfa_enabled', resource: 'alice', reason: 'On leave, disabled at the IdP.', approver: 'ciso', approved: '2026-01-03', expires: '2026-01-05' }],
+      },
+    });
+  }
+});
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const exportTo = (out: string, signingKey = keys.privateKey) =>
+  exportBundle(store, {
+    from: '2026-01-01',
+    to: '2026-01-10',
+    timeZone: 'UTC',
+    frameworks: [framework],
+    collectors: [collector],
+    cadenceDays: () => 1,
+    signingKey: loadPrivateKey(signingKey, 'test key'),
+    agentVersion: '0.0.0-test',
+    out,
+  });
+
+describe('export bundle', () => {
+  it('is byte-identical when exported twice, and checks out with sha256sum -c and verify', async () => {
+    const a = join(dir, 'a.tar.gz');
+    const b = join(dir, 'b.tar.gz');
+    const result = await exportTo(a);
+    await exportTo(b);
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+    expect(result).toMatchObject({ runs: 10, fingerprint: expect.stringMatching(/^SHA256:([0-9a-f]{2}:){15}[0-9a-f]{2}$/) });
+
+    const unpacked = join(dir, 'unpacked');
+    mkdirSync(unpacked);
+    await unpackArchive(a, unpacked);
+    const check = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: unpacked, encoding: 'utf8' });
+    expect(check.trim().split('\n').every((line) => line.endsWith(': OK'))).toBe(true);
+    expect(await verifyBundle(a)).toMatchObject({ ok: true, problems: [], runs: 10 });
+    expect(await verifyBundle(unpacked, keys.publicKey)).toMatchObject({ ok: true });
+
+    const files = listFiles(unpacked);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'SHA256SUMS', 'assessment-results.json', 'controls/test/AC-1/findings.csv', 'coverage.csv', 'evidence-index.csv', 'exceptions.csv',
+        'index.html', 'manifest.json', 'manifest.sig', 'populations/README.md', 'populations/changes.csv', 'public-key.pem', 'runs.csv', 'runs.jsonl',
+      ]),
+    );
+    const manifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as { period: unknown; chain: { runs: number }; files: { path: string }[] };
+    expect(manifest.period).toMatchObject({ from: '2026-01-01', to: '2026-01-10', timeZone: 'UTC' });
+    expect(manifest.chain.runs).toBe(10);
+    expect(manifest.files.map((f) => f.path)).not.toContain('manifest.json');
+    // The evidence was redacted of secret-named fields.
+    expect(files.filter((f) => f.startsWith('evidence/')).map((f) => readFileSync(join(unpacked, f), 'utf8')).join('')).not.toContain('never-exported');
+  });
+
+  it('fails verification after one byte of any file changes, a file is removed, or with the wrong key', async () => {
+    const base = join(dir, 'base');
+    await exportTo(base);
+    const copy = (name: string) => {
+      const target = join(dir, name);
+      execFileSync('cp', ['-r', base, target]);
+      return target;
+    };
+    for (const file of ['coverage.csv', 'manifest.json', 'runs.jsonl', listFiles(base).find((f) => f.startsWith('evidence/'))!, 'public-key.pem', 'manifest.sig']) {
+      const tampered = copy(`tampered-${file.replaceAll('/', '_')}`);
+      const bytes = readFileSync(join(tampered, file));
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = bytes[at]! ^ 0x01;
+      writeFileSync(join(tampered, file), bytes);
+      const report = await verifyBundle(tampered);
+      expect(report.ok, file).toBe(false);
+      expect(report.problems[0], file).toContain(file === 'public-key.pem' || file === 'manifest.sig' ? '' : file);
+    }
+    const removed = copy('removed');
+    unlinkSync(join(removed, 'populations/changes.csv'));
+    expect((await verifyBundle(removed)).problems).toContain('populations/changes.csv: listed in SHA256SUMS but missing');
+
+    const other = generateSigningKey();
+    const wrongKey = await verifyBundle(base, other.publicKey);
+    expect(wrongKey.ok).toBe(false);
+    expect(wrongKey.problems).toEqual([expect.stringMatching(/^manifest\.sig: the signature does not verify with the given public key/)]);
+    // A bundle re-signed by someone else verifies with its own bundled key, but not with the auditor's.
+    const forged = join(dir, 'forged');
+    await exportTo(forged, other.privateKey);
+    expect((await verifyBundle(forged)).ok).toBe(true);
+    expect((await verifyBundle(forged, keys.publicKey)).ok).toBe(false);
+    expect(createPublicKey(readFileSync(join(forged, 'public-key.pem'))).asymmetricKeyType).toBe('ed25519');
+  });
+
+  it('writes CSV files that parse as strict RFC 4180, with the day states and populations in them', async () => {
+    const out = join(dir, 'csv');
+    await exportTo(out);
+    for (const file of listFiles(out).filter((f) => f.endsWith('.csv'))) {
+      const text = readFileSync(join(out, file), 'utf8');
+      const rows = parse(text, { relax_quotes: false, relax_column_count: false, skip_empty_lines: false }) as string[][];
+      expect(rows.length, file).toBeGreaterThan(1);
+    }
+    const coverage = parse(readFileSync(join(out, 'coverage.csv')), { columns: true }) as Record<string, string>[];
+    const ac1 = coverage.filter((r) => r['control'] === 'AC-1').map((r) => r['state']);
+    // The exception expires on 2026-01-05, the day the collector failed: from 01-06 alice fails again.
+    expect(ac1).toEqual(['evidenced', 'evidenced', 'excepted', 'excepted', 'not_evidenced', 'failing', 'failing', 'evidenced', 'evidenced', 'evidenced']);
+    expect(coverage.find((r) => r['control'] === 'GOV-1')?.['state']).toBe('manual');
+    const findings = parse(readFileSync(join(out, 'controls/test/AC-1/findings.csv')), { columns: true }) as Record<string, string>[];
+    expect(findings.find((r) => r['day'] === '2026-01-04' && r['resourceId'] === 'alice')).toMatchObject({ status: 'fail', exception: 'RISK-7' });
+    // A cell a spreadsheet would run as a formula is defused.
+    expect(findings[0]!['message']!.startsWith("'=")).toBe(true);
+    const population = parse(readFileSync(join(out, 'populations/changes.csv')), { columns: true }) as Record<string, string>[];
+    expect(population).toHaveLength(9);
+    expect(population[0]).toEqual({ scope: 'org-1', when: '2026-01-01T05:00:00.000Z', who: "'@user0" });
+    expect(readFileSync(join(out, 'populations/README.md'), 'utf8')).toContain('Rows: 9.');
+    const exceptions = parse(readFileSync(join(out, 'exceptions.csv')), { columns: true }) as Record<string, string>[];
+    expect(exceptions).toEqual([expect.objectContaining({ id: 'RISK-7', firstSeen: '2026-01-01T06:00:00.000Z', lastSeen: '2026-01-10T06:00:00.000Z' })]);
+  });
+
+  it('writes assessment-results.json that validates against the OSCAL 1.1 schema', async () => {
+    const out = join(dir, 'oscal');
+    await exportTo(out);
+    const schemaPath = 'test/fixtures/oscal/oscal_assessment-results_schema.json';
+    expect(existsSync(schemaPath)).toBe(true);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    // ajv-formats is CommonJS: its default export is the plugin function at run time.
+    (addFormatsModule as unknown as (ajv: Ajv) => void)(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
+    const document = JSON.parse(readFileSync(join(out, 'assessment-results.json'), 'utf8')) as { 'assessment-results': { results: { observations: unknown[]; findings: { target: { status: { state: string } } }[] }[] } };
+    const valid = validate(document);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    const [result] = document['assessment-results'].results;
+    expect(result!.observations).toHaveLength(9);
+    expect(result!.findings.map((f) => f.target.status.state)).toEqual(['not-satisfied']);
+  });
+
+  it('refuses a period without runs and an existing output', async () => {
+    await expect(exportBundle(store, { from: '2027-01-01', to: '2027-01-02', timeZone: 'UTC', frameworks: [framework], collectors: [collector], cadenceDays: () => 1, signingKey: loadPrivateKey(keys.privateKey, 'k'), agentVersion: 't', out: join(dir, 'none') })).rejects.toThrow(/no run started between 2027-01-01 and 2027-01-02/);
+    const existing = join(dir, 'existing.tar.gz');
+    writeFileSync(existing, '');
+    await expect(exportTo(existing)).rejects.toThrow(/already exists/);
+  });
+});

@@ -76,6 +76,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--framework <id>', 'soc2 or soc1 (default: both)')
     .option('--json', 'machine-readable output')
     .option('--csv', 'one row per control and day')
+    .option('--as-collected', 'judge each snapshot by the mappings stored with it, not the current ones')
     .action(run(coverageCommand));
   program
     .command('population [id]')

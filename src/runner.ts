@@ -8,6 +8,8 @@ import type { Logger } from './logging.js';
 import type { EvidenceStore, RunOutcome, RunRecord } from './store/types.js';
 import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from './exceptions/schema.js';
 import type { ExceptionsEvidence } from './exceptions/schema.js';
+import type { Framework } from './mapping/load.js';
+import { mappingsDocument } from './mapping/stored.js';
 
 export interface RunContext {
   store: EvidenceStore;
@@ -22,6 +24,8 @@ export interface RunContext {
   signal?: AbortSignal;
   /** The exceptions in force, stored with every run's evidence so reports apply those of the time. */
   exceptions?: ExceptionsEvidence;
+  /** The mappings in force, stored with every run's evidence so a period can be judged "as collected". */
+  mappings?: readonly Framework[];
 }
 
 /** A configured collector: the registry entry and its validated options. */
@@ -144,7 +148,11 @@ export async function runScope<Options>(
       error: problems.length ? `${problems.length} problem(s); first: ${problems[0]}` : null,
       apiCalls,
       resolvedScope: result.resolvedScope,
-      evidence: context.exceptions ? [...result.evidence, exceptionsDocument(context.exceptions)] : result.evidence,
+      evidence: [
+        ...result.evidence,
+        ...(context.exceptions ? [exceptionsDocument(context.exceptions)] : []),
+        ...(context.mappings ? [mappingsDocument(context.mappings)] : []),
+      ],
       findings,
       events: result.events,
       windows: result.windows,

@@ -200,6 +200,39 @@ describe('coverage of a period', () => {
   });
 });
 
+describe('coverage as collected', () => {
+  it('judges each snapshot by the mappings stored with it, or by the current ones', async () => {
+    store = openStore(tempDbPath());
+    const collector = fakeCollector({});
+    const before = framework();
+    const after = { ...framework(), version: '2', controls: [...framework().controls, { id: 'AC-3', title: 'MFA, renumbered', group: 'Access' }] } as Framework;
+    after.checksByControl = new Map([['AC-1', []], ['AC-2', ['test_hr_signin_event_reviewed']], ['AC-3', ['test_hr_user_mfa_enabled']], ['GOV-1', []]]);
+    for (let n = 0; n < 11; n++) {
+      await runCollectors([{ collector: collector as Collector<unknown>, options: { timeoutSeconds: 60 } }], {
+        store,
+        logger: silentLogger(),
+        agentVersion: 'test',
+        mappingVersion: n < 5 ? '1' : '2',
+        configDigest: 'test',
+        now: () => day(n),
+        mappings: [n < 5 ? before : after],
+      });
+    }
+    const options = { from: '2026-01-01', to: '2026-01-10', timeZone: 'UTC', collectors: [collector], cadenceDays: () => 1 };
+    const current = await buildCoverage(store, after, options);
+    expect(current.controls.map((c) => [c.id, c.counts.evidenced])).toEqual([['AC-2', 10], ['AC-3', 10]]);
+    expect(current.manual.map((m) => m.id)).toEqual(['AC-1', 'GOV-1']);
+
+    const collected = await buildCoverage(store, after, { ...options, asCollected: true });
+    const ac1 = collected.controls.find((c) => c.id === 'AC-1')!;
+    const ac3 = collected.controls.find((c) => c.id === 'AC-3')!;
+    expect(ac1.days.map((d) => d.state)).toEqual([...Array(5).fill('evidenced'), ...Array(5).fill('not_evidenced')]);
+    expect(ac1.gaps[0]!.details).toEqual(['no check was mapped to this control when the evidence was collected']);
+    expect(ac3.days.map((d) => d.state)).toEqual([...Array(5).fill('not_evidenced'), ...Array(5).fill('evidenced')]);
+    expect(collected.manual.map((m) => m.id)).toEqual(['GOV-1']);
+  });
+});
+
 describe('days in a time zone', () => {
   it('starts a day at local midnight, across a DST change', () => {
     expect(startOfDay('2026-03-29', 'Europe/Berlin').toISOString()).toBe('2026-03-28T23:00:00.000Z');

@@ -74,6 +74,8 @@ const collector: Collector<Options> = {
       evidence: [
         { type: 'test.user', resourceId: 'alice', schemaVersion: 1, data: { mfa: n < 2 || n > 6, password: 'never-exported' } },
         { type: 'test.user', resourceId: 'bob', schemaVersion: 1, data: { mfa: true } },
+        ...(n <= 6 ? [{ type: 'github.member', resourceId: 'org-1/dave', schemaVersion: 1, data: { login: 'dave' } }] : []),
+        ...(n >= 3 ? [{ type: 'github.member', resourceId: 'org-1/erin', schemaVersion: 1, data: { login: 'erin' } }] : []),
       ],
       errors: [],
       events: [{ type: 'test.change', eventId: `c${n}`, occurredAt: new Date(ctx.now().getTime() - 3_600_000).toISOString(), partition: 'log', schemaVersion: 1, data: { who: `@user${n}` } }],
@@ -226,6 +228,12 @@ describe('export bundle', () => {
     expect(population).toHaveLength(9);
     expect(population[0]).toEqual({ scope: 'org-1', when: '2026-01-01T05:00:00.000Z', who: "'@user0" });
     expect(readFileSync(join(out, 'populations/README.md'), 'utf8')).toContain('Rows: 9.');
+    const principals = parse(readFileSync(join(out, 'populations/principals-added-removed.csv')), { columns: true }) as Record<string, string>[];
+    expect(principals.map((r) => [r['observedAt'], r['change'], r['resourceId'], r['previousSnapshotAt']])).toEqual([
+      // erin appears in day 3's snapshot (2026-01-04), dave is gone from day 7's (2026-01-08).
+      ['2026-01-04T06:00:00.000Z', 'added', 'org-1/erin', '2026-01-03T06:00:00.000Z'],
+      ['2026-01-08T06:00:00.000Z', 'removed', 'org-1/dave', '2026-01-07T06:00:00.000Z'],
+    ]);
     const exceptions = parse(readFileSync(join(out, 'exceptions.csv')), { columns: true }) as Record<string, string>[];
     expect(exceptions).toEqual([expect.objectContaining({ id: 'RISK-7', firstSeen: '2026-01-01T06:00:00.000Z', lastSeen: '2026-01-10T06:00:00.000Z' })]);
   });

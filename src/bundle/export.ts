@@ -2,7 +2,7 @@
 // the evidence documents, the runs with their chain, OSCAL assessment-results and an HTML report, with a
 // manifest of every file's SHA-256 signed with Ed25519. Deterministic: the same store and period give
 // byte-identical files. Files are written one by one to disk (large ones row by row), not held in memory.
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, createReadStream } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -27,6 +27,11 @@ import { fingerprint, publicKeyPem, signManifest } from './signing.js';
 export const BUNDLE_FORMAT = 'evidence-agent-bundle/1';
 /** Files the manifest cannot list: itself, its signature, and the checksum list that covers them all. */
 const UNLISTED = new Set(['manifest.json', 'manifest.sig', 'SHA256SUMS']);
+/**
+ * Evidence types that are principals (accounts and memberships): one appearing or disappearing between
+ * two snapshots of a stream is an access change, listed in populations/principals-added-removed.csv.
+ */
+const PRINCIPAL_TYPES = new Set(['aws.iam.user', 'aws.iam.role', 'aws.iam.group', 'github.member', 'github.outside-collaborator']);
 /** Field names whose string values never leave the store (there should be none; this is the last guard). */
 const SECRET_KEYS = /^(secret|token|password|privatekey|secretaccesskey|sessiontoken|clientsecret)$/i;
 
@@ -42,6 +47,8 @@ export interface ExportOptions {
   agentVersion: string;
   /** A path ending in .tar.gz or .tgz: an archive; anything else: a directory (new or empty). */
   out: string;
+  /** Judge each snapshot by the mappings stored with it instead of the current ones. */
+  asCollected?: boolean;
 }
 
 export interface ExportResult {
@@ -94,6 +101,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
             timeZone: options.timeZone,
             collectors: options.collectors,
             cadenceDays: options.cadenceDays,
+            asCollected: options.asCollected === true,
             onFindings: (controlId, day, rows) => appendFindings(root, framework.id, controlId, day, rows, writers),
           }),
         );
@@ -135,11 +143,38 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     const snapshots = inRange.filter((r) => r.status === 'ok' || r.status === 'partial');
     const written = new Set<string>();
     const index = openSync(join(root, 'evidence-index.csv'), 'w');
+    const principals = openSync(join(root, 'populations', 'principals-added-removed.csv'), 'w');
+    const principalCount = { rows: 0 };
     try {
       writeSync(index, stringify([['run', 'collector', 'scope', 'type', 'resourceId', 'sha256']], { record_delimiter: 'windows' }));
+      writeSync(principals, stringify([['scope', 'collector', 'observedAt', 'change', 'type', 'resourceId', 'previousSnapshotAt']], { record_delimiter: 'windows' }));
+      const previous = new Map<string, { at: string; ids: Set<string> }>();
       for (const run of snapshots) {
         const rows: string[][] = [];
-        for (const item of await store.evidenceOf(run.seq)) {
+        const items = await store.evidenceOf(run.seq);
+        const stream = `${run.collector}/${run.scope}`;
+        const ids = new Set(items.filter((i) => PRINCIPAL_TYPES.has(i.type)).map((i) => `${i.type}\u0000${i.resourceId}`));
+        // The first snapshot of a stream in the period is compared with the one before the period, if any.
+        let before = previous.get(stream);
+        if (!before && run.baseSeq !== null) {
+          const base = await store.getRun(run.baseSeq);
+          const baseItems = await store.evidenceOf(run.baseSeq);
+          before = { at: base?.startedAt ?? '', ids: new Set(baseItems.filter((i) => PRINCIPAL_TYPES.has(i.type)).map((i) => `${i.type}\u0000${i.resourceId}`)) };
+        }
+        if (before) {
+          const changed = [
+            ...[...ids].filter((id) => !before!.ids.has(id)).map((id) => ['added', id] as const),
+            ...[...before.ids].filter((id) => !ids.has(id)).map((id) => ['removed', id] as const),
+          ].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : 1));
+          const records = changed.map(([change, id]) => {
+            const [type, resourceId] = id.split('\u0000') as [string, string];
+            return [run.scope, run.collector, run.startedAt, change, type, resourceId, before!.at].map(neutralizeFormula);
+          });
+          if (records.length > 0) writeSync(principals, stringify(records, { record_delimiter: 'windows' }));
+          principalCount.rows += records.length;
+        }
+        previous.set(stream, { at: run.startedAt, ids });
+        for (const item of items) {
           const document = redact(item);
           const hash = digestOf(document);
           if (!written.has(hash)) {
@@ -152,7 +187,20 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       }
     } finally {
       closeSync(index);
+      closeSync(principals);
     }
+    appendFileSync(
+      join(root, 'populations', 'README.md'),
+      [
+        '## populations/principals-added-removed.csv: accounts and memberships added or removed between snapshots',
+        '',
+        `Every ${[...PRINCIPAL_TYPES].join(', ')} document that appears in or disappears from a stream between two consecutive`,
+        'snapshots (the first snapshot of the period is compared with the last one before it): access granted or removed',
+        'outside the logged API calls above, or whose call fell in a gap. observedAt is the snapshot that first shows the change;',
+        `the change happened between previousSnapshotAt and observedAt. Rows: ${principalCount.rows}.`,
+        '',
+      ].join('\n'),
+    );
 
     const publicKey = publicKeyPem(options.signingKey);
     const keyFingerprint = fingerprint(publicKey);
@@ -176,7 +224,11 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       bundleFormat: BUNDLE_FORMAT,
       agentVersion: options.agentVersion,
       period: { from: options.from, to: options.to, timeZone: options.timeZone, start: periodStart.toISOString(), end: periodEnd.toISOString() },
-      mappings: { applied: 'current', frameworks: options.frameworks.map((f) => ({ id: f.id, title: f.title, version: f.version })) },
+      mappings: {
+        applied: options.asCollected ? 'as-collected' : 'current',
+        frameworks: options.frameworks.map((f) => ({ id: f.id, title: f.title, version: f.version })),
+        versionsAtCollection: [...new Set(inRange.map((r) => r.mappingVersion))].sort(),
+      },
       chain: {
         runs: chained.length,
         firstRun: { seq: first.fields.seq, hash: first.hash, prevHash: first.fields.prevHash },

@@ -61,7 +61,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
   if (collectors.length === 0) {
     throw new CliError(`${loaded.path}: no collector is configured under collectors: (see config/example.yaml)`);
   }
-  const { version: mappingVersion } = loadFrameworks();
+  const { frameworks, version: mappingVersion } = loadFrameworks();
   // Read before anything is written: a bad exceptions file is a config error.
   const exceptions = loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined;
   const logger = makeLogger(loaded, options);
@@ -87,6 +87,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
       configDigest: loaded.digest,
       signal: stop.signal,
       ...(exceptions ? { exceptions } : {}),
+      mappings: frameworks,
     });
     for (const run of runs) print(runLine(run));
     for (const line of unrecorded) process.stderr.write(`evidence-agent: run not recorded: ${line}\n`);

@@ -19,6 +19,7 @@ export interface CoverageCommandOptions extends GlobalOptions {
   framework?: string;
   json?: boolean;
   csv?: boolean;
+  asCollected?: boolean;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -49,7 +50,9 @@ export async function coverageCommand(options: CoverageCommandOptions): Promise<
   try {
     const reports: CoverageReport[] = [];
     for (const framework of frameworks) {
-      reports.push(await buildCoverage(store, framework, { from, to, timeZone, collectors: builtinCollectors, cadenceDays: cadence }));
+      reports.push(
+        await buildCoverage(store, framework, { from, to, timeZone, collectors: builtinCollectors, cadenceDays: cadence, asCollected: options.asCollected === true }),
+      );
     }
     if (options.json) printJson(reports.length === 1 ? reports[0] : reports);
     else if (options.csv) process.stdout.write(coverageCsv(reports));

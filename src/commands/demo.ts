@@ -166,6 +166,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
         mappingVersion,
         configDigest: DEMO_CONFIG_DIGEST,
         now: clock,
+        mappings: frameworks,
         clientEnvironment: {
           aws: {
             endpoint: sandbox.endpoint,

@@ -28,9 +28,6 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
   const to = parseDay('--to', options.to);
   if (to < from) throw new CliError(`--to: expected a day on or after --from (${from}), got "${to}"`);
   if (!options.out) throw new CliError('--out: required (bundle.tar.gz, or a new directory)');
-  if (options.asCollected) {
-    throw new CliError('--as-collected: not available yet: runs record their mapping version, not the mapping itself; the bundle applies the current mappings and says so');
-  }
   const { frameworks: all } = loadFrameworks();
   const frameworks = pickFramework(all, options.framework);
   const configPath = findConfigPath(options.config, process.env);
@@ -56,6 +53,7 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
       signingKey: loadPrivateKey(pem, keyPath),
       agentVersion: agentVersion(),
       out: options.out,
+      asCollected: options.asCollected === true,
     });
     print(`wrote ${result.path}: ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${result.runs} runs from ${from} to ${to}`);
     print(`signed with Ed25519 key ${result.fingerprint}`);

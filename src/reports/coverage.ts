@@ -9,6 +9,8 @@ import { exceptionFor } from '../exceptions/apply.js';
 import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from '../exceptions/schema.js';
 import type { AcceptedException, ExceptionsEvidence } from '../exceptions/schema.js';
 import type { Framework } from '../mapping/load.js';
+import { MAPPINGS_EVIDENCE_TYPE, MAPPINGS_RESOURCE_ID } from '../mapping/stored.js';
+import type { MappingsEvidence, StoredMappings } from '../mapping/stored.js';
 import type { EvidenceStore, FindingRecord, RunRecord } from '../store/types.js';
 import { daysBetween, dayOf, nextDay, startOfDay } from './days.js';
 import { eventCoverage } from './event-coverage.js';
@@ -65,6 +67,11 @@ export interface CoverageOptions {
   collectors: readonly Collector<any>[];
   /** Days one snapshot of a collector stays valid (from its schedule); default 1. */
   cadenceDays?: (collectorId: string) => number;
+  /**
+   * Judge each snapshot by the mappings stored with it (the version in force when it was collected)
+   * instead of the current ones; snapshots collected before mappings were stored map nothing.
+   */
+  asCollected?: boolean;
   /** Receives every finding behind a control's day (an export writes them out as they come). */
   onFindings?: (controlId: string, day: string, rows: DayFinding[]) => void;
 }
@@ -85,6 +92,8 @@ export interface DayFinding {
 interface StreamDay {
   /** Findings of the snapshot valid that day; null when none is (then `cause` says why). */
   snapshot: FindingRecord[] | null;
+  /** The mappings stored with that snapshot (as-collected re-evaluation): framework → control → checks. */
+  mapping: StoredMappings | null;
   /** Findings of every successful run of the day, for event checks. */
   events: FindingRecord[];
   exceptions: AcceptedException[];
@@ -103,35 +112,51 @@ export async function buildCoverage(store: EvidenceStore, framework: Framework, 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const checkOwner = new Map<string, { collector: Collector<any>; check: CheckDefinition<any> }>();
   for (const collector of options.collectors) for (const check of collector.checks) checkOwner.set(check.id, { collector, check });
+  // With as-collected mappings any collector may evidence any control: follow them all.
+  const neededCollectors = options.asCollected
+    ? new Set(options.collectors.map((c) => c.id))
+    : new Set([...framework.checksByControl.values()].flat().flatMap((id) => (checkOwner.has(id) ? [checkOwner.get(id)!.collector.id] : [])));
+  const streams: StreamCursor[] = [];
+  const collectorsWithoutRuns = new Set<string>();
+  for (const collectorId of [...neededCollectors].sort()) {
+    const found = await collectorStreams(store, collectorId, days, periodStart, periodEnd, options);
+    if (found.length === 0) collectorsWithoutRuns.add(collectorId);
+    streams.push(...found);
+  }
 
-  const streamDays = new Map<string, Map<string, Map<string, StreamDay>>>(); // collector → scope → day
-  const neededCollectors = new Set(
-    [...framework.checksByControl.values()].flat().flatMap((id) => (checkOwner.has(id) ? [checkOwner.get(id)!.collector.id] : [])),
+  const automated = framework.controls.filter((control) =>
+    options.asCollected ? true : (framework.checksByControl.get(control.id) ?? []).some((id) => checkOwner.has(id)),
   );
-  for (const collectorId of neededCollectors) {
-    streamDays.set(collectorId, await collectorDays(store, collectorId, days, periodStart, periodEnd, options));
+  const perControl = new Map<string, (ControlDay & { checks: string[] })[]>(automated.map((c) => [c.id, []]));
+  // Day by day: only the findings of the snapshots valid on one day are in memory at a time.
+  for (const day of days) {
+    const today = new Map<StreamCursor, StreamDay>();
+    for (const stream of streams) today.set(stream, await stream.dayOf(day));
+    for (const control of automated) {
+      const rows: DayFinding[] = [];
+      const judged = judgeDay(day, control.id, framework, checkOwner, today, collectorsWithoutRuns, options, options.onFindings ? rows : null);
+      if (judged) {
+        perControl.get(control.id)!.push(judged);
+        options.onFindings?.(control.id, day, rows);
+      }
+    }
   }
 
   const controls: ControlCoverage[] = [];
   const manual: CoverageReport['manual'] = [];
   for (const control of framework.controls) {
-    const checkIds = (framework.checksByControl.get(control.id) ?? []).filter((id) => checkOwner.has(id));
-    if (checkIds.length === 0) {
+    const controlDays = perControl.get(control.id) ?? [];
+    // As collected, a control is automated when some day's mapping gave it a check.
+    if (controlDays.length === 0 || controlDays.every((d) => d.checks.length === 0)) {
       manual.push({ id: control.id, title: control.title, group: control.group });
       continue;
     }
-    const controlDays = days.map((day) => {
-      const rows: DayFinding[] = [];
-      const judged = judgeDay(day, checkIds, checkOwner, streamDays, options.onFindings ? rows : null);
-      options.onFindings?.(control.id, day, rows);
-      return judged;
-    });
     controls.push({
       id: control.id,
       title: control.title,
       group: control.group,
-      checks: checkIds,
-      days: controlDays,
+      checks: [...new Set(controlDays.flatMap((d) => d.checks))].sort(),
+      days: controlDays.map(({ checks: _checks, ...rest }) => rest),
       counts: Object.fromEntries(DAY_STATES.map((s) => [s, controlDays.filter((d) => d.state === s).length])) as Record<DayState, number>,
       gaps: ranges(controlDays, (d) => (d.state === 'not_evidenced' ? d.causes : null)),
       failing: ranges(controlDays, (d) => (d.state === 'failing' ? d.failing : null)),
@@ -140,36 +165,54 @@ export async function buildCoverage(store: EvidenceStore, framework: Framework, 
   return { framework: framework.id, from: options.from, to: options.to, timeZone: options.timeZone, days, controls, manual };
 }
 
+/** The checks mapped to a control for a stream's day: the current mapping, or the one stored with the snapshot. */
+function checksFor(controlId: string, framework: Framework, sd: StreamDay | undefined, options: CoverageOptions): string[] {
+  if (!options.asCollected) return framework.checksByControl.get(controlId) ?? [];
+  return sd?.mapping?.[framework.id]?.[controlId] ?? [];
+}
+
 function judgeDay(
   day: string,
-  checkIds: string[],
+  controlId: string,
+  framework: Framework,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   checkOwner: Map<string, { collector: Collector<any>; check: CheckDefinition<any> }>,
-  streamDays: Map<string, Map<string, Map<string, StreamDay>>>,
+  today: Map<StreamCursor, StreamDay>,
+  collectorsWithoutRuns: Set<string>,
+  options: CoverageOptions,
   rows: DayFinding[] | null,
-): ControlDay {
+): (ControlDay & { checks: string[] }) | null {
   const causes = new Set<string>();
   const failing: string[] = [];
   const excepted: string[] = [];
-  for (const checkId of checkIds) {
-    const { collector, check } = checkOwner.get(checkId)!;
-    const streams = streamDays.get(collector.id)!;
-    if (streams.size === 0) causes.add(`${collector.id}: no run in the period`);
-    for (const [scope, byDay] of streams) {
-      const sd = byDay.get(day)!;
-      const where = `${collector.id} ${scope}`;
-      if (!sd.snapshot) {
-        causes.add(`${where}: ${sd.cause}`);
-        continue;
-      }
+  const checks = new Set<string>();
+  if (!options.asCollected) {
+    for (const checkId of checksFor(controlId, framework, undefined, options)) {
+      const owner = checkOwner.get(checkId);
+      if (!owner) continue;
+      checks.add(checkId);
+      if (collectorsWithoutRuns.has(owner.collector.id)) causes.add(`${owner.collector.id}: no run in the period`);
+    }
+  }
+  for (const [stream, sd] of today) {
+    const where = `${stream.collectorId} ${stream.scope}`;
+    const mapped = checksFor(controlId, framework, sd, options).filter((id) => checkOwner.get(id)?.collector.id === stream.collectorId);
+    if (mapped.length === 0) continue;
+    for (const id of mapped) checks.add(id);
+    if (!sd.snapshot) {
+      causes.add(`${where}: ${sd.cause}`);
+      continue;
+    }
+    for (const checkId of mapped) {
+      const { check } = checkOwner.get(checkId)!;
       if (check.judgesEvents) for (const gap of sd.eventGaps) causes.add(`${where}: ${gap}`);
       const findings = (check.judgesEvents ? sd.events : sd.snapshot).filter((f) => f.checkId === checkId);
       for (const finding of findings) {
         const exception = exceptionFor(finding, sd.exceptions, day);
         rows?.push({
           checkId,
-          collector: collector.id,
-          scope,
+          collector: stream.collectorId,
+          scope: stream.scope,
           resourceType: finding.resourceType,
           resourceId: finding.resourceId,
           status: finding.status,
@@ -183,8 +226,20 @@ function judgeDay(
       }
     }
   }
+  if (checks.size === 0) {
+    return options.asCollected
+      ? { day, state: 'not_evidenced', causes: ['no check was mapped to this control when the evidence was collected'], failing: [], excepted: [], checks: [] }
+      : null;
+  }
   const state: DayState = failing.length > 0 ? 'failing' : causes.size > 0 ? 'not_evidenced' : excepted.length > 0 ? 'excepted' : 'evidenced';
-  return { day, state, causes: [...causes].sort(), failing: [...new Set(failing)].sort(), excepted: [...new Set(excepted)].sort() };
+  return {
+    day,
+    state,
+    causes: [...causes].sort(),
+    failing: [...new Set(failing)].sort(),
+    excepted: [...new Set(excepted)].sort(),
+    checks: [...checks].sort(),
+  };
 }
 
 /** Consecutive days in a state, joined into ranges (details are the union over the range). */
@@ -209,31 +264,28 @@ function ranges(days: ControlDay[], detailsOf: (day: ControlDay) => string[] | n
   return result;
 }
 
-/** Per scope of a collector, what each day of the period shows. */
-async function collectorDays(
+/** One stream (collector and scope) walked day by day through the period. */
+interface StreamCursor {
+  collectorId: string;
+  scope: string;
+  dayOf(day: string): Promise<StreamDay>;
+}
+
+/** The streams of a collector with runs in the period. */
+async function collectorStreams(
   store: EvidenceStore,
   collectorId: string,
   days: string[],
   periodStart: Date,
   periodEnd: Date,
   options: CoverageOptions,
-): Promise<Map<string, Map<string, StreamDay>>> {
+): Promise<StreamCursor[]> {
   const cadence = Math.max(1, options.cadenceDays?.(collectorId) ?? 1);
   // Runs before the period count for a collector whose snapshot outlives a day (weekly cadence).
-  const lookBack = new Date(periodStart.getTime() - (cadence - 1) * 86_400_000 - 86_400_000);
+  const lookBack = new Date(periodStart.getTime() - cadence * 86_400_000);
   const runs = await store.listRuns({ collector: collectorId, from: lookBack, to: periodEnd });
   const scopes = [...new Set(runs.filter((r) => new Date(r.startedAt) >= periodStart).map((r) => r.scope))].sort();
-  const result = new Map<string, Map<string, StreamDay>>();
-  const findingsCache = new Map<number, FindingRecord[]>();
-  const findingsOf = async (seq: number) => {
-    let findings = findingsCache.get(seq);
-    if (!findings) {
-      findings = await store.findingsOf(seq);
-      findingsCache.set(seq, findings);
-    }
-    return findings;
-  };
-
+  const cursors: StreamCursor[] = [];
   for (const scope of scopes) {
     const own = runs.filter((r) => r.scope === scope);
     const byDay = new Map<string, RunRecord[]>();
@@ -242,32 +294,49 @@ async function collectorDays(
       byDay.set(day, [...(byDay.get(day) ?? []), run]);
     }
     const gapsByDay = await eventGapsByDay(store, collectorId, scope, days, periodStart, periodEnd, options.timeZone);
-    const perDay = new Map<string, StreamDay>();
     let lastSnapshot: { day: string; run: RunRecord } | null = latestBefore(own, periodStart, options.timeZone);
-    for (const day of days) {
-      const today = byDay.get(day) ?? [];
-      const successful = today.filter((r) => SNAPSHOT.includes(r.status));
-      if (successful.length > 0) lastSnapshot = { day, run: successful.at(-1)! };
-      const valid = lastSnapshot !== null && daysApart(lastSnapshot.day, day) < cadence ? lastSnapshot.run : null;
-      const failed = today.filter((r) => !SNAPSHOT.includes(r.status));
-      const cause =
-        valid !== null
-          ? null
-          : failed.length > 0
-            ? `run ${failed.at(-1)!.status}: ${failed.at(-1)!.error ?? 'no reason recorded'}`
-            : 'no run';
-      const events = (await Promise.all(successful.map((r) => findingsOf(r.seq)))).flat();
-      perDay.set(day, {
-        snapshot: valid ? await findingsOf(valid.seq) : null,
-        events,
-        exceptions: valid ? await exceptionsOf(store, valid.seq) : [],
-        cause,
-        eventGaps: gapsByDay.get(day) ?? [],
-      });
-    }
-    result.set(scope, perDay);
+    // Findings, exceptions and mappings of the runs used on the day before: reused, then dropped.
+    let cache = new Map<number, { findings: FindingRecord[]; exceptions: AcceptedException[]; mapping: StoredMappings | null }>();
+    const load = async (run: RunRecord, next: typeof cache) => {
+      let loaded = cache.get(run.seq) ?? next.get(run.seq);
+      if (!loaded) {
+        loaded = {
+          findings: await store.findingsOf(run.seq),
+          exceptions: await exceptionsOf(store, run.seq),
+          mapping: options.asCollected ? await mappingsOf(store, run.seq) : null,
+        };
+      }
+      next.set(run.seq, loaded);
+      return loaded;
+    };
+    cursors.push({
+      collectorId,
+      scope,
+      dayOf: async (day) => {
+        const today = byDay.get(day) ?? [];
+        const successful = today.filter((r) => SNAPSHOT.includes(r.status));
+        if (successful.length > 0) lastSnapshot = { day, run: successful.at(-1)! };
+        const valid = lastSnapshot !== null && daysApart(lastSnapshot.day, day) < cadence ? lastSnapshot.run : null;
+        const failed = today.filter((r) => !SNAPSHOT.includes(r.status));
+        const cause =
+          valid !== null ? null : failed.length > 0 ? `run ${failed.at(-1)!.status}: ${failed.at(-1)!.error ?? 'no reason recorded'}` : 'no run';
+        const next = new Map<number, { findings: FindingRecord[]; exceptions: AcceptedException[]; mapping: StoredMappings | null }>();
+        const events = [];
+        for (const run of successful) events.push(...(await load(run, next)).findings);
+        const snapshot = valid ? await load(valid, next) : null;
+        cache = next;
+        return {
+          snapshot: snapshot?.findings ?? null,
+          events,
+          exceptions: snapshot?.exceptions ?? [],
+          mapping: snapshot?.mapping ?? null,
+          cause,
+          eventGaps: gapsByDay.get(day) ?? [],
+        };
+      },
+    });
   }
-  return result;
+  return cursors;
 }
 
 function latestBefore(runs: RunRecord[], start: Date, timeZone: string): { day: string; run: RunRecord } | null {
@@ -277,6 +346,11 @@ function latestBefore(runs: RunRecord[], start: Date, timeZone: string): { day: 
 }
 
 const daysApart = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+
+async function mappingsOf(store: EvidenceStore, seq: number): Promise<StoredMappings | null> {
+  const document = await store.documentOf(seq, MAPPINGS_EVIDENCE_TYPE, MAPPINGS_RESOURCE_ID);
+  return (document?.data as MappingsEvidence | undefined)?.checksByControl ?? null;
+}
 
 async function exceptionsOf(store: EvidenceStore, seq: number): Promise<AcceptedException[]> {
   const document = await store.documentOf(seq, EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID);

@@ -6,18 +6,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CheckDefinition, CollectResult, Collector, EventWindow } from '../src/collector.js';
 import type { AcceptedException } from '../src/exceptions/schema.js';
-import { silentLogger } from '../src/logging.js';
 import type { Framework } from '../src/mapping/load.js';
 import { buildCoverage } from '../src/reports/coverage.js';
 import { dayOf, startOfDay } from '../src/reports/days.js';
-import { runCollectors } from '../src/runner.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
+import { historyDay as day, mfaCheck, runOnDay } from './helpers/period-history.js';
 import { tempDbPath } from './helpers/store-fixtures.js';
 
 type Options = { timeoutSeconds: number };
 const DAY = 86_400_000;
-const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n, 6)); // 2026-01-01 + n, 06:00 UTC
 
 /** How the fake collector behaves on day n. */
 interface Script {
@@ -27,21 +25,7 @@ interface Script {
   hole?: (n: number) => boolean;
 }
 
-const mfaCheck: CheckDefinition<Options> = {
-  id: 'test_hr_user_mfa_enabled',
-  title: 'MFA',
-  severity: 'high',
-  description: 'Users have MFA.',
-  remediation: 'Enable MFA.',
-  resourceTypes: ['test.user'],
-  evaluate: (view) =>
-    view.all('test.user').map((item) => ({
-      resourceType: item.type,
-      resourceId: item.resourceId,
-      status: (item.data as { mfa: boolean }).mfa ? 'pass' : 'fail',
-      message: `${item.resourceId} MFA ${(item.data as { mfa: boolean }).mfa}`,
-    })),
-};
+const mfa = mfaCheck();
 
 const signInCheck: CheckDefinition<Options> = {
   id: 'test_hr_signin_event_reviewed',
@@ -60,7 +44,7 @@ function fakeCollector(script: Script, schedule = '0 6 * * *'): Collector<Option
     title: 'Test HR',
     optionsSchema: z.object({ timeoutSeconds: z.number() }),
     permissions: ['hr:Read'],
-    checks: [mfaCheck, signInCheck],
+    checks: [mfa, signInCheck],
     defaultSchedule: schedule,
     scopes: () => [{ key: 'org-1', settings: {} }],
     collect: async (ctx): Promise<CollectResult> => {
@@ -115,15 +99,7 @@ async function history(days: number, script: Script, schedule?: string, exceptio
   const collector = fakeCollector(script, schedule);
   for (let n = 0; n < days; n++) {
     if (script.fails?.(n) === undefined && schedule === '0 6 * * 1' && day(n).getUTCDay() !== 1) continue;
-    await runCollectors([{ collector: collector as Collector<unknown>, options: { timeoutSeconds: 60 } }], {
-      store,
-      logger: silentLogger(),
-      agentVersion: 'test',
-      mappingVersion: 'test',
-      configDigest: 'test',
-      now: () => day(n),
-      exceptions: { source: 'exceptions.yaml', exceptions },
-    });
+    await runOnDay(store, collector, n, { exceptions: { source: 'exceptions.yaml', exceptions } });
   }
   return collector;
 }
@@ -185,14 +161,7 @@ describe('coverage of a period', () => {
     const collector = fakeCollector({}, '0 6 * * 1');
     // Mondays 2026-01-05 and 2026-01-19 (2026-01-12 missed).
     for (const n of [4, 18]) {
-      await runCollectors([{ collector: collector as Collector<unknown>, options: { timeoutSeconds: 60 } }], {
-        store,
-        logger: silentLogger(),
-        agentVersion: 'test',
-        mappingVersion: 'test',
-        configDigest: 'test',
-        now: () => day(n),
-      });
+      await runOnDay(store, collector, n);
     }
     const ac1 = (await coverage(collector, '2026-01-05', '2026-01-25', 7)).controls.find((c) => c.id === 'AC-1')!;
     expect(ac1.gaps).toEqual([{ from: '2026-01-12', to: '2026-01-18', details: ['test-hr org-1: no run'] }]);
@@ -208,15 +177,7 @@ describe('coverage as collected', () => {
     const after = { ...framework(), version: '2', controls: [...framework().controls, { id: 'AC-3', title: 'MFA, renumbered', group: 'Access' }] } as Framework;
     after.checksByControl = new Map([['AC-1', []], ['AC-2', ['test_hr_signin_event_reviewed']], ['AC-3', ['test_hr_user_mfa_enabled']], ['GOV-1', []]]);
     for (let n = 0; n < 11; n++) {
-      await runCollectors([{ collector: collector as Collector<unknown>, options: { timeoutSeconds: 60 } }], {
-        store,
-        logger: silentLogger(),
-        agentVersion: 'test',
-        mappingVersion: n < 5 ? '1' : '2',
-        configDigest: 'test',
-        now: () => day(n),
-        mappings: [n < 5 ? before : after],
-      });
+      await runOnDay(store, collector, n, { mappingVersion: n < 5 ? '1' : '2', mappings: [n < 5 ? before : after] });
     }
     const options = { from: '2026-01-01', to: '2026-01-10', timeZone: 'UTC', collectors: [collector], cadenceDays: () => 1 };
     const current = await buildCoverage(store, after, options);

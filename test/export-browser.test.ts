@@ -12,15 +12,13 @@ import { z } from 'zod';
 import { exportBundle } from '../src/bundle/export.js';
 import { generateSigningKey, loadPrivateKey } from '../src/bundle/signing.js';
 import type { CollectResult, Collector } from '../src/collector.js';
-import { silentLogger } from '../src/logging.js';
 import { loadBuiltinFrameworks } from '../src/mapping/load.js';
-import { runCollectors } from '../src/runner.js';
 import { openStore } from '../src/store/index.js';
 import { builtinCollectors } from '../collectors/index.js';
+import { runOnDay } from './helpers/period-history.js';
 import { tempDbPath } from './helpers/store-fixtures.js';
 
 const ARTIFACTS = resolve('test-artifacts');
-const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n, 6));
 
 /** A collector standing in for aws-iam: its findings feed the real SOC 2 mapping; it fails on day 3. */
 const stand = builtinCollectors.find((c) => c.id === 'aws-iam')!;
@@ -55,14 +53,7 @@ describe('bundle index.html in a browser', () => {
     const store = openStore(tempDbPath());
     try {
       for (let n = 0; n < 10; n++) {
-        await runCollectors([{ collector: collector as Collector<unknown>, options: { timeoutSeconds: 60 } }], {
-          store,
-          logger: silentLogger(),
-          agentVersion: 'test',
-          mappingVersion: 'test',
-          configDigest: 'test',
-          now: () => day(n),
-        });
+        await runOnDay(store, collector, n);
       }
       const frameworks = loadBuiltinFrameworks(new Set(builtinCollectors.flatMap((c) => c.checks.map((k) => k.id))));
       const out = join(dir, 'bundle');

@@ -16,33 +16,17 @@ import { listFiles, unpackArchive } from '../src/bundle/archive.js';
 import { exportBundle } from '../src/bundle/export.js';
 import { generateSigningKey, loadPrivateKey } from '../src/bundle/signing.js';
 import { verifyBundle } from '../src/bundle/verify-bundle.js';
-import type { CheckDefinition, CollectResult, Collector, PopulationDefinition } from '../src/collector.js';
-import { silentLogger } from '../src/logging.js';
+import type { CollectResult, Collector, PopulationDefinition } from '../src/collector.js';
 import type { Framework } from '../src/mapping/load.js';
-import { runCollectors } from '../src/runner.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
+import { historyDay as day, mfaCheck, runOnDay } from './helpers/period-history.js';
 import { tempDbPath } from './helpers/store-fixtures.js';
 
 type Options = { timeoutSeconds: number };
 const DAY = 86_400_000;
-const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n, 6));
 
-const mfaCheck: CheckDefinition<Options> = {
-  id: 'test_hr_user_mfa_enabled',
-  title: 'MFA',
-  severity: 'high',
-  description: 'Users have MFA.',
-  remediation: 'Enable MFA.',
-  resourceTypes: ['test.user'],
-  evaluate: (view) =>
-    view.all('test.user').map((item) => ({
-      resourceType: item.type,
-      resourceId: item.resourceId,
-      status: (item.data as { mfa: boolean }).mfa ? 'pass' : 'fail',
-      message: `=${item.resourceId} MFA ${(item.data as { mfa: boolean }).mfa}, "quoted", comma`,
-    })),
-};
+const mfa = mfaCheck((id, enabled) => `=${id} MFA ${enabled}, "quoted", comma`);
 
 const changes: PopulationDefinition = {
   id: 'test-changes',
@@ -63,7 +47,7 @@ const collector: Collector<Options> = {
   title: 'Test HR',
   optionsSchema: z.object({ timeoutSeconds: z.number() }),
   permissions: ['hr:Read'],
-  checks: [mfaCheck],
+  checks: [mfa],
   populations: [changes],
   defaultSchedule: '0 6 * * *',
   scopes: () => [{ key: 'org-1', settings: {} }],
@@ -109,13 +93,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'evidence-agent-export-'));
   store = openStore(tempDbPath());
   for (let n = 0; n < 10; n++) {
-    await runCollectors([{ collector: collector as Collector<unknown>, options: { timeoutSeconds: 60 } }], {
-      store,
-      logger: silentLogger(),
-      agentVersion: 'test',
-      mappingVersion: 'test',
-      configDigest: 'test',
-      now: () => day(n),
+    await runOnDay(store, collector, n, {
       exceptions: {
         source: 'exceptions.yaml',
         exceptions: [{ id: 'RISK-7', check: 'test_hr_user_mfa_enabled', resource: 'alice', reason: 'On leave, disabled at the IdP.', approver: 'ciso', approved: '2026-01-03', expires: '2026-01-05' }],

@@ -15,6 +15,7 @@ import { GitHubSandbox, SANDBOX_ORG } from '../src/sandbox/github/index.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
 import { contextFor } from './helpers/collect-context.js';
+import { serveGitHubSandbox } from './helpers/github-sandbox-nock.js';
 import { tempDbPath } from './helpers/store-fixtures.js';
 
 const API = 'https://api.github.com';
@@ -22,31 +23,7 @@ const DAY = 86_400_000;
 const END = new Date('2026-03-31T00:00:00Z');
 const ENVIRONMENT: ClientEnvironment = { github: { baseUrl: API, retryAfterBaseMs: 1, unlimitedRate: true } };
 
-type Headers = Record<string, string | string[] | undefined>;
-const flatten = (headers: Headers) =>
-  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
-
-/** Serves the sandbox on api.github.com as it stands at `clock()`; counts what GitHub would charge. */
-function serve(sandbox: GitHubSandbox, clock: () => Date) {
-  const counted = { charged: 0, notModified: 0 };
-  const answer = (method: string, path: string, headers: Headers, body: string) => {
-    const reply = sandbox.handle({ method, path, headers: { ...flatten(headers), 'x-sandbox-base': API }, body }, clock());
-    if (reply.status === 304) counted.notModified++;
-    else counted.charged++;
-    return [reply.status, reply.body, reply.headers] as const;
-  };
-  nock(API)
-    .persist()
-    .get(/.*/)
-    .reply(function (uri) {
-      return answer('GET', uri, this.req.headers, '');
-    })
-    .post('/graphql')
-    .reply(function (uri, body) {
-      return answer('POST', uri, this.req.headers, typeof body === 'string' ? body : JSON.stringify(body));
-    });
-  return counted;
-}
+const serve = serveGitHubSandbox;
 
 const options = (): GitHubOptions => githubOptionsSchema.parse({ auth: { token: 'sandbox-token' }, orgs: [SANDBOX_ORG] });
 

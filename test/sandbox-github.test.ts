@@ -18,6 +18,7 @@ import {
   SPECIAL_CHANGES,
   SPECIAL_REPOSITORIES,
 } from '../src/sandbox/github/index.js';
+import { serveGitHubSandbox } from './helpers/github-sandbox-nock.js';
 import type { SpecialChange, SpecialKind } from '../src/sandbox/github/index.js';
 
 const ORG = SANDBOX_ORG;
@@ -25,27 +26,7 @@ const END = new Date('2025-06-30T12:00:00Z');
 const DAY = 86_400_000;
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-type Headers = Record<string, string | string[] | undefined>;
-const flatten = (headers: Headers): Record<string, string | undefined> =>
-  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
-
-/** Serves `sandbox` on api.github.com at the time `clock()` gives; Link headers name api.github.com. */
-function serve(sandbox: GitHubSandbox, clock: () => Date = () => END): void {
-  const answer = (method: string, path: string, headers: Headers, body: string) => {
-    const reply = sandbox.handle({ method, path, headers: { ...flatten(headers), 'x-sandbox-base': 'https://api.github.com' }, body }, clock());
-    return [reply.status, reply.body, reply.headers] as const;
-  };
-  nock('https://api.github.com')
-    .persist()
-    .get(/.*/)
-    .reply(function (uri) {
-      return answer('GET', uri, this.req.headers, '');
-    })
-    .post('/graphql')
-    .reply(function (uri, body) {
-      return answer('POST', uri, this.req.headers, typeof body === 'string' ? body : JSON.stringify(body));
-    });
-}
+const serve = (sandbox: GitHubSandbox, clock: () => Date = () => END): void => void serveGitHubSandbox(sandbox, clock);
 
 const octokit = () => new Octokit({ auth: 'test-token', log: quiet });
 const special = (sandbox: GitHubSandbox, kind: SpecialKind): SpecialChange => sandbox.specialChanges.find((c) => c.kind === kind)!;

@@ -87,7 +87,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     const chained = await store.chainedRuns(firstSeq, lastSeq);
     write('runs.jsonl', chained.map((r) => `${canonicalJson({ hash: r.hash, fields: r.fields })}\n`).join(''));
     const inRange = (await store.listRuns({})).filter((r) => r.seq >= firstSeq && r.seq <= lastSeq);
-    write('runs.csv', runsCsv(inRange));
+    write('runs.csv', runsCsv(inRange, await windowsByRun(store, inRange)));
 
     // Coverage, and the findings behind each control's days, written as they are judged.
     const coverage: CoverageReport[] = [];
@@ -122,11 +122,27 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     ];
     for (const collector of options.collectors) {
       for (const population of collector.populations ?? []) {
-        const report = await buildPopulation(store, collector.id, population, periodStart, periodEnd);
         const file = `populations/${population.fileName ?? `${population.id}.csv`}`;
-        write(file, toCsv(report.columns, report.rows));
+        mkdirSync(join(root, 'populations'), { recursive: true });
+        const fd = openSync(join(root, file), 'w');
+        let report;
+        try {
+          const columns = ['scope', ...population.columns.map((c) => c.name)];
+          writeSync(fd, stringify([columns], { record_delimiter: 'windows' }));
+          // Rows go to the file as they are derived: a long period's population is never held in memory.
+          report = await buildPopulation(store, collector.id, population, periodStart, periodEnd, undefined, (row) => {
+            writeSync(fd, stringify([columns.map((c) => neutralizeFormula(row[c] ?? ''))], { record_delimiter: 'windows' }));
+          });
+        } finally {
+          closeSync(fd);
+        }
+        const readers = inRange.filter((r) => r.collector === collector.id);
         readme.push(`## ${file}: ${population.title}`, '', population.description, '', `How it is produced: ${population.method}`, '');
-        readme.push(`Rows: ${report.rows.length}. Per stream:`);
+        const rowCount = report.streams.reduce((sum, stream) => sum + stream.rows, 0);
+        readme.push(
+          `Rows: ${rowCount}. Read by ${readers.length} runs of ${collector.id} in the period (${readers.reduce((sum, r) => sum + r.apiCalls, 0)} API requests, ` +
+            `pages included; ${readers.filter((r) => r.status === 'failed' || r.status === 'aborted').length} runs failed or aborted). Per stream:`,
+        );
         for (const stream of report.streams) {
           readme.push(`- ${collector.id} ${stream.scope}: ${stream.rows} rows from ${stream.events} stored events; partitions read: ${stream.coverage.map((c) => c.partition).join(', ') || 'none'}`);
         }
@@ -280,8 +296,18 @@ function appendFindings(root: string, framework: string, controlId: string, day:
   if (records.length > 0) writeSync(fd, stringify(records, { record_delimiter: 'windows' }));
 }
 
-function runsCsv(runs: RunRecord[]): string {
-  const columns = ['seq', 'id', 'collector', 'scope', 'startedAt', 'finishedAt', 'status', 'error', 'apiCalls', 'evidenceCount', 'eventsRead', 'incompleteWindows', 'prevHash', 'hash'];
+/** Per run, its event windows as `partition from..to` (with the error of an incomplete one). */
+async function windowsByRun(store: EvidenceStore, runs: RunRecord[]): Promise<Map<number, string>> {
+  const result = new Map<number, string>();
+  for (const run of runs) {
+    const windows = await store.windowsOf(run.seq);
+    result.set(run.seq, windows.map((w) => `${w.partition} ${w.from}..${w.to}${w.complete ? '' : ` incomplete: ${w.error ?? 'unknown'}`}`).join(' | '));
+  }
+  return result;
+}
+
+function runsCsv(runs: RunRecord[], windows: Map<number, string>): string {
+  const columns = ['seq', 'id', 'collector', 'scope', 'startedAt', 'finishedAt', 'status', 'error', 'apiCalls', 'evidenceCount', 'eventsRead', 'eventWindows', 'prevHash', 'hash'];
   return toCsv(
     columns,
     runs.map((r) => ({
@@ -296,7 +322,7 @@ function runsCsv(runs: RunRecord[]): string {
       apiCalls: String(r.apiCalls),
       evidenceCount: String(r.evidenceCount),
       eventsRead: String(r.eventCounts.read),
-      incompleteWindows: String(r.eventCounts.incompleteWindows),
+      eventWindows: windows.get(r.seq) ?? '',
       prevHash: r.prevHash,
       hash: r.hash,
     })),

@@ -51,6 +51,8 @@ export async function buildPopulation(
   from: Date,
   to: Date,
   onlyScope?: string,
+  /** Receives each row instead of the report holding them (its `rows` stay empty): an export streams them. */
+  onRow?: (row: Record<string, string>) => void,
 ): Promise<PopulationReport> {
   const scopes = [...new Set((await store.latestRuns()).filter((r) => r.collector === collectorId).map((r) => r.scope))]
     .filter((scope) => onlyScope === undefined || scope === onlyScope)
@@ -59,16 +61,20 @@ export async function buildPopulation(
   const streams: PopulationStream[] = [];
   const warnings: string[] = [];
   for (const scope of scopes) {
-    const events = (await store.eventsOf(collectorId, scope, from, to)).filter((e) => population.eventTypes.includes(e.type));
+    let events = 0;
     let count = 0;
-    for (const event of events) {
+    for await (const event of store.iterateEvents(collectorId, scope, from, to)) {
+      if (!population.eventTypes.includes(event.type)) continue;
+      events++;
       const row = population.rowOf(event);
       if (!row) continue;
-      rows.push({ scope, ...Object.fromEntries(population.columns.map((c) => [c.name, row[c.name] ?? ''])) });
+      const full = { scope, ...Object.fromEntries(population.columns.map((c) => [c.name, row[c.name] ?? ''])) };
+      if (onRow) onRow(full);
+      else rows.push(full);
       count++;
     }
     const coverage = eventCoverage(await store.streamWindows(collectorId, scope, from, to), from, to);
-    streams.push({ scope, events: events.length, rows: count, coverage });
+    streams.push({ scope, events, rows: count, coverage });
     if (coverage.length === 0) warnings.push(`${collectorId} ${scope}: no run read events in the period: the population is empty for want of reads, not of changes`);
     // One line per gap, naming every partition it hits (an outage usually hits all regions alike).
     const partitionsByGap = new Map<string, string[]>();

@@ -530,6 +530,16 @@ export class SqliteEvidenceStore implements EvidenceStore {
     return rows.map(windowOf);
   }
 
+  async *iterateEvents(collector: string, scope: string, from: Date, to: Date): AsyncIterable<EventItem> {
+    const statement = this.db.prepare(
+      `SELECT b.codec, b.content FROM events e JOIN blobs b ON b.hash = e.blob_hash
+       WHERE e.stream = ? AND e.occurred_at >= ? AND e.occurred_at < ? ORDER BY e.occurred_at, e.event_id`,
+    );
+    for (const row of statement.iterate(streamKey(collector, scope), from.toISOString(), to.toISOString()) as Iterable<{ codec: string; content: Buffer }>) {
+      yield decodeEvent(decompress(row.codec, row.content).toString('utf8'));
+    }
+  }
+
   async eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]> {
     const rows = this.db
       .prepare(

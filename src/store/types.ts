@@ -154,6 +154,8 @@ export interface EvidenceStore {
   streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]>;
   /** The events of a stream that occurred in [from, to), oldest first (the population). */
   eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]>;
+  /** The same events one at a time, for populations too large to hold (an export of a long period). */
+  iterateEvents(collector: string, scope: string, from: Date, to: Date): AsyncIterable<EventItem>;
   /** The runs seq in [fromSeq, toSeq] as the chain hashes them (an export lets them be re-checked offline). */
   chainedRuns(fromSeq: number, toSeq: number): Promise<{ fields: ChainedRunFields; hash: string }[]>;
   /** One document of a snapshot (as of that run), without rebuilding the rest. */

@@ -7,6 +7,7 @@ import { collectCommand } from './commands/collect.js';
 import { controlsCommand } from './commands/controls.js';
 import { coverageCommand } from './commands/coverage.js';
 import { demoCommand } from './commands/demo.js';
+import { digestCommand } from './commands/digest.js';
 import { exportCommand, keygenCommand } from './commands/export.js';
 import { findingsCommand } from './commands/findings.js';
 import { populationCommand } from './commands/population.js';
@@ -88,6 +89,18 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (id: string | undefined, _: unknown, command: Command) => {
       setExitCode(await populationCommand(id, command.optsWithGlobals()));
     });
+  program
+    .command('digest')
+    .description('the weekly evidence digest: new, resolved and overdue failures, drift, gaps, populations')
+    .option('--week <week>', 'an ISO week such as 2026-W47 (default: the last complete week)')
+    .option('--from <day>', 'or a period: first day')
+    .option('--to <day>', 'last day, included')
+    .option('--framework <id>', 'soc2 or soc1 (default: both)')
+    .option('--format <format>', 'md, html or json', 'md')
+    .option('--send', 'deliver it as digest.deliver in the config says (directory, Slack, email)')
+    .option('--dry-run', 'do not keep this digest as evidence')
+    .option('--list', 'the digests kept so far')
+    .action(run(digestCommand));
   program
     .command('export')
     .description('write the signed period bundle for auditors (coverage, findings, populations, evidence, runs)')

@@ -201,6 +201,11 @@ export interface PopulationDefinition {
    * pagination, what is left out. The completeness-and-accuracy facts an auditor tests.
    */
   method: string;
+  /**
+   * What the weekly digest shows of it: `title`, and which rows are notable (all when omitted), each
+   * summarised in one line.
+   */
+  digest?: { title: string; notable?: (row: Record<string, string>) => boolean; line: (row: Record<string, string>) => string };
   /** The row of an event, keyed by column name (missing keys are empty), or undefined when it is not a member. */
   rowOf(event: EventItem): Record<string, string> | undefined;
 }

@@ -62,7 +62,7 @@ describe('evidence-agent demo and the read commands', () => {
     expect(demo.stdout).toMatch(/soc2: \d+ of 61 evidenced by automated checks/);
     const verify = await cli(['verify', '--db', demoDb]);
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toMatch(/^ok: .* 15 runs and \d+ evidence documents verified; chain intact/);
+    expect(verify.stdout).toMatch(/^ok: .* 16 runs and \d+ evidence documents verified; chain intact/);
   });
 
   it('ends with a signed period export that verifies offline, and not with another key', async () => {
@@ -88,9 +88,33 @@ describe('evidence-agent demo and the read commands', () => {
     expect(unsigned.stderr).toMatch(/--signing-key: required .* `evidence-agent keygen --out <file>`/);
   });
 
+  it('prints the digest of the last simulated week, keeps it, and sends one to a directory', async () => {
+    expect(demo.stdout).toMatch(/^# Evidence digest \d{4}-W\d{2} \(\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}, UTC\)$/m);
+    expect(demo.stdout).toContain('## Changes merged without independent approval');
+    const listed = JSON.parse((await cli(['digest', '--list', '--format', 'json', '--db', demoDb])).stdout) as { label: string; hash: string }[];
+    expect(listed).toHaveLength(1);
+
+    const config = join(dir, 'digest.yaml');
+    writeFileSync(
+      config,
+      `digest:\n  deliver:\n    directory: ${join(dir, 'digests')}\n    slack:\n      webhookUrl: http://127.0.0.1:9/services/T0/B0/secret-part\n`,
+    );
+    const sent = await cli(['digest', '--week', listed[0]!.label, '--send', '--config', config, '--db', demoDb]);
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toContain(`digest delivered (directory): ${join(dir, 'digests', `digest-${listed[0]!.label}.md`)}`);
+    expect(sent.stderr).toMatch(/digest NOT delivered \(slack\): failed after 3 attempts: fetch failed/);
+    expect(sent.stderr + sent.stdout).not.toContain('secret-part');
+    // The next digest reports the failed delivery; --dry-run keeps nothing.
+    const next = await cli(['digest', '--week', listed[0]!.label, '--dry-run', '--format', 'json', '--config', config, '--db', demoDb]);
+    expect((JSON.parse(next.stdout) as { deliveryProblems: string[] }).deliveryProblems).toEqual([expect.stringMatching(/^slack: failed after 3 attempts/)]);
+    expect(JSON.parse((await cli(['digest', '--list', '--format', 'json', '--db', demoDb])).stdout)).toHaveLength(2);
+    expect((await cli(['verify', '--db', demoDb])).code).toBe(0);
+  }, 30_000);
+
   it('lists the runs with their API call counts', async () => {
     const runs = await cli(['runs', '--json', '--db', demoDb]);
-    const parsed = JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[];
+    // The demo's digest is a run of its own (the digest stream); other tests may have added digests.
+    const parsed = (JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[]).filter((r) => r.collector !== 'digest');
     expect(parsed).toHaveLength(15);
     for (const collector of ['aws-iam', 'aws-cloudtrail', 'github']) expect(parsed.filter((run) => run.collector === collector)).toHaveLength(5);
     for (const run of parsed) {

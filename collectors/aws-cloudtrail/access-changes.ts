@@ -36,6 +36,10 @@ export const accessChangePopulation: PopulationDefinition = {
   eventTypes: [EVENT_TYPE],
   columns: COLUMNS,
   fileName: 'access-changes.csv',
+  digest: {
+    title: 'IAM access changes',
+    line: (row) => `${row['occurredAt']} ${row['eventName']} ${row['targetType']} ${row['target']}${row['change'] ? ` (${row['change']})` : ''} by ${row['actor']}: ${row['outcome'] ?? row['record']}`,
+  },
   method:
     'CloudTrail LookupEvents, per account and region, read incrementally from a stored watermark with StartTime/EndTime windows ' +
     'and MaxResults 50, following NextToken to the last page: one query per configured event name (AttributeKey EventName), one ' +

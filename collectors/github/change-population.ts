@@ -32,6 +32,11 @@ export const changePopulation: PopulationDefinition = {
   eventTypes: [EVENTS.pullRequest, EVENTS.commit],
   columns: COLUMNS,
   fileName: 'changes.csv',
+  digest: {
+    title: 'Changes merged without independent approval',
+    notable: (row) => row['independentApproval'] !== 'yes',
+    line: (row) => `${row['repository']} ${row['change']} "${row['title']}" by ${row['author']}, merged by ${row['mergedBy']}: ${row['independentApproval']}`,
+  },
   method:
     'GitHub GraphQL, per organization, read incrementally from a stored watermark up to 5 minutes before the read: search ' +
     '"org:<org> is:pr is:merged merged:<from>..<to>" (50 per page, cursor pagination; spans with over 1,000 results halved), ' +

@@ -10,6 +10,9 @@ import { githubOptionsSchema } from '../../collectors/github/schema.js';
 import { loadFrameworks, resolveDbPath } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { exportBundle } from '../bundle/export.js';
+import { DIGEST_COLLECTOR, recordDigest } from '../digest/record.js';
+import { weekDays, weekOf } from '../digest/week.js';
+import { renderDigest } from './digest.js';
 import { generateSigningKey, loadPrivateKey } from '../bundle/signing.js';
 import { CliError } from '../cli-error.js';
 import type { Framework } from '../mapping/load.js';
@@ -109,7 +112,8 @@ async function prepareDemoStore(path: string): Promise<void> {
   } finally {
     await store.close();
   }
-  const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST);
+  // Digests made from the demo's evidence are about the demo: they do not make it a real store.
+  const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR);
   if (real) {
     throw new CliError(
       `${path} holds real evidence (run ${real.seq}, ${real.collector} ${real.scope}): the demo will not write into it; pass --db to choose another file`,
@@ -218,6 +222,13 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       );
     }
     print(`\nStore integrity: ${verified.ok ? 'verified' : `FAILED (${verified.problems[0]?.message})`}.`);
+    // The digest of the last complete week the simulation reaches into, kept as evidence like any digest.
+    const lastWeek = weekOf(new Date(schedule.at(-1)!.getTime() - 7 * DAY_MS).toISOString().slice(0, 10)).label;
+    if (weekDays(lastWeek)!.to >= schedule[0]!.toISOString().slice(0, 10)) {
+      const rendered = await renderDigest(store, { label: lastWeek, ...weekDays(lastWeek)!, timeZone: 'UTC' }, undefined);
+      await recordDigest(store, rendered.digest, rendered.markdown, [], { at: realNow, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
+      print(`\n${rendered.markdown.trimEnd()}`);
+    }
     const bundle = await demoExport(store, dbPath, schedule, frameworks);
     print(`\nPeriod export: ${bundle.path} (${bundle.files} files, signed with Ed25519 key ${bundle.fingerprint})`);
     print(`  verify it offline: evidence-agent verify ${bundle.path}   (or unpack it and run sha256sum -c SHA256SUMS)`);

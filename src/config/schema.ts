@@ -33,6 +33,41 @@ export function buildConfigSchema(collectors: readonly Collector<any>[]) {
       })
       .default({ level: 'info' }),
     collectors: z.strictObject(collectorSections).default({}),
+    /** The weekly evidence digest: SLAs by severity and where it goes. */
+    digest: z
+      .strictObject({
+        /** When the daemon sends it (cron, in the time zone above); default Monday 08:00. */
+        schedule: z.string().default('0 8 * * 1'),
+        /** Days a failing finding of each severity may stay open before it is overdue. */
+        slaDays: z
+          .strictObject({
+            critical: z.number().int().min(1).max(3650).default(7),
+            high: z.number().int().min(1).max(3650).default(30),
+            medium: z.number().int().min(1).max(3650).default(90),
+            low: z.number().int().min(1).max(3650).default(180),
+          })
+          .default({ critical: 7, high: 30, medium: 90, low: 180 }),
+        deliver: z
+          .strictObject({
+            /** Markdown, HTML and JSON files of each digest land here. */
+            directory: z.string().min(1).optional(),
+            slack: z.strictObject({ webhookUrl: z.url({ error: 'expected the incoming webhook URL (put it in an environment variable)' }) }).optional(),
+            email: z
+              .strictObject({
+                host: z.string().min(1),
+                port: z.number().int().min(1).max(65535).default(587),
+                /** true for SMTPS (port 465); false upgrades with STARTTLS when offered. */
+                secure: z.boolean().default(false),
+                user: z.string().min(1).optional(),
+                password: z.string().min(1).optional(),
+                from: z.string().min(3),
+                to: z.array(z.string().min(3)).min(1, 'expected at least one recipient'),
+              })
+              .optional(),
+          })
+          .default({}),
+      })
+      .optional(),
     /** The Ed25519 key that signs export bundles (`evidence-agent keygen` makes one). */
     signing: z.strictObject({ privateKeyPath: z.string().min(1, 'expected the path of a PEM private key') }).optional(),
     /** The exceptions (accepted risks) file, relative to this config file. */

@@ -550,6 +550,25 @@ export class SqliteEvidenceStore implements EvidenceStore {
     return rows.map((r) => decodeEvent(decompress(r.codec, r.content).toString('utf8')));
   }
 
+  async failingSince(seq: number): Promise<Map<string, string>> {
+    const run = this.snapshotRun(seq);
+    const rows = this.db
+      .prepare(
+        `SELECT f.check_id, f.resource_id, f.status, r.started_at FROM findings f JOIN runs r ON r.seq = f.run_seq
+         WHERE f.stream = ? AND f.run_seq <= ? ORDER BY f.check_id, f.resource_id, f.run_seq`,
+      )
+      .all(streamKey(run.collector, run.scope), seq) as { check_id: string; resource_id: string; status: string | null; started_at: string }[];
+    const since = new Map<string, string>();
+    for (const row of rows) {
+      const key = `${row.check_id}\u0000${row.resource_id}`;
+      // A delta row that keeps failing (a changed message) continues the streak.
+      if (row.status === 'fail') {
+        if (!since.has(key)) since.set(key, row.started_at);
+      } else since.delete(key);
+    }
+    return since;
+  }
+
   async chainedRuns(fromSeq: number, toSeq: number): Promise<{ fields: ChainedRunFields; hash: string }[]> {
     const rows = this.db.prepare('SELECT * FROM runs WHERE seq BETWEEN ? AND ? ORDER BY seq').all(fromSeq, toSeq) as RunRow[];
     return rows.map((row) => ({ fields: chainFields(row), hash: row.hash }));

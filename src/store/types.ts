@@ -162,6 +162,11 @@ export interface EvidenceStore {
   documentOf(seq: number, type: string, resourceId: string): Promise<EvidenceItem | undefined>;
   /** The full evidence of a snapshot, rebuilt from the deltas. */
   evidenceOf(seq: number): Promise<EvidenceItem[]>;
+  /**
+   * For each finding failing in snapshot `seq`: when its current failing streak began (the start of the
+   * run whose delta first showed it failing), keyed `checkId\u0000resourceId`.
+   */
+  failingSince(seq: number): Promise<Map<string, string>>;
   /** The full findings of a snapshot, rebuilt from the deltas. */
   findingsOf(seq: number): Promise<FindingRecord[]>;
   verify(): Promise<VerifyReport>;

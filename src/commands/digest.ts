@@ -1,0 +1,134 @@
+// `evidence-agent digest [--week 2026-W47 | --from --to] [--format md|html|json] [--send] [--list]`:
+// the weekly evidence digest, printed; with --send delivered as configured. Every digest made is kept
+// as evidence in the store (unless --dry-run).
+import { existsSync } from 'node:fs';
+import { builtinCollectors } from '../../collectors/index.js';
+import { loadAgentConfig, loadFrameworks, openStoreForReading, pickFramework, readStorePath } from '../app.js';
+import type { GlobalOptions } from '../app.js';
+import { CliError } from '../cli-error.js';
+import { findConfigPath } from '../config/index.js';
+import type { AgentConfig } from '../config/index.js';
+import { buildDigest, DEFAULT_SLA_DAYS } from '../digest/build.js';
+import { deliverDigest } from '../digest/deliver.js';
+import type { DigestDelivery, Rendered } from '../digest/deliver.js';
+import { listDigests, recordDigest } from '../digest/record.js';
+import { digestHtml, digestMarkdown } from '../digest/render.js';
+import { previousWeek, weekDays, weekOf } from '../digest/week.js';
+import { dayOf } from '../reports/days.js';
+import { cadenceDays } from '../reports/cadence.js';
+import { renderTable } from '../reports/table.js';
+import { openStore } from '../store/index.js';
+import type { EvidenceStore } from '../store/types.js';
+import { agentVersion } from '../version.js';
+import { parseDay } from './coverage.js';
+import { parseChoice, print, printJson } from './options.js';
+
+export interface DigestCommandOptions extends GlobalOptions {
+  week?: string;
+  from?: string;
+  to?: string;
+  format?: string;
+  framework?: string;
+  send?: boolean;
+  list?: boolean;
+  dryRun?: boolean;
+}
+
+export async function digestCommand(options: DigestCommandOptions): Promise<number> {
+  const configPath = findConfigPath(options.config, process.env);
+  const loaded = configPath && existsSync(configPath) ? loadAgentConfig(options) : undefined;
+  if (options.list) return listCommand(options);
+  const format = parseChoice('--format', options.format ?? 'md', ['md', 'html', 'json'] as const);
+  const timeZone = loaded?.config.timezone ?? 'UTC';
+  const period = digestPeriod(options, timeZone);
+  if (options.send && !loaded?.config.digest?.deliver) throw new CliError('--send: the config has no digest.deliver (directory, slack or email)');
+
+  const store = options.dryRun ? openStoreForReading(options) : openStore(readStorePath(options));
+  try {
+    const rendered = await renderDigest(store, period, loaded?.config, options.framework);
+    const outcomes = options.send ? await deliverDigest(rendered, loaded!.config.digest!.deliver as DigestDelivery) : [];
+    if (!options.dryRun) {
+      const { version } = loadFrameworks();
+      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
+        at: new Date(),
+        agentVersion: agentVersion(),
+        mappingVersion: version,
+        configDigest: loaded?.digest ?? 'no-config',
+      });
+    }
+    process.stdout.write(format === 'md' ? rendered.markdown : format === 'html' ? rendered.html : rendered.json);
+    for (const outcome of outcomes) {
+      process.stderr.write(`evidence-agent: digest ${outcome.ok ? 'delivered' : 'NOT delivered'} (${outcome.target}): ${outcome.detail}\n`);
+    }
+    return outcomes.some((o) => !o.ok) ? 1 : 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** The digest of a period from a store: built, rendered three ways. */
+export async function renderDigest(
+  store: EvidenceStore,
+  period: { label: string; from: string; to: string; timeZone: string },
+  config: AgentConfig | undefined,
+  framework?: string,
+): Promise<Rendered> {
+  const { frameworks: all } = loadFrameworks();
+  const sections = (config?.collectors ?? {}) as Record<string, { schedule?: string } | undefined>;
+  const previous = (await listDigests(store)).at(-1);
+  const digest = await buildDigest(store, {
+    ...period,
+    frameworks: pickFramework(all, framework),
+    collectors: builtinCollectors,
+    cadenceDays: (id) => cadenceDays(sections[id]?.schedule ?? builtinCollectors.find((c) => c.id === id)?.defaultSchedule ?? '0 3 * * *'),
+    slaDays: config?.digest?.slaDays ?? DEFAULT_SLA_DAYS,
+    previousDeliveryProblems: (previous?.meta['deliveryProblems'] as string[] | undefined) ?? [],
+  });
+  return { digest, markdown: digestMarkdown(digest), html: digestHtml(digest), json: `${JSON.stringify(digest, null, 2)}\n` };
+}
+
+export function digestPeriod(options: { week?: string; from?: string; to?: string }, timeZone: string, now = new Date()) {
+  if (options.week && (options.from || options.to)) throw new CliError('--week and --from/--to: choose one');
+  if (options.from || options.to) {
+    const from = parseDay('--from', options.from);
+    const to = parseDay('--to', options.to);
+    if (to < from) throw new CliError(`--to: expected a day on or after --from (${from}), got "${to}"`);
+    return { label: `${from}..${to}`, from, to, timeZone };
+  }
+  const label = options.week ?? previousWeek(dayOf(now, timeZone));
+  const days = weekDays(label);
+  if (!days) throw new CliError(`--week: expected an ISO week such as ${weekOf(dayOf(now, timeZone)).label}, got "${label}"`);
+  return { label, ...days, timeZone };
+}
+
+async function listCommand(options: DigestCommandOptions): Promise<number> {
+  const store = openStoreForReading(options);
+  try {
+    const runs = await listDigests(store);
+    const rows = runs.map((r) => ({
+      run: r.seq,
+      label: String(r.meta['label']),
+      generatedAt: r.startedAt,
+      headline: r.meta['headline'],
+      deliveries: r.meta['deliveries'],
+      hash: r.hash,
+    }));
+    if (options.format === 'json') printJson(rows);
+    else if (rows.length === 0) print('No digest yet: evidence-agent digest makes one.');
+    else {
+      print(
+        renderTable(
+          ['RUN', 'WEEK', 'GENERATED', 'FAILING', 'NEW', 'DELIVERED'],
+          runs.map((r) => {
+            const h = r.meta['headline'] as { failing: number; newFailures: number };
+            const deliveries = (r.meta['deliveries'] as { target: string; ok: boolean }[]) ?? [];
+            return [String(r.seq), String(r.meta['label']), r.startedAt.slice(0, 16), String(h.failing), String(h.newFailures), deliveries.map((d) => `${d.target}${d.ok ? '' : ' (failed)'}`).join(', ') || 'not sent'];
+          }),
+        ),
+      );
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,50 @@
+// Every digest is kept as evidence: a run of the `digest` stream whose one document is the digest
+// itself (its hash joins the chain), with where it was delivered. That run proves the weekly review's
+// input existed; `digest --list` reads them back.
+import { sha256Hex } from '../canonical.js';
+import type { EvidenceStore, RunRecord } from '../store/types.js';
+import type { Digest } from './build.js';
+import type { DeliveryOutcome } from './deliver.js';
+
+export const DIGEST_COLLECTOR = 'digest';
+export const DIGEST_SCOPE = 'weekly';
+export const DIGEST_EVIDENCE_TYPE = 'agent.digest';
+
+export async function recordDigest(
+  store: EvidenceStore,
+  digest: Digest,
+  markdown: string,
+  deliveries: DeliveryOutcome[],
+  context: { at: Date; agentVersion: string; mappingVersion: string; configDigest: string },
+): Promise<RunRecord> {
+  const intent = await store.startRun({
+    collector: DIGEST_COLLECTOR,
+    scope: DIGEST_SCOPE,
+    startedAt: context.at,
+    agentVersion: context.agentVersion,
+    mappingVersion: context.mappingVersion,
+    configDigest: context.configDigest,
+  });
+  const failed = deliveries.filter((d) => !d.ok);
+  return store.finishRun(intent, {
+    finishedAt: new Date(Math.max(context.at.getTime(), Date.now())),
+    status: 'ok',
+    error: null,
+    apiCalls: 0,
+    evidence: [{ type: DIGEST_EVIDENCE_TYPE, resourceId: digest.label, schemaVersion: 1, data: { digest, markdownSha256: sha256Hex(markdown) } }],
+    findings: [],
+    meta: {
+      label: digest.label,
+      from: digest.from,
+      to: digest.to,
+      headline: digest.headline,
+      deliveries,
+      deliveryProblems: failed.map((d) => `${d.target}: ${d.detail}`),
+    },
+  });
+}
+
+/** Past digests, oldest first. */
+export async function listDigests(store: EvidenceStore): Promise<RunRecord[]> {
+  return store.listRuns({ collector: DIGEST_COLLECTOR });
+}

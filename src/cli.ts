@@ -6,6 +6,7 @@ import { CliError } from './cli-error.js';
 import { collectCommand } from './commands/collect.js';
 import { controlsCommand } from './commands/controls.js';
 import { coverageCommand } from './commands/coverage.js';
+import { daemonCommand, healthcheckCommand } from './commands/daemon.js';
 import { demoCommand } from './commands/demo.js';
 import { digestCommand } from './commands/digest.js';
 import { exportCommand, keygenCommand } from './commands/export.js';
@@ -41,6 +42,15 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description('run every configured collector once (the demo estate when no config exists)')
     .option('--collector <id>', 'only this collector')
     .action(run(collectCommand));
+  program
+    .command('daemon')
+    .description('run the configured collectors and the digest on their schedules, with /healthz, /readyz and /metrics')
+    .action(run(daemonCommand));
+  program
+    .command('healthcheck')
+    .description("probe the daemon's /healthz (the container HEALTHCHECK)")
+    .option('--url <url>', 'default: http://<http.host>:<http.port>/healthz from the config')
+    .action(run(healthcheckCommand));
   program
     .command('demo')
     .description('collect a simulated history of the built-in sandbox estate (no credentials needed)')

@@ -163,6 +163,12 @@ describe('config: each wrong field gets one line naming it', () => {
     ]);
   });
 
+  it('refuses a schedule that is not a cron expression, naming it', () => {
+    expect(problems('collectors:\n  aws-iam:\n    schedule: "every day"\n')).toEqual([
+      'collectors.aws-iam.schedule: expected a cron expression (minute hour day-of-month month day-of-week, e.g. "0 3 * * *"), got "every day"',
+    ]);
+  });
+
   it('ships an exceptions example that loads', async () => {
     const { loadExceptions } = await import('../src/exceptions/load.js');
     expect(loadExceptions('config/exceptions.example.yaml')).toEqual([

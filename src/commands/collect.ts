@@ -26,7 +26,7 @@ export interface CollectOptions extends GlobalOptions {
 }
 
 /** Real evidence never goes into a demo store: the chain would mix simulated and real runs. */
-async function refuseDemoStore(path: string): Promise<void> {
+export async function refuseDemoStore(path: string): Promise<void> {
   if (!existsSync(path)) return;
   const store = openStore(path, { readonly: true });
   try {
@@ -98,7 +98,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
   }
 }
 
-function loadConfiguredExceptions(configPath: string, file: string): ExceptionsEvidence {
+export function loadConfiguredExceptions(configPath: string, file: string): ExceptionsEvidence {
   const path = resolve(dirname(configPath), file);
   return { source: file, exceptions: loadExceptions(path) };
 }

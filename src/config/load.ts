@@ -2,6 +2,7 @@
 // its field; nothing is written before the config is known to be good.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { validate as validateCron } from 'node-cron';
 import { parseDocument } from 'yaml';
 import type { Collector } from '../collector.js';
 import { digestOf } from '../canonical.js';
@@ -62,7 +63,20 @@ export function parseConfigText(
   if (!result.success) {
     throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(issue, [], (p) => keysAt(schema, p))));
   }
+  const badSchedules = scheduleProblems(result.data);
+  if (badSchedules.length > 0) throw new ConfigError(badSchedules);
   return result.data;
+}
+
+/** Every schedule must be a cron expression node-cron runs: found now, not when the daemon reaches it. */
+function scheduleProblems(config: AgentConfig): string[] {
+  const schedules: [string, string | undefined][] = [
+    ...Object.entries(config.collectors as Record<string, { schedule?: string } | undefined>).map(([id, section]) => [`collectors.${id}.schedule`, section?.schedule] as [string, string | undefined]),
+    ['digest.schedule', config.digest?.schedule],
+  ];
+  return schedules
+    .filter(([, cron]) => cron !== undefined && !validateCron(cron))
+    .map(([path, cron]) => `${path}: expected a cron expression (minute hour day-of-month month day-of-week, e.g. "0 3 * * *"), got ${JSON.stringify(cron)}`);
 }
 
 export function loadConfig(

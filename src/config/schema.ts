@@ -33,6 +33,23 @@ export function buildConfigSchema(collectors: readonly Collector<any>[]) {
       })
       .default({ level: 'info' }),
     collectors: z.strictObject(collectorSections).default({}),
+    /** The daemon's HTTP endpoints (/healthz, /readyz, /metrics): loopback unless you open it. */
+    http: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(9464),
+      })
+      .default({ host: '127.0.0.1', port: 9464 }),
+    daemon: z
+      .strictObject({
+        /** On SIGTERM, running collections get this long to finish before they are aborted (recorded as aborted). */
+        graceSeconds: z.number().int().min(0).max(3600).default(60),
+        /** Each scheduled start waits a random delay up to this, so many agents do not hit an API at once. */
+        jitterSeconds: z.number().int().min(0).max(3600).default(30),
+        /** On start, run at once every collector whose last success is older than its cadence. */
+        catchUp: z.boolean().default(true),
+      })
+      .default({ graceSeconds: 60, jitterSeconds: 30, catchUp: true }),
     /** The weekly evidence digest: SLAs by severity and where it goes. */
     digest: z
       .strictObject({

@@ -1,0 +1,97 @@
+// `evidence-agent daemon`: runs the configured collectors and the weekly digest on their schedules until
+// SIGTERM/SIGINT, with /healthz, /readyz and /metrics; `evidence-agent healthcheck` probes /healthz
+// (the container's HEALTHCHECK: the image has no curl).
+import { request } from 'node:http';
+import { configuredCollectors, loadAgentConfig, loadFrameworks, makeLogger, resolveDbPath } from '../app.js';
+import type { GlobalOptions } from '../app.js';
+import { CliError } from '../cli-error.js';
+import { startDaemon } from '../daemon/daemon.js';
+import { acquireStoreLock, LockHeldError } from '../daemon/lock.js';
+import { openStore } from '../store/index.js';
+import { agentVersion } from '../version.js';
+import { loadConfiguredExceptions, refuseDemoStore } from './collect.js';
+import { digestPeriod, renderDigest } from './digest.js';
+import { print } from './options.js';
+
+export async function daemonCommand(options: GlobalOptions): Promise<number> {
+  const loaded = loadAgentConfig(options);
+  if (loaded.path === null) {
+    throw new CliError('daemon: no config (pass --config or set EVIDENCE_AGENT_CONFIG; see config/example.yaml). The demo runs with `evidence-agent demo`.');
+  }
+  const collectors = configuredCollectors(loaded);
+  if (collectors.length === 0) throw new CliError(`${loaded.path}: no collector is configured under collectors: (see config/example.yaml)`);
+  const exceptions = loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined;
+  const { frameworks, version: mappingVersion } = loadFrameworks();
+  const logger = makeLogger(loaded, options);
+  const dbPath = resolveDbPath(options, loaded);
+  await refuseDemoStore(dbPath);
+  let lock;
+  try {
+    lock = acquireStoreLock(dbPath, (reason, holder) => logger.warn({ reason, holder }, 'taking over a stale daemon lock'));
+  } catch (error) {
+    if (error instanceof LockHeldError) throw new CliError(error.message, 1);
+    throw error;
+  }
+  const store = openStore(dbPath);
+  let daemon;
+  try {
+    for (const run of await store.recoverAbandonedRuns(new Date())) {
+      logger.warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
+    }
+    daemon = await startDaemon({
+      loaded,
+      collectors,
+      store,
+      lock,
+      logger,
+      frameworks,
+      mappingVersion,
+      agentVersion: agentVersion(),
+      ...(exceptions ? { exceptions } : {}),
+      digest: async (s) => ({ rendered: await renderDigest(s, digestPeriod({}, loaded.config.timezone), loaded.config) }),
+    });
+  } catch (error) {
+    await store.close();
+    lock.release();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new CliError(`http: ${loaded.config.http.host}:${loaded.config.http.port} is in use: set http.port in the config`, 1);
+    }
+    throw error;
+  }
+  const running = daemon;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal: the operator wants out now.
+    if (signalled) process.exit(130);
+    signalled = true;
+    running.stop(signal);
+  };
+  let signalled = false;
+  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  const code = await running.done;
+  process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+  return code;
+}
+
+export interface HealthcheckOptions extends GlobalOptions {
+  url?: string;
+}
+
+export async function healthcheckCommand(options: HealthcheckOptions): Promise<number> {
+  let url = options.url;
+  if (!url) {
+    const { config } = loadAgentConfig(options);
+    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    url = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/healthz`;
+  }
+  const status = await new Promise<number>((resolve) => {
+    const req = request(url, { method: 'GET', timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+  print(status === 200 ? `ok: ${url}` : `unhealthy: ${url} answered ${status || 'nothing'}`);
+  return status === 200 ? 0 : 1;
+}

@@ -1,0 +1,187 @@
+// The daemon: one writer per store (a lock), the configured collectors and the digest on their
+// schedules, catch-up after downtime, probes and metrics over HTTP, and a graceful stop: on SIGTERM no new
+// run starts, running ones get the grace period, then are aborted and recorded as aborted; the store is
+// closed cleanly. A second signal exits at once.
+import { readFileSync } from 'node:fs';
+import type { LoadedConfig } from '../config/index.js';
+import { deliverDigest } from '../digest/deliver.js';
+import type { DigestDelivery } from '../digest/deliver.js';
+import { recordDigest } from '../digest/record.js';
+import type { ExceptionsEvidence } from '../exceptions/schema.js';
+import type { Logger } from '../logging.js';
+import type { Framework } from '../mapping/load.js';
+import { runCollectors } from '../runner.js';
+import type { ConfiguredCollector } from '../runner.js';
+import type { EvidenceStore } from '../store/types.js';
+import { startProbeServer } from './http.js';
+import type { ProbeServer, Readiness } from './http.js';
+import type { StoreLock } from './lock.js';
+import { DaemonMetrics } from './metrics.js';
+import { Scheduler } from './scheduler.js';
+
+export interface DaemonDeps {
+  loaded: LoadedConfig;
+  collectors: ConfiguredCollector[];
+  store: EvidenceStore;
+  lock: StoreLock;
+  logger: Logger;
+  frameworks: Framework[];
+  mappingVersion: string;
+  agentVersion: string;
+  exceptions?: ExceptionsEvidence;
+  /** Renders the previous week's digest (kept apart so the daemon does not import the CLI). */
+  digest?: (store: EvidenceStore) => Promise<{ rendered: Parameters<typeof deliverDigest>[0] }>;
+}
+
+export interface RunningDaemon {
+  probes: ProbeServer;
+  scheduler: Scheduler;
+  /** Resolves with the exit code once the daemon has stopped. */
+  done: Promise<number>;
+  stop(reason: string): void;
+}
+
+const DIGEST_JOB = 'digest';
+
+export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
+  const { loaded, store, logger } = deps;
+  const config = loaded.config;
+  const abort = new AbortController();
+  const metrics = new DaemonMetrics(store);
+  const scheduler = new Scheduler({
+    timeZone: config.timezone,
+    jitterMs: config.daemon.jitterSeconds * 1000,
+    logger,
+    onSkipped: (job) => metrics.recordSkip(job),
+  });
+
+  for (const configured of deps.collectors) {
+    const options = configured.options as { schedule?: string };
+    scheduler.add({
+      name: configured.collector.id,
+      cron: options.schedule ?? configured.collector.defaultSchedule,
+      run: async () => {
+        const { runs, unrecorded } = await runCollectors([configured], {
+          store,
+          logger,
+          agentVersion: deps.agentVersion,
+          mappingVersion: deps.mappingVersion,
+          configDigest: loaded.digest,
+          signal: abort.signal,
+          mappings: deps.frameworks,
+          ...(deps.exceptions ? { exceptions: deps.exceptions } : {}),
+        });
+        for (const run of runs) {
+          metrics.recordRun(run);
+          logger.info({ collector: run.collector, scope: run.scope, status: run.status, seq: run.seq, apiCalls: run.apiCalls }, 'run recorded');
+        }
+        for (const line of unrecorded) logger.error({ collector: configured.collector.id, error: line }, 'run not recorded');
+      },
+    });
+  }
+  if (config.digest && deps.digest) {
+    const deliver = config.digest.deliver as DigestDelivery;
+    const render = deps.digest;
+    scheduler.add({
+      name: DIGEST_JOB,
+      cron: config.digest.schedule,
+      run: async () => {
+        const { rendered } = await render(store);
+        const outcomes = await deliverDigest(rendered, deliver);
+        await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
+          at: new Date(),
+          agentVersion: deps.agentVersion,
+          mappingVersion: deps.mappingVersion,
+          configDigest: loaded.digest,
+        });
+        for (const o of outcomes) (o.ok ? logger.info.bind(logger) : logger.error.bind(logger))({ target: o.target, detail: o.detail }, o.ok ? 'digest delivered' : 'digest not delivered');
+      },
+    });
+  }
+
+  const cadence = new Map(deps.collectors.map((c) => [c.collector.id, scheduler.cadenceMs(c.collector.id)]));
+  let started = false;
+
+  const readiness = async (): Promise<Readiness> => {
+    const reasons: string[] = [];
+    if (!started) reasons.push('schedules not loaded yet');
+    try {
+      await store.stats();
+    } catch (error) {
+      reasons.push(`evidence store unreadable: ${(error as Error).message}`);
+    }
+    if (!lockHeld(deps.lock)) reasons.push(`the store lock ${deps.lock.path} is no longer ours`);
+    const now = Date.now();
+    const latest = await store.latestRuns();
+    const snapshots = await store.latestSnapshots();
+    for (const [collector, ms] of cadence) {
+      for (const run of latest.filter((r) => r.collector === collector)) {
+        if (run.status === 'ok' || run.status === 'partial') continue;
+        const success = snapshots.find((s) => s.collector === collector && s.scope === run.scope);
+        const since = success ? Date.parse(success.startedAt) : null;
+        // Failing longer than its cadence: a missed cycle the evidence will show as a gap.
+        if (since === null || now - since > ms) {
+          reasons.push(`${collector} ${run.scope}: no successful run ${since === null ? 'yet' : `since ${success!.startedAt}`}; last run ${run.status}: ${run.error ?? 'no reason'}`);
+        }
+      }
+    }
+    return { ready: reasons.length === 0, reasons };
+  };
+
+  const probes = await startProbeServer(config.http.host, config.http.port, readiness, metrics);
+  scheduler.start();
+  started = true;
+  logger.info({ jobs: scheduler.names, probes: probes.url, timeZone: config.timezone }, 'daemon started');
+
+  // Catch-up: a collector whose last success is older than its cadence (or that never ran) runs now.
+  if (config.daemon.catchUp) {
+    const snapshots = await store.latestSnapshots();
+    for (const configured of deps.collectors) {
+      const id = configured.collector.id;
+      const last = snapshots.filter((s) => s.collector === id).map((s) => Date.parse(s.startedAt));
+      const newest = last.length > 0 ? Math.max(...last) : null;
+      if (newest === null || Date.now() - newest > cadence.get(id)!) {
+        logger.info({ collector: id, lastSuccess: newest === null ? null : new Date(newest).toISOString() }, 'catching up: running now');
+        void scheduler.runNow(id);
+      }
+    }
+  }
+
+  let resolveDone: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  let stopping = false;
+  const stop = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    void (async () => {
+      const running = scheduler.runningJobs();
+      logger.warn({ reason, running, graceSeconds: config.daemon.graceSeconds }, 'stopping: no new runs; running ones get the grace period');
+      const stopped = scheduler.stop();
+      const inGrace = await Promise.race([stopped.then(() => true), sleep(config.daemon.graceSeconds * 1000).then(() => false)]);
+      if (!inGrace) {
+        logger.warn({ running: scheduler.runningJobs() }, 'grace period over: aborting the running runs (recorded as aborted)');
+        abort.abort(new Error(`agent stopped by ${reason}`));
+        await stopped;
+      }
+      await probes.close();
+      await store.close();
+      deps.lock.release();
+      logger.info('daemon stopped');
+      resolveDone(0);
+    })().catch((error: unknown) => {
+      logger.error({ err: (error as Error).message }, 'error while stopping');
+      resolveDone(1);
+    });
+  };
+  return { probes, scheduler, done, stop };
+}
+
+function lockHeld(lock: StoreLock): boolean {
+  try {
+    return (JSON.parse(readFileSync(lock.path, 'utf8')) as { nonce?: string }).nonce === lock.holder.nonce;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

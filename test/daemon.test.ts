@@ -117,6 +117,39 @@ describe('evidence-agent daemon', () => {
   }, 60_000);
 });
 
+describe('catch-up', () => {
+  it('runs a collector at once when it has no success within its cadence, whatever its schedule', async () => {
+    const daily = join(dir, 'daily.yaml');
+    const catchUpPort = port + 1;
+    writeFileSync(
+      daily,
+      [
+        `store: { path: ${join(dir, 'catch-up.db')} }`,
+        `http: { host: 127.0.0.1, port: ${catchUpPort} }`,
+        'daemon: { graceSeconds: 1, jitterSeconds: 0 }',
+        'collectors:',
+        '  aws-iam:',
+        '    schedule: "0 3 1 1 *"', // once a year: only the catch-up can run it now
+        '    accounts: [{ id: "111122223333" }]',
+        '    credentialReport: { pollIntervalMs: 5 }',
+        '',
+      ].join('\n'),
+    );
+    const daemon = start(['daemon', '--config', daily], env());
+    try {
+      await until('the catch-up run', async () => {
+        const body = await (await fetch(`http://127.0.0.1:${catchUpPort}/metrics`)).text();
+        return /evidence_agent_runs_total\{collector="aws-iam",status="ok"\} 1/.test(body) ? true : undefined;
+      });
+      expect(daemon.output()).toContain('catching up: running now');
+      daemon.child.kill('SIGTERM');
+      expect(await daemon.exit).toBe(0);
+    } finally {
+      daemon.child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
 describe('store lock', () => {
   it('refuses a lock held by a live process and takes over one whose holder is gone', () => {
     const store = join(dir, 'locked.db');

@@ -2,8 +2,13 @@
 // while the previous run goes on is skipped, a catch-up runs at once, cadences come from the schedules,
 // and stopping waits for the running job and cancels pending starts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import type { CollectResult, Collector } from '../src/collector.js';
 import { Scheduler, ScheduleError } from '../src/daemon/scheduler.js';
 import { silentLogger } from '../src/logging.js';
+import { runCollectors } from '../src/runner.js';
+import { openStore } from '../src/store/index.js';
+import { tempDbPath } from './helpers/store-fixtures.js';
 
 const MINUTE = 60_000;
 
@@ -98,5 +103,51 @@ describe('scheduler', () => {
     await stopping;
     expect(finished).toBe(true);
     expect(started).toBe(1);
+  });
+});
+
+describe('scheduled runs that exceed their timeout', () => {
+  it('are aborted by the runner and recorded as aborted; the next tick runs again', async () => {
+    const store = openStore(tempDbPath());
+    try {
+      const hanging: Collector<{ timeoutSeconds: number }> = {
+        id: 'test-hr',
+        title: 'Test HR',
+        optionsSchema: z.object({ timeoutSeconds: z.number() }),
+        permissions: ['hr:Read'],
+        checks: [],
+        defaultSchedule: '* * * * *',
+        scopes: () => [{ key: 'org-1', settings: {} }],
+        // Never answers, and ignores its abort signal: the runner must still give up at the timeout.
+        collect: () => new Promise<CollectResult>(() => undefined),
+      };
+      const { s } = scheduler();
+      s.add({
+        name: 'test-hr',
+        cron: '* * * * *',
+        run: async () => {
+          await runCollectors([{ collector: hanging as Collector<unknown>, options: { timeoutSeconds: 10 } }], {
+            store,
+            logger: silentLogger(),
+            agentVersion: 'test',
+            mappingVersion: 'test',
+            configDigest: 'test',
+          });
+        },
+      });
+      s.start();
+      await vi.advanceTimersByTimeAsync(30_000 + 10_000); // the tick at 10:01, then its 10 s timeout
+      await vi.advanceTimersByTimeAsync(MINUTE);
+      const stopping = s.stop();
+      await vi.advanceTimersByTimeAsync(10_000);
+      await stopping;
+      const runs = await store.listRuns({});
+      expect(runs.map((r) => [r.status, r.error])).toEqual([
+        ['aborted', 'RunTimeout: run exceeded its timeout of 10 s'],
+        ['aborted', 'RunTimeout: run exceeded its timeout of 10 s'],
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 });

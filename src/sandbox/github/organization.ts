@@ -6,7 +6,7 @@ import { between, legacyNodeId } from './chance.js';
 import { DAY_MS, githubTime } from './clock.js';
 import type { People } from './people.js';
 import type { RepositorySpec } from './repositories.js';
-import { API_ROOT, ORG_API, SANDBOX_ORG, WEB_ROOT } from './urls.js';
+import { accountLinks, API_ROOT, ORG_API, SANDBOX_ORG, WEB_ROOT } from './urls.js';
 
 export interface OrganizationFacts {
   id: number;
@@ -137,15 +137,7 @@ export function organizationOwnerJson(facts: OrganizationFacts): Record<string, 
     gravatar_id: '',
     url,
     html_url: `${WEB_ROOT}/${SANDBOX_ORG}`,
-    followers_url: `${url}/followers`,
-    following_url: `${url}/following{/other_user}`,
-    gists_url: `${url}/gists{/gist_id}`,
-    starred_url: `${url}/starred{/owner}{/repo}`,
-    subscriptions_url: `${url}/subscriptions`,
-    organizations_url: `${url}/orgs`,
-    repos_url: `${url}/repos`,
-    events_url: `${url}/events{/privacy}`,
-    received_events_url: `${url}/received_events`,
+    ...accountLinks(url),
     type: 'Organization',
     user_view_type: 'public',
     site_admin: false,

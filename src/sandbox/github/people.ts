@@ -2,7 +2,7 @@
 // finding), members (two of them without 2FA), and two outside collaborators. Larger organizations
 // get more members, named from first and last names, so the member list pages like a real one.
 import { between, legacyNodeId } from './chance.js';
-import { API_ROOT, WEB_ROOT } from './urls.js';
+import { accountLinks, API_ROOT, WEB_ROOT } from './urls.js';
 
 export interface Person {
   login: string;
@@ -85,15 +85,7 @@ export function userJson(person: Person): Record<string, unknown> {
     gravatar_id: '',
     url,
     html_url: `${WEB_ROOT}/${person.login}`,
-    followers_url: `${url}/followers`,
-    following_url: `${url}/following{/other_user}`,
-    gists_url: `${url}/gists{/gist_id}`,
-    starred_url: `${url}/starred{/owner}{/repo}`,
-    subscriptions_url: `${url}/subscriptions`,
-    organizations_url: `${url}/orgs`,
-    repos_url: `${url}/repos`,
-    events_url: `${url}/events{/privacy}`,
-    received_events_url: `${url}/received_events`,
+    ...accountLinks(url),
     type: 'User',
     user_view_type: 'public',
     site_admin: false,

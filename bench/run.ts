@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { rawInsertRate } from '../src/store/raw-baseline.js';
-import { cloudTrailCalls, FULL, githubRequests, iamCalls, ingest, QUICK, storage } from './scenarios.js';
+import { cloudTrailCalls, FULL, githubRequests, iamCalls, ingest, periodReports, QUICK, storage } from './scenarios.js';
 import type { Row, Sizes } from './scenarios.js';
 
 const SMOKE: Sizes = { iamUsers: 60, cloudTrailEventsPerDay: 200, githubRepositories: 20, ingestDocuments: 1_000, storageResources: 200, storageRuns: 5 };
@@ -17,6 +17,11 @@ const started = Date.now();
 const rows: Row[] = [];
 for (const scenario of [() => iamCalls(sizes), () => cloudTrailCalls(sizes), () => githubRequests(sizes), () => ingest(sizes, rawInsertRate), () => storage(sizes)]) {
   const row = await scenario();
+  rows.push(row);
+  process.stderr.write(`  ${row.figure}: ${row.value}\n`);
+}
+// A year of daily snapshots at full size; a month (quick) or a week (smoke) otherwise.
+for (const row of await periodReports(sizes, mode === 'full' ? 365 : mode === 'smoke' ? 7 : 30)) {
   rows.push(row);
   process.stderr.write(`  ${row.figure}: ${row.value}\n`);
 }

@@ -3,7 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { rawInsertRate } from '../src/store/raw-baseline.js';
-import { cloudTrailCalls, FULL, githubRequests, iamCalls, ingest, periodReports, QUICK, storage } from './scenarios.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cloudTrailCalls, FULL, githubRequests, iamCalls, ingest, QUICK, storage } from './scenarios.js';
 import type { Row, Sizes } from './scenarios.js';
 
 const SMOKE: Sizes = { iamUsers: 60, cloudTrailEventsPerDay: 200, githubRepositories: 20, ingestDocuments: 1_000, storageResources: 200, storageRuns: 5 };
@@ -20,8 +22,15 @@ for (const scenario of [() => iamCalls(sizes), () => cloudTrailCalls(sizes), () 
   rows.push(row);
   process.stderr.write(`  ${row.figure}: ${row.value}\n`);
 }
-// A year of daily snapshots at full size; a month (quick) or a week (smoke) otherwise.
-for (const row of await periodReports(sizes, mode === 'full' ? 365 : mode === 'smoke' ? 7 : 30)) {
+// A year of daily snapshots at full size; a month (quick) or a week (smoke) otherwise. In a child
+// process of its own, so its peak RSS is the export's alone.
+const days = mode === 'full' ? 365 : mode === 'smoke' ? 7 : 30;
+const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./period-child.ts', import.meta.url)), mode, String(days)], {
+  encoding: 'utf8',
+  maxBuffer: 16 * 2 ** 20,
+});
+if (child.status !== 0) throw new Error(`period scenario failed: ${child.stderr}`);
+for (const row of JSON.parse(child.stdout) as Row[]) {
   rows.push(row);
   process.stderr.write(`  ${row.figure}: ${row.value}\n`);
 }

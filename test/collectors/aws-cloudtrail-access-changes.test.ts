@@ -58,7 +58,7 @@ describe('access-change population', () => {
     expect(accessChangeRow(stored(byName('CreateAccessKey')))).toMatchObject({
       targetType: 'user',
       target: 'carol',
-      change: 'access key AKIAEXAMPLECAROL0002; (own credentials)',
+      change: 'access key FAKEKEYIDCAROL000002; (own credentials)',
     });
   });
 
@@ -85,7 +85,7 @@ describe('access-change population', () => {
 
   it.each([
     ['PutUserPolicy', { userName: 'dan', policyName: 's3-admin', policyDocument: '{}' }, 'user', 'dan', 'inline policy s3-admin'],
-    ['UpdateAccessKey', { userName: 'dan', accessKeyId: 'AKIAEXAMPLEDAN000001', status: 'Inactive' }, 'user', 'dan', 'access key AKIAEXAMPLEDAN000001 Inactive'],
+    ['UpdateAccessKey', { userName: 'dan', accessKeyId: 'FAKEKEYIDDAN00000001', status: 'Inactive' }, 'user', 'dan', 'access key FAKEKEYIDDAN00000001 Inactive'],
     ['DeactivateMFADevice', { userName: 'dan', serialNumber: `arn:aws:iam::${ACCOUNT}:mfa/dan` }, 'user', 'dan', `MFA device arn:aws:iam::${ACCOUNT}:mfa/dan`],
     ['AttachGroupPolicy', { groupName: 'admins', policyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' }, 'group', 'admins', 'policy arn:aws:iam::aws:policy/IAMFullAccess'],
     ['AddRoleToInstanceProfile', { roleName: 'web', instanceProfileName: 'web-profile' }, 'role', 'web', 'instance profile web-profile'],

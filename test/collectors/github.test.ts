@@ -370,7 +370,7 @@ describe('github collector: merged changes', () => {
 describe('github collector: authentication and transport', () => {
   it('authenticates as a GitHub App installation: a signed JWT buys the installation token used for reads', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-    const installationToken = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a';
+    const installationToken = 'ghs_fake-installation-token-for-tests';
     nock(API)
       .matchHeader('authorization', /^bearer [\w-]+\.[\w-]+\.[\w-]+$/)
       .post('/app/installations/7654321/access_tokens')

@@ -6,16 +6,15 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { canonicalJson, digestOf } from '../canonical.js';
 import type { Collector } from '../collector.js';
-import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from '../exceptions/schema.js';
-import type { AcceptedException, ExceptionsEvidence } from '../exceptions/schema.js';
+import { exceptionsStoredWith } from '../exceptions/schema.js';
+import type { AcceptedException } from '../exceptions/schema.js';
 import type { Framework } from '../mapping/load.js';
 import { coverageCsv } from '../commands/coverage.js';
 import { buildCoverage } from '../reports/coverage.js';
 import type { CoverageReport, DayFinding } from '../reports/coverage.js';
-import { neutralizeFormula, toCsv } from '../reports/csv.js';
+import { csvLines, toCsv } from '../reports/csv.js';
 import { nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation } from '../reports/population.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
@@ -128,10 +127,10 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
         let report;
         try {
           const columns = ['scope', ...population.columns.map((c) => c.name)];
-          writeSync(fd, stringify([columns], { record_delimiter: 'windows' }));
+          writeSync(fd, csvLines([columns]));
           // Rows go to the file as they are derived: a long period's population is never held in memory.
           report = await buildPopulation(store, collector.id, population, periodStart, periodEnd, undefined, (row) => {
-            writeSync(fd, stringify([columns.map((c) => neutralizeFormula(row[c] ?? ''))], { record_delimiter: 'windows' }));
+            writeSync(fd, csvLines([columns.map((c) => row[c] ?? '')]));
           });
         } finally {
           closeSync(fd);
@@ -162,8 +161,8 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     const principals = openSync(join(root, 'populations', 'principals-added-removed.csv'), 'w');
     const principalCount = { rows: 0 };
     try {
-      writeSync(index, stringify([['run', 'collector', 'scope', 'type', 'resourceId', 'sha256']], { record_delimiter: 'windows' }));
-      writeSync(principals, stringify([['scope', 'collector', 'observedAt', 'change', 'type', 'resourceId', 'previousSnapshotAt']], { record_delimiter: 'windows' }));
+      writeSync(index, csvLines([['run', 'collector', 'scope', 'type', 'resourceId', 'sha256']]));
+      writeSync(principals, csvLines([['scope', 'collector', 'observedAt', 'change', 'type', 'resourceId', 'previousSnapshotAt']]));
       const previous = new Map<string, { at: string; ids: Set<string> }>();
       for (const run of snapshots) {
         const rows: string[][] = [];
@@ -184,9 +183,9 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
           ].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : 1));
           const records = changed.map(([change, id]) => {
             const [type, resourceId] = id.split('\u0000') as [string, string];
-            return [run.scope, run.collector, run.startedAt, change, type, resourceId, before!.at].map(neutralizeFormula);
+            return [run.scope, run.collector, run.startedAt, change, type, resourceId, before!.at];
           });
-          if (records.length > 0) writeSync(principals, stringify(records, { record_delimiter: 'windows' }));
+          if (records.length > 0) writeSync(principals, csvLines(records));
           principalCount.rows += records.length;
         }
         previous.set(stream, { at: run.startedAt, ids });
@@ -197,9 +196,9 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
             write(`evidence/${hash}.json`, `${canonicalJson(document)}\n`);
             written.add(hash);
           }
-          rows.push([String(run.seq), run.collector, run.scope, item.type, item.resourceId, hash].map(neutralizeFormula));
+          rows.push([String(run.seq), run.collector, run.scope, item.type, item.resourceId, hash]);
         }
-        writeSync(index, stringify(rows, { record_delimiter: 'windows' }));
+        writeSync(index, csvLines(rows));
       }
     } finally {
       closeSync(index);
@@ -289,11 +288,11 @@ function appendFindings(root: string, framework: string, controlId: string, day:
     mkdirSync(dir, { recursive: true });
     fd = openSync(join(dir, 'findings.csv'), 'w');
     writers.set(controlId, fd);
-    writeSync(fd, stringify([FINDING_COLUMNS], { record_delimiter: 'windows' }));
+    writeSync(fd, csvLines([FINDING_COLUMNS]));
   }
   const sorted = [...rows].sort((a, b) => (a.checkId + a.scope + a.resourceId < b.checkId + b.scope + b.resourceId ? -1 : 1));
-  const records = sorted.map((r) => [day, r.checkId, r.collector, r.scope, r.resourceType, r.resourceId, r.status, r.exception, r.message].map(neutralizeFormula));
-  if (records.length > 0) writeSync(fd, stringify(records, { record_delimiter: 'windows' }));
+  const records = sorted.map((r) => [day, r.checkId, r.collector, r.scope, r.resourceType, r.resourceId, r.status, r.exception, r.message]);
+  if (records.length > 0) writeSync(fd, csvLines(records));
 }
 
 /** Per run, its event windows as `partition from..to` (with the error of an incomplete one). */
@@ -339,8 +338,7 @@ async function exceptionsInForce(store: EvidenceStore, runs: RunRecord[]): Promi
   const byKey = new Map<string, ExceptionInForce>();
   for (const run of runs) {
     if (run.status !== 'ok' && run.status !== 'partial') continue;
-    const document = await store.documentOf(run.seq, EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID);
-    for (const exception of (document?.data as ExceptionsEvidence | undefined)?.exceptions ?? []) {
+    for (const exception of await exceptionsStoredWith(store, run.seq)) {
       const key = canonicalJson(exception);
       const seen = byKey.get(key);
       if (seen) seen.lastSeen = run.startedAt;

@@ -7,7 +7,7 @@ import { loadAgentConfig, loadFrameworks, openStoreForReading, pickFramework } f
 import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
 import { findConfigPath } from '../config/index.js';
-import { cadenceDays } from '../reports/cadence.js';
+import { collectorCadence } from '../reports/cadence.js';
 import { buildCoverage } from '../reports/coverage.js';
 import type { CoverageReport } from '../reports/coverage.js';
 import { toCsv } from '../reports/csv.js';
@@ -44,7 +44,7 @@ export async function coverageCommand(options: CoverageCommandOptions): Promise<
   const config = configPath && existsSync(configPath) ? loadAgentConfig(options).config : undefined;
   const timeZone = config?.timezone ?? 'UTC';
   const sections = (config?.collectors ?? {}) as Record<string, { schedule?: string } | undefined>;
-  const cadence = (id: string) => cadenceDays(sections[id]?.schedule ?? builtinCollectors.find((c) => c.id === id)?.defaultSchedule ?? '0 3 * * *');
+  const cadence = collectorCadence(builtinCollectors, sections);
 
   const store = openStoreForReading(options);
   try {

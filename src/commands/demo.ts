@@ -16,7 +16,7 @@ import { renderDigest } from './digest.js';
 import { generateSigningKey, loadPrivateKey } from '../bundle/signing.js';
 import { CliError } from '../cli-error.js';
 import type { Framework } from '../mapping/load.js';
-import { cadenceDays } from '../reports/cadence.js';
+import { collectorCadence } from '../reports/cadence.js';
 import type { EvidenceStore } from '../store/types.js';
 import type { Collector } from '../collector.js';
 import { createLogger } from '../logging.js';
@@ -95,7 +95,7 @@ async function demoExport(store: EvidenceStore, dbPath: string, schedule: Date[]
     timeZone: 'UTC',
     frameworks,
     collectors: builtinCollectors,
-    cadenceDays: (id) => cadenceDays(builtinCollectors.find((c) => c.id === id)?.defaultSchedule ?? '0 3 * * *'),
+    cadenceDays: collectorCadence(builtinCollectors),
     signingKey: loadPrivateKey(readFileSync(keyPath, 'utf8'), keyPath),
     agentVersion: agentVersion(),
     out,

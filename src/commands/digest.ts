@@ -15,7 +15,7 @@ import { listDigests, recordDigest } from '../digest/record.js';
 import { digestHtml, digestMarkdown } from '../digest/render.js';
 import { previousWeek, weekDays, weekOf } from '../digest/week.js';
 import { dayOf } from '../reports/days.js';
-import { cadenceDays } from '../reports/cadence.js';
+import { collectorCadence } from '../reports/cadence.js';
 import { renderTable } from '../reports/table.js';
 import { openStore } from '../store/index.js';
 import type { EvidenceStore } from '../store/types.js';
@@ -80,7 +80,7 @@ export async function renderDigest(
     ...period,
     frameworks: pickFramework(all, framework),
     collectors: builtinCollectors,
-    cadenceDays: (id) => cadenceDays(sections[id]?.schedule ?? builtinCollectors.find((c) => c.id === id)?.defaultSchedule ?? '0 3 * * *'),
+    cadenceDays: collectorCadence(builtinCollectors, sections),
     slaDays: config?.digest?.slaDays ?? DEFAULT_SLA_DAYS,
     previousDeliveryProblems: (previous?.meta['deliveryProblems'] as string[] | undefined) ?? [],
   });

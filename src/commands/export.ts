@@ -9,7 +9,7 @@ import { exportBundle, ExportError } from '../bundle/export.js';
 import { fingerprint, generateSigningKey, loadPrivateKey, SigningKeyError } from '../bundle/signing.js';
 import { CliError } from '../cli-error.js';
 import { findConfigPath } from '../config/index.js';
-import { cadenceDays } from '../reports/cadence.js';
+import { collectorCadence } from '../reports/cadence.js';
 import { agentVersion } from '../version.js';
 import { print } from './options.js';
 import { parseDay } from './coverage.js';
@@ -49,7 +49,7 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
       timeZone: config?.timezone ?? 'UTC',
       frameworks,
       collectors: builtinCollectors,
-      cadenceDays: (id) => cadenceDays(sections[id]?.schedule ?? builtinCollectors.find((c) => c.id === id)?.defaultSchedule ?? '0 3 * * *'),
+      cadenceDays: collectorCadence(builtinCollectors, sections),
       signingKey: loadPrivateKey(pem, keyPath),
       agentVersion: agentVersion(),
       out: options.out,

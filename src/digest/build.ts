@@ -4,8 +4,8 @@
 // notable populations (changes without independent approval, IAM access changes, root use), which
 // collectors missed runs, and the failing trend over eight weeks. Pure reads of the store.
 import type { CheckDefinition, Collector, EvidenceItem, Severity } from '../collector.js';
-import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from '../exceptions/schema.js';
-import type { AcceptedException, ExceptionsEvidence } from '../exceptions/schema.js';
+import { exceptionsStoredWith } from '../exceptions/schema.js';
+import type { AcceptedException } from '../exceptions/schema.js';
 import type { Framework } from '../mapping/load.js';
 import { buildCoverage } from '../reports/coverage.js';
 import { currentState } from '../reports/current-state.js';
@@ -283,8 +283,7 @@ async function missedRunsOf(store: EvidenceStore, options: DigestOptions, start:
 async function expiring(store: EvidenceStore, endAt: Date, timeZone: string, lastDay: string): Promise<Digest['expiringExceptions']> {
   const seen = new Map<string, AcceptedException>();
   for (const run of await store.latestSnapshots(endAt)) {
-    const document = await store.documentOf(run.seq, EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID);
-    for (const exception of (document?.data as ExceptionsEvidence | undefined)?.exceptions ?? []) seen.set(exception.id, exception);
+    for (const exception of await exceptionsStoredWith(store, run.seq)) seen.set(exception.id, exception);
   }
   const today = dayOf(endAt, timeZone) || lastDay;
   return [...seen.values()]

@@ -1,5 +1,6 @@
 // Which exception, if any, covers a failing finding on a day: same check, resource matching the glob,
 // approved on or before the day and not expired (the expiry day itself still counts).
+import { globToRegExp } from '../glob.js';
 import type { AcceptedException } from './schema.js';
 
 export interface ExceptedFinding {
@@ -8,9 +9,6 @@ export interface ExceptedFinding {
   status: string;
 }
 
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-}
 
 /** The exception covering a failing finding on `day` (YYYY-MM-DD), or undefined. Only fails are excepted. */
 export function exceptionFor(finding: ExceptedFinding, exceptions: readonly AcceptedException[], day: string): AcceptedException | undefined {

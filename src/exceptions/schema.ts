@@ -52,3 +52,12 @@ export interface ExceptionsEvidence {
 
 export const EXCEPTIONS_EVIDENCE_TYPE = 'agent.exceptions';
 export const EXCEPTIONS_RESOURCE_ID = 'exceptions';
+
+/** The exceptions stored with a snapshot (none when the run had no exceptions file). */
+export async function exceptionsStoredWith(
+  store: { documentOf(seq: number, type: string, resourceId: string): Promise<{ data: unknown } | undefined> },
+  seq: number,
+): Promise<AcceptedException[]> {
+  const document = await store.documentOf(seq, EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID);
+  return (document?.data as ExceptionsEvidence | undefined)?.exceptions ?? [];
+}

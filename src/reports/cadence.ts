@@ -27,3 +27,14 @@ function expandWeekdays(field: string): number[] {
   }
   return [...days].sort((x, y) => x - y);
 }
+
+/**
+ * Cadence in days of each collector: its configured schedule, else its default one (a collector not in
+ * the registry is taken as daily).
+ */
+export function collectorCadence(
+  collectors: readonly { id: string; defaultSchedule: string }[],
+  sections: Record<string, { schedule?: string } | undefined> = {},
+): (collectorId: string) => number {
+  return (id) => cadenceDays(sections[id]?.schedule ?? collectors.find((c) => c.id === id)?.defaultSchedule ?? '0 3 * * *');
+}

@@ -6,8 +6,8 @@
 // snapshot stays valid for its collector's cadence, so a missed day of a daily collector is a gap.
 import type { CheckDefinition, Collector } from '../collector.js';
 import { exceptionFor } from '../exceptions/apply.js';
-import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from '../exceptions/schema.js';
-import type { AcceptedException, ExceptionsEvidence } from '../exceptions/schema.js';
+import { exceptionsStoredWith } from '../exceptions/schema.js';
+import type { AcceptedException } from '../exceptions/schema.js';
 import type { Framework } from '../mapping/load.js';
 import { MAPPINGS_EVIDENCE_TYPE, MAPPINGS_RESOURCE_ID } from '../mapping/stored.js';
 import type { MappingsEvidence, StoredMappings } from '../mapping/stored.js';
@@ -302,7 +302,7 @@ async function collectorStreams(
       if (!loaded) {
         loaded = {
           findings: await store.findingsOf(run.seq),
-          exceptions: await exceptionsOf(store, run.seq),
+          exceptions: await exceptionsStoredWith(store, run.seq),
           mapping: options.asCollected ? await mappingsOf(store, run.seq) : null,
         };
       }
@@ -350,11 +350,6 @@ const daysApart = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:0
 async function mappingsOf(store: EvidenceStore, seq: number): Promise<StoredMappings | null> {
   const document = await store.documentOf(seq, MAPPINGS_EVIDENCE_TYPE, MAPPINGS_RESOURCE_ID);
   return (document?.data as MappingsEvidence | undefined)?.checksByControl ?? null;
-}
-
-async function exceptionsOf(store: EvidenceStore, seq: number): Promise<AcceptedException[]> {
-  const document = await store.documentOf(seq, EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID);
-  return (document?.data as ExceptionsEvidence | undefined)?.exceptions ?? [];
 }
 
 /** Per day, the event-window gaps of the stream that overlap it (partition and reason). */

@@ -15,3 +15,8 @@ export function toCsv(columns: readonly string[], rows: readonly Record<string, 
     { header: true, columns: [...columns], record_delimiter: 'windows' },
   );
 }
+
+/** CSV lines (no header) of rows already in column order, defused like toCsv: for files written row by row. */
+export function csvLines(rows: readonly (readonly string[])[]): string {
+  return stringify(rows.map((row) => row.map(neutralizeFormula)), { record_delimiter: 'windows' });
+}

@@ -4,8 +4,8 @@ import type { Framework } from '../mapping/load.js';
 import type { RunStatus } from '../collector.js';
 import type { EvidenceStore, FindingCounts, FindingRecord } from '../store/types.js';
 import { exceptionFor } from '../exceptions/apply.js';
-import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from '../exceptions/schema.js';
-import type { AcceptedException, ExceptionsEvidence } from '../exceptions/schema.js';
+import { exceptionsStoredWith } from '../exceptions/schema.js';
+import type { AcceptedException } from '../exceptions/schema.js';
 
 /** A run newer than the snapshot shown, that failed or was aborted: the snapshot is stale. */
 export interface LaterRun {
@@ -56,8 +56,7 @@ export async function currentState(store: EvidenceStore, at?: Date): Promise<Cur
     if (!snapshot) continue;
     const laterRun = stale ? { seq: run.seq, startedAt: run.startedAt, status: run.status, error: run.error } : null;
     // The exceptions stored with the snapshot, judged on the day of the report (an expiry takes effect by itself).
-    const stored = await store.documentOf(snapshot.seq, EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID);
-    const exceptions = (stored?.data as ExceptionsEvidence | undefined)?.exceptions ?? [];
+    const exceptions = await exceptionsStoredWith(store, snapshot.seq);
     const day = (at ?? new Date()).toISOString().slice(0, 10);
     for (const finding of await store.findingsOf(snapshot.seq)) {
       findings.push({

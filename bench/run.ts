@@ -2,13 +2,13 @@
 // bound, the machine it ran on, and bench/results.json for comparison between runs.
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { rawInsertRate } from '../src/store/raw-baseline.js';
+import { rawInsertSeconds } from '../src/store/raw-baseline.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cloudTrailCalls, FULL, githubRequests, iamCalls, ingest, QUICK, storage } from './scenarios.js';
 import type { Row, Sizes } from './scenarios.js';
 
-const SMOKE: Sizes = { iamUsers: 60, cloudTrailEventsPerDay: 200, githubRepositories: 20, ingestDocuments: 1_000, storageResources: 200, storageRuns: 5 };
+const SMOKE: Sizes = { iamUsers: 60, iamRoles: 30, iamGroups: 10, iamPolicies: 20, cloudTrailEventsPerDay: 200, githubRepositories: 20, githubMergedChanges: 60, ingestDocuments: 1_000, storageResources: 200, storageRuns: 5 };
 
 const mode = process.argv.includes('--full') ? 'full' : process.argv.includes('--smoke') ? 'smoke' : 'quick';
 const sizes = mode === 'full' ? FULL : mode === 'smoke' ? SMOKE : QUICK;
@@ -17,7 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
 const started = Date.now();
 const rows: Row[] = [];
-for (const scenario of [() => iamCalls(sizes), () => cloudTrailCalls(sizes), () => githubRequests(sizes), () => ingest(sizes, rawInsertRate), () => storage(sizes)]) {
+for (const scenario of [() => iamCalls(sizes), () => cloudTrailCalls(sizes), () => githubRequests(sizes), () => ingest(sizes, rawInsertSeconds), () => storage(sizes)]) {
   const row = await scenario();
   rows.push(row);
   process.stderr.write(`  ${row.figure}: ${row.value}\n`);

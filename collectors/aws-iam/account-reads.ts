@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { IAMClient, PasswordPolicy } from '@aws-sdk/client-iam';
 import { compareStrings, MalformedResponseError } from './evidence-format.js';
-import { requireMarkerWhenTruncated } from './pagination.js';
+import { IAM_MAX_ITEMS, requireMarkerWhenTruncated } from './pagination.js';
 import { resourceIds } from './schema.js';
 import type { AccountRef } from './schema.js';
 
@@ -45,7 +45,7 @@ export async function readRootVirtualMfa(
   const rootSerial = resourceIds.rootVirtualMfaSerial(account);
   const result: RootVirtualMfa = { serials: [], pages: 0 };
   const pages = paginateListVirtualMFADevices(
-    { client: iam },
+    { client: iam, pageSize: IAM_MAX_ITEMS },
     { AssignmentStatus: 'Assigned' },
     { abortSignal: signal },
   );

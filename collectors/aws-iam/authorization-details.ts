@@ -12,7 +12,7 @@ import type {
   UserDetail,
 } from '@aws-sdk/client-iam';
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
-import { requireMarkerWhenTruncated } from './pagination.js';
+import { IAM_MAX_ITEMS, requireMarkerWhenTruncated } from './pagination.js';
 import { decodePolicyDocument, PolicyDocumentError } from './policy-document.js';
 import { EVIDENCE } from './schema.js';
 import type {
@@ -35,7 +35,7 @@ export interface AuthorizationDetails {
 
 export async function readAuthorizationDetails(iam: IAMClient, signal: AbortSignal): Promise<AuthorizationDetails> {
   const details: AuthorizationDetails = { users: [], groups: [], roles: [], policies: [], pages: 0 };
-  for await (const page of paginateGetAccountAuthorizationDetails({ client: iam }, {}, { abortSignal: signal })) {
+  for await (const page of paginateGetAccountAuthorizationDetails({ client: iam, pageSize: IAM_MAX_ITEMS }, {}, { abortSignal: signal })) {
     details.pages += 1;
     requireMarkerWhenTruncated('GetAccountAuthorizationDetails', page, details.pages);
     details.users.push(...(page.UserDetailList ?? []));

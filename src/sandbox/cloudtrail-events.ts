@@ -28,6 +28,8 @@ export interface EventHistoryOptions {
   users?: number;
   /** Pads each activity region's days up to this many events with routine service calls (default 0: none). */
   eventsPerDay?: number;
+  /** The regions eventsPerDay pads (default us-east-1 and eu-west-1). */
+  paddedRegions?: readonly string[];
 }
 
 const SIGN_IN_URL = 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true';
@@ -99,6 +101,7 @@ export class EventHistory {
   private readonly people: Person[];
   private readonly changes: TrailEvent[];
   private readonly eventsPerDay: number;
+  private readonly paddedRegions: readonly string[];
   private readonly cache = new Map<string, TrailEvent[]>();
   private cachedEvents = 0;
 
@@ -113,6 +116,7 @@ export class EventHistory {
     }));
     this.changes = changeEvents(this.t, specs);
     this.eventsPerDay = options.eventsPerDay ?? 0;
+    this.paddedRegions = options.paddedRegions ?? CLOUDTRAIL_REGIONS;
   }
 
   /**
@@ -143,7 +147,7 @@ export class EventHistory {
     const events = this.changes.filter((e) => e.awsRegion === region && dayIndex(e.eventTime) === day);
     if (region === CLOUDTRAIL_HOME_REGION) events.push(...this.signIns(day));
     if (region === SANDBOX_REGION) events.push(...this.keyCalls(day));
-    if (padding && (CLOUDTRAIL_REGIONS as readonly string[]).includes(region)) {
+    if (padding && this.paddedRegions.includes(region)) {
       events.push(...this.padding(region, day, this.eventsPerDay - events.length));
     }
     return events;

@@ -161,6 +161,10 @@ export interface IamEstate {
 }
 export interface EstateOptions {
   users?: number;
+  /** Totals to pad the estate to with team groups, workload roles and team policies (benchmarks). */
+  groups?: number;
+  roles?: number;
+  policies?: number;
   seed?: number;
   /** The anchor day drift is counted back from; default: today (UTC). */
   historyEnd?: Date;

@@ -161,7 +161,9 @@ export function staffUsers(t: Timeline, count: number, taken: ReadonlySet<string
     let name = '';
     for (let attempt = 0; !name || names.has(name); attempt++) {
       const key = `staff${i}|${attempt}`;
-      name = `${pick(FIRST_NAMES, t.draw(`${key}|first`))}.${pick(LAST_NAMES, t.draw(`${key}|last`))}`;
+      // Past a few hundred staff the first.last pairs run out: a number keeps the name unique.
+      const suffix = attempt >= 20 ? String(i + 1) : '';
+      name = `${pick(FIRST_NAMES, t.draw(`${key}|first`))}.${pick(LAST_NAMES, t.draw(`${key}|last`))}${suffix}`;
     }
     names.add(name);
     const r = (what: string) => t.draw(`${name}|${what}`);

@@ -4,6 +4,7 @@
 import { DRIFT } from './drift.js';
 import { DEFAULT_ESTATE_SEED, DEFAULT_ESTATE_USERS, SANDBOX_ACCOUNT_ID } from './estate-model.js';
 import type {
+  EstateManagedPolicy,
   EstateGroup,
   EstateOptions,
   EstatePasswordPolicy,
@@ -14,6 +15,7 @@ import type {
 } from './estate-model.js';
 import { awsPolicyArn, customerPolicyArn, managedPolicies } from './estate-policies.js';
 import { buildRoles } from './estate-roles.js';
+import { teamGroups, teamPolicies, workloadRoles } from './estate-scale.js';
 import { compareText, DAY_MS, timeline } from './estate-timeline.js';
 import type { Timeline } from './estate-timeline.js';
 import { buildUser, castUsers, staffUsers } from './estate-users.js';
@@ -91,8 +93,11 @@ export function buildIamEstate(date: Date, opts: EstateOptions = {}): IamEstate 
     .map((spec) => buildUser(t, spec, devices))
     .filter((u): u is EstateUser => u !== null)
     .sort((a, b) => compareText(a.userName, b.userName));
-  const groups = buildGroups(t);
-  const roles = buildRoles(t);
+  const scripted = { groups: buildGroups(t), roles: buildRoles(t) };
+  const scriptedPolicies = managedPolicies(t, [...users, ...scripted.groups, ...scripted.roles].flatMap((p) => p.attachedPolicyArns));
+  const padPolicies = teamPolicies(t, Math.max(0, (opts.policies ?? 0) - scriptedPolicies.length));
+  const groups = [...scripted.groups, ...teamGroups(t, Math.max(0, (opts.groups ?? 0) - scripted.groups.length), padPolicies)];
+  const roles = [...scripted.roles, ...workloadRoles(t, Math.max(0, (opts.roles ?? 0) - scripted.roles.length), padPolicies)];
   const root = buildRoot(t);
   if (root.mfa) {
     const { userId, arn, createDate, passwordLastUsed } = root;
@@ -111,12 +116,18 @@ export function buildIamEstate(date: Date, opts: EstateOptions = {}): IamEstate 
     users,
     groups,
     roles,
-    policies: managedPolicies(t, attachedArns),
+    policies: [...managedPolicies(t, attachedArns), ...countAttachments(padPolicies, attachedArns)].sort((a, b) => compareText(a.arn, b.arn)),
     root,
     passwordPolicy: buildPasswordPolicy(t),
     virtualMfaDevices: devices.sort((a, b) => compareText(a.serialNumber, b.serialNumber)),
     identityProviders: 1,
   };
+}
+
+function countAttachments(policies: EstateManagedPolicy[], attachedArns: string[]): EstateManagedPolicy[] {
+  const counts = new Map<string, number>();
+  for (const arn of attachedArns) counts.set(arn, (counts.get(arn) ?? 0) + 1);
+  return policies.map((p) => ({ ...p, attachmentCount: counts.get(p.arn) ?? 0 }));
 }
 
 /** Everyone who is ever a user, deleted or not yet created included: the cast, then staff up to the head count. */

@@ -26,6 +26,10 @@ export interface SandboxOptions {
   pageSize?: number;
   /** Head count on the end day (default 40). */
   users?: number;
+  /** Pad the estate to these totals with team groups, workload roles and team policies (benchmarks). */
+  groups?: number;
+  roles?: number;
+  policies?: number;
   seed?: number;
   /** The day the drift history ends on; default: today (UTC) at start. */
   historyEnd?: Date;
@@ -35,8 +39,10 @@ export interface SandboxOptions {
   reportReadyAfterPolls?: number;
   /** CloudTrail LookupEvents calls allowed per second and region, as AWS enforces (default 2; 0: no limit). */
   lookupEventsPerSecond?: number;
-  /** Pads each day of us-east-1's and eu-west-1's event history to this many events (default 0: tens a day). */
+  /** Pads each day of the padded regions' event history to this many events (default 0: tens a day). */
   eventsPerDay?: number;
+  /** The regions eventsPerDay pads (default us-east-1 and eu-west-1). */
+  paddedRegions?: string[];
   /** The simulated GitHub organization: repositories (default 12) and merged pull requests per day (default ~4). */
   github?: { repositories?: number; pullRequestsPerDay?: number };
 }
@@ -48,6 +54,8 @@ export interface Sandbox {
   setDate(date: Date): void;
   /** Requests received, counted live: by IAM/STS action and by CloudTrail operation. */
   requests: { total: number; byAction: Record<string, number> };
+  /** CloudTrail error replies served, by `operation:code` (e.g. `LookupEvents:ThrottlingException`). */
+  cloudTrailErrors: Readonly<Record<string, number>>;
   /** The anchor day of the drift history (UTC midnight). */
   historyEnd: Date;
   /** The estate currently served. */
@@ -68,15 +76,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const pageSize = options.pageSize ?? 25;
   const historyEnd = utcMidnight(options.historyEnd ?? new Date());
-  const estateOptions = { users: options.users, seed: options.seed ?? DEFAULT_ESTATE_SEED, historyEnd };
+  const estateOptions = { users: options.users, groups: options.groups, roles: options.roles, policies: options.policies, seed: options.seed ?? DEFAULT_ESTATE_SEED, historyEnd };
   const reports = new CredentialReportJobs(options.reportReadyAfterPolls ?? 1);
   const cloudTrail = new CloudTrailService({
     ...estateOptions,
     eventsPerDay: options.eventsPerDay,
+    paddedRegions: options.paddedRegions,
     lookupEventsPerSecond: options.lookupEventsPerSecond,
   });
   const github = new GitHubSandbox({ historyEnd, seed: options.seed, ...options.github });
   const requests = { total: 0, byAction: {} as Record<string, number> };
+  // CloudTrail errors served, by `operation:code` (ThrottlingException among them).
+  const errors: Record<string, number> = {};
   const count = (action: string) => {
     requests.total++;
     requests.byAction[action] = (requests.byAction[action] ?? 0) + 1;
@@ -116,6 +127,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
       status = error.status;
       body = errorJson(error.code, error.message);
+      errors[`${op}:${error.code}`] = (errors[`${op}:${error.code}`] ?? 0) + 1;
     }
     send(res, status, JSON_CONTENT_TYPE, body, requestId);
   };
@@ -197,6 +209,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       now = new Date(date.getTime());
     },
     requests,
+    cloudTrailErrors: errors,
     historyEnd,
     estate: currentEstate,
     cloudTrail: () => cloudTrail.estate(now),

@@ -1,6 +1,6 @@
 // The hash chain: digests of a run's delta rows and the run hash that links it to the previous run.
 // Pure functions, used both when a run is stored and when `verify` recomputes everything.
-import { digestOf } from '../canonical.js';
+import { digestOf, sha256Hex } from '../canonical.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -22,14 +22,25 @@ function byFirstTwo(a: readonly unknown[], b: readonly unknown[]): number {
   return 0;
 }
 
+type Cell = string | number | null;
+
+/**
+ * SHA-256 of the RFC 8785 canonical JSON of sorted rows. Rows hold only strings, finite numbers and
+ * null, whose canonical JSON is exactly what JSON.stringify writes (no keys to sort), so the ten-times
+ * faster built-in serialises them; the store test holds this equal to `digestOf`.
+ */
+export function rowsDigest(rows: readonly (readonly Cell[])[]): string {
+  return sha256Hex(JSON.stringify([...rows].sort(byFirstTwo)));
+}
+
 /** Digest of a run's manifest delta, independent of insertion order. */
 export function manifestDigest(rows: readonly ManifestRow[]): string {
-  return digestOf([...rows].sort(byFirstTwo));
+  return rowsDigest(rows);
 }
 
 /** Digest of a run's findings delta, independent of insertion order. */
 export function findingsDigest(rows: readonly FindingRow[]): string {
-  return digestOf([...rows].sort(byFirstTwo));
+  return rowsDigest(rows);
 }
 
 export type EventRow = readonly [eventId: string, blobHash: string];
@@ -37,12 +48,12 @@ export type WindowRow = readonly [partition: string, from: string, to: string, c
 
 /** Digest of the events a run stored first, independent of insertion order. */
 export function eventsDigest(rows: readonly EventRow[]): string {
-  return digestOf([...rows].sort(byFirstTwo));
+  return rowsDigest(rows);
 }
 
 /** Digest of a run's event windows, independent of insertion order. */
 export function windowsDigest(rows: readonly WindowRow[]): string {
-  return digestOf([...rows].sort(byFirstTwo));
+  return rowsDigest(rows);
 }
 
 /** Every stored field of a run that the chain protects. */

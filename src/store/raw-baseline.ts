@@ -1,25 +1,42 @@
-// The bench's yardstick for ingest: the same rows inserted with plain better-sqlite3 (one prepared
-// INSERT in one transaction, WAL), in the same process, so the store's overhead is a ratio, not a guess.
-// Lives here because nothing outside src/store/ imports better-sqlite3.
+// The bench's yardstick for ingest: the very rows a run wrote (blobs, manifest, findings, the run),
+// copied out of the store's file and inserted again with plain better-sqlite3 into the same schema
+// (indexes and triggers included, same pragmas), in one transaction, in the same process. The store's
+// overhead (canonical JSON, hashing, deltas, chaining) is then a ratio, not a guess. Lives here because
+// nothing outside src/store/ imports better-sqlite3.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
-/** Rows per second. */
-export function rawInsertRate(rows: readonly { id: string; json: string }[]): number {
+const INGEST_TABLES = ['runs', 'blobs', 'manifest', 'findings'] as const;
+
+/** CPU seconds (user + system) to insert the rows of `sourcePath`'s ingest tables into a fresh database of the same schema. */
+export function rawInsertSeconds(sourcePath: string): { seconds: number; rows: number } {
+  const source = new Database(sourcePath, { readonly: true });
+  const schema = source
+    .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type = 'table' DESC, rowid")
+    .pluck()
+    .all() as string[];
+  const tables = INGEST_TABLES.map((name) => ({ name, rows: source.prepare(`SELECT * FROM ${name}`).raw().all() as unknown[][] }));
+  source.close();
+
   const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-raw-'));
   const db = new Database(join(dir, 'raw.db'));
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.exec('CREATE TABLE evidence (id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID');
-    const insert = db.prepare('INSERT INTO evidence (id, json) VALUES (?, ?)');
-    const started = performance.now();
+    db.pragma('foreign_keys = ON');
+    for (const sql of schema) db.exec(sql);
+    const inserts = tables.map(({ name, rows }) => ({
+      rows,
+      statement: db.prepare(`INSERT INTO ${name} VALUES (${(rows[0] ?? []).map(() => '?').join(', ')})`),
+    }));
+    const started = process.cpuUsage();
     db.transaction(() => {
-      for (const row of rows) insert.run(row.id, row.json);
-    })();
-    return rows.length / ((performance.now() - started) / 1000);
+      for (const { rows, statement } of inserts) for (const row of rows) statement.run(...row);
+    }).immediate();
+    const used = process.cpuUsage(started);
+    return { seconds: (used.user + used.system) / 1e6, rows: tables.reduce((n, t) => n + t.rows.length, 0) };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

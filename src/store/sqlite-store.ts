@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { CachedResponse, EventItem, EventWindow, EvidenceItem, RunStatus } from '../collector.js';
-import { BLOB_CODEC, compress, decodeDocument, decodeEvent, decompress, encodeDocument, encodeEvent } from './blob-codec.js';
+import { COMPRESS_FROM_BYTES, compress, decodeDocument, decodeEvent, decompress, encodeDocument, encodeEvent } from './blob-codec.js';
 import { GENESIS_HASH, eventsDigest, findingsDigest, manifestDigest, runHash, windowsDigest } from './chain.js';
 import { chainFields, streamKey, toRecord } from './run-row.js';
 import type { RunRow } from './run-row.js';
@@ -265,7 +265,10 @@ export class SqliteEvidenceStore implements EvidenceStore {
       seen.add(item.eventId);
       if (known.get(stream, item.eventId)) continue;
       const { hash, canonical } = encodeEvent(item);
-      if (!hasBlob.get(hash)) insertBlob.run(hash, Buffer.byteLength(canonical), BLOB_CODEC, compress(canonical));
+      if (!hasBlob.get(hash)) {
+        const blob = compress(canonical);
+        insertBlob.run(hash, Buffer.byteLength(canonical), blob.codec, blob.content);
+      }
       stored.push({ item, hash });
     }
     return { rows: stored.map(({ item, hash }) => [item.eventId, hash] as const), stored };
@@ -290,8 +293,11 @@ export class SqliteEvidenceStore implements EvidenceStore {
       if (seen.has(key)) throw new StoreError(`evidence ${item.type} ${item.resourceId} appears twice in one run`);
       seen.add(key);
       const { hash, canonical } = encodeDocument(item);
-      if (!hasBlob.get(hash)) {
-        insertBlob.run(hash, Buffer.byteLength(canonical), BLOB_CODEC, compress(canonical));
+      // A small blob is stored as it is, so the conflict clause alone skips a known one; a large one is
+      // looked up first to spare deflating a document already stored.
+      if (canonical.length < COMPRESS_FROM_BYTES || !hasBlob.get(hash)) {
+        const blob = compress(canonical);
+        insertBlob.run(hash, Buffer.byteLength(canonical), blob.codec, blob.content);
       }
       const previous = before.get(key);
       if (previous === hash) continue;
@@ -517,7 +523,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
         `INSERT INTO http_cache (stream, key, etag, codec, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (stream, key) DO UPDATE SET etag = excluded.etag, codec = excluded.codec, body = excluded.body, updated_at = excluded.updated_at`,
       )
-      .run(streamKey(collector, scope), key, value.etag, BLOB_CODEC, compress(value.body), new Date().toISOString());
+      .run(streamKey(collector, scope), key, value.etag, ...storedBody(value.body), new Date().toISOString());
   }
 
   async streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]> {
@@ -653,4 +659,9 @@ function windowOf(r: StoredWindowRow): EventWindow {
     complete: r.complete === 1,
     ...(r.error ? { error: r.error } : {}),
   };
+}
+
+function storedBody(text: string): [string, Buffer] {
+  const blob = compress(text);
+  return [blob.codec, blob.content];
 }

@@ -75,8 +75,9 @@ const mocks = {
     page1 = fixture('get-account-authorization-details-1.xml'),
     page2 = fixture('get-account-authorization-details-2.xml'),
   ) => {
-    // No Filter parameter: users, groups, roles and both kinds of managed policy come back.
-    const noFilter = (body: FormBody) => !Object.keys(body).some((key) => key.startsWith('Filter'));
+    // No Filter parameter: users, groups, roles and both kinds of managed policy come back; pages of
+    // IAM's maximum size, 1,000 items, not its default 100.
+    const noFilter = (body: FormBody) => !Object.keys(body).some((key) => key.startsWith('Filter')) && body.MaxItems === '1000';
     iam('GetAccountAuthorizationDetails', (b) => noFilter(b) && b.Marker === undefined).reply(200, page1, XML_HEADERS);
     iam('GetAccountAuthorizationDetails', (b) => noFilter(b) && b.Marker === 'gaad-page-2').reply(200, page2, XML_HEADERS);
   },
@@ -87,7 +88,7 @@ const mocks = {
   passwordPolicy: () => iam('GetAccountPasswordPolicy').reply(200, fixture('get-account-password-policy.xml'), XML_HEADERS),
   accountSummary: () => iam('GetAccountSummary').reply(200, fixture('get-account-summary.xml'), XML_HEADERS),
   virtualMfaDevices: () => {
-    const assigned = (body: FormBody) => body.AssignmentStatus === 'Assigned';
+    const assigned = (body: FormBody) => body.AssignmentStatus === 'Assigned' && body.MaxItems === '1000';
     iam('ListVirtualMFADevices', (b) => assigned(b) && b.Marker === undefined).reply(
       200,
       fixture('list-virtual-mfa-devices-1.xml'),

@@ -1,0 +1,98 @@
+// The daemon's work over a simulated year, in one process with a fake clock: each day the collectors
+// run against the sandbox as the scheduler would run them, the metrics record them and are scraped, and
+// each week the digest is built, rendered and recorded. The heap is collected and RSS read at day 30 and
+// at the last day: what grows between them grows with the length of the deployment. Prints one JSON row.
+// Run with --expose-gc.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtinCollectors } from '../collectors/index.js';
+import type { Collector } from '../src/collector.js';
+import { loadFrameworks } from '../src/app.js';
+import { demoAwsIamOptions, demoCloudTrailOptions, demoGitHubOptions, DEMO_CONFIG_DIGEST } from '../src/commands/demo.js';
+import { renderDigest } from '../src/commands/digest.js';
+import { DaemonMetrics } from '../src/daemon/metrics.js';
+import { recordDigest } from '../src/digest/record.js';
+import { weekDays, weekOf } from '../src/digest/week.js';
+import { silentLogger } from '../src/logging.js';
+import { runCollectors } from '../src/runner.js';
+import type { ConfiguredCollector } from '../src/runner.js';
+import { startSandbox } from '../src/sandbox/index.js';
+import { openStore } from '../src/store/index.js';
+
+const DAY_MS = 86_400_000;
+const days = Number(process.argv[2] ?? '365');
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+
+const realNow = new Date();
+const firstDay = Date.UTC(realNow.getUTCFullYear(), realNow.getUTCMonth(), realNow.getUTCDate()) - days * DAY_MS + 6 * 3_600_000;
+const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-daemon-year-'));
+const store = openStore(join(dir, 'evidence.db'));
+const sandbox = await startSandbox({ historyEnd: realNow, date: new Date(firstDay), lookupEventsPerSecond: 0 });
+const { frameworks, version: mappingVersion } = loadFrameworks();
+const options: Record<string, unknown> = { 'aws-cloudtrail': demoCloudTrailOptions(), 'aws-iam': demoAwsIamOptions(), github: demoGitHubOptions() };
+const collectors: ConfiguredCollector[] = builtinCollectors.map((c) => ({ collector: c as Collector<unknown>, options: options[c.id] as ConfiguredCollector['options'] }));
+const metrics = new DaemonMetrics(store);
+const logger = silentLogger();
+
+const sample = () => {
+  gc();
+  gc();
+  return { rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, handles: readdirSync('/proc/self/fd').length };
+};
+let atDay30 = sample();
+let runs = 0;
+const started = performance.now();
+try {
+  for (let day = 1; day <= days; day++) {
+    const at = firstDay + (day - 1) * DAY_MS;
+    sandbox.setDate(new Date(at));
+    const tickStarted = Date.now();
+    const { runs: recorded, unrecorded } = await runCollectors(collectors, {
+      store,
+      logger,
+      agentVersion: 'bench',
+      mappingVersion,
+      configDigest: DEMO_CONFIG_DIGEST,
+      now: () => new Date(at + (Date.now() - tickStarted)),
+      mappings: frameworks,
+      clientEnvironment: {
+        aws: { endpoint: sandbox.endpoint, credentials: { accessKeyId: 'BENCHACCESSKEYEXAMPLE', secretAccessKey: 'bench-secret-not-a-real-key' }, maxAttempts: 2, unlimitedRate: true },
+        github: { baseUrl: sandbox.githubBaseUrl, unlimitedRate: true, retryAfterBaseMs: 1 },
+      },
+    });
+    if (unrecorded.length > 0) throw new Error(`run not recorded: ${unrecorded[0]}`);
+    for (const run of recorded) metrics.recordRun(run);
+    runs += recorded.length;
+    // A Prometheus scrape a day (every 15 s in production: the same work, repeated).
+    await metrics.refresh();
+    await metrics.registry.metrics();
+    // Mondays: last week's digest, as the daemon's default schedule sends it.
+    if (new Date(at).getUTCDay() === 1) {
+      const label = weekOf(new Date(at - 7 * DAY_MS).toISOString().slice(0, 10)).label;
+      const rendered = await renderDigest(store, { label, ...weekDays(label)!, timeZone: 'UTC' }, undefined);
+      await recordDigest(store, rendered.digest, rendered.markdown, [], { at: new Date(at + 60_000), agentVersion: 'bench', mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
+    }
+    if (day === 30) atDay30 = sample();
+  }
+  const atEnd = sample();
+  const verified = await store.verify();
+  const growth = atEnd.rss / atDay30.rss - 1;
+  const estate = `${days} simulated days, 3 collectors daily, weekly digest (${runs} runs)`;
+  process.stdout.write(
+    JSON.stringify([
+      {
+        figure: 'daemon memory over a simulated year',
+        estate,
+        value: `RSS ${Math.round(atDay30.rss / 2 ** 20)} MiB at day 30, ${Math.round(atEnd.rss / 2 ** 20)} MiB at day ${days} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%); heap ${Math.round(atDay30.heapUsed / 2 ** 20)} -> ${Math.round(atEnd.heapUsed / 2 ** 20)} MiB; open files ${atDay30.handles} -> ${atEnd.handles}; chain ${verified.ok ? 'verifies' : 'BROKEN'}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+        target: 'RSS growth <= 10% from day 30',
+        met: growth <= 0.1 && verified.ok && atEnd.handles <= atDay30.handles,
+      },
+    ]),
+  );
+} finally {
+  await store.close();
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -34,7 +34,7 @@ export const exceptionSchema = z
     expires: day('expiry date'),
   })
   .superRefine((exception, ctx) => {
-    if (DAY.test(exception.approved) && DAY.test(exception.expires) && exception.expires < exception.approved) {
+    if (isCalendarDay(exception.approved) && isCalendarDay(exception.expires) && exception.expires < exception.approved) {
       ctx.addIssue({ code: 'custom', path: ['expires'], message: `expected a day on or after the approval (${exception.approved})` });
     }
   });

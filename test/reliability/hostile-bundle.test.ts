@@ -25,8 +25,8 @@ interface Entry {
 async function tarOf(entries: Entry[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise((resolve) => pack.on('end', resolve));
+  pack.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+  const ended = new Promise<void>((resolve) => pack.on('end', () => resolve()));
   for (const entry of entries) {
     const type = entry.type ?? 'file';
     if (type === 'file') pack.entry({ name: entry.name, mode: 0o644 }, entry.content ?? 'x');

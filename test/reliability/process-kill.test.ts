@@ -33,17 +33,17 @@ function seeded(seed: number): () => number {
 interface KillPoint {
   delayMs: number;
   phase: string;
-  intentsLeft: number;
+  intentsLeft: string[];
 }
 
 /** Starts the agent, kills it `delayMs` after it opened the store, and says in which phase it died. */
-async function killAfter(path: string, start: number, delayMs: number): Promise<{ phase: string; recovered: number }> {
+async function killAfter(path: string, start: number, delayMs: number): Promise<{ phase: string; recovered: string[] | undefined }> {
   let phase = 'starting';
-  let recovered = -1;
+  let recovered: string[] | undefined;
   let timer: NodeJS.Timeout | undefined;
   const run = spawnTs(CHILD, [path, String(FAR_DAY), String(RESOURCES), String(start)], [], (line) => {
     if (line.startsWith('phase ')) phase = line.slice(6);
-    if (line.startsWith('recovered ')) recovered = Number(line.split(' ')[1]);
+    if (line.startsWith('recovered ')) recovered = idsOf(line);
     if (line === 'phase opening') timer = setTimeout(() => run.child.kill('SIGKILL'), delayMs);
   });
   const result = await run.done;
@@ -52,10 +52,15 @@ async function killAfter(path: string, start: number, delayMs: number): Promise<
   return { phase, recovered };
 }
 
-function intentsIn(path: string): number {
+/** The run ids of a "recovered <count> <id,id>" line. */
+function idsOf(line: string): string[] {
+  return (line.split(' ')[2] ?? '').split(',').filter(Boolean).sort();
+}
+
+function intentsIn(path: string): string[] {
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare('SELECT count(*) AS n FROM run_intents').get() as { n: number }).n;
+    return (db.prepare('SELECT id FROM run_intents ORDER BY id').pluck().all() as string[]).sort();
   } finally {
     db.close();
   }
@@ -104,16 +109,20 @@ describe(`process faults: SIGKILL at ${KILLS} random points`, () => {
       const dayMs = (seen.get('phase closing')! - seen.get('ready')!) / WARMUP_DAYS;
 
       const points: KillPoint[] = [];
-      let expectedRecovered = 0;
+      // The intents a kill left behind: each must become exactly one aborted run with its id.
+      let left: string[] = [];
+      const everLeft = new Set<string>();
       for (let n = 1; n <= KILLS; n++) {
         // Anywhere from opening the store to three days in (recovery, collect, commit, between runs).
         const delayMs = Math.floor(random() * (openMs + 3 * dayMs));
         const { phase, recovered } = await killAfter(path, n, delayMs);
-        // A start that got as far as recovery recorded every run the previous kill cut short.
-        if (recovered >= 0) expect(recovered).toBe(expectedRecovered);
+        // A start that got through recovery recorded every run the previous kills cut short.
+        if (recovered) expect(recovered).toEqual(left);
         const intentsLeft = intentsIn(path);
-        expect(intentsLeft).toBeLessThanOrEqual(recovered >= 0 ? 1 : expectedRecovered + 1);
-        expectedRecovered = intentsLeft;
+        // At most the run in progress, plus those left before if the kill came before recovery committed.
+        expect(intentsLeft.filter((id) => !left.includes(id)).length).toBeLessThanOrEqual(1);
+        left = intentsLeft;
+        for (const id of left) everLeft.add(id);
         points.push({ delayMs, phase, intentsLeft });
         await expectConsistent(path);
       }
@@ -125,7 +134,7 @@ describe(`process faults: SIGKILL at ${KILLS} random points`, () => {
       const final = spawnTs(CHILD, [path, String(lastDay), String(RESOURCES), String(KILLS + 1)]);
       const result = await final.done;
       expect(result.code, result.stderr).toBe(0);
-      expect(final.lines.find((l) => l.startsWith('recovered '))?.split(' ')[1]).toBe(String(expectedRecovered));
+      expect(idsOf(final.lines.find((l) => l.startsWith('recovered ')) ?? '')).toEqual(left);
       await expectConsistent(path);
 
       const store = openStore(path, { readonly: true });
@@ -135,8 +144,8 @@ describe(`process faults: SIGKILL at ${KILLS} random points`, () => {
         // Every day from the first to the last has exactly one snapshot: nothing lost, nothing twice.
         expect(snapshotDays).toEqual(Array.from({ length: lastDay + 1 }, (_, i) => i));
         const aborted = runs.filter((r) => r.status === 'aborted');
-        expect(aborted.length).toBe(points.filter((p) => p.intentsLeft > 0).length);
-        expect(intentsIn(path)).toBe(0);
+        expect(aborted.map((r) => r.id).sort()).toEqual([...everLeft].sort());
+        expect(intentsIn(path)).toEqual([]);
       } finally {
         await store.close();
       }
@@ -148,7 +157,9 @@ describe(`process faults: SIGKILL at ${KILLS} random points`, () => {
       // Kills must have landed in the interesting places, not only at startup.
       expect(phases.collecting ?? 0).toBeGreaterThan(0);
       if (SOAK) expect(phases.committing ?? 0).toBeGreaterThan(0);
-      process.stdout.write(`kill loop: ${KILLS} kills (seed ${SEED}), phases ${JSON.stringify(phases)}, ${expectedRecovered} left for the final start, ${lastDay + 1} days\n`);
+      process.stdout.write(
+        `kill loop: ${KILLS} kills (seed ${SEED}), phases ${JSON.stringify(phases)}, ${everLeft.size} runs cut short and recorded as aborted, ${lastDay + 1} days each with one snapshot\n`,
+      );
     },
     SOAK ? 900_000 : 120_000,
   );

@@ -2,7 +2,7 @@
 // the evidence documents, the runs with their chain, OSCAL assessment-results and an HTML report, with a
 // manifest of every file's SHA-256 signed with Ed25519. Deterministic: the same store and period give
 // byte-identical files. Files are written one by one to disk (large ones row by row), not held in memory.
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, createReadStream } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -277,6 +277,8 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       return { path: out, files: count, bytes: statSync(out).size, fingerprint: keyFingerprint, runs: chained.length };
     }
     refuseExisting(out, archive);
+    // mkdtemp made it private (0700); a bundle directory is for others to read, like the files in it.
+    chmodSync(root, 0o755);
     // rename(2) replaces an empty directory: the new empty directory the caller may have made.
     renameSync(root, out);
     return { path: out, files: count, bytes, fingerprint: keyFingerprint, runs: chained.length };

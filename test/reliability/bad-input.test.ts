@@ -2,7 +2,7 @@
 // out-of-range flag gets one line naming the field or flag, and exit 2, before anything is written.
 // Export refuses targets that exist, are directories or cannot be written, and never leaves half a
 // bundle behind.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +170,8 @@ describe('bad input: export targets', () => {
     mkdirSync(out);
     expect((await exportTo(out)).code).toBe(0);
     expect(readdirSync(out)).toContain('manifest.json');
+    // Not the private mode of the staging directory it was written in.
+    expect(statSync(out).mode & 0o777).toBe(0o755);
   });
 
   it('leaves nothing behind, not even hidden, when the export fails midway', async () => {

@@ -80,7 +80,7 @@ export const githubOptionsSchema = z
     schedule: z.string().optional(),
     timeoutSeconds: z.number().int().min(10).max(86_400).default(1800),
     /** REST API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
-    baseUrl: z.url({ error: 'expected the API URL, e.g. https://api.github.com or https://github.example.com/api/v3' }).default('https://api.github.com'),
+    baseUrl: z.url({ protocol: /^https?$/, error: 'expected the API URL (http or https), e.g. https://api.github.com or https://github.example.com/api/v3' }).default('https://api.github.com'),
     auth: z.union([tokenAuthSchema, appAuthSchema], {
       error: 'expected { token } or { appId, privateKey | privateKeyPath, installationId }',
     }),

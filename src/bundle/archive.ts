@@ -33,19 +33,61 @@ export async function packDirectory(root: string, out: string, mtime: Date): Pro
   await written;
 }
 
-/** Unpacks a bundle into `target`, refusing paths that would leave it and anything but plain files. */
-export async function unpackArchive(archive: string, target: string): Promise<void> {
+/** No file of a bundle comes near this; a header declaring more is refused before a byte is written. */
+export const MAX_ENTRY_BYTES = 2 * 1024 ** 3;
+/** All entries together, as unpacked (a gzip bomb stops here, not when the disk is full). */
+export const MAX_UNPACKED_BYTES = 8 * 1024 ** 3;
+export const MAX_ENTRIES = 1_000_000;
+
+export interface UnpackLimits {
+  entryBytes: number;
+  totalBytes: number;
+  entries: number;
+}
+
+/**
+ * Unpacks a bundle into `target` as untrusted input: only plain files, only inside `target` (no
+ * absolute path, no `..`), each name once, within size limits checked on the declared size before
+ * writing and on the bytes as they stream. Entries stream to disk, never into memory.
+ */
+export async function unpackArchive(
+  archive: string,
+  target: string,
+  limits: UnpackLimits = { entryBytes: MAX_ENTRY_BYTES, totalBytes: MAX_UNPACKED_BYTES, entries: MAX_ENTRIES },
+): Promise<void> {
   const extract = tar.extract();
   const done = pipeline(createReadStream(archive), createGunzip(), extract);
-  for await (const entry of extract) {
-    const name = entry.header.name;
-    if (entry.header.type !== 'file' || name.startsWith('/') || name.split('/').includes('..')) {
-      entry.resume();
-      throw new Error(`the archive holds an entry that is not a plain file inside the bundle: ${name}`);
+  // Handled here and rethrown below: refusing an entry stops the pipeline, which must not go unhandled.
+  const outcome = done.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  const seen = new Set<string>();
+  let total = 0;
+  try {
+    for await (const entry of extract) {
+      const { name, type, size = 0 } = entry.header;
+      const parts = name.split('/');
+      const refuse = (why: string) => new Error(`the archive holds ${why}: ${JSON.stringify(name.slice(0, 200))}`);
+      if (type !== 'file') throw refuse(`an entry that is not a plain file (${type ?? 'unknown type'})`);
+      if (name.startsWith('/') || parts.includes('..') || name.includes('\\') || name.includes('\0')) throw refuse('a path that leaves the bundle');
+      const key = parts.filter((p) => p !== '' && p !== '.').join('/');
+      if (key === '') throw refuse('an entry without a name');
+      if (seen.has(key)) throw refuse('the same file twice');
+      if (seen.size >= limits.entries) throw refuse(`more than ${limits.entries} entries`);
+      seen.add(key);
+      if (size > limits.entryBytes) throw refuse(`an entry declaring ${size} bytes, over the ${limits.entryBytes}-byte limit`);
+      total += size;
+      if (total > limits.totalBytes) throw refuse(`more than ${limits.totalBytes} bytes in all`);
+      const path = join(target, ...key.split('/'));
+      mkdirSync(dirname(path), { recursive: true });
+      await pipeline(entry, createWriteStream(path, { flags: 'wx' }));
     }
-    const path = join(target, ...name.split('/'));
-    mkdirSync(dirname(path), { recursive: true });
-    await pipeline(entry, createWriteStream(path));
+  } catch (error) {
+    extract.destroy();
+    await outcome;
+    throw error;
   }
-  await done;
+  const failure = await outcome;
+  if (failure) throw failure;
 }

@@ -2,7 +2,7 @@
 // the evidence documents, the runs with their chain, OSCAL assessment-results and an HTML report, with a
 // manifest of every file's SHA-256 signed with Ed25519. Deterministic: the same store and period give
 // byte-identical files. Files are written one by one to disk (large ones row by row), not held in memory.
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, createReadStream } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -65,15 +65,23 @@ export class ExportError extends Error {
 export async function exportBundle(store: EvidenceStore, options: ExportOptions): Promise<ExportResult> {
   const out = resolve(options.out);
   const archive = /\.(tar\.gz|tgz)$/.test(out);
-  if (existsSync(out) && (archive || readdirSync(out).length > 0)) throw new ExportError(`${out} already exists: choose a new path`);
+  refuseExisting(out, archive);
   const periodStart = startOfDay(options.from, options.timeZone);
   const periodEnd = startOfDay(nextDay(options.to), options.timeZone);
   const runs = await store.listRuns({ from: periodStart, to: periodEnd });
   if (runs.length === 0) throw new ExportError(`no run started between ${options.from} and ${options.to} (${options.timeZone}): nothing to export`);
 
-  mkdirSync(dirname(out), { recursive: true });
-  const root = archive ? mkdtempSync(join(dirname(out), `.${basename(out)}-`)) : out;
-  mkdirSync(root, { recursive: true });
+  // Everything is written next to the target under a hidden name and renamed into place at the end
+  // (same directory, same file system): a bundle is there whole or not at all.
+  const parent = dirname(out);
+  let root: string;
+  try {
+    mkdirSync(parent, { recursive: true });
+    root = mkdtempSync(join(parent, `.${basename(out)}-`));
+  } catch (error) {
+    throw new ExportError(`--out: cannot write in ${parent} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose a directory you can write to`);
+  }
+  const partial = `${root}.partial`;
   try {
     const write = (path: string, content: string | Buffer) => {
       mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -260,17 +268,33 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     write('SHA256SUMS', `${sums.join('\n')}\n`);
 
     const count = listFiles(root).length;
-    // Entry times: the end of the last run exported (fixed by the store, never in the future).
-    if (archive) await packDirectory(root, out, new Date(inRange.at(-1)!.finishedAt));
-    const bytes = archive ? statSync(out).size : listFiles(root).reduce((sum, f) => sum + statSync(join(root, f)).size, 0);
+    const bytes = listFiles(root).reduce((sum, f) => sum + statSync(join(root, f)).size, 0);
+    if (archive) {
+      // Entry times: the end of the last run exported (fixed by the store, never in the future).
+      await packDirectory(root, partial, new Date(inRange.at(-1)!.finishedAt));
+      refuseExisting(out, archive);
+      renameSync(partial, out);
+      return { path: out, files: count, bytes: statSync(out).size, fingerprint: keyFingerprint, runs: chained.length };
+    }
+    refuseExisting(out, archive);
+    // mkdtemp made it private (0700); a bundle directory is for others to read, like the files in it.
+    chmodSync(root, 0o755);
+    // rename(2) replaces an empty directory: the new empty directory the caller may have made.
+    renameSync(root, out);
     return { path: out, files: count, bytes, fingerprint: keyFingerprint, runs: chained.length };
-  } catch (error) {
-    // A half-written bundle is not a bundle.
-    if (!archive) rmSync(root, { recursive: true, force: true });
-    throw error;
   } finally {
-    if (archive) rmSync(root, { recursive: true, force: true });
+    // A half-written bundle is not a bundle: whatever is left under the hidden names goes.
+    rmSync(root, { recursive: true, force: true });
+    rmSync(partial, { force: true });
   }
+}
+
+/** An archive never overwrites anything; a directory bundle goes only into a new or empty directory. */
+function refuseExisting(out: string, archive: boolean): void {
+  if (!existsSync(out)) return;
+  if (archive) throw new ExportError(`${out} already exists: choose a new path (a bundle is never overwritten)`);
+  if (!statSync(out).isDirectory()) throw new ExportError(`${out} already exists and is not a directory: choose a new path`);
+  if (readdirSync(out).length > 0) throw new ExportError(`${out} already exists and is not empty: choose a new path or an empty directory`);
 }
 
 export async function sha256File(path: string): Promise<string> {

@@ -12,6 +12,7 @@ import { buildCoverage } from '../reports/coverage.js';
 import type { CoverageReport } from '../reports/coverage.js';
 import { toCsv } from '../reports/csv.js';
 import { print, printJson } from './options.js';
+import { parseDayRange } from './period.js';
 
 export interface CoverageCommandOptions extends GlobalOptions {
   from?: string;
@@ -22,20 +23,8 @@ export interface CoverageCommandOptions extends GlobalOptions {
   asCollected?: boolean;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-export function parseDay(flag: string, value: string | undefined): string {
-  if (!value) throw new CliError(`${flag}: required (a day, YYYY-MM-DD)`);
-  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw new CliError(`${flag}: expected a day (YYYY-MM-DD), got "${value}"`);
-  }
-  return value;
-}
-
 export async function coverageCommand(options: CoverageCommandOptions): Promise<number> {
-  const from = parseDay('--from', options.from);
-  const to = parseDay('--to', options.to);
-  if (to < from) throw new CliError(`--to: expected a day on or after --from (${from}), got "${to}"`);
+  const { from, to } = parseDayRange(options.from, options.to);
   if (options.json && options.csv) throw new CliError('--json and --csv: choose one');
   const { frameworks: all } = loadFrameworks();
   const frameworks = pickFramework(all, options.framework);

@@ -20,7 +20,7 @@ import { renderTable } from '../reports/table.js';
 import { openStore } from '../store/index.js';
 import type { EvidenceStore } from '../store/types.js';
 import { agentVersion } from '../version.js';
-import { parseDay } from './coverage.js';
+import { parseDayRange } from './period.js';
 import { parseChoice, print, printJson } from './options.js';
 
 export interface DigestCommandOptions extends GlobalOptions {
@@ -90,9 +90,7 @@ export async function renderDigest(
 export function digestPeriod(options: { week?: string; from?: string; to?: string }, timeZone: string, now = new Date()) {
   if (options.week && (options.from || options.to)) throw new CliError('--week and --from/--to: choose one');
   if (options.from || options.to) {
-    const from = parseDay('--from', options.from);
-    const to = parseDay('--to', options.to);
-    if (to < from) throw new CliError(`--to: expected a day on or after --from (${from}), got "${to}"`);
+    const { from, to } = parseDayRange(options.from, options.to);
     return { label: `${from}..${to}`, from, to, timeZone };
   }
   const label = options.week ?? previousWeek(dayOf(now, timeZone));

@@ -12,7 +12,7 @@ import { findConfigPath } from '../config/index.js';
 import { collectorCadence } from '../reports/cadence.js';
 import { agentVersion } from '../version.js';
 import { print } from './options.js';
-import { parseDay } from './coverage.js';
+import { parseDayRange } from './period.js';
 
 export interface ExportCommandOptions extends GlobalOptions {
   from?: string;
@@ -24,9 +24,7 @@ export interface ExportCommandOptions extends GlobalOptions {
 }
 
 export async function exportCommand(options: ExportCommandOptions): Promise<number> {
-  const from = parseDay('--from', options.from);
-  const to = parseDay('--to', options.to);
-  if (to < from) throw new CliError(`--to: expected a day on or after --from (${from}), got "${to}"`);
+  const { from, to } = parseDayRange(options.from, options.to);
   if (!options.out) throw new CliError('--out: required (bundle.tar.gz, or a new directory)');
   const { frameworks: all } = loadFrameworks();
   const frameworks = pickFramework(all, options.framework);

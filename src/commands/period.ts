@@ -1,5 +1,9 @@
-// A period on the command line: --from and --to as days (UTC, both inclusive) or ISO timestamps.
+// A period on the command line: --from and --to as days (both inclusive) or ISO timestamps. A period
+// is at most MAX_PERIOD_DAYS long: an audit period is a year, a typo (2206 for 2026) is not.
 import { CliError } from '../cli-error.js';
+
+/** Three years (with a leap day): room for a Type II period and its look-backs, not a decade. */
+export const MAX_PERIOD_DAYS = 3 * 365 + 1;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
@@ -19,5 +23,30 @@ export function parsePeriod(fromValue: string, toValue: string | undefined, now:
   const from = parseInstant('--from', fromValue, false);
   const to = toValue === undefined ? now : parseInstant('--to', toValue, true);
   if (to <= from) throw new CliError(`--to: expected a time after --from (${from.toISOString()}), got "${toValue ?? now.toISOString()}"`);
+  if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) {
+    throw new CliError(`--from: the period from ${fromValue} to ${toValue ?? 'now'} is longer than ${MAX_PERIOD_DAYS} days (3 years); split it into shorter periods`);
+  }
   return { from, to };
+}
+
+/** --from and --to as days, both inclusive: `to` on or after `from`, at most MAX_PERIOD_DAYS days. */
+export function parseDayRange(fromValue: string | undefined, toValue: string | undefined): { from: string; to: string } {
+  const from = parseDay('--from', fromValue);
+  const to = parseDay('--to', toValue);
+  if (to < from) throw new CliError(`--to: expected a day on or after --from (${from}), got "${to}"`);
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
+  if (days > MAX_PERIOD_DAYS) {
+    throw new CliError(`--from: the period ${from} to ${to} is ${days} days, longer than ${MAX_PERIOD_DAYS} (3 years); split it into shorter periods`);
+  }
+  return { from, to };
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function parseDay(flag: string, value: string | undefined): string {
+  if (!value) throw new CliError(`${flag}: required (a day, YYYY-MM-DD)`);
+  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new CliError(`${flag}: expected a day (YYYY-MM-DD), got "${value}"`);
+  }
+  return value;
 }

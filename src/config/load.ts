@@ -1,9 +1,10 @@
 // Loads the one YAML config: parse, interpolate ${ENV}, validate. Every problem is one line naming
 // its field; nothing is written before the config is known to be good.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { validate as validateCron } from 'node-cron';
 import { parseDocument } from 'yaml';
+import type { Document } from 'yaml';
 import type { Collector } from '../collector.js';
 import { digestOf } from '../canonical.js';
 import { ConfigError } from './errors.js';
@@ -30,6 +31,7 @@ export function configDigest(config: AgentConfig): string {
 
 export const DEFAULT_CONFIG_PATH = './config/evidence-agent.yaml';
 const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_ALIAS_COUNT = 50;
 
 /** `--config`, else EVIDENCE_AGENT_CONFIG, else ./config/evidence-agent.yaml when it exists. */
 export function findConfigPath(explicit: string | undefined, env: NodeJS.ProcessEnv): string | null {
@@ -54,7 +56,7 @@ export function parseConfigText(
     const line = error.linePos?.[0].line;
     throw new ConfigError([`${file}${line ? `:${line}` : ''}: invalid YAML: ${error.message.split('\n')[0]}`]);
   }
-  const raw: unknown = document.toJS({ maxAliasCount: 50 }) ?? {};
+  const raw: unknown = yamlToJs(document, file);
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([`${file}: expected a YAML mapping at the top level (timezone, store, collectors)`]);
   }
@@ -66,6 +68,36 @@ export function parseConfigText(
   const badSchedules = scheduleProblems(result.data);
   if (badSchedules.length > 0) throw new ConfigError(badSchedules);
   return result.data;
+}
+
+/**
+ * The parsed document as plain data. Aliases are allowed (a shared block of settings), but only so
+ * many: an alias bomb (billion laughs) would expand a few hundred bytes into gigabytes.
+ */
+export function yamlToJs(document: Document, file: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new ConfigError([
+        `${file}: YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies (an alias bomb?); write the values out instead of nesting aliases`,
+      ]);
+    }
+    throw error;
+  }
+}
+
+/** A config or exceptions file is a few KiB; anything over this is the wrong file (or an attack), refused before reading. */
+export function refuseOversized(path: string, what: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return; // reading it reports the problem
+  }
+  if (size > MAX_CONFIG_BYTES) {
+    throw new ConfigError([`${path}: the ${what} is ${size} bytes, larger than 1 MiB; is it the right file?`]);
+  }
 }
 
 /** Every schedule must be a cron expression node-cron runs: found now, not when the daemon reaches it. */
@@ -89,6 +121,7 @@ export function loadConfig(
     const config = parseConfigText('{}', '(defaults)', collectors, env);
     return { path: null, config, digest: configDigest(config) };
   }
+  refuseOversized(path, 'config file');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -109,6 +142,7 @@ export function loadConfig(
  * collectors' secrets in the environment, so the rest of the file is not validated here.
  */
 export function loadStorePath(path: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  refuseOversized(path, 'config file');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -2,17 +2,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../config/errors.js';
+import { refuseOversized, yamlToJs } from '../config/load.js';
 import { exceptionsFileSchema } from './schema.js';
 import type { AcceptedException } from './schema.js';
 
 export function loadExceptions(path: string): AcceptedException[] {
   if (!existsSync(path)) throw new ConfigError([`exceptions: ${path} does not exist (create it, or remove \`exceptions\` from the config)`]);
+  refuseOversized(path, 'exceptions file');
   const document = parseDocument(readFileSync(path, 'utf8'), { uniqueKeys: true });
   if (document.errors.length > 0) {
     const error = document.errors[0]!;
     throw new ConfigError([`${path}:${error.linePos?.[0].line ?? 1}: invalid YAML: ${error.message.split('\n')[0]}`]);
   }
-  const parsed = exceptionsFileSchema.safeParse(document.toJS({ maxAliasCount: 50 }) ?? {});
+  const parsed = exceptionsFileSchema.safeParse(yamlToJs(document, path));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`));
   }

@@ -3,11 +3,20 @@
 import { z } from 'zod';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+function isCalendarDay(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
 const day = (what: string) =>
   z.preprocess(
     // YAML reads an unquoted 2026-01-15 as a date.
     (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
-    z.string({ error: `expected the ${what} as YYYY-MM-DD` }).regex(DAY, `expected the ${what} as YYYY-MM-DD`),
+    z
+      .string({ error: `expected the ${what} as YYYY-MM-DD` })
+      .regex(DAY, `expected the ${what} as YYYY-MM-DD`)
+      // 2026-02-30 has the shape of a day but is none: refused rather than read as 2 March.
+      .refine((value) => !DAY.test(value) || isCalendarDay(value), { error: (issue) => `expected the ${what} as a day of the calendar, got "${String(issue.input)}"` }),
   );
 
 export const exceptionSchema = z
@@ -25,7 +34,7 @@ export const exceptionSchema = z
     expires: day('expiry date'),
   })
   .superRefine((exception, ctx) => {
-    if (DAY.test(exception.approved) && DAY.test(exception.expires) && exception.expires < exception.approved) {
+    if (isCalendarDay(exception.approved) && isCalendarDay(exception.expires) && exception.expires < exception.approved) {
       ctx.addIssue({ code: 'custom', path: ['expires'], message: `expected a day on or after the approval (${exception.approved})` });
     }
   });

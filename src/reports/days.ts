@@ -2,10 +2,18 @@
 // has them, so a day starts at local midnight (23 or 25 hours long across a DST change).
 const DAY_MS = 86_400_000;
 
+const HOUR_MS = 3_600_000;
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The day (YYYY-MM-DD) an instant falls on in `timeZone`. */
 export function dayOf(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
 
 /** Milliseconds `timeZone` is ahead of UTC at `instant`. */
@@ -32,6 +40,18 @@ export function startOfDay(day: string, timeZone: string): Date {
   let start = guess - offsetAt(guess, timeZone);
   // Around a DST change the offset at the guess may differ from the offset at midnight itself.
   start = guess - offsetAt(start, timeZone);
+  // Where the clocks change at midnight, local midnight is skipped (the day starts at 01:00) or comes
+  // twice: then the day starts at its first instant, found by bisection near the estimate.
+  if (dayOf(new Date(start), timeZone) !== day || dayOf(new Date(start - 1), timeZone) === day) {
+    let before = start - 3 * HOUR_MS; // in the day before
+    let within = start + 3 * HOUR_MS; // in the day itself
+    while (within - before > 1) {
+      const middle = Math.floor((before + within) / 2);
+      if (dayOf(new Date(middle), timeZone) >= day) within = middle;
+      else before = middle;
+    }
+    start = within;
+  }
   return new Date(start);
 }
 

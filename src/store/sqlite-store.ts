@@ -21,6 +21,7 @@ import type {
   RunRecord,
   RunStart,
   StoreStats,
+  VerifyOptions,
   VerifyReport,
 } from './types.js';
 import { StoreError } from './types.js';
@@ -79,6 +80,19 @@ function isAbandoned(intent: IntentRow, now: Date): boolean {
   return intent.pid === process.pid || !isProcessAlive(intent.pid);
 }
 
+/**
+ * A write the disk cannot take (SQLITE_FULL: the volume is full, or the file reached a size limit)
+ * gets a message that says so and what to do. SQLite rolled the transaction back: nothing of the run
+ * is stored.
+ */
+function writeError(path: string, error: unknown): unknown {
+  if ((error as { code?: unknown }).code !== 'SQLITE_FULL') return error;
+  return new StoreError(
+    `disk full: the evidence store ${path} could not grow (SQLITE_FULL: database or disk is full); nothing of this run was stored. ` +
+      'Free space on its volume (or move store.path to a larger one) and run again; `evidence-agent verify` checks the store',
+  );
+}
+
 function windowRowsOf(outcome: RunOutcome): WindowRow[] {
   const rows = (outcome.windows ?? []).map(
     (w): WindowRow => [w.partition, w.from, w.to, w.complete ? 1 : 0, w.error ?? null],
@@ -109,6 +123,15 @@ export class SqliteEvidenceStore implements EvidenceStore {
 
   async startRun(start: RunStart): Promise<RunIntent> {
     const intent: RunIntent = { ...start, id: randomUUID() };
+    try {
+      this.insertIntent(intent);
+    } catch (error) {
+      throw writeError(this.path, error);
+    }
+    return intent;
+  }
+
+  private insertIntent(intent: RunIntent): void {
     this.db
       .prepare(
         `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, deadline, agent_version,
@@ -130,12 +153,15 @@ export class SqliteEvidenceStore implements EvidenceStore {
         intent.mappingVersion,
         intent.configDigest,
       );
-    return intent;
   }
 
   async finishRun(intent: RunIntent, outcome: RunOutcome): Promise<RunRecord> {
     const commit = this.db.transaction(() => this.insertRun(intent, outcome));
-    return toRecord(commit.immediate());
+    try {
+      return toRecord(commit.immediate());
+    } catch (error) {
+      throw writeError(this.path, error);
+    }
   }
 
   private insertRun(intent: RunIntent, outcome: RunOutcome): RunRow {
@@ -617,8 +643,8 @@ export class SqliteEvidenceStore implements EvidenceStore {
     );
   }
 
-  async verify(): Promise<VerifyReport> {
-    return verifyDatabase(this.db);
+  async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+    return verifyDatabase(this.db, options);
   }
 
   async stats(): Promise<StoreStats> {

@@ -114,6 +114,16 @@ export interface VerifyReport {
   runs: number;
   blobs: number;
   problems: VerifyProblem[];
+  /** With `head`: where the chain head kept earlier sits in the chain now (absent: it is not there). */
+  head?: { seq: number; runsAfter: number };
+}
+
+export interface VerifyOptions {
+  /**
+   * A run hash kept outside the store (an earlier verify, a signed bundle's last run): the chain alone
+   * cannot show its newest runs cut off; this hash can, since it must still be in the chain.
+   */
+  head?: string;
 }
 
 export interface StoreStats {
@@ -169,7 +179,7 @@ export interface EvidenceStore {
   failingSince(seq: number): Promise<Map<string, string>>;
   /** The full findings of a snapshot, rebuilt from the deltas. */
   findingsOf(seq: number): Promise<FindingRecord[]>;
-  verify(): Promise<VerifyReport>;
+  verify(options?: VerifyOptions): Promise<VerifyReport>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }

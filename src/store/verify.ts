@@ -8,17 +8,38 @@ import { APPEND_ONLY_TRIGGERS } from './migrations.js';
 import type { SqliteDatabase } from './open-database.js';
 import { chainFields, streamKey } from './run-row.js';
 import type { RunRow } from './run-row.js';
-import type { VerifyProblem, VerifyReport } from './types.js';
+import type { VerifyOptions, VerifyProblem, VerifyReport } from './types.js';
 
 const short = (hash: string) => `sha256:${hash.slice(0, 16)}…`;
 
-export function verifyDatabase(db: SqliteDatabase): VerifyReport {
+export function verifyDatabase(db: SqliteDatabase, options: VerifyOptions = {}): VerifyReport {
   const problems: VerifyProblem[] = [];
   // Evidence problems first: they name the altered record, which is what a reader needs first.
   const blobs = checkBlobs(db, problems);
   const runs = checkRuns(db, problems);
   checkTriggers(db, problems);
-  return { ok: problems.length === 0, runs, blobs, problems };
+  const head = options.head === undefined ? undefined : checkHead(db, options.head, problems);
+  return { ok: problems.length === 0, runs, blobs, problems, ...(head ? { head } : {}) };
+}
+
+/**
+ * A chain that verifies may still have lost its newest runs (deleted with the triggers dropped): only
+ * a head kept elsewhere shows it, because that run must still be in the chain.
+ */
+function checkHead(db: SqliteDatabase, head: string, problems: VerifyProblem[]): VerifyReport['head'] {
+  const hash = head.replace(/^sha256:/, '');
+  const found = db.prepare('SELECT seq FROM runs WHERE hash = ?').get(hash) as { seq: number } | undefined;
+  if (!found) {
+    const last = db.prepare('SELECT seq FROM runs ORDER BY seq DESC LIMIT 1').get() as { seq: number } | undefined;
+    problems.push({
+      kind: 'run',
+      record: `chain head ${short(hash)}`,
+      message: `is not in the store (its chain now ends at run ${last?.seq ?? 0}): runs were cut off the end of the chain, or the chain was rewritten`,
+    });
+    return undefined;
+  }
+  const after = db.prepare('SELECT count(*) AS n FROM runs WHERE seq > ?').get(found.seq) as { n: number };
+  return { seq: found.seq, runsAfter: after.n };
 }
 
 const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();

@@ -1,0 +1,175 @@
+// The command line's commands and options, and how an error becomes one line on stderr and an exit code
+// (2 usage/config, 1 not ok; a stack trace only with --verbose). Kept apart from the entry point so tests
+// can run a command in-process.
+import { Command, CommanderError, Option } from 'commander';
+import { CliError } from './cli-error.js';
+import { collectCommand } from './commands/collect.js';
+import { controlsCommand } from './commands/controls.js';
+import { coverageCommand } from './commands/coverage.js';
+import { daemonCommand, healthcheckCommand } from './commands/daemon.js';
+import { demoCommand } from './commands/demo.js';
+import { digestCommand } from './commands/digest.js';
+import { exportCommand, keygenCommand } from './commands/export.js';
+import { findingsCommand } from './commands/findings.js';
+import { populationCommand } from './commands/population.js';
+import { runsCommand } from './commands/runs.js';
+import { verifyCommand } from './commands/verify.js';
+import { ConfigError } from './config/index.js';
+import { MappingError } from './mapping/load.js';
+import { agentVersion } from './version.js';
+
+type Action<O> = (options: O) => Promise<number>;
+
+function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('evidence-agent')
+    .description('Collects tamper-evident SOC 2 / SOC 1 audit evidence from AWS and GitHub into SQLite.')
+    .version(agentVersion())
+    .option('-c, --config <file>', 'config file (default: $EVIDENCE_AGENT_CONFIG, else ./config/evidence-agent.yaml)')
+    .option('--db <file>', "evidence store (default: the config's store.path, else ./data/evidence.db)")
+    .option('-v, --verbose', 'debug logs, and stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  // Global options may come before or after the subcommand.
+  const run =
+    <O,>(action: Action<O>) =>
+    async (_: unknown, command: Command) => {
+      setExitCode(await action(command.optsWithGlobals() as O));
+    };
+
+  program
+    .command('collect')
+    .description('run every configured collector once (the demo estate when no config exists)')
+    .option('--collector <id>', 'only this collector')
+    .action(run(collectCommand));
+  program
+    .command('daemon')
+    .description('run the configured collectors and the digest on their schedules, with /healthz, /readyz and /metrics')
+    .action(run(daemonCommand));
+  program
+    .command('healthcheck')
+    .description("probe the daemon's /healthz (the container HEALTHCHECK)")
+    .option('--url <url>', 'default: http://<http.host>:<http.port>/healthz from the config')
+    .action(run(healthcheckCommand));
+  program
+    .command('demo')
+    .description('collect a simulated history of the built-in sandbox estate (no credentials needed)')
+    .option('--days <n>', 'simulated days, one snapshot a day (1-366)', '30')
+    .action(run(demoCommand));
+  program
+    .command('runs')
+    .description('list recorded runs, oldest first')
+    .option('--collector <id>', 'only runs of this collector')
+    .option('--limit <n>', 'only the latest n runs')
+    .option('--json', 'machine-readable output')
+    .action(run(runsCommand));
+  program
+    .command('findings')
+    .description('findings of the latest snapshot of every collector and scope')
+    .addOption(new Option('--status <status>', 'only findings with this status').choices(['pass', 'fail', 'error', 'not_applicable']))
+    .option('--framework <id>', 'only checks mapped to this framework (soc2, soc1)')
+    .option('--control <id>', 'only checks mapped to this control (e.g. CC6.1)')
+    .option('--at <date>', 'the state as of a date (YYYY-MM-DD, end of day UTC) or ISO timestamp')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding has at least this severity').choices(['low', 'medium', 'high', 'critical']))
+    .option('--json', 'machine-readable output')
+    .action(run(findingsCommand));
+  program
+    .command('controls')
+    .description('controls of a framework with the state their checks show')
+    .option('--framework <id>', 'soc2 or soc1 (default: both)')
+    .option('--json', 'machine-readable output')
+    .action(run(controlsCommand));
+  program
+    .command('coverage')
+    .description('for every control and every day of a period: evidenced, failing, excepted or not evidenced')
+    .option('--from <day>', 'first day of the period (YYYY-MM-DD, in the configured time zone)')
+    .option('--to <day>', 'last day of the period, included')
+    .option('--framework <id>', 'soc2 or soc1 (default: both)')
+    .option('--json', 'machine-readable output')
+    .option('--csv', 'one row per control and day')
+    .option('--as-collected', 'judge each snapshot by the mappings stored with it, not the current ones')
+    .action(run(coverageCommand));
+  program
+    .command('population [id]')
+    .description('the rows of a population (e.g. aws-access-changes) over a period, as CSV; without an id, the populations offered')
+    .option('--from <date>', 'first day of the period (YYYY-MM-DD, UTC) or ISO timestamp')
+    .option('--to <date>', 'last day of the period, included (default: now)')
+    .option('--scope <key>', 'only this stream (an account id, an org)')
+    .option('--json', 'the rows with the coverage of the period, as JSON')
+    .action(async (id: string | undefined, _: unknown, command: Command) => {
+      setExitCode(await populationCommand(id, command.optsWithGlobals()));
+    });
+  program
+    .command('digest')
+    .description('the weekly evidence digest: new, resolved and overdue failures, drift, gaps, populations')
+    .option('--week <week>', 'an ISO week such as 2026-W47 (default: the last complete week)')
+    .option('--from <day>', 'or a period: first day')
+    .option('--to <day>', 'last day, included')
+    .option('--framework <id>', 'soc2 or soc1 (default: both)')
+    .option('--format <format>', 'md, html or json', 'md')
+    .option('--send', 'deliver it as digest.deliver in the config says (directory, Slack, email)')
+    .option('--dry-run', 'do not keep this digest as evidence')
+    .option('--list', 'the digests kept so far')
+    .action(run(digestCommand));
+  program
+    .command('export')
+    .description('write the signed period bundle for auditors (coverage, findings, populations, evidence, runs)')
+    .option('--from <day>', 'first day of the period (YYYY-MM-DD, in the configured time zone)')
+    .option('--to <day>', 'last day of the period, included')
+    .option('--framework <id>', 'soc2 or soc1 (default: both)')
+    .option('--out <path>', 'bundle.tar.gz, or a new directory')
+    .option('--signing-key <file>', 'Ed25519 private key (PEM); default: signing.privateKeyPath of the config')
+    .option('--as-collected', 'apply the mapping version recorded at collection instead of the current one')
+    .action(run(exportCommand));
+  program
+    .command('keygen')
+    .description('create an Ed25519 key pair for signing export bundles')
+    .option('--out <file>', 'the private key file to write (the public key goes to <file>.pub)')
+    .action(run(keygenCommand));
+  program
+    .command('verify [bundle]')
+    .description('without a bundle: recompute every hash in the store; with one: check it offline (files, signature, chain)')
+    .option('--public-key <file>', "the bundle signer's public key, if you hold it (default: the key in the bundle)")
+    .option('--head <hash>', 'a run hash kept from an earlier verify or a bundle: fails if that run is no longer in the chain (runs cut off)')
+    .option('--json', 'machine-readable report with every problem')
+    .action(async (bundle: string | undefined, _: unknown, command: Command) => {
+      setExitCode(await verifyCommand(bundle, command.optsWithGlobals()));
+    });
+  return program;
+}
+
+function report(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message; help and version are not errors.
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+      ? 0
+      : 2;
+  }
+  if (error instanceof ConfigError) {
+    for (const line of error.lines) process.stderr.write(`evidence-agent: config: ${line}\n`);
+    return 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`evidence-agent: ${message.split('\n')[0]}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof MappingError) return 2;
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  // The AWS SDK's multi-line notice that its 2027 releases need Node 22 would open every command's
+  // output on Node 20; the README states the Node 22 requirement for production instead.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let exitCode = 0;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return report(error, argv.includes('--verbose') || argv.includes('-v'));
+  }
+}
+

@@ -4,9 +4,9 @@ import { dirname, resolve } from 'node:path';
 import {
   configuredCollectors,
   loadAgentConfig,
-  loadFrameworks,
   makeLogger,
   resolveDbPath,
+  setupOf,
 } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { existsSync } from 'node:fs';
@@ -42,7 +42,7 @@ export async function refuseDemoStore(path: string): Promise<void> {
 }
 
 export async function collectCommand(options: CollectOptions): Promise<number> {
-  const loaded = loadAgentConfig(options);
+  const loaded = await loadAgentConfig(options);
   if (loaded.path === null) {
     const credentials = awsCredentialSources(process.env);
     if (credentials.length > 0) {
@@ -61,7 +61,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
   if (collectors.length === 0) {
     throw new CliError(`${loaded.path}: no collector is configured under collectors: (see config/example.yaml)`);
   }
-  const { frameworks, version: mappingVersion } = loadFrameworks();
+  const { frameworks, mappingVersion } = setupOf(loaded);
   // Read before anything is written: a bad exceptions file is a config error.
   const exceptions = loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined;
   const logger = makeLogger(loaded, options);

@@ -1,5 +1,5 @@
 // `evidence-agent controls`: every control of a framework with the state its checks show now.
-import { loadFrameworks, openStoreForReading, pickFramework } from '../app.js';
+import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
 import type { ControlStatus } from '../reports/current-state.js';
@@ -18,8 +18,8 @@ export function summarizeControls(statuses: readonly ControlStatus[]): Record<Co
 }
 
 export async function controlsCommand(options: ControlsOptions): Promise<number> {
-  const { frameworks: all } = loadFrameworks();
-  const frameworks = pickFramework(all, options.framework);
+  const setup = await readerSetup(options);
+  const frameworks = pickFramework(setup.frameworks, options.framework);
   const store = openStoreForReading(options);
   try {
     const { findings, warnings } = await currentState(store);

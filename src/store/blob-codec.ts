@@ -21,8 +21,8 @@ export function encodeDocument(item: EvidenceItem): EncodedDocument {
   return { hash: sha256Hex(canonical), canonical };
 }
 
-export function compress(canonical: string): Buffer {
-  return deflateSync(Buffer.from(canonical, 'utf8'));
+export function compress(canonical: string | Buffer): Buffer {
+  return deflateSync(typeof canonical === 'string' ? Buffer.from(canonical, 'utf8') : canonical);
 }
 
 /** Inflates a stored blob; throws when the bytes are not a valid deflate stream. */

@@ -1,6 +1,7 @@
 // `evidence-agent controls`: every control of a framework with the state its checks show now.
 import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
+import { latestAttestations } from '../reports/attestations.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
 import type { ControlStatus } from '../reports/current-state.js';
 import { renderTable } from '../reports/table.js';
@@ -23,12 +24,13 @@ export async function controlsCommand(options: ControlsOptions): Promise<number>
   const store = openStoreForReading(options);
   try {
     const { findings, warnings } = await currentState(store);
+    const attestations = await latestAttestations(store);
     printWarnings(warnings, options.json);
     const report = frameworks.map((framework) => ({
       framework: framework.id,
       title: framework.title,
       version: framework.version,
-      controls: controlStatuses(framework, findings),
+      controls: controlStatuses(framework, findings, attestations),
     }));
     if (options.json) {
       printJson(options.framework ? report[0]!.controls : report);

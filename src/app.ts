@@ -10,7 +10,7 @@ import { brokenCollector } from './plugins/external-collectors.js';
 import type { LoadedConfig } from './config/index.js';
 import { createLogger } from './logging.js';
 import type { Logger } from './logging.js';
-import { loadBuiltinFrameworks, mappingVersion } from './mapping/load.js';
+import { loadBuiltinFrameworks, mappingVersion, uncitedChecks } from './mapping/load.js';
 import type { Framework } from './mapping/load.js';
 import type { ConfiguredCollector } from './runner.js';
 import { openStore } from './store/index.js';
@@ -64,6 +64,12 @@ export async function readerSetup(options: GlobalOptions, env: NodeJS.ProcessEnv
   const loaded = path && existsSync(path) ? await loadAgentConfig(options, env, { tolerateBrokenModules: true }) : undefined;
   for (const broken of loaded?.brokenModules ?? []) process.stderr.write(`evidence-agent: warning: collectors.${broken.id}: ${broken.problem}\n`);
   return setupOf(loaded);
+}
+
+/** Checks of loaded modules that no framework or control set cites: they would evidence nothing. */
+export function uncitedModuleChecks(setup: AgentSetup): string[] {
+  const modules = setup.collectors.filter((c) => !builtinCollectors.includes(c));
+  return uncitedChecks(setup.frameworks, modules.flatMap((c) => c.checks.filter((k) => !k.controlFromScope).map((k) => k.id)));
 }
 
 export function setupOf(loaded: LoadedConfig | undefined): AgentSetup {

@@ -128,6 +128,20 @@ describe('an external collector module from a temp directory', () => {
     }
   });
 
+  it('warns when no control cites its checks', async () => {
+    const dir = workspace({ 'collectors/hr-feed.mjs': HR_FEED, 'people.json': '[]', 'config.yaml': configWith(hrSection()) });
+    process.env.PEOPLE_FILE = join(dir, 'people.json');
+    process.env.STORE = join(dir, 'evidence.db');
+    try {
+      const collected = await captured(() => collectCommand({ config: join(dir, 'config.yaml') }));
+      expect(collected.stderr).toBe('evidence-agent: warning: no control cites hr_feed_person_manager_assigned: they evidence nothing until a control set (controlSets:) names them\n');
+      expect(collected.code).toBe(0);
+    } finally {
+      delete process.env.PEOPLE_FILE;
+      delete process.env.STORE;
+    }
+  });
+
   it('resolves an npm package name from the config folder', async () => {
     const dir = workspace({
       'node_modules/acme-hr-collector/package.json': JSON.stringify({ name: 'acme-hr-collector', type: 'module', exports: { '.': { import: './index.js' } } }),

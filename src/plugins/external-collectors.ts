@@ -13,9 +13,14 @@ import { describeError } from '../runner.js';
 import { agentVersion } from '../version.js';
 import { evidenceOf, finding } from '../judging.js';
 
-/** What a module may export as default: the collector, or a function of this kit returning it. */
-export const collectorKit = { z, defineCollector, evidenceOf, finding, agentVersion: agentVersion() };
-export type CollectorKit = typeof collectorKit;
+/**
+ * What a module's default export may be called with: the agent's own zod (no second copy, no version
+ * skew), the helpers checks use, and the folder of the config file (resolve option paths against it).
+ */
+export function collectorKit(configDir: string) {
+  return { z, defineCollector, evidenceOf, finding, agentVersion: agentVersion(), configDir };
+}
+export type CollectorKit = ReturnType<typeof collectorKit>;
 
 /** A module that could not be used, and why (one line). */
 export class ExternalModuleError extends Error {
@@ -87,7 +92,7 @@ export async function loadExternalCollector(id: string, specifier: string, confi
   }
   if (typeof candidate === 'function') {
     try {
-      candidate = (candidate as (kit: CollectorKit) => unknown)(collectorKit);
+      candidate = (candidate as (kit: CollectorKit) => unknown)(collectorKit(configDir));
     } catch (error) {
       throw new ExternalModuleError(`module ${specifier}: its default export threw: ${describeError(error)}`);
     }

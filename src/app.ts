@@ -5,7 +5,7 @@ import { loadControlSet } from './mapping/control-set.js';
 import { builtinCollectors } from '../collectors/index.js';
 import type { Collector } from './collector.js';
 import { CliError } from './cli-error.js';
-import { findConfigPath, loadConfigWithModules, loadStorePath } from './config/index.js';
+import { ConfigError, findConfigPath, loadConfigWithModules, loadStorePath } from './config/index.js';
 import { brokenCollector } from './plugins/external-collectors.js';
 import type { LoadedConfig } from './config/index.js';
 import { createLogger } from './logging.js';
@@ -59,9 +59,9 @@ export interface AgentSetup {
  * For the read commands: the config when one exists (else built-in defaults), with its collector modules;
  * a module that cannot load is reported on stderr and left out, so a store can still be read.
  */
-export async function readerSetup(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<AgentSetup> {
+export async function readerSetup(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env, secretsNeeded = false): Promise<AgentSetup> {
   const path = findConfigPath(options.config, env);
-  const loaded = path && existsSync(path) ? await loadAgentConfig(options, env, { tolerateBrokenModules: true }) : undefined;
+  const loaded = !path || !existsSync(path) ? undefined : secretsNeeded ? await loadAgentConfig(options, env, { tolerateBrokenModules: true }) : await readerConfig(options, env);
   for (const broken of loaded?.brokenModules ?? []) process.stderr.write(`evidence-agent: warning: collectors.${broken.id}: ${broken.problem}\n`);
   return setupOf(loaded);
 }
@@ -70,6 +70,21 @@ export async function readerSetup(options: GlobalOptions, env: NodeJS.ProcessEnv
 export function uncitedModuleChecks(setup: AgentSetup): string[] {
   const modules = setup.collectors.filter((c) => !builtinCollectors.includes(c));
   return uncitedChecks(setup.frameworks, modules.flatMap((c) => c.checks.filter((k) => !k.controlFromScope).map((k) => k.id)));
+}
+
+/**
+ * Readers need the time zone, schedules, modules and control sets, never a secret: when the collectors'
+ * secrets are not in the environment (an auditor's machine), the config is read with a stand-in value
+ * for every unset variable rather than refused.
+ */
+async function readerConfig(options: GlobalOptions, env: NodeJS.ProcessEnv): Promise<LoadedConfig> {
+  try {
+    return await loadAgentConfig(options, env, { tolerateBrokenModules: true });
+  } catch (error) {
+    if (!(error instanceof ConfigError) || !error.lines.some((line) => line.includes('environment variable'))) throw error;
+    const standIns = new Proxy(env, { get: (target, name) => (typeof name === 'string' && !target[name] ? `https://unset.invalid/${name}` : target[name as string]) });
+    return loadAgentConfig(options, standIns, { tolerateBrokenModules: true }).catch(() => Promise.reject(error));
+  }
 }
 
 export function setupOf(loaded: LoadedConfig | undefined): AgentSetup {
@@ -91,7 +106,7 @@ export function pickFramework(frameworks: readonly Framework[], id: string | und
 export async function loadAgentConfig(
   options: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
-  load: { tolerateBrokenModules?: boolean } = {},
+  load: { tolerateBrokenModules?: boolean; skipModules?: boolean } = {},
 ): Promise<LoadedConfig> {
   return loadConfigWithModules(findConfigPath(options.config, env), builtinCollectors, env, load);
 }

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadAgentConfig, setupOf } from '../src/app.js';
+import { loadAgentConfig, readerSetup, setupOf } from '../src/app.js';
 import { generateSigningKey } from '../src/bundle/signing.js';
 import { collectCommand } from '../src/commands/collect.js';
 import { coverageCommand } from '../src/commands/coverage.js';
@@ -48,6 +48,11 @@ describe('examples/hr-leavers', () => {
     const loaded = await loadAgentConfig({ config: 'examples/hr-leavers/config.yaml' }, { GITHUB_TOKEN: 'test-secret-not-real-token' });
     expect(loaded.config.collectors['hr-leavers']).toMatchObject({ file: './leavers.example.json', graceDays: 1, schedule: '30 6 * * *' });
     expect(setupOf(loaded).frameworks.find((f) => f.id === 'acme')?.controls.map((c) => c.id)).toEqual(['AC-05', 'AC-03', 'AC-09']);
+    // An auditor reading a store has the config but not the collectors' secrets.
+    await expect(loadAgentConfig({ config: 'examples/hr-leavers/config.yaml' }, {})).rejects.toThrow('environment variable GITHUB_TOKEN is not set');
+    const reader = await readerSetup({ config: 'examples/hr-leavers/config.yaml' }, {});
+    expect(reader.collectors.map((c) => c.id)).toContain('hr-leavers');
+    expect(reader.frameworks.map((f) => f.id)).toEqual(['soc1', 'soc2', 'acme']);
   });
 
   it('joins the HR leavers with the stored IAM users and org members, and shows in coverage and export', async () => {

@@ -95,7 +95,7 @@ export interface HealthcheckOptions extends GlobalOptions {
 export async function healthcheckCommand(options: HealthcheckOptions): Promise<number> {
   let url = options.url;
   if (!url) {
-    const { config } = await loadAgentConfig(options, process.env, { tolerateBrokenModules: true });
+    const { config } = await loadAgentConfig(options, process.env, { skipModules: true });
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     url = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/healthz`;
   }

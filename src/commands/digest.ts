@@ -31,7 +31,8 @@ export interface DigestCommandOptions extends GlobalOptions {
 }
 
 export async function digestCommand(options: DigestCommandOptions): Promise<number> {
-  const setup = await readerSetup(options);
+  // The digest is delivered with the config's webhook and SMTP secrets: they must be real.
+  const setup = await readerSetup(options, process.env, true);
   const loaded = setup.loaded;
   if (options.list) return listCommand(options);
   const format = parseChoice('--format', options.format ?? 'md', ['md', 'html', 'json'] as const);

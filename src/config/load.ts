@@ -157,7 +157,7 @@ export async function loadConfigWithModules(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   builtins: readonly Collector<any>[],
   env: NodeJS.ProcessEnv = process.env,
-  options: { tolerateBrokenModules?: boolean } = {},
+  options: { tolerateBrokenModules?: boolean; skipModules?: boolean } = {},
 ): Promise<LoadedConfig> {
   if (path === null) return loadConfig(null, builtins, env);
   const raw = parseRaw(readConfigFile(path), path);
@@ -177,6 +177,11 @@ export async function loadConfigWithModules(
       throw new ConfigError([`collectors.${id}.module: expected a module path (./collectors/x.js) or an npm package name, got ${JSON.stringify(specifier)}`]);
     }
     const module = interpolateEnv(specifier, env, ['collectors', id, 'module']) as string;
+    if (options.skipModules) {
+      // Only the rest of the file is wanted (the healthcheck's port): the module's section is not checked.
+      external.push({ id, collector: null });
+      continue;
+    }
     try {
       const found = await loadExternalCollector(id, module, dirname(path), takenIds([...builtins, ...loaded]));
       loaded.push(found.collector);

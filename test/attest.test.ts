@@ -73,6 +73,10 @@ describe('an attestation', () => {
       const attestations = await latestAttestations(store);
       const stateOn = (day: string) => controlStatuses(soc2, [], attestations, new Date(day)).find((c) => c.id === 'CC1.1')!.state;
       expect([stateOn('2026-01-12T00:00:00Z'), stateOn('2026-01-16T00:00:00Z')]).toEqual(['passing', 'not_evidenced']);
+      expect(controlStatuses(soc2, [], attestations).find((c) => c.id === 'CC1.1')!.attestation).toEqual({
+        control: 'CC1.1', attestedBy: 'alice@example.com', attestedAt: '2026-01-10T12:00:00.000Z', validUntil: '2026-01-15T12:00:00.000Z', note: 'Code of conduct acknowledged by all staff',
+      });
+      expect(controlStatuses(acme, [], attestations, new Date('2026-01-12T00:00:00Z'))[0]).toMatchObject({ id: 'HR-01', state: 'passing', criteria: ['CC1.1'] });
     } finally {
       await store.close();
     }

@@ -43,12 +43,12 @@ export async function controlsCommand(options: ControlsOptions): Promise<number>
           ['control', 'state', 'pass', 'fail', 'error', 'checks', 'title'],
           controls.map((c) => [
             c.id,
-            `${c.state.replace('_', ' ')}${c.stale ? ' (stale)' : ''}`,
+            `${c.state.replace('_', ' ')}${c.stale ? ' (stale)' : ''}${c.attestation ? ` (attested, ${Date.parse(c.attestation.validUntil) > Date.now() ? 'until' : 'expired'} ${c.attestation.validUntil.slice(0, 10)})` : ''}`,
             String(c.counts.pass),
             String(c.counts.fail),
             String(c.counts.error),
             String(c.checks.length),
-            c.title,
+            c.owner ? `${c.title} (owner: ${c.owner})` : c.title,
           ]),
         ),
       );

@@ -1,6 +1,7 @@
 // The current state of the estate: the findings of the latest snapshot of every collector and scope,
 // and what they say about each control of a framework.
 import { criteriaOf } from '../mapping/control-set.js';
+import type { CustomControl } from '../mapping/control-set.js';
 import type { Framework } from '../mapping/load.js';
 import { attestationsOf } from './attestations.js';
 import type { AttestationSummary } from './attestations.js';
@@ -91,6 +92,11 @@ export interface ControlStatus {
   /** True when a collector behind it failed after the snapshot shown: the state may be out of date. */
   stale: boolean;
   failing: { checkId: string; resourceId: string; message: string }[];
+  /** Custom controls: who owns it and what it is mapped to. */
+  owner?: string;
+  criteria?: string[];
+  /** Latest attestation of the control (or of a criterion it is mapped to) and until when it counts. */
+  attestation?: { control: string; attestedBy: string; attestedAt: string; validUntil: string; note: string };
 }
 
 /**
@@ -114,6 +120,7 @@ export function controlStatuses(
     const evidence = checks.flatMap((check) => byCheck.get(check) ?? []);
     const attested = attestationsOf(attestations, [control.id, ...criteriaOf(control)]);
     const inForce = attested.filter((a) => Date.parse(a.validUntil) > now.getTime());
+    const latest = [...attested].sort((a, b) => a.validUntil.localeCompare(b.validUntil)).at(-1);
     const counts: FindingCounts = { pass: inForce.length, fail: 0, error: 0, not_applicable: 0 };
     let lastEvidencedAt: string | null = null;
     for (const finding of evidence) {
@@ -144,6 +151,9 @@ export function controlStatuses(
       failing: evidence
         .filter((f) => f.status === 'fail')
         .map((f) => ({ checkId: f.checkId, resourceId: f.resourceId, message: f.message })),
+      ...((control as CustomControl).owner ? { owner: (control as CustomControl).owner } : {}),
+      ...(criteriaOf(control).length > 0 ? { criteria: criteriaOf(control) } : {}),
+      ...(latest ? { attestation: { control: latest.control, attestedBy: latest.attestedBy, attestedAt: latest.attestedAt, validUntil: latest.validUntil, note: latest.note } } : {}),
     };
   });
 }

@@ -13,6 +13,7 @@ import { configuredCollectors, loadAgentConfig, setupOf } from '../src/app.js';
 import { generateSigningKey } from '../src/bundle/signing.js';
 import { collectCommand } from '../src/commands/collect.js';
 import { coverageCommand } from '../src/commands/coverage.js';
+import { digestCommand } from '../src/commands/digest.js';
 import { exportCommand } from '../src/commands/export.js';
 import { ConfigError } from '../src/config/index.js';
 import { silentLogger } from '../src/logging.js';
@@ -122,6 +123,13 @@ describe('an external collector module from a temp directory', () => {
       const findings = readFileSync(join(out, 'controls/acme/AC-07/findings.csv'), 'utf8');
       expect(findings).toContain('cy@acme.example');
       expect(readFileSync(join(out, 'coverage.csv'), 'utf8')).toMatch(/acme,AC-07,/);
+      expect(readFileSync(join(out, 'assessment-results.json'), 'utf8')).toContain('ACME AC-07: Every employee has an accountable manager');
+
+      const digest = await captured(() => digestCommand({ config, from: today, to: today, format: 'json', dryRun: true }));
+      const weekly = JSON.parse(digest.stdout) as { coverage: { framework: string; controls: number }[]; newFailures: { checkId: string; controls: string[] }[] };
+      // AC-07 by the module's check, AC-03 by the checks of CC6.2 (whose collectors have not run: gaps).
+      expect(weekly.coverage.find((c) => c.framework === 'acme')).toMatchObject({ controls: 2 });
+      expect(weekly.newFailures).toContainEqual(expect.objectContaining({ checkId: 'hr_feed_person_manager_assigned', controls: ['ACME AC-07'] }));
     } finally {
       delete process.env.PEOPLE_FILE;
       delete process.env.STORE;

@@ -148,6 +148,9 @@ export function openStoreForReading(options: GlobalOptions): EvidenceStore {
 export function configuredCollectors(loaded: LoadedConfig, only?: string, brokenScopes: ReadonlyMap<string, string[]> = new Map()): ConfiguredCollector[] {
   const sections = loaded.config.collectors as Record<string, ({ enabled?: boolean; schedule?: string } & object) | undefined>;
   const scheduled = loaded.collectors.filter((c) => !c.recordedOnDemand);
+  if (only && loaded.collectors.some((c) => c.id === only && c.recordedOnDemand)) {
+    throw new CliError(`--collector: ${only} is not collected on a schedule; record its evidence with \`evidence-agent attest\``);
+  }
   if (only && !scheduled.some((c) => c.id === only)) {
     throw new CliError(
       `--collector: unknown collector "${only}" (known: ${scheduled.map((c) => c.id).join(', ')})`,

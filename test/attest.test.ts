@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { builtinCollectors } from '../collectors/index.js';
-import { setupOf } from '../src/app.js';
+import { configuredCollectors, setupOf } from '../src/app.js';
+import type { LoadedConfig } from '../src/config/index.js';
 import { exportBundle } from '../src/bundle/export.js';
 import { generateSigningKey, loadPrivateKey } from '../src/bundle/signing.js';
 import { frameworkOfControl, hashFile, parseValidFor, recordAttestation } from '../src/commands/attest.js';
@@ -152,6 +153,11 @@ describe('evidence-agent attest', () => {
 });
 
 describe('attest refuses', () => {
+  it('and collect points there: the manual collector is not run on a schedule', () => {
+    const loaded = { path: 'x.yaml', config: { collectors: {} }, collectors: builtinCollectors, brokenModules: [], digest: 'd' } as unknown as LoadedConfig;
+    expect(() => configuredCollectors(loaded, 'manual')).toThrow('--collector: manual is not collected on a schedule; record its evidence with `evidence-agent attest`');
+  });
+
   it('an unknown control, with the nearest id', () => {
     expect(() => frameworkOfControl(frameworks, 'CC6.l')).toThrow('--control: unknown control "CC6.l"; did you mean "CC6.1"?');
     expect(frameworkOfControl(frameworks, 'ITGC-AC-05').id).toBe('soc1');

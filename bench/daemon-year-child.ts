@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinCollectors } from '../collectors/index.js';
 import type { Collector } from '../src/collector.js';
-import { loadFrameworks } from '../src/app.js';
+import { loadFrameworks, setupOf } from '../src/app.js';
 import { demoAwsIamOptions, demoCloudTrailOptions, demoGitHubOptions, DEMO_CONFIG_DIGEST } from '../src/commands/demo.js';
 import { renderDigest } from '../src/commands/digest.js';
 import { DaemonMetrics } from '../src/daemon/metrics.js';
@@ -32,8 +32,9 @@ const store = openStore(join(dir, 'evidence.db'));
 const sandbox = await startSandbox({ historyEnd: realNow, date: new Date(firstDay), lookupEventsPerSecond: 0 });
 const { frameworks, version: mappingVersion } = loadFrameworks();
 const options: Record<string, unknown> = { 'aws-cloudtrail': demoCloudTrailOptions(), 'aws-iam': demoAwsIamOptions(), github: demoGitHubOptions() };
-const collectors: ConfiguredCollector[] = builtinCollectors.map((c) => ({ collector: c as Collector<unknown>, options: options[c.id] as ConfiguredCollector['options'] }));
+const collectors: ConfiguredCollector[] = builtinCollectors.flatMap((c) => (options[c.id] ? [{ collector: c as Collector<unknown>, options: options[c.id] as ConfiguredCollector['options'] }] : []));
 const metrics = new DaemonMetrics(store);
+const setup = setupOf(undefined);
 const logger = silentLogger();
 
 const sample = () => {
@@ -71,7 +72,7 @@ try {
     // Mondays: last week's digest, as the daemon's default schedule sends it.
     if (new Date(at).getUTCDay() === 1) {
       const label = weekOf(new Date(at - 7 * DAY_MS).toISOString().slice(0, 10)).label;
-      const rendered = await renderDigest(store, { label, ...weekDays(label)!, timeZone: 'UTC' }, undefined);
+      const rendered = await renderDigest(store, { label, ...weekDays(label)!, timeZone: 'UTC' }, setup);
       await recordDigest(store, rendered.digest, rendered.markdown, [], { at: new Date(at + 60_000), agentVersion: 'bench', mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
     }
     if (day === 30) atDay30 = sample();

@@ -22,18 +22,23 @@ for (const scenario of [() => iamCalls(sizes), () => cloudTrailCalls(sizes), () 
   rows.push(row);
   process.stderr.write(`  ${row.figure}: ${row.value}\n`);
 }
-// A year of daily snapshots at full size; a month (quick) or a week (smoke) otherwise. In a child
-// process of its own, so its peak RSS is the export's alone.
-const days = mode === 'full' ? 365 : mode === 'smoke' ? 7 : 30;
-const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./period-child.ts', import.meta.url)), mode, String(days)], {
-  encoding: 'utf8',
-  maxBuffer: 16 * 2 ** 20,
-});
-if (child.status !== 0) throw new Error(`period scenario failed: ${child.stderr}`);
-for (const row of JSON.parse(child.stdout) as Row[]) {
-  rows.push(row);
-  process.stderr.write(`  ${row.figure}: ${row.value}\n`);
-}
+// Each in a child process of its own, so the memory measured is that scenario's alone.
+const child = (script: string, args: string[], node: string[] = []) => {
+  const result = spawnSync(process.execPath, [...node, '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 2 ** 20,
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
+  if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr}`);
+  for (const row of JSON.parse(result.stdout) as Row[]) {
+    rows.push(row);
+    process.stderr.write(`  ${row.figure}: ${row.value}\n`);
+  }
+};
+// Coverage and export of a year of daily snapshots at full size; a month (quick) or a week (smoke) otherwise.
+child('./period-child.ts', [mode, String(mode === 'full' ? 365 : mode === 'smoke' ? 7 : 30)]);
+// The daemon over a simulated year at full size; two months (quick), a month and a day (smoke) otherwise.
+child('./daemon-year-child.ts', [String(mode === 'full' ? 365 : mode === 'smoke' ? 31 : 60)], ['--expose-gc']);
 
 const widths = ['figure', 'estate', 'value', 'target'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k as keyof Row]).length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');

@@ -1,14 +1,16 @@
 // The composition root shared by the commands: config, registry, mappings, store location, logger.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { loadControlSet } from './mapping/control-set.js';
 import { builtinCollectors } from '../collectors/index.js';
 import type { Collector } from './collector.js';
 import { CliError } from './cli-error.js';
-import { findConfigPath, loadConfig, loadStorePath } from './config/index.js';
+import { ConfigError, findConfigPath, loadConfigWithModules, loadStorePath } from './config/index.js';
+import { brokenCollector } from './plugins/external-collectors.js';
 import type { LoadedConfig } from './config/index.js';
 import { createLogger } from './logging.js';
 import type { Logger } from './logging.js';
-import { loadBuiltinFrameworks, mappingVersion } from './mapping/load.js';
+import { loadBuiltinFrameworks, mappingVersion, uncitedChecks } from './mapping/load.js';
 import type { Framework } from './mapping/load.js';
 import type { ConfiguredCollector } from './runner.js';
 import { openStore } from './store/index.js';
@@ -31,9 +33,64 @@ export interface Frameworks {
   version: string;
 }
 
-export function loadFrameworks(): Frameworks {
-  const frameworks = loadBuiltinFrameworks(allCheckIds());
+/**
+ * The built-in frameworks, then the control sets the config names (paths relative to the config file),
+ * checked against the check ids of `collectors` (built-in and loaded ones).
+ */
+export function loadFrameworks(collectors: readonly Collector<never>[] = builtinCollectors, loaded?: LoadedConfig): Frameworks {
+  const checkIds = allCheckIds(collectors);
+  const builtin = loadBuiltinFrameworks(checkIds);
+  const frameworks = [...builtin];
+  for (const file of loaded?.config.controlSets ?? []) {
+    frameworks.push(loadControlSet(resolve(dirname(loaded!.path!), file), checkIds, builtin, frameworks));
+  }
   return { frameworks, version: mappingVersion(frameworks) };
+}
+
+/** What the commands work with: the config (when there is one), every collector, every framework. */
+export interface AgentSetup {
+  loaded: LoadedConfig | undefined;
+  collectors: readonly Collector<never>[];
+  frameworks: Framework[];
+  mappingVersion: string;
+}
+
+/**
+ * For the read commands: the config when one exists (else built-in defaults), with its collector modules;
+ * a module that cannot load is reported on stderr and left out, so a store can still be read.
+ */
+export async function readerSetup(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env, secretsNeeded = false): Promise<AgentSetup> {
+  const path = findConfigPath(options.config, env);
+  const loaded = !path || !existsSync(path) ? undefined : secretsNeeded ? await loadAgentConfig(options, env, { tolerateBrokenModules: true }) : await readerConfig(options, env);
+  for (const broken of loaded?.brokenModules ?? []) process.stderr.write(`evidence-agent: warning: collectors.${broken.id}: ${broken.problem}\n`);
+  return setupOf(loaded);
+}
+
+/** Checks of loaded modules that no framework or control set cites: they would evidence nothing. */
+export function uncitedModuleChecks(setup: AgentSetup): string[] {
+  const modules = setup.collectors.filter((c) => !builtinCollectors.includes(c));
+  return uncitedChecks(setup.frameworks, modules.flatMap((c) => c.checks.filter((k) => !k.controlFromScope).map((k) => k.id)));
+}
+
+/**
+ * Readers need the time zone, schedules, modules and control sets, never a secret: when the collectors'
+ * secrets are not in the environment (an auditor's machine), the config is read with a stand-in value
+ * for every unset variable rather than refused.
+ */
+async function readerConfig(options: GlobalOptions, env: NodeJS.ProcessEnv): Promise<LoadedConfig> {
+  try {
+    return await loadAgentConfig(options, env, { tolerateBrokenModules: true });
+  } catch (error) {
+    if (!(error instanceof ConfigError) || !error.lines.some((line) => line.includes('environment variable'))) throw error;
+    const standIns = new Proxy(env, { get: (target, name) => (typeof name === 'string' && !target[name] ? `https://unset.invalid/${name}` : target[name as string]) });
+    return loadAgentConfig(options, standIns, { tolerateBrokenModules: true }).catch(() => Promise.reject(error));
+  }
+}
+
+export function setupOf(loaded: LoadedConfig | undefined): AgentSetup {
+  const collectors = (loaded?.collectors ?? builtinCollectors) as readonly Collector<never>[];
+  const { frameworks, version } = loadFrameworks(collectors, loaded);
+  return { loaded, collectors, frameworks, mappingVersion: version };
 }
 
 export function pickFramework(frameworks: readonly Framework[], id: string | undefined): Framework[] {
@@ -45,8 +102,13 @@ export function pickFramework(frameworks: readonly Framework[], id: string | und
   return [found];
 }
 
-export function loadAgentConfig(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  return loadConfig(findConfigPath(options.config, env), builtinCollectors, env);
+/** The config and the collector modules it names; see loadConfigWithModules for broken modules. */
+export async function loadAgentConfig(
+  options: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  load: { tolerateBrokenModules?: boolean; skipModules?: boolean } = {},
+): Promise<LoadedConfig> {
+  return loadConfigWithModules(findConfigPath(options.config, env), builtinCollectors, env, load);
 }
 
 export function makeLogger(loaded: LoadedConfig | undefined, options: GlobalOptions): Logger {
@@ -79,23 +141,36 @@ export function openStoreForReading(options: GlobalOptions): EvidenceStore {
   return openStore(path, { readonly: true });
 }
 
-/** The collectors the config enables, with their validated options. */
-export function configuredCollectors(loaded: LoadedConfig, only?: string): ConfiguredCollector[] {
-  const sections = loaded.config.collectors as Record<string, ({ enabled?: boolean } & object) | undefined>;
-  if (only && !builtinCollectors.some((c) => c.id === only)) {
+/**
+ * The collectors the config enables, with their validated options. A module that failed to load
+ * (daemon) stands in as a collector whose every run fails with the load error, on the streams it had.
+ */
+export function configuredCollectors(loaded: LoadedConfig, only?: string, brokenScopes: ReadonlyMap<string, string[]> = new Map()): ConfiguredCollector[] {
+  const sections = loaded.config.collectors as Record<string, ({ enabled?: boolean; schedule?: string } & object) | undefined>;
+  const scheduled = loaded.collectors.filter((c) => !c.recordedOnDemand);
+  if (only && loaded.collectors.some((c) => c.id === only && c.recordedOnDemand)) {
+    throw new CliError(`--collector: ${only} is not collected on a schedule; record its evidence with \`evidence-agent attest\``);
+  }
+  if (only && !scheduled.some((c) => c.id === only)) {
     throw new CliError(
-      `--collector: unknown collector "${only}" (known: ${builtinCollectors.map((c) => c.id).join(', ')})`,
+      `--collector: unknown collector "${only}" (known: ${scheduled.map((c) => c.id).join(', ')})`,
     );
   }
-  const selected = builtinCollectors.filter((c) => {
+  const standIns = loaded.brokenModules
+    .filter((b) => sections[b.id]?.enabled !== false && (!only || b.id === only))
+    .map((b) => ({ collector: brokenCollector(b, brokenScopes.get(b.id) ?? [], sections[b.id]?.schedule), options: sections[b.id] as ConfiguredCollector['options'] }));
+  const selected = scheduled.filter((c) => {
     const section = sections[c.id];
     return section !== undefined && section.enabled !== false && (!only || c.id === only);
   });
-  if (only && selected.length === 0) {
+  if (only && selected.length === 0 && standIns.length === 0) {
     throw new CliError(`--collector: "${only}" is not configured (or enabled: false) in ${loaded.path}`);
   }
-  return selected.map((collector) => ({
-    collector: collector as Collector<unknown>,
-    options: sections[collector.id] as ConfiguredCollector['options'],
-  }));
+  return [
+    ...selected.map((collector) => ({
+      collector: collector as Collector<unknown>,
+      options: sections[collector.id] as ConfiguredCollector['options'],
+    })),
+    ...standIns,
+  ];
 }

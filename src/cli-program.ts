@@ -3,6 +3,7 @@
 // can run a command in-process.
 import { Command, CommanderError, Option } from 'commander';
 import { CliError } from './cli-error.js';
+import { attestCommand } from './commands/attest.js';
 import { collectCommand } from './commands/collect.js';
 import { controlsCommand } from './commands/controls.js';
 import { coverageCommand } from './commands/coverage.js';
@@ -42,6 +43,15 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description('run every configured collector once (the demo estate when no config exists)')
     .option('--collector <id>', 'only this collector')
     .action(run(collectCommand));
+  program
+    .command('attest')
+    .description('record manual evidence for a control (a review, a test, an acknowledgement): the file is kept in the store')
+    .option('--control <id>', 'the control evidenced: a SOC 2 criterion (CC6.2), a SOC 1 objective or a custom control id')
+    .option('--file <path>', 'the evidence file (at most 50 MB)')
+    .option('--note <text>', 'what was done, in one line')
+    .option('--valid-for <duration>', 'how long it evidences the control: 90d, 12w, 3m', '90d')
+    .option('--by <who>', 'who attests (default: the user running the command)')
+    .action(run(attestCommand));
   program
     .command('daemon')
     .description('run the configured collectors and the digest on their schedules, with /healthz, /readyz and /metrics')

@@ -71,6 +71,16 @@ export interface CollectResult {
   resolvedScope?: string;
   /** Facts about the collection itself (report generation time, pages read): stored with the run. */
   meta?: Record<string, unknown>;
+  /**
+   * Files the evidence cites by SHA-256 (an attested review's PDF): stored content-addressed with the
+   * run, in its transaction, and re-hashed by verify. List their hashes in `meta.files`.
+   */
+  files?: Buffer[];
+  /**
+   * The snapshot stays valid until this instant (ISO 8601) instead of for the collector's cadence:
+   * coverage counts it until then and shows a gap after (an attestation's validity window).
+   */
+  validUntil?: string;
 }
 
 /** Read-only view of one snapshot's evidence, handed to checks. */
@@ -109,6 +119,11 @@ export interface CheckDefinition<Options = unknown> {
    * are those of every run that day, and a hole in the event windows is a gap in what it evidences.
    */
   judgesEvents?: boolean;
+  /**
+   * The control this check evidences is the scope of its stream (an attestation recorded for CC6.2),
+   * not a mapping: no mapping file needs to cite it, and coverage applies it to that control only.
+   */
+  controlFromScope?: boolean;
   evaluate(evidence: EvidenceView, options: Options, now: Date): FindingDraft[];
 }
 
@@ -174,6 +189,24 @@ export interface CollectContext<Options> {
   watermarks: Record<string, string>;
   /** This stream's conditional-request cache. */
   httpCache: HttpCache;
+  /** Read-only access to what other collectors stored (join HR leavers with IAM users). */
+  storedEvidence: StoredEvidenceReader;
+}
+
+/** The latest stored evidence of other streams, read-only: for collectors that join sources. */
+export interface StoredEvidenceReader {
+  /**
+   * Documents of one type from the latest successful snapshot of every stream of a collector
+   * (every AWS account, every org), with the scope and the time of the snapshot.
+   */
+  latest(collectorId: string, type: string): Promise<StoredDocument[]>;
+}
+
+export interface StoredDocument extends EvidenceItem {
+  /** The stream's scope (account id, org login). */
+  scope: string;
+  /** When the snapshot holding it was collected (ISO 8601). */
+  collectedAt: string;
 }
 
 /** One column of a population: auditors sample from these rows, so each column says what it holds. */
@@ -225,6 +258,11 @@ export interface Collector<Options = unknown> {
   defaultSchedule: string;
   scopes(options: Options): CollectorScope[];
   collect(ctx: CollectContext<Options>): Promise<CollectResult>;
+  /**
+   * Evidence arrives through a command (`evidence-agent attest`), never on a schedule: the collector has
+   * no config section and the daemon does not run it.
+   */
+  recordedOnDemand?: boolean;
 }
 
 /** Helps type a collector object literal without widening its options type. */

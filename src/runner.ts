@@ -2,7 +2,7 @@
 // A collector that throws, times out or is aborted becomes a failed/aborted run (a gap), never
 // passing evidence, and never stops the other collectors.
 import { setMaxListeners } from 'node:events';
-import type { ClientEnvironment, Collector, CollectorScope, EvidenceItem, RunStatus } from './collector.js';
+import type { ClientEnvironment, Collector, CollectorScope, EvidenceItem, RunStatus, StoredDocument, StoredEvidenceReader } from './collector.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import type { Logger } from './logging.js';
 import type { EvidenceStore, RunOutcome, RunRecord } from './store/types.js';
@@ -121,6 +121,7 @@ export async function runScope<Options>(
           get: (key) => context.store.cachedResponse(collector.id, streamScope, key),
           set: (key, value) => context.store.cacheResponse(collector.id, streamScope, key, value),
         },
+        storedEvidence: storedEvidenceReader(context.store),
       }),
       controller.signal,
     );
@@ -156,8 +157,10 @@ export async function runScope<Options>(
       findings,
       events: result.events,
       windows: result.windows,
+      ...(result.files?.length ? { files: result.files } : {}),
       meta: {
         ...result.meta,
+        ...(result.validUntil ? { validUntil: result.validUntil } : {}),
         ...(resolvedScope !== scope.key ? { configuredScope: scope.key } : {}),
       },
     };
@@ -246,6 +249,22 @@ export async function runCollectors(
     }
   }
   return { runs: records, unrecorded };
+}
+
+/** The latest snapshot documents of other streams, read-only (collectors that join sources). */
+export function storedEvidenceReader(store: EvidenceStore): StoredEvidenceReader {
+  return {
+    latest: async (collectorId, type) => {
+      const snapshots = (await store.latestSnapshots()).filter((run) => run.collector === collectorId);
+      const documents: StoredDocument[] = [];
+      for (const run of snapshots) {
+        for (const item of await store.evidenceOf(run.seq)) {
+          if (item.type === type) documents.push({ ...item, scope: run.scope, collectedAt: run.startedAt });
+        }
+      }
+      return documents;
+    },
+  };
 }
 
 /** The exceptions in force, as one evidence document of the run (unchanged files dedupe to nothing). */

@@ -10,6 +10,7 @@ import { canonicalJson, digestOf } from '../canonical.js';
 import type { Collector } from '../collector.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
 import type { AcceptedException } from '../exceptions/schema.js';
+import { ATTESTATION_COLLECTOR } from '../reports/attestations.js';
 import type { Framework } from '../mapping/load.js';
 import { coverageCsv } from '../commands/coverage.js';
 import { buildCoverage } from '../reports/coverage.js';
@@ -225,6 +226,8 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       ].join('\n'),
     );
 
+    await writeAttestations(store, periodStart, periodEnd, write);
+
     const publicKey = publicKeyPem(options.signingKey);
     const keyFingerprint = fingerprint(publicKey);
     write('public-key.pem', publicKey);
@@ -304,6 +307,27 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 const FINDING_COLUMNS = ['day', 'check', 'collector', 'scope', 'resourceType', 'resourceId', 'status', 'exception', 'message'];
+
+/**
+ * Every attestation whose window overlaps the period (made before it too), with its file's bytes as
+ * `attestations/<sha256>-<name>` (the SHA-256 in the name is the file's, checkable by anyone).
+ */
+async function writeAttestations(store: EvidenceStore, periodStart: Date, periodEnd: Date, write: (path: string, content: string | Buffer) => void): Promise<void> {
+  const runs = (await store.listRuns({ collector: ATTESTATION_COLLECTOR, to: periodEnd })).filter(
+    (r) => (r.status === 'ok' || r.status === 'partial') && typeof r.meta['validUntil'] === 'string' && Date.parse(r.meta['validUntil'] as string) > periodStart.getTime(),
+  );
+  if (runs.length === 0) return;
+  const rows: string[][] = [];
+  for (const run of runs) {
+    const { attestation, validUntil } = run.meta as { validUntil: string; attestation: { control: string; framework: string; note: string; attestedBy: string; file: { name: string; sha256: string; bytes: number } } };
+    const path = `attestations/${attestation.file.sha256}-${attestation.file.name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+    const bytes = await store.fileBytes(attestation.file.sha256);
+    if (!bytes) throw new ExportError(`the file of attestation run ${run.seq} (${attestation.file.name}, sha256 ${attestation.file.sha256}) is missing from the store: run verify`);
+    write(path, bytes);
+    rows.push([attestation.framework, attestation.control, run.startedAt, validUntil, attestation.attestedBy, attestation.note, path, attestation.file.sha256, String(attestation.file.bytes), String(run.seq)]);
+  }
+  write('attestations/attestations.csv', csvLines([['framework', 'control', 'attestedAt', 'validUntil', 'attestedBy', 'note', 'file', 'sha256', 'bytes', 'run'], ...rows]));
+}
 
 function appendFindings(root: string, framework: string, controlId: string, day: string, rows: DayFinding[], writers: Map<string, number>): void {
   let fd = writers.get(controlId);

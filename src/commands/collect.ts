@@ -4,9 +4,10 @@ import { dirname, resolve } from 'node:path';
 import {
   configuredCollectors,
   loadAgentConfig,
-  loadFrameworks,
   makeLogger,
   resolveDbPath,
+  setupOf,
+  uncitedModuleChecks,
 } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { existsSync } from 'node:fs';
@@ -42,7 +43,7 @@ export async function refuseDemoStore(path: string): Promise<void> {
 }
 
 export async function collectCommand(options: CollectOptions): Promise<number> {
-  const loaded = loadAgentConfig(options);
+  const loaded = await loadAgentConfig(options);
   if (loaded.path === null) {
     const credentials = awsCredentialSources(process.env);
     if (credentials.length > 0) {
@@ -61,7 +62,12 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
   if (collectors.length === 0) {
     throw new CliError(`${loaded.path}: no collector is configured under collectors: (see config/example.yaml)`);
   }
-  const { frameworks, version: mappingVersion } = loadFrameworks();
+  const setup = setupOf(loaded);
+  const { frameworks, mappingVersion } = setup;
+  const uncited = uncitedModuleChecks(setup);
+  if (uncited.length > 0) {
+    process.stderr.write(`evidence-agent: warning: no control cites ${uncited.join(', ')}: they evidence nothing until a control set (controlSets:) names them\n`);
+  }
   // Read before anything is written: a bad exceptions file is a config error.
   const exceptions = loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined;
   const logger = makeLogger(loaded, options);

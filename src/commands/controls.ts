@@ -1,6 +1,7 @@
 // `evidence-agent controls`: every control of a framework with the state its checks show now.
-import { loadFrameworks, openStoreForReading, pickFramework } from '../app.js';
+import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
+import { latestAttestations } from '../reports/attestations.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
 import type { ControlStatus } from '../reports/current-state.js';
 import { renderTable } from '../reports/table.js';
@@ -18,17 +19,18 @@ export function summarizeControls(statuses: readonly ControlStatus[]): Record<Co
 }
 
 export async function controlsCommand(options: ControlsOptions): Promise<number> {
-  const { frameworks: all } = loadFrameworks();
-  const frameworks = pickFramework(all, options.framework);
+  const setup = await readerSetup(options);
+  const frameworks = pickFramework(setup.frameworks, options.framework);
   const store = openStoreForReading(options);
   try {
     const { findings, warnings } = await currentState(store);
+    const attestations = await latestAttestations(store);
     printWarnings(warnings, options.json);
     const report = frameworks.map((framework) => ({
       framework: framework.id,
       title: framework.title,
       version: framework.version,
-      controls: controlStatuses(framework, findings),
+      controls: controlStatuses(framework, findings, attestations),
     }));
     if (options.json) {
       printJson(options.framework ? report[0]!.controls : report);
@@ -41,12 +43,12 @@ export async function controlsCommand(options: ControlsOptions): Promise<number>
           ['control', 'state', 'pass', 'fail', 'error', 'checks', 'title'],
           controls.map((c) => [
             c.id,
-            `${c.state.replace('_', ' ')}${c.stale ? ' (stale)' : ''}`,
+            `${c.state.replace('_', ' ')}${c.stale ? ' (stale)' : ''}${c.attestation ? ` (attested, ${Date.parse(c.attestation.validUntil) > Date.now() ? 'until' : 'expired'} ${c.attestation.validUntil.slice(0, 10)})` : ''}`,
             String(c.counts.pass),
             String(c.counts.fail),
             String(c.counts.error),
             String(c.checks.length),
-            c.title,
+            c.owner ? `${c.title} (owner: ${c.owner})` : c.title,
           ]),
         ),
       );

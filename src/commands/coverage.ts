@@ -1,12 +1,9 @@
 // `evidence-agent coverage --from --to [--framework] [--json|--csv]`: for every control, every day of the
 // period: evidenced, failing, excepted or not evidenced, with gaps and failing intervals, and the controls
 // left to manual evidence.
-import { existsSync } from 'node:fs';
-import { builtinCollectors } from '../../collectors/index.js';
-import { loadAgentConfig, loadFrameworks, openStoreForReading, pickFramework } from '../app.js';
+import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
-import { findConfigPath } from '../config/index.js';
 import { collectorCadence } from '../reports/cadence.js';
 import { buildCoverage } from '../reports/coverage.js';
 import type { CoverageReport } from '../reports/coverage.js';
@@ -26,21 +23,20 @@ export interface CoverageCommandOptions extends GlobalOptions {
 export async function coverageCommand(options: CoverageCommandOptions): Promise<number> {
   const { from, to } = parseDayRange(options.from, options.to);
   if (options.json && options.csv) throw new CliError('--json and --csv: choose one');
-  const { frameworks: all } = loadFrameworks();
-  const frameworks = pickFramework(all, options.framework);
-  // The time zone and schedules come from the config when there is one (readers need no secrets).
-  const configPath = findConfigPath(options.config, process.env);
-  const config = configPath && existsSync(configPath) ? loadAgentConfig(options).config : undefined;
+  // The time zone, schedules, collector modules and control sets come from the config when there is one.
+  const setup = await readerSetup(options);
+  const frameworks = pickFramework(setup.frameworks, options.framework);
+  const config = setup.loaded?.config;
   const timeZone = config?.timezone ?? 'UTC';
   const sections = (config?.collectors ?? {}) as Record<string, { schedule?: string } | undefined>;
-  const cadence = collectorCadence(builtinCollectors, sections);
+  const cadence = collectorCadence(setup.collectors, sections);
 
   const store = openStoreForReading(options);
   try {
     const reports: CoverageReport[] = [];
     for (const framework of frameworks) {
       reports.push(
-        await buildCoverage(store, framework, { from, to, timeZone, collectors: builtinCollectors, cadenceDays: cadence, asCollected: options.asCollected === true }),
+        await buildCoverage(store, framework, { from, to, timeZone, collectors: setup.collectors, cadenceDays: cadence, asCollected: options.asCollected === true }),
       );
     }
     if (options.json) printJson(reports.length === 1 ? reports[0] : reports);

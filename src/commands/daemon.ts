@@ -1,8 +1,9 @@
 // `evidence-agent daemon`: runs the configured collectors and the weekly digest on their schedules until
 // SIGTERM/SIGINT, with /healthz, /readyz and /metrics; `evidence-agent healthcheck` probes /healthz
 // (the container's HEALTHCHECK: the image has no curl).
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { configuredCollectors, loadAgentConfig, loadFrameworks, makeLogger, resolveDbPath } from '../app.js';
+import { configuredCollectors, loadAgentConfig, makeLogger, resolveDbPath, setupOf } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
 import { startDaemon } from '../daemon/daemon.js';
@@ -14,16 +15,18 @@ import { digestPeriod, renderDigest } from './digest.js';
 import { print } from './options.js';
 
 export async function daemonCommand(options: GlobalOptions): Promise<number> {
-  const loaded = loadAgentConfig(options);
+  // A module that fails to load must not take the daemon down: it runs as failed runs (gaps) instead.
+  const loaded = await loadAgentConfig(options, process.env, { tolerateBrokenModules: true });
   if (loaded.path === null) {
     throw new CliError('daemon: no config (pass --config or set EVIDENCE_AGENT_CONFIG; see config/example.yaml). The demo runs with `evidence-agent demo`.');
   }
-  const collectors = configuredCollectors(loaded);
+  const dbPath = resolveDbPath(options, loaded);
+  const collectors = configuredCollectors(loaded, undefined, await streamsOf(dbPath, loaded.brokenModules.map((b) => b.id)));
   if (collectors.length === 0) throw new CliError(`${loaded.path}: no collector is configured under collectors: (see config/example.yaml)`);
   const exceptions = loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined;
-  const { frameworks, version: mappingVersion } = loadFrameworks();
+  const { frameworks, mappingVersion } = setupOf(loaded);
   const logger = makeLogger(loaded, options);
-  const dbPath = resolveDbPath(options, loaded);
+  for (const broken of loaded.brokenModules) logger.error({ collector: broken.id, module: broken.module, err: broken.problem }, 'collector module not loaded: its runs are recorded as failed');
   await refuseDemoStore(dbPath);
   let lock;
   try {
@@ -48,7 +51,7 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
       mappingVersion,
       agentVersion: agentVersion(),
       ...(exceptions ? { exceptions } : {}),
-      digest: async (s) => ({ rendered: await renderDigest(s, digestPeriod({}, loaded.config.timezone), loaded.config) }),
+      digest: async (s) => ({ rendered: await renderDigest(s, digestPeriod({}, loaded.config.timezone), setupOf(loaded)) }),
     });
   } catch (error) {
     await store.close();
@@ -72,6 +75,19 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
   return code;
 }
 
+/** The streams (scopes) each collector had in the store, so a broken module's gaps land in them. */
+async function streamsOf(dbPath: string, collectorIds: readonly string[]): Promise<Map<string, string[]>> {
+  const scopes = new Map<string, string[]>();
+  if (collectorIds.length === 0 || !existsSync(dbPath)) return scopes;
+  const store = openStore(dbPath, { readonly: true });
+  try {
+    for (const id of collectorIds) scopes.set(id, [...new Set((await store.listRuns({ collector: id })).map((r) => r.scope))]);
+  } finally {
+    await store.close();
+  }
+  return scopes;
+}
+
 export interface HealthcheckOptions extends GlobalOptions {
   url?: string;
 }
@@ -79,7 +95,7 @@ export interface HealthcheckOptions extends GlobalOptions {
 export async function healthcheckCommand(options: HealthcheckOptions): Promise<number> {
   let url = options.url;
   if (!url) {
-    const { config } = loadAgentConfig(options);
+    const { config } = await loadAgentConfig(options, process.env, { skipModules: true });
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     url = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/healthz`;
   }

@@ -7,7 +7,7 @@ import { builtinCollectors } from '../../collectors/index.js';
 import { awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
 import { awsIamOptionsSchema } from '../../collectors/aws-iam/schema.js';
 import { githubOptionsSchema } from '../../collectors/github/schema.js';
-import { loadFrameworks, resolveDbPath } from '../app.js';
+import { loadFrameworks, resolveDbPath, setupOf } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { exportBundle } from '../bundle/export.js';
 import { DIGEST_COLLECTOR, recordDigest } from '../digest/record.js';
@@ -225,7 +225,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     // The digest of the last complete week the simulation reaches into, kept as evidence like any digest.
     const lastWeek = weekOf(new Date(schedule.at(-1)!.getTime() - 7 * DAY_MS).toISOString().slice(0, 10)).label;
     if (weekDays(lastWeek)!.to >= schedule[0]!.toISOString().slice(0, 10)) {
-      const rendered = await renderDigest(store, { label: lastWeek, ...weekDays(lastWeek)!, timeZone: 'UTC' }, undefined);
+      const rendered = await renderDigest(store, { label: lastWeek, ...weekDays(lastWeek)!, timeZone: 'UTC' }, setupOf(undefined));
       await recordDigest(store, rendered.digest, rendered.markdown, [], { at: realNow, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
       print(`\n${rendered.markdown.trimEnd()}`);
     }

@@ -1,13 +1,9 @@
 // `evidence-agent digest [--week 2026-W47 | --from --to] [--format md|html|json] [--send] [--list]`:
 // the weekly evidence digest, printed; with --send delivered as configured. Every digest made is kept
 // as evidence in the store (unless --dry-run).
-import { existsSync } from 'node:fs';
-import { builtinCollectors } from '../../collectors/index.js';
-import { loadAgentConfig, loadFrameworks, openStoreForReading, pickFramework, readStorePath } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { openStoreForReading, pickFramework, readerSetup, readStorePath } from '../app.js';
+import type { AgentSetup, GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
-import { findConfigPath } from '../config/index.js';
-import type { AgentConfig } from '../config/index.js';
 import { buildDigest, DEFAULT_SLA_DAYS } from '../digest/build.js';
 import { deliverDigest } from '../digest/deliver.js';
 import type { DigestDelivery, Rendered } from '../digest/deliver.js';
@@ -35,8 +31,9 @@ export interface DigestCommandOptions extends GlobalOptions {
 }
 
 export async function digestCommand(options: DigestCommandOptions): Promise<number> {
-  const configPath = findConfigPath(options.config, process.env);
-  const loaded = configPath && existsSync(configPath) ? loadAgentConfig(options) : undefined;
+  // The digest is delivered with the config's webhook and SMTP secrets: they must be real.
+  const setup = await readerSetup(options, process.env, true);
+  const loaded = setup.loaded;
   if (options.list) return listCommand(options);
   const format = parseChoice('--format', options.format ?? 'md', ['md', 'html', 'json'] as const);
   const timeZone = loaded?.config.timezone ?? 'UTC';
@@ -45,14 +42,13 @@ export async function digestCommand(options: DigestCommandOptions): Promise<numb
 
   const store = options.dryRun ? openStoreForReading(options) : openStore(readStorePath(options));
   try {
-    const rendered = await renderDigest(store, period, loaded?.config, options.framework);
+    const rendered = await renderDigest(store, period, setup, options.framework);
     const outcomes = options.send ? await deliverDigest(rendered, loaded!.config.digest!.deliver as DigestDelivery) : [];
     if (!options.dryRun) {
-      const { version } = loadFrameworks();
       await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
         at: new Date(),
         agentVersion: agentVersion(),
-        mappingVersion: version,
+        mappingVersion: setup.mappingVersion,
         configDigest: loaded?.digest ?? 'no-config',
       });
     }
@@ -70,17 +66,17 @@ export async function digestCommand(options: DigestCommandOptions): Promise<numb
 export async function renderDigest(
   store: EvidenceStore,
   period: { label: string; from: string; to: string; timeZone: string },
-  config: AgentConfig | undefined,
+  setup: AgentSetup,
   framework?: string,
 ): Promise<Rendered> {
-  const { frameworks: all } = loadFrameworks();
+  const config = setup.loaded?.config;
   const sections = (config?.collectors ?? {}) as Record<string, { schedule?: string } | undefined>;
   const previous = (await listDigests(store)).at(-1);
   const digest = await buildDigest(store, {
     ...period,
-    frameworks: pickFramework(all, framework),
-    collectors: builtinCollectors,
-    cadenceDays: collectorCadence(builtinCollectors, sections),
+    frameworks: pickFramework(setup.frameworks, framework),
+    collectors: setup.collectors,
+    cadenceDays: collectorCadence(setup.collectors, sections),
     slaDays: config?.digest?.slaDays ?? DEFAULT_SLA_DAYS,
     previousDeliveryProblems: (previous?.meta['deliveryProblems'] as string[] | undefined) ?? [],
   });

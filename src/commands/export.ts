@@ -2,13 +2,11 @@
 // period bundle for auditors, signed; `evidence-agent keygen --out <file>` makes the signing key.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { builtinCollectors } from '../../collectors/index.js';
-import { loadAgentConfig, loadFrameworks, openStoreForReading, pickFramework } from '../app.js';
+import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { exportBundle, ExportError } from '../bundle/export.js';
 import { fingerprint, generateSigningKey, loadPrivateKey, SigningKeyError } from '../bundle/signing.js';
 import { CliError } from '../cli-error.js';
-import { findConfigPath } from '../config/index.js';
 import { collectorCadence } from '../reports/cadence.js';
 import { agentVersion } from '../version.js';
 import { print } from './options.js';
@@ -26,10 +24,10 @@ export interface ExportCommandOptions extends GlobalOptions {
 export async function exportCommand(options: ExportCommandOptions): Promise<number> {
   const { from, to } = parseDayRange(options.from, options.to);
   if (!options.out) throw new CliError('--out: required (bundle.tar.gz, or a new directory)');
-  const { frameworks: all } = loadFrameworks();
-  const frameworks = pickFramework(all, options.framework);
-  const configPath = findConfigPath(options.config, process.env);
-  const config = configPath && existsSync(configPath) ? loadAgentConfig(options).config : undefined;
+  const setup = await readerSetup(options);
+  const frameworks = pickFramework(setup.frameworks, options.framework);
+  const configPath = setup.loaded?.path;
+  const config = setup.loaded?.config;
   const keyPath = options.signingKey ?? (config?.signing ? resolve(dirname(configPath!), config.signing.privateKeyPath) : undefined);
   if (!keyPath) throw new CliError('--signing-key: required (or signing.privateKeyPath in the config); make one with `evidence-agent keygen --out <file>`');
   let pem: string;
@@ -46,8 +44,8 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
       to,
       timeZone: config?.timezone ?? 'UTC',
       frameworks,
-      collectors: builtinCollectors,
-      cadenceDays: collectorCadence(builtinCollectors, sections),
+      collectors: setup.collectors,
+      cadenceDays: collectorCadence(setup.collectors, sections),
       signingKey: loadPrivateKey(pem, keyPath),
       agentVersion: agentVersion(),
       out: options.out,

@@ -1,8 +1,7 @@
 // `evidence-agent findings`: the findings of the latest snapshots (or as of --at), filterable by
 // status, framework and control; --fail-on turns failing findings into exit code 1 for pipelines.
-import { loadFrameworks, openStoreForReading, pickFramework } from '../app.js';
+import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
-import { builtinCollectors } from '../../collectors/index.js';
 import type { FindingStatus, Severity } from '../collector.js';
 import { CliError } from '../cli-error.js';
 import { currentState } from '../reports/current-state.js';
@@ -25,14 +24,14 @@ export async function findingsCommand(options: FindingsOptions): Promise<number>
   const status = options.status ? parseChoice('--status', options.status, STATUSES) : undefined;
   const failOn = options.failOn ? parseChoice('--fail-on', options.failOn, SEVERITIES) : undefined;
   const at = options.at ? parseAsOf('--at', options.at) : undefined;
-  const { frameworks: all } = loadFrameworks();
-  const frameworks = pickFramework(all, options.framework);
+  const setup = await readerSetup(options);
+  const frameworks = pickFramework(setup.frameworks, options.framework);
   if (options.control && !frameworks.some((f) => f.checksByControl.has(options.control!))) {
     throw new CliError(
       `--control: "${options.control}" is not a control of ${frameworks.map((f) => f.id).join(' or ')} (see \`evidence-agent controls\`)`,
     );
   }
-  const titles = new Map(builtinCollectors.flatMap((c) => c.checks.map((check) => [check.id, check.title] as const)));
+  const titles = new Map(setup.collectors.flatMap((c) => c.checks.map((check) => [check.id, check.title] as const)));
 
   const store = openStoreForReading(options);
   try {

@@ -1,9 +1,8 @@
 // `evidence-agent population [id] --from --to`: the rows of a population (all access changes, all
 // merged changes) over a period, as CSV for sampling or JSON, with every coverage gap warned about.
 // Without an id: the populations the collectors offer.
-import { openStoreForReading } from '../app.js';
+import { openStoreForReading, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
-import { builtinCollectors } from '../../collectors/index.js';
 import { CliError } from '../cli-error.js';
 import { toCsv } from '../reports/csv.js';
 import { buildPopulation, findPopulation } from '../reports/population.js';
@@ -19,14 +18,15 @@ export interface PopulationOptions extends GlobalOptions {
 }
 
 export async function populationCommand(id: string | undefined, options: PopulationOptions): Promise<number> {
-  const offered = builtinCollectors.flatMap((collector) => (collector.populations ?? []).map((p) => ({ collector, population: p })));
+  const { collectors } = await readerSetup(options);
+  const offered = collectors.flatMap((collector) => (collector.populations ?? []).map((p) => ({ collector, population: p })));
   if (id === undefined) {
     const rows = offered.map(({ collector, population }) => ({ id: population.id, collector: collector.id, title: population.title }));
     if (options.json) printJson(rows);
     else print(renderTable(['ID', 'COLLECTOR', 'TITLE'], rows.map((r) => [r.id, r.collector, r.title])));
     return 0;
   }
-  const found = findPopulation(builtinCollectors, id);
+  const found = findPopulation(collectors, id);
   if (!found) {
     throw new CliError(`unknown population "${id}" (known: ${offered.map((o) => o.population.id).join(', ')})`);
   }

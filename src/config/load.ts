@@ -1,13 +1,15 @@
 // Loads the one YAML config: parse, interpolate ${ENV}, validate. Every problem is one line naming
 // its field; nothing is written before the config is known to be good.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { validate as validateCron } from 'node-cron';
 import { parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { Collector } from '../collector.js';
 import { digestOf } from '../canonical.js';
 import { ConfigError } from './errors.js';
+import { ExternalModuleError, loadExternalCollector, takenIds } from '../plugins/external-collectors.js';
+import type { BrokenModule } from '../plugins/external-collectors.js';
 import { formatIssue } from './format-issues.js';
 import { interpolateEnv } from './interpolate.js';
 import { withoutSecrets } from './secrets.js';
@@ -18,6 +20,11 @@ export interface LoadedConfig {
   /** Absolute path of the file, or null when no config exists (built-in defaults). */
   path: string | null;
   config: AgentConfig;
+  /** Built-in collectors, then those loaded from modules named in the config. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  collectors: readonly Collector<any>[];
+  /** Modules named in the config that could not be used (only when loading tolerates them: the daemon). */
+  brokenModules: BrokenModule[];
   /**
    * SHA-256 of the validated config (defaults filled, environment interpolated) with secret fields
    * blanked: it changes when what the agent does changes, and holds no secret.
@@ -40,13 +47,8 @@ export function findConfigPath(explicit: string | undefined, env: NodeJS.Process
   return existsSync(DEFAULT_CONFIG_PATH) ? resolve(DEFAULT_CONFIG_PATH) : null;
 }
 
-export function parseConfigText(
-  text: string,
-  file: string,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  collectors: readonly Collector<any>[],
-  env: NodeJS.ProcessEnv,
-): AgentConfig {
+/** The YAML of a config file as plain data, before ${ENV} and validation. */
+function parseRaw(text: string, file: string): Record<string, unknown> {
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
     throw new ConfigError([`${file}: the file is larger than 1 MiB; is it the right file?`]);
   }
@@ -60,11 +62,50 @@ export function parseConfigText(
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([`${file}: expected a YAML mapping at the top level (timezone, store, collectors)`]);
   }
-  const schema = buildConfigSchema(collectors);
+  return raw as Record<string, unknown>;
+}
+
+export function parseConfigText(
+  text: string,
+  file: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  collectors: readonly Collector<any>[],
+  env: NodeJS.ProcessEnv,
+): AgentConfig {
+  return validateConfig(parseRaw(text, file), collectors, [], env);
+}
+
+/**
+ * Validates the whole file; `external` are the collectors loaded from modules, whose sections are
+ * checked by their own options schema with errors under `collectors.<id>.`.
+ */
+function validateConfig(
+  raw: Record<string, unknown>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  collectors: readonly Collector<any>[],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  external: readonly { id: string; collector: Collector<any> | null }[],
+  env: NodeJS.ProcessEnv,
+): AgentConfig {
+  const schema = buildConfigSchema(collectors, external.map((e) => e.id));
   const result = schema.safeParse(interpolateEnv(raw, env), { reportInput: true });
   if (!result.success) {
     throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(issue, [], (p) => keysAt(schema, p))));
   }
+  const sections = result.data.collectors as Record<string, Record<string, unknown> | undefined>;
+  const problems: string[] = [];
+  for (const { id, collector } of external) {
+    const section = sections[id];
+    if (!section || !collector) continue;
+    const { module, schedule, enabled, timeoutSeconds, ...own } = section;
+    const parsed = collector.optionsSchema.safeParse(own, { reportInput: true });
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.flatMap((issue) => formatIssue(issue, ['collectors', id], (p) => keysAt(collector.optionsSchema, p))));
+      continue;
+    }
+    sections[id] = { ...(parsed.data as object), module, timeoutSeconds, ...(schedule === undefined ? {} : { schedule }), ...(enabled === undefined ? {} : { enabled }) };
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   const badSchedules = scheduleProblems(result.data);
   if (badSchedules.length > 0) throw new ConfigError(badSchedules);
   return result.data;
@@ -119,12 +160,16 @@ export function loadConfig(
 ): LoadedConfig {
   if (path === null) {
     const config = parseConfigText('{}', '(defaults)', collectors, env);
-    return { path: null, config, digest: configDigest(config) };
+    return { path: null, config, digest: configDigest(config), collectors, brokenModules: [] };
   }
+  const config = parseConfigText(readConfigFile(path), path, collectors, env);
+  return { path, config, digest: configDigest(config), collectors, brokenModules: [] };
+}
+
+function readConfigFile(path: string): string {
   refuseOversized(path, 'config file');
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError([
@@ -133,8 +178,56 @@ export function loadConfig(
         : `${path}: cannot read the config file (${code ?? (error as Error).message})`,
     ]);
   }
-  const config = parseConfigText(text, path, collectors, env);
-  return { path, config, digest: configDigest(config) };
+}
+
+/**
+ * Loads the config and the collector modules it names (`collectors.<id>.module`), each imported and
+ * checked against the contract. A module that cannot be used is a config error naming it, unless
+ * `tolerateBrokenModules` (the daemon): then it is listed in `brokenModules` and the rest goes on.
+ */
+export async function loadConfigWithModules(
+  path: string | null,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  builtins: readonly Collector<any>[],
+  env: NodeJS.ProcessEnv = process.env,
+  options: { tolerateBrokenModules?: boolean; skipModules?: boolean } = {},
+): Promise<LoadedConfig> {
+  if (path === null) return loadConfig(null, builtins, env);
+  const raw = parseRaw(readConfigFile(path), path);
+  const sections = raw.collectors;
+  const moduleIds =
+    typeof sections === 'object' && sections !== null && !Array.isArray(sections)
+      ? Object.entries(sections as Record<string, unknown>)
+          .filter(([, section]) => typeof section === 'object' && section !== null && 'module' in section)
+          .map(([id, section]) => [id, (section as { module: unknown }).module] as const)
+      : [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const loaded: Collector<any>[] = [];
+  const external: { id: string; collector: Collector<unknown> | null }[] = [];
+  const brokenModules: BrokenModule[] = [];
+  for (const [id, specifier] of moduleIds) {
+    if (typeof specifier !== 'string' || specifier === '') {
+      throw new ConfigError([`collectors.${id}.module: expected a module path (./collectors/x.js) or an npm package name, got ${JSON.stringify(specifier)}`]);
+    }
+    const module = interpolateEnv(specifier, env, ['collectors', id, 'module']) as string;
+    if (options.skipModules) {
+      // Only the rest of the file is wanted (the healthcheck's port): the module's section is not checked.
+      external.push({ id, collector: null });
+      continue;
+    }
+    try {
+      const found = await loadExternalCollector(id, module, dirname(path), takenIds([...builtins, ...loaded]));
+      loaded.push(found.collector);
+      external.push({ id, collector: found.collector });
+    } catch (error) {
+      if (!(error instanceof ExternalModuleError)) throw error;
+      if (!options.tolerateBrokenModules) throw new ConfigError([`collectors.${id}.module: ${error.message}`]);
+      brokenModules.push({ id, module, problem: error.message });
+      external.push({ id, collector: null });
+    }
+  }
+  const config = validateConfig(raw, builtins, external, env);
+  return { path, config, digest: configDigest(config), collectors: [...builtins, ...loaded], brokenModules };
 }
 
 /**

@@ -12,12 +12,27 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * The keys the agent reads in an external collector's section; the rest goes to the module's own
+ * options schema, checked after the file's shape (src/config/load.ts).
+ */
+export const externalSectionSchema = z.looseObject({
+  /** The ES module: a path relative to this config file (./collectors/hr-feed.js), or an npm package name. */
+  module: z.string().min(1, 'expected a module path (./collectors/x.js) or an npm package name'),
+  schedule: z.string().optional(),
+  enabled: z.boolean().optional(),
+  timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
+});
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function buildConfigSchema(collectors: readonly Collector<any>[]) {
+export function buildConfigSchema(collectors: readonly Collector<any>[], externalIds: readonly string[] = []) {
   // An empty section (`aws-iam:` with nothing under it) means the collector with all its defaults.
-  const collectorSections = Object.fromEntries(
-    collectors.map((c) => [c.id, z.preprocess((v) => (v === null ? {} : v), c.optionsSchema).optional()]),
+  const builtinSections = Object.fromEntries(
+    collectors.filter((c) => !c.recordedOnDemand).map((c) => [c.id, z.preprocess((v) => (v === null ? {} : v), c.optionsSchema).optional()]),
   );
+  // Typed like the built-in sections: each is an options object the collector alone knows the shape of.
+  const externalSections = Object.fromEntries(externalIds.map((id) => [id, externalSectionSchema.optional()])) as unknown as typeof builtinSections;
+  const collectorSections = { ...builtinSections, ...externalSections };
   return z.strictObject({
     /** Days of coverage are counted in this zone. */
     timezone: z
@@ -89,6 +104,8 @@ export function buildConfigSchema(collectors: readonly Collector<any>[]) {
     signing: z.strictObject({ privateKeyPath: z.string().min(1, 'expected the path of a PEM private key') }).optional(),
     /** The exceptions (accepted risks) file, relative to this config file. */
     exceptions: z.string().min(1, 'expected the path of the exceptions file').optional(),
+    /** Your own control sets (YAML, relative to this config file): frameworks of your control ids. */
+    controlSets: z.array(z.string().min(1, 'expected the path of a control-set file')).default([]),
   });
 }
 

@@ -111,6 +111,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       reasons.push(`evidence store unreadable: ${(error as Error).message}`);
     }
     if (!lockHeld(deps.lock)) reasons.push(`the store lock ${deps.lock.path} is no longer ours`);
+    // A collector module that failed to load: its runs fail (gaps) until the module is fixed and the daemon restarted.
+    for (const broken of deps.loaded.brokenModules) reasons.push(`collector ${broken.id}: ${broken.problem}`);
     const now = Date.now();
     const latest = await store.latestRuns();
     const snapshots = await store.latestSnapshots();

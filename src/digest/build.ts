@@ -5,6 +5,8 @@
 // collectors missed runs, and the failing trend over eight weeks. Pure reads of the store.
 import type { CheckDefinition, Collector, EvidenceItem, Severity } from '../collector.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
+import { latestAttestations } from '../reports/attestations.js';
+import type { AttestationSummary } from '../reports/attestations.js';
 import type { AcceptedException } from '../exceptions/schema.js';
 import type { Framework } from '../mapping/load.js';
 import { buildCoverage } from '../reports/coverage.js';
@@ -60,6 +62,8 @@ export interface Digest {
   coverage: { framework: string; controls: number; controlDays: number; evidencedControlDays: number; gaps: { control: string; from: string; to: string; cause: string }[] }[];
   missedRuns: { collector: string; scope: string; days: string[]; cause: string }[];
   expiringExceptions: (AcceptedException & { daysLeft: number })[];
+  /** Attestations expiring within 14 days of the week's end, and those already expired (daysLeft < 0). */
+  expiringAttestations: (AttestationSummary & { daysLeft: number })[];
   /** Per population of the week: its rows and those the digest calls notable, in one line each. */
   populations: { id: string; title: string; rows: number; notable: string[] }[];
   /** Failing findings of event checks in the week's runs (root use, sign-ins without MFA, unapproved merges…). */
@@ -134,6 +138,9 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   const coverage = await weekCoverage(store, options);
   const missedRuns = await missedRunsOf(store, options, start, end);
   const expiringExceptions = await expiring(store, endAt, options.timeZone, options.to);
+  const expiringAttestations = (await latestAttestations(store, endAt))
+    .map((a) => ({ ...a, daysLeft: Math.floor((Date.parse(a.validUntil) - endAt.getTime()) / DAY_MS) }))
+    .filter((a) => a.daysLeft <= 14);
   const populations = await notablePopulations(store, options, start, end);
   const eventFailures = await eventFailuresOf(store, start, end, checks);
   const trend = await failingTrend(store, end, eventCheck);
@@ -160,6 +167,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
     coverage,
     missedRuns,
     expiringExceptions,
+    expiringAttestations,
     populations,
     eventFailures,
     deliveryProblems: options.previousDeliveryProblems ?? [],

@@ -37,6 +37,8 @@ export interface Framework {
   controlsByCheck: Map<string, string[]>;
   /** Every control id is a key; an empty array means no automated check (manual evidence). */
   checksByControl: Map<string, string[]>;
+  /** A user's control set (config `controlSets:`), not a shipped mapping. */
+  custom?: boolean;
 }
 
 /** Loads one mapping file; `knownCheckIds` are the ids the installed collectors define. */

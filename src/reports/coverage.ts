@@ -8,7 +8,8 @@ import type { CheckDefinition, Collector } from '../collector.js';
 import { exceptionFor } from '../exceptions/apply.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
 import type { AcceptedException } from '../exceptions/schema.js';
-import type { Framework } from '../mapping/load.js';
+import { criteriaOf } from '../mapping/control-set.js';
+import type { Control, Framework } from '../mapping/load.js';
 import { MAPPINGS_EVIDENCE_TYPE, MAPPINGS_RESOURCE_ID } from '../mapping/stored.js';
 import type { MappingsEvidence, StoredMappings } from '../mapping/stored.js';
 import type { EvidenceStore, FindingRecord, RunRecord } from '../store/types.js';
@@ -112,20 +113,29 @@ export async function buildCoverage(store: EvidenceStore, framework: Framework, 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const checkOwner = new Map<string, { collector: Collector<any>; check: CheckDefinition<any> }>();
   for (const collector of options.collectors) for (const check of collector.checks) checkOwner.set(check.id, { collector, check });
+  // Attestation checks evidence the control their stream is for (its scope), whatever the mappings say.
+  const scopedChecks = new Map<string, string[]>();
+  for (const collector of options.collectors) {
+    const ids = collector.checks.filter((check) => check.controlFromScope).map((check) => check.id);
+    if (ids.length > 0) scopedChecks.set(collector.id, ids);
+  }
   // With as-collected mappings any collector may evidence any control: follow them all.
   const neededCollectors = options.asCollected
     ? new Set(options.collectors.map((c) => c.id))
-    : new Set([...framework.checksByControl.values()].flat().flatMap((id) => (checkOwner.has(id) ? [checkOwner.get(id)!.collector.id] : [])));
+    : new Set([...[...framework.checksByControl.values()].flat().flatMap((id) => (checkOwner.has(id) ? [checkOwner.get(id)!.collector.id] : [])), ...scopedChecks.keys()]);
   const streams: StreamCursor[] = [];
   const collectorsWithoutRuns = new Set<string>();
   for (const collectorId of [...neededCollectors].sort()) {
-    const found = await collectorStreams(store, collectorId, days, periodStart, periodEnd, options);
+    const found = await collectorStreams(store, collectorId, days, periodStart, periodEnd, options, scopedChecks.has(collectorId));
     if (found.length === 0) collectorsWithoutRuns.add(collectorId);
     streams.push(...found);
   }
+  const attested = new Set(streams.filter((s) => scopedChecks.has(s.collectorId)).map((s) => s.scope));
 
   const automated = framework.controls.filter((control) =>
-    options.asCollected ? true : (framework.checksByControl.get(control.id) ?? []).some((id) => checkOwner.has(id)),
+    options.asCollected
+      ? true
+      : (framework.checksByControl.get(control.id) ?? []).some((id) => checkOwner.has(id)) || attestationKeys(control).some((key) => attested.has(key)),
   );
   const perControl = new Map<string, (ControlDay & { checks: string[] })[]>(automated.map((c) => [c.id, []]));
   // Day by day: only the findings of the snapshots valid on one day are in memory at a time.
@@ -134,7 +144,7 @@ export async function buildCoverage(store: EvidenceStore, framework: Framework, 
     for (const stream of streams) today.set(stream, await stream.dayOf(day));
     for (const control of automated) {
       const rows: DayFinding[] = [];
-      const judged = judgeDay(day, control.id, framework, checkOwner, today, collectorsWithoutRuns, options, options.onFindings ? rows : null);
+      const judged = judgeDay(day, control, framework, checkOwner, scopedChecks, today, collectorsWithoutRuns, options, options.onFindings ? rows : null);
       if (judged) {
         perControl.get(control.id)!.push(judged);
         options.onFindings?.(control.id, day, rows);
@@ -171,17 +181,25 @@ function checksFor(controlId: string, framework: Framework, sd: StreamDay | unde
   return sd?.mapping?.[framework.id]?.[controlId] ?? [];
 }
 
+/** The stream scopes whose attestations evidence a control: its own id and the criteria it is mapped to. */
+function attestationKeys(control: Control): string[] {
+  return [control.id, ...criteriaOf(control)];
+}
+
 function judgeDay(
   day: string,
-  controlId: string,
+  control: Control,
   framework: Framework,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   checkOwner: Map<string, { collector: Collector<any>; check: CheckDefinition<any> }>,
+  scopedChecks: ReadonlyMap<string, string[]>,
   today: Map<StreamCursor, StreamDay>,
   collectorsWithoutRuns: Set<string>,
   options: CoverageOptions,
   rows: DayFinding[] | null,
 ): (ControlDay & { checks: string[] }) | null {
+  const controlId = control.id;
+  const keys = attestationKeys(control);
   const causes = new Set<string>();
   const failing: string[] = [];
   const excepted: string[] = [];
@@ -196,7 +214,10 @@ function judgeDay(
   }
   for (const [stream, sd] of today) {
     const where = `${stream.collectorId} ${stream.scope}`;
-    const mapped = checksFor(controlId, framework, sd, options).filter((id) => checkOwner.get(id)?.collector.id === stream.collectorId);
+    const scoped = scopedChecks.get(stream.collectorId);
+    const mapped = scoped
+      ? keys.includes(stream.scope) ? scoped : []
+      : checksFor(controlId, framework, sd, options).filter((id) => checkOwner.get(id)?.collector.id === stream.collectorId);
     if (mapped.length === 0) continue;
     for (const id of mapped) checks.add(id);
     if (!sd.snapshot) {
@@ -279,12 +300,14 @@ async function collectorStreams(
   periodStart: Date,
   periodEnd: Date,
   options: CoverageOptions,
+  attestations = false,
 ): Promise<StreamCursor[]> {
   const cadence = Math.max(1, options.cadenceDays?.(collectorId) ?? 1);
-  // Runs before the period count for a collector whose snapshot outlives a day (weekly cadence).
-  const lookBack = new Date(periodStart.getTime() - cadence * 86_400_000);
+  // Runs before the period count for a collector whose snapshot outlives a day (weekly cadence), and
+  // an attestation made any time before may still be in its window.
+  const lookBack = attestations ? new Date(0) : new Date(periodStart.getTime() - cadence * 86_400_000);
   const runs = await store.listRuns({ collector: collectorId, from: lookBack, to: periodEnd });
-  const scopes = [...new Set(runs.filter((r) => new Date(r.startedAt) >= periodStart).map((r) => r.scope))].sort();
+  const scopes = [...new Set(runs.filter((r) => attestations || new Date(r.startedAt) >= periodStart).map((r) => r.scope))].sort();
   const cursors: StreamCursor[] = [];
   for (const scope of scopes) {
     const own = runs.filter((r) => r.scope === scope);
@@ -316,10 +339,19 @@ async function collectorStreams(
         const today = byDay.get(day) ?? [];
         const successful = today.filter((r) => SNAPSHOT.includes(r.status));
         if (successful.length > 0) lastSnapshot = { day, run: successful.at(-1)! };
-        const valid = lastSnapshot !== null && daysApart(lastSnapshot.day, day) < cadence ? lastSnapshot.run : null;
+        // A snapshot that states its validity (an attestation's window) is valid until then, not for the cadence.
+        const validUntil = lastSnapshot?.run.meta['validUntil'] as string | undefined;
+        const current = lastSnapshot !== null && (validUntil !== undefined ? startOfDay(day, options.timeZone).getTime() < Date.parse(validUntil) : daysApart(lastSnapshot.day, day) < cadence);
+        const valid = current ? lastSnapshot!.run : null;
         const failed = today.filter((r) => !SNAPSHOT.includes(r.status));
         const cause =
-          valid !== null ? null : failed.length > 0 ? `run ${failed.at(-1)!.status}: ${failed.at(-1)!.error ?? 'no reason recorded'}` : 'no run';
+          valid !== null
+            ? null
+            : failed.length > 0
+              ? `run ${failed.at(-1)!.status}: ${failed.at(-1)!.error ?? 'no reason recorded'}`
+              : validUntil !== undefined
+                ? `attestation expired on ${dayOf(new Date(validUntil), options.timeZone)}`
+                : attestations ? 'no attestation recorded yet' : 'no run';
         const next = new Map<number, { findings: FindingRecord[]; exceptions: AcceptedException[]; mapping: StoredMappings | null }>();
         const events = [];
         for (const run of successful) events.push(...(await load(run, next)).findings);

@@ -1,6 +1,10 @@
 // The current state of the estate: the findings of the latest snapshot of every collector and scope,
 // and what they say about each control of a framework.
+import { criteriaOf } from '../mapping/control-set.js';
+import type { CustomControl } from '../mapping/control-set.js';
 import type { Framework } from '../mapping/load.js';
+import { attestationsOf } from './attestations.js';
+import type { AttestationSummary } from './attestations.js';
 import type { RunStatus } from '../collector.js';
 import type { EvidenceStore, FindingCounts, FindingRecord } from '../store/types.js';
 import { exceptionFor } from '../exceptions/apply.js';
@@ -88,9 +92,23 @@ export interface ControlStatus {
   /** True when a collector behind it failed after the snapshot shown: the state may be out of date. */
   stale: boolean;
   failing: { checkId: string; resourceId: string; message: string }[];
+  /** Custom controls: who owns it and what it is mapped to. */
+  owner?: string;
+  criteria?: string[];
+  /** Latest attestation of the control (or of a criterion it is mapped to) and until when it counts. */
+  attestation?: { control: string; attestedBy: string; attestedAt: string; validUntil: string; note: string };
 }
 
-export function controlStatuses(framework: Framework, findings: readonly CurrentFinding[]): ControlStatus[] {
+/**
+ * What each control's evidence says now: its checks' findings, and the attestations of the control (or of
+ * the criteria it is mapped to) still in their window; an expired attestation evidences nothing.
+ */
+export function controlStatuses(
+  framework: Framework,
+  findings: readonly CurrentFinding[],
+  attestations: readonly AttestationSummary[] = [],
+  now: Date = new Date(),
+): ControlStatus[] {
   const byCheck = new Map<string, CurrentFinding[]>();
   for (const finding of findings) {
     const list = byCheck.get(finding.checkId) ?? [];
@@ -100,16 +118,20 @@ export function controlStatuses(framework: Framework, findings: readonly Current
   return framework.controls.map((control) => {
     const checks = framework.checksByControl.get(control.id) ?? [];
     const evidence = checks.flatMap((check) => byCheck.get(check) ?? []);
-    const counts: FindingCounts = { pass: 0, fail: 0, error: 0, not_applicable: 0 };
+    const attested = attestationsOf(attestations, [control.id, ...criteriaOf(control)]);
+    const inForce = attested.filter((a) => Date.parse(a.validUntil) > now.getTime());
+    const latest = [...attested].sort((a, b) => a.validUntil.localeCompare(b.validUntil)).at(-1);
+    const counts: FindingCounts = { pass: inForce.length, fail: 0, error: 0, not_applicable: 0 };
     let lastEvidencedAt: string | null = null;
     for (const finding of evidence) {
       counts[finding.status] += 1;
       if (!lastEvidencedAt || finding.observedAt > lastEvidencedAt) lastEvidencedAt = finding.observedAt;
     }
+    for (const a of inForce) if (!lastEvidencedAt || a.attestedAt > lastEvidencedAt) lastEvidencedAt = a.attestedAt;
     const state: ControlState =
-      checks.length === 0
+      checks.length === 0 && attested.length === 0
         ? 'manual'
-        : evidence.length === 0
+        : evidence.length + inForce.length === 0
           ? 'not_evidenced'
           : counts.fail > 0
             ? 'failing'
@@ -129,6 +151,9 @@ export function controlStatuses(framework: Framework, findings: readonly Current
       failing: evidence
         .filter((f) => f.status === 'fail')
         .map((f) => ({ checkId: f.checkId, resourceId: f.resourceId, message: f.message })),
+      ...((control as CustomControl).owner ? { owner: (control as CustomControl).owner } : {}),
+      ...(criteriaOf(control).length > 0 ? { criteria: criteriaOf(control) } : {}),
+      ...(latest ? { attestation: { control: latest.control, attestedBy: latest.attestedBy, attestedAt: latest.attestedAt, validUntil: latest.validUntil, note: latest.note } } : {}),
     };
   });
 }

@@ -33,9 +33,9 @@ export interface StoredBlob {
   content: Buffer;
 }
 
-/** The bytes to store for a text and the codec that reads them back. */
-export function compress(canonical: string): StoredBlob {
-  const bytes = Buffer.from(canonical, 'utf8');
+/** The bytes to store for a text (or a file's bytes) and the codec that reads them back. */
+export function compress(canonical: string | Buffer): StoredBlob {
+  const bytes = typeof canonical === 'string' ? Buffer.from(canonical, 'utf8') : canonical;
   return bytes.length < COMPRESS_FROM_BYTES ? { codec: PLAIN_CODEC, content: bytes } : { codec: BLOB_CODEC, content: deflateSync(bytes) };
 }
 

@@ -2,6 +2,7 @@
 // findings, every run hash-chained to the one before it.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { sha256Hex } from '../canonical.js';
 import type { CachedResponse, EventItem, EventWindow, EvidenceItem, RunStatus } from '../collector.js';
 import { COMPRESS_FROM_BYTES, compress, decodeDocument, decodeEvent, decompress, encodeDocument, encodeEvent } from './blob-codec.js';
 import { GENESIS_HASH, eventsDigest, findingsDigest, manifestDigest, runHash, windowsDigest } from './chain.js';
@@ -184,6 +185,8 @@ export class SqliteEvidenceStore implements EvidenceStore {
       : { rows: [], stored: [] };
     const findingCounts: FindingCounts = { pass: 0, fail: 0, error: 0, not_applicable: 0 };
     for (const finding of isSnapshot ? outcome.findings : []) findingCounts[finding.status] += 1;
+    const fileHashes = isSnapshot ? this.storeFiles(outcome.files ?? []) : [];
+    const meta = fileHashes.length > 0 ? { ...outcome.meta, files: fileHashes } : outcome.meta;
 
     const row: RunRow = {
       seq,
@@ -202,7 +205,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
       evidence_count: isSnapshot ? outcome.evidence.length : 0,
       changes: JSON.stringify(changes),
       finding_counts: JSON.stringify(findingCounts),
-      meta: JSON.stringify(outcome.meta),
+      meta: JSON.stringify(meta),
       event_counts: JSON.stringify({
         read: isSnapshot ? (outcome.events?.length ?? 0) : 0,
         stored: eventRows.length,
@@ -263,6 +266,24 @@ export class SqliteEvidenceStore implements EvidenceStore {
     }
     this.db.prepare('DELETE FROM run_intents WHERE id = ?').run(intent.id);
     return row;
+  }
+
+  /**
+   * Cited files as blobs addressed by the SHA-256 of their bytes (verify re-hashes them like documents);
+   * their hashes go into the run's meta, which the chain covers, so a missing file is found too.
+   */
+  private storeFiles(files: readonly Buffer[]): string[] {
+    const insertBlob = this.db.prepare(
+      'INSERT INTO blobs (hash, size, codec, content) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING',
+    );
+    const hashes = new Set<string>();
+    for (const bytes of files) {
+      const hash = sha256Hex(bytes);
+      const blob = compress(bytes);
+      insertBlob.run(hash, bytes.length, blob.codec, blob.content);
+      hashes.add(hash);
+    }
+    return [...hashes].sort();
   }
 
   /**
@@ -633,6 +654,11 @@ export class SqliteEvidenceStore implements EvidenceStore {
       items.push(decodeDocument(decompress(blob.codec, blob.content).toString('utf8')));
     }
     return items.sort((a, b) => (a.type + a.resourceId < b.type + b.resourceId ? -1 : 1));
+  }
+
+  async fileBytes(sha256: string): Promise<Buffer | undefined> {
+    const blob = this.db.prepare('SELECT codec, content FROM blobs WHERE hash = ?').get(sha256) as { codec: string; content: Buffer } | undefined;
+    return blob ? decompress(blob.codec, blob.content) : undefined;
   }
 
   async findingsOf(seq: number): Promise<FindingRecord[]> {

@@ -47,6 +47,8 @@ export interface RunOutcome {
   events?: EventItem[];
   /** The windows those events cover, per partition; required for every partition with events. */
   windows?: EventWindow[];
+  /** Files cited by the evidence (attestations): stored as blobs addressed by the SHA-256 of their bytes. */
+  files?: Buffer[];
   meta: Record<string, unknown>;
 }
 
@@ -177,6 +179,8 @@ export interface EvidenceStore {
    * run whose delta first showed it failing), keyed `checkId\u0000resourceId`.
    */
   failingSince(seq: number): Promise<Map<string, string>>;
+  /** The bytes of a stored file (see RunOutcome.files), by the SHA-256 of its content. */
+  fileBytes(sha256: string): Promise<Buffer | undefined>;
   /** The full findings of a snapshot, rebuilt from the deltas. */
   findingsOf(seq: number): Promise<FindingRecord[]>;
   verify(options?: VerifyOptions): Promise<VerifyReport>;

@@ -88,9 +88,24 @@ function describeBlob(db: SqliteDatabase, hash: string): string {
   const event = db
     .prepare('SELECT run_seq, type, event_id FROM events WHERE blob_hash = ? ORDER BY run_seq LIMIT 1')
     .get(hash) as { run_seq: number; type: string; event_id: string } | undefined;
-  return event
-    ? `event ${event.type} ${event.event_id} (blob ${short(hash)}, stored by run ${event.run_seq})`
+  if (event) return `event ${event.type} ${event.event_id} (blob ${short(hash)}, stored by run ${event.run_seq})`;
+  // Attested files are cited from the run's meta (chained), not from the manifest.
+  const citing = db.prepare("SELECT seq, collector, scope FROM runs WHERE meta LIKE ? ORDER BY seq LIMIT 1").get(`%${hash}%`) as
+    | { seq: number; collector: string; scope: string }
+    | undefined;
+  return citing
+    ? `file ${short(hash)} attested by run ${citing.seq} (${citing.collector} ${citing.scope})`
     : `blob ${short(hash)} (referenced by no run)`;
+}
+
+/** The hashes of the files a run cites (attestations), from its chained meta. */
+function filesOf(row: RunRow): string[] {
+  try {
+    const files = (JSON.parse(row.meta) as { files?: unknown }).files;
+    return Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function checkBlobs(db: SqliteDatabase, problems: VerifyProblem[]): number {
@@ -144,6 +159,7 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[]): number {
      UNION ALL SELECT e.type, e.event_id, e.blob_hash FROM events e LEFT JOIN blobs b ON b.hash = e.blob_hash
      WHERE e.run_seq = @seq AND b.hash IS NULL LIMIT 1`,
   );
+  const hasBlob = db.prepare('SELECT 1 FROM blobs WHERE hash = ?').pluck();
   let previousHash = GENESIS_HASH;
   let previousSeq = 0;
   let count = 0;
@@ -217,6 +233,11 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[]): number {
         record: name,
         message: `evidence ${missing.type} ${missing.resource_id} points to blob ${short(missing.blob_hash)}, which is missing`,
       });
+    }
+    for (const file of filesOf(row)) {
+      if (!hasBlob.get(file)) {
+        problems.push({ kind: 'manifest', record: name, message: `its file ${short(file)} (an attested file) is missing` });
+      }
     }
     if (runHash(chainFields(row)) !== row.hash) {
       problems.push({ kind: 'run', record: name, message: 'its fields do not match its hash: the run row was altered' });

@@ -2,7 +2,7 @@
 // AWS settings (endpoints, retries) that would otherwise redirect or change the real SDK's requests.
 import nock from 'nock';
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { CachedResponse, ClientEnvironment, CollectContext, Collector, HttpCache } from '../../src/collector.js';
+import type { CachedResponse, ClientEnvironment, CollectContext, Collector, HttpCache, StoredEvidenceReader } from '../../src/collector.js';
 import { silentLogger } from '../../src/logging.js';
 
 export interface ContextOverrides {
@@ -11,6 +11,7 @@ export interface ContextOverrides {
   clientEnvironment: ClientEnvironment;
   watermarks?: Record<string, string>;
   httpCache?: HttpCache;
+  storedEvidence?: StoredEvidenceReader;
 }
 
 /** An HttpCache in a Map: tests hand the same one to two runs to see the second one revalidate. */
@@ -42,6 +43,7 @@ export function contextFor<Options>(collector: Collector<Options>, options: Opti
     },
     watermarks: overrides.watermarks ?? {},
     httpCache: overrides.httpCache ?? memoryHttpCache(),
+    storedEvidence: overrides.storedEvidence ?? { latest: async () => [] },
   };
   return { ctx, apiCalls: () => apiCalls };
 }

@@ -1,0 +1,37 @@
+// The attestations in force: the latest attestation of every control (the manual collector's streams),
+// with its validity window, for `controls` and the weekly digest.
+import type { EvidenceStore } from '../store/types.js';
+
+export const ATTESTATION_COLLECTOR = 'manual';
+
+export interface AttestationSummary {
+  control: string;
+  framework: string;
+  note: string;
+  attestedBy: string;
+  attestedAt: string;
+  validUntil: string;
+  file: { name: string; sha256: string; bytes: number };
+  runSeq: number;
+}
+
+interface AttestationMeta {
+  validUntil?: string;
+  attestation?: Omit<AttestationSummary, 'attestedAt' | 'validUntil' | 'runSeq'>;
+}
+
+/** The latest attestation of each control as of `at` (default now), oldest expiry first. */
+export async function latestAttestations(store: EvidenceStore, at?: Date): Promise<AttestationSummary[]> {
+  const snapshots = (await store.latestSnapshots(at)).filter((run) => run.collector === ATTESTATION_COLLECTOR);
+  return snapshots
+    .flatMap((run) => {
+      const meta = run.meta as AttestationMeta;
+      return meta.attestation && meta.validUntil ? [{ ...meta.attestation, attestedAt: run.startedAt, validUntil: meta.validUntil, runSeq: run.seq }] : [];
+    })
+    .sort((a, b) => a.validUntil.localeCompare(b.validUntil) || a.control.localeCompare(b.control));
+}
+
+/** Those of a control: attested for its id or for a criterion it is mapped to. */
+export function attestationsOf(attestations: readonly AttestationSummary[], keys: readonly string[]): AttestationSummary[] {
+  return attestations.filter((a) => keys.includes(a.control));
+}

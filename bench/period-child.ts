@@ -1,8 +1,17 @@
-// Runs the period scenario in a process of its own, so the peak RSS measured is the export's, not what
-// earlier scenarios (sandbox estates, other stores) left in the bench process. Prints the rows as JSON.
-import { periodReports, FULL, QUICK } from './scenarios.js';
-import type { Sizes } from './scenarios.js';
+// One phase of the period scenario, in a process of its own so that what it measures (time, peak RSS)
+// is that phase's alone, as when an operator runs `coverage` or `export`: build | coverage | export.
+// Prints its result as JSON.
+import { buildPeriodStore, periodCoverageSeconds, periodExport } from './scenarios.js';
 
-const [mode, days] = [process.argv[2] ?? 'quick', Number(process.argv[3] ?? '30')];
-const sizes: Sizes = mode === 'full' ? FULL : mode === 'smoke' ? { ...QUICK, storageResources: 200 } : QUICK;
-process.stdout.write(JSON.stringify(await periodReports(sizes, days)));
+const [phase, path, ...rest] = process.argv.slice(2);
+if (!path) throw new Error('usage: period-child.ts build|coverage|export <store> ...');
+if (phase === 'build') {
+  const [resources, days] = rest.map(Number) as [number, number];
+  process.stdout.write(JSON.stringify(await buildPeriodStore(path, resources, days)));
+} else if (phase === 'coverage') {
+  process.stdout.write(JSON.stringify({ seconds: await periodCoverageSeconds(path, rest[0]!, rest[1]!) }));
+} else if (phase === 'export') {
+  process.stdout.write(JSON.stringify(await periodExport(path, rest[0]!, rest[1]!)));
+} else {
+  throw new Error(`unknown phase ${phase}`);
+}

@@ -4,6 +4,7 @@
 import canonicalizeModule from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, digestOf } from '../src/canonical.js';
+import { encodeDocument } from '../src/store/blob-codec.js';
 import { rowsDigest } from '../src/store/chain.js';
 
 const oracle = canonicalizeModule as unknown as (input: unknown) => string | undefined;
@@ -78,6 +79,14 @@ describe('canonical JSON', () => {
       ]);
       const sorted = [...rows].sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : a[1]! < b[1]! ? -1 : a[1]! > b[1]! ? 1 : 0));
       expect(rowsDigest(rows)).toBe(digestOf(sorted));
+    }
+  });
+
+  it('encodes a document as the canonical JSON of its four fields, as every stored hash was computed', () => {
+    const next = random(11);
+    for (let i = 0; i < 1000; i++) {
+      const item = { type: String(value(next, 9)), resourceId: String(value(next, 9)), schemaVersion: Math.floor(next() * 3), data: value(next, 0) };
+      expect(encodeDocument(item).canonical).toBe(oracle({ type: item.type, resourceId: item.resourceId, schemaVersion: item.schemaVersion, data: item.data }));
     }
   });
 });

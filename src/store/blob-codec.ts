@@ -19,12 +19,15 @@ export interface EncodedDocument {
 
 /** The stored form of an evidence item is the canonical JSON of the whole item (type and id included). */
 export function encodeDocument(item: EvidenceItem): EncodedDocument {
-  const canonical = canonicalJson({
-    type: item.type,
-    resourceId: item.resourceId,
-    schemaVersion: item.schemaVersion,
-    data: item.data,
-  });
+  // The canonical JSON of {type, resourceId, schemaVersion, data}, its four keys written in their sorted
+  // order: the same bytes as canonicalJson of that object, without building and sorting it per document.
+  if (item.data === undefined || typeof item.schemaVersion !== 'number') {
+    const canonical = canonicalJson({ type: item.type, resourceId: item.resourceId, schemaVersion: item.schemaVersion, data: item.data });
+    return { hash: sha256Hex(canonical), canonical };
+  }
+  const canonical =
+    `{"data":${canonicalJson(item.data)},"resourceId":${canonicalJson(item.resourceId)},` +
+    `"schemaVersion":${canonicalJson(item.schemaVersion)},"type":${canonicalJson(item.type)}}`;
   return { hash: sha256Hex(canonical), canonical };
 }
 

@@ -232,7 +232,7 @@ describe('aws-cloudtrail events: collection', () => {
     expect(result.windows).toEqual([{ partition: 'us-east-1', from: iso(NOW.getTime() - 90 * DAY), to: NOW.toISOString(), complete: true }]);
     expect(apiCalls()).toBe(1 + 1 + 2);
     // The retry waited for its turn too.
-    expect(clock.sleeps).toEqual([500]);
+    expect(clock.sleeps).toEqual([525]);
   });
 
   it('reads from the stored watermark, and records a watermark older than 90 days as a hole', async () => {
@@ -314,14 +314,14 @@ describe('aws-cloudtrail events: collection', () => {
 });
 
 describe('aws-cloudtrail events: the pacer', () => {
-  it('spaces the turns of concurrent callers by 1000 / requestsPerSecond ms, in call order', async () => {
+  it('spaces the turns of concurrent callers by 1000 / requestsPerSecond ms plus a 25 ms margin, in call order', async () => {
     const clock = virtualClock();
     const pacer = new RegionPacer(2, clock);
     const signal = new AbortController().signal;
     const granted: number[] = [];
     await Promise.all([0, 1, 2, 3].map(() => pacer.take(signal).then(() => granted.push(clock.now()))));
-    expect(granted).toEqual([0, 500, 1000, 1500]);
-    expect(new RegionPacer(1, clock).intervalMs).toBe(1000);
+    expect(granted).toEqual([0, 525, 1050, 1575]);
+    expect(new RegionPacer(1, clock).intervalMs).toBe(1025);
   });
 
   it('waits only for what is left of the interval, and not at all after a long pause', async () => {
@@ -331,10 +331,10 @@ describe('aws-cloudtrail events: the pacer', () => {
     await pacer.take(signal);
     await clock.sleep(300, signal);
     await pacer.take(signal);
-    expect(clock.sleeps).toEqual([300, 200]);
+    expect(clock.sleeps).toEqual([300, 225]);
     await clock.sleep(2000, signal);
     await pacer.take(signal);
-    expect(clock.sleeps).toEqual([300, 200, 2000]);
+    expect(clock.sleeps).toEqual([300, 225, 2000]);
   });
 
   it('gives up on abort without holding up later callers; the real clock sleeps and aborts', async () => {

@@ -472,3 +472,36 @@ describe('store: event populations', () => {
     expect(report.problems.find((p) => p.kind === 'events')?.record).toMatch(/^run 1 /);
   });
 });
+
+describe('store: findings of a period, read run after run', () => {
+  it('gives every run the same findings whether read in order (from the previous state) or alone', async () => {
+    const path = tempDbPath();
+    const store = newStore(path);
+    // Two streams interleaved; names come and go (added ones sort before existing ones), statuses flip.
+    const seqs: number[] = [];
+    for (let n = 0; n < 12; n++) {
+      for (const scope of ['111122223333', '444455556666']) {
+        const names = ['bob', 'dave', 'erin', ...(n % 3 === 0 ? [] : ['alice']), ...(n >= 5 ? ['carol', 'zoe'] : [])].filter((name) => !(n === 8 && name === 'dave'));
+        const intent = await store.startRun(runStart(new Date(day(n).getTime() + (scope === '111122223333' ? 0 : 60_000)), { scope }));
+        const findings = names.map((name, i) => finding(name, (i + n) % 3 === 0 ? 'fail' : 'pass'));
+        const run = await store.finishRun(intent, okOutcome(day(n), names.map((name) => userEvidence(name)), findings, { resolvedScope: scope }));
+        seqs.push(run.seq);
+      }
+    }
+    const inOrder = [];
+    for (const seq of seqs) inOrder.push(await store.findingsOf(seq));
+    // Backwards, then alone in a fresh store: no state carried from one read to the next.
+    const backwards = [];
+    for (const seq of [...seqs].reverse()) backwards.push(await store.findingsOf(seq));
+    const fresh = [];
+    for (const seq of seqs) {
+      const reader = openStore(path, { readonly: true });
+      fresh.push(await reader.findingsOf(seq));
+      await reader.close();
+    }
+    expect(inOrder).toEqual(fresh);
+    expect(backwards.reverse()).toEqual(fresh);
+    expect(fresh[12]!.map((f) => f.resourceId.split('/')[1])).toEqual(['bob', 'carol', 'dave', 'erin', 'zoe']);
+    expect(fresh[16]!.map((f) => f.resourceId.split('/')[1])).toEqual(['alice', 'bob', 'carol', 'erin', 'zoe']);
+  });
+});

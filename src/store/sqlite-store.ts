@@ -110,6 +110,9 @@ function windowRowsOf(outcome: RunOutcome): WindowRow[] {
 }
 
 export class SqliteEvidenceStore implements EvidenceStore {
+  /** The findings state last read by findingsOf, its Map in (check, resource) order. */
+  private lastFindingState: { stream: string; seq: number; state: Map<string, FindingRecord>; sorted: boolean } | null = null;
+
   private constructor(
     readonly path: string,
     private readonly db: SqliteDatabase,
@@ -413,7 +416,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
         `SELECT check_id, resource_id, resource_type, status, severity, message FROM (
            SELECT *, row_number() OVER (PARTITION BY check_id, resource_id ORDER BY run_seq DESC) AS rn
            FROM findings WHERE stream = ? AND run_seq <= ?)
-         WHERE rn = 1 AND status IS NOT NULL`,
+         WHERE rn = 1 AND status IS NOT NULL ORDER BY check_id, resource_id`,
       )
       .all(stream, seq) as {
       check_id: string;
@@ -664,9 +667,46 @@ export class SqliteEvidenceStore implements EvidenceStore {
   async findingsOf(seq: number): Promise<FindingRecord[]> {
     const run = this.snapshotRun(seq);
     if (!SNAPSHOT_STATUSES.includes(run.status)) return [];
-    return [...this.findingState(streamKey(run.collector, run.scope), seq).values()].sort((a, b) =>
-      a.checkId === b.checkId ? (a.resourceId < b.resourceId ? -1 : 1) : a.checkId < b.checkId ? -1 : 1,
-    );
+    const stream = streamKey(run.collector, run.scope);
+    // A period is read run after run of a stream (coverage, export): the state of the previous run read
+    // plus the deltas since is a few hundred rows a day, where rebuilding it is every row up to `seq`.
+    const last = this.lastFindingState;
+    let state: Map<string, FindingRecord>;
+    let sorted = true;
+    if (last && last.stream === stream && last.seq <= seq) {
+      state = new Map(last.state);
+      sorted = last.sorted;
+      for (const row of this.findingRowsBetween(stream, last.seq, seq)) {
+        const key = findingKey(row.checkId, row.resourceId);
+        if (row.status === null) state.delete(key);
+        else {
+          if (!state.has(key)) sorted = false;
+          state.set(key, row as FindingRecord);
+        }
+      }
+    } else {
+      state = this.findingState(stream, seq);
+      sorted = false; // SQLite orders by UTF-8 bytes, the report by UTF-16 units: sort once here
+    }
+    let records = [...state.values()];
+    if (!sorted) {
+      records = records.sort(byCheckThenResource);
+      state = new Map(records.map((r) => [findingKey(r.checkId, r.resourceId), r]));
+    }
+    this.lastFindingState = { stream, seq, state, sorted: true };
+    return records;
+  }
+
+  /** The finding delta rows of `stream`'s runs after `afterSeq` up to `seq`, oldest run first. */
+  private findingRowsBetween(stream: string, afterSeq: number, seq: number): (Omit<FindingRecord, 'status'> & { status: FindingRecord['status'] | null })[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT check_id, resource_id, resource_type, status, severity, message FROM findings
+           WHERE run_seq > ? AND run_seq <= ? AND stream = ? ORDER BY run_seq`,
+        )
+        .all(afterSeq, seq, stream) as { check_id: string; resource_id: string; resource_type: string; status: FindingRecord['status'] | null; severity: FindingRecord['severity']; message: string }[]
+    ).map((r) => ({ checkId: r.check_id, resourceId: r.resource_id, resourceType: r.resource_type, status: r.status, severity: r.severity, message: r.message }));
   }
 
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -716,4 +756,9 @@ function windowOf(r: StoredWindowRow): EventWindow {
 function storedBody(text: string): [string, Buffer] {
   const blob = compress(text);
   return [blob.codec, blob.content];
+}
+
+function byCheckThenResource(a: FindingRecord, b: FindingRecord): number {
+  if (a.checkId !== b.checkId) return a.checkId < b.checkId ? -1 : 1;
+  return a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0;
 }

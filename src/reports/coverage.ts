@@ -186,6 +186,26 @@ function attestationKeys(control: Control): string[] {
   return [control.id, ...criteriaOf(control)];
 }
 
+// A day's findings by check, built once per list: every control a check is mapped to reads its
+// findings, and a year of 10,000 resources made the repeated scans most of the report's time.
+const findingsByCheck = new WeakMap<readonly FindingRecord[], Map<string, { all: FindingRecord[]; unresolved: FindingRecord[] }>>();
+
+function findingsOfCheck(findings: readonly FindingRecord[], checkId: string, unresolvedOnly: boolean): readonly FindingRecord[] {
+  let byCheck = findingsByCheck.get(findings);
+  if (!byCheck) {
+    byCheck = new Map();
+    for (const finding of findings) {
+      let lists = byCheck.get(finding.checkId);
+      if (!lists) byCheck.set(finding.checkId, (lists = { all: [], unresolved: [] }));
+      lists.all.push(finding);
+      if (finding.status === 'fail' || finding.status === 'error') lists.unresolved.push(finding);
+    }
+    findingsByCheck.set(findings, byCheck);
+  }
+  const lists = byCheck.get(checkId);
+  return (unresolvedOnly ? lists?.unresolved : lists?.all) ?? [];
+}
+
 function judgeDay(
   day: string,
   control: Control,
@@ -227,7 +247,8 @@ function judgeDay(
     for (const checkId of mapped) {
       const { check } = checkOwner.get(checkId)!;
       if (check.judgesEvents) for (const gap of sd.eventGaps) causes.add(`${where}: ${gap}`);
-      const findings = (check.judgesEvents ? sd.events : sd.snapshot).filter((f) => f.checkId === checkId);
+      // Without rows to list, only what fails or could not be checked changes the day's state.
+      const findings = findingsOfCheck(check.judgesEvents ? sd.events : sd.snapshot, checkId, rows === null);
       for (const finding of findings) {
         const exception = exceptionFor(finding, sd.exceptions, day);
         rows?.push({

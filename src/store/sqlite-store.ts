@@ -674,7 +674,8 @@ export class SqliteEvidenceStore implements EvidenceStore {
     let state: Map<string, FindingRecord>;
     let sorted = true;
     if (last && last.stream === stream && last.seq <= seq) {
-      state = new Map(last.state);
+      // Updated in place: what callers hold is the arrays returned, never this Map.
+      state = last.state;
       sorted = last.sorted;
       for (const row of this.findingRowsBetween(stream, last.seq, seq)) {
         const key = findingKey(row.checkId, row.resourceId);
@@ -697,13 +698,16 @@ export class SqliteEvidenceStore implements EvidenceStore {
     return records;
   }
 
-  /** The finding delta rows of `stream`'s runs after `afterSeq` up to `seq`, oldest run first. */
+  /**
+   * The finding delta rows of `stream`'s runs after `afterSeq` up to `seq`, oldest run first. The `+`
+   * keeps SQLite on the primary key's run_seq range: on the stream index it reads the stream's every row.
+   */
   private findingRowsBetween(stream: string, afterSeq: number, seq: number): (Omit<FindingRecord, 'status'> & { status: FindingRecord['status'] | null })[] {
     return (
       this.db
         .prepare(
           `SELECT check_id, resource_id, resource_type, status, severity, message FROM findings
-           WHERE run_seq > ? AND run_seq <= ? AND stream = ? ORDER BY run_seq`,
+           WHERE run_seq > ? AND run_seq <= ? AND +stream = ? ORDER BY run_seq`,
         )
         .all(afterSeq, seq, stream) as { check_id: string; resource_id: string; resource_type: string; status: FindingRecord['status'] | null; severity: FindingRecord['severity']; message: string }[]
     ).map((r) => ({ checkId: r.check_id, resourceId: r.resource_id, resourceType: r.resource_type, status: r.status, severity: r.severity, message: r.message }));

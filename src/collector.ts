@@ -128,6 +128,8 @@ export interface ClientEnvironment {
     /** Static credentials, bypassing the default credential chain. */
     credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
     maxAttempts?: number;
+    /** Milliseconds between two attempts, instead of the SDK's backoff and adaptive pacing (tests: a few ms). */
+    retryDelayMs?: number;
     /** The endpoint is a local server without AWS's rate limits (the demo): skip client-side pacing. */
     unlimitedRate?: boolean;
   };

@@ -2,6 +2,7 @@
 // by every client), retry settings, the endpoint override and a middleware counting HTTP attempts.
 // Collectors build their service clients from it, one per region where the service is regional.
 import { STSClient } from '@aws-sdk/client-sts';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-providers';
 import type { ClientEnvironment } from '../../src/collector.js';
@@ -54,7 +55,7 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
   const region = options.account.region ?? options.region;
   const common = {
     region,
-    ...retrySettings(aws.maxAttempts, process.env),
+    ...retryConfig(aws, process.env),
     // Left unset otherwise, so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working.
     ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
   };
@@ -88,6 +89,19 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
 export interface RetrySettings {
   maxAttempts?: number;
   retryMode?: 'adaptive';
+  /** A fixed delay between attempts instead of the SDK's backoff (`clientEnvironment.aws.retryDelayMs`). */
+  retryStrategy?: ConfiguredRetryStrategy;
+}
+
+/**
+ * The retry settings of every client of the session. With `retryDelayMs` (tests, the demo) the same
+ * number of attempts is made, a fixed delay apart, without the adaptive mode's client-side pacing.
+ */
+export function retryConfig(aws: NonNullable<ClientEnvironment['aws']>, env: NodeJS.ProcessEnv): RetrySettings {
+  const settings = retrySettings(aws.maxAttempts, env);
+  if (aws.retryDelayMs === undefined) return settings;
+  const attempts = settings.maxAttempts ?? (Number.parseInt(env['AWS_MAX_ATTEMPTS'] ?? '', 10) || DEFAULT_MAX_ATTEMPTS);
+  return { maxAttempts: attempts, retryStrategy: new ConfiguredRetryStrategy(attempts, aws.retryDelayMs) };
 }
 
 /**

@@ -11,6 +11,7 @@ import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import type { CollectContext, HttpCache } from '../../src/collector.js';
 import type { Logger } from '../../src/logging.js';
+import { MalformedReplyError } from './errors.js';
 import type { GitHubAuth, GitHubOptions } from './schema.js';
 
 const GitHubOctokit = Octokit.plugin(throttling, retry);
@@ -18,6 +19,11 @@ export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 
 /** How many times a rate-limited request is tried again before the read fails. */
 const RATE_LIMIT_RETRIES = 2;
+/**
+ * Statuses the retry plugin leaves alone: its own list, plus 429, which the throttling plugin waits
+ * out until the reset (retried by both, a rate-limited read cost twice the requests).
+ */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 /** A primary rate limit resetting later than this fails the read rather than stall the run. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 15 * 60;
 
@@ -88,8 +94,10 @@ export function createGitHubSession(
     request: { fetch: fetchCounted, signal: ctx.signal },
     log: quietLog(logger),
     throttle,
-    retry: { retries: 3, retryAfterBaseValue },
+    retry: { retries: 3, retryAfterBaseValue, doNotRetry: DO_NOT_RETRY },
   });
+  // Registered first, so it runs inside the conditional requests: an unparsed reply is never cached.
+  refuseUnparsedJson(octokit);
   useConditionalRequests(octokit, ctx.httpCache);
   return { octokit, counts };
 }
@@ -111,6 +119,20 @@ function quietLog(logger: Logger) {
     warn: (message: string) => logger.debug({ message }, 'github: octokit'),
     error: (message: string) => logger.debug({ message }, 'github: octokit'),
   };
+}
+
+/**
+ * Octokit hands back a JSON reply it cannot parse as its raw text, and a body cut off by a connection
+ * reset as an empty string (or nothing, without a content type), which a paginated read then takes for
+ * an empty list (an org "without webhooks"). Every read here expects JSON: such a reply is an error.
+ */
+function refuseUnparsedJson(octokit: GitHubClient): void {
+  octokit.hook.after('request', (response) => {
+    if (response.status !== 200) return;
+    const data: unknown = response.data;
+    if (data === undefined || data === null || data === '') throw new MalformedReplyError('the reply is empty (the body was cut off)');
+    if (typeof data === 'string') throw new MalformedReplyError('the reply is not valid JSON (cut off or malformed)');
+  });
 }
 
 interface CachedBody {

@@ -86,7 +86,7 @@ const cases: FaultCase[] = [
   },
   {
     name: 'the connection reset on every GetAccountSummary',
-    inject: (o) => fault(action('GetAccountSummary'), o, 'reset'),
+    inject: (o) => fault(action('GetAccountSummary'), o, () => [200, cutOffBody(''), {}]),
     status: 'partial',
     reason: /account summary: .*socket hang up/,
     affected: [ROOT],

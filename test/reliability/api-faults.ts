@@ -23,7 +23,8 @@ export type Intercept = (scope: nock.Scope, active: () => boolean) => Intercepto
 
 /**
  * Answers every matching request with `reply` (called with the request number, from 1), or resets
- * the connection before any reply (`'reset'`); every other request goes through to the sandbox.
+ * the connection before any reply (`'reset'`, for fetch: Octokit); every other request goes through
+ * to the sandbox.
  */
 export function fault(
   intercept: Intercept,
@@ -40,14 +41,16 @@ export function fault(
   const interceptor = intercept(scope, () => options.times === undefined || counter.count < options.times);
   // Headers and body held back: a server that accepted the request and then went quiet.
   if (options.delayMs !== undefined) interceptor.delay(options.delayMs);
-  // nock's replyWithError leaves the AWS SDK's request pending for ever (a real reset is retried at
-  // once, measured against a TCP server that resets): the reset is a body stream that fails at once.
-  if (reply === 'reset') interceptor.reply(() => [200, cutOffBody(''), {}]);
+  if (reply === 'reset') interceptor.replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
   else interceptor.reply(() => reply(counter.count));
   return counter;
 }
 
-/** A reply that starts and is then cut off: the connection resets partway through the body. */
+/**
+ * A reply that starts and is then cut off: the connection resets partway through the body. With no
+ * start, it stands for a reset before the reply for the AWS SDK, whose request nock's replyWithError
+ * leaves pending for ever (a real reset is retried at once: measured against a TCP server that resets).
+ */
 export function cutOffBody(start: string): NodeJS.ReadableStream {
   const body = new PassThrough();
   if (start) body.write(start);

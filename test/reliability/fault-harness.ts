@@ -3,6 +3,9 @@
 // it. A fault is a nock interceptor for one request shape; every request it does not match passes
 // through to the sandbox, so one fault is injected into an otherwise healthy collection. Each run goes
 // through the real runner into a real store.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import type { ClientEnvironment, Collector } from '../../src/collector.js';
@@ -17,7 +20,6 @@ import type { EvidenceStore, FindingRecord, RunRecord } from '../../src/store/ty
 import { awsCloudTrail } from '../../collectors/aws-cloudtrail/index.js';
 import { awsIam } from '../../collectors/aws-iam/index.js';
 import { github } from '../../collectors/github/index.js';
-import { tempDbPath } from '../helpers/store-fixtures.js';
 
 /** AWS SDK attempts per call in these tests: a retried fault shows as exactly this many requests. */
 export const AWS_MAX_ATTEMPTS = 3;
@@ -67,14 +69,17 @@ export function useFaultBench(): FaultBench {
 
 type CollectorName = 'aws-iam' | 'aws-cloudtrail' | 'github';
 
-/** The demo's options of a collector (the sandbox account or org), with some replaced (`timeoutSeconds`). */
+/**
+ * The demo's options of a collector (the sandbox account or org) with two days of events to read (the
+ * fault tests need the reads, not the volume), and some replaced (`timeoutSeconds`).
+ */
 export function configured(name: CollectorName, overrides: Record<string, unknown> = {}): ConfiguredCollector {
   const [collector, options] =
     name === 'aws-iam'
       ? [awsIam, demoAwsIamOptions()]
       : name === 'aws-cloudtrail'
-        ? [awsCloudTrail, demoCloudTrailOptions()]
-        : [github, demoGitHubOptions()];
+        ? [awsCloudTrail, { ...demoCloudTrailOptions(), events: { ...demoCloudTrailOptions().events, backfillDays: 2 } }]
+        : [github, { ...demoGitHubOptions(), changes: { ...demoGitHubOptions().changes, backfillDays: 2 } }];
   return { collector: collector as Collector<unknown>, options: { ...options, ...overrides } };
 }
 
@@ -88,13 +93,22 @@ export interface RunResult {
 }
 
 const stores: EvidenceStore[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** In memory where the host has a tmpfs: the GitHub client caches every GET in the store, one commit each. */
+function scratchDbPath(): string {
+  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'evidence-agent-faults-'));
+  dirs.push(dir);
+  return join(dir, 'evidence.db');
+}
 
 /** Runs the collectors through the real runner into a fresh store; `run`/`findings` are the first run's. */
 export async function collect(bench: FaultBench, collectors: ConfiguredCollector[]): Promise<RunResult> {
-  const store = openStore(tempDbPath());
+  const store = openStore(scratchDbPath());
   stores.push(store);
   const started = Date.now();
   const { runs, unrecorded } = await runCollectors(collectors, {

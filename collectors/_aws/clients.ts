@@ -6,6 +6,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-providers';
 import type { ClientEnvironment } from '../../src/collector.js';
+import { registerSecret } from '../../src/redaction.js';
 import type { AwsAccount } from './account.js';
 
 export const ROLE_SESSION_NAME = 'evidence-agent';
@@ -51,6 +52,8 @@ export interface AwsSession {
 
 export function createAwsSession(options: AwsSessionOptions): AwsSession {
   const aws = options.clientEnvironment.aws ?? {};
+  registerSecret(aws.credentials?.secretAccessKey);
+  registerSecret(aws.credentials?.sessionToken);
   const counter = apiCallCounterPlugin(options.countApiCall);
   const region = options.account.region ?? options.region;
   const common = {
@@ -181,6 +184,9 @@ function shareSession(provider: RoleCredentialProvider): RoleCredentialProvider 
   return async (properties) => {
     const current = session ?? start(properties);
     const identity = await current;
+    // The role's temporary credentials: redacted wherever a reply or an error might echo them.
+    registerSecret(identity.secretAccessKey);
+    registerSecret(identity.sessionToken);
     const expiresSoon =
       identity.expiration !== undefined && identity.expiration.getTime() - Date.now() < SESSION_REFRESH_MARGIN_MS;
     if (!expiresSoon) return identity;

@@ -11,7 +11,9 @@ import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import type { CollectContext, HttpCache } from '../../src/collector.js';
 import type { Logger } from '../../src/logging.js';
+import { redactSecrets, registerSecret } from '../../src/redaction.js';
 import { MalformedReplyError } from './errors.js';
+import { withoutCredentials } from './org-reads.js';
 import type { GitHubAuth, GitHubOptions } from './schema.js';
 
 const GitHubOctokit = Octokit.plugin(throttling, retry);
@@ -62,6 +64,7 @@ export function createGitHubSession(
   const fetchCounted: typeof fetch = async (input, init) => {
     counts.requests++;
     ctx.countApiCall();
+    registerSecret(credentialOf(init?.headers));
     // Looked up at call time: test interceptors replace the global fetch.
     const response = await globalThis.fetch(input, init);
     if (response.status === 304) counts.notModified++;
@@ -102,6 +105,15 @@ export function createGitHubSession(
   return { octokit, counts };
 }
 
+/**
+ * The token a request carries (a personal token, an App's JWT, an installation token fetched at run
+ * time): known as a secret before any reply could echo it.
+ */
+function credentialOf(headers: RequestInit['headers']): string | undefined {
+  const value = headers instanceof Headers ? headers.get('authorization') : (headers as Record<string, string> | undefined)?.['authorization'];
+  return value?.replace(/^(token|bearer|basic)\s+/i, '');
+}
+
 function authOptions(auth: GitHubAuth): { auth: unknown; authStrategy?: typeof createAppAuth } {
   if ('token' in auth) return { auth: auth.token };
   const privateKey = auth.privateKey ?? readFileSync(auth.privateKeyPath!, 'utf8');
@@ -135,6 +147,19 @@ function refuseUnparsedJson(octokit: GitHubClient): void {
   });
 }
 
+/**
+ * The cache is stored with the evidence, so it keeps no more of a webhook's credentials than the
+ * evidence does: its `secret` only masked (as GitHub sends it), which still tells one is set, and its
+ * URL without the query string or user info that may carry the receiver's token.
+ */
+function maskSecretFields(key: string, value: unknown): unknown {
+  if (key === 'secret' && typeof value === 'string' && value !== '') return '********';
+  if (key === 'config' && value && typeof value === 'object' && typeof (value as { url?: unknown }).url === 'string') {
+    return { ...value, url: withoutCredentials((value as { url: string }).url) };
+  }
+  return value;
+}
+
 interface CachedBody {
   data: unknown;
   link: string | null;
@@ -155,7 +180,7 @@ function useConditionalRequests(octokit: GitHubClient, cache: HttpCache): void {
       const etag = response.headers.etag;
       if (etag && response.status === 200) {
         const body: CachedBody = { data: response.data, link: response.headers.link ?? null };
-        await cache.set(key, { etag, body: JSON.stringify(body) });
+        await cache.set(key, { etag, body: redactSecrets(JSON.stringify(body, maskSecretFields)) });
       }
       return response;
     } catch (error) {

@@ -9,6 +9,7 @@ import { digestOf } from '../canonical.js';
 import { ConfigError } from './errors.js';
 import { formatIssue } from './format-issues.js';
 import { interpolateEnv } from './interpolate.js';
+import { registerSecretsOf } from '../redaction.js';
 import { withoutSecrets } from './secrets.js';
 import { buildConfigSchema, keysAt } from './schema.js';
 import type { AgentConfig } from './schema.js';
@@ -65,6 +66,8 @@ export function parseConfigText(
   }
   const badSchedules = scheduleProblems(result.data);
   if (badSchedules.length > 0) throw new ConfigError(badSchedules);
+  // The interpolated secrets are known from here on: no log line or stored text will carry them.
+  registerSecretsOf(result.data);
   return result.data;
 }
 

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import nodemailer from 'nodemailer';
+import { redactSecrets } from '../redaction.js';
 import type { Digest } from './build.js';
 
 export interface DigestDelivery {
@@ -42,7 +43,8 @@ export async function deliverDigest(rendered: Rendered, delivery: DigestDelivery
   }
   if (delivery.slack) outcomes.push(await retrying('slack', () => postToSlack(rendered.digest, delivery.slack!.webhookUrl, written), options.retryBaseMs));
   if (delivery.email) outcomes.push(await retrying('email', () => sendEmail(rendered, delivery.email!), options.retryBaseMs));
-  return outcomes;
+  // A receiver's error may quote the webhook URL or the credentials sent: the reports are kept and printed.
+  return outcomes.map((outcome) => ({ ...outcome, detail: redactSecrets(outcome.detail) }));
 }
 
 /** digest-<week>.md, .html and .json in the directory; returns the Markdown file's path. */

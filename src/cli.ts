@@ -131,6 +131,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('verify [bundle]')
     .description('without a bundle: recompute every hash in the store; with one: check it offline (files, signature, chain)')
     .option('--public-key <file>', "the bundle signer's public key, if you hold it (default: the key in the bundle)")
+    .option('--head <seq:sha256>', 'a chain head kept elsewhere (from a digest or a bundle): that run must still have that hash')
     .option('--json', 'machine-readable report with every problem')
     .action(async (bundle: string | undefined, _: unknown, command: Command) => {
       setExitCode(await verifyCommand(bundle, command.optsWithGlobals()));

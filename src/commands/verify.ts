@@ -10,29 +10,61 @@ import { print, printJson } from './options.js';
 export interface VerifyOptions extends GlobalOptions {
   json?: boolean;
   publicKey?: string;
+  /** `<seq>:<sha256>`: a run's hash kept off the volume (the digest's chain head, a bundle's last run). */
+  head?: string;
+}
+
+interface KeptHead {
+  seq: number;
+  hash: string;
+}
+
+/** `--head 120:ab12…` (a `sha256:` prefix is accepted, as the digest prints it). */
+export function parseHead(value: string): KeptHead {
+  const match = /^(\d+):(?:sha256:)?([0-9a-f]{64})$/i.exec(value.trim());
+  if (!match) throw new CliError(`--head: expected <run seq>:<sha256 hash> as the digest prints it (e.g. 120:3f5a…, 64 hex digits), got "${value}"`);
+  return { seq: Number(match[1]), hash: match[2]!.toLowerCase() };
+}
+
+/**
+ * The chain verifies by itself only against itself: someone who can write the file may cut off the
+ * newest runs or rewrite them with recomputed hashes. A head kept elsewhere catches both for every run
+ * up to it: the run must still be there, with the same hash (which covers every run before it).
+ */
+async function headProblem(store: { getRun(seq: number): Promise<{ hash: string } | undefined> }, kept: KeptHead): Promise<string | null> {
+  const run = await store.getRun(kept.seq);
+  if (!run) return `run ${kept.seq} of the kept head is not in the store: runs were removed`;
+  if (run.hash !== kept.hash) return `run ${kept.seq} has hash sha256:${run.hash}, not the kept head sha256:${kept.hash}: the chain was rewritten`;
+  return null;
 }
 
 export async function verifyCommand(bundle: string | undefined, options: VerifyOptions): Promise<number> {
   if (bundle !== undefined) return verifyBundleCommand(bundle, options);
   if (options.publicKey) throw new CliError('--public-key: only with a bundle (evidence-agent verify <bundle> --public-key <file>)');
+  const kept = options.head !== undefined ? parseHead(options.head) : undefined;
   const store = openStoreForReading(options);
   const path = store.path;
   try {
     const report = await store.verify();
     const [head] = await store.listRuns({ limit: 1 });
+    const keptProblem = kept ? await headProblem(store, kept) : null;
+    const ok = report.ok && keptProblem === null;
     if (options.json) {
-      printJson({ store: path, ...report, head: head?.hash ?? null });
-    } else if (report.ok) {
+      printJson({ store: path, ...report, ok, head: head?.hash ?? null, ...(kept ? { keptHead: { ...kept, problem: keptProblem } } : {}) });
+    } else if (ok) {
       print(
         `ok: ${path}: ${report.runs} runs and ${report.blobs} evidence documents verified; chain intact` +
-          (head ? ` (head run ${head.seq}, sha256:${head.hash.slice(0, 16)}…)` : ''),
+          (head ? ` (head run ${head.seq}, sha256:${head.hash})` : '') +
+          (kept ? `; run ${kept.seq} still has the kept head's hash` : ''),
       );
-    } else {
+    } else if (!report.ok) {
       const [first] = report.problems;
       print(`FAILED: ${first!.record}: ${first!.message}`);
       if (report.problems.length > 1) print(`(${report.problems.length - 1} more problem(s); --json lists them all)`);
+    } else {
+      print(`FAILED: --head: ${keptProblem}`);
     }
-    return report.ok ? 0 : 1;
+    return ok ? 0 : 1;
   } finally {
     await store.close();
   }

@@ -103,6 +103,8 @@ export function slackMessage(digest: Digest, file?: string): { text: string; blo
     },
     { type: 'section', text: { type: 'mrkdwn', text: items.length > 0 ? items.join('\n').slice(0, 2900) : 'Nothing new, overdue or unapproved this week.' } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${digest.from} to ${digest.to}${file ? ` · full digest: ${file}` : ''}` }] },
+    // A copy of the chain head outside the agent's volume, for `verify --head`.
+    ...(digest.chainHead ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Chain head: run ${digest.chainHead.seq}, sha256:${digest.chainHead.hash}` }] }] : []),
   ];
   return { text, blocks };
 }

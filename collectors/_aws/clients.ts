@@ -11,6 +11,13 @@ import type { AwsAccount } from './account.js';
 
 export const ROLE_SESSION_NAME = 'evidence-agent';
 export const DEFAULT_MAX_ATTEMPTS = 5;
+/**
+ * One request (connection to last byte) may take this long: a server that accepts and then goes quiet
+ * costs one attempt, retried, instead of the whole run's deadline. The largest replies (a page of
+ * GetAccountAuthorizationDetails) come in seconds.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const CONNECTION_TIMEOUT_MS = 10_000;
 /** Refresh an assumed-role session this long before it expires, as the SDK itself does. */
 const SESSION_REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -29,6 +36,7 @@ export interface AwsSessionOptions {
 /** What every SDK client of the session is built with. */
 export interface AwsClientConfig extends RetrySettings {
   region: string;
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
   endpoint?: string;
   credentials?: RoleCredentialProvider | StaticCredentials;
 }
@@ -59,6 +67,11 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
   const common = {
     region,
     ...retryConfig(aws, process.env),
+    requestHandler: {
+      connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, aws.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      requestTimeout: aws.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true as const,
+    },
     // Left unset otherwise, so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working.
     ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
   };

@@ -26,6 +26,8 @@ const RATE_LIMIT_RETRIES = 2;
  * out until the reset (retried by both, a rate-limited read cost twice the requests).
  */
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+/** One request may take this long: a server that goes quiet costs one attempt, retried, not the run. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 /** A primary rate limit resetting later than this fails the read rather than stall the run. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 15 * 60;
 
@@ -54,6 +56,8 @@ export interface GitHubClientEnvironment {
    * non-GET requests are not spaced 1 s apart as they are for GitHub.
    */
   unlimitedRate?: boolean;
+  /** Most milliseconds one request may take (default 60,000). */
+  requestTimeoutMs?: number;
 }
 
 export function createGitHubSession(
@@ -61,12 +65,24 @@ export function createGitHubSession(
   environment: GitHubClientEnvironment = {},
 ): GitHubSession {
   const counts: RequestCounts = { requests: 0, rateLimited: 0, notModified: 0, rateLimitRemaining: null };
+  const requestTimeoutMs = environment.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const fetchCounted: typeof fetch = async (input, init) => {
     counts.requests++;
     ctx.countApiCall();
     registerSecret(credentialOf(init?.headers));
-    // Looked up at call time: test interceptors replace the global fetch.
-    const response = await globalThis.fetch(input, init);
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      // Looked up at call time: test interceptors replace the global fetch.
+      response = await globalThis.fetch(input, { ...init, signal });
+    } catch (error) {
+      // Our own timeout, not the run's abort: a network failure to Octokit, which the retry plugin retries.
+      if (timeout.aborted && !init?.signal?.aborted) {
+        throw new TypeError('fetch failed', { cause: new Error(`no reply within ${requestTimeoutMs} ms`) });
+      }
+      throw error;
+    }
     if (response.status === 304) counts.notModified++;
     else counts.rateLimited++;
     const remaining = Number.parseInt(response.headers.get('x-ratelimit-remaining') ?? '', 10);

@@ -39,6 +39,8 @@ interface FaultCase {
   /** Requests the fault answered (retries included): exactly, or at most [max]. */
   requests: number | [max: number];
   timeoutSeconds?: number;
+  /** Milliseconds one request may take (the SDK's request timeout). */
+  requestTimeoutMs?: number;
 }
 
 const cases: FaultCase[] = [
@@ -160,6 +162,16 @@ const cases: FaultCase[] = [
     requests: [6],
   },
   {
+    name: 'a server that accepts GetAccountPasswordPolicy and goes quiet: each attempt times out, and the rest is kept',
+    inject: (o) => fault(action('GetAccountPasswordPolicy'), o, () => queryError(500, 'TooLate', 'never seen'), { delayMs: 10_000 }),
+    status: 'partial',
+    // nock holds the whole exchange back, so the connection phase is what times out here.
+    reason: /password policy: TimeoutError: .*timeout of 300 ms/,
+    affected: [PASSWORD_POLICY],
+    requests: AWS_MAX_ATTEMPTS,
+    requestTimeoutMs: 300,
+  },
+  {
     name: 'a reply delayed beyond the run deadline',
     inject: (o) => fault(action('GetAccountAuthorizationDetails'), o, () => detailsPage('never-read'), { delayMs: 10_000 }),
     status: 'aborted',
@@ -172,7 +184,11 @@ const cases: FaultCase[] = [
 describe('aws-iam under API faults', () => {
   it.each(cases)('$name', async (c) => {
     const counter = c.inject(bench.origin);
-    const { run, findings, elapsedMs } = await collect(bench, [configured('aws-iam', c.timeoutSeconds ? { timeoutSeconds: c.timeoutSeconds } : {})]);
+    const { run, findings, elapsedMs } = await collect(
+      bench,
+      [configured('aws-iam', c.timeoutSeconds ? { timeoutSeconds: c.timeoutSeconds } : {})],
+      c.requestTimeoutMs ? { aws: { requestTimeoutMs: c.requestTimeoutMs } } : {},
+    );
     if (c.status === 'ok') expect({ status: run.status, error: run.error }).toEqual({ status: 'ok', error: null });
     else expectFaultHandled(run, findings, { status: c.status, reason: c.reason, affected: c.affected ?? [] });
     expectRequests(counter, c.requests);

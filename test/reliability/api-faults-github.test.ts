@@ -72,6 +72,8 @@ interface FaultCase {
   /** Requests the fault answered (retries included): exactly, or at most [max]. */
   requests: number | [max: number];
   options?: Record<string, unknown>;
+  /** Milliseconds one request may take. */
+  requestTimeoutMs?: number;
 }
 
 const cases: FaultCase[] = [
@@ -223,6 +225,16 @@ const cases: FaultCase[] = [
     options: withChanges(true),
   },
   {
+    name: 'a server that goes quiet on the webhook list: each attempt times out, and the rest is kept',
+    inject: (o) => fault(get(`/orgs/${ORG}/hooks`), o, () => message(200, 'late'), { delayMs: 10_000 }),
+    status: 'partial',
+    reason: /GET \/orgs\/example-co\/hooks: HTTP 500: no reply within 300 ms/,
+    affected: [webhooksUnread],
+    // The first request and the retry plugin's three retries, each cut off at the request timeout.
+    requests: 4,
+    requestTimeoutMs: 300,
+  },
+  {
     name: 'the organization reply delayed beyond the run deadline',
     inject: (o) => fault(get(`/orgs/${ORG}`, true), o, () => message(200, 'late'), { delayMs: 10_000 }),
     status: 'aborted',
@@ -236,7 +248,11 @@ describe('github under API faults', () => {
   it.each(cases)('$name', async (c) => {
     const counter = c.inject(bench.origin);
     const options: Record<string, unknown> = c.options ?? withChanges(false);
-    const { run, findings, elapsedMs } = await collect(bench, [configured('github', options)]);
+    const { run, findings, elapsedMs } = await collect(
+      bench,
+      [configured('github', options)],
+      c.requestTimeoutMs ? { github: { requestTimeoutMs: c.requestTimeoutMs } } : {},
+    );
     if (c.status === 'ok') expect({ status: run.status, error: run.error }).toEqual({ status: 'ok', error: null });
     else expectFaultHandled(run, findings, { status: c.status, reason: c.reason, affected: c.affected ?? [] });
     expectRequests(counter, c.requests);

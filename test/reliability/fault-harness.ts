@@ -106,8 +106,15 @@ function scratchDbPath(): string {
   return join(dir, 'evidence.db');
 }
 
-/** Runs the collectors through the real runner into a fresh store; `run`/`findings` are the first run's. */
-export async function collect(bench: FaultBench, collectors: ConfiguredCollector[]): Promise<RunResult> {
+/**
+ * Runs the collectors through the real runner into a fresh store; `run`/`findings` are the first run's.
+ * `transport` replaces some of the bench's client settings (a short request timeout).
+ */
+export async function collect(
+  bench: FaultBench,
+  collectors: ConfiguredCollector[],
+  transport: { aws?: NonNullable<ClientEnvironment['aws']>; github?: NonNullable<ClientEnvironment['github']> } = {},
+): Promise<RunResult> {
   const store = openStore(scratchDbPath());
   stores.push(store);
   const started = Date.now();
@@ -119,7 +126,10 @@ export async function collect(bench: FaultBench, collectors: ConfiguredCollector
     configDigest: 'test-config',
     // The simulated clock advances with real time, so each run's finish follows its start.
     now: () => new Date(DAY.getTime() + (Date.now() - started)),
-    clientEnvironment: bench.clientEnvironment,
+    clientEnvironment: {
+      aws: { ...bench.clientEnvironment.aws, ...transport.aws },
+      github: { ...bench.clientEnvironment.github, ...transport.github },
+    },
   });
   const elapsedMs = Date.now() - started;
   if (unrecorded.length > 0) throw new Error(`runs not recorded: ${unrecorded.join('; ')}`);

@@ -47,13 +47,31 @@ export function redactSecrets(text: string): string {
   return result;
 }
 
-/** A copy with every string redacted (the same value when nothing needed it). */
+/**
+ * The value with every string redacted: the same object when nothing needed it, and only the parts
+ * that changed copied (a run's evidence can be large; secrets in it are the rare case).
+ */
 export function redactDeep<T>(value: T): T {
-  if (forms.length === 0) return value;
-  if (typeof value === 'string') return redactSecrets(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item)) as T;
+  return forms.length === 0 ? value : (redactValue(value) as T);
+}
+
+function redactValue(value: unknown): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, index) => {
+      const redacted = redactValue(item);
+      if (redacted !== item) (copy ??= [...value])[index] = redacted;
+    });
+    return copy ?? value;
+  }
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)])) as T;
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const redacted = redactValue(item);
+      if (redacted !== item) (copy ??= { ...value })[key] = redacted;
+    }
+    return copy ?? value;
   }
   return value;
 }

@@ -32,5 +32,13 @@ describe('redaction of known secret values', () => {
     registerSecret('test-secret-not-real-deep');
     const document = { error: 'echoed test-secret-not-real-deep', list: ['a', 'x test-secret-not-real-deep'], count: 3, ok: true, none: null };
     expect(redactDeep(document)).toEqual({ error: 'echoed [redacted]', list: ['a', 'x [redacted]'], count: 3, ok: true, none: null });
+    expect(document.error).toBe('echoed test-secret-not-real-deep');
+  });
+
+  it('hands back the same objects where there was nothing to redact', () => {
+    const untouched = { a: { b: ['x', 'y'] } };
+    const mixed = { clean: untouched.a, dirty: 'test-secret-not-real-deep' };
+    expect(redactDeep(untouched)).toBe(untouched);
+    expect(redactDeep(mixed).clean).toBe(untouched.a);
   });
 });

@@ -1,6 +1,8 @@
 // API faults in the aws-iam collector, injected in front of the sandbox account through the real AWS
 // SDK (query protocol, XML): each fault is retried within bounds, then makes the run partial (the
 // resources it hides get `error` findings, never `pass`) or failed, with the reason; none hangs.
+// IAM is read account-wide (no call per user), so a read denied on one resource is one of the
+// account-level reads: the password policy.
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_ACCOUNT_ID } from '../../src/sandbox/index.js';
 import { AWS_MAX_ATTEMPTS, collect, configured, useFaultBench } from './fault-harness.js';

@@ -160,6 +160,19 @@ const cases: FaultCase[] = [
     options: withEvents(true),
   },
   {
+    name: 'a NextToken that loops in account:ListRegions (regions left to the account): the run fails, it does not spin',
+    inject: (o) =>
+      fault(
+        (scope, active) => scope.post('/listRegions', () => active()),
+        o,
+        () => [200, JSON.stringify({ Regions: [{ RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' }], NextToken: 'the-same-token' }), { 'content-type': 'application/json' }],
+      ),
+    status: 'failed',
+    reason: /account:ListRegions: page 2 repeats the token of an earlier page/,
+    requests: 2,
+    options: { ...withEvents(false), regions: undefined },
+  },
+  {
     name: 'a DescribeTrails reply delayed beyond the run deadline',
     inject: (o) => fault(operation('DescribeTrails', { region: 'us-east-1' }), o, () => [200, '{"trailList":[]}', AWS_JSON], { delayMs: 10_000 }),
     status: 'aborted',

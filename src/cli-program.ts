@@ -13,6 +13,7 @@ import { digestCommand } from './commands/digest.js';
 import { exportCommand, keygenCommand } from './commands/export.js';
 import { findingsCommand } from './commands/findings.js';
 import { populationCommand } from './commands/population.js';
+import { redactSecrets, registerEnvironmentSecrets } from './redaction.js';
 import { runsCommand } from './commands/runs.js';
 import { verifyCommand } from './commands/verify.js';
 import { ConfigError } from './config/index.js';
@@ -140,7 +141,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('verify [bundle]')
     .description('without a bundle: recompute every hash in the store; with one: check it offline (files, signature, chain)')
     .option('--public-key <file>', "the bundle signer's public key, if you hold it (default: the key in the bundle)")
-    .option('--head <hash>', 'a run hash kept from an earlier verify or a bundle: fails if that run is no longer in the chain (runs cut off)')
+    .option('--head <hash>', 'a run hash kept elsewhere (sha256:<hash> from a verify, or <seq>:sha256:<hash> from a digest): fails if that run is no longer in the chain (runs cut off or rewritten)')
     .option('--json', 'machine-readable report with every problem')
     .action(async (bundle: string | undefined, _: unknown, command: Command) => {
       setExitCode(await verifyCommand(bundle, command.optsWithGlobals()));
@@ -156,12 +157,12 @@ function report(error: unknown, verbose: boolean): number {
       : 2;
   }
   if (error instanceof ConfigError) {
-    for (const line of error.lines) process.stderr.write(`evidence-agent: config: ${line}\n`);
+    for (const line of error.lines) process.stderr.write(`evidence-agent: config: ${redactSecrets(line)}\n`);
     return 2;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`evidence-agent: ${message.split('\n')[0]}\n`);
-  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`evidence-agent: ${redactSecrets(message.split('\n')[0]!)}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`);
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof MappingError) return 2;
   return 1;
@@ -171,6 +172,7 @@ export async function main(argv: string[]): Promise<number> {
   // The AWS SDK's multi-line notice that its 2027 releases need Node 22 would open every command's
   // output on Node 20; the README states the Node 22 requirement for production instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  registerEnvironmentSecrets(process.env);
   let exitCode = 0;
   const program = buildProgram((code) => {
     exitCode = code;

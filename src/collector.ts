@@ -143,6 +143,10 @@ export interface ClientEnvironment {
     /** Static credentials, bypassing the default credential chain. */
     credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
     maxAttempts?: number;
+    /** Milliseconds between two attempts, instead of the SDK's backoff and adaptive pacing (tests: a few ms). */
+    retryDelayMs?: number;
+    /** Most milliseconds one HTTP request may take before it is abandoned and retried (default 60,000). */
+    requestTimeoutMs?: number;
     /** The endpoint is a local server without AWS's rate limits (the demo): skip client-side pacing. */
     unlimitedRate?: boolean;
   };
@@ -153,6 +157,8 @@ export interface ClientEnvironment {
     retryAfterBaseMs?: number;
     /** A local server without GitHub's secondary limits: GraphQL queries need not be 1 s apart. */
     unlimitedRate?: boolean;
+    /** Most milliseconds one HTTP request may take before it is abandoned and retried (default 60,000). */
+    requestTimeoutMs?: number;
   };
 }
 

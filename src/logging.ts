@@ -1,5 +1,6 @@
 // JSON logs on stderr (stdout is for command output), with secrets redacted wherever they appear.
 import { pino } from 'pino';
+import { redactSecrets } from './redaction.js';
 
 export type Logger = pino.Logger;
 
@@ -14,6 +15,8 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
       base: { service: 'evidence-agent' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // A known secret inside a message or an error text, whatever its field name.
+      hooks: { streamWrite: redactSecrets },
     },
     options.destination ?? pino.destination(2),
   );

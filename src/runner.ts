@@ -10,6 +10,7 @@ import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from './exceptions/s
 import type { ExceptionsEvidence } from './exceptions/schema.js';
 import type { Framework } from './mapping/load.js';
 import { mappingsDocument } from './mapping/stored.js';
+import { redactDeep, redactSecrets } from './redaction.js';
 
 export interface RunContext {
   store: EvidenceStore;
@@ -105,7 +106,7 @@ export async function runScope<Options>(
   let apiCalls = 0;
   let outcome: RunOutcome;
   try {
-    const result = await untilAborted(
+    const collected = await untilAborted(
       collector.collect({
         options,
         scope,
@@ -125,6 +126,8 @@ export async function runScope<Options>(
       }),
       controller.signal,
     );
+    // A known secret in what was read (an API error echoing the credentials sent) is never stored.
+    const result = redactDeep(collected);
     const snapshotTime = now();
     const resolvedScope = result.resolvedScope ?? scope.key;
     const { findings, crashed } = evaluateChecks(
@@ -170,7 +173,7 @@ export async function runScope<Options>(
     outcome = {
       finishedAt: now(),
       status: aborted ? 'aborted' : 'failed',
-      error: describeError(aborted ? (controller.signal.reason ?? error) : error),
+      error: redactSecrets(describeError(aborted ? (controller.signal.reason ?? error) : error)),
       apiCalls,
       resolvedScope: resolvedBefore,
       evidence: [],
@@ -192,7 +195,7 @@ export async function runScope<Options>(
     record = await context.store.finishRun(intent, {
       ...outcome,
       status: 'failed',
-      error: `evidence could not be stored: ${describeError(error)}`,
+      error: redactSecrets(`evidence could not be stored: ${describeError(error)}`),
       evidence: [],
       findings: [],
     });

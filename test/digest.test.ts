@@ -261,8 +261,12 @@ describe('digest delivery', () => {
     expect(readFileSync(join(dir, 'digest-2026-W03.md'), 'utf8')).toBe(rendered.markdown);
     const message = bodies[1] as { text: string; blocks: { type: string; text?: { type: string; text: string }; fields?: unknown[]; elements?: unknown[] }[] };
     expect(message.text).toBe('Evidence digest 2026-W03: 2 failing, 1 new, 0 resolved, 1 overdue, 0 coverage gaps');
-    // Block Kit: a header of plain_text, sections of mrkdwn (fields at most 10), a context of elements.
-    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+    // Block Kit: a header of plain_text, sections of mrkdwn (fields at most 10), contexts of elements.
+    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context', 'context']);
+    // The chain head leaves the volume with the digest (here, and in its Markdown), for verify --head.
+    const head = rendered.digest.chainHead!;
+    expect(JSON.stringify(message.blocks[4])).toContain(`Chain head: run ${head.seq}, sha256:${head.hash}`);
+    expect(rendered.markdown).toContain(`evidence-agent verify --head ${head.seq}:${head.hash}`);
     expect(message.blocks[0]!.text).toEqual({ type: 'plain_text', text: 'Evidence digest 2026-W03', emoji: true });
     expect(message.blocks[1]!.fields!.length).toBeLessThanOrEqual(10);
     expect(message.blocks[2]!.text!.type).toBe('mrkdwn');

@@ -2,13 +2,22 @@
 // by every client), retry settings, the endpoint override and a middleware counting HTTP attempts.
 // Collectors build their service clients from it, one per region where the service is regional.
 import { STSClient } from '@aws-sdk/client-sts';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-providers';
 import type { ClientEnvironment } from '../../src/collector.js';
+import { registerSecret } from '../../src/redaction.js';
 import type { AwsAccount } from './account.js';
 
 export const ROLE_SESSION_NAME = 'evidence-agent';
 export const DEFAULT_MAX_ATTEMPTS = 5;
+/**
+ * One request (connection to last byte) may take this long: a server that accepts and then goes quiet
+ * costs one attempt, retried, instead of the whole run's deadline. The largest replies (a page of
+ * GetAccountAuthorizationDetails) come in seconds.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const CONNECTION_TIMEOUT_MS = 10_000;
 /** Refresh an assumed-role session this long before it expires, as the SDK itself does. */
 const SESSION_REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -27,6 +36,7 @@ export interface AwsSessionOptions {
 /** What every SDK client of the session is built with. */
 export interface AwsClientConfig extends RetrySettings {
   region: string;
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
   endpoint?: string;
   credentials?: RoleCredentialProvider | StaticCredentials;
 }
@@ -50,11 +60,18 @@ export interface AwsSession {
 
 export function createAwsSession(options: AwsSessionOptions): AwsSession {
   const aws = options.clientEnvironment.aws ?? {};
+  registerSecret(aws.credentials?.secretAccessKey);
+  registerSecret(aws.credentials?.sessionToken);
   const counter = apiCallCounterPlugin(options.countApiCall);
   const region = options.account.region ?? options.region;
   const common = {
     region,
-    ...retrySettings(aws.maxAttempts, process.env),
+    ...retryConfig(aws, process.env),
+    requestHandler: {
+      connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, aws.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      requestTimeout: aws.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true as const,
+    },
     // Left unset otherwise, so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working.
     ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
   };
@@ -88,6 +105,19 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
 export interface RetrySettings {
   maxAttempts?: number;
   retryMode?: 'adaptive';
+  /** A fixed delay between attempts instead of the SDK's backoff (`clientEnvironment.aws.retryDelayMs`). */
+  retryStrategy?: ConfiguredRetryStrategy;
+}
+
+/**
+ * The retry settings of every client of the session. With `retryDelayMs` (tests, the demo) the same
+ * number of attempts is made, a fixed delay apart, without the adaptive mode's client-side pacing.
+ */
+export function retryConfig(aws: NonNullable<ClientEnvironment['aws']>, env: NodeJS.ProcessEnv): RetrySettings {
+  const settings = retrySettings(aws.maxAttempts, env);
+  if (aws.retryDelayMs === undefined) return settings;
+  const attempts = settings.maxAttempts ?? (Number.parseInt(env['AWS_MAX_ATTEMPTS'] ?? '', 10) || DEFAULT_MAX_ATTEMPTS);
+  return { maxAttempts: attempts, retryStrategy: new ConfiguredRetryStrategy(attempts, aws.retryDelayMs) };
 }
 
 /**
@@ -167,6 +197,9 @@ function shareSession(provider: RoleCredentialProvider): RoleCredentialProvider 
   return async (properties) => {
     const current = session ?? start(properties);
     const identity = await current;
+    // The role's temporary credentials: redacted wherever a reply or an error might echo them.
+    registerSecret(identity.secretAccessKey);
+    registerSecret(identity.sessionToken);
     const expiresSoon =
       identity.expiration !== undefined && identity.expiration.getTime() - Date.now() < SESSION_REFRESH_MARGIN_MS;
     if (!expiresSoon) return identity;

@@ -5,9 +5,12 @@ import { AccountClient, paginateListRegions } from '@aws-sdk/client-account';
 import type { AwsSession } from './clients.js';
 import { describeFailure } from './errors.js';
 import { REGION } from './account.js';
+import { PageGuard } from '../../src/page-guard.js';
 import { MalformedResponseError } from './evidence-format.js';
 
 const ENABLED_STATUSES = ['ENABLED', 'ENABLED_BY_DEFAULT'] as const;
+/** Pages of 50: AWS has some 40 regions, so a few pages at most; a listing past this is not trusted. */
+const MAX_REGION_PAGES = 20;
 
 /** Raised when the regions cannot be known: the collection cannot say what it covers, so the run fails. */
 export class RegionDiscoveryError extends Error {
@@ -26,8 +29,10 @@ export async function enabledRegions(session: AwsSession, signal: AbortSignal): 
       { client, pageSize: 50 },
       { RegionOptStatusContains: [...ENABLED_STATUSES] },
     );
+    const guard = new PageGuard('account:ListRegions', MAX_REGION_PAGES);
     for await (const page of pages) {
       signal.throwIfAborted();
+      guard.page(page.NextToken);
       if (!Array.isArray(page.Regions)) throw new MalformedResponseError('the reply has no Regions');
       for (const region of page.Regions) {
         // The filter asked for enabled regions only; a reply that says otherwise is not trusted for them.

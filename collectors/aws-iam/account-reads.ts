@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { IAMClient, PasswordPolicy } from '@aws-sdk/client-iam';
 import { compareStrings, MalformedResponseError } from './evidence-format.js';
-import { IAM_MAX_ITEMS, requireMarkerWhenTruncated } from './pagination.js';
+import { IAM_PAGE_SIZE, iamPageGuard } from './pagination.js';
 import { resourceIds } from './schema.js';
 import type { AccountRef } from './schema.js';
 
@@ -45,13 +45,14 @@ export async function readRootVirtualMfa(
   const rootSerial = resourceIds.rootVirtualMfaSerial(account);
   const result: RootVirtualMfa = { serials: [], pages: 0 };
   const pages = paginateListVirtualMFADevices(
-    { client: iam, pageSize: IAM_MAX_ITEMS },
+    { client: iam, pageSize: IAM_PAGE_SIZE },
     { AssignmentStatus: 'Assigned' },
     { abortSignal: signal },
   );
+  const guard = iamPageGuard('ListVirtualMFADevices');
   for await (const page of pages) {
     result.pages += 1;
-    requireMarkerWhenTruncated('ListVirtualMFADevices', page, result.pages);
+    guard.page(page);
     for (const device of page.VirtualMFADevices ?? []) {
       // Only the serial is kept: the seed and QR code fields are never stored, whatever IAM returns.
       const serial = device.SerialNumber;

@@ -12,7 +12,7 @@ import type {
   UserDetail,
 } from '@aws-sdk/client-iam';
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
-import { IAM_MAX_ITEMS, requireMarkerWhenTruncated } from './pagination.js';
+import { IAM_PAGE_SIZE, iamPageGuard } from './pagination.js';
 import { decodePolicyDocument, PolicyDocumentError } from './policy-document.js';
 import { EVIDENCE } from './schema.js';
 import type {
@@ -35,9 +35,10 @@ export interface AuthorizationDetails {
 
 export async function readAuthorizationDetails(iam: IAMClient, signal: AbortSignal): Promise<AuthorizationDetails> {
   const details: AuthorizationDetails = { users: [], groups: [], roles: [], policies: [], pages: 0 };
-  for await (const page of paginateGetAccountAuthorizationDetails({ client: iam, pageSize: IAM_MAX_ITEMS }, {}, { abortSignal: signal })) {
+  const guard = iamPageGuard('GetAccountAuthorizationDetails');
+  for await (const page of paginateGetAccountAuthorizationDetails({ client: iam, pageSize: IAM_PAGE_SIZE }, {}, { abortSignal: signal })) {
     details.pages += 1;
-    requireMarkerWhenTruncated('GetAccountAuthorizationDetails', page, details.pages);
+    guard.page(page);
     details.users.push(...(page.UserDetailList ?? []));
     details.groups.push(...(page.GroupDetailList ?? []));
     details.roles.push(...(page.RoleDetailList ?? []));

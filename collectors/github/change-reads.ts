@@ -8,6 +8,7 @@ import { MalformedReplyError, describeGitHubFailure } from './errors.js';
 import { byText } from './org-reads.js';
 import { DEFAULT_BRANCH_COMMITS_QUERY, MERGED_PULL_REQUESTS_QUERY } from './queries.js';
 import type { CommitNode, DefaultBranchCommitsReply, MergedPullRequestNode, MergedPullRequestsReply } from './queries.js';
+import { cursorGuard } from './pagination.js';
 import { selected } from './repo-reads.js';
 import type { ListedRepository } from './repo-reads.js';
 import { EVENT_SCHEMA_VERSION, EVENTS, PARTITIONS } from './schema.js';
@@ -149,6 +150,7 @@ async function searchMerged(
   const search = `org:${org} is:pr is:merged merged:${searchTime(from)}..${searchTime(to)}`;
   const found: MergedPullRequestNode[] = [];
   let after: string | null = null;
+  const guard = cursorGuard(`GraphQL EvidenceMergedPullRequests for ${org}`);
   do {
     signal.throwIfAborted();
     counter.queries++;
@@ -172,6 +174,7 @@ async function searchMerged(
       if (merged >= from && merged < to) found.push(node);
     }
     after = result.pageInfo?.hasNextPage ? result.pageInfo.endCursor : null;
+    guard.page(after);
   } while (after);
   return found;
 }
@@ -235,6 +238,7 @@ async function directCommits(
 ): Promise<EventItem[]> {
   const found: EventItem[] = [];
   let after: string | null = null;
+  const guard = cursorGuard(`GraphQL EvidenceDefaultBranchCommits for ${org}/${repo}`);
   do {
     signal.throwIfAborted();
     counter.queries++;
@@ -255,6 +259,7 @@ async function directCommits(
       found.push(commitEvent(repo, ref.name, commit));
     }
     after = history.pageInfo.hasNextPage ? history.pageInfo.endCursor : null;
+    guard.page(after);
   } while (after);
   return found;
 }

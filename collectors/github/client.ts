@@ -11,6 +11,9 @@ import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import type { CollectContext, HttpCache } from '../../src/collector.js';
 import type { Logger } from '../../src/logging.js';
+import { redactSecrets, registerSecret } from '../../src/redaction.js';
+import { MalformedReplyError } from './errors.js';
+import { withoutCredentials } from './org-reads.js';
 import type { GitHubAuth, GitHubOptions } from './schema.js';
 
 const GitHubOctokit = Octokit.plugin(throttling, retry);
@@ -18,6 +21,13 @@ export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 
 /** How many times a rate-limited request is tried again before the read fails. */
 const RATE_LIMIT_RETRIES = 2;
+/**
+ * Statuses the retry plugin leaves alone: its own list, plus 429, which the throttling plugin waits
+ * out until the reset (retried by both, a rate-limited read cost twice the requests).
+ */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+/** One request may take this long: a server that goes quiet costs one attempt, retried, not the run. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 /** A primary rate limit resetting later than this fails the read rather than stall the run. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 15 * 60;
 
@@ -46,6 +56,8 @@ export interface GitHubClientEnvironment {
    * non-GET requests are not spaced 1 s apart as they are for GitHub.
    */
   unlimitedRate?: boolean;
+  /** Most milliseconds one request may take (default 60,000). */
+  requestTimeoutMs?: number;
 }
 
 export function createGitHubSession(
@@ -53,11 +65,24 @@ export function createGitHubSession(
   environment: GitHubClientEnvironment = {},
 ): GitHubSession {
   const counts: RequestCounts = { requests: 0, rateLimited: 0, notModified: 0, rateLimitRemaining: null };
+  const requestTimeoutMs = environment.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const fetchCounted: typeof fetch = async (input, init) => {
     counts.requests++;
     ctx.countApiCall();
-    // Looked up at call time: test interceptors replace the global fetch.
-    const response = await globalThis.fetch(input, init);
+    registerSecret(credentialOf(init?.headers));
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      // Looked up at call time: test interceptors replace the global fetch.
+      response = await globalThis.fetch(input, { ...init, signal });
+    } catch (error) {
+      // Our own timeout, not the run's abort: a network failure to Octokit, which the retry plugin retries.
+      if (timeout.aborted && !init?.signal?.aborted) {
+        throw new TypeError('fetch failed', { cause: new Error(`no reply within ${requestTimeoutMs} ms`) });
+      }
+      throw error;
+    }
     if (response.status === 304) counts.notModified++;
     else counts.rateLimited++;
     const remaining = Number.parseInt(response.headers.get('x-ratelimit-remaining') ?? '', 10);
@@ -88,10 +113,21 @@ export function createGitHubSession(
     request: { fetch: fetchCounted, signal: ctx.signal },
     log: quietLog(logger),
     throttle,
-    retry: { retries: 3, retryAfterBaseValue },
+    retry: { retries: 3, retryAfterBaseValue, doNotRetry: DO_NOT_RETRY },
   });
+  // Registered first, so it runs inside the conditional requests: an unparsed reply is never cached.
+  refuseUnparsedJson(octokit);
   useConditionalRequests(octokit, ctx.httpCache);
   return { octokit, counts };
+}
+
+/**
+ * The token a request carries (a personal token, an App's JWT, an installation token fetched at run
+ * time): known as a secret before any reply could echo it.
+ */
+function credentialOf(headers: RequestInit['headers']): string | undefined {
+  const value = headers instanceof Headers ? headers.get('authorization') : (headers as Record<string, string> | undefined)?.['authorization'];
+  return value?.replace(/^(token|bearer|basic)\s+/i, '');
 }
 
 function authOptions(auth: GitHubAuth): { auth: unknown; authStrategy?: typeof createAppAuth } {
@@ -111,6 +147,33 @@ function quietLog(logger: Logger) {
     warn: (message: string) => logger.debug({ message }, 'github: octokit'),
     error: (message: string) => logger.debug({ message }, 'github: octokit'),
   };
+}
+
+/**
+ * Octokit hands back a JSON reply it cannot parse as its raw text, and a body cut off by a connection
+ * reset as an empty string (or nothing, without a content type), which a paginated read then takes for
+ * an empty list (an org "without webhooks"). Every read here expects JSON: such a reply is an error.
+ */
+function refuseUnparsedJson(octokit: GitHubClient): void {
+  octokit.hook.after('request', (response) => {
+    if (response.status !== 200) return;
+    const data: unknown = response.data;
+    if (data === undefined || data === null || data === '') throw new MalformedReplyError('the reply is empty (the body was cut off)');
+    if (typeof data === 'string') throw new MalformedReplyError('the reply is not valid JSON (cut off or malformed)');
+  });
+}
+
+/**
+ * The cache is stored with the evidence, so it keeps no more of a webhook's credentials than the
+ * evidence does: its `secret` only masked (as GitHub sends it), which still tells one is set, and its
+ * URL without the query string or user info that may carry the receiver's token.
+ */
+function maskSecretFields(key: string, value: unknown): unknown {
+  if (key === 'secret' && typeof value === 'string' && value !== '') return '********';
+  if (key === 'config' && value && typeof value === 'object' && typeof (value as { url?: unknown }).url === 'string') {
+    return { ...value, url: withoutCredentials((value as { url: string }).url) };
+  }
+  return value;
 }
 
 interface CachedBody {
@@ -133,7 +196,7 @@ function useConditionalRequests(octokit: GitHubClient, cache: HttpCache): void {
       const etag = response.headers.etag;
       if (etag && response.status === 200) {
         const body: CachedBody = { data: response.data, link: response.headers.link ?? null };
-        await cache.set(key, { etag, body: JSON.stringify(body) });
+        await cache.set(key, { etag, body: redactSecrets(JSON.stringify(body, maskSecretFields)) });
       }
       return response;
     } catch (error) {

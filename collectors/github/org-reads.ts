@@ -3,6 +3,7 @@
 // read to its last page; each read settles on its own so one denied part keeps the others.
 import type { GitHubClient } from './client.js';
 import { MalformedReplyError, settle } from './errors.js';
+import { guardedPages } from './pagination.js';
 import type { Outcome } from './errors.js';
 import type { TeamEvidence, WebhookEvidence } from './schema.js';
 
@@ -29,14 +30,14 @@ export interface OrgReads {
 export async function readOrg(octokit: GitHubClient, org: string, signal: AbortSignal): Promise<OrgReads> {
   const [settings, owners, members, withoutTwoFactor, outsideCollaborators, webhooks, teams] = await Promise.all([
     settle(`GET /orgs/${org}`, readSettings(octokit, org), signal),
-    settle(`GET /orgs/${org}/members?role=admin`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'admin', ...PAGE })), signal),
-    settle(`GET /orgs/${org}/members`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'all', ...PAGE })), signal),
+    settle(`GET /orgs/${org}/members?role=admin`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'admin', ...PAGE }, guardedPages(`GET /orgs/${org}/members?role=admin`))), signal),
+    settle(`GET /orgs/${org}/members`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'all', ...PAGE }, guardedPages(`GET /orgs/${org}/members`))), signal),
     settle(
       `GET /orgs/${org}/members?filter=2fa_disabled`,
-      logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, filter: '2fa_disabled', ...PAGE })),
+      logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, filter: '2fa_disabled', ...PAGE }, guardedPages(`GET /orgs/${org}/members?filter=2fa_disabled`))),
       signal,
     ),
-    settle(`GET /orgs/${org}/outside_collaborators`, logins(octokit.paginate(octokit.rest.orgs.listOutsideCollaborators, { org, ...PAGE })), signal),
+    settle(`GET /orgs/${org}/outside_collaborators`, logins(octokit.paginate(octokit.rest.orgs.listOutsideCollaborators, { org, ...PAGE }, guardedPages(`GET /orgs/${org}/outside_collaborators`))), signal),
     settle(`GET /orgs/${org}/hooks`, readWebhooks(octokit, org), signal),
     settle(`GET /orgs/${org}/teams`, readTeams(octokit, org, signal), signal),
   ]);
@@ -66,7 +67,7 @@ async function logins(read: Promise<readonly ({ login?: unknown } | null)[]>): P
 }
 
 async function readWebhooks(octokit: GitHubClient, org: string): Promise<WebhookEvidence[]> {
-  const hooks = await octokit.paginate(octokit.rest.orgs.listWebhooks, { org, ...PAGE });
+  const hooks = await octokit.paginate(octokit.rest.orgs.listWebhooks, { org, ...PAGE }, guardedPages(`GET /orgs/${org}/hooks`));
   return hooks
     .map((hook) => {
       const config = (hook.config ?? {}) as Record<string, unknown>;
@@ -98,11 +99,15 @@ export function withoutCredentials(raw: string): string {
 }
 
 async function readTeams(octokit: GitHubClient, org: string, signal: AbortSignal): Promise<TeamEvidence[]> {
-  const teams = await octokit.paginate(octokit.rest.teams.list, { org, ...PAGE });
+  const teams = await octokit.paginate(octokit.rest.teams.list, { org, ...PAGE }, guardedPages(`GET /orgs/${org}/teams`));
   const withRepos = await Promise.all(
     teams.map(async (team) => {
       signal.throwIfAborted();
-      const repos = await octokit.paginate(octokit.rest.teams.listReposInOrg, { org, team_slug: team.slug, ...PAGE });
+      const repos = await octokit.paginate(
+        octokit.rest.teams.listReposInOrg,
+        { org, team_slug: team.slug, ...PAGE },
+        guardedPages(`GET /orgs/${org}/teams/${team.slug}/repos`),
+      );
       return {
         slug: team.slug,
         name: team.name,

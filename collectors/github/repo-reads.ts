@@ -9,6 +9,7 @@ import type { GitHubClient } from './client.js';
 import { MalformedReplyError, describeGitHubFailure, settle, statusOf } from './errors.js';
 import type { Outcome } from './errors.js';
 import { byText } from './org-reads.js';
+import { cursorGuard, guardedPages } from './pagination.js';
 import { REPOSITORY_DETAILS_QUERY } from './queries.js';
 import type { RepositoryDetailsNode, RepositoryDetailsReply } from './queries.js';
 import type { BranchProtection, BranchRule, ClassicProtection, GitHubOrg } from './schema.js';
@@ -52,7 +53,7 @@ export function selected(org: GitHubOrg, name: string): boolean {
 
 /** The listing fails the whole repository part (nothing is known without it): the caller records that. */
 export async function listRepositories(octokit: GitHubClient, org: GitHubOrg): Promise<ListedRepository[]> {
-  const repos = await octokit.paginate(octokit.rest.repos.listForOrg, { org: org.login, type: 'all', ...PAGE });
+  const repos = await octokit.paginate(octokit.rest.repos.listForOrg, { org: org.login, type: 'all', ...PAGE }, guardedPages(`GET /orgs/${org.login}/repos`));
   if (!Array.isArray(repos)) throw new MalformedReplyError('the reply is not a list of repositories');
   return repos
     .filter((repo) => repo.archived !== true && selected(org, repo.name))
@@ -93,6 +94,7 @@ async function readDetails(
 ): Promise<Map<string, Outcome<RepositoryDetails>>> {
   const details = new Map<string, Outcome<RepositoryDetails>>();
   let after: string | null = null;
+  const guard = cursorGuard(`GraphQL EvidenceRepositoryDetails for ${org}`);
   try {
     do {
       signal.throwIfAborted();
@@ -110,6 +112,7 @@ async function readDetails(
         details.set(node.name, denied ? { ok: false, reason: denied, status: 403 } : { ok: true, value: await detailsOf(octokit, org, node) });
       }
       after = connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
+      guard.page(after);
     } while (after);
   } catch (error) {
     signal.throwIfAborted();
@@ -134,7 +137,7 @@ async function detailsOf(octokit: GitHubClient, org: string, node: RepositoryDet
   let keys = (node.deployKeys?.nodes ?? []).map((k) => ({ title: k.title, readOnly: k.readOnly, createdOn: k.createdAt.slice(0, 10) }));
   if ((node.deployKeys?.totalCount ?? 0) > keys.length) {
     // More keys than the query pages: the (conditional) REST list has them all.
-    const all = await octokit.paginate(octokit.rest.repos.listDeployKeys, { owner: org, repo: node.name, ...PAGE });
+    const all = await octokit.paginate(octokit.rest.repos.listDeployKeys, { owner: org, repo: node.name, ...PAGE }, guardedPages(`GET /repos/${org}/${node.name}/keys`));
     keys = all.map((k) => ({ title: k.title, readOnly: k.read_only, createdOn: k.created_at.slice(0, 10) }));
   }
   keys.sort((a, b) => byText(a.title, b.title) || byText(a.createdOn, b.createdOn));
@@ -241,7 +244,7 @@ async function readClassic(octokit: GitHubClient, owner: string, repo: string, b
 }
 
 async function readRules(octokit: GitHubClient, owner: string, repo: string, branch: string, rulesets: RulesetCache): Promise<BranchRule[]> {
-  const rules = await octokit.paginate(octokit.rest.repos.getBranchRules, { owner, repo, branch, ...PAGE });
+  const rules = await octokit.paginate(octokit.rest.repos.getBranchRules, { owner, repo, branch, ...PAGE }, guardedPages(`GET /repos/${owner}/${repo}/rules/branches/${branch}`));
   const withBypass = await Promise.all(
     rules.map(async (rule) => {
       const raw = rule as { type: string; parameters?: Record<string, unknown>; ruleset_id?: number; ruleset_source_type?: string; ruleset_source?: string };

@@ -10,38 +10,67 @@ import { print, printJson } from './options.js';
 export interface VerifyOptions extends GlobalOptions {
   json?: boolean;
   publicKey?: string;
+  /** A run hash kept off the volume: `sha256:<hash>`, or `<seq>:<hash>` as the digest prints the chain head. */
   head?: string;
 }
 
-const HEAD = /^(sha256:)?[0-9a-f]{64}$/;
+interface KeptHead {
+  seq: number | null;
+  hash: string;
+}
+
+/** `--head sha256:ab12…` (as verify prints it) or `--head 120:sha256:ab12…` (as the digest prints it). */
+export function parseHead(value: string): KeptHead {
+  const match = /^(?:(\d+):)?(?:sha256:)?([0-9a-f]{64})$/i.exec(value.trim());
+  if (!match) {
+    throw new CliError(`--head: expected the run hash a verify or a digest printed (sha256:<64 hex digits>, or <run seq>:sha256:<64 hex digits>), got "${value}"`);
+  }
+  return { seq: match[1] === undefined ? null : Number(match[1]), hash: match[2]!.toLowerCase() };
+}
+
+/**
+ * With a seq, a more precise reason than "not in the chain": the run is gone (runs removed) or carries
+ * another hash (the chain was rewritten with recomputed hashes).
+ */
+async function headProblem(store: { getRun(seq: number): Promise<{ hash: string } | undefined> }, kept: KeptHead): Promise<string | null> {
+  if (kept.seq === null) return null;
+  const run = await store.getRun(kept.seq);
+  if (!run) return `run ${kept.seq} of the kept head is not in the store: runs were removed`;
+  if (run.hash !== kept.hash) return `run ${kept.seq} has hash sha256:${run.hash}, not the kept head sha256:${kept.hash}: the chain was rewritten`;
+  return null;
+}
 
 export async function verifyCommand(bundle: string | undefined, options: VerifyOptions): Promise<number> {
   if (bundle !== undefined) return verifyBundleCommand(bundle, options);
   if (options.publicKey) throw new CliError('--public-key: only with a bundle (evidence-agent verify <bundle> --public-key <file>)');
-  if (options.head !== undefined && !HEAD.test(options.head)) {
-    throw new CliError(`--head: expected the full run hash a verify printed (sha256: and 64 hex digits), got "${options.head}"`);
-  }
+  const kept = options.head !== undefined ? parseHead(options.head) : undefined;
   const store = openStoreForReading(options);
   const path = store.path;
   try {
-    const report = await store.verify(options.head === undefined ? {} : { head: options.head });
+    const report = await store.verify(kept ? { head: kept.hash } : {});
     const [head] = await store.listRuns({ limit: 1 });
+    const keptProblem = kept ? await headProblem(store, kept) : null;
+    const ok = report.ok && keptProblem === null;
     if (options.json) {
-      printJson({ store: path, ...report, head: head?.hash ?? null });
-    } else if (report.ok) {
+      printJson({ store: path, ...report, ok, head: head?.hash ?? null, ...(kept ? { keptHead: { ...kept, problem: keptProblem } } : {}) });
+    } else if (ok) {
       print(
         `ok: ${path}: ${report.runs} runs and ${report.blobs} evidence documents verified; chain intact` +
           (head ? ` (head run ${head.seq}, sha256:${head.hash})` : ''),
       );
-      if (report.head) print(`the given head is run ${report.head.seq}; ${report.head.runsAfter} run(s) recorded since`);
+      if (report.head) print(`the kept head is run ${report.head.seq}, hash unchanged; ${report.head.runsAfter} run(s) recorded since`);
       // Cut-off runs leave a chain that verifies: only a head kept elsewhere shows them.
-      else if (head) print(`keep this head elsewhere: \`evidence-agent verify --head sha256:${head.hash}\` later shows whether runs were cut off`);
+      else if (head) print(`keep this head elsewhere: \`evidence-agent verify --head ${head.seq}:sha256:${head.hash}\` later shows whether runs were cut off or rewritten`);
+    } else if (keptProblem !== null) {
+      // The seq-precise reason first: the store's own report can only say the hash is not in the chain.
+      print(`FAILED: --head: ${keptProblem}`);
+      if (report.problems.length > 0) print(`(${report.problems.length} problem(s) in the store as well; --json lists them all)`);
     } else {
       const [first] = report.problems;
       print(`FAILED: ${first!.record}: ${first!.message}`);
       if (report.problems.length > 1) print(`(${report.problems.length - 1} more problem(s); --json lists them all)`);
     }
-    return report.ok ? 0 : 1;
+    return ok ? 0 : 1;
   } finally {
     await store.close();
   }

@@ -12,6 +12,7 @@ import { ExternalModuleError, loadExternalCollector, takenIds } from '../plugins
 import type { BrokenModule } from '../plugins/external-collectors.js';
 import { formatIssue } from './format-issues.js';
 import { interpolateEnv } from './interpolate.js';
+import { registerSecretsOf } from '../redaction.js';
 import { withoutSecrets } from './secrets.js';
 import { buildConfigSchema, keysAt } from './schema.js';
 import type { AgentConfig } from './schema.js';
@@ -108,6 +109,8 @@ function validateConfig(
   if (problems.length > 0) throw new ConfigError(problems);
   const badSchedules = scheduleProblems(result.data);
   if (badSchedules.length > 0) throw new ConfigError(badSchedules);
+  // The interpolated secrets are known from here on: no log line or stored text will carry them.
+  registerSecretsOf(result.data);
   return result.data;
 }
 

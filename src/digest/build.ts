@@ -70,6 +70,11 @@ export interface Digest {
   eventFailures: { checkId: string; title: string; severity: Severity; scope: string; resourceId: string; message: string }[];
   deliveryProblems: string[];
   trend: { week: string; failing: number }[];
+  /**
+   * The newest run of the store when the digest was made: a copy kept off the volume (a mailbox, a
+   * Slack channel) lets `verify --head` show later that no run up to it was removed or rewritten.
+   */
+  chainHead: { seq: number; hash: string; finishedAt: string } | null;
 }
 
 const key = (f: { collector: string; scope: string; checkId: string; resourceId: string }) => `${f.collector}|${f.scope}|${f.checkId}|${f.resourceId}`;
@@ -144,6 +149,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   const populations = await notablePopulations(store, options, start, end);
   const eventFailures = await eventFailuresOf(store, start, end, checks);
   const trend = await failingTrend(store, end, eventCheck);
+  const [head] = await store.listRuns({ limit: 1 });
 
   return {
     label: options.label,
@@ -172,6 +178,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
     eventFailures,
     deliveryProblems: options.previousDeliveryProblems ?? [],
     trend,
+    chainHead: head ? { seq: head.seq, hash: head.hash, finishedAt: head.finishedAt } : null,
   };
 }
 

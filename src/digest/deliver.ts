@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import nodemailer from 'nodemailer';
+import { redactSecrets } from '../redaction.js';
 import type { Digest } from './build.js';
 
 export interface DigestDelivery {
@@ -42,7 +43,8 @@ export async function deliverDigest(rendered: Rendered, delivery: DigestDelivery
   }
   if (delivery.slack) outcomes.push(await retrying('slack', () => postToSlack(rendered.digest, delivery.slack!.webhookUrl, written), options.retryBaseMs));
   if (delivery.email) outcomes.push(await retrying('email', () => sendEmail(rendered, delivery.email!), options.retryBaseMs));
-  return outcomes;
+  // A receiver's error may quote the webhook URL or the credentials sent: the reports are kept and printed.
+  return outcomes.map((outcome) => ({ ...outcome, detail: redactSecrets(outcome.detail) }));
 }
 
 /** digest-<week>.md, .html and .json in the directory; returns the Markdown file's path. */
@@ -101,6 +103,8 @@ export function slackMessage(digest: Digest, file?: string): { text: string; blo
     },
     { type: 'section', text: { type: 'mrkdwn', text: items.length > 0 ? items.join('\n').slice(0, 2900) : 'Nothing new, overdue or unapproved this week.' } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${digest.from} to ${digest.to}${file ? ` · full digest: ${file}` : ''}` }] },
+    // A copy of the chain head outside the agent's volume, for `verify --head`.
+    ...(digest.chainHead ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Chain head: run ${digest.chainHead.seq}, sha256:${digest.chainHead.hash}` }] }] : []),
   ];
   return { text, blocks };
 }

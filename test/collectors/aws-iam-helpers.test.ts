@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseArn } from '../../collectors/aws-iam/arn.js';
 import { calendarDaysSince, dayOf } from '../../collectors/aws-iam/checks/judging.js';
-import { DEFAULT_MAX_ATTEMPTS, retrySettings } from '../../collectors/_aws/clients.js';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { DEFAULT_MAX_ATTEMPTS, retryConfig, retrySettings } from '../../collectors/_aws/clients.js';
 import { decodePolicyDocument } from '../../collectors/aws-iam/policy-document.js';
 
 describe('retrySettings', () => {
@@ -16,6 +17,24 @@ describe('retrySettings', () => {
     ['clientEnvironment.aws.maxAttempts, over AWS_MAX_ATTEMPTS', 3, { AWS_MAX_ATTEMPTS: '1' }, { maxAttempts: 3, retryMode: 'adaptive' }],
   ] as const)('%s', (_case, maxAttempts, env, expected) => {
     expect(retrySettings(maxAttempts, env)).toEqual(expected);
+  });
+});
+
+describe('retryConfig', () => {
+  it('keeps the SDK backoff and adaptive mode unless a fixed retry delay is asked for', () => {
+    expect(retryConfig({ maxAttempts: 3 }, {})).toEqual({ maxAttempts: 3, retryMode: 'adaptive' });
+  });
+
+  it.each([
+    ['clientEnvironment.aws.maxAttempts', { maxAttempts: 3, retryDelayMs: 5 }, {}, 3],
+    ['AWS_MAX_ATTEMPTS', { retryDelayMs: 5 }, { AWS_MAX_ATTEMPTS: '2' }, 2],
+    ['the default', { retryDelayMs: 5 }, {}, DEFAULT_MAX_ATTEMPTS],
+  ])('with retryDelayMs: as many attempts as %s says, a fixed delay apart', async (_case, aws, env, attempts) => {
+    const config = retryConfig(aws, env);
+    expect(config.maxAttempts).toBe(attempts);
+    expect(config.retryMode).toBeUndefined();
+    expect(config.retryStrategy).toBeInstanceOf(ConfiguredRetryStrategy);
+    expect(await config.retryStrategy!.maxAttempts()).toBe(attempts);
   });
 });
 

@@ -120,6 +120,6 @@ describe('tamper: the database edited outside the agent', () => {
     expect(cli.stdout).toMatch(/^FAILED: chain head sha256:[0-9a-f]{16}…: is not in the store/);
     const bad = await cliInProcess(['verify', '--db', path, '--head', kept.slice(0, 16)]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^evidence-agent: --head: expected the full run hash/);
+    expect(bad.stderr).toMatch(/^evidence-agent: --head: expected the run hash a verify or a digest printed/);
   });
 });

@@ -18,7 +18,7 @@ import type { CoverageReport, DayFinding } from '../reports/coverage.js';
 import { csvLines, toCsv } from '../reports/csv.js';
 import { nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation } from '../reports/population.js';
-import type { EvidenceStore, RunRecord } from '../store/types.js';
+import type { EvidenceStore, RunRecord, SnapshotEntry } from '../store/types.js';
 import { listFiles, packDirectory } from './archive.js';
 import { htmlReport } from './html-report.js';
 import { assessmentResults } from './oscal.js';
@@ -173,18 +173,41 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       writeSync(index, csvLines([['run', 'collector', 'scope', 'type', 'resourceId', 'sha256']]));
       writeSync(principals, csvLines([['scope', 'collector', 'observedAt', 'change', 'type', 'resourceId', 'previousSnapshotAt']]));
       const previous = new Map<string, { at: string; ids: Set<string> }>();
+      const principalIds = (entries: readonly SnapshotEntry[]) =>
+        new Set(entries.filter((e) => PRINCIPAL_TYPES.has(e.type)).map((e) => `${e.type}\u0000${e.resourceId}`));
+      // Stored hash -> bundle hash of the (redacted) document: an unchanged document is read, redacted
+      // and hashed once for the whole period, not once a day.
+      const exportedAs = new Map<string, string>();
       for (const run of snapshots) {
-        const rows: string[][] = [];
-        const items = await store.evidenceOf(run.seq);
         const stream = `${run.collector}/${run.scope}`;
-        const ids = new Set(items.filter((i) => PRINCIPAL_TYPES.has(i.type)).map((i) => `${i.type}\u0000${i.resourceId}`));
         // The first snapshot of a stream in the period is compared with the one before the period, if any.
         let before = previous.get(stream);
         if (!before && run.baseSeq !== null) {
           const base = await store.getRun(run.baseSeq);
-          const baseItems = await store.evidenceOf(run.baseSeq);
-          before = { at: base?.startedAt ?? '', ids: new Set(baseItems.filter((i) => PRINCIPAL_TYPES.has(i.type)).map((i) => `${i.type}\u0000${i.resourceId}`)) };
+          before = { at: base?.startedAt ?? '', ids: principalIds(await store.snapshotEntries(run.baseSeq)) };
         }
+        // Documents one at a time, index rows in batches: a snapshot of any size is never held whole.
+        const entries = await store.snapshotEntries(run.seq);
+        const ids = principalIds(entries);
+        let rows: string[][] = [];
+        for (const entry of entries) {
+          let hash = exportedAs.get(entry.blobHash);
+          if (hash === undefined) {
+            const document = redact(await store.storedDocument(entry.blobHash));
+            hash = digestOf(document);
+            if (!written.has(hash)) {
+              write(`evidence/${hash}.json`, `${canonicalJson(document)}\n`);
+              written.add(hash);
+            }
+            exportedAs.set(entry.blobHash, hash);
+          }
+          rows.push([String(run.seq), run.collector, run.scope, entry.type, entry.resourceId, hash]);
+          if (rows.length === 1000) {
+            writeSync(index, csvLines(rows));
+            rows = [];
+          }
+        }
+        if (rows.length > 0) writeSync(index, csvLines(rows));
         if (before) {
           const changed = [
             ...[...ids].filter((id) => !before!.ids.has(id)).map((id) => ['added', id] as const),
@@ -198,16 +221,6 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
           principalCount.rows += records.length;
         }
         previous.set(stream, { at: run.startedAt, ids });
-        for (const item of items) {
-          const document = redact(item);
-          const hash = digestOf(document);
-          if (!written.has(hash)) {
-            write(`evidence/${hash}.json`, `${canonicalJson(document)}\n`);
-            written.add(hash);
-          }
-          rows.push([String(run.seq), run.collector, run.scope, item.type, item.resourceId, hash]);
-        }
-        writeSync(index, csvLines(rows));
       }
     } finally {
       closeSync(index);

@@ -24,6 +24,7 @@ import type {
   StoreStats,
   VerifyOptions,
   VerifyReport,
+  SnapshotEntry,
 } from './types.js';
 import { StoreError } from './types.js';
 
@@ -646,17 +647,26 @@ export class SqliteEvidenceStore implements EvidenceStore {
   }
 
   async evidenceOf(seq: number): Promise<EvidenceItem[]> {
+    const items: EvidenceItem[] = [];
+    for (const entry of await this.snapshotEntries(seq)) items.push(await this.storedDocument(entry.blobHash));
+    return items;
+  }
+
+  async snapshotEntries(seq: number): Promise<SnapshotEntry[]> {
     const run = this.snapshotRun(seq);
     if (!SNAPSHOT_STATUSES.includes(run.status)) return [];
-    const state = this.manifestState(streamKey(run.collector, run.scope), seq);
-    const load = this.db.prepare('SELECT codec, content FROM blobs WHERE hash = ?');
-    const items: EvidenceItem[] = [];
-    for (const hash of state.values()) {
-      const blob = load.get(hash) as { codec: string; content: Buffer } | undefined;
-      if (!blob) throw new StoreError(`blob ${hash} referenced by run ${seq} is missing: run verify`);
-      items.push(decodeDocument(decompress(blob.codec, blob.content).toString('utf8')));
+    const entries: (SnapshotEntry & { order: string })[] = [];
+    for (const [key, blobHash] of this.manifestState(streamKey(run.collector, run.scope), seq)) {
+      const [type, resourceId] = key.split('\u0000') as [string, string];
+      entries.push({ type, resourceId, blobHash, order: type + resourceId });
     }
-    return items.sort((a, b) => (a.type + a.resourceId < b.type + b.resourceId ? -1 : 1));
+    return entries.sort((a, b) => (a.order < b.order ? -1 : 1)).map(({ type, resourceId, blobHash }) => ({ type, resourceId, blobHash }));
+  }
+
+  async storedDocument(blobHash: string): Promise<EvidenceItem> {
+    const blob = this.db.prepare('SELECT codec, content FROM blobs WHERE hash = ?').get(blobHash) as { codec: string; content: Buffer } | undefined;
+    if (!blob) throw new StoreError(`blob ${blobHash} referenced by a snapshot is missing: run verify`);
+    return decodeDocument(decompress(blob.codec, blob.content).toString('utf8'));
   }
 
   async fileBytes(sha256: string): Promise<Buffer | undefined> {

@@ -175,6 +175,13 @@ export interface EvidenceStore {
   /** The full evidence of a snapshot, rebuilt from the deltas. */
   evidenceOf(seq: number): Promise<EvidenceItem[]>;
   /**
+   * What evidenceOf returns, without the documents: type, id and the SHA-256 of the stored document, in
+   * the same order. With `storedDocument`, a reader takes the documents one at a time, and one it has
+   * seen (same hash) not at all.
+   */
+  snapshotEntries(seq: number): Promise<SnapshotEntry[]>;
+  storedDocument(blobHash: string): Promise<EvidenceItem>;
+  /**
    * For each finding failing in snapshot `seq`: when its current failing streak began (the start of the
    * run whose delta first showed it failing), keyed `checkId\u0000resourceId`.
    */
@@ -190,4 +197,11 @@ export interface EvidenceStore {
 
 export class StoreError extends Error {
   override name = 'StoreError';
+}
+
+export interface SnapshotEntry {
+  type: string;
+  resourceId: string;
+  /** SHA-256 of the document's canonical JSON, as stored. */
+  blobHash: string;
 }

@@ -119,7 +119,7 @@ describe('bad input: flags out of range', () => {
     [['findings', '--at', '2026-02-29'], '--at: expected a date (YYYY-MM-DD) or an ISO 8601 timestamp, got "2026-02-29"'],
     [['runs', '--limit', '0'], '--limit: expected a whole number from 1 to 1000000, got "0"'],
     [['demo', '--days', '367'], '--days: expected a whole number from 1 to 366, got "367"'],
-    [['verify', '--head', 'abc'], '--head: expected the full run hash a verify printed (sha256: and 64 hex digits), got "abc"'],
+    [['verify', '--head', 'abc'], '--head: expected the run hash a verify or a digest printed (sha256:<64 hex digits>, or <run seq>:sha256:<64 hex digits>), got "abc"'],
   ])('%j: one line, exit 2', async (args, line) => {
     await expectUsageError(args, new RegExp(`^evidence-agent: ${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
@@ -180,10 +180,10 @@ describe('bad input: export targets', () => {
     // The store fails while the evidence is written out (a disk error, a corrupt page).
     const failing = new Proxy(store, {
       get(target, property, receiver) {
-        if (property === 'evidenceOf') {
-          return async (seq: number) => {
+        if (property === 'storedDocument') {
+          return async (hash: string) => {
             if (++reads > 1) throw new Error('disk I/O error');
-            return target.evidenceOf(seq);
+            return target.storedDocument(hash);
           };
         }
         const value: unknown = Reflect.get(target, property, receiver);

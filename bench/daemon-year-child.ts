@@ -22,6 +22,8 @@ import { openStore } from '../src/store/index.js';
 
 const DAY_MS = 86_400_000;
 const days = Number(process.argv[2] ?? '365');
+// Day 30 as the issue sets it; half the run when it is shorter (the smoke run only proves it runs).
+const baselineDay = Math.min(30, Math.floor(days / 2));
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 
@@ -42,7 +44,7 @@ const sample = () => {
   gc();
   return { rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, handles: readdirSync('/proc/self/fd').length };
 };
-let atDay30 = sample();
+let atBaseline = sample();
 let runs = 0;
 const started = performance.now();
 try {
@@ -75,20 +77,20 @@ try {
       const rendered = await renderDigest(store, { label, ...weekDays(label)!, timeZone: 'UTC' }, setup);
       await recordDigest(store, rendered.digest, rendered.markdown, [], { at: new Date(at + 60_000), agentVersion: 'bench', mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
     }
-    if (day === 30) atDay30 = sample();
+    if (day === baselineDay) atBaseline = sample();
   }
   const atEnd = sample();
   const verified = await store.verify();
-  const growth = atEnd.rss / atDay30.rss - 1;
+  const growth = atEnd.rss / atBaseline.rss - 1;
   const estate = `${days} simulated days, 3 collectors daily, weekly digest (${runs} runs)`;
   process.stdout.write(
     JSON.stringify([
       {
         figure: 'daemon memory over a simulated year',
         estate,
-        value: `RSS ${Math.round(atDay30.rss / 2 ** 20)} MiB at day 30, ${Math.round(atEnd.rss / 2 ** 20)} MiB at day ${days} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%); heap ${Math.round(atDay30.heapUsed / 2 ** 20)} -> ${Math.round(atEnd.heapUsed / 2 ** 20)} MiB; open files ${atDay30.handles} -> ${atEnd.handles}; chain ${verified.ok ? 'verifies' : 'BROKEN'}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
-        target: 'RSS growth <= 10% from day 30',
-        met: growth <= 0.1 && verified.ok && atEnd.handles <= atDay30.handles,
+        value: `RSS ${Math.round(atBaseline.rss / 2 ** 20)} MiB at day ${baselineDay}, ${Math.round(atEnd.rss / 2 ** 20)} MiB at day ${days} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%); heap ${Math.round(atBaseline.heapUsed / 2 ** 20)} -> ${Math.round(atEnd.heapUsed / 2 ** 20)} MiB; open files ${atBaseline.handles} -> ${atEnd.handles}; chain ${verified.ok ? 'verifies' : 'BROKEN'}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+        target: `RSS growth <= 10% from day ${baselineDay}`,
+        met: growth <= 0.1 && verified.ok && atEnd.handles <= atBaseline.handles,
       },
     ]),
   );

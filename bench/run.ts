@@ -59,8 +59,8 @@ try {
 } finally {
   rmSync(periodDir, { recursive: true, force: true });
 }
-// The daemon over a simulated year at full size; two months (quick), a month and a day (smoke) otherwise.
-for (const row of child('./daemon-year-child.ts', [String(mode === 'full' ? 365 : mode === 'smoke' ? 31 : 60)], ['--expose-gc']) as Row[]) report(row);
+// The daemon over a simulated year at full size; two months (quick) or 8 days (smoke) otherwise.
+for (const row of child('./daemon-year-child.ts', [String(mode === 'full' ? 365 : mode === 'smoke' ? 8 : 60)], ['--expose-gc']) as Row[]) report(row);
 
 const widths = ['figure', 'estate', 'value', 'target'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k as keyof Row]).length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');

@@ -498,16 +498,28 @@ describe('LookupEvents rate limit', () => {
     }
   });
 
-  it('counts accepted requests over a sliding second, per region; 0 turns it off', () => {
+  it('refuses a burst beyond 2 a second per region, lets a paced client through; 0 turns it off', () => {
     let now = 0;
     const limiter = new LookupRateLimiter(2, () => now);
     const us = () => limiter.take('us-east-1');
     expect([us(), us(), us()]).toEqual([true, true, false]);
     expect(limiter.take('eu-west-1')).toBe(true);
-    now = 999;
+    now = 499;
     expect(us()).toBe(false);
-    now = 1000;
-    expect(us()).toBe(true);
+    now = 500;
+    expect([us(), us()]).toEqual([true, false]);
+    // Paced as the collector paces (525 ms) with arrivals jittering by 40 ms either way: never refused.
+    const paced = Array.from({ length: 40 }, (_, i) => {
+      now = 2000 + i * 525 + (i % 2 === 0 ? 40 : -40);
+      return us();
+    });
+    expect(paced.every(Boolean)).toBe(true);
+    // Unpaced at 10 a second: four in five refused once the bucket is empty.
+    const burst = Array.from({ length: 50 }, (_, i) => {
+      now = 30_000 + i * 100;
+      return us();
+    });
+    expect(burst.filter(Boolean).length).toBeLessThanOrEqual(2 + 10 + 1);
     const off = new LookupRateLimiter(0, () => 0);
     expect(Array.from({ length: 10 }, () => off.take('us-east-1')).every(Boolean)).toBe(true);
   });

@@ -22,11 +22,14 @@ export function signedRegion(authorization: string | undefined): string {
 }
 
 /**
- * LookupEvents' quota: `perSecond` requests in any one-second window per region (the account is fixed).
- * Refused requests use none of it, so a client backing off gets through.
+ * LookupEvents' quota, `perSecond` requests per second per region (the account is fixed), as AWS's APIs
+ * throttle: a token bucket of `perSecond` tokens refilled at `perSecond` a second. A burst beyond it is
+ * refused; a client paced at the rate gets through even when its requests arrive a few ms early or late
+ * (a strict sliding window refused those, when the sandbox shared a busy process with its client).
+ * Refused requests use no token, so a client backing off gets through.
  */
 export class LookupRateLimiter {
-  private readonly accepted = new Map<string, number[]>();
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
   constructor(
     private readonly perSecond: number,
     private readonly clock: () => number = () => performance.now(),
@@ -35,10 +38,12 @@ export class LookupRateLimiter {
   take(region: string): boolean {
     if (this.perSecond <= 0) return true;
     const now = this.clock();
-    const recent = (this.accepted.get(region) ?? []).filter((t) => now - t < 1000);
-    const allowed = recent.length < this.perSecond;
-    if (allowed) recent.push(now);
-    this.accepted.set(region, recent);
+    const bucket = this.buckets.get(region) ?? { tokens: this.perSecond, at: now };
+    bucket.tokens = Math.min(this.perSecond, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
+    bucket.at = now;
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    this.buckets.set(region, bucket);
     return allowed;
   }
 }

@@ -17,7 +17,8 @@ import { weekDays, weekOf } from '../src/digest/week.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
 import type { ConfiguredCollector } from '../src/runner.js';
-import { startSandbox } from '../src/sandbox/index.js';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/index.js';
 
 const DAY_MS = 86_400_000;
@@ -31,7 +32,17 @@ const realNow = new Date();
 const firstDay = Date.UTC(realNow.getUTCFullYear(), realNow.getUTCMonth(), realNow.getUTCDate()) - days * DAY_MS + 6 * 3_600_000;
 const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-daemon-year-'));
 const store = openStore(join(dir, 'evidence.db'));
-const sandbox = await startSandbox({ historyEnd: realNow, date: new Date(firstDay), lookupEventsPerSecond: 0 });
+// The sandbox runs in a process of its own: its caches of simulated days are not the daemon's memory.
+const sandboxProcess = fork(fileURLToPath(new URL('./sandbox-child.ts', import.meta.url)), [JSON.stringify({ historyEnd: realNow.toISOString(), date: new Date(firstDay).toISOString(), lookupEventsPerSecond: 0 })], {
+  execArgv: ['--import', 'tsx'],
+});
+const reply = <T>() => new Promise<T>((resolve) => sandboxProcess.once('message', (message) => resolve(message as T)));
+const sandbox = await reply<{ endpoint: string; githubBaseUrl: string }>();
+const setSandboxDate = async (date: Date) => {
+  const answered = reply<{ date: string }>();
+  sandboxProcess.send({ date: date.toISOString() });
+  await answered;
+};
 const { frameworks, version: mappingVersion } = loadFrameworks();
 const options: Record<string, unknown> = { 'aws-cloudtrail': demoCloudTrailOptions(), 'aws-iam': demoAwsIamOptions(), github: demoGitHubOptions() };
 const collectors: ConfiguredCollector[] = builtinCollectors.flatMap((c) => (options[c.id] ? [{ collector: c as Collector<unknown>, options: options[c.id] as ConfiguredCollector['options'] }] : []));
@@ -50,7 +61,7 @@ const started = performance.now();
 try {
   for (let day = 1; day <= days; day++) {
     const at = firstDay + (day - 1) * DAY_MS;
-    sandbox.setDate(new Date(at));
+    await setSandboxDate(new Date(at));
     const tickStarted = Date.now();
     const { runs: recorded, unrecorded } = await runCollectors(collectors, {
       store,
@@ -96,6 +107,6 @@ try {
   );
 } finally {
   await store.close();
-  await sandbox.close();
+  sandboxProcess.send({ close: true });
   rmSync(dir, { recursive: true, force: true });
 }

@@ -17,7 +17,13 @@ export function rawInsertSeconds(sourcePath: string): { seconds: number; rows: n
     .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type = 'table' DESC, rowid")
     .pluck()
     .all() as string[];
-  const tables = INGEST_TABLES.map((name) => ({ name, rows: source.prepare(`SELECT * FROM ${name}`).raw().all() as unknown[][] }));
+  // In the order the store inserted them: blobs as the documents came (by manifest row), not sorted by
+  // their hash, which would turn the baseline's random B-tree inserts into appends.
+  const ordered: Record<string, string> = {
+    blobs: `SELECT b.* FROM blobs b LEFT JOIN (SELECT blob_hash, min(run_seq) AS run_seq, min(type || char(0) || resource_id) AS first FROM manifest GROUP BY blob_hash) m
+            ON m.blob_hash = b.hash ORDER BY m.run_seq IS NULL, m.run_seq, m.first`,
+  };
+  const tables = INGEST_TABLES.map((name) => ({ name, rows: source.prepare(ordered[name] ?? `SELECT * FROM ${name}`).raw().all() as unknown[][] }));
   source.close();
 
   const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-raw-'));
@@ -31,6 +37,7 @@ export function rawInsertSeconds(sourcePath: string): { seconds: number; rows: n
       rows,
       statement: db.prepare(`INSERT INTO ${name} VALUES (${(rows[0] ?? []).map(() => '?').join(', ')})`),
     }));
+    (globalThis as { gc?: () => void }).gc?.();
     const started = process.cpuUsage();
     db.transaction(() => {
       for (const { rows, statement } of inserts) for (const row of rows) statement.run(...row);

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/index.js';
 
 const DAY_MS = 86_400_000;
+const MAX_POOLED_SOCKETS = 4;
 const days = Number(process.argv[2] ?? '365');
 // Day 30 as the issue sets it; half the run when it is shorter (the smoke run only proves it runs).
 const baselineDay = Math.min(30, Math.floor(days / 2));
@@ -101,7 +102,9 @@ try {
         estate,
         value: `RSS ${Math.round(atBaseline.rss / 2 ** 20)} MiB at day ${baselineDay}, ${Math.round(atEnd.rss / 2 ** 20)} MiB at day ${days} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%); heap ${Math.round(atBaseline.heapUsed / 2 ** 20)} -> ${Math.round(atEnd.heapUsed / 2 ** 20)} MiB; open files ${atBaseline.handles} -> ${atEnd.handles}; chain ${verified.ok ? 'verifies' : 'BROKEN'}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
         target: `RSS growth <= 10% from day ${baselineDay}`,
-        met: growth <= 0.1 && verified.ok && atEnd.handles <= atBaseline.handles,
+        // Open files may differ by the HTTP client's pooled keep-alive sockets of the moment; a leak grows
+        // with the days (a handle a run would be 300 more).
+        met: growth <= 0.1 && verified.ok && atEnd.handles - atBaseline.handles <= MAX_POOLED_SOCKETS,
       },
     ]),
   );

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
+import { until } from './helpers/until.js';
 
 const ROOT = process.cwd();
 const GOOD = `export default ({ z, evidenceOf, finding }) => ({
@@ -19,15 +20,6 @@ const GOOD = `export default ({ z, evidenceOf, finding }) => ({
 });
 `;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('the daemon with a broken collector module', () => {
   it('keeps running the others, records the broken one as failed runs and says why in /readyz', async () => {

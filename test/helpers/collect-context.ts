@@ -48,10 +48,14 @@ export function contextFor<Options>(collector: Collector<Options>, options: Opti
   return { ctx, apiCalls: () => apiCalls };
 }
 
-/** Registers hooks: network off, the host's AWS endpoint and retry variables unset, all restored after. */
-export function isolateFromHostAws(endpointVariables: readonly string[]): void {
+/**
+ * Registers hooks: network off (but for `allowHost`, a local sandbox), the host's AWS endpoint and retry
+ * variables unset, all restored after.
+ */
+export function isolateFromHostAws(endpointVariables: readonly string[], allowHost?: string): void {
   beforeEach(() => {
     nock.disableNetConnect();
+    if (allowHost) nock.enableNetConnect(allowHost);
     for (const name of ['AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE', 'AWS_ENDPOINT_URL', ...endpointVariables]) {
       vi.stubEnv(name, undefined);
     }

@@ -7,7 +7,7 @@ import { demoCloudTrailOptions } from '../../src/commands/demo.js';
 import { LOCAL_TRAIL_ARN, ORG_TRAIL_ARN, SANDBOX_ACCOUNT_ID } from '../../src/sandbox/index.js';
 import { EVIDENCE } from '../../collectors/aws-cloudtrail/schema.js';
 import { AWS_JSON, cutOffBody, expectFaultHandled, expectRequests, fault, jsonError } from './api-faults.js';
-import type { Affected, Counter, Intercept, Reply } from './api-faults.js';
+import type { Affected, FaultCase, Intercept, Reply } from './api-faults.js';
 import { AWS_MAX_ATTEMPTS, collect, configured, useFaultBench } from './fault-harness.js';
 
 const bench = useFaultBench();
@@ -40,16 +40,6 @@ const withEvents = (enabled: boolean, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-interface FaultCase {
-  name: string;
-  inject: (origin: string) => Counter;
-  status: 'ok' | 'partial' | 'failed' | 'aborted';
-  reason: RegExp;
-  affected?: Affected[];
-  /** Requests the fault answered (retries included): exactly, or at most [max]. */
-  requests: number | [max: number];
-  options?: Record<string, unknown>;
-}
 
 const cases: FaultCase[] = [
   {

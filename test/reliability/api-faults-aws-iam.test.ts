@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SANDBOX_ACCOUNT_ID } from '../../src/sandbox/index.js';
 import { AWS_MAX_ATTEMPTS, collect, configured, useFaultBench } from './fault-harness.js';
 import { cutOffBody, expectFaultHandled, expectRequests, fault, queryError, XML } from './api-faults.js';
-import type { Counter, Intercept, Reply } from './api-faults.js';
+import type { FaultCase, Intercept, Reply } from './api-faults.js';
 import { MAX_IAM_PAGES } from '../../collectors/aws-iam/pagination.js';
 
 const bench = useFaultBench();
@@ -31,19 +31,6 @@ const detailsPage = (marker: string): Reply => [
   XML,
 ];
 
-interface FaultCase {
-  name: string;
-  inject: (origin: string) => Counter;
-  status: 'ok' | 'partial' | 'failed' | 'aborted';
-  reason: RegExp;
-  /** Resources that must carry only `error` findings. */
-  affected?: string[];
-  /** Requests the fault answered (retries included): exactly, or at most [max]. */
-  requests: number | [max: number];
-  timeoutSeconds?: number;
-  /** Milliseconds one request may take (the SDK's request timeout). */
-  requestTimeoutMs?: number;
-}
 
 const cases: FaultCase[] = [
   {

@@ -8,7 +8,7 @@ import { SANDBOX_ORG } from '../../src/sandbox/github/index.js';
 import { EVIDENCE } from '../../collectors/github/schema.js';
 import { MAX_PAGES } from '../../collectors/github/pagination.js';
 import { cutOffBody, expectFaultHandled, expectRequests, fault } from './api-faults.js';
-import type { Affected, Counter, Intercept, Reply } from './api-faults.js';
+import type { Affected, FaultCase, Intercept, Reply } from './api-faults.js';
 import { collect, configured, useFaultBench } from './fault-harness.js';
 
 const bench = useFaultBench();
@@ -63,18 +63,6 @@ const withChanges = (enabled: boolean, extra: Record<string, unknown> = {}) => (
   ...extra,
 });
 
-interface FaultCase {
-  name: string;
-  inject: (origin: string) => Counter;
-  status: 'ok' | 'partial' | 'failed' | 'aborted';
-  reason: RegExp;
-  affected?: Affected[];
-  /** Requests the fault answered (retries included): exactly, or at most [max]. */
-  requests: number | [max: number];
-  options?: Record<string, unknown>;
-  /** Milliseconds one request may take. */
-  requestTimeoutMs?: number;
-}
 
 const cases: FaultCase[] = [
   {

@@ -82,6 +82,23 @@ export function jsonError(status: number, type: string, message: string): Reply 
  */
 export type Affected = string | { id: string; type?: string; checks?: readonly string[] };
 
+/** One row of a collector's fault table. */
+export interface FaultCase {
+  name: string;
+  inject: (origin: string) => Counter;
+  status: 'ok' | 'partial' | 'failed' | 'aborted';
+  reason: RegExp;
+  /** Resources that must carry only `error` findings. */
+  affected?: Affected[];
+  /** Requests the fault answered (retries included): exactly, or at most [max]. */
+  requests: number | [max: number];
+  /** The collector's options over the demo's. */
+  options?: Record<string, unknown>;
+  timeoutSeconds?: number;
+  /** Milliseconds one request may take (the client's request timeout). */
+  requestTimeoutMs?: number;
+}
+
 /**
  * The promise of a faulted run: it is not `ok`; it says why; a failed or aborted run stores no
  * findings at all; a partial one gives each affected resource `error` findings and never a `pass`.

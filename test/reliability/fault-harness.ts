@@ -6,8 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { ClientEnvironment, Collector } from '../../src/collector.js';
 import { demoAwsIamOptions, demoCloudTrailOptions, demoGitHubOptions } from '../../src/commands/demo.js';
 import { silentLogger } from '../../src/logging.js';
@@ -20,6 +19,7 @@ import type { EvidenceStore, FindingRecord, RunRecord } from '../../src/store/ty
 import { awsCloudTrail } from '../../collectors/aws-cloudtrail/index.js';
 import { awsIam } from '../../collectors/aws-iam/index.js';
 import { github } from '../../collectors/github/index.js';
+import { isolateFromHostAws } from '../helpers/collect-context.js';
 
 /** AWS SDK attempts per call in these tests: a retried fault shows as exactly this many requests. */
 export const AWS_MAX_ATTEMPTS = 3;
@@ -51,19 +51,7 @@ export function useFaultBench(): FaultBench {
     };
   });
   afterAll(async () => bench.sandbox?.close());
-  beforeEach(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    for (const name of ['AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDTRAIL']) {
-      vi.stubEnv(name, undefined);
-    }
-    vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    vi.unstubAllEnvs();
-  });
+  isolateFromHostAws(['AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDTRAIL'], '127.0.0.1');
   return bench;
 }
 

@@ -249,23 +249,30 @@ export async function storage(sizes: Sizes): Promise<Row> {
   };
 }
 
-/** A store of `days` daily snapshots of `resources` IAM users judged by a mapped check, 1% failing (a different 1% each day). */
+/**
+ * A store of `days` daily snapshots of `resources` IAM users over two accounts (two streams, read in turn
+ * day by day, as a real store's several collectors are), judged by a mapped check, 1% failing (a
+ * different 1% each day).
+ */
 export async function buildPeriodStore(path: string, resources: number, days: number, start = Date.UTC(2025, 0, 1, 6)): Promise<{ from: string; to: string }> {
   const store = openStore(path);
+  const accounts = ['111122223333', '444455556666'];
   try {
     for (let day = 0; day < days; day++) {
-      const at = new Date(start + day * 86_400_000);
-      const items = documents(resources, 0).map((item) => ({ ...item, type: 'aws.iam.user' }));
-      const findings = items.map((item, i) => ({
-        checkId: 'aws_iam_user_console_mfa_enabled',
-        resourceType: item.type,
-        resourceId: item.resourceId,
-        status: (i % 100 === day % 100 ? 'fail' : 'pass') as 'fail' | 'pass',
-        severity: 'high' as const,
-        message: `${item.resourceId} MFA`,
-      }));
-      const intent = await store.startRun({ collector: 'aws-iam', scope: '111122223333', startedAt: at, agentVersion: 'bench', mappingVersion: 'bench', configDigest: 'bench' });
-      await store.finishRun(intent, { finishedAt: new Date(at.getTime() + 1000), status: 'ok', error: null, apiCalls: 10, evidence: items, findings, meta: {} });
+      for (const [index, account] of accounts.entries()) {
+        const at = new Date(start + day * 86_400_000 + index * 60_000);
+        const items = documents(resources / accounts.length, 0).map((item) => ({ ...item, type: 'aws.iam.user', resourceId: item.resourceId.replace('111122223333', account) }));
+        const findings = items.map((item, i) => ({
+          checkId: 'aws_iam_user_console_mfa_enabled',
+          resourceType: item.type,
+          resourceId: item.resourceId,
+          status: (i % 100 === day % 100 ? 'fail' : 'pass') as 'fail' | 'pass',
+          severity: 'high' as const,
+          message: `${item.resourceId} MFA`,
+        }));
+        const intent = await store.startRun({ collector: 'aws-iam', scope: account, startedAt: at, agentVersion: 'bench', mappingVersion: 'bench', configDigest: 'bench' });
+        await store.finishRun(intent, { finishedAt: new Date(at.getTime() + 1000), status: 'ok', error: null, apiCalls: 10, evidence: items, findings, meta: {} });
+      }
     }
   } finally {
     await store.close();

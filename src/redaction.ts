@@ -14,13 +14,35 @@ const SECRET_VARIABLE = /(SECRET|TOKEN|PASSWORD|PRIVATE_?KEY|WEBHOOK_?URL|EXTERN
 /** Every form a secret is looked for in, longest first so a longer one is replaced whole. */
 let forms: string[] = [];
 const known = new Set<string>();
+/**
+ * Short-lived secrets (GitHub App JWTs and installation tokens, assumed-role sessions: new ones every run), most recent
+ * last: a daemon would otherwise collect thousands in a year, and every string it writes is checked
+ * against every form. Beyond this many, the oldest (long expired) is forgotten.
+ */
+const MAX_SHORT_LIVED = 256;
+const shortLived: string[] = [];
 
-/** Remembers a secret: from now on it is redacted as written, JSON-escaped, URL-encoded or in base64. */
-export function registerSecret(value: unknown): void {
-  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || known.has(value)) return;
-  known.add(value);
-  const variants = [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), Buffer.from(value).toString('base64')];
-  forms = [...new Set([...forms, ...variants])].sort((a, b) => b.length - a.length);
+function formsOf(value: string): string[] {
+  return [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), Buffer.from(value).toString('base64')];
+}
+
+function rebuildForms(): void {
+  forms = [...new Set([...known, ...shortLived].flatMap(formsOf))].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Remembers a secret: from now on it is redacted as written, JSON-escaped, URL-encoded or in base64.
+ * `shortLived`: a credential obtained at run time that expires (see MAX_SHORT_LIVED).
+ */
+export function registerSecret(value: unknown, options: { shortLived?: boolean } = {}): void {
+  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || known.has(value) || shortLived.includes(value)) return;
+  if (options.shortLived) {
+    shortLived.push(value);
+    if (shortLived.length > MAX_SHORT_LIVED) shortLived.shift();
+  } else {
+    known.add(value);
+  }
+  rebuildForms();
 }
 
 /** The values of every secret-named field (token, password, privateKey, webhookUrl, externalId...). */
@@ -57,6 +79,8 @@ export function redactDeep<T>(value: T): T {
 
 function redactValue(value: unknown): unknown {
   if (typeof value === 'string') return redactSecrets(value);
+  // Bytes (an attested file) are stored as given: walking them entry by entry would take seconds a megabyte.
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     value.forEach((item: unknown, index) => {

@@ -41,4 +41,23 @@ describe('redaction of known secret values', () => {
     expect(redactDeep(untouched)).toBe(untouched);
     expect(redactDeep(mixed).clean).toBe(untouched.a);
   });
+
+  it('keeps the most recent 256 short-lived credentials, forgetting the oldest; long-lived ones stay', () => {
+    registerSecret('test-secret-not-real-long-lived');
+    const tokens = Array.from({ length: 300 }, (_, i) => `test-secret-not-real-token-${String(i).padStart(3, '0')}`);
+    for (const token of tokens) registerSecret(token, { shortLived: true });
+    expect(redactSecrets(tokens[299]!)).toBe('[redacted]');
+    expect(redactSecrets(tokens[44]!)).toBe('[redacted]');
+    expect(redactSecrets(tokens[43]!)).toBe(tokens[43]);
+    expect(redactSecrets('test-secret-not-real-long-lived')).toBe('[redacted]');
+  });
+
+  it('leaves bytes as they are (an attested file) while redacting the strings beside them', () => {
+    registerSecret('test-secret-not-real-bytes');
+    const bytes = Buffer.from('a file that mentions test-secret-not-real-bytes');
+    const run = { files: [bytes], note: 'test-secret-not-real-bytes' };
+    const redacted = redactDeep(run);
+    expect(redacted.files[0]).toBe(bytes);
+    expect(redacted.note).toBe('[redacted]');
+  });
 });

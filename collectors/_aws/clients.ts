@@ -198,8 +198,8 @@ function shareSession(provider: RoleCredentialProvider): RoleCredentialProvider 
     const current = session ?? start(properties);
     const identity = await current;
     // The role's temporary credentials: redacted wherever a reply or an error might echo them.
-    registerSecret(identity.secretAccessKey);
-    registerSecret(identity.sessionToken);
+    registerSecret(identity.secretAccessKey, { shortLived: true });
+    registerSecret(identity.sessionToken, { shortLived: true });
     const expiresSoon =
       identity.expiration !== undefined && identity.expiration.getTime() - Date.now() < SESSION_REFRESH_MARGIN_MS;
     if (!expiresSoon) return identity;

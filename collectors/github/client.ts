@@ -69,7 +69,7 @@ export function createGitHubSession(
   const fetchCounted: typeof fetch = async (input, init) => {
     counts.requests++;
     ctx.countApiCall();
-    registerSecret(credentialOf(init?.headers));
+    registerSecret(credentialOf(init?.headers), { shortLived: true });
     const timeout = AbortSignal.timeout(requestTimeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     let response: Response;

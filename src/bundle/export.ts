@@ -167,7 +167,13 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     const snapshots = inRange.filter((r) => r.status === 'ok' || r.status === 'partial');
     const written = new Set<string>();
     const index = openSync(join(root, 'evidence-index.csv'), 'w');
-    const principals = openSync(join(root, 'populations', 'principals-added-removed.csv'), 'w');
+    let principals: number;
+    try {
+      principals = openSync(join(root, 'populations', 'principals-added-removed.csv'), 'w');
+    } catch (error) {
+      closeSync(index);
+      throw error;
+    }
     const principalCount = { rows: 0 };
     try {
       writeSync(index, csvLines([['run', 'collector', 'scope', 'type', 'resourceId', 'sha256']]));

@@ -3,7 +3,7 @@
 // in the chain, the file's bytes content-addressed beside it.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -59,6 +59,14 @@ export function frameworkOfControl(frameworks: readonly Framework[], control: st
 
 /** SHA-256 and size of a file read as a stream, refused before reading when over the limit. */
 export async function hashFile(path: string, limit = MAX_ATTESTED_FILE_BYTES): Promise<{ sha256: string; bytes: number }> {
+  const size = await checkFile(path, limit);
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return { sha256: hash.digest('hex'), bytes: size };
+}
+
+/** The clear errors before anything is read: the file exists, is a regular file, within the limit. */
+async function checkFile(path: string, limit: number): Promise<number> {
   let info;
   try {
     info = await stat(path);
@@ -71,9 +79,20 @@ export async function hashFile(path: string, limit = MAX_ATTESTED_FILE_BYTES): P
       `--file: ${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB, over the ${limit / 1024 / 1024} MB limit for attested files; attest a smaller file (a summary, an export of the relevant part)`,
     );
   }
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return { sha256: hash.digest('hex'), bytes: info.size };
+  return info.size;
+}
+
+/** The file's bytes, read once and never past the limit (a file that grew since it was checked is refused). */
+async function readBounded(path: string, limit = MAX_ATTESTED_FILE_BYTES): Promise<Buffer> {
+  await checkFile(path, limit);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of createReadStream(path)) {
+    total += (chunk as Buffer).length;
+    if (total > limit) throw new CliError(`--file: ${path} grew past the ${limit / 1024 / 1024} MB limit while it was read; attest a file that is not being written`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 export interface AttestationInput {
@@ -98,8 +117,9 @@ export interface AttestContext {
 
 /** Records one attestation as a run of the manual collector; the run is failed when the file changed meanwhile. */
 export async function recordAttestation(input: AttestationInput, context: AttestContext): Promise<RunRecord> {
-  const { sha256, bytes } = await hashFile(input.file);
-  const content = await readFile(input.file);
+  const content = await readBounded(input.file);
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  const bytes = content.length;
   const attestedAt = (context.now ?? (() => new Date()))();
   const attestation: Attestation = {
     control: input.control,
@@ -134,7 +154,7 @@ export async function attestCommand(options: AttestOptions): Promise<number> {
   const loaded = await loadAgentConfig(options, process.env, { tolerateBrokenModules: true });
   const setup = setupOf(loaded);
   const framework = frameworkOfControl(setup.frameworks, options.control);
-  await hashFile(options.file);
+  await checkFile(options.file, MAX_ATTESTED_FILE_BYTES);
   const exceptions = loaded.path && loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined;
   const dbPath = resolveDbPath(options, loaded);
   await refuseDemoStore(dbPath);

@@ -23,8 +23,13 @@ export function rawInsertSeconds(sourcePath: string): { seconds: number; rows: n
     blobs: `SELECT b.* FROM blobs b LEFT JOIN (SELECT blob_hash, min(run_seq) AS run_seq, min(type || char(0) || resource_id) AS first FROM manifest GROUP BY blob_hash) m
             ON m.blob_hash = b.hash ORDER BY m.run_seq IS NULL, m.run_seq, m.first`,
   };
-  const tables = INGEST_TABLES.map((name) => ({ name, rows: source.prepare(ordered[name] ?? `SELECT * FROM ${name}`).raw().all() as unknown[][] }));
-  source.close();
+  let tables: { name: string; rows: unknown[][] }[];
+  try {
+    tables = INGEST_TABLES.map((name) => ({ name, rows: source.prepare(ordered[name] ?? `SELECT * FROM ${name}`).raw().all() as unknown[][] }))
+      .filter((table) => table.rows.length > 0);
+  } finally {
+    source.close();
+  }
 
   const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-raw-'));
   const db = new Database(join(dir, 'raw.db'));

@@ -111,8 +111,11 @@ function windowRowsOf(outcome: RunOutcome): WindowRow[] {
 }
 
 export class SqliteEvidenceStore implements EvidenceStore {
-  /** The findings state last read by findingsOf, its Map in (check, resource) order. */
-  private lastFindingState: { stream: string; seq: number; state: Map<string, FindingRecord>; sorted: boolean } | null = null;
+  /**
+   * Per stream, the findings state findingsOf read last, its Map in (check, resource) order: a period is
+   * read day by day across the streams, so one slot for all of them would be rebuilt at every call.
+   */
+  private readonly lastFindingStates = new Map<string, { seq: number; state: Map<string, FindingRecord>; sorted: boolean }>();
 
   private constructor(
     readonly path: string,
@@ -655,12 +658,13 @@ export class SqliteEvidenceStore implements EvidenceStore {
   async snapshotEntries(seq: number): Promise<SnapshotEntry[]> {
     const run = this.snapshotRun(seq);
     if (!SNAPSHOT_STATUSES.includes(run.status)) return [];
-    const entries: (SnapshotEntry & { order: string })[] = [];
+    const entries: SnapshotEntry[] = [];
     for (const [key, blobHash] of this.manifestState(streamKey(run.collector, run.scope), seq)) {
       const [type, resourceId] = key.split('\u0000') as [string, string];
-      entries.push({ type, resourceId, blobHash, order: type + resourceId });
+      entries.push({ type, resourceId, blobHash });
     }
-    return entries.sort((a, b) => (a.order < b.order ? -1 : 1)).map(({ type, resourceId, blobHash }) => ({ type, resourceId, blobHash }));
+    // By type, then id: a total order, so the same snapshot always lists (and exports) the same way.
+    return entries.sort((a, b) => compareText(a.type, b.type) || compareText(a.resourceId, b.resourceId));
   }
 
   async storedDocument(blobHash: string): Promise<EvidenceItem> {
@@ -680,10 +684,10 @@ export class SqliteEvidenceStore implements EvidenceStore {
     const stream = streamKey(run.collector, run.scope);
     // A period is read run after run of a stream (coverage, export): the state of the previous run read
     // plus the deltas since is a few hundred rows a day, where rebuilding it is every row up to `seq`.
-    const last = this.lastFindingState;
+    const last = this.lastFindingStates.get(stream);
     let state: Map<string, FindingRecord>;
     let sorted = true;
-    if (last && last.stream === stream && last.seq <= seq) {
+    if (last && last.seq <= seq) {
       // Updated in place: what callers hold is the arrays returned, never this Map.
       state = last.state;
       sorted = last.sorted;
@@ -704,7 +708,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
       records = records.sort(byCheckThenResource);
       state = new Map(records.map((r) => [findingKey(r.checkId, r.resourceId), r]));
     }
-    this.lastFindingState = { stream, seq, state, sorted: true };
+    this.lastFindingStates.set(stream, { seq, state, sorted: true });
     return records;
   }
 
@@ -775,4 +779,8 @@ function storedBody(text: string): [string, Buffer] {
 function byCheckThenResource(a: FindingRecord, b: FindingRecord): number {
   if (a.checkId !== b.checkId) return a.checkId < b.checkId ? -1 : 1;
   return a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

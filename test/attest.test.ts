@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { builtinCollectors } from '../collectors/index.js';
@@ -23,6 +22,7 @@ import { controlStatuses } from '../src/reports/current-state.js';
 import { latestAttestations } from '../src/reports/attestations.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
+import { cliArgv } from './helpers/cli-process.js';
 
 const { frameworks, mappingVersion } = setupOf(undefined);
 const soc2 = frameworks.find((f) => f.id === 'soc2')!;
@@ -131,8 +131,7 @@ describe('an attestation', () => {
 
 describe('evidence-agent attest', () => {
   const cli = (args: string[]) => {
-    const loader = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href;
-    return spawnSync(process.execPath, ['--import', loader, join(process.cwd(), 'src/cli.ts'), 'attest', ...args], {
+    return spawnSync(process.execPath, cliArgv(['attest', ...args]), {
       cwd: dir,
       env: { PATH: process.env.PATH, LOG_LEVEL: 'warn' },
       encoding: 'utf8',

@@ -1,14 +1,13 @@
 // End to end through the real CLI process: demo, collect against the sandbox via the standard
 // AWS_ENDPOINT_URL override and the default credential chain, read commands, verify, errors.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../src/sandbox/index.js';
 import type { Sandbox } from '../src/sandbox/index.js';
+import { spawnCli } from './helpers/cli-process.js';
 
 interface Result {
   code: number | null;
@@ -16,28 +15,13 @@ interface Result {
   stderr: string;
 }
 
-const ROOT = process.cwd();
-// tsx by absolute URL: some tests run the CLI from a temporary working directory.
-const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 const CLEAN_ENV = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'EVIDENCE_AGENT_CONFIG'),
 );
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'src/cli.ts'), ...args], {
-      cwd,
-      env: { ...CLEAN_ENV, LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return spawnCli(args, { cwd, env: { ...CLEAN_ENV, LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env } });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-cli-'));

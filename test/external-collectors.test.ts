@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { configuredCollectors, loadAgentConfig, setupOf } from '../src/app.js';
 import { generateSigningKey } from '../src/bundle/signing.js';
@@ -20,8 +19,7 @@ import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
 import { openStore } from '../src/store/index.js';
 import { captured } from './helpers/cli-in-process.js';
-
-const ROOT = process.cwd();
+import { cliArgv } from './helpers/cli-process.js';
 
 /** A working module: people from a JSON file, a check that each has a manager. */
 const HR_FEED = `
@@ -194,8 +192,7 @@ describe('a broken collector module', () => {
 
   it('makes collect exit 2 with the reason, writing nothing', () => {
     const dir = workspace({ 'collectors/hr-feed.mjs': 'export default {', 'config.yaml': configWith(hrSection()) });
-    const loader = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-    const result = spawnSync(process.execPath, ['--import', loader, join(ROOT, 'src/cli.ts'), 'collect', '--config', join(dir, 'config.yaml')], {
+    const result = spawnSync(process.execPath, cliArgv(['collect', '--config', join(dir, 'config.yaml')]), {
       env: { PATH: process.env.PATH, PEOPLE_FILE: '/dev/null', STORE: join(dir, 'evidence.db'), LOG_LEVEL: 'warn' },
       encoding: 'utf8',
     });

@@ -5,12 +5,10 @@
 // exports a bundle. Every byte written is searched for each secret and its base64 forms: the
 // store (each row and column, deflated blobs inflated, plus the raw DB, WAL and SHM files), the
 // bundle (decompressed), the digest files, and every command's stdout and stderr.
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { SMTPServer } from 'smtp-server';
@@ -20,9 +18,8 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startSecretFront } from './secret-front.js';
 import type { SecretFront } from './secret-front.js';
+import { spawnCli } from '../helpers/cli-process.js';
 
-const ROOT = process.cwd();
-const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const ACCOUNT = '111122223333';
 
 const appKey = generateKeyPairSync('rsa', {
@@ -139,23 +136,13 @@ const ENV = {
   SMTP_PASSWORD: SECRETS.smtpPassword,
 };
 
-function cli(name: string, args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'src/cli.ts'), ...args], {
-      cwd: dir,
-      env: { ...ENV, AWS_ENDPOINT_URL: front.origin, SLACK_WEBHOOK_URL: `${front.origin}/slack/services/T00000000/B00000000/${SECRETS.slackWebhookPath}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      outputs.push({ where: `${name} stdout`, bytes: Buffer.from(stdout) }, { where: `${name} stderr`, bytes: Buffer.from(stderr) });
-      resolve({ code, stdout, stderr });
-    });
+async function cli(name: string, args: string[]): Promise<Result> {
+  const result = await spawnCli(args, {
+    cwd: dir,
+    env: { ...ENV, AWS_ENDPOINT_URL: front.origin, SLACK_WEBHOOK_URL: `${front.origin}/slack/services/T00000000/B00000000/${SECRETS.slackWebhookPath}` },
   });
+  outputs.push({ where: `${name} stdout`, bytes: Buffer.from(result.stdout) }, { where: `${name} stderr`, bytes: Buffer.from(result.stderr) });
+  return result;
 }
 
 function config(github: Record<string, unknown>): string {

@@ -140,7 +140,6 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       'evidence-agent for the period, one row per event, derived from the stored events when the bundle was written.',
       '',
     ];
-    const sources = new Set<string>();
     const populationFiles: { file: string; rows: number; sourceColumn: string }[] = [];
     for (const collector of options.collectors) {
       for (const population of collector.populations ?? []) {
@@ -161,10 +160,9 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
             periodEnd,
             undefined,
             (row, source) => {
-              if (!sources.has(source.hash)) {
-                write(`sources/${source.hash}.json`, `${source.canonical}\n`);
-                sources.add(source.hash);
-              }
+              // Each stored event is read once per population; two populations may share one.
+              const path = `sources/${source.hash}.json`;
+              if (!existsSync(join(root, path))) write(path, `${source.canonical}\n`);
               writeSync(fd, csvLines([columns.map((c) => row[c] ?? '')]));
             },
             (event) => encodeEvent(redact(event)),
@@ -285,7 +283,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     const frameworks = options.frameworks.map((f) => ({ id: f.id, title: f.title, version: f.version }));
     const mappings = { applied: options.asCollected ? 'as-collected' : 'current', versionsAtCollection: [...new Set(inRange.map((r) => r.mappingVersion))].sort() };
     // The store's last change within the export: the end of the last run exported (never the period's end, which may be ahead).
-    const lastModified = new Date(Math.max(...inRange.map((r) => Date.parse(r.finishedAt)))).toISOString();
+    const lastModified = new Date(inRange.reduce((latest, r) => Math.max(latest, Date.parse(r.finishedAt)), 0)).toISOString();
     const checkOwners = new Map(options.collectors.flatMap((c) => c.checks.map((k) => [k.id, { collector: c.id, controlFromScope: k.controlFromScope === true }] as const)));
     write(
       'assessment-results.json',

@@ -157,8 +157,8 @@ async function verifyDirectory(root: string, trusted: readonly TrustedKey[]): Pr
   if (manifest.chain && previous !== manifest.chain.lastRun.hash) problems.push('runs.jsonl does not end with the last run the manifest names');
 
   // 4. Content-addressed files against their names, and the indexes against the files.
-  const documents = await checkAddressedFiles(root, present, 'evidence', problems);
-  const sources = await checkAddressedFiles(root, present, 'sources', problems);
+  const documents = await checkAddressedFiles(root, present, 'evidence', problems, true);
+  const sources = await checkAddressedFiles(root, present, 'sources', problems, false);
   await checkEvidenceIndex(root, presentSet, documents, chainRuns, problems);
   if (format === 'evidence-agent-bundle/1') notes.push('bundle format 1: its population rows carry no source records (exported before evidence-agent-bundle/2)');
   else await checkPopulations(root, presentSet, manifest.populations, sources, problems);
@@ -235,10 +235,12 @@ function checkSignature(
 
 /**
  * Files named `<dir>/<sha256>.json`, each holding a canonical JSON document and a newline: the name must
- * be the SHA-256 of the document. Returns, per hash, the document's type and id (as far as it has them).
+ * be the SHA-256 of the document. Returns the hashes found, with the document's type and id when
+ * `identities` asks for them (for the index check; source records need only their hash).
  */
-async function checkAddressedFiles(root: string, present: string[], dir: string, problems: string[]): Promise<Map<string, { type?: unknown; resourceId?: unknown }>> {
+async function checkAddressedFiles(root: string, present: string[], dir: string, problems: string[], identities: boolean): Promise<Map<string, { type?: unknown; resourceId?: unknown }>> {
   const found = new Map<string, { type?: unknown; resourceId?: unknown }>();
+  const named = {};
   for (const file of present) {
     if (!file.startsWith(`${dir}/`)) continue;
     const match = new RegExp(`^${dir}/([0-9a-f]{64})\\.json$`).exec(file);
@@ -251,6 +253,10 @@ async function checkAddressedFiles(root: string, present: string[], dir: string,
     const actual = sha256Hex(body);
     if (actual !== match[1]) {
       problems.push(`${file}: content does not match the SHA-256 in its name (it hashes to ${actual})`);
+      continue;
+    }
+    if (!identities) {
+      found.set(match[1]!, named);
       continue;
     }
     let document: { type?: unknown; resourceId?: unknown } = {};

@@ -58,7 +58,10 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
       asCollected: options.asCollected === true,
       organization: config?.organization?.name,
     });
-    const recorded = await recordExport(store, result, { at: new Date(), agentVersion: agentVersion(), mappingVersion: setup.mappingVersion, configDigest: setup.loaded?.digest ?? 'no-config' });
+    const recorded = await recordExport(store, result, { at: new Date(), agentVersion: agentVersion(), mappingVersion: setup.mappingVersion, configDigest: setup.loaded?.digest ?? 'no-config' }).catch((error: unknown) => {
+      // The bundle is whole and in place; only the store's record of it is missing.
+      throw new CliError(`wrote ${result.path} (key ${result.fingerprint}), but could not record the export in ${storePath}: ${(error as Error).message}`, 1);
+    });
     print(`wrote ${result.path}: ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${result.runs} runs from ${from} to ${to}`);
     print(`signed with Ed25519 key ${result.fingerprint}; recorded in ${storePath} as run ${recorded.seq}`);
     print(`verify offline: evidence-agent verify ${result.path} --fingerprint ${result.fingerprint}   (or --db ${storePath}: the key this store recorded)`);

@@ -139,8 +139,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(run(keygenCommand));
   program
     .command('verify [bundle]')
-    .description('without a bundle: recompute every hash in the store; with one: check it offline (files, signature, chain)')
-    .option('--public-key <file>', "the bundle signer's public key, if you hold it (default: the key in the bundle)")
+    .description('without a bundle: recompute every hash in the store; with one: check it offline (files, records, indexes, chain) and that a key you trust signed it')
+    .option('--public-key <file>', "the bundle signer's public key (PEM): trusted, and the signature checked with it")
+    .option('--fingerprint <SHA256:…>', 'a trusted signer by fingerprint, as keygen and export print it (repeatable; also signing.trustedFingerprints in the config, and with --db the keys the store recorded with its exports)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--head <hash>', 'a run hash kept elsewhere (sha256:<hash> from a verify, or <seq>:sha256:<hash> from a digest): fails if that run is no longer in the chain (runs cut off or rewritten)')
     .option('--json', 'machine-readable report with every problem')
     .action(async (bundle: string | undefined, _: unknown, command: Command) => {

@@ -46,22 +46,30 @@ describe('evidence-agent demo and the read commands', () => {
     expect(demo.stdout).toMatch(/soc2: \d+ of 61 evidenced by automated checks/);
     const verify = await cli(['verify', '--db', demoDb]);
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toMatch(/^ok: .* 16 runs and \d+ evidence documents verified; chain intact/);
+    // 15 collector runs and the export, plus the digest when the simulated days reach the last complete week.
+    const runs = demo.stdout.includes('# Evidence digest') ? 17 : 16;
+    expect(verify.stdout).toMatch(new RegExp(`^ok: .* ${runs} runs and \\d+ evidence documents verified; chain intact`));
   });
 
-  it('ends with a signed period export that verifies offline, and not with another key', async () => {
-    const match = /Period export: (\S+\.tar\.gz) \(\d+ files, signed with Ed25519 key (SHA256:[0-9a-f:]+)\)/.exec(demo.stdout);
+  it('ends with a signed period export that verifies offline with the key its store recorded, and not with another key', async () => {
+    const match = /Period export: (\S+\.tar\.gz) \(\d+ files, signed with Ed25519 key (SHA256:[A-Za-z0-9+/]{43})\)/.exec(demo.stdout);
     expect(match).not.toBeNull();
-    expect(demo.stdout).toContain(`verify it offline: evidence-agent verify ${match![1]}`);
-    const verified = await cli(['verify', match![1]!]);
+    expect(demo.stdout).toContain(`verify it offline: evidence-agent verify ${match![1]} --db ${demoDb}`);
+    const verified = await cli(['verify', match![1]!, '--db', demoDb]);
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toContain(`the manifest signature (key ${match![2]})`);
+    expect(verified.stdout).toMatch(/the manifest signature \(key SHA256:\S+, trusted by the store \S+ \(export run \d+\)\) verified\nnote: the store recorded exporting this very bundle: export run \d+\n$/);
+    expect(verified.stdout).toContain(`(key ${match![2]}, trusted by the store ${demoDb} (export run `);
+    // Without a trusted key, an intact bundle proves only who made it.
+    const untrusted = await cli(['verify', match![1]!]);
+    expect(untrusted.code).toBe(3);
+    expect(untrusted.stdout).toContain(`FAILED: manifest.sig: signed by ${match![2]}, which is not a trusted key; pass --public-key or --fingerprint`);
 
     const keygen = await cli(['keygen', '--out', join(dir, 'other.pem')]);
     expect(keygen.code).toBe(0);
+    expect(keygen.stdout).toMatch(/fingerprint SHA256:[A-Za-z0-9+/]{43}\n/);
     const wrongKey = await cli(['verify', match![1]!, '--public-key', join(dir, 'other.pem.pub')]);
-    expect(wrongKey.code).toBe(1);
-    expect(wrongKey.stdout).toMatch(/^FAILED: manifest\.sig: the signature does not verify with the given public key/);
+    expect(wrongKey.code).toBe(3);
+    expect(wrongKey.stdout).toMatch(/^FAILED: manifest\.sig: signed by SHA256:\S+, which is not a trusted key; pass --public-key or --fingerprint \(trusted here: SHA256:\S+ from --public-key /);
 
     const today = new Date().toISOString().slice(0, 10);
     const exported = await cli(['export', '--from', today, '--to', today, '--framework', 'soc1', '--out', join(dir, 'today'), '--signing-key', join(dir, 'other.pem'), '--db', demoDb]);
@@ -70,7 +78,7 @@ describe('evidence-agent demo and the read commands', () => {
     const unsigned = await cli(['export', '--from', today, '--to', today, '--out', join(dir, 'unsigned.tar.gz'), '--db', demoDb]);
     expect(unsigned.code).toBe(2);
     expect(unsigned.stderr).toMatch(/--signing-key: required .* `evidence-agent keygen --out <file>`/);
-  });
+  }, 60_000);
 
   it('prints the digest of the last simulated week, keeps it, and sends one to a directory', async () => {
     expect(demo.stdout).toMatch(/^# Evidence digest \d{4}-W\d{2} \(\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}, UTC\)$/m);
@@ -97,8 +105,8 @@ describe('evidence-agent demo and the read commands', () => {
 
   it('lists the runs with their API call counts', async () => {
     const runs = await cli(['runs', '--json', '--db', demoDb]);
-    // The demo's digest is a run of its own (the digest stream); other tests may have added digests.
-    const parsed = (JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[]).filter((r) => r.collector !== 'digest');
+    // The demo's digest and export are runs of their own streams; other tests may have added more.
+    const parsed = (JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[]).filter((r) => r.collector !== 'digest' && r.collector !== 'export');
     expect(parsed).toHaveLength(15);
     for (const collector of ['aws-iam', 'aws-cloudtrail', 'github']) expect(parsed.filter((run) => run.collector === collector)).toHaveLength(5);
     for (const run of parsed) {
@@ -145,7 +153,8 @@ describe('evidence-agent demo and the read commands', () => {
     const result = await cli(['population', 'aws-access-changes', '--from', from, '--db', demoDb]);
     expect(result.code).toBe(0);
     const [header, ...rows] = result.stdout.trimEnd().split('\r\n');
-    expect(header).toBe('scope,occurredAt,region,eventId,eventName,outcome,actor,actorType,sessionIssuer,sourceIp,targetType,target,change,record');
+    expect(header).toBe('scope,occurredAt,region,eventId,eventName,outcome,actor,actorType,sessionIssuer,sourceIp,targetType,target,change,record,sourceSha256');
+    for (const row of rows) expect(row).toMatch(/,[0-9a-f]{64}$/);
     expect(rows.length).toBeGreaterThan(5);
     for (const row of rows) expect(row).toMatch(/^111122223333,\d{4}-\d\d-\d\dT[\d:.]+Z,us-east-1,[0-9a-f-]{36},[A-Z]\w+,succeeded,arn:aws:iam::/);
     expect(rows.some((row) => row.includes(',AddUserToGroup,') && row.includes(',user,'))).toBe(true);

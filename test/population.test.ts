@@ -6,6 +6,7 @@ import type { EventItem, EventWindow, PopulationDefinition } from '../src/collec
 import { toCsv } from '../src/reports/csv.js';
 import { AFTER_LATEST_READ, BEFORE_FIRST_READ, NOT_READ, eventCoverage } from '../src/reports/event-coverage.js';
 import { buildPopulation } from '../src/reports/population.js';
+import { encodeEvent } from '../src/store/blob-codec.js';
 import { openStore } from '../src/store/index.js';
 import { okOutcome, runStart, tempDbPath } from './helpers/store-fixtures.js';
 
@@ -117,11 +118,13 @@ describe('a population built from the store', () => {
 
       const report = await buildPopulation(store, 'test-events', definition, t('2026-01-01T00:00:00Z'), t('2026-01-03T00:00:00Z'));
 
-      expect(report.columns).toEqual(['scope', 'when', 'what']);
+      expect(report.columns).toEqual(['scope', 'when', 'what', 'sourceSha256']);
+      // Each row names the SHA-256 of the event it came from, as the store addresses it.
+      const source = (id: string, at: string, name: string) => encodeEvent(event(id, at, name)).hash;
       expect(report.rows).toEqual([
-        { scope: 'acct-a', when: '2026-01-01T05:00:00Z', what: 'ChangeOne' },
-        { scope: 'acct-a', when: '2026-01-02T08:00:00Z', what: 'ChangeTwo' },
-        { scope: 'acct-b', when: '2026-01-02T09:00:00Z', what: 'ChangeThree' },
+        { scope: 'acct-a', when: '2026-01-01T05:00:00Z', what: 'ChangeOne', sourceSha256: source('a1', '2026-01-01T05:00:00', 'ChangeOne') },
+        { scope: 'acct-a', when: '2026-01-02T08:00:00Z', what: 'ChangeTwo', sourceSha256: source('a5', '2026-01-02T08:00:00', 'ChangeTwo') },
+        { scope: 'acct-b', when: '2026-01-02T09:00:00Z', what: 'ChangeThree', sourceSha256: source('b1', '2026-01-02T09:00:00', 'ChangeThree') },
       ]);
       expect(report.streams.map((s) => [s.scope, s.events, s.rows, s.coverage[0]?.gaps.length])).toEqual([
         ['acct-a', 3, 2, 0],

@@ -1,7 +1,8 @@
-// The auditor's bundle for a period: coverage, per-control findings by day, exceptions, populations,
-// the evidence documents, the runs with their chain, OSCAL assessment-results and an HTML report, with a
-// manifest of every file's SHA-256 signed with Ed25519. Deterministic: the same store and period give
-// byte-identical files. Files are written one by one to disk (large ones row by row), not held in memory.
+// The auditor's bundle for a period: coverage, per-control findings by day, exceptions, populations with
+// the source record of every row, the evidence documents, the runs with their chain, OSCAL
+// assessment-results and an HTML report, with a manifest of every file's SHA-256 signed with Ed25519.
+// Deterministic: the same store and period give byte-identical files. Files are written one by one to
+// disk (large ones row by row), not held in memory.
 import { appendFileSync, chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
@@ -17,14 +18,16 @@ import { buildCoverage } from '../reports/coverage.js';
 import type { CoverageReport, DayFinding } from '../reports/coverage.js';
 import { csvLines, toCsv } from '../reports/csv.js';
 import { nextDay, startOfDay } from '../reports/days.js';
-import { buildPopulation } from '../reports/population.js';
+import { buildPopulation, populationColumns, SOURCE_COLUMN } from '../reports/population.js';
+import { encodeEvent } from '../store/blob-codec.js';
 import type { EvidenceStore, RunRecord, SnapshotEntry } from '../store/types.js';
 import { listFiles, packDirectory } from './archive.js';
 import { htmlReport } from './html-report.js';
 import { assessmentResults } from './oscal.js';
 import { fingerprint, publicKeyPem, signManifest } from './signing.js';
 
-export const BUNDLE_FORMAT = 'evidence-agent-bundle/1';
+/** 2: population rows carry sourceSha256 and the records are under sources/; the OpenSSH fingerprint. */
+export const BUNDLE_FORMAT = 'evidence-agent-bundle/2';
 /** Files the manifest cannot list: itself, its signature, and the checksum list that covers them all. */
 const UNLISTED = new Set(['manifest.json', 'manifest.sig', 'SHA256SUMS']);
 /**
@@ -49,6 +52,8 @@ export interface ExportOptions {
   out: string;
   /** Judge each snapshot by the mappings stored with it instead of the current ones. */
   asCollected?: boolean;
+  /** The organization the evidence is about (config `organization.name`), named in the OSCAL metadata. */
+  organization?: string;
 }
 
 export interface ExportResult {
@@ -56,7 +61,14 @@ export interface ExportResult {
   files: number;
   bytes: number;
   fingerprint: string;
+  /** The signer's public key (PEM), as public-key.pem holds it. */
+  publicKey: string;
+  manifestSha256: string;
+  bundleFormat: string;
+  period: { from: string; to: string; timeZone: string };
+  frameworks: string[];
   runs: number;
+  lastRun: { seq: number; hash: string };
 }
 
 export class ExportError extends Error {
@@ -128,6 +140,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       'evidence-agent for the period, one row per event, derived from the stored events when the bundle was written.',
       '',
     ];
+    const populationFiles: { file: string; rows: number; sourceColumn: string }[] = [];
     for (const collector of options.collectors) {
       for (const population of collector.populations ?? []) {
         const file = `populations/${population.fileName ?? `${population.id}.csv`}`;
@@ -135,18 +148,32 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
         const fd = openSync(join(root, file), 'w');
         let report;
         try {
-          const columns = ['scope', ...population.columns.map((c) => c.name)];
+          const columns = populationColumns(population);
           writeSync(fd, csvLines([columns]));
           // Rows go to the file as they are derived: a long period's population is never held in memory.
-          report = await buildPopulation(store, collector.id, population, periodStart, periodEnd, undefined, (row) => {
-            writeSync(fd, csvLines([columns.map((c) => row[c] ?? '')]));
-          });
+          // Each row's source record goes to sources/, redacted like the evidence (its hash is the row's).
+          report = await buildPopulation(
+            store,
+            collector.id,
+            population,
+            periodStart,
+            periodEnd,
+            undefined,
+            (row, source) => {
+              // Each stored event is read once per population; two populations may share one.
+              const path = `sources/${source.hash}.json`;
+              if (!existsSync(join(root, path))) write(path, `${source.canonical}\n`);
+              writeSync(fd, csvLines([columns.map((c) => row[c] ?? '')]));
+            },
+            (event) => encodeEvent(redact(event)),
+          );
         } finally {
           closeSync(fd);
         }
         const readers = inRange.filter((r) => r.collector === collector.id);
         readme.push(`## ${file}: ${population.title}`, '', population.description, '', `How it is produced: ${population.method}`, '');
         const rowCount = report.streams.reduce((sum, stream) => sum + stream.rows, 0);
+        populationFiles.push({ file, rows: rowCount, sourceColumn: SOURCE_COLUMN.name });
         readme.push(
           `Rows: ${rowCount}. Read by ${readers.length} runs of ${collector.id} in the period (${readers.reduce((sum, r) => sum + r.apiCalls, 0)} API requests, ` +
             `pages included; ${readers.filter((r) => r.status === 'failed' || r.status === 'aborted').length} runs failed or aborted). Per stream:`,
@@ -158,7 +185,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
         for (const warning of report.warnings) readme.push(`- ${warning}`);
         readme.push('', 'Columns:');
         for (const column of population.columns) readme.push(`- ${column.name}: ${column.description}`);
-        readme.push('');
+        readme.push(`- ${SOURCE_COLUMN.name}: ${SOURCE_COLUMN.description}`, '');
       }
     }
     write('populations/README.md', `${readme.join('\n')}\n`);
@@ -251,9 +278,20 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     const keyFingerprint = fingerprint(publicKey);
     write('public-key.pem', publicKey);
     const title = `evidence-agent period bundle ${options.from} to ${options.to}`;
+    const storeId = await storeIdentity(store, chained[0]!);
+    const period = { from: options.from, to: options.to, timeZone: options.timeZone, start: periodStart.toISOString(), end: periodEnd.toISOString() };
+    const frameworks = options.frameworks.map((f) => ({ id: f.id, title: f.title, version: f.version }));
+    const mappings = { applied: options.asCollected ? 'as-collected' : 'current', versionsAtCollection: [...new Set(inRange.map((r) => r.mappingVersion))].sort() };
+    // The store's last change within the export: the end of the last run exported (never the period's end, which may be ahead).
+    const lastModified = new Date(inRange.reduce((latest, r) => Math.max(latest, Date.parse(r.finishedAt)), 0)).toISOString();
+    const checkOwners = new Map(options.collectors.flatMap((c) => c.checks.map((k) => [k.id, { collector: c.id, controlFromScope: k.controlFromScope === true }] as const)));
     write(
       'assessment-results.json',
-      `${JSON.stringify(assessmentResults({ title, agentVersion: options.agentVersion, periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString(), snapshots, coverage }), null, 2)}\n`,
+      `${JSON.stringify(
+        assessmentResults({ title, agentVersion: options.agentVersion, storeId, organization: options.organization, period, lastModified, frameworks, mappings, snapshots, coverage, checkOwner: (id) => checkOwners.get(id) }),
+        null,
+        2,
+      )}\n`,
     );
     write('index.html', htmlReport({ title, period: { from: options.from, to: options.to, timeZone: options.timeZone }, fingerprint: keyFingerprint, coverage, files: [...listFiles(root), 'manifest.json', 'SHA256SUMS'].sort() }));
 
@@ -268,47 +306,68 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     const manifest = {
       bundleFormat: BUNDLE_FORMAT,
       agentVersion: options.agentVersion,
-      period: { from: options.from, to: options.to, timeZone: options.timeZone, start: periodStart.toISOString(), end: periodEnd.toISOString() },
-      mappings: {
-        applied: options.asCollected ? 'as-collected' : 'current',
-        frameworks: options.frameworks.map((f) => ({ id: f.id, title: f.title, version: f.version })),
-        versionsAtCollection: [...new Set(inRange.map((r) => r.mappingVersion))].sort(),
-      },
+      store: { id: storeId },
+      period,
+      mappings: { applied: mappings.applied, frameworks, versionsAtCollection: mappings.versionsAtCollection },
       chain: {
         runs: chained.length,
         firstRun: { seq: first.fields.seq, hash: first.hash, prevHash: first.fields.prevHash },
         lastRun: { seq: last.fields.seq, hash: last.hash },
       },
       signature: { algorithm: 'Ed25519', file: 'manifest.sig', publicKeyFile: 'public-key.pem', fingerprint: keyFingerprint },
+      // Each population's rows name their source record (sources/<sha256>.json) in this column.
+      populations: populationFiles,
       files,
     };
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
     write('manifest.json', manifestBytes);
+    const manifestSha256 = createHash('sha256').update(manifestBytes).digest('hex');
     write('manifest.sig', signManifest(manifestBytes, options.signingKey));
     const sums: string[] = [];
     for (const path of listFiles(root)) if (path !== 'SHA256SUMS') sums.push(`${await sha256File(join(root, path))}  ${path}`);
     write('SHA256SUMS', `${sums.join('\n')}\n`);
 
     const count = listFiles(root).length;
+    const described = {
+      fingerprint: keyFingerprint,
+      publicKey,
+      manifestSha256,
+      bundleFormat: BUNDLE_FORMAT,
+      period: { from: options.from, to: options.to, timeZone: options.timeZone },
+      frameworks: frameworks.map((f) => f.id),
+      runs: chained.length,
+      lastRun: { seq: last.fields.seq, hash: last.hash },
+    };
     const bytes = listFiles(root).reduce((sum, f) => sum + statSync(join(root, f)).size, 0);
     if (archive) {
       // Entry times: the end of the last run exported (fixed by the store, never in the future).
       await packDirectory(root, partial, new Date(inRange.at(-1)!.finishedAt));
       refuseExisting(out, archive);
       renameSync(partial, out);
-      return { path: out, files: count, bytes: statSync(out).size, fingerprint: keyFingerprint, runs: chained.length };
+      return { path: out, files: count, bytes: statSync(out).size, ...described };
     }
     refuseExisting(out, archive);
     // mkdtemp made it private (0700); a bundle directory is for others to read, like the files in it.
     chmodSync(root, 0o755);
     // rename(2) replaces an empty directory: the new empty directory the caller may have made.
     renameSync(root, out);
-    return { path: out, files: count, bytes, fingerprint: keyFingerprint, runs: chained.length };
+    return { path: out, files: count, bytes, ...described };
   } finally {
     // A half-written bundle is not a bundle: whatever is left under the hidden names goes.
     rmSync(root, { recursive: true, force: true });
     rmSync(partial, { force: true });
   }
+}
+
+/**
+ * The store's identity: `sha256:` and the hash of its genesis run (the first run, which links to no
+ * other). Two stores never share it; a store keeps it for life, so OSCAL UUIDs derived from it are
+ * unique per store and stable per period.
+ */
+async function storeIdentity(store: EvidenceStore, firstExported: { fields: { seq: number; prevHash: string }; hash: string }): Promise<string> {
+  const [genesis] = firstExported.fields.seq === 1 ? [firstExported] : await store.chainedRuns(1, 1);
+  if (!genesis) throw new ExportError('the store has no run 1 (its genesis run): run `evidence-agent verify`');
+  return `sha256:${genesis.hash}`;
 }
 
 /** An archive never overwrites anything; a directory bundle goes only into a new or empty directory. */

@@ -73,7 +73,7 @@ table.heatmap{border-collapse:collapse;margin:8px 0}
 </style></head>
 <body>
 <h1>${escape(input.title)}</h1>
-<p>Period ${input.period.from} to ${input.period.to} (${escape(input.period.timeZone)}). Manifest signed with Ed25519 key ${escape(input.fingerprint)}; check it with <code>evidence-agent verify &lt;bundle&gt;</code> or <code>sha256sum -c SHA256SUMS</code>.</p>
+<p>Period ${input.period.from} to ${input.period.to} (${escape(input.period.timeZone)}). Manifest signed with Ed25519 key ${escape(input.fingerprint)}; check it with <code>evidence-agent verify &lt;bundle&gt; --fingerprint ${escape(input.fingerprint)}</code>, once you know that key to be the organization's.</p>
 <p>${legend}</p>
 ${sections.join('\n')}
 <h2>Files</h2><ul>${files.join('')}</ul>

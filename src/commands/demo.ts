@@ -10,6 +10,7 @@ import { githubOptionsSchema } from '../../collectors/github/schema.js';
 import { loadFrameworks, resolveDbPath, setupOf } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { exportBundle } from '../bundle/export.js';
+import { EXPORT_COLLECTOR, recordExport } from '../bundle/export-record.js';
 import { DIGEST_COLLECTOR, recordDigest } from '../digest/record.js';
 import { weekDays, weekOf } from '../digest/week.js';
 import { renderDigest } from './digest.js';
@@ -99,6 +100,7 @@ async function demoExport(store: EvidenceStore, dbPath: string, schedule: Date[]
     signingKey: loadPrivateKey(readFileSync(keyPath, 'utf8'), keyPath),
     agentVersion: agentVersion(),
     out,
+    organization: 'Example Co (the evidence-agent demo sandbox)',
   });
 }
 
@@ -112,8 +114,8 @@ async function prepareDemoStore(path: string): Promise<void> {
   } finally {
     await store.close();
   }
-  // Digests made from the demo's evidence are about the demo: they do not make it a real store.
-  const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR);
+  // Digests and exports made from the demo's evidence are about the demo: they do not make it a real store.
+  const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR && run.collector !== EXPORT_COLLECTOR);
   if (real) {
     throw new CliError(
       `${path} holds real evidence (run ${real.seq}, ${real.collector} ${real.scope}): the demo will not write into it; pass --db to choose another file`,
@@ -230,8 +232,10 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       print(`\n${rendered.markdown.trimEnd()}`);
     }
     const bundle = await demoExport(store, dbPath, schedule, frameworks);
+    // Recorded like any export: the store's chain names the bundle and its key, so `verify --db` trusts it.
+    await recordExport(store, bundle, { at: realNow, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
     print(`\nPeriod export: ${bundle.path} (${bundle.files} files, signed with Ed25519 key ${bundle.fingerprint})`);
-    print(`  verify it offline: evidence-agent verify ${bundle.path}   (or unpack it and run sha256sum -c SHA256SUMS)`);
+    print(`  verify it offline: evidence-agent verify ${bundle.path} --db ${dbPath}   (the key this store recorded; or --fingerprint ${bundle.fingerprint})`);
     print(
       '\nNext: evidence-agent findings --status fail | evidence-agent controls --framework soc2 | evidence-agent runs | evidence-agent verify',
     );

@@ -1,13 +1,16 @@
 // `evidence-agent export --from --to --out <bundle.tar.gz|dir> [--framework] [--signing-key]`: the
-// period bundle for auditors, signed; `evidence-agent keygen --out <file>` makes the signing key.
+// period bundle for auditors, signed, and recorded in the store (a run of the export stream naming the
+// bundle and its signing key); `evidence-agent keygen --out <file>` makes the signing key.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
+import { pickFramework, readerSetup, readStorePath } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { exportBundle, ExportError } from '../bundle/export.js';
+import { recordExport } from '../bundle/export-record.js';
 import { fingerprint, generateSigningKey, loadPrivateKey, SigningKeyError } from '../bundle/signing.js';
 import { CliError } from '../cli-error.js';
 import { collectorCadence } from '../reports/cadence.js';
+import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { print } from './options.js';
 import { parseDayRange } from './period.js';
@@ -28,7 +31,7 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
   const frameworks = pickFramework(setup.frameworks, options.framework);
   const configPath = setup.loaded?.path;
   const config = setup.loaded?.config;
-  const keyPath = options.signingKey ?? (config?.signing ? resolve(dirname(configPath!), config.signing.privateKeyPath) : undefined);
+  const keyPath = options.signingKey ?? (config?.signing?.privateKeyPath ? resolve(dirname(configPath!), config.signing.privateKeyPath) : undefined);
   if (!keyPath) throw new CliError('--signing-key: required (or signing.privateKeyPath in the config); make one with `evidence-agent keygen --out <file>`');
   let pem: string;
   try {
@@ -37,7 +40,10 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
     throw new CliError(`signing key: cannot read ${keyPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   const sections = (config?.collectors ?? {}) as Record<string, { schedule?: string } | undefined>;
-  const store = openStoreForReading(options);
+  const storePath = readStorePath(options);
+  if (!existsSync(storePath)) throw new CliError(`no evidence store at ${storePath}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`);
+  // Written to: the export is recorded in the store's chain with the key that signed it.
+  const store = openStore(storePath);
   try {
     const result = await exportBundle(store, {
       from,
@@ -50,10 +56,15 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
       agentVersion: agentVersion(),
       out: options.out,
       asCollected: options.asCollected === true,
+      organization: config?.organization?.name,
+    });
+    const recorded = await recordExport(store, result, { at: new Date(), agentVersion: agentVersion(), mappingVersion: setup.mappingVersion, configDigest: setup.loaded?.digest ?? 'no-config' }).catch((error: unknown) => {
+      // The bundle is whole and in place; only the store's record of it is missing.
+      throw new CliError(`wrote ${result.path} (key ${result.fingerprint}), but could not record the export in ${storePath}: ${(error as Error).message}`, 1);
     });
     print(`wrote ${result.path}: ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${result.runs} runs from ${from} to ${to}`);
-    print(`signed with Ed25519 key ${result.fingerprint}`);
-    print(`verify offline: evidence-agent verify ${result.path} (or unpack it and run sha256sum -c SHA256SUMS)`);
+    print(`signed with Ed25519 key ${result.fingerprint}; recorded in ${storePath} as run ${recorded.seq}`);
+    print(`verify offline: evidence-agent verify ${result.path} --fingerprint ${result.fingerprint}   (or --db ${storePath}: the key this store recorded)`);
     return 0;
   } catch (error) {
     if (error instanceof ExportError || error instanceof SigningKeyError) throw new CliError(error.message);
@@ -71,6 +82,6 @@ export async function keygenCommand(options: GlobalOptions & { out?: string }): 
   writeFileSync(out, pair.privateKey, { mode: 0o600, flag: 'wx' });
   writeFileSync(`${out}.pub`, pair.publicKey, { flag: 'wx' });
   print(`wrote ${out} (private, mode 600) and ${out}.pub; fingerprint ${fingerprint(pair.publicKey)}`);
-  print('set signing.privateKeyPath in the config to sign exports with it; give auditors the .pub file or its fingerprint');
+  print('set signing.privateKeyPath in the config to sign exports with it; give auditors the .pub file or its fingerprint (verify <bundle> --public-key or --fingerprint)');
   return 0;
 }

@@ -1,8 +1,13 @@
 // `evidence-agent verify [bundle]`: without a bundle, recomputes every hash in the store; with one,
-// checks the bundle offline (files, signature, run chain). Exit 1 names the first problem.
+// checks the bundle offline (files, records, indexes, run chain) and that a trusted key signed it. Exit 1
+// names the first problem; exit 3: intact, but signed by a key nothing trusts.
 import { readFileSync } from 'node:fs';
-import { openStoreForReading } from '../app.js';
+import { openStoreForReading, readerSetup } from '../app.js';
+import { recordedSigners } from '../bundle/export-record.js';
+import type { RecordedSigner } from '../bundle/export-record.js';
+import { fingerprint, loadPublicKey, parseFingerprint, SigningKeyError } from '../bundle/signing.js';
 import { verifyBundle } from '../bundle/verify-bundle.js';
+import type { TrustedKey } from '../bundle/verify-bundle.js';
 import { CliError } from '../cli-error.js';
 import type { GlobalOptions } from '../app.js';
 import { print, printJson } from './options.js';
@@ -10,6 +15,8 @@ import { print, printJson } from './options.js';
 export interface VerifyOptions extends GlobalOptions {
   json?: boolean;
   publicKey?: string;
+  /** Trusted signers by fingerprint (repeatable). */
+  fingerprint?: string[];
   /** A run hash kept off the volume: `sha256:<hash>`, or `<seq>:<hash>` as the digest prints the chain head. */
   head?: string;
 }
@@ -43,6 +50,7 @@ async function headProblem(store: { getRun(seq: number): Promise<{ hash: string 
 export async function verifyCommand(bundle: string | undefined, options: VerifyOptions): Promise<number> {
   if (bundle !== undefined) return verifyBundleCommand(bundle, options);
   if (options.publicKey) throw new CliError('--public-key: only with a bundle (evidence-agent verify <bundle> --public-key <file>)');
+  if (options.fingerprint?.length) throw new CliError('--fingerprint: only with a bundle (evidence-agent verify <bundle> --fingerprint SHA256:…)');
   const kept = options.head !== undefined ? parseHead(options.head) : undefined;
   const store = openStoreForReading(options);
   const path = store.path;
@@ -76,23 +84,71 @@ export async function verifyCommand(bundle: string | undefined, options: VerifyO
   }
 }
 
+/** `verify <bundle>`: intact, but signed by a key nothing trusts (README's exit codes). */
+export const UNTRUSTED_SIGNER_EXIT = 3;
+
 async function verifyBundleCommand(bundle: string, options: VerifyOptions): Promise<number> {
   if (options.head !== undefined) throw new CliError('--head: only for the store (a bundle carries its chain head in its signed manifest)');
-  let trusted: string | undefined;
-  if (options.publicKey) {
-    try {
-      trusted = readFileSync(options.publicKey, 'utf8');
-    } catch (error) {
-      throw new CliError(`--public-key: cannot read ${options.publicKey} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-  }
-  const report = await verifyBundle(bundle, trusted);
-  if (options.json) printJson({ bundle, ...report });
+  const { keys, storeSigners, storeNotes } = await trustedKeys(options);
+  const report = await verifyBundle(bundle, keys);
+  const exportedBy = report.manifestSha256 ? storeSigners?.flatMap((s) => s.manifests.get(report.manifestSha256!) ?? []) : undefined;
+  const notes = [...storeNotes, ...report.notes, ...(exportedBy?.length ? [`the store recorded exporting this very bundle: export run ${exportedBy.join(', ')}`] : [])];
+  if (options.json) printJson({ bundle, ...report, notes, trustedKeys: keys.map(({ fingerprint, source }) => ({ fingerprint, source })) });
   else if (report.ok) {
-    print(`ok: ${bundle}: ${report.files} files, their SHA-256, the manifest signature (key ${report.fingerprint}) and ${report.runs} chained runs verified`);
+    print(
+      `ok: ${bundle}: ${report.files} files and their SHA-256, every record against its name and every index, ${report.runs} chained runs, ` +
+        `and the manifest signature (key ${report.fingerprint}, trusted by ${report.signer!.trustedBy}) verified`,
+    );
   } else {
     print(`FAILED: ${report.problems[0]}`);
-    if (report.problems.length > 1) print(`(${report.problems.length - 1} more problem(s); --json lists them all)`);
+    const untrusted = !report.trusted && report.signer ? report.problems.at(-1)! : undefined;
+    // An untrusted signer is said even when the bundle is broken as well: nothing in it is vouched for.
+    if (untrusted && report.problems.length > 1) print(`FAILED: ${untrusted}`);
+    else if (untrusted) print('the files, records, indexes and chain are intact, but that proves only that the holder of this key made the bundle');
+    const shown = untrusted && report.problems.length > 1 ? 2 : 1;
+    if (report.problems.length > shown) print(`(${report.problems.length - shown} more problem(s); --json lists them all)`);
   }
-  return report.ok ? 0 : 1;
+  if (!options.json) for (const note of notes) print(`note: ${note}`);
+  if (report.ok) return 0;
+  return report.intact && report.signer !== null && !report.trusted ? UNTRUSTED_SIGNER_EXIT : 1;
+}
+
+/**
+ * The keys this verifier trusts: --public-key, --fingerprint, the config's signing.trustedFingerprints,
+ * and with --db the keys the store's own export runs recorded.
+ */
+async function trustedKeys(options: VerifyOptions): Promise<{ keys: TrustedKey[]; storeSigners?: RecordedSigner[]; storeNotes: string[] }> {
+  const keys: TrustedKey[] = [];
+  try {
+    if (options.publicKey) {
+      let pem: string;
+      try {
+        pem = readFileSync(options.publicKey, 'utf8');
+      } catch (error) {
+        throw new CliError(`--public-key: cannot read ${options.publicKey} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
+      const key = loadPublicKey(pem, `--public-key ${options.publicKey}`);
+      keys.push({ fingerprint: fingerprint(key), source: `--public-key ${options.publicKey}`, publicKey: pem });
+    }
+    for (const value of options.fingerprint ?? []) keys.push({ fingerprint: parseFingerprint(value, '--fingerprint'), source: '--fingerprint' });
+  } catch (error) {
+    if (error instanceof SigningKeyError) throw new CliError(error.message);
+    throw error;
+  }
+  const setup = await readerSetup(options);
+  for (const value of setup.loaded?.config.signing?.trustedFingerprints ?? []) {
+    keys.push({ fingerprint: value, source: `${setup.loaded!.path} signing.trustedFingerprints` });
+  }
+  if (options.db === undefined) return { keys, storeNotes: [] };
+  const store = openStoreForReading(options);
+  try {
+    const { signers, problems } = await recordedSigners(store);
+    for (const signer of signers) {
+      const runs = signer.firstRun === signer.lastRun ? `export run ${signer.firstRun}` : `export runs ${signer.firstRun} to ${signer.lastRun}`;
+      keys.push({ fingerprint: signer.fingerprint, source: `the store ${store.path} (${runs})` });
+    }
+    return { keys, storeSigners: signers, storeNotes: problems };
+  } finally {
+    await store.close();
+  }
 }

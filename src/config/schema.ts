@@ -100,8 +100,18 @@ export function buildConfigSchema(collectors: readonly Collector<any>[], externa
           .default({}),
       })
       .optional(),
-    /** The Ed25519 key that signs export bundles (`evidence-agent keygen` makes one). */
-    signing: z.strictObject({ privateKeyPath: z.string().min(1, 'expected the path of a PEM private key') }).optional(),
+    /** Who the evidence is about: named in the export's OSCAL metadata (the party it is prepared for). */
+    organization: z.strictObject({ name: z.string().trim().min(1, 'expected the name of your organization') }).optional(),
+    signing: z
+      .strictObject({
+        /** The Ed25519 key that signs export bundles (`evidence-agent keygen` makes one). */
+        privateKeyPath: z.string().min(1, 'expected the path of a PEM private key').optional(),
+        /** Keys whose bundles `verify <bundle>` accepts, by fingerprint (as keygen and export print them). */
+        trustedFingerprints: z
+          .array(z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'expected a key fingerprint as keygen and export print it (SHA256: and 43 base64 characters)'))
+          .optional(),
+      })
+      .optional(),
     /** The exceptions (accepted risks) file, relative to this config file. */
     exceptions: z.string().min(1, 'expected the path of the exceptions file').optional(),
     /** Your own control sets (YAML, relative to this config file): frameworks of your control ids. */

@@ -14,6 +14,7 @@ import { currentState } from '../reports/current-state.js';
 import type { CurrentFinding } from '../reports/current-state.js';
 import { dayOf, nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation } from '../reports/population.js';
+import { recordedSigners } from '../bundle/export-record.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
 
 const DAY_MS = 86_400_000;
@@ -75,6 +76,11 @@ export interface Digest {
    * Slack channel) lets `verify --head` show later that no run up to it was removed or rewritten.
    */
   chainHead: { seq: number; hash: string; finishedAt: string } | null;
+  /**
+   * The keys that signed this store's export bundles (recorded with each export), latest first: kept off
+   * the volume with the head, a fingerprint is what an auditor passes to `verify <bundle> --fingerprint`.
+   */
+  signingKeys?: { fingerprint: string; lastExportRun: number; lastExportAt: string }[];
 }
 
 const key = (f: { collector: string; scope: string; checkId: string; resourceId: string }) => `${f.collector}|${f.scope}|${f.checkId}|${f.resourceId}`;
@@ -150,6 +156,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   const eventFailures = await eventFailuresOf(store, start, end, checks);
   const trend = await failingTrend(store, end, eventCheck);
   const [head] = await store.listRuns({ limit: 1 });
+  const signingKeys = (await recordedSigners(store)).signers.map((s) => ({ fingerprint: s.fingerprint, lastExportRun: s.lastRun, lastExportAt: s.lastExportAt }));
 
   return {
     label: options.label,
@@ -179,6 +186,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
     deliveryProblems: options.previousDeliveryProblems ?? [],
     trend,
     chainHead: head ? { seq: head.seq, hash: head.hash, finishedAt: head.finishedAt } : null,
+    signingKeys,
   };
 }
 

@@ -49,16 +49,21 @@ export function digestMarkdown(d: Digest): string {
     ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => p),
     `Failing findings at the end of each of the last eight weeks: ${d.trend.map((t) => `${t.week}: ${t.failing}`).join(', ')}.`,
     '',
-    chainHeadLine(d.chainHead),
+    chainHeadLine(d.chainHead, d.signingKeys),
     '',
   ];
   return lines.join('\n');
 }
 
 /** Kept off the volume with the digest, the head lets `verify --head` detect runs removed or rewritten since. */
-export function chainHeadLine(head: Digest['chainHead']): string {
-  if (!head) return 'Chain head: the store held no run when this digest was made.';
-  return `Chain head when this digest was made: run ${head.seq}, sha256:${head.hash}. Check the store against it later with \`evidence-agent verify --head ${head.seq}:${head.hash}\`.`;
+export function chainHeadLine(head: Digest['chainHead'], signingKeys: Digest['signingKeys'] = []): string {
+  const keys =
+    signingKeys.length === 0
+      ? ' No export bundle has been signed from this store yet.'
+      : ` Export bundles of this store are signed by ${signingKeys.map((k) => `${k.fingerprint} (last used by export run ${k.lastExportRun})`).join(', ')}: ` +
+        `check a bundle with \`evidence-agent verify <bundle> --fingerprint ${signingKeys[0]!.fingerprint}\`.`;
+  if (!head) return `Chain head: the store held no run when this digest was made.${keys}`;
+  return `Chain head when this digest was made: run ${head.seq}, sha256:${head.hash}. Check the store against it later with \`evidence-agent verify --head ${head.seq}:${head.hash}\`.${keys}`;
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

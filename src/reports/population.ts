@@ -1,10 +1,27 @@
 // A population over a period: the rows a collector's population definition derives from the stored
 // events of each of its streams, with the coverage of the period by event windows, so that a list is
 // never presented as complete over a span nobody read.
-import type { Collector, PopulationDefinition } from '../collector.js';
+import type { Collector, EventItem, PopulationDefinition } from '../collector.js';
+import { encodeEvent } from '../store/blob-codec.js';
+import type { EncodedDocument } from '../store/blob-codec.js';
 import type { EvidenceStore } from '../store/types.js';
 import { eventCoverage } from './event-coverage.js';
 import type { PartitionCoverage } from './event-coverage.js';
+
+/**
+ * The column every population ends with: the SHA-256 of the source record the row was derived from (the
+ * event as stored: canonical JSON of the whole stored item, the hash the store addresses it by and
+ * `verify` recomputes). A bundle carries the record as sources/<sha256>.json.
+ */
+export const SOURCE_COLUMN = {
+  name: 'sourceSha256',
+  description:
+    'SHA-256 of the source record the row was derived from (the CloudTrail event, the pull request with its reviews and checks, as stored): ' +
+    'in a bundle, sources/<sha256>.json holds that record, so a sampled row traces to its source offline.',
+} as const;
+
+/** How a row's source record is written: by default the event as stored. */
+export type SourceRecordOf = (event: EventItem) => EncodedDocument;
 
 export interface PopulationStream {
   scope: string;
@@ -21,7 +38,7 @@ export interface PopulationReport {
   collector: string;
   from: string;
   to: string;
-  /** `scope` first (the stream: account, org), then the definition's columns. */
+  /** `scope` first (the stream: account, org), then the definition's columns, then `sourceSha256`. */
   columns: string[];
   rows: Record<string, string>[];
   streams: PopulationStream[];
@@ -52,7 +69,9 @@ export async function buildPopulation(
   to: Date,
   onlyScope?: string,
   /** Receives each row instead of the report holding them (its `rows` stay empty): an export streams them. */
-  onRow?: (row: Record<string, string>) => void,
+  onRow?: (row: Record<string, string>, source: EncodedDocument) => void,
+  /** The source record of an event (an export redacts it first); its hash is the row's `sourceSha256`. */
+  sourceOf: SourceRecordOf = encodeEvent,
 ): Promise<PopulationReport> {
   const scopes = [...new Set((await store.latestRuns()).filter((r) => r.collector === collectorId).map((r) => r.scope))]
     .filter((scope) => onlyScope === undefined || scope === onlyScope)
@@ -68,8 +87,9 @@ export async function buildPopulation(
       events++;
       const row = population.rowOf(event);
       if (!row) continue;
-      const full = { scope, ...Object.fromEntries(population.columns.map((c) => [c.name, row[c.name] ?? ''])) };
-      if (onRow) onRow(full);
+      const source = sourceOf(event);
+      const full = { scope, ...Object.fromEntries(population.columns.map((c) => [c.name, row[c.name] ?? ''])), [SOURCE_COLUMN.name]: source.hash };
+      if (onRow) onRow(full, source);
       else rows.push(full);
       count++;
     }
@@ -94,9 +114,14 @@ export async function buildPopulation(
     collector: collectorId,
     from: from.toISOString(),
     to: to.toISOString(),
-    columns: ['scope', ...population.columns.map((c) => c.name)],
+    columns: populationColumns(population),
     rows,
     streams,
     warnings,
   };
+}
+
+/** The columns of a population's rows: the stream, the definition's own, the source record's hash. */
+export function populationColumns(population: PopulationDefinition): string[] {
+  return ['scope', ...population.columns.map((c) => c.name), SOURCE_COLUMN.name];
 }

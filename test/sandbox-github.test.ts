@@ -244,7 +244,7 @@ describe('GraphQL', () => {
     };
     const selfApproved = pr('self-approved');
     expect(selfApproved.reviews.nodes).toEqual([
-      { state: 'APPROVED', author: { login: selfApproved.author!.login }, submittedAt: expect.any(String), commit: { oid: selfApproved.headRefOid } },
+      { state: 'APPROVED', author: { __typename: 'User', login: selfApproved.author!.login }, submittedAt: expect.any(String), commit: { oid: selfApproved.headRefOid } },
     ]);
     const stale = pr('approved-before-later-commit');
     expect(stale.reviews.nodes.map((r) => r.state)).toEqual(['APPROVED']);
@@ -254,6 +254,18 @@ describe('GraphQL', () => {
     expect(bypass).toMatchObject({ reviewDecision: 'REVIEW_REQUIRED', reviews: { totalCount: 0, nodes: [] } });
     expect(['dkowalski', 'maria-chen', 'priya-raman', 'sam-okafor']).toContain(bypass.mergedBy!.login);
     expect(pr('dismissed-and-commented').reviews.nodes.map((r) => r.state)).toEqual(['DISMISSED', 'COMMENTED']);
+    const withdrawn = pr('withdrawn-approval');
+    expect(withdrawn.reviews.nodes.map((r) => [r.state, r.author!.login])).toEqual([
+      ['APPROVED', withdrawn.reviews.nodes[0]!.author!.login],
+      ['CHANGES_REQUESTED', withdrawn.reviews.nodes[0]!.author!.login],
+    ]);
+    const late = pr('approved-after-merge');
+    expect(late.reviews.nodes.map((r) => Date.parse(r.submittedAt!) - Date.parse(late.mergedAt))).toEqual([5 * 3_600_000]);
+    expect(pr('bot-approved').reviews.nodes.map((r) => r.author)).toEqual([{ __typename: 'Bot', login: 'github-actions' }]);
+    const paired = pr('co-author-approved');
+    const approver = paired.reviews.nodes[0]!.author!.login;
+    expect(paired.authoredCommits!.nodes[0]!.commit.authors.nodes.map((a) => a.user?.login)).toEqual([paired.author!.login, approver]);
+    expect(paired.authoredCommits!.nodes.at(-1)!.commit.oid).toBe(paired.headRefOid);
     const failing = pr('failing-check').commits.nodes[0]!.commit.statusCheckRollup!;
     expect(failing.state).toBe('FAILURE');
     expect(failing.contexts.nodes).toContainEqual({ __typename: 'CheckRun', name: 'ci/build', status: 'COMPLETED', conclusion: 'FAILURE' });
@@ -262,6 +274,7 @@ describe('GraphQL', () => {
     const ordinary = found.filter((p) => !sandbox.specialChanges.some((c) => c.repository === p.repository.name && c.number === p.number));
     for (const p of ordinary) {
       expect(p.reviews.nodes.some((r) => r.state === 'APPROVED' && r.author!.login !== p.author!.login && r.commit!.oid === p.headRefOid)).toBe(true);
+      expect(p.authoredCommits!.nodes.at(-1)!.commit.oid).toBe(p.headRefOid);
       expect(p.commits.nodes[0]!.commit.statusCheckRollup!.state).toBe('SUCCESS');
     }
   });

@@ -5,7 +5,7 @@
 import type { CollectContext, CollectResult, EvidenceItem } from '../../src/collector.js';
 import { readChanges } from './change-reads.js';
 import type { BranchRequirements } from './change-reads.js';
-import { effectiveProtection } from './checks/protection.js';
+import { effectiveProtection, pullRequestLayers } from './checks/protection.js';
 import { createGitHubSession } from './client.js';
 import { settle } from './errors.js';
 import { orgEvidence, repositoryEvidence } from './evidence.js';
@@ -79,5 +79,9 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
 function branchRequirements(protection: { ok: true; value: BranchProtection | null } | { ok: false } | undefined): BranchRequirements | null {
   if (!protection?.ok || protection.value === null) return null;
   const effective = effectiveProtection(protection.value);
-  return { requiredChecks: effective.requiredChecks, requiredApprovals: effective.pullRequestRequired ? effective.requiredApprovals : 0 };
+  return {
+    requiredChecks: effective.requiredChecks,
+    requiredApprovals: effective.pullRequestRequired ? effective.requiredApprovals : 0,
+    requiredApprovalsFrom: pullRequestLayers(protection.value),
+  };
 }

@@ -332,12 +332,12 @@ describe('github collector: merged changes', () => {
     const findings = findingsOf(result, ctx.options);
     const verdicts = (checkId: string) => findings.filter((f) => f.checkId === checkId).map((f) => [f.resourceId, f.status, f.message]);
     expect(verdicts('github_pull_request_independently_approved')).toEqual([
-      ['api#101', 'pass', expect.stringContaining('approved by bob-ops on the final commit')],
-      ['api#102', 'fail', expect.stringContaining('approved only by its author bob-ops')],
-      ['branch-protection#103', 'fail', expect.stringContaining('approved by octocat only on an earlier commit')],
-      ['api#104', 'fail', expect.stringContaining('its approvals were dismissed and none was given again; merged without the approval the branch requires (protection bypassed)')],
-      ['api#105', 'pass', expect.stringContaining('approved by octocat on the final commit')],
-      ['legacy#107', 'fail', expect.stringContaining('no approving review')],
+      ['api#101', 'pass', expect.stringContaining('approved by bob-ops, octocat on the final commit (2 of the 2 required by classic protection)')],
+      ['api#102', 'fail', expect.stringContaining('approved by its author bob-ops (0 of the 2 required by classic protection); merged without the approval')],
+      ['branch-protection#103', 'fail', expect.stringContaining('approved by octocat only on an earlier commit ef0cdaa (1 commit after it not reviewed), not on the merged head d0dce8b')],
+      ['api#104', 'fail', expect.stringContaining('the approval of bob-ops was dismissed (0 of the 2 required by classic protection); merged without the approval the branch requires (protection bypassed)')],
+      ['api#105', 'pass', expect.stringContaining('approved by octocat, hubot on the final commit')],
+      ['legacy#107', 'fail', expect.stringContaining('no approving review (the approvals the branch required were not recorded)')],
     ]);
     expect(verdicts('github_pull_request_checks_passed').map(([id, status]) => [id, status])).toEqual([
       ['api#101', 'pass'],

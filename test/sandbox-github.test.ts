@@ -1,17 +1,25 @@
 // The GitHub sandbox through the real Octokit: its handler is served by nock on api.github.com, so
 // requests are built, paginated and parsed exactly as the collector's are. Shows REST pagination by
-// Link header, ETags and 304s, the protection shapes of the special repositories, the three GraphQL
+// Link header, ETags and 304s, the protection shapes of the special repositories, the GraphQL
 // operations (paging, search, default-branch history) with the special changes, and determinism.
 import { GraphqlResponseError } from '@octokit/graphql';
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_BRANCH_COMMITS_QUERY, MERGED_PULL_REQUESTS_QUERY, REPOSITORY_DETAILS_QUERY } from '../collectors/github/queries.js';
-import type { DefaultBranchCommitsReply, MergedPullRequestNode, MergedPullRequestsReply, RepositoryDetailsReply } from '../collectors/github/queries.js';
+import { DEFAULT_BRANCH_COMMITS_QUERY, MERGED_PULL_REQUESTS_QUERY, ORGANIZATION_SSO_QUERY, REPOSITORY_DETAILS_QUERY } from '../collectors/github/queries.js';
+import type {
+  DefaultBranchCommitsReply,
+  MergedPullRequestNode,
+  MergedPullRequestsReply,
+  OrganizationSsoReply,
+  RepositoryDetailsReply,
+} from '../collectors/github/queries.js';
 import {
   GitHubSandbox,
+  MEMBERS_WITHOUT_SAML_IDENTITY,
   MEMBERS_WITHOUT_TWO_FACTOR,
   ORG_RULESET_ID,
+  OUTSIDE_GRANTS,
   RELEASE_BRANCH,
   REPO_RULESET_ID,
   SANDBOX_ORG,
@@ -185,6 +193,57 @@ describe('REST', () => {
     // Anything else is GitHub's plain 404.
     await expect(client.request('GET /orgs/{org}/actions/secrets', { org: ORG })).rejects.toMatchObject({ status: 404, message: expect.stringContaining('Not Found') });
     await expect(client.rest.orgs.get({ org: 'someone-else' })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('access and Actions', () => {
+  it('lists collaborators by affiliation and permission, and the Actions settings of the org and its repositories', async () => {
+    const sandbox = new GitHubSandbox({ historyEnd: END });
+    serve(sandbox);
+    const client = octokit();
+    const collaborators = (repo: string, query: { affiliation?: 'outside' | 'direct' | 'all'; permission?: 'admin' | 'push' }) =>
+      client.paginate(client.rest.repos.listCollaborators, { owner: ORG, repo, per_page: 100, ...query });
+
+    const runners = SPECIAL_REPOSITORIES.writeDeployKey;
+    expect((await collaborators(runners, { affiliation: 'outside' })).map((c) => [c.login, c.role_name, c.permissions?.admin])).toEqual([['avasquez-contractor', 'admin', true]]);
+    expect((await collaborators(runners, { affiliation: 'direct' })).map((c) => c.login)).toEqual(['kwame-mensah', 'avasquez-contractor']);
+    const admins = await collaborators(runners, { affiliation: 'all', permission: 'admin' });
+    expect(admins.map((c) => c.login)).toEqual(['maria-chen', 'dkowalski', 'sam-okafor', 'priya-raman', 'kwame-mensah', 'avasquez-contractor']);
+    // Everyone else reads through the base permission.
+    expect(await collaborators(runners, { affiliation: 'all' })).toHaveLength(15 + 1);
+    expect(Object.keys(OUTSIDE_GRANTS).sort()).toEqual(['avasquez-contractor', 'jlee-consulting']);
+    await expect(collaborators(runners, { affiliation: 'everyone' as 'all' })).rejects.toMatchObject({ status: 422 });
+
+    expect((await client.rest.actions.getGithubActionsPermissionsOrganization({ org: ORG })).data).toMatchObject({ enabled_repositories: 'all' });
+    expect((await client.rest.actions.getGithubActionsDefaultWorkflowPermissionsOrganization({ org: ORG })).data).toEqual({
+      default_workflow_permissions: 'read',
+      can_approve_pull_request_reviews: true,
+    });
+    const workflow = async (repo: string) => (await client.rest.actions.getGithubActionsDefaultWorkflowPermissionsRepository({ owner: ORG, repo })).data;
+    expect(await workflow(SPECIAL_REPOSITORIES.mixed)).toEqual({ default_workflow_permissions: 'write', can_approve_pull_request_reviews: true });
+    expect(await workflow(SPECIAL_REPOSITORIES.strictClassic)).toEqual({ default_workflow_permissions: 'read', can_approve_pull_request_reviews: false });
+    expect((await client.rest.orgs.get({ org: ORG })).data.plan?.name).toBe('enterprise');
+  });
+
+  it('answers the SAML identity provider with every linked member, 100 a page', async () => {
+    const sandbox = new GitHubSandbox({ historyEnd: END, repositories: 150 });
+    serve(sandbox);
+    const client = octokit();
+    const linked: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const reply: OrganizationSsoReply = await client.graphql<OrganizationSsoReply>(ORGANIZATION_SSO_QUERY, { org: ORG, after });
+      const idp = reply.organization!.samlIdentityProvider!;
+      expect(idp.issuer).toBe('https://sso.example-co.com/saml2/metadata');
+      linked.push(...idp.externalIdentities.nodes.map((n) => n!.user!.login));
+      after = idp.externalIdentities.pageInfo.hasNextPage ? idp.externalIdentities.pageInfo.endCursor : null;
+      pages++;
+    } while (after);
+    // 150 repositories bring 188 members: two pages; the two who never linked are missing.
+    expect(pages).toBe(2);
+    const members = await client.paginate(client.rest.orgs.listMembers, { org: ORG, per_page: 100 });
+    expect(members.map((m) => m.login).filter((m) => !linked.includes(m)).sort()).toEqual([...MEMBERS_WITHOUT_SAML_IDENTITY].sort());
   });
 });
 

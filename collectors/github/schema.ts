@@ -190,8 +190,8 @@ export interface RepositoryPermission {
 
 export interface OutsideCollaboratorEvidence {
   login: string;
-  /** The selected repositories the collaborator reaches, with the permission on each. */
-  repositories: RepositoryPermission[];
+  /** The selected repositories the collaborator reaches, with the permission on each; null when the repositories could not be listed. */
+  repositories: RepositoryPermission[] | null;
   /** Repositories whose collaborators could not be read: the collaborator's access there is unknown. */
   unreadRepositories: string[];
 }

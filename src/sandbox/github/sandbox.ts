@@ -1,5 +1,5 @@
 // The simulated GitHub organization as one request handler: REST for the collector's reads (paged,
-// with ETags and 304s, rate-limit headers) and GraphQL for its three named queries. A pure function of
+// with ETags and 304s, rate-limit headers) and GraphQL for its four named queries. A pure function of
 // (options, now) for every body; only the request counters and rate-limit headers carry state.
 import { landedCommitOid, pullRequestDetail } from './change-details.js';
 import { githubTime } from './clock.js';

@@ -38,17 +38,27 @@ async function collaborators(octokit: GitHubClient, owner: string, repo: string,
     .sort((a, b) => byText(a.login, b.login));
 }
 
-export async function readRepositoryAccess(octokit: GitHubClient, org: string, repositories: ListedRepository[], signal: AbortSignal): Promise<RepositoryAccessReads> {
+/**
+ * `withOutsiders`: whether the organization has outside collaborators; when it has none (its list read
+ * and empty), no repository is asked for them.
+ */
+export async function readRepositoryAccess(
+  octokit: GitHubClient,
+  org: string,
+  repositories: ListedRepository[],
+  withOutsiders: boolean,
+  signal: AbortSignal,
+): Promise<RepositoryAccessReads> {
   const reads: RepositoryAccessReads = { outside: new Map(), admins: new Map() };
   const queue = [...repositories];
   const worker = async () => {
     for (let repo = queue.shift(); repo; repo = queue.shift()) {
       signal.throwIfAborted();
       const [outside, admins] = await Promise.all([
-        settle(`outside collaborators of ${org}/${repo.name}`, collaborators(octokit, org, repo.name, { affiliation: 'outside' }), signal),
+        withOutsiders ? settle(`outside collaborators of ${org}/${repo.name}`, collaborators(octokit, org, repo.name, { affiliation: 'outside' }), signal) : null,
         settle(`admins of ${org}/${repo.name}`, collaborators(octokit, org, repo.name, { affiliation: 'all', permission: 'admin' }), signal),
       ]);
-      reads.outside.set(repo.name, outside);
+      if (outside) reads.outside.set(repo.name, outside);
       reads.admins.set(repo.name, admins);
     }
   };

@@ -1,7 +1,7 @@
 // GitHub Actions settings that decide what a workflow may do: which repositories may run Actions
 // (the organization's policy), the default permissions of the GITHUB_TOKEN and whether workflows may
-// approve pull requests, for the organization and for each repository where Actions may run (a
-// repository may be stricter than its organization, never looser). Conditional REST reads.
+// approve pull requests, for the organization and for each repository where Actions may run (each
+// repository's own setting is read, never inferred from the organization's). Conditional REST reads.
 import type { GitHubClient } from './client.js';
 import { MalformedReplyError, settle } from './errors.js';
 import type { Outcome } from './errors.js';

@@ -35,7 +35,7 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
   const repos: RepositoryReads | null = listing.ok ? await readRepositories(octokit, org, listing.value, signal) : null;
   const listed = listing.ok ? listing.value : null;
   const [access, actions, sso] = await Promise.all([
-    listed ? readRepositoryAccess(octokit, org.login, listed, signal) : null,
+    listed ? readRepositoryAccess(octokit, org.login, listed, !(orgReads.outsideCollaborators.ok && orgReads.outsideCollaborators.value.length === 0), signal) : null,
     readActions(octokit, org.login, listed, signal),
     // SAML SSO is offered on GitHub Enterprise Cloud only: on another plan there is nothing to ask.
     planWithoutSso(orgReads.plan) ? null : settle(`GraphQL EvidenceOrganizationSso for ${org.login}`, readSso(octokit, org.login, signal), signal),

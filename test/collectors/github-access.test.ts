@@ -96,7 +96,7 @@ describe('outside collaborators and repository admins', () => {
 
   async function readAccess() {
     const { octokit, signal } = session();
-    const reads = await readRepositoryAccess(octokit, ORG, [repo('billing'), repo('infra'), repo('website')], signal);
+    const reads = await readRepositoryAccess(octokit, ORG, [repo('billing'), repo('infra'), repo('website')], true, signal);
     expect(nock.pendingMocks()).toEqual([]);
     return reads;
   }
@@ -146,12 +146,18 @@ describe('outside collaborators and repository admins', () => {
     get(`/repos/${ORG}/billing/collaborators`, outside).reply(200, [collaborator('contractor-carl', 501, 'write')], JSON_HEADERS);
     get(`/repos/${ORG}/billing/collaborators`, admins).reply(200, [collaborator('owner-olga', 11, 'admin')], JSON_HEADERS);
     const { octokit, signal } = session();
-    const reads = await readRepositoryAccess(octokit, ORG, [repo('billing')], signal);
+    const reads = await readRepositoryAccess(octokit, ORG, [repo('billing')], true, signal);
     const withOne = accessEvidence(ORG, orgReads(['contractor-carl']), ok([repo('billing')]), reads);
     expect(judge('github_org_outside_collaborators_not_privileged', [orgDoc, ...withOne.evidence], withOne.errors)).toEqual([
       [`${ORG}/contractor-carl`, 'pass', `Outside collaborator contractor-carl of ${ORG} holds write on billing: no admin or maintain.`],
     ]);
-    const none = accessEvidence(ORG, orgReads([]), ok([repo('billing')]), reads);
+    // Without outside collaborators, no repository is asked for them.
+    nock.cleanAll();
+    get(`/repos/${ORG}/billing/collaborators`, admins).reply(200, [collaborator('owner-olga', 11, 'admin')], JSON_HEADERS);
+    const adminsOnly = await readRepositoryAccess(octokit, ORG, [repo('billing')], false, signal);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(adminsOnly.outside.size).toBe(0);
+    const none = accessEvidence(ORG, orgReads([]), ok([repo('billing')]), adminsOnly);
     expect(judge('github_org_outside_collaborators_not_privileged', [orgDoc, ...none.evidence], none.errors)).toEqual([[ORG, 'not_applicable', `Organization ${ORG} has no outside collaborators.`]]);
     // A list that could not be read is an error, never "none".
     const unread = accessEvidence(ORG, { ...orgReads([]), outsideCollaborators: { ok: false, reason: `GET /orgs/${ORG}/outside_collaborators: HTTP 403: Forbidden`, status: 403 } }, ok([repo('billing')]), reads);

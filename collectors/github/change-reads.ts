@@ -1,7 +1,8 @@
 // The change population of one organization, read incrementally: every pull request merged into a
-// repository's default branch in [watermark, now − settle), with its reviews and the checks of its last
-// commit (GraphQL search, 50 per request, spans of more than 1,000 results split), and the commits of
-// default branches in the same span that no merged pull request accounts for (direct pushes).
+// repository's default branch in [watermark, now − settle), with its reviews, its commits' authors and
+// co-authors, what its branch required, and the checks of its last commit (GraphQL search, 50 per
+// request, spans of more than 1,000 results split), and the commits of default branches in the same
+// span that no merged pull request accounts for (direct pushes).
 import type { EventItem, EventWindow } from '../../src/collector.js';
 import { protectionBypassed } from './approvals.js';
 import type { ApprovalRules } from './approvals.js';

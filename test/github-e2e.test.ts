@@ -4,14 +4,17 @@
 // organization of 200 repositories is nearly free against the rate limit (ETags kept in the store).
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { githubChecks } from '../collectors/github/checks/index.js';
 import { collectGitHub } from '../collectors/github/collect.js';
 import { github } from '../collectors/github/index.js';
 import { PARTITIONS, githubOptionsSchema } from '../collectors/github/schema.js';
 import type { GitHubOptions } from '../collectors/github/schema.js';
 import type { ClientEnvironment, Collector } from '../src/collector.js';
+import { demoGitHubOptions } from '../src/commands/demo.js';
+import { evaluateChecks } from '../src/evaluate-checks.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
-import { GitHubSandbox, SANDBOX_ORG } from '../src/sandbox/github/index.js';
+import { GitHubSandbox, MEMBERS_WITHOUT_SAML_IDENTITY, SANDBOX_ORG, SPECIAL_REPOSITORIES } from '../src/sandbox/github/index.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
 import { contextFor } from './helpers/collect-context.js';
@@ -111,5 +114,43 @@ describe('github end to end', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('the demo organization', () => {
+  it('fails each access check at least once, and each planted approval case, with the demo settings', async () => {
+    const sandbox = new GitHubSandbox({ historyEnd: END });
+    serve(sandbox, () => END);
+    const options = demoGitHubOptions();
+    const { ctx } = contextFor(github, options, { now: END, clientEnvironment: ENVIRONMENT });
+    const result = await collectGitHub(ctx);
+    expect(result.errors).toEqual([]);
+    const findings = evaluateChecks(githubChecks, result.evidence, result.errors, options, END, SANDBOX_ORG, result.events ?? []).findings;
+    const of = (checkId: string, status: string) => findings.filter((f) => f.checkId === checkId && f.status === status).map((f) => f.resourceId);
+    const org = (name: string) => `${SANDBOX_ORG}/${name}`;
+
+    expect(of('github_org_outside_collaborators_not_privileged', 'fail')).toEqual([org('avasquez-contractor')]);
+    expect(of('github_org_outside_collaborators_not_privileged', 'pass')).toEqual([org('jlee-consulting')]);
+    expect(of('github_repo_admins_limited', 'fail')).toEqual([org(SPECIAL_REPOSITORIES.writeDeployKey), org(SPECIAL_REPOSITORIES.mixed)]);
+    expect(of('github_repo_admins_limited', 'pass')).toEqual([org(SPECIAL_REPOSITORIES.rulesetOnly)]);
+    expect(of('github_actions_workflow_permissions_restricted', 'fail')).toEqual([SANDBOX_ORG, org(SPECIAL_REPOSITORIES.mixed), org(SPECIAL_REPOSITORIES.unprotected)]);
+    expect(of('github_org_saml_sso_enforced', 'fail')).toEqual([SANDBOX_ORG]);
+    expect(findings.find((f) => f.checkId === 'github_org_saml_sso_enforced')?.message).toContain(`no linked SAML identity, so sign-in through it is not enforced: ${MEMBERS_WITHOUT_SAML_IDENTITY.join(', ')}.`);
+
+    // Each planted approval case fails the approval check, for its own reason.
+    const approval = (kind: string) => {
+      const change = sandbox.specialChanges.find((c) => c.kind === kind)!;
+      return findings.find((f) => f.checkId === 'github_pull_request_independently_approved' && f.resourceId === `${change.repository}#${change.number}`)!;
+    };
+    expect(approval('withdrawn-approval')).toMatchObject({ status: 'fail', message: expect.stringMatching(/withdrew the approval and requested changes at .*\(protection bypassed\)\.$/) });
+    expect(approval('approved-after-merge')).toMatchObject({ status: 'fail', message: expect.stringMatching(/only after the merge .*\(protection bypassed\)\.$/) });
+    expect(approval('bot-approved')).toMatchObject({ status: 'fail', message: expect.stringContaining('approved by github-actions (Bot), a GitHub App, not a person') });
+    expect(approval('co-author-approved')).toMatchObject({ status: 'fail', message: expect.stringContaining('a co-author of its commits') });
+    expect(approval('approved-before-later-commit')).toMatchObject({ status: 'fail', message: expect.stringContaining('(1 commit after it not reviewed)') });
+    // Nothing else fails it: ordinary changes have enough independent approvals of their head before the merge.
+    const planted = ['self-approved', 'approved-before-later-commit', 'admin-bypass', 'dismissed-and-commented', 'withdrawn-approval', 'approved-after-merge', 'bot-approved', 'co-author-approved'];
+    const expected = sandbox.specialChanges.filter((c) => planted.includes(c.kind) && Date.parse(c.at) >= END.getTime() - 90 * DAY).map((c) => `${c.repository}#${c.number}`);
+    expect(of('github_pull_request_independently_approved', 'fail').sort()).toEqual(expected.sort());
+    expect(of('github_pull_request_independently_approved', 'pass').length).toBeGreaterThan(100);
   });
 });

@@ -1,17 +1,25 @@
 // The GitHub sandbox through the real Octokit: its handler is served by nock on api.github.com, so
 // requests are built, paginated and parsed exactly as the collector's are. Shows REST pagination by
-// Link header, ETags and 304s, the protection shapes of the special repositories, the three GraphQL
+// Link header, ETags and 304s, the protection shapes of the special repositories, the GraphQL
 // operations (paging, search, default-branch history) with the special changes, and determinism.
 import { GraphqlResponseError } from '@octokit/graphql';
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_BRANCH_COMMITS_QUERY, MERGED_PULL_REQUESTS_QUERY, REPOSITORY_DETAILS_QUERY } from '../collectors/github/queries.js';
-import type { DefaultBranchCommitsReply, MergedPullRequestNode, MergedPullRequestsReply, RepositoryDetailsReply } from '../collectors/github/queries.js';
+import { DEFAULT_BRANCH_COMMITS_QUERY, MERGED_PULL_REQUESTS_QUERY, ORGANIZATION_SSO_QUERY, REPOSITORY_DETAILS_QUERY } from '../collectors/github/queries.js';
+import type {
+  DefaultBranchCommitsReply,
+  MergedPullRequestNode,
+  MergedPullRequestsReply,
+  OrganizationSsoReply,
+  RepositoryDetailsReply,
+} from '../collectors/github/queries.js';
 import {
   GitHubSandbox,
+  MEMBERS_WITHOUT_SAML_IDENTITY,
   MEMBERS_WITHOUT_TWO_FACTOR,
   ORG_RULESET_ID,
+  OUTSIDE_GRANTS,
   RELEASE_BRANCH,
   REPO_RULESET_ID,
   SANDBOX_ORG,
@@ -188,6 +196,57 @@ describe('REST', () => {
   });
 });
 
+describe('access and Actions', () => {
+  it('lists collaborators by affiliation and permission, and the Actions settings of the org and its repositories', async () => {
+    const sandbox = new GitHubSandbox({ historyEnd: END });
+    serve(sandbox);
+    const client = octokit();
+    const collaborators = (repo: string, query: { affiliation?: 'outside' | 'direct' | 'all'; permission?: 'admin' | 'push' }) =>
+      client.paginate(client.rest.repos.listCollaborators, { owner: ORG, repo, per_page: 100, ...query });
+
+    const runners = SPECIAL_REPOSITORIES.writeDeployKey;
+    expect((await collaborators(runners, { affiliation: 'outside' })).map((c) => [c.login, c.role_name, c.permissions?.admin])).toEqual([['avasquez-contractor', 'admin', true]]);
+    expect((await collaborators(runners, { affiliation: 'direct' })).map((c) => c.login)).toEqual(['kwame-mensah', 'avasquez-contractor']);
+    const admins = await collaborators(runners, { affiliation: 'all', permission: 'admin' });
+    expect(admins.map((c) => c.login)).toEqual(['maria-chen', 'dkowalski', 'sam-okafor', 'priya-raman', 'kwame-mensah', 'avasquez-contractor']);
+    // Everyone else reads through the base permission.
+    expect(await collaborators(runners, { affiliation: 'all' })).toHaveLength(15 + 1);
+    expect(Object.keys(OUTSIDE_GRANTS).sort()).toEqual(['avasquez-contractor', 'jlee-consulting']);
+    await expect(collaborators(runners, { affiliation: 'everyone' as 'all' })).rejects.toMatchObject({ status: 422 });
+
+    expect((await client.rest.actions.getGithubActionsPermissionsOrganization({ org: ORG })).data).toMatchObject({ enabled_repositories: 'all' });
+    expect((await client.rest.actions.getGithubActionsDefaultWorkflowPermissionsOrganization({ org: ORG })).data).toEqual({
+      default_workflow_permissions: 'read',
+      can_approve_pull_request_reviews: true,
+    });
+    const workflow = async (repo: string) => (await client.rest.actions.getGithubActionsDefaultWorkflowPermissionsRepository({ owner: ORG, repo })).data;
+    expect(await workflow(SPECIAL_REPOSITORIES.mixed)).toEqual({ default_workflow_permissions: 'write', can_approve_pull_request_reviews: true });
+    expect(await workflow(SPECIAL_REPOSITORIES.strictClassic)).toEqual({ default_workflow_permissions: 'read', can_approve_pull_request_reviews: false });
+    expect((await client.rest.orgs.get({ org: ORG })).data.plan?.name).toBe('enterprise');
+  });
+
+  it('answers the SAML identity provider with every linked member, 100 a page', async () => {
+    const sandbox = new GitHubSandbox({ historyEnd: END, repositories: 150 });
+    serve(sandbox);
+    const client = octokit();
+    const linked: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const reply: OrganizationSsoReply = await client.graphql<OrganizationSsoReply>(ORGANIZATION_SSO_QUERY, { org: ORG, after });
+      const idp = reply.organization!.samlIdentityProvider!;
+      expect(idp.issuer).toBe('https://sso.example-co.com/saml2/metadata');
+      linked.push(...idp.externalIdentities.nodes.map((n) => n!.user!.login));
+      after = idp.externalIdentities.pageInfo.hasNextPage ? idp.externalIdentities.pageInfo.endCursor : null;
+      pages++;
+    } while (after);
+    // 150 repositories bring 188 members: two pages; the two who never linked are missing.
+    expect(pages).toBe(2);
+    const members = await client.paginate(client.rest.orgs.listMembers, { org: ORG, per_page: 100 });
+    expect(members.map((m) => m.login).filter((m) => !linked.includes(m)).sort()).toEqual([...MEMBERS_WITHOUT_SAML_IDENTITY].sort());
+  });
+});
+
 describe('GraphQL', () => {
   it('pages repository details by 100, by name', async () => {
     const sandbox = new GitHubSandbox({ historyEnd: END, repositories: 150 });
@@ -244,7 +303,7 @@ describe('GraphQL', () => {
     };
     const selfApproved = pr('self-approved');
     expect(selfApproved.reviews.nodes).toEqual([
-      { state: 'APPROVED', author: { login: selfApproved.author!.login }, submittedAt: expect.any(String), commit: { oid: selfApproved.headRefOid } },
+      { state: 'APPROVED', author: { __typename: 'User', login: selfApproved.author!.login }, submittedAt: expect.any(String), commit: { oid: selfApproved.headRefOid } },
     ]);
     const stale = pr('approved-before-later-commit');
     expect(stale.reviews.nodes.map((r) => r.state)).toEqual(['APPROVED']);
@@ -254,6 +313,18 @@ describe('GraphQL', () => {
     expect(bypass).toMatchObject({ reviewDecision: 'REVIEW_REQUIRED', reviews: { totalCount: 0, nodes: [] } });
     expect(['dkowalski', 'maria-chen', 'priya-raman', 'sam-okafor']).toContain(bypass.mergedBy!.login);
     expect(pr('dismissed-and-commented').reviews.nodes.map((r) => r.state)).toEqual(['DISMISSED', 'COMMENTED']);
+    const withdrawn = pr('withdrawn-approval');
+    expect(withdrawn.reviews.nodes.map((r) => [r.state, r.author!.login])).toEqual([
+      ['APPROVED', withdrawn.reviews.nodes[0]!.author!.login],
+      ['CHANGES_REQUESTED', withdrawn.reviews.nodes[0]!.author!.login],
+    ]);
+    const late = pr('approved-after-merge');
+    expect(late.reviews.nodes.map((r) => Date.parse(r.submittedAt!) - Date.parse(late.mergedAt))).toEqual([5 * 3_600_000]);
+    expect(pr('bot-approved').reviews.nodes.map((r) => r.author)).toEqual([{ __typename: 'Bot', login: 'github-actions' }]);
+    const paired = pr('co-author-approved');
+    const approver = paired.reviews.nodes[0]!.author!.login;
+    expect(paired.authoredCommits!.nodes[0]!.commit.authors.nodes.map((a) => a.user?.login)).toEqual([paired.author!.login, approver]);
+    expect(paired.authoredCommits!.nodes.at(-1)!.commit.oid).toBe(paired.headRefOid);
     const failing = pr('failing-check').commits.nodes[0]!.commit.statusCheckRollup!;
     expect(failing.state).toBe('FAILURE');
     expect(failing.contexts.nodes).toContainEqual({ __typename: 'CheckRun', name: 'ci/build', status: 'COMPLETED', conclusion: 'FAILURE' });
@@ -262,6 +333,7 @@ describe('GraphQL', () => {
     const ordinary = found.filter((p) => !sandbox.specialChanges.some((c) => c.repository === p.repository.name && c.number === p.number));
     for (const p of ordinary) {
       expect(p.reviews.nodes.some((r) => r.state === 'APPROVED' && r.author!.login !== p.author!.login && r.commit!.oid === p.headRefOid)).toBe(true);
+      expect(p.authoredCommits!.nodes.at(-1)!.commit.oid).toBe(p.headRefOid);
       expect(p.commits.nodes[0]!.commit.statusCheckRollup!.state).toBe('SUCCESS');
     }
   });

@@ -1,8 +1,11 @@
 // The change population of one organization, read incrementally: every pull request merged into a
-// repository's default branch in [watermark, now − settle), with its reviews and the checks of its last
-// commit (GraphQL search, 50 per request, spans of more than 1,000 results split), and the commits of
-// default branches in the same span that no merged pull request accounts for (direct pushes).
+// repository's default branch in [watermark, now − settle), with its reviews, its commits' authors and
+// co-authors, what its branch required, and the checks of its last commit (GraphQL search, 50 per
+// request, spans of more than 1,000 results split), and the commits of default branches in the same
+// span that no merged pull request accounts for (direct pushes).
 import type { EventItem, EventWindow } from '../../src/collector.js';
+import { protectionBypassed } from './approvals.js';
+import type { ApprovalRules } from './approvals.js';
 import type { GitHubClient } from './client.js';
 import { MalformedReplyError, describeGitHubFailure } from './errors.js';
 import { byText } from './org-reads.js';
@@ -18,28 +21,65 @@ const DAY_MS = 86_400_000;
 /** GitHub search returns at most 1,000 results per query. */
 export const SEARCH_RESULT_CAP = 1000;
 
+export interface ReviewRecord {
+  state: string;
+  author: string | null;
+  /** The reviewer's GraphQL __typename (User, Bot, Mannequin…); absent in events of schema 1. */
+  authorType?: string | null;
+  submittedAt: string | null;
+  commit: string | null;
+}
+
+/** Someone who wrote a commit of the pull request: the git author, or a co-author (Co-authored-by). */
+export interface CommitAuthor {
+  /** The GitHub account the commit email belongs to; null when it is linked to none. */
+  login: string | null;
+  /** The name in the commit, kept only when no account is linked (it is all there is). */
+  name: string | null;
+  /** Named only in Co-authored-by trailers, never as a commit's git author. */
+  coAuthor: boolean;
+}
+
 export interface PullRequestData {
   repository: string;
   number: number;
   title: string;
   url: string;
   author: string | null;
+  /** The author's GraphQL __typename (User, Bot…); absent in events of schema 1. */
+  authorType?: string | null;
   mergedBy: string | null;
   mergedAt: string;
   baseRef: string;
   headSha: string;
   mergeCommitSha: string | null;
+  /** GitHub's review decision as it stood when the pull request was read (after the merge): not used to judge. */
   reviewDecision: string | null;
-  reviews: { state: string; author: string | null; submittedAt: string | null; commit: string | null }[];
+  reviews: ReviewRecord[];
   /** More reviews than one page holds: the approvals judged may be incomplete. */
   reviewsTruncated: boolean;
+  /** The pull request's commits, oldest first (up to 100); absent in events of schema 1. */
+  commits?: string[];
+  /** Everyone who wrote or co-wrote those commits; absent in events of schema 1. */
+  commitAuthors?: CommitAuthor[];
+  /** More than 100 commits, or a commit with more than 10 authors: the lists above are incomplete. */
+  commitsTruncated?: boolean;
+  /**
+   * Approvals the default branch required when the pull request was read (classic protection and
+   * rulesets together); null when the protection is unknown; absent in events of schema 1.
+   */
+  requiredApprovals?: number | null;
+  /** The protection layers requiring pull requests: "classic protection", "ruleset 73 (acme)". */
+  requiredApprovalsFrom?: string[];
+  /** The approval rules of the config when the change was read (changes.acceptStaleApprovals, changes.independentBots). */
+  approvalRules?: ApprovalRules;
   lastCommit: { sha: string; committedAt: string } | null;
   checks: { state: string | null; contexts: { name: string; kind: 'check-run' | 'status'; result: string }[]; truncated: boolean };
   /** Check names the default branch required when the pull request was read (null: protection unknown). */
   requiredChecks: string[] | null;
   /**
-   * Merged although the branch requires approvals and GitHub's review decision is not APPROVED: branch
-   * protection was bypassed (an admin merge, or a bypass-list actor). null when the protection is unknown.
+   * Merged with fewer approvals before the merge than the branch required: branch protection was
+   * bypassed (an admin merge, or a bypass-list actor). See approvals.ts; null when not fully known.
    */
   protectionBypassed: boolean | null;
 }
@@ -48,6 +88,8 @@ export interface PullRequestData {
 export interface BranchRequirements {
   requiredChecks: string[];
   requiredApprovals: number;
+  /** The layers requiring pull requests, named. */
+  requiredApprovalsFrom: string[];
 }
 
 export interface DirectCommitData {
@@ -92,13 +134,14 @@ export async function readChanges(
   const pushSpan = changeSpan(watermarks[PARTITIONS.pushes], now, changes);
   const failures: ChangeReads['failures'] = {};
   const events: EventItem[] = [];
+  const rules: ApprovalRules = { acceptStaleApprovals: changes.acceptStaleApprovals, independentBots: [...changes.independentBots].sort(byText) };
 
   try {
     const prs = await searchMerged(octokit, org.login, prSpan.from, prSpan.to, counter, signal);
     for (const pr of prs) {
       const defaultBranch = pr.repository.defaultBranchRef?.name;
       if (!defaultBranch || pr.baseRefName !== defaultBranch || !selected(org, pr.repository.name)) continue;
-      events.push(pullRequestEvent(pr, requirements(pr.repository.name)));
+      events.push(pullRequestEvent(pr, requirements(pr.repository.name), rules));
     }
   } catch (error) {
     signal.throwIfAborted();
@@ -181,7 +224,7 @@ async function searchMerged(
 
 const searchTime = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function pullRequestEvent(pr: MergedPullRequestNode, requirements: BranchRequirements | null): EventItem {
+function pullRequestEvent(pr: MergedPullRequestNode, requirements: BranchRequirements | null, rules: ApprovalRules): EventItem {
   const last = pr.commits?.nodes?.[0]?.commit ?? null;
   const rollup = last?.statusCheckRollup ?? null;
   const contexts = (rollup?.contexts?.nodes ?? [])
@@ -197,6 +240,7 @@ function pullRequestEvent(pr: MergedPullRequestNode, requirements: BranchRequire
     title: pr.title,
     url: pr.url,
     author: pr.author?.login ?? null,
+    authorType: pr.author?.__typename ?? null,
     mergedBy: pr.mergedBy?.login ?? null,
     mergedAt: new Date(pr.mergedAt).toISOString(),
     baseRef: pr.baseRefName,
@@ -204,9 +248,16 @@ function pullRequestEvent(pr: MergedPullRequestNode, requirements: BranchRequire
     mergeCommitSha: pr.mergeCommit?.oid ?? null,
     reviewDecision: pr.reviewDecision ?? null,
     reviews: (pr.reviews?.nodes ?? [])
-      .map((r) => ({ state: r.state, author: r.author?.login ?? null, submittedAt: r.submittedAt ?? null, commit: r.commit?.oid ?? null }))
+      .map((r) => ({
+        state: r.state,
+        author: r.author?.login ?? null,
+        authorType: r.author?.__typename ?? null,
+        submittedAt: r.submittedAt ?? null,
+        commit: r.commit?.oid ?? null,
+      }))
       .sort((a, b) => byText(a.submittedAt ?? '', b.submittedAt ?? '')),
     reviewsTruncated: (pr.reviews?.totalCount ?? 0) > (pr.reviews?.nodes?.length ?? 0),
+    ...commitsOf(pr),
     lastCommit: last ? { sha: last.oid, committedAt: new Date(last.committedDate).toISOString() } : null,
     checks: {
       state: rollup?.state?.toLowerCase() ?? null,
@@ -214,8 +265,12 @@ function pullRequestEvent(pr: MergedPullRequestNode, requirements: BranchRequire
       truncated: (rollup?.contexts?.totalCount ?? 0) > contexts.length,
     },
     requiredChecks: requirements?.requiredChecks ?? null,
-    protectionBypassed: requirements ? requirements.requiredApprovals > 0 && pr.reviewDecision !== 'APPROVED' : null,
+    requiredApprovals: requirements?.requiredApprovals ?? null,
+    requiredApprovalsFrom: requirements?.requiredApprovalsFrom ?? [],
+    approvalRules: rules,
+    protectionBypassed: null,
   };
+  data.protectionBypassed = protectionBypassed(data);
   return {
     type: EVENTS.pullRequest,
     eventId: `${pr.repository.name}#${pr.number}`,
@@ -223,6 +278,33 @@ function pullRequestEvent(pr: MergedPullRequestNode, requirements: BranchRequire
     partition: PARTITIONS.pullRequests,
     schemaVersion: EVENT_SCHEMA_VERSION,
     data,
+  };
+}
+
+/**
+ * The pull request's commits (oldest first) and everyone who wrote or co-wrote them. GitHub lists a
+ * commit's git author first, then its Co-authored-by co-authors.
+ */
+function commitsOf(pr: MergedPullRequestNode): Pick<PullRequestData, 'commits' | 'commitAuthors' | 'commitsTruncated'> {
+  const connection = pr.authoredCommits;
+  if (!connection || !Array.isArray(connection.nodes)) throw new MalformedReplyError(`pull request #${pr.number} has no commit list`);
+  const authors = new Map<string, CommitAuthor>();
+  let truncated = connection.totalCount > connection.nodes.length;
+  for (const { commit } of connection.nodes) {
+    const people = commit.authors?.nodes ?? [];
+    truncated ||= (commit.authors?.totalCount ?? 0) > people.length;
+    people.forEach((person, index) => {
+      const login = person.user?.login ?? null;
+      const key = login ? `@${login.toLowerCase()}` : `"${person.name ?? ''}`;
+      const coAuthor = index > 0;
+      const known = authors.get(key);
+      authors.set(key, { login, name: login ? null : (person.name ?? null), coAuthor: known ? known.coAuthor && coAuthor : coAuthor });
+    });
+  }
+  return {
+    commits: connection.nodes.map(({ commit }) => commit.oid),
+    commitAuthors: [...authors.values()].sort((a, b) => byText(a.login ?? `~${a.name ?? ''}`, b.login ?? `~${b.name ?? ''}`)),
+    commitsTruncated: truncated,
   };
 }
 

@@ -3,9 +3,12 @@
 // cannot be read becomes a resource error (or an incomplete window); bad credentials or an unknown
 // organization fail the run.
 import type { CollectContext, CollectResult, EvidenceItem } from '../../src/collector.js';
+import { accessEvidence, actionsEvidence, ssoEvidence } from './access-evidence.js';
+import { readRepositoryAccess } from './access-reads.js';
+import { readActions } from './actions-reads.js';
 import { readChanges } from './change-reads.js';
 import type { BranchRequirements } from './change-reads.js';
-import { effectiveProtection } from './checks/protection.js';
+import { effectiveProtection, pullRequestLayers } from './checks/protection.js';
 import { createGitHubSession } from './client.js';
 import { settle } from './errors.js';
 import { orgEvidence, repositoryEvidence } from './evidence.js';
@@ -14,6 +17,7 @@ import { listRepositories, readRepositories } from './repo-reads.js';
 import type { RepositoryReads } from './repo-reads.js';
 import { EVIDENCE, EVIDENCE_SCHEMA_VERSION, orgSchema, PARTITIONS, resourceIds } from './schema.js';
 import type { BranchProtection, ChangesEvidence, GitHubOptions, GitHubOrg } from './schema.js';
+import { planWithoutSso, readSso } from './sso-reads.js';
 
 /** Statuses of the organization read that mean nothing else can be read either. */
 const FATAL_STATUSES = new Set([401, 404]);
@@ -29,8 +33,21 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
   }
   const listing = await settle(`GET /orgs/${org.login}/repos`, listRepositories(octokit, org), signal);
   const repos: RepositoryReads | null = listing.ok ? await readRepositories(octokit, org, listing.value, signal) : null;
+  const listed = listing.ok ? listing.value : null;
+  const [access, actions, sso] = await Promise.all([
+    listed ? readRepositoryAccess(octokit, org.login, listed, !(orgReads.outsideCollaborators.ok && orgReads.outsideCollaborators.value.length === 0), signal) : null,
+    readActions(octokit, org.login, listed, signal),
+    // SAML SSO is offered on GitHub Enterprise Cloud only: on another plan there is nothing to ask.
+    planWithoutSso(orgReads.plan) ? null : settle(`GraphQL EvidenceOrganizationSso for ${org.login}`, readSso(octokit, org.login, signal), signal),
+  ]);
 
-  const parts = [orgEvidence(org.login, orgReads), repositoryEvidence(org.login, listing, repos)];
+  const parts = [
+    orgEvidence(org.login, orgReads),
+    repositoryEvidence(org.login, listing, repos),
+    accessEvidence(org.login, orgReads, listing, access),
+    actionsEvidence(org.login, listing, actions),
+    ssoEvidence(org.login, orgReads, sso),
+  ];
   const evidence: EvidenceItem[] = parts.flatMap((p) => p.evidence);
   const errors = parts.flatMap((p) => p.errors);
 
@@ -70,6 +87,7 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
       notModified: counts.notModified,
       rateLimitRemaining: counts.rateLimitRemaining,
       graphqlChangeQueries,
+      graphqlSsoQueries: sso?.ok ? sso.value.queries : 0,
       ...(events ? { events: events.length } : {}),
     },
   };
@@ -79,5 +97,9 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
 function branchRequirements(protection: { ok: true; value: BranchProtection | null } | { ok: false } | undefined): BranchRequirements | null {
   if (!protection?.ok || protection.value === null) return null;
   const effective = effectiveProtection(protection.value);
-  return { requiredChecks: effective.requiredChecks, requiredApprovals: effective.pullRequestRequired ? effective.requiredApprovals : 0 };
+  return {
+    requiredChecks: effective.requiredChecks,
+    requiredApprovals: effective.pullRequestRequired ? effective.requiredApprovals : 0,
+    requiredApprovalsFrom: pullRequestLayers(protection.value),
+  };
 }

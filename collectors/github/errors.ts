@@ -24,6 +24,11 @@ export function describeGitHubFailure(what: string, error: unknown): string {
   const status = statusOf(error);
   // Octokit's message ends with " - https://docs.github.com/…": the link adds nothing to a finding.
   const message = (failure.message ?? '').replace(/ - https:\/\/docs\.github\.com\S*$/, '');
+  // A GraphQL reply's errors come as a bulleted list over several lines: one line, each error named.
+  const graphqlErrors = (error as { errors?: { type?: string; message?: string }[] }).errors;
+  if (error.name === 'GraphqlResponseError' && Array.isArray(graphqlErrors) && graphqlErrors.length > 0) {
+    return `${what}: GraphQL ${graphqlErrors.map((e) => `${e.type ?? 'error'}: ${e.message ?? ''}`).join('; ')}`;
+  }
   if (status === null) return `${what}: ${message}`;
   const headers = failure.response?.headers ?? {};
   const permissions = headers['x-accepted-github-permissions'];

@@ -47,13 +47,7 @@ export function orgEvidence(org: string, reads: OrgReads): Built {
     fail(EVIDENCE.member, ALL(org), reads.members);
   }
 
-  if (reads.outsideCollaborators.ok) {
-    for (const login of reads.outsideCollaborators.value) {
-      evidence.push(doc(EVIDENCE.outsideCollaborator, resourceIds.member(org, login), { login }));
-    }
-  } else {
-    fail(EVIDENCE.outsideCollaborator, ALL(org), reads.outsideCollaborators);
-  }
+  // Outside collaborators, with their permission on each repository: access-evidence.ts.
 
   if (reads.webhooks.ok) {
     for (const hook of reads.webhooks.value) evidence.push(doc(EVIDENCE.webhook, resourceIds.webhook(org, hook.id), hook));

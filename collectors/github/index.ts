@@ -1,6 +1,7 @@
-// The github collector: each configured organization's settings, people, webhooks and teams, its
-// repositories with the protection of their default branches, and the population of changes merged
-// into default branches (pull requests and direct pushes), judged by eighteen checks.
+// The github collector: each configured organization's settings, people, SAML SSO, webhooks, teams and
+// Actions token settings, its repositories with their admins and the protection of their default
+// branches, and the population of changes merged into default branches (pull requests and direct
+// pushes), judged by twenty-two checks.
 import { defineCollector } from '../../src/collector.js';
 import { changePopulation } from './change-population.js';
 import { githubChecks } from './checks/index.js';

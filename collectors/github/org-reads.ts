@@ -18,6 +18,8 @@ export interface OrgSettings {
 
 export interface OrgReads {
   settings: Outcome<OrgSettings>;
+  /** The organization's plan (free, team, enterprise): GitHub shows it to owners only, null otherwise. */
+  plan: string | null;
   owners: Outcome<string[]>;
   members: Outcome<string[]>;
   /** Owners only may filter by 2FA: anyone else gets 422, kept as an unknown, not a failure. */
@@ -28,7 +30,7 @@ export interface OrgReads {
 }
 
 export async function readOrg(octokit: GitHubClient, org: string, signal: AbortSignal): Promise<OrgReads> {
-  const [settings, owners, members, withoutTwoFactor, outsideCollaborators, webhooks, teams] = await Promise.all([
+  const [orgRead, owners, members, withoutTwoFactor, outsideCollaborators, webhooks, teams] = await Promise.all([
     settle(`GET /orgs/${org}`, readSettings(octokit, org), signal),
     settle(`GET /orgs/${org}/members?role=admin`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'admin', ...PAGE }, guardedPages(`GET /orgs/${org}/members?role=admin`))), signal),
     settle(`GET /orgs/${org}/members`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'all', ...PAGE }, guardedPages(`GET /orgs/${org}/members`))), signal),
@@ -41,18 +43,21 @@ export async function readOrg(octokit: GitHubClient, org: string, signal: AbortS
     settle(`GET /orgs/${org}/hooks`, readWebhooks(octokit, org), signal),
     settle(`GET /orgs/${org}/teams`, readTeams(octokit, org, signal), signal),
   ]);
-  return { settings, owners, members, withoutTwoFactor, outsideCollaborators, webhooks, teams };
+  const settings: Outcome<OrgSettings> = orgRead.ok ? { ok: true, value: orgRead.value.settings } : orgRead;
+  const plan = orgRead.ok ? orgRead.value.plan : null;
+  return { settings, plan, owners, members, withoutTwoFactor, outsideCollaborators, webhooks, teams };
 }
 
-async function readSettings(octokit: GitHubClient, org: string): Promise<OrgSettings> {
+async function readSettings(octokit: GitHubClient, org: string): Promise<{ settings: OrgSettings; plan: string | null }> {
   const { data } = await octokit.rest.orgs.get({ org });
   if (typeof data !== 'object' || data === null || typeof data.login !== 'string') throw new MalformedReplyError('the reply is not an organization');
-  return {
+  const settings: OrgSettings = {
     twoFactorRequirementEnabled: booleanOrNull(data.two_factor_requirement_enabled),
     defaultRepositoryPermission: typeof data.default_repository_permission === 'string' ? data.default_repository_permission : null,
     membersCanCreateRepositories: booleanOrNull(data.members_can_create_repositories),
     membersCanCreatePublicRepositories: booleanOrNull(data.members_can_create_public_repositories),
   };
+  return { settings, plan: typeof data.plan?.name === 'string' ? data.plan.name : null };
 }
 
 async function logins(read: Promise<readonly ({ login?: unknown } | null)[]>): Promise<string[]> {
@@ -122,15 +127,19 @@ async function readTeams(octokit: GitHubClient, org: string, signal: AbortSignal
   return withRepos.sort((a, b) => byText(a.slug, b.slug));
 }
 
-/** The team's role on a repository: role_name when given, else the highest permission flag. */
-function teamPermission(repo: { role_name?: string; permissions?: Partial<Record<'admin' | 'maintain' | 'push' | 'triage' | 'pull', boolean>> }): string {
-  if (repo.role_name) return repo.role_name;
-  const p = repo.permissions ?? {};
+/** The base level of a repository permission from its REST flags (admin, maintain, push, triage, pull). */
+export function basePermission(flags: Partial<Record<'admin' | 'maintain' | 'push' | 'triage' | 'pull', boolean>> | undefined): string {
+  const p = flags ?? {};
   if (p.admin) return 'admin';
   if (p.maintain) return 'maintain';
   if (p.push) return 'write';
   if (p.triage) return 'triage';
   return p.pull ? 'read' : 'none';
+}
+
+/** The team's role on a repository: role_name when given, else the highest permission flag. */
+function teamPermission(repo: { role_name?: string; permissions?: Partial<Record<'admin' | 'maintain' | 'push' | 'triage' | 'pull', boolean>> }): string {
+  return repo.role_name || basePermission(repo.permissions);
 }
 
 const booleanOrNull = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);

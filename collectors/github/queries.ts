@@ -1,6 +1,7 @@
 // The GraphQL queries the collector sends. Each replaces a REST call per repository or per pull
 // request: one query reads 100 repositories with their deploy keys, alerts setting and CODEOWNERS
-// file; one reads 50 merged pull requests with their reviews and the checks of their last commit.
+// file; one reads 50 merged pull requests with their reviews (reviewer and account type, time, commit
+// reviewed), their commits with every author and co-author, and the checks of their last commit.
 // Named operations, so logs (and the sandbox) can tell them apart.
 
 export const REPOSITORY_DETAILS_QUERY = /* GraphQL */ `
@@ -61,7 +62,7 @@ export const MERGED_PULL_REQUESTS_QUERY = /* GraphQL */ `
           title
           repository { name defaultBranchRef { name } }
           baseRefName
-          author { login }
+          author { __typename login }
           mergedBy { login }
           mergedAt
           headRefOid
@@ -69,7 +70,11 @@ export const MERGED_PULL_REQUESTS_QUERY = /* GraphQL */ `
           reviewDecision
           reviews(first: 100) {
             totalCount
-            nodes { state author { login } submittedAt commit { oid } }
+            nodes { state author { __typename login } submittedAt commit { oid } }
+          }
+          authoredCommits: commits(first: 100) {
+            totalCount
+            nodes { commit { oid authors(first: 10) { totalCount nodes { name user { login } } } } }
           }
           commits(last: 1) {
             nodes {
@@ -103,7 +108,8 @@ export interface MergedPullRequestNode {
   title: string;
   repository: { name: string; defaultBranchRef: { name: string } | null };
   baseRefName: string;
-  author: { login: string } | null;
+  /** An Actor: __typename User, Bot (a GitHub App, login without "[bot]"), Mannequin, …; null for a deleted account. */
+  author: { __typename?: string; login: string } | null;
   mergedBy: { login: string } | null;
   mergedAt: string;
   headRefOid: string;
@@ -111,7 +117,12 @@ export interface MergedPullRequestNode {
   reviewDecision: string | null;
   reviews: {
     totalCount: number;
-    nodes: { state: string; author: { login: string } | null; submittedAt: string | null; commit: { oid: string } | null }[];
+    nodes: { state: string; author: { __typename?: string; login: string } | null; submittedAt: string | null; commit: { oid: string } | null }[];
+  };
+  /** The pull request's commits, oldest first, each with its git author and Co-authored-by co-authors (git author first). */
+  authoredCommits?: {
+    totalCount: number;
+    nodes: { commit: { oid: string; authors: { totalCount: number; nodes: { name: string | null; user: { login: string } | null }[] } } }[];
   };
   commits: {
     nodes: {
@@ -186,6 +197,41 @@ export interface DefaultBranchCommitsReply {
     defaultBranchRef: {
       name: string;
       target: { history?: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: CommitNode[] } } | null;
+    } | null;
+  } | null;
+}
+
+/**
+ * The organization's SAML identity provider and the members with a linked identity, 100 a page. GitHub
+ * shows it to owners (classic token: read:org) and to Apps with members=read; null when none is set up
+ * on the organization (a provider configured on its enterprise account is not shown here).
+ */
+export const ORGANIZATION_SSO_QUERY = /* GraphQL */ `
+  query EvidenceOrganizationSso($org: String!, $after: String) {
+    organization(login: $org) {
+      samlIdentityProvider {
+        issuer
+        ssoUrl
+        externalIdentities(first: 100, after: $after, membersOnly: true) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          nodes { user { login } }
+        }
+      }
+    }
+  }
+`;
+
+export interface OrganizationSsoReply {
+  organization: {
+    samlIdentityProvider: {
+      issuer: string | null;
+      ssoUrl: string | null;
+      externalIdentities: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        nodes: ({ user: { login: string } | null } | null)[];
+      };
     } | null;
   } | null;
 }

@@ -58,7 +58,16 @@ export const thresholdsSchema = z.strictObject({
   defaultPermissionsAllowed: z.array(z.enum(['none', 'read', 'write', 'admin'])).min(1).default(['none', 'read']),
   /** Deploy keys allowed to write, as `<repository>/<key title>` globs. */
   deployKeyWriteAllowList: z.array(globSchema).default([]),
+  /** Most administrators a repository may have besides the organization owners. */
+  maxRepositoryAdmins: z.number().int().min(0).max(1000).default(3),
+  /** When not empty, only these logins may administer a repository (organization owners aside). */
+  repositoryAdminAllowList: z.array(loginSchema).default([]),
 });
+
+/** A GitHub App's bot account, as GraphQL names it (`renovate`) or as REST does (`renovate[bot]`). */
+const botLoginSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$/, 'expected a bot login such as renovate-approve or renovate-approve[bot]');
 
 export const changesSchema = z.strictObject({
   /** false skips the population of merged pull requests and direct pushes (settings only). */
@@ -72,6 +81,14 @@ export const changesSchema = z.strictObject({
    * so a merge is not missed by a window that already ended.
    */
   settleMinutes: z.number().int().min(0).max(120).default(5),
+  /**
+   * Code pushed after an approval was not reviewed: by default only approvals of the merged head count.
+   * true lets an approval of an earlier commit count (the evidence still names the commit approved
+   * and how many came after it), for teams whose change policy accepts that.
+   */
+  acceptStaleApprovals: z.boolean().default(false),
+  /** Apps whose approvals count as independent reviews (bots are not independent otherwise). */
+  independentBots: z.array(botLoginSchema).default([]),
 });
 
 export const githubOptionsSchema = z
@@ -110,6 +127,8 @@ export function orgScopes(options: GitHubOptions): CollectorScope[] {
 // ---- Evidence ---------------------------------------------------------------------------------
 
 export const EVIDENCE_SCHEMA_VERSION = 1;
+/** github.outside-collaborator 2: the collaborator's permission on each repository. */
+export const OUTSIDE_COLLABORATOR_SCHEMA_VERSION = 2;
 export const EVIDENCE = {
   org: 'github.org',
   member: 'github.member',
@@ -120,6 +139,12 @@ export const EVIDENCE = {
   /** Resource errors only: the parts of a repository that could not be read. */
   repositoryProtection: 'github.repository-protection',
   repositoryDetails: 'github.repository-details',
+  /** Who administers each repository, and the outside collaborators' permission on it. */
+  repositoryAccess: 'github.repository-access',
+  /** GitHub Actions: the default GITHUB_TOKEN permissions and whether workflows may approve pull requests. */
+  actionsPermissions: 'github.actions-permissions',
+  /** SAML single sign-on of the organization: the identity provider and the members linked to it. */
+  sso: 'github.org-sso',
   changes: 'github.changes',
 } as const;
 
@@ -127,7 +152,11 @@ export const EVENTS = {
   pullRequest: 'github.pull-request',
   commit: 'github.commit',
 } as const;
-export const EVENT_SCHEMA_VERSION = 1;
+/**
+ * 2: reviews carry the reviewer's account type, pull requests the commits with their authors and
+ * co-authors and the approvals the branch required (schema 1 events lack them: judged as unknown).
+ */
+export const EVENT_SCHEMA_VERSION = 2;
 /** Event partitions of an org stream: each has its own window and watermark. */
 export const PARTITIONS = { pullRequests: 'merged-pull-requests', pushes: 'default-branch-commits' } as const;
 
@@ -148,6 +177,56 @@ export interface MemberEvidence {
   role: 'owner' | 'member';
   /** null when unknown (the 2FA filter needs an owner's token). */
   twoFactorEnabled: boolean | null;
+}
+
+/** A repository permission as GitHub's collaborator lists give it: the role's name and its base level. */
+export interface RepositoryPermission {
+  name: string;
+  /** admin, maintain, write, triage or read: the base level of the role (a custom role's base). */
+  permission: string;
+  /** GitHub's role_name, which may be a custom role. */
+  role: string;
+}
+
+export interface OutsideCollaboratorEvidence {
+  login: string;
+  /** The selected repositories the collaborator reaches, with the permission on each; null when the repositories could not be listed. */
+  repositories: RepositoryPermission[] | null;
+  /** Repositories whose collaborators could not be read: the collaborator's access there is unknown. */
+  unreadRepositories: string[];
+}
+
+export interface RepositoryAccessEvidence {
+  name: string;
+  /**
+   * Everyone with admin on the repository: organization owners (admin everywhere), and people made
+   * admin directly or through a team; `outside` marks an outside collaborator.
+   */
+  admins: { login: string; role: string; owner: boolean; outside: boolean }[];
+}
+
+export interface ActionsPermissionsEvidence {
+  scope: 'organization' | 'repository';
+  /** The organization login or the repository name. */
+  name: string;
+  /** Whether GitHub Actions may run here (the organization's policy for its repositories). */
+  actionsEnabled: boolean;
+  /** The default permissions of the GITHUB_TOKEN: read or write; null where Actions is off. */
+  defaultWorkflowPermissions: string | null;
+  /** Whether workflows may create and approve pull requests; null where Actions is off. */
+  canApprovePullRequestReviews: boolean | null;
+}
+
+export interface SsoEvidence {
+  login: string;
+  /** The organization's plan (free, team, enterprise); null when not visible to the token (owners only). */
+  plan: string | null;
+  /** The SAML identity provider: its issuer and the host of its sign-on URL; null when none is configured. */
+  identityProvider: { issuer: string | null; ssoHost: string | null } | null;
+  /** Members (owners included) without a linked SAML identity; null when not read (no provider, or the plan has no SSO). */
+  membersWithoutIdentity: string[] | null;
+  /** Members with a linked SAML identity. */
+  linkedMembers: number;
 }
 
 export interface WebhookEvidence {
@@ -237,5 +316,6 @@ export const resourceIds = {
   webhook: (org: string, id: number) => `${org}/hooks/${id}`,
   team: (org: string, slug: string) => `${org}/teams/${slug}`,
   repository: (org: string, name: string) => `${org}/${name}`,
+  sso: (org: string) => org,
   changes: (org: string) => `${org}/changes`,
 };

@@ -81,7 +81,38 @@ function mockRepositories(skip: { infraRules?: boolean } = {}) {
     'x-accepted-github-permissions': 'administration=read',
   });
   if (!skip.infraRules) get(`/repos/${ORG}/infra/rules/branches/main`, { per_page: '100' }).reply(200, [], JSON_HEADERS);
+  mockAccessAndActions();
 }
+
+/**
+ * Who administers each repository and the outside collaborators' permission on it; the Actions policy
+ * (three selected repositories) and the workflow token settings of the org and of those repositories.
+ */
+function mockAccessAndActions() {
+  const outside = { affiliation: 'outside', per_page: '100' };
+  const admins = { affiliation: 'all', permission: 'admin', per_page: '100' };
+  get(`/repos/${ORG}/api/collaborators`, outside).reply(200, json('collaborators-outside-api.json'), JSON_HEADERS);
+  get(`/repos/${ORG}/api/collaborators`, admins).reply(200, json('collaborators-admins-api.json'), JSON_HEADERS);
+  get(`/repos/${ORG}/branch-protection/collaborators`, outside).reply(200, json('collaborators-outside-branch-protection.json'), JSON_HEADERS);
+  get(`/repos/${ORG}/branch-protection/collaborators`, admins).reply(200, json('collaborators-admins-branch-protection.json'), JSON_HEADERS);
+  get(`/repos/${ORG}/docs/collaborators`, outside).reply(200, [], JSON_HEADERS);
+  get(`/repos/${ORG}/docs/collaborators`, admins).reply(200, json('collaborators-admins-docs.json'), JSON_HEADERS);
+  get(`/repos/${ORG}/infra/collaborators`, outside).reply(200, [], JSON_HEADERS);
+  get(`/repos/${ORG}/infra/collaborators`, admins).reply(
+    403,
+    { message: 'Must have push access to view repository collaborators.', documentation_url: 'https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators', status: '403' },
+    JSON_HEADERS,
+  );
+  get(`/orgs/${ORG}/actions/permissions`).reply(200, json('actions-permissions-org.json'), JSON_HEADERS);
+  get(`/orgs/${ORG}/actions/permissions/repositories`, { per_page: '100' }).reply(200, json('actions-selected-repositories.json'), JSON_HEADERS);
+  get(`/orgs/${ORG}/actions/permissions/workflow`).reply(200, { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false }, JSON_HEADERS);
+  get(`/repos/${ORG}/api/actions/permissions/workflow`).reply(200, { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false }, JSON_HEADERS);
+  get(`/repos/${ORG}/branch-protection/actions/permissions/workflow`).reply(200, { default_workflow_permissions: 'write', can_approve_pull_request_reviews: true }, JSON_HEADERS);
+  get(`/repos/${ORG}/infra/actions/permissions/workflow`).reply(403, json('error-forbidden-integration.json'), { ...JSON_HEADERS, 'x-accepted-github-permissions': 'administration=read' });
+}
+
+/** The calls of mockAccessAndActions: 2 collaborator lists per repository, 3 org Actions reads, 3 repository workflow settings. */
+const ACCESS_AND_ACTIONS_CALLS = 2 * 4 + 3 + 3;
 
 function mockChanges() {
   graphql('EvidenceMergedPullRequests', (v) => String(v['search']).startsWith(`org:${ORG} is:pr is:merged merged:`)).reply(
@@ -197,14 +228,47 @@ describe('github collector: organization and repositories', () => {
     expect(data<RepositoryEvidence>(result, 'github.repository', `${ORG}/infra`)).toMatchObject({ protection: null, secretScanning: null });
     expect(result.errors).toEqual([
       {
+        type: 'github.actions-permissions',
+        resourceId: `${ORG}/infra`,
+        error: `GET /repos/${ORG}/infra/actions/permissions/workflow: HTTP 403: Resource not accessible by integration (needs the permission administration=read)`,
+      },
+      { type: 'github.repository-access', resourceId: `${ORG}/infra`, error: `admins of ${ORG}/infra: HTTP 403: Must have push access to view repository collaborators.` },
+      {
         type: 'github.repository-protection',
         resourceId: `${ORG}/infra`,
         error: `protection of ${ORG}/infra branch main: HTTP 403: Resource not accessible by integration (needs the permission administration=read)`,
       },
     ]);
+    // Each collaborator's permission per repository, and each repository's admins, owners marked.
+    expect(data(result, 'github.outside-collaborator', `${ORG}/contractor-kim`)).toEqual({
+      login: 'contractor-kim',
+      repositories: [
+        { name: 'api', permission: 'write', role: 'write' },
+        { name: 'branch-protection', permission: 'admin', role: 'admin' },
+      ],
+      unreadRepositories: [],
+    });
+    expect(data(result, 'github.repository-access', `${ORG}/docs`)).toEqual({
+      name: 'docs',
+      admins: [
+        { login: 'alice-dev', role: 'admin', owner: false, outside: false },
+        { login: 'hubot', role: 'admin', owner: true, outside: false },
+        { login: 'octocat', role: 'admin', owner: true, outside: false },
+      ],
+    });
+    expect(data(result, 'github.actions-permissions', ORG)).toEqual({
+      scope: 'organization',
+      name: ORG,
+      actionsEnabled: true,
+      defaultWorkflowPermissions: 'read',
+      canApprovePullRequestReviews: false,
+    });
+    // The team plan offers no SAML SSO: nothing is asked, and the evidence says why.
+    expect(data(result, 'github.org-sso', ORG)).toEqual({ login: ORG, plan: 'team', identityProvider: null, membersWithoutIdentity: null, linkedMembers: 0 });
     // The ruleset is read once however many rules cite it. 1 org + 2+1 member pages + 2FA + outside +
-    // hooks + teams + 2 team repos + 2 repo pages + 1 GraphQL + api 3 + branch-protection 4 + docs 1 + infra 3.
-    expect(apiCalls()).toBe(1 + 3 + 1 + 1 + 1 + 1 + 2 + 2 + 1 + 3 + 4 + 1 + 3);
+    // hooks + teams + 2 team repos + 2 repo pages + 1 GraphQL + api 3 + branch-protection 4 + docs 1 + infra 3,
+    // then access and Actions.
+    expect(apiCalls()).toBe(1 + 3 + 1 + 1 + 1 + 1 + 2 + 2 + 1 + 3 + 4 + 1 + 3 + ACCESS_AND_ACTIONS_CALLS);
     expect(result.meta).toMatchObject({ repositories: 4, requests: apiCalls(), rateLimitedRequests: apiCalls(), notModified: 0 });
   });
 
@@ -239,6 +303,26 @@ describe('github collector: organization and repositories', () => {
     expect(statuses('github_org_base_permission_restricted')).toEqual({ [ORG]: 'pass' });
     expect(statuses('github_org_outside_collaborators_approved')).toEqual({ 'contractor-kim': 'fail' });
     expect(statuses('github_org_webhooks_secure')).toEqual({ 'hooks/12345678': 'pass', 'hooks/12345679': 'fail' });
+    // The new access checks, each case from one collection.
+    expect(statuses('github_org_outside_collaborators_not_privileged')).toEqual({ 'contractor-kim': 'fail' });
+    expect(statuses('github_repo_admins_limited')).toEqual({ api: 'not_applicable', 'branch-protection': 'fail', docs: 'pass', infra: 'error' });
+    expect(statuses('github_actions_workflow_permissions_restricted')).toEqual({
+      [ORG]: 'pass',
+      api: 'pass',
+      'branch-protection': 'fail',
+      docs: 'not_applicable',
+      infra: 'error',
+    });
+    expect(statuses('github_org_saml_sso_enforced')).toEqual({ [ORG]: 'not_applicable' });
+    const message = (checkId: string, id: string) => findings.find((f) => f.checkId === checkId && f.resourceId === id)?.message;
+    expect(message('github_org_outside_collaborators_not_privileged', `${ORG}/contractor-kim`)).toBe(`Outside collaborator contractor-kim of ${ORG} holds admin on branch-protection.`);
+    expect(message('github_repo_admins_limited', `${ORG}/branch-protection`)).toBe(
+      `${ORG}/branch-protection is administered by contractor-kim (outside collaborator) besides the owners (hubot, octocat): outside collaborators: contractor-kim.`,
+    );
+    expect(message('github_actions_workflow_permissions_restricted', `${ORG}/branch-protection`)).toBe(
+      `Repository ${ORG}/branch-protection: workflow tokens get write permissions by default; workflows may create and approve pull requests.`,
+    );
+    expect(message('github_repo_admins_limited', `${ORG}/infra`)).toContain('Must have push access to view repository collaborators');
     expect(findings.find((f) => f.resourceId === `${ORG}/hooks/12345679`)?.message).toBe(
       `Webhook ${ORG}/hooks/12345679 to http://legacy.example.com/hook: not https, SSL verification off, no secret.`,
     );
@@ -255,8 +339,8 @@ describe('github collector: organization and repositories', () => {
     const { ctx, apiCalls } = collectContext({ changes: { enabled: false } });
     const result = await collectGitHub(ctx);
     expect(nock.pendingMocks()).toEqual([]);
-    expect(result.errors.map((e) => e.resourceId)).toEqual([`${ORG}/infra`]);
-    expect(apiCalls()).toBe(1 + 3 + 1 + 1 + 1 + 1 + 2 + (1 + 2) + 1 + 3 + 4 + 1 + 3);
+    expect(result.errors.map((e) => e.resourceId)).toEqual([`${ORG}/infra`, `${ORG}/infra`, `${ORG}/infra`]);
+    expect(apiCalls()).toBe(1 + 3 + 1 + 1 + 1 + 1 + 2 + (1 + 2) + 1 + 3 + 4 + 1 + 3 + ACCESS_AND_ACTIONS_CALLS);
   });
 
   it('keeps 2FA unknown, not failed, when the token may not use the owners-only filter', async () => {
@@ -332,12 +416,12 @@ describe('github collector: merged changes', () => {
     const findings = findingsOf(result, ctx.options);
     const verdicts = (checkId: string) => findings.filter((f) => f.checkId === checkId).map((f) => [f.resourceId, f.status, f.message]);
     expect(verdicts('github_pull_request_independently_approved')).toEqual([
-      ['api#101', 'pass', expect.stringContaining('approved by bob-ops on the final commit')],
-      ['api#102', 'fail', expect.stringContaining('approved only by its author bob-ops')],
-      ['branch-protection#103', 'fail', expect.stringContaining('approved by octocat only on an earlier commit')],
-      ['api#104', 'fail', expect.stringContaining('its approvals were dismissed and none was given again; merged without the approval the branch requires (protection bypassed)')],
-      ['api#105', 'pass', expect.stringContaining('approved by octocat on the final commit')],
-      ['legacy#107', 'fail', expect.stringContaining('no approving review')],
+      ['api#101', 'pass', expect.stringContaining('approved by bob-ops, octocat on the final commit (2 of the 2 required by classic protection)')],
+      ['api#102', 'fail', expect.stringContaining('approved by its author bob-ops (0 of the 2 required by classic protection); merged without the approval')],
+      ['branch-protection#103', 'fail', expect.stringContaining('approved by octocat only on an earlier commit ef0cdaa (1 commit after it not reviewed), not on the merged head d0dce8b')],
+      ['api#104', 'fail', expect.stringContaining('the approval of bob-ops was dismissed (0 of the 2 required by classic protection); merged without the approval the branch requires (protection bypassed)')],
+      ['api#105', 'pass', expect.stringContaining('approved by octocat, hubot on the final commit')],
+      ['legacy#107', 'fail', expect.stringContaining('no approving review (the approvals the branch required were not recorded)')],
     ]);
     expect(verdicts('github_pull_request_checks_passed').map(([id, status]) => [id, status])).toEqual([
       ['api#101', 'pass'],
@@ -411,6 +495,8 @@ describe('github options', () => {
     [{ auth: { token: 't' }, orgs: ['acme', 'ACME'] }, 'orgs.1', 'expected each organization once (orgs[0] is already acme)'],
     [{ auth: { token: 't' }, orgs: ['-bad-'] }, 'orgs.0.login', 'expected a GitHub login such as octo-org'],
     [{ auth: { appId: 1, installationId: 2 }, orgs: ['acme'] }, 'auth.privateKey', 'expected exactly one of privateKey or privateKeyPath'],
+    [{ auth: { token: 't' }, orgs: ['acme'], changes: { independentBots: ['renovate approve'] } }, 'changes.independentBots.0', 'expected a bot login such as renovate-approve or renovate-approve[bot]'],
+    [{ auth: { token: 't' }, orgs: ['acme'], thresholds: { maxRepositoryAdmins: -1 } }, 'thresholds.maxRepositoryAdmins', 'Too small: expected number to be >=0'],
   ])('refuses %j', (input, path, message) => {
     const result = githubOptionsSchema.safeParse(input);
     expect(result.success).toBe(false);
@@ -423,8 +509,8 @@ describe('github options', () => {
     expect(githubOptionsSchema.parse({ auth: { token: 't' }, orgs: ['acme'] })).toMatchObject({
       baseUrl: 'https://api.github.com',
       orgs: [{ login: 'acme', repositories: { include: ['*'], exclude: [] } }],
-      thresholds: { minApprovals: 1, maxOwners: 3, defaultPermissionsAllowed: ['none', 'read'] },
-      changes: { enabled: true, backfillDays: 90, requireChecks: true, settleMinutes: 5 },
+      thresholds: { minApprovals: 1, maxOwners: 3, defaultPermissionsAllowed: ['none', 'read'], maxRepositoryAdmins: 3, repositoryAdminAllowList: [] },
+      changes: { enabled: true, backfillDays: 90, requireChecks: true, settleMinutes: 5, acceptStaleApprovals: false, independentBots: [] },
     });
   });
 });

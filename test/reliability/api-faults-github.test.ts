@@ -54,6 +54,8 @@ const BRANCH_CHECKS = [
 ];
 const REPO = 'payments-api';
 const repoProtectionUnread: Affected = { id: `${ORG}/${REPO}`, checks: BRANCH_CHECKS };
+/** A repository whose admins and workflow token settings could not be read. */
+const repoAccessUnread: Affected = { id: `${ORG}/${REPO}`, checks: ['github_repo_admins_limited', 'github_actions_workflow_permissions_restricted'] };
 const collaboratorsUnread: Affected = { id: `${ORG}/*`, type: EVIDENCE.outsideCollaborator };
 const webhooksUnread: Affected = { id: `${ORG}/*`, type: EVIDENCE.webhook };
 
@@ -183,9 +185,10 @@ const cases: FaultCase[] = [
     inject: (o) => fault(get(`/repos/`), o, () => message(401, 'Bad credentials')),
     status: 'partial',
     reason: /HTTP 401: Bad credentials/,
-    affected: [repoProtectionUnread],
-    // One request per repository, none retried.
-    requests: [12],
+    affected: [repoProtectionUnread, repoAccessUnread],
+    // Per repository, one request of each read (its branch, its two collaborator lists, its workflow
+    // token settings) and the deploy keys past the GraphQL page: 11 × 4 + 1, none retried.
+    requests: [45],
   },
   {
     name: `permission denied (403) on ${REPO}'s branch protection only`,

@@ -5,6 +5,8 @@
 // resource (worded without times, so it is stored once).
 import type { CheckDefinition, EvidenceView, FindingDraft, FindingStatus } from '../../../src/collector.js';
 import { evidenceOf, finding } from '../../../src/judging.js';
+import { assessApproval, protectionBypassed, STRICT_RULES } from '../approvals.js';
+import type { ApprovalAssessment, ApprovalRules } from '../approvals.js';
 import type { DirectCommitData, PullRequestData } from '../change-reads.js';
 import { EVENTS, EVIDENCE } from '../schema.js';
 import type { ChangesEvidence, GitHubOptions } from '../schema.js';
@@ -36,16 +38,12 @@ function judgeEvents<T>(
 
 export const prLabel = (pr: PullRequestData) => `${pr.repository}#${pr.number} "${pr.title}" merged by ${pr.mergedBy ?? 'unknown'} at ${pr.mergedAt}`;
 
-/** The approval that counts: by someone other than the author, not dismissed, on the merged head. */
-export function independentApproval(pr: PullRequestData): { approved: boolean; why: string } {
-  const approvals = pr.reviews.filter((r) => r.state === 'APPROVED');
-  const byOthers = approvals.filter((r) => r.author !== null && r.author !== pr.author);
-  const onHead = byOthers.filter((r) => r.commit === pr.headSha);
-  if (onHead.length > 0) return { approved: true, why: `approved by ${[...new Set(onHead.map((r) => r.author))].join(', ')} on the final commit` };
-  if (byOthers.length > 0) return { approved: false, why: `approved by ${[...new Set(byOthers.map((r) => r.author))].join(', ')} only on an earlier commit, not on the merged head ${pr.headSha.slice(0, 7)}` };
-  if (approvals.length > 0) return { approved: false, why: `approved only by its author ${pr.author ?? 'unknown'}` };
-  const dismissed = pr.reviews.some((r) => r.state === 'DISMISSED');
-  return { approved: false, why: dismissed ? 'its approvals were dismissed and none was given again' : 'no approving review' };
+/** The approval rules an event was read under (schema 1 events: the strict defaults). */
+export const approvalRulesOf = (pr: PullRequestData): ApprovalRules => pr.approvalRules ?? STRICT_RULES;
+
+/** The approval verdict of a merged pull request, by the rules it was read under (approvals.ts). */
+export function independentApproval(pr: PullRequestData): ApprovalAssessment {
+  return assessApproval(pr, approvalRulesOf(pr));
 }
 
 export const pullRequestIndependentlyApproved: CheckDefinition<GitHubOptions> = {
@@ -53,8 +51,8 @@ export const pullRequestIndependentlyApproved: CheckDefinition<GitHubOptions> = 
   title: 'Each merged change was approved by someone other than its author',
   severity: 'high',
   description:
-    'For every pull request merged into a default branch: an APPROVED review by someone other than the author, on the commit that was merged (an approval followed by new commits does not count; dismissed, commented and change-request reviews do not count).',
-  remediation: 'Require approvals in branch protection with stale approvals dismissed; for this change, record a retrospective review and its reason.',
+    'For every pull request merged into a default branch, per reviewer the latest review submitted before the merge: approvals that count are of the merged head (changes.acceptStaleApprovals relaxes this), not withdrawn by a later change request, not dismissed, and by a person who neither opened the pull request nor wrote or co-wrote one of its commits (Apps only when listed in changes.independentBots); they must reach the approvals the branch required (at least one). Approvals after the merge do not count.',
+  remediation: 'Require approvals in branch protection with stale approvals dismissed and bypass limited; for this change, record a retrospective review and its reason.',
   resourceTypes: [EVENTS.pullRequest, EVIDENCE.changes],
   judgesEvents: true,
   evaluate(view) {
@@ -64,7 +62,7 @@ export const pullRequestIndependentlyApproved: CheckDefinition<GitHubOptions> = 
       (pr) => {
         const { approved, why } = independentApproval(pr);
         const truncated = pr.reviewsTruncated && !approved ? ' (only the first 100 reviews were read)' : '';
-        const bypass = pr.protectionBypassed ? '; merged without the approval the branch requires (protection bypassed)' : '';
+        const bypass = protectionBypassed(pr) ? '; merged without the approval the branch requires (protection bypassed)' : '';
         return { status: approved ? 'pass' : 'fail', message: `${prLabel(pr)}: ${why}${truncated}${bypass}.` };
       },
       (org) => `No pull request merged into a default branch of ${org} in the span read lacked an independent approval.`,

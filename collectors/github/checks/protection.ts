@@ -51,6 +51,14 @@ export function adminsMayBypass(rule: BranchRule): boolean | null {
   );
 }
 
+/** The layers that require a pull request, named as in messages: "classic protection", "ruleset 73 (acme)". */
+export function pullRequestLayers(protection: BranchProtection): string[] {
+  return [
+    ...(protection.classic?.pullRequestReviews ? ['classic protection'] : []),
+    ...new Set(rulesOf(protection, 'pull_request').map(rulesetName)),
+  ];
+}
+
 export function effectiveProtection(protection: BranchProtection): EffectiveProtection {
   const classic = protection.classic;
   const prRules = rulesOf(protection, 'pull_request');

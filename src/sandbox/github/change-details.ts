@@ -1,7 +1,8 @@
 // What a change looks like up close, derived from its key on demand: the author, the reviews and the
 // commit each review was on, who merged, the head and merge commits, and the checks of the head.
-// Ordinary pull requests are clean (approved by someone else on the merged head, checks green), so
-// the only findings of the change checks are the special changes, each bent the one way it stands for.
+// Ordinary pull requests are clean (approved by enough people other than their author, before the
+// merge, on the merged head, checks green), so the only findings of the change checks are the special
+// changes, each bent the one way it stands for.
 import { between, draw, gitOid, graphNodeId, pick } from './chance.js';
 import { HOUR_MS, MINUTE_MS, wholeSecond } from './clock.js';
 import type { Change } from './history.js';
@@ -9,14 +10,25 @@ import type { People, Person } from './people.js';
 import { REQUIRED_CHECK } from './repositories.js';
 import type { CheckSpec, RepositorySpec } from './repositories.js';
 
-export type ReviewState = 'APPROVED' | 'COMMENTED' | 'DISMISSED';
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
 
 export interface ReviewDetail {
   state: ReviewState;
   author: string;
+  /** GraphQL's __typename of the reviewer: a person, or a GitHub App's bot. */
+  authorType: 'User' | 'Bot';
   submittedAt: number;
   commit: string;
 }
+
+/** A commit of the pull request: its git author first, then its Co-authored-by co-authors. */
+export interface CommitDetail {
+  oid: string;
+  authors: string[];
+}
+
+/** The GitHub Actions app's bot, as GraphQL names it (REST: github-actions[bot]). */
+export const ACTIONS_BOT = 'github-actions';
 
 export interface CheckResult extends CheckSpec {
   result: 'SUCCESS' | 'FAILURE';
@@ -30,8 +42,11 @@ export interface PullRequestDetail {
   headOid: string;
   headCommittedAt: number;
   mergeCommitOid: string;
-  reviewDecision: 'APPROVED' | 'REVIEW_REQUIRED' | null;
+  /** As GitHub shows it when read, after the merge. */
+  reviewDecision: 'APPROVED' | 'CHANGES_REQUESTED' | 'REVIEW_REQUIRED' | null;
   reviews: ReviewDetail[];
+  /** Oldest first; the last is the head. */
+  commits: CommitDetail[];
   checks: CheckResult[];
 }
 
@@ -88,39 +103,71 @@ export function pullRequestDetail(seed: number, people: People, repo: Repository
   const approval = (login: string, i: number): ReviewDetail => ({
     state: 'APPROVED',
     author: login,
+    authorType: 'User',
     submittedAt: during(0.4 + 0.5 * draw(seed, `review-time:${key}:${i}`)),
     commit: headOid,
+  });
+  const review = (state: ReviewState, login: string, submittedAt: number, commit = headOid, authorType: ReviewDetail['authorType'] = 'User'): ReviewDetail => ({
+    state,
+    author: login,
+    authorType,
+    submittedAt,
+    commit,
   });
 
   let reviews = reviewers.slice(0, repo.requiredApprovals).map(approval);
   if (draw(seed, `comment:${key}`) < 0.25 && reviewers.length > repo.requiredApprovals) {
-    reviews.unshift({ state: 'COMMENTED', author: reviewers[repo.requiredApprovals]!, submittedAt: during(0.2), commit: headOid });
+    reviews.unshift(review('COMMENTED', reviewers[repo.requiredApprovals]!, during(0.2)));
   }
   let mergedBy = draw(seed, `merger:${key}`) < 0.65 ? author : reviewers[0]!;
   let reviewDecision: PullRequestDetail['reviewDecision'] = repo.protection === 'none' ? null : 'APPROVED';
   let checkFails = false;
-  const earlierOid = gitOid(seed, `head-1:${key}`);
+  // One to three commits, all by the author; the earlier ones come before the head.
+  const earlierCount = kind === 'approved-before-later-commit' || kind === 'dismissed-and-commented' || kind === 'co-author-approved' ? 1 : between(seed, `commits:${key}`, 0, 2);
+  const earlier = Array.from({ length: earlierCount }, (_, i) => gitOid(seed, `head-${earlierCount - i}:${key}`));
+  const earlierOid = earlier.at(-1) ?? headOid;
+  const commits: CommitDetail[] = [...earlier, headOid].map((oid) => ({ oid, authors: [author] }));
+  const owner = () => pick(people.owners, draw(seed, `bypass-owner:${key}`)).login;
 
   switch (kind) {
     case 'self-approved':
-      reviews = [{ state: 'APPROVED', author, submittedAt: during(0.6), commit: headOid }];
+      reviews = [review('APPROVED', author, during(0.6))];
       mergedBy = author;
       break;
     case 'approved-before-later-commit':
       // Approved on the earlier commit an hour before the last one was pushed; merged without a new look.
-      reviews = [{ state: 'APPROVED', author: reviewers[0]!, submittedAt: wholeSecond(headCommittedAt - HOUR_MS), commit: earlierOid }];
+      reviews = [review('APPROVED', reviewers[0]!, wholeSecond(headCommittedAt - HOUR_MS), earlierOid)];
       mergedBy = author;
       break;
     case 'admin-bypass':
       reviews = [];
       reviewDecision = 'REVIEW_REQUIRED';
-      mergedBy = pick(people.owners, draw(seed, `bypass-owner:${key}`)).login;
+      mergedBy = owner();
       break;
     case 'dismissed-and-commented':
-      reviews = [
-        { state: 'DISMISSED', author: reviewers[0]!, submittedAt: wholeSecond(headCommittedAt - 2 * HOUR_MS), commit: earlierOid },
-        { state: 'COMMENTED', author: reviewers[1]!, submittedAt: during(0.5), commit: headOid },
-      ];
+      reviews = [review('DISMISSED', reviewers[0]!, wholeSecond(headCommittedAt - 2 * HOUR_MS), earlierOid), review('COMMENTED', reviewers[1]!, during(0.5))];
+      mergedBy = author;
+      break;
+    case 'withdrawn-approval':
+      // Approved, then asked for changes (the latest stance); an owner merged anyway.
+      reviews = [review('APPROVED', reviewers[0]!, during(0.3)), review('CHANGES_REQUESTED', reviewers[0]!, during(0.7))];
+      reviewDecision = 'CHANGES_REQUESTED';
+      mergedBy = owner();
+      break;
+    case 'approved-after-merge':
+      // An owner merged first; the approval came five hours later, and the decision read later says APPROVED.
+      reviews = [review('APPROVED', reviewers[0]!, wholeSecond(change.at + 5 * HOUR_MS))];
+      mergedBy = owner();
+      break;
+    case 'bot-approved':
+      // A workflow approved with the GITHUB_TOKEN (the organization lets Actions approve pull requests).
+      reviews = [review('APPROVED', ACTIONS_BOT, during(0.6), headOid, 'Bot')];
+      mergedBy = author;
+      break;
+    case 'co-author-approved':
+      // The approver paired on the change: a co-author of its first commit.
+      commits[0] = { oid: earlier[0]!, authors: [author, reviewers[0]!] };
+      reviews = [review('APPROVED', reviewers[0]!, during(0.6))];
       mergedBy = author;
       break;
     case 'failing-check':
@@ -148,6 +195,7 @@ export function pullRequestDetail(seed: number, people: People, repo: Repository
     mergeCommitOid: mergeCommitOid(seed, change),
     reviewDecision,
     reviews: reviews.sort((a, b) => a.submittedAt - b.submittedAt),
+    commits,
     checks,
   };
 }

@@ -11,11 +11,16 @@ import { parseMergedSearch } from './search-query.js';
 import { SANDBOX_ORG, WEB_ROOT } from './urls.js';
 
 const PAGE_SIZE = 50;
+
+/** The name in a commit: the login's words, capitalised (`maria-chen` → `Maria Chen`). */
+const displayName = (login: string) => login.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
 const SEARCH_REACH = 1000;
 
-function pullRequestNode(model: OrgModel, change: Change) {
+function pullRequestNode(model: OrgModel, change: Change, now: number) {
   const repo = model.repositories[change.repo]!;
-  const pr = pullRequestDetail(model.seed, model.people, repo, change);
+  const detail = pullRequestDetail(model.seed, model.people, repo, change);
+  // A review submitted after the merge exists only once its time has come.
+  const pr = { ...detail, reviews: detail.reviews.filter((r) => r.submittedAt <= now) };
   const failed = pr.checks.some((c) => c.result === 'FAILURE');
   return {
     id: pr.id,
@@ -24,7 +29,7 @@ function pullRequestNode(model: OrgModel, change: Change) {
     title: pr.title,
     repository: { name: repo.name, defaultBranchRef: repo.empty ? null : { name: repo.defaultBranch } },
     baseRefName: change.branch,
-    author: { login: pr.author },
+    author: { __typename: 'User', login: pr.author },
     mergedBy: { login: pr.mergedBy },
     mergedAt: githubTime(change.at),
     headRefOid: pr.headOid,
@@ -32,7 +37,21 @@ function pullRequestNode(model: OrgModel, change: Change) {
     reviewDecision: pr.reviewDecision,
     reviews: {
       totalCount: pr.reviews.length,
-      nodes: pr.reviews.map((r) => ({ state: r.state, author: { login: r.author }, submittedAt: githubTime(r.submittedAt), commit: { oid: r.commit } })),
+      nodes: pr.reviews.map((r) => ({
+        state: r.state,
+        author: { __typename: r.authorType, login: r.author },
+        submittedAt: githubTime(r.submittedAt),
+        commit: { oid: r.commit },
+      })),
+    },
+    authoredCommits: {
+      totalCount: pr.commits.length,
+      nodes: pr.commits.map((c) => ({
+        commit: {
+          oid: c.oid,
+          authors: { totalCount: c.authors.length, nodes: c.authors.map((login) => ({ name: displayName(login), user: { login } })) },
+        },
+      })),
     },
     commits: {
       nodes: [
@@ -73,6 +92,6 @@ export function mergedPullRequests(model: OrgModel, variables: Record<string, un
       : model.history
           .mergedPullRequests(search.from, search.to, now)
           .filter((c) => search.repository === null || `${SANDBOX_ORG}/${model.repositories[c.repo]!.name}` === search.repository);
-  const page = connectionPage(found, start, PAGE_SIZE, (change) => pullRequestNode(model, change), SEARCH_REACH);
+  const page = connectionPage(found, start, PAGE_SIZE, (change) => pullRequestNode(model, change, now), SEARCH_REACH);
   return { data: { search: { issueCount: found.length, pageInfo: page.pageInfo, nodes: page.nodes } } };
 }

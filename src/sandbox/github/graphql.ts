@@ -4,6 +4,7 @@
 import { defaultBranchCommits } from './graphql-branch-commits.js';
 import type { GraphqlError } from './graphql-connection.js';
 import { mergedPullRequests } from './graphql-merged-pull-requests.js';
+import { organizationSso } from './graphql-organization-sso.js';
 import { repositoryDetails } from './graphql-repository-details.js';
 import type { OrgModel } from './model.js';
 
@@ -18,6 +19,7 @@ export const GRAPHQL_OPERATIONS: ReadonlyMap<string, Operation> = new Map<string
   ['EvidenceRepositoryDetails', (model, variables) => repositoryDetails(model, variables)],
   ['EvidenceMergedPullRequests', mergedPullRequests],
   ['EvidenceDefaultBranchCommits', defaultBranchCommits],
+  ['EvidenceOrganizationSso', (model, variables) => organizationSso(model, variables)],
 ]);
 
 export interface GraphqlAnswer {

@@ -19,6 +19,14 @@ export type SpecialKind =
   | 'admin-bypass'
   /** Its approval was dismissed; the other review only commented. No approval remains. */
   | 'dismissed-and-commented'
+  /** Approved, then changes requested by the same reviewer (the latest stance); an owner merged anyway. */
+  | 'withdrawn-approval'
+  /** Merged by an owner; the only approval came five hours after the merge. */
+  | 'approved-after-merge'
+  /** The only approval is by the GitHub Actions bot. */
+  | 'bot-approved'
+  /** The only approver co-authored one of its commits. */
+  | 'co-author-approved'
   /** ci/build failed on the merged head. */
   | 'failing-check'
   /** Merged into a release branch, not the default branch: not part of the default-branch population. */
@@ -41,6 +49,10 @@ export const SPECIAL_CHANGES: readonly SpecialChangeDefinition[] = [
   { kind: 'dismissed-and-commented', repository: SPECIAL_REPOSITORIES.unprotected, daysBeforeEnd: 10, title: 'Replace pricing page hero image' },
   { kind: 'failing-check', repository: SPECIAL_REPOSITORIES.unprotected, daysBeforeEnd: 12, title: 'Add cookie consent banner' },
   { kind: 'non-default-base', repository: SPECIAL_REPOSITORIES.strictClassic, daysBeforeEnd: 14, branch: RELEASE_BRANCH, title: 'Backport idempotency key fix to 2.4' },
+  { kind: 'withdrawn-approval', repository: SPECIAL_REPOSITORIES.mixed, daysBeforeEnd: 4, title: 'Allow deploys on Fridays after 16:00' },
+  { kind: 'approved-after-merge', repository: SPECIAL_REPOSITORIES.mixed, daysBeforeEnd: 7, title: 'Skip canary stage for hotfix tags' },
+  { kind: 'bot-approved', repository: SPECIAL_REPOSITORIES.unprotected, daysBeforeEnd: 9, title: 'Update sitemap generator' },
+  { kind: 'co-author-approved', repository: SPECIAL_REPOSITORIES.classic, daysBeforeEnd: 11, title: 'Rework address autocomplete' },
 ];
 
 export interface Change {

@@ -11,3 +11,4 @@ export type { SpecialChangeDefinition, SpecialKind } from './history.js';
 export { RELEASE_BRANCH, REQUIRED_CHECK, SPECIAL_REPOSITORIES } from './repositories.js';
 export { MEMBERS_WITHOUT_TWO_FACTOR, OUTSIDE_COLLABORATORS } from './people.js';
 export { ORG_RULESET_ID, REPO_RULESET_ID } from './protection.js';
+export { MEMBERS_WITHOUT_SAML_IDENTITY, OUTSIDE_GRANTS } from './access.js';

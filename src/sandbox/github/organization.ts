@@ -1,7 +1,7 @@
-// The organization itself: its settings (base permission read, members may create private repositories
-// only, 2FA not required, which is how two members come to lack it) and its webhooks: one well set up,
-// one over plain http without a secret, one that skips certificate checks (and carries a token in its
-// URL, which the collector must not keep).
+// The organization itself: its settings (GitHub Enterprise Cloud; base permission read, members may
+// create private repositories only, 2FA not required, which is how two members come to lack it) and
+// its webhooks: one well set up, one over plain http without a secret, one that skips certificate
+// checks (and carries a token in its URL, which the collector must not keep).
 import { between, legacyNodeId } from './chance.js';
 import { DAY_MS, githubTime } from './clock.js';
 import type { People } from './people.js';
@@ -58,7 +58,7 @@ export function organizationJson(facts: OrganizationFacts, people: People, repos
     disk_usage: repositories.reduce((sum, r) => sum + r.sizeKb, 0),
     collaborators: people.outsideCollaborators.length,
     billing_email: 'billing@example-co.com',
-    plan: { name: 'team', space: 976_562_499, private_repos: 999_999, filled_seats: people.members.length, seats: people.members.length + 5 },
+    plan: { name: 'enterprise', space: 976_562_499, private_repos: 999_999, filled_seats: people.members.length, seats: people.members.length + 5 },
     default_repository_permission: 'read',
     members_can_create_repositories: true,
     two_factor_requirement_enabled: false,

@@ -32,6 +32,12 @@ export const branchNotProtected = (): ErrorReply => ({
   },
 });
 
+/** 422 for a query parameter outside its enum, as GitHub answers it. */
+export const validationFailed = (what: string): ErrorReply => ({
+  status: 422,
+  body: { message: `Validation Failed: ${what}`, documentation_url: 'https://docs.github.com/rest', status: '422' },
+});
+
 /** W/"<first 40 hex of the body's SHA-256>": equal bodies, equal tags, whoever asks. */
 export function weakEtag(body: string): string {
   return `W/"${createHash('sha256').update(body).digest('hex').slice(0, 40)}"`;

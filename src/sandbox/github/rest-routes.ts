@@ -1,6 +1,7 @@
 // The REST routes the collector calls, each answering from the model at `now`: an object, a list
 // (paged by the caller), or one of GitHub's error replies. Routes are matched on the path without its
 // query; path segments are URL-decoded (Octokit sends `release%2F2.4` for a branch with a slash).
+import { actionsPolicyJson, collaboratorsJson, organizationWorkflowJson, repositoryWorkflowJson } from './access.js';
 import { DAY_MS } from './clock.js';
 import { pushedAt, repositoryNamed } from './model.js';
 import type { OrgModel } from './model.js';
@@ -10,7 +11,7 @@ import type { Person } from './people.js';
 import { branchRulesJson, classicProtectionJson, rulesetJson } from './protection.js';
 import type { RepositorySpec } from './repositories.js';
 import { branchExists, branchJson, deployKeyJson, repositoryJson } from './repository-json.js';
-import { branchNotFound, branchNotProtected, notFound } from './rest-reply.js';
+import { branchNotFound, branchNotProtected, notFound, validationFailed } from './rest-reply.js';
 import type { ErrorReply } from './rest-reply.js';
 import { PERMISSIONS_OF_ROLE, teamRepositories, teamsJson } from './teams.js';
 import { SANDBOX_ORG } from './urls.js';
@@ -124,6 +125,16 @@ export const ROUTES: readonly Route[] = [
     answer: (context) => (isOurOrg(context.params[0]!) ? list(organizationRepositories(context)) : failure(notFound())),
   },
   {
+    name: 'GET /orgs/{org}/actions/permissions',
+    pattern: new RegExp(`^/orgs/${ORG}/actions/permissions$`),
+    answer: ({ params }) => (isOurOrg(params[0]!) ? object(actionsPolicyJson()) : failure(notFound())),
+  },
+  {
+    name: 'GET /orgs/{org}/actions/permissions/workflow',
+    pattern: new RegExp(`^/orgs/${ORG}/actions/permissions/workflow$`),
+    answer: ({ params }) => (isOurOrg(params[0]!) ? object(organizationWorkflowJson()) : failure(notFound())),
+  },
+  {
     name: 'GET /orgs/{org}/rulesets/{ruleset_id}',
     pattern: new RegExp(`^/orgs/${ORG}/rulesets/(\\d+)$`),
     answer: ({ model, params }) => {
@@ -167,6 +178,20 @@ export const ROUTES: readonly Route[] = [
         const ruleset = rulesetJson(context.model.repositories, Number(id), { repository: repo }, rulesetCreatedAt(context.model));
         return ruleset ? object(ruleset) : failure(notFound());
       }),
+  },
+  {
+    name: 'GET /repos/{owner}/{repo}/collaborators',
+    pattern: new RegExp(`^/repos/${ORG}/${SEGMENT}/collaborators$`),
+    answer: (context) =>
+      withRepository(context, (repo) => {
+        const people = collaboratorsJson(context.model.people, repo, context.query);
+        return people ? list(people) : failure(validationFailed('affiliation or permission'));
+      }),
+  },
+  {
+    name: 'GET /repos/{owner}/{repo}/actions/permissions/workflow',
+    pattern: new RegExp(`^/repos/${ORG}/${SEGMENT}/actions/permissions/workflow$`),
+    answer: (context) => withRepository(context, (repo) => object(repositoryWorkflowJson(repo))),
   },
   {
     name: 'GET /repos/{owner}/{repo}/keys',

@@ -1,6 +1,7 @@
 // The simulated GitHub organization as one request handler: REST for the collector's reads (paged,
-// with ETags and 304s, rate-limit headers) and GraphQL for its three named queries. A pure function of
+// with ETags and 304s, rate-limit headers) and GraphQL for its four named queries. A pure function of
 // (options, now) for every body; only the request counters and rate-limit headers carry state.
+import { linkedMembers } from './access.js';
 import { landedCommitOid, pullRequestDetail } from './change-details.js';
 import { githubTime } from './clock.js';
 import { answerGraphql } from './graphql.js';
@@ -52,6 +53,11 @@ export class GitHubSandbox {
   constructor(options: GitHubSandboxOptions) {
     this.model = buildOrgModel(options);
     this.specialChanges = describeSpecialChanges(this.model);
+  }
+
+  /** Members with a linked SAML identity: what EvidenceOrganizationSso pages through. */
+  get samlLinkedMembers(): number {
+    return linkedMembers(this.model.people).length;
   }
 
   /** Repository names, by creation order. */

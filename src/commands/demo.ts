@@ -10,6 +10,7 @@ import { githubOptionsSchema } from '../../collectors/github/schema.js';
 import { loadFrameworks, resolveDbPath, setupOf } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { exportBundle } from '../bundle/export.js';
+import { deliverDigest } from '../digest/deliver.js';
 import { DIGEST_COLLECTOR, recordDigest } from '../digest/record.js';
 import { weekDays, weekOf } from '../digest/week.js';
 import { renderDigest } from './digest.js';
@@ -226,8 +227,11 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const lastWeek = weekOf(new Date(schedule.at(-1)!.getTime() - 7 * DAY_MS).toISOString().slice(0, 10)).label;
     if (weekDays(lastWeek)!.to >= schedule[0]!.toISOString().slice(0, 10)) {
       const rendered = await renderDigest(store, { label: lastWeek, ...weekDays(lastWeek)!, timeZone: 'UTC' }, setupOf(undefined));
-      await recordDigest(store, rendered.digest, rendered.markdown, [], { at: realNow, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
+      // Sent as the daemon sends it (here to a directory next to the store): only a sent digest is kept.
+      const outcomes = await deliverDigest(rendered, { directory: join(dirname(dbPath), 'demo-digests') });
+      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, { at: realNow, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
       print(`\n${rendered.markdown.trimEnd()}`);
+      for (const outcome of outcomes) print(`\nDigest ${outcome.ok ? 'sent to' : 'NOT sent:'} ${outcome.detail}`);
     }
     const bundle = await demoExport(store, dbPath, schedule, frameworks);
     print(`\nPeriod export: ${bundle.path} (${bundle.files} files, signed with Ed25519 key ${bundle.fingerprint})`);

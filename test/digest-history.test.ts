@@ -164,7 +164,8 @@ describe('digest --list keeps sent digests only', () => {
   it('refuses --send with --dry-run, and --send without a delivery target, keeping nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-digest-list-'));
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, 'digest:\n  deliver:\n    directory: ./out\n');
+    // An absolute directory: a regression that sends must not write into the working directory.
+    writeFileSync(config, `digest:\n  deliver:\n    directory: ${join(dir, 'out')}\n`);
     const empty = join(dir, 'empty.yaml');
     writeFileSync(empty, 'digest:\n  slaDays:\n    high: 20\n');
     const count = async () => (JSON.parse((await captured(() => digestCommand({ db: dbPath, list: true, format: 'json' }))).stdout) as unknown[]).length;
@@ -176,5 +177,6 @@ describe('digest --list keeps sent digests only', () => {
       '--send: digest.deliver names no target; add a directory, slack or email under digest.deliver in the config',
     );
     expect(await count()).toBe(kept);
+    expect(() => readdirSync(join(dir, 'out'))).toThrow();
   });
 });

@@ -132,9 +132,12 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
     return since.get(f.runSeq)!.get(`${f.checkId}\u0000${f.resourceId}`) ?? f.observedAt;
   };
 
+  // A week no collector produced a snapshot in has nothing to report of the estate's state: not even a
+  // failure carried over from before, since it was not seen in the week.
+  const noData = await noDataCause(store, options.from, options.to, options);
   const newFailures: Digest['newFailures'] = [];
   const stillFailing: Digest['stillFailing'] = [];
-  for (const [k, f] of failingNow) {
+  for (const [k, f] of noData ? [] : failingNow) {
     const began = await sinceOf(f);
     if (!failingBefore.has(k)) newFailures.push({ ...item(f), since: began });
     else {
@@ -145,7 +148,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   }
   const resolved: Digest['resolved'] = [];
   const fixedOn = firstNotFailing(store, start, end, options.timeZone);
-  for (const [k, f] of failingBefore) {
+  for (const [k, f] of noData ? [] : failingBefore) {
     if (failingNow.has(k)) continue;
     const after = present.get(k);
     const day = await fixedOn(f);
@@ -158,14 +161,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   resolved.sort(bySeverity);
   stillFailing.sort((a, b) => Number(b.overdue) - Number(a.overdue) || bySeverity(a, b) || b.ageDays - a.ageDays);
 
-  const noData = await noDataCause(store, options.from, options.to, options);
   const { drift, newResources, removedResources } = noData ? { drift: [], newResources: [], removedResources: [] } : await compareSnapshots(store, previousAt, endAt, now.findings);
-  // Without a snapshot in the week, a failure carried over from before was not seen in it: nothing is listed.
-  if (noData) {
-    newFailures.length = 0;
-    stillFailing.length = 0;
-    resolved.length = 0;
-  }
   const coverage = await weekCoverage(store, options);
   const missedRuns = await missedRunsOf(store, options, start, end);
   const expiringExceptions = await expiring(store, endAt, options.timeZone, options.to);

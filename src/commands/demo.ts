@@ -219,7 +219,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       const s = summarizeControls(controlStatuses(framework, findings));
       print(
         `  ${framework.id}: ${s.passing + s.failing + s.error} of ${framework.controls.length} evidenced by automated checks ` +
-          `(${s.passing} passing, ${s.failing} failing, ${s.error} with errors); ${s.supported} only supported by them and ${s.manual} without one need manual evidence`,
+          `(${s.passing} passing, ${s.failing} failing, ${s.error} with errors); ${s.supported + s.manual} need manual evidence (${s.supported} only supported by checks, ${s.manual} without one)`,
       );
     }
     print(`\nStore integrity: ${verified.ok ? 'verified' : `FAILED (${verified.problems[0]?.message})`}.`);

@@ -12,6 +12,7 @@ import { loadFrameworks, setupOf } from '../src/app.js';
 import { demoAwsIamOptions, demoCloudTrailOptions, demoGitHubOptions, DEMO_CONFIG_DIGEST } from '../src/commands/demo.js';
 import { renderDigest } from '../src/commands/digest.js';
 import { DaemonMetrics } from '../src/daemon/metrics.js';
+import { deliverDigest } from '../src/digest/deliver.js';
 import { recordDigest } from '../src/digest/record.js';
 import { weekDays, weekOf } from '../src/digest/week.js';
 import { silentLogger } from '../src/logging.js';
@@ -87,7 +88,9 @@ try {
     if (new Date(at).getUTCDay() === 1) {
       const label = weekOf(new Date(at - 7 * DAY_MS).toISOString().slice(0, 10)).label;
       const rendered = await renderDigest(store, { label, ...weekDays(label)!, timeZone: 'UTC' }, setup);
-      await recordDigest(store, rendered.digest, rendered.markdown, [], { at: new Date(at + 60_000), agentVersion: 'bench', mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
+      // Sent as the daemon sends it (to a directory here): only a sent digest is kept.
+      const outcomes = await deliverDigest(rendered, { directory: join(dir, 'digests') });
+      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, { at: new Date(at + 60_000), agentVersion: 'bench', mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
     }
     if (day === baselineDay) atBaseline = sample();
   }

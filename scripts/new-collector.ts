@@ -81,7 +81,7 @@ export function scaffoldCollector(root: string, id: string): string[] {
   ];
   register(join(root, 'collectors', 'index.ts'), id);
   const checkId = renamed('template_source_account_mfa_enabled', id);
-  const rationale = `Each account of ${id} is shown to sign in with a second factor, so a password alone does not give access.`;
+  const rationale = `Every account of ${id} has MFA (a second factor at sign-in), so a password alone does not give access.`;
   addMapping(join(root, 'mappings', 'soc2-tsc-2017.yaml'), checkId, ['CC6.1'], rationale);
   addMapping(join(root, 'mappings', 'soc1-itgc.yaml'), checkId, ['ITGC-AC-06'], rationale);
   return [...written, join(root, 'collectors', 'index.ts'), join(root, 'mappings', 'soc2-tsc-2017.yaml'), join(root, 'mappings', 'soc1-itgc.yaml')];

@@ -118,9 +118,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--to <day>', 'last day, included')
     .option('--framework <id>', 'soc2 or soc1 (default: both)')
     .option('--format <format>', 'md, html or json', 'md')
-    .option('--send', 'deliver it as digest.deliver in the config says (directory, Slack, email)')
-    .option('--dry-run', 'do not keep this digest as evidence')
-    .option('--list', 'the digests kept so far')
+    .option('--send', 'deliver it as digest.deliver in the config says (directory, Slack, email) and keep it as evidence')
+    .option('--dry-run', 'a preview, as without --send: print it, send and keep nothing')
+    .option('--list', 'the digests sent and kept so far')
     .action(run(digestCommand));
   program
     .command('export')

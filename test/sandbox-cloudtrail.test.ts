@@ -150,8 +150,9 @@ describe('sandbox CloudTrail through the AWS SDK', () => {
   });
 
   it('reports the trail status across the logging gap and the CloudWatch Logs failure', async () => {
+    // The status at the end of each day: the sandbox answers as of the instant it is set to.
     const status = async (offset: number, client = us, Name = ORG_TRAIL_ARN) => {
-      sandbox.setDate(day(offset));
+      sandbox.setDate(endOfDay(offset));
       const { $metadata: _m, ...rest } = await client.send(new GetTrailStatusCommand({ Name }));
       return rest;
     };
@@ -424,13 +425,15 @@ describe('sandbox CloudTrail through the AWS SDK', () => {
     expect(old.NextToken).toBeUndefined();
     const all = (await lookupAll(us, byName('ConsoleLogin'))).events;
     const oldest = all.at(-1)?.EventTime?.getTime() ?? 0;
-    expect(oldest).toBeGreaterThanOrEqual(endOfDay(0).getTime() - 90 * DAY_MS);
-    expect(oldest).toBeLessThan(endOfDay(0).getTime() - 85 * DAY_MS);
+    // The sandbox is at noon of the end day (its clock running on since): 90 days back from then.
+    expect(oldest).toBeGreaterThanOrEqual(day(0).getTime() - 90 * DAY_MS);
+    expect(oldest).toBeLessThan(day(0).getTime() - 85 * DAY_MS);
     try {
       sandbox.setDate(day(-30));
       expect((await us.send(new LookupEventsCommand(byName('DeleteUser')))).Events).toEqual([]);
       const then = await us.send(new LookupEventsCommand({ MaxResults: 1 }));
-      expect(then.Events?.[0]?.EventTime?.getTime()).toBeLessThanOrEqual(endOfDay(-30).getTime());
+      // Nothing after the instant set, but for the seconds its clock ran on while the test read.
+      expect(then.Events?.[0]?.EventTime?.getTime()).toBeLessThanOrEqual(day(-30).getTime() + 60_000);
     } finally {
       sandbox.setDate(day(0));
     }

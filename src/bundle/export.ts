@@ -269,6 +269,14 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
         'outside the logged API calls above, or whose call fell in a gap. observedAt is the snapshot that first shows the change;',
         `the change happened between previousSnapshotAt and observedAt. Rows: ${principalCount.rows}.`,
         '',
+        'How it reconciles with access-changes.csv (AWS): a snapshot shows the estate as of the time it was taken, so each',
+        'aws.iam.user, aws.iam.role or aws.iam.group row "added" here has a succeeded CreateUser, CreateRole or CreateGroup call',
+        'there for the same name (the last part of resourceId is the target) with previousSnapshotAt < occurredAt <= observedAt,',
+        'and each "removed" row the matching DeleteUser, DeleteRole or DeleteGroup call in that span. A row here without its call',
+        'is a change made outside the logged API calls or in a gap of the event population (its coverage is stated above); a call',
+        'there without a row here is a principal created and deleted again between two snapshots. GitHub members and outside',
+        'collaborators have no event population in this bundle: their rows rest on the snapshots alone.',
+        '',
       ].join('\n'),
     );
 

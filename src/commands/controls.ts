@@ -13,7 +13,7 @@ export interface ControlsOptions extends GlobalOptions {
 }
 
 export function summarizeControls(statuses: readonly ControlStatus[]): Record<ControlStatus['state'], number> {
-  const summary = { passing: 0, failing: 0, error: 0, not_evidenced: 0, manual: 0 };
+  const summary = { passing: 0, failing: 0, error: 0, supported: 0, not_evidenced: 0, manual: 0 };
   for (const s of statuses) summary[s.state] += 1;
   return summary;
 }
@@ -43,11 +43,11 @@ export async function controlsCommand(options: ControlsOptions): Promise<number>
           ['control', 'state', 'pass', 'fail', 'error', 'checks', 'title'],
           controls.map((c) => [
             c.id,
-            `${c.state.replace('_', ' ')}${c.stale ? ' (stale)' : ''}${c.attestation ? ` (attested, ${Date.parse(c.attestation.validUntil) > Date.now() ? 'until' : 'expired'} ${c.attestation.validUntil.slice(0, 10)})` : ''}`,
+            `${c.state === 'supported' ? 'supported only (needs manual evidence)' : c.state.replace('_', ' ')}${c.stale ? ' (stale)' : ''}${c.attestation ? ` (attested, ${Date.parse(c.attestation.validUntil) > Date.now() ? 'until' : 'expired'} ${c.attestation.validUntil.slice(0, 10)})` : ''}`,
             String(c.counts.pass),
             String(c.counts.fail),
             String(c.counts.error),
-            String(c.checks.length),
+            c.supportingChecks ? `${c.checks.length} (${c.supportingChecks.length} supporting)` : String(c.checks.length),
             c.owner ? `${c.title} (owner: ${c.owner})` : c.title,
           ]),
         ),
@@ -55,6 +55,7 @@ export async function controlsCommand(options: ControlsOptions): Promise<number>
       const s = summarizeControls(controls);
       print(
         `\n${controls.length} controls: ${s.passing} passing, ${s.failing} failing, ${s.error} with errors, ` +
+          `${s.supported} supported only (their checks pass but only support them: they need manual evidence too), ` +
           `${s.not_evidenced} not evidenced, ${s.manual} need manual evidence (no automated check).\n`,
       );
     }

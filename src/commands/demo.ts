@@ -11,6 +11,7 @@ import { loadFrameworks, resolveDbPath, setupOf } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { exportBundle } from '../bundle/export.js';
 import { EXPORT_COLLECTOR, recordExport } from '../bundle/export-record.js';
+import { deliverDigest } from '../digest/deliver.js';
 import { DIGEST_COLLECTOR, recordDigest } from '../digest/record.js';
 import { weekDays, weekOf } from '../digest/week.js';
 import { renderDigest } from './digest.js';
@@ -220,7 +221,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       const s = summarizeControls(controlStatuses(framework, findings));
       print(
         `  ${framework.id}: ${s.passing + s.failing + s.error} of ${framework.controls.length} evidenced by automated checks ` +
-          `(${s.passing} passing, ${s.failing} failing, ${s.error} with errors); ${s.manual} need manual evidence`,
+          `(${s.passing} passing, ${s.failing} failing, ${s.error} with errors); ${s.supported + s.manual} need manual evidence (${s.supported} only supported by checks, ${s.manual} without one)`,
       );
     }
     print(`\nStore integrity: ${verified.ok ? 'verified' : `FAILED (${verified.problems[0]?.message})`}.`);
@@ -228,8 +229,11 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const lastWeek = weekOf(new Date(schedule.at(-1)!.getTime() - 7 * DAY_MS).toISOString().slice(0, 10)).label;
     if (weekDays(lastWeek)!.to >= schedule[0]!.toISOString().slice(0, 10)) {
       const rendered = await renderDigest(store, { label: lastWeek, ...weekDays(lastWeek)!, timeZone: 'UTC' }, setupOf(undefined));
-      await recordDigest(store, rendered.digest, rendered.markdown, [], { at: realNow, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
+      // Sent as the daemon sends it (here to a directory next to the store): only a sent digest is kept.
+      const outcomes = await deliverDigest(rendered, { directory: join(dirname(dbPath), 'demo-digests') });
+      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, { at: realNow, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
       print(`\n${rendered.markdown.trimEnd()}`);
+      for (const outcome of outcomes) print(`\nDigest ${outcome.ok ? 'sent to' : 'NOT sent:'} ${outcome.detail}`);
     }
     const bundle = await demoExport(store, dbPath, schedule, frameworks);
     // Recorded like any export: the store's chain names the bundle and its key, so `verify --db` trusts it.

@@ -1,10 +1,11 @@
 // `evidence-agent digest [--week 2026-W47 | --from --to] [--format md|html|json] [--send] [--list]`:
-// the weekly evidence digest, printed; with --send delivered as configured. Every digest made is kept
-// as evidence in the store (unless --dry-run).
+// the weekly evidence digest, printed; with --send delivered as configured and kept as evidence in the
+// store. Without --send (or with --dry-run) it is a preview: printed, never kept, so `digest --list`
+// shows only digests that were sent, the record that the weekly review had its input.
 import { openStoreForReading, pickFramework, readerSetup, readStorePath } from '../app.js';
 import type { AgentSetup, GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
-import { buildDigest, DEFAULT_SLA_DAYS } from '../digest/build.js';
+import { buildDigest, countText, DEFAULT_SLA_DAYS } from '../digest/build.js';
 import { deliverDigest } from '../digest/deliver.js';
 import type { DigestDelivery, Rendered } from '../digest/deliver.js';
 import { listDigests, recordDigest } from '../digest/record.js';
@@ -38,13 +39,19 @@ export async function digestCommand(options: DigestCommandOptions): Promise<numb
   const format = parseChoice('--format', options.format ?? 'md', ['md', 'html', 'json'] as const);
   const timeZone = loaded?.config.timezone ?? 'UTC';
   const period = digestPeriod(options, timeZone);
+  if (options.send && options.dryRun) throw new CliError('--send and --dry-run: choose one (--dry-run shows the digest without sending or keeping it)');
   if (options.send && !loaded?.config.digest?.deliver) throw new CliError('--send: the config has no digest.deliver (directory, slack or email)');
+  const deliver = loaded?.config.digest?.deliver as DigestDelivery | undefined;
+  if (options.send && !deliver?.directory && !deliver?.slack && !deliver?.email) {
+    throw new CliError('--send: digest.deliver names no target; add a directory, slack or email under digest.deliver in the config');
+  }
 
-  const store = options.dryRun ? openStoreForReading(options) : openStore(readStorePath(options));
+  // A preview only reads: the store is opened read-only and nothing is kept.
+  const store = options.send ? openStore(readStorePath(options)) : openStoreForReading(options);
   try {
     const rendered = await renderDigest(store, period, setup, options.framework);
-    const outcomes = options.send ? await deliverDigest(rendered, loaded!.config.digest!.deliver as DigestDelivery) : [];
-    if (!options.dryRun) {
+    const outcomes = options.send ? await deliverDigest(rendered, deliver!) : [];
+    if (options.send) {
       await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
         at: new Date(),
         agentVersion: agentVersion(),
@@ -108,15 +115,15 @@ async function listCommand(options: DigestCommandOptions): Promise<number> {
       hash: r.hash,
     }));
     if (options.format === 'json') printJson(rows);
-    else if (rows.length === 0) print('No digest yet: evidence-agent digest makes one.');
+    else if (rows.length === 0) print('No digest sent yet: evidence-agent digest --send sends one and keeps it (a preview is not kept).');
     else {
       print(
         renderTable(
           ['RUN', 'WEEK', 'GENERATED', 'FAILING', 'NEW', 'DELIVERED'],
           runs.map((r) => {
-            const h = r.meta['headline'] as { failing: number; newFailures: number };
+            const h = r.meta['headline'] as { failing: number | null; newFailures: number | null };
             const deliveries = (r.meta['deliveries'] as { target: string; ok: boolean }[]) ?? [];
-            return [String(r.seq), String(r.meta['label']), r.startedAt.slice(0, 16), String(h.failing), String(h.newFailures), deliveries.map((d) => `${d.target}${d.ok ? '' : ' (failed)'}`).join(', ') || 'not sent'];
+            return [String(r.seq), String(r.meta['label']), r.startedAt.slice(0, 16), countText(h.failing), countText(h.newFailures), deliveries.map((d) => `${d.target}${d.ok ? '' : ' (failed)'}`).join(', ') || 'not sent'];
           }),
         ),
       );

@@ -86,6 +86,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       name: DIGEST_JOB,
       cron: config.digest.schedule,
       run: async () => {
+        // Only a sent digest is kept: with no target, there is nothing to send, and nothing is recorded.
+        if (!deliver.directory && !deliver.slack && !deliver.email) {
+          logger.error({ job: DIGEST_JOB }, 'digest not sent: digest.deliver names no target (directory, slack or email)');
+          return;
+        }
         const { rendered } = await render(store);
         const outcomes = await deliverDigest(rendered, deliver);
         await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {

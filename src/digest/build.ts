@@ -5,7 +5,7 @@
 // collectors missed runs, and the failing trend over eight weeks. Pure reads of the store.
 import type { CheckDefinition, Collector, EvidenceItem, Severity } from '../collector.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
-import { latestAttestations } from '../reports/attestations.js';
+import { ATTESTATION_COLLECTOR, latestAttestations } from '../reports/attestations.js';
 import type { AttestationSummary } from '../reports/attestations.js';
 import type { AcceptedException } from '../exceptions/schema.js';
 import type { Framework } from '../mapping/load.js';
@@ -16,6 +16,7 @@ import { dayOf, nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation } from '../reports/population.js';
 import { recordedSigners } from '../bundle/export-record.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
+import { DIGEST_COLLECTOR } from './record.js';
 
 const DAY_MS = 86_400_000;
 
@@ -48,12 +49,27 @@ export interface FindingItem {
   controls: string[];
 }
 
+/** One week of the failing trend: no number at all when no collector produced a snapshot valid in it. */
+export interface TrendPoint {
+  /** The week's last day. */
+  week: string;
+  /** Failing findings at the end of the week; null: no data (never 0 for a week nothing was seen in). */
+  failing: number | null;
+  /** Why the week has no data. */
+  noData?: string;
+}
+
 export interface Digest {
   label: string;
   from: string;
   to: string;
   timeZone: string;
-  headline: { failing: number; newFailures: number; resolved: number; overdue: number; gaps: number; driftedResources: number };
+  /**
+   * Why the week has no data (no collector produced a snapshot valid on any of its days), or null. Then
+   * the state numbers of the headline are null and the state sections are empty: nothing was seen.
+   */
+  noData: string | null;
+  headline: { failing: number | null; newFailures: number | null; resolved: number | null; overdue: number | null; gaps: number; driftedResources: number | null };
   newFailures: (FindingItem & { since: string })[];
   resolved: (FindingItem & { fixedBy: string })[];
   stillFailing: (FindingItem & { since: string; ageDays: number; slaDays: number; overdue: boolean })[];
@@ -70,7 +86,7 @@ export interface Digest {
   /** Failing findings of event checks in the week's runs (root use, sign-ins without MFA, unapproved merges…). */
   eventFailures: { checkId: string; title: string; severity: Severity; scope: string; resourceId: string; message: string }[];
   deliveryProblems: string[];
-  trend: { week: string; failing: number }[];
+  trend: TrendPoint[];
   /**
    * The newest run of the store when the digest was made: a copy kept off the volume (a mailbox, a
    * Slack channel) lets `verify --head` show later that no run up to it was removed or rewritten.
@@ -84,6 +100,9 @@ export interface Digest {
 }
 
 const key = (f: { collector: string; scope: string; checkId: string; resourceId: string }) => `${f.collector}|${f.scope}|${f.checkId}|${f.resourceId}`;
+
+/** A headline count as printed: a week without data has none, never 0. */
+export const countText = (count: number | null): string => (count === null ? 'no data' : String(count));
 
 export async function buildDigest(store: EvidenceStore, options: DigestOptions): Promise<Digest> {
   const start = startOfDay(options.from, options.timeZone);
@@ -119,9 +138,12 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
     return since.get(f.runSeq)!.get(`${f.checkId}\u0000${f.resourceId}`) ?? f.observedAt;
   };
 
+  // A week no collector produced a snapshot in has nothing to report of the estate's state: not even a
+  // failure carried over from before, since it was not seen in the week.
+  const noData = await noDataCause(store, options.from, options.to, options);
   const newFailures: Digest['newFailures'] = [];
   const stillFailing: Digest['stillFailing'] = [];
-  for (const [k, f] of failingNow) {
+  for (const [k, f] of noData ? [] : failingNow) {
     const began = await sinceOf(f);
     if (!failingBefore.has(k)) newFailures.push({ ...item(f), since: began });
     else {
@@ -132,7 +154,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   }
   const resolved: Digest['resolved'] = [];
   const fixedOn = firstNotFailing(store, start, end, options.timeZone);
-  for (const [k, f] of failingBefore) {
+  for (const [k, f] of noData ? [] : failingBefore) {
     if (failingNow.has(k)) continue;
     const after = present.get(k);
     const day = await fixedOn(f);
@@ -145,7 +167,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   resolved.sort(bySeverity);
   stillFailing.sort((a, b) => Number(b.overdue) - Number(a.overdue) || bySeverity(a, b) || b.ageDays - a.ageDays);
 
-  const { drift, newResources, removedResources } = await compareSnapshots(store, previousAt, endAt, now.findings);
+  const { drift, newResources, removedResources } = noData ? { drift: [], newResources: [], removedResources: [] } : await compareSnapshots(store, previousAt, endAt, now.findings);
   const coverage = await weekCoverage(store, options);
   const missedRuns = await missedRunsOf(store, options, start, end);
   const expiringExceptions = await expiring(store, endAt, options.timeZone, options.to);
@@ -154,7 +176,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
     .filter((a) => a.daysLeft <= 14);
   const populations = await notablePopulations(store, options, start, end);
   const eventFailures = await eventFailuresOf(store, start, end, checks);
-  const trend = await failingTrend(store, end, eventCheck);
+  const trend = await failingTrend(store, options, eventCheck);
   const [head] = await store.listRuns({ limit: 1 });
   const signingKeys = (await recordedSigners(store)).signers.map((s) => ({ fingerprint: s.fingerprint, lastExportRun: s.lastRun, lastExportAt: s.lastExportAt }));
 
@@ -163,13 +185,14 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
     from: options.from,
     to: options.to,
     timeZone: options.timeZone,
+    noData,
     headline: {
-      failing: failingNow.size,
-      newFailures: newFailures.length,
-      resolved: resolved.length,
-      overdue: stillFailing.filter((s) => s.overdue).length,
+      failing: noData ? null : failingNow.size,
+      newFailures: noData ? null : newFailures.length,
+      resolved: noData ? null : resolved.length,
+      overdue: noData ? null : stillFailing.filter((s) => s.overdue).length,
       gaps: coverage.reduce((sum, c) => sum + c.gaps.length, 0),
-      driftedResources: drift.length,
+      driftedResources: noData ? null : drift.length,
     },
     newFailures,
     resolved,
@@ -356,13 +379,42 @@ async function eventFailuresOf(
   return failures.sort((a, b) => a.checkId.localeCompare(b.checkId) || a.message.localeCompare(b.message));
 }
 
-/** Failing findings (state checks, not excepted) at the end of each of the last eight weeks. */
-async function failingTrend(store: EvidenceStore, end: Date, eventCheck: (id: string) => boolean): Promise<Digest['trend']> {
+/** Failing findings (state checks, not excepted) at the end of each of the last eight weeks; no data: null. */
+async function failingTrend(store: EvidenceStore, options: DigestOptions, eventCheck: (id: string) => boolean): Promise<Digest['trend']> {
   const trend: Digest['trend'] = [];
   for (let i = 7; i >= 0; i--) {
-    const at = new Date(end.getTime() - i * 7 * DAY_MS - 1);
-    const state = await currentState(store, at);
-    trend.push({ week: at.toISOString().slice(0, 10), failing: state.findings.filter((f) => f.status === 'fail' && !f.exception && !eventCheck(f.checkId)).length });
+    const last = addDays(options.to, -7 * i);
+    const noData = await noDataCause(store, addDays(last, -6), last, options);
+    if (noData) {
+      trend.push({ week: last, failing: null, noData });
+      continue;
+    }
+    const state = await currentState(store, new Date(startOfDay(nextDay(last), options.timeZone).getTime() - 1));
+    trend.push({ week: last, failing: state.findings.filter((f) => f.status === 'fail' && !f.exception && !eventCheck(f.checkId)).length });
   }
   return trend;
+}
+
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const daysApart = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
+
+/** Streams that observe the estate: not the digest's own records, not attestations made by hand. */
+const observesEstate = (run: RunRecord) => run.collector !== DIGEST_COLLECTOR && run.collector !== ATTESTATION_COLLECTOR;
+
+/**
+ * Why the days `first`..`last` have no data, or null when they have: some collector's snapshot is valid
+ * on one of them (taken on one of them, or earlier within its collector's cadence, as coverage counts it).
+ */
+async function noDataCause(store: EvidenceStore, first: string, last: string, options: Pick<DigestOptions, 'timeZone' | 'cadenceDays'>): Promise<string | null> {
+  const start = startOfDay(first, options.timeZone);
+  const end = startOfDay(nextDay(last), options.timeZone);
+  const snapshots = (await store.latestSnapshots(new Date(end.getTime() - 1))).filter(observesEstate);
+  const valid = snapshots.some((run) => {
+    const day = dayOf(new Date(run.startedAt), options.timeZone);
+    return day >= first || daysApart(day, first) < Math.max(1, options.cadenceDays(run.collector) ?? 1);
+  });
+  if (valid) return null;
+  if ((await store.latestRuns(new Date(end.getTime() - 1))).filter(observesEstate).length === 0) return 'no collector had run yet';
+  const failed = (await store.listRuns({ from: start, to: end })).filter((r) => observesEstate(r) && (r.status === 'failed' || r.status === 'aborted')).length;
+  return `no collector produced a snapshot in the week${failed > 0 ? ` (${failed} run${failed === 1 ? '' : 's'} failed)` : ''}`;
 }

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import nodemailer from 'nodemailer';
 import { redactSecrets } from '../redaction.js';
+import { countText } from './build.js';
 import type { Digest } from './build.js';
 
 export interface DigestDelivery {
@@ -89,19 +90,21 @@ export function slackMessage(digest: Digest, file?: string): { text: string; blo
     ...digest.stillFailing.filter((f) => f.overdue).slice(0, 5).map((f) => `:hourglass: *overdue* ${f.severity} \`${f.checkId}\` on \`${f.resourceId}\` (${f.ageDays} days)`),
     ...digest.eventFailures.slice(0, 5).map((e) => `:warning: ${e.title}: ${e.message}`),
   ];
-  const text = `Evidence digest ${digest.label}: ${h.failing} failing, ${h.newFailures} new, ${h.resolved} resolved, ${h.overdue} overdue, ${h.gaps} coverage gaps`;
+  const text = digest.noData
+    ? `Evidence digest ${digest.label}: no data (${digest.noData}), ${h.gaps} coverage gaps`
+    : `Evidence digest ${digest.label}: ${countText(h.failing)} failing, ${countText(h.newFailures)} new, ${countText(h.resolved)} resolved, ${countText(h.overdue)} overdue, ${h.gaps} coverage gaps`;
   const blocks: unknown[] = [
     { type: 'header', text: { type: 'plain_text', text: `Evidence digest ${digest.label}`, emoji: true } },
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Failing*\n${h.failing}` },
-        { type: 'mrkdwn', text: `*New / resolved*\n${h.newFailures} / ${h.resolved}` },
-        { type: 'mrkdwn', text: `*Overdue*\n${h.overdue}` },
+        { type: 'mrkdwn', text: `*Failing*\n${countText(h.failing)}` },
+        { type: 'mrkdwn', text: `*New / resolved*\n${digest.noData ? 'no data' : `${countText(h.newFailures)} / ${countText(h.resolved)}`}` },
+        { type: 'mrkdwn', text: `*Overdue*\n${countText(h.overdue)}` },
         { type: 'mrkdwn', text: `*Coverage gaps*\n${h.gaps}` },
       ],
     },
-    { type: 'section', text: { type: 'mrkdwn', text: items.length > 0 ? items.join('\n').slice(0, 2900) : 'Nothing new, overdue or unapproved this week.' } },
+    { type: 'section', text: { type: 'mrkdwn', text: digest.noData ? `No data for this week: ${digest.noData}.` : items.length > 0 ? items.join('\n').slice(0, 2900) : 'Nothing new, overdue or unapproved this week.' } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${digest.from} to ${digest.to}${file ? ` · full digest: ${file}` : ''}` }] },
     // A copy of the chain head outside the agent's volume, for `verify --head`.
     ...(digest.chainHead ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Chain head: run ${digest.chainHead.seq}, sha256:${digest.chainHead.hash}` }] }] : []),
@@ -138,7 +141,9 @@ async function sendEmail(rendered: Rendered, email: NonNullable<DigestDelivery['
     await transport.sendMail({
       from: email.from,
       to: email.to,
-      subject: `Evidence digest ${rendered.digest.label}: ${h.failing} failing, ${h.newFailures} new, ${h.overdue} overdue`,
+      subject: rendered.digest.noData
+        ? `Evidence digest ${rendered.digest.label}: no data (${rendered.digest.noData})`
+        : `Evidence digest ${rendered.digest.label}: ${countText(h.failing)} failing, ${countText(h.newFailures)} new, ${countText(h.overdue)} overdue`,
       text: rendered.markdown,
       html: rendered.html,
     });

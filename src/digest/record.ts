@@ -1,6 +1,6 @@
-// Every digest is kept as evidence: a run of the `digest` stream whose one document is the digest
+// Every digest sent is kept as evidence: a run of the `digest` stream whose one document is the digest
 // itself (its hash joins the chain), with where it was delivered. That run proves the weekly review's
-// input existed; `digest --list` reads them back.
+// input reached someone; `digest --list` reads them back. A preview is never kept: it reached no one.
 import { sha256Hex } from '../canonical.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
 import type { Digest } from './build.js';
@@ -17,6 +17,7 @@ export async function recordDigest(
   deliveries: DeliveryOutcome[],
   context: { at: Date; agentVersion: string; mappingVersion: string; configDigest: string },
 ): Promise<RunRecord> {
+  if (deliveries.length === 0) throw new Error(`digest ${digest.label} was not sent anywhere: only a sent digest is kept`);
   const intent = await store.startRun({
     collector: DIGEST_COLLECTOR,
     scope: DIGEST_SCOPE,

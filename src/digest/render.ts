@@ -1,5 +1,6 @@
 // The digest as Markdown (a terminal, a GitHub issue) and as email-safe HTML (inline styles, no script,
 // an inline SVG of the failing trend). Every category appears: an empty one says so in one line.
+import { countText } from './build.js';
 import type { Digest } from './build.js';
 
 const MAX_ITEMS = 25;
@@ -17,17 +18,22 @@ const day = (iso: string) => iso.slice(0, 10);
 
 export function digestMarkdown(d: Digest): string {
   const h = d.headline;
+  // A week nothing was seen in has no state to report: its sections say so instead of "none".
+  const observed = <T>(title: string, items: readonly T[], empty: string, line: (item: T) => string) =>
+    d.noData ? section(title, items, `No data: ${d.noData}.`, line, 'no data') : section(title, items, empty, line);
   const lines = [
     `# Evidence digest ${d.label} (${d.from} to ${d.to}, ${d.timeZone})`,
     '',
-    `**${h.failing} failing** · ${h.newFailures} new · ${h.resolved} resolved · ${h.overdue} overdue · ${h.gaps} coverage gaps · ${h.driftedResources} drifted resources`,
+    d.noData
+      ? `**No data for this week**: ${d.noData}. Nothing is known of the estate's state in it · ${h.gaps} coverage gaps`
+      : `**${countText(h.failing)} failing** · ${countText(h.newFailures)} new · ${countText(h.resolved)} resolved · ${countText(h.overdue)} overdue · ${h.gaps} coverage gaps · ${countText(h.driftedResources)} drifted resources`,
     '',
-    ...section('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on \`${f.resourceId}\` (${f.collector} ${f.scope}) since ${day(f.since)}${controls(f.controls)}: ${f.message}`),
-    ...section('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on \`${f.resourceId}\`: ${f.fixedBy}`),
-    ...section('Still failing', d.stillFailing, 'Nothing failed both last week and this week.', (f) =>
+    ...observed('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on \`${f.resourceId}\` (${f.collector} ${f.scope}) since ${day(f.since)}${controls(f.controls)}: ${f.message}`),
+    ...observed('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on \`${f.resourceId}\`: ${f.fixedBy}`),
+    ...observed('Still failing', d.stillFailing, 'Nothing failed both last week and this week.', (f) =>
       `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on \`${f.resourceId}\`: failing for ${f.ageDays} days (SLA ${f.slaDays}) since ${day(f.since)}`,
     ),
-    ...section('Drift that still passes', d.drift, 'No passing resource changed.', (r) =>
+    ...observed('Drift that still passes', d.drift, 'No passing resource changed.', (r) =>
       `${r.type} \`${r.resourceId}\`: ${r.changes.map((c) => `${c.path} ${c.before} → ${c.after}`).join('; ')}`,
     ),
     ...section('Coverage gaps', d.coverage.flatMap((c) => c.gaps.map((g) => ({ ...g, framework: c.framework }))), 'Every automated control was evidenced every day.', (g) =>
@@ -36,8 +42,8 @@ export function digestMarkdown(d: Digest): string {
     ...d.coverage.map((c) => `${c.framework.toUpperCase()}: ${c.evidencedControlDays} of ${c.controlDays} control-days evidenced (${c.controls} automated controls).`),
     '',
     ...section('Collectors that missed runs', d.missedRuns, 'Every collector ran every day.', (m) => `${m.collector} ${m.scope}: no successful run on ${m.days.join(', ')} (${m.cause})`),
-    ...section('New resources', d.newResources, 'No new resource.', (r) => `${r.type} \`${r.resourceId}\` (${r.collector} ${r.scope})`),
-    ...section('Removed resources', d.removedResources, 'No resource removed.', (r) => `${r.type} \`${r.resourceId}\` (${r.collector} ${r.scope})`),
+    ...observed('New resources', d.newResources, 'No new resource.', (r) => `${r.type} \`${r.resourceId}\` (${r.collector} ${r.scope})`),
+    ...observed('Removed resources', d.removedResources, 'No resource removed.', (r) => `${r.type} \`${r.resourceId}\` (${r.collector} ${r.scope})`),
     ...section('Exceptions expiring within 14 days', d.expiringExceptions, 'No exception expires in the next 14 days.', (e) =>
       `${e.id}: ${e.check} on \`${e.resource}\` expires ${e.expires} (${e.daysLeft} days; approved by ${e.approver})`,
     ),
@@ -45,9 +51,9 @@ export function digestMarkdown(d: Digest): string {
       `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${a.framework} ${a.control}: ${a.note} (${a.file.name}, attested by ${a.attestedBy} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
     ),
     ...d.populations.flatMap((p) => section(p.title, p.notable, 'None this week.', (line) => line, `${p.notable.length} of ${p.rows} in the population`)),
-    ...section('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${e.title} (${e.scope}): ${e.message}`),
+    ...observed('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${e.title} (${e.scope}): ${e.message}`),
     ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => p),
-    `Failing findings at the end of each of the last eight weeks: ${d.trend.map((t) => `${t.week}: ${t.failing}`).join(', ')}.`,
+    `Failing findings at the end of each of the last eight weeks: ${d.trend.map((t) => `${t.week}: ${countText(t.failing)}`).join(', ')}.`,
     '',
     chainHeadLine(d.chainHead, d.signingKeys),
     '',
@@ -68,13 +74,20 @@ export function chainHeadLine(head: Digest['chainHead'], signingKeys: Digest['si
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** A small bar chart of the trend, inline SVG (email clients that drop SVG still show the numbers). */
+/**
+ * A small bar chart of the trend, inline SVG (email clients that drop SVG still show the numbers). A week
+ * without data gets no bar, only a dashed outline labelled "no data": an empty bar would read as 0.
+ */
 function trendSvg(trend: Digest['trend']): string {
-  const max = Math.max(1, ...trend.map((t) => t.failing));
+  const max = Math.max(1, ...trend.map((t) => t.failing ?? 0));
   const bars = trend
     .map((t, i) => {
+      const label = `<text x="${i * 30 + 15}" y="82" font-size="${t.failing === null ? 7 : 9}" text-anchor="middle">${countText(t.failing)}</text>`;
+      if (t.failing === null) {
+        return `<rect x="${i * 30 + 5}" y="10" width="20" height="60" fill="none" stroke="#9e9e9e" stroke-dasharray="3,3"><title>${escape(`${t.week}: no data (${t.noData ?? 'no snapshot'})`)}</title></rect>${label}`;
+      }
       const height = Math.round((t.failing / max) * 60);
-      return `<rect x="${i * 30 + 5}" y="${70 - height}" width="20" height="${height}" fill="#c62828"><title>${t.week}: ${t.failing}</title></rect><text x="${i * 30 + 15}" y="82" font-size="9" text-anchor="middle">${t.failing}</text>`;
+      return `<rect x="${i * 30 + 5}" y="${70 - height}" width="20" height="${height}" fill="#c62828"><title>${t.week}: ${t.failing} failing</title></rect>${label}`;
     })
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${trend.length * 30 + 10}" height="88" role="img" aria-label="failing findings over eight weeks">${bars}</svg>`;

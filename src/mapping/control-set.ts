@@ -4,6 +4,7 @@
 // Validated like the shipped mappings: every problem names the file, the path and the line.
 import { z } from 'zod';
 import { mappingError, formatPath, show } from './error.js';
+import { onlySupports } from './load.js';
 import type { Control, Framework } from './load.js';
 import { controlIdPattern, FRAMEWORK_ID, VERSION } from './schema.js';
 import { closest } from '../suggest.js';
@@ -81,6 +82,7 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
   const seen = new Map<string, number>();
   const controls: CustomControl[] = [];
   const checksByControl = new Map<string, string[]>();
+  const supportingChecks = new Map<string, Set<string>>();
   doc.controls.forEach((control, i) => {
     if (!pattern.test(control.id)) throw fail(['controls', i, 'id'], `${show(control.id)} is not a control id; use ${example}`);
     const first = seen.get(control.id);
@@ -97,12 +99,22 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
       if (checks.has(check)) throw fail(['controls', i, 'checks', j], `check ${show(check)} is listed twice; remove the repeat`);
       checks.add(check);
     });
+    // A check inherited from criteria only supports the control when it only supports each criterion it
+    // comes from (and is not named under checks): one criterion it evidences makes it evidence.
+    const evidencing = new Set(checks);
+    const inherited = new Set<string>();
     control.criteria.forEach((criterion, j) => {
       const framework = criteria.get(criterion);
       if (!framework) throw fail(['controls', i, 'criteria', j], `unknown criterion ${show(criterion)}; use a SOC 2 criterion (e.g. CC6.2) or a SOC 1 objective (e.g. ITGC-AC-05)`);
       if (control.criteria.indexOf(criterion) !== j) throw fail(['controls', i, 'criteria', j], `criterion ${show(criterion)} is listed twice; remove the repeat`);
-      for (const check of framework.checksByControl.get(criterion) ?? []) checks.add(check);
+      for (const check of framework.checksByControl.get(criterion) ?? []) {
+        checks.add(check);
+        inherited.add(check);
+        if (!onlySupports(framework, criterion, check)) evidencing.add(check);
+      }
     });
+    const supporting = [...inherited].filter((check) => !evidencing.has(check));
+    if (supporting.length > 0) supportingChecks.set(control.id, new Set(supporting));
     controls.push({
       id: control.id,
       title: control.title,
@@ -117,7 +129,7 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
   const controlsByCheck = new Map<string, string[]>();
   for (const [controlId, checks] of checksByControl) for (const check of checks) controlsByCheck.set(check, [...(controlsByCheck.get(check) ?? []), controlId]);
   const mappings = [...controlsByCheck].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, controlIds]) => ({ checkId, controlIds, rationale: `cited by ${doc.title}` }));
-  return { id: doc.framework, title: doc.title, version: doc.version, file, controls, mappings, controlsByCheck, checksByControl, custom: true };
+  return { id: doc.framework, title: doc.title, version: doc.version, file, controls, mappings, controlsByCheck, checksByControl, supportingChecks, custom: true };
 }
 
 /** The criteria a control is mapped to (custom controls), else none. */

@@ -22,8 +22,11 @@ export interface Control {
 
 export interface CheckMapping {
   checkId: string;
+  /** The controls the check evidences. */
   controlIds: string[];
   rationale: string;
+  /** The controls the check only supports (absent: none): see `Framework.supportingChecks`. */
+  supports?: string[];
 }
 
 export interface Framework {
@@ -34,9 +37,20 @@ export interface Framework {
   /** In file order. */
   controls: Control[];
   mappings: CheckMapping[];
+  /** Every control a check is mapped to, evidenced or supported (its failures fail them all). */
   controlsByCheck: Map<string, string[]>;
-  /** Every control id is a key; an empty array means no automated check (manual evidence). */
+  /**
+   * Every control id is a key: the checks mapped to it, evidencing or supporting; an empty array means no
+   * automated check (manual evidence).
+   */
   checksByControl: Map<string, string[]>;
+  /**
+   * Per control, the checks of `checksByControl` that only support it (a precondition, or one part of what
+   * it asks). A failure of one fails the control like any check's; their passes alone never evidence it: a
+   * control whose passing evidence is only supporting is "supported", needing manual evidence (an
+   * attestation) to be evidenced. Absent or empty: every mapped check evidences.
+   */
+  supportingChecks?: Map<string, Set<string>>;
   /** A user's control set (config `controlSets:`), not a shipped mapping. */
   custom?: boolean;
 }
@@ -98,35 +112,42 @@ export function loadFramework(file: string, knownCheckIds: ReadonlySet<string>):
     }
     checkIndex.set(entry.check, i);
 
-    const seen = new Map<string, number>();
-    entry.controls.forEach((controlId, j) => {
-      // No "did you mean" here: CC6.2 and CC6.1 are one edit apart but different criteria.
-      if (!catalogIndex.has(controlId)) {
-        throw fail(
-          ['mappings', i, 'controls', j],
-          `unknown control id ${show(controlId)}; use an id listed under controls, or add the control to the catalog`,
-        );
-      }
-      const firstAt = seen.get(controlId);
-      if (firstAt !== undefined) {
-        throw fail(
-          ['mappings', i, 'controls', j],
-          `control ${show(controlId)} is listed twice in this entry (first at controls[${firstAt}]); remove the repeat`,
-        );
-      }
-      seen.set(controlId, j);
-    });
+    const seen = new Map<string, string>();
+    for (const key of ['controls', 'supports'] as const) {
+      entry[key].forEach((controlId, j) => {
+        // No "did you mean" here: CC6.2 and CC6.1 are one edit apart but different criteria.
+        if (!catalogIndex.has(controlId)) {
+          throw fail(
+            ['mappings', i, key, j],
+            `unknown control id ${show(controlId)}; use an id listed under controls, or add the control to the catalog`,
+          );
+        }
+        const firstAt = seen.get(controlId);
+        if (firstAt !== undefined) {
+          const how = firstAt.startsWith(key) ? 'remove the repeat' : 'a check either evidences a control or supports it: keep one';
+          throw fail(['mappings', i, key, j], `control ${show(controlId)} is listed twice in this entry (first at ${firstAt}); ${how}`);
+        }
+        seen.set(controlId, `${key}[${j}]`);
+      });
+    }
   });
 
   const controls = doc.controls.map(({ id, title, group }) => ({ id, title, group }));
-  const mappings = doc.mappings.map((m) => ({ checkId: m.check, controlIds: [...m.controls], rationale: m.rationale }));
+  const mappings: CheckMapping[] = doc.mappings.map((m) => ({
+    checkId: m.check,
+    controlIds: [...m.controls],
+    rationale: m.rationale,
+    ...(m.supports.length > 0 ? { supports: [...m.supports] } : {}),
+  }));
   const controlsByCheck = new Map<string, string[]>();
   const checksByControl = new Map<string, string[]>(controls.map((c) => [c.id, []]));
+  const supportingChecks = new Map<string, Set<string>>();
   for (const m of mappings) {
-    controlsByCheck.set(m.checkId, [...m.controlIds]);
-    for (const controlId of m.controlIds) checksByControl.get(controlId)?.push(m.checkId);
+    controlsByCheck.set(m.checkId, [...m.controlIds, ...(m.supports ?? [])]);
+    for (const controlId of [...m.controlIds, ...(m.supports ?? [])]) checksByControl.get(controlId)?.push(m.checkId);
+    for (const controlId of m.supports ?? []) supportingChecks.set(controlId, new Set([...(supportingChecks.get(controlId) ?? []), m.checkId]));
   }
-  return { id: doc.framework, title: doc.title, version: doc.version, file, controls, mappings, controlsByCheck, checksByControl };
+  return { id: doc.framework, title: doc.title, version: doc.version, file, controls, mappings, controlsByCheck, checksByControl, supportingChecks };
 }
 
 /**
@@ -175,11 +196,17 @@ export function mappingVersion(frameworks: readonly Framework[]): string {
     title: f.title,
     version: f.version,
     controls: f.controls.map((c) => ({ id: c.id, group: c.group, title: c.title })),
-    mappings: f.mappings.map((m) => ({ check: m.checkId, controls: m.controlIds, rationale: m.rationale })),
+    // `supports` only when there are some: the hash of a framework without them is what it was before the relation.
+    mappings: f.mappings.map((m) => ({ check: m.checkId, controls: m.controlIds, rationale: m.rationale, ...(m.supports ? { supports: m.supports } : {}) })),
   }));
   const digest = sha256Hex(canonicalJson(content)).slice(0, 16);
   const label = sorted.map((f) => `${f.id}@${f.version}`).join('+') || 'none';
   return `${label};sha256:${digest}`;
+}
+
+/** Whether `checkId` only supports `controlId` in `framework` (mapped under supports, not controls). */
+export function onlySupports(framework: Framework, controlId: string, checkId: string): boolean {
+  return framework.supportingChecks?.get(controlId)?.has(checkId) === true;
 }
 
 /** The check ids, in input order without repeats, that no framework maps: they would be evidence of nothing. */

@@ -41,18 +41,31 @@ const controlSchema = z.strictObject(
   { error: 'is not a control entry; write a mapping with id, group and title' },
 );
 
-const mappingSchema = z.strictObject(
-  {
-    check: z.string({ error: 'is not a check id; write the id as text' }),
-    controls: z
-      .array(z.string({ error: 'is not a control id; write the id as text, e.g. CC6.1' }), {
-        error: 'is not a list of control ids; write e.g. controls: [CC6.1, CC6.6]',
-      })
-      .min(1, 'lists no controls; name at least one control id, or remove the entry'),
-    rationale: line('rationale', 'say in one line why the check evidences these controls', 500),
-  },
-  { error: 'is not a mapping entry; write a mapping with check, controls and rationale' },
-);
+const controlIds = (key: string) =>
+  z
+    .array(z.string({ error: 'is not a control id; write the id as text, e.g. CC6.1' }), {
+      error: `is not a list of control ids; write e.g. ${key}: [CC6.1, CC6.6]`,
+    })
+    .default([]);
+
+// `controls`: what the check evidences (its result shows the control operating, with the other checks cited
+// for it). `supports`: what it only supports (a precondition, or one part of what the control asks): its
+// failures fail the control, its passes alone never evidence it.
+const mappingSchema = z
+  .strictObject(
+    {
+      check: z.string({ error: 'is not a check id; write the id as text' }),
+      controls: controlIds('controls'),
+      rationale: line('rationale', 'say in one line what the check shows and why that evidences (or supports) these controls', 500),
+      supports: controlIds('supports'),
+    },
+    { error: 'is not a mapping entry; write a mapping with check, controls and rationale' },
+  )
+  .superRefine((entry, ctx) => {
+    if (entry.controls.length + entry.supports.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['controls'], message: 'lists no controls; name at least one control id (under controls, or under supports), or remove the entry' });
+    }
+  });
 
 export const frameworkFileSchema = z.strictObject(
   {
@@ -78,7 +91,7 @@ export type FrameworkFile = z.infer<typeof frameworkFileSchema>;
 const KEYS = {
   top: Object.keys(frameworkFileSchema.shape),
   control: Object.keys(controlSchema.shape),
-  mapping: Object.keys(mappingSchema.shape),
+  mapping: ['check', 'controls', 'rationale', 'supports'],
 };
 
 function allowedKeysAt(segments: readonly PropertyKey[]): string[] {

@@ -9,6 +9,7 @@ import { exceptionFor } from '../exceptions/apply.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
 import type { AcceptedException } from '../exceptions/schema.js';
 import { criteriaOf } from '../mapping/control-set.js';
+import { onlySupports } from '../mapping/load.js';
 import type { Control, Framework } from '../mapping/load.js';
 import { MAPPINGS_EVIDENCE_TYPE, MAPPINGS_RESOURCE_ID } from '../mapping/stored.js';
 import type { MappingsEvidence, StoredMappings } from '../mapping/stored.js';
@@ -95,6 +96,8 @@ interface StreamDay {
   snapshot: FindingRecord[] | null;
   /** The mappings stored with that snapshot (as-collected re-evaluation): framework → control → checks. */
   mapping: StoredMappings | null;
+  /** Of those, the checks that only supported each control then (as-collected re-evaluation). */
+  supports: StoredMappings | null;
   /** Findings of every successful run of the day, for event checks. */
   events: FindingRecord[];
   exceptions: AcceptedException[];
@@ -224,11 +227,19 @@ function judgeDay(
   const failing: string[] = [];
   const excepted: string[] = [];
   const checks = new Set<string>();
+  // The mapped checks that only support the control (their passes alone do not evidence it), the ones
+  // that evidence it, and whether an attestation of it was valid that day.
+  const supporting = new Set<string>();
+  const evidencing = new Set<string>();
+  let attested = false;
+  const supports = (checkId: string, sd: StreamDay | undefined) =>
+    options.asCollected ? (sd?.supports?.[framework.id]?.[controlId] ?? []).includes(checkId) : onlySupports(framework, controlId, checkId);
   if (!options.asCollected) {
     for (const checkId of checksFor(controlId, framework, undefined, options)) {
       const owner = checkOwner.get(checkId);
       if (!owner) continue;
       checks.add(checkId);
+      (supports(checkId, undefined) ? supporting : evidencing).add(checkId);
       if (collectorsWithoutRuns.has(owner.collector.id)) causes.add(`${owner.collector.id}: no run in the period`);
     }
   }
@@ -240,6 +251,8 @@ function judgeDay(
       : checksFor(controlId, framework, sd, options).filter((id) => checkOwner.get(id)?.collector.id === stream.collectorId);
     if (mapped.length === 0) continue;
     for (const id of mapped) checks.add(id);
+    if (scoped) attested ||= sd.snapshot !== null;
+    else for (const id of mapped) (supports(id, sd) ? supporting : evidencing).add(id);
     if (!sd.snapshot) {
       causes.add(`${where}: ${sd.cause}`);
       continue;
@@ -273,7 +286,16 @@ function judgeDay(
       ? { day, state: 'not_evidenced', causes: ['no check was mapped to this control when the evidence was collected'], failing: [], excepted: [], checks: [] }
       : null;
   }
-  const state: DayState = failing.length > 0 ? 'failing' : causes.size > 0 ? 'not_evidenced' : excepted.length > 0 ? 'excepted' : 'evidenced';
+  let state: DayState = failing.length > 0 ? 'failing' : causes.size > 0 ? 'not_evidenced' : excepted.length > 0 ? 'excepted' : 'evidenced';
+  // Checks that only support the control cannot evidence it by passing: without an evidencing check or a
+  // valid attestation, the day is not evidenced, and says why (a failing supporting check still fails it).
+  if ((state === 'evidenced' || state === 'not_evidenced') && supporting.size > 0 && evidencing.size === 0 && !attested) {
+    state = 'not_evidenced';
+    causes.add(
+      `only checks that support ${controlId} passed (${[...supporting].sort().join(', ')}); they do not evidence it alone: ` +
+        `record manual evidence (evidence-agent attest --control ${controlId})`,
+    );
+  }
   return {
     day,
     state,
@@ -340,7 +362,7 @@ async function collectorStreams(
     const gapsByDay = await eventGapsByDay(store, collectorId, scope, days, periodStart, periodEnd, options.timeZone);
     let lastSnapshot: { day: string; run: RunRecord } | null = latestBefore(own, periodStart, options.timeZone);
     // Findings, exceptions and mappings of the runs used on the day before: reused, then dropped.
-    let cache = new Map<number, { findings: FindingRecord[]; exceptions: AcceptedException[]; mapping: StoredMappings | null }>();
+    let cache = new Map<number, { findings: FindingRecord[]; exceptions: AcceptedException[]; mapping: MappingsEvidence | null }>();
     const load = async (run: RunRecord, next: typeof cache) => {
       let loaded = cache.get(run.seq) ?? next.get(run.seq);
       if (!loaded) {
@@ -373,7 +395,7 @@ async function collectorStreams(
               : validUntil !== undefined
                 ? `attestation expired on ${dayOf(new Date(validUntil), options.timeZone)}`
                 : attestations ? 'no attestation recorded yet' : 'no run';
-        const next = new Map<number, { findings: FindingRecord[]; exceptions: AcceptedException[]; mapping: StoredMappings | null }>();
+        const next = new Map<number, { findings: FindingRecord[]; exceptions: AcceptedException[]; mapping: MappingsEvidence | null }>();
         const events = [];
         for (const run of successful) events.push(...(await load(run, next)).findings);
         const snapshot = valid ? await load(valid, next) : null;
@@ -382,7 +404,8 @@ async function collectorStreams(
           snapshot: snapshot?.findings ?? null,
           events,
           exceptions: snapshot?.exceptions ?? [],
-          mapping: snapshot?.mapping ?? null,
+          mapping: snapshot?.mapping?.checksByControl ?? null,
+          supports: snapshot?.mapping?.supportsByControl ?? null,
           cause,
           eventGaps: gapsByDay.get(day) ?? [],
         };
@@ -400,9 +423,9 @@ function latestBefore(runs: RunRecord[], start: Date, timeZone: string): { day: 
 
 const daysApart = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
-async function mappingsOf(store: EvidenceStore, seq: number): Promise<StoredMappings | null> {
+async function mappingsOf(store: EvidenceStore, seq: number): Promise<MappingsEvidence | null> {
   const document = await store.documentOf(seq, MAPPINGS_EVIDENCE_TYPE, MAPPINGS_RESOURCE_ID);
-  return (document?.data as MappingsEvidence | undefined)?.checksByControl ?? null;
+  return (document?.data as MappingsEvidence | undefined) ?? null;
 }
 
 /** Per day, the event-window gaps of the stream that overlap it (partition and reason). */

@@ -2,6 +2,7 @@
 // and what they say about each control of a framework.
 import { criteriaOf } from '../mapping/control-set.js';
 import type { CustomControl } from '../mapping/control-set.js';
+import { onlySupports } from '../mapping/load.js';
 import type { Framework } from '../mapping/load.js';
 import { attestationsOf } from './attestations.js';
 import type { AttestationSummary } from './attestations.js';
@@ -77,7 +78,11 @@ export async function currentState(store: EvidenceStore, at?: Date): Promise<Cur
   return { findings, warnings };
 }
 
-export type ControlState = 'passing' | 'failing' | 'error' | 'not_evidenced' | 'manual';
+/**
+ * `supported`: nothing fails, but the passing evidence comes only from checks that support the control
+ * without evidencing it (mappings' `supports`): it needs manual evidence (an attestation) too.
+ */
+export type ControlState = 'passing' | 'failing' | 'error' | 'supported' | 'not_evidenced' | 'manual';
 
 export interface ControlStatus {
   framework: string;
@@ -85,6 +90,8 @@ export interface ControlStatus {
   title: string;
   group: string;
   checks: string[];
+  /** Those of `checks` that only support the control (absent: none). */
+  supportingChecks?: string[];
   state: ControlState;
   counts: FindingCounts;
   /** Latest snapshot time among the findings that evidence it. */
@@ -118,6 +125,8 @@ export function controlStatuses(
   return framework.controls.map((control) => {
     const checks = framework.checksByControl.get(control.id) ?? [];
     const evidence = checks.flatMap((check) => byCheck.get(check) ?? []);
+    const supporting = checks.filter((check) => onlySupports(framework, control.id, check));
+    const evidencing = evidence.filter((finding) => !supporting.includes(finding.checkId));
     const attested = attestationsOf(attestations, [control.id, ...criteriaOf(control)]);
     const inForce = attested.filter((a) => Date.parse(a.validUntil) > now.getTime());
     const latest = [...attested].sort((a, b) => a.validUntil.localeCompare(b.validUntil)).at(-1);
@@ -137,13 +146,16 @@ export function controlStatuses(
             ? 'failing'
             : counts.error > 0
               ? 'error'
-              : 'passing';
+              : evidencing.length + inForce.length === 0
+                ? 'supported'
+                : 'passing';
     return {
       framework: framework.id,
       id: control.id,
       title: control.title,
       group: control.group,
       checks,
+      ...(supporting.length > 0 ? { supportingChecks: supporting } : {}),
       state,
       counts,
       lastEvidencedAt,

@@ -66,20 +66,23 @@ export class CloudTrailService {
     this.limiter = new LookupRateLimiter(options.lookupEventsPerSecond ?? 2);
   }
 
-  /** The trails as they stand at the end of `now`'s UTC day, built once per day. */
+  /** The trails as they stand at the instant `now`, built once per instant served. */
   estate(now: Date): CloudTrailEstate {
-    const day = now.toISOString().slice(0, 10);
-    let estate = this.estates.get(day);
+    const instant = now.toISOString();
+    let estate = this.estates.get(instant);
     if (!estate) {
       if (this.estates.size >= MAX_CACHED_DAYS) this.estates.clear();
       estate = buildCloudTrailEstate(now, this.options);
-      this.estates.set(day, estate);
+      this.estates.set(instant, estate);
     }
     return estate;
   }
 
-  /** The JSON reply to operation `op`; throws a QueryFailure for AWS errors. */
-  handle(op: string, requestBody: string, region: string, now: Date): string {
+  /**
+   * The JSON reply to operation `op` at the simulated instant `now`; LookupEvents sees the events up to
+   * `eventsUntil` (default `now`: the clock runs on while a collection reads). Throws a QueryFailure for AWS errors.
+   */
+  handle(op: string, requestBody: string, region: string, now: Date, eventsUntil: Date = now): string {
     const body = parseBody(requestBody);
     const estate = this.estate(now);
     switch (op) {
@@ -100,7 +103,7 @@ export class CloudTrailService {
         const query = lookupQuery(body);
         // Only management events are recorded; Insights is not enabled on any trail.
         if (body.EventCategory === 'insight') return JSON.stringify({ Events: [] });
-        const page = lookupEvents(this.history, region, query, estate.asOf);
+        const page = lookupEvents(this.history, region, query, eventsUntil);
         return JSON.stringify({ Events: page.events.map(lookupEventJson), NextToken: page.nextToken });
       }
       default:

@@ -1,6 +1,6 @@
-// The trails of the sandbox account as they stand at the end of any UTC day: the organization's multi-region
+// The trails of the sandbox account as they stand at any instant: the organization's multi-region
 // trail (owned by the management account, so the member sees it as a shadow) and a faulty local trail.
-// A pure function of (day, historyEnd, seed), like the IAM estate.
+// A pure function of (instant, historyEnd, seed), like the IAM estate.
 import { DRIFT } from './drift.js';
 import { DEFAULT_ESTATE_SEED, MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './estate-model.js';
 import type { EstateOptions } from './estate-model.js';
@@ -196,7 +196,7 @@ function localTrail(t: Timeline): EstateTrail {
   };
 }
 
-/** The trails as they stand at the end of `date`'s UTC day (a trail appears once created). */
+/** The trails as they stand at the instant `date` (a trail appears once created). */
 export function buildCloudTrailEstate(date: Date, opts: EstateOptions = {}): CloudTrailEstate {
   const t = timeline(date, opts.historyEnd ?? new Date(), opts.seed ?? DEFAULT_ESTATE_SEED);
   return {

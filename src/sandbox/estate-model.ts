@@ -143,9 +143,9 @@ export interface EstateVirtualMfaDevice {
 }
 export interface IamEstate {
   accountId: string;
-  /** The UTC day described, `YYYY-MM-DD`. */
+  /** The UTC day of the instant described, `YYYY-MM-DD`. */
   day: string;
-  /** The instant the estate describes: the last second of that day. */
+  /** The instant the estate describes: what an API answers at that moment (later changes of the day are not in it). */
   asOf: Date;
   historyEnd: Date;
   users: EstateUser[];

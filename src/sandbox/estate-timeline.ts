@@ -81,54 +81,62 @@ export interface HistoryMoment {
   time: readonly [number, number, number];
 }
 
-/** One snapshot day of the history, with the helpers the builders share. */
+/** One snapshot instant of the history, with the helpers the builders share. */
 export interface Timeline {
   seed: number;
   /** Epoch day numbers (days since 1970-01-01 UTC). */
   endDay: number;
+  /** The UTC day of the snapshot instant. */
   day: number;
-  /** The last second of the snapshot day: the estate is the state at the end of the day. */
+  /**
+   * The snapshot instant: the estate is the state at that moment, as an API would answer then. A change
+   * made later that day (a user created at 09:12 for a snapshot at 06:00) is not in it yet.
+   */
   asOf: Date;
   /** A time `offset` days from the end day. */
   at(offset: number, h?: number, m?: number, s?: number): Date;
   when(moment: HistoryMoment): Date;
-  /** Whether the moment has passed by the end of the snapshot day. */
+  /** Whether the moment has passed by the snapshot instant. */
   has(moment: HistoryMoment): boolean;
-  /** Whether something dated `when` has happened by the end of the snapshot day. */
+  /** Whether something dated `when` has happened by the snapshot instant. */
   exists(when: Date | undefined): boolean;
-  /** The most recent use by the end of the snapshot day, or null. */
+  /** The most recent use by the snapshot instant, or null. */
   lastActive(activity: Activity | null): Date | null;
   draw(key: string): number;
   id(prefix: string, key: string): string;
 }
 
+/** The history as it stands at the instant `date` (not at the end of its day). */
 export function timeline(date: Date, historyEnd: Date, seed: number): Timeline {
   const endDay = dayIndex(historyEnd);
   const day = dayIndex(date);
-  const asOf = new Date((day + 1) * DAY_MS - 1000);
+  const asOf = new Date(date.getTime());
   const exists = (when: Date | undefined) => when !== undefined && when.getTime() <= asOf.getTime();
   const at = (offset: number, h = 0, m = 0, s = 0) => dayTime(endDay + offset, h, m, s);
+  const when = (moment: HistoryMoment) => at(moment.offset, ...moment.time);
   return {
     seed,
     endDay,
     day,
     asOf,
     at,
-    when: (moment) => at(moment.offset, ...moment.time),
-    has: (moment) => day >= endDay + moment.offset,
+    when,
+    has: (moment) => exists(when(moment)),
     exists,
     draw: (key) => draw(seed, key),
     id: (prefix, key) => awsId(prefix, 17, seed, key),
-    lastActive: (activity) => (activity && exists(activity.from) ? lastUse(seed, activity, day) : null),
+    lastActive: (activity) => (activity && exists(activity.from) ? lastUse(seed, activity, asOf) : null),
   };
 }
 
-function lastUse(seed: number, activity: Activity, day: number): Date | null {
+function lastUse(seed: number, activity: Activity, asOf: Date): Date | null {
+  const day = dayIndex(asOf);
   const fromDay = dayIndex(activity.from);
   const untilDay = activity.until ? dayIndex(activity.until) : undefined;
   const start = untilDay === undefined ? day : Math.min(day, untilDay);
   for (let d = start; d >= Math.max(fromDay, start - LOOKBACK_DAYS); d--) {
-    const uses = usesOn(seed, activity, d);
+    // On the snapshot's own day, only the uses made by the snapshot instant.
+    const uses = usesOn(seed, activity, d).filter((use) => use.getTime() <= asOf.getTime());
     if (uses.length > 0) return uses.at(-1) ?? null;
   }
   return null;

@@ -1,6 +1,7 @@
-// The simulated AWS account behind the sandbox: a small company's IAM estate as it stands at the end of any
-// UTC day, with a scripted drift history counted back from an anchor day (`historyEnd`).
-// A pure function of (day, historyEnd, seed, users): two sandboxes given the same inputs always agree.
+// The simulated AWS account behind the sandbox: a small company's IAM estate as it stands at any instant,
+// with a scripted drift history counted back from an anchor day (`historyEnd`). A snapshot at 06:00 does
+// not show a change made at 09:12 that day. A pure function of (instant, historyEnd, seed, users): two
+// sandboxes given the same inputs always agree.
 import { DRIFT } from './drift.js';
 import { DEFAULT_ESTATE_SEED, DEFAULT_ESTATE_USERS, SANDBOX_ACCOUNT_ID } from './estate-model.js';
 import type {
@@ -82,7 +83,7 @@ function buildPasswordPolicy(t: Timeline): EstatePasswordPolicy | null {
 }
 
 /**
- * The account as it stands at the end of `date`'s UTC day. `users` is the head count on the end day
+ * The account as it stands at the instant `date`. `users` is the head count on the end day
  * (at least the fixed cast of 14); `historyEnd` defaults to today, so pass it for reproducible output.
  */
 export function buildIamEstate(date: Date, opts: EstateOptions = {}): IamEstate {

@@ -33,7 +33,7 @@ export interface SandboxOptions {
   seed?: number;
   /** The day the drift history ends on; default: today (UTC) at start. */
   historyEnd?: Date;
-  /** The simulated date served until setDate; default: now. */
+  /** The simulated instant served until setDate; default: now. */
   date?: Date;
   /** Generate/Get calls after the starting GenerateCredentialReport before the report is ready (default 1). */
   reportReadyAfterPolls?: number;
@@ -50,7 +50,11 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** `http://127.0.0.1:PORT`: give it to IAMClient and STSClient as `endpoint`. */
   endpoint: string;
-  /** Serves the account as it stands at the end of this date's UTC day from now on. */
+  /**
+   * Serves the account as it stands at this instant from now on (a snapshot taken at 06:00 does not see a
+   * user created at 09:12). CloudTrail's event history grows on from it with real time, as a collection's
+   * own clock does, so events made while a run reads are not lost between its reads.
+   */
   setDate(date: Date): void;
   /** Requests received, counted live: by IAM/STS action and by CloudTrail operation. */
   requests: { total: number; byAction: Record<string, number> };
@@ -93,16 +97,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests.byAction[action] = (requests.byAction[action] ?? 0) + 1;
   };
   let now = options.date ?? new Date();
+  let setAt = performance.now();
+  /** The simulated clock: the instant set, running on with real time since. */
+  const clock = () => new Date(now.getTime() + Math.floor(performance.now() - setAt));
 
-  // An estate is a pure function of its day: build each day once.
+  // An estate is a pure function of its instant: build each instant served once.
   const estates = new Map<string, IamEstate>();
   const currentEstate = (): IamEstate => {
-    const day = now.toISOString().slice(0, 10);
-    let estate = estates.get(day);
+    const instant = now.toISOString();
+    let estate = estates.get(instant);
     if (!estate) {
       if (estates.size >= MAX_CACHED_DAYS) estates.clear();
       estate = buildIamEstate(now, estateOptions);
-      estates.set(day, estate);
+      estates.set(instant, estate);
     }
     return estate;
   };
@@ -121,7 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let status = 200;
     let body: string;
     try {
-      body = cloudTrail.handle(op, await readBody(req), signedRegion(req.headers.authorization), now);
+      body = cloudTrail.handle(op, await readBody(req), signedRegion(req.headers.authorization), now, clock());
     } catch (err) {
       const error: QueryError =
         err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
@@ -207,6 +214,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setDate(date: Date) {
       if (Number.isNaN(date.getTime())) throw new RangeError('setDate needs a valid date');
       now = new Date(date.getTime());
+      setAt = performance.now();
     },
     requests,
     cloudTrailErrors: errors,

@@ -18,6 +18,7 @@ import type { CoverageReport, DayFinding } from '../reports/coverage.js';
 import { csvLines, toCsv } from '../reports/csv.js';
 import { nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation } from '../reports/population.js';
+import { withoutSecretFields } from '../redaction.js';
 import type { EvidenceStore, RunRecord, SnapshotEntry } from '../store/types.js';
 import { listFiles, packDirectory } from './archive.js';
 import { htmlReport } from './html-report.js';
@@ -32,8 +33,6 @@ const UNLISTED = new Set(['manifest.json', 'manifest.sig', 'SHA256SUMS']);
  * two snapshots of a stream is an access change, listed in populations/principals-added-removed.csv.
  */
 const PRINCIPAL_TYPES = new Set(['aws.iam.user', 'aws.iam.role', 'aws.iam.group', 'github.member', 'github.outside-collaborator']);
-/** Field names whose string values never leave the store (there should be none; this is the last guard). */
-const SECRET_KEYS = /^(secret|token|password|privatekey|secretaccesskey|sessiontoken|clientsecret)$/i;
 
 export interface ExportOptions {
   from: string;
@@ -428,15 +427,12 @@ function exceptionsCsv(exceptions: ExceptionInForce[]): string {
   return toCsv(columns, exceptions.map((e) => Object.fromEntries(columns.map((c) => [c, String(e[c as keyof ExceptionInForce])]))));
 }
 
-/** A copy with the string values of secret-named fields replaced (evidence should hold none). */
+/**
+ * A copy with the string values of secret-named fields replaced (evidence should hold none; this is the
+ * last guard). The names are the one list of src/redaction.ts.
+ */
 function redact<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(redact) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, SECRET_KEYS.test(key) && typeof item === 'string' ? '[redacted]' : redact(item)]),
-    ) as T;
-  }
-  return value;
+  return withoutSecretFields(value);
 }
 
 export function readManifest(root: string): unknown {

@@ -11,3 +11,4 @@ export function openStore(path: string, options: { readonly?: boolean; kind?: St
 
 export type * from './types.js';
 export { StoreError } from './types.js';
+export { DEMO_CONFIG_DIGEST } from './identity.js';

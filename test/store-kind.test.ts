@@ -58,6 +58,17 @@ describe('a file that is not an evidence store is never written', () => {
     expect(readdirSync(dir)).toEqual(['important.db']);
   });
 
+  it('demo --db on a file that is not SQLite at all: the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-foreign-'));
+    const path = join(dir, 'notes.db');
+    writeFileSync(path, 'quarterly access review notes, not a database\n'.repeat(100));
+    const before = readFileSync(path);
+    const result = await cliInProcess(['demo', '--days', '1', '--db', path]);
+    expect(result.code).not.toBe(0);
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['notes.db']);
+  });
+
   it('collect without a config (the demo) on a foreign file: the same', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-foreign-'));
     const path = foreignDatabase(dir);

@@ -126,7 +126,11 @@ async function prepareDemoStore(path: string): Promise<void> {
   const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR);
   if (identity.kind === 'real' || !identity.intact || (real && !identity.recorded)) {
     throw new CliError(
-      `${path} ${real ? `holds real evidence (run ${real.seq}, ${real.collector} ${real.scope})` : 'is a store for real evidence (recorded when it was created)'}: the demo will not write into it; pass --db to choose another file`,
+      `${path} ${
+        real
+          ? `holds real evidence (run ${real.seq}, ${real.collector} ${real.scope})`
+          : `is a store for real evidence (${identity.recorded ? 'recorded when it was created' : 'it holds no run of the demo'})`
+      }: the demo will not write into it; pass --db to choose another file`,
     );
   }
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });

@@ -107,6 +107,8 @@ export class SqliteEvidenceStore implements EvidenceStore {
    * read day by day across the streams, so one slot for all of them would be rebuilt at every call.
    */
   private readonly lastFindingStates = new Map<string, { seq: number; state: Map<string, FindingRecord>; sorted: boolean }>();
+  /** The hash of the store's identity record, read at the first run stored: it never changes. */
+  private identityHash: string | undefined;
 
   private constructor(
     readonly path: string,
@@ -154,14 +156,12 @@ export class SqliteEvidenceStore implements EvidenceStore {
     return intent;
   }
 
-  /** The hash of the store's identity record, which every run covers (read once: it never changes). */
+  /** The hash of the store's identity record, which every run covers. */
   private storeHash(): string {
     this.identityHash ??= this.db.prepare('SELECT hash FROM store_identity').pluck().get() as string | undefined;
     if (!this.identityHash) throw new StoreError(`${this.path} has no identity record: run \`evidence-agent verify\``);
     return this.identityHash;
   }
-
-  private identityHash: string | undefined;
 
   async finishRun(intent: RunIntent, outcome: RunOutcome): Promise<RunRecord> {
     const commit = this.db.transaction(() => this.insertRun(intent, outcome));

@@ -13,7 +13,7 @@ import { digestCommand } from './commands/digest.js';
 import { exportCommand, keygenCommand } from './commands/export.js';
 import { findingsCommand } from './commands/findings.js';
 import { populationCommand } from './commands/population.js';
-import { redactSecrets, registerEnvironmentSecrets } from './redaction.js';
+import { agentSecrets } from './redaction.js';
 import { runsCommand } from './commands/runs.js';
 import { verifyCommand } from './commands/verify.js';
 import { ConfigError } from './config/index.js';
@@ -158,12 +158,12 @@ function report(error: unknown, verbose: boolean): number {
       : 2;
   }
   if (error instanceof ConfigError) {
-    for (const line of error.lines) process.stderr.write(`evidence-agent: config: ${redactSecrets(line)}\n`);
+    for (const line of error.lines) process.stderr.write(`evidence-agent: config: ${agentSecrets.redact(line)}\n`);
     return 2;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`evidence-agent: ${redactSecrets(message.split('\n')[0]!)}\n`);
-  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`);
+  process.stderr.write(`evidence-agent: ${agentSecrets.redact(message.split('\n')[0]!)}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${agentSecrets.redact(error.stack)}\n`);
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof MappingError) return 2;
   return 1;
@@ -173,7 +173,6 @@ export async function main(argv: string[]): Promise<number> {
   // The AWS SDK's multi-line notice that its 2027 releases need Node 22 would open every command's
   // output on Node 20; the README states the Node 22 requirement for production instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  registerEnvironmentSecrets(process.env);
   let exitCode = 0;
   const program = buildProgram((code) => {
     exitCode = code;

@@ -1,5 +1,6 @@
 // The collector contract: every built-in or external collector is a plain object of this shape.
 // Collectors do all the I/O for one source and return evidence; checks are pure functions over it.
+import type { SecretRegistry } from './redaction.js';
 import type { z } from 'zod';
 import type { Logger } from './logging.js';
 
@@ -197,6 +198,12 @@ export interface CollectContext<Options> {
   httpCache: HttpCache;
   /** Read-only access to what other collectors stored (join HR leavers with IAM users). */
   storedEvidence: StoredEvidenceReader;
+  /**
+   * The agent's secrets: register every credential obtained at run time (a token sent, an assumed
+   * role's keys) so that no reply or error echoing it is stored or logged; `redact` for what a
+   * collector keeps outside the run's result (its HTTP cache).
+   */
+  secrets: Pick<SecretRegistry, 'register' | 'redact'>;
 }
 
 /** The latest stored evidence of other streams, read-only: for collectors that join sources. */

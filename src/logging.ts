@@ -1,22 +1,21 @@
 // JSON logs on stderr (stdout is for command output), with secrets redacted wherever they appear.
 import { pino } from 'pino';
-import { redactSecrets } from './redaction.js';
+import { agentSecrets, withoutSecretFields } from './redaction.js';
+import type { SecretRegistry } from './redaction.js';
 
 export type Logger = pino.Logger;
 
-/** Field names whose values never reach a log line, at any depth up to four levels. */
-const SECRET_KEYS = ['secretAccessKey', 'sessionToken', 'externalId', 'token', 'privateKey', 'password', 'webhookUrl', 'authorization'];
-export const REDACTED_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
-
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(options: { level?: string; destination?: pino.DestinationStream; secrets?: SecretRegistry } = {}): Logger {
+  const secrets = options.secrets ?? agentSecrets;
   return pino(
     {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       base: { service: 'evidence-agent' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // A known secret inside a message or an error text, whatever its field name.
-      hooks: { streamWrite: redactSecrets },
+      // Secret-named fields at any depth (src/redaction.ts has the one list of names)...
+      formatters: { log: (object) => withoutSecretFields(object) },
+      // ...and a known secret inside a message or an error text, whatever its field name.
+      hooks: { streamWrite: (line) => secrets.redact(line) },
     },
     options.destination ?? pino.destination(2),
   );

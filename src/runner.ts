@@ -10,7 +10,8 @@ import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from './exceptions/s
 import type { ExceptionsEvidence } from './exceptions/schema.js';
 import type { Framework } from './mapping/load.js';
 import { mappingsDocument } from './mapping/stored.js';
-import { redactDeep, redactSecrets } from './redaction.js';
+import { agentSecrets } from './redaction.js';
+import type { SecretRegistry } from './redaction.js';
 
 export interface RunContext {
   store: EvidenceStore;
@@ -27,6 +28,8 @@ export interface RunContext {
   exceptions?: ExceptionsEvidence;
   /** The mappings in force, stored with every run's evidence so a period can be judged "as collected". */
   mappings?: readonly Framework[];
+  /** The agent's secrets (default: this process's agent): handed to collectors, redacted from what runs store. */
+  secrets?: SecretRegistry;
 }
 
 /** A configured collector: the registry entry and its validated options. */
@@ -75,6 +78,7 @@ export async function runScope<Options>(
 ): Promise<RunRecord> {
   const { collector, options } = configured;
   const now = context.now ?? (() => new Date());
+  const secrets = context.secrets ?? agentSecrets;
   const logger = context.logger.child({ collector: collector.id, scope: scope.key });
   const timeoutMs = (options.timeoutSeconds ?? 900) * 1000;
   // Asked before the run, so a store problem cannot swallow the collector's own error later.
@@ -123,11 +127,13 @@ export async function runScope<Options>(
           set: (key, value) => context.store.cacheResponse(collector.id, streamScope, key, value),
         },
         storedEvidence: storedEvidenceReader(context.store),
+        secrets,
       }),
       controller.signal,
     );
-    // A known secret in what was read (an API error echoing the credentials sent) is never stored.
-    const result = redactDeep(collected);
+    // A known secret in what was read (an API error echoing the credentials sent) is never stored; how
+    // many were redacted is (a count that grows says something echoes credentials).
+    const { value: result, count: redacted } = secrets.redactDeep(collected);
     const snapshotTime = now();
     const resolvedScope = result.resolvedScope ?? scope.key;
     const { findings, crashed } = evaluateChecks(
@@ -165,20 +171,22 @@ export async function runScope<Options>(
         ...result.meta,
         ...(result.validUntil ? { validUntil: result.validUntil } : {}),
         ...(resolvedScope !== scope.key ? { configuredScope: scope.key } : {}),
+        redacted,
       },
     };
   } catch (error) {
     const aborted = controller.signal.aborted;
+    const { text, count } = secrets.redactCounting(describeError(aborted ? (controller.signal.reason ?? error) : error));
     // File the gap under the scope this configured scope resolved to before, so it shows in that stream.
     outcome = {
       finishedAt: now(),
       status: aborted ? 'aborted' : 'failed',
-      error: redactSecrets(describeError(aborted ? (controller.signal.reason ?? error) : error)),
+      error: text,
       apiCalls,
       resolvedScope: resolvedBefore,
       evidence: [],
       findings: [],
-      meta: resolvedBefore ? { configuredScope: scope.key } : {},
+      meta: { ...(resolvedBefore ? { configuredScope: scope.key } : {}), redacted: count },
     };
   } finally {
     clearTimeout(timer);
@@ -195,7 +203,7 @@ export async function runScope<Options>(
     record = await context.store.finishRun(intent, {
       ...outcome,
       status: 'failed',
-      error: redactSecrets(`evidence could not be stored: ${describeError(error)}`),
+      error: secrets.redact(`evidence could not be stored: ${describeError(error)}`),
       evidence: [],
       findings: [],
     });

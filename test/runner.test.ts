@@ -230,7 +230,7 @@ describe('runner', () => {
       runs: [second],
     } = await runCollectors(configured, ctx);
     expect([first!.scope, first!.status, second!.scope, second!.status]).toEqual(['acct-9', 'ok', 'acct-9', 'failed']);
-    expect(second!.meta).toEqual({ configuredScope: 'default' });
+    expect(second!.meta).toEqual({ configuredScope: 'default', redacted: 0 });
     expect((await store.latestRuns()).map((r) => r.seq)).toEqual([second!.seq]);
   });
 

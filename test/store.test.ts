@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/index.js';
-import { day, finding, okOutcome, runStart, tempDbPath, userEvidence } from './helpers/store-fixtures.js';
+import { day, finding, okOutcome, recordIntentOfAnotherProcess, runStart, tempDbPath, userEvidence } from './helpers/store-fixtures.js';
 
 const open: EvidenceStore[] = [];
 function newStore(path = tempDbPath()): EvidenceStore {
@@ -311,21 +311,16 @@ describe('store: crash consistency', () => {
   it('knows an earlier process that had the same pid (a restarted container) from this one', async () => {
     const path = tempDbPath();
     const store = newStore(path);
-    const raw = new Database(path);
-    const insert = raw.prepare(
-      `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, deadline, agent_version,
-         mapping_version, config_digest)
-       VALUES (?, 'aws-iam', '111122223333', '2026-03-01T11:00:00.000Z', ?, ?, ?, ?, '0', 'm', 'c')`,
-    );
     const now = new Date('2026-03-01T12:00:00Z');
     const future = '2026-03-01T13:00:00.000Z';
     const past = '2026-03-01T11:30:00.000Z';
-    insert.run('same-pid-earlier-process', process.pid, hostname(), 'an-earlier-instance', future);
-    insert.run('other-host-before-deadline', 4242, 'another-host', 'x', future);
-    insert.run('other-host-past-deadline', 4242, 'another-host', 'y', past);
+    const intent = (id: string, pid: number, host: string, instance: string, deadline: string) =>
+      recordIntentOfAnotherProcess(path, { id, started_at: '2026-03-01T11:00:00.000Z', pid, host, instance, deadline });
+    intent('same-pid-earlier-process', process.pid, hostname(), 'an-earlier-instance', future);
+    intent('other-host-before-deadline', 4242, 'another-host', 'x', future);
+    intent('other-host-past-deadline', 4242, 'another-host', 'y', past);
     // A live process (this one's parent) past the deadline: its pid was reused, or the run hung.
-    insert.run('live-pid-past-deadline', process.ppid, hostname(), 'z', past);
-    raw.close();
+    intent('live-pid-past-deadline', process.ppid, hostname(), 'z', past);
     const recovered = await store.recoverAbandonedRuns(now);
     expect(recovered.map((r) => r.id).sort()).toEqual([
       'live-pid-past-deadline',
@@ -342,15 +337,9 @@ describe('store: crash consistency', () => {
       okOutcome(day(0), [userEvidence('a')], [], { resolvedScope: '111122223333', meta: { configuredScope: 'default' } }),
     );
     expect(resolved.scope).toBe('111122223333');
-    const raw = new Database(path);
-    raw
-      .prepare(
-        `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, deadline, agent_version,
-           mapping_version, config_digest)
-         VALUES ('crashed', 'aws-iam', 'default', ?, 4242, 'old-container', 'x', ?, '0', 'm', 'c')`,
-      )
-      .run(day(1).toISOString(), day(1).toISOString());
-    raw.close();
+    recordIntentOfAnotherProcess(path, {
+      id: 'crashed', scope: 'default', started_at: day(1).toISOString(), pid: 4242, host: 'old-container', instance: 'x', deadline: day(1).toISOString(),
+    });
     const [recovered] = await store.recoverAbandonedRuns(day(2));
     expect(recovered).toMatchObject({ scope: '111122223333', status: 'aborted', meta: { configuredScope: 'default' } });
   });

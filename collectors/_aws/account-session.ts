@@ -26,6 +26,7 @@ export async function withAccountSession(
     region: ctx.options.region,
     clientEnvironment: ctx.clientEnvironment,
     countApiCall: () => ctx.countApiCall(),
+    secrets: ctx.secrets,
   });
   try {
     const account = await verifyAccount(session.sts, entry, ctx.signal);

@@ -3,10 +3,9 @@
 // Collectors build their service clients from it, one per region where the service is regional.
 import { STSClient } from '@aws-sdk/client-sts';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-providers';
-import type { ClientEnvironment } from '../../src/collector.js';
-import { registerSecret } from '../../src/redaction.js';
+import type { ClientEnvironment, CollectContext } from '../../src/collector.js';
 import type { AwsAccount } from './account.js';
 
 export const ROLE_SESSION_NAME = 'evidence-agent';
@@ -31,6 +30,8 @@ export interface AwsSessionOptions {
   region: string;
   clientEnvironment: ClientEnvironment;
   countApiCall: () => void;
+  /** Where the credentials the session obtains are registered, so that no echo of them is kept. */
+  secrets: CollectContext<unknown>['secrets'];
 }
 
 /** What every SDK client of the session is built with. */
@@ -60,8 +61,9 @@ export interface AwsSession {
 
 export function createAwsSession(options: AwsSessionOptions): AwsSession {
   const aws = options.clientEnvironment.aws ?? {};
-  registerSecret(aws.credentials?.secretAccessKey);
-  registerSecret(aws.credentials?.sessionToken);
+  const { secrets } = options;
+  secrets.register(aws.credentials?.secretAccessKey);
+  secrets.register(aws.credentials?.sessionToken);
   const counter = apiCallCounterPlugin(options.countApiCall);
   const region = options.account.region ?? options.region;
   const common = {
@@ -75,9 +77,10 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
     // Left unset otherwise, so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working.
     ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
   };
+  const source = aws.credentials ?? defaultChainCredentials(secrets);
   const credentials = options.account.roleArn
-    ? assumedRoleCredentials(options.account.roleArn, options.account.externalId, aws.credentials, common, counter)
-    : aws.credentials;
+    ? assumedRoleCredentials(options.account.roleArn, options.account.externalId, source, common, counter, secrets)
+    : source;
   const clientConfig = (clientRegion: string = region): AwsClientConfig => ({
     ...common,
     region: clientRegion,
@@ -158,12 +161,27 @@ export function apiCallCounterPlugin(countApiCall: () => void): ClientPlugin {
   };
 }
 
+/**
+ * Without static credentials, the SDK's default chain (environment, profile, SSO, container or instance
+ * role): the credentials it finds are obtained at run time, and registered as secrets like the others.
+ */
+function defaultChainCredentials(secrets: AwsSessionOptions['secrets']): RoleCredentialProvider {
+  const chain = fromNodeProviderChain();
+  return async (properties) => {
+    const identity = await chain(properties);
+    secrets.register(identity.secretAccessKey, { shortLived: identity.expiration !== undefined });
+    secrets.register(identity.sessionToken, { shortLived: true });
+    return identity;
+  };
+}
+
 function assumedRoleCredentials(
   roleArn: string,
   externalId: string | undefined,
-  sourceCredentials: StaticCredentials | undefined,
+  sourceCredentials: StaticCredentials | RoleCredentialProvider,
   clientConfig: FromTemporaryCredentialsOptions['clientConfig'],
   counter: ClientPlugin,
+  secrets: AwsSessionOptions['secrets'],
 ): RoleCredentialProvider {
   const provider = fromTemporaryCredentials({
     params: {
@@ -171,19 +189,18 @@ function assumedRoleCredentials(
       RoleSessionName: ROLE_SESSION_NAME,
       ...(externalId ? { ExternalId: externalId } : {}),
     },
-    // Without static credentials the STS client of the provider uses the default chain.
-    ...(sourceCredentials ? { masterCredentials: sourceCredentials } : {}),
+    masterCredentials: sourceCredentials,
     clientConfig,
     clientPlugins: [counter],
   });
-  return shareSession(provider);
+  return shareSession(provider, secrets);
 }
 
 /**
  * Each SDK client caches credentials on its own; sharing one session makes all the clients of an
  * account (STS, IAM, one CloudTrail client per region) assume the role once instead of once each.
  */
-function shareSession(provider: RoleCredentialProvider): RoleCredentialProvider {
+function shareSession(provider: RoleCredentialProvider, secrets: AwsSessionOptions['secrets']): RoleCredentialProvider {
   let session: ReturnType<RoleCredentialProvider> | undefined;
   const start: RoleCredentialProvider = (properties) => {
     const started = provider(properties);
@@ -198,8 +215,8 @@ function shareSession(provider: RoleCredentialProvider): RoleCredentialProvider 
     const current = session ?? start(properties);
     const identity = await current;
     // The role's temporary credentials: redacted wherever a reply or an error might echo them.
-    registerSecret(identity.secretAccessKey, { shortLived: true });
-    registerSecret(identity.sessionToken, { shortLived: true });
+    secrets.register(identity.secretAccessKey, { shortLived: true });
+    secrets.register(identity.sessionToken, { shortLived: true });
     const expiresSoon =
       identity.expiration !== undefined && identity.expiration.getTime() - Date.now() < SESSION_REFRESH_MARGIN_MS;
     if (!expiresSoon) return identity;

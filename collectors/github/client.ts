@@ -11,7 +11,6 @@ import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import type { CollectContext, HttpCache } from '../../src/collector.js';
 import type { Logger } from '../../src/logging.js';
-import { redactSecrets, registerSecret } from '../../src/redaction.js';
 import { MalformedReplyError } from './errors.js';
 import { withoutCredentials } from './org-reads.js';
 import type { GitHubAuth, GitHubOptions } from './schema.js';
@@ -61,7 +60,7 @@ export interface GitHubClientEnvironment {
 }
 
 export function createGitHubSession(
-  ctx: Pick<CollectContext<GitHubOptions>, 'options' | 'logger' | 'signal' | 'countApiCall' | 'httpCache'>,
+  ctx: Pick<CollectContext<GitHubOptions>, 'options' | 'logger' | 'signal' | 'countApiCall' | 'httpCache' | 'secrets'>,
   environment: GitHubClientEnvironment = {},
 ): GitHubSession {
   const counts: RequestCounts = { requests: 0, rateLimited: 0, notModified: 0, rateLimitRemaining: null };
@@ -69,7 +68,7 @@ export function createGitHubSession(
   const fetchCounted: typeof fetch = async (input, init) => {
     counts.requests++;
     ctx.countApiCall();
-    registerSecret(credentialOf(init?.headers), { shortLived: true });
+    ctx.secrets.register(credentialOf(init?.headers), { shortLived: true });
     const timeout = AbortSignal.timeout(requestTimeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     let response: Response;
@@ -117,7 +116,7 @@ export function createGitHubSession(
   });
   // Registered first, so it runs inside the conditional requests: an unparsed reply is never cached.
   refuseUnparsedJson(octokit);
-  useConditionalRequests(octokit, ctx.httpCache);
+  useConditionalRequests(octokit, ctx.httpCache, ctx.secrets);
   return { octokit, counts };
 }
 
@@ -185,7 +184,7 @@ interface CachedBody {
  * Every GET carries If-None-Match with the stored ETag; a 304 is answered from the stored body (with
  * its Link header, so pagination goes on). A 200 with an ETag replaces the stored entry.
  */
-function useConditionalRequests(octokit: GitHubClient, cache: HttpCache): void {
+function useConditionalRequests(octokit: GitHubClient, cache: HttpCache, secrets: CollectContext<unknown>['secrets']): void {
   octokit.hook.wrap('request', async (request, options) => {
     if (options.method !== 'GET') return request(options);
     const key = `GET ${octokit.request.endpoint.parse(options).url}`;
@@ -196,7 +195,7 @@ function useConditionalRequests(octokit: GitHubClient, cache: HttpCache): void {
       const etag = response.headers.etag;
       if (etag && response.status === 200) {
         const body: CachedBody = { data: response.data, link: response.headers.link ?? null };
-        await cache.set(key, { etag, body: redactSecrets(JSON.stringify(body, maskSecretFields)) });
+        await cache.set(key, { etag, body: secrets.redact(JSON.stringify(body, maskSecretFields)) });
       }
       return response;
     } catch (error) {

@@ -19,6 +19,7 @@ import type { CoverageReport, DayFinding } from '../reports/coverage.js';
 import { csvLines, toCsv } from '../reports/csv.js';
 import { nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation, populationColumns, SOURCE_COLUMN } from '../reports/population.js';
+import { withoutSecretFields } from '../redaction.js';
 import { encodeEvent } from '../store/blob-codec.js';
 import type { EvidenceStore, RunRecord, SnapshotEntry } from '../store/types.js';
 import { listFiles, packDirectory } from './archive.js';
@@ -35,8 +36,6 @@ const UNLISTED = new Set(['manifest.json', 'manifest.sig', 'SHA256SUMS']);
  * two snapshots of a stream is an access change, listed in populations/principals-added-removed.csv.
  */
 const PRINCIPAL_TYPES = new Set(['aws.iam.user', 'aws.iam.role', 'aws.iam.group', 'github.member', 'github.outside-collaborator']);
-/** Field names whose string values never leave the store (there should be none; this is the last guard). */
-const SECRET_KEYS = /^(secret|token|password|privatekey|secretaccesskey|sessiontoken|clientsecret)$/i;
 
 export interface ExportOptions {
   from: string;
@@ -368,11 +367,15 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
 }
 
 /**
- * The store's identity: `sha256:` and the hash of its genesis run (the first run, which links to no
- * other). Two stores never share it; a store keeps it for life, so OSCAL UUIDs derived from it are
- * unique per store and stable per period.
+ * The store's identity: the id recorded (under the hash) when the store was created; a store written
+ * before stores recorded one is known by `sha256:` and the hash of its genesis run (the first run, which
+ * links to no other). Two stores never share it and a store keeps it for life, so OSCAL UUIDs derived
+ * from it are unique per store and stable per period.
  */
 async function storeIdentity(store: EvidenceStore, firstExported: { fields: { seq: number; prevHash: string }; hash: string }): Promise<string> {
+  const identity = await store.identity();
+  if (identity.recorded && !identity.intact) throw new ExportError("the store's identity record does not match its hash: run `evidence-agent verify`");
+  if (identity.recorded && identity.storeId) return identity.storeId;
   const [genesis] = firstExported.fields.seq === 1 ? [firstExported] : await store.chainedRuns(1, 1);
   if (!genesis) throw new ExportError('the store has no run 1 (its genesis run): run `evidence-agent verify`');
   return `sha256:${genesis.hash}`;
@@ -495,15 +498,12 @@ function exceptionsCsv(exceptions: ExceptionInForce[]): string {
   return toCsv(columns, exceptions.map((e) => Object.fromEntries(columns.map((c) => [c, String(e[c as keyof ExceptionInForce])]))));
 }
 
-/** A copy with the string values of secret-named fields replaced (evidence should hold none). */
+/**
+ * A copy with the string values of secret-named fields replaced (evidence should hold none; this is the
+ * last guard). The names are the one list of src/redaction.ts.
+ */
 function redact<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(redact) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, SECRET_KEYS.test(key) && typeof item === 'string' ? '[redacted]' : redact(item)]),
-    ) as T;
-  }
-  return value;
+  return withoutSecretFields(value);
 }
 
 export function readManifest(root: string): unknown {

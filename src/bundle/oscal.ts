@@ -17,7 +17,7 @@ const NS = 'https://evidence-agent.dev/ns/oscal';
 export interface OscalInput {
   title: string;
   agentVersion: string;
-  /** The store's identity (`sha256:<genesis run hash>`): UUIDs are unique per store. */
+  /** The store's id (recorded at creation; `sha256:<genesis run hash>` for an older store): UUIDs are unique per store. */
   storeId: string;
   /** From the config's `organization.name`; the party the results are prepared for. */
   organization?: string;

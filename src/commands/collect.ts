@@ -18,7 +18,7 @@ import { loadExceptions } from '../exceptions/load.js';
 import type { ExceptionsEvidence } from '../exceptions/schema.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
-import { DEMO_CONFIG_DIGEST, demoCommand } from './demo.js';
+import { demoCommand } from './demo.js';
 import { print } from './options.js';
 import { runLine } from './run-summary.js';
 
@@ -26,15 +26,24 @@ export interface CollectOptions extends GlobalOptions {
   collector?: string;
 }
 
-/** Real evidence never goes into a demo store: the chain would mix simulated and real runs. */
+/**
+ * Real evidence never goes into a demo store: the chain would mix simulated and real runs. The store's
+ * kind is the one recorded when it was created (digests or exports written into it later change
+ * nothing); a store from before kinds were recorded is a demo store when any run is the demo's.
+ */
 export async function refuseDemoStore(path: string): Promise<void> {
   if (!existsSync(path)) return;
   const store = openStore(path, { readonly: true });
   try {
-    const [latest] = await store.listRuns({ limit: 1 });
-    if (latest?.configDigest === DEMO_CONFIG_DIGEST) {
+    const identity = await store.identity();
+    if (!identity.intact) {
       throw new CliError(
-        `${path} is a demo store (simulated runs of the sandbox account): collect real evidence into another file (--db or store.path)`,
+        `${path}: its identity record (whether it holds demo or real evidence) does not match its hash: run \`evidence-agent verify --db ${path}\`, and collect into another file (--db or store.path) meanwhile`,
+      );
+    }
+    if (identity.kind === 'demo') {
+      throw new CliError(
+        `${path} is a demo store (simulated runs of the sandbox account): collect real evidence into another file (--db or store.path); a new file starts a clean store`,
       );
     }
   } finally {

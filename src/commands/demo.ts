@@ -1,7 +1,7 @@
 // `evidence-agent demo`: replays N simulated days of the sandbox AWS account and GitHub organization
 // through the real collectors, the real AWS SDK and Octokit over real HTTP, into a store marked as a
 // demo store.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { builtinCollectors } from '../../collectors/index.js';
 import { awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
@@ -27,8 +27,8 @@ import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../sandbox/github/index.js';
 import { SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../sandbox/index.js';
-import { openStore } from '../store/index.js';
-import type { RunRecord } from '../store/types.js';
+import { DEMO_CONFIG_DIGEST, openStore } from '../store/index.js';
+import type { RunRecord, StoreIdentity } from '../store/types.js';
 import { agentVersion } from '../version.js';
 import { summarizeControls } from './controls.js';
 import { parseIntegerOption, print } from './options.js';
@@ -38,11 +38,12 @@ export interface DemoOptions extends GlobalOptions {
   days?: string;
 }
 
+/** Runs of the demo carry this in place of a config digest (the store also records its kind). */
+export { DEMO_CONFIG_DIGEST };
+
 const DAY_MS = 86_400_000;
 /** The simulated daily collection time (UTC). */
 const COLLECTION_HOUR = 6;
-/** Runs of the demo carry this in place of a config digest; `collect` refuses to write next to them. */
-export const DEMO_CONFIG_DIGEST = 'demo';
 
 /** The demo's aws-iam settings: the sandbox account, and an allow-list of its two platform admins. */
 export function demoAwsIamOptions() {
@@ -105,21 +106,34 @@ async function demoExport(store: EvidenceStore, dbPath: string, schedule: Date[]
   });
 }
 
-/** A demo replaces only a previous demo store: it never touches a store holding real evidence. */
+/**
+ * A demo replaces only a previous demo store. A file that is not a store is refused when it is opened
+ * (read-only: nothing is written to it); a store for real evidence, or one holding a real run (a store
+ * from before kinds were recorded, where real runs followed the demo), is refused here.
+ */
 async function prepareDemoStore(path: string): Promise<void> {
-  if (!existsSync(path)) return;
-  const store = openStore(path);
+  // An empty file is an empty database: the store is created in it, nothing is lost. What is not a
+  // file (a directory) is reported when the store is opened.
+  const file = existsSync(path) ? statSync(path) : undefined;
+  if (!file?.isFile() || file.size === 0) return;
+  const store = openStore(path, { readonly: true });
+  let identity: StoreIdentity;
   let runs: RunRecord[];
   try {
+    identity = await store.identity();
     runs = await store.listRuns();
   } finally {
     await store.close();
   }
   // Digests and exports made from the demo's evidence are about the demo: they do not make it a real store.
   const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR && run.collector !== EXPORT_COLLECTOR);
-  if (real) {
+  if (identity.kind === 'real' || !identity.intact || (real && !identity.recorded)) {
     throw new CliError(
-      `${path} holds real evidence (run ${real.seq}, ${real.collector} ${real.scope}): the demo will not write into it; pass --db to choose another file`,
+      `${path} ${
+        real
+          ? `holds real evidence (run ${real.seq}, ${real.collector} ${real.scope})`
+          : `is a store for real evidence (${identity.recorded ? 'recorded when it was created' : 'it holds no run of the demo'})`
+      }: the demo will not write into it; pass --db to choose another file`,
     );
   }
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
@@ -143,7 +157,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
 
   const realNow = new Date();
   const schedule = simulatedDays(days, realNow);
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { kind: 'demo' });
   // Started after the store opened: a store that cannot open must not leave a server running.
   // The demo replays days in seconds: the sandbox drops the LookupEvents rate limit and the collector its pacing.
   const sandbox = await startSandbox({ historyEnd: realNow, date: schedule[0], lookupEventsPerSecond: 0 }).catch(async (error: unknown) => {

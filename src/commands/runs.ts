@@ -25,7 +25,7 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
     }
     print(
       renderTable(
-        ['run', 'started (UTC)', 'collector', 'scope', 'status', 'api calls', 'evidence', '+/~/-', 'pass/fail/error', 'error'],
+        ['run', 'started (UTC)', 'collector', 'scope', 'status', 'api calls', 'evidence', '+/~/-', 'pass/fail/error', 'redacted', 'error'],
         runs.map((r) => [
           String(r.seq),
           r.startedAt.slice(0, 19).replace('T', ' '),
@@ -36,6 +36,8 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
           String(r.evidenceCount),
           `${r.changes.added}/${r.changes.changed}/${r.changes.removed}`,
           `${r.findingCounts.pass}/${r.findingCounts.fail}/${r.findingCounts.error}`,
+          // Secret values redacted from what the run stored (its chained meta); blank where not recorded.
+          typeof r.meta.redacted === 'number' ? String(r.meta.redacted) : '',
           r.error ? r.error.slice(0, 80) : '',
         ]),
       ),

@@ -1,7 +1,7 @@
 // Turns zod issues into one line each: `path: expected …, got …`, never echoing a secret.
 import type { z } from 'zod';
 import { closest } from '../suggest.js';
-import { isSecretField } from './secrets.js';
+import { isSecretField } from '../redaction.js';
 
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -12,8 +12,9 @@ import { ExternalModuleError, loadExternalCollector, takenIds } from '../plugins
 import type { BrokenModule } from '../plugins/external-collectors.js';
 import { formatIssue } from './format-issues.js';
 import { interpolateEnv } from './interpolate.js';
-import { registerSecretsOf } from '../redaction.js';
-import { withoutSecrets } from './secrets.js';
+import { agentSecrets, secretIdentifierClashes, withoutSecretFields } from '../redaction.js';
+import type { SecretRegistry } from '../redaction.js';
+import { formatPath } from './format-issues.js';
 import { buildConfigSchema, keysAt } from './schema.js';
 import type { AgentConfig } from './schema.js';
 
@@ -34,7 +35,7 @@ export interface LoadedConfig {
 }
 
 export function configDigest(config: AgentConfig): string {
-  return digestOf(withoutSecrets(config));
+  return digestOf(withoutSecretFields(config, '[secret]'));
 }
 
 export const DEFAULT_CONFIG_PATH = './config/evidence-agent.yaml';
@@ -72,8 +73,9 @@ export function parseConfigText(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   collectors: readonly Collector<any>[],
   env: NodeJS.ProcessEnv,
+  secrets: SecretRegistry = agentSecrets,
 ): AgentConfig {
-  return validateConfig(parseRaw(text, file), collectors, [], env);
+  return validateConfig(parseRaw(text, file), collectors, [], env, secrets);
 }
 
 /**
@@ -87,6 +89,7 @@ function validateConfig(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   external: readonly { id: string; collector: Collector<any> | null }[],
   env: NodeJS.ProcessEnv,
+  secrets: SecretRegistry,
 ): AgentConfig {
   const schema = buildConfigSchema(collectors, external.map((e) => e.id));
   const result = schema.safeParse(interpolateEnv(raw, env), { reportInput: true });
@@ -109,8 +112,20 @@ function validateConfig(
   if (problems.length > 0) throw new ConfigError(problems);
   const badSchedules = scheduleProblems(result.data);
   if (badSchedules.length > 0) throw new ConfigError(badSchedules);
-  // The interpolated secrets are known from here on: no log line or stored text will carry them.
-  registerSecretsOf(result.data);
+  // A secret that is also an identifier would be redacted wherever the evidence names that identifier.
+  const clashes = secretIdentifierClashes(raw, result.data, env);
+  if (clashes.length > 0) {
+    throw new ConfigError(
+      clashes.map(
+        (clash) =>
+          `${formatPath(clash.secret)}: holds the same value as ${formatPath(clash.identifier)}, an identifier the evidence names: ` +
+          'as a secret it would be redacted from every document that names it; use a distinct secret value',
+      ),
+    );
+  }
+  // The config's secrets (and what was interpolated into them) are known from here on: no log line or
+  // stored text will carry them.
+  secrets.registerConfig(raw, result.data, env);
   return result.data;
 }
 
@@ -160,12 +175,13 @@ export function loadConfig(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   collectors: readonly Collector<any>[],
   env: NodeJS.ProcessEnv = process.env,
+  secrets: SecretRegistry = agentSecrets,
 ): LoadedConfig {
   if (path === null) {
-    const config = parseConfigText('{}', '(defaults)', collectors, env);
+    const config = parseConfigText('{}', '(defaults)', collectors, env, secrets);
     return { path: null, config, digest: configDigest(config), collectors, brokenModules: [] };
   }
-  const config = parseConfigText(readConfigFile(path), path, collectors, env);
+  const config = parseConfigText(readConfigFile(path), path, collectors, env, secrets);
   return { path, config, digest: configDigest(config), collectors, brokenModules: [] };
 }
 
@@ -193,9 +209,10 @@ export async function loadConfigWithModules(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   builtins: readonly Collector<any>[],
   env: NodeJS.ProcessEnv = process.env,
-  options: { tolerateBrokenModules?: boolean; skipModules?: boolean } = {},
+  options: { tolerateBrokenModules?: boolean; skipModules?: boolean; secrets?: SecretRegistry } = {},
 ): Promise<LoadedConfig> {
-  if (path === null) return loadConfig(null, builtins, env);
+  const secrets = options.secrets ?? agentSecrets;
+  if (path === null) return loadConfig(null, builtins, env, secrets);
   const raw = parseRaw(readConfigFile(path), path);
   const sections = raw.collectors;
   const moduleIds =
@@ -229,7 +246,7 @@ export async function loadConfigWithModules(
       external.push({ id, collector: null });
     }
   }
-  const config = validateConfig(raw, builtins, external, env);
+  const config = validateConfig(raw, builtins, external, env, secrets);
   return { path, config, digest: configDigest(config), collectors: [...builtins, ...loaded], brokenModules };
 }
 

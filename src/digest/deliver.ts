@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import nodemailer from 'nodemailer';
-import { redactSecrets } from '../redaction.js';
+import { agentSecrets } from '../redaction.js';
+import type { SecretRegistry } from '../redaction.js';
 import { countText } from './build.js';
 import type { Digest } from './build.js';
 
@@ -31,7 +32,11 @@ export interface Rendered {
 
 const ATTEMPTS = 3;
 
-export async function deliverDigest(rendered: Rendered, delivery: DigestDelivery, options: { retryBaseMs?: number } = {}): Promise<DeliveryOutcome[]> {
+export async function deliverDigest(
+  rendered: Rendered,
+  delivery: DigestDelivery,
+  options: { retryBaseMs?: number; secrets?: SecretRegistry } = {},
+): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = [];
   let written: string | undefined;
   if (delivery.directory) {
@@ -45,7 +50,8 @@ export async function deliverDigest(rendered: Rendered, delivery: DigestDelivery
   if (delivery.slack) outcomes.push(await retrying('slack', () => postToSlack(rendered.digest, delivery.slack!.webhookUrl, written), options.retryBaseMs));
   if (delivery.email) outcomes.push(await retrying('email', () => sendEmail(rendered, delivery.email!), options.retryBaseMs));
   // A receiver's error may quote the webhook URL or the credentials sent: the reports are kept and printed.
-  return outcomes.map((outcome) => ({ ...outcome, detail: redactSecrets(outcome.detail) }));
+  const secrets = options.secrets ?? agentSecrets;
+  return outcomes.map((outcome) => ({ ...outcome, detail: secrets.redact(outcome.detail) }));
 }
 
 /** digest-<week>.md, .html and .json in the directory; returns the Markdown file's path. */

@@ -43,11 +43,21 @@ export function findingsDigest(rows: readonly FindingRow[]): string {
   return rowsDigest(rows);
 }
 
-export type EventRow = readonly [eventId: string, blobHash: string];
+/** The event columns a hash-version-1 run covered: the rest was not under its hash. */
+export type LegacyEventRow = readonly [eventId: string, blobHash: string];
+/** Every column of an event row but its stream (checked to be the run's) and run (the digest's owner). */
+export type EventRow = readonly [
+  eventId: string,
+  type: string,
+  occurredAt: string,
+  partition: string,
+  flags: string | null,
+  blobHash: string,
+];
 export type WindowRow = readonly [partition: string, from: string, to: string, complete: number, error: string | null];
 
 /** Digest of the events a run stored first, independent of insertion order. */
-export function eventsDigest(rows: readonly EventRow[]): string {
+export function eventsDigest(rows: readonly (EventRow | LegacyEventRow)[]): string {
   return rowsDigest(rows);
 }
 
@@ -55,6 +65,13 @@ export function eventsDigest(rows: readonly EventRow[]): string {
 export function windowsDigest(rows: readonly WindowRow[]): string {
   return rowsDigest(rows);
 }
+
+/**
+ * The hash version of new runs. 1: the run's fields and delta digests, events by (id, blob) only.
+ * 2: also every column of its events, the hash of the intent that started it, and the hash of the
+ * store's identity record (what the store is: demo or real). Old runs keep verifying under their version.
+ */
+export const HASH_VERSION = 2;
 
 /** Every stored field of a run that the chain protects. */
 export interface ChainedRunFields {
@@ -81,8 +98,54 @@ export interface ChainedRunFields {
   eventsDigest: string;
   windowsDigest: string;
   prevHash: string;
+  /** Absent: version 1. */
+  hashVersion?: number;
+  /** Version 2: the hash of the run intent that started the run (who, where, when). */
+  intentHash?: string;
+  /** Version 2: the hash of the store's identity record. */
+  storeHash?: string;
 }
 
 export function runHash(fields: ChainedRunFields): string {
-  return digestOf({ v: 1, ...fields });
+  const { hashVersion, ...rest } = fields;
+  return digestOf({ v: hashVersion ?? 1, ...rest });
+}
+
+/** Every field of a run intent: what will run, where (host, pid, process), until when, and its link. */
+export interface ChainedIntentFields {
+  seq: number;
+  id: string;
+  collector: string;
+  scope: string;
+  startedAt: string;
+  pid: number;
+  host: string;
+  instance: string;
+  deadline: string;
+  agentVersion: string;
+  mappingVersion: string;
+  configDigest: string;
+  /** The hash of the intent before it (GENESIS_HASH for the first): intents form a chain of their own. */
+  prevHash: string;
+}
+
+export function intentHash(fields: ChainedIntentFields): string {
+  return digestOf({ v: HASH_VERSION, record: 'run-intent', ...fields });
+}
+
+export type StoreKind = 'demo' | 'real';
+
+/** What a store is, recorded once when it is created (or upgraded to hash version 2). */
+export interface StoreIdentityFields {
+  storeId: string;
+  kind: StoreKind;
+  createdAt: string;
+  /** Runs stored before the store recorded its identity (hash version 1); 0 for a store created so. */
+  legacyRuns: number;
+  /** When an older store was upgraded to record its identity; null for a store created with it. */
+  upgradedAt: string | null;
+}
+
+export function storeIdentityHash(fields: StoreIdentityFields): string {
+  return digestOf({ v: HASH_VERSION, record: 'store-identity', ...fields });
 }

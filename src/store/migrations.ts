@@ -1,31 +1,57 @@
 // Versioned schema migrations, applied in order inside one transaction each.
 // Never edit a shipped migration: add a new one.
+import type { StoreKind } from './chain.js';
+import { chainOpenIntents } from './intents.js';
+import { recordIdentity } from './identity.js';
+import type { SqliteDatabase } from './open-database.js';
+
+export interface MigrationContext {
+  /** The kind a new store is created as (the demo asks for a demo store). */
+  kind: StoreKind | undefined;
+  /** The schema version the file had before this opening: 0 for a new store. */
+  fromVersion: number;
+  now: Date;
+}
 
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Data steps SQL cannot do (hashing), run after `sql` in the same transaction. */
+  upgrade?: (db: SqliteDatabase, context: MigrationContext) => void;
 }
 
-const APPEND_ONLY_TABLES = ['blobs', 'runs', 'manifest', 'findings', 'events', 'event_windows'] as const;
+/** The append-only tables, by the schema version that made them so. */
+const APPEND_ONLY_TABLES: readonly (readonly [table: string, since: number])[] = [
+  ['blobs', 1],
+  ['runs', 1],
+  ['manifest', 1],
+  ['findings', 1],
+  ['events', 1],
+  ['event_windows', 1],
+  ['run_intents', 3],
+  ['store_identity', 3],
+];
 
-/** The statement of each append-only trigger, by name: migrations create them, verify compares them. */
-export const APPEND_ONLY_TRIGGERS: ReadonlyMap<string, string> = new Map(
-  APPEND_ONLY_TABLES.flatMap((table) =>
-    (['UPDATE', 'DELETE'] as const).map((operation) => {
-      const name = `${table}_no_${operation.toLowerCase()}`;
-      const verb = operation === 'UPDATE' ? 'UPDATE of' : 'DELETE from';
-      return [
-        name,
-        `CREATE TRIGGER ${name} BEFORE ${operation} ON ${table} ` +
-          `BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: ${verb} ${table} refused'); END`,
-      ] as const;
-    }),
-  ),
-);
+function triggersOf(table: string): [string, string][] {
+  return (['UPDATE', 'DELETE'] as const).map((operation) => {
+    const name = `${table}_no_${operation.toLowerCase()}`;
+    const verb = operation === 'UPDATE' ? 'UPDATE of' : 'DELETE from';
+    return [
+      name,
+      `CREATE TRIGGER ${name} BEFORE ${operation} ON ${table} ` +
+        `BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: ${verb} ${table} refused'); END`,
+    ];
+  });
+}
 
-function appendOnlyTriggers(): string {
-  return [...APPEND_ONLY_TRIGGERS.values()].map((sql) => `${sql};`).join('\n');
+/** The statement of each append-only trigger a store of `schemaVersion` has, by name: verify compares them. */
+export function appendOnlyTriggers(schemaVersion: number): ReadonlyMap<string, string> {
+  return new Map(APPEND_ONLY_TABLES.filter(([, since]) => since <= schemaVersion).flatMap(([table]) => triggersOf(table)));
+}
+
+function createTriggers(tables: readonly string[]): string {
+  return tables.flatMap((table) => triggersOf(table).map(([, sql]) => `${sql};`)).join('\n');
 }
 
 export const migrations: Migration[] = [
@@ -142,7 +168,7 @@ CREATE TABLE run_intents (
   mapping_version TEXT NOT NULL,
   config_digest   TEXT NOT NULL
 ) WITHOUT ROWID;
-${appendOnlyTriggers()}
+${createTriggers(APPEND_ONLY_TABLES.filter(([, since]) => since === 1).map(([table]) => table))}
 `,
   },
   {
@@ -161,4 +187,42 @@ CREATE TABLE http_cache (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    description:
+      'hash version 2: every event column, run intents chained and kept, the store identity (demo or real) recorded and covered by every run',
+    sql: `
+ALTER TABLE runs ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN intent_hash TEXT;
+ALTER TABLE runs ADD COLUMN store_hash TEXT;
+
+-- Run intents become a chain of their own, kept after their run: who started which run, where, when.
+ALTER TABLE run_intents ADD COLUMN seq INTEGER;
+ALTER TABLE run_intents ADD COLUMN prev_hash TEXT;
+ALTER TABLE run_intents ADD COLUMN hash TEXT;
+
+-- What the store is, recorded once: a demo's simulated runs or real evidence. Every later run covers its hash.
+CREATE TABLE store_identity (
+  store_id    TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('demo', 'real')),
+  created_at  TEXT NOT NULL,
+  legacy_runs INTEGER NOT NULL,
+  upgraded_at TEXT,
+  hash        TEXT NOT NULL
+);
+`,
+    upgrade: (db, context) => {
+      // Intents open when an older store is upgraded (a run cut short) join the chain as they are.
+      chainOpenIntents(db);
+      db.exec('CREATE UNIQUE INDEX run_intents_by_seq ON run_intents (seq)');
+      recordIdentity(db, context.kind, context.fromVersion > 0, context.now);
+      db.exec(createTriggers(['run_intents', 'store_identity']));
+    },
+  },
 ];
+
+/** The schema version this agent writes. */
+export const LATEST_SCHEMA_VERSION = migrations.at(-1)!.version;
+
+/** The append-only triggers of a store of the latest schema. */
+export const APPEND_ONLY_TRIGGERS: ReadonlyMap<string, string> = appendOnlyTriggers(LATEST_SCHEMA_VERSION);

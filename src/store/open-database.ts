@@ -4,21 +4,26 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { StoreKind } from './chain.js';
+import { assertEvidenceStore } from './identity.js';
 import { migrations } from './migrations.js';
 import { StoreError } from './types.js';
 
 export type SqliteDatabase = Database.Database;
 
-export function openDatabase(path: string, options: { readonly?: boolean } = {}): SqliteDatabase {
+/** `kind`: what a store created by this opening holds (default real); an existing store keeps its own. */
+export function openDatabase(path: string, options: { readonly?: boolean; kind?: StoreKind } = {}): SqliteDatabase {
   if (options.readonly) return openForReading(path);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = connect(path, false);
   try {
+    // Before anything is written, even the switch to WAL: a file that is not a store stays as it is.
+    assertEvidenceStore(db, path);
     db.pragma('journal_mode = WAL');
     // FULL: a committed run survives power loss, not only a process crash. Runs are few; the cost is small.
     db.pragma('synchronous = FULL');
     db.pragma('journal_size_limit = 67108864');
-    migrate(db);
+    migrate(db, options.kind);
   } catch (error) {
     db.close();
     if (error instanceof StoreError) throw error;
@@ -48,6 +53,7 @@ function openForReading(path: string): SqliteDatabase {
   try {
     const db = connect(path, true);
     try {
+      assertEvidenceStore(db, path);
       checkSchemaVersion(db);
       return db;
     } catch (error) {
@@ -62,6 +68,7 @@ function openForReading(path: string): SqliteDatabase {
     copyFileSync(path, copy);
     if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
     const db = connect(copy, true);
+    assertEvidenceStore(db, path);
     checkSchemaVersion(db);
     return db;
   }
@@ -87,15 +94,17 @@ function checkSchemaVersion(db: SqliteDatabase): number {
   return version;
 }
 
-function migrate(db: SqliteDatabase): void {
+function migrate(db: SqliteDatabase, kind: StoreKind | undefined): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
   const version = checkSchemaVersion(db);
+  const context = { kind, fromVersion: version, now: new Date() };
   for (const migration of migrations) {
     if (migration.version <= version) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.upgrade?.(db, context);
       db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.description,

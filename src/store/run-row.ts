@@ -28,6 +28,10 @@ export interface RunRow {
   windows_digest: string;
   prev_hash: string;
   hash: string;
+  /** 1 for runs stored before migration 3 (and read from a store not yet migrated, where it is absent). */
+  hash_version?: number;
+  intent_hash?: string | null;
+  store_hash?: string | null;
 }
 
 /** Runs of one collector on one scope form a stream: snapshots are deltas within it. */
@@ -86,15 +90,18 @@ const CHAINED_FIELDS = [
   'prevHash',
 ] as const satisfies readonly (keyof ChainedRunFields & keyof RunRecord)[];
 
-/** The chained fields of a stored run row, as the hash covers them. */
+/** The chained fields of a stored run row, as the hash of its version covers them. */
 export function chainFields(row: RunRow): ChainedRunFields {
   const record = toRecord(row);
   const picked = Object.fromEntries(CHAINED_FIELDS.map((key) => [key, record[key]]));
+  const version = row.hash_version ?? 1;
   return {
     ...picked,
     manifestDigest: row.manifest_digest,
     findingsDigest: row.findings_digest,
     eventsDigest: row.events_digest,
     windowsDigest: row.windows_digest,
+    // Version 1 hashed exactly the fields above: nothing may be added to them.
+    ...(version === 1 ? {} : { hashVersion: version, intentHash: row.intent_hash, storeHash: row.store_hash }),
   } as ChainedRunFields;
 }

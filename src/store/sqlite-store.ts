@@ -5,7 +5,11 @@ import { hostname } from 'node:os';
 import { sha256Hex } from '../canonical.js';
 import type { CachedResponse, EventItem, EventWindow, EvidenceItem, RunStatus } from '../collector.js';
 import { COMPRESS_FROM_BYTES, compress, decodeDocument, decodeEvent, decompress, encodeDocument, encodeEvent } from './blob-codec.js';
-import { GENESIS_HASH, eventsDigest, findingsDigest, manifestDigest, runHash, windowsDigest } from './chain.js';
+import { GENESIS_HASH, HASH_VERSION, eventsDigest, findingsDigest, manifestDigest, runHash, windowsDigest } from './chain.js';
+import type { StoreKind } from './chain.js';
+import { readIdentity } from './identity.js';
+import { appendIntent, intentProblem } from './intents.js';
+import type { IntentRow } from './intents.js';
 import { chainFields, streamKey, toRecord } from './run-row.js';
 import type { RunRow } from './run-row.js';
 import type { ChainedRunFields, EventRow, FindingRow, ManifestRow, WindowRow } from './chain.js';
@@ -25,22 +29,9 @@ import type {
   VerifyOptions,
   VerifyReport,
   SnapshotEntry,
+  StoreIdentity,
 } from './types.js';
 import { StoreError } from './types.js';
-
-interface IntentRow {
-  id: string;
-  collector: string;
-  scope: string;
-  started_at: string;
-  pid: number;
-  host: string;
-  instance: string;
-  deadline: string;
-  agent_version: string;
-  mapping_version: string;
-  config_digest: string;
-}
 
 /** Tells this process apart from an earlier one with the same pid (a restarted container is pid 1 again). */
 const PROCESS_INSTANCE = randomUUID();
@@ -116,6 +107,8 @@ export class SqliteEvidenceStore implements EvidenceStore {
    * read day by day across the streams, so one slot for all of them would be rebuilt at every call.
    */
   private readonly lastFindingStates = new Map<string, { seq: number; state: Map<string, FindingRecord>; sorted: boolean }>();
+  /** The hash of the store's identity record, read at the first run stored: it never changes. */
+  private identityHash: string | undefined;
 
   private constructor(
     readonly path: string,
@@ -123,44 +116,51 @@ export class SqliteEvidenceStore implements EvidenceStore {
     private readonly readonly: boolean,
   ) {}
 
-  /** Read-only stores (the read commands, verify) never migrate or checkpoint the file they read. */
-  static open(path: string, options: { readonly?: boolean } = {}): SqliteEvidenceStore {
+  /**
+   * Read-only stores (the read commands, verify) never migrate or checkpoint the file they read.
+   * `kind`: what a store created now holds (default real); an existing store keeps the kind it recorded.
+   */
+  static open(path: string, options: { readonly?: boolean; kind?: StoreKind } = {}): SqliteEvidenceStore {
     const readonly = options.readonly ?? false;
-    return new SqliteEvidenceStore(path, openDatabase(path, { readonly }), readonly);
+    return new SqliteEvidenceStore(path, openDatabase(path, { readonly, ...(options.kind ? { kind: options.kind } : {}) }), readonly);
+  }
+
+  async identity(): Promise<StoreIdentity> {
+    return readIdentity(this.db);
   }
 
   async startRun(start: RunStart): Promise<RunIntent> {
     const intent: RunIntent = { ...start, id: randomUUID() };
+    const record = this.db.transaction(() =>
+      appendIntent(this.db, {
+        id: intent.id,
+        collector: intent.collector,
+        scope: intent.scope,
+        started_at: intent.startedAt.toISOString(),
+        pid: process.pid,
+        host: hostname(),
+        instance: PROCESS_INSTANCE,
+        deadline: new Date(
+          (intent.deadline?.getTime() ?? intent.startedAt.getTime() + DEFAULT_RUN_SPAN_MS) + DEADLINE_MARGIN_MS,
+        ).toISOString(),
+        agent_version: intent.agentVersion,
+        mapping_version: intent.mappingVersion,
+        config_digest: intent.configDigest,
+      }),
+    );
     try {
-      this.insertIntent(intent);
+      record.immediate();
     } catch (error) {
       throw writeError(this.path, error);
     }
     return intent;
   }
 
-  private insertIntent(intent: RunIntent): void {
-    this.db
-      .prepare(
-        `INSERT INTO run_intents (id, collector, scope, started_at, pid, host, instance, deadline, agent_version,
-           mapping_version, config_digest)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        intent.id,
-        intent.collector,
-        intent.scope,
-        intent.startedAt.toISOString(),
-        process.pid,
-        hostname(),
-        PROCESS_INSTANCE,
-        new Date(
-          (intent.deadline?.getTime() ?? intent.startedAt.getTime() + DEFAULT_RUN_SPAN_MS) + DEADLINE_MARGIN_MS,
-        ).toISOString(),
-        intent.agentVersion,
-        intent.mappingVersion,
-        intent.configDigest,
-      );
+  /** The hash of the store's identity record, which every run covers. */
+  private storeHash(): string {
+    this.identityHash ??= this.db.prepare('SELECT hash FROM store_identity').pluck().get() as string | undefined;
+    if (!this.identityHash) throw new StoreError(`${this.path} has no identity record: run \`evidence-agent verify\``);
+    return this.identityHash;
   }
 
   async finishRun(intent: RunIntent, outcome: RunOutcome): Promise<RunRecord> {
@@ -173,6 +173,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
   }
 
   private insertRun(intent: RunIntent, outcome: RunOutcome): RunRow {
+    // The run's hash covers the hash of the intent that started it, as stored in the chain of intents.
+    const intentHash = this.db.prepare('SELECT hash FROM run_intents WHERE id = ?').pluck().get(intent.id) as string | null | undefined;
+    if (!intentHash) throw new StoreError(`run intent ${intent.id} is not in the store: a run is stored only after its start was recorded (startRun)`);
     const scope = outcome.resolvedScope ?? intent.scope;
     const stream = streamKey(intent.collector, scope);
     const isSnapshot = SNAPSHOT_STATUSES.includes(outcome.status);
@@ -187,9 +190,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
       : { rows: [], changes: { added: 0, changed: 0, removed: 0 } };
     const findingRows = isSnapshot ? this.findingsDelta(stream, base, outcome.findings) : [];
     const windowRows = isSnapshot ? windowRowsOf(outcome) : [];
-    const { rows: eventRows, stored: newEvents } = isSnapshot
-      ? this.newEvents(stream, outcome.events ?? [], windowRows)
-      : { rows: [], stored: [] };
+    const eventRows = isSnapshot ? this.newEvents(stream, outcome.events ?? [], windowRows) : [];
     const findingCounts: FindingCounts = { pass: 0, fail: 0, error: 0, not_applicable: 0 };
     for (const finding of isSnapshot ? outcome.findings : []) findingCounts[finding.status] += 1;
     const fileHashes = isSnapshot ? this.storeFiles(outcome.files ?? []) : [];
@@ -224,6 +225,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
       windows_digest: windowsDigest(windowRows),
       prev_hash: last?.hash ?? GENESIS_HASH,
       hash: '',
+      hash_version: HASH_VERSION,
+      intent_hash: intentHash,
+      store_hash: this.storeHash(),
     };
     row.hash = runHash(chainFields(row));
 
@@ -231,10 +235,10 @@ export class SqliteEvidenceStore implements EvidenceStore {
       .prepare(
         `INSERT INTO runs (seq, id, collector, scope, started_at, finished_at, status, error, api_calls, agent_version,
            mapping_version, config_digest, base_seq, evidence_count, changes, finding_counts, meta, event_counts,
-           manifest_digest, findings_digest, events_digest, windows_digest, prev_hash, hash)
+           manifest_digest, findings_digest, events_digest, windows_digest, prev_hash, hash, hash_version, intent_hash, store_hash)
          VALUES (@seq, @id, @collector, @scope, @started_at, @finished_at, @status, @error, @api_calls, @agent_version,
            @mapping_version, @config_digest, @base_seq, @evidence_count, @changes, @finding_counts, @meta, @event_counts,
-           @manifest_digest, @findings_digest, @events_digest, @windows_digest, @prev_hash, @hash)`,
+           @manifest_digest, @findings_digest, @events_digest, @windows_digest, @prev_hash, @hash, @hash_version, @intent_hash, @store_hash)`,
       )
       .run(row);
     const insertManifest = this.db.prepare(
@@ -252,17 +256,8 @@ export class SqliteEvidenceStore implements EvidenceStore {
       `INSERT INTO events (stream, event_id, type, occurred_at, partition, flags, blob_hash, run_seq)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    for (const event of newEvents) {
-      insertEvent.run(
-        stream,
-        event.item.eventId,
-        event.item.type,
-        event.item.occurredAt,
-        event.item.partition,
-        event.item.flags?.length ? JSON.stringify(event.item.flags) : null,
-        event.hash,
-        seq,
-      );
+    for (const [eventId, type, occurredAt, partition, flags, hash] of eventRows) {
+      insertEvent.run(stream, eventId, type, occurredAt, partition, flags, hash, seq);
     }
     const insertWindow = this.db.prepare(
       `INSERT INTO event_windows (run_seq, stream, partition, from_time, to_time, complete, error)
@@ -271,7 +266,6 @@ export class SqliteEvidenceStore implements EvidenceStore {
     for (const [partition, from, to, complete, error] of windowRows) {
       insertWindow.run(seq, stream, partition, from, to, complete, error);
     }
-    this.db.prepare('DELETE FROM run_intents WHERE id = ?').run(intent.id);
     return row;
   }
 
@@ -302,7 +296,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
     stream: string,
     events: readonly EventItem[],
     windows: readonly WindowRow[],
-  ): { rows: EventRow[]; stored: { item: EventItem; hash: string }[] } {
+  ): EventRow[] {
     const partitions = new Set(windows.map(([partition]) => partition));
     const known = this.db.prepare('SELECT 1 FROM events WHERE stream = ? AND event_id = ?').pluck();
     const hasBlob = this.db.prepare('SELECT 1 FROM blobs WHERE hash = ?').pluck();
@@ -310,7 +304,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
       'INSERT INTO blobs (hash, size, codec, content) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING',
     );
     const seen = new Set<string>();
-    const stored: { item: EventItem; hash: string }[] = [];
+    const rows: EventRow[] = [];
     for (const item of events) {
       if (!partitions.has(item.partition)) {
         throw new StoreError(`event ${item.eventId} is in partition ${item.partition}, for which the run reports no window`);
@@ -323,9 +317,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
         const blob = compress(canonical);
         insertBlob.run(hash, Buffer.byteLength(canonical), blob.codec, blob.content);
       }
-      stored.push({ item, hash });
+      rows.push(eventRowOf(item, hash));
     }
-    return { rows: stored.map(({ item, hash }) => [item.eventId, hash] as const), stored };
+    return rows;
   }
 
   /** Writes new blobs and returns the manifest rows that differ from the base snapshot. */
@@ -446,10 +440,15 @@ export class SqliteEvidenceStore implements EvidenceStore {
   }
 
   async recoverAbandonedRuns(now: Date): Promise<RunRecord[]> {
-    const intents = this.db.prepare('SELECT * FROM run_intents ORDER BY started_at').all() as IntentRow[];
+    const intents = this.db
+      .prepare('SELECT * FROM run_intents i WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = i.id) ORDER BY started_at')
+      .all() as IntentRow[];
     const recovered: RunRecord[] = [];
     for (const intent of intents) {
       if (!isAbandoned(intent, now)) continue;
+      // Only an intent the chain vouches for becomes a run: one written or changed outside the agent
+      // stays as it is, and verify names it.
+      if (intentProblem(this.db, intent) !== null) continue;
       const resolvedScope = await this.lastResolvedScope(intent.collector, intent.scope);
       recovered.push(
         await this.finishRun(
@@ -751,6 +750,11 @@ export class SqliteEvidenceStore implements EvidenceStore {
       this.db.close();
     }
   }
+}
+
+/** An event's row as stored and hashed (version 2): every column but the stream and the run. */
+function eventRowOf(item: EventItem, hash: string): EventRow {
+  return [item.eventId, item.type, item.occurredAt, item.partition, item.flags?.length ? JSON.stringify(item.flags) : null, hash];
 }
 
 interface StoredWindowRow {

@@ -1,6 +1,19 @@
 // The store interface. Nothing outside src/store/ imports better-sqlite3; methods are async so a
 // networked backend (PostgreSQL, planned) fits behind the same interface.
-import type { ChainedRunFields } from './chain.js';
+import type { ChainedRunFields, StoreKind } from './chain.js';
+
+export type { StoreKind } from './chain.js';
+
+/** What a store is: recorded when it was created (or upgraded), else inferred from its runs. */
+export interface StoreIdentity {
+  storeId: string;
+  kind: StoreKind;
+  createdAt: string;
+  /** False for a store written before stores recorded their kind (the kind is then inferred from its runs). */
+  recorded: boolean;
+  /** False when the recorded identity does not match its hash: written outside the agent. */
+  intact: boolean;
+}
 import type { CachedResponse, EventItem, EventWindow, EvidenceItem, FindingStatus, RunStatus, Severity } from '../collector.js';
 
 /** What is known when a run starts. */
@@ -104,8 +117,8 @@ export interface RunFilter {
 }
 
 export interface VerifyProblem {
-  /** What kind of record failed: blob, run, manifest, findings, schema. */
-  kind: 'blob' | 'run' | 'manifest' | 'findings' | 'events' | 'schema';
+  /** What kind of record failed: blob, run, manifest, findings, events, run intent, store identity, schema. */
+  kind: 'blob' | 'run' | 'manifest' | 'findings' | 'events' | 'intent' | 'store' | 'schema';
   /** The record, named so a person can find it (run seq and id, blob hash and resource). */
   record: string;
   message: string;
@@ -138,6 +151,8 @@ export interface StoreStats {
 
 export interface EvidenceStore {
   readonly path: string;
+  /** What the store is (demo or real evidence), as recorded in its identity record. */
+  identity(): Promise<StoreIdentity>;
   /** Records that a run started; the intent disappears when finishRun commits. */
   startRun(start: RunStart): Promise<RunIntent>;
   /** Stores the run, its evidence and its findings in one transaction and chains it. */

@@ -4,6 +4,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { CachedResponse, ClientEnvironment, CollectContext, Collector, HttpCache, StoredEvidenceReader } from '../../src/collector.js';
 import { silentLogger } from '../../src/logging.js';
+import { SecretRegistry } from '../../src/redaction.js';
 
 export interface ContextOverrides {
   now?: Date;
@@ -12,6 +13,7 @@ export interface ContextOverrides {
   watermarks?: Record<string, string>;
   httpCache?: HttpCache;
   storedEvidence?: StoredEvidenceReader;
+  secrets?: SecretRegistry;
 }
 
 /** An HttpCache in a Map: tests hand the same one to two runs to see the second one revalidate. */
@@ -44,6 +46,7 @@ export function contextFor<Options>(collector: Collector<Options>, options: Opti
     watermarks: overrides.watermarks ?? {},
     httpCache: overrides.httpCache ?? memoryHttpCache(),
     storedEvidence: overrides.storedEvidence ?? { latest: async () => [] },
+    secrets: overrides.secrets ?? new SecretRegistry(),
   };
   return { ctx, apiCalls: () => apiCalls };
 }

@@ -2,7 +2,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { EvidenceItem } from '../../src/collector.js';
+import { appendIntent } from '../../src/store/intents.js';
+import type { NewIntent } from '../../src/store/intents.js';
 import type { FindingRecord, RunOutcome, RunStart } from '../../src/store/types.js';
 
 export function tempDbPath(name = 'evidence.db'): string {
@@ -52,4 +55,19 @@ export function okOutcome(
 
 export function day(n: number): Date {
   return new Date(Date.UTC(2026, 0, 1 + n, 3, 0, 0));
+}
+
+/**
+ * An intent as another agent process records it (another pid, host or process instance): through the
+ * chain of intents, as the store does, since an intent written outside it never becomes a run.
+ */
+export function recordIntentOfAnotherProcess(path: string, intent: Pick<NewIntent, 'id' | 'started_at' | 'pid' | 'host' | 'instance' | 'deadline'> & Partial<NewIntent>): void {
+  const db = new Database(path);
+  try {
+    db.transaction(() =>
+      appendIntent(db, { collector: 'aws-iam', scope: '111122223333', agent_version: '0', mapping_version: 'm', config_digest: 'c', ...intent }),
+    ).immediate();
+  } finally {
+    db.close();
+  }
 }

@@ -57,10 +57,11 @@ function idsOf(line: string): string[] {
   return (line.split(' ')[2] ?? '').split(',').filter(Boolean).sort();
 }
 
+/** The intents no run was recorded for yet (intents are kept in their chain after their run). */
 function intentsIn(path: string): string[] {
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare('SELECT id FROM run_intents ORDER BY id').pluck().all() as string[]).sort();
+    return (db.prepare('SELECT id FROM run_intents WHERE id NOT IN (SELECT id FROM runs) ORDER BY id').pluck().all() as string[]).sort();
   } finally {
     db.close();
   }

@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import nodemailer from 'nodemailer';
 import { redactSecrets } from '../redaction.js';
 import type { Digest } from './build.js';
+import { slackCode, slackText } from './escape.js';
+import { terminalLine } from '../terminal-text.js';
 
 export interface DigestDelivery {
   directory?: string;
@@ -81,17 +83,20 @@ async function retrying(target: string, send: () => Promise<string>, retryBaseMs
   return { target, ok: false, detail: `failed after ${ATTEMPTS} attempts: ${last}` };
 }
 
-/** The Block Kit message: the headline numbers and the most urgent items. */
+/**
+ * The Block Kit message: the headline numbers and the most urgent items. Every value that is not ours
+ * goes through slackText/slackCode (`&`, `<`, `>` as entities): an API's text never pings or links.
+ */
 export function slackMessage(digest: Digest, file?: string): { text: string; blocks: unknown[] } {
   const h = digest.headline;
   const items = [
-    ...digest.newFailures.slice(0, 5).map((f) => `:red_circle: *new* ${f.severity} \`${f.checkId}\` on \`${f.resourceId}\``),
-    ...digest.stillFailing.filter((f) => f.overdue).slice(0, 5).map((f) => `:hourglass: *overdue* ${f.severity} \`${f.checkId}\` on \`${f.resourceId}\` (${f.ageDays} days)`),
-    ...digest.eventFailures.slice(0, 5).map((e) => `:warning: ${e.title}: ${e.message}`),
+    ...digest.newFailures.slice(0, 5).map((f) => `:red_circle: *new* ${f.severity} ${slackCode(f.checkId)} on ${slackCode(f.resourceId)}`),
+    ...digest.stillFailing.filter((f) => f.overdue).slice(0, 5).map((f) => `:hourglass: *overdue* ${f.severity} ${slackCode(f.checkId)} on ${slackCode(f.resourceId)} (${f.ageDays} days)`),
+    ...digest.eventFailures.slice(0, 5).map((e) => `:warning: ${slackText(e.title)}: ${slackText(e.message)}`),
   ];
-  const text = `Evidence digest ${digest.label}: ${h.failing} failing, ${h.newFailures} new, ${h.resolved} resolved, ${h.overdue} overdue, ${h.gaps} coverage gaps`;
+  const text = `Evidence digest ${slackText(digest.label)}: ${h.failing} failing, ${h.newFailures} new, ${h.resolved} resolved, ${h.overdue} overdue, ${h.gaps} coverage gaps`;
   const blocks: unknown[] = [
-    { type: 'header', text: { type: 'plain_text', text: `Evidence digest ${digest.label}`, emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: `Evidence digest ${terminalLine(digest.label)}`, emoji: true } },
     {
       type: 'section',
       fields: [
@@ -102,7 +107,7 @@ export function slackMessage(digest: Digest, file?: string): { text: string; blo
       ],
     },
     { type: 'section', text: { type: 'mrkdwn', text: items.length > 0 ? items.join('\n').slice(0, 2900) : 'Nothing new, overdue or unapproved this week.' } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `${digest.from} to ${digest.to}${file ? ` · full digest: ${file}` : ''}` }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `${digest.from} to ${digest.to}${file ? ` · full digest: ${slackText(file)}` : ''}` }] },
     // A copy of the chain head outside the agent's volume, for `verify --head`.
     ...(digest.chainHead ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Chain head: run ${digest.chainHead.seq}, sha256:${digest.chainHead.hash}` }] }] : []),
   ];

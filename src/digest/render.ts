@@ -1,6 +1,8 @@
 // The digest as Markdown (a terminal, a GitHub issue) and as email-safe HTML (inline styles, no script,
-// an inline SVG of the failing trend). Every category appears: an empty one says so in one line.
+// an inline SVG of the failing trend). Every category appears: an empty one says so in one line. Text
+// from the APIs goes in through `t` (escaped text) and `c` (a code span when safe): see escape.ts.
 import type { Digest } from './build.js';
+import { htmlEscape as escape, inlineMarkdownToHtml, markdownCode as c, markdownText as t } from './escape.js';
 
 const MAX_ITEMS = 25;
 
@@ -18,35 +20,35 @@ const day = (iso: string) => iso.slice(0, 10);
 export function digestMarkdown(d: Digest): string {
   const h = d.headline;
   const lines = [
-    `# Evidence digest ${d.label} (${d.from} to ${d.to}, ${d.timeZone})`,
+    `# Evidence digest ${t(d.label)} (${d.from} to ${d.to}, ${t(d.timeZone)})`,
     '',
     `**${h.failing} failing** · ${h.newFailures} new · ${h.resolved} resolved · ${h.overdue} overdue · ${h.gaps} coverage gaps · ${h.driftedResources} drifted resources`,
     '',
-    ...section('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on \`${f.resourceId}\` (${f.collector} ${f.scope}) since ${day(f.since)}${controls(f.controls)}: ${f.message}`),
-    ...section('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on \`${f.resourceId}\`: ${f.fixedBy}`),
+    ...section('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on ${c(f.resourceId)} (${t(f.collector)} ${t(f.scope)}) since ${day(f.since)}${controls(f.controls)}: ${t(f.message)}`),
+    ...section('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on ${c(f.resourceId)}: ${t(f.fixedBy)}`),
     ...section('Still failing', d.stillFailing, 'Nothing failed both last week and this week.', (f) =>
-      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on \`${f.resourceId}\`: failing for ${f.ageDays} days (SLA ${f.slaDays}) since ${day(f.since)}`,
+      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on ${c(f.resourceId)}: failing for ${f.ageDays} days (SLA ${f.slaDays}) since ${day(f.since)}`,
     ),
     ...section('Drift that still passes', d.drift, 'No passing resource changed.', (r) =>
-      `${r.type} \`${r.resourceId}\`: ${r.changes.map((c) => `${c.path} ${c.before} → ${c.after}`).join('; ')}`,
+      `${t(r.type)} ${c(r.resourceId)}: ${r.changes.map((change) => `${t(change.path)} ${t(change.before)} → ${t(change.after)}`).join('; ')}`,
     ),
     ...section('Coverage gaps', d.coverage.flatMap((c) => c.gaps.map((g) => ({ ...g, framework: c.framework }))), 'Every automated control was evidenced every day.', (g) =>
-      `${g.framework.toUpperCase()} ${g.control} ${g.from}..${g.to}: ${g.cause}`,
+      `${g.framework.toUpperCase()} ${g.control} ${g.from}..${g.to}: ${t(g.cause)}`,
     ),
     ...d.coverage.map((c) => `${c.framework.toUpperCase()}: ${c.evidencedControlDays} of ${c.controlDays} control-days evidenced (${c.controls} automated controls).`),
     '',
-    ...section('Collectors that missed runs', d.missedRuns, 'Every collector ran every day.', (m) => `${m.collector} ${m.scope}: no successful run on ${m.days.join(', ')} (${m.cause})`),
-    ...section('New resources', d.newResources, 'No new resource.', (r) => `${r.type} \`${r.resourceId}\` (${r.collector} ${r.scope})`),
-    ...section('Removed resources', d.removedResources, 'No resource removed.', (r) => `${r.type} \`${r.resourceId}\` (${r.collector} ${r.scope})`),
+    ...section('Collectors that missed runs', d.missedRuns, 'Every collector ran every day.', (m) => `${t(m.collector)} ${t(m.scope)}: no successful run on ${m.days.join(', ')} (${t(m.cause)})`),
+    ...section('New resources', d.newResources, 'No new resource.', (r) => `${t(r.type)} ${c(r.resourceId)} (${t(r.collector)} ${t(r.scope)})`),
+    ...section('Removed resources', d.removedResources, 'No resource removed.', (r) => `${t(r.type)} ${c(r.resourceId)} (${t(r.collector)} ${t(r.scope)})`),
     ...section('Exceptions expiring within 14 days', d.expiringExceptions, 'No exception expires in the next 14 days.', (e) =>
-      `${e.id}: ${e.check} on \`${e.resource}\` expires ${e.expires} (${e.daysLeft} days; approved by ${e.approver})`,
+      `${t(e.id)}: ${t(e.check)} on ${c(e.resource)} expires ${e.expires} (${e.daysLeft} days; approved by ${t(e.approver)})`,
     ),
     ...section('Attestations expired or expiring within 14 days', d.expiringAttestations ?? [], 'No attestation expires in the next 14 days.', (a) =>
-      `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${a.framework} ${a.control}: ${a.note} (${a.file.name}, attested by ${a.attestedBy} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
+      `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${t(a.framework)} ${t(a.control)}: ${t(a.note)} (${t(a.file.name)}, attested by ${t(a.attestedBy)} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
     ),
-    ...d.populations.flatMap((p) => section(p.title, p.notable, 'None this week.', (line) => line, `${p.notable.length} of ${p.rows} in the population`)),
-    ...section('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${e.title} (${e.scope}): ${e.message}`),
-    ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => p),
+    ...d.populations.flatMap((p) => section(t(p.title), p.notable, 'None this week.', (line) => t(line), `${p.notable.length} of ${p.rows} in the population`)),
+    ...section('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${t(e.title)} (${t(e.scope)}): ${t(e.message)}`),
+    ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => t(p)),
     `Failing findings at the end of each of the last eight weeks: ${d.trend.map((t) => `${t.week}: ${t.failing}`).join(', ')}.`,
     '',
     chainHeadLine(d.chainHead),
@@ -60,8 +62,6 @@ export function chainHeadLine(head: Digest['chainHead']): string {
   if (!head) return 'Chain head: the store held no run when this digest was made.';
   return `Chain head when this digest was made: run ${head.seq}, sha256:${head.hash}. Check the store against it later with \`evidence-agent verify --head ${head.seq}:${head.hash}\`.`;
 }
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A small bar chart of the trend, inline SVG (email clients that drop SVG still show the numbers). */
 function trendSvg(trend: Digest['trend']): string {
@@ -80,13 +80,10 @@ export function digestHtml(d: Digest): string {
   const body = digestMarkdown(d)
     .split('\n')
     .map((line) => {
-      const inline = escape(line)
-        .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
-        .replace(/`(.+?)`/g, '<code style="background:#f1f1f1;padding:0 3px">$1</code>');
-      if (line.startsWith('# ')) return `<h1 style="font-size:20px;margin:0 0 8px">${inline.slice(2)}</h1>`;
-      if (line.startsWith('## ')) return `<h2 style="font-size:16px;margin:16px 0 4px;border-bottom:1px solid #ddd">${inline.slice(3)}</h2>`;
-      if (line.startsWith('- ')) return `<div style="margin:2px 0 2px 12px">• ${inline.slice(2)}</div>`;
-      return line ? `<p style="margin:4px 0">${inline}</p>` : '';
+      if (line.startsWith('# ')) return `<h1 style="font-size:20px;margin:0 0 8px">${inlineMarkdownToHtml(line.slice(2))}</h1>`;
+      if (line.startsWith('## ')) return `<h2 style="font-size:16px;margin:16px 0 4px;border-bottom:1px solid #ddd">${inlineMarkdownToHtml(line.slice(3))}</h2>`;
+      if (line.startsWith('- ')) return `<div style="margin:2px 0 2px 12px">• ${inlineMarkdownToHtml(line.slice(2))}</div>`;
+      return line ? `<p style="margin:4px 0">${inlineMarkdownToHtml(line)}</p>` : '';
     })
     .join('\n');
   return `<!doctype html>

@@ -4,10 +4,10 @@
 // Every human printer passes its text through here: such characters are shown as escapes (`\u001b`),
 // never sent. The forms are also JSON's, so a JSON document shown on a terminal stays the same JSON.
 
-// C0 controls but tab and newline, DEL, C1 controls (U+009B is a CSI on some terminals), the bidi
+// C0 controls but tab and newline (and a carriage return that ends a line: CSV's CRLF), DEL, C1 controls (U+009B is a CSI on some terminals), the bidi
 // embeddings, overrides, isolates and marks (Trojan Source), and the Unicode line and paragraph separators.
 // eslint-disable-next-line no-control-regex
-const UNSAFE_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_IN_TEXT = /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /** In one line (a table cell, an error line), a newline or a tab could forge a line or a column too. */
 // eslint-disable-next-line no-control-regex
 const UNSAFE_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;

@@ -6,6 +6,7 @@ import { verifyBundle } from '../bundle/verify-bundle.js';
 import { CliError } from '../cli-error.js';
 import type { GlobalOptions } from '../app.js';
 import { print, printJson } from './options.js';
+import { terminalLine } from '../terminal-text.js';
 
 export interface VerifyOptions extends GlobalOptions {
   json?: boolean;
@@ -67,7 +68,7 @@ export async function verifyCommand(bundle: string | undefined, options: VerifyO
       if (report.problems.length > 0) print(`(${report.problems.length} problem(s) in the store as well; --json lists them all)`);
     } else {
       const [first] = report.problems;
-      print(`FAILED: ${first!.record}: ${first!.message}`);
+      print(`FAILED: ${terminalLine(`${first!.record}: ${first!.message}`)}`);
       if (report.problems.length > 1) print(`(${report.problems.length - 1} more problem(s); --json lists them all)`);
     }
     return ok ? 0 : 1;
@@ -91,7 +92,7 @@ async function verifyBundleCommand(bundle: string, options: VerifyOptions): Prom
   else if (report.ok) {
     print(`ok: ${bundle}: ${report.files} files, their SHA-256, the manifest signature (key ${report.fingerprint}) and ${report.runs} chained runs verified`);
   } else {
-    print(`FAILED: ${report.problems[0]}`);
+    print(`FAILED: ${terminalLine(report.problems[0]!)}`);
     if (report.problems.length > 1) print(`(${report.problems.length - 1} more problem(s); --json lists them all)`);
   }
   return report.ok ? 0 : 1;

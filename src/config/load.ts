@@ -15,6 +15,7 @@ import { interpolateEnv } from './interpolate.js';
 import { registerSecretsOf } from '../redaction.js';
 import { withoutSecrets } from './secrets.js';
 import { buildConfigSchema, keysAt } from './schema.js';
+import { urlCredentialProblems } from './url-credentials.js';
 import type { AgentConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -89,7 +90,10 @@ function validateConfig(
   env: NodeJS.ProcessEnv,
 ): AgentConfig {
   const schema = buildConfigSchema(collectors, external.map((e) => e.id));
-  const result = schema.safeParse(interpolateEnv(raw, env), { reportInput: true });
+  const interpolated = interpolateEnv(raw, env);
+  const credentialsInUrls = urlCredentialProblems(interpolated);
+  if (credentialsInUrls.length > 0) throw new ConfigError(credentialsInUrls);
+  const result = schema.safeParse(interpolated, { reportInput: true });
   if (!result.success) {
     throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(issue, [], (p) => keysAt(schema, p))));
   }

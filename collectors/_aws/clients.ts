@@ -8,6 +8,7 @@ import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-provid
 import type { ClientEnvironment } from '../../src/collector.js';
 import { registerSecret } from '../../src/redaction.js';
 import type { AwsAccount } from './account.js';
+import { replySizeCapPlugin } from './reply-size-cap.js';
 
 export const ROLE_SESSION_NAME = 'evidence-agent';
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -63,6 +64,8 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
   registerSecret(aws.credentials?.secretAccessKey);
   registerSecret(aws.credentials?.sessionToken);
   const counter = apiCallCounterPlugin(options.countApiCall);
+  // Every reply's size is capped (reply-size-cap.ts), role assumption's STS replies included.
+  const sizeCap = replySizeCapPlugin();
   const region = options.account.region ?? options.region;
   const common = {
     region,
@@ -76,7 +79,7 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
     ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
   };
   const credentials = options.account.roleArn
-    ? assumedRoleCredentials(options.account.roleArn, options.account.externalId, aws.credentials, common, counter)
+    ? assumedRoleCredentials(options.account.roleArn, options.account.externalId, aws.credentials, common, [counter, sizeCap])
     : aws.credentials;
   const clientConfig = (clientRegion: string = region): AwsClientConfig => ({
     ...common,
@@ -87,6 +90,7 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
   const clients: SdkClient[] = [];
   const track = <C extends SdkClient>(client: C): C => {
     client.middlewareStack.use(counter);
+    client.middlewareStack.use(sizeCap);
     clients.push(client);
     return client;
   };
@@ -163,7 +167,7 @@ function assumedRoleCredentials(
   externalId: string | undefined,
   sourceCredentials: StaticCredentials | undefined,
   clientConfig: FromTemporaryCredentialsOptions['clientConfig'],
-  counter: ClientPlugin,
+  plugins: ClientPlugin[],
 ): RoleCredentialProvider {
   const provider = fromTemporaryCredentials({
     params: {
@@ -174,7 +178,7 @@ function assumedRoleCredentials(
     // Without static credentials the STS client of the provider uses the default chain.
     ...(sourceCredentials ? { masterCredentials: sourceCredentials } : {}),
     clientConfig,
-    clientPlugins: [counter],
+    clientPlugins: plugins,
   });
   return shareSession(provider);
 }

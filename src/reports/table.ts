@@ -3,8 +3,8 @@
 // can neither move the cursor nor forge a line or a column.
 import { terminalLine } from '../terminal-text.js';
 
-export function renderTable(headers: readonly string[], cells: readonly (readonly string[])[]): string {
-  const rows = cells.map((row) => row.map(terminalLine));
+export function renderTable(headers: readonly string[], rawRows: readonly (readonly string[])[]): string {
+  const rows = rawRows.map((row) => row.map(terminalLine));
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

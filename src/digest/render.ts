@@ -1,8 +1,8 @@
 // The digest as Markdown (a terminal, a GitHub issue) and as email-safe HTML (inline styles, no script,
 // an inline SVG of the failing trend). Every category appears: an empty one says so in one line. Text
-// from the APIs goes in through `t` (escaped text) and `c` (a code span when safe): see escape.ts.
+// from the APIs goes in through `md` (escaped text) and `mdCode` (a code span when safe): see escape.ts.
 import type { Digest } from './build.js';
-import { htmlEscape as escape, inlineMarkdownToHtml, markdownCode as c, markdownText as t } from './escape.js';
+import { htmlEscape as escape, inlineMarkdownToHtml, markdownCode as mdCode, markdownText as md } from './escape.js';
 
 const MAX_ITEMS = 25;
 
@@ -20,35 +20,35 @@ const day = (iso: string) => iso.slice(0, 10);
 export function digestMarkdown(d: Digest): string {
   const h = d.headline;
   const lines = [
-    `# Evidence digest ${t(d.label)} (${d.from} to ${d.to}, ${t(d.timeZone)})`,
+    `# Evidence digest ${md(d.label)} (${d.from} to ${d.to}, ${md(d.timeZone)})`,
     '',
     `**${h.failing} failing** · ${h.newFailures} new · ${h.resolved} resolved · ${h.overdue} overdue · ${h.gaps} coverage gaps · ${h.driftedResources} drifted resources`,
     '',
-    ...section('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on ${c(f.resourceId)} (${t(f.collector)} ${t(f.scope)}) since ${day(f.since)}${controls(f.controls)}: ${t(f.message)}`),
-    ...section('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on ${c(f.resourceId)}: ${t(f.fixedBy)}`),
+    ...section('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on ${mdCode(f.resourceId)} (${md(f.collector)} ${md(f.scope)}) since ${day(f.since)}${controls(f.controls)}: ${md(f.message)}`),
+    ...section('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on ${mdCode(f.resourceId)}: ${md(f.fixedBy)}`),
     ...section('Still failing', d.stillFailing, 'Nothing failed both last week and this week.', (f) =>
-      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on ${c(f.resourceId)}: failing for ${f.ageDays} days (SLA ${f.slaDays}) since ${day(f.since)}`,
+      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on ${mdCode(f.resourceId)}: failing for ${f.ageDays} days (SLA ${f.slaDays}) since ${day(f.since)}`,
     ),
     ...section('Drift that still passes', d.drift, 'No passing resource changed.', (r) =>
-      `${t(r.type)} ${c(r.resourceId)}: ${r.changes.map((change) => `${t(change.path)} ${t(change.before)} → ${t(change.after)}`).join('; ')}`,
+      `${md(r.type)} ${mdCode(r.resourceId)}: ${r.changes.map((change) => `${md(change.path)} ${md(change.before)} → ${md(change.after)}`).join('; ')}`,
     ),
     ...section('Coverage gaps', d.coverage.flatMap((c) => c.gaps.map((g) => ({ ...g, framework: c.framework }))), 'Every automated control was evidenced every day.', (g) =>
-      `${g.framework.toUpperCase()} ${g.control} ${g.from}..${g.to}: ${t(g.cause)}`,
+      `${g.framework.toUpperCase()} ${g.control} ${g.from}..${g.to}: ${md(g.cause)}`,
     ),
     ...d.coverage.map((c) => `${c.framework.toUpperCase()}: ${c.evidencedControlDays} of ${c.controlDays} control-days evidenced (${c.controls} automated controls).`),
     '',
-    ...section('Collectors that missed runs', d.missedRuns, 'Every collector ran every day.', (m) => `${t(m.collector)} ${t(m.scope)}: no successful run on ${m.days.join(', ')} (${t(m.cause)})`),
-    ...section('New resources', d.newResources, 'No new resource.', (r) => `${t(r.type)} ${c(r.resourceId)} (${t(r.collector)} ${t(r.scope)})`),
-    ...section('Removed resources', d.removedResources, 'No resource removed.', (r) => `${t(r.type)} ${c(r.resourceId)} (${t(r.collector)} ${t(r.scope)})`),
+    ...section('Collectors that missed runs', d.missedRuns, 'Every collector ran every day.', (m) => `${md(m.collector)} ${md(m.scope)}: no successful run on ${m.days.join(', ')} (${md(m.cause)})`),
+    ...section('New resources', d.newResources, 'No new resource.', (r) => `${md(r.type)} ${mdCode(r.resourceId)} (${md(r.collector)} ${md(r.scope)})`),
+    ...section('Removed resources', d.removedResources, 'No resource removed.', (r) => `${md(r.type)} ${mdCode(r.resourceId)} (${md(r.collector)} ${md(r.scope)})`),
     ...section('Exceptions expiring within 14 days', d.expiringExceptions, 'No exception expires in the next 14 days.', (e) =>
-      `${t(e.id)}: ${t(e.check)} on ${c(e.resource)} expires ${e.expires} (${e.daysLeft} days; approved by ${t(e.approver)})`,
+      `${md(e.id)}: ${md(e.check)} on ${mdCode(e.resource)} expires ${e.expires} (${e.daysLeft} days; approved by ${md(e.approver)})`,
     ),
     ...section('Attestations expired or expiring within 14 days', d.expiringAttestations ?? [], 'No attestation expires in the next 14 days.', (a) =>
-      `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${t(a.framework)} ${t(a.control)}: ${t(a.note)} (${t(a.file.name)}, attested by ${t(a.attestedBy)} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
+      `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${md(a.framework)} ${md(a.control)}: ${md(a.note)} (${md(a.file.name)}, attested by ${md(a.attestedBy)} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
     ),
-    ...d.populations.flatMap((p) => section(t(p.title), p.notable, 'None this week.', (line) => t(line), `${p.notable.length} of ${p.rows} in the population`)),
-    ...section('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${t(e.title)} (${t(e.scope)}): ${t(e.message)}`),
-    ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => t(p)),
+    ...d.populations.flatMap((p) => section(md(p.title), p.notable, 'None this week.', (line) => md(line), `${p.notable.length} of ${p.rows} in the population`)),
+    ...section('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${md(e.title)} (${md(e.scope)}): ${md(e.message)}`),
+    ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => md(p)),
     `Failing findings at the end of each of the last eight weeks: ${d.trend.map((t) => `${t.week}: ${t.failing}`).join(', ')}.`,
     '',
     chainHeadLine(d.chainHead),

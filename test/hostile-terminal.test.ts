@@ -187,6 +187,13 @@ describe('documents: exact in a file, safe on a terminal, CSV defused', () => {
     expect(piped.map((f) => f.message)).toContain(`IAM user lacks MFA: ${HOSTILE}`);
   });
 
+  it('one CSV writer: no other module writes CSV itself', () => {
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    const writers = [...sources('src'), ...sources('collectors')].filter((file) => /from 'csv-stringify/.test(readFileSync(file, 'utf8')));
+    expect(writers).toEqual([join('src', 'reports', 'csv.ts')]);
+  });
+
   it('every CSV of an export bundle is defused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-hostile-export-'));
     const out = join(dir, 'bundle');

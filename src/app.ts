@@ -14,6 +14,7 @@ import { loadBuiltinFrameworks, mappingVersion, uncitedChecks } from './mapping/
 import type { Framework } from './mapping/load.js';
 import type { ConfiguredCollector } from './runner.js';
 import { openStore } from './store/index.js';
+import { terminalLine } from './terminal-text.js';
 import type { EvidenceStore } from './store/index.js';
 
 export const DEFAULT_DB_PATH = './data/evidence.db';
@@ -62,7 +63,7 @@ export interface AgentSetup {
 export async function readerSetup(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env, secretsNeeded = false): Promise<AgentSetup> {
   const path = findConfigPath(options.config, env);
   const loaded = !path || !existsSync(path) ? undefined : secretsNeeded ? await loadAgentConfig(options, env, { tolerateBrokenModules: true }) : await readerConfig(options, env);
-  for (const broken of loaded?.brokenModules ?? []) process.stderr.write(`evidence-agent: warning: collectors.${broken.id}: ${broken.problem}\n`);
+  for (const broken of loaded?.brokenModules ?? []) process.stderr.write(`evidence-agent: warning: collectors.${broken.id}: ${terminalLine(broken.problem)}\n`);
   return setupOf(loaded);
 }
 

@@ -19,6 +19,7 @@ import { verifyCommand } from './commands/verify.js';
 import { ConfigError } from './config/index.js';
 import { MappingError } from './mapping/load.js';
 import { agentVersion } from './version.js';
+import { terminalLine, terminalText } from './terminal-text.js';
 
 type Action<O> = (options: O) => Promise<number>;
 
@@ -158,12 +159,12 @@ function report(error: unknown, verbose: boolean): number {
       : 2;
   }
   if (error instanceof ConfigError) {
-    for (const line of error.lines) process.stderr.write(`evidence-agent: config: ${agentSecrets.redact(line)}\n`);
+    for (const line of error.lines) process.stderr.write(`evidence-agent: config: ${terminalLine(agentSecrets.redact(line))}\n`);
     return 2;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`evidence-agent: ${agentSecrets.redact(message.split('\n')[0]!)}\n`);
-  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${agentSecrets.redact(error.stack)}\n`);
+  process.stderr.write(`evidence-agent: ${terminalLine(agentSecrets.redact(message.split('\n')[0]!))}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${terminalText(agentSecrets.redact(error.stack))}\n`);
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof MappingError) return 2;
   return 1;

@@ -7,6 +7,7 @@ import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/creden
 import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-providers';
 import type { ClientEnvironment, CollectContext } from '../../src/collector.js';
 import type { AwsAccount } from './account.js';
+import { replySizeCapPlugin } from './reply-size-cap.js';
 
 export const ROLE_SESSION_NAME = 'evidence-agent';
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -65,6 +66,8 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
   secrets.register(aws.credentials?.secretAccessKey);
   secrets.register(aws.credentials?.sessionToken);
   const counter = apiCallCounterPlugin(options.countApiCall);
+  // Every reply's size is capped (reply-size-cap.ts), role assumption's STS replies included.
+  const sizeCap = replySizeCapPlugin();
   const region = options.account.region ?? options.region;
   const common = {
     region,
@@ -79,7 +82,7 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
   };
   const source = aws.credentials ?? defaultChainCredentials(secrets);
   const credentials = options.account.roleArn
-    ? assumedRoleCredentials(options.account.roleArn, options.account.externalId, source, common, counter, secrets)
+    ? assumedRoleCredentials(options.account.roleArn, options.account.externalId, source, common, [counter, sizeCap], secrets)
     : source;
   const clientConfig = (clientRegion: string = region): AwsClientConfig => ({
     ...common,
@@ -90,6 +93,7 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
   const clients: SdkClient[] = [];
   const track = <C extends SdkClient>(client: C): C => {
     client.middlewareStack.use(counter);
+    client.middlewareStack.use(sizeCap);
     clients.push(client);
     return client;
   };
@@ -180,7 +184,7 @@ function assumedRoleCredentials(
   externalId: string | undefined,
   sourceCredentials: StaticCredentials | RoleCredentialProvider,
   clientConfig: FromTemporaryCredentialsOptions['clientConfig'],
-  counter: ClientPlugin,
+  plugins: ClientPlugin[],
   secrets: AwsSessionOptions['secrets'],
 ): RoleCredentialProvider {
   const provider = fromTemporaryCredentials({
@@ -191,7 +195,7 @@ function assumedRoleCredentials(
     },
     masterCredentials: sourceCredentials,
     clientConfig,
-    clientPlugins: [counter],
+    clientPlugins: plugins,
   });
   return shareSession(provider, secrets);
 }

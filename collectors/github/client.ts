@@ -13,9 +13,11 @@ import type { CollectContext, HttpCache } from '../../src/collector.js';
 import type { Logger } from '../../src/logging.js';
 import { MalformedReplyError } from './errors.js';
 import { withoutCredentials } from './org-reads.js';
+import { fetchWithReplyCap, replySizeCapPlugin } from './reply-size-cap.js';
 import type { GitHubAuth, GitHubOptions } from './schema.js';
 
-const GitHubOctokit = Octokit.plugin(throttling, retry);
+// The cap's plugin first: its error hook sees a refused reply before the retry plugin would retry it.
+const GitHubOctokit = Octokit.plugin(replySizeCapPlugin, throttling, retry);
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 
 /** How many times a rate-limited request is tried again before the read fails. */
@@ -109,7 +111,7 @@ export function createGitHubSession(
     ...authOptions(ctx.options.auth),
     baseUrl: (environment.baseUrl ?? ctx.options.baseUrl).replace(/\/+$/, ''),
     userAgent: 'evidence-agent',
-    request: { fetch: fetchCounted, signal: ctx.signal },
+    request: { fetch: fetchWithReplyCap(fetchCounted), signal: ctx.signal },
     log: quietLog(logger),
     throttle,
     retry: { retries: 3, retryAfterBaseValue, doNotRetry: DO_NOT_RETRY },

@@ -4,7 +4,7 @@
 // with the bypass list of each ruleset. REST reads are conditional, so an unchanged repository costs
 // 304s; GraphQL cannot be, hence one query for many repositories.
 import { GraphqlResponseError } from '@octokit/graphql';
-import { globToRegExp } from '../../src/glob.js';
+import { globMatch } from '../../src/glob.js';
 import type { GitHubClient } from './client.js';
 import { MalformedReplyError, describeGitHubFailure, settle, statusOf } from './errors.js';
 import type { Outcome } from './errors.js';
@@ -43,7 +43,7 @@ export interface RepositoryReads {
 
 /** `*` matches any run of characters; case-insensitive like GitHub names. */
 export function globMatches(glob: string, name: string): boolean {
-  return globToRegExp(glob, 'i').test(name);
+  return globMatch(glob, name, { caseInsensitive: true });
 }
 
 export function selected(org: GitHubOrg, name: string): boolean {

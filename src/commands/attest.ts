@@ -22,7 +22,7 @@ import type { EvidenceStore, RunRecord } from '../store/types.js';
 import { closest } from '../suggest.js';
 import { agentVersion } from '../version.js';
 import { loadConfiguredExceptions, refuseDemoStore } from './collect.js';
-import { print } from './options.js';
+import { print, printError } from './options.js';
 
 /** Attested files are kept in the store and in every export: past this, attest a summary instead. */
 export const MAX_ATTESTED_FILE_BYTES = 50 * 1024 * 1024;
@@ -172,7 +172,7 @@ export async function attestCommand(options: AttestOptions): Promise<number> {
       },
     );
     if (run.status !== 'ok') {
-      process.stderr.write(`evidence-agent: attestation not recorded: ${run.error ?? run.status}\n`);
+      printError(`attestation not recorded: ${run.error ?? run.status}`);
       return 1;
     }
     const meta = run.meta as { validUntil: string; attestation: { file: { name: string; sha256: string; bytes: number } } };

@@ -19,7 +19,7 @@ import type { ExceptionsEvidence } from '../exceptions/schema.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { demoCommand } from './demo.js';
-import { print } from './options.js';
+import { print, printError } from './options.js';
 import { runLine } from './run-summary.js';
 
 export interface CollectOptions extends GlobalOptions {
@@ -75,7 +75,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
   const { frameworks, mappingVersion } = setup;
   const uncited = uncitedModuleChecks(setup);
   if (uncited.length > 0) {
-    process.stderr.write(`evidence-agent: warning: no control cites ${uncited.join(', ')}: they evidence nothing until a control set (controlSets:) names them\n`);
+    printError(`warning: no control cites ${uncited.join(', ')}: they evidence nothing until a control set (controlSets:) names them`);
   }
   // Read before anything is written: a bad exceptions file is a config error.
   const exceptions = loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined;
@@ -105,7 +105,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
       mappings: frameworks,
     });
     for (const run of runs) print(runLine(run));
-    for (const line of unrecorded) process.stderr.write(`evidence-agent: run not recorded: ${line}\n`);
+    for (const line of unrecorded) printError(`run not recorded: ${line}`);
     return unrecorded.length > 0 || runs.some((r) => r.status === 'failed' || r.status === 'aborted') ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);

@@ -8,7 +8,8 @@ import { collectorCadence } from '../reports/cadence.js';
 import { buildCoverage } from '../reports/coverage.js';
 import type { CoverageReport } from '../reports/coverage.js';
 import { toCsv } from '../reports/csv.js';
-import { print, printJson } from './options.js';
+import { print, printDocument, printJson } from './options.js';
+import { terminalLine } from '../terminal-text.js';
 import { parseDayRange } from './period.js';
 
 export interface CoverageCommandOptions extends GlobalOptions {
@@ -40,7 +41,7 @@ export async function coverageCommand(options: CoverageCommandOptions): Promise<
       );
     }
     if (options.json) printJson(reports.length === 1 ? reports[0] : reports);
-    else if (options.csv) process.stdout.write(coverageCsv(reports));
+    else if (options.csv) printDocument(coverageCsv(reports));
     else for (const report of reports) print(coverageText(report));
     return 0;
   } finally {
@@ -67,6 +68,8 @@ export function coverageCsv(reports: readonly CoverageReport[]): string {
 }
 
 const more = (items: readonly string[]) => (items.length > 1 ? ` (+${items.length - 1} more)` : '');
+/** The first detail of a gap or failing interval, on its line (API text: a newline in it stays shown). */
+const first = (items: readonly string[]) => terminalLine(items[0] ?? '');
 
 export function coverageText(report: CoverageReport): string {
   const lines = [`${report.framework}: ${report.from} to ${report.to} (${report.days.length} days, ${report.timeZone})`];
@@ -76,8 +79,8 @@ export function coverageText(report: CoverageReport): string {
       `  ${control.id.padEnd(12)} ${c.evidenced + c.excepted + c.failing}/${report.days.length} days evidenced: ` +
         `${c.evidenced} passing, ${c.failing} failing, ${c.excepted} excepted, ${c.not_evidenced} not evidenced`,
     );
-    for (const gap of control.gaps) lines.push(`      gap ${gap.from}..${gap.to}: ${gap.details[0] ?? ''}${more(gap.details)}`);
-    for (const failing of control.failing) lines.push(`      failing ${failing.from}..${failing.to}: ${failing.details[0] ?? ''}${more(failing.details)}`);
+    for (const gap of control.gaps) lines.push(`      gap ${gap.from}..${gap.to}: ${first(gap.details)}${more(gap.details)}`);
+    for (const failing of control.failing) lines.push(`      failing ${failing.from}..${failing.to}: ${first(failing.details)}${more(failing.details)}`);
   }
   lines.push(`  manual evidence (${report.manual.length} controls no check covers): ${report.manual.map((m) => m.id).join(', ')}`);
   return lines.join('\n');

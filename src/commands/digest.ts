@@ -18,7 +18,7 @@ import { openStore } from '../store/index.js';
 import type { EvidenceStore } from '../store/types.js';
 import { agentVersion } from '../version.js';
 import { parseDayRange } from './period.js';
-import { parseChoice, print, printJson } from './options.js';
+import { parseChoice, print, printDocument, printError, printJson } from './options.js';
 
 export interface DigestCommandOptions extends GlobalOptions {
   week?: string;
@@ -59,10 +59,8 @@ export async function digestCommand(options: DigestCommandOptions): Promise<numb
         configDigest: loaded?.digest ?? 'no-config',
       });
     }
-    process.stdout.write(format === 'md' ? rendered.markdown : format === 'html' ? rendered.html : rendered.json);
-    for (const outcome of outcomes) {
-      process.stderr.write(`evidence-agent: digest ${outcome.ok ? 'delivered' : 'NOT delivered'} (${outcome.target}): ${outcome.detail}\n`);
-    }
+    printDocument(format === 'md' ? rendered.markdown : format === 'html' ? rendered.html : rendered.json);
+    for (const outcome of outcomes) printError(`digest ${outcome.ok ? 'delivered' : 'NOT delivered'} (${outcome.target}): ${outcome.detail}`);
     return outcomes.some((o) => !o.ok) ? 1 : 0;
   } finally {
     await store.close();

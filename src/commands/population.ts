@@ -7,7 +7,7 @@ import { CliError } from '../cli-error.js';
 import { toCsv } from '../reports/csv.js';
 import { buildPopulation, findPopulation } from '../reports/population.js';
 import { renderTable } from '../reports/table.js';
-import { print, printJson } from './options.js';
+import { print, printDocument, printError, printJson } from './options.js';
 import { parsePeriod } from './period.js';
 
 export interface PopulationOptions extends GlobalOptions {
@@ -37,9 +37,9 @@ export async function populationCommand(id: string | undefined, options: Populat
   try {
     const report = await buildPopulation(store, found.collector.id, found.population, from, to, options.scope);
     // Gaps go to stderr so stdout stays a clean CSV or JSON document.
-    for (const warning of report.warnings) process.stderr.write(`evidence-agent: warning: ${warning}\n`);
+    for (const warning of report.warnings) printError(`warning: ${warning}`);
     if (options.json) printJson(report);
-    else process.stdout.write(toCsv(report.columns, report.rows));
+    else printDocument(toCsv(report.columns, report.rows));
     return 0;
   } finally {
     await store.close();

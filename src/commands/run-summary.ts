@@ -2,6 +2,7 @@
 import type { Collector } from '../collector.js';
 import { renderTable } from '../reports/table.js';
 import type { FindingRecord, RunRecord } from '../store/types.js';
+import { terminalLine } from '../terminal-text.js';
 
 export function runLine(run: RunRecord): string {
   const f = run.findingCounts;
@@ -9,7 +10,7 @@ export function runLine(run: RunRecord): string {
     `run ${run.seq} ${run.collector} ${run.scope}: ${run.status}, ${run.apiCalls} API calls, ` +
     `${run.evidenceCount} documents (+${run.changes.added} ~${run.changes.changed} -${run.changes.removed}), ` +
     `findings ${f.pass} pass / ${f.fail} fail / ${f.error} error`;
-  return run.error ? `${base}\n  ${run.status === 'partial' ? 'problems' : 'error'}: ${run.error}` : base;
+  return run.error ? `${base}\n  ${run.status === 'partial' ? 'problems' : 'error'}: ${terminalLine(run.error)}` : base;
 }
 
 export function checkTotalsTable(

@@ -11,6 +11,7 @@ import type { TrustedKey } from '../bundle/verify-bundle.js';
 import { CliError } from '../cli-error.js';
 import type { GlobalOptions } from '../app.js';
 import { print, printJson } from './options.js';
+import { terminalLine } from '../terminal-text.js';
 
 export interface VerifyOptions extends GlobalOptions {
   json?: boolean;
@@ -75,7 +76,7 @@ export async function verifyCommand(bundle: string | undefined, options: VerifyO
       if (report.problems.length > 0) print(`(${report.problems.length} problem(s) in the store as well; --json lists them all)`);
     } else {
       const [first] = report.problems;
-      print(`FAILED: ${first!.record}: ${first!.message}`);
+      print(`FAILED: ${terminalLine(`${first!.record}: ${first!.message}`)}`);
       if (report.problems.length > 1) print(`(${report.problems.length - 1} more problem(s); --json lists them all)`);
     }
     return ok ? 0 : 1;
@@ -100,10 +101,10 @@ async function verifyBundleCommand(bundle: string, options: VerifyOptions): Prom
         `and the manifest signature (key ${report.fingerprint}, trusted by ${report.signer!.trustedBy}) verified`,
     );
   } else {
-    print(`FAILED: ${report.problems[0]}`);
+    print(`FAILED: ${terminalLine(report.problems[0]!)}`);
     const untrusted = !report.trusted && report.signer ? report.problems.at(-1)! : undefined;
     // An untrusted signer is said even when the bundle is broken as well: nothing in it is vouched for.
-    if (untrusted && report.problems.length > 1) print(`FAILED: ${untrusted}`);
+    if (untrusted && report.problems.length > 1) print(`FAILED: ${terminalLine(untrusted)}`);
     else if (untrusted) print('the files, records, indexes and chain are intact, but that proves only that the holder of this key made the bundle');
     const shown = untrusted && report.problems.length > 1 ? 2 : 1;
     if (report.problems.length > shown) print(`(${report.problems.length - shown} more problem(s); --json lists them all)`);

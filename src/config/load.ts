@@ -16,6 +16,7 @@ import { agentSecrets, secretIdentifierClashes, withoutSecretFields } from '../r
 import type { SecretRegistry } from '../redaction.js';
 import { formatPath } from './format-issues.js';
 import { buildConfigSchema, keysAt } from './schema.js';
+import { urlCredentialProblems } from './url-credentials.js';
 import type { AgentConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -92,7 +93,10 @@ function validateConfig(
   secrets: SecretRegistry,
 ): AgentConfig {
   const schema = buildConfigSchema(collectors, external.map((e) => e.id));
-  const result = schema.safeParse(interpolateEnv(raw, env), { reportInput: true });
+  const interpolated = interpolateEnv(raw, env);
+  const credentialsInUrls = urlCredentialProblems(interpolated);
+  if (credentialsInUrls.length > 0) throw new ConfigError(credentialsInUrls);
+  const result = schema.safeParse(interpolated, { reportInput: true });
   if (!result.success) {
     throw new ConfigError(result.error.issues.flatMap((issue) => formatIssue(issue, [], (p) => keysAt(schema, p))));
   }

@@ -53,6 +53,11 @@ export function buildConfigSchema(collectors: readonly Collector<any>[], externa
       .strictObject({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(9464),
+        /**
+         * Host names requests may be addressed to besides IP addresses, localhost and `host` (e.g. the
+         * Service name Prometheus scrapes): any other Host header is refused (DNS rebinding).
+         */
+        allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a host name without port or scheme, e.g. evidence-agent.monitoring.svc')).optional(),
       })
       .default({ host: '127.0.0.1', port: 9464 }),
     daemon: z

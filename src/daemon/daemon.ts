@@ -14,7 +14,7 @@ import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import type { EvidenceStore } from '../store/types.js';
 import { startProbeServer } from './http.js';
-import type { ProbeServer, Readiness } from './http.js';
+import type { ProbeServer, Readiness, ReadinessReason } from './http.js';
 import type { StoreLock } from './lock.js';
 import { DaemonMetrics } from './metrics.js';
 import { Scheduler } from './scheduler.js';
@@ -107,17 +107,18 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const cadence = new Map(deps.collectors.map((c) => [c.collector.id, scheduler.cadenceMs(c.collector.id)]));
   let started = false;
 
+  // Codes for /readyz, details for the log (http.ts): whoever reaches the port learns no error text.
   const readiness = async (): Promise<Readiness> => {
-    const reasons: string[] = [];
-    if (!started) reasons.push('schedules not loaded yet');
+    const reasons: ReadinessReason[] = [];
+    if (!started) reasons.push({ code: 'schedules_not_loaded', detail: 'schedules not loaded yet' });
     try {
       await store.stats();
     } catch (error) {
-      reasons.push(`evidence store unreadable: ${(error as Error).message}`);
+      reasons.push({ code: 'store_unreadable', detail: `evidence store unreadable: ${(error as Error).message}` });
     }
-    if (!lockHeld(deps.lock)) reasons.push(`the store lock ${deps.lock.path} is no longer ours`);
+    if (!lockHeld(deps.lock)) reasons.push({ code: 'store_lock_lost', detail: `the store lock ${deps.lock.path} is no longer ours` });
     // A collector module that failed to load: its runs fail (gaps) until the module is fixed and the daemon restarted.
-    for (const broken of deps.loaded.brokenModules) reasons.push(`collector ${broken.id}: ${broken.problem}`);
+    for (const broken of deps.loaded.brokenModules) reasons.push({ code: `collector_module_broken:${broken.id}`, detail: `collector ${broken.id}: ${broken.problem}` });
     const now = Date.now();
     const latest = await store.latestRuns();
     const snapshots = await store.latestSnapshots();
@@ -128,14 +129,17 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         const since = success ? Date.parse(success.startedAt) : null;
         // Failing longer than its cadence: a missed cycle the evidence will show as a gap.
         if (since === null || now - since > ms) {
-          reasons.push(`${collector} ${run.scope}: no successful run ${since === null ? 'yet' : `since ${success!.startedAt}`}; last run ${run.status}: ${run.error ?? 'no reason'}`);
+          reasons.push({
+            code: `collector_failing:${collector}`,
+            detail: `${collector} ${run.scope}: no successful run ${since === null ? 'yet' : `since ${success!.startedAt}`}; last run ${run.status}: ${run.error ?? 'no reason'}`,
+          });
         }
       }
     }
     return { ready: reasons.length === 0, reasons };
   };
 
-  const probes = await startProbeServer(config.http.host, config.http.port, readiness, metrics);
+  const probes = await startProbeServer(config.http.host, config.http.port, readiness, metrics, { logger, allowedHosts: config.http.allowedHosts ?? [] });
   scheduler.start();
   started = true;
   logger.info({ jobs: scheduler.names, probes: probes.url, timeZone: config.timezone }, 'daemon started');

@@ -9,6 +9,8 @@ import { agentSecrets } from '../redaction.js';
 import type { SecretRegistry } from '../redaction.js';
 import { countText } from './build.js';
 import type { Digest } from './build.js';
+import { slackCode, slackText } from './escape.js';
+import { terminalLine } from '../terminal-text.js';
 
 export interface DigestDelivery {
   directory?: string;
@@ -88,19 +90,22 @@ async function retrying(target: string, send: () => Promise<string>, retryBaseMs
   return { target, ok: false, detail: `failed after ${ATTEMPTS} attempts: ${last}` };
 }
 
-/** The Block Kit message: the headline numbers and the most urgent items. */
+/**
+ * The Block Kit message: the headline numbers and the most urgent items. Every value that is not ours
+ * goes through slackText/slackCode (`&`, `<`, `>` as entities): an API's text never pings or links.
+ */
 export function slackMessage(digest: Digest, file?: string): { text: string; blocks: unknown[] } {
   const h = digest.headline;
   const items = [
-    ...digest.newFailures.slice(0, 5).map((f) => `:red_circle: *new* ${f.severity} \`${f.checkId}\` on \`${f.resourceId}\``),
-    ...digest.stillFailing.filter((f) => f.overdue).slice(0, 5).map((f) => `:hourglass: *overdue* ${f.severity} \`${f.checkId}\` on \`${f.resourceId}\` (${f.ageDays} days)`),
-    ...digest.eventFailures.slice(0, 5).map((e) => `:warning: ${e.title}: ${e.message}`),
+    ...digest.newFailures.slice(0, 5).map((f) => `:red_circle: *new* ${f.severity} ${slackCode(f.checkId)} on ${slackCode(f.resourceId)}`),
+    ...digest.stillFailing.filter((f) => f.overdue).slice(0, 5).map((f) => `:hourglass: *overdue* ${f.severity} ${slackCode(f.checkId)} on ${slackCode(f.resourceId)} (${f.ageDays} days)`),
+    ...digest.eventFailures.slice(0, 5).map((e) => `:warning: ${slackText(e.title)}: ${slackText(e.message)}`),
   ];
   const text = digest.noData
-    ? `Evidence digest ${digest.label}: no data (${digest.noData}), ${h.gaps} coverage gaps`
-    : `Evidence digest ${digest.label}: ${countText(h.failing)} failing, ${countText(h.newFailures)} new, ${countText(h.resolved)} resolved, ${countText(h.overdue)} overdue, ${h.gaps} coverage gaps`;
+    ? `Evidence digest ${slackText(digest.label)}: no data (${slackText(digest.noData)}), ${h.gaps} coverage gaps`
+    : `Evidence digest ${slackText(digest.label)}: ${countText(h.failing)} failing, ${countText(h.newFailures)} new, ${countText(h.resolved)} resolved, ${countText(h.overdue)} overdue, ${h.gaps} coverage gaps`;
   const blocks: unknown[] = [
-    { type: 'header', text: { type: 'plain_text', text: `Evidence digest ${digest.label}`, emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: `Evidence digest ${terminalLine(digest.label)}`, emoji: true } },
     {
       type: 'section',
       fields: [
@@ -110,8 +115,8 @@ export function slackMessage(digest: Digest, file?: string): { text: string; blo
         { type: 'mrkdwn', text: `*Coverage gaps*\n${h.gaps}` },
       ],
     },
-    { type: 'section', text: { type: 'mrkdwn', text: digest.noData ? `No data for this week: ${digest.noData}.` : items.length > 0 ? items.join('\n').slice(0, 2900) : 'Nothing new, overdue or unapproved this week.' } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `${digest.from} to ${digest.to}${file ? ` · full digest: ${file}` : ''}` }] },
+    { type: 'section', text: { type: 'mrkdwn', text: digest.noData ? `No data for this week: ${slackText(digest.noData)}.` : items.length > 0 ? items.join('\n').slice(0, 2900) : 'Nothing new, overdue or unapproved this week.' } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `${digest.from} to ${digest.to}${file ? ` · full digest: ${slackText(file)}` : ''}` }] },
     // A copy of the chain head outside the agent's volume, for `verify --head`.
     ...(digest.chainHead ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Chain head: run ${digest.chainHead.seq}, sha256:${digest.chainHead.hash}` }] }] : []),
   ];

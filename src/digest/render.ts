@@ -1,7 +1,9 @@
 // The digest as Markdown (a terminal, a GitHub issue) and as email-safe HTML (inline styles, no script,
-// an inline SVG of the failing trend). Every category appears: an empty one says so in one line.
+// an inline SVG of the failing trend). Every category appears: an empty one says so in one line. Text
+// from the APIs goes in through `md` (escaped text) and `mdCode` (a code span when safe): see escape.ts.
 import { countText } from './build.js';
 import type { Digest } from './build.js';
+import { htmlEscape as escape, inlineMarkdownToHtml, markdownCode as mdCode, markdownText as md } from './escape.js';
 
 const MAX_ITEMS = 25;
 
@@ -22,37 +24,37 @@ export function digestMarkdown(d: Digest): string {
   const observed = <T>(title: string, items: readonly T[], empty: string, line: (item: T) => string) =>
     d.noData ? section(title, items, `No data: ${d.noData}.`, line, 'no data') : section(title, items, empty, line);
   const lines = [
-    `# Evidence digest ${d.label} (${d.from} to ${d.to}, ${d.timeZone})`,
+    `# Evidence digest ${md(d.label)} (${d.from} to ${d.to}, ${md(d.timeZone)})`,
     '',
     d.noData
       ? `**No data for this week**: ${d.noData}. Nothing is known of the estate's state in it · ${h.gaps} coverage gaps`
       : `**${countText(h.failing)} failing** · ${countText(h.newFailures)} new · ${countText(h.resolved)} resolved · ${countText(h.overdue)} overdue · ${h.gaps} coverage gaps · ${countText(h.driftedResources)} drifted resources`,
     '',
-    ...observed('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on \`${f.resourceId}\` (${f.collector} ${f.scope}) since ${day(f.since)}${controls(f.controls)}: ${f.message}`),
-    ...observed('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on \`${f.resourceId}\`: ${f.fixedBy}`),
+    ...observed('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on ${mdCode(f.resourceId)} (${md(f.collector)} ${md(f.scope)}) since ${day(f.since)}${controls(f.controls)}: ${md(f.message)}`),
+    ...observed('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on ${mdCode(f.resourceId)}: ${md(f.fixedBy)}`),
     ...observed('Still failing', d.stillFailing, 'Nothing failed both last week and this week.', (f) =>
-      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on \`${f.resourceId}\`: failing for ${f.ageDays} days (SLA ${f.slaDays}) since ${day(f.since)}`,
+      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on ${mdCode(f.resourceId)}: failing for ${f.ageDays} days (SLA ${f.slaDays}) since ${day(f.since)}`,
     ),
     ...observed('Drift that still passes', d.drift, 'No passing resource changed.', (r) =>
-      `${r.type} \`${r.resourceId}\`: ${r.changes.map((c) => `${c.path} ${c.before} → ${c.after}`).join('; ')}`,
+      `${md(r.type)} ${mdCode(r.resourceId)}: ${r.changes.map((change) => `${md(change.path)} ${md(change.before)} → ${md(change.after)}`).join('; ')}`,
     ),
     ...section('Coverage gaps', d.coverage.flatMap((c) => c.gaps.map((g) => ({ ...g, framework: c.framework }))), 'Every automated control was evidenced every day.', (g) =>
-      `${g.framework.toUpperCase()} ${g.control} ${g.from}..${g.to}: ${g.cause}`,
+      `${g.framework.toUpperCase()} ${g.control} ${g.from}..${g.to}: ${md(g.cause)}`,
     ),
     ...d.coverage.map((c) => `${c.framework.toUpperCase()}: ${c.evidencedControlDays} of ${c.controlDays} control-days evidenced (${c.controls} automated controls).`),
     '',
-    ...section('Collectors that missed runs', d.missedRuns, 'Every collector ran every day.', (m) => `${m.collector} ${m.scope}: no successful run on ${m.days.join(', ')} (${m.cause})`),
-    ...observed('New resources', d.newResources, 'No new resource.', (r) => `${r.type} \`${r.resourceId}\` (${r.collector} ${r.scope})`),
-    ...observed('Removed resources', d.removedResources, 'No resource removed.', (r) => `${r.type} \`${r.resourceId}\` (${r.collector} ${r.scope})`),
+    ...section('Collectors that missed runs', d.missedRuns, 'Every collector ran every day.', (m) => `${md(m.collector)} ${md(m.scope)}: no successful run on ${m.days.join(', ')} (${md(m.cause)})`),
+    ...observed('New resources', d.newResources, 'No new resource.', (r) => `${md(r.type)} ${mdCode(r.resourceId)} (${md(r.collector)} ${md(r.scope)})`),
+    ...observed('Removed resources', d.removedResources, 'No resource removed.', (r) => `${md(r.type)} ${mdCode(r.resourceId)} (${md(r.collector)} ${md(r.scope)})`),
     ...section('Exceptions expiring within 14 days', d.expiringExceptions, 'No exception expires in the next 14 days.', (e) =>
-      `${e.id}: ${e.check} on \`${e.resource}\` expires ${e.expires} (${e.daysLeft} days; approved by ${e.approver})`,
+      `${md(e.id)}: ${md(e.check)} on ${mdCode(e.resource)} expires ${e.expires} (${e.daysLeft} days; approved by ${md(e.approver)})`,
     ),
     ...section('Attestations expired or expiring within 14 days', d.expiringAttestations ?? [], 'No attestation expires in the next 14 days.', (a) =>
-      `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${a.framework} ${a.control}: ${a.note} (${a.file.name}, attested by ${a.attestedBy} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
+      `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${md(a.framework)} ${md(a.control)}: ${md(a.note)} (${md(a.file.name)}, attested by ${md(a.attestedBy)} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
     ),
-    ...d.populations.flatMap((p) => section(p.title, p.notable, 'None this week.', (line) => line, `${p.notable.length} of ${p.rows} in the population`)),
-    ...observed('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${e.title} (${e.scope}): ${e.message}`),
-    ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => p),
+    ...d.populations.flatMap((p) => section(md(p.title), p.notable, 'None this week.', (line) => md(line), `${p.notable.length} of ${p.rows} in the population`)),
+    ...observed('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${md(e.title)} (${md(e.scope)}): ${md(e.message)}`),
+    ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => md(p)),
     `Failing findings at the end of each of the last eight weeks: ${d.trend.map((t) => `${t.week}: ${countText(t.failing)}`).join(', ')}.`,
     '',
     chainHeadLine(d.chainHead, d.signingKeys),
@@ -71,8 +73,6 @@ export function chainHeadLine(head: Digest['chainHead'], signingKeys: Digest['si
   if (!head) return `Chain head: the store held no run when this digest was made.${keys}`;
   return `Chain head when this digest was made: run ${head.seq}, sha256:${head.hash}. Check the store against it later with \`evidence-agent verify --head ${head.seq}:${head.hash}\`.${keys}`;
 }
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * A small bar chart of the trend, inline SVG (email clients that drop SVG still show the numbers). A week
@@ -98,13 +98,10 @@ export function digestHtml(d: Digest): string {
   const body = digestMarkdown(d)
     .split('\n')
     .map((line) => {
-      const inline = escape(line)
-        .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
-        .replace(/`(.+?)`/g, '<code style="background:#f1f1f1;padding:0 3px">$1</code>');
-      if (line.startsWith('# ')) return `<h1 style="font-size:20px;margin:0 0 8px">${inline.slice(2)}</h1>`;
-      if (line.startsWith('## ')) return `<h2 style="font-size:16px;margin:16px 0 4px;border-bottom:1px solid #ddd">${inline.slice(3)}</h2>`;
-      if (line.startsWith('- ')) return `<div style="margin:2px 0 2px 12px">• ${inline.slice(2)}</div>`;
-      return line ? `<p style="margin:4px 0">${inline}</p>` : '';
+      if (line.startsWith('# ')) return `<h1 style="font-size:20px;margin:0 0 8px">${inlineMarkdownToHtml(line.slice(2))}</h1>`;
+      if (line.startsWith('## ')) return `<h2 style="font-size:16px;margin:16px 0 4px;border-bottom:1px solid #ddd">${inlineMarkdownToHtml(line.slice(3))}</h2>`;
+      if (line.startsWith('- ')) return `<div style="margin:2px 0 2px 12px">• ${inlineMarkdownToHtml(line.slice(2))}</div>`;
+      return line ? `<p style="margin:4px 0">${inlineMarkdownToHtml(line)}</p>` : '';
     })
     .join('\n');
   return `<!doctype html>

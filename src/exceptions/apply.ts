@@ -1,6 +1,6 @@
 // Which exception, if any, covers a failing finding on a day: same check, resource matching the glob,
 // approved on or before the day and not expired (the expiry day itself still counts).
-import { globToRegExp } from '../glob.js';
+import { globMatch } from '../glob.js';
 import type { AcceptedException } from './schema.js';
 
 export interface ExceptedFinding {
@@ -14,6 +14,6 @@ export interface ExceptedFinding {
 export function exceptionFor(finding: ExceptedFinding, exceptions: readonly AcceptedException[], day: string): AcceptedException | undefined {
   if (finding.status !== 'fail') return undefined;
   return exceptions.find(
-    (e) => e.check === finding.checkId && e.approved <= day && day <= e.expires && globToRegExp(e.resource).test(finding.resourceId),
+    (e) => e.check === finding.checkId && e.approved <= day && day <= e.expires && globMatch(e.resource, finding.resourceId),
   );
 }

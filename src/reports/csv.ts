@@ -1,9 +1,9 @@
 // CSV for auditors' spreadsheets: RFC 4180 quoting (csv-stringify), and cells that a spreadsheet would
-// run as a formula (=, +, -, @, tab, CR first) prefixed with a quote, since event fields come from
-// whoever made the call.
+// run as a formula (=, +, -, @, tab, CR or NUL first: OWASP ASVS 1.2.10) prefixed with a quote, since
+// event fields come from whoever made the call. Every CSV the agent writes goes through here.
 import { stringify } from 'csv-stringify/sync';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\0]/;
 
 export function neutralizeFormula(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;

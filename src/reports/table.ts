@@ -1,5 +1,10 @@
-// Plain-text tables for terminal output: columns padded to their widest cell.
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+// Plain-text tables for terminal output: columns padded to their widest cell. A cell holds API text
+// (titles, names, errors): its control characters, newlines and tabs are shown as escapes, so a cell
+// can neither move the cursor nor forge a line or a column.
+import { terminalLine } from '../terminal-text.js';
+
+export function renderTable(headers: readonly string[], rawRows: readonly (readonly string[])[]): string {
+  const rows = rawRows.map((row) => row.map(terminalLine));
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

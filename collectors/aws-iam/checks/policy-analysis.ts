@@ -8,6 +8,7 @@
 // admin: its holder can attach any policy to itself. Deny statements are ignored: they never grant,
 // and weighing them against the Allows is not attempted. Conditions are not read: a conditioned grant
 // is still admin for whoever meets the condition.
+import { globMatcher as matcherOf } from '../../../src/glob.js';
 import type { PolicyDocument, PolicyStatement } from '../schema.js';
 
 export const ADMINISTRATOR_ACCESS_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
@@ -68,10 +69,8 @@ export function fullAdminStatements(document: PolicyDocument): AdminStatement[] 
   });
 }
 
-/** Allow-list globs: `*` matches any run of characters, everything else literally. */
+/** Allow-list globs: `*` matches any run of characters, everything else literally (src/glob.ts, linear time). */
 export function globMatcher(globs: string[]): (arn: string) => boolean {
-  const patterns = globs.map(
-    (glob) => new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`),
-  );
-  return (arn) => patterns.some((pattern) => pattern.test(arn));
+  const patterns = globs.map((glob) => matcherOf(glob));
+  return (arn) => patterns.some((matches) => matches(arn));
 }

@@ -15,6 +15,7 @@ import { findingsCommand } from './commands/findings.js';
 import { populationCommand } from './commands/population.js';
 import { agentSecrets } from './redaction.js';
 import { runsCommand } from './commands/runs.js';
+import { sampleCommand } from './commands/sample.js';
 import { verifyCommand } from './commands/verify.js';
 import { ConfigError } from './config/index.js';
 import { MappingError } from './mapping/load.js';
@@ -110,6 +111,20 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'the rows with the coverage of the period, as JSON')
     .action(async (id: string | undefined, _: unknown, command: Command) => {
       setExitCode(await populationCommand(id, command.optsWithGlobals()));
+    });
+  program
+    .command('sample [population]')
+    .description('a reproducible random sample of a population over a period, for testing operating effectiveness (CSV; --xlsx writes a test sheet)')
+    .option('--from <date>', 'first day of the period (YYYY-MM-DD, UTC) or ISO timestamp')
+    .option('--to <date>', 'last day of the period, included')
+    .option('--seed <text>', 'the seed: the same seed and population always draw the same rows')
+    .option('--size <n>', 'how many rows (default: by --frequency)')
+    .option('--frequency <f>', 'how often the control operates: annual, quarterly, monthly, weekly, daily or recurring (default: the population\'s own)')
+    .option('--scope <key>', 'only this stream (an account id, an org)')
+    .option('--xlsx <file>', 'also write the test sheet (XLSX) to this file')
+    .option('--json', 'the sample with how it was drawn, as JSON')
+    .action(async (id: string | undefined, _: unknown, command: Command) => {
+      setExitCode(await sampleCommand(id, command.optsWithGlobals()));
     });
   program
     .command('digest')

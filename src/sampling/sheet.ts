@@ -5,13 +5,9 @@
 // formula, whatever it starts with (event fields come from whoever made the call).
 import writeXlsxFile from 'write-excel-file/node';
 import type { Cell, Row, Sheet } from 'write-excel-file/node';
+import type { PopulationAttribute } from '../collector.js';
 
-export interface SheetAttribute {
-  /** What the auditor tests, as a question (Approved by someone other than the author?). */
-  question: string;
-  /** What the evidence shows for the row. */
-  shown: (row: Record<string, string>) => string;
-}
+export type SheetAttribute = PopulationAttribute;
 
 export interface SampleSheetItem {
   rank: number;

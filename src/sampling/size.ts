@@ -2,8 +2,10 @@
 // of operating effectiveness (AICPA attestation guidance and the firms' own tables agree on these
 // figures). A population smaller than the size is tested whole.
 
-export const FREQUENCIES = ['annual', 'quarterly', 'monthly', 'weekly', 'daily', 'recurring'] as const;
-export type Frequency = (typeof FREQUENCIES)[number];
+import type { ControlFrequency } from '../collector.js';
+
+export type Frequency = ControlFrequency;
+export const FREQUENCIES: readonly Frequency[] = ['annual', 'quarterly', 'monthly', 'weekly', 'daily', 'recurring'];
 
 export interface SampleSize {
   size: number;

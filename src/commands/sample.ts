@@ -1,0 +1,90 @@
+// `evidence-agent sample <population> --from --to --seed S [--size N | --frequency F] [--json] [--xlsx FILE]`:
+// a reproducible random sample of a population for an auditor's test of operating effectiveness.
+// CSV on stdout (rank, row position, row key, then the population's columns); what was drawn and why on
+// stderr, so stdout stays a clean CSV; --json carries both; --xlsx also writes the test sheet.
+import { writeFileSync } from 'node:fs';
+import { openStoreForReading, readerSetup } from '../app.js';
+import type { GlobalOptions } from '../app.js';
+import { CliError } from '../cli-error.js';
+import { toCsv } from '../reports/csv.js';
+import { findPopulation } from '../reports/population.js';
+import { samplePopulation } from '../sampling/draw.js';
+import type { PopulationSample } from '../sampling/draw.js';
+import { testSheetXlsx } from '../sampling/sheet.js';
+import { FREQUENCIES } from '../sampling/size.js';
+import { agentVersion } from '../version.js';
+import { parseChoice, parseIntegerOption, printJson } from './options.js';
+import { parsePeriod } from './period.js';
+
+export interface SampleOptions extends GlobalOptions {
+  from?: string;
+  to?: string;
+  scope?: string;
+  seed?: string;
+  size?: string;
+  frequency?: string;
+  json?: boolean;
+  xlsx?: string;
+}
+
+/** The sample as CSV: its position in the draw and in the population, its key, then the row. */
+export function sampleCsv(sample: PopulationSample): string {
+  const columns = ['rank', 'row', 'row_sha256', ...sample.columns];
+  return toCsv(
+    columns,
+    sample.items.map((item) => ({ rank: String(item.rank), row: String(item.position), row_sha256: item.key, ...item.row })),
+  );
+}
+
+export function sampleSummary(sample: PopulationSample): string[] {
+  return [
+    `${sample.populationId}: ${sample.items.length} of ${sample.populationSize} rows from ${sample.from} to ${sample.to}, seed "${sample.seed}" (${sample.algorithm})`,
+    `size: ${sample.size.rationale}`,
+    `population SHA-256 (the CSV of \`evidence-agent population ${sample.populationId}\` for this period): ${sample.populationSha256}`,
+    `chain head: ${sample.chainHead}`,
+  ];
+}
+
+export async function sampleCommand(id: string | undefined, options: SampleOptions): Promise<number> {
+  const { collectors } = await readerSetup(options);
+  if (!id) throw new CliError('sample: which population? (run `evidence-agent population` for the list)');
+  const found = findPopulation(collectors, id);
+  if (!found) {
+    const known = collectors.flatMap((c) => (c.populations ?? []).map((p) => p.id));
+    throw new CliError(`unknown population "${id}" (known: ${known.join(', ')})`);
+  }
+  // Both ends are required: a sample drawn up to "now" could not be drawn again.
+  if (!options.from) throw new CliError('--from: required (the first day of the period, YYYY-MM-DD)');
+  if (!options.to) throw new CliError('--to: required (the last day of the period, YYYY-MM-DD): a sample must be reproducible, so the period cannot end at "now"');
+  if (options.seed === undefined || options.seed === '') {
+    throw new CliError('--seed: required (any text; record it in your workpaper: the same seed draws the same sample)');
+  }
+  if (options.size !== undefined && options.frequency !== undefined) throw new CliError('--size and --frequency: give one or the other');
+  const size = options.size === undefined ? undefined : parseIntegerOption('--size', options.size, 1, 100_000);
+  const frequency = options.frequency === undefined ? undefined : parseChoice('--frequency', options.frequency, FREQUENCIES);
+  const { from, to } = parsePeriod(options.from, options.to, new Date(0));
+
+  const store = openStoreForReading(options);
+  try {
+    const sample = await samplePopulation(store, found.collector.id, found.population, { from, to, seed: options.seed, size, frequency, scope: options.scope });
+    for (const warning of sample.warnings) process.stderr.write(`evidence-agent: warning: ${warning}\n`);
+    if (options.xlsx) {
+      const bytes = await testSheetXlsx({
+        ...sample,
+        period: { from: sample.from, to: sample.to },
+        rationale: sample.size.rationale,
+        generatedBy: `evidence-agent ${agentVersion()}`,
+        attributes: found.population.attributes ?? [],
+      });
+      writeFileSync(options.xlsx, bytes);
+    }
+    if (options.json) printJson(sample);
+    else {
+      for (const line of sampleSummary(sample)) process.stderr.write(`evidence-agent: ${line}\n`);
+      process.stdout.write(sampleCsv(sample));
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

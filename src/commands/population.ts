@@ -1,6 +1,6 @@
 // `evidence-agent population [id] --from --to`: the rows of a population (all access changes, all
 // merged changes) over a period, as CSV for sampling or JSON, with every coverage gap warned about.
-// Without an id: the populations the collectors offer.
+// Without an id: the populations the collectors offer (with --from, their sizes in the period).
 import { openStoreForReading, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
@@ -21,8 +21,24 @@ export async function populationCommand(id: string | undefined, options: Populat
   const { collectors } = await readerSetup(options);
   const offered = collectors.flatMap((collector) => (collector.populations ?? []).map((p) => ({ collector, population: p })));
   if (id === undefined) {
-    const rows = offered.map(({ collector, population }) => ({ id: population.id, collector: collector.id, title: population.title }));
-    if (options.json) printJson(rows);
+    const rows = offered.map(({ collector, population }) => ({ id: population.id, collector: collector.id, title: population.title, rows: undefined as number | undefined, gaps: undefined as number | undefined }));
+    // With a period: how many rows each holds in it (and how many coverage gaps), to choose what to sample.
+    if (options.from) {
+      const { from, to } = parsePeriod(options.from, options.to, new Date());
+      const store = openStoreForReading(options);
+      try {
+        for (const [i, { collector, population }] of offered.entries()) {
+          let count = 0;
+          const report = await buildPopulation(store, collector.id, population, from, to, options.scope, () => count++);
+          rows[i]!.rows = count;
+          rows[i]!.gaps = report.warnings.length;
+        }
+      } finally {
+        await store.close();
+      }
+    }
+    if (options.json) printJson(rows.map((r) => (options.from ? r : { id: r.id, collector: r.collector, title: r.title })));
+    else if (options.from) print(renderTable(['ID', 'COLLECTOR', 'ROWS', 'GAPS', 'TITLE'], rows.map((r) => [r.id, r.collector, String(r.rows), String(r.gaps), r.title])));
     else print(renderTable(['ID', 'COLLECTOR', 'TITLE'], rows.map((r) => [r.id, r.collector, r.title])));
     return 0;
   }

@@ -6,7 +6,7 @@
 import { digestOf, sha256Hex } from '../canonical.js';
 import type { PopulationDefinition } from '../collector.js';
 import { toCsv } from '../reports/csv.js';
-import { buildPopulation } from '../reports/population.js';
+import { buildPopulation, SOURCE_COLUMN } from '../reports/population.js';
 import type { EvidenceStore } from '../store/types.js';
 import { SAMPLE_ALGORITHM, drawSample } from './select.js';
 import { explicitSize, sampleSizeFor } from './size.js';
@@ -25,7 +25,7 @@ export interface SampleRequest {
 export interface SampleItem {
   rank: number;
   position: number;
-  /** SHA-256 of the row's canonical JSON: what the draw scores. */
+  /** The row's key (its source record's SHA-256): what the draw scores. */
   key: string;
   row: Record<string, string>;
 }
@@ -51,9 +51,13 @@ export interface PopulationSample {
   warnings: string[];
 }
 
-/** The key a row is drawn by: SHA-256 of the RFC 8785 JSON of the row (scope and every column, as text). */
+/**
+ * The key a row is drawn by: its `sourceSha256`, the SHA-256 of the stored record it comes from (the file
+ * name of that record under sources/ in an export bundle); a row without one is known by the SHA-256 of
+ * its RFC 8785 JSON (scope and every column, as text).
+ */
 export function rowKey(row: Record<string, string>): string {
-  return digestOf(row);
+  return row[SOURCE_COLUMN.name] || digestOf(row);
 }
 
 export async function chainHeadOf(store: EvidenceStore): Promise<string> {

@@ -55,7 +55,7 @@ function headerBlock(sheet: SampleSheet): Row[] {
   const facts: [string, string][] = [
     ['Population', `${sheet.populationId}: ${sheet.title}`],
     ['Description', sheet.description],
-    ['Period', `${sheet.period.from} to ${sheet.period.to}`],
+    ['Period', `from ${sheet.period.from} up to (not including) ${sheet.period.to}`],
     ['Population size', String(sheet.populationSize)],
     ['Population SHA-256', sheet.populationSha256],
     ['Sample size', String(sheet.items.length)],

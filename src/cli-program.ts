@@ -66,6 +66,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('demo')
     .description('collect a simulated history of the built-in sandbox estate (no credentials needed)')
     .option('--days <n>', 'simulated days, one snapshot a day (1-366)', '30')
+    .option('--now <time>', 'end the simulated history at this instant instead of now (ISO 8601, or YYYY-MM-DD for the end of that UTC day): a reproducible demo')
     .action(run(demoCommand));
   program
     .command('runs')

@@ -29,11 +29,13 @@ import { openStore } from '../store/index.js';
 import type { RunRecord } from '../store/types.js';
 import { agentVersion } from '../version.js';
 import { summarizeControls } from './controls.js';
-import { parseIntegerOption, print } from './options.js';
+import { parseAsOf, parseIntegerOption, print } from './options.js';
 import { checkTotalsTable } from './run-summary.js';
 
 export interface DemoOptions extends GlobalOptions {
   days?: string;
+  /** The instant the simulated history ends at (default: the real clock): reproducible demos and tests. */
+  now?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -122,28 +124,33 @@ async function prepareDemoStore(path: string): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
-function simulatedDays(count: number, now: Date): Date[] {
+/**
+ * One collection a day at COLLECTION_HOUR, the last one today: before that hour today's collection is
+ * a minute before now, but never before today's midnight (just after midnight it would land on
+ * yesterday, which would then have two snapshots and today none).
+ */
+export function simulatedDays(count: number, now: Date): Date[] {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return Array.from({ length: count }, (_, i) => {
     const at = today - (count - 1 - i) * DAY_MS + COLLECTION_HOUR * 3_600_000;
-    return new Date(Math.min(at, now.getTime() - 60_000));
+    return new Date(Math.min(at, Math.max(today, now.getTime() - 60_000)));
   });
 }
 
 export async function demoCommand(options: DemoOptions): Promise<number> {
   const days = options.days ? parseIntegerOption('--days', options.days, 1, 366) : 30;
+  const now = options.now === undefined ? new Date() : parseAsOf('--now', options.now);
   const dbPath = resolveDbPath(options, undefined);
   // The summary is the demo's output; logs only say what went wrong unless --verbose or LOG_LEVEL asks more.
   const logger = createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn') }).child({ demo: true });
   const { frameworks, version: mappingVersion } = loadFrameworks();
   await prepareDemoStore(dbPath);
 
-  const realNow = new Date();
-  const schedule = simulatedDays(days, realNow);
+  const schedule = simulatedDays(days, now);
   const store = openStore(dbPath);
   // Started after the store opened: a store that cannot open must not leave a server running.
   // The demo replays days in seconds: the sandbox drops the LookupEvents rate limit and the collector its pacing.
-  const sandbox = await startSandbox({ historyEnd: realNow, date: schedule[0], lookupEventsPerSecond: 0 }).catch(async (error: unknown) => {
+  const sandbox = await startSandbox({ historyEnd: now, date: schedule[0], lookupEventsPerSecond: 0 }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -206,7 +213,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       print(`  ${collector.id}: ${apiCalls.toFixed(1)} API calls per run, ${own.at(-1)?.evidenceCount ?? 0} evidence documents per snapshot`);
     }
     const firstDay = schedule[0]!.getTime() - COLLECTION_HOUR * 3_600_000;
-    const events = driftEvents(realNow).filter((e) => e.date.getTime() >= firstDay && e.date <= realNow);
+    const events = driftEvents(now).filter((e) => e.date.getTime() >= firstDay && e.date <= now);
     if (events.length > 0) {
       print('\nDrift in the simulated period:');
       for (const event of events) print(`  ${event.date.toISOString().slice(0, 10)}  ${event.description}`);
@@ -226,7 +233,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const lastWeek = weekOf(new Date(schedule.at(-1)!.getTime() - 7 * DAY_MS).toISOString().slice(0, 10)).label;
     if (weekDays(lastWeek)!.to >= schedule[0]!.toISOString().slice(0, 10)) {
       const rendered = await renderDigest(store, { label: lastWeek, ...weekDays(lastWeek)!, timeZone: 'UTC' }, setupOf(undefined));
-      await recordDigest(store, rendered.digest, rendered.markdown, [], { at: realNow, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
+      await recordDigest(store, rendered.digest, rendered.markdown, [], { at: now, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
       print(`\n${rendered.markdown.trimEnd()}`);
     }
     const bundle = await demoExport(store, dbPath, schedule, frameworks);

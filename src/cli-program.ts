@@ -18,6 +18,7 @@ import { runsCommand } from './commands/runs.js';
 import { verifyCommand } from './commands/verify.js';
 import { ConfigError } from './config/index.js';
 import { MappingError } from './mapping/load.js';
+import { isDamagedStoreError, openedStorePaths, StoreFileError } from './store/index.js';
 import { agentVersion } from './version.js';
 
 type Action<O> = (options: O) => Promise<number>;
@@ -150,6 +151,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   return program;
 }
 
+/** Problems of a config or exceptions file printed one per line; past this many, a count. */
+const MAX_CONFIG_LINES = 10;
+const count = (n: number) => n.toLocaleString('en-US');
+
 function report(error: unknown, verbose: boolean): number {
   if (error instanceof CommanderError) {
     // Commander already printed its message; help and version are not errors.
@@ -158,14 +163,23 @@ function report(error: unknown, verbose: boolean): number {
       : 2;
   }
   if (error instanceof ConfigError) {
-    for (const line of error.lines) process.stderr.write(`evidence-agent: config: ${redactSecrets(line)}\n`);
+    // A file with thousands of bad entries: the first few say what is wrong, a count says how much.
+    for (const line of error.lines.slice(0, MAX_CONFIG_LINES)) process.stderr.write(`evidence-agent: config: ${redactSecrets(line)}\n`);
+    const more = error.lines.length - MAX_CONFIG_LINES;
+    if (more > 0) {
+      process.stderr.write(`evidence-agent: config: … and ${count(more)} more problem(s): ${count(error.lines.length)} in all, the first ${MAX_CONFIG_LINES} above\n`);
+    }
     return 2;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  let message = error instanceof Error ? error.message : String(error);
+  // SQLite finding damaged pages mid-command says neither which file nor what to do.
+  if (isDamagedStoreError(error)) {
+    message = `${openedStorePaths().at(-1) ?? 'the evidence store'} is damaged (SQLite: ${message}): restore the store from a backup, then \`evidence-agent verify\``;
+  }
   process.stderr.write(`evidence-agent: ${redactSecrets(message.split('\n')[0]!)}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`);
   if (error instanceof CliError) return error.exitCode;
-  if (error instanceof MappingError) return 2;
+  if (error instanceof MappingError || error instanceof StoreFileError) return 2;
   return 1;
 }
 

@@ -384,12 +384,12 @@ describe('collect without a config', () => {
 });
 
 describe('runtime errors', () => {
-  it('reports a store that cannot be opened in one line, exit 1, and does not hang', async () => {
+  it('reports a store path that is a directory in one line, exit 2, and does not hang', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'evidence-agent-not-a-db-'));
     const started = Date.now();
     const result = await cli(['demo', '--days', '1', '--db', folder]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`evidence-agent: cannot open the evidence store ${folder}: unable to open database file\n`);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`evidence-agent: ${folder} is a directory, not an evidence store file: pass --db (or store.path) a file, e.g. ${join(folder, 'evidence.db')}\n`);
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

@@ -5,15 +5,19 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations.js';
+import { checkStoreFile, refuseForeignDatabase, StoreFileError } from './store-file.js';
 import { StoreError } from './types.js';
 
 export type SqliteDatabase = Database.Database;
 
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): SqliteDatabase {
+  if (path !== ':memory:') checkStoreFile(path, options.readonly ? 'read' : 'write');
   if (options.readonly) return openForReading(path);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') makeFolder(dirname(path));
   const db = connect(path, false);
   try {
+    // Before anything writes to it (even the journal mode, which is in the file's header).
+    refuseForeignDatabase(path, tableNames(db));
     db.pragma('journal_mode = WAL');
     // FULL: a committed run survives power loss, not only a process crash. Runs are few; the cost is small.
     db.pragma('synchronous = FULL');
@@ -21,10 +25,51 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     migrate(db);
   } catch (error) {
     db.close();
-    if (error instanceof StoreError) throw error;
-    throw new StoreError(`cannot use ${path} as an evidence store: ${(error as Error).message}`);
+    throw unusable(path, error);
   }
   return db;
+}
+
+function makeFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new StoreFileError(
+      `cannot create the folder ${folder} of the evidence store (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): create it writable for the user running the agent, or point --db (or store.path) elsewhere`,
+    );
+  }
+}
+
+function tableNames(db: SqliteDatabase): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
+}
+
+/** SQLite's reason, with the file it is about and what to do. */
+function unusable(path: string, error: unknown): Error {
+  if (error instanceof StoreError) return error;
+  const message = (error as Error).message;
+  if (/malformed|not a database/i.test(message)) {
+    return new StoreError(`${path} is damaged (SQLite: ${message}): restore the store from a backup, then \`evidence-agent verify\``);
+  }
+  return new StoreError(`cannot use ${path} as an evidence store: ${message}`);
+}
+
+/** The store files this process opened, newest last: an error report names the store SQLite found damaged. */
+const opened: string[] = [];
+export function openedStorePaths(): readonly string[] {
+  return opened;
+}
+
+/** Another connection holds the write lock past the busy timeout: worth trying again, not a fault of the run. */
+export function isStoreBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/** SQLite's codes for a file whose pages do not hold what it expects (bytes overwritten or lost). */
+export function isDamagedStoreError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
 }
 
 function connect(path: string, readonly: boolean): SqliteDatabase {
@@ -34,6 +79,7 @@ function connect(path: string, readonly: boolean): SqliteDatabase {
   } catch (error) {
     throw new StoreError(`cannot open the evidence store ${path}: ${(error as Error).message}`);
   }
+  opened.push(path);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   return db;
@@ -48,6 +94,7 @@ function openForReading(path: string): SqliteDatabase {
   try {
     const db = connect(path, true);
     try {
+      refuseForeignDatabase(path, tableNames(db));
       checkSchemaVersion(db);
       return db;
     } catch (error) {
@@ -55,14 +102,21 @@ function openForReading(path: string): SqliteDatabase {
       throw error;
     }
   } catch (error) {
-    if (!/readonly|unable to open|cannot open/i.test((error as Error).message)) throw error;
+    if (!/readonly|unable to open|cannot open/i.test((error as Error).message)) throw unusable(path, error);
     const folder = mkdtempSync(join(tmpdir(), 'evidence-agent-read-'));
     process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
     const copy = join(folder, basename(path));
     copyFileSync(path, copy);
     if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
     const db = connect(copy, true);
-    checkSchemaVersion(db);
+    opened.push(path);
+    try {
+      refuseForeignDatabase(path, tableNames(db));
+      checkSchemaVersion(db);
+    } catch (error) {
+      db.close();
+      throw unusable(path, error);
+    }
     return db;
   }
 }

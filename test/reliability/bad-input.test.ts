@@ -92,6 +92,21 @@ describe('bad input: the exceptions file', () => {
     await expectUsageError(['collect', '--config', config], `evidence-agent: config: ${exceptions}: ${line}`);
   });
 
+  it('prints the first ten of 6,500 invalid entries and a count, not 6,500 lines', async () => {
+    const entries = Array.from({ length: 6500 }, (_, i) => `  - { id: R-${i}, check: aws_iam_root_mfa_enabled, resource: "*", reason: Accepted for the quarter., approver: ciso, approved: 2026-01-15, expires: 2026-02-30 }`);
+    const exceptions = file(`exceptions:\n${entries.join('\n')}\n`);
+    const config = file(`exceptions: ${exceptions}\ncollectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n`);
+    const db = join(dir, `never-${counter++}.db`);
+    const result = await cliInProcess(['collect', '--config', config, '--db', db]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.split('\n').filter(Boolean);
+    expect(lines).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `evidence-agent: config: ${exceptions}: exceptions.${i}.expires: expected the expiry date as a day of the calendar, got "2026-02-30"`),
+      'evidence-agent: config: … and 6,490 more problem(s): 6,500 in all, the first 10 above',
+    ]);
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('refuses an alias bomb and a file over 1 MiB', async () => {
     for (const [content, line] of [
       [aliasBomb(), 'YAML aliases expand to more than 50 copies'],

@@ -148,11 +148,11 @@ export async function githubRequests(sizes: Sizes): Promise<Row> {
     const now = new Date();
     const first = await runOnce(store, { collector: github as Collector<unknown>, options }, environment, now);
     const second = await runOnce(store, { collector: github as Collector<unknown>, options }, environment, now);
-    const charged = Number(second.meta['rateLimitedRequests']);
+    const charged = Number(second.meta['chargedRequests']);
     return {
       figure: 'GitHub requests, first run / unchanged re-run',
       estate: `${first.meta['repositories']} repositories, ${first.eventCounts.read} merged changes in the window`,
-      value: `${first.meta['requests']} (${first.meta['rateLimitedRequests']} charged) / ${second.meta['requests']} (${charged} charged)`,
+      value: `${first.meta['requests']} (${first.meta['chargedRequests']} charged) / ${second.meta['requests']} (${charged} charged)`,
       target: 're-run <= 20 charged',
       met: charged <= 20,
     };

@@ -94,6 +94,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
       signal: stop.signal,
       ...(exceptions ? { exceptions } : {}),
       mappings: frameworks,
+      storeBusyWaitMs: loaded.config.store.busyWaitSeconds * 1000,
     });
     for (const run of runs) print(runLine(run));
     for (const line of unrecorded) process.stderr.write(`evidence-agent: run not recorded: ${line}\n`);

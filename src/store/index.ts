@@ -9,4 +9,4 @@ export function openStore(path: string, options: { readonly?: boolean } = {}): E
 export type * from './types.js';
 export { StoreError } from './types.js';
 export { checkStoreFile, StoreFileError } from './store-file.js';
-export { isDamagedStoreError, isStoreBusyError, openedStorePaths } from './open-database.js';
+export { isDamagedStoreError, isStoreBusyError, lastOpenedStorePath } from './open-database.js';

@@ -54,10 +54,10 @@ function unusable(path: string, error: unknown): Error {
   return new StoreError(`cannot use ${path} as an evidence store: ${message}`);
 }
 
-/** The store files this process opened, newest last: an error report names the store SQLite found damaged. */
-const opened: string[] = [];
-export function openedStorePaths(): readonly string[] {
-  return opened;
+/** The store file this process opened last: an error report names the store SQLite found damaged. */
+let lastOpened: string | undefined;
+export function lastOpenedStorePath(): string | undefined {
+  return lastOpened;
 }
 
 /** Another connection holds the write lock past the busy timeout: worth trying again, not a fault of the run. */
@@ -79,7 +79,7 @@ function connect(path: string, readonly: boolean): SqliteDatabase {
   } catch (error) {
     throw new StoreError(`cannot open the evidence store ${path}: ${(error as Error).message}`);
   }
-  opened.push(path);
+  lastOpened = path;
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   return db;
@@ -109,7 +109,7 @@ function openForReading(path: string): SqliteDatabase {
     copyFileSync(path, copy);
     if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
     const db = connect(copy, true);
-    opened.push(path);
+    lastOpened = path;
     try {
       refuseForeignDatabase(path, tableNames(db));
       checkSchemaVersion(db);

@@ -18,7 +18,7 @@ import { runsCommand } from './commands/runs.js';
 import { verifyCommand } from './commands/verify.js';
 import { ConfigError } from './config/index.js';
 import { MappingError } from './mapping/load.js';
-import { isDamagedStoreError, lastOpenedStorePath, StoreFileError } from './store/index.js';
+import { isDamagedStoreError, isStoreBusyError, lastOpenedStorePath, StoreFileError } from './store/index.js';
 import { agentVersion } from './version.js';
 
 type Action<O> = (options: O) => Promise<number>;
@@ -175,6 +175,8 @@ function report(error: unknown, verbose: boolean): number {
   // SQLite finding damaged pages mid-command says neither which file nor what to do.
   if (isDamagedStoreError(error)) {
     message = `${lastOpenedStorePath() ?? 'the evidence store'} is damaged (SQLite: ${message}): restore the store from a backup, then \`evidence-agent verify\``;
+  } else if (isStoreBusyError(error)) {
+    message = `${lastOpenedStorePath() ?? 'the evidence store'} is held by another writer (SQLite: ${message}): nothing was written to it; run this again once it is free`;
   }
   process.stderr.write(`evidence-agent: ${redactSecrets(message.split('\n')[0]!)}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`);

@@ -14,6 +14,7 @@ import { runCollectors } from '../../src/runner.js';
 import type { StoreWait } from '../../src/runner.js';
 import { openStore } from '../../src/store/index.js';
 import type { EvidenceStore } from '../../src/store/index.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { cliArgv } from '../helpers/cli-process.js';
 import { dayClock, syntheticCollector } from '../helpers/synthetic-estate.js';
 import { until } from '../helpers/until.js';
@@ -119,6 +120,22 @@ describe('a store another writer holds', () => {
       await store.close();
     }
   }, 120_000);
+});
+
+describe('a command and a store another writer holds', () => {
+  it('says which store is held and that nothing was written, in one line, exit 1', async () => {
+    const { path, store } = newStore();
+    await store.close();
+    const { release, released } = await holdWriteLock(path, 60_000);
+    try {
+      const result = await cliInProcess(['digest', '--week', '2026-W01', '--db', path]);
+      expect(result.stderr).toBe(`evidence-agent: ${path} is held by another writer (SQLite: database is locked): nothing was written to it; run this again once it is free\n`);
+      expect(result.code).toBe(1);
+    } finally {
+      release();
+      await released;
+    }
+  }, 60_000);
 });
 
 describe('the daemon and a store another writer holds', () => {

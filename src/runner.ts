@@ -161,7 +161,7 @@ export async function runScope<Options>(
           get: (key) => context.store.cachedResponse(collector.id, streamScope, key),
           set: (key, value) => context.store.cacheResponse(collector.id, streamScope, key, value),
         },
-        storedEvidence: storedEvidenceReader(context.store),
+        storedEvidence: storedEvidenceReader(context.store, now),
       }),
       controller.signal,
     );
@@ -351,10 +351,11 @@ export async function runCollectors(
 }
 
 /** The latest snapshot documents of other streams, read-only (collectors that join sources). */
-export function storedEvidenceReader(store: EvidenceStore): StoredEvidenceReader {
+export function storedEvidenceReader(store: EvidenceStore, now: () => Date = () => new Date()): StoredEvidenceReader {
   return {
     latest: async (collectorId, type) => {
-      const snapshots = (await store.latestSnapshots()).filter((run) => run.collector === collectorId);
+      // As of the run's clock (the demo's simulated days), not the machine's.
+      const snapshots = (await store.latestSnapshots(now())).filter((run) => run.collector === collectorId);
       const documents: StoredDocument[] = [];
       for (const run of snapshots) {
         for (const item of await store.evidenceOf(run.seq)) {

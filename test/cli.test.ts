@@ -27,9 +27,11 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): 
 const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-cli-'));
 const demoDb = join(dir, 'demo.db');
 // The demo's clock, not the machine's: a Wednesday, so its five days reach back into the week before,
-// whose digest it prints (a demo ending on a Sunday has no complete week in it, and no digest).
-const DEMO_NOW = '2026-12-02T12:00:00Z';
-const DEMO_LAST_DAY = '2026-12-02';
+// whose digest it prints (a demo ending on a Sunday has no complete week in it, and no digest). In the
+// past of any machine this runs on (CI fakes its clock as early as November 2026): the read commands show
+// the store as of the machine's clock, which must not be before the demo's runs.
+const DEMO_NOW = '2026-01-07T12:00:00Z';
+const DEMO_LAST_DAY = '2026-01-07';
 
 describe('evidence-agent demo and the read commands', () => {
   let demo: Result;
@@ -77,7 +79,7 @@ describe('evidence-agent demo and the read commands', () => {
   });
 
   it('prints the digest of the last simulated week, keeps it, and sends one to a directory', async () => {
-    expect(demo.stdout).toMatch(/^# Evidence digest 2026-W48 \(2026-11-23 to 2026-11-29, UTC\)$/m);
+    expect(demo.stdout).toMatch(/^# Evidence digest 2026-W01 \(2025-12-29 to 2026-01-04, UTC\)$/m);
     expect(demo.stdout).toContain('## Changes merged without independent approval');
     const listed = JSON.parse((await cli(['digest', '--list', '--format', 'json', '--db', demoDb])).stdout) as { label: string; hash: string }[];
     expect(listed).toHaveLength(1);

@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { simulatedDays } from '../src/commands/demo.js';
 import { digestPeriod } from '../src/commands/digest.js';
 import { openStore } from '../src/store/index.js';
@@ -47,10 +47,15 @@ describe('the digest of the last complete week', () => {
 describe('demo --now', () => {
   it('just after Monday midnight UTC keeps one snapshot per collector per day, and dates its digest at now', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'evidence-agent-demo-clock-')), 'demo.db');
-    const result = await cliInProcess(['demo', '--days', '2', '--now', '2026-12-07T00:00:30Z', '--db', db]);
+    // The machine's clock faked to before the demo's: its summary must not depend on the machine's.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-11-02T00:00:30Z'), shouldAdvanceTime: true });
+    const result = await cliInProcess(['demo', '--days', '2', '--now', '2026-12-07T00:00:30Z', '--db', db]).finally(() => vi.useRealTimers());
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    // Judged as of the demo's clock: ahead of the machine's, "now" hid every simulated snapshot (all zeros).
     expect(result.stdout).toContain('Checks on the latest snapshots (2026-12-07)');
+    expect(result.stdout).toMatch(/aws_iam_user_console_mfa_enabled\s+high\s+\d+\s+[1-9]/);
+    expect(result.stdout).toMatch(/soc2: [1-9]\d* of 61 evidenced by automated checks/);
     // The week that ended at midnight: its Sunday is the demo's first day.
     expect(result.stdout).toMatch(/^# Evidence digest 2026-W49 \(2026-11-30 to 2026-12-06, UTC\)$/m);
     const store = openStore(db, { readonly: true });

@@ -22,6 +22,7 @@ import type { AcceptedException } from '../src/exceptions/schema.js';
 import type { Framework } from '../src/mapping/load.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
+import { chromiumOrSkip } from './helpers/browser.js';
 import { dayNumber, mfaCheck, runOnDay } from './helpers/period-history.js';
 import type { FakeOptions } from './helpers/period-history.js';
 import { tempDbPath } from './helpers/store-fixtures.js';
@@ -323,9 +324,10 @@ describe('digest delivery', () => {
 });
 
 describe('digest HTML in a browser', () => {
-  it('renders in headless Chromium with its trend chart, and leaves a screenshot', async () => {
+  it('renders in headless Chromium with its trend chart, and leaves a screenshot', async (context) => {
+    const executablePath = chromiumOrSkip((note) => context.skip(note));
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
       const requests: string[] = [];

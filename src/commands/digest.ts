@@ -17,7 +17,7 @@ import { renderTable } from '../reports/table.js';
 import { openStore } from '../store/index.js';
 import type { EvidenceStore } from '../store/types.js';
 import { agentVersion } from '../version.js';
-import { parseDayRange } from './period.js';
+import { checkSupportedWeek, parseDayRange } from './period.js';
 import { parseChoice, print, printDocument, printError, printJson } from './options.js';
 
 export interface DigestCommandOptions extends GlobalOptions {
@@ -95,6 +95,7 @@ export function digestPeriod(options: { week?: string; from?: string; to?: strin
     return { label: `${from}..${to}`, from, to, timeZone };
   }
   const label = options.week ?? previousWeek(dayOf(now, timeZone));
+  checkSupportedWeek('--week', label);
   const days = weekDays(label);
   if (!days) throw new CliError(`--week: expected an ISO week such as ${weekOf(dayOf(now, timeZone)).label}, got "${label}"`);
   return { label, ...days, timeZone };

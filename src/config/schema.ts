@@ -40,8 +40,12 @@ export function buildConfigSchema(collectors: readonly Collector<any>[], externa
       .refine(isTimeZone, 'expected an IANA time zone such as UTC or Europe/Berlin')
       .default('UTC'),
     store: z
-      .strictObject({ path: z.string().min(1, 'expected a file path').default('./data/evidence.db') })
-      .default({ path: './data/evidence.db' }),
+      .strictObject({
+        path: z.string().min(1, 'expected a file path').default('./data/evidence.db'),
+        /** A write another writer holds the store against is retried this long, then the run is recorded as failed once the store is free. */
+        busyWaitSeconds: z.number().int().min(1).max(3600).default(60),
+      })
+      .default({ path: './data/evidence.db', busyWaitSeconds: 60 }),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

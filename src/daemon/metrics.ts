@@ -24,6 +24,7 @@ export class DaemonMetrics {
   });
   private readonly skipped = new Counter({ name: 'evidence_agent_skipped_runs_total', help: 'Scheduled starts skipped because the previous run was still going.', labelNames: ['job'], registers: [this.registry] });
   private readonly storeBytes = new Gauge({ name: 'evidence_agent_store_bytes', help: 'Size of the evidence store file.', registers: [this.registry] });
+  private readonly waitingForStore = new Gauge({ name: 'evidence_agent_runs_waiting_for_store', help: 'Runs waiting to be recorded because another writer holds the store.', registers: [this.registry] });
 
   constructor(private readonly store: EvidenceStore) {
     collectDefaultMetrics({ register: this.registry, prefix: 'evidence_agent_' });
@@ -33,6 +34,10 @@ export class DaemonMetrics {
     this.runs.inc({ collector: run.collector, status: run.status });
     this.duration.observe({ collector: run.collector }, Math.max(0, (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000));
     this.apiCalls.inc({ collector: run.collector }, run.apiCalls);
+  }
+
+  setWaitingForStore(runs: number): void {
+    this.waitingForStore.set(runs);
   }
 
   recordSkip(job: string): void {

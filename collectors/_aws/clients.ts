@@ -8,6 +8,7 @@ import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-provid
 import type { ClientEnvironment } from '../../src/collector.js';
 import { registerSecret } from '../../src/redaction.js';
 import type { AwsAccount } from './account.js';
+import { requestHostPlugin } from './errors.js';
 
 export const ROLE_SESSION_NAME = 'evidence-agent';
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -87,6 +88,7 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
   const clients: SdkClient[] = [];
   const track = <C extends SdkClient>(client: C): C => {
     client.middlewareStack.use(counter);
+    client.middlewareStack.use(requestHostPlugin);
     clients.push(client);
     return client;
   };
@@ -174,7 +176,7 @@ function assumedRoleCredentials(
     // Without static credentials the STS client of the provider uses the default chain.
     ...(sourceCredentials ? { masterCredentials: sourceCredentials } : {}),
     clientConfig,
-    clientPlugins: [counter],
+    clientPlugins: [counter, requestHostPlugin],
   });
   return shareSession(provider);
 }

@@ -29,6 +29,19 @@ export const thresholdsSchema = z.strictObject({
   passwordPolicy: passwordPolicyThresholdsSchema.default(() => passwordPolicyThresholdsSchema.parse({})),
 });
 
+/** Whom roles may trust without an external id: the company's own accounts and organizations. */
+export const trustSchema = z.strictObject({
+  /**
+   * Accounts of the company besides those in `accounts` (the organization's members, the management
+   * account): a role may trust them without sts:ExternalId. Any other account is a third party.
+   */
+  ownAccounts: z
+    .array(z.string({ error: 'expected a 12-digit AWS account id, quoted ("123456789012")' }).regex(/^\d{12}$/, 'expected a 12-digit AWS account id'))
+    .default([]),
+  /** The company's AWS Organizations ids (o-…): an aws:PrincipalOrgID condition naming one is own. */
+  organizationIds: z.array(z.string().regex(/^o-[a-z0-9]{10,32}$/, 'expected an AWS Organizations id such as o-a1b2c3d4e5')).default([]),
+});
+
 export const awsIamOptionsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   schedule: z.string().optional(),
@@ -43,6 +56,7 @@ export const awsIamOptionsSchema = z.strictObject({
    * e.g. `arn:aws:iam::*:role/OrganizationAccountAccessRole`.
    */
   adminAllowList: z.array(z.string().min(1)).default([]),
+  trust: trustSchema.default(() => trustSchema.parse({})),
   credentialReport: z
     .strictObject({
       pollIntervalMs: z.number().int().min(1).max(60_000).default(2000),
@@ -81,6 +95,7 @@ export type PolicyStatement = {
   NotResource?: string | string[];
   Condition?: unknown;
   Principal?: unknown;
+  NotPrincipal?: unknown;
 };
 
 export interface InlinePolicy {

@@ -185,7 +185,7 @@ const ADMIN_ACCESS = { name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:polic
 const allowAll: PolicyStatement = { Effect: 'Allow', Action: '*', Resource: '*' };
 
 describe('the check list', () => {
-  it('has the twelve checks with their ids and severities', () => {
+  it('has the fourteen checks with their ids and severities', () => {
     expect(awsIamChecks.map((check) => [check.id, check.severity])).toEqual([
       ['aws_iam_root_mfa_enabled', 'critical'],
       ['aws_iam_root_hardware_mfa_enabled', 'high'],
@@ -199,6 +199,8 @@ describe('the check list', () => {
       ['aws_iam_user_no_direct_policies', 'low'],
       ['aws_iam_policy_no_full_admin', 'high'],
       ['aws_iam_admin_access_restricted', 'high'],
+      ['aws_iam_role_trust_restricted', 'high'],
+      ['aws_iam_role_trust_no_whole_account', 'low'],
     ]);
   });
 

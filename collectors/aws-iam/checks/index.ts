@@ -4,6 +4,8 @@ import type { AwsIamOptions } from '../schema.js';
 import { accountPasswordPolicyStrong } from './account-password-policy-strong.js';
 import { adminAccessRestricted } from './admin-access-restricted.js';
 import { policyNoFullAdmin } from './policy-no-full-admin.js';
+import { roleTrustNoWholeAccount } from './role-trust-no-whole-account.js';
+import { roleTrustRestricted } from './role-trust-restricted.js';
 import { rootAccessKeysAbsent } from './root-access-keys-absent.js';
 import { rootHardwareMfaEnabled } from './root-hardware-mfa-enabled.js';
 import { rootMfaEnabled } from './root-mfa-enabled.js';
@@ -27,4 +29,6 @@ export const awsIamChecks: CheckDefinition<AwsIamOptions>[] = [
   userNoDirectPolicies,
   policyNoFullAdmin,
   adminAccessRestricted,
+  roleTrustRestricted,
+  roleTrustNoWholeAccount,
 ];

@@ -524,6 +524,11 @@ describe('aws-iam collector', () => {
       `aws_iam_admin_access_restricted fail ${arn('role/service/app-role')}`,
       `aws_iam_admin_access_restricted fail ${arn('user/alice')}`,
       `aws_iam_admin_access_restricted fail ${arn('user/bob')}`,
+      // The management account 999988887777 is not among the own accounts here (trust.ownAccounts).
+      `aws_iam_role_trust_restricted fail ${arn('role/OrganizationAccountAccessRole')}`,
+      `aws_iam_role_trust_restricted pass ${arn('role/service/app-role')}`,
+      `aws_iam_role_trust_no_whole_account fail ${arn('role/OrganizationAccountAccessRole')}`,
+      `aws_iam_role_trust_no_whole_account not_applicable ${arn('role/service/app-role')}`,
     ]);
   });
 

@@ -1,6 +1,7 @@
 // The checks of the aws-iam collector, in the order they are listed in its README.
 import type { CheckDefinition } from '../../../src/collector.js';
 import type { AwsIamOptions } from '../schema.js';
+import { accessAnalyzerEnabled } from './access-analyzer-enabled.js';
 import { accountPasswordPolicyStrong } from './account-password-policy-strong.js';
 import { adminAccessRestricted } from './admin-access-restricted.js';
 import { policyNoFullAdmin } from './policy-no-full-admin.js';
@@ -31,4 +32,5 @@ export const awsIamChecks: CheckDefinition<AwsIamOptions>[] = [
   adminAccessRestricted,
   roleTrustRestricted,
   roleTrustNoWholeAccount,
+  accessAnalyzerEnabled,
 ];

@@ -1,5 +1,6 @@
 // One collection of one AWS account: verify whose credentials these are, read everything IAM knows in
 // a fixed number of calls (never one per user), and turn it into evidence and resource errors.
+import { setMaxListeners } from 'node:events';
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { CollectContext, CollectResult } from '../../src/collector.js';
 import type { AccountRef } from '../_aws/account.js';
@@ -39,6 +40,8 @@ async function collectAccount(
   // The reads run concurrently; when the authorization details fail the others are cancelled.
   const cancel = new AbortController();
   const signal = AbortSignal.any([ctx.signal, cancel.signal]);
+  // Every call in flight listens for the abort (the IAM reads and Access Analyzer's regions): not a leak.
+  setMaxListeners(0, signal);
 
   const authorization = readAuthorizationDetails(iam, signal);
   const others = Promise.all([

@@ -24,7 +24,7 @@ import { controlStatuses, currentState } from '../reports/current-state.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../sandbox/github/index.js';
-import { SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../sandbox/index.js';
+import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../sandbox/index.js';
 import { openStore } from '../store/index.js';
 import type { RunRecord } from '../store/types.js';
 import { agentVersion } from '../version.js';
@@ -42,7 +42,7 @@ const COLLECTION_HOUR = 6;
 /** Runs of the demo carry this in place of a config digest; `collect` refuses to write next to them. */
 export const DEMO_CONFIG_DIGEST = 'demo';
 
-/** The demo's aws-iam settings: the sandbox account, and an allow-list of its two platform admins. */
+/** The demo's aws-iam settings: the sandbox account, an allow-list of its two platform admins, its organization, its two regions. */
 export function demoAwsIamOptions() {
   return awsIamOptionsSchema.parse({
     accounts: [{ id: SANDBOX_ACCOUNT_ID, name: 'sandbox' }],
@@ -53,6 +53,9 @@ export function demoAwsIamOptions() {
       'arn:aws:iam::*:user/bob.martin',
     ],
     credentialReport: { pollIntervalMs: 5, maxWaitSeconds: 30 },
+    // The management account is the company's own; the monitoring vendor's account is not.
+    trust: { ownAccounts: [MANAGEMENT_ACCOUNT_ID] },
+    accessAnalyzer: { regions: ['us-east-1', 'eu-west-1'] },
   });
 }
 

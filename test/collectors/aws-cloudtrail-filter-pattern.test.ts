@@ -44,7 +44,11 @@ describe('patterns that do not cover an item', () => {
     ['iam_policy', '{ ($.eventName = PutUserPolicy) || ($.eventName = AttachUserPolicy) }', 'misses 14 of the 16 sample events'],
     ['trail_change', '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }', 'misses 3 of the 5 sample events'],
   ])('%s: %s', (id, pattern, why) => {
-    expect(coverage(pattern, item(id))).toEqual({ covers: false, understood: true, why });
+    expect(coverage(pattern, item(id))).toEqual({ covers: false, understood: true, related: true, why });
+  });
+
+  it('tells a filter about something else (it matches none of the events) from one that falls short', () => {
+    expect(coverage('{ $.eventName = ConsoleLogin }', item('trail_change'))).toEqual({ covers: false, understood: true, related: false, why: 'misses 5 of the 5 sample events' });
   });
 
   it.each<[string, string]>([

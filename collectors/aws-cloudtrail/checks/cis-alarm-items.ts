@@ -124,7 +124,8 @@ export const ALARM_ITEMS: readonly AlarmItem[] = [
   },
 ];
 
-export type Coverage = { covers: true } | { covers: false; understood: true; why: string } | { covers: false; understood: false; why: string };
+/** Whether a filter covers an item; when not, whether it is about the item at all (`related`: it matches some of its events). */
+export type Coverage = { covers: true } | { covers: false; understood: true; related: boolean; why: string } | { covers: false; understood: false; why: string };
 
 /** Whether a metric filter's pattern covers an item, and why not. */
 export function coverage(pattern: string, item: AlarmItem): Coverage {
@@ -136,9 +137,11 @@ export function coverage(pattern: string, item: AlarmItem): Coverage {
     throw error;
   }
   const missed = item.matches.filter((record) => !matchesRecord(parsed, record)).length;
-  if (missed > 0) return { covers: false, understood: true, why: `misses ${missed} of the ${item.matches.length} sample events` };
+  if (missed > 0) {
+    return { covers: false, understood: true, related: missed < item.matches.length, why: `misses ${missed} of the ${item.matches.length} sample events` };
+  }
   if (item.ignores.some((record) => matchesRecord(parsed, record))) {
-    return { covers: false, understood: true, why: `also matches events that are not ${item.subject}` };
+    return { covers: false, understood: true, related: true, why: `also matches events that are not ${item.subject}` };
   }
   return { covers: true };
 }

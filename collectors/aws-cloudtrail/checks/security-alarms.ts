@@ -64,12 +64,17 @@ function judgeTrail(view: EvidenceView, trail: TrailEvidence, item: AlarmItem, c
 function judgeGroup(view: EvidenceView, group: LogGroupEvidence, item: AlarmItem, where: string): Verdict {
   const covering = group.metricFilters.filter((filter) => coverage(filter.pattern, item).covers);
   if (covering.length === 0) {
-    const notUnderstood = group.metricFilters.flatMap((filter) => {
+    // Filters about the item that fall short, and filters that could not be read, are named; unrelated ones are not.
+    const near: string[] = [];
+    const notUnderstood: string[] = [];
+    for (const filter of group.metricFilters) {
       const judged = coverage(filter.pattern, item);
-      return !judged.covers && !judged.understood ? [`${filter.name} (${judged.why})`] : [];
-    });
-    const note = notUnderstood.length > 0 ? `; filters not understood: ${notUnderstood.join(', ')}` : '';
-    return { status: 'fail', message: `${where} has no metric filter covering ${item.subject} (${item.cis})${note}.` };
+      if (judged.covers) continue;
+      if (!judged.understood) notUnderstood.push(`${filter.name} (${judged.why})`);
+      else if (judged.related) near.push(`${filter.name} ${judged.why}`);
+    }
+    const notes = [...(near.length > 0 ? [near.join('; ')] : []), ...(notUnderstood.length > 0 ? [`filters not understood: ${notUnderstood.join(', ')}`] : [])];
+    return { status: 'fail', message: `${where} has no metric filter covering ${item.subject} (${item.cis})${notes.map((note) => `; ${note}`).join('')}.` };
   }
   const problems: string[] = [];
   const unknown: string[] = [];

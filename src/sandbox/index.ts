@@ -27,3 +27,5 @@ export type { LookupAttributeKey, LookupPage, LookupQuery } from './cloudtrail-l
 export { cloudTrailRecord } from './cloudtrail-json.js';
 export { lookupUsername } from './cloudtrail-records.js';
 export type { EventResource, TrailEvent, UserIdentity } from './cloudtrail-records.js';
+export { SECURITY_METRIC_FILTERS } from './cloudtrail-alarms.js';
+export { SANDBOX_ENABLED_REGIONS } from './account-regions.js';

@@ -19,6 +19,8 @@ import type { ListedTrail } from './trail-reads.js';
 /** DescribeMetricFilters allows 50 per page; a log group holds at most 100 filters (quota), so 2 pages. */
 const FILTER_PAGE_SIZE = 50;
 const MAX_FILTER_PAGES = 20;
+/** DescribeAlarmsForMetric calls in flight at once per log group. */
+const ALARM_READS_AT_ONCE = 4;
 /** ListSubscriptionsByTopic returns 100 per page; a topic may have thousands of subscriptions. */
 const MAX_SUBSCRIPTION_PAGES = 200;
 
@@ -109,16 +111,23 @@ export async function readLogGroup(clients: AlarmClients, target: LogGroupTarget
     }
   }
   const cloudWatch = clients.cloudWatch(target.region);
-  const alarmLists = await Promise.all(
-    [...metrics.values()].map(async (metric) => {
-      const output = await cloudWatch.send(new DescribeAlarmsForMetricCommand({ Namespace: metric.namespace, MetricName: metric.name }), {
-        abortSignal: signal,
-      });
-      if (!Array.isArray(output.MetricAlarms)) throw new MalformedResponseError(`DescribeAlarmsForMetric ${metric.namespace}/${metric.name} returned no MetricAlarms`);
-      return output.MetricAlarms;
-    }),
-  );
-  return { filters, alarms: alarmLists.flat() };
+  const alarms: MetricAlarm[] = [];
+  const pending = [...metrics.values()];
+  // A few at a time: a log group may hold 100 filters, and CloudWatch's describe calls are rate-limited.
+  while (pending.length > 0) {
+    const batch = pending.splice(0, ALARM_READS_AT_ONCE);
+    const lists = await Promise.all(
+      batch.map(async (metric) => {
+        const output = await cloudWatch.send(new DescribeAlarmsForMetricCommand({ Namespace: metric.namespace, MetricName: metric.name }), {
+          abortSignal: signal,
+        });
+        if (!Array.isArray(output.MetricAlarms)) throw new MalformedResponseError(`DescribeAlarmsForMetric ${metric.namespace}/${metric.name} returned no MetricAlarms`);
+        return output.MetricAlarms;
+      }),
+    );
+    alarms.push(...lists.flat());
+  }
+  return { filters, alarms };
 }
 
 /** The SNS topics (ARNs) the alarms notify when they fire, once each, sorted. */

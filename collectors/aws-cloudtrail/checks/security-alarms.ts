@@ -104,7 +104,7 @@ function reaches(view: EvidenceView, group: LogGroupEvidence, alarm: AlarmEviden
   for (const action of alarm.alarmActions) {
     if (parseArn(action)?.service !== 'sns') return { ok: true, how: `runs ${action}` };
     const topic = group.topics.find((candidate) => candidate.arn === action);
-    if (topic?.confirmedSubscriptions === null || !topic) {
+    if (!topic || topic.confirmedSubscriptions === null) {
       const reason = view.errors(ALARM_TOPIC).find((error) => error.resourceId === action)?.error ?? 'not read';
       unread.push(`the subscriptions of ${action} could not be listed (${reason})`);
     } else if (topic.confirmedSubscriptions > 0) {

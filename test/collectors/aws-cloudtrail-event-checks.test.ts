@@ -81,6 +81,7 @@ describe('aws_cloudtrail_root_not_used', () => {
     // Real root console activity carries the sign-in service as invoker: a person at the console, not a service.
     ['a root console sign-in invoked by signin.amazonaws.com', signIn({ ...root, invokedBy: 'signin.amazonaws.com' }, 'Yes'), 'fail'],
     ['a root console call invoked by signin.amazonaws.com', event('GetAccountSummary', { ...root, invokedBy: 'signin.amazonaws.com' }), 'fail'],
+    ['a root console call invoked by console.amazonaws.com', event('PutBucketPolicy', { ...root, invokedBy: 'console.amazonaws.com' }), 'fail'],
     ['CloudFormation acting on behalf of root', event('CreateRole', { ...root, invokedBy: 'cloudformation.amazonaws.com' }), 'pass'],
     ['AWS acting internally on behalf of root (AWS Internal)', event('RotateKey', { ...root, invokedBy: 'AWS Internal' }), 'pass'],
     ['an invoker that is not an AWS service principal', event('CreateAccessKey', { ...root, invokedBy: '198.51.100.7' }), 'fail'],

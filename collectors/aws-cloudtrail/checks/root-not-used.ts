@@ -8,10 +8,10 @@ import type { TrailEventView } from './events.js';
 
 /**
  * Invokers that stand for a person, not a service: the root user's console session is recorded as
- * invoked by the sign-in service. Any other AWS service principal acting on root's behalf
+ * invoked by the sign-in service (and the console itself is a person's tool, should it be the invoker). Any other AWS service principal acting on root's behalf
  * (cloudformation.amazonaws.com, support.amazonaws.com, `AWS Internal`) is not use of root.
  */
-const PERSON_INVOKERS: ReadonlySet<string> = new Set(['signin.amazonaws.com']);
+const PERSON_INVOKERS: ReadonlySet<string> = new Set(['signin.amazonaws.com', 'console.amazonaws.com']);
 const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/;
 
 /** Whether `invokedBy` names an AWS service acting on the account's behalf (and so not a person). */

@@ -269,7 +269,9 @@ describe('aws-cloudtrail: the CIS alarm checks over the reads', () => {
     cloudTrail('GetEventSelectors').reply(200, json('get-event-selectors-main.json'), JSON_11);
     const { ctx } = collectContext();
     const result = await awsCloudTrail.collect(ctx);
-    const [first] = alarmFindings(result, ctx.options);
+    const findings = alarmFindings(result, ctx.options);
+    expect(findings.map((finding) => finding.status)).toEqual(Array(5).fill('fail'));
+    const [first] = findings;
     expect(first).toEqual({
       check: 'aws_cloudtrail_unauthorized_calls_alarm_configured',
       trail: 'main',

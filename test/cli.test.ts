@@ -250,8 +250,14 @@ describe('evidence-agent collect', () => {
   it.each([
     ['AWS_ENDPOINT_URL', (endpoint: string) => ({ AWS_ENDPOINT_URL: endpoint })],
     [
-      'AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL_STS',
-      (endpoint: string) => ({ AWS_ENDPOINT_URL_IAM: endpoint, AWS_ENDPOINT_URL_STS: endpoint }),
+      'AWS_ENDPOINT_URL_IAM, _STS, _ACCOUNT and _ACCESSANALYZER',
+      // Access Analyzer (and account:ListRegions for its regions) are read by aws-iam too.
+      (endpoint: string) => ({
+        AWS_ENDPOINT_URL_IAM: endpoint,
+        AWS_ENDPOINT_URL_STS: endpoint,
+        AWS_ENDPOINT_URL_ACCOUNT: endpoint,
+        AWS_ENDPOINT_URL_ACCESSANALYZER: endpoint,
+      }),
     ],
   ])('collects an account through the default credential chain and the %s override', async (name, endpoints) => {
     const db = join(dir, `collect-${name.length}.db`);

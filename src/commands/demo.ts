@@ -26,7 +26,7 @@ import { controlStatuses, currentState } from '../reports/current-state.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../sandbox/github/index.js';
-import { SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../sandbox/index.js';
+import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../sandbox/index.js';
 import { DEMO_CONFIG_DIGEST, openStore } from '../store/index.js';
 import type { RunRecord, StoreIdentity } from '../store/types.js';
 import { agentVersion } from '../version.js';
@@ -47,7 +47,7 @@ const DAY_MS = 86_400_000;
 /** The simulated daily collection time (UTC). */
 const COLLECTION_HOUR = 6;
 
-/** The demo's aws-iam settings: the sandbox account, and an allow-list of its two platform admins. */
+/** The demo's aws-iam settings: the sandbox account, an allow-list of its two platform admins, its organization, its two regions. */
 export function demoAwsIamOptions() {
   return awsIamOptionsSchema.parse({
     accounts: [{ id: SANDBOX_ACCOUNT_ID, name: 'sandbox' }],
@@ -58,6 +58,9 @@ export function demoAwsIamOptions() {
       'arn:aws:iam::*:user/bob.martin',
     ],
     credentialReport: { pollIntervalMs: 5, maxWaitSeconds: 30 },
+    // The management account is the company's own; the monitoring vendor's account is not.
+    trust: { ownAccounts: [MANAGEMENT_ACCOUNT_ID] },
+    accessAnalyzer: { regions: ['us-east-1', 'eu-west-1'] },
   });
 }
 

@@ -21,6 +21,7 @@ import type { EvidenceStore } from '../store/types.js';
 import type { Collector } from '../collector.js';
 import { createLogger } from '../logging.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
+import { eventLifecycle } from '../reports/event-findings.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../sandbox/github/index.js';
@@ -190,7 +191,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const changed = runs
       .filter((r) => r.baseSeq !== null)
       .reduce((sum, r) => sum + r.changes.added + r.changes.changed + r.changes.removed, 0);
-    const { findings } = await currentState(store);
+    const { findings } = await currentState(store, undefined, eventLifecycle(builtinCollectors, undefined));
     const stats = await store.stats();
     const verified = await store.verify();
 

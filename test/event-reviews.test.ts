@@ -2,7 +2,7 @@
 // twice (the second run finds no new event), and through the CLI `findings --status fail` still lists
 // every failing event of the first run; `review` records who looked at one (a run in the chain), which
 // moves it to `reviewed`, and the period export shows the review on the event's day.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinCollectors } from '../collectors/index.js';
 import type { Collector } from '../src/collector.js';
 import { demoCloudTrailOptions, demoGitHubOptions } from '../src/commands/demo.js';
+import { DaemonMetrics } from '../src/daemon/metrics.js';
+import { eventLifecycle } from '../src/reports/event-findings.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
 import { startSandbox } from '../src/sandbox/index.js';
@@ -105,6 +107,27 @@ describe('event failures stay open until reviewed', () => {
       expect(row.review).toBeNull();
     }
 
+    // controls and /metrics read the same current state.
+    const controls = JSON.parse((await cliInProcess(['controls', '--framework', 'soc2', '--json', '--db', db])).stdout) as { id: string; state: string; failing: { checkId: string; resourceId: string }[] }[];
+    for (const f of failedFirst) expect(controls.some((c) => c.state === 'failing' && c.failing.some((x) => keyOf(x) === keyOf(f))), keyOf(f)).toBe(true);
+    const metricsAt = async (at: Date) => {
+      const reader = openStore(db, { readonly: true });
+      try {
+        const metrics = new DaemonMetrics(reader, eventLifecycle(builtinCollectors, undefined), () => at);
+        await metrics.refresh();
+        return await metrics.metrics();
+      } finally {
+        await reader.close();
+      }
+    };
+    const trailFailures = failedFirst.filter((f) => f.checkId.startsWith('aws_cloudtrail_')).length;
+    const nextDay = await metricsAt(new Date(SECOND.getTime() + 86_400_000));
+    expect(nextDay).toContain(`evidence_agent_event_failures_unreviewed{collector="aws-cloudtrail"} ${trailFailures}`);
+    expect(nextDay).toContain('evidence_agent_event_failures_overdue{collector="aws-cloudtrail"} 0');
+    expect(Number(/evidence_agent_findings\{collector="aws-cloudtrail",status="fail"\} (\d+)/.exec(nextDay)?.[1])).toBeGreaterThanOrEqual(trailFailures);
+    // Past the 7-day review SLA, every one of them is overdue.
+    expect(await metricsAt(new Date(SECOND.getTime() + 8 * 86_400_000))).toContain(`evidence_agent_event_failures_overdue{collector="aws-cloudtrail"} ${trailFailures}`);
+
     // One event, reviewed: every failing check on it moves to reviewed; the rest stay failing.
     const target = failedFirst.find((f) => f.checkId.startsWith('aws_cloudtrail_'))!;
     const reviewed = await cliInProcess(['review', target.resourceId, '--note', 'Break-glass sign-in for INC-142, approved by the CISO', '--by', 'alice@example.com', '--db', db]);
@@ -118,6 +141,9 @@ describe('event failures stay open until reviewed', () => {
     const moved = await findings('reviewed');
     expect(moved.map(keyOf).sort()).toEqual(onTarget.sort());
     expect(moved[0]!.review).toMatchObject({ reviewedBy: 'alice@example.com', note: 'Break-glass sign-in for INC-142, approved by the CISO' });
+    const reviewedMetrics = await metricsAt(new Date());
+    expect(reviewedMetrics).toContain(`evidence_agent_event_failures_unreviewed{collector="aws-cloudtrail"} ${trailFailures - onTarget.length}`);
+    expect(reviewedMetrics).toContain(`evidence_agent_findings{collector="aws-cloudtrail",status="reviewed"} ${onTarget.length}`);
 
     // Twice is refused, as is an id nothing failed on; the chain holds the review and still verifies.
     const again = await cliInProcess(['review', target.resourceId, '--note', 'again', '--db', db]);
@@ -155,4 +181,24 @@ describe('event failures stay open until reviewed', () => {
     const head = `${reviews[0]!['run']}:${reviews[0]!['runHash']}`;
     expect((await cliInProcess(['verify', '--head', head, '--db', db])).code).toBe(0);
   }, 120_000);
+
+  it('lets the config decide which checks are event checks, and names an unknown one', async () => {
+    const first = runs.filter((r) => r.seq <= runs.length / 2);
+    const failedFirst = (await Promise.all(first.map(eventFailuresOf))).flat();
+    const config = join(dir, 'github-only.yaml');
+    writeFileSync(config, `store: { path: "${db}" }\nreviews:\n  eventChecks: [github_pull_request_independently_approved, github_repo_direct_pushes_absent]\n  slaDays: 3\n`);
+    const result = await cliInProcess(['findings', '--status', 'fail', '--json', '--config', config]);
+    expect(result.code).toBe(0);
+    const failing = (JSON.parse(result.stdout) as Row[]).map(keyOf);
+    const listed = failedFirst.filter((f) => f.checkId === 'github_pull_request_independently_approved' || f.checkId === 'github_repo_direct_pushes_absent');
+    expect(listed.length).toBeGreaterThan(0);
+    expect(failing).toEqual(expect.arrayContaining(listed.map(keyOf)));
+    // The others are judged by their latest snapshot only, as the config asks.
+    expect(failing.filter((k) => k.startsWith('aws_cloudtrail_root_not_used ') || k.startsWith('aws_cloudtrail_console_signin_mfa_used '))).toEqual([]);
+
+    writeFileSync(config, `store: { path: "${db}" }\nreviews:\n  eventChecks: [aws_cloudtrail_root_not_usd]\n`);
+    const wrong = await cliInProcess(['findings', '--config', config]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe('evidence-agent: config: reviews.eventChecks[0]: unknown check "aws_cloudtrail_root_not_usd"; did you mean "aws_cloudtrail_root_not_used"? (evidence-agent findings lists the checks)\n');
+  });
 });

@@ -25,7 +25,7 @@ export function digestMarkdown(d: Digest): string {
     ...section('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on \`${f.resourceId}\` (${f.collector} ${f.scope}) since ${day(f.since)}${controls(f.controls)}: ${f.message}`),
     ...section('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on \`${f.resourceId}\`: ${f.fixedBy}`),
     ...section('Still failing', d.stillFailing, 'Nothing failed both last week and this week.', (f) =>
-      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on \`${f.resourceId}\`: failing for ${f.ageDays} days (SLA ${f.slaDays}) since ${day(f.since)}`,
+      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on \`${f.resourceId}\`: ${f.awaitingReview ? 'not reviewed' : 'failing'} for ${f.ageDays} days (${f.awaitingReview ? 'review ' : ''}SLA ${f.slaDays}) since ${day(f.since)}`,
     ),
     ...section('Drift that still passes', d.drift, 'No passing resource changed.', (r) =>
       `${r.type} \`${r.resourceId}\`: ${r.changes.map((c) => `${c.path} ${c.before} → ${c.after}`).join('; ')}`,
@@ -45,7 +45,7 @@ export function digestMarkdown(d: Digest): string {
       `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${a.framework} ${a.control}: ${a.note} (${a.file.name}, attested by ${a.attestedBy} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
     ),
     ...d.populations.flatMap((p) => section(p.title, p.notable, 'None this week.', (line) => line, `${p.notable.length} of ${p.rows} in the population`)),
-    ...section('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${e.title} (${e.scope}): ${e.message}`),
+    ...section('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${e.title} (${e.scope}, ${day(e.occurredAt)}): ${e.message} (${e.reviewed ?? 'not reviewed'})`),
     ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => p),
     `Failing findings at the end of each of the last eight weeks: ${d.trend.map((t) => `${t.week}: ${t.failing}`).join(', ')}.`,
     '',

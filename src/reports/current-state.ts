@@ -37,6 +37,8 @@ export interface CurrentFinding extends FindingRecord {
    * open (failing) in the current state, however many runs later.
    */
   review: Review | null;
+  /** For a failure of an event check: when the agent first recorded it (the review's clock starts there). */
+  openSince: string | null;
   /** Set when the latest run of this collector and scope failed after this snapshot. */
   laterRun: LaterRun | null;
   /** A failing finding an exception in force at the snapshot covers: still failing, but accepted. */
@@ -102,6 +104,7 @@ export async function currentState(store: EvidenceStore, at?: Date, lifecycle?: 
         observedAt: snapshot.startedAt,
         occurredAt: failure ? failure.occurredAt : lifecycle?.eventChecks.has(finding.checkId) ? times.of(finding.resourceId) : null,
         review: failure?.review ?? null,
+        openSince: failure?.firstRecordedAt ?? null,
         laterRun,
         exception: exceptionFor(finding, exceptions, day) ?? null,
       });
@@ -121,6 +124,7 @@ export async function currentState(store: EvidenceStore, at?: Date, lifecycle?: 
         observedAt: failure.firstRecordedAt,
         occurredAt: failure.occurredAt,
         review: failure.review,
+        openSince: failure.firstRecordedAt,
         laterRun,
         exception: exceptionFor(failure, exceptions, day) ?? null,
       });

@@ -43,7 +43,7 @@ export function eventLifecycle(
     const lines = listed.flatMap((id, index) => {
       if (known.includes(id)) return [];
       const hint = closest(id, known);
-      return [`reviews.eventChecks.${index}: unknown check "${id}"${hint ? `; did you mean "${hint}"?` : ''} (evidence-agent findings lists the checks)`];
+      return [`reviews.eventChecks[${index}]: unknown check "${id}"${hint ? `; did you mean "${hint}"?` : ''} (evidence-agent findings lists the checks)`];
     });
     if (lines.length > 0) throw new ConfigError(lines);
   }
@@ -52,7 +52,8 @@ export function eventLifecycle(
 }
 
 /** The lifecycle of a command's setup: the config's `reviews` section, else the defaults. */
-export function lifecycleOf(setup: Pick<AgentSetup, 'collectors' | 'loaded'>): EventLifecycle {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function lifecycleOf(setup: { collectors: readonly Collector<any>[]; loaded: AgentSetup['loaded'] }): EventLifecycle {
   return eventLifecycle(setup.collectors, setup.loaded?.config.reviews, (setup.loaded?.brokenModules.length ?? 0) > 0);
 }
 

@@ -85,7 +85,7 @@ export function coverageText(report: CoverageReport): string {
     lines.push(
       `  ${control.id.padEnd(12)} ${c.evidenced + c.excepted + c.failing}/${report.days.length} days evidenced: ` +
         `${c.evidenced} passing, ${c.failing} failing, ${c.excepted} excepted, ${c.not_evidenced} not evidenced` +
-        (failingWithGap > 0 ? ` (${failingWithGap} more with a gap)` : ''),
+        (failingWithGap > 0 ? `; ${failingWithGap} failing or excepted day(s) also have a gap` : ''),
     );
     for (const gap of control.gaps) lines.push(`      gap ${gap.from}..${gap.to}: ${gap.details[0] ?? ''}${more(gap.details)}`);
     for (const failing of control.failing) lines.push(`      failing ${failing.from}..${failing.to}: ${failing.details[0] ?? ''}${more(failing.details)}`);

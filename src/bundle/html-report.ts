@@ -73,8 +73,9 @@ export function htmlReport(input: HtmlReportInput): string {
     const rows = report.controls
       .map((control) => {
         const cells = control.days.map((d) => cell(control.id, d)).join('');
-        const c = control.counts;
-        return `<tr data-control="${escape(control.id)}"><th class="control"><a href="controls/${escape(report.framework)}/${escape(control.id)}/findings.csv">${escape(control.id)}</a></th>${cells}<td class="counts">${c.evidenced + c.excepted}/${report.days.length}</td></tr>`;
+        // Days passing (or excepted) with all their evidence.
+        const passing = control.days.filter((d) => (d.state === 'evidenced' || d.state === 'excepted') && !d.gap).length;
+        return `<tr data-control="${escape(control.id)}"><th class="control"><a href="controls/${escape(report.framework)}/${escape(control.id)}/findings.csv">${escape(control.id)}</a></th>${cells}<td class="counts" title="days passing or excepted, with all their evidence">${passing}/${report.days.length}</td></tr>`;
       })
       .join('\n');
     const gapDays = report.controls.reduce((sum, control) => sum + control.gapDays, 0);

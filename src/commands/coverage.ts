@@ -81,11 +81,13 @@ export function coverageText(report: CoverageReport): string {
   const lines = [`${report.framework}: ${report.from} to ${report.to} (${report.days.length} days, ${report.timeZone})`];
   for (const control of report.controls) {
     const c = control.counts;
-    const failingWithGap = control.days.filter((d) => d.state !== 'not_evidenced' && d.gap).length;
+    // A failing or excepted day with a gap was not evidenced in full: it is counted apart, never hidden.
+    const withGap = (state: string) => control.days.filter((d) => d.state === state && d.gap).length;
+    const [failingGaps, exceptedGaps] = [withGap('failing'), withGap('excepted')];
     lines.push(
-      `  ${control.id.padEnd(12)} ${c.evidenced + c.excepted + c.failing}/${report.days.length} days evidenced: ` +
-        `${c.evidenced} passing, ${c.failing} failing, ${c.excepted} excepted, ${c.not_evidenced} not evidenced` +
-        (failingWithGap > 0 ? `; ${failingWithGap} failing or excepted day(s) also have a gap` : ''),
+      `  ${control.id.padEnd(12)} ${report.days.length - control.gapDays}/${report.days.length} days evidenced: ` +
+        `${c.evidenced} passing, ${c.failing} failing${failingGaps ? ` (${failingGaps} with a gap)` : ''}, ` +
+        `${c.excepted} excepted${exceptedGaps ? ` (${exceptedGaps} with a gap)` : ''}, ${c.not_evidenced} not evidenced`,
     );
     for (const gap of control.gaps) lines.push(`      gap ${gap.from}..${gap.to}: ${gap.details[0] ?? ''}${more(gap.details)}`);
     for (const failing of control.failing) lines.push(`      failing ${failing.from}..${failing.to}: ${failing.details[0] ?? ''}${more(failing.details)}`);

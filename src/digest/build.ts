@@ -282,7 +282,8 @@ async function weekCoverage(store: EvidenceStore, options: DigestOptions): Promi
       framework: framework.id,
       controls: report.controls.length,
       controlDays,
-      evidencedControlDays: report.controls.reduce((sum, c) => sum + c.counts.evidenced + c.counts.excepted + c.counts.failing, 0),
+      // A failing day with a gap was not evidenced in full.
+      evidencedControlDays: report.controls.reduce((sum, c) => sum + report.days.length - c.gapDays, 0),
       gaps: report.controls.flatMap((c) => c.gaps.map((g) => ({ control: c.id, from: g.from, to: g.to, cause: g.details.join('; ') }))),
     });
   }

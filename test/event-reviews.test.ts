@@ -182,14 +182,41 @@ describe('event failures stay open until reviewed', () => {
     expect((await cliInProcess(['verify', '--head', head, '--db', db])).code).toBe(0);
   }, 120_000);
 
+  it('records the reviews of a file, all or nothing, skipping those already recorded', async () => {
+    const open = (await findings('fail')).filter((f) => EVENT_CHECKS.has(f.checkId));
+    const reviewed = await findings('reviewed');
+    expect(open.length).toBeGreaterThan(1);
+    const file = join(dir, 'reviews.yaml');
+    const runsBefore = JSON.parse((await cliInProcess(['runs', '--json', '--db', db])).stdout) as unknown[];
+    // One entry names nothing: nothing of the file is recorded, and the line names the entry.
+    writeFileSync(file, `reviews:\n  - id: "${open[0]!.checkId}:${open[0]!.resourceId}"\n    note: Looked at it.\n    by: bob@example.com\n  - id: not-an-event\n    note: Typo.\n    by: bob@example.com\n`);
+    const refused = await cliInProcess(['review', '--file', file, '--db', db]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`evidence-agent: config: ${file}: reviews.1: no failing event "not-an-event" (give the event id, the resource of a failing event in \`evidence-agent findings --status fail\`, or <check>:<event id>)\n`);
+    expect(JSON.parse((await cliInProcess(['runs', '--json', '--db', db])).stdout)).toHaveLength(runsBefore.length);
+    // A finding id reviews that check's finding only; an entry already reviewed is skipped.
+    writeFileSync(file, `reviews:\n  - id: "${open[0]!.checkId}:${open[0]!.resourceId}"\n    note: Looked at it.\n    by: bob@example.com\n  - id: "${reviewed[0]!.resourceId}"\n    note: Again.\n    by: bob@example.com\n`);
+    const recorded = await cliInProcess(['review', '--file', file, '--db', db]);
+    expect(recorded.code).toBe(0);
+    expect(recorded.stdout).toContain(`skipped: ${file}: reviews.1: ${reviewed[0]!.resourceId} is already reviewed by alice@example.com on `);
+    expect(recorded.stdout).toMatch(/run \d+: 1 review\(s\) in the chain/);
+    expect((await findings('reviewed')).find((f) => keyOf(f) === keyOf(open[0]!))?.review).toMatchObject({ reviewedBy: 'bob@example.com', note: 'Looked at it.' });
+    // The same file again records nothing more.
+    expect((await cliInProcess(['review', '--file', file, '--db', db])).stdout).toContain('nothing to record');
+    // A bad file is one line naming the entry and field.
+    writeFileSync(file, 'reviews:\n  - id: x\n    note: "two\\nlines"\n    by: bob\n');
+    expect((await cliInProcess(['review', '--file', file, '--db', db])).stderr).toBe(`evidence-agent: config: ${file}: reviews.0.note: expected one line\n`);
+  });
+
   it('lets the config decide which checks are event checks, and names an unknown one', async () => {
     const first = runs.filter((r) => r.seq <= runs.length / 2);
     const failedFirst = (await Promise.all(first.map(eventFailuresOf))).flat();
     const config = join(dir, 'github-only.yaml');
     writeFileSync(config, `store: { path: "${db}" }\nreviews:\n  eventChecks: [github_pull_request_independently_approved, github_repo_direct_pushes_absent]\n  slaDays: 3\n`);
-    const result = await cliInProcess(['findings', '--status', 'fail', '--json', '--config', config]);
+    const result = await cliInProcess(['findings', '--json', '--config', config]);
     expect(result.code).toBe(0);
-    const failing = (JSON.parse(result.stdout) as Row[]).map(keyOf);
+    // Failing, reviewed or not (an earlier test reviewed some).
+    const failing = (JSON.parse(result.stdout) as Row[]).filter((f) => f.status === 'fail').map(keyOf);
     const listed = failedFirst.filter((f) => f.checkId === 'github_pull_request_independently_approved' || f.checkId === 'github_repo_direct_pushes_absent');
     expect(listed.length).toBeGreaterThan(0);
     expect(failing).toEqual(expect.arrayContaining(listed.map(keyOf)));

@@ -57,22 +57,37 @@ export function lifecycleOf(setup: { collectors: readonly Collector<any>[]; load
   return eventLifecycle(setup.collectors, setup.loaded?.config.reviews, (setup.loaded?.brokenModules.length ?? 0) > 0);
 }
 
+/**
+ * The times of stored events already read, per store and stream. An event is stored once and never
+ * changes, so a time read from its document stays true for the store's life (an id not found is asked
+ * again: a later run may store it).
+ */
+const knownTimes = new WeakMap<EvidenceStore, Map<string, Map<string, string>>>();
+
 /** When the events a stream's findings name occurred, each id looked up once (null: not a stored event). */
 export class EventTimes {
-  private readonly known = new Map<string, string | null>();
+  private readonly known: Map<string, string>;
+  private readonly missing = new Set<string>();
 
   constructor(
     private readonly store: EvidenceStore,
     private readonly collector: string,
     private readonly scope: string,
-  ) {}
+  ) {
+    let streams = knownTimes.get(store);
+    if (!streams) knownTimes.set(store, (streams = new Map()));
+    const key = `${collector}\u0000${scope}`;
+    let known = streams.get(key);
+    if (!known) streams.set(key, (known = new Map()));
+    this.known = known;
+  }
 
   /** Looks up the ids not seen yet. */
   async load(ids: Iterable<string>): Promise<void> {
-    const unknown = [...new Set(ids)].filter((id) => !this.known.has(id));
+    const unknown = [...new Set(ids)].filter((id) => !this.known.has(id) && !this.missing.has(id));
     if (unknown.length === 0) return;
     for (const event of await this.store.eventsById(this.collector, this.scope, unknown)) this.known.set(event.eventId, event.occurredAt);
-    for (const id of unknown) if (!this.known.has(id)) this.known.set(id, null);
+    for (const id of unknown) if (!this.known.has(id)) this.missing.add(id);
   }
 
   /** The time of a loaded id: an ISO instant, or null when the resource is not a stored event of the stream. */

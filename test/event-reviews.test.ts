@@ -232,4 +232,16 @@ describe('event failures stay open until reviewed', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toBe('evidence-agent: config: reviews.eventChecks[0]: unknown check "aws_cloudtrail_root_not_usd"; did you mean "aws_cloudtrail_root_not_used"? (evidence-agent findings lists the checks)\n');
   });
+
+  it('reviews a demo store without making it a store of real evidence', async () => {
+    const demoDb = join(dir, 'demo.db');
+    expect((await cliInProcess(['demo', '--days', '1', '--db', demoDb])).code).toBe(0);
+    const open = JSON.parse((await cliInProcess(['findings', '--status', 'fail', '--json', '--db', demoDb])).stdout) as Row[];
+    const event = open.find((f) => EVENT_CHECKS.has(f.checkId))!;
+    expect((await cliInProcess(['review', event.resourceId, '--note', 'Demo review.', '--db', demoDb])).code).toBe(0);
+    // The review is about the demo's findings: a new demo still replaces the store.
+    const again = await cliInProcess(['demo', '--days', '1', '--db', demoDb]);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+  }, 300_000);
 });

@@ -22,6 +22,7 @@ import type { Collector } from '../collector.js';
 import { createLogger } from '../logging.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
 import { eventLifecycle } from '../reports/event-findings.js';
+import { REVIEW_COLLECTOR } from '../reports/reviews.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../sandbox/github/index.js';
@@ -113,8 +114,8 @@ async function prepareDemoStore(path: string): Promise<void> {
   } finally {
     await store.close();
   }
-  // Digests made from the demo's evidence are about the demo: they do not make it a real store.
-  const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR);
+  // Digests and reviews made from the demo's evidence are about the demo: they do not make it a real store.
+  const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR && run.collector !== REVIEW_COLLECTOR);
   if (real) {
     throw new CliError(
       `${path} holds real evidence (run ${real.seq}, ${real.collector} ${real.scope}): the demo will not write into it; pass --db to choose another file`,

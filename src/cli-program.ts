@@ -13,6 +13,7 @@ import { digestCommand } from './commands/digest.js';
 import { exportCommand, keygenCommand } from './commands/export.js';
 import { findingsCommand } from './commands/findings.js';
 import { populationCommand } from './commands/population.js';
+import { reviewCommand } from './commands/review.js';
 import { agentSecrets } from './redaction.js';
 import { runsCommand } from './commands/runs.js';
 import { verifyCommand } from './commands/verify.js';
@@ -56,6 +57,15 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--by <who>', 'who attests (default: the user running the command)')
     .action(run(attestCommand));
   program
+    .command('review [id]')
+    .description('record the review of a failing event (a root sign-in, a StopLogging, a self-approved merge): it stays open until reviewed')
+    .option('--note <text>', 'what the review found, in one line')
+    .option('--by <who>', 'who reviewed it (default: the user running the command)')
+    .option('--file <path>', 'record the reviews of a YAML file instead (reviews: [{ id, note, by }])')
+    .action(async (id: string | undefined, _: unknown, command: Command) => {
+      setExitCode(await reviewCommand(id, command.optsWithGlobals()));
+    });
+  program
     .command('daemon')
     .description('run the configured collectors and the digest on their schedules, with /healthz, /readyz and /metrics')
     .action(run(daemonCommand));
@@ -79,8 +89,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(run(runsCommand));
   program
     .command('findings')
-    .description('findings of the latest snapshot of every collector and scope')
-    .addOption(new Option('--status <status>', 'only findings with this status').choices(['pass', 'fail', 'error', 'not_applicable']))
+    .description('findings of the latest snapshot of every collector and scope, and every failing event not yet reviewed')
+    .addOption(new Option('--status <status>', 'only findings with this status (reviewed: failing events someone reviewed)').choices(['pass', 'fail', 'error', 'not_applicable', 'reviewed']))
     .option('--framework <id>', 'only checks mapped to this framework (soc2, soc1)')
     .option('--control <id>', 'only checks mapped to this control (e.g. CC6.1)')
     .option('--at <date>', 'the state as of a date (YYYY-MM-DD, end of day UTC) or ISO timestamp')

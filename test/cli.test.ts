@@ -316,7 +316,7 @@ describe('evidence-agent collect', () => {
     expect(coverage.controls.some((c) => c.days[0]!.excepted.some((e) => e.endsWith('(RISK-12)')))).toBe(true);
     expect(coverage.manual.map((m) => m.id)).toContain('CC1.1');
     const csv = await cli(['coverage', '--from', today, '--to', today, '--csv', '--db', db]);
-    expect(csv.stdout.split('\r\n')[0]).toBe('framework,control,day,state,causes,failing,excepted');
+    expect(csv.stdout.split('\r\n')[0]).toBe('framework,control,day,state,causes,failing,excepted,gap,failed,judged,severity,reviewed');
 
     writeFileSync(join(dir, 'exceptions.yaml'), 'exceptions:\n  - id: RISK-13\n    check: aws_iam_user_no_direct_policies\n    resource: "*"\n    reason: too short\n');
     const bad = await cli(['collect', '--config', config, '--db', db], env);

@@ -23,6 +23,8 @@ import type { EvidenceStore } from '../store/types.js';
 import type { Collector } from '../collector.js';
 import { createLogger } from '../logging.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
+import { eventLifecycle } from '../reports/event-findings.js';
+import { REVIEW_COLLECTOR } from '../reports/reviews.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../sandbox/github/index.js';
@@ -130,8 +132,10 @@ async function prepareDemoStore(path: string): Promise<void> {
   } finally {
     await store.close();
   }
-  // Digests and exports made from the demo's evidence are about the demo: they do not make it a real store.
-  const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR && run.collector !== EXPORT_COLLECTOR);
+  // Digests, exports and reviews made from the demo's evidence are about the demo: they do not make it a real store.
+  const real = runs.find(
+    (run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR && run.collector !== EXPORT_COLLECTOR && run.collector !== REVIEW_COLLECTOR,
+  );
   if (identity.kind === 'real' || !identity.intact || (real && !identity.recorded)) {
     throw new CliError(
       `${path} ${
@@ -218,7 +222,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       .filter((r) => r.baseSeq !== null)
       .reduce((sum, r) => sum + r.changes.added + r.changes.changed + r.changes.removed, 0);
     // As of the demo's clock: with --now ahead of the machine's, "now" would hide every simulated run.
-    const { findings } = await currentState(store, now);
+    const { findings } = await currentState(store, now, eventLifecycle(builtinCollectors, undefined));
     const stats = await store.stats();
     const verified = await store.verify();
 

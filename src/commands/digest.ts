@@ -13,6 +13,7 @@ import { digestHtml, digestMarkdown } from '../digest/render.js';
 import { previousWeek, weekDays, weekOf } from '../digest/week.js';
 import { dayOf } from '../reports/days.js';
 import { collectorCadence } from '../reports/cadence.js';
+import { lifecycleOf } from '../reports/event-findings.js';
 import { renderTable } from '../reports/table.js';
 import { openStore } from '../store/index.js';
 import type { EvidenceStore } from '../store/types.js';
@@ -83,6 +84,7 @@ export async function renderDigest(
     collectors: setup.collectors,
     cadenceDays: collectorCadence(setup.collectors, sections),
     slaDays: config?.digest?.slaDays ?? DEFAULT_SLA_DAYS,
+    lifecycle: lifecycleOf(setup),
     previousDeliveryProblems: (previous?.meta['deliveryProblems'] as string[] | undefined) ?? [],
   });
   return { digest, markdown: digestMarkdown(digest), html: digestHtml(digest), json: `${JSON.stringify(digest, null, 2)}\n` };

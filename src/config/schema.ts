@@ -109,6 +109,18 @@ export function buildConfigSchema(collectors: readonly Collector<any>[], externa
           .default({}),
       })
       .optional(),
+    /**
+     * Event failures (a root sign-in, a StopLogging, a self-approved merge) stay open until someone records a
+     * review (`evidence-agent review`): which checks are event checks, and how long a review may wait.
+     */
+    reviews: z
+      .strictObject({
+        /** Default: every check that judges events. */
+        eventChecks: z.array(z.string().regex(/^[a-z0-9]+(_[a-z0-9]+)+$/, 'expected a check id such as aws_cloudtrail_root_not_used')).optional(),
+        /** Days an event failure may stay unreviewed before the digest calls it overdue. */
+        slaDays: z.number().int().min(1).max(365).default(7),
+      })
+      .optional(),
     /** Who the evidence is about: named in the export's OSCAL metadata (the party it is prepared for). */
     organization: z.strictObject({ name: z.string().trim().min(1, 'expected the name of your organization') }).optional(),
     signing: z

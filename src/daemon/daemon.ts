@@ -16,6 +16,7 @@ import type { EvidenceStore } from '../store/types.js';
 import { startProbeServer } from './http.js';
 import type { ProbeServer, Readiness, ReadinessReason } from './http.js';
 import type { StoreLock } from './lock.js';
+import { lifecycleOf } from '../reports/event-findings.js';
 import { DaemonMetrics } from './metrics.js';
 import { Scheduler } from './scheduler.js';
 
@@ -47,7 +48,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const { loaded, store, logger } = deps;
   const config = loaded.config;
   const abort = new AbortController();
-  const metrics = new DaemonMetrics(store);
+  const metrics = new DaemonMetrics(store, lifecycleOf({ collectors: loaded.collectors, loaded }));
   // Runs waiting to be recorded while another writer holds the store: readiness names them, metrics count them.
   const storeWaits = new Set<StoreWait>();
   const onStoreWait = (wait: StoreWait, waiting: boolean) => {

@@ -103,6 +103,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
       signal: stop.signal,
       ...(exceptions ? { exceptions } : {}),
       mappings: frameworks,
+      storeBusyWaitMs: loaded.config.store.busyWaitSeconds * 1000,
     });
     for (const run of runs) print(runLine(run));
     for (const line of unrecorded) printError(`run not recorded: ${line}`);

@@ -11,11 +11,12 @@ import type { ExceptionsEvidence } from '../exceptions/schema.js';
 import type { Logger } from '../logging.js';
 import type { Framework } from '../mapping/load.js';
 import { runCollectors } from '../runner.js';
-import type { ConfiguredCollector } from '../runner.js';
+import type { ConfiguredCollector, StoreWait } from '../runner.js';
 import type { EvidenceStore } from '../store/types.js';
 import { startProbeServer } from './http.js';
 import type { ProbeServer, Readiness, ReadinessReason } from './http.js';
 import type { StoreLock } from './lock.js';
+import { lifecycleOf } from '../reports/event-findings.js';
 import { DaemonMetrics } from './metrics.js';
 import { Scheduler } from './scheduler.js';
 
@@ -47,7 +48,14 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const { loaded, store, logger } = deps;
   const config = loaded.config;
   const abort = new AbortController();
-  const metrics = new DaemonMetrics(store);
+  const metrics = new DaemonMetrics(store, lifecycleOf({ collectors: loaded.collectors, loaded }));
+  // Runs waiting to be recorded while another writer holds the store: readiness names them, metrics count them.
+  const storeWaits = new Set<StoreWait>();
+  const onStoreWait = (wait: StoreWait, waiting: boolean) => {
+    if (waiting) storeWaits.add(wait);
+    else storeWaits.delete(wait);
+    metrics.setWaitingForStore(storeWaits.size);
+  };
   const scheduler = new Scheduler({
     timeZone: config.timezone,
     jitterMs: config.daemon.jitterSeconds * 1000,
@@ -69,6 +77,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
           configDigest: loaded.digest,
           signal: abort.signal,
           mappings: deps.frameworks,
+          storeBusyWaitMs: config.store.busyWaitSeconds * 1000,
+          onStoreWait,
           ...(deps.exceptions ? { exceptions: deps.exceptions } : {}),
         });
         for (const run of runs) {
@@ -117,6 +127,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       reasons.push({ code: 'store_unreadable', detail: `evidence store unreadable: ${(error as Error).message}` });
     }
     if (!lockHeld(deps.lock)) reasons.push({ code: 'store_lock_lost', detail: `the store lock ${deps.lock.path} is no longer ours` });
+    for (const wait of storeWaits) reasons.push({ code: `store_busy:${wait.collector}`, detail: `${wait.collector} ${wait.scope}: waiting since ${wait.since.toISOString()} to record the run: ${wait.cause}` });
     // A collector module that failed to load: its runs fail (gaps) until the module is fixed and the daemon restarted.
     for (const broken of deps.loaded.brokenModules) reasons.push({ code: `collector_module_broken:${broken.id}`, detail: `collector ${broken.id}: ${broken.problem}` });
     const now = Date.now();

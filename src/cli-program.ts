@@ -134,6 +134,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--frequency <f>', 'how often the control operates: annual, quarterly, monthly, weekly, daily or recurring (default: the population\'s own)')
     .option('--scope <key>', 'only this stream (an account id, an org)')
     .option('--xlsx <file>', 'also write the test sheet (XLSX) to this file')
+    .option('--pack <dir>', 'also write an evidence pack: per sampled item its source record, the findings on it and their proof in the chain')
     .option('--json', 'the sample with how it was drawn, as JSON')
     .action(async (id: string | undefined, _: unknown, command: Command) => {
       setExitCode(await sampleCommand(id, command.optsWithGlobals()));
@@ -167,10 +168,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(run(keygenCommand));
   program
     .command('verify [bundle]')
-    .description('without a bundle: recompute every hash in the store; with one: check it offline (files, records, indexes, chain) and that a key you trust signed it')
+    .description('without a bundle: recompute every hash in the store; with one: check it offline (files, records, indexes, chain) and that a key you trust signed it; with an evidence pack (sample --pack): its records, findings and chain, its head tied to --head or --db')
     .option('--public-key <file>', "the bundle signer's public key (PEM): trusted, and the signature checked with it")
     .option('--fingerprint <SHA256:…>', 'a trusted signer by fingerprint, as keygen and export print it (repeatable; also signing.trustedFingerprints in the config, and with --db the keys the store recorded with its exports)', (value: string, previous: string[] = []) => [...previous, value])
-    .option('--head <hash>', 'a run hash kept elsewhere (sha256:<hash> from a verify, or <seq>:sha256:<hash> from a digest): fails if that run is no longer in the chain (runs cut off or rewritten)')
+    .option('--head <hash>', 'a run hash kept elsewhere (sha256:<hash> from a verify, or <seq>:sha256:<hash> from a digest or a sample): fails if that run is no longer in the chain (runs cut off or rewritten), or is not the head of the pack')
     .option('--json', 'machine-readable report with every problem')
     .action(async (bundle: string | undefined, _: unknown, command: Command) => {
       setExitCode(await verifyCommand(bundle, command.optsWithGlobals()));

@@ -10,6 +10,7 @@ import { toCsv } from '../reports/csv.js';
 import { findPopulation } from '../reports/population.js';
 import { samplePopulation } from '../sampling/draw.js';
 import type { PopulationSample } from '../sampling/draw.js';
+import { PackError, writePack } from '../sampling/pack.js';
 import { testSheetXlsx } from '../sampling/sheet.js';
 import { FREQUENCIES } from '../sampling/size.js';
 import { agentVersion } from '../version.js';
@@ -25,6 +26,7 @@ export interface SampleOptions extends GlobalOptions {
   frequency?: string;
   json?: boolean;
   xlsx?: string;
+  pack?: string;
 }
 
 /** The sample as CSV: its position in the draw and in the population, its key, then the row. */
@@ -68,15 +70,23 @@ export async function sampleCommand(id: string | undefined, options: SampleOptio
   try {
     const sample = await samplePopulation(store, found.collector.id, found.population, { from, to, seed: options.seed, size, frequency, scope: options.scope });
     for (const warning of sample.warnings) process.stderr.write(`evidence-agent: warning: ${warning}\n`);
-    if (options.xlsx) {
-      const bytes = await testSheetXlsx({
-        ...sample,
-        period: { from: sample.from, to: sample.to },
-        rationale: sample.size.rationale,
-        generatedBy: `evidence-agent ${agentVersion()}`,
-        attributes: found.population.attributes ?? [],
+    const xlsx =
+      options.xlsx || options.pack
+        ? await testSheetXlsx({
+            ...sample,
+            period: { from: sample.from, to: sample.to },
+            rationale: sample.size.rationale,
+            generatedBy: `evidence-agent ${agentVersion()}`,
+            attributes: found.population.attributes ?? [],
+          })
+        : undefined;
+    if (options.xlsx) writeFileSync(options.xlsx, xlsx!);
+    if (options.pack) {
+      const checkIds = found.collector.checks.map((c) => c.id);
+      const pack = await writePack(store, options.pack, { sample, population: found.population, checkIds, csv: sampleCsv(sample), xlsx }).catch((error: unknown) => {
+        throw error instanceof PackError ? new CliError(error.message) : error;
       });
-      writeFileSync(options.xlsx, bytes);
+      process.stderr.write(`evidence-agent: evidence pack: ${pack.path} (${pack.files} files); check it with \`evidence-agent verify ${pack.path} --head ${sample.chainHead}\`\n`);
     }
     if (options.json) printJson(sample);
     else {

@@ -47,6 +47,8 @@ export interface PopulationSample {
   size: SampleSize;
   /** `<seq>:sha256:<hash>` of the newest run when the sample was drawn (what `verify --head` takes). */
   chainHead: string;
+  /** The newest run when the sample was drawn (null: the store holds none): the head of a pack's proofs. */
+  headRun: { seq: number; hash: string } | null;
   items: SampleItem[];
   warnings: string[];
 }
@@ -61,7 +63,15 @@ export function rowKey(row: Record<string, string>): string {
 }
 
 export async function chainHeadOf(store: EvidenceStore): Promise<string> {
+  return headText(await headRunOf(store));
+}
+
+async function headRunOf(store: EvidenceStore): Promise<{ seq: number; hash: string } | null> {
   const [head] = await store.listRuns({ limit: 1 });
+  return head ? { seq: head.seq, hash: head.hash } : null;
+}
+
+function headText(head: { seq: number; hash: string } | null): string {
   return head ? `${head.seq}:sha256:${head.hash}` : 'none (the store holds no run)';
 }
 
@@ -75,6 +85,7 @@ export async function samplePopulation(
   const frequency = request.size === undefined ? (request.frequency ?? population.frequency ?? 'recurring') : null;
   const size = request.size !== undefined ? explicitSize(request.size, report.rows.length) : sampleSizeFor(frequency!, report.rows.length);
   const drawn = drawSample(report.rows, rowKey, request.seed, size.size);
+  const headRun = await headRunOf(store);
   return {
     populationId: report.id,
     title: report.title,
@@ -89,7 +100,8 @@ export async function samplePopulation(
     algorithm: SAMPLE_ALGORITHM,
     frequency,
     size,
-    chainHead: await chainHeadOf(store),
+    chainHead: headText(headRun),
+    headRun,
     items: drawn.map((d) => ({ rank: d.rank, position: d.position, key: d.key, row: d.row })),
     warnings: report.warnings,
   };

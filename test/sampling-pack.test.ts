@@ -9,12 +9,14 @@ import type { EventItem, EventWindow, PopulationDefinition } from '../src/collec
 import type { FindingRecord } from '../src/store/types.js';
 import { samplePopulation } from '../src/sampling/draw.js';
 import { writePack } from '../src/sampling/pack.js';
+import { eventPopulation, failingEventsPopulation, principalsPopulation } from '../src/sampling/populations.js';
+import { recordReviews } from '../src/reports/reviews.js';
 import type { PackManifest } from '../src/sampling/pack.js';
 import { verifyPack } from '../src/sampling/verify-pack.js';
 import { runHash } from '../src/store/chain.js';
 import type { ChainedRunFields } from '../src/store/chain.js';
 import { openStore } from '../src/store/index.js';
-import { okOutcome, runStart, tempDbPath } from './helpers/store-fixtures.js';
+import { okOutcome, runStart, tempDbPath, userEvidence } from './helpers/store-fixtures.js';
 
 const COLLECTOR = 'test-events';
 const SCOPE = 'acct-a';
@@ -70,8 +72,9 @@ async function buildStore(): Promise<string> {
 async function pack(dbPath: string, out: string, seed = 'audit-2026', size = 5) {
   const store = openStore(dbPath);
   try {
-    const sample = await samplePopulation(store, COLLECTOR, definition, { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-03T00:00:00Z'), seed, size });
-    await writePack(store, out, { sample, population: definition, checkIds: ['test_change_approved'], csv: 'rank\r\n' });
+    const population = eventPopulation(COLLECTOR, definition, ['test_change_approved']);
+    const sample = await samplePopulation(store, population, { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-03T00:00:00Z'), seed, size });
+    await writePack(store, out, { sample, population, csv: 'rank\r\n' });
     return sample;
   } finally {
     await store.close();
@@ -193,5 +196,65 @@ describe('evidence packs', () => {
     const other = await fresh();
     rmSync(join(other, 'runs', '1.json'));
     expect(verifyPack(other).problems[0]).toBe('runs/1.json: missing (pack.json lists it)');
+  });
+});
+
+describe('populations to sample beyond the collectors\' own', () => {
+  it('the events an event check failed, open until a review is recorded, each packed with its record and findings', async () => {
+    const path = await buildStore();
+    const population = failingEventsPopulation(COLLECTOR, { id: 'test_change_approved', title: 'Changes approved' });
+    const from = new Date('2026-01-01T00:00:00Z');
+    const to = new Date('2026-01-03T00:00:00Z');
+    const store = openStore(path);
+    try {
+      let report = await population.build(store, from, to);
+      expect(report.rows.map((r) => [r['eventId'], r['review'], r['message']])).toEqual([['e2', 'open', 'e2 not approved']]);
+      expect(report.rows[0]!['sourceSha256']).toBe((await store.eventStoredBy(COLLECTOR, SCOPE, 'e2'))!.blobHash);
+      await recordReviews(store, [{ collector: COLLECTOR, scope: SCOPE, checkId: 'test_change_approved', resourceId: 'e2', occurredAt: '2026-01-01T06:00:00.000Z', note: 'Emergency fix, approved after the fact in CHG-7.', reviewedBy: 'ana@example.com' }], {
+        at: new Date('2026-01-04T00:00:00Z'), agentVersion: '0.0.0-test', mappingVersion: 'test', configDigest: 'test',
+      });
+      report = await population.build(store, from, to);
+      expect(report.rows.map((r) => [r['eventId'], r['review'], r['reviewedBy'], r['reviewNote'], r['reviewRun']])).toEqual([
+        ['e2', 'reviewed', 'ana@example.com', 'Emergency fix, approved after the fact in CHG-7.', '4'],
+      ]);
+      const sample = await samplePopulation(store, population, { from, to, seed: 's' });
+      const out = join(dirname(tempDbPath()), 'pack');
+      await writePack(store, out, { sample, population, csv: '' });
+      const verified = verifyPack(out);
+      expect(verified.problems).toEqual([]);
+      expect(verified).toMatchObject({ items: 1, provenRecords: 1, findings: 1, head: { seq: 4 } });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('principals added or removed between snapshots, the same rows the export lists', async () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    try {
+      const snapshot = async (at: string, names: string[]) => {
+        const intent = await store.startRun(runStart(new Date(at)));
+        await store.finishRun(intent, okOutcome(new Date(at), names.map((n) => userEvidence(n))));
+      };
+      await snapshot('2025-12-31T06:00:00Z', ['ana', 'bo']);
+      await snapshot('2026-01-01T06:00:00Z', ['bo', 'cy']);
+      await snapshot('2026-01-02T06:00:00Z', ['bo', 'cy', 'di']);
+      const report = await principalsPopulation.build(store, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-03T00:00:00Z'));
+      expect(report.rows.map((r) => [r['observedAt'], r['change'], r['resourceId']!.split('/')[1], r['previousSnapshotAt']])).toEqual([
+        ['2026-01-01T06:00:00.000Z', 'removed', 'ana', '2025-12-31T06:00:00.000Z'],
+        ['2026-01-01T06:00:00.000Z', 'added', 'cy', '2025-12-31T06:00:00.000Z'],
+        ['2026-01-02T06:00:00.000Z', 'added', 'di', '2026-01-01T06:00:00.000Z'],
+      ]);
+      const sample = await samplePopulation(store, principalsPopulation, { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-03T00:00:00Z'), seed: 's', size: 2 });
+      expect(sample.items).toHaveLength(2);
+      const out = join(dirname(tempDbPath()), 'pack');
+      await writePack(store, out, { sample, population: principalsPopulation, csv: '' });
+      const verified = verifyPack(out);
+      expect(verified.ok).toBe(true);
+      // No stored record stands behind such a row: the pack says so rather than proving anything.
+      expect(verified.notes).toEqual([expect.stringMatching(/no source record/), expect.stringMatching(/no source record/)]);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -7,10 +7,11 @@ import { openStoreForReading, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
 import { toCsv } from '../reports/csv.js';
-import { findPopulation } from '../reports/population.js';
+import { lifecycleOf } from '../reports/event-findings.js';
 import { samplePopulation } from '../sampling/draw.js';
 import type { PopulationSample } from '../sampling/draw.js';
 import { PackError, writePack } from '../sampling/pack.js';
+import { sampleablePopulations } from '../sampling/populations.js';
 import { testSheetXlsx } from '../sampling/sheet.js';
 import { FREQUENCIES } from '../sampling/size.js';
 import { agentVersion } from '../version.js';
@@ -48,13 +49,11 @@ export function sampleSummary(sample: PopulationSample): string[] {
 }
 
 export async function sampleCommand(id: string | undefined, options: SampleOptions): Promise<number> {
-  const { collectors } = await readerSetup(options);
+  const setup = await readerSetup(options);
+  const offered = sampleablePopulations(setup.collectors, lifecycleOf(setup).eventChecks);
   if (!id) throw new CliError('sample: which population? (run `evidence-agent population` for the list)');
-  const found = findPopulation(collectors, id);
-  if (!found) {
-    const known = collectors.flatMap((c) => (c.populations ?? []).map((p) => p.id));
-    throw new CliError(`unknown population "${id}" (known: ${known.join(', ')})`);
-  }
+  const population = offered.find((p) => p.id === id);
+  if (!population) throw new CliError(`unknown population "${id}" (known: ${offered.map((p) => p.id).join(', ')})`);
   // Both ends are required: a sample drawn up to "now" could not be drawn again.
   if (!options.from) throw new CliError('--from: required (the first day of the period, YYYY-MM-DD)');
   if (!options.to) throw new CliError('--to: required (the last day of the period, YYYY-MM-DD): a sample must be reproducible, so the period cannot end at "now"');
@@ -68,7 +67,7 @@ export async function sampleCommand(id: string | undefined, options: SampleOptio
 
   const store = openStoreForReading(options);
   try {
-    const sample = await samplePopulation(store, found.collector.id, found.population, { from, to, seed: options.seed, size, frequency, scope: options.scope });
+    const sample = await samplePopulation(store, population, { from, to, seed: options.seed, size, frequency, scope: options.scope });
     for (const warning of sample.warnings) process.stderr.write(`evidence-agent: warning: ${warning}\n`);
     const xlsx =
       options.xlsx || options.pack
@@ -77,13 +76,12 @@ export async function sampleCommand(id: string | undefined, options: SampleOptio
             period: { from: sample.from, to: sample.to },
             rationale: sample.size.rationale,
             generatedBy: `evidence-agent ${agentVersion()}`,
-            attributes: found.population.attributes ?? [],
+            attributes: population.attributes ?? [],
           })
         : undefined;
     if (options.xlsx) writeFileSync(options.xlsx, xlsx!);
     if (options.pack) {
-      const checkIds = found.collector.checks.map((c) => c.id);
-      const pack = await writePack(store, options.pack, { sample, population: found.population, checkIds, csv: sampleCsv(sample), xlsx }).catch((error: unknown) => {
+      const pack = await writePack(store, options.pack, { sample, population, csv: sampleCsv(sample), xlsx }).catch((error: unknown) => {
         throw error instanceof PackError ? new CliError(error.message) : error;
       });
       process.stderr.write(`evidence-agent: evidence pack: ${pack.path} (${pack.files} files); check it with \`evidence-agent verify ${pack.path} --head ${sample.chainHead}\`\n`);

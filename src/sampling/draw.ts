@@ -4,10 +4,10 @@
 // size and SHA-256 (of the CSV that `population` prints for the same period), the seed, the size and
 // why, the chain head, and the coverage gaps of the period.
 import { digestOf, sha256Hex } from '../canonical.js';
-import type { PopulationDefinition } from '../collector.js';
 import { toCsv } from '../reports/csv.js';
-import { buildPopulation, SOURCE_COLUMN } from '../reports/population.js';
+import { SOURCE_COLUMN } from '../reports/population.js';
 import type { EvidenceStore } from '../store/types.js';
+import type { SampleablePopulation } from './populations.js';
 import { SAMPLE_ALGORITHM, drawSample } from './select.js';
 import { explicitSize, sampleSizeFor } from './size.js';
 import type { Frequency, SampleSize } from './size.js';
@@ -75,13 +75,8 @@ function headText(head: { seq: number; hash: string } | null): string {
   return head ? `${head.seq}:sha256:${head.hash}` : 'none (the store holds no run)';
 }
 
-export async function samplePopulation(
-  store: EvidenceStore,
-  collectorId: string,
-  population: PopulationDefinition,
-  request: SampleRequest,
-): Promise<PopulationSample> {
-  const report = await buildPopulation(store, collectorId, population, request.from, request.to, request.scope);
+export async function samplePopulation(store: EvidenceStore, population: SampleablePopulation, request: SampleRequest): Promise<PopulationSample> {
+  const report = await population.build(store, request.from, request.to, request.scope);
   const frequency = request.size === undefined ? (request.frequency ?? population.frequency ?? 'recurring') : null;
   const size = request.size !== undefined ? explicitSize(request.size, report.rows.length) : sampleSizeFor(frequency!, report.rows.length);
   const drawn = drawSample(report.rows, rowKey, request.seed, size.size);
@@ -90,7 +85,7 @@ export async function samplePopulation(
     populationId: report.id,
     title: report.title,
     description: report.description,
-    collector: collectorId,
+    collector: population.collector,
     from: report.from,
     to: report.to,
     columns: report.columns,

@@ -6,12 +6,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { canonicalJson, sha256Hex } from '../canonical.js';
-import type { PopulationDefinition } from '../collector.js';
 import { withoutSecretFields } from '../redaction.js';
-import { buildPopulation } from '../reports/population.js';
 import { decodeEvent, encodeEvent } from '../store/blob-codec.js';
 import type { EvidenceStore } from '../store/types.js';
 import type { PopulationSample } from './draw.js';
+import type { SampleablePopulation } from './populations.js';
 
 export const PACK_FORMAT = 'evidence-agent-pack/1';
 export const PACK_MANIFEST = 'pack.json';
@@ -66,9 +65,7 @@ export class PackError extends Error {
 
 export interface PackInput {
   sample: PopulationSample;
-  population: PopulationDefinition;
-  /** The checks whose findings are looked up for each sampled event (the collector's). */
-  checkIds: readonly string[];
+  population: SampleablePopulation;
   /** sample.csv, as the command prints it. */
   csv: string;
   /** The test sheet, when one was written. */
@@ -86,7 +83,7 @@ export async function writePack(store: EvidenceStore, out: string, input: PackIn
   if (!sample.headRun) throw new PackError('--pack: the store holds no run: there is nothing to prove');
   const target = resolve(out);
   refuseExisting(target);
-  const records = await sampledRecords(store, input);
+  const records = await input.population.records(store, sample.items.map((i) => i.row), new Date(sample.from), new Date(sample.to));
 
   mkdirSync(dirname(target), { recursive: true });
   const root = mkdtempSync(join(dirname(target), `.${basename(target)}-`));
@@ -124,7 +121,7 @@ export async function writePack(store: EvidenceStore, out: string, input: PackIn
         redacted = written.hash !== item.key;
         record = `${dir}/record.json`;
         write(record, `${written.canonical}\n`);
-        if (!findingsByScope.has(scope)) findingsByScope.set(scope, await recorded(store, sample.collector, scope, input.checkIds));
+        if (!findingsByScope.has(scope)) findingsByScope.set(scope, await recorded(store, sample.collector, scope, input.population.checkIds));
         findings = findingsByScope.get(scope)!.filter((f) => f.resourceId === event.eventId);
         for (const finding of findings) proving.add(finding.runSeq);
       }
@@ -166,16 +163,6 @@ export async function writePack(store: EvidenceStore, out: string, input: PackIn
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-}
-
-/** The stored records of the sampled rows, by their SHA-256 (a second pass keeps only those). */
-async function sampledRecords(store: EvidenceStore, input: PackInput): Promise<Map<string, string>> {
-  const wanted = new Set(input.sample.items.map((i) => i.key));
-  const found = new Map<string, string>();
-  await buildPopulation(store, input.sample.collector, input.population, new Date(input.sample.from), new Date(input.sample.to), undefined, (row, source) => {
-    if (wanted.has(source.hash)) found.set(source.hash, source.canonical);
-  });
-  return found;
 }
 
 async function recorded(store: EvidenceStore, collector: string, scope: string, checkIds: readonly string[]): Promise<PackFinding[]> {

@@ -12,7 +12,9 @@ import { samplePopulation } from '../sampling/draw.js';
 import type { PopulationSample } from '../sampling/draw.js';
 import { PackError, writePack } from '../sampling/pack.js';
 import { sampleablePopulations } from '../sampling/populations.js';
-import { testSheetXlsx } from '../sampling/sheet.js';
+import { buildCoverageSheet, periodDays } from '../sampling/coverage-sheet.js';
+import { sampleSheetOf, testSheetXlsx } from '../sampling/sheet.js';
+import { collectorCadence } from '../reports/cadence.js';
 import { FREQUENCIES } from '../sampling/size.js';
 import { agentVersion } from '../version.js';
 import { parseChoice, parseIntegerOption, printJson } from './options.js';
@@ -69,15 +71,18 @@ export async function sampleCommand(id: string | undefined, options: SampleOptio
   try {
     const sample = await samplePopulation(store, population, { from, to, seed: options.seed, size, frequency, scope: options.scope });
     for (const warning of sample.warnings) process.stderr.write(`evidence-agent: warning: ${warning}\n`);
+    // The test sheet, with the coverage of every control over the same days (config time zone and schedules).
     const xlsx =
       options.xlsx || options.pack
-        ? await testSheetXlsx({
-            ...sample,
-            period: { from: sample.from, to: sample.to },
-            rationale: sample.size.rationale,
-            generatedBy: `evidence-agent ${agentVersion()}`,
-            attributes: population.attributes ?? [],
-          })
+        ? await testSheetXlsx(
+            sampleSheetOf(sample, population.attributes ?? [], `evidence-agent ${agentVersion()}`),
+            await buildCoverageSheet(store, periodDays(from, to), {
+              frameworks: setup.frameworks,
+              collectors: setup.collectors,
+              cadenceDays: collectorCadence(setup.collectors, (setup.loaded?.config.collectors ?? {}) as Record<string, { schedule?: string } | undefined>),
+              timeZone: setup.loaded?.config.timezone ?? 'UTC',
+            }),
+          )
         : undefined;
     if (options.xlsx) writeFileSync(options.xlsx, xlsx!);
     if (options.pack) {

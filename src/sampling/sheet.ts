@@ -6,6 +6,7 @@
 import writeXlsxFile from 'write-excel-file/node';
 import type { Cell, Row, Sheet } from 'write-excel-file/node';
 import type { PopulationAttribute } from '../collector.js';
+import type { PopulationSample } from './draw.js';
 
 export type SheetAttribute = PopulationAttribute;
 
@@ -101,6 +102,11 @@ function coverageSheet(coverage: CoverageSheet): Sheet<never> {
     }),
   ]);
   return { sheet: 'Coverage', data: [head, ...rows], columns: [{ width: 10 }, { width: 10 }, { width: 50 }] };
+}
+
+/** The sheet of a drawn sample, with what to test on each item. */
+export function sampleSheetOf(sample: PopulationSample, attributes: readonly SheetAttribute[], generatedBy: string): SampleSheet {
+  return { ...sample, period: { from: sample.from, to: sample.to }, rationale: sample.size.rationale, generatedBy, attributes };
 }
 
 /** The workbook's bytes: the sample sheet, then the coverage matrix when given. */

@@ -160,6 +160,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--out <path>', 'bundle.tar.gz, or a new directory')
     .option('--signing-key <file>', 'Ed25519 private key (PEM); default: signing.privateKeyPath of the config')
     .option('--as-collected', 'apply the mapping version recorded at collection instead of the current one')
+    .option('--sample <population=N,…>', 'also draw these samples of the period (samples/: CSV, test sheet and evidence pack each, signed with the rest)')
+    .option('--seed <text>', 'the seed of the samples (required with --sample)')
     .action(run(exportCommand));
   program
     .command('keygen')

@@ -21,6 +21,9 @@ import { nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation, populationColumns, SOURCE_COLUMN } from '../reports/population.js';
 import { PRINCIPAL_CHANGE_COLUMNS, PRINCIPAL_TYPES, PrincipalChanges } from '../reports/principal-changes.js';
 import { withoutSecretFields } from '../redaction.js';
+import { writeBundleSamples } from '../sampling/bundle-samples.js';
+import type { BundleSamples } from '../sampling/bundle-samples.js';
+import { coverageSheetOf } from '../sampling/coverage-sheet.js';
 import { encodeEvent } from '../store/blob-codec.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
 import { listFiles, packDirectory } from './archive.js';
@@ -49,6 +52,8 @@ export interface ExportOptions {
   asCollected?: boolean;
   /** The organization the evidence is about (config `organization.name`), named in the OSCAL metadata. */
   organization?: string;
+  /** Samples to draw from the period's populations (samples/, signed with the rest). */
+  samples?: BundleSamples;
 }
 
 export interface ExportResult {
@@ -259,6 +264,10 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     );
 
     await writeAttestations(store, periodStart, periodEnd, write);
+    if (options.samples) {
+      const period = { from: periodStart, to: periodEnd, label: `${options.from} to ${options.to} (${options.timeZone})` };
+      await writeBundleSamples(store, root, options.samples, period, coverageSheetOf(coverage), `evidence-agent ${options.agentVersion}`);
+    }
 
     const publicKey = publicKeyPem(options.signingKey);
     const keyFingerprint = fingerprint(publicKey);

@@ -6,9 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { openStoreForReading, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
-import { toCsv } from '../reports/csv.js';
 import { lifecycleOf } from '../reports/event-findings.js';
-import { samplePopulation } from '../sampling/draw.js';
+import { sampleCsv, samplePopulation } from '../sampling/draw.js';
 import type { PopulationSample } from '../sampling/draw.js';
 import { PackError, writePack } from '../sampling/pack.js';
 import { sampleablePopulations } from '../sampling/populations.js';
@@ -30,15 +29,6 @@ export interface SampleOptions extends GlobalOptions {
   json?: boolean;
   xlsx?: string;
   pack?: string;
-}
-
-/** The sample as CSV: its position in the draw and in the population, its key, then the row. */
-export function sampleCsv(sample: PopulationSample): string {
-  const columns = ['rank', 'row', 'row_sha256', ...sample.columns];
-  return toCsv(
-    columns,
-    sample.items.map((item) => ({ rank: String(item.rank), row: String(item.position), row_sha256: item.key, ...item.row })),
-  );
 }
 
 export function sampleSummary(sample: PopulationSample): string[] {

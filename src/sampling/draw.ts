@@ -101,3 +101,12 @@ export async function samplePopulation(store: EvidenceStore, population: Samplea
     warnings: report.warnings,
   };
 }
+
+/** The sample as CSV: its rank in the draw, its row in the population, its key, then the row. */
+export function sampleCsv(sample: PopulationSample): string {
+  const columns = ['rank', 'row', 'row_sha256', ...sample.columns];
+  return toCsv(
+    columns,
+    sample.items.map((item) => ({ rank: String(item.rank), row: String(item.position), row_sha256: item.key, ...item.row })),
+  );
+}

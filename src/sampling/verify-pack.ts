@@ -23,6 +23,8 @@ export interface PackVerification {
   findings: number;
   runs: number;
   head: { seq: number; hash: string } | null;
+  /** Each run of chain.jsonl: a bundle holding the pack checks that its own runs.jsonl agrees. */
+  chain: { seq: number; hash: string }[];
 }
 
 export function isPack(path: string): boolean {
@@ -38,7 +40,7 @@ export function verifyPack(dir: string): PackVerification {
   const problems: string[] = [];
   const notes: string[] = [];
   const result = (extra: Partial<PackVerification> = {}): PackVerification => ({
-    ok: problems.length === 0, problems, notes, items: 0, provenRecords: 0, findings: 0, runs: 0, head: null, ...extra,
+    ok: problems.length === 0, problems, notes, items: 0, provenRecords: 0, findings: 0, runs: 0, head: null, chain: [], ...extra,
   });
   let manifest: PackManifest;
   try {
@@ -78,6 +80,7 @@ export function verifyPack(dir: string): PackVerification {
 
   // The chain: each run's fields hash to its hash, each links to the one before, and it ends at the head.
   const chain = new Map<number, ChainedRunFields>();
+  const hashes: { seq: number; hash: string }[] = [];
   const lines = read('chain.jsonl')?.toString('utf8').split('\n').filter(Boolean) ?? [];
   if (lines.length === 0) problems.push('chain.jsonl: missing or empty');
   let previous: { seq: number; hash: string } | null = null;
@@ -95,6 +98,7 @@ export function verifyPack(dir: string): PackVerification {
       problems.push(`chain.jsonl: run ${run.fields.seq} does not link to run ${previous.seq} before it: the chain is broken`);
     }
     chain.set(run.fields.seq, run.fields);
+    hashes.push({ seq: run.fields.seq, hash: run.hash });
     previous = { seq: run.fields.seq, hash: run.hash };
   }
   const head = manifest.chainHead;
@@ -191,5 +195,5 @@ export function verifyPack(dir: string): PackVerification {
       }
     }
   }
-  return result({ items: manifest.items?.length ?? 0, provenRecords, findings: findingCount, runs: chain.size, head: head ?? null });
+  return result({ items: manifest.items?.length ?? 0, provenRecords, findings: findingCount, runs: chain.size, head: head ?? null, chain: hashes });
 }

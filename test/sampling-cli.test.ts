@@ -2,6 +2,7 @@
 // demo store (its clock fixed: any machine, any day): the same seed draws byte-identical samples, another
 // seed another one, every sample a subset of the population without duplicates and of the stated size; a
 // pack verifies offline and a changed one fails.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,17 @@ describe('evidence-agent sample', () => {
 
     const other = rows((await sample('another-seed')).stdout);
     expect(other.map((r) => r['row_sha256'])).not.toEqual(drawn.map((r) => r['row_sha256']));
+  });
+
+  it('draws the rows the shell recipe of docs/auditors.md draws (sha256sum and sort)', async () => {
+    const population = await cliInProcess(['population', 'github-changes', ...period, '--db', db]);
+    writeFileSync(join(dir, 'github-changes.csv'), population.stdout);
+    const docs = readFileSync(new URL('../docs/auditors.md', import.meta.url), 'utf8');
+    const recipe = /```sh\n(SEED=[^\n]*\n[\s\S]*?)```/.exec(docs)![1]!;
+    const script = recipe.replace(/^SEED=.*$/m, 'SEED="FY26 audit, 2026-07-02"; N=7').replace('github-changes.csv', join(dir, 'github-changes.csv'));
+    const byShell = execFileSync('bash', ['-c', script], { encoding: 'utf8' }).trim().split('\n').map((line) => line.split(' ').slice(1).join(' ')).sort();
+    const drawn = rows((await cliInProcess(['sample', 'github-changes', ...period, '--seed', 'FY26 audit, 2026-07-02', '--size', '7', '--db', db])).stdout);
+    expect(byShell).toEqual(drawn.map((r) => `${r['row']} ${r['row_sha256']}`).sort());
   });
 
   it('states the size by frequency when none is given', async () => {

@@ -3,13 +3,15 @@
 // seed another one, every sample a subset of the population without duplicates and of the stated size; a
 // pack verifies offline and a changed one fails.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import readXlsxFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../src/canonical.js';
 import type { PackManifest } from '../src/sampling/pack.js';
+import { resign } from './helpers/bundle-fixtures.js';
 import { cliInProcess } from './helpers/cli-in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-sampling-cli-'));
@@ -136,6 +138,22 @@ describe('evidence-agent sample', () => {
     expect(verified.code).toBe(0);
     // The pack of a bundle verifies alone too.
     expect((await cliInProcess(['verify', join(bundle, 'samples', 'github-changes')])).code).toBe(0);
+
+    // The signer itself changing a sampled record (its listed SHA-256 in pack.json too) and signing again:
+    // the bundle's verify checks the pack, not only the file hashes.
+    const forged = join(dir, 'forged');
+    cpSync(bundle, forged, { recursive: true });
+    const packDir = join(forged, 'samples', 'github-changes');
+    const packed = JSON.parse(readFileSync(join(packDir, 'pack.json'), 'utf8')) as PackManifest;
+    const record = packed.items[0]!.record!;
+    const text = readFileSync(join(packDir, record), 'utf8').replace('"APPROVED"', '"COMMENTED"');
+    writeFileSync(join(packDir, record), text);
+    Object.assign(packed.files.find((f) => f.path === record)!, { sha256: sha256Hex(Buffer.from(text)), size: Buffer.byteLength(text) });
+    writeFileSync(join(packDir, 'pack.json'), JSON.stringify(packed, null, 2));
+    resign(forged, readFileSync(join(dir, 'key'), 'utf8'));
+    const resigned = await cliInProcess(['verify', forged, '--db', db]);
+    expect(resigned.code).toBe(1);
+    expect(resigned.stdout).toMatch(new RegExp(`^FAILED: samples/github-changes/${record}: its SHA-256 is [0-9a-f]{64}, not the sampled row's key`));
 
     const manifest = JSON.parse(readFileSync(join(bundle, 'samples', 'github-changes', 'pack.json'), 'utf8')) as PackManifest;
     const findings = join(bundle, 'samples', 'github-changes', manifest.items[0]!.findings);

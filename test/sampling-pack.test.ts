@@ -11,6 +11,7 @@ import { samplePopulation } from '../src/sampling/draw.js';
 import { writePack } from '../src/sampling/pack.js';
 import { eventPopulation, failingEventsPopulation, principalsPopulation } from '../src/sampling/populations.js';
 import { recordReviews } from '../src/reports/reviews.js';
+import { parseSampleRequests } from '../src/sampling/bundle-samples.js';
 import type { PackManifest } from '../src/sampling/pack.js';
 import { verifyPack } from '../src/sampling/verify-pack.js';
 import { runHash } from '../src/store/chain.js';
@@ -256,5 +257,19 @@ describe('populations to sample beyond the collectors\' own', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('export --sample', () => {
+  const offered = [eventPopulation(COLLECTOR, definition, []), principalsPopulation];
+  it('reads population=N pairs, and names the part that is wrong', () => {
+    expect(parseSampleRequests('test-changes=25, principals-added-removed=5', offered).map((r) => [r.population.id, r.size])).toEqual([
+      ['test-changes', 25],
+      ['principals-added-removed', 5],
+    ]);
+    expect(() => parseSampleRequests('test-changes', offered)).toThrow('--sample: expected population=N (e.g. github-changes=25), got "test-changes"');
+    expect(() => parseSampleRequests('changes=5', offered)).toThrow('--sample: unknown population "changes" (known: test-changes, principals-added-removed)');
+    expect(() => parseSampleRequests('test-changes=0', offered)).toThrow('--sample: test-changes: a size from 1 to 100000, got 0');
+    expect(() => parseSampleRequests('test-changes=2,test-changes=3', offered)).toThrow('--sample: test-changes is named twice');
   });
 });

@@ -16,6 +16,7 @@ import { populationCommand } from './commands/population.js';
 import { reviewCommand } from './commands/review.js';
 import { agentSecrets } from './redaction.js';
 import { runsCommand } from './commands/runs.js';
+import { sampleCommand } from './commands/sample.js';
 import { verifyCommand } from './commands/verify.js';
 import { ConfigError } from './config/index.js';
 import { MappingError } from './mapping/load.js';
@@ -124,6 +125,21 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await populationCommand(id, command.optsWithGlobals()));
     });
   program
+    .command('sample [population]')
+    .description('a reproducible random sample of a population over a period, for testing operating effectiveness (CSV; --xlsx writes a test sheet)')
+    .option('--from <date>', 'first day of the period (YYYY-MM-DD, UTC) or ISO timestamp')
+    .option('--to <date>', 'last day of the period, included')
+    .option('--seed <text>', 'the seed: the same seed and population always draw the same rows')
+    .option('--size <n>', 'how many rows (default: by --frequency)')
+    .option('--frequency <f>', 'how often the control operates: annual, quarterly, monthly, weekly, daily or recurring (default: the population\'s own)')
+    .option('--scope <key>', 'only this stream (an account id, an org)')
+    .option('--xlsx <file>', 'also write the test sheet (XLSX) to this file')
+    .option('--pack <dir>', 'also write an evidence pack: per sampled item its source record, the findings on it and their proof in the chain')
+    .option('--json', 'the sample with how it was drawn, as JSON')
+    .action(async (id: string | undefined, _: unknown, command: Command) => {
+      setExitCode(await sampleCommand(id, command.optsWithGlobals()));
+    });
+  program
     .command('digest')
     .description('the weekly evidence digest: new, resolved and overdue failures, drift, gaps, populations')
     .option('--week <week>', 'an ISO week such as 2026-W47 (default: the last complete week)')
@@ -144,6 +160,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--out <path>', 'bundle.tar.gz, or a new directory')
     .option('--signing-key <file>', 'Ed25519 private key (PEM); default: signing.privateKeyPath of the config')
     .option('--as-collected', 'apply the mapping version recorded at collection instead of the current one')
+    .option('--sample <population=N,…>', 'also draw these samples of the period (samples/: CSV, test sheet and evidence pack each, signed with the rest)')
+    .option('--seed <text>', 'the seed of the samples (required with --sample)')
     .action(run(exportCommand));
   program
     .command('keygen')
@@ -152,10 +170,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(run(keygenCommand));
   program
     .command('verify [bundle]')
-    .description('without a bundle: recompute every hash in the store; with one: check it offline (files, records, indexes, chain) and that a key you trust signed it')
+    .description('without a bundle: recompute every hash in the store; with one: check it offline (files, records, indexes, chain) and that a key you trust signed it; with an evidence pack (sample --pack): its records, findings and chain, its head tied to --head or --db')
     .option('--public-key <file>', "the bundle signer's public key (PEM): trusted, and the signature checked with it")
     .option('--fingerprint <SHA256:…>', 'a trusted signer by fingerprint, as keygen and export print it (repeatable; also signing.trustedFingerprints in the config, and with --db the keys the store recorded with its exports)', (value: string, previous: string[] = []) => [...previous, value])
-    .option('--head <hash>', 'a run hash kept elsewhere (sha256:<hash> from a verify, or <seq>:sha256:<hash> from a digest): fails if that run is no longer in the chain (runs cut off or rewritten)')
+    .option('--head <hash>', 'a run hash kept elsewhere (sha256:<hash> from a verify, or <seq>:sha256:<hash> from a digest or a sample): fails if that run is no longer in the chain (runs cut off or rewritten), or is not the head of the pack')
     .option('--json', 'machine-readable report with every problem')
     .action(async (bundle: string | undefined, _: unknown, command: Command) => {
       setExitCode(await verifyCommand(bundle, command.optsWithGlobals()));

@@ -228,6 +228,16 @@ export interface PopulationColumn {
   description: string;
 }
 
+/** How often a control operates: sets the default sample size of its population. */
+export type ControlFrequency = 'annual' | 'quarterly' | 'monthly' | 'weekly' | 'daily' | 'recurring';
+
+/** One attribute of a sampled item that the auditor tests (approved by someone other than the author?). */
+export interface PopulationAttribute {
+  question: string;
+  /** What the evidence shows for the row, in a word or a short phrase (yes, no, 2 approvals). */
+  shown: (row: Record<string, string>) => string;
+}
+
 /**
  * A population an auditor samples from (all access changes, all merged changes), derived from the
  * stored events of one type: one row per event that belongs to it, values as text.
@@ -252,6 +262,13 @@ export interface PopulationDefinition {
    * summarised in one line.
    */
   digest?: { title: string; notable?: (row: Record<string, string>) => boolean; line: (row: Record<string, string>) => string };
+  /**
+   * How often the control tested on this population operates, for the default sample size
+   * (`evidence-agent sample`); a change or an access grant happens many times a day: `recurring`.
+   */
+  frequency?: ControlFrequency;
+  /** What an auditor tests on each sampled row, pre-filled in the test sheet with what the row shows. */
+  attributes?: readonly PopulationAttribute[];
   /** The row of an event, keyed by column name (missing keys are empty), or undefined when it is not a member. */
   rowOf(event: EventItem): Record<string, string> | undefined;
 }

@@ -150,9 +150,20 @@ describe('evidence-agent demo and the read commands', () => {
 
   it('lists the populations offered, and writes the access changes of a period as CSV with its gaps on stderr', async () => {
     const list = await cli(['population', '--json', '--db', demoDb]);
-    expect(JSON.parse(list.stdout)).toEqual([
+    const listed = JSON.parse(list.stdout) as { id: string; collector: string; title: string }[];
+    expect(listed.slice(0, 3)).toEqual([
       { id: 'aws-access-changes', collector: 'aws-cloudtrail', title: 'AWS access changes (IAM write events)' },
       { id: 'github-changes', collector: 'github', title: 'GitHub changes to default branches (merged pull requests and direct pushes)' },
+      { id: 'principals-added-removed', collector: 'snapshots', title: 'Principals added or removed between snapshots (accounts and memberships)' },
+    ]);
+    // Then the events each event check failed, with their review state.
+    expect(listed.slice(3).map((p) => p.id)).toEqual([
+      'failing-aws_cloudtrail_root_not_used',
+      'failing-aws_cloudtrail_console_signin_mfa_used',
+      'failing-aws_cloudtrail_logging_not_stopped',
+      'failing-github_pull_request_independently_approved',
+      'failing-github_pull_request_checks_passed',
+      'failing-github_repo_direct_pushes_absent',
     ]);
     // The period starts before the demo's first read (90 days back): that span is a stated gap.
     const from = new Date(Date.parse(DEMO_NOW) - 120 * 86_400_000).toISOString().slice(0, 10);

@@ -49,8 +49,21 @@ export const accessChangePopulation: PopulationDefinition = {
     'for the root user (Username root) and one for every IAM event (EventSource iam.amazonaws.com, reads dropped by the collector). ' +
     'Each event is stored once by EventId. Rows: every stored event of source iam.amazonaws.com that is not read-only, allowed or ' +
     'refused. LookupEvents keeps 90 days: a span older than that when first read is recorded as a hole, listed with the coverage below.',
+  frequency: 'recurring',
+  attributes: [
+    { question: 'Made by an identifiable person or approved automation (not root, not an unnamed identity)?', shown: (row) => actorShown(row) },
+    { question: 'Did the change take effect?', shown: (row) => (row['outcome'] ? (row['outcome'] === 'succeeded' ? 'yes' : `no: ${row['outcome']}`) : `unknown (${row['record'] ?? 'record not parsed'})`) },
+    { question: 'Authorized by an approved access request?', shown: () => 'not in CloudTrail: match to the request (ticket, approval) by target, change and time' },
+  ],
   rowOf: accessChangeRow,
 };
+
+function actorShown(row: Record<string, string>): string {
+  const type = row['actorType'] ?? '';
+  if (type === 'Root') return 'no: the root user';
+  if (!row['actor']) return `no: no identity recorded${type ? ` (${type})` : ''}`;
+  return `${type || 'unknown type'}: ${row['sessionIssuer'] ? `${row['sessionIssuer']} as ` : ''}${row['actor']}`;
+}
 
 /** The row of an IAM write event, or undefined for any other event. */
 export function accessChangeRow(event: EventItem): Row | undefined {

@@ -54,8 +54,34 @@ export const changePopulation: PopulationDefinition = {
     '(classic protection and rulesets, read in the same run) and the checks of its last commit; and for each repository pushed ' +
     'to in the span, the default-branch commit history with the ' +
     'pull requests of each commit (a commit in no merged pull request is a direct push). Each change is stored once by id.',
+  frequency: 'recurring',
+  attributes: [
+    { question: 'Approved by someone other than its authors, before the merge, on the merged commit, as many times as the branch required?', shown: (row) => row['independentApproval'] ?? '' },
+    { question: 'Branch protection in force at the merge (not bypassed)?', shown: (row) => (row['kind'] === 'direct-push' ? 'no: pushed without a pull request' : bypassShown(row['protectionBypassed'])) },
+    { question: 'Checks passed on the merged commit?', shown: (row) => checksShown(row['checks']) },
+    { question: 'Ticket or change request referenced?', shown: (row) => ticketShown(row['title']) },
+  ],
   rowOf: changeRow,
 };
+
+function bypassShown(value: string | undefined): string {
+  if (value === 'no') return 'yes (the required approvals were given before the merge)';
+  if (value === 'yes') return 'no: merged with fewer approvals than the branch required';
+  return `unknown (${value ?? 'not recorded'})`;
+}
+
+/** A check that ended in anything but success, neutral or skipped did not pass. */
+function checksShown(checks: string | undefined): string {
+  if (!checks) return 'no: no check ran on the merged commit';
+  const failed = checks.split('; ').filter((c) => !/=(success|neutral|skipped)$/i.test(c));
+  return failed.length === 0 ? 'yes' : `no: ${failed.join('; ')}`;
+}
+
+/** A Jira-style key (ABC-123) or an issue reference (#123, GH-123) in the title; the body is not read. */
+function ticketShown(title: string | undefined): string {
+  const refs = (title ?? '').match(/\b[A-Z][A-Z0-9]+-\d+\b|#\d+\b/g);
+  return refs ? `yes: ${[...new Set(refs)].join(' ')} (in the title)` : 'none in the title (the description is not collected)';
+}
 
 export function changeRow(event: EventItem): Record<string, string> | undefined {
   if (event.type === EVENTS.pullRequest) {

@@ -19,9 +19,13 @@ import type { CoverageReport, DayFinding } from '../reports/coverage.js';
 import { csvLines, toCsv } from '../reports/csv.js';
 import { nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation, populationColumns, SOURCE_COLUMN } from '../reports/population.js';
+import { PRINCIPAL_CHANGE_COLUMNS, PRINCIPAL_TYPES, PrincipalChanges } from '../reports/principal-changes.js';
 import { withoutSecretFields } from '../redaction.js';
+import { writeBundleSamples } from '../sampling/bundle-samples.js';
+import type { BundleSamples } from '../sampling/bundle-samples.js';
+import { coverageSheetOf } from '../sampling/coverage-sheet.js';
 import { encodeEvent } from '../store/blob-codec.js';
-import type { EvidenceStore, RunRecord, SnapshotEntry } from '../store/types.js';
+import type { EvidenceStore, RunRecord } from '../store/types.js';
 import { listFiles, packDirectory } from './archive.js';
 import { htmlReport } from './html-report.js';
 import { assessmentResults } from './oscal.js';
@@ -31,11 +35,6 @@ import { fingerprint, publicKeyPem, signManifest } from './signing.js';
 export const BUNDLE_FORMAT = 'evidence-agent-bundle/2';
 /** Files the manifest cannot list: itself, its signature, and the checksum list that covers them all. */
 const UNLISTED = new Set(['manifest.json', 'manifest.sig', 'SHA256SUMS']);
-/**
- * Evidence types that are principals (accounts and memberships): one appearing or disappearing between
- * two snapshots of a stream is an access change, listed in populations/principals-added-removed.csv.
- */
-const PRINCIPAL_TYPES = new Set(['aws.iam.user', 'aws.iam.role', 'aws.iam.group', 'github.member', 'github.outside-collaborator']);
 
 export interface ExportOptions {
   from: string;
@@ -53,6 +52,8 @@ export interface ExportOptions {
   asCollected?: boolean;
   /** The organization the evidence is about (config `organization.name`), named in the OSCAL metadata. */
   organization?: string;
+  /** Samples to draw from the period's populations (samples/, signed with the rest). */
+  samples?: BundleSamples;
 }
 
 export interface ExportResult {
@@ -205,24 +206,14 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     const principalCount = { rows: 0 };
     try {
       writeSync(index, csvLines([['run', 'collector', 'scope', 'type', 'resourceId', 'sha256']]));
-      writeSync(principals, csvLines([['scope', 'collector', 'observedAt', 'change', 'type', 'resourceId', 'previousSnapshotAt']]));
-      const previous = new Map<string, { at: string; ids: Set<string> }>();
-      const principalIds = (entries: readonly SnapshotEntry[]) =>
-        new Set(entries.filter((e) => PRINCIPAL_TYPES.has(e.type)).map((e) => `${e.type}\u0000${e.resourceId}`));
+      writeSync(principals, csvLines([[...PRINCIPAL_CHANGE_COLUMNS]]));
+      const principalChanges = new PrincipalChanges(store);
       // Stored hash -> bundle hash of the (redacted) document: an unchanged document is read, redacted
       // and hashed once for the whole period, not once a day.
       const exportedAs = new Map<string, string>();
       for (const run of snapshots) {
-        const stream = `${run.collector}/${run.scope}`;
-        // The first snapshot of a stream in the period is compared with the one before the period, if any.
-        let before = previous.get(stream);
-        if (!before && run.baseSeq !== null) {
-          const base = await store.getRun(run.baseSeq);
-          before = { at: base?.startedAt ?? '', ids: principalIds(await store.snapshotEntries(run.baseSeq)) };
-        }
         // Documents one at a time, index rows in batches: a snapshot of any size is never held whole.
         const entries = await store.snapshotEntries(run.seq);
-        const ids = principalIds(entries);
         let rows: string[][] = [];
         for (const entry of entries) {
           let hash = exportedAs.get(entry.blobHash);
@@ -242,19 +233,10 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
           }
         }
         if (rows.length > 0) writeSync(index, csvLines(rows));
-        if (before) {
-          const changed = [
-            ...[...ids].filter((id) => !before!.ids.has(id)).map((id) => ['added', id] as const),
-            ...[...before.ids].filter((id) => !ids.has(id)).map((id) => ['removed', id] as const),
-          ].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : 1));
-          const records = changed.map(([change, id]) => {
-            const [type, resourceId] = id.split('\u0000') as [string, string];
-            return [run.scope, run.collector, run.startedAt, change, type, resourceId, before!.at];
-          });
-          if (records.length > 0) writeSync(principals, csvLines(records));
-          principalCount.rows += records.length;
-        }
-        previous.set(stream, { at: run.startedAt, ids });
+        // The first snapshot of a stream in the period is compared with the one before the period, if any.
+        const records = await principalChanges.next(run, entries);
+        if (records.length > 0) writeSync(principals, csvLines(records));
+        principalCount.rows += records.length;
       }
     } finally {
       closeSync(index);
@@ -282,6 +264,10 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     );
 
     await writeAttestations(store, periodStart, periodEnd, write);
+    if (options.samples) {
+      const period = { from: periodStart, to: periodEnd, label: `${options.from} to ${options.to} (${options.timeZone})` };
+      await writeBundleSamples(store, root, options.samples, period, coverageSheetOf(coverage), `evidence-agent ${options.agentVersion}`);
+    }
 
     const publicKey = publicKeyPem(options.signingKey);
     const keyFingerprint = fingerprint(publicKey);

@@ -15,6 +15,7 @@ import type { ChainedRunFields } from '../store/chain.js';
 import { listFiles, unpackArchive } from './archive.js';
 import { sha256File } from './export.js';
 import { fingerprint, verifyManifest } from './signing.js';
+import { verifyPack } from '../sampling/verify-pack.js';
 
 /** A key the verifier trusts: by fingerprint, and by the public key itself when the verifier holds it. */
 export interface TrustedKey {
@@ -164,6 +165,7 @@ async function verifyDirectory(root: string, trusted: readonly TrustedKey[]): Pr
   else await checkPopulations(root, presentSet, manifest.populations, sources, problems);
   await checkRunsCsv(root, presentSet, chainRuns, problems);
   await checkAttestations(root, present, problems);
+  checkSamplePacks(root, present, chainRuns, problems);
 
   // 5. The signature, and whether its key is one the verifier trusts.
   const trust = checkSignature(read, manifestBytes, format === 'evidence-agent-bundle/1' ? undefined : manifest.signature?.fingerprint, trusted, problems);
@@ -181,6 +183,23 @@ async function verifyDirectory(root: string, trusted: readonly TrustedKey[]): Pr
     fingerprint: trust.signer?.fingerprint ?? null,
     manifestSha256: manifestBytes ? sha256Hex(manifestBytes) : null,
   };
+}
+
+/**
+ * Each evidence pack under samples/ (export --sample) verified as `verify <pack>` does, and every run its
+ * chain shares with runs.jsonl holding the same hash: the pack's proofs hang on the bundle's chain.
+ */
+function checkSamplePacks(root: string, present: readonly string[], chainRuns: ReadonlyMap<number, { hash: string }>, problems: string[]): void {
+  const packs = present.filter((f) => /^samples\/[^/]+\/pack\.json$/.test(f)).map((f) => f.slice(0, -'/pack.json'.length));
+  for (const pack of packs) {
+    const report = verifyPack(join(root, pack));
+    for (const problem of report.problems) problems.push(`${pack}/${problem}`);
+    for (const run of report.chain) {
+      const bundled = chainRuns.get(run.seq);
+      if (bundled && bundled.hash !== run.hash) problems.push(`${pack}/chain.jsonl: run ${run.seq} has hash ${run.hash}, runs.jsonl says ${bundled.hash}`);
+    }
+  }
+  if (present.some((f) => f.startsWith('samples/')) && !present.includes('samples/seed.txt')) problems.push('samples/seed.txt is missing: the samples cannot be drawn again');
 }
 
 /**

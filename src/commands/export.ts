@@ -4,12 +4,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pickFramework, readerSetup, readStorePath } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import type { AgentSetup, GlobalOptions } from '../app.js';
 import { exportBundle, ExportError } from '../bundle/export.js';
 import { recordExport } from '../bundle/export-record.js';
 import { fingerprint, generateSigningKey, loadPrivateKey, SigningKeyError } from '../bundle/signing.js';
 import { CliError } from '../cli-error.js';
 import { collectorCadence } from '../reports/cadence.js';
+import { lifecycleOf } from '../reports/event-findings.js';
+import { parseSampleRequests } from '../sampling/bundle-samples.js';
+import type { BundleSamples } from '../sampling/bundle-samples.js';
+import { sampleablePopulations } from '../sampling/populations.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { print } from './options.js';
@@ -22,6 +26,8 @@ export interface ExportCommandOptions extends GlobalOptions {
   out?: string;
   signingKey?: string;
   asCollected?: boolean;
+  sample?: string;
+  seed?: string;
 }
 
 export async function exportCommand(options: ExportCommandOptions): Promise<number> {
@@ -29,6 +35,7 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
   if (!options.out) throw new CliError('--out: required (bundle.tar.gz, or a new directory)');
   const setup = await readerSetup(options);
   const frameworks = pickFramework(setup.frameworks, options.framework);
+  const samples = samplesOf(options, setup);
   const configPath = setup.loaded?.path;
   const config = setup.loaded?.config;
   const keyPath = options.signingKey ?? (config?.signing?.privateKeyPath ? resolve(dirname(configPath!), config.signing.privateKeyPath) : undefined);
@@ -57,6 +64,7 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
       out: options.out,
       asCollected: options.asCollected === true,
       organization: config?.organization?.name,
+      ...(samples ? { samples } : {}),
     });
     const recorded = await recordExport(store, result, { at: new Date(), agentVersion: agentVersion(), mappingVersion: setup.mappingVersion, configDigest: setup.loaded?.digest ?? 'no-config' }).catch((error: unknown) => {
       // The bundle is whole and in place; only the store's record of it is missing.
@@ -71,6 +79,20 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
     throw error;
   } finally {
     await store.close();
+  }
+}
+
+/** --sample population=N[,…] with --seed: the samples the bundle carries. */
+function samplesOf(options: ExportCommandOptions, setup: AgentSetup): BundleSamples | undefined {
+  if (options.sample === undefined) {
+    if (options.seed !== undefined) throw new CliError('--seed: only with --sample population=N[,…]');
+    return undefined;
+  }
+  if (options.seed === undefined || options.seed === '') throw new CliError('--seed: required with --sample (any text; the same seed draws the same samples)');
+  try {
+    return { seed: options.seed, requests: parseSampleRequests(options.sample, sampleablePopulations(setup.collectors, lifecycleOf(setup).eventChecks)) };
+  } catch (error) {
+    throw new CliError((error as Error).message);
   }
 }
 

@@ -1,12 +1,14 @@
 // `evidence-agent population [id] --from --to`: the rows of a population (all access changes, all
-// merged changes) over a period, as CSV for sampling or JSON, with every coverage gap warned about.
-// Without an id: the populations the collectors offer.
+// merged changes, principals added or removed, the events an event check failed) over a period, as CSV
+// for sampling or JSON, with every coverage gap warned about. Without an id: the populations to sample
+// (with --from, their sizes in the period).
 import { openStoreForReading, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
 import { toCsv } from '../reports/csv.js';
-import { buildPopulation, findPopulation } from '../reports/population.js';
+import { lifecycleOf } from '../reports/event-findings.js';
 import { renderTable } from '../reports/table.js';
+import { sampleablePopulations } from '../sampling/populations.js';
 import { print, printDocument, printError, printJson } from './options.js';
 import { parsePeriod } from './period.js';
 
@@ -18,24 +20,37 @@ export interface PopulationOptions extends GlobalOptions {
 }
 
 export async function populationCommand(id: string | undefined, options: PopulationOptions): Promise<number> {
-  const { collectors } = await readerSetup(options);
-  const offered = collectors.flatMap((collector) => (collector.populations ?? []).map((p) => ({ collector, population: p })));
+  const setup = await readerSetup(options);
+  const offered = sampleablePopulations(setup.collectors, lifecycleOf(setup).eventChecks);
   if (id === undefined) {
-    const rows = offered.map(({ collector, population }) => ({ id: population.id, collector: collector.id, title: population.title }));
-    if (options.json) printJson(rows);
+    const rows = offered.map((population) => ({ id: population.id, collector: population.collector, title: population.title, rows: undefined as number | undefined, gaps: undefined as number | undefined }));
+    // With a period: how many rows each holds in it (and how many coverage gaps), to choose what to sample.
+    if (options.from) {
+      const { from, to } = parsePeriod(options.from, options.to, new Date());
+      const store = openStoreForReading(options);
+      try {
+        for (const [i, population] of offered.entries()) {
+          const report = await population.build(store, from, to, options.scope);
+          rows[i]!.rows = report.rows.length;
+          rows[i]!.gaps = report.warnings.length;
+        }
+      } finally {
+        await store.close();
+      }
+    }
+    if (options.json) printJson(rows.map((r) => (options.from ? r : { id: r.id, collector: r.collector, title: r.title })));
+    else if (options.from) print(renderTable(['ID', 'COLLECTOR', 'ROWS', 'GAPS', 'TITLE'], rows.map((r) => [r.id, r.collector, String(r.rows), String(r.gaps), r.title])));
     else print(renderTable(['ID', 'COLLECTOR', 'TITLE'], rows.map((r) => [r.id, r.collector, r.title])));
     return 0;
   }
-  const found = findPopulation(collectors, id);
-  if (!found) {
-    throw new CliError(`unknown population "${id}" (known: ${offered.map((o) => o.population.id).join(', ')})`);
-  }
+  const population = offered.find((p) => p.id === id);
+  if (!population) throw new CliError(`unknown population "${id}" (known: ${offered.map((p) => p.id).join(', ')})`);
   if (!options.from) throw new CliError('--from: required (the first day of the period, YYYY-MM-DD)');
   const { from, to } = parsePeriod(options.from, options.to, new Date());
 
   const store = openStoreForReading(options);
   try {
-    const report = await buildPopulation(store, found.collector.id, found.population, from, to, options.scope);
+    const report = await population.build(store, from, to, options.scope);
     // Gaps go to stderr so stdout stays a clean CSV or JSON document.
     for (const warning of report.warnings) printError(`warning: ${warning}`);
     if (options.json) printJson(report);

@@ -7,6 +7,7 @@ import { recordedSigners } from '../bundle/export-record.js';
 import type { RecordedSigner } from '../bundle/export-record.js';
 import { fingerprint, loadPublicKey, parseFingerprint, SigningKeyError } from '../bundle/signing.js';
 import { verifyBundle } from '../bundle/verify-bundle.js';
+import { isPack, verifyPack } from '../sampling/verify-pack.js';
 import type { TrustedKey } from '../bundle/verify-bundle.js';
 import { CliError } from '../cli-error.js';
 import type { GlobalOptions } from '../app.js';
@@ -49,6 +50,7 @@ async function headProblem(store: { getRun(seq: number): Promise<{ hash: string 
 }
 
 export async function verifyCommand(bundle: string | undefined, options: VerifyOptions): Promise<number> {
+  if (bundle !== undefined && isPack(bundle)) return verifyPackCommand(bundle, options);
   if (bundle !== undefined) return verifyBundleCommand(bundle, options);
   if (options.publicKey) throw new CliError('--public-key: only with a bundle (evidence-agent verify <bundle> --public-key <file>)');
   if (options.fingerprint?.length) throw new CliError('--fingerprint: only with a bundle (evidence-agent verify <bundle> --fingerprint SHA256:…)');
@@ -83,6 +85,49 @@ export async function verifyCommand(bundle: string | undefined, options: VerifyO
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `verify <pack>`: the pack offline, then its head against what the verifier holds: --head (kept from the
+ * sample's output or a digest) and/or --db (the store the sample was drawn from). Without either, the pack
+ * is only shown to agree with itself, and the output says so.
+ */
+async function verifyPackCommand(pack: string, options: VerifyOptions): Promise<number> {
+  if (options.publicKey || options.fingerprint?.length) throw new CliError('--public-key, --fingerprint: a pack is not signed; tie its head to the store with --head or --db (or verify the bundle that carries it)');
+  const report = verifyPack(pack);
+  const tied: string[] = [];
+  if (report.head && options.head !== undefined) {
+    const kept = parseHead(options.head);
+    if (kept.hash !== report.head.hash || (kept.seq !== null && kept.seq !== report.head.seq)) {
+      report.problems.push(`--head: the pack's chain ends at run ${report.head.seq} sha256:${report.head.hash}, not the kept head ${kept.seq ?? '?'}:sha256:${kept.hash}`);
+    } else tied.push('the kept --head');
+  }
+  if (report.head && options.db !== undefined) {
+    const store = openStoreForReading(options);
+    try {
+      const run = await store.getRun(report.head.seq);
+      if (!run) report.problems.push(`--db: the store ${store.path} has no run ${report.head.seq}: the pack's chain head is not in it`);
+      else if (run.hash !== report.head.hash) report.problems.push(`--db: run ${report.head.seq} of ${store.path} has hash sha256:${run.hash}, not the pack's head sha256:${report.head.hash}`);
+      else tied.push(`run ${run.seq} of ${store.path}`);
+    } finally {
+      await store.close();
+    }
+  }
+  const ok = report.problems.length === 0;
+  if (options.json) printJson({ pack, ...report, ok, headTiedTo: tied });
+  else if (ok) {
+    print(
+      `ok: ${pack}: ${report.items} sampled items, ${report.provenRecords} source records and ${report.findings} findings proven in the chain of ${report.runs} runs ` +
+        `ending at run ${report.head!.seq} sha256:${report.head!.hash}`,
+    );
+    if (tied.length > 0) print(`the head is ${tied.join(' and ')}`);
+    else print(`the head is not tied to a store: pass --head ${report.head!.seq}:sha256:${report.head!.hash} as kept from the sample, or --db <store> (a pack alone proves only that it agrees with itself)`);
+  } else {
+    print(`FAILED: ${terminalLine(report.problems[0]!)}`);
+    if (report.problems.length > 1) print(`(${report.problems.length - 1} more problem(s); --json lists them all)`);
+  }
+  if (!options.json) for (const note of report.notes) print(`note: ${terminalLine(note)}`);
+  return ok ? 0 : 1;
 }
 
 /** `verify <bundle>`: intact, but signed by a key nothing trusts (README's exit codes). */

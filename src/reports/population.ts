@@ -93,18 +93,9 @@ export async function buildPopulation(
       else rows.push(full);
       count++;
     }
-    const coverage = eventCoverage(await store.streamWindows(collectorId, scope, from, to), from, to);
+    const { coverage, warnings: gaps } = await streamGaps(store, collectorId, scope, from, to);
     streams.push({ scope, events, rows: count, coverage });
-    if (coverage.length === 0) warnings.push(`${collectorId} ${scope}: no run read events in the period: the population is empty for want of reads, not of changes`);
-    // One line per gap, naming every partition it hits (an outage usually hits all regions alike).
-    const partitionsByGap = new Map<string, string[]>();
-    for (const partition of coverage) {
-      for (const gap of partition.gaps) {
-        const key = `events from ${gap.from} to ${gap.to} are missing (${gap.reason})`;
-        partitionsByGap.set(key, [...(partitionsByGap.get(key) ?? []), partition.partition]);
-      }
-    }
-    for (const [gap, partitions] of partitionsByGap) warnings.push(`${collectorId} ${scope} ${partitions.join(', ')}: ${gap}`);
+    warnings.push(...gaps);
   }
   if (scopes.length === 0) warnings.push(`${collectorId} has no runs in this store${onlyScope ? ` for scope ${onlyScope}` : ''}`);
   return {
@@ -119,6 +110,23 @@ export async function buildPopulation(
     streams,
     warnings,
   };
+}
+
+/** The coverage of a stream's events over [from, to), and one warning per gap (or for no read at all). */
+export async function streamGaps(store: EvidenceStore, collectorId: string, scope: string, from: Date, to: Date): Promise<{ coverage: PartitionCoverage[]; warnings: string[] }> {
+  const coverage = eventCoverage(await store.streamWindows(collectorId, scope, from, to), from, to);
+  const warnings: string[] = [];
+  if (coverage.length === 0) warnings.push(`${collectorId} ${scope}: no run read events in the period: the population is empty for want of reads, not of changes`);
+  // One line per gap, naming every partition it hits (an outage usually hits all regions alike).
+  const partitionsByGap = new Map<string, string[]>();
+  for (const partition of coverage) {
+    for (const gap of partition.gaps) {
+      const key = `events from ${gap.from} to ${gap.to} are missing (${gap.reason})`;
+      partitionsByGap.set(key, [...(partitionsByGap.get(key) ?? []), partition.partition]);
+    }
+  }
+  for (const [gap, partitions] of partitionsByGap) warnings.push(`${collectorId} ${scope} ${partitions.join(', ')}: ${gap}`);
+  return { coverage, warnings };
 }
 
 /** The columns of a population's rows: the stream, the definition's own, the source record's hash. */

@@ -12,7 +12,7 @@ import { appendIntent, intentProblem } from './intents.js';
 import type { IntentRow } from './intents.js';
 import { chainFields, streamKey, toRecord } from './run-row.js';
 import type { RunRow } from './run-row.js';
-import type { ChainedRunFields, EventRow, FindingRow, ManifestRow, WindowRow } from './chain.js';
+import type { ChainedRunFields, EventRow, FindingRow, LegacyEventRow, ManifestRow, WindowRow } from './chain.js';
 import { openDatabase } from './open-database.js';
 import type { SqliteDatabase } from './open-database.js';
 import { verifyDatabase } from './verify.js';
@@ -675,6 +675,40 @@ export class SqliteEvidenceStore implements EvidenceStore {
       } else since.delete(key);
     }
     return since;
+  }
+
+  async eventStoredBy(collector: string, scope: string, eventId: string): Promise<{ runSeq: number; blobHash: string } | undefined> {
+    const row = this.db.prepare('SELECT run_seq, blob_hash FROM events WHERE stream = ? AND event_id = ?').get(streamKey(collector, scope), eventId) as
+      | { run_seq: number; blob_hash: string }
+      | undefined;
+    return row ? { runSeq: row.run_seq, blobHash: row.blob_hash } : undefined;
+  }
+
+  async digestRows(seq: number): Promise<{ events: (EventRow | LegacyEventRow)[]; findings: FindingRow[] } | undefined> {
+    // SELECT *: a store not migrated yet has no hash_version column (its runs are all version 1).
+    const run = this.db.prepare('SELECT * FROM runs WHERE seq = ?').get(seq) as RunRow | undefined;
+    if (!run) return undefined;
+    const events = (
+      this.db.prepare('SELECT event_id, type, occurred_at, partition, flags, blob_hash FROM events WHERE run_seq = ? ORDER BY event_id').all(seq) as {
+        event_id: string;
+        type: string;
+        occurred_at: string;
+        partition: string;
+        flags: string | null;
+        blob_hash: string;
+      }[]
+    ).map((e): EventRow | LegacyEventRow => ((run.hash_version ?? 1) === 1 ? [e.event_id, e.blob_hash] : [e.event_id, e.type, e.occurred_at, e.partition, e.flags, e.blob_hash]));
+    const findings = (
+      this.db.prepare('SELECT check_id, resource_id, resource_type, status, severity, message FROM findings WHERE run_seq = ? ORDER BY check_id, resource_id').all(seq) as {
+        check_id: string;
+        resource_id: string;
+        resource_type: string;
+        status: string | null;
+        severity: string;
+        message: string;
+      }[]
+    ).map((f): FindingRow => [f.check_id, f.resource_id, f.resource_type, f.status, f.severity, f.message]);
+    return { events, findings };
   }
 
   async chainedRuns(fromSeq: number, toSeq: number): Promise<{ fields: ChainedRunFields; hash: string }[]> {

@@ -1,6 +1,6 @@
 // The store interface. Nothing outside src/store/ imports better-sqlite3; methods are async so a
 // networked backend (PostgreSQL, planned) fits behind the same interface.
-import type { ChainedRunFields, StoreKind } from './chain.js';
+import type { ChainedRunFields, EventRow, FindingRow, LegacyEventRow, StoreKind } from './chain.js';
 
 export type { StoreKind } from './chain.js';
 
@@ -203,6 +203,17 @@ export interface EvidenceStore {
   iterateEvents(collector: string, scope: string, from: Date, to: Date): AsyncIterable<EventItem>;
   /** The runs seq in [fromSeq, toSeq] as the chain hashes them (an export lets them be re-checked offline). */
   chainedRuns(fromSeq: number, toSeq: number): Promise<{ fields: ChainedRunFields; hash: string }[]>;
+  /**
+   * The run that first stored an event of a stream (it owns the event's row: the row is under that run's
+   * events digest) and the SHA-256 of the record it stored. Undefined: the stream holds no such event.
+   */
+  eventStoredBy(collector: string, scope: string, eventId: string): Promise<{ runSeq: number; blobHash: string } | undefined>;
+  /**
+   * The rows a run's events digest and findings digest cover, exactly as the chain hashes them (a hash
+   * version 1 run: events by id and blob only): with the run's chained fields, they prove one event or one
+   * finding is in the run, offline.
+   */
+  digestRows(seq: number): Promise<{ events: (EventRow | LegacyEventRow)[]; findings: FindingRow[] } | undefined>;
   /** One document of a snapshot (as of that run), without rebuilding the rest. */
   documentOf(seq: number, type: string, resourceId: string): Promise<EvidenceItem | undefined>;
   /** The full evidence of a snapshot, rebuilt from the deltas. */

@@ -99,10 +99,14 @@ export const ACTIONS: Readonly<Record<string, Action>> = {
     const { items, marker } = paginate(devices, params, pageSize, 'mfa');
     return virtualMfaDevicesXml(items, marker);
   },
-  GenerateCredentialReport: (_params, { estate, now, reports }) =>
-    generateCredentialReportXml(reports.generate(estate.day, now)),
-  GetCredentialReport: (_params, { estate, reports }) =>
-    credentialReportXml(renderCredentialReport(estate), reports.fetch(estate.day)),
+  GenerateCredentialReport: (_params, { estate, now, reports, caller }) =>
+    generateCredentialReportXml(reports.generate(`${caller?.account ?? SANDBOX_ACCOUNT_ID}:${estate.day}`, now)),
+  // The report travels base64-encoded: a member account's copy names its own account inside it.
+  GetCredentialReport: (_params, { estate, reports, caller }) => {
+    const csv = renderCredentialReport(estate);
+    const own = caller && caller.account !== SANDBOX_ACCOUNT_ID ? csv.replaceAll(SANDBOX_ACCOUNT_ID, caller.account) : csv;
+    return credentialReportXml(own, reports.fetch(`${caller?.account ?? SANDBOX_ACCOUNT_ID}:${estate.day}`));
+  },
   AssumeRole: (params, { caller, now, sessions }) => sessions.assumeRole(params, caller, now),
   // The agent reads through the evidence-reader role, so it is who the caller is.
   GetCallerIdentity: (_params, { estate, caller, sessions }) => {

@@ -250,7 +250,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return handleOrganizations(req, res, target.slice(ORGANIZATIONS_TARGET_PREFIX.length), requestId);
     }
     const session = sessions.sessionOf(req.headers.authorization);
-    if (session && session.account !== SANDBOX_ACCOUNT_ID) memberAccount.set(res, session.account);
+    if (session && session.account !== SANDBOX_ACCOUNT_ID) {
+      memberAccount.set(res, session.account);
+      memberRequests.set(req, session.account);
+    }
     if (req.method === 'POST' && new URL(req.url ?? '/', 'http://sandbox').pathname === LIST_REGIONS_PATH) {
       return handleAccount(req, res, requestId);
     }
@@ -338,6 +341,9 @@ function utcMidnight(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
 }
 
+/** Requests signed by a member account's session: the ARNs they send name the member, the estate the workload account. */
+const memberRequests = new WeakMap<IncomingMessage, string>();
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -347,5 +353,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) fail(413, 'RequestEntityTooLarge', 'Request body too large.');
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = Buffer.concat(chunks).toString('utf8');
+  const member = memberRequests.get(req);
+  return member === undefined ? body : body.replaceAll(member, SANDBOX_ACCOUNT_ID);
 }

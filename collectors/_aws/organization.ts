@@ -12,6 +12,17 @@ export const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 export const DEFAULT_DISCOVERY_CONCURRENCY = 4;
 
+/**
+ * What the management (or delegated-administrator) account's reader needs for discovery: the calls
+ * discovery.ts makes, and nothing else (config/organization-discovery-policy.json).
+ */
+export const ORGANIZATION_DISCOVERY_PERMISSIONS = [
+  'organizations:DescribeOrganization',
+  'organizations:ListAccounts',
+  'organizations:ListAccountsForParent',
+  'organizations:ListOrganizationalUnitsForParent',
+];
+
 const accountIds = z
   .array(z.string({ error: 'expected a 12-digit AWS account id, quoted ("123456789012")' }).regex(ACCOUNT_ID, 'expected a 12-digit AWS account id'))
   .default([]);

@@ -23,14 +23,6 @@ export const AWS_IAM_PERMISSIONS = [
   'account:ListRegions',
 ];
 
-/** With `organization`, in the management or delegated-administrator account: see config/aws-organization-discovery-policy.json. */
-export const AWS_DISCOVERY_PERMISSIONS = [
-  'organizations:DescribeOrganization',
-  'organizations:ListAccounts',
-  'organizations:ListAccountsForParent',
-  'organizations:ListOrganizationalUnitsForParent',
-  'sts:AssumeRole',
-];
 
 export const awsIam = defineCollector<AwsIamOptions>({
   id: 'aws-iam',

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsIam } from '../collectors/aws-iam/index.js';
 import { awsIamOptionsSchema } from '../collectors/aws-iam/schema.js';
 import type { Collector } from '../src/collector.js';
+import { loadFrameworks } from '../src/app.js';
+import { buildDigest, DEFAULT_SLA_DAYS } from '../src/digest/build.js';
 import { silentLogger } from '../src/logging.js';
 import { buildPopulation } from '../src/reports/population.js';
 import { runCollectors } from '../src/runner.js';
@@ -113,6 +115,27 @@ describe('AWS account discovery over the sandbox organisation', () => {
     expect(discovery.eventCounts.stored).toBe(1);
     // The account list changed: the departure is drift of the discovery stream.
     expect(discovery.changes.removed).toBe(1);
+
+    // The week's digest: the account is gone from the discovery stream, and the population says when.
+    const digest = await buildDigest(store, {
+      from: '2026-06-23',
+      to: '2026-06-28',
+      label: 'test week',
+      timeZone: 'UTC',
+      frameworks: loadFrameworks().frameworks,
+      collectors: [awsIam],
+      cadenceDays: () => 1,
+      slaDays: DEFAULT_SLA_DAYS,
+    });
+    expect(digest.removedResources).toContainEqual({
+      collector: 'aws-iam',
+      scope: SANDBOX_ORG_ID,
+      type: 'aws.organizations.account',
+      resourceId: `arn:aws:organizations::${MANAGEMENT_ACCOUNT_ID}:account/${SANDBOX_ORG_ID}/${LEAVING_ACCOUNT_ID}`,
+    });
+    expect(digest.populations.find((p) => p.id === 'aws-org-accounts')?.notable).toEqual([
+      `${SANDBOX_ORG_ID}: left ${LEAVING_ACCOUNT_ID} (old-experiment) at ${at(-2).toISOString()}`,
+    ]);
   });
 
   it('collects only the accounts under an included OU, its child OU included, minus an excluded account', async () => {

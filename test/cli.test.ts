@@ -152,6 +152,8 @@ describe('evidence-agent demo and the read commands', () => {
     const list = await cli(['population', '--json', '--db', demoDb]);
     expect(JSON.parse(list.stdout)).toEqual([
       { id: 'aws-access-changes', collector: 'aws-cloudtrail', title: 'AWS access changes (IAM write events)' },
+      { id: 'aws-org-accounts-cloudtrail', collector: 'aws-cloudtrail', title: 'AWS accounts joined or left the organisation' },
+      { id: 'aws-org-accounts', collector: 'aws-iam', title: 'AWS accounts joined or left the organisation' },
       { id: 'github-changes', collector: 'github', title: 'GitHub changes to default branches (merged pull requests and direct pushes)' },
     ]);
     // The period starts before the demo's first read (90 days back): that span is a stated gap.
@@ -179,7 +181,7 @@ describe('evidence-agent demo and the read commands', () => {
   it('refuses an unknown population or a period without a start, with exit 2', async () => {
     const unknown = await cli(['population', 'all-changes', '--from', '2026-01-01', '--db', demoDb]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, github-changes)\n');
+    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, aws-org-accounts-cloudtrail, aws-org-accounts, github-changes)\n');
     const noFrom = await cli(['population', 'aws-access-changes', '--db', demoDb]);
     expect(noFrom.code).toBe(2);
     expect(noFrom.stderr).toMatch(/--from: required/);

@@ -9,11 +9,56 @@ import {
   paginateListOrganizationalUnitsForParent,
 } from '@aws-sdk/client-organizations';
 import type { Account, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { PageGuard, PaginationError } from '../../src/page-guard.js';
+import { ACCOUNT_ID } from './account.js';
 import { parseArn } from './arn.js';
+import { describeFailure } from './errors.js';
+import { MalformedResponseError } from './evidence-format.js';
 import type { OrganizationOptions } from './organization.js';
 
 /** Organizations' largest page: the page count is ceil(items / 20) per list. */
 export const ORGANIZATIONS_PAGE_SIZE = 20;
+/** An organisation holds at most a few thousand accounts (10,000 with a raised quota): 500 pages of 20. */
+const MAX_PAGES = 1000;
+
+/**
+ * Every item of a listing, each page checked: a token seen before or pages without end fail the listing
+ * (src/page-guard.ts), and a page without its list is malformed, never read as empty. A failure names the call.
+ */
+async function listAll<Page extends { NextToken?: string }, Item>(
+  what: string,
+  pages: AsyncIterable<Page>,
+  items: (page: Page) => Item[] | undefined,
+  signal: AbortSignal,
+): Promise<Item[]> {
+  const all: Item[] = [];
+  const guard = new PageGuard(what, MAX_PAGES);
+  try {
+    for await (const page of pages) {
+      signal.throwIfAborted();
+      guard.page(page.NextToken);
+      const list = items(page);
+      if (!Array.isArray(list)) throw new MalformedResponseError('a page of the reply has no list');
+      all.push(...list);
+    }
+  } catch (error) {
+    signal.throwIfAborted();
+    // The guard's error already names the listing.
+    if (error instanceof PaginationError) throw error;
+    throw new Error(describeFailure(what, error), { cause: error });
+  }
+  return all;
+}
+
+/** An account entry must carry a 12-digit id: a reply without one cannot be collected or compared. */
+function checkedAccounts(what: string, accounts: Account[]): Account[] {
+  for (const account of accounts) {
+    if (!account.Id || !ACCOUNT_ID.test(account.Id)) {
+      throw new MalformedResponseError(`${what}: an account has no valid Id (${JSON.stringify(account.Id ?? null)})`);
+    }
+  }
+  return accounts;
+}
 
 export interface OrganizationInfo {
   id: string;
@@ -54,21 +99,29 @@ async function accountsUnder(client: OrganizationsClient, ous: readonly string[]
   const walk = async (top: string, parent: string, seen: Set<string>) => {
     if (seen.has(parent)) return;
     seen.add(parent);
-    for await (const page of paginateListAccountsForParent({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, { ParentId: parent }, { abortSignal: signal })) {
-      for (const account of page.Accounts ?? []) if (account.Id && !found.has(account.Id)) found.set(account.Id, { account, ou: top });
+    const what = `organizations:ListAccountsForParent ${parent}`;
+    const accounts = await listAll(what, paginateListAccountsForParent({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, { ParentId: parent }, { abortSignal: signal }), (p) => p.Accounts, signal);
+    for (const account of checkedAccounts(what, accounts)) if (!found.has(account.Id!)) found.set(account.Id!, { account, ou: top });
+    const units = await listAll(
+      `organizations:ListOrganizationalUnitsForParent ${parent}`,
+      paginateListOrganizationalUnitsForParent({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, { ParentId: parent }, { abortSignal: signal }),
+      (p) => p.OrganizationalUnits,
+      signal,
+    );
+    for (const unit of units) {
+      if (!unit.Id) throw new MalformedResponseError(`organizations:ListOrganizationalUnitsForParent ${parent}: an OU has no Id`);
+      await walk(top, unit.Id, seen);
     }
-    const children: string[] = [];
-    for await (const page of paginateListOrganizationalUnitsForParent({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, { ParentId: parent }, { abortSignal: signal })) {
-      for (const unit of page.OrganizationalUnits ?? []) if (unit.Id) children.push(unit.Id);
-    }
-    for (const child of children) await walk(top, child, seen);
   };
   for (const ou of ous) await walk(ou, ou, new Set());
   return found;
 }
 
 export async function describeOrganization(client: OrganizationsClient, signal: AbortSignal): Promise<OrganizationInfo> {
-  const { Organization: org } = await client.send(new DescribeOrganizationCommand({}), { abortSignal: signal });
+  const { Organization: org } = await client.send(new DescribeOrganizationCommand({}), { abortSignal: signal }).catch((error: unknown) => {
+    signal.throwIfAborted();
+    throw new Error(describeFailure('organizations:DescribeOrganization', error), { cause: error });
+  });
   const arn = org?.Arn ? parseArn(org.Arn) : undefined;
   if (!org?.Id || !org.Arn || !org.MasterAccountId || !arn) {
     throw new Error(`Organizations DescribeOrganization returned no organisation id, ARN or management account (got ${JSON.stringify(org ?? null).slice(0, 200)})`);
@@ -85,10 +138,9 @@ export async function discoverAccounts(client: OrganizationsClient, options: Org
   if (byOus) {
     listed = [...(await accountsUnder(client, include.ous, signal)).values()];
   } else {
-    listed = [];
-    for await (const page of paginateListAccounts({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, {}, { abortSignal: signal })) {
-      for (const account of page.Accounts ?? []) listed.push({ account, ou: null });
-    }
+    const what = 'organizations:ListAccounts';
+    const accounts = await listAll(what, paginateListAccounts({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, {}, { abortSignal: signal }), (p) => p.Accounts, signal);
+    listed = checkedAccounts(what, accounts).map((account) => ({ account, ou: null }));
     if (include.ous.length > 0) includedByOu = await accountsUnder(client, include.ous, signal);
   }
   const excludedByOu = exclude.ous.length > 0 ? await accountsUnder(client, exclude.ous, signal) : new Map() as Found;

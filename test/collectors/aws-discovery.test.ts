@@ -183,11 +183,26 @@ describe('account discovery', () => {
     ]);
   });
 
+  it('stops a ListAccounts whose NextToken comes back (a loop) and never reads a page without Accounts as empty', async () => {
+    callerIdentity(MANAGEMENT);
+    describeOrganization();
+    organizations('ListAccounts', (body) => body.NextToken === undefined, { Accounts: [account(MANAGEMENT, 'management')], NextToken: 'same' });
+    organizations('ListAccounts', (body) => body.NextToken === 'same', { Accounts: [], NextToken: 'same' });
+    await expect(awsIam.collect(discoveryContext({}).ctx)).rejects.toThrow(
+      'organizations:ListAccounts: page 2 repeats the token of an earlier page (a pagination loop): the listing cannot be read to its end',
+    );
+
+    callerIdentity(MANAGEMENT);
+    describeOrganization();
+    organizations('ListAccounts', () => true, { NextToken: undefined });
+    await expect(awsIam.collect(discoveryContext({}).ctx)).rejects.toThrow('organizations:ListAccounts: a page of the reply has no list');
+  });
+
   it('fails the discovery run naming the cause when the credentials may not list the organisation', async () => {
     callerIdentity('222222222222');
     organizations('DescribeOrganization', () => true, { __type: 'AccessDeniedException', Message: "You don't have permissions to access this resource." }, 400);
     const { ctx } = discoveryContext({});
-    await expect(awsIam.collect(ctx)).rejects.toThrow("You don't have permissions to access this resource.");
+    await expect(awsIam.collect(ctx)).rejects.toThrow("organizations:DescribeOrganization: AccessDeniedException: You don't have permissions to access this resource.");
   });
 
   it("fails a member account's run with STS's AccessDenied when its role cannot be assumed", async () => {

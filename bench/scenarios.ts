@@ -14,7 +14,18 @@ import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
 import type { ConfiguredCollector } from '../src/runner.js';
 import { SANDBOX_ORG } from '../src/sandbox/github/index.js';
-import { SANDBOX_ACCOUNT_ID, SANDBOX_ENABLED_REGIONS, SECURITY_METRIC_FILTERS, startSandbox } from '../src/sandbox/index.js';
+import {
+  MANAGEMENT_ACCOUNT_ID,
+  SANDBOX_ACCOUNT_ID,
+  SANDBOX_ENABLED_REGIONS,
+  SANDBOX_EXTERNAL_ID,
+  SANDBOX_MEMBER_ROLE,
+  SANDBOX_ORG_ID,
+  SECURITY_METRIC_FILTERS,
+  startSandbox,
+  UNASSUMABLE_ACCOUNT_ID,
+  WORKLOADS_OU_ID,
+} from '../src/sandbox/index.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
 import type { Framework } from '../src/mapping/load.js';
@@ -106,6 +117,61 @@ export async function iamCalls(sizes: Sizes): Promise<Row> {
   } finally {
     await cleanup();
     await sandbox.close();
+  }
+}
+
+/**
+ * Account discovery at 100 accounts: the discovery run's calls against its page-count bound, listing the
+ * whole organisation (ListAccounts) and one OU tree (ListAccountsForParent and ListOrganizationalUnitsForParent
+ * per OU), then every listed account collected (aws-cloudtrail, trails of one region: a few calls each).
+ */
+export async function discoveryCalls(accounts = 100): Promise<Row> {
+  const sandbox = await startSandbox({ organization: { memberAccounts: 0 } });
+  const fixed = sandbox.organization().accounts.length;
+  await sandbox.close();
+  const org = await startSandbox({ organization: { memberAccounts: accounts - fixed } });
+  const { store, cleanup } = tempStore();
+  try {
+    const organization = {
+      managementAccount: { roleArn: `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/${SANDBOX_MEMBER_ROLE}`, externalId: SANDBOX_EXTERNAL_ID },
+      memberRoleName: SANDBOX_MEMBER_ROLE,
+      externalId: SANDBOX_EXTERNAL_ID,
+      concurrency: 8,
+    };
+    const collect = async (filters: Record<string, unknown>) => {
+      const options = awsCloudTrailOptionsSchema.parse({ organization: { ...organization, ...filters }, regions: ['us-east-1'], events: { enabled: false }, cloudWatchAlarms: { enabled: false } });
+      const { runs } = await runCollectors([{ collector: awsCloudTrail as Collector<unknown>, options }], {
+        store, logger: silentLogger(), agentVersion: 'bench', mappingVersion: 'bench', configDigest: 'bench',
+        clientEnvironment: { aws: { endpoint: org.endpoint, credentials: CREDENTIALS, maxAttempts: 2, retryDelayMs: 5 } },
+      });
+      return { discovery: runs.find((r) => r.scope === SANDBOX_ORG_ID)!, members: runs.filter((r) => r.scope !== SANDBOX_ORG_ID) };
+    };
+    const listed = org.organization().accounts;
+    const whole = await collect({});
+    // STS GetCallerIdentity, AssumeRole of the management reader, DescribeOrganization, then the list pages.
+    const wholeBound = 3 + Math.ceil(listed.length / 20);
+    const units = org.organization().units;
+    const tree = (ou: string): string[] => [ou, ...units.filter((u) => u.parentId === ou).flatMap((u) => tree(u.id))];
+    const walked = tree(WORKLOADS_OU_ID);
+    const inTree = listed.filter((a) => walked.includes(a.parentId));
+    const byOu = await collect({ include: { ous: [WORKLOADS_OU_ID] } });
+    const pagesPerOu = walked.reduce((sum, ou) => sum + Math.max(1, Math.ceil(listed.filter((a) => a.parentId === ou).length / 20)) + Math.max(1, Math.ceil(units.filter((u) => u.parentId === ou).length / 20)), 0);
+    const ouBound = 3 + pagesPerOu;
+    const failed = whole.members.filter((r) => r.status === 'failed' || r.status === 'aborted');
+    const refusedOnly = failed.length === 1 && failed[0]!.scope === UNASSUMABLE_ACCOUNT_ID;
+    const active = listed.filter((a) => a.state === 'ACTIVE').length;
+    return {
+      figure: 'AWS account discovery API calls',
+      estate: `${listed.length} accounts (${active} active) in ${units.length} OUs; the Workloads tree: ${walked.length} OUs, ${inTree.length} accounts`,
+      value:
+        `whole organisation: ${whole.discovery.apiCalls} calls, ${whole.members.length} account runs (${failed.length} failed: ${failed.map((r) => r.scope).join(', ')}); ` +
+        `one OU tree: ${byOu.discovery.apiCalls} calls, ${byOu.members.length} account runs`,
+      target: `whole: <= 3 + ceil(accounts/20) = ${wholeBound}; OU tree: <= 3 + per OU ceil(accounts/20) + ceil(child OUs/20) = ${ouBound}; one run per active account, only the refusing account failed`,
+      met: whole.discovery.apiCalls <= wholeBound && byOu.discovery.apiCalls <= ouBound && whole.members.length === active && refusedOnly,
+    };
+  } finally {
+    await cleanup();
+    await org.close();
   }
 }
 

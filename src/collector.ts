@@ -82,6 +82,12 @@ export interface CollectResult {
    * coverage counts it until then and shows a gap after (an attestation's validity window).
    */
   validUntil?: string;
+  /**
+   * Scopes known only at run time, found by this run (the accounts of an AWS organisation): the runner runs
+   * each next as a stream of its own, `concurrency` at once, and a scope that fails is a failed run (a gap).
+   * This run's evidence is the list itself, which the collector's checks do not judge.
+   */
+  discovered?: { scopes: CollectorScope[]; concurrency: number };
 }
 
 /** Read-only view of one snapshot's evidence, handed to checks. */

@@ -2,7 +2,7 @@
 // A collector that throws, times out or is aborted becomes a failed/aborted run (a gap), never
 // passing evidence, and never stops the other collectors.
 import { setMaxListeners } from 'node:events';
-import type { ClientEnvironment, Collector, CollectorScope, EvidenceItem, RunStatus, StoredDocument, StoredEvidenceReader } from './collector.js';
+import type { ClientEnvironment, CollectResult, Collector, CollectorScope, EvidenceItem, RunStatus, StoredDocument, StoredEvidenceReader } from './collector.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import type { Logger } from './logging.js';
 import { isStoreBusyError } from './store/index.js';
@@ -97,10 +97,15 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** Scopes a recorded run discovered (CollectResult.discovered). */
+export type DiscoveredScopes = NonNullable<CollectResult['discovered']>;
+
 export async function runScope<Options>(
   configured: ConfiguredCollector<Options>,
   scope: CollectorScope,
   context: RunContext,
+  /** Told the scopes the run discovered, once the run that lists them is recorded. */
+  onDiscovered?: (discovered: DiscoveredScopes) => void,
 ): Promise<RunRecord> {
   const { collector, options } = configured;
   const now = context.now ?? (() => new Date());
@@ -148,6 +153,7 @@ export async function runScope<Options>(
 
   let apiCalls = 0;
   let outcome: RunOutcome;
+  let discovered: DiscoveredScopes | undefined;
   try {
     const collected = await untilAborted(
       collector.collect({
@@ -175,8 +181,10 @@ export async function runScope<Options>(
     const { value: result, count: redacted } = secrets.redactDeep(collected);
     const snapshotTime = now();
     const resolvedScope = result.resolvedScope ?? scope.key;
+    discovered = result.discovered;
+    // A discovery run's evidence is the list of scopes found: the checks judge what each scope's own run collects.
     const { findings, crashed } = evaluateChecks(
-      collector.checks,
+      result.discovered ? [] : collector.checks,
       result.evidence,
       result.errors,
       options,
@@ -265,6 +273,7 @@ export async function runScope<Options>(
       record = await whileBusy(() => context.store.finishRun(intent, failed), busyWaitMs, context.signal);
     }
   }
+  if (discovered && (record.status === 'ok' || record.status === 'partial')) onDiscovered?.(discovered);
   const level = record.status === 'ok' ? 'info' : record.status === 'partial' ? 'warn' : 'error';
   logger[level](
     {
@@ -341,10 +350,9 @@ export async function runCollectors(
       context.logger.error({ collector: configured.collector.id, err: describeError(error) }, 'cannot list scopes');
       continue;
     }
-    for (const scope of scopes) {
-      if (context.signal?.aborted) return { runs: records, unrecorded };
+    const runOne = async (scope: CollectorScope, onDiscovered?: (discovered: DiscoveredScopes) => void) => {
       try {
-        records.push(await runScope(configured, scope, context));
+        records.push(await runScope(configured, scope, context, onDiscovered));
       } catch (error) {
         // Only the store itself failing gets here (disk full, database locked): say so, go on.
         context.logger.error(
@@ -353,9 +361,27 @@ export async function runCollectors(
         );
         unrecorded.push(`${configured.collector.id} ${scope.key}: ${describeError(error)}`);
       }
+    };
+    for (const scope of scopes) {
+      if (context.signal?.aborted) return { runs: records, unrecorded };
+      let discovered: DiscoveredScopes | undefined;
+      await runOne(scope, (found) => {
+        discovered = found;
+      });
+      // The scopes a run discovered (an organisation's accounts), each a run of its own, a few at once.
+      if (discovered) await inPool(discovered.scopes, discovered.concurrency, context.signal, (found) => runOne(found));
     }
   }
   return { runs: records, unrecorded };
+}
+
+/** Runs `work` on every item, at most `concurrency` at once; stops starting new ones once the signal aborts. */
+async function inPool<T>(items: readonly T[], concurrency: number, signal: AbortSignal | undefined, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal?.aborted) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 }
 
 /** The latest snapshot documents of other streams, read-only (collectors that join sources). */

@@ -153,6 +153,8 @@ describe('evidence-agent demo and the read commands', () => {
     const listed = JSON.parse(list.stdout) as { id: string; collector: string; title: string }[];
     expect(listed.slice(0, 3)).toEqual([
       { id: 'aws-access-changes', collector: 'aws-cloudtrail', title: 'AWS access changes (IAM write events)' },
+      { id: 'aws-org-accounts-cloudtrail', collector: 'aws-cloudtrail', title: 'AWS accounts joined or left the organisation' },
+      { id: 'aws-org-accounts', collector: 'aws-iam', title: 'AWS accounts joined or left the organisation' },
       { id: 'github-changes', collector: 'github', title: 'GitHub changes to default branches (merged pull requests and direct pushes)' },
       { id: 'principals-added-removed', collector: 'snapshots', title: 'Principals added or removed between snapshots (accounts and memberships)' },
     ]);
@@ -190,7 +192,7 @@ describe('evidence-agent demo and the read commands', () => {
   it('refuses an unknown population or a period without a start, with exit 2', async () => {
     const unknown = await cli(['population', 'all-changes', '--from', '2026-01-01', '--db', demoDb]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, github-changes)\n');
+    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, aws-org-accounts-cloudtrail, aws-org-accounts, github-changes)\n');
     const noFrom = await cli(['population', 'aws-access-changes', '--db', demoDb]);
     expect(noFrom.code).toBe(2);
     expect(noFrom.stderr).toMatch(/--from: required/);

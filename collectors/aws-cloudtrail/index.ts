@@ -5,6 +5,8 @@
 // which the access-change population is derived.
 import { defineCollector } from '../../src/collector.js';
 import { accountScopes } from '../_aws/account.js';
+import { collectOrganization, organizationAccountsPopulation } from '../_aws/discovery-run.js';
+import { ORGANIZATION_SCOPE, organizationScopes } from '../_aws/organization.js';
 import { accessChangePopulation } from './access-changes.js';
 import { awsCloudTrailChecks } from './checks/index.js';
 import { collectAwsCloudTrail } from './collect.js';
@@ -29,10 +31,11 @@ export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
   optionsSchema: awsCloudTrailOptionsSchema,
   permissions: AWS_CLOUDTRAIL_PERMISSIONS,
   checks: awsCloudTrailChecks,
-  populations: [accessChangePopulation],
+  populations: [accessChangePopulation, organizationAccountsPopulation('aws-org-accounts-cloudtrail', false)],
   // Hourly: a few calls per account, and a trail stopped and restarted within a day is more likely seen.
   defaultSchedule: '0 * * * *',
   // One stream per account; an entry without id or roleArn is the default chain's account ('default').
-  scopes: (options) => accountScopes(options.accounts),
-  collect: (ctx) => collectAwsCloudTrail(ctx),
+  // With organization: a discovery run in the management account, which hands the runner one scope per account.
+  scopes: (options) => (options.organization ? organizationScopes(options.organization) : accountScopes(options.accounts)),
+  collect: (ctx) => (ctx.scope.key === ORGANIZATION_SCOPE && ctx.options.organization ? collectOrganization(ctx, 'aws-cloudtrail') : collectAwsCloudTrail(ctx)),
 });

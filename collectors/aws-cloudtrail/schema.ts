@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
 import { accountsSchema, regionSchema } from '../_aws/account.js';
+import { accountsOrOrganization, organizationSchema } from '../_aws/organization.js';
 import type { AccountRef } from '../_aws/account.js';
 
 /**
@@ -102,6 +103,8 @@ export const awsCloudTrailOptionsSchema = z.strictObject({
   timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
   /** Accounts to collect (same shape as aws-iam); an empty entry means the default credential chain's account. */
   accounts: accountsSchema,
+  /** Instead of accounts: every account of the AWS organisation, listed at each collection. */
+  organization: organizationSchema.optional(),
   /** Region for the STS client (role assumption, GetCallerIdentity). */
   region: regionSchema.default('us-east-1'),
   /**
@@ -128,7 +131,7 @@ export const awsCloudTrailOptionsSchema = z.strictObject({
   thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
   events: eventsSchema.default(() => eventsSchema.parse({})),
   cloudWatchAlarms: cloudWatchAlarmsSchema.default(() => cloudWatchAlarmsSchema.parse({})),
-});
+}).superRefine(accountsOrOrganization);
 
 export type AwsCloudTrailOptions = z.infer<typeof awsCloudTrailOptionsSchema>;
 export type AwsCloudTrailThresholds = AwsCloudTrailOptions['thresholds'];

@@ -3,6 +3,8 @@
 // Access Analyzer covers every region (its active findings kept as evidence).
 import { defineCollector } from '../../src/collector.js';
 import { accountScopes } from '../_aws/account.js';
+import { collectOrganization, organizationAccountsPopulation } from '../_aws/discovery-run.js';
+import { ORGANIZATION_SCOPE, organizationScopes } from '../_aws/organization.js';
 import { awsIamChecks } from './checks/index.js';
 import { collectAwsIam } from './collect.js';
 import { awsIamOptionsSchema } from './schema.js';
@@ -21,14 +23,17 @@ export const AWS_IAM_PERMISSIONS = [
   'account:ListRegions',
 ];
 
+
 export const awsIam = defineCollector<AwsIamOptions>({
   id: 'aws-iam',
   title: 'AWS IAM',
   optionsSchema: awsIamOptionsSchema,
   permissions: AWS_IAM_PERMISSIONS,
   checks: awsIamChecks,
+  populations: [organizationAccountsPopulation('aws-org-accounts', true)],
   defaultSchedule: '0 3 * * *',
   // One stream per account; an entry without id or roleArn is the default chain's account ('default').
-  scopes: (options) => accountScopes(options.accounts),
-  collect: collectAwsIam,
+  // With organization: a discovery run in the management account, which hands the runner one scope per account.
+  scopes: (options) => (options.organization ? organizationScopes(options.organization) : accountScopes(options.accounts)),
+  collect: (ctx) => (ctx.scope.key === ORGANIZATION_SCOPE && ctx.options.organization ? collectOrganization(ctx, 'aws-iam') : collectAwsIam(ctx)),
 });

@@ -1,6 +1,7 @@
 // Options of the aws-iam collector (its section of the config) and the shapes of the evidence it stores.
 import { z } from 'zod';
 import { accountsSchema, regionSchema } from '../_aws/account.js';
+import { accountsOrOrganization, organizationSchema } from '../_aws/organization.js';
 import type { AccountRef, AwsAccount } from '../_aws/account.js';
 
 // The account options are shared by every AWS collector (collectors/_aws/account.ts).
@@ -76,6 +77,8 @@ export const awsIamOptionsSchema = z.strictObject({
   timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
   /** Accounts to collect; an empty entry means the account of the default credential chain. */
   accounts: accountsSchema,
+  /** Instead of accounts: every account of the AWS organisation, listed at each collection. */
+  organization: organizationSchema.optional(),
   /** Region for the STS and IAM clients (IAM itself is global). */
   region: regionSchema.default('us-east-1'),
   thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
@@ -92,7 +95,7 @@ export const awsIamOptionsSchema = z.strictObject({
       maxWaitSeconds: z.number().int().min(1).max(3600).default(300),
     })
     .default({ pollIntervalMs: 2000, maxWaitSeconds: 300 }),
-});
+}).superRefine(accountsOrOrganization);
 
 export type AwsIamOptions = z.infer<typeof awsIamOptionsSchema>;
 export type AwsIamAccount = AwsAccount;

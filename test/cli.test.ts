@@ -151,7 +151,7 @@ describe('evidence-agent demo and the read commands', () => {
   it('lists the populations offered, and writes the access changes of a period as CSV with its gaps on stderr', async () => {
     const list = await cli(['population', '--json', '--db', demoDb]);
     const listed = JSON.parse(list.stdout) as { id: string; collector: string; title: string }[];
-    expect(listed.slice(0, 3)).toEqual([
+    expect(listed.slice(0, 5)).toEqual([
       { id: 'aws-access-changes', collector: 'aws-cloudtrail', title: 'AWS access changes (IAM write events)' },
       { id: 'aws-org-accounts-cloudtrail', collector: 'aws-cloudtrail', title: 'AWS accounts joined or left the organisation' },
       { id: 'aws-org-accounts', collector: 'aws-iam', title: 'AWS accounts joined or left the organisation' },
@@ -159,7 +159,7 @@ describe('evidence-agent demo and the read commands', () => {
       { id: 'principals-added-removed', collector: 'snapshots', title: 'Principals added or removed between snapshots (accounts and memberships)' },
     ]);
     // Then the events each event check failed, with their review state.
-    expect(listed.slice(3).map((p) => p.id)).toEqual([
+    expect(listed.slice(5).map((p) => p.id)).toEqual([
       'failing-aws_cloudtrail_root_not_used',
       'failing-aws_cloudtrail_console_signin_mfa_used',
       'failing-aws_cloudtrail_logging_not_stopped',

@@ -11,9 +11,9 @@ import { demoCloudTrailOptions, demoGitHubOptions } from '../../src/commands/dem
 import { SANDBOX_ACCOUNT_ID } from '../../sandbox/index.js';
 import { SANDBOX_ORG } from '../../sandbox/github/index.js';
 import { spawnTs } from '../helpers/child-process.js';
-import { AWS_JSON, expectFaultHandled, expectRequests, fault, XML } from './api-faults.js';
-import type { FaultCase, Intercept } from './api-faults.js';
-import { collect, configured, useFaultBench } from './fault-harness.js';
+import { AWS_JSON, expectFaultHandled, expectRequests, fault, XML } from '../helpers/api-faults.js';
+import type { FaultCase, Intercept } from '../helpers/api-faults.js';
+import { collect, configured, useFaultBench } from '../helpers/fault-harness.js';
 
 const bench = useFaultBench();
 const MiB = 1024 * 1024;

@@ -8,11 +8,11 @@ import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtr
 import { CloudWatchClient, DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
-import { createAwsSession } from '../../collectors/_aws/clients.js';
-import { describeFailure } from '../../collectors/_aws/errors.js';
-import { settle } from '../../collectors/_aws/outcome.js';
-import { isolateFromHostAws } from '../helpers/collect-context.js';
-import { SecretRegistry } from '../../src/redaction.js';
+import { createAwsSession } from '../../../collectors/_aws/clients.js';
+import { describeFailure } from '../../../collectors/_aws/errors.js';
+import { settle } from '../../../collectors/_aws/outcome.js';
+import { isolateFromHostAws } from '../../helpers/collect-context.js';
+import { SecretRegistry } from '../../../src/redaction.js';
 
 const CREDENTIALS = { accessKeyId: 'FAKEACCESSKEYFORTESTS', secretAccessKey: 'fake-secret-access-key' };
 const HTML_PAGE =

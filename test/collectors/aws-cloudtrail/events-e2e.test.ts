@@ -1,16 +1,16 @@
 // The event population end to end: the real collector and SDK against the sandbox, through the
 // runner into the store, over two daily runs of a growing event stream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCloudTrail } from '../collectors/aws-cloudtrail/index.js';
-import { awsCloudTrailOptionsSchema } from '../collectors/aws-cloudtrail/schema.js';
-import type { Collector } from '../src/collector.js';
-import { silentLogger } from '../src/logging.js';
-import { runCollectors } from '../src/runner.js';
-import { SANDBOX_ACCOUNT_ID, startSandbox } from '../sandbox/index.js';
-import type { Sandbox } from '../sandbox/index.js';
-import { openStore } from '../src/store/index.js';
-import type { EvidenceStore } from '../src/store/index.js';
-import { tempDbPath } from './helpers/store-fixtures.js';
+import { awsCloudTrail } from '../../../collectors/aws-cloudtrail/index.js';
+import { awsCloudTrailOptionsSchema } from '../../../collectors/aws-cloudtrail/schema.js';
+import type { Collector } from '../../../src/collector.js';
+import { silentLogger } from '../../../src/logging.js';
+import { runCollectors } from '../../../src/runner.js';
+import { SANDBOX_ACCOUNT_ID, startSandbox } from '../../../sandbox/index.js';
+import type { Sandbox } from '../../../sandbox/index.js';
+import { openStore } from '../../../src/store/index.js';
+import type { EvidenceStore } from '../../../src/store/index.js';
+import { tempDbPath } from '../../helpers/store-fixtures.js';
 
 const END = new Date('2026-06-30T00:00:00Z');
 const DAY = 86_400_000;

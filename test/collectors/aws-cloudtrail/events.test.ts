@@ -6,18 +6,18 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awsCloudTrailChecks } from '../../collectors/aws-cloudtrail/checks/index.js';
-import { accessChangeRow, NO_IDENTITY } from '../../collectors/aws-cloudtrail/access-changes.js';
-import { collectAwsCloudTrail } from '../../collectors/aws-cloudtrail/collect.js';
-import { HOLE_ERROR, MALFORMED_FLAG } from '../../collectors/aws-cloudtrail/event-reads.js';
-import { awsCloudTrail } from '../../collectors/aws-cloudtrail/index.js';
-import { RegionPacer, realClock } from '../../collectors/aws-cloudtrail/pacer.js';
-import type { PacerClock } from '../../collectors/aws-cloudtrail/pacer.js';
-import { awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
-import type { AwsCloudTrailOptions, CloudTrailEventData } from '../../collectors/aws-cloudtrail/schema.js';
-import type { ClientEnvironment, CollectResult } from '../../src/collector.js';
-import { evaluateChecks } from '../../src/evaluate-checks.js';
-import { contextFor, isolateFromHostAws } from '../helpers/collect-context.js';
+import { awsCloudTrailChecks } from '../../../collectors/aws-cloudtrail/checks/index.js';
+import { accessChangeRow, NO_IDENTITY } from '../../../collectors/aws-cloudtrail/access-changes.js';
+import { collectAwsCloudTrail } from '../../../collectors/aws-cloudtrail/collect.js';
+import { HOLE_ERROR, MALFORMED_FLAG } from '../../../collectors/aws-cloudtrail/event-reads.js';
+import { awsCloudTrail } from '../../../collectors/aws-cloudtrail/index.js';
+import { RegionPacer, realClock } from '../../../collectors/aws-cloudtrail/pacer.js';
+import type { PacerClock } from '../../../collectors/aws-cloudtrail/pacer.js';
+import { awsCloudTrailOptionsSchema } from '../../../collectors/aws-cloudtrail/schema.js';
+import type { AwsCloudTrailOptions, CloudTrailEventData } from '../../../collectors/aws-cloudtrail/schema.js';
+import type { ClientEnvironment, CollectResult } from '../../../src/collector.js';
+import { evaluateChecks } from '../../../src/evaluate-checks.js';
+import { contextFor, isolateFromHostAws } from '../../helpers/collect-context.js';
 
 const ACCOUNT = '111122223333';
 const NOW = new Date('2026-01-10T12:00:00Z');
@@ -29,7 +29,7 @@ const regionId = (region: string) => `arn:aws:cloudtrail:${region}:${ACCOUNT}:re
 const iso = (ms: number) => new Date(ms).toISOString();
 
 type Json = Record<string, unknown>;
-const text = (name: string) => readFileSync(new URL(`../fixtures/aws-cloudtrail/${name}`, import.meta.url), 'utf8');
+const text = (name: string) => readFileSync(new URL(`../../fixtures/aws-cloudtrail/${name}`, import.meta.url), 'utf8');
 const json = (name: string) => JSON.parse(text(name)) as Json;
 
 /** A clock whose sleep returns at once after moving the time on: pacing is exact and free. */

@@ -2,9 +2,9 @@
 // and organization trails, which selectors capture management events, delivery windows judged at
 // collection time, judging around unread parts, and findings that stay identical day after day.
 import { describe, expect, it } from 'vitest';
-import { awsCloudTrailChecks } from '../../collectors/aws-cloudtrail/checks/index.js';
-import { admits, combinedCapture, managementCaptures } from '../../collectors/aws-cloudtrail/checks/management-events.js';
-import { awsCloudTrailOptionsSchema, EVIDENCE, TRAIL_PARTS } from '../../collectors/aws-cloudtrail/schema.js';
+import { awsCloudTrailChecks } from '../../../collectors/aws-cloudtrail/checks/index.js';
+import { admits, combinedCapture, managementCaptures } from '../../../collectors/aws-cloudtrail/checks/management-events.js';
+import { awsCloudTrailOptionsSchema, EVIDENCE, TRAIL_PARTS } from '../../../collectors/aws-cloudtrail/schema.js';
 import type {
   AdvancedFieldSelectorEvidence,
   AwsCloudTrailOptions,
@@ -14,9 +14,9 @@ import type {
   RegionEvidence,
   TrailEvidence,
   TrailStatusEvidence,
-} from '../../collectors/aws-cloudtrail/schema.js';
-import type { EvidenceItem, EvidenceView, FindingDraft, ResourceError } from '../../src/collector.js';
-import { evaluateChecks, evidenceView } from '../../src/evaluate-checks.js';
+} from '../../../collectors/aws-cloudtrail/schema.js';
+import type { EvidenceItem, EvidenceView, FindingDraft, ResourceError } from '../../../src/collector.js';
+import { evaluateChecks, evidenceView } from '../../../src/evaluate-checks.js';
 
 const ACCOUNT = '111122223333';
 const ORG_ACCOUNT = '999988887777';

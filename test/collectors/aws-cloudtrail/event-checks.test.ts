@@ -2,11 +2,11 @@
 // finding names (time, actor, source IP, event id), the pass per completely read region with no such
 // event (stable wording, no times), and error findings for a region whose events could not be read.
 import { describe, expect, it } from 'vitest';
-import { awsCloudTrailChecks } from '../../collectors/aws-cloudtrail/checks/index.js';
-import { awsCloudTrailOptionsSchema, EVIDENCE } from '../../collectors/aws-cloudtrail/schema.js';
-import type { CloudTrailEventData, RegionEventsEvidence } from '../../collectors/aws-cloudtrail/schema.js';
-import type { EventItem, EvidenceItem, ResourceError } from '../../src/collector.js';
-import { evaluateChecks } from '../../src/evaluate-checks.js';
+import { awsCloudTrailChecks } from '../../../collectors/aws-cloudtrail/checks/index.js';
+import { awsCloudTrailOptionsSchema, EVIDENCE } from '../../../collectors/aws-cloudtrail/schema.js';
+import type { CloudTrailEventData, RegionEventsEvidence } from '../../../collectors/aws-cloudtrail/schema.js';
+import type { EventItem, EvidenceItem, ResourceError } from '../../../src/collector.js';
+import { evaluateChecks } from '../../../src/evaluate-checks.js';
 
 const ACCOUNT = '111122223333';
 const NOW = new Date('2026-01-10T12:00:00.000Z');

@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awsCloudTrailChecks } from '../../collectors/aws-cloudtrail/checks/index.js';
-import { ALARM_ITEMS } from '../../collectors/aws-cloudtrail/checks/cis-alarm-items.js';
-import { awsCloudTrail } from '../../collectors/aws-cloudtrail/index.js';
-import { ALARM_TOPIC, awsCloudTrailOptionsSchema, EVIDENCE } from '../../collectors/aws-cloudtrail/schema.js';
-import type { AwsCloudTrailOptions, LogGroupEvidence } from '../../collectors/aws-cloudtrail/schema.js';
-import type { CollectResult } from '../../src/collector.js';
-import { evaluateChecks } from '../../src/evaluate-checks.js';
-import { contextFor, isolateFromHostAws } from '../helpers/collect-context.js';
+import { awsCloudTrailChecks } from '../../../collectors/aws-cloudtrail/checks/index.js';
+import { ALARM_ITEMS } from '../../../collectors/aws-cloudtrail/checks/cis-alarm-items.js';
+import { awsCloudTrail } from '../../../collectors/aws-cloudtrail/index.js';
+import { ALARM_TOPIC, awsCloudTrailOptionsSchema, EVIDENCE } from '../../../collectors/aws-cloudtrail/schema.js';
+import type { AwsCloudTrailOptions, LogGroupEvidence } from '../../../collectors/aws-cloudtrail/schema.js';
+import type { CollectResult } from '../../../src/collector.js';
+import { evaluateChecks } from '../../../src/evaluate-checks.js';
+import { contextFor, isolateFromHostAws } from '../../helpers/collect-context.js';
 
 const ACCOUNT = '111122223333';
 const ORG_ACCOUNT = '999988887777';
@@ -31,7 +31,7 @@ const JSON_10 = { 'content-type': 'application/x-amz-json-1.0' };
 const XML = { 'content-type': 'text/xml' };
 
 type Json = Record<string, unknown>;
-const text = (name: string) => readFileSync(new URL(`../fixtures/aws-cloudtrail/${name}`, import.meta.url), 'utf8');
+const text = (name: string) => readFileSync(new URL(`../../fixtures/aws-cloudtrail/${name}`, import.meta.url), 'utf8');
 const json = (name: string) => JSON.parse(text(name)) as Json;
 const MAIN_TRAIL = (json('describe-trails-us-east-1.json')['trailList'] as Json[])[0]!;
 

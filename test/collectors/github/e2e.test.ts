@@ -4,22 +4,22 @@
 // organization of 200 repositories is nearly free against the rate limit (ETags kept in the store).
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { githubChecks } from '../collectors/github/checks/index.js';
-import { collectGitHub } from '../collectors/github/collect.js';
-import { github } from '../collectors/github/index.js';
-import { PARTITIONS, githubOptionsSchema } from '../collectors/github/schema.js';
-import type { GitHubOptions } from '../collectors/github/schema.js';
-import type { ClientEnvironment, Collector } from '../src/collector.js';
-import { demoGitHubOptions } from '../src/commands/demo.js';
-import { evaluateChecks } from '../src/evaluate-checks.js';
-import { silentLogger } from '../src/logging.js';
-import { runCollectors } from '../src/runner.js';
-import { GitHubSandbox, MEMBERS_WITHOUT_SAML_IDENTITY, SANDBOX_ORG, SPECIAL_REPOSITORIES } from '../sandbox/github/index.js';
-import { openStore } from '../src/store/index.js';
-import type { EvidenceStore } from '../src/store/types.js';
-import { contextFor } from './helpers/collect-context.js';
-import { serveGitHubSandbox } from './helpers/github-sandbox-nock.js';
-import { tempDbPath } from './helpers/store-fixtures.js';
+import { githubChecks } from '../../../collectors/github/checks/index.js';
+import { collectGitHub } from '../../../collectors/github/collect.js';
+import { github } from '../../../collectors/github/index.js';
+import { PARTITIONS, githubOptionsSchema } from '../../../collectors/github/schema.js';
+import type { GitHubOptions } from '../../../collectors/github/schema.js';
+import type { ClientEnvironment, Collector } from '../../../src/collector.js';
+import { demoGitHubOptions } from '../../../src/commands/demo.js';
+import { evaluateChecks } from '../../../src/evaluate-checks.js';
+import { silentLogger } from '../../../src/logging.js';
+import { runCollectors } from '../../../src/runner.js';
+import { GitHubSandbox, MEMBERS_WITHOUT_SAML_IDENTITY, SANDBOX_ORG, SPECIAL_REPOSITORIES } from '../../../sandbox/github/index.js';
+import { openStore } from '../../../src/store/index.js';
+import type { EvidenceStore } from '../../../src/store/types.js';
+import { contextFor } from '../../helpers/collect-context.js';
+import { serveGitHubSandbox } from '../../helpers/github-sandbox-nock.js';
+import { tempDbPath } from '../../helpers/store-fixtures.js';
 
 const API = 'https://api.github.com';
 const DAY = 86_400_000;

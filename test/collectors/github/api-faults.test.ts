@@ -3,13 +3,13 @@
 // then makes the run partial (the organization part or repository it hides gets `error` findings,
 // never `pass`) or failed, with the reason; none hangs.
 import { describe, expect, it } from 'vitest';
-import { demoGitHubOptions } from '../../src/commands/demo.js';
-import { SANDBOX_ORG } from '../../sandbox/github/index.js';
-import { EVIDENCE } from '../../collectors/github/schema.js';
-import { MAX_PAGES } from '../../collectors/github/pagination.js';
-import { cutOffBody, expectFaultHandled, expectRequests, fault } from './api-faults.js';
-import type { Affected, FaultCase, Intercept, Reply } from './api-faults.js';
-import { collect, configured, useFaultBench } from './fault-harness.js';
+import { demoGitHubOptions } from '../../../src/commands/demo.js';
+import { SANDBOX_ORG } from '../../../sandbox/github/index.js';
+import { EVIDENCE } from '../../../collectors/github/schema.js';
+import { MAX_PAGES } from '../../../collectors/github/pagination.js';
+import { cutOffBody, expectFaultHandled, expectRequests, fault } from '../../helpers/api-faults.js';
+import type { Affected, FaultCase, Intercept, Reply } from '../../helpers/api-faults.js';
+import { collect, configured, useFaultBench } from '../../helpers/fault-harness.js';
 
 const bench = useFaultBench();
 const REST = `/api/v3`;

@@ -2,11 +2,11 @@
 // (GetAccountAuthorizationDetails' AssumeRolePolicyDocument, decoded): who may assume each role, and
 // what passes, fails, is not applicable or cannot be judged.
 import { describe, expect, it } from 'vitest';
-import { awsIamChecks } from '../../collectors/aws-iam/checks/index.js';
-import { awsIamOptionsSchema, EVIDENCE } from '../../collectors/aws-iam/schema.js';
-import type { AwsIamOptions, PolicyStatement, RoleEvidence } from '../../collectors/aws-iam/schema.js';
-import type { EvidenceItem, FindingDraft } from '../../src/collector.js';
-import { evaluateChecks, evidenceView } from '../../src/evaluate-checks.js';
+import { awsIamChecks } from '../../../collectors/aws-iam/checks/index.js';
+import { awsIamOptionsSchema, EVIDENCE } from '../../../collectors/aws-iam/schema.js';
+import type { AwsIamOptions, PolicyStatement, RoleEvidence } from '../../../collectors/aws-iam/schema.js';
+import type { EvidenceItem, FindingDraft } from '../../../src/collector.js';
+import { evaluateChecks, evidenceView } from '../../../src/evaluate-checks.js';
 
 const ACCOUNT = '111122223333';
 const MANAGEMENT = '999988887777';

@@ -2,8 +2,8 @@
 // write them: reordered, re-spaced, unquoted, parenthesised) cover their item; patterns that miss
 // events, match everything, or use syntax that is not read do not.
 import { describe, expect, it } from 'vitest';
-import { ALARM_ITEMS, coverage } from '../../collectors/aws-cloudtrail/checks/cis-alarm-items.js';
-import { matchesRecord, parseFilterPattern } from '../../collectors/aws-cloudtrail/checks/filter-pattern.js';
+import { ALARM_ITEMS, coverage } from '../../../collectors/aws-cloudtrail/checks/cis-alarm-items.js';
+import { matchesRecord, parseFilterPattern } from '../../../collectors/aws-cloudtrail/checks/filter-pattern.js';
 
 const item = (id: string) => ALARM_ITEMS.find((candidate) => candidate.id.includes(id))!;
 

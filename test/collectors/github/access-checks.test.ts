@@ -3,22 +3,22 @@
 // settings, and SAML single sign-on, each with its pass, fail, error and not-applicable case.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accessEvidence, actionsEvidence, ssoEvidence } from '../../collectors/github/access-evidence.js';
-import { readRepositoryAccess } from '../../collectors/github/access-reads.js';
-import { readActions } from '../../collectors/github/actions-reads.js';
-import { githubChecks } from '../../collectors/github/checks/index.js';
-import { createGitHubSession } from '../../collectors/github/client.js';
-import { settle } from '../../collectors/github/errors.js';
-import type { Outcome } from '../../collectors/github/errors.js';
-import { github } from '../../collectors/github/index.js';
-import type { OrgReads } from '../../collectors/github/org-reads.js';
-import type { ListedRepository } from '../../collectors/github/repo-reads.js';
-import { EVIDENCE, githubOptionsSchema } from '../../collectors/github/schema.js';
-import type { GitHubOptions } from '../../collectors/github/schema.js';
-import { readSso } from '../../collectors/github/sso-reads.js';
-import type { EvidenceItem, ResourceError } from '../../src/collector.js';
-import { evaluateChecks } from '../../src/evaluate-checks.js';
-import { contextFor } from '../helpers/collect-context.js';
+import { accessEvidence, actionsEvidence, ssoEvidence } from '../../../collectors/github/access-evidence.js';
+import { readRepositoryAccess } from '../../../collectors/github/access-reads.js';
+import { readActions } from '../../../collectors/github/actions-reads.js';
+import { githubChecks } from '../../../collectors/github/checks/index.js';
+import { createGitHubSession } from '../../../collectors/github/client.js';
+import { settle } from '../../../collectors/github/errors.js';
+import type { Outcome } from '../../../collectors/github/errors.js';
+import { github } from '../../../collectors/github/index.js';
+import type { OrgReads } from '../../../collectors/github/org-reads.js';
+import type { ListedRepository } from '../../../collectors/github/repo-reads.js';
+import { EVIDENCE, githubOptionsSchema } from '../../../collectors/github/schema.js';
+import type { GitHubOptions } from '../../../collectors/github/schema.js';
+import { readSso } from '../../../collectors/github/sso-reads.js';
+import type { EvidenceItem, ResourceError } from '../../../src/collector.js';
+import { evaluateChecks } from '../../../src/evaluate-checks.js';
+import { contextFor } from '../../helpers/collect-context.js';
 
 const API = 'https://api.github.com';
 const ORG = 'acme';

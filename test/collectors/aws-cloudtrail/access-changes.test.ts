@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs';
 import type { Event } from '@aws-sdk/client-cloudtrail';
 import { describe, expect, it } from 'vitest';
-import { accessChangePopulation, accessChangeRow } from '../../collectors/aws-cloudtrail/access-changes.js';
-import { eventItem } from '../../collectors/aws-cloudtrail/event-reads.js';
-import type { EventItem } from '../../src/collector.js';
+import { accessChangePopulation, accessChangeRow } from '../../../collectors/aws-cloudtrail/access-changes.js';
+import { eventItem } from '../../../collectors/aws-cloudtrail/event-reads.js';
+import type { EventItem } from '../../../src/collector.js';
 
 const ACCOUNT = '111122223333';
 type RawEvent = Omit<Event, 'EventTime'> & { EventTime: number; CloudTrailEvent: string };
 const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/aws-cloudtrail/lookup-events-iam-source.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/aws-cloudtrail/lookup-events-iam-source.json', import.meta.url), 'utf8'),
 ) as { Events: RawEvent[] };
 
 /** The stored form of a LookupEvents entry, as the collector builds it. */
@@ -65,7 +65,7 @@ describe('access-change population', () => {
   it('leaves out reads and the events of other services', () => {
     expect(accessChangeRow(stored(byName('GetAccountAuthorizationDetails')))).toBeUndefined();
     const stop = JSON.parse(
-      readFileSync(new URL('../fixtures/aws-cloudtrail/lookup-events-stop-logging.json', import.meta.url), 'utf8'),
+      readFileSync(new URL('../../fixtures/aws-cloudtrail/lookup-events-stop-logging.json', import.meta.url), 'utf8'),
     ) as { Events: RawEvent[] };
     expect(accessChangeRow(stored(stop.Events[0]!))).toBeUndefined();
     expect(accessChangeRow({ ...stored(byName('CreateRole')), type: 'github.pull-request' })).toBeUndefined();

@@ -6,17 +6,17 @@
 // so the verdict can be re-performed from the CSV.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readChanges } from '../../collectors/github/change-reads.js';
-import type { BranchRequirements, PullRequestData } from '../../collectors/github/change-reads.js';
-import { changeRow } from '../../collectors/github/change-population.js';
-import { githubChecks } from '../../collectors/github/checks/index.js';
-import { createGitHubSession } from '../../collectors/github/client.js';
-import { github } from '../../collectors/github/index.js';
-import { githubOptionsSchema, orgSchema } from '../../collectors/github/schema.js';
-import type { GitHubOrg } from '../../collectors/github/schema.js';
-import type { EventItem } from '../../src/collector.js';
-import { evaluateChecks } from '../../src/evaluate-checks.js';
-import { contextFor } from '../helpers/collect-context.js';
+import { readChanges } from '../../../collectors/github/change-reads.js';
+import type { BranchRequirements, PullRequestData } from '../../../collectors/github/change-reads.js';
+import { changeRow } from '../../../collectors/github/change-population.js';
+import { githubChecks } from '../../../collectors/github/checks/index.js';
+import { createGitHubSession } from '../../../collectors/github/client.js';
+import { github } from '../../../collectors/github/index.js';
+import { githubOptionsSchema, orgSchema } from '../../../collectors/github/schema.js';
+import type { GitHubOrg } from '../../../collectors/github/schema.js';
+import type { EventItem } from '../../../src/collector.js';
+import { evaluateChecks } from '../../../src/evaluate-checks.js';
+import { contextFor } from '../../helpers/collect-context.js';
 
 const API = 'https://api.github.com';
 const ORG = 'acme';

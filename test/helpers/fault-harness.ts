@@ -19,7 +19,7 @@ import type { EvidenceStore, FindingRecord, RunRecord } from '../../src/store/ty
 import { awsCloudTrail } from '../../collectors/aws-cloudtrail/index.js';
 import { awsIam } from '../../collectors/aws-iam/index.js';
 import { github } from '../../collectors/github/index.js';
-import { isolateFromHostAws } from '../helpers/collect-context.js';
+import { isolateFromHostAws } from './collect-context.js';
 
 /** AWS SDK attempts per call in these tests: a retried fault shows as exactly this many requests. */
 export const AWS_MAX_ATTEMPTS = 3;

@@ -4,10 +4,10 @@
 // meta said "rateLimited" for every reply but the 304s.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitHubSession } from '../../collectors/github/client.js';
-import { github } from '../../collectors/github/index.js';
-import { githubOptionsSchema } from '../../collectors/github/schema.js';
-import { contextFor, memoryHttpCache } from '../helpers/collect-context.js';
+import { createGitHubSession } from '../../../collectors/github/client.js';
+import { github } from '../../../collectors/github/index.js';
+import { githubOptionsSchema } from '../../../collectors/github/schema.js';
+import { contextFor, memoryHttpCache } from '../../helpers/collect-context.js';
 
 const API = 'https://api.github.com';
 const ORG = 'acme';

@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { awsCloudTrailChecks } from '../../collectors/aws-cloudtrail/checks/index.js';
-import { awsCloudTrail } from '../../collectors/aws-cloudtrail/index.js';
-import { DEFAULT_EVENT_NAMES, awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
-import type { AwsCloudTrailOptions, TrailEvidence } from '../../collectors/aws-cloudtrail/schema.js';
-import type { ClientEnvironment, CollectResult, EvidenceItem } from '../../src/collector.js';
-import { evaluateChecks } from '../../src/evaluate-checks.js';
-import { contextFor, isolateFromHostAws } from '../helpers/collect-context.js';
+import { awsCloudTrailChecks } from '../../../collectors/aws-cloudtrail/checks/index.js';
+import { awsCloudTrail } from '../../../collectors/aws-cloudtrail/index.js';
+import { DEFAULT_EVENT_NAMES, awsCloudTrailOptionsSchema } from '../../../collectors/aws-cloudtrail/schema.js';
+import type { AwsCloudTrailOptions, TrailEvidence } from '../../../collectors/aws-cloudtrail/schema.js';
+import type { ClientEnvironment, CollectResult, EvidenceItem } from '../../../src/collector.js';
+import { evaluateChecks } from '../../../src/evaluate-checks.js';
+import { contextFor, isolateFromHostAws } from '../../helpers/collect-context.js';
 
 const ACCOUNT = '111122223333';
 const ORG_ACCOUNT = '999988887777';
@@ -30,7 +30,7 @@ const regionId = (region: string, partition = 'aws') => `arn:${partition}:cloudt
 type JsonBody = Record<string, unknown>;
 type Json = Record<string, unknown>;
 
-const text = (name: string) => readFileSync(new URL(`../fixtures/aws-cloudtrail/${name}`, import.meta.url), 'utf8');
+const text = (name: string) => readFileSync(new URL(`../../fixtures/aws-cloudtrail/${name}`, import.meta.url), 'utf8');
 const json = (name: string) => JSON.parse(text(name)) as Json;
 
 /** The access key CloudTrail requests must be signed with (the static one, or an assumed role's). */
@@ -90,8 +90,8 @@ function collectContext(
 ) {
   const options = awsCloudTrailOptionsSchema.parse({
     regions: ['us-east-1', 'eu-west-1'],
-    // The event slice (LookupEvents) has its own tests: aws-cloudtrail-events.test.ts; so do the
-    // CIS alarm reads (logs, cloudwatch, sns): aws-cloudtrail-alarms.test.ts.
+    // The event slice (LookupEvents) has its own tests: events.test.ts; so do the
+    // CIS alarm reads (logs, cloudwatch, sns): alarm-checks.test.ts.
     events: { enabled: false },
     cloudWatchAlarms: { enabled: false },
     ...input.options,
@@ -317,7 +317,7 @@ describe('aws-cloudtrail collector', () => {
       `aws_cloudtrail_trail_delivery_errors_absent fail ${EU_DATA}`,
       `aws_cloudtrail_trail_delivery_errors_absent pass ${MAIN}`,
       `aws_cloudtrail_trail_delivery_errors_absent error ${ORG}`,
-      // The CIS alarm checks, with their reads off here (aws-cloudtrail-alarms.test.ts reads them): main's
+      // The CIS alarm checks, with their reads off here (alarm-checks.test.ts reads them): main's
       // log group is unread, org-audit sends nothing to CloudWatch Logs, eu-data-events is single-region.
       ...[
         'aws_cloudtrail_unauthorized_calls_alarm_configured',

@@ -7,21 +7,21 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { githubChecks } from '../../collectors/github/checks/index.js';
-import { collectGitHub } from '../../collectors/github/collect.js';
-import { github } from '../../collectors/github/index.js';
-import { withoutCredentials } from '../../collectors/github/org-reads.js';
-import { githubOptionsSchema } from '../../collectors/github/schema.js';
-import type { GitHubOptions, OrgEvidence, RepositoryEvidence, WebhookEvidence } from '../../collectors/github/schema.js';
-import type { CollectResult, EvidenceItem } from '../../src/collector.js';
-import { evaluateChecks } from '../../src/evaluate-checks.js';
-import { contextFor, memoryHttpCache } from '../helpers/collect-context.js';
-import { FIXTURE_ORG as ORG, FIXTURE_TOKEN as TOKEN, replayRecorded } from '../helpers/github-fixtures.js';
+import { githubChecks } from '../../../collectors/github/checks/index.js';
+import { collectGitHub } from '../../../collectors/github/collect.js';
+import { github } from '../../../collectors/github/index.js';
+import { withoutCredentials } from '../../../collectors/github/org-reads.js';
+import { githubOptionsSchema } from '../../../collectors/github/schema.js';
+import type { GitHubOptions, OrgEvidence, RepositoryEvidence, WebhookEvidence } from '../../../collectors/github/schema.js';
+import type { CollectResult, EvidenceItem } from '../../../src/collector.js';
+import { evaluateChecks } from '../../../src/evaluate-checks.js';
+import { contextFor, memoryHttpCache } from '../../helpers/collect-context.js';
+import { FIXTURE_ORG as ORG, FIXTURE_TOKEN as TOKEN, replayRecorded } from '../../helpers/github-fixtures.js';
 
 const API = 'https://api.github.com';
 const NOW = new Date('2026-01-10T00:00:00Z');
 type Json = nock.Body;
-const json = (name: string): Json => JSON.parse(readFileSync(new URL(`../fixtures/github/${name}`, import.meta.url), 'utf8'));
+const json = (name: string): Json => JSON.parse(readFileSync(new URL(`../../fixtures/github/${name}`, import.meta.url), 'utf8'));
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 /** A REST GET with the token; `query` must match exactly (Octokit adds per_page to paginated lists). */
@@ -361,9 +361,9 @@ describe('github collector: organization and repositories', () => {
     };
     etagged(`/orgs/${ORG}/hooks`, json('hooks.json'), { per_page: '100' });
     const first = collectContext({}, cache);
-    const { octokit } = (await import('../../collectors/github/client.js')).createGitHubSession(first.ctx, { retryAfterBaseMs: 1 });
+    const { octokit } = (await import('../../../collectors/github/client.js')).createGitHubSession(first.ctx, { retryAfterBaseMs: 1 });
     const read1 = await octokit.paginate(octokit.rest.orgs.listWebhooks, { org: ORG, per_page: 100 });
-    const second = (await import('../../collectors/github/client.js')).createGitHubSession(first.ctx, { retryAfterBaseMs: 1 });
+    const second = (await import('../../../collectors/github/client.js')).createGitHubSession(first.ctx, { retryAfterBaseMs: 1 });
     const read2 = await second.octokit.paginate(second.octokit.rest.orgs.listWebhooks, { org: ORG, per_page: 100 });
     // The stored body keeps a webhook's URL as the evidence does, without the query string that may carry a token.
     const asStored = read1.map((hook) => ({ ...hook, config: { ...hook.config, url: withoutCredentials(String(hook.config.url)) } }));
@@ -466,7 +466,7 @@ describe('github collector: authentication and transport', () => {
     nock(API).matchHeader('authorization', `token ${installationToken}`).get(`/orgs/${ORG}/hooks`).query({ per_page: '100' }).reply(200, json('hooks.json'), JSON_HEADERS);
     const options = githubOptionsSchema.parse({ auth: { appId: '123456', privateKey, installationId: 7654321 }, orgs: [ORG] });
     const { ctx } = contextFor(github, options, { now: NOW, clientEnvironment: { github: { retryAfterBaseMs: 1, unlimitedRate: true } } });
-    const { createGitHubSession } = await import('../../collectors/github/client.js');
+    const { createGitHubSession } = await import('../../../collectors/github/client.js');
     const { octokit, counts } = createGitHubSession(ctx, ctx.clientEnvironment.github);
     const hooks = await octokit.paginate(octokit.rest.orgs.listWebhooks, { org: ORG, per_page: 100 });
     expect(hooks.map((h) => h.id)).toEqual([12345678, 12345679]);
@@ -480,7 +480,7 @@ describe('github collector: authentication and transport', () => {
     nock(ghes).post('/api/graphql').reply(200, { data: { viewer: { login: 'evidence-agent' } } }, JSON_HEADERS);
     const options = githubOptionsSchema.parse({ auth: { token: TOKEN }, orgs: [ORG], baseUrl: `${ghes}/api/v3` });
     const { ctx } = contextFor(github, options, { now: NOW, clientEnvironment: {} });
-    const { createGitHubSession } = await import('../../collectors/github/client.js');
+    const { createGitHubSession } = await import('../../../collectors/github/client.js');
     const { octokit } = createGitHubSession(ctx, {});
     expect(await octokit.paginate(octokit.rest.orgs.listWebhooks, { org: ORG, per_page: 100 })).toEqual([]);
     expect(await octokit.graphql('query { viewer { login } }')).toEqual({ viewer: { login: 'evidence-agent' } });

@@ -1,9 +1,10 @@
 // Managed policies of the sandbox account: the AWS managed ones its principals use and the company's own,
 // with version histories. AWS documents are simplified stand-ins (shape and intent, not AWS's full text).
+import { compareStrings } from '../src/compare-strings.js';
 import { DRIFT } from './drift.js';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './estate-model.js';
 import type { EstateManagedPolicy, PolicyDocument, PolicyStatement } from './estate-model.js';
-import { awsId, compareText } from './estate-timeline.js';
+import { awsId } from './estate-timeline.js';
 import type { Timeline } from './estate-timeline.js';
 
 const ACCOUNT = SANDBOX_ACCOUNT_ID;
@@ -183,5 +184,5 @@ export function managedPolicies(t: Timeline, attachedArns: string[]): EstateMana
       };
     })
     .filter((p) => !p.awsManaged || p.attachmentCount > 0)
-    .sort((a, b) => compareText(a.arn, b.arn));
+    .sort((a, b) => compareStrings(a.arn, b.arn));
 }

@@ -1,11 +1,11 @@
 // The roles of the sandbox account: cross-account admin access, the evidence reader, CI, workload roles,
 // service-linked roles, a legacy EC2 role with an inline `*` on `*` policy, and (from the drift) a
 // vendor's role trusting the vendor's whole account without an external id.
+import { compareStrings } from '../src/compare-strings.js';
 import { DRIFT } from './drift.js';
 import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './estate-model.js';
 import type { EstateRole, InlinePolicy, PolicyDocument } from './estate-model.js';
 import { allow, awsPolicyArn, customerPolicyArn, doc, trust } from './estate-policies.js';
-import { compareText } from './estate-timeline.js';
 import type { Timeline, UsePattern } from './estate-timeline.js';
 
 const ACCOUNT = SANDBOX_ACCOUNT_ID;
@@ -156,5 +156,5 @@ export function buildRoles(t: Timeline): EstateRole[] {
         tags: Object.entries(s.tags ?? {}).map(([key, value]) => ({ key, value })),
       };
     })
-    .sort((a, b) => compareText(a.roleName, b.roleName));
+    .sort((a, b) => compareStrings(a.roleName, b.roleName));
 }

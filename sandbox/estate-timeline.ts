@@ -52,11 +52,6 @@ export function awsUuid(seed: number, key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
 }
 
-/** Code-point order, not locale order: the same on every machine. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** How someone (or something) uses a credential: a daily chance, a UTC time window, a lifetime. */
 export interface Activity {
   key: string;

@@ -2,6 +2,7 @@
 // with a scripted drift history counted back from an anchor day (`historyEnd`). A snapshot at 06:00 does
 // not show a change made at 09:12 that day. A pure function of (instant, historyEnd, seed, users): two
 // sandboxes given the same inputs always agree.
+import { compareStrings } from '../src/compare-strings.js';
 import { DRIFT } from './drift.js';
 import { DEFAULT_ESTATE_SEED, DEFAULT_ESTATE_USERS, SANDBOX_ACCOUNT_ID } from './estate-model.js';
 import type {
@@ -17,7 +18,7 @@ import type {
 import { awsPolicyArn, customerPolicyArn, managedPolicies } from './estate-policies.js';
 import { buildRoles } from './estate-roles.js';
 import { teamGroups, teamPolicies, workloadRoles } from './estate-scale.js';
-import { compareText, DAY_MS, timeline } from './estate-timeline.js';
+import { DAY_MS, timeline } from './estate-timeline.js';
 import type { Timeline } from './estate-timeline.js';
 import { buildUser, castUsers, staffUsers } from './estate-users.js';
 import type { UserSpec } from './estate-users.js';
@@ -93,7 +94,7 @@ export function buildIamEstate(date: Date, opts: EstateOptions = {}): IamEstate 
   const users = specs
     .map((spec) => buildUser(t, spec, devices))
     .filter((u): u is EstateUser => u !== null)
-    .sort((a, b) => compareText(a.userName, b.userName));
+    .sort((a, b) => compareStrings(a.userName, b.userName));
   const scripted = { groups: buildGroups(t), roles: buildRoles(t) };
   const scriptedPolicies = managedPolicies(t, [...users, ...scripted.groups, ...scripted.roles].flatMap((p) => p.attachedPolicyArns));
   const padPolicies = teamPolicies(t, Math.max(0, (opts.policies ?? 0) - scriptedPolicies.length));
@@ -117,10 +118,10 @@ export function buildIamEstate(date: Date, opts: EstateOptions = {}): IamEstate 
     users,
     groups,
     roles,
-    policies: [...managedPolicies(t, attachedArns), ...countAttachments(padPolicies, attachedArns)].sort((a, b) => compareText(a.arn, b.arn)),
+    policies: [...managedPolicies(t, attachedArns), ...countAttachments(padPolicies, attachedArns)].sort((a, b) => compareStrings(a.arn, b.arn)),
     root,
     passwordPolicy: buildPasswordPolicy(t),
-    virtualMfaDevices: devices.sort((a, b) => compareText(a.serialNumber, b.serialNumber)),
+    virtualMfaDevices: devices.sort((a, b) => compareStrings(a.serialNumber, b.serialNumber)),
     identityProviders: 1,
   };
 }

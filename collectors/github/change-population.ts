@@ -4,10 +4,9 @@
 // without one. Auditors sample from it and trace each change to its approval. Derived from the stored
 // events when asked.
 import type { EventItem, PopulationDefinition } from '../../src/collector.js';
-import type { DirectCommitData, PullRequestData } from './change-reads.js';
 import { protectionBypassed } from './approvals.js';
 import type { ReviewerVerdict } from './approvals.js';
-import type { ReviewRecord } from './change-reads.js';
+import type { DirectCommitData, PullRequestData, ReviewRecord } from './change-data.js';
 import { approvalRulesOf, independentApproval } from './checks/changes.js';
 import { EVENTS } from './schema.js';
 

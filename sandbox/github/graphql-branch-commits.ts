@@ -4,7 +4,7 @@
 import { githubTime } from './clock.js';
 import { landedCommitOid, pullRequestDetail, pushDetail } from './change-details.js';
 import { connectionPage, decodeCursor, invalidCursorError } from './graphql-connection.js';
-import type { GraphqlResult } from './graphql.js';
+import type { GraphqlResult } from './graphql-connection.js';
 import type { Change } from './history.js';
 import { repositoryNamed } from './model.js';
 import type { OrgModel } from './model.js';

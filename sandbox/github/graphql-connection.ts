@@ -9,6 +9,12 @@ export interface GraphqlError {
   locations?: { line: number; column: number }[];
 }
 
+/** What a resolver answers: `data` in the shape its query selects, or `errors` (status 200, as GitHub does). */
+export interface GraphqlResult {
+  data?: unknown;
+  errors?: GraphqlError[];
+}
+
 export interface Connection<T> {
   nodes: T[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };

@@ -1,7 +1,7 @@
 // EvidenceOrganizationSso: the organization's SAML identity provider (issuer, sign-on URL) and the
 // members with a linked SAML identity, 100 a page, in the shape the query selects.
 import { connectionPage, decodeCursor, invalidCursorError } from './graphql-connection.js';
-import type { GraphqlResult } from './graphql.js';
+import type { GraphqlResult } from './graphql-connection.js';
 import { linkedMembers } from './access.js';
 import type { OrgModel } from './model.js';
 import { SANDBOX_ORG } from './urls.js';

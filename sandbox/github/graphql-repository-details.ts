@@ -3,7 +3,7 @@
 import { graphNodeId } from './chance.js';
 import { githubTime } from './clock.js';
 import { connectionPage, decodeCursor, invalidCursorError } from './graphql-connection.js';
-import type { GraphqlResult } from './graphql.js';
+import type { GraphqlResult } from './graphql-connection.js';
 import type { OrgModel } from './model.js';
 import type { CodeownersPath, RepositorySpec } from './repositories.js';
 import { SANDBOX_ORG } from './urls.js';

@@ -2,16 +2,11 @@
 // answered as {"data": …} in exactly the shape its query selects, or {"errors": […]} with status 200 as
 // GitHub does. Nothing is parsed beyond the name: the sandbox answers the collector's queries only.
 import { defaultBranchCommits } from './graphql-branch-commits.js';
-import type { GraphqlError } from './graphql-connection.js';
+import type { GraphqlResult } from './graphql-connection.js';
 import { mergedPullRequests } from './graphql-merged-pull-requests.js';
 import { organizationSso } from './graphql-organization-sso.js';
 import { repositoryDetails } from './graphql-repository-details.js';
 import type { OrgModel } from './model.js';
-
-export interface GraphqlResult {
-  data?: unknown;
-  errors?: GraphqlError[];
-}
 
 type Operation = (model: OrgModel, variables: Record<string, unknown>, now: number) => GraphqlResult;
 

@@ -3,6 +3,7 @@
 // objectives. A control mapped to a criterion is evidenced by that criterion's checks (and attestations).
 // Validated like the shipped mappings: every problem names the file, the path and the line.
 import { z } from 'zod';
+import { compareStrings } from '../compare-strings.js';
 import { mappingError, formatPath, show } from './error.js';
 import { onlySupports } from './load.js';
 import type { Control, Framework } from './load.js';
@@ -128,7 +129,7 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
 
   const controlsByCheck = new Map<string, string[]>();
   for (const [controlId, checks] of checksByControl) for (const check of checks) controlsByCheck.set(check, [...(controlsByCheck.get(check) ?? []), controlId]);
-  const mappings = [...controlsByCheck].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, controlIds]) => ({ checkId, controlIds, rationale: `cited by ${doc.title}` }));
+  const mappings = [...controlsByCheck].sort(([a], [b]) => compareStrings(a, b)).map(([checkId, controlIds]) => ({ checkId, controlIds, rationale: `cited by ${doc.title}` }));
   return { id: doc.framework, title: doc.title, version: doc.version, file, controls, mappings, controlsByCheck, checksByControl, supportingChecks, custom: true };
 }
 

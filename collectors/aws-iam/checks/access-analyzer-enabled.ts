@@ -3,9 +3,9 @@
 // active external-access analyzer (type ACCOUNT or ORGANIZATION); unused-access and internal-access
 // analyzers do not report external access.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { configuredAccountId, EVIDENCE, EXTERNAL_ACCESS_TYPES } from '../schema.js';
 import type { AccessAnalyzerRegionEvidence, AwsIamOptions } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 
 export const accessAnalyzerEnabled: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_access_analyzer_enabled',

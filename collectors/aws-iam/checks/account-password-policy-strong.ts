@@ -1,8 +1,8 @@
 // CIS AWS 1.8/1.9: the account password policy meets the configured thresholds.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, PasswordPolicyEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 
 type Thresholds = AwsIamOptions['thresholds']['passwordPolicy'];
 

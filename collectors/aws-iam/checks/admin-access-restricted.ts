@@ -2,11 +2,11 @@
 // concluded only over evidence that was all read: an unreadable user, group, role or policy might be,
 // or grant, the admin the account-wide pass would deny.
 import type { CheckDefinition, EvidenceView, FindingDraft, ResourceError } from '../../../src/collector.js';
-import { parseArn } from '../arn.js';
+import { finding } from '../../../src/judging.js';
+import { parseArn } from '../../_aws/arn.js';
 import { ACCOUNT_ID, EVIDENCE, resourceIds } from '../schema.js';
 import type { AccountRef, AwsIamOptions } from '../schema.js';
 import { assessAdminAccess } from './admin-holders.js';
-import { finding } from './judging.js';
 import { globMatcher } from './policy-analysis.js';
 
 /** Evidence that names the account, to find its id (and partition) when nobody holds admin. */

@@ -3,6 +3,7 @@
 // on purpose); who holds admin is judged by aws_iam_admin_access_restricted. Each finding is about one
 // policy, with no account-wide conclusion: unreadable holders and policies get the runner's error findings.
 import type { CheckDefinition, EvidenceView, FindingDraft } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE, resourceIds } from '../schema.js';
 import type {
   AwsIamOptions,
@@ -12,7 +13,6 @@ import type {
   RoleEvidence,
   UserEvidence,
 } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 import { fullAdminStatements } from './policy-analysis.js';
 import type { AdminStatement } from './policy-analysis.js';
 

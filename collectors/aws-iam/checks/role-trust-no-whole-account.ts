@@ -3,9 +3,9 @@
 // role's access then depends on another account's IAM. Flagged for review: name the roles or users
 // that need it, or record the approval as an exception.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, RoleEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 import { analyzeTrust, describeScope, serviceLinked } from './trust-analysis.js';
 
 export const roleTrustNoWholeAccount: CheckDefinition<AwsIamOptions> = {

@@ -4,9 +4,9 @@
 // cannot be tricked into using its access for someone else (the confused deputy); `Principal: *` must
 // be narrowed by a condition naming the caller's account, ARN or organization.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, RoleEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 import { analyzeTrust, describeScope, ownScope, serviceLinked } from './trust-analysis.js';
 import type { Grant, TrustedAccounts } from './trust-analysis.js';
 import { trustedAccounts } from './trusted-accounts.js';

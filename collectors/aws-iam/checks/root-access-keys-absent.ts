@@ -1,8 +1,8 @@
 // CIS AWS 1.4: the root user has no access keys (account summary, plus the report's key slots).
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, RootCredentialsEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 
 export const rootAccessKeysAbsent: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_root_access_keys_absent',

@@ -1,9 +1,9 @@
 // CIS AWS 1.6: root MFA is a hardware device. Hardware devices (and passkeys) are not listed as virtual
 // MFA devices, so MFA on with no virtual device assigned to root means a hardware one.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, RootCredentialsEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 
 export const rootHardwareMfaEnabled: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_root_hardware_mfa_enabled',

@@ -1,8 +1,9 @@
 // CIS AWS 1.7: the root user is not used for daily work: no password or key use within rootUnusedDays.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, RootCredentialsEvidence } from '../schema.js';
-import { calendarDaysSince, dayOf, evidenceOf, finding } from './judging.js';
+import { calendarDaysSince, dayOf } from './credential-ages.js';
 
 export const rootRecentlyUnused: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_root_recently_unused',

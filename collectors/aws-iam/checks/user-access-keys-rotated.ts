@@ -1,8 +1,9 @@
 // CIS AWS 1.14: active access keys are rotated every accessKeyMaxAgeDays days or less.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, UserCredentialsEvidence } from '../schema.js';
-import { activeKeys, calendarDaysSince, dayOf, evidenceOf, finding } from './judging.js';
+import { activeKeys, calendarDaysSince, dayOf } from './credential-ages.js';
 
 export const userAccessKeysRotated: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_user_access_keys_rotated',

@@ -1,8 +1,8 @@
 // CIS AWS 1.15: users get permissions only through groups (or roles), never attached to the user.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, UserEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 
 export const userNoDirectPolicies: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_user_no_direct_policies',

@@ -1,9 +1,10 @@
 // CIS AWS 1.12: console passwords and access keys unused for unusedCredentialDays are disabled.
 // A credential never used is judged by when it was set (password change, key rotation, user creation).
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, UserCredentialsEvidence } from '../schema.js';
-import { activeKeys, calendarDaysSince, dayOf, evidenceOf, finding } from './judging.js';
+import { activeKeys, calendarDaysSince, dayOf } from './credential-ages.js';
 
 interface CredentialUse {
   credential: string;

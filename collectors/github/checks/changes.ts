@@ -6,8 +6,8 @@
 import type { CheckDefinition, EvidenceView, FindingDraft, FindingStatus } from '../../../src/collector.js';
 import { evidenceOf, finding } from '../../../src/judging.js';
 import { assessApproval, protectionBypassed, STRICT_RULES } from '../approvals.js';
-import type { ApprovalAssessment, ApprovalRules } from '../approvals.js';
-import type { DirectCommitData, PullRequestData } from '../change-reads.js';
+import type { ApprovalAssessment } from '../approvals.js';
+import type { ApprovalRules, DirectCommitData, PullRequestData } from '../change-data.js';
 import { EVENTS, EVIDENCE } from '../schema.js';
 import type { ChangesEvidence, GitHubOptions } from '../schema.js';
 

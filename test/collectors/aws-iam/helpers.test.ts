@@ -1,8 +1,8 @@
 // The small pure parts of the aws-iam collector: retry settings against the environment, ARN
 // partitions, which policy documents are kept, and calendar-day arithmetic.
 import { describe, expect, it } from 'vitest';
-import { parseArn } from '../../../collectors/aws-iam/arn.js';
-import { calendarDaysSince, dayOf } from '../../../collectors/aws-iam/checks/judging.js';
+import { parseArn } from '../../../collectors/_aws/arn.js';
+import { calendarDaysSince, dayOf } from '../../../collectors/aws-iam/checks/credential-ages.js';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { DEFAULT_MAX_ATTEMPTS, retryConfig, retrySettings } from '../../../collectors/_aws/clients.js';
 import { decodePolicyDocument } from '../../../collectors/aws-iam/policy-document.js';

@@ -7,7 +7,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readChanges } from '../../../collectors/github/change-reads.js';
-import type { BranchRequirements, PullRequestData } from '../../../collectors/github/change-reads.js';
+import type { BranchRequirements, PullRequestData } from '../../../collectors/github/change-data.js';
 import { changeRow } from '../../../collectors/github/change-population.js';
 import { githubChecks } from '../../../collectors/github/checks/index.js';
 import { createGitHubSession } from '../../../collectors/github/client.js';

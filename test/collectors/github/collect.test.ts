@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { githubChecks } from '../../../collectors/github/checks/index.js';
 import { collectGitHub } from '../../../collectors/github/collect.js';
 import { github } from '../../../collectors/github/index.js';
-import { withoutCredentials } from '../../../collectors/github/org-reads.js';
+import { withoutCredentials } from '../../../collectors/github/bare-url.js';
 import { githubOptionsSchema } from '../../../collectors/github/schema.js';
 import type { GitHubOptions, OrgEvidence, RepositoryEvidence, WebhookEvidence } from '../../../collectors/github/schema.js';
 import type { CollectResult, EvidenceItem } from '../../../src/collector.js';

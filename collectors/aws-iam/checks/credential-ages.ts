@@ -1,9 +1,5 @@
-// Shared helpers of the checks: typed, ordered access to evidence, finding drafts (both from
-// collectors/_aws/, shared with aws-cloudtrail) and day arithmetic.
+// What the credential checks share: ages in whole UTC calendar days and a credential's active access keys.
 import type { AccessKeySlot } from '../schema.js';
-
-export { evidenceOf, finding } from '../../../src/judging.js';
-export type { Judged } from '../../../src/judging.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -25,8 +21,4 @@ export function calendarDaysSince(isoDate: string, now: Date): number {
 
 export function activeKeys(keys: AccessKeySlot[]): AccessKeySlot[] {
   return keys.filter((key) => key.active);
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,10 +1,9 @@
-// Small formatting rules shared by the evidence builders, so an unchanged account yields
-// byte-identical evidence: ISO dates, code-point ordering (not locale), one schema version. The
-// ordering and error class live in collectors/_aws/ (shared with aws-cloudtrail).
+// Small formatting rules shared by the aws-iam evidence builders, so an unchanged account yields
+// byte-identical evidence: ISO dates, code-point ordering (not locale), one schema version. The error
+// class lives in collectors/_aws/evidence-format.ts (shared with aws-cloudtrail).
 import type { EvidenceItem } from '../../src/collector.js';
-import { compareStrings, MalformedResponseError } from '../_aws/evidence-format.js';
-
-export { byTypeAndResource, compareStrings, MalformedResponseError } from '../_aws/evidence-format.js';
+import { compareStrings } from '../../src/compare-strings.js';
+import { MalformedResponseError } from '../_aws/evidence-format.js';
 
 export const EVIDENCE_SCHEMA_VERSION = 1;
 

@@ -34,14 +34,22 @@ export interface OrgReads {
 export async function readOrg(octokit: GitHubClient, org: string, signal: AbortSignal): Promise<OrgReads> {
   const [orgRead, owners, members, withoutTwoFactor, outsideCollaborators, webhooks, teams] = await Promise.all([
     settle(`GET /orgs/${org}`, readSettings(octokit, org), signal),
-    settle(`GET /orgs/${org}/members?role=admin`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'admin', ...PAGE }, guardedPages(`GET /orgs/${org}/members?role=admin`))), signal),
+    settle(
+      `GET /orgs/${org}/members?role=admin`,
+      logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'admin', ...PAGE }, guardedPages(`GET /orgs/${org}/members?role=admin`))),
+      signal,
+    ),
     settle(`GET /orgs/${org}/members`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'all', ...PAGE }, guardedPages(`GET /orgs/${org}/members`))), signal),
     settle(
       `GET /orgs/${org}/members?filter=2fa_disabled`,
       logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, filter: '2fa_disabled', ...PAGE }, guardedPages(`GET /orgs/${org}/members?filter=2fa_disabled`))),
       signal,
     ),
-    settle(`GET /orgs/${org}/outside_collaborators`, logins(octokit.paginate(octokit.rest.orgs.listOutsideCollaborators, { org, ...PAGE }, guardedPages(`GET /orgs/${org}/outside_collaborators`))), signal),
+    settle(
+      `GET /orgs/${org}/outside_collaborators`,
+      logins(octokit.paginate(octokit.rest.orgs.listOutsideCollaborators, { org, ...PAGE }, guardedPages(`GET /orgs/${org}/outside_collaborators`))),
+      signal,
+    ),
     settle(`GET /orgs/${org}/hooks`, readWebhooks(octokit, org), signal),
     settle(`GET /orgs/${org}/teams`, readTeams(octokit, org, signal), signal),
   ]);

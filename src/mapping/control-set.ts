@@ -19,7 +19,8 @@ const text = (what: string, max: number) =>
     .max(max, `is longer than ${max} characters; shorten the ${what}`)
     .refine((v) => !/[\r\n]/.test(v), `spans several lines; keep the ${what} to one line`);
 
-const idList = (what: string) => z.array(z.string({ error: `is not a ${what}; write it as text` }), { error: `is not a list; write e.g. [${what === 'check id' ? 'aws_iam_root_mfa_enabled' : 'CC6.2'}]` }).default([]);
+const idList = (what: string) => z.array(z.string({ error: `is not a ${what}; write it as text` }), { error: `is not a list; write e.g. ` +
+  `[${what === 'check id' ? 'aws_iam_root_mfa_enabled' : 'CC6.2'}]` }).default([]);
 
 const customControlSchema = z.strictObject({
   id: z.string({ error: 'is not a control id; write it as text, e.g. AC-03' }),
@@ -95,7 +96,8 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
     control.checks.forEach((check, j) => {
       if (!knownCheckIds.has(check)) {
         const hint = closest(check, knownCheckIds);
-        throw fail(['controls', i, 'checks', j], `unknown check id ${show(check)}; ${hint ? `did you mean ${show(hint)}? Otherwise ` : ''}use an id a collector defines (evidence-agent findings lists them)`);
+        throw fail(['controls', i, 'checks', j], `unknown check id ${show(check)}; ${hint ? `did you mean ${show(hint)}? Otherwise ` : ''}use an id a collector ` +
+          `defines (evidence-agent findings lists them)`);
       }
       if (checks.has(check)) throw fail(['controls', i, 'checks', j], `check ${show(check)} is listed twice; remove the repeat`);
       checks.add(check);

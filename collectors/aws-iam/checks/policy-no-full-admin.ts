@@ -21,7 +21,11 @@ export const policyNoFullAdmin: CheckDefinition<AwsIamOptions> = {
   title: 'Customer policies do not grant full administrator access',
   severity: 'high',
   description:
-    'A hand-written "Action: *, Resource: *" policy is admin access that is easy to miss in reviews. Judges customer-managed policies (attached or not) and the inline policies of users, groups and roles: fails when any Allow statement grants every action ("*" or "*:*" among its actions, or any NotAction not excluding "*") on every resource ("*" among its resources, or any NotResource not excluding "*"). Deny statements and conditions are not weighed. Inline policies are reported as <holder ARN>#inline/<policy name>.',
+    'A hand-written "Action: *, Resource: *" policy is admin access that is easy to miss in reviews. Judges ' +
+      'customer-managed policies (attached or not) and the inline policies of users, groups and roles: fails when ' +
+      'any Allow statement grants every action ("*" or "*:*" among its actions, or any NotAction not excluding "*") ' +
+      'on every resource ("*" among its resources, or any NotResource not excluding "*"). Deny statements and ' +
+      'conditions are not weighed. Inline policies are reported as <holder ARN>#inline/<policy name>.',
   remediation:
     'Replace the statement with the actions and resources the holder actually needs; where full admin is intended, attach the AWS-managed AdministratorAccess policy to an allow-listed role instead.',
   resourceTypes: [EVIDENCE.policy, EVIDENCE.user, EVIDENCE.group, EVIDENCE.role],

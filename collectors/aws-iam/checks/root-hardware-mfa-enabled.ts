@@ -10,7 +10,8 @@ export const rootHardwareMfaEnabled: CheckDefinition<AwsIamOptions> = {
   title: 'Root user uses a hardware MFA device',
   severity: 'high',
   description:
-    'A virtual MFA app lives on a phone that can be lost, cloned or backed up elsewhere; a hardware key or passkey for the root user cannot be copied. Fails when root has no MFA or has any virtual MFA device assigned.',
+    'A virtual MFA app lives on a phone that can be lost, cloned or backed up elsewhere; a hardware key or passkey ' +
+      'for the root user cannot be copied. Fails when root has no MFA or has any virtual MFA device assigned.',
   remediation:
     'Register a hardware security key or TOTP token for the root user, then deactivate the virtual MFA device assigned to it.',
   resourceTypes: [EVIDENCE.rootCredentials],

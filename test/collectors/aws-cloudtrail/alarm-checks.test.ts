@@ -163,10 +163,13 @@ describe('aws-cloudtrail: the CIS alarm checks over the reads', () => {
       [
         'aws_cloudtrail_unauthorized_calls_alarm_configured',
         'pass',
-        `${where} has metric filter cis-4.1-unauthorized-api-calls covering unauthorized API calls (CIS 4.1) and alarm cis-unauthorized-api-calls, which notifies ${ALERTS}, which has a confirmed subscription (email).`,
+        `${where} has metric filter cis-4.1-unauthorized-api-calls covering unauthorized API calls (CIS 4.1) and alarm ` +
+          `cis-unauthorized-api-calls, which notifies ${ALERTS}, which has a confirmed subscription (email).`,
       ],
-      ['aws_cloudtrail_console_no_mfa_alarm_configured', 'fail', `${where} has no metric filter covering console sign-ins without MFA (CIS 4.2); filters not understood: errors (not a JSON pattern ({ ... })).`],
-      ['aws_cloudtrail_root_use_alarm_configured', 'fail', `${where} has no alarm that reaches anyone on root user activity (CIS 4.3): alarm cis-root-usage on filter cis-4.3-root-usage has its actions disabled.`],
+      ['aws_cloudtrail_console_no_mfa_alarm_configured', 'fail', `${where} has no metric filter covering console sign-ins without MFA (CIS 4.2); filters not understood: errors ` +
+        `(not a JSON pattern ({ ... })).`],
+      ['aws_cloudtrail_root_use_alarm_configured', 'fail', `${where} has no alarm that reaches anyone on root user activity (CIS 4.3): alarm cis-root-usage on filter ` +
+        `cis-4.3-root-usage has its actions disabled.`],
       [
         'aws_cloudtrail_iam_policy_change_alarm_configured',
         'fail',
@@ -175,13 +178,17 @@ describe('aws-cloudtrail: the CIS alarm checks over the reads', () => {
       [
         'aws_cloudtrail_trail_change_alarm_configured',
         'fail',
-        `${where} has no alarm that reaches anyone on CloudTrail configuration changes (CIS 4.5): alarm cis-cloudtrail-changes on filter cis-4.5-cloudtrail-changes notifies ${QUIET}, which no one has a confirmed subscription to.`,
+        `${where} has no alarm that reaches anyone on CloudTrail configuration changes (CIS 4.5): alarm ` +
+          `cis-cloudtrail-changes on filter cis-4.5-cloudtrail-changes notifies ${QUIET}, which no one has a confirmed ` +
+          `subscription to.`,
       ],
     ]);
     // The organization's log group is in the management account, which this agent does not collect.
     expect(of('org-trail').map((finding) => finding.status)).toEqual(['error', 'error', 'error', 'error', 'error']);
     expect(of('org-trail')[0]!.message).toBe(
-      `The organization trail org-trail (us-east-1) of account ${ORG_ACCOUNT} sends its events to log group ${ORG_GROUP} of account ${ORG_ACCOUNT}, which this agent does not collect: its metric filters and alarms cannot be read from account ${ACCOUNT} (add account ${ORG_ACCOUNT} to accounts).`,
+      `The organization trail org-trail (us-east-1) of account ${ORG_ACCOUNT} sends its events to log group ` +
+        `${ORG_GROUP} of account ${ORG_ACCOUNT}, which this agent does not collect: its metric filters and alarms ` +
+        `cannot be read from account ${ACCOUNT} (add account ${ORG_ACCOUNT} to accounts).`,
     );
     expect(of('us-data-events').map((finding) => finding.status)).toEqual(Array(5).fill('not_applicable'));
   });

@@ -527,7 +527,8 @@ describe('aws-cloudtrail collector', () => {
       [
         'aws_cloudtrail_management_events_captured',
         'fail',
-        `Region us-east-1 of account ${ACCOUNT} does not have every management event captured by a logging multi-region trail: read management events are not captured; write management events are not captured.`,
+        `Region us-east-1 of account ${ACCOUNT} does not have every management event captured by a logging ` +
+          `multi-region trail: read management events are not captured; write management events are not captured.`,
       ],
     ]);
   });

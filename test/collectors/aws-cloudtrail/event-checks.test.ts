@@ -135,7 +135,8 @@ describe('aws_cloudtrail_console_signin_mfa_used', () => {
     const findings = judge('aws_cloudtrail_console_signin_mfa_used', [item]);
     if (status === 'pass') {
       expect(findings).toEqual([
-        { resourceType: EVIDENCE.regionEvents, resourceId: regionArn('us-east-1'), status: 'pass', message: `No IAM user console sign-in without MFA in the events read for region us-east-1 of account ${ACCOUNT}.` },
+        { resourceType: EVIDENCE.regionEvents, resourceId: regionArn('us-east-1'), status: 'pass', message: `No IAM user console sign-in without MFA in the events read for region us-east-1 ` +
+          `of account ${ACCOUNT}.` },
       ]);
     } else {
       expect(findings).toEqual([{ resourceType: 'aws.cloudtrail.event', resourceId: item.eventId, status, message: expect.stringContaining(`(event ${item.eventId}`) }]);
@@ -167,7 +168,9 @@ describe('aws_cloudtrail_logging_not_stopped', () => {
   it('says when the call was refused', () => {
     const item = event('StopLogging', alice, { errorCode: 'AccessDenied' });
     expect(judge('aws_cloudtrail_logging_not_stopped', [item])[0]!.message).toBe(
-      `CloudTrail logging was changed: StopLogging at 2026-01-10T09:15:00.000Z in us-east-1 by arn:aws:iam::${ACCOUNT}:user/alice from 203.0.113.10 (event ${item.eventId}). The call was refused (AccessDenied).`,
+      `CloudTrail logging was changed: StopLogging at 2026-01-10T09:15:00.000Z in us-east-1 by ` +
+        `arn:aws:iam::${ACCOUNT}:user/alice from 203.0.113.10 (event ${item.eventId}). The call was refused ` +
+        `(AccessDenied).`,
     );
   });
 });

@@ -37,7 +37,8 @@ describe('CIS patterns cover their item', () => {
 describe('patterns that do not cover an item', () => {
   it.each<[string, string, string]>([
     // CIS v1.5's published text: its || joins match every call that is not from the log delivery service.
-    ['unauthorized', '{ ($.errorCode = "UnauthorizedOperation") || ($.errorCode = "AccessDenied") || ($.sourceIPAddress!="delivery.logs.amazonaws.com") || ($.eventName!="HeadBucket") }', 'also matches events that are not unauthorized API calls'],
+    ['unauthorized', '{ ($.errorCode = "UnauthorizedOperation") || ($.errorCode = "AccessDenied") || ' +
+      '($.sourceIPAddress!="delivery.logs.amazonaws.com") || ($.eventName!="HeadBucket") }', 'also matches events that are not unauthorized API calls'],
     ['unauthorized', '{ $.errorCode = "AccessDenied" }', 'misses 2 of the 3 sample events'],
     ['console_no_mfa', '{ $.eventName = "ConsoleLogin" }', 'also matches events that are not console sign-ins without MFA'],
     ['root_use', '{ $.eventName = * }', 'also matches events that are not root user activity'],

@@ -227,7 +227,8 @@ describe('aws_cloudtrail_multiregion_trail_logging', () => {
     const findings = evaluate('aws_cloudtrail_multiregion_trail_logging', view([region('eu-west-1', org), org], [denied]));
     expect(only(findings)).toEqual([
       'error',
-      `${where} cannot be judged: the logging status of organization trail org-audit (us-west-2) of account ${ORG_ACCOUNT} could not be read (GetTrailStatus in us-west-2: AccessDeniedException: denied).`,
+      `${where} cannot be judged: the logging status of organization trail org-audit (us-west-2) of account ` +
+        `${ORG_ACCOUNT} could not be read (GetTrailStatus in us-west-2: AccessDeniedException: denied).`,
     ]);
   });
 
@@ -266,7 +267,8 @@ describe('aws_cloudtrail_management_events_captured', () => {
       'KMS left out, as the default allows',
       [orgTrail({ eventSelectors: advanced([management, { field: 'eventSource', notEquals: ['kms.amazonaws.com'] }]) })],
       'pass',
-      `${where} has read and write management events captured by organization trail org-audit (us-west-2) of account ${ORG_ACCOUNT}, except events from kms.amazonaws.com (allowed by thresholds.allowedExcludedEventSources).`,
+      `${where} has read and write management events captured by organization trail org-audit (us-west-2) of account ` +
+        `${ORG_ACCOUNT}, except events from kms.amazonaws.com (allowed by thresholds.allowedExcludedEventSources).`,
     ],
     [
       'only writes captured',
@@ -284,7 +286,8 @@ describe('aws_cloudtrail_management_events_captured', () => {
       'a source outside the allowed exclusions left out',
       [trail('main', { eventSelectors: basic({ excludeManagementEventSources: ['kms.amazonaws.com', 's3.amazonaws.com'] }) })],
       'fail',
-      `${where} does not have every management event captured by a logging multi-region trail: read management events from s3.amazonaws.com are left out; write management events from s3.amazonaws.com are left out.`,
+      `${where} does not have every management event captured by a logging multi-region trail: read management ` +
+        `events from s3.amazonaws.com are left out; write management events from s3.amazonaws.com are left out.`,
     ],
   ])('%s', (_case, trails, expectedStatus, message) => {
     expect(judge(trails)).toEqual([expectedStatus, message]);
@@ -294,7 +297,8 @@ describe('aws_cloudtrail_management_events_captured', () => {
     const trails = [trail('main', { eventSelectors: basic({ excludeManagementEventSources: ['kms.amazonaws.com'] }) })];
     expect(judge(trails, options({ thresholds: { allowedExcludedEventSources: [] } }))).toEqual([
       'fail',
-      `${where} does not have every management event captured by a logging multi-region trail: read management events from kms.amazonaws.com are left out; write management events from kms.amazonaws.com are left out.`,
+      `${where} does not have every management event captured by a logging multi-region trail: read management ` +
+        `events from kms.amazonaws.com are left out; write management events from kms.amazonaws.com are left out.`,
     ]);
   });
 
@@ -395,7 +399,9 @@ describe('aws_cloudtrail_trail_delivery_errors_absent', () => {
     [
       { status: status({ digest: never('AccessDenied', 48), cloudWatchLogs: before('2026-01-09', 'ThrottlingException') }) },
       'fail',
-      'The trail main (us-east-1) reports delivery errors: S3 digest files (AccessDenied), never delivered, not within the 48 hours before the collection; CloudWatch Logs (ThrottlingException), last delivered on 2026-01-09, not within the 24 hours before the collection.',
+      'The trail main (us-east-1) reports delivery errors: S3 digest files (AccessDenied), never delivered, not ' +
+        'within the 48 hours before the collection; CloudWatch Logs (ThrottlingException), last delivered on ' +
+        '2026-01-09, not within the 24 hours before the collection.',
     ],
     [
       { status: status({ s3: { ...within(), latestError: 'AccessDenied' } }) },

@@ -62,7 +62,8 @@ describe('aws-iam: IAM Access Analyzer', () => {
     expect(apiCalls()).toBe(9 + 2 + 2);
     expect(result.meta?.['accessAnalyzerRegions']).toEqual(['eu-west-1', 'us-east-1']);
     const regions = result.evidence.filter((item) => item.type === 'aws.iam.access-analyzer');
-    expect(regions.map((item) => [item.resourceId, (item.data as AccessAnalyzerRegionEvidence).analyzers.map((a) => `${a.name} ${a.type} ${a.status}${a.statusReason ? ` ${a.statusReason}` : ''}`)])).toEqual([
+    expect(regions.map((item) => [item.resourceId, (item.data as AccessAnalyzerRegionEvidence).analyzers.map((a) => `${a.name} ${a.type} ` +
+      `${a.status}${a.statusReason ? ` ${a.statusReason}` : ''}`)])).toEqual([
       [regionId('eu-west-1'), ['eu-external ACCOUNT FAILED SERVICE_LINKED_ROLE_CREATION_FAILED', 'eu-unused-access ACCOUNT_UNUSED_ACCESS ACTIVE']],
       [regionId('us-east-1'), ['ConsoleAnalyzer-3f1c2a8e-6b0d-4c7e-9a51-2d7e8b4c1f90 ACCOUNT ACTIVE', 'unused-access ACCOUNT_UNUSED_ACCESS ACTIVE']],
     ]);
@@ -96,7 +97,8 @@ describe('aws-iam: IAM Access Analyzer', () => {
       [
         regionId('eu-west-1'),
         'fail',
-        `Region eu-west-1 of account ${ACCOUNT} has no active external-access analyzer: only eu-external (ACCOUNT, FAILED: SERVICE_LINKED_ROLE_CREATION_FAILED), eu-unused-access (ACCOUNT_UNUSED_ACCESS, ACTIVE).`,
+        `Region eu-west-1 of account ${ACCOUNT} has no active external-access analyzer: only eu-external (ACCOUNT, ` +
+          `FAILED: SERVICE_LINKED_ROLE_CREATION_FAILED), eu-unused-access (ACCOUNT_UNUSED_ACCESS, ACTIVE).`,
       ],
       [regionId('us-east-1'), 'pass', `Region us-east-1 of account ${ACCOUNT} has the active ACCOUNT analyzer ConsoleAnalyzer-3f1c2a8e-6b0d-4c7e-9a51-2d7e8b4c1f90.`],
     ]);
@@ -170,7 +172,8 @@ describe('aws-iam: IAM Access Analyzer', () => {
       check.evaluate(evidenceView([region(analyzers)]), awsIamOptionsSchema.parse(options), NOW).map((f) => [f.status, f.message]);
     const organization = { organizationAccountId: '999988887777' };
     expect(judge({ accounts: [{ id: ACCOUNT }, { id: '999988887777' }], accessAnalyzer: organization })).toEqual([
-      ['not_applicable', `Region us-east-1 of account ${ACCOUNT} is analysed by the organization's analyzers in account 999988887777 (accessAnalyzer.organizationAccountId), judged in that account's collection.`],
+      ['not_applicable', `Region us-east-1 of account ${ACCOUNT} is analysed by the organization's analyzers in account 999988887777 ` +
+        `(accessAnalyzer.organizationAccountId), judged in that account's collection.`],
     ]);
     expect(judge({ accounts: [{ id: ACCOUNT }], accessAnalyzer: organization })[0]![0]).toBe('error');
     // A region that has an external-access analyzer of its own is judged by it, whoever else analyses it.

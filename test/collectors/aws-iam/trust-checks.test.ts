@@ -75,7 +75,8 @@ describe('aws_iam_role_trust_restricted', () => {
       'pass',
       `Role r can be assumed only by identity provider arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com.`,
     ],
-    ['nobody (no statement grants sts:AssumeRole)', [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:TagSession' }], 'pass', 'Role r lets no one assume it (no statement allows sts:AssumeRole).'],
+    ['nobody (no statement grants sts:AssumeRole)', [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:TagSession' }], 'pass', 'Role r lets no one assume it (no ' +
+      'statement allows sts:AssumeRole).'],
     ['a deny only', [{ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' }], 'pass', 'Role r lets no one assume it (no statement allows sts:AssumeRole).'],
     [
       'a third-party account root without an external id',
@@ -171,7 +172,8 @@ describe('aws_iam_role_trust_restricted', () => {
   });
 
   it.each<[string, PolicyStatement[], string]>([
-    ['a principal type no role trusts', [assume({ CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' })], 'statement #1: principal type "CanonicalUser" is not one a role trusts'],
+    ['a principal type no role trusts', [assume({ CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' })], 'statement #1: principal type "CanonicalUser" is not ' +
+      'one a role trusts'],
     ['an AWS principal that is neither an id nor an ARN', [assume({ AWS: 'vendor-account' })], 'statement #1: AWS principal "vendor-account" is neither an account id nor an IAM ARN'],
     ['a principal that is not a string', [assume({ AWS: [123] })], 'statement #1: Principal AWS is not a string or a list of strings'],
     ['a condition that is not an object', [assume({ AWS: `arn:aws:iam::${VENDOR}:root` }, { Condition: 'sts:ExternalId' })], 'statement #1 has a Condition that is not an object'],
@@ -210,7 +212,8 @@ describe('aws_iam_role_trust_no_whole_account', () => {
       `Role r names the principals that may assume it: arn:aws:iam::${VENDOR}:role/monitoring, arn:aws:iam::${ACCOUNT}:role/deploy.`,
     ],
     ['an AWS service only', [assume({ Service: 'ec2.amazonaws.com' })], 'not_applicable', 'Role r trusts no AWS account principal (only AWS services or identity providers, if any).'],
-    ['a principal it cannot read', [assume({ AWS: 'vendor-account' })], 'error', 'The trust policy of Role r cannot be judged: statement #1: AWS principal "vendor-account" is neither an account id nor an IAM ARN.'],
+    ['a principal it cannot read', [assume({ AWS: 'vendor-account' })], 'error', 'The trust policy of Role r cannot be judged: statement #1: AWS principal "vendor-account" is neither an ' +
+      'account id nor an IAM ARN.'],
   ])('%s: %s', (_case, statements, status, message) => {
     expect(judge(WHOLE_ACCOUNT, role('r', statements))).toEqual({ status, message });
   });

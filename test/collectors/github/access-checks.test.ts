@@ -139,7 +139,8 @@ describe('outside collaborators and repository admins', () => {
       'fail',
       `${ORG}/billing is administered by dev-dan, dev-dora besides the owners (owner-olga): not on the admin allow-list: dev-dora.`,
     ]);
-    expect(judge('github_repo_admins_limited', built.evidence, built.errors)[0]).toEqual([`${ORG}/billing`, 'pass', `${ORG}/billing is administered by dev-dan, dev-dora besides the owners (owner-olga).`]);
+    expect(judge('github_repo_admins_limited', built.evidence, built.errors)[0]).toEqual([`${ORG}/billing`, 'pass', `${ORG}/billing is administered by dev-dan, dev-dora besides the owners ` +
+      `(owner-olga).`]);
   });
 
   it('passes an outside collaborator who only writes, and does not apply to an organization without any', async () => {
@@ -161,7 +162,9 @@ describe('outside collaborators and repository admins', () => {
     expect(judge('github_org_outside_collaborators_not_privileged', [orgDoc, ...none.evidence], none.errors)).toEqual([[ORG, 'not_applicable', `Organization ${ORG} has no outside collaborators.`]]);
     // A list that could not be read is an error, never "none".
     const unread = accessEvidence(ORG, { ...orgReads([]), outsideCollaborators: { ok: false, reason: `GET /orgs/${ORG}/outside_collaborators: HTTP 403: Forbidden`, status: 403 } }, ok([repo('billing')]), reads);
-    expect(judge('github_org_outside_collaborators_not_privileged', [orgDoc, ...unread.evidence], unread.errors)).toEqual([[`${ORG}/*`, 'error', `Evidence for ${ORG}/* could not be read: GET /orgs/${ORG}/outside_collaborators: HTTP 403: Forbidden`]]);
+    expect(judge('github_org_outside_collaborators_not_privileged', [orgDoc, ...unread.evidence], unread.errors)).toEqual([[`${ORG}/*`, 'error', `Evidence for ${ORG}/* could not be read: GET ` +
+      `/orgs/${ORG}/outside_collaborators: HTTP ` +
+      `403: Forbidden`]]);
   });
 });
 
@@ -232,7 +235,9 @@ describe('SAML single sign-on', () => {
     graphql().reply(200, page(['owner-olga'], null), JSON_HEADERS);
     const { built, findings } = await sso('enterprise');
     expect(findings).toEqual([
-      [ORG, 'pass', `Organization ${ORG} has a SAML identity provider (https://sts.windows.net/5f1a3c2e-0000-4000-8000-000000000001/ at login.microsoftonline.com) and all 3 members have a linked SAML identity.`],
+      [ORG, 'pass', `Organization ${ORG} has a SAML identity provider ` +
+        `(https://sts.windows.net/5f1a3c2e-0000-4000-8000-000000000001/ at login.microsoftonline.com) and all 3 ` +
+        `members have a linked SAML identity.`],
     ]);
     // The sign-on URL's query string (it may carry a token) is not kept: only its host.
     expect(JSON.stringify(built.evidence)).not.toContain('should-not-be-kept');
@@ -244,12 +249,15 @@ describe('SAML single sign-on', () => {
       [
         ORG,
         'fail',
-        `Organization ${ORG} has a SAML identity provider (https://sts.windows.net/5f1a3c2e-0000-4000-8000-000000000001/ at login.microsoftonline.com), but 2 member(s) have no linked SAML identity, so sign-in through it is not enforced: dev-dan, dev-dora.`,
+        `Organization ${ORG} has a SAML identity provider ` +
+          `(https://sts.windows.net/5f1a3c2e-0000-4000-8000-000000000001/ at login.microsoftonline.com), but 2 member(s) ` +
+          `have no linked SAML identity, so sign-in through it is not enforced: dev-dan, dev-dora.`,
       ],
     ]);
     graphql().reply(200, { data: { organization: { samlIdentityProvider: null } } }, JSON_HEADERS);
     expect((await sso('enterprise')).findings).toEqual([
-      [ORG, 'fail', `Organization ${ORG} has no SAML identity provider: members sign in with their GitHub accounts only (a provider set on the enterprise account is not shown at the organization level).`],
+      [ORG, 'fail', `Organization ${ORG} has no SAML identity provider: members sign in with their GitHub accounts only (a ` +
+        `provider set on the enterprise account is not shown at the organization level).`],
     ]);
   });
 

@@ -246,7 +246,8 @@ describe('the approval check over real GraphQL replies', () => {
         `erin-eng [User] APPROVED at 2026-03-01T09:30:00Z on ${HEAD.slice(0, 7)}; frank-ops [User] APPROVED at 2026-03-01T10:00:00Z on ${HEAD.slice(0, 7)}; ` +
         `erin-eng [User] CHANGES_REQUESTED at 2026-03-01T11:00:00Z on ${HEAD.slice(0, 7)}`,
       reviewersAtMerge:
-        `erin-eng: CHANGES_REQUESTED at 2026-03-01T11:00:00Z on ${HEAD.slice(0, 7)}, 0 commit(s) after it: not counted (erin-eng withdrew the approval and requested changes at 2026-03-01T11:00:00Z); ` +
+        `erin-eng: CHANGES_REQUESTED at 2026-03-01T11:00:00Z on ${HEAD.slice(0, 7)}, 0 commit(s) after it: not counted ` +
+          `(erin-eng withdrew the approval and requested changes at 2026-03-01T11:00:00Z); ` +
         `frank-ops: APPROVED at 2026-03-01T10:00:00Z on ${HEAD.slice(0, 7)}, 0 commit(s) after it: counts`,
       approvalRules: 'stale approvals not accepted; Apps counted as reviewers: none',
     });
@@ -261,7 +262,9 @@ describe('the approval check over real GraphQL replies', () => {
     expect(rowOf(events, 3)).toMatchObject({ approvedBy: '', protectionBypassed: 'no', reviews: `github-actions [Bot] APPROVED at 2026-03-01T10:00:00Z on ${HEAD.slice(0, 7)}` });
     expect(rowOf(events, 4)).toMatchObject({ approvedBy: '', commitAuthors: 'dana-dev gita-sec (co-author)' });
     expect(rowOf(events, 5)['reviewersAtMerge']).toBe(
-      `erin-eng: APPROVED at 2026-03-01T08:00:00Z on ${sha(1).slice(0, 7)}, 2 commit(s) after it: not counted (approved by erin-eng only on an earlier commit ${sha(1).slice(0, 7)} (2 commits after it not reviewed), not on the merged head ${HEAD.slice(0, 7)})`,
+      `erin-eng: APPROVED at 2026-03-01T08:00:00Z on ${sha(1).slice(0, 7)}, 2 commit(s) after it: not counted ` +
+        `(approved by erin-eng only on an earlier commit ${sha(1).slice(0, 7)} (2 commits after it not reviewed), not ` +
+        `on the merged head ${HEAD.slice(0, 7)})`,
     );
     expect(rowOf(events, 6)).toMatchObject({ approvedBy: '', protectionBypassed: 'yes', independentApproval: 'no: the approval of erin-eng was dismissed' });
     expect(rowOf(events, 7)).toMatchObject({ approvedBy: 'erin-eng frank-ops', independentApproval: 'yes', protectionBypassed: 'no' });

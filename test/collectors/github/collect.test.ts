@@ -419,7 +419,8 @@ describe('github collector: merged changes', () => {
       ['api#101', 'pass', expect.stringContaining('approved by bob-ops, octocat on the final commit (2 of the 2 required by classic protection)')],
       ['api#102', 'fail', expect.stringContaining('approved by its author bob-ops (0 of the 2 required by classic protection); merged without the approval')],
       ['branch-protection#103', 'fail', expect.stringContaining('approved by octocat only on an earlier commit ef0cdaa (1 commit after it not reviewed), not on the merged head d0dce8b')],
-      ['api#104', 'fail', expect.stringContaining('the approval of bob-ops was dismissed (0 of the 2 required by classic protection); merged without the approval the branch requires (protection bypassed)')],
+      ['api#104', 'fail', expect.stringContaining('the approval of bob-ops was dismissed (0 of the 2 required by classic protection); merged without the ' +
+        'approval the branch requires (protection bypassed)')],
       ['api#105', 'pass', expect.stringContaining('approved by octocat, hubot on the final commit')],
       ['legacy#107', 'fail', expect.stringContaining('no approving review (the approvals the branch required were not recorded)')],
     ]);
@@ -495,7 +496,8 @@ describe('github options', () => {
     [{ auth: { token: 't' }, orgs: ['acme', 'ACME'] }, 'orgs.1', 'expected each organization once (orgs[0] is already acme)'],
     [{ auth: { token: 't' }, orgs: ['-bad-'] }, 'orgs.0.login', 'expected a GitHub login such as octo-org'],
     [{ auth: { appId: 1, installationId: 2 }, orgs: ['acme'] }, 'auth.privateKey', 'expected exactly one of privateKey or privateKeyPath'],
-    [{ auth: { token: 't' }, orgs: ['acme'], changes: { independentBots: ['renovate approve'] } }, 'changes.independentBots.0', 'expected a bot login such as renovate-approve or renovate-approve[bot]'],
+    [{ auth: { token: 't' }, orgs: ['acme'], changes: { independentBots: ['renovate approve'] } }, 'changes.independentBots.0', 'expected a bot login such as renovate-approve or ' +
+      'renovate-approve[bot]'],
     [{ auth: { token: 't' }, orgs: ['acme'], thresholds: { maxRepositoryAdmins: -1 } }, 'thresholds.maxRepositoryAdmins', 'Too small: expected number to be >=0'],
   ])('refuses %j', (input, path, message) => {
     const result = githubOptionsSchema.safeParse(input);

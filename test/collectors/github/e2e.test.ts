@@ -137,7 +137,8 @@ describe('the demo organization', () => {
     expect(of('github_repo_admins_limited', 'pass')).toEqual([org(SPECIAL_REPOSITORIES.rulesetOnly)]);
     expect(of('github_actions_workflow_permissions_restricted', 'fail')).toEqual([SANDBOX_ORG, org(SPECIAL_REPOSITORIES.mixed), org(SPECIAL_REPOSITORIES.unprotected)]);
     expect(of('github_org_saml_sso_enforced', 'fail')).toEqual([SANDBOX_ORG]);
-    expect(findings.find((f) => f.checkId === 'github_org_saml_sso_enforced')?.message).toContain(`no linked SAML identity, so sign-in through it is not enforced: ${MEMBERS_WITHOUT_SAML_IDENTITY.join(', ')}.`);
+    expect(findings.find((f) => f.checkId === 'github_org_saml_sso_enforced')?.message).toContain(`no linked SAML identity, so sign-in through it is not enforced: ` +
+      `${MEMBERS_WITHOUT_SAML_IDENTITY.join(', ')}.`);
 
     // Each planted approval case fails the approval check, for its own reason.
     const approval = (kind: string) => {

@@ -13,7 +13,7 @@ import type { Collector, EvidenceItem } from '../src/collector.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
 import type { ConfiguredCollector } from '../src/runner.js';
-import { SANDBOX_ORG } from '../src/sandbox/github/index.js';
+import { SANDBOX_ORG } from '../sandbox/github/index.js';
 import {
   MANAGEMENT_ACCOUNT_ID,
   SANDBOX_ACCOUNT_ID,
@@ -25,7 +25,7 @@ import {
   startSandbox,
   UNASSUMABLE_ACCOUNT_ID,
   WORKLOADS_OU_ID,
-} from '../src/sandbox/index.js';
+} from '../sandbox/index.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
 import type { Framework } from '../src/mapping/load.js';

@@ -22,8 +22,8 @@ import {
   SUSPENDED_ACCOUNT_ID,
   UNASSUMABLE_ACCOUNT_ID,
   WORKLOADS_OU_ID,
-} from '../src/sandbox/index.js';
-import type { Sandbox } from '../src/sandbox/index.js';
+} from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore, RunRecord } from '../src/store/types.js';
 import { tempDbPath } from './helpers/store-fixtures.js';

@@ -33,8 +33,8 @@ import {
   SUSPENDED_ACCOUNT_ID,
   UNASSUMABLE_ACCOUNT_ID,
   WORKLOADS_OU_ID,
-} from '../src/sandbox/index.js';
-import type { Sandbox } from '../src/sandbox/index.js';
+} from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 
 const END = new Date('2026-03-31T00:00:00Z');
 const DAY_MS = 86_400_000;

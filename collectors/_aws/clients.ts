@@ -7,6 +7,7 @@ import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/creden
 import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-providers';
 import type { ClientEnvironment, CollectContext } from '../../src/collector.js';
 import type { AwsAccount } from './account.js';
+import type { ClientPlugin } from './client-plugin.js';
 import { replySizeCapPlugin } from './reply-size-cap.js';
 import { requestHostPlugin } from './errors.js';
 
@@ -22,7 +23,6 @@ const CONNECTION_TIMEOUT_MS = 10_000;
 /** Refresh an assumed-role session this long before it expires, as the SDK itself does. */
 const SESSION_REFRESH_MARGIN_MS = 5 * 60_000;
 
-export type ClientPlugin = NonNullable<FromTemporaryCredentialsOptions['clientPlugins']>[number];
 type RoleCredentialProvider = ReturnType<typeof fromTemporaryCredentials>;
 type StaticCredentials = NonNullable<NonNullable<ClientEnvironment['aws']>['credentials']>;
 

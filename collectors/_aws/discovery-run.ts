@@ -7,7 +7,7 @@ import type { CollectContext, CollectResult, EventItem, EvidenceItem, Population
 import { withAccountSession } from './account-session.js';
 import { discoverAccounts } from './discovery.js';
 import type { Discovery, ListedAccount } from './discovery.js';
-import { compareStrings } from './evidence-format.js';
+import { compareStrings } from '../../src/compare-strings.js';
 import { memberScope } from './organization.js';
 import type { OrganizationOptions } from './organization.js';
 

@@ -1,5 +1,5 @@
 // Turns a failed read into the one-sentence reason stored with a resource error or the run.
-import type { ClientPlugin } from './clients.js';
+import type { ClientPlugin } from './client-plugin.js';
 
 /** Where a failed request went, set on its error by `requestHostPlugin` (the SDK's errors do not say). */
 const REQUEST_HOST = Symbol('evidence-agent.requestHost');

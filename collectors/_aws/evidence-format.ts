@@ -1,14 +1,11 @@
 // Ordering and error rules shared by the AWS evidence builders, so an unchanged estate yields
 // byte-identical evidence: code-point ordering (not locale), one error class for bad replies.
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
+import { compareStrings } from '../../src/compare-strings.js';
 
 /** A reply that parsed but cannot be used as evidence (a field missing, a truncated page without a marker). */
 export class MalformedResponseError extends Error {
   override name = 'MalformedResponseError';
-}
-
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function byTypeAndResource(a: EvidenceItem | ResourceError, b: EvidenceItem | ResourceError): number {

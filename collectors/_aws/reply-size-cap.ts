@@ -12,7 +12,7 @@
 //   any other   16 MiB
 import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
-import type { ClientPlugin } from './clients.js';
+import type { ClientPlugin } from './client-plugin.js';
 
 const MiB = 1024 * 1024;
 export const AWS_REPLY_CAPS: Readonly<Record<string, number>> = {

@@ -18,7 +18,8 @@ const COLUMNS = [
   { name: 'eventName', description: 'The IAM API call (CreateUser, AttachRolePolicy, ...).' },
   { name: 'outcome', description: '"succeeded", or "refused: <errorCode>" for a call IAM denied or rejected.' },
   { name: 'actor', description: 'ARN of the identity that made the call (for a role session, the session ARN).' },
-  { name: 'actorType', description: `CloudTrail identity type: IAMUser, AssumedRole, Root, AWSService, ...; "${NO_IDENTITY}" when CloudTrail recorded none (actor is then LookupEvents' Username, if any).` },
+  { name: 'actorType', description: `CloudTrail identity type: IAMUser, AssumedRole, Root, AWSService, ...; "${NO_IDENTITY}" when CloudTrail ` +
+    `recorded none (actor is then LookupEvents' Username, if any).` },
   { name: 'sessionIssuer', description: 'For a role session, the role it came from (who the person acted as).' },
   { name: 'sourceIp', description: 'Source IP address, or the AWS service that made the call.' },
   { name: 'targetType', description: 'Kind of principal or object changed: user, role, group, policy, account, mfa-device, identity-provider, instance-profile.' },

@@ -10,9 +10,10 @@ import type { MetricFilter } from '@aws-sdk/client-cloudwatch-logs';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Subscription } from '@aws-sdk/client-sns';
 import { PageGuard } from '../../src/page-guard.js';
+import { compareStrings } from '../../src/compare-strings.js';
 import { parseArn } from '../_aws/arn.js';
 import type { AwsSession } from '../_aws/clients.js';
-import { compareStrings, MalformedResponseError } from '../_aws/evidence-format.js';
+import { MalformedResponseError } from '../_aws/evidence-format.js';
 import { logGroupId } from './schema.js';
 import type { ListedTrail } from './trail-reads.js';
 

@@ -2,7 +2,7 @@
 // throttles beyond that. Every HTTP attempt of a region (retries included) waits for its slot, spaced
 // at least 1000 / requestsPerSecond ms (plus a margin) after the previous one of the same region, so the run never
 // trips the quota instead of retrying into it. Regions are paced independently and run concurrently.
-import type { ClientPlugin } from '../_aws/clients.js';
+import type { ClientPlugin } from '../_aws/client-plugin.js';
 
 /**
  * Added to each gap: our clock and AWS's are not the same, and a request's latency varies by a few ms,

@@ -1,8 +1,8 @@
 // Evidence of each configured region: which trails record its events. A region whose trails could not
 // be listed has no document, only a resource error: its coverage is unknown, never "no trail".
 import type { ResourceError } from '../../src/collector.js';
+import { compareStrings } from '../../src/compare-strings.js';
 import type { AccountRef } from '../_aws/account.js';
-import { compareStrings } from '../_aws/evidence-format.js';
 import type { Outcome } from '../_aws/outcome.js';
 import { EVIDENCE, EVIDENCE_SCHEMA_VERSION, resourceIds } from './schema.js';
 import type { Built, RegionEvidence } from './schema.js';

@@ -9,7 +9,8 @@ import type {
   GetTrailStatusCommandOutput,
 } from '@aws-sdk/client-cloudtrail';
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
-import { compareStrings, MalformedResponseError } from '../_aws/evidence-format.js';
+import { compareStrings } from '../../src/compare-strings.js';
+import { MalformedResponseError } from '../_aws/evidence-format.js';
 import type { Outcome } from '../_aws/outcome.js';
 import { EVIDENCE, EVIDENCE_SCHEMA_VERSION, TRAIL_PARTS } from './schema.js';
 import type {

@@ -7,13 +7,15 @@ import { AccessAnalyzerClient, ListAnalyzersCommand, ListFindingsCommand } from 
 import type { AnalyzerSummary, FindingSummary } from '@aws-sdk/client-accessanalyzer';
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
 import { PageGuard } from '../../src/page-guard.js';
+import { compareStrings } from '../../src/compare-strings.js';
 import type { AccountRef } from '../_aws/account.js';
 import type { AwsSession } from '../_aws/clients.js';
 import { enabledRegions } from '../_aws/enabled-regions.js';
 import { describeFailure } from '../_aws/errors.js';
 import { settle } from '../_aws/outcome.js';
 import type { Outcome } from '../_aws/outcome.js';
-import { compareStrings, evidenceItem, MalformedResponseError, sortedRecord, toIsoDate } from './evidence-format.js';
+import { MalformedResponseError } from '../_aws/evidence-format.js';
+import { evidenceItem, sortedRecord, toIsoDate } from './evidence-items.js';
 import { EVIDENCE, EXTERNAL_ACCESS_TYPES, resourceIds } from './schema.js';
 import type { AccessAnalyzerFindingEvidence, AccessAnalyzerRegionEvidence, AnalyzerEvidence, AwsIamOptions } from './schema.js';
 

@@ -4,7 +4,7 @@ import type { PasswordPolicy } from '@aws-sdk/client-iam';
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
 import type { Outcome } from '../_aws/outcome.js';
 import type { ParsedCredentialReport } from './credential-report.js';
-import { evidenceItem, sortedRecord } from './evidence-format.js';
+import { evidenceItem, sortedRecord } from './evidence-items.js';
 import { EVIDENCE, resourceIds } from './schema.js';
 import type {
   AccountRef,

@@ -7,7 +7,8 @@ import {
   paginateListVirtualMFADevices,
 } from '@aws-sdk/client-iam';
 import type { IAMClient, PasswordPolicy } from '@aws-sdk/client-iam';
-import { compareStrings, MalformedResponseError } from './evidence-format.js';
+import { compareStrings } from '../../src/compare-strings.js';
+import { MalformedResponseError } from '../_aws/evidence-format.js';
 import { IAM_PAGE_SIZE, iamPageGuard } from './pagination.js';
 import { resourceIds } from './schema.js';
 import type { AccountRef } from './schema.js';

@@ -12,6 +12,7 @@ import type {
   UserDetail,
 } from '@aws-sdk/client-iam';
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
+import { compareStrings } from '../../src/compare-strings.js';
 import { IAM_PAGE_SIZE, iamPageGuard } from './pagination.js';
 import { decodePolicyDocument, PolicyDocumentError } from './policy-document.js';
 import { EVIDENCE } from './schema.js';
@@ -23,7 +24,8 @@ import type {
   RoleEvidence,
   UserEvidence,
 } from './schema.js';
-import { compareStrings, evidenceItem, MalformedResponseError, toIsoDate } from './evidence-format.js';
+import { MalformedResponseError } from '../_aws/evidence-format.js';
+import { evidenceItem, toIsoDate } from './evidence-items.js';
 
 export interface AuthorizationDetails {
   users: UserDetail[];

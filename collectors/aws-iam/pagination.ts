@@ -1,7 +1,7 @@
 // The SDK paginators stop at the first page without a Marker, even one that says more pages follow
 // (IsTruncated=true): taken as the last page, it would make a partial listing look complete.
 import { PageGuard } from '../../src/page-guard.js';
-import { MalformedResponseError } from './evidence-format.js';
+import { MalformedResponseError } from '../_aws/evidence-format.js';
 
 /** Items asked per page: the most IAM allows, so a large account takes few requests. */
 export const IAM_PAGE_SIZE = 1000;

@@ -3,10 +3,10 @@
 // settings of the organization and its repositories, and the organization's SAML single sign-on.
 // What could not be read is a resource error of its type, never a document that looks complete.
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
+import { compareStrings } from '../../src/compare-strings.js';
 import type { RepositoryAccessReads } from './access-reads.js';
 import type { ActionsReads } from './actions-reads.js';
 import type { Outcome } from './errors.js';
-import { byText } from './org-reads.js';
 import type { OrgReads } from './org-reads.js';
 import type { ListedRepository } from './repo-reads.js';
 import { EVIDENCE, EVIDENCE_SCHEMA_VERSION, OUTSIDE_COLLABORATOR_SCHEMA_VERSION, resourceIds } from './schema.js';
@@ -124,7 +124,7 @@ export function ssoEvidence(org: string, reads: OrgReads, sso: Outcome<SsoRead> 
   if (read?.identityProvider && reads.members.ok) {
     const members = new Set([...reads.members.value, ...(reads.owners.ok ? reads.owners.value : [])]);
     const linked = new Set(read.linked.map((l) => l.toLowerCase()));
-    without = [...members].filter((m) => !linked.has(m.toLowerCase())).sort(byText);
+    without = [...members].filter((m) => !linked.has(m.toLowerCase())).sort(compareStrings);
   }
   const data: SsoEvidence = {
     login: org,

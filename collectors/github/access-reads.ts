@@ -2,10 +2,11 @@
 // permission (GET …/collaborators?affiliation=outside) and everyone with admin, organization owners
 // included (…?affiliation=all&permission=admin). Two conditional REST lists per repository, read 8
 // repositories at a time; each settles on its own, so one denied list keeps the others.
+import { compareStrings } from '../../src/compare-strings.js';
 import type { GitHubClient } from './client.js';
 import { MalformedReplyError, settle } from './errors.js';
 import type { Outcome } from './errors.js';
-import { basePermission, byText } from './org-reads.js';
+import { basePermission } from './org-reads.js';
 import { guardedPages } from './pagination.js';
 import type { ListedRepository } from './repo-reads.js';
 
@@ -35,7 +36,7 @@ async function collaborators(octokit: GitHubClient, owner: string, repo: string,
       const permission = basePermission(person.permissions);
       return { login: person.login, permission, role: typeof person.role_name === 'string' && person.role_name !== '' ? person.role_name : permission };
     })
-    .sort((a, b) => byText(a.login, b.login));
+    .sort((a, b) => compareStrings(a.login, b.login));
 }
 
 /**

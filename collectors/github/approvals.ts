@@ -4,14 +4,7 @@
 // stands; an approval counts when it is of the merged head (unless stale approvals are accepted) and
 // comes from a person who neither opened the pull request nor wrote or co-wrote one of its commits;
 // the independent approvals must reach what the branch required when the change was read (at least one).
-import type { PullRequestData, ReviewRecord } from './change-reads.js';
-
-export interface ApprovalRules {
-  /** changes.acceptStaleApprovals: an approval of an earlier commit counts too. */
-  acceptStaleApprovals: boolean;
-  /** changes.independentBots: Apps whose approvals count as independent reviews. */
-  independentBots: readonly string[];
-}
+import type { ApprovalRules, PullRequestData, ReviewRecord } from './change-data.js';
 
 export const STRICT_RULES: ApprovalRules = { acceptStaleApprovals: false, independentBots: [] };
 

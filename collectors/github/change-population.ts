@@ -4,10 +4,9 @@
 // without one. Auditors sample from it and trace each change to its approval. Derived from the stored
 // events when asked.
 import type { EventItem, PopulationDefinition } from '../../src/collector.js';
-import type { DirectCommitData, PullRequestData } from './change-reads.js';
 import { protectionBypassed } from './approvals.js';
 import type { ReviewerVerdict } from './approvals.js';
-import type { ReviewRecord } from './change-reads.js';
+import type { DirectCommitData, PullRequestData, ReviewRecord } from './change-data.js';
 import { approvalRulesOf, independentApproval } from './checks/changes.js';
 import { EVENTS } from './schema.js';
 
@@ -20,17 +19,24 @@ const COLUMNS = [
   { name: 'url', description: 'Link to the pull request (empty for a direct push).' },
   { name: 'author', description: 'Who wrote the change (pull request author, or commit author).' },
   { name: 'mergedBy', description: 'Who merged the pull request (or committed the direct push).' },
-  { name: 'approvedBy', description: 'Reviewers whose approval counts: their latest review before the merge approves the merged head (or an earlier commit when stale approvals are accepted), and they are independent (see reviewersAtMerge).' },
-  { name: 'independentApproval', description: '"yes" when the approvals that count reach the branch\'s required number (at least one), or "no: <why>" (withdrawn, dismissed, after the merge, stale, self-approval, commit author or co-author, an App, none).' },
-  { name: 'protectionBypassed', description: '"yes" when fewer reviewers (author excluded) approved before the merge than the branch required (an admin or bypass-list merge), "no", or "unknown" (protection not read, over 100 reviews, or read before event schema 2). Judged from review times, never from the review decision seen later.' },
+  { name: 'approvedBy', description: 'Reviewers whose approval counts: their latest review before the merge approves the merged head (or an earlier ' +
+    'commit when stale approvals are accepted), and they are independent (see reviewersAtMerge).' },
+  { name: 'independentApproval', description: '"yes" when the approvals that count reach the branch\'s required number (at least one), or "no: <why>" ' +
+    '(withdrawn, dismissed, after the merge, stale, self-approval, commit author or co-author, an App, none).' },
+  { name: 'protectionBypassed', description: '"yes" when fewer reviewers (author excluded) approved before the merge than the branch required (an admin or ' +
+    'bypass-list merge), "no", or "unknown" (protection not read, over 100 reviews, or read before event schema ' +
+    '2). Judged from review times, never from the review decision seen later.' },
   { name: 'checks', description: 'Results of the checks on the last commit: "name=result; …" (empty when none ran).' },
   { name: 'headSha', description: 'The commit merged (pull request head), or the pushed commit.' },
   { name: 'mergeCommitSha', description: 'The commit the merge created on the default branch.' },
-  { name: 'requiredApprovals', description: 'Approvals the default branch required (classic protection and rulesets together, as read when the change was collected), with the layers; "unknown" when not read.' },
-  { name: 'commitAuthors', description: 'Everyone who wrote or co-wrote (Co-authored-by) the pull request\'s commits: GitHub logins, or the commit name in quotes when no account is linked; "(incomplete)" past 100 commits.' },
+  { name: 'requiredApprovals', description: 'Approvals the default branch required (classic protection and rulesets together, as read when the change was ' +
+    'collected), with the layers; "unknown" when not read.' },
+  { name: 'commitAuthors', description: 'Everyone who wrote or co-wrote (Co-authored-by) the pull request\'s commits: GitHub logins, or the commit ' +
+    'name in quotes when no account is linked; "(incomplete)" past 100 commits.' },
   { name: 'reviews', description: 'Every review as read: reviewer [account type] STATE at <time> on <commit>, "after merge" when submitted after mergedAt.' },
   { name: 'reviewersAtMerge', description: 'Per reviewer, the latest approve, change-request or dismissal before the merge, the commit and the commits after it, and whether it counts or why not.' },
-  { name: 'approvalRules', description: 'The rules applied: whether approvals of earlier commits were accepted (changes.acceptStaleApprovals) and which Apps count as reviewers (changes.independentBots).' },
+  { name: 'approvalRules', description: 'The rules applied: whether approvals of earlier commits were accepted (changes.acceptStaleApprovals) and ' +
+    'which Apps count as reviewers (changes.independentBots).' },
 ] as const;
 
 export const changePopulation: PopulationDefinition = {

@@ -4,11 +4,11 @@
 // request, spans of more than 1,000 results split), and the commits of default branches in the same
 // span that no merged pull request accounts for (direct pushes).
 import type { EventItem, EventWindow } from '../../src/collector.js';
+import { compareStrings } from '../../src/compare-strings.js';
 import { protectionBypassed } from './approvals.js';
-import type { ApprovalRules } from './approvals.js';
+import type { ApprovalRules, BranchRequirements, CommitAuthor, DirectCommitData, PullRequestData } from './change-data.js';
 import type { GitHubClient } from './client.js';
 import { MalformedReplyError, describeGitHubFailure } from './errors.js';
-import { byText } from './org-reads.js';
 import { DEFAULT_BRANCH_COMMITS_QUERY, MERGED_PULL_REQUESTS_QUERY } from './queries.js';
 import type { CommitNode, DefaultBranchCommitsReply, MergedPullRequestNode, MergedPullRequestsReply } from './queries.js';
 import { cursorGuard } from './pagination.js';
@@ -20,87 +20,6 @@ import type { GitHubOptions, GitHubOrg } from './schema.js';
 const DAY_MS = 86_400_000;
 /** GitHub search returns at most 1,000 results per query. */
 export const SEARCH_RESULT_CAP = 1000;
-
-export interface ReviewRecord {
-  state: string;
-  author: string | null;
-  /** The reviewer's GraphQL __typename (User, Bot, Mannequin…); absent in events of schema 1. */
-  authorType?: string | null;
-  submittedAt: string | null;
-  commit: string | null;
-}
-
-/** Someone who wrote a commit of the pull request: the git author, or a co-author (Co-authored-by). */
-export interface CommitAuthor {
-  /** The GitHub account the commit email belongs to; null when it is linked to none. */
-  login: string | null;
-  /** The name in the commit, kept only when no account is linked (it is all there is). */
-  name: string | null;
-  /** Named only in Co-authored-by trailers, never as a commit's git author. */
-  coAuthor: boolean;
-}
-
-export interface PullRequestData {
-  repository: string;
-  number: number;
-  title: string;
-  url: string;
-  author: string | null;
-  /** The author's GraphQL __typename (User, Bot…); absent in events of schema 1. */
-  authorType?: string | null;
-  mergedBy: string | null;
-  mergedAt: string;
-  baseRef: string;
-  headSha: string;
-  mergeCommitSha: string | null;
-  /** GitHub's review decision as it stood when the pull request was read (after the merge): not used to judge. */
-  reviewDecision: string | null;
-  reviews: ReviewRecord[];
-  /** More reviews than one page holds: the approvals judged may be incomplete. */
-  reviewsTruncated: boolean;
-  /** The pull request's commits, oldest first (up to 100); absent in events of schema 1. */
-  commits?: string[];
-  /** Everyone who wrote or co-wrote those commits; absent in events of schema 1. */
-  commitAuthors?: CommitAuthor[];
-  /** More than 100 commits, or a commit with more than 10 authors: the lists above are incomplete. */
-  commitsTruncated?: boolean;
-  /**
-   * Approvals the default branch required when the pull request was read (classic protection and
-   * rulesets together); null when the protection is unknown; absent in events of schema 1.
-   */
-  requiredApprovals?: number | null;
-  /** The protection layers requiring pull requests: "classic protection", "ruleset 73 (acme)". */
-  requiredApprovalsFrom?: string[];
-  /** The approval rules of the config when the change was read (changes.acceptStaleApprovals, changes.independentBots). */
-  approvalRules?: ApprovalRules;
-  lastCommit: { sha: string; committedAt: string } | null;
-  checks: { state: string | null; contexts: { name: string; kind: 'check-run' | 'status'; result: string }[]; truncated: boolean };
-  /** Check names the default branch required when the pull request was read (null: protection unknown). */
-  requiredChecks: string[] | null;
-  /**
-   * Merged with fewer approvals before the merge than the branch required: branch protection was
-   * bypassed (an admin merge, or a bypass-list actor). See approvals.ts; null when not fully known.
-   */
-  protectionBypassed: boolean | null;
-}
-
-/** What the default branch of a repository requires, as read in the same run (null: unknown). */
-export interface BranchRequirements {
-  requiredChecks: string[];
-  requiredApprovals: number;
-  /** The layers requiring pull requests, named. */
-  requiredApprovalsFrom: string[];
-}
-
-export interface DirectCommitData {
-  repository: string;
-  branch: string;
-  sha: string;
-  committedAt: string;
-  headline: string;
-  author: string | null;
-  committer: string | null;
-}
 
 export interface ChangeReads {
   events: EventItem[];
@@ -134,7 +53,7 @@ export async function readChanges(
   const pushSpan = changeSpan(watermarks[PARTITIONS.pushes], now, changes);
   const failures: ChangeReads['failures'] = {};
   const events: EventItem[] = [];
-  const rules: ApprovalRules = { acceptStaleApprovals: changes.acceptStaleApprovals, independentBots: [...changes.independentBots].sort(byText) };
+  const rules: ApprovalRules = { acceptStaleApprovals: changes.acceptStaleApprovals, independentBots: [...changes.independentBots].sort(compareStrings) };
 
   try {
     const prs = await searchMerged(octokit, org.login, prSpan.from, prSpan.to, counter, signal);
@@ -172,7 +91,7 @@ export async function readChanges(
     ...(failures[partition] ? { error: failures[partition] } : {}),
   });
   return {
-    events: events.sort((a, b) => byText(a.occurredAt, b.occurredAt) || byText(a.eventId, b.eventId)),
+    events: events.sort((a, b) => compareStrings(a.occurredAt, b.occurredAt) || compareStrings(a.eventId, b.eventId)),
     windows: [window(PARTITIONS.pullRequests, prSpan), window(PARTITIONS.pushes, pushSpan)],
     failures,
     queries: counter.queries,
@@ -233,7 +152,7 @@ function pullRequestEvent(pr: MergedPullRequestNode, requirements: BranchRequire
         ? { name: c.name, kind: 'check-run' as const, result: (c.conclusion ?? c.status).toLowerCase() }
         : { name: c.context, kind: 'status' as const, result: c.state.toLowerCase() },
     )
-    .sort((a, b) => byText(a.name, b.name) || byText(a.kind, b.kind));
+    .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.kind, b.kind));
   const data: PullRequestData = {
     repository: pr.repository.name,
     number: pr.number,
@@ -255,7 +174,7 @@ function pullRequestEvent(pr: MergedPullRequestNode, requirements: BranchRequire
         submittedAt: r.submittedAt ?? null,
         commit: r.commit?.oid ?? null,
       }))
-      .sort((a, b) => byText(a.submittedAt ?? '', b.submittedAt ?? '')),
+      .sort((a, b) => compareStrings(a.submittedAt ?? '', b.submittedAt ?? '')),
     reviewsTruncated: (pr.reviews?.totalCount ?? 0) > (pr.reviews?.nodes?.length ?? 0),
     ...commitsOf(pr),
     lastCommit: last ? { sha: last.oid, committedAt: new Date(last.committedDate).toISOString() } : null,
@@ -303,7 +222,7 @@ function commitsOf(pr: MergedPullRequestNode): Pick<PullRequestData, 'commits' |
   }
   return {
     commits: connection.nodes.map(({ commit }) => commit.oid),
-    commitAuthors: [...authors.values()].sort((a, b) => byText(a.login ?? `~${a.name ?? ''}`, b.login ?? `~${b.name ?? ''}`)),
+    commitAuthors: [...authors.values()].sort((a, b) => compareStrings(a.login ?? `~${a.name ?? ''}`, b.login ?? `~${b.name ?? ''}`)),
     commitsTruncated: truncated,
   };
 }

@@ -11,8 +11,8 @@ import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import type { CollectContext, HttpCache } from '../../src/collector.js';
 import type { Logger } from '../../src/logging.js';
+import { withoutCredentials } from './bare-url.js';
 import { MalformedReplyError } from './errors.js';
-import { withoutCredentials } from './org-reads.js';
 import { fetchWithReplyCap, replySizeCapPlugin } from './reply-size-cap.js';
 import type { GitHubAuth, GitHubOptions } from './schema.js';
 

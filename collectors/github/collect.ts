@@ -3,16 +3,17 @@
 // cannot be read becomes a resource error (or an incomplete window); bad credentials or an unknown
 // organization fail the run.
 import type { CollectContext, CollectResult, EvidenceItem } from '../../src/collector.js';
+import { compareStrings } from '../../src/compare-strings.js';
 import { accessEvidence, actionsEvidence, ssoEvidence } from './access-evidence.js';
 import { readRepositoryAccess } from './access-reads.js';
 import { readActions } from './actions-reads.js';
+import type { BranchRequirements } from './change-data.js';
 import { readChanges } from './change-reads.js';
-import type { BranchRequirements } from './change-reads.js';
 import { effectiveProtection, pullRequestLayers } from './checks/protection.js';
 import { createGitHubSession } from './client.js';
 import { settle } from './errors.js';
 import { orgEvidence, repositoryEvidence } from './evidence.js';
-import { byText, readOrg } from './org-reads.js';
+import { readOrg } from './org-reads.js';
 import { listRepositories, readRepositories } from './repo-reads.js';
 import type { RepositoryReads } from './repo-reads.js';
 import { EVIDENCE, EVIDENCE_SCHEMA_VERSION, orgSchema, PARTITIONS, resourceIds } from './schema.js';
@@ -62,7 +63,7 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
     graphqlChangeQueries = changes.queries;
     const failed = Object.values(changes.failures);
     if (failed.length === 0) {
-      const data: ChangesEvidence = { login: org.login, partitions: Object.values(PARTITIONS).sort(byText) };
+      const data: ChangesEvidence = { login: org.login, partitions: Object.values(PARTITIONS).sort(compareStrings) };
       evidence.push({ type: EVIDENCE.changes, resourceId: resourceIds.changes(org.login), schemaVersion: EVIDENCE_SCHEMA_VERSION, data });
     } else {
       errors.push({ type: EVIDENCE.changes, resourceId: resourceIds.changes(org.login), error: failed.join('; ') });
@@ -70,8 +71,8 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
   }
   signal.throwIfAborted();
 
-  evidence.sort((a, b) => byText(a.type, b.type) || byText(a.resourceId, b.resourceId));
-  errors.sort((a, b) => byText(a.type, b.type) || byText(a.resourceId, b.resourceId));
+  evidence.sort((a, b) => compareStrings(a.type, b.type) || compareStrings(a.resourceId, b.resourceId));
+  errors.sort((a, b) => compareStrings(a.type, b.type) || compareStrings(a.resourceId, b.resourceId));
   if (errors.length > 0) ctx.logger.warn({ org: org.login, errors: errors.length, first: errors[0] }, 'github: some resources could not be read');
   ctx.logger.info({ org: org.login, requests: counts.requests, charged: counts.charged, notModified: counts.notModified, rateLimited: counts.rateLimited }, 'github: collected');
   return {

@@ -1,6 +1,8 @@
 // REST reads of one organization: settings, owners and members (with 2FA when the token may ask),
 // outside collaborators, webhooks, and teams with the repositories each team reaches. Every list is
 // read to its last page; each read settles on its own so one denied part keeps the others.
+import { compareStrings } from '../../src/compare-strings.js';
+import { withoutCredentials } from './bare-url.js';
 import type { GitHubClient } from './client.js';
 import { MalformedReplyError, settle } from './errors.js';
 import { guardedPages } from './pagination.js';
@@ -32,14 +34,22 @@ export interface OrgReads {
 export async function readOrg(octokit: GitHubClient, org: string, signal: AbortSignal): Promise<OrgReads> {
   const [orgRead, owners, members, withoutTwoFactor, outsideCollaborators, webhooks, teams] = await Promise.all([
     settle(`GET /orgs/${org}`, readSettings(octokit, org), signal),
-    settle(`GET /orgs/${org}/members?role=admin`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'admin', ...PAGE }, guardedPages(`GET /orgs/${org}/members?role=admin`))), signal),
+    settle(
+      `GET /orgs/${org}/members?role=admin`,
+      logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'admin', ...PAGE }, guardedPages(`GET /orgs/${org}/members?role=admin`))),
+      signal,
+    ),
     settle(`GET /orgs/${org}/members`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'all', ...PAGE }, guardedPages(`GET /orgs/${org}/members`))), signal),
     settle(
       `GET /orgs/${org}/members?filter=2fa_disabled`,
       logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, filter: '2fa_disabled', ...PAGE }, guardedPages(`GET /orgs/${org}/members?filter=2fa_disabled`))),
       signal,
     ),
-    settle(`GET /orgs/${org}/outside_collaborators`, logins(octokit.paginate(octokit.rest.orgs.listOutsideCollaborators, { org, ...PAGE }, guardedPages(`GET /orgs/${org}/outside_collaborators`))), signal),
+    settle(
+      `GET /orgs/${org}/outside_collaborators`,
+      logins(octokit.paginate(octokit.rest.orgs.listOutsideCollaborators, { org, ...PAGE }, guardedPages(`GET /orgs/${org}/outside_collaborators`))),
+      signal,
+    ),
     settle(`GET /orgs/${org}/hooks`, readWebhooks(octokit, org), signal),
     settle(`GET /orgs/${org}/teams`, readTeams(octokit, org, signal), signal),
   ]);
@@ -68,7 +78,7 @@ async function logins(read: Promise<readonly ({ login?: unknown } | null)[]>): P
       if (typeof user?.login !== 'string' || user.login === '') throw new MalformedReplyError(`user ${index + 1} has no login`);
       return user.login;
     })
-    .sort(byText);
+    .sort(compareStrings);
 }
 
 async function readWebhooks(octokit: GitHubClient, org: string): Promise<WebhookEvidence[]> {
@@ -87,20 +97,10 @@ async function readWebhooks(octokit: GitHubClient, org: string): Promise<Webhook
         secretSet: typeof config['secret'] === 'string' && config['secret'] !== '',
         active: hook.active === true,
         contentType: typeof config['content_type'] === 'string' ? config['content_type'] : null,
-        events: [...(hook.events ?? [])].sort(byText),
+        events: [...(hook.events ?? [])].sort(compareStrings),
       } satisfies WebhookEvidence;
     })
     .sort((a, b) => a.id - b.id);
-}
-
-/** Scheme, host and path: a query string or user info may carry a token meant for the receiver. */
-export function withoutCredentials(raw: string): string {
-  try {
-    const url = new URL(raw);
-    return `${url.protocol}//${url.host}${url.pathname}`;
-  } catch {
-    return raw.split(/[?#]/)[0]!.replace(/\/\/[^/@]*@/, '//');
-  }
 }
 
 async function readTeams(octokit: GitHubClient, org: string, signal: AbortSignal): Promise<TeamEvidence[]> {
@@ -120,11 +120,11 @@ async function readTeams(octokit: GitHubClient, org: string, signal: AbortSignal
         parent: team.parent?.slug ?? null,
         repositories: repos
           .map((repo) => ({ name: repo.name, permission: teamPermission(repo) }))
-          .sort((a, b) => byText(a.name, b.name)),
+          .sort((a, b) => compareStrings(a.name, b.name)),
       } satisfies TeamEvidence;
     }),
   );
-  return withRepos.sort((a, b) => byText(a.slug, b.slug));
+  return withRepos.sort((a, b) => compareStrings(a.slug, b.slug));
 }
 
 /** The base level of a repository permission from its REST flags (admin, maintain, push, triage, pull). */
@@ -143,4 +143,3 @@ function teamPermission(repo: { role_name?: string; permissions?: Partial<Record
 }
 
 const booleanOrNull = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
-export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

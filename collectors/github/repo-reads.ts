@@ -5,10 +5,10 @@
 // 304s; GraphQL cannot be, hence one query for many repositories.
 import { GraphqlResponseError } from '@octokit/graphql';
 import { globMatch } from '../../src/glob.js';
+import { compareStrings } from '../../src/compare-strings.js';
 import type { GitHubClient } from './client.js';
 import { MalformedReplyError, describeGitHubFailure, settle, statusOf } from './errors.js';
 import type { Outcome } from './errors.js';
-import { byText } from './org-reads.js';
 import { cursorGuard, guardedPages } from './pagination.js';
 import { REPOSITORY_DETAILS_QUERY } from './queries.js';
 import type { RepositoryDetailsNode, RepositoryDetailsReply } from './queries.js';
@@ -68,7 +68,7 @@ export async function listRepositories(octokit: GitHubClient, org: GitHubOrg): P
         secretScanningPushProtection: security?.secret_scanning_push_protection?.status ?? null,
       };
     })
-    .sort((a, b) => byText(a.name, b.name));
+    .sort((a, b) => compareStrings(a.name, b.name));
 }
 
 export async function readRepositories(
@@ -140,7 +140,7 @@ async function detailsOf(octokit: GitHubClient, org: string, node: RepositoryDet
     const all = await octokit.paginate(octokit.rest.repos.listDeployKeys, { owner: org, repo: node.name, ...PAGE }, guardedPages(`GET /repos/${org}/${node.name}/keys`));
     keys = all.map((k) => ({ title: k.title, readOnly: k.read_only, createdOn: k.created_at.slice(0, 10) }));
   }
-  keys.sort((a, b) => byText(a.title, b.title) || byText(a.createdOn, b.createdOn));
+  keys.sort((a, b) => compareStrings(a.title, b.title) || compareStrings(a.createdOn, b.createdOn));
   return { dependabotAlerts: node.hasVulnerabilityAlertsEnabled ?? null, codeowners, deployKeys: keys };
 }
 
@@ -229,7 +229,7 @@ async function readClassic(octokit: GitHubClient, owner: string, repo: string, b
       requiredStatusChecks: checks
         ? {
             strict: checks.strict === true,
-            contexts: [...new Set([...(checks.contexts ?? []), ...(checks.checks ?? []).map((c) => c.context)])].sort(byText),
+            contexts: [...new Set([...(checks.contexts ?? []), ...(checks.checks ?? []).map((c) => c.context)])].sort(compareStrings),
           }
         : null,
       enforceAdmins: data.enforce_admins?.enabled === true,
@@ -259,7 +259,7 @@ async function readRules(octokit: GitHubClient, owner: string, repo: string, bra
       } satisfies BranchRule;
     }),
   );
-  return withBypass.sort((a, b) => byText(a.type, b.type) || (a.rulesetId ?? 0) - (b.rulesetId ?? 0));
+  return withBypass.sort((a, b) => compareStrings(a.type, b.type) || (a.rulesetId ?? 0) - (b.rulesetId ?? 0));
 }
 
 /** Each ruleset is read once per collection, whatever the number of repositories it applies to. */
@@ -289,6 +289,6 @@ class RulesetCache {
     if (!Array.isArray(data.bypass_actors)) return null;
     return data.bypass_actors
       .map((actor) => ({ actorType: actor.actor_type, actorId: actor.actor_id ?? null, bypassMode: actor.bypass_mode ?? 'always' }))
-      .sort((a, b) => byText(a.actorType, b.actorType) || (a.actorId ?? 0) - (b.actorId ?? 0));
+      .sort((a, b) => compareStrings(a.actorType, b.actorType) || (a.actorId ?? 0) - (b.actorId ?? 0));
   }
 }

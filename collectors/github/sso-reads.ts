@@ -3,9 +3,10 @@
 // SAML identity (its externalIdentities, 100 a page). No API shows the "Require SAML SSO" switch itself;
 // enforcement removes members without a linked identity, which is what the check looks for. Only
 // GitHub Enterprise Cloud offers SAML to an organization: on another plan nothing is asked.
+import { compareStrings } from '../../src/compare-strings.js';
+import { withoutCredentials } from './bare-url.js';
 import type { GitHubClient } from './client.js';
 import { MalformedReplyError } from './errors.js';
-import { byText, withoutCredentials } from './org-reads.js';
 import { cursorGuard } from './pagination.js';
 import { ORGANIZATION_SSO_QUERY } from './queries.js';
 import type { OrganizationSsoReply } from './queries.js';
@@ -53,5 +54,5 @@ export async function readSso(octokit: GitHubClient, org: string, signal: AbortS
     after = identities.pageInfo?.hasNextPage ? identities.pageInfo.endCursor : null;
     guard.page(after);
   } while (after);
-  return { identityProvider: provider, linked: [...new Set(linked)].sort(byText), queries };
+  return { identityProvider: provider, linked: [...new Set(linked)].sort(compareStrings), queries };
 }

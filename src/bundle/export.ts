@@ -9,6 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { canonicalJson, digestOf } from '../canonical.js';
 import type { Collector } from '../collector.js';
+import { compareStrings } from '../compare-strings.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
 import type { AcceptedException } from '../exceptions/schema.js';
 import { ATTESTATION_COLLECTOR } from '../reports/attestations.js';
@@ -422,7 +423,7 @@ async function reviewsCsv(store: EvidenceStore, reports: readonly CoverageReport
     byKey.set(key, [entry.collector, entry.scope, entry.checkId, entry.resourceId, entry.occurredAt, entry.review.reviewedBy, entry.review.reviewedAt, entry.review.note, String(entry.review.runSeq), run ? `sha256:${run.hash}` : '']);
   }
   if (byKey.size === 0) return undefined;
-  const rows = [...byKey.values()].sort((a, b) => compareText(a[4]!, b[4]!) || compareText(a[2]!, b[2]!) || compareText(a[3]!, b[3]!));
+  const rows = [...byKey.values()].sort((a, b) => compareStrings(a[4]!, b[4]!) || compareStrings(a[2]!, b[2]!) || compareStrings(a[3]!, b[3]!));
   return csvLines([['collector', 'scope', 'check', 'resourceId', 'occurredAt', 'reviewedBy', 'reviewedAt', 'note', 'run', 'runHash'], ...rows]);
 }
 
@@ -437,16 +438,13 @@ function appendFindings(root: string, framework: string, controlId: string, day:
   }
   // Field by field, without building a key per comparison (10,000 findings a day made that most of the
   // export's garbage), and written 1,000 lines at a time.
-  const sorted = [...rows].sort((a, b) => compareText(a.checkId, b.checkId) || compareText(a.scope, b.scope) || compareText(a.resourceId, b.resourceId));
+  const sorted = [...rows].sort((a, b) => compareStrings(a.checkId, b.checkId) || compareStrings(a.scope, b.scope) || compareStrings(a.resourceId, b.resourceId));
   for (let start = 0; start < sorted.length; start += 1000) {
     const records = sorted.slice(start, start + 1000).map((r) => [day, r.checkId, r.collector, r.scope, r.resourceType, r.resourceId, r.status, r.exception, r.message, r.observedAt, r.review]);
     writeSync(fd, csvLines(records));
   }
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Per run, its event windows as `partition from..to` (with the error of an incomplete one). */
 async function windowsByRun(store: EvidenceStore, runs: RunRecord[]): Promise<Map<number, string>> {

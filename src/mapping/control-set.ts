@@ -3,6 +3,7 @@
 // objectives. A control mapped to a criterion is evidenced by that criterion's checks (and attestations).
 // Validated like the shipped mappings: every problem names the file, the path and the line.
 import { z } from 'zod';
+import { compareStrings } from '../compare-strings.js';
 import { mappingError, formatPath, show } from './error.js';
 import { onlySupports } from './load.js';
 import type { Control, Framework } from './load.js';
@@ -18,7 +19,8 @@ const text = (what: string, max: number) =>
     .max(max, `is longer than ${max} characters; shorten the ${what}`)
     .refine((v) => !/[\r\n]/.test(v), `spans several lines; keep the ${what} to one line`);
 
-const idList = (what: string) => z.array(z.string({ error: `is not a ${what}; write it as text` }), { error: `is not a list; write e.g. [${what === 'check id' ? 'aws_iam_root_mfa_enabled' : 'CC6.2'}]` }).default([]);
+const idList = (what: string) => z.array(z.string({ error: `is not a ${what}; write it as text` }), { error: `is not a list; write e.g. ` +
+  `[${what === 'check id' ? 'aws_iam_root_mfa_enabled' : 'CC6.2'}]` }).default([]);
 
 const customControlSchema = z.strictObject({
   id: z.string({ error: 'is not a control id; write it as text, e.g. AC-03' }),
@@ -94,7 +96,8 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
     control.checks.forEach((check, j) => {
       if (!knownCheckIds.has(check)) {
         const hint = closest(check, knownCheckIds);
-        throw fail(['controls', i, 'checks', j], `unknown check id ${show(check)}; ${hint ? `did you mean ${show(hint)}? Otherwise ` : ''}use an id a collector defines (evidence-agent findings lists them)`);
+        throw fail(['controls', i, 'checks', j], `unknown check id ${show(check)}; ${hint ? `did you mean ${show(hint)}? Otherwise ` : ''}use an id a collector ` +
+          `defines (evidence-agent findings lists them)`);
       }
       if (checks.has(check)) throw fail(['controls', i, 'checks', j], `check ${show(check)} is listed twice; remove the repeat`);
       checks.add(check);
@@ -128,7 +131,7 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
 
   const controlsByCheck = new Map<string, string[]>();
   for (const [controlId, checks] of checksByControl) for (const check of checks) controlsByCheck.set(check, [...(controlsByCheck.get(check) ?? []), controlId]);
-  const mappings = [...controlsByCheck].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, controlIds]) => ({ checkId, controlIds, rationale: `cited by ${doc.title}` }));
+  const mappings = [...controlsByCheck].sort(([a], [b]) => compareStrings(a, b)).map(([checkId, controlIds]) => ({ checkId, controlIds, rationale: `cited by ${doc.title}` }));
   return { id: doc.framework, title: doc.title, version: doc.version, file, controls, mappings, controlsByCheck, checksByControl, supportingChecks, custom: true };
 }
 

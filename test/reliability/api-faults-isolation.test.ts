@@ -3,9 +3,9 @@
 // run and judge exactly as they do without the fault.
 import { describe, expect, it } from 'vitest';
 import type { FindingRecord } from '../../src/store/types.js';
-import { fault, queryError } from './api-faults.js';
-import type { Intercept } from './api-faults.js';
-import { collect, configured, useFaultBench } from './fault-harness.js';
+import { fault, queryError } from '../helpers/api-faults.js';
+import type { Intercept } from '../helpers/api-faults.js';
+import { collect, configured, useFaultBench } from '../helpers/fault-harness.js';
 
 const bench = useFaultBench();
 

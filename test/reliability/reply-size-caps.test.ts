@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { EVIDENCE as CLOUDTRAIL } from '../../collectors/aws-cloudtrail/schema.js';
 import { EVIDENCE as GITHUB } from '../../collectors/github/schema.js';
 import { demoCloudTrailOptions, demoGitHubOptions } from '../../src/commands/demo.js';
-import { SANDBOX_ACCOUNT_ID } from '../../src/sandbox/index.js';
-import { SANDBOX_ORG } from '../../src/sandbox/github/index.js';
+import { SANDBOX_ACCOUNT_ID } from '../../sandbox/index.js';
+import { SANDBOX_ORG } from '../../sandbox/github/index.js';
 import { spawnTs } from '../helpers/child-process.js';
-import { AWS_JSON, expectFaultHandled, expectRequests, fault, XML } from './api-faults.js';
-import type { FaultCase, Intercept } from './api-faults.js';
-import { collect, configured, useFaultBench } from './fault-harness.js';
+import { AWS_JSON, expectFaultHandled, expectRequests, fault, XML } from '../helpers/api-faults.js';
+import type { FaultCase, Intercept } from '../helpers/api-faults.js';
+import { collect, configured, useFaultBench } from '../helpers/fault-harness.js';
 
 const bench = useFaultBench();
 const MiB = 1024 * 1024;

@@ -17,9 +17,16 @@ export const managementEventsCaptured: CheckDefinition<AwsCloudTrailOptions> = {
   title: 'Read and write management events are captured in every region',
   severity: 'high',
   description:
-    'Management events are the record of who changed or read the configuration (IAM, security groups, the trails themselves). Fails for a configured region where the logging multi-region trails that record it (single-region trails do not count), taken together, miss read or write management events (basic selectors: IncludeManagementEvents false or a ReadWriteType of one kind; advanced selectors: no eventCategory=Management selector for that kind, or one limited to some event sources), or leave out an event source not in thresholds.allowedExcludedEventSources.',
+    'Management events are the record of who changed or read the configuration (IAM, security groups, the trails ' +
+      'themselves). Fails for a configured region where the logging multi-region trails that record it ' +
+      '(single-region trails do not count), taken together, miss read or write management events (basic selectors: ' +
+      'IncludeManagementEvents false or a ReadWriteType of one kind; advanced selectors: no eventCategory=Management ' +
+      'selector for that kind, or one limited to some event sources), or leave out an event source not in ' +
+      'thresholds.allowedExcludedEventSources.',
   remediation:
-    'Give a logging multi-region trail a selector for all management events: `aws cloudtrail put-event-selectors --trail-name <trail> --event-selectors \'[{"ReadWriteType":"All","IncludeManagementEvents":true}]\'`, or an advanced selector with only `eventCategory` Equals `Management`.',
+    'Give a logging multi-region trail a selector for all management events: `aws cloudtrail put-event-selectors ' +
+      '--trail-name <trail> --event-selectors \'[{"ReadWriteType":"All","IncludeManagementEvents":true}]\'`, or an ' +
+      'advanced selector with only `eventCategory` Equals `Management`.',
   resourceTypes: [EVIDENCE.region],
   evaluate(view, options) {
     const allowed = new Set(options.thresholds.allowedExcludedEventSources);

@@ -20,10 +20,19 @@ function alarmCheck(item: AlarmItem): CheckDefinition<AwsCloudTrailOptions> {
     title: `An alarm with a subscribed action watches ${item.subject}`,
     severity: 'medium',
     description:
-      `${item.cis}: ${item.subject} should reach someone within minutes, not at the next log review. For each multi-region trail recording a configured region, fails when its CloudWatch Logs log group has no metric filter covering ${item.subject} ` +
-      '(the filter must match every sample event of the item and none of its look-alikes; JSON patterns only, compared by meaning, not text), no alarm with its actions enabled on that filter\'s metric, or no alarm action that reaches someone (an SNS topic with a confirmed subscription, or a non-SNS action). A trail without a log group fails. Single-region trails are not applicable. A log group in another account is not applicable when that account is collected too (it is judged there), and an error otherwise; a log group, or a topic, that could not be read is an error.',
+      `${item.cis}: ${item.subject} should reach someone within minutes, not at the next log review. For each ` +
+        `multi-region trail recording a configured region, fails when its CloudWatch Logs log group has no metric ` +
+        `filter covering ${item.subject} ` +
+      '(the filter must match every sample event of the item and none of its look-alikes; JSON patterns only, ' +
+        'compared by meaning, not text), no alarm with its actions enabled on that filter\'s metric, or no alarm ' +
+        'action that reaches someone (an SNS topic with a confirmed subscription, or a non-SNS action). A trail ' +
+        'without a log group fails. Single-region trails are not applicable. A log group in another account is not ' +
+        'applicable when that account is collected too (it is judged there), and an error otherwise; a log group, or a ' +
+        'topic, that could not be read is an error.',
     remediation:
-      `Create a metric filter on the trail's log group with the pattern ${item.cisPattern} and an alarm on its metric (Sum >= 1 over 5 minutes) that notifies an SNS topic someone is subscribed to: \`aws logs put-metric-filter\`, \`aws cloudwatch put-metric-alarm --alarm-actions <topic ARN>\`, \`aws sns subscribe\`.`,
+      `Create a metric filter on the trail's log group with the pattern ${item.cisPattern} and an alarm on its ` +
+        `metric (Sum >= 1 over 5 minutes) that notifies an SNS topic someone is subscribed to: \`aws logs ` +
+        `put-metric-filter\`, \`aws cloudwatch put-metric-alarm --alarm-actions <topic ARN>\`, \`aws sns subscribe\`.`,
     // Regions too: a region whose trails could not be listed gets an `error` here, not silence.
     resourceTypes: [EVIDENCE.trail, EVIDENCE.region],
     evaluate(view, options) {
@@ -50,7 +59,8 @@ function judgeTrail(view: EvidenceView, trail: TrailEvidence, item: AlarmItem, c
       ? { status: 'not_applicable', message: `${name} sends its events to log group ${id} of account ${owner}: its alarms are judged in that account's collection.` }
       : {
           status: 'error',
-          message: `${name} sends its events to log group ${id} of account ${owner}, which this agent does not collect: its metric filters and alarms cannot be read from account ${trail.accountId} (add account ${owner} to accounts).`,
+          message: `${name} sends its events to log group ${id} of account ${owner}, which this agent does not collect: its ` +
+            `metric filters and alarms cannot be read from account ${trail.accountId} (add account ${owner} to accounts).`,
         };
   }
   const group = view.get(EVIDENCE.logGroup, id)?.data as LogGroupEvidence | undefined;

@@ -1,8 +1,8 @@
 // CIS AWS 1.8/1.9: the account password policy meets the configured thresholds.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, PasswordPolicyEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 
 type Thresholds = AwsIamOptions['thresholds']['passwordPolicy'];
 
@@ -11,9 +11,13 @@ export const accountPasswordPolicyStrong: CheckDefinition<AwsIamOptions> = {
   title: 'Account password policy is strong',
   severity: 'medium',
   description:
-    'Without a policy IAM accepts 8-character passwords of any composition. Fails when the account has no password policy or any setting is weaker than thresholds.passwordPolicy (length, character classes, reuse prevention, and expiry when required).',
+    'Without a policy IAM accepts 8-character passwords of any composition. Fails when the account has no password ' +
+      'policy or any setting is weaker than thresholds.passwordPolicy (length, character classes, reuse prevention, ' +
+      'and expiry when required).',
   remediation:
-    'Set the policy with `aws iam update-account-password-policy`, e.g. --minimum-password-length 14 --require-symbols --require-numbers --require-uppercase-characters --require-lowercase-characters --password-reuse-prevention 24.',
+    'Set the policy with `aws iam update-account-password-policy`, e.g. --minimum-password-length 14 ' +
+      '--require-symbols --require-numbers --require-uppercase-characters --require-lowercase-characters ' +
+      '--password-reuse-prevention 24.',
   resourceTypes: [EVIDENCE.passwordPolicy],
   evaluate(view, options) {
     return evidenceOf<PasswordPolicyEvidence>(view, EVIDENCE.passwordPolicy).map((policy) => {

@@ -2,11 +2,11 @@
 // concluded only over evidence that was all read: an unreadable user, group, role or policy might be,
 // or grant, the admin the account-wide pass would deny.
 import type { CheckDefinition, EvidenceView, FindingDraft, ResourceError } from '../../../src/collector.js';
-import { parseArn } from '../arn.js';
+import { finding } from '../../../src/judging.js';
+import { parseArn } from '../../_aws/arn.js';
 import { ACCOUNT_ID, EVIDENCE, resourceIds } from '../schema.js';
 import type { AccountRef, AwsIamOptions } from '../schema.js';
 import { assessAdminAccess } from './admin-holders.js';
-import { finding } from './judging.js';
 import { globMatcher } from './policy-analysis.js';
 
 /** Evidence that names the account, to find its id (and partition) when nobody holds admin. */
@@ -19,7 +19,13 @@ export const adminAccessRestricted: CheckDefinition<AwsIamOptions> = {
   title: 'Administrator access is limited to approved principals',
   severity: 'high',
   description:
-    'Every principal with full admin can undo every other control. Lists the users, groups and roles holding AdministratorAccess or any policy with an Allow of every action (or every action but those in NotAction) on every resource (or every resource but those in NotResource), attached, inline, or for users through a group: each passes when its ARN matches an adminAllowList glob and fails otherwise. A principal that holds no admin as far as can be read, but has a group or attached policy whose evidence could not be read, gets an error finding. With no admin holder at all, one finding is recorded for the account (on its account-summary resource id): a pass, or an error when any user, group, role or policy of the account could not be read.',
+    'Every principal with full admin can undo every other control. Lists the users, groups and roles holding ' +
+      'AdministratorAccess or any policy with an Allow of every action (or every action but those in NotAction) on ' +
+      'every resource (or every resource but those in NotResource), attached, inline, or for users through a group: ' +
+      'each passes when its ARN matches an adminAllowList glob and fails otherwise. A principal that holds no admin ' +
+      'as far as can be read, but has a group or attached policy whose evidence could not be read, gets an error ' +
+      'finding. With no admin holder at all, one finding is recorded for the account (on its account-summary ' +
+      'resource id): a pass, or an error when any user, group, role or policy of the account could not be read.',
   remediation:
     'Remove admin policies from principals that do not need them (use job-function policies), or, when the access is approved, add the principal ARN to adminAllowList with the approval on record.',
   resourceTypes: [EVIDENCE.user, EVIDENCE.group, EVIDENCE.role, EVIDENCE.policy],

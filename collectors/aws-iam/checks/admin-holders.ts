@@ -2,7 +2,8 @@
 // cannot be determined because a group or attached policy it depends on could not be read: such a
 // principal is neither a holder nor cleared.
 import type { EvidenceView, ResourceError } from '../../../src/collector.js';
-import { parseArn } from '../arn.js';
+import { evidenceOf } from '../../../src/judging.js';
+import { parseArn } from '../../_aws/arn.js';
 import { EVIDENCE } from '../schema.js';
 import type {
   AttachedPolicyRef,
@@ -12,7 +13,6 @@ import type {
   RoleEvidence,
   UserEvidence,
 } from '../schema.js';
-import { evidenceOf } from './judging.js';
 import { ADMINISTRATOR_ACCESS_ARN, fullAdminStatements } from './policy-analysis.js';
 
 export interface Principal {

@@ -3,6 +3,7 @@
 // on purpose); who holds admin is judged by aws_iam_admin_access_restricted. Each finding is about one
 // policy, with no account-wide conclusion: unreadable holders and policies get the runner's error findings.
 import type { CheckDefinition, EvidenceView, FindingDraft } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE, resourceIds } from '../schema.js';
 import type {
   AwsIamOptions,
@@ -12,7 +13,6 @@ import type {
   RoleEvidence,
   UserEvidence,
 } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 import { fullAdminStatements } from './policy-analysis.js';
 import type { AdminStatement } from './policy-analysis.js';
 
@@ -21,7 +21,11 @@ export const policyNoFullAdmin: CheckDefinition<AwsIamOptions> = {
   title: 'Customer policies do not grant full administrator access',
   severity: 'high',
   description:
-    'A hand-written "Action: *, Resource: *" policy is admin access that is easy to miss in reviews. Judges customer-managed policies (attached or not) and the inline policies of users, groups and roles: fails when any Allow statement grants every action ("*" or "*:*" among its actions, or any NotAction not excluding "*") on every resource ("*" among its resources, or any NotResource not excluding "*"). Deny statements and conditions are not weighed. Inline policies are reported as <holder ARN>#inline/<policy name>.',
+    'A hand-written "Action: *, Resource: *" policy is admin access that is easy to miss in reviews. Judges ' +
+      'customer-managed policies (attached or not) and the inline policies of users, groups and roles: fails when ' +
+      'any Allow statement grants every action ("*" or "*:*" among its actions, or any NotAction not excluding "*") ' +
+      'on every resource ("*" among its resources, or any NotResource not excluding "*"). Deny statements and ' +
+      'conditions are not weighed. Inline policies are reported as <holder ARN>#inline/<policy name>.',
   remediation:
     'Replace the statement with the actions and resources the holder actually needs; where full admin is intended, attach the AWS-managed AdministratorAccess policy to an allow-listed role instead.',
   resourceTypes: [EVIDENCE.policy, EVIDENCE.user, EVIDENCE.group, EVIDENCE.role],

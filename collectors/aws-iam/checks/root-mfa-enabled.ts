@@ -1,8 +1,8 @@
 // CIS AWS 1.5: the root user has MFA, judged by the live account summary (the report may be hours old).
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, RootCredentialsEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 
 export const rootMfaEnabled: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_root_mfa_enabled',

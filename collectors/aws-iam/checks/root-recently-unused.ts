@@ -1,15 +1,18 @@
 // CIS AWS 1.7: the root user is not used for daily work: no password or key use within rootUnusedDays.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, RootCredentialsEvidence } from '../schema.js';
-import { calendarDaysSince, dayOf, evidenceOf, finding } from './judging.js';
+import { calendarDaysSince, dayOf } from './credential-ages.js';
 
 export const rootRecentlyUnused: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_root_recently_unused',
   title: 'Root user has not been used recently',
   severity: 'high',
   description:
-    'Everyday work as root bypasses every IAM control and audit trail by person. Fails when the root password or a root access key was last used on a day fewer than thresholds.rootUnusedDays days before today (UTC calendar days).',
+    'Everyday work as root bypasses every IAM control and audit trail by person. Fails when the root password or a ' +
+      'root access key was last used on a day fewer than thresholds.rootUnusedDays days before today (UTC calendar ' +
+      'days).',
   remediation:
     'Find out who used the root user and why (CloudTrail userIdentity.type = Root), give them an IAM role for that task, and keep the root credentials locked away.',
   resourceTypes: [EVIDENCE.rootCredentials],

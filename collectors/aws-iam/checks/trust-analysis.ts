@@ -5,7 +5,8 @@
 // statement requires an external id. Deny statements are not weighed (they never widen access, so a
 // grant may be read wider than it is, never narrower). A principal or condition that cannot be read is
 // a problem: the check says it cannot judge the role rather than guess.
-import { parseArn } from '../arn.js';
+import { compareStrings } from '../../../src/compare-strings.js';
+import { parseArn } from '../../_aws/arn.js';
 import type { PolicyDocument, PolicyStatement } from '../schema.js';
 import { statementsOf } from './policy-analysis.js';
 
@@ -207,7 +208,7 @@ export function serviceLinked(path: string): boolean {
 
 function dedupeScopes(scopes: Scope[]): Scope[] {
   const seen = new Map(scopes.map((scope) => [`${scope.kind}:${scope.id}`, scope]));
-  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, scope]) => scope);
+  return [...seen.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, scope]) => scope);
 }
 
 /** IAM action patterns: `*` any run of characters, `?` one; case-insensitive. */

@@ -1,15 +1,18 @@
 // CIS AWS 1.14: active access keys are rotated every accessKeyMaxAgeDays days or less.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, UserCredentialsEvidence } from '../schema.js';
-import { activeKeys, calendarDaysSince, dayOf, evidenceOf, finding } from './judging.js';
+import { activeKeys, calendarDaysSince, dayOf } from './credential-ages.js';
 
 export const userAccessKeysRotated: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_user_access_keys_rotated',
   title: 'Active access keys are rotated',
   severity: 'medium',
   description:
-    'Long-lived keys accumulate in scripts, laptops and CI logs. Fails when any active access key was created or last rotated on a day more than thresholds.accessKeyMaxAgeDays days before today (UTC calendar days); users without active keys are not applicable.',
+    'Long-lived keys accumulate in scripts, laptops and CI logs. Fails when any active access key was created or ' +
+      'last rotated on a day more than thresholds.accessKeyMaxAgeDays days before today (UTC calendar days); users ' +
+      'without active keys are not applicable.',
   remediation:
     'Create a second key, move every consumer to it, deactivate and then delete the old key; better, replace the key with an IAM role or IAM Identity Center.',
   resourceTypes: [EVIDENCE.userCredentials],

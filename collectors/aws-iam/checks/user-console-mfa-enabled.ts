@@ -1,8 +1,8 @@
 // CIS AWS 1.10: every IAM user with a console password has MFA.
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, UserCredentialsEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 
 export const userConsoleMfaEnabled: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_user_console_mfa_enabled',

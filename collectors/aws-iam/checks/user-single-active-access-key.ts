@@ -1,8 +1,9 @@
 // CIS AWS 1.13: at most one active access key per user (two only briefly, while rotating).
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, UserCredentialsEvidence } from '../schema.js';
-import { activeKeys, evidenceOf, finding } from './judging.js';
+import { activeKeys } from './credential-ages.js';
 
 export const userSingleActiveAccessKey: CheckDefinition<AwsIamOptions> = {
   id: 'aws_iam_user_single_active_access_key',

@@ -1,9 +1,10 @@
 // CIS AWS 1.12: console passwords and access keys unused for unusedCredentialDays are disabled.
 // A credential never used is judged by when it was set (password change, key rotation, user creation).
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsIamOptions, UserCredentialsEvidence } from '../schema.js';
-import { activeKeys, calendarDaysSince, dayOf, evidenceOf, finding } from './judging.js';
+import { activeKeys, calendarDaysSince, dayOf } from './credential-ages.js';
 
 interface CredentialUse {
   credential: string;
@@ -17,7 +18,9 @@ export const userUnusedCredentialsDisabled: CheckDefinition<AwsIamOptions> = {
   title: 'Unused IAM user credentials are disabled',
   severity: 'medium',
   description:
-    'Credentials nobody uses are still valid for whoever finds them. Fails when an enabled console password or an active access key was last used (or, if never used, set) on a day thresholds.unusedCredentialDays or more days before today (UTC calendar days).',
+    'Credentials nobody uses are still valid for whoever finds them. Fails when an enabled console password or an ' +
+      'active access key was last used (or, if never used, set) on a day thresholds.unusedCredentialDays or more ' +
+      'days before today (UTC calendar days).',
   remediation:
     'Remove the console password (delete the login profile) or deactivate the access key; delete the user if it is no longer needed.',
   resourceTypes: [EVIDENCE.userCredentials],

@@ -17,7 +17,11 @@ export const orgOutsideCollaboratorsNotPrivileged: CheckDefinition<GitHubOptions
   title: 'Outside collaborators hold neither admin nor maintain on any repository',
   severity: 'high',
   description:
-    "Admin lets a person change a repository's protection, collaborators and visibility, maintain most of its settings: held by someone outside the organization, it escapes membership reviews and SSO. Judged from each repository's outside collaborators and their permission (a custom role by the level it is based on). Fails for an outside collaborator with admin or maintain on a selected repository; not applicable when the organization has no outside collaborator.",
+    "Admin lets a person change a repository's protection, collaborators and visibility, maintain most of its " +
+      "settings: held by someone outside the organization, it escapes membership reviews and SSO. Judged from each " +
+      "repository's outside collaborators and their permission (a custom role by the level it is based on). Fails " +
+      "for an outside collaborator with admin or maintain on a selected repository; not applicable when the " +
+      "organization has no outside collaborator.",
   remediation: 'Lower the collaborator to write or read on that repository, or make them a member whose access comes through a team.',
   resourceTypes: [EVIDENCE.outsideCollaborator],
   evaluate(view) {
@@ -46,7 +50,11 @@ export const repoAdminsLimited: CheckDefinition<GitHubOptions> = {
   title: 'Repository administrators are few and approved',
   severity: 'medium',
   description:
-    "A repository admin can lift its branch protection, add collaborators and delete it. Lists everyone with admin on each repository (organization owners, who are admin everywhere, apart) as evidence for access reviews. Fails when more people than thresholds.maxRepositoryAdmins (default 3) administer it besides the owners, when one of them is an outside collaborator, or when one is not on thresholds.repositoryAdminAllowList (if set); not applicable when only the owners administer it.",
+    "A repository admin can lift its branch protection, add collaborators and delete it. Lists everyone with admin " +
+      "on each repository (organization owners, who are admin everywhere, apart) as evidence for access reviews. " +
+      "Fails when more people than thresholds.maxRepositoryAdmins (default 3) administer it besides the owners, when " +
+      "one of them is an outside collaborator, or when one is not on thresholds.repositoryAdminAllowList (if set); " +
+      "not applicable when only the owners administer it.",
   remediation: 'Give admin to a small team per repository and write to everyone else; record who approved each admin grant.',
   resourceTypes: [EVIDENCE.repositoryAccess],
   evaluate(view, options) {

@@ -35,7 +35,9 @@ export const repoDefaultBranchProtected: CheckDefinition<GitHubOptions> = {
   title: 'Default branch is protected',
   severity: 'high',
   description:
-    'Without protection anyone with write access can push to the branch that is deployed, skipping review. Passes when classic branch protection or an active ruleset restricts changes to the default branch; a 404 "Branch not protected" with no ruleset is a fail.',
+    'Without protection anyone with write access can push to the branch that is deployed, skipping review. Passes ' +
+      'when classic branch protection or an active ruleset restricts changes to the default branch; a 404 "Branch ' +
+      'not protected" with no ruleset is a fail.',
   remediation: 'Add a ruleset (or classic branch protection) targeting the default branch that requires pull requests.',
   resourceTypes: RESOURCE_TYPES,
   evaluate(view) {
@@ -68,7 +70,8 @@ export const repoStaleApprovalsDismissed: CheckDefinition<GitHubOptions> = {
   title: 'Approvals are dismissed when new commits are pushed',
   severity: 'medium',
   description:
-    'Without it, a pull request approved once can receive any later commit and still merge on the old approval. Passes when stale reviews are dismissed on push, or the last push must be approved by someone else.',
+    'Without it, a pull request approved once can receive any later commit and still merge on the old approval. ' +
+      'Passes when stale reviews are dismissed on push, or the last push must be approved by someone else.',
   remediation: 'Enable "Dismiss stale pull request approvals when new commits are pushed" (or "Require approval of the most recent reviewable push").',
   resourceTypes: RESOURCE_TYPES,
   evaluate(view) {
@@ -102,7 +105,9 @@ export const repoAdminsCannotBypass: CheckDefinition<GitHubOptions> = {
   title: 'Administrators cannot bypass the pull request requirement',
   severity: 'high',
   description:
-    'If admins may skip the rules, the review control depends on who holds admin. Passes when a layer requiring pull requests binds admins: classic protection with "Do not allow bypassing" (enforce_admins), or a ruleset whose bypass list names neither organization admins nor the repository admin role.',
+    'If admins may skip the rules, the review control depends on who holds admin. Passes when a layer requiring ' +
+      'pull requests binds admins: classic protection with "Do not allow bypassing" (enforce_admins), or a ruleset ' +
+      'whose bypass list names neither organization admins nor the repository admin role.',
   remediation: 'Enable "Do not allow bypassing the above settings", or remove admin roles from the ruleset bypass list.',
   resourceTypes: RESOURCE_TYPES,
   evaluate(view) {

@@ -6,8 +6,8 @@
 import type { CheckDefinition, EvidenceView, FindingDraft, FindingStatus } from '../../../src/collector.js';
 import { evidenceOf, finding } from '../../../src/judging.js';
 import { assessApproval, protectionBypassed, STRICT_RULES } from '../approvals.js';
-import type { ApprovalAssessment, ApprovalRules } from '../approvals.js';
-import type { DirectCommitData, PullRequestData } from '../change-reads.js';
+import type { ApprovalAssessment } from '../approvals.js';
+import type { ApprovalRules, DirectCommitData, PullRequestData } from '../change-data.js';
 import { EVENTS, EVIDENCE } from '../schema.js';
 import type { ChangesEvidence, GitHubOptions } from '../schema.js';
 
@@ -51,7 +51,11 @@ export const pullRequestIndependentlyApproved: CheckDefinition<GitHubOptions> = 
   title: 'Each merged change was approved by someone other than its author',
   severity: 'high',
   description:
-    'For every pull request merged into a default branch, per reviewer the latest review submitted before the merge: approvals that count are of the merged head (changes.acceptStaleApprovals relaxes this), not withdrawn by a later change request, not dismissed, and by a person who neither opened the pull request nor wrote or co-wrote one of its commits (Apps only when listed in changes.independentBots); they must reach the approvals the branch required (at least one). Approvals after the merge do not count.',
+    'For every pull request merged into a default branch, per reviewer the latest review submitted before the ' +
+      'merge: approvals that count are of the merged head (changes.acceptStaleApprovals relaxes this), not withdrawn ' +
+      'by a later change request, not dismissed, and by a person who neither opened the pull request nor wrote or ' +
+      'co-wrote one of its commits (Apps only when listed in changes.independentBots); they must reach the approvals ' +
+      'the branch required (at least one). Approvals after the merge do not count.',
   remediation: 'Require approvals in branch protection with stale approvals dismissed and bypass limited; for this change, record a retrospective review and its reason.',
   resourceTypes: [EVENTS.pullRequest, EVIDENCE.changes],
   judgesEvents: true,
@@ -75,7 +79,9 @@ export const pullRequestChecksPassed: CheckDefinition<GitHubOptions> = {
   title: 'Each merged change passed its checks',
   severity: 'medium',
   description:
-    'For every pull request merged into a default branch: the checks on its last commit were green. The checks the default branch requires are judged when known, else every check that ran; no check at all fails when changes.requireChecks is on.',
+    'For every pull request merged into a default branch: the checks on its last commit were green. The checks the ' +
+      'default branch requires are judged when known, else every check that ran; no check at all fails when ' +
+      'changes.requireChecks is on.',
   remediation: 'Require status checks before merging; for this change, record why it merged with failing or missing checks.',
   resourceTypes: [EVENTS.pullRequest, EVIDENCE.changes],
   judgesEvents: true,
@@ -106,7 +112,8 @@ export const defaultBranchDirectPushesAbsent: CheckDefinition<GitHubOptions> = {
   title: 'No commit reached a default branch without a pull request',
   severity: 'high',
   description:
-    'A commit on a default branch that no merged pull request into that branch contains was pushed directly, bypassing review. Read from the history of default branches pushed to since the last read.',
+    'A commit on a default branch that no merged pull request into that branch contains was pushed directly, ' +
+      'bypassing review. Read from the history of default branches pushed to since the last read.',
   remediation: 'Protect the branch against direct pushes; review the commit after the fact and record the review.',
   resourceTypes: [EVENTS.commit, EVIDENCE.changes],
   judgesEvents: true,

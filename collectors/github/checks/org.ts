@@ -12,7 +12,9 @@ export const orgTwoFactorRequired: CheckDefinition<GitHubOptions> = {
   title: 'Organization requires two-factor authentication',
   severity: 'high',
   description:
-    'With the 2FA requirement on, GitHub removes members who do not enable 2FA, so a stolen password alone does not give access to code. Judged by two_factor_requirement_enabled of the organization (visible to owners); members still without 2FA are named when the token may list them.',
+    'With the 2FA requirement on, GitHub removes members who do not enable 2FA, so a stolen password alone does ' +
+      'not give access to code. Judged by two_factor_requirement_enabled of the organization (visible to owners); ' +
+      'members still without 2FA are named when the token may list them.',
   remediation: 'Organization settings → Authentication security → Require two-factor authentication for everyone.',
   resourceTypes: [EVIDENCE.org],
   evaluate(view) {
@@ -34,7 +36,9 @@ export const orgOwnersLimited: CheckDefinition<GitHubOptions> = {
   title: 'Organization owners are few and approved',
   severity: 'high',
   description:
-    'Owners can change every setting, read every repository and remove audit controls. Fails when there are more owners than thresholds.maxOwners (default 3), or when an owner is not in thresholds.ownerAllowList (if one is set).',
+    'Owners can change every setting, read every repository and remove audit controls. Fails when there are more ' +
+      'owners than thresholds.maxOwners (default 3), or when an owner is not in thresholds.ownerAllowList (if one is ' +
+      'set).',
   remediation: 'Make people who do not administer the organization members, and keep the owner list reviewed.',
   resourceTypes: [EVIDENCE.org],
   evaluate(view, options) {
@@ -57,7 +61,9 @@ export const orgBasePermissionRestricted: CheckDefinition<GitHubOptions> = {
   title: "Members' base repository permission is read or none",
   severity: 'medium',
   description:
-    'The base permission applies to every member on every repository. Write or admin as a base lets any member push to or administer every repository. Passes when default_repository_permission is in thresholds.defaultPermissionsAllowed (default: none, read; CIS GitHub 1.3.8).',
+    'The base permission applies to every member on every repository. Write or admin as a base lets any member ' +
+      'push to or administer every repository. Passes when default_repository_permission is in ' +
+      'thresholds.defaultPermissionsAllowed (default: none, read; CIS GitHub 1.3.8).',
   remediation: 'Organization settings → Member privileges → Base permissions: No permission or Read; grant more through teams.',
   resourceTypes: [EVIDENCE.org],
   evaluate(view, options) {
@@ -96,7 +102,9 @@ export const orgWebhooksSecure: CheckDefinition<GitHubOptions> = {
   title: 'Organization webhooks use HTTPS, verify TLS and sign deliveries',
   severity: 'medium',
   description:
-    'Webhook payloads carry repository and member data. Fails for a webhook whose URL is not https, that delivers without verifying the certificate (insecure_ssl), or that has no secret (receivers cannot tell forged deliveries).',
+    'Webhook payloads carry repository and member data. Fails for a webhook whose URL is not https, that delivers ' +
+      'without verifying the certificate (insecure_ssl), or that has no secret (receivers cannot tell forged ' +
+      'deliveries).',
   remediation: 'Edit the webhook: an https URL, SSL verification enabled, and a secret that the receiver checks.',
   resourceTypes: [EVIDENCE.webhook],
   evaluate(view) {

@@ -51,7 +51,8 @@ export const repoDeployKeysReadOnly: CheckDefinition<GitHubOptions> = {
   title: 'Deploy keys are read-only unless allowed',
   severity: 'medium',
   description:
-    'A deploy key with write access can push to the repository, outside of any person account and its 2FA. Fails for a key with write access unless `<repository>/<key title>` matches thresholds.deployKeyWriteAllowList.',
+    'A deploy key with write access can push to the repository, outside of any person account and its 2FA. Fails ' +
+      'for a key with write access unless `<repository>/<key title>` matches thresholds.deployKeyWriteAllowList.',
   remediation: 'Replace the key with a read-only one (or a GitHub App), or allow-list it with the reason recorded.',
   resourceTypes: DETAIL_TYPES,
   evaluate(view, options) {

@@ -14,6 +14,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY collectors ./collectors
+COPY sandbox ./sandbox
 COPY mappings ./mappings
 COPY config ./config
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund

@@ -6,8 +6,8 @@ import { awsCloudTrailOptionsSchema } from '../collectors/aws-cloudtrail/schema.
 import type { Collector } from '../src/collector.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
-import { SANDBOX_ACCOUNT_ID, startSandbox } from '../src/sandbox/index.js';
-import type { Sandbox } from '../src/sandbox/index.js';
+import { SANDBOX_ACCOUNT_ID, startSandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/index.js';
 import { tempDbPath } from './helpers/store-fixtures.js';

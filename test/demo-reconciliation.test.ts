@@ -19,8 +19,8 @@ import { silentLogger } from '../src/logging.js';
 import { collectorCadence } from '../src/reports/cadence.js';
 import { runCollectors } from '../src/runner.js';
 import type { ConfiguredCollector } from '../src/runner.js';
-import { CAST, DRIFT } from '../src/sandbox/drift.js';
-import { startSandbox } from '../src/sandbox/index.js';
+import { CAST, DRIFT } from '../sandbox/drift.js';
+import { startSandbox } from '../sandbox/index.js';
 import { openStore } from '../src/store/index.js';
 import { tempDbPath } from './helpers/store-fixtures.js';
 

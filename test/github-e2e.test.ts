@@ -14,7 +14,7 @@ import { demoGitHubOptions } from '../src/commands/demo.js';
 import { evaluateChecks } from '../src/evaluate-checks.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
-import { GitHubSandbox, MEMBERS_WITHOUT_SAML_IDENTITY, SANDBOX_ORG, SPECIAL_REPOSITORIES } from '../src/sandbox/github/index.js';
+import { GitHubSandbox, MEMBERS_WITHOUT_SAML_IDENTITY, SANDBOX_ORG, SPECIAL_REPOSITORIES } from '../sandbox/github/index.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
 import { contextFor } from './helpers/collect-context.js';

@@ -25,7 +25,7 @@ import { silentLogger } from '../src/logging.js';
 import { buildCoverage } from '../src/reports/coverage.js';
 import { controlStatuses, currentState } from '../src/reports/current-state.js';
 import { runCollectors } from '../src/runner.js';
-import { GitHubSandbox, SANDBOX_ORG } from '../src/sandbox/github/index.js';
+import { GitHubSandbox, SANDBOX_ORG } from '../sandbox/github/index.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
 import { serveGitHubSandbox } from './helpers/github-sandbox-nock.js';

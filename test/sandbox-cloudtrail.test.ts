@@ -15,16 +15,16 @@ import {
 import type { Event, LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { AccountClient, ListRegionsCommand, paginateListRegions } from '@aws-sdk/client-account';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_ENABLED_REGIONS } from '../src/sandbox/account-regions.js';
-import { LookupRateLimiter } from '../src/sandbox/cloudtrail-actions.js';
+import { SANDBOX_ENABLED_REGIONS } from '../sandbox/account-regions.js';
+import { LookupRateLimiter } from '../sandbox/cloudtrail-actions.js';
 import {
   EventHistory,
   LOCAL_TRAIL_ARN,
   ORG_TRAIL_ARN,
   SECURITY_TRAIL_ARN,
   startSandbox,
-} from '../src/sandbox/index.js';
-import type { Sandbox } from '../src/sandbox/index.js';
+} from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 
 const END = new Date('2026-03-31T00:00:00Z');
 const DAY_MS = 86_400_000;

@@ -25,9 +25,9 @@ import {
   SANDBOX_ORG,
   SPECIAL_CHANGES,
   SPECIAL_REPOSITORIES,
-} from '../src/sandbox/github/index.js';
+} from '../sandbox/github/index.js';
 import { serveGitHubSandbox } from './helpers/github-sandbox-nock.js';
-import type { SpecialChange, SpecialKind } from '../src/sandbox/github/index.js';
+import type { SpecialChange, SpecialKind } from '../sandbox/github/index.js';
 
 const ORG = SANDBOX_ORG;
 const END = new Date('2025-06-30T12:00:00Z');

@@ -6,8 +6,8 @@ import { CloudWatchClient, DescribeAlarmsForMetricCommand } from '@aws-sdk/clien
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECURITY_METRIC_FILTERS, startSandbox } from '../src/sandbox/index.js';
-import type { Sandbox } from '../src/sandbox/index.js';
+import { SECURITY_METRIC_FILTERS, startSandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 
 const END = new Date('2026-03-31T00:00:00Z');
 const DAY_MS = 86_400_000;

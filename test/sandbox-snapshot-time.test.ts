@@ -3,9 +3,9 @@
 // stopped in the evening still logs at noon, and no credential was "last used" after the snapshot.
 import { IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { DRIFT, CAST } from '../src/sandbox/drift.js';
-import { buildCloudTrailEstate, buildIamEstate, startSandbox } from '../src/sandbox/index.js';
-import type { IamEstate } from '../src/sandbox/index.js';
+import { DRIFT, CAST } from '../sandbox/drift.js';
+import { buildCloudTrailEstate, buildIamEstate, startSandbox } from '../sandbox/index.js';
+import type { IamEstate } from '../sandbox/index.js';
 
 const END = new Date('2026-03-31T00:00:00Z');
 const DAY_MS = 86_400_000;

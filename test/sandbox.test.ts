@@ -17,8 +17,8 @@ import {
 import type { EntityType, GetAccountAuthorizationDetailsCommandOutput } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIamEstate, CREDENTIAL_REPORT_COLUMNS, driftEvents, startSandbox } from '../src/sandbox/index.js';
-import type { Sandbox } from '../src/sandbox/index.js';
+import { buildIamEstate, CREDENTIAL_REPORT_COLUMNS, driftEvents, startSandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 
 const END = new Date('2026-03-31T00:00:00Z');
 const DAY_MS = 86_400_000;

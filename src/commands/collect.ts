@@ -11,7 +11,7 @@ import {
 } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { existsSync } from 'node:fs';
-import { awsCredentialSources } from '../aws-credential-sources.js';
+import { awsCredentialSources } from '../../collectors/_aws/credential-sources.js';
 import { CliError } from '../cli-error.js';
 import { runCollectors } from '../runner.js';
 import { loadExceptions } from '../exceptions/load.js';

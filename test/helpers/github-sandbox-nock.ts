@@ -1,7 +1,7 @@
 // Serves the simulated GitHub organization on api.github.com through nock, so the real Octokit builds,
 // paginates and parses every request; counts what GitHub would charge against the rate limit.
 import nock from 'nock';
-import type { GitHubSandbox } from '../../src/sandbox/github/index.js';
+import type { GitHubSandbox } from '../../sandbox/github/index.js';
 
 export const GITHUB_API = 'https://api.github.com';
 

@@ -4,7 +4,7 @@
 // reason; none hangs.
 import { describe, expect, it } from 'vitest';
 import { demoCloudTrailOptions } from '../../src/commands/demo.js';
-import { LOCAL_TRAIL_ARN, ORG_TRAIL_ARN, SANDBOX_ACCOUNT_ID, SECURITY_TRAIL_ARN } from '../../src/sandbox/index.js';
+import { LOCAL_TRAIL_ARN, ORG_TRAIL_ARN, SANDBOX_ACCOUNT_ID, SECURITY_TRAIL_ARN } from '../../sandbox/index.js';
 import { EVIDENCE } from '../../collectors/aws-cloudtrail/schema.js';
 import { AWS_JSON, cutOffBody, expectFaultHandled, expectRequests, fault, jsonError } from './api-faults.js';
 import type { Affected, FaultCase, Intercept, Reply } from './api-faults.js';

@@ -4,7 +4,7 @@
 // IAM is read account-wide (no call per user), so a read denied on one resource is one of the
 // account-level reads: the password policy.
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_ACCOUNT_ID } from '../../src/sandbox/index.js';
+import { SANDBOX_ACCOUNT_ID } from '../../sandbox/index.js';
 import { AWS_MAX_ATTEMPTS, collect, configured, useFaultBench } from './fault-harness.js';
 import { cutOffBody, expectFaultHandled, expectRequests, fault, queryError, XML } from './api-faults.js';
 import type { FaultCase, Intercept, Reply } from './api-faults.js';

@@ -4,7 +4,7 @@
 // never `pass`) or failed, with the reason; none hangs.
 import { describe, expect, it } from 'vitest';
 import { demoGitHubOptions } from '../../src/commands/demo.js';
-import { SANDBOX_ORG } from '../../src/sandbox/github/index.js';
+import { SANDBOX_ORG } from '../../sandbox/github/index.js';
 import { EVIDENCE } from '../../collectors/github/schema.js';
 import { MAX_PAGES } from '../../collectors/github/pagination.js';
 import { cutOffBody, expectFaultHandled, expectRequests, fault } from './api-faults.js';

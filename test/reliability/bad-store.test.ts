@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../sandbox/index.js';
 import { openStore } from '../../src/store/index.js';
 import { cliInProcess } from '../helpers/cli-in-process.js';
 import { spawnCli } from '../helpers/cli-process.js';

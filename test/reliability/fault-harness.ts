@@ -12,8 +12,8 @@ import { demoAwsIamOptions, demoCloudTrailOptions, demoGitHubOptions } from '../
 import { silentLogger } from '../../src/logging.js';
 import { runCollectors } from '../../src/runner.js';
 import type { ConfiguredCollector } from '../../src/runner.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { EvidenceStore, FindingRecord, RunRecord } from '../../src/store/types.js';
 import { awsCloudTrail } from '../../collectors/aws-cloudtrail/index.js';

@@ -13,6 +13,7 @@ import {
   virtualMfaDevicesXml,
 } from './iam-xml.js';
 import type { AuthorizationDetailsPage, QueryError, ReportState } from './iam-xml.js';
+import type { RoleSession, RoleSessions } from './role-sessions.js';
 
 export class QueryFailure extends Error {
   constructor(readonly error: QueryError) {
@@ -66,11 +67,14 @@ export interface ActionContext {
   now: Date;
   pageSize: number;
   reports: CredentialReportJobs;
+  /** The assumed role's session that signed the request; undefined: the agent's own credentials. */
+  caller: RoleSession | undefined;
+  sessions: Pick<RoleSessions, 'assumeRole' | 'callerIdentity'>;
 }
 type Action = (params: URLSearchParams, ctx: ActionContext) => string;
 
 /** Answered with the STS namespace; everything else is IAM. */
-export const STS_ACTIONS: ReadonlySet<string> = new Set(['GetCallerIdentity']);
+export const STS_ACTIONS: ReadonlySet<string> = new Set(['AssumeRole', 'GetCallerIdentity']);
 
 export const ACTIONS: Readonly<Record<string, Action>> = {
   GetAccountAuthorizationDetails: (params, { estate, pageSize }) => {
@@ -99,8 +103,10 @@ export const ACTIONS: Readonly<Record<string, Action>> = {
     generateCredentialReportXml(reports.generate(estate.day, now)),
   GetCredentialReport: (_params, { estate, reports }) =>
     credentialReportXml(renderCredentialReport(estate), reports.fetch(estate.day)),
+  AssumeRole: (params, { caller, now, sessions }) => sessions.assumeRole(params, caller, now),
   // The agent reads through the evidence-reader role, so it is who the caller is.
-  GetCallerIdentity: (_params, { estate }) => {
+  GetCallerIdentity: (_params, { estate, caller, sessions }) => {
+    if (caller) return callerIdentityXml(sessions.callerIdentity(caller));
     const role = estate.roles.find((r) => r.roleName === 'evidence-reader');
     const session = 'evidence-agent';
     return callerIdentityXml({

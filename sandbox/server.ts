@@ -1,4 +1,5 @@
-// A local HTTP server that answers the AWS IAM and STS query APIs, the CloudTrail JSON API, the
+// A local HTTP server that answers the AWS IAM and STS query APIs (AssumeRole into the accounts of a
+// simulated organisation among them), the AWS Organizations reads, the CloudTrail JSON API, the
 // Account API's ListRegions, IAM Access Analyzer, and the CloudWatch Logs, CloudWatch and SNS reads of
 // the trail alarms for the simulated estate, so the real AWS SDK (pointed at it with fake static
 // credentials) collects a day of history without an AWS account. Signatures are not checked (only the signed region is read),
@@ -27,6 +28,11 @@ import type { IamEstate } from './estate.js';
 import { errorXml, IAM_NAMESPACE, STS_NAMESPACE, successXml } from './iam-xml.js';
 import type { QueryError } from './iam-xml.js';
 import { ACTIONS, CredentialReportJobs, fail, QueryFailure, STS_ACTIONS } from './query-actions.js';
+import { SANDBOX_ACCOUNT_ID } from './estate-model.js';
+import { organizationAt } from './organization.js';
+import type { Organization } from './organization.js';
+import { ORGANIZATIONS_TARGET_PREFIX, organizationsErrorJson, organizationsReply } from './organizations-api.js';
+import { RoleSessions, STATIC_CALLER } from './role-sessions.js';
 
 export interface SandboxOptions {
   /** Default 0: a free port. */
@@ -56,6 +62,11 @@ export interface SandboxOptions {
   paddedRegions?: string[];
   /** The simulated GitHub organization: repositories (default 12) and merged pull requests per day (default ~4). */
   github?: { repositories?: number; pullRequestsPerDay?: number };
+  /**
+   * The AWS organisation: most items per page of its List operations (default 20, Organizations' maximum),
+   * and generated member accounts added to it (benchmarks).
+   */
+  organization?: { pageSize?: number; memberAccounts?: number };
 }
 
 export interface Sandbox {
@@ -77,6 +88,8 @@ export interface Sandbox {
   estate(): IamEstate;
   /** The trails currently served. */
   cloudTrail(): CloudTrailEstate;
+  /** The AWS organisation currently served. */
+  organization(): Organization;
   /** `<endpoint>/api/v3`: the GitHub API root of the simulated organization (GraphQL at /api/graphql). */
   githubBaseUrl: string;
   /** The simulated GitHub organization (its request counts, its planted changes). */
@@ -100,6 +113,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     lookupEventsPerSecond: options.lookupEventsPerSecond,
   });
   const github = new GitHubSandbox({ historyEnd, seed: options.seed, ...options.github });
+  const organizationOptions = { historyEnd, memberAccounts: options.organization?.memberAccounts };
+  const organizationPageSize = options.organization?.pageSize ?? 20;
+  const sessions = new RoleSessions(organizationOptions);
+  // Replies to a member account's session: every account is a copy of the workload account's estate,
+  // its account id in every ARN and field replaced by the member's own.
+  const memberAccount = new WeakMap<ServerResponse, string>();
   const requests = { total: 0, byAction: {} as Record<string, number> };
   // CloudTrail errors served, by `operation:code` (ThrottlingException among them).
   const errors: Record<string, number> = {};
@@ -125,7 +144,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return estate;
   };
 
-  const send = (res: ServerResponse, status: number, contentType: string, body: string, requestId: string) => {
+  const send = (res: ServerResponse, status: number, contentType: string, reply: string, requestId: string) => {
+    const account = memberAccount.get(res);
+    const body = account === undefined ? reply : reply.replaceAll(SANDBOX_ACCOUNT_ID, account);
     res.writeHead(status, {
       'content-type': contentType,
       'content-length': Buffer.byteLength(body),
@@ -206,17 +227,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     res.end(reply.body);
   };
 
+  // Organizations speaks JSON 1.1, with `Message` (not `message`) in its errors.
+  const handleOrganizations = async (req: IncomingMessage, res: ServerResponse, op: string, requestId: string) => {
+    count(op);
+    const caller = sessions.sessionOf(req.headers.authorization) ?? STATIC_CALLER;
+    try {
+      const body = organizationsReply(op, await readBody(req), { now, callerAccount: caller.account, pageSize: organizationPageSize, options: organizationOptions });
+      send(res, 200, JSON_CONTENT_TYPE, body, requestId);
+    } catch (err) {
+      const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'ServiceException', message: String(err) };
+      send(res, error.status, JSON_CONTENT_TYPE, organizationsErrorJson(error.code, error.message), requestId);
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
     const url = req.url ?? '/';
     if (url.startsWith('/api/v3/')) return handleGitHub(req, res, url.slice('/api/v3'.length));
     if (url === '/api/graphql') return handleGitHub(req, res, '/graphql');
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
+      return handleOrganizations(req, res, target.slice(ORGANIZATIONS_TARGET_PREFIX.length), requestId);
+    }
+    const session = sessions.sessionOf(req.headers.authorization);
+    if (session && session.account !== SANDBOX_ACCOUNT_ID) memberAccount.set(res, session.account);
     if (req.method === 'POST' && new URL(req.url ?? '/', 'http://sandbox').pathname === LIST_REGIONS_PATH) {
       return handleAccount(req, res, requestId);
     }
     const path = new URL(url, 'http://sandbox');
     if (path.pathname === '/analyzer' || path.pathname === '/finding') return handleAccessAnalyzer(req, res, path, requestId);
-    const target = req.headers['x-amz-target'];
     if (typeof target === 'string' && target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) {
       return handleCloudTrail(req, res, target.slice(CLOUDTRAIL_TARGET_PREFIX.length), requestId);
     }
@@ -237,6 +276,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       count(action ?? '(none)');
       if (params.get('Version') === '2011-06-15' || (action !== null && STS_ACTIONS.has(action))) {
         namespace = STS_NAMESPACE;
+        // STS replies carry their own account ids (the caller's, the role's): never rewritten.
+        memberAccount.delete(res);
       }
       if (!action) fail(400, 'MissingAction', 'The request is missing an action or a required parameter.');
       // SNS speaks the same query protocol, under its own version and namespace.
@@ -248,7 +289,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
       if (!run) fail(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
-      const result = run(params, { estate: currentEstate(), now, pageSize, reports });
+      const result = run(params, { estate: currentEstate(), now, pageSize, reports, caller: session, sessions });
       body = successXml(action, namespace, result, requestId);
     } catch (err) {
       const error: QueryError =
@@ -281,6 +322,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     historyEnd,
     estate: currentEstate,
     cloudTrail: () => cloudTrail.estate(now),
+    organization: () => organizationAt(now, organizationOptions),
     githubBaseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}/api/v3`,
     github,
     close: () =>

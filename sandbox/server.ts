@@ -1,5 +1,6 @@
 // A local HTTP server that answers the AWS IAM and STS query APIs (AssumeRole into the accounts of a
-// simulated organisation among them), the AWS Organizations reads, the CloudTrail JSON API, the
+// simulated organisation among them), the AWS Organizations reads (service control policies included),
+// IAM Identity Center and the identity store, the CloudTrail JSON API, the
 // Account API's ListRegions, IAM Access Analyzer, and the CloudWatch Logs, CloudWatch and SNS reads of
 // the trail alarms for the simulated estate, so the real AWS SDK (pointed at it with fake static
 // credentials) collects a day of history without an AWS account. Signatures are not checked (only the signed region is read),
@@ -33,6 +34,7 @@ import { organizationAt } from './organization.js';
 import type { Organization } from './organization.js';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsErrorJson, organizationsReply } from './organizations-api.js';
 import { RoleSessions, STATIC_CALLER } from './role-sessions.js';
+import { identityCenterReply, IDENTITY_STORE_TARGET_PREFIX, SSO_ADMIN_TARGET_PREFIX } from './identity-center-api.js';
 
 export interface SandboxOptions {
   /** Default 0: a free port. */
@@ -67,6 +69,8 @@ export interface SandboxOptions {
    * and generated member accounts added to it (benchmarks).
    */
   organization?: { pageSize?: number; memberAccounts?: number };
+  /** IAM Identity Center: most items per page (default 100, its maximum) and a padded directory (benchmarks). */
+  identityCenter?: { pageSize?: number; permissionSets?: number; users?: number; assignments?: number };
 }
 
 export interface Sandbox {
@@ -240,6 +244,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   };
 
+  // IAM Identity Center and the identity store speak JSON 1.1, with `Message` in their errors.
+  const identityCenterOptions = {
+    ...organizationOptions,
+    padding: { permissionSets: options.identityCenter?.permissionSets, users: options.identityCenter?.users, assignments: options.identityCenter?.assignments },
+  };
+  const handleIdentityCenter = async (req: IncomingMessage, res: ServerResponse, service: 'sso-admin' | 'identitystore', op: string, requestId: string) => {
+    count(op);
+    const caller = sessions.sessionOf(req.headers.authorization) ?? STATIC_CALLER;
+    try {
+      const body = identityCenterReply(service, op, await readBody(req), {
+        now,
+        callerAccount: caller.account,
+        pageSize: options.identityCenter?.pageSize ?? 100,
+        options: identityCenterOptions,
+      });
+      send(res, 200, JSON_CONTENT_TYPE, body, requestId);
+    } catch (err) {
+      const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalServerException', message: String(err) };
+      send(res, error.status, JSON_CONTENT_TYPE, organizationsErrorJson(error.code, error.message), requestId);
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
     const url = req.url ?? '/';
@@ -248,6 +274,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string' && target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
       return handleOrganizations(req, res, target.slice(ORGANIZATIONS_TARGET_PREFIX.length), requestId);
+    }
+    if (typeof target === 'string' && target.startsWith(SSO_ADMIN_TARGET_PREFIX)) {
+      return handleIdentityCenter(req, res, 'sso-admin', target.slice(SSO_ADMIN_TARGET_PREFIX.length), requestId);
+    }
+    if (typeof target === 'string' && target.startsWith(IDENTITY_STORE_TARGET_PREFIX)) {
+      return handleIdentityCenter(req, res, 'identitystore', target.slice(IDENTITY_STORE_TARGET_PREFIX.length), requestId);
     }
     const session = sessions.sessionOf(req.headers.authorization);
     if (session && session.account !== SANDBOX_ACCOUNT_ID) memberAccount.set(res, session.account);

@@ -122,7 +122,8 @@ export function identityCenterAt(now: Date, options: IdentityCenterOptions): Ide
   // Padded assignments: each padded permission set to the teams, over the active accounts in turn.
   const extraSets = permissionSets.slice(4);
   const teams = groups.slice(3);
-  for (let i = 0; extraSets.length > 0 && teams.length > 0 && i < (padding.assignments ?? 0); i++) {
+  const combinations = extraSets.length * teams.length * active.length;
+  for (let i = 0; i < Math.min(padding.assignments ?? 0, combinations); i++) {
     const set = extraSets[i % extraSets.length]!;
     const team = teams[Math.floor(i / extraSets.length) % teams.length]!;
     const account = active[Math.floor(i / (extraSets.length * teams.length)) % active.length]!;

@@ -140,6 +140,8 @@ export function identityCenterEvidence(partition: string, accountId: string, reg
       groupNames.set(groupId, data.displayName);
       built.evidence.push(evidenceItem(EVIDENCE.group, resourceIds.group(partition, storeId, groupId), data));
     }
+    // An assignment listed twice (on two pages of a listing that shifted while it was read) is one resource.
+    const assigned = new Set<string>();
     for (const set of permissionSets) {
       const name = required(set.permissionSet.Name, `permission set ${set.arn} without Name`);
       const data: PermissionSetEvidence = {
@@ -172,7 +174,10 @@ export function identityCenterEvidence(partition: string, accountId: string, reg
           principalId,
           principalName: names.get(principalId) ?? null,
         };
-        built.evidence.push(evidenceItem(EVIDENCE.assignment, resourceIds.assignment(set.arn, accountId, principalType, principalId), data));
+        const id = resourceIds.assignment(set.arn, accountId, principalType, principalId);
+        if (assigned.has(id)) continue;
+        assigned.add(id);
+        built.evidence.push(evidenceItem(EVIDENCE.assignment, id, data));
       }
     }
   }

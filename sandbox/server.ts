@@ -29,11 +29,12 @@ import type { IamEstate } from './estate.js';
 import { errorXml, IAM_NAMESPACE, STS_NAMESPACE, successXml } from './iam-xml.js';
 import type { QueryError } from './iam-xml.js';
 import { ACTIONS, CredentialReportJobs, fail, QueryFailure, STS_ACTIONS } from './query-actions.js';
-import { SANDBOX_ACCOUNT_ID } from './estate-model.js';
+import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID } from './estate-model.js';
 import { organizationAt } from './organization.js';
 import type { Organization } from './organization.js';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsErrorJson, organizationsReply } from './organizations-api.js';
 import { RoleSessions, STATIC_CALLER } from './role-sessions.js';
+import { identityCenterLookup } from './identity-center-events.js';
 import { identityCenterReply, IDENTITY_STORE_TARGET_PREFIX, SSO_ADMIN_TARGET_PREFIX } from './identity-center-api.js';
 
 export interface SandboxOptions {
@@ -159,12 +160,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     res.end(body);
   };
 
-  const handleCloudTrail = async (req: IncomingMessage, res: ServerResponse, op: string, requestId: string) => {
+  const handleCloudTrail = async (req: IncomingMessage, res: ServerResponse, op: string, requestId: string, readAlready?: string) => {
     count(op);
     let status = 200;
     let body: string;
     try {
-      body = cloudTrail.handle(op, await readBody(req), signedRegion(req.headers.authorization), now, clock());
+      body = cloudTrail.handle(op, readAlready ?? (await readBody(req)), signedRegion(req.headers.authorization), now, clock());
     } catch (err) {
       const error: QueryError =
         err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
@@ -289,7 +290,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const path = new URL(url, 'http://sandbox');
     if (path.pathname === '/analyzer' || path.pathname === '/finding') return handleAccessAnalyzer(req, res, path, requestId);
     if (typeof target === 'string' && target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) {
-      return handleCloudTrail(req, res, target.slice(CLOUDTRAIL_TARGET_PREFIX.length), requestId);
+      const op = target.slice(CLOUDTRAIL_TARGET_PREFIX.length);
+      // The management account's Identity Center and Organizations history (identity-center-events.ts).
+      if (op === 'LookupEvents' && session?.account === MANAGEMENT_ACCOUNT_ID) {
+        const body = await readBody(req);
+        // These records name other accounts (the one an assignment is for): never rewritten.
+        memberAccount.delete(res);
+        let reply: string | undefined;
+        try {
+          reply = identityCenterLookup(body, signedRegion(req.headers.authorization), clock(), identityCenterOptions);
+        } catch (err) {
+          const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
+          count(op);
+          return send(res, error.status, JSON_CONTENT_TYPE, errorJson(error.code, error.message), requestId);
+        }
+        if (reply !== undefined) {
+          count(op);
+          return send(res, 200, JSON_CONTENT_TYPE, reply, requestId);
+        }
+        memberAccount.set(res, session.account);
+        return handleCloudTrail(req, res, op, requestId, body);
+      }
+      return handleCloudTrail(req, res, op, requestId);
     }
     if (typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX)) {
       return handleMonitoring(req, res, target.slice(LOGS_TARGET_PREFIX.length), JSON_CONTENT_TYPE, requestId);

@@ -3,6 +3,7 @@
 // scripted drift (an admin permission set assigned to a user, a session lengthened, the guardrail SCP
 // detached from the Security OU) turns the checks from pass to fail on the days after it happened.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityCenterChangeRow } from '../../../collectors/aws-organization/access-changes.js';
 import { awsOrganization } from '../../../collectors/aws-organization/index.js';
 import { awsOrganizationOptionsSchema, EVIDENCE } from '../../../collectors/aws-organization/schema.js';
 import { IDENTITY_CENTER_DRIFT } from '../../../sandbox/identity-center.js';
@@ -24,17 +25,17 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 
-function sandboxOrganizationOptions() {
+function sandboxOrganizationOptions(events = false) {
   return awsOrganizationOptionsSchema.parse({
     accounts: [{ roleArn: `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/${SANDBOX_MEMBER_ROLE}`, externalId: SANDBOX_EXTERNAL_ID }],
     identityCenter: { adminGroups: ['PlatformAdmins'] },
-    events: { enabled: false },
+    events: { enabled: events },
   });
 }
 
-async function collectOn(day: Date) {
+async function collectOn(day: Date, events = false) {
   sandbox.setDate(day);
-  const options = sandboxOrganizationOptions();
+  const options = sandboxOrganizationOptions(events);
   const { ctx } = contextFor(awsOrganization, options, {
     now: day,
     clientEnvironment: { aws: { endpoint: sandbox.endpoint, credentials: { accessKeyId: 'SANDBOXKEY', secretAccessKey: 'sandbox-secret' }, maxAttempts: 1, unlimitedRate: true } },
@@ -65,6 +66,17 @@ describe('aws-organization over the sandbox', () => {
       'aws_organization_permission_set_session_limited: Permission set SecurityAudit grants sessions of 12 hours, longer than the limit of 8 hours.',
       'aws_organization_scp_guardrails_enforced: Account 333344445555 (security-tooling): no service control policy denies organizations:LeaveOrganization, cloudtrail:StopLogging, cloudtrail:DeleteTrail.',
       'aws_organization_scp_guardrails_enforced: Account 555566667777 (log-archive): no service control policy denies organizations:LeaveOrganization, cloudtrail:StopLogging, cloudtrail:DeleteTrail.',
+    ]);
+  });
+
+  it('reads the drift\'s Identity Center and Organizations calls into the access-change population', async () => {
+    const { result } = await collectOn(dayAt(-1), true);
+    expect(result.windows?.map((w) => [w.partition, w.complete])).toEqual([['us-east-1', true]]);
+    const rows = (result.events ?? []).map((event) => identityCenterChangeRow(event)!);
+    expect(rows.map((r) => [r.occurredAt.slice(0, 10), r.eventName, r.kind, r.account, r.principal, r.policy, r.actor.split('/').at(-1)])).toEqual([
+      ['2026-11-21', 'UpdatePermissionSet', 'change', '', '', '', 'alice.nguyen'],
+      ['2026-11-25', 'CreateAccountAssignment', 'grant', '111122223333', expect.stringMatching(/^USER /), '', 'alice.nguyen'],
+      ['2026-11-27', 'DetachPolicy', 'change', 'ou-a1b2-security1', '', 'p-7d3k2m9q', 'alice.nguyen'],
     ]);
   });
 });

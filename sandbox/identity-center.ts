@@ -19,6 +19,12 @@ export const IDENTITY_CENTER_DRIFT = {
   guardrailsDetached: { offset: -3, hour: 11, description: 'SCP DenyLeaveAndTrailTampering detached from the Security OU' },
 } as const;
 
+/** The dated Identity Center and SCP changes of the history ending on `historyEnd`'s UTC day (the demo prints them). */
+export function identityCenterDriftEvents(historyEnd: Date): { date: Date; description: string }[] {
+  const end = Date.UTC(historyEnd.getUTCFullYear(), historyEnd.getUTCMonth(), historyEnd.getUTCDate());
+  return Object.values(IDENTITY_CENTER_DRIFT).map((d) => ({ date: new Date(end + d.offset * DAY_MS + d.hour * 3_600_000), description: d.description }));
+}
+
 export interface IdentityCenterOptions extends OrganizationOptions {
   /** Pads the directory (benchmarks): generated permission sets, users (in groups of 20) and assignments. */
   padding?: { permissionSets?: number; users?: number; assignments?: number };

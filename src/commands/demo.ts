@@ -30,6 +30,7 @@ import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../../sandbox/github/index.js';
 import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, SANDBOX_EXTERNAL_ID, SANDBOX_MEMBER_ROLE, driftEvents, startSandbox } from '../../sandbox/index.js';
+import { identityCenterDriftEvents } from '../../sandbox/identity-center.js';
 import { DEMO_CONFIG_DIGEST, openStore } from '../store/index.js';
 import type { RunRecord, StoreIdentity } from '../store/types.js';
 import { agentVersion } from '../version.js';
@@ -248,7 +249,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       print(`  ${collector.id}: ${apiCalls.toFixed(1)} API calls per run, ${own.at(-1)?.evidenceCount ?? 0} evidence documents per snapshot`);
     }
     const firstDay = schedule[0]!.getTime() - COLLECTION_HOUR * 3_600_000;
-    const events = driftEvents(now).filter((e) => e.date.getTime() >= firstDay && e.date <= now);
+    const events = [...driftEvents(now), ...identityCenterDriftEvents(now)]
+      .sort((a, b) => a.date.getTime() - b.date.getTime())
+      .filter((e) => e.date.getTime() >= firstDay && e.date <= now);
     if (events.length > 0) {
       print('\nDrift in the simulated period:');
       for (const event of events) print(`  ${event.date.toISOString().slice(0, 10)}  ${event.description}`);

@@ -73,7 +73,7 @@ describe('aws-organization over the sandbox', () => {
     const { result } = await collectOn(dayAt(-1), true);
     expect(result.windows?.map((w) => [w.partition, w.complete])).toEqual([['us-east-1', true]]);
     const rows = (result.events ?? []).map((event) => identityCenterChangeRow(event)!);
-    expect(rows.map((r) => [r.occurredAt.slice(0, 10), r.eventName, r.kind, r.account, r.principal, r.policy, r.actor.split('/').at(-1)])).toEqual([
+    expect(rows.map((r) => [(r.occurredAt ?? '').slice(0, 10), r.eventName, r.kind, r.account, r.principal, r.policy, (r.actor ?? '').split('/').at(-1)])).toEqual([
       ['2026-11-21', 'UpdatePermissionSet', 'change', '', '', '', 'alice.nguyen'],
       ['2026-11-25', 'CreateAccountAssignment', 'grant', '111122223333', expect.stringMatching(/^USER /), '', 'alice.nguyen'],
       ['2026-11-27', 'DetachPolicy', 'change', 'ou-a1b2-security1', '', 'p-7d3k2m9q', 'alice.nguyen'],

@@ -42,18 +42,19 @@ describe('evidence-agent demo and the read commands', () => {
   it('prints a short summary and leaves a store that verifies', async () => {
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
-    expect(demo.stdout).toMatch(/Runs: 15 \(15 ok, 0 partial, 0 failed, 0 aborted\)/);
+    expect(demo.stdout).toMatch(/Runs: 20 \(20 ok, 0 partial, 0 failed, 0 aborted\)/);
     expect(demo.stdout).toMatch(/aws-iam: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
     expect(demo.stdout).toMatch(/aws-cloudtrail: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
     expect(demo.stdout).toMatch(/github: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
+    expect(demo.stdout).toMatch(/aws-organization: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
     expect(demo.stdout).toMatch(/github_repo_default_branch_protected\s+high\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/aws_cloudtrail_trail_kms_encryption_enabled\s+medium\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/aws_iam_user_console_mfa_enabled\s+high\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/soc2: \d+ of 61 evidenced by automated checks/);
     const verify = await cli(['verify', '--db', demoDb]);
     expect(verify.code).toBe(0);
-    // 15 collector runs and the export, plus the digest when the simulated days reach the last complete week.
-    const runs = demo.stdout.includes('# Evidence digest') ? 17 : 16;
+    // 20 collector runs and the export, plus the digest when the simulated days reach the last complete week.
+    const runs = demo.stdout.includes('# Evidence digest') ? 22 : 21;
     expect(verify.stdout).toMatch(new RegExp(`^ok: .* ${runs} runs and \\d+ evidence documents verified; chain intact`));
   });
 

@@ -71,30 +71,34 @@ async function readPermissionSets(client: SSOAdminClient, instanceArn: string, s
     return { items: page.PermissionSets, next: page.NextToken };
   });
   const send = { abortSignal: signal };
-  const described = await mapLimit(arns, CONCURRENCY, async (arn) => {
+  const sets = await mapLimit(arns, CONCURRENCY, async (arn) => {
     const ids = { InstanceArn: instanceArn, PermissionSetArn: arn };
-    const permissionSet = (await client.send(new DescribePermissionSetCommand(ids), send)).PermissionSet;
+    // The five reads of one permission set are independent: sent together.
+    const [described, managedPolicies, customerManagedPolicies, inline, accounts] = await Promise.all([
+      client.send(new DescribePermissionSetCommand(ids), send),
+      readAll(`ListManagedPoliciesInPermissionSet ${arn}`, async (token) => {
+        const page = await client.send(new ListManagedPoliciesInPermissionSetCommand({ ...ids, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), send);
+        return { items: page.AttachedManagedPolicies, next: page.NextToken };
+      }),
+      readAll(`ListCustomerManagedPolicyReferencesInPermissionSet ${arn}`, async (token) => {
+        const page = await client.send(
+          new ListCustomerManagedPolicyReferencesInPermissionSetCommand({ ...ids, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+          send,
+        );
+        return { items: page.CustomerManagedPolicyReferences, next: page.NextToken };
+      }),
+      client.send(new GetInlinePolicyForPermissionSetCommand(ids), send),
+      readAll(`ListAccountsForProvisionedPermissionSet ${arn}`, async (token) => {
+        const page = await client.send(new ListAccountsForProvisionedPermissionSetCommand({ ...ids, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), send);
+        return { items: page.AccountIds, next: page.NextToken };
+      }),
+    ]);
+    const permissionSet = described.PermissionSet;
     if (!permissionSet?.Name) throw new MalformedResponseError(`DescribePermissionSet ${arn} returned no permission set name`);
-    const managedPolicies = await readAll(`ListManagedPoliciesInPermissionSet ${arn}`, async (token) => {
-      const page = await client.send(new ListManagedPoliciesInPermissionSetCommand({ ...ids, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), send);
-      return { items: page.AttachedManagedPolicies, next: page.NextToken };
-    });
-    const customerManagedPolicies = await readAll(`ListCustomerManagedPolicyReferencesInPermissionSet ${arn}`, async (token) => {
-      const page = await client.send(
-        new ListCustomerManagedPolicyReferencesInPermissionSetCommand({ ...ids, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
-        send,
-      );
-      return { items: page.CustomerManagedPolicyReferences, next: page.NextToken };
-    });
-    const inline = await client.send(new GetInlinePolicyForPermissionSetCommand(ids), send);
-    const accounts = await readAll(`ListAccountsForProvisionedPermissionSet ${arn}`, async (token) => {
-      const page = await client.send(new ListAccountsForProvisionedPermissionSetCommand({ ...ids, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), send);
-      return { items: page.AccountIds, next: page.NextToken };
-    });
     return { arn, permissionSet, managedPolicies, customerManagedPolicies, inlinePolicy: inline.InlinePolicy ?? '', accounts: [...new Set(accounts)].sort(), assignments: [] as AccountAssignment[] };
   });
   // One listing per (permission set, provisioned account): the API takes both.
-  const pairs = described.flatMap((set) => set.accounts.map((accountId) => ({ set, accountId })));
+  const pairs = sets.flatMap((set) => set.accounts.map((accountId) => ({ set, accountId })));
   const assigned = await mapLimit(pairs, CONCURRENCY, ({ set, accountId }) =>
     readAll(`ListAccountAssignments of ${set.arn} in ${accountId}`, async (token) => {
       const page = await client.send(
@@ -105,7 +109,7 @@ async function readPermissionSets(client: SSOAdminClient, instanceArn: string, s
     }),
   );
   pairs.forEach(({ set }, index) => set.assignments.push(...assigned[index]!));
-  return described;
+  return sets;
 }
 
 async function readDirectory(client: IdentitystoreClient, identityStoreId: string, signal: AbortSignal): Promise<Pick<InstanceRead, 'users' | 'groups'>> {

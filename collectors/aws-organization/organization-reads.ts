@@ -46,18 +46,20 @@ export async function readOrganization(client: OrganizationsClient, signal: Abor
   for (let depth = 0; level.length > 0; depth++) {
     if (depth >= MAX_DEPTH) throw new MalformedResponseError(`the OU tree is deeper than the ${MAX_DEPTH} levels Organizations allows`);
     const children = await mapLimit(level, CONCURRENCY, async (parent) => {
-      const ous = await readAll(`ListOrganizationalUnitsForParent ${parent.id}`, async (token) => {
+      const [ous, accounts] = await Promise.all([
+        readAll(`ListOrganizationalUnitsForParent ${parent.id}`, async (token) => {
         const page = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, ...(token ? { NextToken: token } : {}) }), {
           abortSignal: signal,
         });
         return { items: page.OrganizationalUnits, next: page.NextToken };
-      });
-      const accounts = await readAll(`ListAccountsForParent ${parent.id}`, async (token) => {
+        }),
+        readAll(`ListAccountsForParent ${parent.id}`, async (token) => {
         const page = await client.send(new ListAccountsForParentCommand({ ParentId: parent.id, ...(token ? { NextToken: token } : {}) }), {
           abortSignal: signal,
         });
         return { items: page.Accounts, next: page.NextToken };
-      });
+        }),
+      ]);
       return { parent, ous, accounts };
     });
     const next: typeof level = [];
@@ -90,13 +92,15 @@ export async function readServiceControlPolicies(client: OrganizationsClient, si
   });
   return mapLimit(policies, CONCURRENCY, async (summary) => {
     const id = required(summary.Id, 'a policy without Id');
-    const described = await client.send(new DescribePolicyCommand({ PolicyId: id }), { abortSignal: signal });
+    const [described, targets] = await Promise.all([
+      client.send(new DescribePolicyCommand({ PolicyId: id }), { abortSignal: signal }),
+      readAll(`ListTargetsForPolicy ${id}`, async (token) => {
+        const page = await client.send(new ListTargetsForPolicyCommand({ PolicyId: id, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal });
+        return { items: page.Targets, next: page.NextToken };
+      }),
+    ]);
     const content = described.Policy?.Content;
     if (typeof content !== 'string') throw new MalformedResponseError(`DescribePolicy ${id} returned no Content`);
-    const targets = await readAll(`ListTargetsForPolicy ${id}`, async (token) => {
-      const page = await client.send(new ListTargetsForPolicyCommand({ PolicyId: id, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal });
-      return { items: page.Targets, next: page.NextToken };
-    });
     return { summary, content, targets };
   });
 }

@@ -114,10 +114,11 @@ describe('evidence-agent demo and the read commands', () => {
     const runs = await cli(['runs', '--json', '--db', demoDb]);
     // The demo's digest and export are runs of their own streams; other tests may have added more.
     const parsed = (JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[]).filter((r) => r.collector !== 'digest' && r.collector !== 'export');
-    expect(parsed).toHaveLength(15);
-    for (const collector of ['aws-iam', 'aws-cloudtrail', 'github']) expect(parsed.filter((run) => run.collector === collector)).toHaveLength(5);
+    expect(parsed).toHaveLength(20);
+    for (const collector of ['aws-iam', 'aws-cloudtrail', 'aws-organization', 'github']) expect(parsed.filter((run) => run.collector === collector)).toHaveLength(5);
     for (const run of parsed) {
-      expect(run).toMatchObject({ status: 'ok', scope: run.collector === 'github' ? 'example-co' : '111122223333' });
+      // aws-organization reads the organisation from its management account.
+      expect(run).toMatchObject({ status: 'ok', scope: run.collector === 'github' ? 'example-co' : run.collector === 'aws-organization' ? '444455556666' : '111122223333' });
       expect(run.apiCalls).toBeGreaterThanOrEqual(run.collector === 'aws-iam' ? 7 : 4);
     }
   });
@@ -180,7 +181,7 @@ describe('evidence-agent demo and the read commands', () => {
   it('refuses an unknown population or a period without a start, with exit 2', async () => {
     const unknown = await cli(['population', 'all-changes', '--from', '2026-01-01', '--db', demoDb]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, github-changes)\n');
+    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, aws-identity-center-changes, github-changes)\n');
     const noFrom = await cli(['population', 'aws-access-changes', '--db', demoDb]);
     expect(noFrom.code).toBe(2);
     expect(noFrom.stderr).toMatch(/--from: required/);

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cloudTrailCalls, discoveryCalls, FULL, githubRequests, iamCalls, ingest, QUICK, storage } from './scenarios.js';
 import type { Row, Sizes } from './scenarios.js';
+import { IDENTITY_CENTER_FULL, IDENTITY_CENTER_SMOKE, identityCenterCalls } from './identity-center.js';
 
 const SMOKE: Sizes = { iamUsers: 60, iamRoles: 30, iamGroups: 10, iamPolicies: 20, cloudTrailEventsPerDay: 200, githubRepositories: 20, githubMergedChanges: 60, ingestDocuments: 1_000, storageResources: 200, storageRuns: 5 };
 
@@ -18,7 +19,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
 const started = Date.now();
 const rows: Row[] = [];
-for (const scenario of [() => iamCalls(sizes), () => cloudTrailCalls(sizes), () => discoveryCalls(), () => githubRequests(sizes), () => ingest(sizes, rawInsertSeconds), () => storage(sizes)]) {
+for (const scenario of [() => iamCalls(sizes), () => cloudTrailCalls(sizes), () => discoveryCalls(), () => githubRequests(sizes), () => identityCenterCalls(mode === 'smoke' ? IDENTITY_CENTER_SMOKE : IDENTITY_CENTER_FULL), () => ingest(sizes, rawInsertSeconds), () => storage(sizes)]) {
   const row = await scenario();
   rows.push(row);
   process.stderr.write(`  ${row.figure}: ${row.value}\n`);

@@ -3,12 +3,14 @@
 import type { Collector } from '../src/collector.js';
 import { awsCloudTrail } from './aws-cloudtrail/index.js';
 import { awsIam } from './aws-iam/index.js';
+import { awsOrganization } from './aws-organization/index.js';
 import { github } from './github/index.js';
 import { manual } from './manual/index.js';
 
 export const builtinCollectors: readonly Collector<never>[] = [
   awsCloudTrail as Collector<never>,
   awsIam as Collector<never>,
+  awsOrganization as Collector<never>,
   github as Collector<never>,
   manual as Collector<never>,
 ];

@@ -5,6 +5,7 @@
 import { accountArn, organizationAt, rootArn, unitArn } from './organization.js';
 import type { OrgAccount, Organization, OrganizationOptions } from './organization.js';
 import { fail } from './query-actions.js';
+import { serviceControlPoliciesAt } from './identity-center.js';
 
 export const ORGANIZATIONS_TARGET_PREFIX = 'AWSOrganizationsV20161128.';
 
@@ -71,7 +72,20 @@ function parentOf(org: Organization, request: Record<string, unknown>, field = '
   return id;
 }
 
-type Operation = (org: Organization, request: Record<string, unknown>, pageSize: number) => unknown;
+type Operation = (org: Organization, request: Record<string, unknown>, pageSize: number, ctx: OrganizationsRequestContext) => unknown;
+
+const policyArn = (org: Organization, id: string) => `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/service_control_policy/${id}`;
+function policyOf(org: Organization, request: Record<string, unknown>, ctx: OrganizationsRequestContext) {
+  const policy = serviceControlPoliciesAt(ctx.now, ctx.options).find((p) => p.id === request.PolicyId);
+  if (!policy) fail(400, 'PolicyNotFoundException', "We can't find a policy with the PolicyId that you specified.");
+  const summary = { Id: policy.id, Arn: policyArn(org, policy.id), Name: policy.name, Description: '', Type: 'SERVICE_CONTROL_POLICY', AwsManaged: policy.awsManaged };
+  return { policy, summary };
+}
+function targetOf(org: Organization, id: string) {
+  if (id === org.rootId) return { TargetId: id, Arn: rootArn(org), Name: 'Root', Type: 'ROOT' };
+  const unit = org.units.find((u) => u.id === id);
+  return { TargetId: id, Arn: unitArn(org, id), Name: unit?.name ?? id, Type: 'ORGANIZATIONAL_UNIT' };
+}
 
 const OPERATIONS: Readonly<Record<string, Operation>> = {
   DescribeOrganization: (org) => ({
@@ -85,6 +99,21 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
       AvailablePolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
     },
   }),
+  ListPolicies: (org, request, pageSize, ctx) => {
+    if (request.Filter !== 'SERVICE_CONTROL_POLICY') invalidInput('You provided a value that does not match the required pattern: Filter.');
+    const policies = serviceControlPoliciesAt(ctx.now, ctx.options);
+    const { items, next } = page(policies, request, pageSize, 'policies');
+    return { Policies: items.map((p) => policyOf(org, { PolicyId: p.id }, ctx).summary), NextToken: next };
+  },
+  DescribePolicy: (org, request, _pageSize, ctx) => {
+    const { policy, summary } = policyOf(org, request, ctx);
+    return { Policy: { PolicySummary: summary, Content: policy.content } };
+  },
+  ListTargetsForPolicy: (org, request, pageSize, ctx) => {
+    const { policy } = policyOf(org, request, ctx);
+    const { items, next } = page(policy.targets, request, pageSize, `targets:${policy.id}`);
+    return { Targets: items.map((id) => targetOf(org, id)), NextToken: next };
+  },
   ListRoots: (org, request, pageSize) => {
     const { items, next } = page([org.rootId], request, pageSize, 'roots');
     return {
@@ -145,5 +174,5 @@ export function organizationsReply(operation: string, body: string, ctx: Organiz
   } catch {
     return fail(400, 'SerializationException', 'Start of structure or map found where not expected.');
   }
-  return JSON.stringify(run(org, request, ctx.pageSize));
+  return JSON.stringify(run(org, request, ctx.pageSize, ctx));
 }

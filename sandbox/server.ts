@@ -1,5 +1,6 @@
 // A local HTTP server that answers the AWS IAM and STS query APIs (AssumeRole into the accounts of a
-// simulated organisation among them), the AWS Organizations reads, the CloudTrail JSON API, the
+// simulated organisation among them), the AWS Organizations reads (service control policies included),
+// IAM Identity Center and the identity store, the CloudTrail JSON API, the
 // Account API's ListRegions, IAM Access Analyzer, and the CloudWatch Logs, CloudWatch and SNS reads of
 // the trail alarms for the simulated estate, so the real AWS SDK (pointed at it with fake static
 // credentials) collects a day of history without an AWS account. Signatures are not checked (only the signed region is read),
@@ -28,11 +29,13 @@ import type { IamEstate } from './estate.js';
 import { errorXml, IAM_NAMESPACE, STS_NAMESPACE, successXml } from './iam-xml.js';
 import type { QueryError } from './iam-xml.js';
 import { ACTIONS, CredentialReportJobs, fail, QueryFailure, STS_ACTIONS } from './query-actions.js';
-import { SANDBOX_ACCOUNT_ID } from './estate-model.js';
+import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID } from './estate-model.js';
 import { organizationAt } from './organization.js';
 import type { Organization } from './organization.js';
 import { ORGANIZATIONS_TARGET_PREFIX, organizationsErrorJson, organizationsReply } from './organizations-api.js';
 import { RoleSessions, STATIC_CALLER } from './role-sessions.js';
+import { identityCenterLookup } from './identity-center-events.js';
+import { identityCenterReply, IDENTITY_STORE_TARGET_PREFIX, SSO_ADMIN_TARGET_PREFIX } from './identity-center-api.js';
 
 export interface SandboxOptions {
   /** Default 0: a free port. */
@@ -67,6 +70,8 @@ export interface SandboxOptions {
    * and generated member accounts added to it (benchmarks).
    */
   organization?: { pageSize?: number; memberAccounts?: number };
+  /** IAM Identity Center: most items per page (default 100, its maximum) and a padded directory (benchmarks). */
+  identityCenter?: { pageSize?: number; permissionSets?: number; users?: number; assignments?: number };
 }
 
 export interface Sandbox {
@@ -155,12 +160,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     res.end(body);
   };
 
-  const handleCloudTrail = async (req: IncomingMessage, res: ServerResponse, op: string, requestId: string) => {
+  const handleCloudTrail = async (req: IncomingMessage, res: ServerResponse, op: string, requestId: string, readAlready?: string) => {
     count(op);
     let status = 200;
     let body: string;
     try {
-      body = cloudTrail.handle(op, await readBody(req), signedRegion(req.headers.authorization), now, clock());
+      body = cloudTrail.handle(op, readAlready ?? (await readBody(req)), signedRegion(req.headers.authorization), now, clock());
     } catch (err) {
       const error: QueryError =
         err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
@@ -240,6 +245,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   };
 
+  // IAM Identity Center and the identity store speak JSON 1.1, with `Message` in their errors.
+  const identityCenterOptions = {
+    ...organizationOptions,
+    padding: { permissionSets: options.identityCenter?.permissionSets, users: options.identityCenter?.users, assignments: options.identityCenter?.assignments },
+  };
+  const handleIdentityCenter = async (req: IncomingMessage, res: ServerResponse, service: 'sso-admin' | 'identitystore', op: string, requestId: string) => {
+    count(op);
+    const caller = sessions.sessionOf(req.headers.authorization) ?? STATIC_CALLER;
+    try {
+      const body = identityCenterReply(service, op, await readBody(req), {
+        now,
+        callerAccount: caller.account,
+        pageSize: options.identityCenter?.pageSize ?? 100,
+        options: identityCenterOptions,
+      });
+      send(res, 200, JSON_CONTENT_TYPE, body, requestId);
+    } catch (err) {
+      const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalServerException', message: String(err) };
+      send(res, error.status, JSON_CONTENT_TYPE, organizationsErrorJson(error.code, error.message), requestId);
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
     const url = req.url ?? '/';
@@ -248,6 +275,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string' && target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
       return handleOrganizations(req, res, target.slice(ORGANIZATIONS_TARGET_PREFIX.length), requestId);
+    }
+    if (typeof target === 'string' && target.startsWith(SSO_ADMIN_TARGET_PREFIX)) {
+      return handleIdentityCenter(req, res, 'sso-admin', target.slice(SSO_ADMIN_TARGET_PREFIX.length), requestId);
+    }
+    if (typeof target === 'string' && target.startsWith(IDENTITY_STORE_TARGET_PREFIX)) {
+      return handleIdentityCenter(req, res, 'identitystore', target.slice(IDENTITY_STORE_TARGET_PREFIX.length), requestId);
     }
     const session = sessions.sessionOf(req.headers.authorization);
     if (session && session.account !== SANDBOX_ACCOUNT_ID) {
@@ -260,7 +293,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const path = new URL(url, 'http://sandbox');
     if (path.pathname === '/analyzer' || path.pathname === '/finding') return handleAccessAnalyzer(req, res, path, requestId);
     if (typeof target === 'string' && target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) {
-      return handleCloudTrail(req, res, target.slice(CLOUDTRAIL_TARGET_PREFIX.length), requestId);
+      const op = target.slice(CLOUDTRAIL_TARGET_PREFIX.length);
+      // The management account's Identity Center and Organizations history (identity-center-events.ts).
+      if (op === 'LookupEvents' && session?.account === MANAGEMENT_ACCOUNT_ID) {
+        const body = await readBody(req);
+        // These records name other accounts (the one an assignment is for): never rewritten.
+        memberAccount.delete(res);
+        let reply: string | undefined;
+        try {
+          reply = identityCenterLookup(body, signedRegion(req.headers.authorization), clock(), identityCenterOptions);
+        } catch (err) {
+          const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
+          count(op);
+          return send(res, error.status, JSON_CONTENT_TYPE, errorJson(error.code, error.message), requestId);
+        }
+        if (reply !== undefined) {
+          count(op);
+          return send(res, 200, JSON_CONTENT_TYPE, reply, requestId);
+        }
+        memberAccount.set(res, session.account);
+        return handleCloudTrail(req, res, op, requestId, body);
+      }
+      return handleCloudTrail(req, res, op, requestId);
     }
     if (typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX)) {
       return handleMonitoring(req, res, target.slice(LOGS_TARGET_PREFIX.length), JSON_CONTENT_TYPE, requestId);

@@ -42,18 +42,19 @@ describe('evidence-agent demo and the read commands', () => {
   it('prints a short summary and leaves a store that verifies', async () => {
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
-    expect(demo.stdout).toMatch(/Runs: 15 \(15 ok, 0 partial, 0 failed, 0 aborted\)/);
+    expect(demo.stdout).toMatch(/Runs: 20 \(20 ok, 0 partial, 0 failed, 0 aborted\)/);
     expect(demo.stdout).toMatch(/aws-iam: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
     expect(demo.stdout).toMatch(/aws-cloudtrail: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
     expect(demo.stdout).toMatch(/github: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
+    expect(demo.stdout).toMatch(/aws-organization: \d+\.\d API calls per run, \d+ evidence documents per snapshot/);
     expect(demo.stdout).toMatch(/github_repo_default_branch_protected\s+high\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/aws_cloudtrail_trail_kms_encryption_enabled\s+medium\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/aws_iam_user_console_mfa_enabled\s+high\s+\d+\s+[1-9]/);
     expect(demo.stdout).toMatch(/soc2: \d+ of 61 evidenced by automated checks/);
     const verify = await cli(['verify', '--db', demoDb]);
     expect(verify.code).toBe(0);
-    // 15 collector runs and the export, plus the digest when the simulated days reach the last complete week.
-    const runs = demo.stdout.includes('# Evidence digest') ? 17 : 16;
+    // 20 collector runs and the export, plus the digest when the simulated days reach the last complete week.
+    const runs = demo.stdout.includes('# Evidence digest') ? 22 : 21;
     expect(verify.stdout).toMatch(new RegExp(`^ok: .* ${runs} runs and \\d+ evidence documents verified; chain intact`));
   });
 
@@ -113,10 +114,11 @@ describe('evidence-agent demo and the read commands', () => {
     const runs = await cli(['runs', '--json', '--db', demoDb]);
     // The demo's digest and export are runs of their own streams; other tests may have added more.
     const parsed = (JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[]).filter((r) => r.collector !== 'digest' && r.collector !== 'export');
-    expect(parsed).toHaveLength(15);
-    for (const collector of ['aws-iam', 'aws-cloudtrail', 'github']) expect(parsed.filter((run) => run.collector === collector)).toHaveLength(5);
+    expect(parsed).toHaveLength(20);
+    for (const collector of ['aws-iam', 'aws-cloudtrail', 'aws-organization', 'github']) expect(parsed.filter((run) => run.collector === collector)).toHaveLength(5);
     for (const run of parsed) {
-      expect(run).toMatchObject({ status: 'ok', scope: run.collector === 'github' ? 'example-co' : '111122223333' });
+      // aws-organization reads the organisation from its management account.
+      expect(run).toMatchObject({ status: 'ok', scope: run.collector === 'github' ? 'example-co' : run.collector === 'aws-organization' ? '444455556666' : '111122223333' });
       expect(run.apiCalls).toBeGreaterThanOrEqual(run.collector === 'aws-iam' ? 7 : 4);
     }
   });
@@ -151,15 +153,16 @@ describe('evidence-agent demo and the read commands', () => {
   it('lists the populations offered, and writes the access changes of a period as CSV with its gaps on stderr', async () => {
     const list = await cli(['population', '--json', '--db', demoDb]);
     const listed = JSON.parse(list.stdout) as { id: string; collector: string; title: string }[];
-    expect(listed.slice(0, 5)).toEqual([
+    expect(listed.slice(0, 6)).toEqual([
       { id: 'aws-access-changes', collector: 'aws-cloudtrail', title: 'AWS access changes (IAM write events)' },
       { id: 'aws-org-accounts-cloudtrail', collector: 'aws-cloudtrail', title: 'AWS accounts joined or left the organisation' },
       { id: 'aws-org-accounts', collector: 'aws-iam', title: 'AWS accounts joined or left the organisation' },
+      { id: 'aws-identity-center-changes', collector: 'aws-organization', title: 'AWS Identity Center and Organizations access changes' },
       { id: 'github-changes', collector: 'github', title: 'GitHub changes to default branches (merged pull requests and direct pushes)' },
       { id: 'principals-added-removed', collector: 'snapshots', title: 'Principals added or removed between snapshots (accounts and memberships)' },
     ]);
     // Then the events each event check failed, with their review state.
-    expect(listed.slice(5).map((p) => p.id)).toEqual([
+    expect(listed.slice(6).map((p) => p.id)).toEqual([
       'failing-aws_cloudtrail_root_not_used',
       'failing-aws_cloudtrail_console_signin_mfa_used',
       'failing-aws_cloudtrail_logging_not_stopped',
@@ -192,7 +195,7 @@ describe('evidence-agent demo and the read commands', () => {
   it('refuses an unknown population or a period without a start, with exit 2', async () => {
     const unknown = await cli(['population', 'all-changes', '--from', '2026-01-01', '--db', demoDb]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, aws-org-accounts-cloudtrail, aws-org-accounts, github-changes)\n');
+    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, aws-org-accounts-cloudtrail, aws-org-accounts, aws-identity-center-changes, github-changes)\n');
     const noFrom = await cli(['population', 'aws-access-changes', '--db', demoDb]);
     expect(noFrom.code).toBe(2);
     expect(noFrom.stderr).toMatch(/--from: required/);

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { builtinCollectors } from '../../collectors/index.js';
 import { awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
 import { awsIamOptionsSchema } from '../../collectors/aws-iam/schema.js';
+import { awsOrganizationOptionsSchema } from '../../collectors/aws-organization/schema.js';
 import { githubOptionsSchema } from '../../collectors/github/schema.js';
 import { loadFrameworks, resolveDbPath, setupOf } from '../app.js';
 import type { GlobalOptions } from '../app.js';
@@ -28,7 +29,8 @@ import { REVIEW_COLLECTOR } from '../reports/reviews.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../../sandbox/github/index.js';
-import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../../sandbox/index.js';
+import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, SANDBOX_EXTERNAL_ID, SANDBOX_MEMBER_ROLE, driftEvents, startSandbox } from '../../sandbox/index.js';
+import { identityCenterDriftEvents } from '../../sandbox/identity-center.js';
 import { DEMO_CONFIG_DIGEST, openStore } from '../store/index.js';
 import type { RunRecord, StoreIdentity } from '../store/types.js';
 import { agentVersion } from '../version.js';
@@ -71,6 +73,14 @@ export function demoCloudTrailOptions() {
   return awsCloudTrailOptionsSchema.parse({
     accounts: [{ id: SANDBOX_ACCOUNT_ID, name: 'sandbox' }],
     regions: ['us-east-1', 'eu-west-1'],
+  });
+}
+
+/** The demo's aws-organization settings: the sandbox's management account (its reader role), its platform admins' group approved for admin. */
+export function demoOrganizationOptions() {
+  return awsOrganizationOptionsSchema.parse({
+    accounts: [{ roleArn: `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/${SANDBOX_MEMBER_ROLE}`, externalId: SANDBOX_EXTERNAL_ID, name: 'management' }],
+    identityCenter: { adminGroups: ['PlatformAdmins'] },
   });
 }
 
@@ -181,6 +191,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   const demoOptions: Record<string, ConfiguredCollector['options']> = {
     'aws-cloudtrail': demoCloudTrailOptions(),
     'aws-iam': demoAwsIamOptions(),
+    'aws-organization': demoOrganizationOptions(),
     github: demoGitHubOptions(),
   };
   const collectors: ConfiguredCollector[] = builtinCollectors.flatMap((collector) => {
@@ -238,7 +249,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       print(`  ${collector.id}: ${apiCalls.toFixed(1)} API calls per run, ${own.at(-1)?.evidenceCount ?? 0} evidence documents per snapshot`);
     }
     const firstDay = schedule[0]!.getTime() - COLLECTION_HOUR * 3_600_000;
-    const events = driftEvents(now).filter((e) => e.date.getTime() >= firstDay && e.date <= now);
+    const events = [...driftEvents(now), ...identityCenterDriftEvents(now)]
+      .sort((a, b) => a.date.getTime() - b.date.getTime())
+      .filter((e) => e.date.getTime() >= firstDay && e.date <= now);
     if (events.length > 0) {
       print('\nDrift in the simulated period:');
       for (const event of events) print(`  ${event.date.toISOString().slice(0, 10)}  ${event.description}`);

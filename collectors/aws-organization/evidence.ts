@@ -1,7 +1,8 @@
 // Evidence of what was read: one document per root, OU, account, SCP, organisation trail, Identity
 // Center region, permission set, account assignment, user and group, in a stable form (sorted lists, ISO
 // dates, no e-mail addresses or other contact data) so an unchanged organisation yields identical documents.
-import { compareStrings, MalformedResponseError } from '../_aws/evidence-format.js';
+import { MalformedResponseError } from '../_aws/evidence-format.js';
+import { compareStrings } from '../../src/compare-strings.js';
 import type { InstanceRead } from './identity-center-reads.js';
 import type { OrganizationRead, ScpRead } from './organization-reads.js';
 import { parsePolicy } from './policy.js';

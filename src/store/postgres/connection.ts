@@ -1,11 +1,15 @@
 // Connecting to the PostgreSQL store: a pool, the schema created or brought up to date (once, under an
 // advisory lock, whichever agent gets there first), the identity recorded when the store is new.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { storeIdentityHash } from '../chain.js';
 import type { StoreIdentityFields, StoreKind } from '../chain.js';
 import { StoreError } from '../types.js';
 import { POSTGRES_MIGRATIONS } from './schema.js';
+
+/** node-postgres, loaded when a PostgreSQL store is first opened: a SQLite agent's every command starts without it. */
+const loadPg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
 
 /** Advisory lock keys (pg_advisory_xact_lock): appends to the chains, and schema changes. */
 export const CHAIN_LOCK = 0x45764167_01;
@@ -44,7 +48,7 @@ export function redactedUrl(url: string): string {
  */
 export function createPool(url: string, readonly: boolean): pg.Pool {
   // A reader cannot write even by mistake: every transaction of its sessions is read-only.
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max: 4,
     ...(readonly ? { options: '-c default_transaction_read_only=on' } : {}),

@@ -4,7 +4,7 @@
 import type { Collector, EventItem, PopulationDefinition } from '../collector.js';
 import { encodeEvent } from '../store/blob-codec.js';
 import type { EncodedDocument } from '../store/blob-codec.js';
-import type { EvidenceStore } from '../store/types.js';
+import type { EvidenceReader } from '../store/types.js';
 import { eventCoverage } from './event-coverage.js';
 import type { PartitionCoverage } from './event-coverage.js';
 
@@ -62,7 +62,7 @@ export function findPopulation(
 }
 
 export async function buildPopulation(
-  store: EvidenceStore,
+  store: EvidenceReader,
   collectorId: string,
   population: PopulationDefinition,
   from: Date,
@@ -113,7 +113,7 @@ export async function buildPopulation(
 }
 
 /** The coverage of a stream's events over [from, to), and one warning per gap (or for no read at all). */
-export async function streamGaps(store: EvidenceStore, collectorId: string, scope: string, from: Date, to: Date): Promise<{ coverage: PartitionCoverage[]; warnings: string[] }> {
+export async function streamGaps(store: EvidenceReader, collectorId: string, scope: string, from: Date, to: Date): Promise<{ coverage: PartitionCoverage[]; warnings: string[] }> {
   const coverage = eventCoverage(await store.streamWindows(collectorId, scope, from, to), from, to);
   const warnings: string[] = [];
   if (coverage.length === 0) warnings.push(`${collectorId} ${scope}: no run read events in the period: the population is empty for want of reads, not of changes`);

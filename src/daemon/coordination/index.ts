@@ -16,3 +16,5 @@ export { coordinationMetrics } from './metrics.js';
 export type { CoordinationMetrics } from './metrics.js';
 export type { Coordinator, HeldLease, Lease, SlotKey } from './types.js';
 export { slotName } from './types.js';
+export { claimAndRun, runUnderLease, startTakeovers } from './schedule.js';
+export type { SlotWork, Takeovers } from './schedule.js';

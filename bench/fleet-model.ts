@@ -4,6 +4,7 @@
 // beside the extrapolation. Pure, so the arithmetic is tested (test/fleet-model.test.ts).
 import { DEFAULT_EVENT_NAMES } from '../collectors/aws-cloudtrail/schema.js';
 import type { Row } from './scenarios.js';
+import type { LeaseDay } from './fleet-leases.js';
 
 export interface DayRun {
   collector: string;
@@ -28,6 +29,8 @@ export interface FleetMeasure {
   iamItems?: number;
   mfaDevices?: number;
   days: { at: string; runs: DayRun[]; awsByAction: Record<string, number>; awsErrors: Record<string, number>; githubRequests: number }[];
+  /** The day's slots on real PostgreSQL leases, per agent count (bench/fleet-leases.ts). */
+  leaseDays?: LeaseDay[];
 }
 
 export interface Fleet {
@@ -162,4 +165,17 @@ export function fleetModel(measure: FleetMeasure, fleet: Fleet, agentCounts: rea
     met: fleetGrowth * 365 <= 100 * 2 ** 30,
   });
   return rows;
+}
+
+/** The row of a day of slots coordinated on PostgreSQL leases (time-compressed by `compress`). */
+export function leaseRow(day: LeaseDay, fleet: Fleet, compress: number): Row {
+  return {
+    figure: `coordination of the fleet day, ${day.agents} agent${day.agents === 1 ? '' : 's'} (PostgreSQL leases)`,
+    estate: `${day.slots} slots (${fleet.accounts} accounts x 2 AWS collectors, 1 organization, the digest), measured durations / ${compress}`,
+    value:
+      `makespan ${duration(day.makespanSeconds)}; slots per agent ${day.perAgent.join(' / ')}; ${day.duplicates} run twice, ${day.unclaimed} never; ` +
+      `claim ${day.claimMs.p50.toFixed(1)} ms p50, ${day.claimMs.p95.toFixed(1)} ms p95`,
+    target: 'every slot run exactly once',
+    met: day.duplicates === 0 && day.unclaimed === 0,
+  };
 }

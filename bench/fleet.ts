@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_ENABLED_REGIONS, startSandbox } from '../src/sandbox/index.js';
 import type { Row } from './scenarios.js';
-import { fleetModel } from './fleet-model.js';
+import { fleetModel, leaseRow } from './fleet-model.js';
+import { leaseDay } from './fleet-leases.js';
+import type { SlotSpec } from './fleet-leases.js';
+import { startThrowawayPostgres } from '../test/helpers/postgres.js';
 import type { DayRun, FleetMeasure } from './fleet-model.js';
 
 const FLEET = { accounts: 100, regions: 17, repositories: 10_000 };
@@ -87,6 +90,33 @@ try {
 }
 
 const rows: Row[] = fleetModel(measured, FLEET, agents);
+
+// The coordination of the fleet's day on a real PostgreSQL server (the tests' throwaway one), for each
+// agent count: the day's slots with their measured durations, time-compressed.
+// Claims are not compressed: their own time counts COMPRESS times in the makespan (an upper bound).
+const COMPRESS = 50;
+const postgres = await startThrowawayPostgres();
+if (postgres.ok) {
+  try {
+    const durations = Object.fromEntries(measured.days[1]!.runs.map((r) => [r.collector, r.seconds]));
+    const slots: SlotSpec[] = [
+      ...['aws-iam', 'aws-cloudtrail'].flatMap((job) => Array.from({ length: FLEET.accounts }, (_, i) => ({ job, scope: String(100000000000 + i), seconds: durations[job]! }))),
+      { job: 'github', scope: 'org', seconds: durations['github']! * (FLEET.repositories / repositories) },
+      { job: 'digest', scope: 'week', seconds: 1 },
+    ];
+    for (const count of agents) {
+      const day = await leaseDay(await postgres.server.createDatabase(), count, slots, COMPRESS);
+      measured.leaseDays = [...(measured.leaseDays ?? []), day];
+      rows.push(leaseRow(day, FLEET, COMPRESS));
+      process.stderr.write(`  leases, ${count} agents: ${JSON.stringify(day)}\n`);
+    }
+  } finally {
+    await postgres.server.stop();
+  }
+} else {
+  process.stderr.write(`  leases not measured: ${postgres.reason}\n`);
+  rows.push({ figure: 'coordination of the fleet day (PostgreSQL leases)', estate: `${FLEET.accounts * 2 + 2} slots`, value: `not measured: ${postgres.reason}`, target: 'every slot won once', met: false });
+}
 const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
 const widths = ['figure', 'estate', 'value', 'target'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k as keyof Row]).length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/index.js';
+import { describeEvidenceStore } from './store-contract/evidence-store.js';
 import { day, finding, okOutcome, recordIntentOfAnotherProcess, runStart, tempDbPath, userEvidence } from './helpers/store-fixtures.js';
 
 const open: EvidenceStore[] = [];
@@ -24,40 +25,6 @@ async function storeRun(store: EvidenceStore, n: number, evidence = [userEvidenc
 }
 
 describe('store: snapshots', () => {
-  it('rebuilds each snapshot exactly from the stored deltas', async () => {
-    const store = newStore();
-    const first = await storeRun(store, 0);
-    const second = await storeRun(store, 1, [userEvidence('alice', { groups: ['Admins'] }), userEvidence('carol')]);
-    expect(first.changes).toEqual({ added: 2, changed: 0, removed: 0 });
-    expect(second.changes).toEqual({ added: 1, changed: 1, removed: 1 });
-    expect(second.baseSeq).toBe(first.seq);
-
-    const firstEvidence = await store.evidenceOf(first.seq);
-    expect(firstEvidence.map((e) => e.resourceId)).toEqual([
-      'arn:aws:iam::111122223333:user/alice',
-      'arn:aws:iam::111122223333:user/bob',
-    ]);
-    const secondEvidence = await store.evidenceOf(second.seq);
-    expect(secondEvidence.map((e) => [e.resourceId, (e.data as { groups: string[] }).groups])).toEqual([
-      ['arn:aws:iam::111122223333:user/alice', ['Admins']],
-      ['arn:aws:iam::111122223333:user/carol', ['Developers']],
-    ]);
-  });
-
-  it('stores an unchanged document once, however many runs see it', async () => {
-    const store = newStore();
-    for (let n = 0; n < 5; n++) await storeRun(store, n);
-    const stats = await store.stats();
-    expect(stats.runs).toBe(5);
-    expect(stats.blobs).toBe(2);
-    // Only the first run wrote manifest and findings rows; the next four changed nothing.
-    expect(stats.manifestRows).toBe(2);
-    expect(stats.findingRows).toBe(2);
-    const runs = await store.listRuns();
-    expect(runs.map((r) => r.changes.added + r.changes.changed + r.changes.removed)).toEqual([2, 0, 0, 0, 0]);
-    expect(await store.findingsOf(runs[4]!.seq)).toHaveLength(2);
-  });
-
   it('adds well under 4 KB per run over an unchanged estate of 2,000 resources', async () => {
     const store = newStore();
     const evidence = Array.from({ length: 2000 }, (_, i) => userEvidence(`user-${i}`, { mfa: i % 7 !== 0 }));
@@ -71,54 +38,9 @@ describe('store: snapshots', () => {
     expect((await store.stats()).manifestRows).toBe(2000);
   });
 
-  it('tracks findings that change and disappear', async () => {
-    const store = newStore();
-    const i1 = await store.startRun(runStart(day(0)));
-    await store.finishRun(i1, okOutcome(day(0), [userEvidence('a')], [finding('a', 'fail'), finding('b', 'pass')]));
-    const i2 = await store.startRun(runStart(day(1)));
-    const r2 = await store.finishRun(i2, okOutcome(day(1), [userEvidence('a')], [finding('a', 'pass')]));
-    expect((await store.findingsOf(r2.seq)).map((f) => [f.resourceId.split('/')[1], f.status])).toEqual([['a', 'pass']]);
-    expect(r2.findingCounts).toEqual({ pass: 1, fail: 0, error: 0, not_applicable: 0 });
-  });
-
-  it('keeps failed runs out of the snapshot line: the next run is a delta of the last good one', async () => {
-    const store = newStore();
-    const good = await storeRun(store, 0);
-    const failedIntent = await store.startRun(runStart(day(1)));
-    const failed = await store.finishRun(failedIntent, {
-      ...okOutcome(day(1), []),
-      status: 'failed',
-      error: 'AccessDenied: not authorized to perform iam:GetAccountAuthorizationDetails',
-    });
-    expect(failed.evidenceCount).toBe(0);
-    expect(await store.evidenceOf(failed.seq)).toEqual([]);
-    const next = await storeRun(store, 2);
-    expect(next.baseSeq).toBe(good.seq);
-    expect(next.changes).toEqual({ added: 0, changed: 0, removed: 0 });
-    expect((await store.latestSnapshots(day(1))).map((r) => r.seq)).toEqual([good.seq]);
-    expect((await store.latestSnapshots(day(3))).map((r) => r.seq)).toEqual([next.seq]);
-  });
-
-  it('refuses a run that holds the same resource twice and leaves nothing behind', async () => {
-    const store = newStore();
-    const intent = await store.startRun(runStart(day(0)));
-    await expect(
-      store.finishRun(intent, okOutcome(day(0), [userEvidence('alice'), userEvidence('alice')])),
-    ).rejects.toThrow(/appears twice/);
-    expect(await store.stats()).toMatchObject({ runs: 0, blobs: 0, manifestRows: 0 });
-  });
 });
 
 describe('store: hash chain and append-only tables', () => {
-  it('chains every run to the one before it', async () => {
-    const store = newStore();
-    const a = await storeRun(store, 0);
-    const b = await storeRun(store, 1);
-    expect(a.prevHash).toBe('0'.repeat(64));
-    expect(b.prevHash).toBe(a.hash);
-    expect(await store.verify()).toMatchObject({ ok: true, runs: 2, blobs: 2, problems: [] });
-  });
-
   it.each([
     ['UPDATE runs SET status = ? WHERE seq = 1', ['failed']],
     ['DELETE FROM runs WHERE seq = 1', []],
@@ -307,48 +229,6 @@ describe('store: crash consistency', () => {
     expect(await store.recoverAbandonedRuns(new Date())).toEqual([]);
     expect((await store.verify()).ok).toBe(true);
   });
-
-  it('knows an earlier process that had the same pid (a restarted container) from this one', async () => {
-    const path = tempDbPath();
-    const store = newStore(path);
-    const now = new Date('2026-03-01T12:00:00Z');
-    const future = '2026-03-01T13:00:00.000Z';
-    const past = '2026-03-01T11:30:00.000Z';
-    const intent = (id: string, pid: number, host: string, instance: string, deadline: string) =>
-      recordIntentOfAnotherProcess(path, { id, started_at: '2026-03-01T11:00:00.000Z', pid, host, instance, deadline });
-    intent('same-pid-earlier-process', process.pid, hostname(), 'an-earlier-instance', future);
-    intent('other-host-before-deadline', 4242, 'another-host', 'x', future);
-    intent('other-host-past-deadline', 4242, 'another-host', 'y', past);
-    // A live process (this one's parent) past the deadline: its pid was reused, or the run hung.
-    intent('live-pid-past-deadline', process.ppid, hostname(), 'z', past);
-    const recovered = await store.recoverAbandonedRuns(now);
-    expect(recovered.map((r) => r.id).sort()).toEqual([
-      'live-pid-past-deadline',
-      'other-host-past-deadline',
-      'same-pid-earlier-process',
-    ]);
-  });
-
-  it('files a recovered run under the account its configured scope last resolved to', async () => {
-    const path = tempDbPath();
-    const store = newStore(path);
-    const resolved = await store.finishRun(
-      await store.startRun(runStart(day(0), { scope: 'default' })),
-      okOutcome(day(0), [userEvidence('a')], [], { resolvedScope: '111122223333', meta: { configuredScope: 'default' } }),
-    );
-    expect(resolved.scope).toBe('111122223333');
-    recordIntentOfAnotherProcess(path, {
-      id: 'crashed', scope: 'default', started_at: day(1).toISOString(), pid: 4242, host: 'old-container', instance: 'x', deadline: day(1).toISOString(),
-    });
-    const [recovered] = await store.recoverAbandonedRuns(day(2));
-    expect(recovered).toMatchObject({ scope: '111122223333', status: 'aborted', meta: { configuredScope: 'default' } });
-  });
-
-  it('does not treat a run of a live process as abandoned', async () => {
-    const store = newStore();
-    await store.startRun(runStart(day(0)));
-    expect(await store.recoverAbandonedRuns(new Date())).toEqual([]);
-  });
 });
 
 describe('store: event populations', () => {
@@ -366,78 +246,6 @@ describe('store: event populations', () => {
     to,
     complete,
     ...(complete ? {} : { error: 'AccessDenied' }),
-  });
-
-  it('stores each event once across runs whose windows overlap, and records every window', async () => {
-    const store = newStore();
-    const first = await store.finishRun(
-      await store.startRun(runStart(day(0))),
-      okOutcome(day(0), [], [], {
-        events: [event('e1', '2026-01-01T01:00:00Z'), event('e2', '2026-01-01T02:00:00Z')],
-        windows: [window('us-east-1', '2025-12-31T03:00:00Z', '2026-01-01T03:00:00Z')],
-      }),
-    );
-    const second = await store.finishRun(
-      await store.startRun(runStart(day(1))),
-      okOutcome(day(1), [], [], {
-        events: [event('e2', '2026-01-01T02:00:00Z'), event('e3', '2026-01-02T01:00:00Z')],
-        windows: [window('us-east-1', '2026-01-01T02:30:00Z', '2026-01-02T03:00:00Z')],
-      }),
-    );
-    expect(first.eventCounts).toEqual({ read: 2, stored: 2, incompleteWindows: 0 });
-    expect(second.eventCounts).toEqual({ read: 2, stored: 1, incompleteWindows: 0 });
-    const population = await store.eventsOf('aws-iam', '111122223333', new Date('2026-01-01'), new Date('2026-01-03'));
-    expect(population.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3']);
-    expect(await store.windowsOf(second.seq)).toEqual([
-      { partition: 'us-east-1', from: '2026-01-01T02:30:00Z', to: '2026-01-02T03:00:00Z', complete: true },
-    ]);
-    expect(await store.watermarks('aws-iam', '111122223333')).toEqual({ 'us-east-1': '2026-01-02T03:00:00Z' });
-    expect((await store.verify()).ok).toBe(true);
-  });
-
-  it('keeps the watermark of a partition at its last complete window, so a hole is read again', async () => {
-    const store = newStore();
-    await store.finishRun(
-      await store.startRun(runStart(day(0))),
-      okOutcome(day(0), [], [], {
-        events: [],
-        windows: [
-          window('us-east-1', '2025-12-31T03:00:00Z', '2026-01-01T03:00:00Z'),
-          window('eu-west-1', '2025-12-31T03:00:00Z', '2026-01-01T03:00:00Z'),
-        ],
-      }),
-    );
-    const holed = await store.finishRun(
-      await store.startRun(runStart(day(1))),
-      okOutcome(day(1), [], [], {
-        status: 'partial',
-        events: [],
-        windows: [
-          window('us-east-1', '2026-01-01T03:00:00Z', '2026-01-02T03:00:00Z'),
-          window('eu-west-1', '2026-01-01T03:00:00Z', '2026-01-02T03:00:00Z', false),
-        ],
-      }),
-    );
-    expect(holed.eventCounts.incompleteWindows).toBe(1);
-    expect(await store.watermarks('aws-iam', '111122223333')).toEqual({
-      'eu-west-1': '2026-01-01T03:00:00Z',
-      'us-east-1': '2026-01-02T03:00:00Z',
-    });
-  });
-
-  it('refuses an event outside every window the run reports, leaving nothing behind', async () => {
-    const store = newStore();
-    const intent = await store.startRun(runStart(day(0)));
-    await expect(
-      store.finishRun(
-        intent,
-        okOutcome(day(0), [], [], {
-          events: [event('e1', '2026-01-01T01:00:00Z', 'ap-south-1')],
-          windows: [window('us-east-1', '2025-12-31T03:00:00Z', '2026-01-01T03:00:00Z')],
-        }),
-      ),
-    ).rejects.toThrow(/partition ap-south-1, for which the run reports no window/);
-    expect(await store.stats()).toMatchObject({ runs: 0, blobs: 0 });
   });
 
   it('names the run whose events were altered, and the event whose document was', async () => {
@@ -462,35 +270,14 @@ describe('store: event populations', () => {
   });
 });
 
-describe('store: findings of a period, read run after run', () => {
-  it('gives every run the same findings whether read in order (from the previous state) or alone', async () => {
-    const path = tempDbPath();
-    const store = newStore(path);
-    // Two streams interleaved; names come and go (added ones sort before existing ones), statuses flip.
-    const seqs: number[] = [];
-    for (let n = 0; n < 12; n++) {
-      for (const scope of ['111122223333', '444455556666']) {
-        const names = ['bob', 'dave', 'erin', ...(n % 3 === 0 ? [] : ['alice']), ...(n >= 5 ? ['carol', 'zoe'] : [])].filter((name) => !(n === 8 && name === 'dave'));
-        const intent = await store.startRun(runStart(new Date(day(n).getTime() + (scope === '111122223333' ? 0 : 60_000)), { scope }));
-        const findings = names.map((name, i) => finding(name, (i + n) % 3 === 0 ? 'fail' : 'pass'));
-        const run = await store.finishRun(intent, okOutcome(day(n), names.map((name) => userEvidence(name)), findings, { resolvedScope: scope }));
-        seqs.push(run.seq);
-      }
-    }
-    const inOrder = [];
-    for (const seq of seqs) inOrder.push(await store.findingsOf(seq));
-    // Backwards, then alone in a fresh store: no state carried from one read to the next.
-    const backwards = [];
-    for (const seq of [...seqs].reverse()) backwards.push(await store.findingsOf(seq));
-    const fresh = [];
-    for (const seq of seqs) {
-      const reader = openStore(path, { readonly: true });
-      fresh.push(await reader.findingsOf(seq));
-      await reader.close();
-    }
-    expect(inOrder).toEqual(fresh);
-    expect(backwards.reverse()).toEqual(fresh);
-    expect(fresh[12]!.map((f) => f.resourceId.split('/')[1])).toEqual(['bob', 'carol', 'dave', 'erin', 'zoe']);
-    expect(fresh[16]!.map((f) => f.resourceId.split('/')[1])).toEqual(['alice', 'bob', 'carol', 'erin', 'zoe']);
-  });
+// The behaviour every store shares (test/store-contract/), here on SQLite; this file keeps what only a
+// SQLite file has: its size per run, its triggers and raw tampering, readers of the file, killed writers.
+describeEvidenceStore('SQLite', async () => {
+  const path = tempDbPath();
+  return {
+    store: openStore(path),
+    openReader: async () => openStore(path, { readonly: true }),
+    openWriter: async () => openStore(path),
+    recordIntentOfAnotherProcess: async (intent) => recordIntentOfAnotherProcess(path, intent),
+  };
 });

@@ -1,6 +1,6 @@
 // The attestations in force: the latest attestation of every control (the manual collector's streams),
 // with its validity window, for `controls` and the weekly digest.
-import type { EvidenceStore } from '../store/types.js';
+import type { EvidenceReader } from '../store/types.js';
 
 export const ATTESTATION_COLLECTOR = 'manual';
 
@@ -21,7 +21,7 @@ interface AttestationMeta {
 }
 
 /** The latest attestation of each control as of `at` (default now), oldest expiry first. */
-export async function latestAttestations(store: EvidenceStore, at?: Date): Promise<AttestationSummary[]> {
+export async function latestAttestations(store: EvidenceReader, at?: Date): Promise<AttestationSummary[]> {
   const snapshots = (await store.latestSnapshots(at)).filter((run) => run.collector === ATTESTATION_COLLECTOR);
   return snapshots
     .flatMap((run) => {

@@ -16,7 +16,7 @@ import { onlySupports } from '../mapping/load.js';
 import type { Control, Framework } from '../mapping/load.js';
 import { MAPPINGS_EVIDENCE_TYPE, MAPPINGS_RESOURCE_ID } from '../mapping/stored.js';
 import type { MappingsEvidence, StoredMappings } from '../mapping/stored.js';
-import type { EvidenceStore, FindingRecord, RunRecord } from '../store/types.js';
+import type { EvidenceReader, FindingRecord, RunRecord } from '../store/types.js';
 import { daysBetween, dayOf, nextDay, startOfDay } from './days.js';
 import { eventCoverage } from './event-coverage.js';
 import { EventTimes, recordedEventFindings } from './event-findings.js';
@@ -172,7 +172,7 @@ interface StreamDay {
 
 const SNAPSHOT: readonly RunRecord['status'][] = ['ok', 'partial'];
 
-export async function buildCoverage(store: EvidenceStore, framework: Framework, options: CoverageOptions): Promise<CoverageReport> {
+export async function buildCoverage(store: EvidenceReader, framework: Framework, options: CoverageOptions): Promise<CoverageReport> {
   const days = daysBetween(options.from, options.to);
   const periodStart = startOfDay(options.from, options.timeZone);
   const periodEnd = startOfDay(nextDay(options.to), options.timeZone);
@@ -477,7 +477,7 @@ type Loaded = { findings: FindingRecord[]; exceptions: AcceptedException[]; mapp
 
 /** The streams of a collector with runs in the period. */
 async function collectorStreams(
-  store: EvidenceStore,
+  store: EvidenceReader,
   collectorId: string,
   days: string[],
   periodStart: Date,
@@ -579,7 +579,7 @@ async function collectorStreams(
  * and the failing ones on events before the period that runs in it recorded.
  */
 async function eventFindingsOfPeriod(
-  store: EvidenceStore,
+  store: EvidenceReader,
   collectorId: string,
   scope: string,
   runs: readonly RunRecord[],
@@ -626,14 +626,14 @@ function latestBefore(runs: RunRecord[], start: Date, timeZone: string): { day: 
 
 const daysApart = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
-async function mappingsOf(store: EvidenceStore, seq: number): Promise<MappingsEvidence | null> {
+async function mappingsOf(store: EvidenceReader, seq: number): Promise<MappingsEvidence | null> {
   const document = await store.documentOf(seq, MAPPINGS_EVIDENCE_TYPE, MAPPINGS_RESOURCE_ID);
   return (document?.data as MappingsEvidence | undefined) ?? null;
 }
 
 /** Per day, the event-window gaps of the stream that overlap it (partition and reason). */
 async function eventGapsByDay(
-  store: EvidenceStore,
+  store: EvidenceReader,
   collectorId: string,
   scope: string,
   days: string[],

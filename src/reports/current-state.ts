@@ -7,7 +7,7 @@ import type { Framework } from '../mapping/load.js';
 import { attestationsOf } from './attestations.js';
 import type { AttestationSummary } from './attestations.js';
 import type { RunStatus } from '../collector.js';
-import type { EvidenceStore, FindingCounts, FindingRecord } from '../store/types.js';
+import type { EvidenceReader, FindingCounts, FindingRecord } from '../store/types.js';
 import { exceptionFor } from '../exceptions/apply.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
 import type { AcceptedException } from '../exceptions/schema.js';
@@ -57,7 +57,7 @@ export interface CurrentState {
  * failure of its event checks any earlier run recorded is there too, open until reviewed (the run that
  * read an event is soon followed by runs that did not: its failure must not vanish with them).
  */
-export async function currentState(store: EvidenceStore, at?: Date, lifecycle?: EventLifecycle): Promise<CurrentState> {
+export async function currentState(store: EvidenceReader, at?: Date, lifecycle?: EventLifecycle): Promise<CurrentState> {
   const snapshots = await store.latestSnapshots(at);
   const latest = await store.latestRuns(at);
   const findings: CurrentFinding[] = [];

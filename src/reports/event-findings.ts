@@ -6,7 +6,7 @@
 import type { AgentSetup } from '../app.js';
 import type { Collector } from '../collector.js';
 import { ConfigError } from '../config/errors.js';
-import type { EvidenceStore, FindingRecord, RecordedFinding } from '../store/types.js';
+import type { EvidenceReader, FindingRecord, RecordedFinding } from '../store/types.js';
 import { closest } from '../suggest.js';
 import { reviewKey } from './reviews.js';
 import type { Review } from './reviews.js';
@@ -62,7 +62,7 @@ export function lifecycleOf(setup: { collectors: readonly Collector<any>[]; load
  * changes, so a time read from its document stays true for the store's life (an id not found is asked
  * again: a later run may store it).
  */
-const knownTimes = new WeakMap<EvidenceStore, Map<string, Map<string, string>>>();
+const knownTimes = new WeakMap<EvidenceReader, Map<string, Map<string, string>>>();
 
 /** When the events a stream's findings name occurred, each id looked up once (null: not a stored event). */
 export class EventTimes {
@@ -70,7 +70,7 @@ export class EventTimes {
   private readonly missing = new Set<string>();
 
   constructor(
-    private readonly store: EvidenceStore,
+    private readonly store: EvidenceReader,
     private readonly collector: string,
     private readonly scope: string,
   ) {
@@ -113,7 +113,7 @@ export interface EventFinding extends FindingRecord {
  * the time of its event. A finding an event check made in one run and no later run repeats stays here.
  */
 export async function recordedEventFindings(
-  store: EvidenceStore,
+  store: EvidenceReader,
   collector: string,
   scope: string,
   checkIds: readonly string[],
@@ -153,7 +153,7 @@ export interface EventFailure extends EventFinding {
  * recorded, each with its review if one was recorded by then: an unreviewed one is open.
  */
 export async function eventFailures(
-  store: EvidenceStore,
+  store: EvidenceReader,
   lifecycle: EventLifecycle,
   reviews: ReadonlyMap<string, Review>,
   at?: Date,

@@ -4,7 +4,7 @@
 import type { Collector, EventItem, PopulationDefinition } from '../collector.js';
 import { encodeEvent } from '../store/blob-codec.js';
 import type { EncodedDocument } from '../store/blob-codec.js';
-import type { EvidenceStore } from '../store/types.js';
+import type { EvidenceReader } from '../store/types.js';
 import { eventCoverage } from './event-coverage.js';
 import type { PartitionCoverage } from './event-coverage.js';
 
@@ -62,7 +62,7 @@ export function findPopulation(
 }
 
 export async function buildPopulation(
-  store: EvidenceStore,
+  store: EvidenceReader,
   collectorId: string,
   population: PopulationDefinition,
   from: Date,

@@ -2,7 +2,7 @@
 // recorded what they found. Each review is a run of the `review` stream (its documents and its meta in the
 // chain, as attestations and digests are), so the monitoring an auditor asks for under CC7.3/CC7.4 is
 // evidence too. An event failure stays open in the current state until it has one.
-import type { EvidenceStore, RunRecord } from '../store/types.js';
+import type { EvidenceReader, RunRecord, RunWriter } from '../store/types.js';
 
 export const REVIEW_COLLECTOR = 'review';
 export const REVIEW_SCOPE = 'events';
@@ -39,7 +39,7 @@ interface ReviewMeta {
 }
 
 /** Every review recorded up to `at` (default: all), by finding; the first review of a finding is the one kept. */
-export async function loadReviews(store: EvidenceStore, at?: Date): Promise<Map<string, Review>> {
+export async function loadReviews(store: EvidenceReader, at?: Date): Promise<Map<string, Review>> {
   const runs = await store.listRuns({ collector: REVIEW_COLLECTOR, scope: REVIEW_SCOPE, ...(at ? { to: new Date(at.getTime() + 1) } : {}) });
   const reviews = new Map<string, Review>();
   for (const run of runs) {
@@ -60,7 +60,7 @@ export interface ReviewRecordContext {
 }
 
 /** Records reviews as one run of the review stream: a document per review, the list in the chained meta. */
-export async function recordReviews(store: EvidenceStore, reviews: readonly ReviewInput[], context: ReviewRecordContext): Promise<RunRecord> {
+export async function recordReviews(store: RunWriter, reviews: readonly ReviewInput[], context: ReviewRecordContext): Promise<RunRecord> {
   const intent = await store.startRun({
     collector: REVIEW_COLLECTOR,
     scope: REVIEW_SCOPE,

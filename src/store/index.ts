@@ -1,13 +1,27 @@
-// The store's public face: open a store by path; everything else goes through EvidenceStore.
+// The store's public face: open a store by its location (a SQLite file's path, or a postgres:// URL);
+// everything else goes through the role interfaces of types.ts.
+import { isPostgresUrl } from './postgres/connection.js';
+import { PostgresEvidenceStore } from './postgres/store.js';
 import { SqliteEvidenceStore } from './sqlite-store.js';
 import type { EvidenceStore } from './types.js';
 
 import type { StoreKind } from './types.js';
 
-/** `kind`: what a store created by this opening holds (default real); an existing store keeps its own. */
-export function openStore(path: string, options: { readonly?: boolean; kind?: StoreKind } = {}): EvidenceStore {
-  return SqliteEvidenceStore.open(path, options);
+/**
+ * The store at `location`: PostgreSQL for a postgres:// URL (connected at the first call), else the
+ * SQLite file at that path. `kind`: what a store created by this opening holds (default real); an
+ * existing store keeps its own.
+ */
+export function openStore(location: string, options: { readonly?: boolean; kind?: StoreKind } = {}): EvidenceStore {
+  return isPostgresUrl(location) ? PostgresEvidenceStore.open(location, options) : SqliteEvidenceStore.open(location, options);
 }
+
+/** Where the config puts the store: store.url (PostgreSQL) when set, else store.path (SQLite). */
+export function storeLocation(store: { path: string; url?: string | undefined }): string {
+  return store.url ?? store.path;
+}
+
+export { isPostgresUrl, redactedUrl } from './postgres/connection.js';
 
 export type * from './types.js';
 export { StoreError } from './types.js';

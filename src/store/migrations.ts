@@ -2,7 +2,7 @@
 // Never edit a shipped migration: add a new one.
 import type { StoreKind } from './chain.js';
 import { chainOpenIntents } from './intents.js';
-import { recordIdentity } from './identity.js';
+import { APPLICATION_ID, recordIdentity } from './identity.js';
 import type { SqliteDatabase } from './open-database.js';
 
 export interface MigrationContext {
@@ -10,6 +10,8 @@ export interface MigrationContext {
   kind: StoreKind | undefined;
   /** The schema version the file had before this opening: 0 for a new store. */
   fromVersion: number;
+  /** A copy's target (migrate, verify of a PostgreSQL store): the copy brings the identity of its source. */
+  withoutIdentity?: boolean;
   now: Date;
 }
 
@@ -215,7 +217,8 @@ CREATE TABLE store_identity (
       // Intents open when an older store is upgraded (a run cut short) join the chain as they are.
       chainOpenIntents(db);
       db.exec('CREATE UNIQUE INDEX run_intents_by_seq ON run_intents (seq)');
-      recordIdentity(db, context.kind, context.fromVersion > 0, context.now);
+      if (context.withoutIdentity) db.pragma(`application_id = ${APPLICATION_ID}`);
+      else recordIdentity(db, context.kind, context.fromVersion > 0, context.now);
       db.exec(createTriggers(['run_intents', 'store_identity']));
     },
   },

@@ -13,7 +13,7 @@ import { StoreError } from './types.js';
 export type SqliteDatabase = Database.Database;
 
 /** `kind`: what a store created by this opening holds (default real); an existing store keeps its own. */
-export function openDatabase(path: string, options: { readonly?: boolean; kind?: StoreKind } = {}): SqliteDatabase {
+export function openDatabase(path: string, options: { readonly?: boolean; kind?: StoreKind; withoutIdentity?: boolean } = {}): SqliteDatabase {
   if (path !== ':memory:') checkStoreFile(path, options.readonly ? 'read' : 'write');
   if (options.readonly) return openForReading(path);
   if (path !== ':memory:') makeFolder(dirname(path));
@@ -25,7 +25,7 @@ export function openDatabase(path: string, options: { readonly?: boolean; kind?:
     // FULL: a committed run survives power loss, not only a process crash. Runs are few; the cost is small.
     db.pragma('synchronous = FULL');
     db.pragma('journal_size_limit = 67108864');
-    migrate(db, options.kind);
+    migrate(db, options.kind, options.withoutIdentity ?? false);
   } catch (error) {
     db.close();
     throw unusable(path, error);
@@ -140,12 +140,13 @@ function checkSchemaVersion(db: SqliteDatabase): number {
   return version;
 }
 
-function migrate(db: SqliteDatabase, kind: StoreKind | undefined): void {
+/** `withoutIdentity`: a new store that is a copy's target gets no identity (nor store_info) of its own. */
+function migrate(db: SqliteDatabase, kind: StoreKind | undefined, withoutIdentity: boolean): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
   const version = checkSchemaVersion(db);
-  const context = { kind, fromVersion: version, now: new Date() };
+  const context = { kind, fromVersion: version, now: new Date(), withoutIdentity: withoutIdentity && version === 0 };
   for (const migration of migrations) {
     if (migration.version <= version) continue;
     db.transaction(() => {
@@ -156,7 +157,7 @@ function migrate(db: SqliteDatabase, kind: StoreKind | undefined): void {
         migration.description,
         new Date().toISOString(),
       );
-      if (migration.version === 1) {
+      if (migration.version === 1 && !context.withoutIdentity) {
         const info = db.prepare('INSERT INTO store_info (key, value) VALUES (?, ?)');
         info.run('store_id', randomUUID());
         info.run('created_at', new Date().toISOString());

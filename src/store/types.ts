@@ -1,5 +1,6 @@
-// The store interface. Nothing outside src/store/ imports better-sqlite3; methods are async so a
-// networked backend (PostgreSQL, planned) fits behind the same interface.
+// The store's interfaces, one per role (writing runs, reading runs, snapshots and events, the response
+// cache, verifying), and EvidenceStore their union. Nothing outside src/store/ imports a database driver;
+// methods are async so SQLite and PostgreSQL fit behind the same interfaces.
 import type { ChainedRunFields, StoreKind } from './chain.js';
 
 export type { StoreKind } from './chain.js';
@@ -156,16 +157,27 @@ export interface StoreStats {
   fileBytes: number;
 }
 
-export interface EvidenceStore {
+/** What every store handle has, whichever roles it plays. */
+export interface StoreHandle {
+  /** Where the store is: a SQLite file's path, or a PostgreSQL URL without its password. */
   readonly path: string;
   /** What the store is (demo or real evidence), as recorded in its identity record. */
   identity(): Promise<StoreIdentity>;
+  close(): Promise<void>;
+}
+
+/** Writing runs: the only role that appends to the chain. */
+export interface RunWriter {
   /** Records that a run started; the intent disappears when finishRun commits. */
   startRun(start: RunStart): Promise<RunIntent>;
   /** Stores the run, its evidence and its findings in one transaction and chains it. */
   finishRun(intent: RunIntent, outcome: RunOutcome): Promise<RunRecord>;
   /** Runs whose process died before they finished, recorded now as `aborted` runs. */
   recoverAbandonedRuns(now: Date): Promise<RunRecord[]>;
+}
+
+/** Reading the runs themselves: the chain's records. */
+export interface RunReader {
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   getRun(seq: number): Promise<RunRecord | undefined>;
   /** The latest snapshot (ok or partial run) of every collector and scope, as of `at` (default: now). */
@@ -177,32 +189,12 @@ export interface EvidenceStore {
    * id at run time), so a failed run is filed under the same stream as the successful ones.
    */
   lastResolvedScope(collector: string, configuredScope: string): Promise<string | undefined>;
-  /** Per partition, the end of the last complete event window of a stream: where reading resumes. */
-  watermarks(collector: string, scope: string): Promise<Record<string, string>>;
-  /** The event windows a run recorded. */
-  windowsOf(seq: number): Promise<EventWindow[]>;
-  /** A cached response of a stream (see HttpCache): not evidence, replaced freely, not in the chain. */
-  cachedResponse(collector: string, scope: string, key: string): Promise<CachedResponse | undefined>;
-  cacheResponse(collector: string, scope: string, key: string, value: CachedResponse): Promise<void>;
-  /** The windows of a stream's runs that overlap [from, to), every partition, ordered by partition and start. */
-  streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]>;
-  /** The events of a stream that occurred in [from, to), oldest first (the population). */
-  eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]>;
-  /**
-   * The stored events of a stream with these ids (those it holds), read from their stored documents:
-   * when an event a finding names occurred.
-   */
-  eventsById(collector: string, scope: string, eventIds: readonly string[]): Promise<EventItem[]>;
-  /**
-   * Every finding of these checks that a stream's runs recorded in their deltas (when it appeared or
-   * changed; removals left out), runs `fromSeq` to `toSeq`, oldest run first. An event check's findings
-   * are those of the events each run read: this is every one of them, however many runs ago.
-   */
-  recordedFindings(collector: string, scope: string, checkIds: readonly string[], range?: { fromSeq?: number; toSeq?: number }): Promise<RecordedFinding[]>;
-  /** The same events one at a time, for populations too large to hold (an export of a long period). */
-  iterateEvents(collector: string, scope: string, from: Date, to: Date): AsyncIterable<EventItem>;
   /** The runs seq in [fromSeq, toSeq] as the chain hashes them (an export lets them be re-checked offline). */
   chainedRuns(fromSeq: number, toSeq: number): Promise<{ fields: ChainedRunFields; hash: string }[]>;
+}
+
+/** Reading what a snapshot held: its documents, findings and cited files, rebuilt from the deltas. */
+export interface SnapshotReader {
   /** One document of a snapshot (as of that run), without rebuilding the rest. */
   documentOf(seq: number, type: string, resourceId: string): Promise<EvidenceItem | undefined>;
   /** The full evidence of a snapshot, rebuilt from the deltas. */
@@ -214,19 +206,60 @@ export interface EvidenceStore {
    */
   snapshotEntries(seq: number): Promise<SnapshotEntry[]>;
   storedDocument(blobHash: string): Promise<EvidenceItem>;
+  /** The full findings of a snapshot, rebuilt from the deltas. */
+  findingsOf(seq: number): Promise<FindingRecord[]>;
   /**
    * For each finding failing in snapshot `seq`: when its current failing streak began (the start of the
    * run whose delta first showed it failing), keyed `checkId\u0000resourceId`.
    */
   failingSince(seq: number): Promise<Map<string, string>>;
+  /**
+   * Every finding of these checks that a stream's runs recorded in their deltas (when it appeared or
+   * changed; removals left out), runs `fromSeq` to `toSeq`, oldest run first. An event check's findings
+   * are those of the events each run read: this is every one of them, however many runs ago.
+   */
+  recordedFindings(collector: string, scope: string, checkIds: readonly string[], range?: { fromSeq?: number; toSeq?: number }): Promise<RecordedFinding[]>;
   /** The bytes of a stored file (see RunOutcome.files), by the SHA-256 of its content. */
   fileBytes(sha256: string): Promise<Buffer | undefined>;
-  /** The full findings of a snapshot, rebuilt from the deltas. */
-  findingsOf(seq: number): Promise<FindingRecord[]>;
+}
+
+/** Reading a stream's events and the windows its runs read them in. */
+export interface EventReader {
+  /** Per partition, the end of the last complete event window of a stream: where reading resumes. */
+  watermarks(collector: string, scope: string): Promise<Record<string, string>>;
+  /** The event windows a run recorded. */
+  windowsOf(seq: number): Promise<EventWindow[]>;
+  /** The windows of a stream's runs that overlap [from, to), every partition, ordered by partition and start. */
+  streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]>;
+  /** The events of a stream that occurred in [from, to), oldest first (the population). */
+  eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]>;
+  /**
+   * The stored events of a stream with these ids (those it holds), read from their stored documents:
+   * when an event a finding names occurred.
+   */
+  eventsById(collector: string, scope: string, eventIds: readonly string[]): Promise<EventItem[]>;
+  /** The same events one at a time, for populations too large to hold (an export of a long period). */
+  iterateEvents(collector: string, scope: string, from: Date, to: Date): AsyncIterable<EventItem>;
+}
+
+/** The collectors' conditional-request cache (see HttpCache in collector.ts): not evidence, not in the chain. */
+export interface ResponseCache {
+  /** A cached response of a stream: replaced freely. */
+  cachedResponse(collector: string, scope: string, key: string): Promise<CachedResponse | undefined>;
+  cacheResponse(collector: string, scope: string, key: string, value: CachedResponse): Promise<void>;
+}
+
+/** Recomputing every hash, and the store's size. */
+export interface StoreVerifier {
   verify(options?: VerifyOptions): Promise<VerifyReport>;
   stats(): Promise<StoreStats>;
-  close(): Promise<void>;
 }
+
+/** Everything a report, an export or verify reads: no role that writes. */
+export interface EvidenceReader extends StoreHandle, RunReader, SnapshotReader, EventReader, StoreVerifier {}
+
+/** A store with every role: what the runner, the daemon and the commands that record runs hold. */
+export interface EvidenceStore extends EvidenceReader, RunWriter, ResponseCache {}
 
 export class StoreError extends Error {
   override name = 'StoreError';

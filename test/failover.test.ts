@@ -1,4 +1,4 @@
-// Three daemons sharing one store and one schedule through PostgreSQL leases, over the sandbox estate: one
+// Three daemons sharing one PostgreSQL store and its schedule (leases), over the sandbox estate: one
 // is killed (SIGKILL) in the middle of a run; its run is recorded as aborted, a survivor takes the slot over
 // within the lease time and runs it, every slot runs exactly once, the digest is sent once for its week,
 // and the chain verifies. Skipped with the reason where no PostgreSQL server can start (a failure when
@@ -21,7 +21,8 @@ import { until } from './helpers/until.js';
 const ROOT = process.cwd();
 const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'EVIDENCE_AGENT_CONFIG'));
-const LEASE_MS = 3_000;
+// Long enough that a holder's renewals (a third of it) come in time on a loaded machine.
+const LEASE_MS = 10_000;
 
 interface Agent {
   child: ChildProcess;
@@ -58,8 +59,8 @@ afterAll(async () => {
 describe('three agents on one store', () => {
   it('runs every slot once when one agent is killed mid-run: its run aborted, its slot taken over, the digest sent once', async (context) => {
     const server = postgresOrSkip(start, context.skip);
-    const leasesUrl = await server.createDatabase();
-    const store = join(dir, 'evidence.db');
+    // One database: the store and its leases, as store.url gives both.
+    const storeUrl = await server.createDatabase();
     const digests = join(dir, 'digests');
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     const agents: Agent[] = [0, 1, 2].map((i) => {
@@ -68,7 +69,6 @@ describe('three agents on one store', () => {
       writeFileSync(
         config,
         [
-          `store: { path: ${store} }`,
           `http: { host: 127.0.0.1, port: ${base + i} }`,
           'daemon: { graceSeconds: 120, jitterSeconds: 0 }',
           `digest: { schedule: "*/4 * * * * *", deliver: { directory: ${digests} } }`,
@@ -85,7 +85,7 @@ describe('three agents on one store', () => {
           '',
         ].join('\n'),
       );
-      const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'test/helpers/shared-schedule-agent.ts'), config, leasesUrl, String(LEASE_MS)], {
+      const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'test/helpers/shared-schedule-agent.ts'), config, storeUrl, String(LEASE_MS)], {
         env: { ...CLEAN_ENV, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_ENDPOINT_URL: sandbox.endpoint, AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests', LOG_LEVEL: 'info' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -94,7 +94,7 @@ describe('three agents on one store', () => {
       child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
       return { child, port: base + i, output: () => output, exit: new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code))) };
     });
-    const db = new pg.Client({ connectionString: leasesUrl });
+    const db = new pg.Client({ connectionString: storeUrl });
     try {
       await db.connect();
       const leases = async () => (await db.query<LeaseRow>('SELECT * FROM agent_leases ORDER BY claimed_at').catch(() => ({ rows: [] as LeaseRow[] }))).rows;
@@ -134,12 +134,12 @@ describe('three agents on one store', () => {
 
       const all = await leases();
       expect(all.every((l) => l.state === 'done')).toBe(true);
-      const opened = openStore(store, { readonly: true });
+      const opened = openStore(storeUrl, { readonly: true });
       try {
         const runs = (await opened.listRuns()).filter((r) => r.collector !== 'digest');
         // The killed agent's run: recorded as aborted (its process is gone), once.
         const aborted = runs.filter((r) => r.status === 'aborted');
-        expect(aborted).toHaveLength(1);
+        expect(aborted, JSON.stringify(aborted.map((r) => [r.collector, r.scope, r.error]))).toHaveLength(1);
         expect(aborted[0]!.collector).toBe('aws-cloudtrail');
         expect(aborted[0]!.error).toContain(`pid ${victimPid}`);
         // Every slot ran exactly once: one finished run per done slot of each collector, no more.
@@ -150,9 +150,10 @@ describe('three agents on one store', () => {
         }
         // The digest: once for its week, however many agents' ticks came.
         const digestSlots = all.filter((l) => l.job === 'digest');
-        expect(digestSlots).toHaveLength(1);
-        expect((await opened.listRuns({ collector: 'digest' })).filter((r) => r.status === 'ok')).toHaveLength(1);
-        expect(readdirSync(digests).filter((f) => f.endsWith('.md'))).toHaveLength(1);
+        expect(digestSlots, JSON.stringify(digestSlots)).toHaveLength(1);
+        const digestRuns = await opened.listRuns({ collector: 'digest' });
+        expect(digestRuns.filter((r) => r.status === 'ok'), JSON.stringify(digestRuns.map((r) => [r.status, r.meta]))).toHaveLength(1);
+        expect(readdirSync(digests).filter((f) => f.endsWith('.md')), readdirSync(digests).join(', ')).toHaveLength(1);
         const verified = await opened.verify();
         expect(verified.problems).toEqual([]);
         expect(verified.ok).toBe(true);

@@ -13,7 +13,7 @@ import type { Logger } from './logging.js';
 import { loadBuiltinFrameworks, mappingVersion, uncitedChecks } from './mapping/load.js';
 import type { Framework } from './mapping/load.js';
 import type { ConfiguredCollector } from './runner.js';
-import { openStore } from './store/index.js';
+import { isPostgresUrl, openStore, storeLocation as configuredStoreLocation } from './store/index.js';
 import { terminalLine } from './terminal-text.js';
 import type { EvidenceStore } from './store/index.js';
 
@@ -116,16 +116,21 @@ export function makeLogger(loaded: LoadedConfig | undefined, options: GlobalOpti
   return createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? loaded?.config.log.level) });
 }
 
-/** `--db`, else the config's store path, else ./data/evidence.db. */
-export function resolveDbPath(options: GlobalOptions, loaded: LoadedConfig | undefined): string {
-  return resolve(options.db ?? loaded?.config.store.path ?? DEFAULT_DB_PATH);
+/** A SQLite path made absolute; a postgres:// URL as it is. */
+function storeLocation(value: string): string {
+  return isPostgresUrl(value) ? value : resolve(value);
 }
 
-/** The store the read commands read: --db, else the config's store.path, else ./data/evidence.db. */
+/** `--db`, else the config's store (store.url, else store.path), else ./data/evidence.db. */
+export function resolveDbPath(options: GlobalOptions, loaded: LoadedConfig | undefined): string {
+  return storeLocation(options.db ?? (loaded ? configuredStoreLocation(loaded.config.store) : DEFAULT_DB_PATH));
+}
+
+/** The store the read commands read: --db, else the config's store.url or store.path, else ./data/evidence.db. */
 export function readStorePath(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
-  if (options.db) return resolve(options.db);
+  if (options.db) return storeLocation(options.db);
   const configPath = findConfigPath(options.config, env);
-  return resolve((configPath && loadStorePath(configPath, env)) ?? DEFAULT_DB_PATH);
+  return storeLocation((configPath && loadStorePath(configPath, env)) ?? DEFAULT_DB_PATH);
 }
 
 /**
@@ -134,7 +139,7 @@ export function readStorePath(options: GlobalOptions, env: NodeJS.ProcessEnv = p
  */
 export function openStoreForReading(options: GlobalOptions): EvidenceStore {
   const path = readStorePath(options);
-  if (!existsSync(path)) {
+  if (!isPostgresUrl(path) && !existsSync(path)) {
     throw new CliError(
       `no evidence store at ${path}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`,
     );

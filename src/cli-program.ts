@@ -12,6 +12,7 @@ import { demoCommand } from './commands/demo.js';
 import { digestCommand } from './commands/digest.js';
 import { exportCommand, keygenCommand } from './commands/export.js';
 import { findingsCommand } from './commands/findings.js';
+import { migrateCommand } from './commands/migrate.js';
 import { populationCommand } from './commands/population.js';
 import { reviewCommand } from './commands/review.js';
 import { agentSecrets } from './redaction.js';
@@ -150,6 +151,13 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description('create an Ed25519 key pair for signing export bundles')
     .option('--out <file>', 'the private key file to write (the public key goes to <file>.pub)')
     .action(run(keygenCommand));
+  program
+    .command('migrate')
+    .description('copy the evidence store into an empty one of the other engine (SQLite file to PostgreSQL, or back), then verify both hold the same chain')
+    .option('--from <store>', 'the store to copy: a SQLite file, or a postgres:// URL')
+    .option('--to <store>', 'the empty target: a postgres:// URL (role and password from PGUSER, PGPASSWORD), or a SQLite file that does not exist')
+    .option('--json', 'machine-readable result')
+    .action(run(migrateCommand));
   program
     .command('verify [bundle]')
     .description('without a bundle: recompute every hash in the store; with one: check it offline (files, records, indexes, chain) and that a key you trust signed it')

@@ -140,3 +140,46 @@ describe('PostgreSQL store: append-only in the database', () => {
     await expect(reader.listRuns()).rejects.toThrow(/holds no evidence store/);
   });
 });
+
+describe('PostgreSQL store: the roles docs/deploy.md grants', () => {
+  it('lets an agent role that can only add rows write runs, and an auditor role only read and verify', async ({ skip }) => {
+    const url = await newDatabase(skip);
+    const owner = openStore(url);
+    await owner.identity(); // the schema, created by the owner
+    await owner.close();
+    const database = new URL(url).pathname.slice(1);
+    const [agent, auditor] = [`agent_${database}`, `auditor_${database}`];
+    for (const statement of [
+      `CREATE ROLE ${agent} LOGIN`,
+      `GRANT CONNECT ON DATABASE ${database} TO ${agent}`,
+      `GRANT USAGE ON SCHEMA public TO ${agent}`,
+      `GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO ${agent}`,
+      `GRANT UPDATE, DELETE ON http_cache TO ${agent}`,
+      `CREATE ROLE ${auditor} LOGIN`,
+      `GRANT CONNECT ON DATABASE ${database} TO ${auditor}`,
+      `GRANT USAGE ON SCHEMA public TO ${auditor}`,
+      `GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${auditor}`,
+    ]) {
+      await sql(url, statement);
+    }
+    const as = (role: string) => url.replace('postgres://evidence_test@', `postgres://${role}@`);
+    const writer = openStore(as(agent));
+    try {
+      await writer.finishRun(await writer.startRun(runStart(day(0))), okOutcome(day(0), [userEvidence('alice')], [finding('alice', 'pass')]));
+      await writer.cacheResponse('github', 'acme', 'GET /orgs/acme', { etag: '1', body: 'a' });
+      await writer.cacheResponse('github', 'acme', 'GET /orgs/acme', { etag: '2', body: 'b' });
+      expect(await writer.recoverAbandonedRuns(day(5))).toEqual([]);
+    } finally {
+      await writer.close();
+    }
+    await expect(sql(as(agent), 'ALTER TABLE runs DISABLE TRIGGER runs_append_only')).rejects.toThrow(/must be owner of table runs/);
+    const reader = openStore(as(auditor), { readonly: true });
+    try {
+      expect(await reader.verify()).toMatchObject({ ok: true, runs: 1 });
+      await expect(reader.startRun(runStart(day(1)))).rejects.toThrow(/read-only transaction|permission denied/);
+    } finally {
+      await reader.close();
+    }
+    await expect(sql(as(auditor), 'INSERT INTO store_info (key, value) VALUES ($1, $2)', ['x', 'y'])).rejects.toThrow(/permission denied for table store_info/);
+  });
+});

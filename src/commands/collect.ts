@@ -16,7 +16,7 @@ import { CliError } from '../cli-error.js';
 import { runCollectors } from '../runner.js';
 import { loadExceptions } from '../exceptions/load.js';
 import type { ExceptionsEvidence } from '../exceptions/schema.js';
-import { openStore } from '../store/index.js';
+import { isPostgresUrl, openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { demoCommand } from './demo.js';
 import { print, printError } from './options.js';
@@ -32,8 +32,9 @@ export interface CollectOptions extends GlobalOptions {
  * nothing); a store from before kinds were recorded is a demo store when any run is the demo's.
  */
 export async function refuseDemoStore(path: string): Promise<void> {
-  if (!existsSync(path)) return;
-  const store = openStore(path, { readonly: true });
+  if (!isPostgresUrl(path) && !existsSync(path)) return;
+  // A new PostgreSQL database gets its schema here, as collect would give it next.
+  const store = openStore(path, { readonly: !isPostgresUrl(path) });
   try {
     const identity = await store.identity();
     if (!identity.intact) {

@@ -255,7 +255,7 @@ export async function loadConfigWithModules(
 }
 
 /**
- * Only `store.path`, for the read commands: an auditor reading a store should not need the
+ * Only `store.url` or `store.path`, for the read commands: an auditor reading a store should not need the
  * collectors' secrets in the environment, so the rest of the file is not validated here.
  */
 export function loadStorePath(path: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -270,6 +270,13 @@ export function loadStorePath(path: string, env: NodeJS.ProcessEnv = process.env
   if (document.errors.length > 0) {
     const line = document.errors[0]!.linePos?.[0].line;
     throw new ConfigError([`${path}${line ? `:${line}` : ''}: invalid YAML: ${document.errors[0]!.message.split('\n')[0]}`]);
+  }
+  const storeUrl: unknown = document.getIn(['store', 'url']);
+  if (storeUrl !== undefined) {
+    if (typeof storeUrl !== 'string' || !/^postgres(ql)?:\/\//i.test(storeUrl)) {
+      throw new ConfigError(['store.url: expected postgres://host[:port]/database']);
+    }
+    return interpolateEnv(storeUrl, env, ['store', 'url']) as string;
   }
   const storePath: unknown = document.getIn(['store', 'path']);
   if (storePath === undefined) return undefined;

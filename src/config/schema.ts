@@ -42,6 +42,15 @@ export function buildConfigSchema(collectors: readonly Collector<any>[], externa
     store: z
       .strictObject({
         path: z.string().min(1, 'expected a file path').default('./data/evidence.db'),
+        /**
+         * A PostgreSQL database instead of the SQLite file (several agents, an auditor's read-only role):
+         * postgres://host:5432/database, without credentials (the role and password come from PGUSER and
+         * PGPASSWORD, or a ~/.pgpass file). When set, store.path is not used.
+         */
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\/[^/]*\/[^/?#]+/i, 'expected postgres://host[:port]/database (the role and password from PGUSER and PGPASSWORD)')
+          .optional(),
         /** A write another writer holds the store against is retried this long, then the run is recorded as failed once the store is free. */
         busyWaitSeconds: z.number().int().min(1).max(3600).default(60),
       })

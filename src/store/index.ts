@@ -22,6 +22,8 @@ export function storeLocation(store: { path: string; url?: string | undefined })
 }
 
 export { isPostgresUrl, redactedUrl } from './postgres/connection.js';
+export { migrateStore } from './migrate.js';
+export type { MigrateResult } from './migrate.js';
 
 export type * from './types.js';
 export { StoreError } from './types.js';

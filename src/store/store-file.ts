@@ -65,9 +65,11 @@ function cutShort(bytes: Buffer, size: number): string | null {
  * Refuses, before it is opened, a path that cannot be an evidence store (StoreFileError: a usage error)
  * or a store that is damaged (StoreError). Writers also need the file and its folder writable (SQLite
  * keeps -wal and -shm files beside it); a missing file is created by writers and refused by readers
- * before this is called.
+ * before this is called. A postgres:// location passes: it is not a file.
  */
 export function checkStoreFile(path: string, access: 'read' | 'write'): void {
+  // A PostgreSQL store is no file: the database answers for itself when it is first used.
+  if (/^postgres(ql)?:\/\//i.test(path)) return;
   const stats = statOrNull(path);
   if (stats?.isDirectory()) {
     throw new StoreFileError(

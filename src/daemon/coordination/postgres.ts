@@ -72,11 +72,19 @@ export class PostgresCoordinator implements Coordinator {
     this.renewal.unref();
   }
 
-  /** Connects and creates the leases table when it is not there (once, whichever agent comes first). */
+  /**
+   * Connects, and creates the leases table when it is not there (once, whichever agent comes first); an
+   * agent role without CREATE (docs/deploy.md's grants) finds it made by the owner and only uses it.
+   */
   static async connect(url: string, options: PostgresCoordinatorOptions): Promise<PostgresCoordinator> {
     const pool = new pg.Pool({ connectionString: url, max: 3, application_name: 'evidence-agent leases' });
     // An idle connection the server drops must not take the process down: the next query reconnects.
     pool.on('error', (error) => options.logger.warn({ err: error.message }, 'leases: a database connection was lost'));
+    const exists = await pool.query<{ found: string | null }>("SELECT to_regclass('agent_leases')::text AS found").catch(async (error: unknown) => {
+      await pool.end();
+      throw error;
+    });
+    if (exists.rows[0]?.found) return new PostgresCoordinator(pool, options);
     const client = await pool.connect();
     try {
       await client.query('BEGIN');

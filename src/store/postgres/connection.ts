@@ -38,9 +38,17 @@ export function redactedUrl(url: string): string {
   }
 }
 
+/**
+ * The pool. The URL carries no credentials (the config refuses URLs with user:password@): node-postgres
+ * takes the role and password from libpq's PGUSER and PGPASSWORD, or a ~/.pgpass file.
+ */
 export function createPool(url: string, readonly: boolean): pg.Pool {
   // A reader cannot write even by mistake: every transaction of its sessions is read-only.
-  const pool = new pg.Pool({ connectionString: url, max: 4, ...(readonly ? { options: '-c default_transaction_read_only=on' } : {}) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    ...(readonly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   // An idle client's error (the server restarted) must not crash the process: the next query reports it.
   pool.on('error', () => undefined);
   return pool;

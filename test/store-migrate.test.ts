@@ -1,0 +1,95 @@
+// `evidence-agent migrate`: the demo store copied to PostgreSQL and back, verify giving the same answer
+// on all three, every run under the same hash; a target that holds anything is refused.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/index.js';
+import { cliInProcess } from './helpers/cli-in-process.js';
+import { postgresOrSkip, startThrowawayPostgres, type PostgresStart } from './helpers/postgres.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-migrate-'));
+const demoDb = join(dir, 'demo.db');
+let server: PostgresStart | undefined;
+
+beforeAll(async () => {
+  server = await startThrowawayPostgres();
+  const demo = await cliInProcess(['demo', '--days', '5', '--now', '2026-06-30T12:00:00Z', '--db', demoDb]);
+  expect(demo.code).toBe(0);
+}, 180_000);
+afterAll(async () => {
+  if (server?.ok) await server.server.stop();
+}, 60_000);
+
+async function chainOf(location: string): Promise<string[]> {
+  const store = openStore(location, { readonly: true });
+  try {
+    return (await store.listRuns()).map((run) => `${run.seq} ${run.collector} ${run.scope} ${run.status} ${run.hash}`);
+  } finally {
+    await store.close();
+  }
+}
+
+describe('migrate', () => {
+  it('copies the demo store to PostgreSQL and back, verify identical on all three', async ({ skip }) => {
+    const url = await postgresOrSkip(server, skip).createDatabase();
+    const there = await cliInProcess(['migrate', '--from', demoDb, '--to', url]);
+    expect(there.stderr).toBe('');
+    expect(there.code).toBe(0);
+    expect(there.stdout).toMatch(/^copied .*demo\.db to postgres:\/\/.*: \d+ store_info, 1 store_identity, \d+ blobs, \d+ run_intents, \d+ runs, /);
+    expect(there.stdout).toMatch(/verified: both stores ok, the same \d+ runs, chain head sha256:[0-9a-f]{64}/);
+
+    const back = join(dir, 'back.db');
+    const home = await cliInProcess(['migrate', '--from', url, '--to', back]);
+    expect(home.stderr).toBe('');
+    expect(home.code).toBe(0);
+
+    const original = await chainOf(demoDb);
+    expect(original.length).toBeGreaterThanOrEqual(15);
+    expect(await chainOf(url)).toEqual(original);
+    expect(await chainOf(back)).toEqual(original);
+
+    const verify = async (location: string) => {
+      const result = await cliInProcess(['verify', '--db', location, '--json']);
+      expect(result.code).toBe(0);
+      const { store: _store, ...report } = JSON.parse(result.stdout) as Record<string, unknown>;
+      return report;
+    };
+    const expected = await verify(demoDb);
+    expect(expected).toMatchObject({ ok: true });
+    expect(await verify(url)).toEqual(expected);
+    expect(await verify(back)).toEqual(expected);
+    for (const location of [demoDb, url, back]) {
+      const store = openStore(location, { readonly: true });
+      expect(await store.identity()).toEqual(await (async () => {
+        const source = openStore(demoDb, { readonly: true });
+        try {
+          return await source.identity();
+        } finally {
+          await source.close();
+        }
+      })());
+      await store.close();
+    }
+  }, 240_000);
+
+  it('refuses a target that holds anything, and copies nothing into it', async ({ skip }) => {
+    const url = await postgresOrSkip(server, skip).createDatabase();
+    const target = openStore(url); // a store of its own: its identity, no runs
+    await target.identity();
+    await target.close();
+    const refused = await cliInProcess(['migrate', '--from', demoDb, '--to', url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--to: postgres:\/\/.* is not empty \(2 rows in store_info\): migrate copies into an empty database only/);
+    expect(await chainOf(url)).toEqual([]);
+
+    const existing = join(dir, 'existing.db');
+    writeFileSync(existing, 'not empty');
+    const overwrite = await cliInProcess(['migrate', '--from', url, '--to', existing]);
+    expect(overwrite.code).toBe(1);
+    expect(overwrite.stderr).toMatch(/--to: .*existing\.db already exists/);
+
+    const sameEngine = await cliInProcess(['migrate', '--from', demoDb, '--to', join(dir, 'other.db')]);
+    expect(sameEngine.stderr).toMatch(/give one store as a file path and the other as a postgres:\/\/ URL/);
+  }, 120_000);
+});

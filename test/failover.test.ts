@@ -1,4 +1,4 @@
-// Three daemons sharing one PostgreSQL store and its schedule (leases), over the sandbox estate: one
+// Three daemons (`evidence-agent daemon`, store.url) sharing one PostgreSQL store and its schedule (leases), over the sandbox estate: one
 // is killed (SIGKILL) in the middle of a run; its run is recorded as aborted, a survivor takes the slot over
 // within the lease time and runs it, every slot runs exactly once, the digest is sent once for its week,
 // and the chain verifies. Skipped with the reason where no PostgreSQL server can start (a failure when
@@ -70,7 +70,9 @@ describe('three agents on one store', () => {
         config,
         [
           `http: { host: 127.0.0.1, port: ${base + i} }`,
-          'daemon: { graceSeconds: 120, jitterSeconds: 0 }',
+          // The user from PGUSER, as store.url takes no credentials.
+          `store: { url: "${storeUrl.replace(/\/\/[^@/]+@/, '//')}" }`,
+          `daemon: { graceSeconds: 120, jitterSeconds: 0, leaseSeconds: ${LEASE_MS / 1000} }`,
           `digest: { schedule: "*/4 * * * * *", deliver: { directory: ${digests} } }`,
           'collectors:',
           '  aws-iam:',
@@ -85,8 +87,8 @@ describe('three agents on one store', () => {
           '',
         ].join('\n'),
       );
-      const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'test/helpers/shared-schedule-agent.ts'), config, storeUrl, String(LEASE_MS)], {
-        env: { ...CLEAN_ENV, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_ENDPOINT_URL: sandbox.endpoint, AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests', LOG_LEVEL: 'info' },
+      const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'src/cli.ts'), 'daemon', '--config', config], {
+        env: { ...CLEAN_ENV, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_ENDPOINT_URL: sandbox.endpoint, AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests', LOG_LEVEL: 'info', PGUSER: new URL(storeUrl).username },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

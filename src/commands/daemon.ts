@@ -10,7 +10,7 @@ import { CliError } from '../cli-error.js';
 import { openCoordinator } from '../daemon/coordination/index.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { acquireStoreLock, LockHeldError } from '../daemon/lock.js';
-import { checkStoreFile, openStore } from '../store/index.js';
+import { checkStoreFile, isPostgresUrl, openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { loadConfiguredExceptions, refuseDemoStore } from './collect.js';
 import { digestPeriod, renderDigest } from './digest.js';
@@ -33,16 +33,16 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
   // Before the lock file is written beside it: a read-only store or folder is one line, exit 2; a missing
   // folder is made, as a writer's store does.
   checkStoreFile(dbPath, 'write');
+  // A PostgreSQL store (store.url) is shared by several agents: leases there coordinate them, not a lock file.
+  const shared = isPostgresUrl(dbPath);
   try {
-    mkdirSync(dirname(dbPath), { recursive: true });
+    if (!shared) mkdirSync(dirname(dbPath), { recursive: true });
   } catch (error) {
     throw new CliError(`cannot create the folder ${dirname(dbPath)} of the evidence store (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): create it writable for the user running the daemon, or set store.path elsewhere`);
   }
-  // A PostgreSQL store (store.url) is shared by several agents: leases there coordinate them, not a lock file.
-  const storeUrl = (loaded.config.store as { url?: string }).url;
   let lock;
   try {
-    if (!storeUrl) lock = acquireStoreLock(dbPath, (reason, holder) => logger.warn({ reason, holder }, 'taking over a stale daemon lock'));
+    if (!shared) lock = acquireStoreLock(dbPath, (reason, holder) => logger.warn({ reason, holder }, 'taking over a stale daemon lock'));
   } catch (error) {
     if (error instanceof LockHeldError) throw new CliError(error.message, 1);
     const code = (error as NodeJS.ErrnoException).code;
@@ -55,7 +55,7 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
   let daemon;
   let coordinator;
   try {
-    coordinator = await openCoordinator(storeUrl, { logger, jobs: [...collectors.map((c) => c.collector.id), 'digest'], leaseMs: loaded.config.daemon.leaseSeconds * 1000 });
+    coordinator = await openCoordinator(shared ? dbPath : undefined, { logger, jobs: [...collectors.map((c) => c.collector.id), 'digest'], leaseMs: loaded.config.daemon.leaseSeconds * 1000 });
     for (const run of await store.recoverAbandonedRuns(new Date())) {
       logger.warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
     }

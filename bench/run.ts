@@ -10,6 +10,12 @@ import { cloudTrailCalls, discoveryCalls, FULL, githubRequests, iamCalls, ingest
 import type { Row, Sizes } from './scenarios.js';
 import { IDENTITY_CENTER_FULL, IDENTITY_CENTER_SMOKE, identityCenterCalls } from './identity-center.js';
 
+// `--fleet`: the fleet-size day (bench/fleet.ts), a bench of its own.
+if (process.argv.includes('--fleet')) {
+  await import('./fleet.js');
+  process.exit();
+}
+
 const SMOKE: Sizes = { iamUsers: 60, iamRoles: 30, iamGroups: 10, iamPolicies: 20, cloudTrailEventsPerDay: 200, githubRepositories: 20, githubMergedChanges: 60, ingestDocuments: 1_000, storageResources: 200, storageRuns: 5 };
 
 const mode = process.argv.includes('--full') ? 'full' : process.argv.includes('--smoke') ? 'smoke' : 'quick';

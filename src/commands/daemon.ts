@@ -7,9 +7,10 @@ import { request } from 'node:http';
 import { configuredCollectors, loadAgentConfig, makeLogger, resolveDbPath, setupOf } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
+import { openCoordinator } from '../daemon/coordination/index.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { acquireStoreLock, LockHeldError } from '../daemon/lock.js';
-import { checkStoreFile, openStore } from '../store/index.js';
+import { checkStoreFile, isPostgresUrl, openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { loadConfiguredExceptions, refuseDemoStore } from './collect.js';
 import { digestPeriod, renderDigest } from './digest.js';
@@ -32,14 +33,16 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
   // Before the lock file is written beside it: a read-only store or folder is one line, exit 2; a missing
   // folder is made, as a writer's store does.
   checkStoreFile(dbPath, 'write');
+  // A PostgreSQL store (store.url) is shared by several agents: leases there coordinate them, not a lock file.
+  const shared = isPostgresUrl(dbPath);
   try {
-    mkdirSync(dirname(dbPath), { recursive: true });
+    if (!shared) mkdirSync(dirname(dbPath), { recursive: true });
   } catch (error) {
     throw new CliError(`cannot create the folder ${dirname(dbPath)} of the evidence store (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): create it writable for the user running the daemon, or set store.path elsewhere`);
   }
   let lock;
   try {
-    lock = acquireStoreLock(dbPath, (reason, holder) => logger.warn({ reason, holder }, 'taking over a stale daemon lock'));
+    if (!shared) lock = acquireStoreLock(dbPath, (reason, holder) => logger.warn({ reason, holder }, 'taking over a stale daemon lock'));
   } catch (error) {
     if (error instanceof LockHeldError) throw new CliError(error.message, 1);
     const code = (error as NodeJS.ErrnoException).code;
@@ -50,7 +53,9 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
   }
   const store = openStore(dbPath);
   let daemon;
+  let coordinator;
   try {
+    coordinator = await openCoordinator(shared ? dbPath : undefined, { logger, jobs: [...collectors.map((c) => c.collector.id), 'digest'], leaseMs: loaded.config.daemon.leaseSeconds * 1000 });
     for (const run of await store.recoverAbandonedRuns(new Date())) {
       logger.warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
     }
@@ -63,12 +68,14 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
       frameworks,
       mappingVersion,
       agentVersion: agentVersion(),
+      coordinator,
       ...(exceptions ? { exceptions } : {}),
       digest: async (s) => ({ rendered: await renderDigest(s, digestPeriod({}, loaded.config.timezone), setupOf(loaded)) }),
     });
   } catch (error) {
+    await coordinator?.close();
     await store.close();
-    lock.release();
+    lock?.release();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new CliError(`http: ${loaded.config.http.host}:${loaded.config.http.port} is in use: set http.port in the config`, 1);
     }

@@ -81,8 +81,13 @@ export function buildConfigSchema(collectors: readonly Collector<any>[], externa
         jitterSeconds: z.number().int().min(0).max(3600).default(30),
         /** On start, run at once every collector whose last success is older than its cadence. */
         catchUp: z.boolean().default(true),
+        /**
+         * Agents sharing a PostgreSQL store (store.url): how long a slot's lease lives without renewal. A
+         * killed agent's slot runs again on another agent within this (plus a quarter of it).
+         */
+        leaseSeconds: z.number().int().min(5).max(3600).default(60),
       })
-      .default({ graceSeconds: 60, jitterSeconds: 30, catchUp: true }),
+      .default({ graceSeconds: 60, jitterSeconds: 30, catchUp: true, leaseSeconds: 60 }),
     /** The weekly evidence digest: SLAs by severity and where it goes. */
     digest: z
       .strictObject({

@@ -19,17 +19,25 @@ import type { StoreLock } from './lock.js';
 import { lifecycleOf } from '../reports/event-findings.js';
 import { DaemonMetrics } from './metrics.js';
 import { Scheduler } from './scheduler.js';
+import { claimAndRun, coordinationMetrics, LocalCoordinator, slotName, startTakeovers } from './coordination/index.js';
+import type { Coordinator, Lease } from './coordination/index.js';
+import type { CollectorScope } from '../collector.js';
+import { previousWeek } from '../digest/week.js';
+import { dayOf } from '../reports/days.js';
 
 export interface DaemonDeps {
   loaded: LoadedConfig;
   collectors: ConfiguredCollector[];
   store: EvidenceStore;
-  lock: StoreLock;
+  /** One writer per SQLite file (its lock file); absent on PostgreSQL, where the leases coordinate the agents. */
+  lock?: StoreLock;
   logger: Logger;
   frameworks: Framework[];
   mappingVersion: string;
   agentVersion: string;
   exceptions?: ExceptionsEvidence;
+  /** Who runs each scheduled slot when several agents share the store (default: this agent, in process). */
+  coordinator?: Coordinator;
   /** Renders the previous week's digest (kept apart so the daemon does not import the CLI). */
   digest?: (store: EvidenceStore) => Promise<{ rendered: Parameters<typeof deliverDigest>[0] }>;
 }
@@ -56,6 +64,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     else storeWaits.delete(wait);
     metrics.setWaitingForStore(storeWaits.size);
   };
+  const coordinator = deps.coordinator ?? new LocalCoordinator();
+  const coordination = coordinationMetrics(metrics.registry, coordinator);
   const scheduler = new Scheduler({
     timeZone: config.timezone,
     jitterMs: config.daemon.jitterSeconds * 1000,
@@ -63,56 +73,99 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     onSkipped: (job) => metrics.recordSkip(job),
   });
 
+  // One scope of a collector, as one slot: the run stops when the agent stops or the slot's lease is lost.
+  const runScopeSlot = async (configured: ConfiguredCollector, scope: CollectorScope, signal: AbortSignal) => {
+    const one: ConfiguredCollector = { ...configured, collector: { ...configured.collector, scopes: () => [scope] } };
+    const { runs, unrecorded } = await runCollectors([one], {
+      store,
+      logger,
+      agentVersion: deps.agentVersion,
+      mappingVersion: deps.mappingVersion,
+      configDigest: loaded.digest,
+      signal,
+      mappings: deps.frameworks,
+      storeBusyWaitMs: config.store.busyWaitSeconds * 1000,
+      onStoreWait,
+      ...(deps.exceptions ? { exceptions: deps.exceptions } : {}),
+    });
+    for (const run of runs) {
+      metrics.recordRun(run);
+      logger.info({ collector: run.collector, scope: run.scope, status: run.status, seq: run.seq, apiCalls: run.apiCalls }, 'run recorded');
+    }
+    for (const line of unrecorded) logger.error({ collector: configured.collector.id, error: line }, 'run not recorded');
+  };
   for (const configured of deps.collectors) {
     const options = configured.options as { schedule?: string };
     scheduler.add({
       name: configured.collector.id,
       cron: options.schedule ?? configured.collector.defaultSchedule,
-      run: async () => {
-        const { runs, unrecorded } = await runCollectors([configured], {
-          store,
-          logger,
-          agentVersion: deps.agentVersion,
-          mappingVersion: deps.mappingVersion,
-          configDigest: loaded.digest,
-          signal: abort.signal,
-          mappings: deps.frameworks,
-          storeBusyWaitMs: config.store.busyWaitSeconds * 1000,
-          onStoreWait,
-          ...(deps.exceptions ? { exceptions: deps.exceptions } : {}),
-        });
-        for (const run of runs) {
-          metrics.recordRun(run);
-          logger.info({ collector: run.collector, scope: run.scope, status: run.status, seq: run.seq, apiCalls: run.apiCalls }, 'run recorded');
+      // Each scope claimed on its own: agents sharing the store split a collector's scopes between them.
+      run: async (slot) => {
+        let scopes: CollectorScope[];
+        try {
+          scopes = configured.collector.scopes(configured.options);
+        } catch (error) {
+          logger.error({ collector: configured.collector.id, err: (error as Error).message }, 'cannot list scopes');
+          return;
         }
-        for (const line of unrecorded) logger.error({ collector: configured.collector.id, error: line }, 'run not recorded');
+        for (const scope of scopes) {
+          if (abort.signal.aborted) return;
+          await claimAndRun(coordinator, { job: configured.collector.id, scope: scope.key, slot }, abort.signal, logger, (signal) => runScopeSlot(configured, scope, signal));
+        }
       },
     });
   }
+  let sendDigest: (() => Promise<void>) | undefined;
   if (config.digest && deps.digest) {
     const deliver = config.digest.deliver as DigestDelivery;
     const render = deps.digest;
+    sendDigest = async () => {
+      // Only a sent digest is kept: with no target, there is nothing to send, and nothing is recorded.
+      if (!deliver.directory && !deliver.slack && !deliver.email) {
+        logger.error({ job: DIGEST_JOB }, 'digest not sent: digest.deliver names no target (directory, slack or email)');
+        return;
+      }
+      const { rendered } = await render(store);
+      const outcomes = await deliverDigest(rendered, deliver);
+      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
+        at: new Date(),
+        agentVersion: deps.agentVersion,
+        mappingVersion: deps.mappingVersion,
+        configDigest: loaded.digest,
+      });
+      for (const o of outcomes) (o.ok ? logger.info.bind(logger) : logger.error.bind(logger))({ target: o.target, detail: o.detail }, o.ok ? 'digest delivered' : 'digest not delivered');
+    };
+    const send = sendDigest;
     scheduler.add({
       name: DIGEST_JOB,
       cron: config.digest.schedule,
+      // Its slot is the week it reports on: sent once a week, whichever agent's tick claims it first.
       run: async () => {
-        // Only a sent digest is kept: with no target, there is nothing to send, and nothing is recorded.
-        if (!deliver.directory && !deliver.slack && !deliver.email) {
-          logger.error({ job: DIGEST_JOB }, 'digest not sent: digest.deliver names no target (directory, slack or email)');
-          return;
-        }
-        const { rendered } = await render(store);
-        const outcomes = await deliverDigest(rendered, deliver);
-        await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
-          at: new Date(),
-          agentVersion: deps.agentVersion,
-          mappingVersion: deps.mappingVersion,
-          configDigest: loaded.digest,
-        });
-        for (const o of outcomes) (o.ok ? logger.info.bind(logger) : logger.error.bind(logger))({ target: o.target, detail: o.detail }, o.ok ? 'digest delivered' : 'digest not delivered');
+        await claimAndRun(coordinator, { job: DIGEST_JOB, scope: 'week', slot: previousWeek(dayOf(new Date(), config.timezone)) }, abort.signal, logger, send);
       },
     });
   }
+
+  // A slot another agent held and stopped renewing (killed, frozen, cut off) runs here: its cut-short run
+  // is first recorded as aborted (the store's abandoned-run recovery), then the slot runs again.
+  const runTakenOver = async (lease: Lease, signal: AbortSignal) => {
+    coordination.recordTakeover(lease.key.job);
+    for (const run of await store.recoverAbandonedRuns(new Date())) {
+      logger.warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
+    }
+    if (lease.key.job === DIGEST_JOB) return sendDigest?.();
+    const configured = deps.collectors.find((c) => c.collector.id === lease.key.job);
+    const scope = configured?.collector.scopes(configured.options).find((s) => s.key === lease.key.scope);
+    if (!configured || !scope) {
+      logger.error({ slot: slotName(lease.key) }, 'slot taken over names no configured collector scope: the agents have different configs');
+      return;
+    }
+    await runScopeSlot(configured, scope, signal);
+  };
+  const takeovers =
+    coordinator.role === 'member'
+      ? startTakeovers(coordinator, { intervalMs: Math.max(100, Math.floor(coordinator.leaseMs / 4)), stopping: abort.signal, logger, run: runTakenOver })
+      : undefined;
 
   const cadence = new Map(deps.collectors.map((c) => [c.collector.id, scheduler.cadenceMs(c.collector.id)]));
   let started = false;
@@ -126,7 +179,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     } catch (error) {
       reasons.push({ code: 'store_unreadable', detail: `evidence store unreadable: ${(error as Error).message}` });
     }
-    if (!lockHeld(deps.lock)) reasons.push({ code: 'store_lock_lost', detail: `the store lock ${deps.lock.path} is no longer ours` });
+    if (deps.lock && !lockHeld(deps.lock)) reasons.push({ code: 'store_lock_lost', detail: `the store lock ${deps.lock.path} is no longer ours` });
     for (const wait of storeWaits) reasons.push({ code: `store_busy:${wait.collector}`, detail: `${wait.collector} ${wait.scope}: waiting since ${wait.since.toISOString()} to record the run: ${wait.cause}` });
     // A collector module that failed to load: its runs fail (gaps) until the module is fixed and the daemon restarted.
     for (const broken of deps.loaded.brokenModules) reasons.push({ code: `collector_module_broken:${broken.id}`, detail: `collector ${broken.id}: ${broken.problem}` });
@@ -147,13 +200,15 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         }
       }
     }
-    return { ready: reasons.length === 0, reasons };
+    // Agents sharing a store say which one this is and what it holds (a single agent holds every slot itself).
+    const agent = coordinator.role === 'member' ? { agent: { role: coordinator.role, id: coordinator.agentId, holds: coordinator.held().map((h) => slotName(h.key)) } } : {};
+    return { ready: reasons.length === 0, reasons, ...agent };
   };
 
   const probes = await startProbeServer(config.http.host, config.http.port, readiness, metrics, { logger, allowedHosts: config.http.allowedHosts ?? [] });
   scheduler.start();
   started = true;
-  logger.info({ jobs: scheduler.names, probes: probes.url, timeZone: config.timezone }, 'daemon started');
+  logger.info({ jobs: scheduler.names, probes: probes.url, timeZone: config.timezone, role: coordinator.role, agent: coordinator.agentId }, 'daemon started');
 
   // Catch-up: a collector whose last success is older than its cadence (or that never ran) runs now.
   if (config.daemon.catchUp) {
@@ -164,7 +219,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       const newest = last.length > 0 ? Math.max(...last) : null;
       if (newest === null || Date.now() - newest > cadence.get(id)!) {
         logger.info({ collector: id, lastSuccess: newest === null ? null : new Date(newest).toISOString() }, 'catching up: running now');
-        void scheduler.runNow(id);
+        // Named by the last success, so agents starting together catch each scope up once.
+        void scheduler.runNow(id, `catch-up:${newest === null ? 'never' : new Date(newest).toISOString()}`);
       }
     }
   }
@@ -178,7 +234,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     void (async () => {
       const running = scheduler.runningJobs();
       logger.warn({ reason, running, graceSeconds: config.daemon.graceSeconds }, 'stopping: no new runs; running ones get the grace period');
-      const stopped = scheduler.stop();
+      const stopped = Promise.all([scheduler.stop(), takeovers?.stop()]);
       const inGrace = await Promise.race([stopped.then(() => true), sleep(config.daemon.graceSeconds * 1000).then(() => false)]);
       if (!inGrace) {
         logger.warn({ running: scheduler.runningJobs() }, 'grace period over: aborting the running runs (recorded as aborted)');
@@ -186,8 +242,9 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         await stopped;
       }
       await probes.close();
+      await coordinator.close();
       await store.close();
-      deps.lock.release();
+      deps.lock?.release();
       logger.info('daemon stopped');
       resolveDone(0);
     })().catch((error: unknown) => {

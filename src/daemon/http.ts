@@ -23,6 +23,8 @@ export interface ReadinessReason {
 export interface Readiness {
   ready: boolean;
   reasons: ReadinessReason[];
+  /** This agent in the shared schedule: its role, its id in the leases and the slots it holds. */
+  agent?: { role: string; id: string; holds: string[] };
 }
 
 export interface ProbeServer {
@@ -100,7 +102,7 @@ export async function startProbeServer(
         .catch((error: Error): Readiness => ({ ready: false, reasons: [{ code: 'readiness_check_failed', detail: error.message }] }))
         .then((r) => {
           logReadiness(r);
-          reply(r.ready ? 200 : 503, 'application/json', `${JSON.stringify({ ready: r.ready, reasons: reasonCodes(r.reasons) })}\n`);
+          reply(r.ready ? 200 : 503, 'application/json', `${JSON.stringify({ ready: r.ready, reasons: reasonCodes(r.reasons), ...(r.agent ? { agent: r.agent } : {}) })}\n`);
         });
       return;
     }

@@ -9,8 +9,11 @@ import type { Logger } from '../logging.js';
 export interface Job {
   name: string;
   cron: string;
-  /** Runs the job; the signal aborts a jitter wait that has not started the work yet. */
-  run(): Promise<void>;
+  /**
+   * Runs the job for `slot`: which start of its schedule this is (`tick:<the instant the cron expression matched, ISO>`, or
+   * what runNow names), the same on every agent sharing the schedule, so each start runs once.
+   */
+  run(slot: string): Promise<void>;
 }
 
 export interface SchedulerOptions {
@@ -21,6 +24,11 @@ export interface SchedulerOptions {
   /** Injected for tests: a number in [0, 1). */
   random?: () => number;
   onSkipped?: (job: string, reason: 'overlap') => void;
+}
+
+/** A cron start's slot: the instant its expression matched (node-cron's, to the second), the same on every agent. */
+export function tickSlot(scheduled: Date): string {
+  return `tick:${new Date(Math.round(scheduled.getTime() / 1000) * 1000).toISOString()}`;
 }
 
 export class ScheduleError extends Error {
@@ -48,7 +56,7 @@ export class Scheduler {
   /** Starts every schedule. */
   start(): void {
     for (const [name, entry] of this.jobs) {
-      const task = createTask(entry.job.cron, () => void this.fire(name, true), { timezone: this.options.timeZone, name });
+      const task = createTask(entry.job.cron, (context) => void this.fire(name, true, tickSlot(context.date)), { timezone: this.options.timeZone, name });
       task.start();
       entry.task = task;
     }
@@ -72,11 +80,11 @@ export class Scheduler {
   }
 
   /** Runs a job now (a catch-up after downtime), unless it is already running; no jitter. */
-  runNow(name: string): Promise<void> {
-    return this.fire(name, false);
+  runNow(name: string, slot = `now:${new Date().toISOString()}`): Promise<void> {
+    return this.fire(name, false, slot);
   }
 
-  private async fire(name: string, jittered: boolean): Promise<void> {
+  private async fire(name: string, jittered: boolean, slot: string): Promise<void> {
     const entry = this.jobs.get(name);
     if (!entry || this.stopped) return;
     if (this.running.has(name)) {
@@ -91,7 +99,7 @@ export class Scheduler {
         if (this.stopped) return;
       }
       try {
-        await entry.job.run();
+        await entry.job.run(slot);
       } catch (error) {
         this.options.logger.error({ job: name, err: (error as Error).message }, 'job failed');
       }

@@ -14,8 +14,8 @@ import type { Collector } from '../src/collector.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
 import type { ConfiguredCollector } from '../src/runner.js';
-import { SANDBOX_ORG } from '../src/sandbox/github/index.js';
-import { SANDBOX_ACCOUNT_ID } from '../src/sandbox/index.js';
+import { SANDBOX_ORG } from '../sandbox/github/index.js';
+import { SANDBOX_ACCOUNT_ID } from '../sandbox/index.js';
 import { openStore } from '../src/store/index.js';
 
 interface Setup {

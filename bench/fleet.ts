@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SANDBOX_ENABLED_REGIONS, startSandbox } from '../src/sandbox/index.js';
+import { SANDBOX_ENABLED_REGIONS, startSandbox } from '../sandbox/index.js';
 import type { Row } from './scenarios.js';
 import { fleetModel, leaseRow } from './fleet-model.js';
 import { leaseDay } from './fleet-leases.js';

@@ -3,23 +3,31 @@
 // can run a command in-process.
 import { Command, CommanderError, Option } from 'commander';
 import { CliError } from './cli-error.js';
-import { attestCommand } from './commands/attest.js';
-import { collectCommand } from './commands/collect.js';
-import { controlsCommand } from './commands/controls.js';
-import { coverageCommand } from './commands/coverage.js';
-import { daemonCommand, healthcheckCommand } from './commands/daemon.js';
-import { demoCommand } from './commands/demo.js';
-import { digestCommand } from './commands/digest.js';
-import { exportCommand, keygenCommand } from './commands/export.js';
-import { findingsCommand } from './commands/findings.js';
-import { populationCommand } from './commands/population.js';
+import { ConfigError } from './config/errors.js';
+import { MappingError } from './mapping/error.js';
 import { agentSecrets } from './redaction.js';
-import { runsCommand } from './commands/runs.js';
-import { verifyCommand } from './commands/verify.js';
-import { ConfigError } from './config/index.js';
-import { MappingError } from './mapping/load.js';
 import { agentVersion } from './version.js';
 import { terminalLine, terminalText } from './terminal-text.js';
+
+// Each command's module is imported when that command runs, never at start: `--version`, `--help` and
+// the healthcheck load no AWS SDK, Octokit or SQLite (test/cli-startup.test.ts keeps it so).
+function lazy<F extends (...args: never[]) => Promise<number>>(load: () => Promise<F>): (...args: Parameters<F>) => Promise<number> {
+  return async (...args) => (await load())(...args);
+}
+const attestCommand = lazy(() => import('./commands/attest.js').then((m) => m.attestCommand));
+const collectCommand = lazy(() => import('./commands/collect.js').then((m) => m.collectCommand));
+const controlsCommand = lazy(() => import('./commands/controls.js').then((m) => m.controlsCommand));
+const coverageCommand = lazy(() => import('./commands/coverage.js').then((m) => m.coverageCommand));
+const daemonCommand = lazy(() => import('./commands/daemon.js').then((m) => m.daemonCommand));
+const healthcheckCommand = lazy(() => import('./commands/healthcheck.js').then((m) => m.healthcheckCommand));
+const demoCommand = lazy(() => import('./commands/demo.js').then((m) => m.demoCommand));
+const digestCommand = lazy(() => import('./commands/digest.js').then((m) => m.digestCommand));
+const exportCommand = lazy(() => import('./commands/export.js').then((m) => m.exportCommand));
+const keygenCommand = lazy(() => import('./commands/export.js').then((m) => m.keygenCommand));
+const findingsCommand = lazy(() => import('./commands/findings.js').then((m) => m.findingsCommand));
+const populationCommand = lazy(() => import('./commands/population.js').then((m) => m.populationCommand));
+const runsCommand = lazy(() => import('./commands/runs.js').then((m) => m.runsCommand));
+const verifyCommand = lazy(() => import('./commands/verify.js').then((m) => m.verifyCommand));
 
 type Action<O> = (options: O) => Promise<number>;
 

@@ -21,7 +21,7 @@ import type { Framework } from '../mapping/load.js';
 import { collectorCadence } from '../reports/cadence.js';
 import type { EvidenceStore } from '../store/types.js';
 import type { Collector } from '../collector.js';
-import { createLogger } from '../logging.js';
+import { createLogger, logFormat } from '../logging.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
@@ -151,7 +151,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   const days = options.days ? parseIntegerOption('--days', options.days, 1, 366) : 30;
   const dbPath = resolveDbPath(options, undefined);
   // The summary is the demo's output; logs only say what went wrong unless --verbose or LOG_LEVEL asks more.
-  const logger = createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn') }).child({ demo: true });
+  const logger = createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn'), format: logFormat(options.logFormat) }).child({ demo: true });
   const { frameworks, version: mappingVersion } = loadFrameworks();
   await prepareDemoStore(dbPath);
 

@@ -20,6 +20,7 @@ const controlsCommand = lazy(() => import('./commands/controls.js').then((m) => 
 const coverageCommand = lazy(() => import('./commands/coverage.js').then((m) => m.coverageCommand));
 const daemonCommand = lazy(() => import('./commands/daemon.js').then((m) => m.daemonCommand));
 const healthcheckCommand = lazy(() => import('./commands/healthcheck.js').then((m) => m.healthcheckCommand));
+const doctorCommand = lazy(() => import('./commands/doctor.js').then((m) => m.doctorCommand));
 const demoCommand = lazy(() => import('./commands/demo.js').then((m) => m.demoCommand));
 const digestCommand = lazy(() => import('./commands/digest.js').then((m) => m.digestCommand));
 const exportCommand = lazy(() => import('./commands/export.js').then((m) => m.exportCommand));
@@ -72,6 +73,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description("probe the daemon's /healthz (the container HEALTHCHECK)")
     .option('--url <url>', 'default: http://<http.host>:<http.port>/healthz from the config')
     .action(run(healthcheckCommand));
+  program
+    .command('doctor')
+    .description('check a deployment before it collects: config, store, each collector\'s credentials and permissions, signing key, digest delivery (writes nothing to the store; exit 1 on any problem)')
+    .option('--send-test', 'send a test message to each digest target (Slack, email, a file in the directory)')
+    .option('--json', 'machine-readable report')
+    .action(run(doctorCommand));
   program
     .command('demo')
     .description('collect a simulated history of the built-in sandbox estate (no credentials needed)')

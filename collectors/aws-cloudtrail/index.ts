@@ -3,6 +3,7 @@
 // population of security events (LookupEvents, incremental per region), judged by three more, from
 // which the access-change population is derived.
 import { defineCollector } from '../../src/collector.js';
+import { preflightAwsCloudTrail } from './preflight.js';
 import { accountScopes } from '../_aws/account.js';
 import { accessChangePopulation } from './access-changes.js';
 import { awsCloudTrailChecks } from './checks/index.js';
@@ -31,4 +32,5 @@ export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
   // One stream per account; an entry without id or roleArn is the default chain's account ('default').
   scopes: (options) => accountScopes(options.accounts),
   collect: (ctx) => collectAwsCloudTrail(ctx),
+  preflight: preflightAwsCloudTrail,
 });

@@ -1,6 +1,7 @@
 // The aws-iam collector: IAM users, groups, roles, policies, credentials and account settings of each
 // configured AWS account, judged by twelve CIS-derived checks.
 import { defineCollector } from '../../src/collector.js';
+import { preflightAwsIam } from './preflight.js';
 import { accountScopes } from '../_aws/account.js';
 import { awsIamChecks } from './checks/index.js';
 import { collectAwsIam } from './collect.js';
@@ -27,4 +28,5 @@ export const awsIam = defineCollector<AwsIamOptions>({
   // One stream per account; an entry without id or roleArn is the default chain's account ('default').
   scopes: (options) => accountScopes(options.accounts),
   collect: collectAwsIam,
+  preflight: preflightAwsIam,
 });

@@ -54,6 +54,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('collect')
     .description('run every configured collector once (the demo estate when no config exists)')
     .option('--collector <id>', 'only this collector')
+    .option('--json', 'the runs recorded, as JSON (as runs --json shows them)')
     .action(run(collectCommand));
   program
     .command('attest')
@@ -63,6 +64,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--note <text>', 'what was done, in one line')
     .option('--valid-for <duration>', 'how long it evidences the control: 90d, 12w, 3m', '90d')
     .option('--by <who>', 'who attests (default: the user running the command)')
+    .option('--json', 'machine-readable output')
     .action(run(attestCommand));
   program
     .command('daemon')
@@ -83,6 +85,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('demo')
     .description('collect a simulated history of the built-in sandbox estate (no credentials needed)')
     .option('--days <n>', 'simulated days, one snapshot a day (1-366)', '30')
+    .option('--json', 'the summary as JSON (runs, checks, controls, integrity, digest, bundle)')
     .action(run(demoCommand));
   program
     .command('runs')
@@ -134,7 +137,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--from <day>', 'or a period: first day')
     .option('--to <day>', 'last day, included')
     .option('--framework <id>', 'soc2 or soc1 (default: both)')
-    .option('--format <format>', 'md, html or json', 'md')
+    .option('--format <format>', 'md, html or json (default: md)')
+    .option('--json', 'the same as --format json')
     .option('--send', 'deliver it as digest.deliver in the config says (directory, Slack, email) and keep it as evidence')
     .option('--dry-run', 'a preview, as without --send: print it, send and keep nothing')
     .option('--list', 'the digests sent and kept so far')
@@ -148,11 +152,13 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--out <path>', 'bundle.tar.gz, or a new directory')
     .option('--signing-key <file>', 'Ed25519 private key (PEM); default: signing.privateKeyPath of the config')
     .option('--as-collected', 'apply the mapping version recorded at collection instead of the current one')
+    .option('--json', 'machine-readable output')
     .action(run(exportCommand));
   program
     .command('keygen')
     .description('create an Ed25519 key pair for signing export bundles')
     .option('--out <file>', 'the private key file to write (the public key goes to <file>.pub)')
+    .option('--json', 'machine-readable output')
     .action(run(keygenCommand));
   program
     .command('verify [bundle]')

@@ -19,11 +19,13 @@ import type { ExceptionsEvidence } from '../exceptions/schema.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { demoCommand } from './demo.js';
-import { print, printError } from './options.js';
+import { print, printError, printJson } from './options.js';
 import { runLine } from './run-summary.js';
 
 export interface CollectOptions extends GlobalOptions {
   collector?: string;
+  /** The runs recorded (as `runs --json` shows them) and the runs that could not be recorded, as JSON. */
+  json?: boolean;
 }
 
 /**
@@ -104,7 +106,8 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
       ...(exceptions ? { exceptions } : {}),
       mappings: frameworks,
     });
-    for (const run of runs) print(runLine(run));
+    if (options.json) printJson({ runs, unrecorded });
+    else for (const run of runs) print(runLine(run));
     for (const line of unrecorded) printError(`run not recorded: ${line}`);
     return unrecorded.length > 0 || runs.some((r) => r.status === 'failed' || r.status === 'aborted') ? 1 : 0;
   } finally {

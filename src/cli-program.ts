@@ -1,7 +1,7 @@
 // The command line's commands and options, and how an error becomes one line on stderr and an exit code
 // (2 usage/config, 1 not ok; a stack trace only with --verbose). Kept apart from the entry point so tests
 // can run a command in-process.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { CliError } from './cli-error.js';
 import { ConfigError } from './config/errors.js';
 import { MappingError } from './mapping/error.js';
@@ -137,7 +137,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--from <day>', 'or a period: first day')
     .option('--to <day>', 'last day, included')
     .option('--framework <id>', 'soc2 or soc1 (default: both)')
-    .option('--format <format>', 'md, html or json (default: md)')
+    .addOption(new Option('--format <format>', 'md, html or json (default: md)').choices(['md', 'html', 'json']))
     .option('--json', 'the same as --format json')
     .option('--send', 'deliver it as digest.deliver in the config says (directory, Slack, email) and keep it as evidence')
     .option('--dry-run', 'a preview, as without --send: print it, send and keep nothing')
@@ -169,6 +169,14 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'machine-readable report with every problem')
     .action(async (bundle: string | undefined, _: unknown, command: Command) => {
       setExitCode(await verifyCommand(bundle, command.optsWithGlobals()));
+    });
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(evidence-agent completion bash), zsh or fish')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./completion.js');
+      process.stdout.write(completionScript(shell, program));
     });
   return program;
 }

@@ -25,6 +25,8 @@ export interface GlobalOptions {
   verbose?: boolean;
   /** json or pretty (default: pretty on a terminal, else JSON; LOG_FORMAT). */
   logFormat?: string;
+  /** No progress bars (they are drawn on a terminal only). */
+  quiet?: boolean;
 }
 
 export function allCheckIds(collectors: readonly Collector<never>[] = builtinCollectors): Set<string> {

@@ -39,6 +39,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('-c, --config <file>', 'config file (default: $EVIDENCE_AGENT_CONFIG, else ./config/evidence-agent.yaml)')
     .option('--db <file>', "evidence store (default: the config's store.path, else ./data/evidence.db)")
     .option('-v, --verbose', 'debug logs, and stack traces on errors')
+    .option('-q, --quiet', 'no progress bars (drawn only when stderr is a terminal)')
     .addOption(new Option('--log-format <format>', 'logs on stderr as JSON lines or human lines (default: human on a terminal, else JSON; $LOG_FORMAT)').choices(['json', 'pretty']))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -32,6 +32,7 @@ import type { RunRecord, StoreIdentity } from '../store/types.js';
 import { agentVersion } from '../version.js';
 import { summarizeControls } from './controls.js';
 import { parseIntegerOption, print, printJson } from './options.js';
+import { startProgress } from '../progress.js';
 import { checkTotalsTable } from './run-summary.js';
 
 export interface DemoOptions extends GlobalOptions {
@@ -175,8 +176,10 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     return options ? [{ collector: collector as Collector<unknown>, options }] : [];
   });
   const runs: RunRecord[] = [];
+  const progress = startProgress('demo', schedule.length, 'days', { quiet: options.quiet === true });
   try {
-    for (const day of schedule) {
+    for (const [index, day] of schedule.entries()) {
+      progress.update(index, day.toISOString().slice(0, 10));
       sandbox.setDate(day);
       const started = Date.now();
       // The simulated clock advances with real time, so each run's finish follows its start.
@@ -203,6 +206,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       // The demo's own store failing is not a demo: stop with the reason.
       if (batch.unrecorded.length > 0) throw new Error(`run not recorded: ${batch.unrecorded[0]}`);
     }
+    progress.stop();
 
     // With --json the same facts are one JSON document at the end instead of these lines.
     const say = options.json ? () => undefined : print;
@@ -276,6 +280,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     if (options.json) printJson(summary);
     return verified.ok && byStatus('failed') + byStatus('aborted') === 0 ? 0 : 1;
   } finally {
+    progress.stop();
     await store.close();
     await sandbox.close();
   }

@@ -13,6 +13,7 @@ import { collectorCadence } from '../reports/cadence.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { print, printJson } from './options.js';
+import { startProgress } from '../progress.js';
 import { parseDayRange } from './period.js';
 
 export interface ExportCommandOptions extends GlobalOptions {
@@ -45,8 +46,13 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
   if (!existsSync(storePath)) throw new CliError(`no evidence store at ${storePath}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`);
   // Written to: the export is recorded in the store's chain with the key that signed it.
   const store = openStore(storePath);
+  const progress = startProgress('export', 0, '', { quiet: options.quiet === true });
   try {
     const result = await exportBundle(store, {
+      onProgress: (step, done, total) => {
+        progress.setTotal(total);
+        progress.update(done, step);
+      },
       from,
       to,
       timeZone: config?.timezone ?? 'UTC',
@@ -59,6 +65,7 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
       asCollected: options.asCollected === true,
       organization: config?.organization?.name,
     });
+    progress.stop();
     const recorded = await recordExport(store, result, { at: new Date(), agentVersion: agentVersion(), mappingVersion: setup.mappingVersion, configDigest: setup.loaded?.digest ?? 'no-config' }).catch((error: unknown) => {
       // The bundle is whole and in place; only the store's record of it is missing.
       throw new CliError(`wrote ${result.path} (key ${result.fingerprint}), but could not record the export in ${storePath}: ${(error as Error).message}`, 1);
@@ -75,6 +82,7 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
     if (error instanceof ExportError || error instanceof SigningKeyError) throw new CliError(error.message);
     throw error;
   } finally {
+    progress.stop();
     await store.close();
   }
 }

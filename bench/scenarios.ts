@@ -14,7 +14,7 @@ import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
 import type { ConfiguredCollector } from '../src/runner.js';
 import { SANDBOX_ORG } from '../src/sandbox/github/index.js';
-import { SANDBOX_ACCOUNT_ID, startSandbox } from '../src/sandbox/index.js';
+import { SANDBOX_ACCOUNT_ID, SANDBOX_ENABLED_REGIONS, SECURITY_METRIC_FILTERS, startSandbox } from '../src/sandbox/index.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
 import type { Framework } from '../src/mapping/load.js';
@@ -88,13 +88,19 @@ export async function iamCalls(sizes: Sizes): Promise<Row> {
     const perPrincipal = 5 * estate.users.length + 3 * estate.roles.length + 3 * estate.groups.length + 2 * estate.policies.length;
     // CIS 1.6 (root MFA is hardware) needs every assigned virtual MFA device: ListVirtualMFADevices pages
     // come on top of the issue's "+ 6" (STS identity, report generate + poll + get, password policy, summary).
-    const bound = pages + mfaPages + 6;
+    // IAM Access Analyzer (issue 17): ListRegions pages, ListAnalyzers in every enabled region, and one
+    // ListFindings page per active external-access analyzer (the sandbox has one, with fewer than 50 findings).
+    const regions = SANDBOX_ENABLED_REGIONS.length;
+    const analyzerBound = Math.ceil(regions / 50) + regions + 1;
+    const bound = pages + mfaPages + 6 + analyzerBound;
     const served = (action: string) => sandbox.requests.byAction[action] ?? 0;
+    const analyzerCalls = served('ListRegions') + served('ListAnalyzers') + served('ListFindings');
+    const listed = served('GetAccountAuthorizationDetails') + served('ListVirtualMFADevices') + analyzerCalls;
     return {
       figure: 'IAM API calls per collection',
-      estate: `${estate.users.length} users, ${estate.roles.length} roles, ${estate.groups.length} groups, ${estate.policies.length} policies`,
-      value: `${run.apiCalls} calls: ${served('GetAccountAuthorizationDetails')} authorization-details pages, ${served('ListVirtualMFADevices')} MFA-device pages, ${run.apiCalls - served('GetAccountAuthorizationDetails') - served('ListVirtualMFADevices')} others (per-principal reads: ~${perPrincipal})`,
-      target: `<= GAAD pages + MFA pages + 6 = ${bound} (issue: GAAD pages + 6 = ${pages + 6})`,
+      estate: `${estate.users.length} users, ${estate.roles.length} roles, ${estate.groups.length} groups, ${estate.policies.length} policies, ${regions} regions`,
+      value: `${run.apiCalls} calls: ${served('GetAccountAuthorizationDetails')} authorization-details pages, ${served('ListVirtualMFADevices')} MFA-device pages, ${analyzerCalls} Access Analyzer, ${run.apiCalls - listed} others (per-principal reads: ~${perPrincipal})`,
+      target: `<= GAAD pages + MFA pages + 6 + Access Analyzer (region pages + regions + finding pages) = ${bound} (issue: GAAD pages + 6 = ${pages + 6})`,
       met: run.apiCalls <= bound,
     };
   } finally {
@@ -125,12 +131,17 @@ export async function cloudTrailCalls(sizes: Sizes): Promise<Row> {
     const lookups = (sandbox.requests.byAction['LookupEvents'] ?? 0) - before;
     const throttled = sandbox.cloudTrailErrors['LookupEvents:ThrottlingException'] ?? 0;
     const bound = Math.ceil(run.eventCounts.read / 50) + regions.length * options.events.eventNames.length;
+    // The CIS 4.x alarm reads (issue 17), on the one own multi-region trail's log group: its filter pages,
+    // one DescribeAlarmsForMetric per metric (one per filter), one ListSubscriptionsByTopic per topic (one).
+    const served = (action: string) => sandbox.requests.byAction[action] ?? 0;
+    const alarmCalls = served('DescribeMetricFilters') + served('DescribeAlarmsForMetric') + served('ListSubscriptionsByTopic');
+    const alarmBound = Math.ceil(SECURITY_METRIC_FILTERS / 50) + SECURITY_METRIC_FILTERS + 1;
     return {
-      figure: 'CloudTrail LookupEvents calls',
-      estate: `${run.eventCounts.read} matching events in a day, ${regions.length} regions, ${options.events.eventNames.length} event names`,
-      value: `${lookups} calls, ${throttled} throttled, in ${seconds.toFixed(0)} s at 2 req/s per region`,
-      target: `<= ceil(events/50) + regions x names = ${bound}; 0 throttled`,
-      met: lookups <= bound && throttled === 0 && run.status === 'ok',
+      figure: 'CloudTrail LookupEvents calls; alarm reads',
+      estate: `${run.eventCounts.read} matching events in a day, ${regions.length} regions, ${options.events.eventNames.length} event names; 1 log group, ${SECURITY_METRIC_FILTERS} metric filters`,
+      value: `${lookups} calls, ${throttled} throttled, in ${seconds.toFixed(0)} s at 2 req/s per region; ${alarmCalls} alarm reads`,
+      target: `<= ceil(events/50) + regions x names = ${bound}; 0 throttled; alarm reads <= filter pages + metrics + topics = ${alarmBound}`,
+      met: lookups <= bound && throttled === 0 && alarmCalls <= alarmBound && alarmCalls > 0 && run.status === 'ok',
     };
   } finally {
     await cleanup();
@@ -148,14 +159,14 @@ export async function githubRequests(sizes: Sizes): Promise<Row> {
     const now = new Date();
     const first = await runOnce(store, { collector: github as Collector<unknown>, options }, environment, now);
     const second = await runOnce(store, { collector: github as Collector<unknown>, options }, environment, now);
-    const charged = Number(second.meta['rateLimitedRequests']);
+    const charged = Number(second.meta['chargedRequests']);
     // GraphQL cannot be conditional: the SAML identities (100 a page) are charged on every run.
     const ssoPages = Math.max(1, Math.ceil(sandbox.github.samlLinkedMembers / 100));
     const bound = 20 + ssoPages;
     return {
       figure: 'GitHub requests, first run / unchanged re-run',
       estate: `${first.meta['repositories']} repositories, ${first.eventCounts.read} merged changes in the window, ${sandbox.github.samlLinkedMembers} members linked to SAML`,
-      value: `${first.meta['requests']} (${first.meta['rateLimitedRequests']} charged) / ${second.meta['requests']} (${charged} charged)`,
+      value: `${first.meta['requests']} (${first.meta['chargedRequests']} charged) / ${second.meta['requests']} (${charged} charged)`,
       target: `re-run <= 20 + SSO pages = ${bound} charged`,
       met: charged <= bound,
     };

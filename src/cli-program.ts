@@ -6,6 +6,7 @@ import { CliError } from './cli-error.js';
 import { ConfigError } from './config/errors.js';
 import { MappingError } from './mapping/error.js';
 import { agentSecrets } from './redaction.js';
+import { StoreFileError } from './store/store-file.js';
 import { agentVersion } from './version.js';
 import { terminalLine, terminalText } from './terminal-text.js';
 
@@ -27,6 +28,7 @@ const exportCommand = lazy(() => import('./commands/export.js').then((m) => m.ex
 const keygenCommand = lazy(() => import('./commands/export.js').then((m) => m.keygenCommand));
 const findingsCommand = lazy(() => import('./commands/findings.js').then((m) => m.findingsCommand));
 const populationCommand = lazy(() => import('./commands/population.js').then((m) => m.populationCommand));
+const reviewCommand = lazy(() => import('./commands/review.js').then((m) => m.reviewCommand));
 const runsCommand = lazy(() => import('./commands/runs.js').then((m) => m.runsCommand));
 const verifyCommand = lazy(() => import('./commands/verify.js').then((m) => m.verifyCommand));
 
@@ -68,6 +70,15 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'machine-readable output')
     .action(run(attestCommand));
   program
+    .command('review [id]')
+    .description('record the review of a failing event (a root sign-in, a StopLogging, a self-approved merge): it stays open until reviewed')
+    .option('--note <text>', 'what the review found, in one line')
+    .option('--by <who>', 'who reviewed it (default: the user running the command)')
+    .option('--file <path>', 'record the reviews of a YAML file instead (reviews: [{ id, note, by }])')
+    .action(async (id: string | undefined, _: unknown, command: Command) => {
+      setExitCode(await reviewCommand(id, command.optsWithGlobals()));
+    });
+  program
     .command('daemon')
     .description('run the configured collectors and the digest on their schedules, with /healthz, /readyz and /metrics')
     .action(run(daemonCommand));
@@ -86,6 +97,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('demo')
     .description('collect a simulated history of the built-in sandbox estate (no credentials needed)')
     .option('--days <n>', 'simulated days, one snapshot a day (1-366)', '30')
+    .option('--now <time>', 'end the simulated history at this instant instead of now (ISO 8601, or YYYY-MM-DD for the end of that UTC day): a reproducible demo')
     .option('--json', 'the summary as JSON (runs, checks, controls, integrity, digest, bundle)')
     .action(run(demoCommand));
   program
@@ -97,8 +109,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(run(runsCommand));
   program
     .command('findings')
-    .description('findings of the latest snapshot of every collector and scope')
-    .addOption(new Option('--status <status>', 'only findings with this status').choices(['pass', 'fail', 'error', 'not_applicable']))
+    .description('findings of the latest snapshot of every collector and scope, and every failing event not yet reviewed')
+    .addOption(new Option('--status <status>', 'only findings with this status (reviewed: failing events someone reviewed)').choices(['pass', 'fail', 'error', 'not_applicable', 'reviewed']))
     .option('--framework <id>', 'only checks mapped to this framework (soc2, soc1)')
     .option('--control <id>', 'only checks mapped to this control (e.g. CC6.1)')
     .option('--at <date>', 'the state as of a date (YYYY-MM-DD, end of day UTC) or ISO timestamp')
@@ -182,7 +194,11 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   return program;
 }
 
-function report(error: unknown, verbose: boolean): number {
+/** Problems of a config or exceptions file printed one per line; past this many, a count. */
+const MAX_CONFIG_LINES = 10;
+const count = (n: number) => n.toLocaleString('en-US');
+
+async function report(error: unknown, verbose: boolean): Promise<number> {
   if (error instanceof CommanderError) {
     // Commander already printed its message; help and version are not errors.
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
@@ -190,14 +206,28 @@ function report(error: unknown, verbose: boolean): number {
       : 2;
   }
   if (error instanceof ConfigError) {
-    for (const line of error.lines) process.stderr.write(`evidence-agent: config: ${terminalLine(agentSecrets.redact(line))}\n`);
+    // A file with thousands of bad entries: the first few say what is wrong, a count says how much.
+    for (const line of error.lines.slice(0, MAX_CONFIG_LINES)) process.stderr.write(`evidence-agent: config: ${terminalLine(agentSecrets.redact(line))}\n`);
+    const more = error.lines.length - MAX_CONFIG_LINES;
+    if (more > 0) {
+      process.stderr.write(`evidence-agent: config: … and ${count(more)} more problem(s): ${count(error.lines.length)} in all, the first ${MAX_CONFIG_LINES} above\n`);
+    }
     return 2;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  let message = error instanceof Error ? error.message : String(error);
+  // Loaded here, not at start: SQLite stays out of `--version` and `--help` (a command that failed on
+  // the store has loaded it already).
+  const { isDamagedStoreError, isStoreBusyError, lastOpenedStorePath } = await import('./store/open-database.js');
+  // SQLite finding damaged pages mid-command says neither which file nor what to do.
+  if (isDamagedStoreError(error)) {
+    message = `${lastOpenedStorePath() ?? 'the evidence store'} is damaged (SQLite: ${message}): restore the store from a backup, then \`evidence-agent verify\``;
+  } else if (isStoreBusyError(error)) {
+    message = `${lastOpenedStorePath() ?? 'the evidence store'} is held by another writer (SQLite: ${message}): nothing was written to it; run this again once it is free`;
+  }
   process.stderr.write(`evidence-agent: ${terminalLine(agentSecrets.redact(message.split('\n')[0]!))}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${terminalText(agentSecrets.redact(error.stack))}\n`);
   if (error instanceof CliError) return error.exitCode;
-  if (error instanceof MappingError) return 2;
+  if (error instanceof MappingError || error instanceof StoreFileError) return 2;
   return 1;
 }
 
@@ -213,7 +243,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    return report(error, argv.includes('--verbose') || argv.includes('-v'));
+    return await report(error, argv.includes('--verbose') || argv.includes('-v'));
   }
 }
 

@@ -5,7 +5,8 @@ import { setMaxListeners } from 'node:events';
 import type { ClientEnvironment, Collector, CollectorScope, EvidenceItem, RunStatus, StoredDocument, StoredEvidenceReader } from './collector.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import type { Logger } from './logging.js';
-import type { EvidenceStore, RunOutcome, RunRecord } from './store/types.js';
+import { isStoreBusyError } from './store/index.js';
+import type { EvidenceStore, RunIntent, RunOutcome, RunRecord } from './store/types.js';
 import { EXCEPTIONS_EVIDENCE_TYPE, EXCEPTIONS_RESOURCE_ID } from './exceptions/schema.js';
 import type { ExceptionsEvidence } from './exceptions/schema.js';
 import type { Framework } from './mapping/load.js';
@@ -30,7 +31,32 @@ export interface RunContext {
   mappings?: readonly Framework[];
   /** The agent's secrets (default: this process's agent): handed to collectors, redacted from what runs store. */
   secrets?: SecretRegistry;
+  /** How long a store write another writer blocks is tried again (default STORE_BUSY_WAIT_MS). */
+  storeBusyWaitMs?: number;
+  /** How long recording a run the busy store refused waits for it to be free (default STORE_FREE_WAIT_MS). */
+  storeFreeWaitMs?: number;
+  /** Told when a run starts waiting for a busy store to record it, and when it is recorded or given up. */
+  onStoreWait?: (wait: StoreWait, waiting: boolean) => void;
 }
+
+/** A run waiting for the store another writer holds. */
+export interface StoreWait {
+  collector: string;
+  scope: string;
+  since: Date;
+  cause: string;
+}
+
+/**
+ * A write another writer holds the store against (SQLITE_BUSY, after SQLite's own 5 s busy timeout) is
+ * tried again for this long: a backup or a sqlite3 shell holding the file for half a minute costs no run.
+ */
+export const STORE_BUSY_WAIT_MS = 60_000;
+/**
+ * Past that, the run is recorded as failed, naming the cause, as soon as the store is free, waiting this
+ * long at most; after that its intent stays behind and the next start records it as aborted.
+ */
+export const STORE_FREE_WAIT_MS = 15 * 60_000;
 
 /** A configured collector: the registry entry and its validated options. */
 export interface ConfiguredCollector<Options = unknown> {
@@ -86,7 +112,7 @@ export async function runScope<Options>(
   const streamScope = resolvedBefore ?? scope.key;
   const watermarks = await context.store.watermarks(collector.id, streamScope);
   const startedAt = now();
-  const intent = await context.store.startRun({
+  const start = {
     collector: collector.id,
     scope: scope.key,
     startedAt,
@@ -94,7 +120,20 @@ export async function runScope<Options>(
     agentVersion: context.agentVersion,
     mappingVersion: context.mappingVersion,
     configDigest: context.configDigest,
-  });
+  };
+  const busyWaitMs = context.storeBusyWaitMs ?? STORE_BUSY_WAIT_MS;
+  let intent: RunIntent;
+  try {
+    intent = await whileBusy(() => context.store.startRun(start), busyWaitMs, context.signal);
+  } catch (error) {
+    if (!isStoreBusyError(error)) throw error;
+    // Not even the run's start could be written: nothing is collected, and the gap is recorded once the store is free.
+    const cause = `the evidence store was locked by another writer for more than ${busyWaitMs / 1000} s when the run was to start (${describeError(error)}): nothing was collected`;
+    return recordWhenFree(context, { collector: collector.id, scope: scope.key, since: new Date(), cause }, logger, async () => {
+      const late = await context.store.startRun(start);
+      return context.store.finishRun(late, { finishedAt: now(), status: 'failed', error: cause, apiCalls: 0, resolvedScope: resolvedBefore, evidence: [], findings: [], meta: resolvedBefore ? { configuredScope: scope.key } : {} });
+    });
+  }
 
   const controller = new AbortController();
   // Every call in flight listens for the abort (18 regions read concurrently are 18+ listeners): not a leak.
@@ -126,7 +165,7 @@ export async function runScope<Options>(
           get: (key) => context.store.cachedResponse(collector.id, streamScope, key),
           set: (key, value) => context.store.cacheResponse(collector.id, streamScope, key, value),
         },
-        storedEvidence: storedEvidenceReader(context.store),
+        storedEvidence: storedEvidenceReader(context.store, now),
         secrets,
       }),
       controller.signal,
@@ -195,18 +234,36 @@ export async function runScope<Options>(
 
   let record: RunRecord;
   try {
-    record = await context.store.finishRun(intent, outcome);
+    record = await whileBusy(() => context.store.finishRun(intent, outcome), busyWaitMs, context.signal);
   } catch (error) {
-    // The evidence itself was unstorable (e.g. a duplicate resource): keep the gap visible.
-    if (outcome.status === 'failed' || outcome.status === 'aborted') throw error;
-    logger.error({ err: describeError(error) }, 'could not store the run; trying to record it as failed');
-    record = await context.store.finishRun(intent, {
-      ...outcome,
-      status: 'failed',
-      error: secrets.redact(`evidence could not be stored: ${describeError(error)}`),
-      evidence: [],
-      findings: [],
-    });
+    if (isStoreBusyError(error)) {
+      // Held past the wait: a run that collected is recorded as failed with the cause (a gap, named), a failed
+      // or aborted one as it is, once the store is free.
+      const gap: RunOutcome =
+        outcome.status === 'failed' || outcome.status === 'aborted'
+          ? outcome
+          : {
+              ...outcome,
+              status: 'failed',
+              error: `the evidence store was locked by another writer for more than ${busyWaitMs / 1000} s (${describeError(error)}): this run's evidence was not stored`,
+              evidence: [],
+              findings: [],
+            };
+      const wait = { collector: collector.id, scope: scope.key, since: new Date(), cause: gap.error ?? describeError(error) };
+      record = await recordWhenFree(context, wait, logger, () => context.store.finishRun(intent, gap));
+    } else {
+      // The evidence itself was unstorable (e.g. a duplicate resource): keep the gap visible.
+      if (outcome.status === 'failed' || outcome.status === 'aborted') throw error;
+      logger.error({ err: describeError(error) }, 'could not store the run; trying to record it as failed');
+      const failed: RunOutcome = {
+        ...outcome,
+        status: 'failed',
+        error: secrets.redact(`evidence could not be stored: ${describeError(error)}`),
+        evidence: [],
+        findings: [],
+      };
+      record = await whileBusy(() => context.store.finishRun(intent, failed), busyWaitMs, context.signal);
+    }
   }
   const level = record.status === 'ok' ? 'info' : record.status === 'partial' ? 'warn' : 'error';
   logger[level](
@@ -222,6 +279,45 @@ export async function runScope<Options>(
     `run ${record.status}`,
   );
   return record;
+}
+
+/** `write`, tried again while the store is busy (another writer holds it), for `waitMs` at most. */
+async function whileBusy<T>(write: () => Promise<T>, waitMs: number, signal?: AbortSignal): Promise<T> {
+  const deadline = performance.now() + waitMs;
+  for (let pause = 100; ; pause = Math.min(pause * 2, 5_000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isStoreBusyError(error) || signal?.aborted || performance.now() + pause > deadline) throw error;
+    }
+    await sleep(pause, signal);
+  }
+}
+
+/**
+ * Records what a busy store refused as soon as it is free (for storeFreeWaitMs at most, or until the agent
+ * stops), telling `onStoreWait` meanwhile: the daemon is not ready while a run waits.
+ */
+async function recordWhenFree(context: RunContext, wait: StoreWait, logger: Logger, record: () => Promise<RunRecord>): Promise<RunRecord> {
+  logger.error({ cause: wait.cause }, 'the evidence store is locked by another writer: the run is recorded as failed once it is free');
+  context.onStoreWait?.(wait, true);
+  try {
+    return await whileBusy(record, context.storeFreeWaitMs ?? STORE_FREE_WAIT_MS, context.signal);
+  } finally {
+    context.onStoreWait?.(wait, false);
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 export interface RunBatch {
@@ -263,10 +359,11 @@ export async function runCollectors(
 }
 
 /** The latest snapshot documents of other streams, read-only (collectors that join sources). */
-export function storedEvidenceReader(store: EvidenceStore): StoredEvidenceReader {
+export function storedEvidenceReader(store: EvidenceStore, now: () => Date = () => new Date()): StoredEvidenceReader {
   return {
     latest: async (collectorId, type) => {
-      const snapshots = (await store.latestSnapshots()).filter((run) => run.collector === collectorId);
+      // As of the run's clock (the demo's simulated days), not the machine's.
+      const snapshots = (await store.latestSnapshots(now())).filter((run) => run.collector === collectorId);
       const documents: StoredDocument[] = [];
       for (const run of snapshots) {
         for (const item of await store.evidenceOf(run.seq)) {

@@ -26,11 +26,17 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): 
 
 const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-cli-'));
 const demoDb = join(dir, 'demo.db');
+// The demo's clock, not the machine's: a Wednesday, so its five days reach back into the week before,
+// whose digest it prints (a demo ending on a Sunday has no complete week in it, and no digest). In the
+// past of any machine this runs on (CI fakes its clock as early as November 2026): the read commands show
+// the store as of the machine's clock, which must not be before the demo's runs.
+const DEMO_NOW = '2026-01-07T12:00:00Z';
+const DEMO_LAST_DAY = '2026-01-07';
 
 describe('evidence-agent demo and the read commands', () => {
   let demo: Result;
   beforeAll(async () => {
-    demo = await cli(['demo', '--days', '5', '--db', demoDb]);
+    demo = await cli(['demo', '--days', '5', '--now', DEMO_NOW, '--db', demoDb]);
   }, 60_000);
 
   it('prints a short summary and leaves a store that verifies', async () => {
@@ -71,7 +77,7 @@ describe('evidence-agent demo and the read commands', () => {
     expect(wrongKey.code).toBe(3);
     expect(wrongKey.stdout).toMatch(/^FAILED: manifest\.sig: signed by SHA256:\S+, which is not a trusted key; pass --public-key or --fingerprint \(trusted here: SHA256:\S+ from --public-key /);
 
-    const today = new Date().toISOString().slice(0, 10);
+    const today = DEMO_LAST_DAY;
     const exported = await cli(['export', '--from', today, '--to', today, '--framework', 'soc1', '--out', join(dir, 'today'), '--signing-key', join(dir, 'other.pem'), '--db', demoDb]);
     expect(exported.code).toBe(0);
     expect((await cli(['verify', join(dir, 'today'), '--public-key', join(dir, 'other.pem.pub')])).code).toBe(0);
@@ -81,7 +87,7 @@ describe('evidence-agent demo and the read commands', () => {
   }, 60_000);
 
   it('prints the digest of the last simulated week, keeps it, and sends one to a directory', async () => {
-    expect(demo.stdout).toMatch(/^# Evidence digest \d{4}-W\d{2} \(\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}, UTC\)$/m);
+    expect(demo.stdout).toMatch(/^# Evidence digest 2026-W01 \(2025-12-29 to 2026-01-04, UTC\)$/m);
     expect(demo.stdout).toContain('## Changes merged without independent approval');
     const listed = JSON.parse((await cli(['digest', '--list', '--format', 'json', '--db', demoDb])).stdout) as { label: string; hash: string }[];
     expect(listed).toHaveLength(1);
@@ -149,8 +155,8 @@ describe('evidence-agent demo and the read commands', () => {
       { id: 'github-changes', collector: 'github', title: 'GitHub changes to default branches (merged pull requests and direct pushes)' },
     ]);
     // The period starts before the demo's first read (90 days back): that span is a stated gap.
-    const from = new Date(Date.now() - 120 * 86_400_000).toISOString().slice(0, 10);
-    const result = await cli(['population', 'aws-access-changes', '--from', from, '--db', demoDb]);
+    const from = new Date(Date.parse(DEMO_NOW) - 120 * 86_400_000).toISOString().slice(0, 10);
+    const result = await cli(['population', 'aws-access-changes', '--from', from, '--to', DEMO_LAST_DAY, '--db', demoDb]);
     expect(result.code).toBe(0);
     const [header, ...rows] = result.stdout.trimEnd().split('\r\n');
     expect(header).toBe('scope,occurredAt,region,eventId,eventName,outcome,actor,actorType,sessionIssuer,sourceIp,targetType,target,change,record,sourceSha256');
@@ -160,7 +166,7 @@ describe('evidence-agent demo and the read commands', () => {
     expect(rows.some((row) => row.includes(',AddUserToGroup,') && row.includes(',user,'))).toBe(true);
     expect(result.stderr).toMatch(new RegExp(`warning: aws-cloudtrail 111122223333 eu-west-1, us-east-1: events from ${from}T00:00:00.000Z to \\S+ are missing \\(before the first read\\)`));
 
-    const json = JSON.parse((await cli(['population', 'aws-access-changes', '--from', from, '--json', '--db', demoDb])).stdout) as {
+    const json = JSON.parse((await cli(['population', 'aws-access-changes', '--from', from, '--to', DEMO_LAST_DAY, '--json', '--db', demoDb])).stdout) as {
       rows: unknown[];
       streams: { scope: string; rows: number; coverage: { partition: string; gaps: unknown[] }[] }[];
     };
@@ -244,8 +250,14 @@ describe('evidence-agent collect', () => {
   it.each([
     ['AWS_ENDPOINT_URL', (endpoint: string) => ({ AWS_ENDPOINT_URL: endpoint })],
     [
-      'AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL_STS',
-      (endpoint: string) => ({ AWS_ENDPOINT_URL_IAM: endpoint, AWS_ENDPOINT_URL_STS: endpoint }),
+      'AWS_ENDPOINT_URL_IAM, _STS, _ACCOUNT and _ACCESSANALYZER',
+      // Access Analyzer (and account:ListRegions for its regions) are read by aws-iam too.
+      (endpoint: string) => ({
+        AWS_ENDPOINT_URL_IAM: endpoint,
+        AWS_ENDPOINT_URL_STS: endpoint,
+        AWS_ENDPOINT_URL_ACCOUNT: endpoint,
+        AWS_ENDPOINT_URL_ACCESSANALYZER: endpoint,
+      }),
     ],
   ])('collects an account through the default credential chain and the %s override', async (name, endpoints) => {
     const db = join(dir, `collect-${name.length}.db`);
@@ -275,7 +287,6 @@ describe('evidence-agent collect', () => {
       config,
       'exceptions: exceptions.yaml\ncollectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n    credentialReport: { pollIntervalMs: 5 }\n',
     );
-    const today = new Date().toISOString().slice(0, 10);
     writeFileSync(
       join(dir, 'exceptions.yaml'),
       `exceptions:\n  - id: RISK-12\n    check: aws_iam_user_no_direct_policies\n    resource: "arn:aws:iam::111122223333:user/*"\n` +
@@ -284,6 +295,9 @@ describe('evidence-agent collect', () => {
     );
     const env = { AWS_ENDPOINT_URL: sandbox.endpoint, AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests' };
     expect((await cli(['collect', '--config', config, '--db', db], env)).code).toBe(0);
+    // `collect` runs on the machine's clock: the day to read is the day it recorded.
+    const [run] = JSON.parse((await cli(['runs', '--json', '--db', db])).stdout) as { startedAt: string }[];
+    const today = run!.startedAt.slice(0, 10);
     const failing = JSON.parse((await cli(['findings', '--status', 'fail', '--json', '--db', db])).stdout) as {
       checkId: string;
       exception: { id: string } | null;
@@ -302,7 +316,7 @@ describe('evidence-agent collect', () => {
     expect(coverage.controls.some((c) => c.days[0]!.excepted.some((e) => e.endsWith('(RISK-12)')))).toBe(true);
     expect(coverage.manual.map((m) => m.id)).toContain('CC1.1');
     const csv = await cli(['coverage', '--from', today, '--to', today, '--csv', '--db', db]);
-    expect(csv.stdout.split('\r\n')[0]).toBe('framework,control,day,state,causes,failing,excepted');
+    expect(csv.stdout.split('\r\n')[0]).toBe('framework,control,day,state,causes,failing,excepted,gap,failed,judged,severity,reviewed');
 
     writeFileSync(join(dir, 'exceptions.yaml'), 'exceptions:\n  - id: RISK-13\n    check: aws_iam_user_no_direct_policies\n    resource: "*"\n    reason: too short\n');
     const bad = await cli(['collect', '--config', config, '--db', db], env);
@@ -387,12 +401,12 @@ describe('collect without a config', () => {
 });
 
 describe('runtime errors', () => {
-  it('reports a store that cannot be opened in one line, exit 1, and does not hang', async () => {
+  it('reports a store path that is a directory in one line, exit 2, and does not hang', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'evidence-agent-not-a-db-'));
     const started = Date.now();
     const result = await cli(['demo', '--days', '1', '--db', folder]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`evidence-agent: cannot open the evidence store ${folder}: unable to open database file\n`);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`evidence-agent: ${folder} is a directory, not an evidence store file: pass --db (or store.path) a file, e.g. ${join(folder, 'evidence.db')}\n`);
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

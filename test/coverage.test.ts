@@ -7,6 +7,9 @@ import { z } from 'zod';
 import type { CheckDefinition, CollectResult, Collector, EventWindow } from '../src/collector.js';
 import type { AcceptedException } from '../src/exceptions/schema.js';
 import type { Framework } from '../src/mapping/load.js';
+import { parse } from 'csv-parse/sync';
+import { htmlReport } from '../src/bundle/html-report.js';
+import { coverageCsv } from '../src/commands/coverage.js';
 import { buildCoverage } from '../src/reports/coverage.js';
 import { dayOf, startOfDay } from '../src/reports/days.js';
 import { openStore } from '../src/store/index.js';
@@ -201,5 +204,135 @@ describe('days in a time zone', () => {
     expect(startOfDay('2026-01-10', 'UTC').toISOString()).toBe('2026-01-10T00:00:00.000Z');
     expect(dayOf(new Date('2026-03-29T22:30:00Z'), 'Europe/Berlin')).toBe('2026-03-30');
     expect(dayOf(new Date('2026-01-10T23:30:00Z'), 'America/New_York')).toBe('2026-01-10');
+  });
+});
+
+describe('coverage of events by the day they occurred', () => {
+  const knownPlace: CheckDefinition<Options> = {
+    id: 'test_hr_signin_known_place',
+    title: 'Sign-ins from known places',
+    severity: 'high',
+    description: 'Each sign-in comes from a known place.',
+    remediation: 'Review the sign-in.',
+    resourceTypes: ['test.signin'],
+    judgesEvents: true,
+    evaluate: (view) =>
+      view.events('test.signin').map((e) => {
+        const from = (e.data as { from: string }).from;
+        return { resourceType: 'test.signin', resourceId: e.eventId, status: from === 'unknown' ? 'fail' : 'pass', message: `${e.eventId} from ${from}` };
+      }),
+  };
+  /** Sign-ins, each with the run (day n, 06:00 UTC) that first reads it. */
+  const signIns: { id: string; at: string; from: string; readOn: number }[] = [
+    // 40 days before the period: read by the first run's backfill on the period's first day.
+    { id: 'old', at: '2025-11-22T10:00:00.000Z', from: 'unknown', readOn: 0 },
+    // Late on 2026-01-04: read by the run of the morning after.
+    { id: 'late', at: '2026-01-04T22:00:00.000Z', from: 'unknown', readOn: 4 },
+    // On the period's last day: read by a run after the period.
+    { id: 'lastday', at: '2026-01-10T23:00:00.000Z', from: 'unknown', readOn: 10 },
+  ];
+
+  function eventCollector(script: { hole?: (n: number) => boolean; alicePasses?: (n: number) => boolean } = {}): Collector<Options> {
+    return {
+      id: 'test-hr',
+      title: 'Test HR',
+      optionsSchema: z.object({ timeoutSeconds: z.number() }),
+      permissions: ['hr:Read'],
+      checks: [mfa, knownPlace],
+      defaultSchedule: '0 6 * * *',
+      scopes: () => [{ key: 'org-1', settings: {} }],
+      collect: async (ctx): Promise<CollectResult> => {
+        const n = Math.round((ctx.now().getTime() - day(0).getTime()) / DAY);
+        const window: EventWindow = { partition: 'signins', from: ctx.watermarks['signins'] ?? '2025-11-01T00:00:00.000Z', to: ctx.now().toISOString(), complete: !script.hole?.(n) };
+        if (!window.complete) window.error = 'sign-in log API returned 503';
+        return {
+          evidence: [
+            { type: 'test.user', resourceId: 'alice', schemaVersion: 1, data: { mfa: script.alicePasses?.(n) ?? true } },
+            { type: 'test.user', resourceId: 'bob', schemaVersion: 1, data: { mfa: true } },
+          ],
+          errors: [],
+          events: [
+            { type: 'test.signin', eventId: `office-${n}`, occurredAt: new Date(ctx.now().getTime() - 3_600_000).toISOString(), partition: 'signins', schemaVersion: 1, data: { from: 'office' } },
+            ...signIns.filter((s) => s.readOn === n).map((s) => ({ type: 'test.signin', eventId: s.id, occurredAt: s.at, partition: 'signins', schemaVersion: 1, data: { from: s.from } })),
+          ],
+          windows: [window],
+        };
+      },
+    };
+  }
+
+  function eventFramework(): Framework {
+    const f = framework();
+    f.controls = [...f.controls, { id: 'AC-3', title: 'Access, every check', group: 'Access' }] as Framework['controls'];
+    f.checksByControl = new Map([
+      ['AC-1', ['test_hr_user_mfa_enabled']],
+      ['AC-2', ['test_hr_signin_known_place']],
+      ['AC-3', ['test_hr_user_mfa_enabled', 'test_hr_signin_known_place']],
+      ['GOV-1', []],
+    ]);
+    f.controlsByCheck = new Map([
+      ['test_hr_user_mfa_enabled', ['AC-1', 'AC-3']],
+      ['test_hr_signin_known_place', ['AC-2', 'AC-3']],
+    ]);
+    return f;
+  }
+
+  async function eventHistory(collector: Collector<Options>) {
+    store = openStore(tempDbPath());
+    // Days 0 to 10: the run of day 10 (2026-01-11 06:00) reads the period's last hours.
+    for (let n = 0; n <= 10; n++) await runOnDay(store, collector, n);
+    return buildCoverage(store, eventFramework(), { from: '2026-01-01', to: '2026-01-10', timeZone: 'UTC', collectors: [collector], cadenceDays: () => 1 });
+  }
+
+  it('counts an event 40 days before the period as no deviation in it, and an event on its own day only, never on the collection day', async () => {
+    const report = await eventHistory(eventCollector());
+    const ac2 = report.controls.find((c) => c.id === 'AC-2')!;
+    expect(ac2.days.filter((d) => d.state !== 'evidenced').map((d) => [d.day, d.state, d.failing])).toEqual([
+      ['2026-01-04', 'failing', ['test_hr_signin_known_place late']],
+      ['2026-01-10', 'failing', ['test_hr_signin_known_place lastday']],
+    ]);
+    // The days the two were collected on, and the first day (whose run read the old one), pass.
+    for (const collected of ['2026-01-01', '2026-01-05']) expect(ac2.days.find((d) => d.day === collected)!.state).toBe('evidenced');
+    expect(ac2.failing).toEqual([
+      { from: '2026-01-04', to: '2026-01-04', details: ['test_hr_signin_known_place late'] },
+      { from: '2026-01-10', to: '2026-01-10', details: ['test_hr_signin_known_place lastday'] },
+    ]);
+    expect(report.eventFailures.map((e) => [e.day, e.resourceId, e.occurredAt, e.controls])).toEqual([
+      ['2026-01-04', 'late', '2026-01-04T22:00:00.000Z', ['AC-2', 'AC-3']],
+      ['2026-01-10', 'lastday', '2026-01-10T23:00:00.000Z', ['AC-2', 'AC-3']],
+    ]);
+    // The old one is only a note: read in the period, from before it.
+    expect(report.beforePeriod.map((e) => [e.day, e.resourceId])).toEqual([['2025-11-22', 'old']]);
+  });
+
+  it('shows a day with a failure and an event-window hole as both, and the HTML gap count is the CSV gap rows', async () => {
+    // From day 8 on every read of the sign-in log fails (a hole never refilled); alice lacks MFA on day 8 only.
+    const report = await eventHistory(eventCollector({ hole: (n) => n >= 8, alicePasses: (n) => n !== 8 }));
+    const ac3 = report.controls.find((c) => c.id === 'AC-3')!;
+    const both = ac3.days.find((d) => d.day === '2026-01-09')!;
+    // alice and bob judged by the MFA check, and the sign-in of that day (read though its window was cut short).
+    expect(both).toMatchObject({ state: 'failing', gap: true, failing: ['test_hr_user_mfa_enabled alice'], failed: 1, judged: 3, severity: 'high' });
+    expect(both.causes).toEqual([expect.stringMatching(/^test-hr org-1: events of signins missing from 2026-01-08T06:00:00.000Z .*sign-in log API returned 503/)]);
+    expect(ac3.gaps.map((g) => [g.from, g.to])).toEqual([['2026-01-08', '2026-01-10']]);
+    expect(ac3.gapDays).toBe(3);
+
+    const rows = parse(coverageCsv([report]), { columns: true }) as Record<string, string>[];
+    const row = rows.find((r) => r['control'] === 'AC-3' && r['day'] === '2026-01-09')!;
+    expect(row).toMatchObject({ state: 'failing', gap: 'true', failing: 'test_hr_user_mfa_enabled alice' });
+    expect(row['causes']).toContain('sign-in log API returned 503');
+    const gapRows = rows.filter((r) => r['gap'] === 'true');
+    // AC-2 and AC-3 (the event check), 2026-01-08 to 2026-01-10.
+    expect(gapRows.map((r) => `${r['control']} ${r['day']}`)).toEqual(['AC-2 2026-01-08', 'AC-2 2026-01-09', 'AC-2 2026-01-10', 'AC-3 2026-01-08', 'AC-3 2026-01-09', 'AC-3 2026-01-10']);
+    const html = htmlReport({ title: 'test', period: { from: report.from, to: report.to, timeZone: 'UTC' }, fingerprint: 'SHA256:00', coverage: [report], files: [] });
+    expect(Number(/Gaps \((\d+) control-days?\)/.exec(html)?.[1])).toBe(gapRows.length);
+    expect(html).toContain('<b>AC-3</b> 2026-01-08..2026-01-10');
+    // The cell: 1 of 3 judged failing, coloured by the worst severity, hatched for the gap, with a legend.
+    const cell = new RegExp('<tr data-control="AC-3">.*?(<td class="cell" data-state="failing" data-day="2026-01-09"[^>]*>[^<]*</td>)').exec(html)?.[1];
+    expect(cell).toMatch(/data-gap="true" data-failed="1" data-judged="3" data-severity="high" style="background-color:#b71c1c;background-image:repeating-linear-gradient/);
+    expect(cell).toMatch(/title="AC-3 2026-01-09: failing, and a gap; 1 of 3 judged failing, worst severity high — /);
+    expect(cell).toMatch(/>1\/3<\/td>$/);
+    expect(html).toContain('failing, worst severity high</span>');
+    expect(html).toContain('failing (or excepted) and a gap the same day</span>');
+    expect(html).not.toContain('None: every day of every automated control was evidenced');
   });
 });

@@ -20,8 +20,10 @@ import { digestHtml, digestMarkdown } from '../src/digest/render.js';
 import { weekDays, weekOf } from '../src/digest/week.js';
 import type { AcceptedException } from '../src/exceptions/schema.js';
 import type { Framework } from '../src/mapping/load.js';
+import { recordReviews } from '../src/reports/reviews.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
+import { chromiumOrSkip } from './helpers/browser.js';
 import { dayNumber, mfaCheck, runOnDay } from './helpers/period-history.js';
 import type { FakeOptions } from './helpers/period-history.js';
 import { tempDbPath } from './helpers/store-fixtures.js';
@@ -153,7 +155,11 @@ afterAll(async () => store.close());
 describe('weekly digest', () => {
   it('reports each category of the week 2026-W03 against the end of W02', async () => {
     const d = await digestOf(store, '2026-W03');
-    expect(d.newFailures.map((f) => [f.resourceId, f.since.slice(0, 10), f.controls])).toEqual([['alice', '2026-01-13', ['TEST AC-1']]]);
+    // The sign-in from an unknown place (an event failure) stays failing until reviewed: new this week.
+    expect(d.newFailures.map((f) => [f.resourceId, f.since.slice(0, 10), f.controls])).toEqual([
+      ['s16', '2026-01-17', ['TEST AC-2']],
+      ['alice', '2026-01-13', ['TEST AC-1']],
+    ]);
     expect(d.resolved).toEqual([]);
     expect(d.stillFailing.map((f) => [f.resourceId, f.ageDays, f.slaDays, f.overdue])).toEqual([['carol', 17, 10, true]]);
     // bob's role changed while he passes; his last-use field moved too, which is activity, not drift.
@@ -164,8 +170,8 @@ describe('weekly digest', () => {
     expect(d.coverage).toEqual([{ framework: 'test', controls: 2, controlDays: 14, evidencedControlDays: 14, gaps: [] }]);
     expect(d.expiringExceptions.map((e) => [e.id, e.daysLeft])).toEqual([['RISK-9', 10]]);
     expect(d.populations).toEqual([{ id: 'test-changes', title: 'Sign-ins from unknown places', rows: 7, notable: ['org-1: signed in as mallory'] }]);
-    expect(d.eventFailures.map((e) => [e.resourceId, e.message])).toEqual([['s16', 'sign-in s16 from unknown']]);
-    expect(d.headline).toEqual({ failing: 2, newFailures: 1, resolved: 1 - 1, overdue: 1, gaps: 0, driftedResources: 1 });
+    expect(d.eventFailures.map((e) => [e.resourceId, e.message, e.occurredAt, e.reviewed])).toEqual([['s16', 'sign-in s16 from unknown', '2026-01-17T05:00:00.000Z', null]]);
+    expect(d.headline).toEqual({ failing: 3, newFailures: 2, resolved: 1 - 1, overdue: 1, gaps: 0, driftedResources: 1 });
     expect(d.trend).toHaveLength(8);
     expect(d.trend.at(-1)).toEqual({ week: '2026-01-18', failing: 2 });
   });
@@ -179,10 +185,9 @@ describe('weekly digest', () => {
   it('shows a collector down for three days as missed runs and coverage gaps, apart from failures', async () => {
     const d = await digestOf(store, '2026-W04');
     expect(d.missedRuns).toEqual([{ collector: 'test-hr', scope: 'org-1', days: ['2026-01-20', '2026-01-21', '2026-01-22'], cause: 'failed: HR API unreachable' }]);
-    expect(d.coverage[0]!.gaps.map((g) => [g.control, g.from, g.to])).toEqual([
-      ['AC-1', '2026-01-20', '2026-01-22'],
-      ['AC-2', '2026-01-20', '2026-01-22'],
-    ]);
+    // The sign-ins of those days were read in full by the run of 2026-01-23 (from the last complete
+    // window on): the event check evidences them; the snapshots of those days are missing.
+    expect(d.coverage[0]!.gaps.map((g) => [g.control, g.from, g.to])).toEqual([['AC-1', '2026-01-20', '2026-01-22']]);
     expect(d.newFailures).toEqual([]);
   });
 
@@ -215,12 +220,33 @@ describe('weekly digest', () => {
   it('renders Markdown and email-safe HTML without secrets or scripts', async () => {
     const d = await digestOf(store, '2026-W03');
     const markdown = digestMarkdown(d);
-    expect(markdown).toMatch(/^# Evidence digest 2026-W03 \(2026-01-12 to 2026-01-18, UTC\)\n\n\*\*2 failing\*\* · 1 new/);
+    expect(markdown).toMatch(/^# Evidence digest 2026-W03 \(2026-01-12 to 2026-01-18, UTC\)\n\n\*\*3 failing\*\* · 2 new/);
     expect(markdown).toContain('**OVERDUE** high test_hr_user_mfa_enabled on `carol`: failing for 17 days (SLA 10) since 2026-01-01');
     const html = digestHtml(d);
     expect(html).not.toMatch(/<script|<link|src="http/i);
     expect(html).toContain('<strong>OVERDUE</strong>');
     expect(html.match(/<rect /g)).toHaveLength(8);
+  });
+
+  it('keeps an unreviewed event failure in still failing, overdue past the review SLA, until a review resolves it', async () => {
+    const w04 = await digestOf(store, '2026-W04');
+    // s16 (2026-01-17): read the same morning, no later run repeats it, nobody reviewed it in 8 days.
+    expect(w04.stillFailing.filter((f) => f.awaitingReview).map((f) => [f.resourceId, f.since, f.ageDays, f.slaDays, f.overdue])).toEqual([
+      ['s16', '2026-01-17T06:00:00.000Z', 8, 7, true],
+    ]);
+    expect(digestMarkdown(w04)).toContain('**OVERDUE** high test_hr_signin_event_reviewed on `s16`: not reviewed for 8 days (review SLA 7) since 2026-01-17');
+    await recordReviews(
+      store,
+      [{ collector: 'test-hr', scope: 'org-1', checkId: 'test_hr_signin_event_reviewed', resourceId: 's16', occurredAt: '2026-01-17T05:00:00.000Z', note: 'Travelling, confirmed by phone.', reviewedBy: 'bob@example.com' }],
+      { at: new Date('2026-01-26T09:00:00Z'), agentVersion: 'test', mappingVersion: 'test', configDigest: 'test' },
+    );
+    const w05 = await digestOf(store, '2026-W05');
+    expect(w05.resolved.map((f) => [f.resourceId, f.fixedBy])).toEqual([['s16', 'reviewed by bob@example.com on 2026-01-26']]);
+    expect(w05.stillFailing.map((f) => f.resourceId)).not.toContain('s16');
+    // The week before the review still shows it open: a digest reads the reviews recorded by its end.
+    expect((await digestOf(store, '2026-W04')).stillFailing.map((f) => f.resourceId)).toContain('s16');
+    // The review stream is the agent's record, not a collector that missed runs.
+    expect(w05.missedRuns.map((m) => m.collector)).not.toContain('review');
   });
 
   it('names ISO weeks as the calendar does', () => {
@@ -260,7 +286,7 @@ describe('digest delivery', () => {
     ]);
     expect(readFileSync(join(dir, 'digest-2026-W03.md'), 'utf8')).toBe(rendered.markdown);
     const message = bodies[1] as { text: string; blocks: { type: string; text?: { type: string; text: string }; fields?: unknown[]; elements?: unknown[] }[] };
-    expect(message.text).toBe('Evidence digest 2026-W03: 2 failing, 1 new, 0 resolved, 1 overdue, 0 coverage gaps');
+    expect(message.text).toBe('Evidence digest 2026-W03: 3 failing, 2 new, 0 resolved, 1 overdue, 0 coverage gaps');
     // Block Kit: a header of plain_text, sections of mrkdwn (fields at most 10), contexts of elements.
     expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context', 'context']);
     // The chain head leaves the volume with the digest (here, and in its Markdown), for verify --head.
@@ -311,7 +337,7 @@ describe('digest delivery', () => {
     const [mail] = received;
     expect(mail!.from).toBe('evidence-agent@example.com');
     expect(mail!.to).toEqual(['security@example.com']);
-    expect(mail!.raw).toMatch(/^Subject: Evidence digest 2026-W03: 2 failing, 1 new, 1 overdue\r?$/m);
+    expect(mail!.raw).toMatch(/^Subject: Evidence digest 2026-W03: 3 failing, 2 new, 1 overdue\r?$/m);
     expect(mail!.raw).toMatch(/Content-Type: multipart\/alternative/);
     expect(mail!.raw).toMatch(/Content-Type: text\/plain/);
     expect(mail!.raw).toMatch(/Content-Type: text\/html/);
@@ -323,9 +349,10 @@ describe('digest delivery', () => {
 });
 
 describe('digest HTML in a browser', () => {
-  it('renders in headless Chromium with its trend chart, and leaves a screenshot', async () => {
+  it('renders in headless Chromium with its trend chart, and leaves a screenshot', async (context) => {
+    const executablePath = chromiumOrSkip((note) => context.skip(note));
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
       const requests: string[] = [];

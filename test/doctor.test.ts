@@ -88,6 +88,9 @@ describe('doctor against the sandbox', () => {
       ['iam:GetAccountPasswordPolicy', 'ok'],
       ['iam:GetAccountSummary', 'ok'],
       ['iam:ListVirtualMFADevices', 'ok'],
+      ['account:ListRegions', 'ok'],
+      ['access-analyzer:ListAnalyzers', 'ok'],
+      ['access-analyzer:ListFindings', 'ok'],
     ]);
     expect(rows(report, 'aws-cloudtrail 111122223333')).toEqual([
       ['credentials', 'ok'],
@@ -96,6 +99,9 @@ describe('doctor against the sandbox', () => {
       ['cloudtrail:GetTrailStatus', 'ok'],
       ['cloudtrail:GetEventSelectors', 'ok'],
       ['cloudtrail:LookupEvents', 'ok'],
+      ['logs:DescribeMetricFilters', 'ok'],
+      ['cloudwatch:DescribeAlarmsForMetric', 'ok'],
+      ['sns:ListSubscriptionsByTopic', 'ok'],
     ]);
     // Every permission a collector declares (its shipped policy) has a check: one added without a probe fails here.
     for (const collector of [awsIam, awsCloudTrail, github]) {

@@ -4,7 +4,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadAgentConfig, readerSetup, setupOf } from '../src/app.js';
 import { generateSigningKey } from '../src/bundle/signing.js';
 import { collectCommand } from '../src/commands/collect.js';
@@ -16,21 +16,26 @@ import { captured } from './helpers/cli-in-process.js';
 import { runStart } from './helpers/store-fixtures.js';
 
 const DAY_MS = 86_400_000;
-const dayFrom = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
+// The commands run in this process on a clock of the test's choosing (only Date is faked; it moves on
+// with real time): half an hour after a Monday midnight, the estate stored on the Sunday before.
+const NOW = Date.parse('2026-12-07T00:30:00Z');
+const dayFrom = (offset: number) => new Date(NOW + offset * DAY_MS).toISOString().slice(0, 10);
 
 let dir: string;
 beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'], now: NOW, shouldAdvanceTime: true });
   dir = mkdtempSync(join(tmpdir(), 'evidence-agent-hr-leavers-'));
   process.env.STORE = join(dir, 'evidence.db');
 });
 afterEach(() => {
+  vi.useRealTimers();
   delete process.env.STORE;
 });
 
 /** One stored snapshot of an AWS account (IAM users) and one of a GitHub org (members), collected an hour ago. */
 async function storeEstate(): Promise<void> {
   const store = openStore(join(dir, 'evidence.db'));
-  const at = new Date(Date.now() - 3_600_000);
+  const at = new Date(NOW - 3_600_000);
   const user = (name: string) => ({ type: 'aws.iam.user', resourceId: `arn:aws:iam::111122223333:user/${name}`, schemaVersion: 1, data: { userName: name, tags: {} } });
   const member = (login: string) => ({ type: 'github.member', resourceId: login, schemaVersion: 1, data: { login, role: 'member', twoFactorEnabled: true } });
   for (const [collector, scope, evidence] of [

@@ -16,6 +16,7 @@ import { loadBuiltinFrameworks } from '../src/mapping/load.js';
 import { openStore } from '../src/store/index.js';
 import { builtinCollectors } from '../collectors/index.js';
 import { runOnDay } from './helpers/period-history.js';
+import { chromiumOrSkip } from './helpers/browser.js';
 import { tempDbPath } from './helpers/store-fixtures.js';
 
 const ARTIFACTS = resolve('test-artifacts');
@@ -36,20 +37,21 @@ const collector: Collector<{ timeoutSeconds: number }> = {
   },
 };
 
-let browser: Browser;
+let browser: Browser | undefined;
 let dir: string;
 
-beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'evidence-agent-browser-'));
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('bundle index.html in a browser', () => {
-  it('shows one heatmap cell per control per day, and the gap', async () => {
+  it('shows one heatmap cell per control per day, and the gap', async (context) => {
+    const executablePath = chromiumOrSkip((note) => context.skip(note));
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
     const store = openStore(tempDbPath());
     try {
       for (let n = 0; n < 10; n++) {

@@ -231,7 +231,8 @@ describe('export bundle', () => {
     expect(ac1).toEqual(['evidenced', 'evidenced', 'excepted', 'excepted', 'not_evidenced', 'failing', 'failing', 'evidenced', 'evidenced', 'evidenced']);
     expect(coverage.find((r) => r['control'] === 'GOV-1')?.['state']).toBe('manual');
     const findings = parse(readFileSync(join(out, 'controls/test/AC-1/findings.csv')), { columns: true }) as Record<string, string>[];
-    expect(findings.find((r) => r['day'] === '2026-01-04' && r['resourceId'] === 'alice')).toMatchObject({ status: 'fail', exception: 'RISK-7' });
+    // A snapshot's finding keeps the snapshot's time.
+    expect(findings.find((r) => r['day'] === '2026-01-04' && r['resourceId'] === 'alice')).toMatchObject({ status: 'fail', exception: 'RISK-7', observedAt: '2026-01-04T06:00:00.000Z', review: '' });
     // A cell a spreadsheet would run as a formula is defused.
     expect(findings[0]!['message']!.startsWith("'=")).toBe(true);
     const population = parse(readFileSync(join(out, 'populations/changes.csv')), { columns: true }) as Record<string, string>[];

@@ -18,6 +18,7 @@ import { ConfigError } from '../src/config/index.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
 import { openStore } from '../src/store/index.js';
+import type { RunRecord } from '../src/store/index.js';
 import { captured } from './helpers/cli-in-process.js';
 import { cliArgv } from './helpers/cli-process.js';
 
@@ -96,16 +97,18 @@ describe('an external collector module from a temp directory', () => {
       expect(collected.code).toBe(0);
 
       const store = openStore(join(dir, 'evidence.db'), { readonly: true });
+      let run: RunRecord | undefined;
       try {
         expect((await store.verify()).ok).toBe(true);
-        const [run] = await store.listRuns({ collector: 'hr-feed' });
+        [run] = await store.listRuns({ collector: 'hr-feed' });
         // Two people and the mappings in force.
         expect(run).toMatchObject({ status: 'ok', evidenceCount: 3, findingCounts: { pass: 1, fail: 1, error: 0, not_applicable: 0 } });
       } finally {
         await store.close();
       }
 
-      const today = new Date().toISOString().slice(0, 10);
+      // `collect` ran on the machine's clock: the day to report on is the day it recorded.
+      const today = run!.startedAt.slice(0, 10);
       const coverage = await captured(() => coverageCommand({ config, from: today, to: today, framework: 'acme', json: true }));
       const report = JSON.parse(coverage.stdout) as { framework: string; controls: { id: string; days: { state: string; failing: string[] }[] }[]; manual: { id: string }[] };
       expect(report.framework).toBe('acme');

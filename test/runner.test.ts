@@ -72,6 +72,27 @@ function context(extra: Partial<RunContext> = {}): RunContext {
 }
 
 describe('runner', () => {
+  it("hands a collector the stored evidence of others as of the run's clock, not the machine's", async () => {
+    // A clock far ahead of the machine's (as the demo's --now can be): the snapshot it just stored is the latest.
+    const ctx = context({ now: () => new Date('2999-01-01T03:00:00Z') });
+    let seen: string[] = [];
+    const joiner: Collector<FakeOptions> = {
+      ...fakeCollector('fake-join', async () => ({ evidence: [], errors: [] }), []),
+      collect: async (c) => {
+        seen = (await c.storedEvidence.latest('fake-a', 'fake.user')).map((d) => d.resourceId);
+        return { evidence: [], errors: [] };
+      },
+    };
+    await runCollectors(
+      [
+        { collector: fakeCollector('fake-a', async () => ({ evidence: [user('alice', true)], errors: [] })), options: { timeoutSeconds: 5 } },
+        { collector: joiner, options: { timeoutSeconds: 5 } },
+      ],
+      ctx,
+    );
+    expect(seen).toEqual(['user/alice']);
+  });
+
   it('stores evidence and findings of a good run', async () => {
     const ctx = context();
     const {

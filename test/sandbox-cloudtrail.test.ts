@@ -21,6 +21,7 @@ import {
   EventHistory,
   LOCAL_TRAIL_ARN,
   ORG_TRAIL_ARN,
+  SECURITY_TRAIL_ARN,
   startSandbox,
 } from '../src/sandbox/index.js';
 import type { Sandbox } from '../src/sandbox/index.js';
@@ -98,10 +99,11 @@ describe('sandbox CloudTrail through the AWS SDK', () => {
     const names = async (client: CloudTrailClient, input = {}) =>
       (await client.send(new DescribeTrailsCommand(input))).trailList?.map((t) => t.Name);
     // The organization trail belongs to the management account: a shadow in every region of the member.
-    expect(await names(us)).toEqual(['org-trail']);
-    expect(await names(eu)).toEqual(['org-trail', 'eu-audit']);
-    expect(await names(sydney)).toEqual(['org-trail']);
-    expect(await names(us, { includeShadowTrails: false })).toEqual([]);
+    // security-trail (from day -5) is the member's own multi-region trail, homed in us-east-1.
+    expect(await names(us)).toEqual(['org-trail', 'security-trail']);
+    expect(await names(eu)).toEqual(['org-trail', 'eu-audit', 'security-trail']);
+    expect(await names(sydney)).toEqual(['org-trail', 'security-trail']);
+    expect(await names(us, { includeShadowTrails: false })).toEqual(['security-trail']);
     expect(await names(eu, { includeShadowTrails: false })).toEqual(['eu-audit']);
     expect(await names(sydney, { includeShadowTrails: false })).toEqual([]);
     // Names match the region's own trails only; an ARN reaches across regions.
@@ -343,25 +345,27 @@ describe('sandbox CloudTrail through the AWS SDK', () => {
     expect(update?.EventTime).toEqual(at(-4, 10, 5, 41));
     expect(record(update).requestParameters).toEqual({ name: 'eu-audit', enableLogFileValidation: true });
 
-    // Root signs in with MFA, then relaxes the password policy in that session.
+    // Root signs in with MFA (the sign-in recorded as invoked by signin.amazonaws.com, as real logs
+    // show it), then relaxes the password policy in that session.
     const root = await lookupAll(us, by('Username', 'root'));
     expect(root.events.map((e) => [e.EventName, e.EventTime])).toEqual([
       ['UpdateAccountPasswordPolicy', at(-6, 9, 52, 13)],
       ['ConsoleLogin', at(-6, 9, 41, 27)],
     ]);
     expect(record(root.events[1])).toMatchObject({
-      userIdentity: { type: 'Root', arn: 'arn:aws:iam::111122223333:root' },
+      userIdentity: { type: 'Root', arn: 'arn:aws:iam::111122223333:root', invokedBy: 'signin.amazonaws.com' },
       additionalEventData: { MFAUsed: 'Yes' },
     });
     expect(record(root.events[0]).userIdentity.sessionContext.attributes.creationDate).toBe('2026-03-25T09:41:27Z');
 
-    // The organization trail's gap, made from the management account.
+    // The organization trail's gap, made from the management account; security-trail started by alice.
     const toggles = [...(await one('StartLogging')), ...(await one('StopLogging'))];
     expect(toggles.map((e) => [e.EventName, e.EventTime, e.Resources?.[0]?.ResourceName])).toEqual([
+      ['StartLogging', at(-5, 11, 20, 24), SECURITY_TRAIL_ARN],
       ['StartLogging', at(-8, 11, 47, 30), ORG_TRAIL_ARN],
       ['StopLogging', at(-9, 18, 22, 5), ORG_TRAIL_ARN],
     ]);
-    expect(record(toggles[1])).toMatchObject({
+    expect(record(toggles[2])).toMatchObject({
       userIdentity: { type: 'AssumedRole', accountId: '444455556666' },
       recipientAccountId: '444455556666',
     });
@@ -403,7 +407,8 @@ describe('sandbox CloudTrail through the AWS SDK', () => {
 
     // Every console change runs in a session opened by a sign-in earlier that day.
     const changes = (await lookupAll(us, by('EventSource', 'iam.amazonaws.com'))).events;
-    expect(changes.length).toBe(19);
+    // 19, and the vendor role's CreateRole and AttachRolePolicy.
+    expect(changes.length).toBe(21);
     for (const change of changes) {
       const signedIn = record(change).userIdentity.sessionContext.attributes.creationDate as string;
       const login = logins.find(

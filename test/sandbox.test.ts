@@ -91,7 +91,8 @@ describe('sandbox estate through the AWS SDK', () => {
 
     expect(users).toHaveLength(40);
     expect(groups.map((g) => g.GroupName)).toEqual(['Admins', 'Billing', 'Developers', 'ReadOnly']);
-    expect(roles).toHaveLength(8);
+    // Eight, and the vendor role the drift created on day -16.
+    expect(roles).toHaveLength(9);
     expect(pages).toHaveLength(Math.ceil(total / 25));
     expect(sandbox.requests.byAction.GetAccountAuthorizationDetails).toBe(before + pages.length);
     const lists = ['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'Policies'] as const;
@@ -183,9 +184,9 @@ describe('sandbox estate through the AWS SDK', () => {
 
     const usersAndRoles = await allDetails(iam, { Filter: ['User', 'Role'], MaxItems: 7 });
     expect(usersAndRoles.users).toHaveLength(40);
-    expect(usersAndRoles.roles).toHaveLength(8);
+    expect(usersAndRoles.roles).toHaveLength(9);
     expect(usersAndRoles.groups.length + usersAndRoles.policies.length).toBe(0);
-    expect(usersAndRoles.pages).toHaveLength(Math.ceil(48 / 7));
+    expect(usersAndRoles.pages).toHaveLength(Math.ceil(49 / 7));
 
     // The server's page size caps a larger MaxItems, as AWS may return fewer items than asked.
     const big = await allDetails(iam, { Filter: ['User'], MaxItems: 1000 });
@@ -354,7 +355,7 @@ describe('sandbox estate through the AWS SDK', () => {
     expect(SummaryMap).toMatchObject({
       Users: 40,
       Groups: 4,
-      Roles: 8,
+      Roles: 9,
       Policies: 5,
       InstanceProfiles: 1,
       AccountMFAEnabled: 1,
@@ -499,8 +500,8 @@ describe('estate model', () => {
 
   it('lists the drift events relative to the history end', () => {
     const events = driftEvents(END);
-    // 11 IAM changes and 4 CloudTrail ones.
-    expect(events).toHaveLength(15);
+    // 12 IAM changes and 5 CloudTrail ones.
+    expect(events).toHaveLength(17);
     expect(events[0]).toEqual({
       date: new Date('2026-03-04T16:05:12Z'),
       description: 'Account password policy created (minimum length 14, all character classes, 24 remembered)',

@@ -51,9 +51,9 @@ describe('a file that is not an evidence store is never written', () => {
     const path = foreignDatabase(dir);
     const before = readFileSync(path);
     const result = await cliInProcess(['demo', '--days', '1', '--db', path]);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `evidence-agent: ${path} is not an evidence-agent store (it holds customers); it was left as it is: pass --db (or store.path) with a new file name to start a store\n`,
+      `evidence-agent: ${path} is not an evidence store: it is another application's SQLite database (tables: customers), left as it is; pass --db (or store.path) the evidence store's file, or a new file to start a store\n`,
     );
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['important.db']);
@@ -76,7 +76,7 @@ describe('a file that is not an evidence store is never written', () => {
     const before = readFileSync(path);
     const result = await spawnCli(['collect', '--db', path], { cwd: dir, env: { ...CLEAN_ENV, HOME: dir } });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/is not an evidence-agent store \(it holds customers\); it was left as it is/);
+    expect(result.stderr).toMatch(/is not an evidence store: it is another application's SQLite database \(tables: customers\), left as it is/);
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['important.db']);
   });
@@ -89,7 +89,7 @@ describe('a file that is not an evidence store is never written', () => {
     const args = command === 'collect' ? ['collect'] : ['attest', '--control', 'CC6.2', '--file', join(dir, 'review.txt'), '--note', 'access review'];
     const result = await cliInProcess([...args, '--config', realConfig(dir), '--db', path]);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/is not an evidence-agent store \(it holds customers\)/);
+    expect(result.stderr).toMatch(/is not an evidence store: it is another application's SQLite database \(tables: customers\)/);
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-provid
 import type { ClientEnvironment, CollectContext } from '../../src/collector.js';
 import type { AwsAccount } from './account.js';
 import { replySizeCapPlugin } from './reply-size-cap.js';
+import { requestHostPlugin } from './errors.js';
 
 export const ROLE_SESSION_NAME = 'evidence-agent';
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -94,6 +95,7 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
   const track = <C extends SdkClient>(client: C): C => {
     client.middlewareStack.use(counter);
     client.middlewareStack.use(sizeCap);
+    client.middlewareStack.use(requestHostPlugin);
     clients.push(client);
     return client;
   };
@@ -195,7 +197,7 @@ function assumedRoleCredentials(
     },
     masterCredentials: sourceCredentials,
     clientConfig,
-    clientPlugins: plugins,
+    clientPlugins: [...plugins, requestHostPlugin],
   });
   return shareSession(provider, secrets);
 }

@@ -19,9 +19,10 @@ export class RegionDiscoveryError extends Error {
 
 /**
  * account:ListRegions for the caller's own account, every page, sorted. The Account API is global:
- * the SDK sends it to us-east-1 whatever the client region.
+ * the SDK sends it to us-east-1 whatever the client region. `regionsOption` names, in the error, the
+ * option that lists the regions instead.
  */
-export async function enabledRegions(session: AwsSession, signal: AbortSignal): Promise<string[]> {
+export async function enabledRegions(session: AwsSession, signal: AbortSignal, regionsOption = 'regions'): Promise<string[]> {
   const client = session.track(new AccountClient(session.clientConfig()));
   const regions = new Set<string>();
   try {
@@ -46,7 +47,7 @@ export async function enabledRegions(session: AwsSession, signal: AbortSignal): 
   } catch (error) {
     signal.throwIfAborted();
     throw new RegionDiscoveryError(
-      `${describeFailure('account:ListRegions', error)} (grant account:ListRegions, or list the regions to cover in \`regions\`)`,
+      `${describeFailure('account:ListRegions', error)} (grant account:ListRegions, or list the regions to cover in \`${regionsOption}\`)`,
     );
   }
   if (regions.size === 0) throw new RegionDiscoveryError('account:ListRegions returned no enabled region');

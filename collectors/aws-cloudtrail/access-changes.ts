@@ -8,6 +8,9 @@ import type { CloudTrailEventData } from './schema.js';
 
 type Json = Record<string, unknown>;
 
+/** The actorType of a row whose CloudTrail record has no userIdentity. */
+export const NO_IDENTITY = '(no userIdentity in the record)';
+
 const COLUMNS = [
   { name: 'occurredAt', description: 'When the call was made (UTC, ISO 8601).' },
   { name: 'region', description: 'The region whose event history holds it (IAM: us-east-1 in the aws partition).' },
@@ -15,7 +18,7 @@ const COLUMNS = [
   { name: 'eventName', description: 'The IAM API call (CreateUser, AttachRolePolicy, ...).' },
   { name: 'outcome', description: '"succeeded", or "refused: <errorCode>" for a call IAM denied or rejected.' },
   { name: 'actor', description: 'ARN of the identity that made the call (for a role session, the session ARN).' },
-  { name: 'actorType', description: 'CloudTrail identity type: IAMUser, AssumedRole, Root, AWSService, ...' },
+  { name: 'actorType', description: `CloudTrail identity type: IAMUser, AssumedRole, Root, AWSService, ...; "${NO_IDENTITY}" when CloudTrail recorded none (actor is then LookupEvents' Username, if any).` },
   { name: 'sessionIssuer', description: 'For a role session, the role it came from (who the person acted as).' },
   { name: 'sourceIp', description: 'Source IP address, or the AWS service that made the call.' },
   { name: 'targetType', description: 'Kind of principal or object changed: user, role, group, policy, account, mfa-device, identity-provider, instance-profile.' },
@@ -66,13 +69,15 @@ export function accessChangeRow(event: EventItem): Row | undefined {
   };
   if (!record) return { ...base, actor: data.username ?? '', record: 'malformed' };
 
-  const identity = obj(record['userIdentity']) ?? {};
+  const recorded = obj(record['userIdentity']);
+  const identity = recorded ?? {};
   const errorCode = str(record['errorCode']);
   return {
     ...base,
     outcome: errorCode ? `refused: ${errorCode}` : 'succeeded',
-    actor: str(identity['arn']) ?? str(identity['invokedBy']) ?? '',
-    actorType: str(identity['type']) ?? '',
+    actor: str(identity['arn']) ?? str(identity['invokedBy']) ?? (recorded ? '' : (data.username ?? '')),
+    // A record without an identity is still an access change: the row says who is unknown, and why.
+    actorType: recorded ? (str(identity['type']) ?? '') : NO_IDENTITY,
     sessionIssuer: str(obj(obj(identity['sessionContext'])?.['sessionIssuer'])?.['arn']) ?? '',
     sourceIp: str(record['sourceIPAddress']) ?? '',
     ...targetOf(base.eventName ?? '', obj(record['requestParameters']) ?? {}, obj(record['responseElements']) ?? {}, identity, str(record['recipientAccountId'])),

@@ -10,6 +10,9 @@ import { enabledRegions } from '../_aws/enabled-regions.js';
 import { byTypeAndResource } from '../_aws/evidence-format.js';
 import { settle } from '../_aws/outcome.js';
 import type { Outcome } from '../_aws/outcome.js';
+import { alarmClients, alarmTopics, logGroupTargets, readLogGroup, readTopicSubscriptions } from './alarm-reads.js';
+import type { AlarmClients, LogGroupRead } from './alarm-reads.js';
+import { logGroupEvidence } from './alarm-evidence.js';
 import { readRegionEvents } from './event-reads.js';
 import type { RegionEventsRead } from './event-reads.js';
 import { pacingPlugin, realClock, RegionPacer } from './pacer.js';
@@ -30,7 +33,7 @@ export async function collectAwsCloudTrail(
     // Configured regions, else those enabled for the account now: failing to know them fails the run.
     const regions = ctx.options.regions ?? (await enabledRegions(session, ctx.signal));
     const regionsFrom = ctx.options.regions ? 'config' : 'account:ListRegions';
-    const configuration = collectAccount(ctx, regionalClients(session), account, regions, regionsFrom);
+    const configuration = collectAccount(ctx, regionalClients(session), alarmClients(session), account, regions, regionsFrom);
     const events = ctx.options.events.enabled
       ? collectEvents(ctx, pacedEventClients(session, ctx, clock), account, regions)
       : Promise.resolve(undefined);
@@ -103,6 +106,7 @@ function regionalClients(session: AwsSession): (region: string) => CloudTrailCli
 async function collectAccount(
   ctx: CollectContext<AwsCloudTrailOptions>,
   cloudTrailIn: (region: string) => CloudTrailClient,
+  alarms: AlarmClients,
   account: AccountRef,
   regions: readonly string[],
   regionsFrom: string,
@@ -120,16 +124,24 @@ async function collectAccount(
   ctx.signal.throwIfAborted();
 
   const trails = distinctTrails(regions, listings);
-  const reads = await Promise.all(trails.map((trail) => readTrail(cloudTrailIn(trail.homeRegion), trail, ctx.signal)));
+  const [reads, logGroups] = await Promise.all([
+    Promise.all(trails.map((trail) => readTrail(cloudTrailIn(trail.homeRegion), trail, ctx.signal))),
+    ctx.options.cloudWatchAlarms.enabled ? readLogGroups(alarms, trails, accountId, ctx.signal) : Promise.resolve([]),
+  ]);
   ctx.signal.throwIfAborted();
 
   const now = ctx.now();
   const parts: Built[] = [
     regionEvidence(account, regions, listings),
     ...trails.map((trail, index) => trailEvidence(accountId, trail, reads[index]!, thresholds, now)),
+    ...logGroups,
   ];
   const evidence: EvidenceItem[] = parts.flatMap((part) => part.evidence).sort(byTypeAndResource);
-  const errors: ResourceError[] = parts.flatMap((part) => part.errors).sort(byTypeAndResource);
+  // A topic notified by the alarms of two log groups is one resource: its error is kept once.
+  const errors: ResourceError[] = parts
+    .flatMap((part) => part.errors)
+    .sort(byTypeAndResource)
+    .filter((error, index, all) => index === 0 || byTypeAndResource(all[index - 1]!, error) !== 0);
   if (errors.length > 0) {
     const summary = { accountId, errors: errors.length, first: errors[0] };
     ctx.logger.warn(summary, 'aws-cloudtrail: some resources could not be read');
@@ -145,6 +157,7 @@ async function collectAccount(
       regionsFrom,
       regionsUnread: regions.filter((region) => !listings.get(region)?.ok),
       trails: trails.length,
+      logGroups: logGroups.length,
     },
   };
 }
@@ -164,6 +177,24 @@ function distinctTrails(regions: readonly string[], listings: Map<string, Outcom
     }
   }
   return [...byArn.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+}
+
+/**
+ * The log groups of the account's multi-region trails, concurrently, then the subscriptions of every
+ * SNS topic their alarms notify (each topic once, however many alarms name it).
+ */
+async function readLogGroups(alarms: AlarmClients, trails: readonly ListedTrail[], accountId: string, signal: AbortSignal): Promise<Built[]> {
+  const targets = logGroupTargets(trails, accountId);
+  const reads: Outcome<LogGroupRead>[] = await Promise.all(
+    targets.map((target) => settle(`log group ${target.name} in ${target.region}`, readLogGroup(alarms, target, signal))),
+  );
+  const topics = [...new Set(reads.flatMap((read) => (read.ok ? alarmTopics(read.value.alarms) : [])))];
+  const subscriptions = new Map(
+    await Promise.all(
+      topics.map(async (arn) => [arn, await settle(`ListSubscriptionsByTopic ${arn}`, readTopicSubscriptions(alarms, arn, signal))] as const),
+    ),
+  );
+  return targets.map((target, index) => logGroupEvidence(accountId, target, reads[index]!, subscriptions));
 }
 
 /** Status and selectors are separate parts: one failing (an organization trail's status, say) keeps the other. */

@@ -147,7 +147,12 @@ export async function readRegionEvents(
   return { events: read.map((event) => eventItem(event, region)), windows, evidence, errors };
 }
 
-const REQUIRED_FIELDS = ['eventID', 'eventTime', 'eventName', 'userIdentity'] as const;
+/**
+ * A record needs these to be placed and named. `userIdentity` is not among them: CloudTrail leaves it
+ * out of some records, and such an event is still a call that happened (a role changed); the checks
+ * that need the identity say they cannot tell, and the population keeps the row.
+ */
+const REQUIRED_FIELDS = ['eventID', 'eventTime', 'eventName'] as const;
 
 /** The parsed record, or undefined when it is not a JSON object with the fields every check relies on. */
 export function parseRecord(raw: string | undefined): Record<string, unknown> | undefined {
@@ -160,9 +165,10 @@ export function parseRecord(raw: string | undefined): Record<string, unknown> | 
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
   const record = parsed as Record<string, unknown>;
+  const identity = record['userIdentity'];
   const complete =
     REQUIRED_FIELDS.every((field) => record[field] !== undefined && record[field] !== null) &&
-    typeof record['userIdentity'] === 'object';
+    (identity === undefined || (typeof identity === 'object' && identity !== null && !Array.isArray(identity)));
   return complete ? record : undefined;
 }
 

@@ -1,6 +1,7 @@
 // The aws-cloudtrail collector: the trails recording each configured region of each configured AWS
-// account (configuration, status, event selectors), judged by six CIS-derived checks, and the
-// population of security events (LookupEvents, incremental per region), judged by three more, from
+// account (configuration, status, event selectors), judged by six CIS-derived checks; the metric
+// filters and alarms watching each multi-region trail's log group, judged by five CIS 4.x checks; and
+// the population of security events (LookupEvents, incremental per region), judged by three more, from
 // which the access-change population is derived.
 import { defineCollector } from '../../src/collector.js';
 import { preflightAwsCloudTrail } from './preflight.js';
@@ -18,6 +19,9 @@ export const AWS_CLOUDTRAIL_PERMISSIONS = [
   'cloudtrail:GetEventSelectors',
   'cloudtrail:LookupEvents',
   'account:ListRegions',
+  'logs:DescribeMetricFilters',
+  'cloudwatch:DescribeAlarmsForMetric',
+  'sns:ListSubscriptionsByTopic',
 ];
 
 export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({

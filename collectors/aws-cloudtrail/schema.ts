@@ -87,6 +87,15 @@ export const eventsSchema = z.strictObject({
   requestsPerSecond: z.number().positive().max(LOOKUP_MAX_REQUESTS_PER_SECOND).default(LOOKUP_MAX_REQUESTS_PER_SECOND),
 });
 
+export const cloudWatchAlarmsSchema = z.strictObject({
+  /**
+   * Read the metric filters and alarms of the CloudWatch Logs log group of each multi-region trail of
+   * the account (and the SNS topics they notify): the CIS 4.x alarm checks judge them. false skips the
+   * reads (and the logs, cloudwatch and sns permissions); the alarm checks then record errors.
+   */
+  enabled: z.boolean().default(true),
+});
+
 export const awsCloudTrailOptionsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   schedule: z.string().optional(),
@@ -118,6 +127,7 @@ export const awsCloudTrailOptionsSchema = z.strictObject({
     }),
   thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
   events: eventsSchema.default(() => eventsSchema.parse({})),
+  cloudWatchAlarms: cloudWatchAlarmsSchema.default(() => cloudWatchAlarmsSchema.parse({})),
 });
 
 export type AwsCloudTrailOptions = z.infer<typeof awsCloudTrailOptionsSchema>;
@@ -133,7 +143,15 @@ export const EVIDENCE = {
   region: 'aws.cloudtrail.region',
   /** One per region whose events this run read completely (resource errors of this type: the read failed). */
   regionEvents: 'aws.cloudtrail.region-events',
+  /** The metric filters and alarms of a trail's CloudWatch Logs log group (resource errors: it could not be read). */
+  logGroup: 'aws.cloudtrail.log-group',
 } as const;
+
+/**
+ * Resource errors of an SNS topic an alarm notifies whose subscriptions could not be listed
+ * (resourceId = the topic ARN); the log group document keeps the topic with `confirmedSubscriptions: null`.
+ */
+export const ALARM_TOPIC = 'aws.cloudtrail.alarm-topic';
 
 /** The event type of the population (EventItem.type); findings on one event use it as resourceType. */
 export const EVENT_TYPE = 'aws.cloudtrail.event';
@@ -280,6 +298,56 @@ export interface RegionEventsEvidence {
   region: string;
   /** The LookupEvents filters used, sorted: `EventName=<name>` and `Username=root`. */
   queries: string[];
+}
+
+/**
+ * The id of a log group in evidence: its ARN without the `:*` suffix CloudTrail's
+ * CloudWatchLogsLogGroupArn carries (`arn:aws:logs:us-east-1:111122223333:log-group:name`).
+ */
+export function logGroupId(arn: string): string {
+  return arn.endsWith(':*') ? arn.slice(0, -2) : arn;
+}
+
+/** A metric filter of the log group: its pattern as written, and the metrics it publishes to. */
+export interface MetricFilterEvidence {
+  name: string;
+  pattern: string;
+  metrics: { namespace: string; name: string }[];
+}
+
+/** A CloudWatch alarm on one of the filters' metrics (DescribeAlarmsForMetric); its state is left out (it moves). */
+export interface AlarmEvidence {
+  name: string;
+  arn: string;
+  namespace: string;
+  metricName: string;
+  actionsEnabled: boolean;
+  /** ARNs of what the alarm does when it fires (SNS topics, Lambda functions, SSM), sorted. */
+  alarmActions: string[];
+}
+
+/** An SNS topic an alarm notifies: how many confirmed subscriptions it has (endpoints are not kept). */
+export interface AlarmTopicEvidence {
+  arn: string;
+  /** null when the subscriptions could not be listed: a resource error of type ALARM_TOPIC says why. */
+  confirmedSubscriptions: number | null;
+  /** Protocols of the confirmed subscriptions (email, https, lambda, ...), sorted, once each. */
+  protocols: string[];
+}
+
+/** `aws.cloudtrail.log-group` (resourceId = logGroupId(ARN)): what watches the events a trail sends there. */
+export interface LogGroupEvidence {
+  accountId: string;
+  logGroupArn: string;
+  logGroupName: string;
+  region: string;
+  /** Trails (ARNs, sorted) of this collection that send their events here. */
+  trailArns: string[];
+  metricFilters: MetricFilterEvidence[];
+  /** Every alarm on every metric the filters publish to, by name. */
+  alarms: AlarmEvidence[];
+  /** Every SNS topic those alarms notify, by ARN. */
+  topics: AlarmTopicEvidence[];
 }
 
 /** `aws.cloudtrail.event` data: LookupEvents' summary fields and the parsed CloudTrailEvent. */

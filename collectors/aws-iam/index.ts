@@ -1,5 +1,6 @@
 // The aws-iam collector: IAM users, groups, roles, policies, credentials and account settings of each
-// configured AWS account, judged by twelve CIS-derived checks.
+// configured AWS account, judged by twelve CIS-derived checks, two role trust checks, and whether IAM
+// Access Analyzer covers every region (its active findings kept as evidence).
 import { defineCollector } from '../../src/collector.js';
 import { preflightAwsIam } from './preflight.js';
 import { accountScopes } from '../_aws/account.js';
@@ -16,6 +17,9 @@ export const AWS_IAM_PERMISSIONS = [
   'iam:GetAccountPasswordPolicy',
   'iam:GetAccountSummary',
   'iam:ListVirtualMFADevices',
+  'access-analyzer:ListAnalyzers',
+  'access-analyzer:ListFindings',
+  'account:ListRegions',
 ];
 
 export const awsIam = defineCollector<AwsIamOptions>({

@@ -29,6 +29,47 @@ export const thresholdsSchema = z.strictObject({
   passwordPolicy: passwordPolicyThresholdsSchema.default(() => passwordPolicyThresholdsSchema.parse({})),
 });
 
+/** Whom roles may trust without an external id: the company's own accounts and organizations. */
+export const trustSchema = z.strictObject({
+  /**
+   * Accounts of the company besides those in `accounts` (the organization's members, the management
+   * account): a role may trust them without sts:ExternalId. Any other account is a third party.
+   */
+  ownAccounts: z
+    .array(z.string({ error: 'expected a 12-digit AWS account id, quoted ("123456789012")' }).regex(/^\d{12}$/, 'expected a 12-digit AWS account id'))
+    .default([]),
+  /** The company's AWS Organizations ids (o-…): an aws:PrincipalOrgID condition naming one is own. */
+  organizationIds: z.array(z.string().regex(/^o-[a-z0-9]{10,32}$/, 'expected an AWS Organizations id such as o-a1b2c3d4e5')).default([]),
+});
+
+/** IAM Access Analyzer: which regions must have an external-access analyzer, and who analyses this account. */
+export const accessAnalyzerSchema = z.strictObject({
+  /** false skips the Access Analyzer reads (and their permissions); its check then judges nothing. */
+  enabled: z.boolean().default(true),
+  /** Regions that must have an analyzer. Left out: the regions enabled for the account (account:ListRegions). */
+  regions: z
+    .array(regionSchema)
+    .min(1, 'expected at least one region (or leave regions out: the regions enabled for the account)')
+    .optional()
+    .superRefine((regions, ctx) => {
+      regions?.forEach((region, index) => {
+        const first = regions.indexOf(region);
+        if (first !== index) {
+          ctx.addIssue({ code: 'custom', path: [index], message: `expected each region once (regions[${first}] is already ${region})`, input: region });
+        }
+      });
+    }),
+  /**
+   * The organization's delegated administrator (or management) account whose ORGANIZATION analyzers
+   * cover the member accounts: a member region without an analyzer of its own is then not a failure
+   * (when that account is collected too, where its analyzers are judged).
+   */
+  organizationAccountId: z
+    .string({ error: 'expected a 12-digit AWS account id, quoted ("123456789012")' })
+    .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+    .optional(),
+});
+
 export const awsIamOptionsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   schedule: z.string().optional(),
@@ -43,6 +84,8 @@ export const awsIamOptionsSchema = z.strictObject({
    * e.g. `arn:aws:iam::*:role/OrganizationAccountAccessRole`.
    */
   adminAllowList: z.array(z.string().min(1)).default([]),
+  trust: trustSchema.default(() => trustSchema.parse({})),
+  accessAnalyzer: accessAnalyzerSchema.default(() => accessAnalyzerSchema.parse({})),
   credentialReport: z
     .strictObject({
       pollIntervalMs: z.number().int().min(1).max(60_000).default(2000),
@@ -65,6 +108,10 @@ export const EVIDENCE = {
   policy: 'aws.iam.policy',
   passwordPolicy: 'aws.iam.password-policy',
   accountSummary: 'aws.iam.account-summary',
+  /** One per region that must have an analyzer: the analyzers IAM Access Analyzer lists there. */
+  accessAnalyzer: 'aws.iam.access-analyzer',
+  /** One per active finding of an external-access analyzer: who outside can reach which resource. */
+  accessAnalyzerFinding: 'aws.iam.access-analyzer-finding',
 } as const;
 
 /** A policy document as JSON (already URL-decoded and parsed). */
@@ -81,6 +128,7 @@ export type PolicyStatement = {
   NotResource?: string | string[];
   Condition?: unknown;
   Principal?: unknown;
+  NotPrincipal?: unknown;
 };
 
 export interface InlinePolicy {
@@ -212,6 +260,56 @@ export interface AccountSummaryEvidence {
   summary: Record<string, number>;
 }
 
+/** The analyzer types that report access from outside the zone of trust (ListFindings reads only these). */
+export const EXTERNAL_ACCESS_TYPES: ReadonlySet<string> = new Set(['ACCOUNT', 'ORGANIZATION']);
+
+/** An analyzer as ListAnalyzers lists it. */
+export interface AnalyzerEvidence {
+  arn: string;
+  name: string;
+  /** ACCOUNT, ORGANIZATION (external access), ACCOUNT_UNUSED_ACCESS, ..._INTERNAL_ACCESS, ... */
+  type: string;
+  /** ACTIVE, CREATING, DISABLED, FAILED. */
+  status: string;
+  /** Why it is not active (statusReason.code), else null. */
+  statusReason: string | null;
+}
+
+/** `aws.iam.access-analyzer` (resourceId = resourceIds.accessAnalyzerRegion): the analyzers of one region. */
+export interface AccessAnalyzerRegionEvidence {
+  accountId: string;
+  region: string;
+  /** Every analyzer of the region, by ARN. */
+  analyzers: AnalyzerEvidence[];
+}
+
+/**
+ * `aws.iam.access-analyzer-finding` (resourceId = `<analyzer ARN>/finding/<id>`): an active finding of an
+ * external-access analyzer (ListFindings, status ACTIVE). Its analysis times are left out: they move
+ * with every re-scan while the finding stays the same.
+ */
+export interface AccessAnalyzerFindingEvidence {
+  accountId: string;
+  region: string;
+  analyzerArn: string;
+  id: string;
+  resource: string | null;
+  resourceType: string;
+  resourceOwnerAccount: string;
+  /** Who outside the zone of trust has access: `{"AWS": "444455556666"}`, `{"AWS": "*"}`. */
+  principal: Record<string, string>;
+  action: string[];
+  condition: Record<string, string>;
+  isPublic: boolean;
+  status: string;
+  /** When Access Analyzer first reported it (ISO 8601). */
+  createdAt: string;
+  /** Where the access comes from: POLICY, BUCKET_ACL, S3_ACCESS_POINT, ... */
+  sources: string[];
+  /** Set when the resource could not be analysed. */
+  error: string | null;
+}
+
 const accountArn = ({ partition, accountId }: AccountRef, resource: string) =>
   `arn:${partition}:iam::${accountId}:${resource}`;
 
@@ -223,4 +321,9 @@ export const resourceIds = {
   inlinePolicy: (principalArn: string, policyName: string) => `${principalArn}#inline/${policyName}`,
   passwordPolicy: (account: AccountRef) => accountArn(account, 'account-password-policy'),
   accountSummary: (account: AccountRef) => accountArn(account, 'account-summary'),
+  /** Access Analyzer is regional: one resource per region of the account. */
+  accessAnalyzerRegion: ({ partition, accountId }: AccountRef, region: string) => `arn:${partition}:access-analyzer:${region}:${accountId}:region`,
+  /** Where the regions to judge could not be known (account:ListRegions failed). */
+  accessAnalyzerRegions: ({ partition, accountId }: AccountRef) => `arn:${partition}:access-analyzer::${accountId}:regions`,
+  accessAnalyzerFinding: (analyzerArn: string, id: string) => `${analyzerArn}/finding/${id}`,
 };

@@ -35,7 +35,12 @@ const MAX_RATE_LIMIT_WAIT_SECONDS = 15 * 60;
 export interface RequestCounts {
   /** Every HTTP request sent, retries included. */
   requests: number;
-  /** Those answered other than 304 Not Modified: what GitHub charges against the rate limit. */
+  /**
+   * Those GitHub charged against the rate limit: every reply but a 304 Not Modified (free when
+   * authorized) and a refusal for want of rate limit (nothing left to charge).
+   */
+  charged: number;
+  /** Those GitHub refused for a rate limit: 429, or 403 with no requests remaining or a retry-after (secondary limit). */
   rateLimited: number;
   notModified: number;
   /** x-ratelimit-remaining of the last REST reply, when one was seen. */
@@ -65,7 +70,7 @@ export function createGitHubSession(
   ctx: Pick<CollectContext<GitHubOptions>, 'options' | 'logger' | 'signal' | 'countApiCall' | 'httpCache' | 'secrets'>,
   environment: GitHubClientEnvironment = {},
 ): GitHubSession {
-  const counts: RequestCounts = { requests: 0, rateLimited: 0, notModified: 0, rateLimitRemaining: null };
+  const counts: RequestCounts = { requests: 0, charged: 0, rateLimited: 0, notModified: 0, rateLimitRemaining: null };
   const requestTimeoutMs = environment.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const fetchCounted: typeof fetch = async (input, init) => {
     counts.requests++;
@@ -84,10 +89,12 @@ export function createGitHubSession(
       }
       throw error;
     }
-    if (response.status === 304) counts.notModified++;
-    else counts.rateLimited++;
     const remaining = Number.parseInt(response.headers.get('x-ratelimit-remaining') ?? '', 10);
     if (Number.isInteger(remaining)) counts.rateLimitRemaining = remaining;
+    const exhausted = remaining === 0 && (response.status === 403 || response.status === 429);
+    if (response.status === 304) counts.notModified++;
+    else if (!exhausted) counts.charged++;
+    if (exhausted || response.status === 429 || (response.status === 403 && response.headers.has('retry-after'))) counts.rateLimited++;
     return response;
   };
   const retryAfterBaseValue = environment.retryAfterBaseMs ?? 1000;

@@ -73,7 +73,7 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
   evidence.sort((a, b) => byText(a.type, b.type) || byText(a.resourceId, b.resourceId));
   errors.sort((a, b) => byText(a.type, b.type) || byText(a.resourceId, b.resourceId));
   if (errors.length > 0) ctx.logger.warn({ org: org.login, errors: errors.length, first: errors[0] }, 'github: some resources could not be read');
-  ctx.logger.info({ org: org.login, requests: counts.requests, rateLimited: counts.rateLimited }, 'github: collected');
+  ctx.logger.info({ org: org.login, requests: counts.requests, charged: counts.charged, notModified: counts.notModified, rateLimited: counts.rateLimited }, 'github: collected');
   return {
     evidence,
     errors,
@@ -82,7 +82,9 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
       org: org.login,
       repositories: repos?.repositories.length ?? null,
       requests: counts.requests,
-      // What GitHub charged against the rate limit: every request but the 304s (GraphQL included).
+      // What GitHub charged against the rate limit: every reply but the 304s and rate-limit refusals (GraphQL included).
+      chargedRequests: counts.charged,
+      // What GitHub refused for a rate limit (each retried, or the read failed).
       rateLimitedRequests: counts.rateLimited,
       notModified: counts.notModified,
       rateLimitRemaining: counts.rateLimitRemaining,

@@ -132,6 +132,8 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       }
     }
     write('coverage.csv', coverageCsv(coverage));
+    const reviews = await reviewsCsv(store, coverage);
+    if (reviews) write('reviews.csv', reviews);
     write('exceptions.csv', exceptionsCsv(await exceptionsInForce(store, inRange)));
 
     // Populations, with how each was produced and how complete it is.
@@ -400,7 +402,8 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-const FINDING_COLUMNS = ['day', 'check', 'collector', 'scope', 'resourceType', 'resourceId', 'status', 'exception', 'message'];
+/** observedAt: the event's time for a finding on an event, else the snapshot's; review: who reviewed a failing event, and when. */
+const FINDING_COLUMNS = ['day', 'check', 'collector', 'scope', 'resourceType', 'resourceId', 'status', 'exception', 'message', 'observedAt', 'review'];
 
 /**
  * Every attestation whose window overlaps the period (made before it too), with its file's bytes as
@@ -423,6 +426,25 @@ async function writeAttestations(store: EvidenceStore, periodStart: Date, period
   write('attestations/attestations.csv', csvLines([['framework', 'control', 'attestedAt', 'validUntil', 'attestedBy', 'note', 'file', 'sha256', 'bytes', 'run'], ...rows]));
 }
 
+/**
+ * The reviews of the failing events the report lists (in the period, and before it), each with the seq
+ * and hash of the run that recorded it: `evidence-agent verify --head <run>:sha256:<hash>` on the store
+ * shows that run is in its chain. Undefined when there is none.
+ */
+async function reviewsCsv(store: EvidenceStore, reports: readonly CoverageReport[]): Promise<string | undefined> {
+  const byKey = new Map<string, string[]>();
+  for (const entry of reports.flatMap((r) => [...r.eventFailures, ...r.beforePeriod])) {
+    if (!entry.review) continue;
+    const key = [entry.collector, entry.scope, entry.checkId, entry.resourceId].join('\u0000');
+    if (byKey.has(key)) continue;
+    const run = await store.getRun(entry.review.runSeq);
+    byKey.set(key, [entry.collector, entry.scope, entry.checkId, entry.resourceId, entry.occurredAt, entry.review.reviewedBy, entry.review.reviewedAt, entry.review.note, String(entry.review.runSeq), run ? `sha256:${run.hash}` : '']);
+  }
+  if (byKey.size === 0) return undefined;
+  const rows = [...byKey.values()].sort((a, b) => compareText(a[4]!, b[4]!) || compareText(a[2]!, b[2]!) || compareText(a[3]!, b[3]!));
+  return csvLines([['collector', 'scope', 'check', 'resourceId', 'occurredAt', 'reviewedBy', 'reviewedAt', 'note', 'run', 'runHash'], ...rows]);
+}
+
 function appendFindings(root: string, framework: string, controlId: string, day: string, rows: DayFinding[], writers: Map<string, number>): void {
   let fd = writers.get(controlId);
   if (fd === undefined) {
@@ -436,7 +458,7 @@ function appendFindings(root: string, framework: string, controlId: string, day:
   // export's garbage), and written 1,000 lines at a time.
   const sorted = [...rows].sort((a, b) => compareText(a.checkId, b.checkId) || compareText(a.scope, b.scope) || compareText(a.resourceId, b.resourceId));
   for (let start = 0; start < sorted.length; start += 1000) {
-    const records = sorted.slice(start, start + 1000).map((r) => [day, r.checkId, r.collector, r.scope, r.resourceType, r.resourceId, r.status, r.exception, r.message]);
+    const records = sorted.slice(start, start + 1000).map((r) => [day, r.checkId, r.collector, r.scope, r.resourceType, r.resourceId, r.status, r.exception, r.message, r.observedAt, r.review]);
     writeSync(fd, csvLines(records));
   }
 }

@@ -116,6 +116,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
           signal: stop.signal,
           ...(exceptions ? { exceptions } : {}),
           mappings: frameworks,
+          storeBusyWaitMs: loaded.config.store.busyWaitSeconds * 1000,
         });
         runs.push(...batch.runs);
         unrecorded.push(...batch.unrecorded);

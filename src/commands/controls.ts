@@ -4,6 +4,7 @@ import type { GlobalOptions } from '../app.js';
 import { latestAttestations } from '../reports/attestations.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
 import type { ControlStatus } from '../reports/current-state.js';
+import { lifecycleOf } from '../reports/event-findings.js';
 import { renderTable } from '../reports/table.js';
 import { print, printJson, printWarnings } from './options.js';
 
@@ -23,7 +24,7 @@ export async function controlsCommand(options: ControlsOptions): Promise<number>
   const frameworks = pickFramework(setup.frameworks, options.framework);
   const store = openStoreForReading(options);
   try {
-    const { findings, warnings } = await currentState(store);
+    const { findings, warnings } = await currentState(store, undefined, lifecycleOf(setup));
     const attestations = await latestAttestations(store);
     printWarnings(warnings, options.json);
     const report = frameworks.map((framework) => ({

@@ -10,6 +10,7 @@ import type { CoverageReport } from '../reports/coverage.js';
 import { toCsv } from '../reports/csv.js';
 import { daysBetween } from '../reports/days.js';
 import { startProgress } from '../progress.js';
+import { reviewLine } from '../reports/reviews.js';
 import { print, printDocument, printJson } from './options.js';
 import { terminalLine } from '../terminal-text.js';
 import { parseDayRange } from './period.js';
@@ -59,6 +60,9 @@ export async function coverageCommand(options: CoverageCommandOptions): Promise<
   }
 }
 
+/** The CSV columns: one row per control and day, a manual control once. `gap` is true when some of the day's evidence is missing, a failing day included. */
+export const COVERAGE_CSV_COLUMNS = ['framework', 'control', 'day', 'state', 'causes', 'failing', 'excepted', 'gap', 'failed', 'judged', 'severity', 'reviewed'];
+
 export function coverageCsv(reports: readonly CoverageReport[]): string {
   const rows = reports.flatMap((report) => [
     ...report.controls.flatMap((control) =>
@@ -70,11 +74,16 @@ export function coverageCsv(reports: readonly CoverageReport[]): string {
         causes: d.causes.join(' | '),
         failing: d.failing.join(' | '),
         excepted: d.excepted.join(' | '),
+        gap: String(d.gap),
+        failed: String(d.failed),
+        judged: String(d.judged),
+        severity: d.severity ?? '',
+        reviewed: d.reviewed.join(' | '),
       })),
     ),
-    ...report.manual.map((m) => ({ framework: report.framework, control: m.id, day: '', state: 'manual', causes: '', failing: '', excepted: '' })),
+    ...report.manual.map((m) => ({ framework: report.framework, control: m.id, day: '', state: 'manual', causes: '', failing: '', excepted: '', gap: '', failed: '', judged: '', severity: '', reviewed: '' })),
   ]);
-  return toCsv(['framework', 'control', 'day', 'state', 'causes', 'failing', 'excepted'], rows);
+  return toCsv(COVERAGE_CSV_COLUMNS, rows);
 }
 
 const more = (items: readonly string[]) => (items.length > 1 ? ` (+${items.length - 1} more)` : '');
@@ -85,13 +94,27 @@ export function coverageText(report: CoverageReport): string {
   const lines = [`${report.framework}: ${report.from} to ${report.to} (${report.days.length} days, ${report.timeZone})`];
   for (const control of report.controls) {
     const c = control.counts;
+    // A failing or excepted day with a gap was not evidenced in full: it is counted apart, never hidden.
+    const withGap = (state: string) => control.days.filter((d) => d.state === state && d.gap).length;
+    const [failingGaps, exceptedGaps] = [withGap('failing'), withGap('excepted')];
     lines.push(
-      `  ${control.id.padEnd(12)} ${c.evidenced + c.excepted + c.failing}/${report.days.length} days evidenced: ` +
-        `${c.evidenced} passing, ${c.failing} failing, ${c.excepted} excepted, ${c.not_evidenced} not evidenced`,
+      `  ${control.id.padEnd(12)} ${report.days.length - control.gapDays}/${report.days.length} days evidenced: ` +
+        `${c.evidenced} passing, ${c.failing} failing${failingGaps ? ` (${failingGaps} with a gap)` : ''}, ` +
+        `${c.excepted} excepted${exceptedGaps ? ` (${exceptedGaps} with a gap)` : ''}, ${c.not_evidenced} not evidenced`,
     );
     for (const gap of control.gaps) lines.push(`      gap ${gap.from}..${gap.to}: ${first(gap.details)}${more(gap.details)}`);
     for (const failing of control.failing) lines.push(`      failing ${failing.from}..${failing.to}: ${first(failing.details)}${more(failing.details)}`);
   }
   lines.push(`  manual evidence (${report.manual.length} controls no check covers): ${report.manual.map((m) => m.id).join(', ')}`);
+  if (report.eventFailures.length > 0) {
+    const open = report.eventFailures.filter((e) => !e.review && !e.exception).length;
+    lines.push(`  failing events (${report.eventFailures.length}, ${open} not reviewed):`);
+    for (const e of report.eventFailures) {
+      lines.push(`      ${e.day} ${e.checkId} ${e.resourceId}: ${e.exception ? `excepted (${e.exception})` : e.review ? `${reviewLine(e.review)}: ${e.review.note}` : 'not reviewed'}`);
+    }
+  }
+  if (report.beforePeriod.length > 0) {
+    lines.push(`  before the period (${report.beforePeriod.length} failing events read in it that occurred earlier; no deviation in it): ${report.beforePeriod.map((e) => `${e.day} ${e.checkId} ${e.resourceId}`).slice(0, 5).join(', ')}${report.beforePeriod.length > 5 ? ` (+${report.beforePeriod.length - 5} more)` : ''}`);
+  }
   return lines.join('\n');
 }

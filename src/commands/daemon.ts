@@ -1,12 +1,13 @@
 // `evidence-agent daemon`: runs the configured collectors and the weekly digest on their schedules until
 // SIGTERM/SIGINT, with /healthz, /readyz and /metrics.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { configuredCollectors, loadAgentConfig, makeLogger, resolveDbPath, setupOf } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import { CliError } from '../cli-error.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { acquireStoreLock, LockHeldError } from '../daemon/lock.js';
-import { openStore } from '../store/index.js';
+import { checkStoreFile, openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { loadConfiguredExceptions, refuseDemoStore } from './collect.js';
 import { digestPeriod, renderDigest } from './digest.js';
@@ -25,11 +26,23 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
   const logger = makeLogger(loaded, options);
   for (const broken of loaded.brokenModules) logger.error({ collector: broken.id, module: broken.module, err: broken.problem }, 'collector module not loaded: its runs are recorded as failed');
   await refuseDemoStore(dbPath);
+  // Before the lock file is written beside it: a read-only store or folder is one line, exit 2; a missing
+  // folder is made, as a writer's store does.
+  checkStoreFile(dbPath, 'write');
+  try {
+    mkdirSync(dirname(dbPath), { recursive: true });
+  } catch (error) {
+    throw new CliError(`cannot create the folder ${dirname(dbPath)} of the evidence store (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): create it writable for the user running the daemon, or set store.path elsewhere`);
+  }
   let lock;
   try {
     lock = acquireStoreLock(dbPath, (reason, holder) => logger.warn({ reason, holder }, 'taking over a stale daemon lock'));
   } catch (error) {
     if (error instanceof LockHeldError) throw new CliError(error.message, 1);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
+      throw new CliError(`cannot create the daemon's lock file ${dbPath}.lock (${code}): make the store's folder writable for the user running the daemon, or set store.path to a writable volume`);
+    }
     throw error;
   }
   const store = openStore(dbPath);

@@ -23,21 +23,25 @@ import type { EvidenceStore } from '../store/types.js';
 import type { Collector } from '../collector.js';
 import { createLogger, logFormat } from '../logging.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
+import { eventLifecycle } from '../reports/event-findings.js';
+import { REVIEW_COLLECTOR } from '../reports/reviews.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../sandbox/github/index.js';
-import { SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../sandbox/index.js';
+import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../sandbox/index.js';
 import { DEMO_CONFIG_DIGEST, openStore } from '../store/index.js';
 import type { RunRecord, StoreIdentity } from '../store/types.js';
 import { agentVersion } from '../version.js';
 import { summarizeControls } from './controls.js';
-import { parseIntegerOption, print, printJson } from './options.js';
+import { parseAsOf, parseIntegerOption, print, printJson } from './options.js';
 import { startProgress } from '../progress.js';
 import { checkTotalsTable } from './run-summary.js';
 
 export interface DemoOptions extends GlobalOptions {
   days?: string;
   json?: boolean;
+  /** The instant the simulated history ends at (default: the real clock): reproducible demos and tests. */
+  now?: string;
 }
 
 /** Runs of the demo carry this in place of a config digest (the store also records its kind). */
@@ -47,7 +51,7 @@ const DAY_MS = 86_400_000;
 /** The simulated daily collection time (UTC). */
 const COLLECTION_HOUR = 6;
 
-/** The demo's aws-iam settings: the sandbox account, and an allow-list of its two platform admins. */
+/** The demo's aws-iam settings: the sandbox account, an allow-list of its two platform admins, its organization, its two regions. */
 export function demoAwsIamOptions() {
   return awsIamOptionsSchema.parse({
     accounts: [{ id: SANDBOX_ACCOUNT_ID, name: 'sandbox' }],
@@ -58,6 +62,9 @@ export function demoAwsIamOptions() {
       'arn:aws:iam::*:user/bob.martin',
     ],
     credentialReport: { pollIntervalMs: 5, maxWaitSeconds: 30 },
+    // The management account is the company's own; the monitoring vendor's account is not.
+    trust: { ownAccounts: [MANAGEMENT_ACCOUNT_ID] },
+    accessAnalyzer: { regions: ['us-east-1', 'eu-west-1'] },
   });
 }
 
@@ -127,8 +134,10 @@ async function prepareDemoStore(path: string): Promise<void> {
   } finally {
     await store.close();
   }
-  // Digests and exports made from the demo's evidence are about the demo: they do not make it a real store.
-  const real = runs.find((run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR && run.collector !== EXPORT_COLLECTOR);
+  // Digests, exports and reviews made from the demo's evidence are about the demo: they do not make it a real store.
+  const real = runs.find(
+    (run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR && run.collector !== EXPORT_COLLECTOR && run.collector !== REVIEW_COLLECTOR,
+  );
   if (identity.kind === 'real' || !identity.intact || (real && !identity.recorded)) {
     throw new CliError(
       `${path} ${
@@ -141,28 +150,33 @@ async function prepareDemoStore(path: string): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
-function simulatedDays(count: number, now: Date): Date[] {
+/**
+ * One collection a day at COLLECTION_HOUR, the last one today: before that hour today's collection is
+ * a minute before now, but never before today's midnight (just after midnight it would land on
+ * yesterday, which would then have two snapshots and today none).
+ */
+export function simulatedDays(count: number, now: Date): Date[] {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return Array.from({ length: count }, (_, i) => {
     const at = today - (count - 1 - i) * DAY_MS + COLLECTION_HOUR * 3_600_000;
-    return new Date(Math.min(at, now.getTime() - 60_000));
+    return new Date(Math.min(at, Math.max(today, now.getTime() - 60_000)));
   });
 }
 
 export async function demoCommand(options: DemoOptions): Promise<number> {
   const days = options.days ? parseIntegerOption('--days', options.days, 1, 366) : 30;
+  const now = options.now === undefined ? new Date() : parseAsOf('--now', options.now);
   const dbPath = resolveDbPath(options, undefined);
   // The summary is the demo's output; logs only say what went wrong unless --verbose or LOG_LEVEL asks more.
   const logger = createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn'), format: logFormat(options.logFormat) }).child({ demo: true });
   const { frameworks, version: mappingVersion } = loadFrameworks();
   await prepareDemoStore(dbPath);
 
-  const realNow = new Date();
-  const schedule = simulatedDays(days, realNow);
+  const schedule = simulatedDays(days, now);
   const store = openStore(dbPath, { kind: 'demo' });
   // Started after the store opened: a store that cannot open must not leave a server running.
   // The demo replays days in seconds: the sandbox drops the LookupEvents rate limit and the collector its pacing.
-  const sandbox = await startSandbox({ historyEnd: realNow, date: schedule[0], lookupEventsPerSecond: 0 }).catch(async (error: unknown) => {
+  const sandbox = await startSandbox({ historyEnd: now, date: schedule[0], lookupEventsPerSecond: 0 }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -215,7 +229,8 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const changed = runs
       .filter((r) => r.baseSeq !== null)
       .reduce((sum, r) => sum + r.changes.added + r.changes.changed + r.changes.removed, 0);
-    const { findings } = await currentState(store);
+    // As of the demo's clock: with --now ahead of the machine's, "now" would hide every simulated run.
+    const { findings } = await currentState(store, now, eventLifecycle(builtinCollectors, undefined));
     const stats = await store.stats();
     const verified = await store.verify();
 
@@ -237,7 +252,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       say(`  ${collector.id}: ${apiCalls.toFixed(1)} API calls per run, ${own.at(-1)?.evidenceCount ?? 0} evidence documents per snapshot`);
     }
     const firstDay = schedule[0]!.getTime() - COLLECTION_HOUR * 3_600_000;
-    const events = driftEvents(realNow).filter((e) => e.date.getTime() >= firstDay && e.date <= realNow);
+    const events = driftEvents(now).filter((e) => e.date.getTime() >= firstDay && e.date <= now);
     summary.drift = events.map((e) => ({ day: e.date.toISOString().slice(0, 10), description: e.description }));
     summary.checks = Object.fromEntries(['pass', 'fail', 'error', 'not_applicable'].map((status) => [status, findings.filter((f) => f.status === status).length]));
     summary.controls = {};
@@ -249,7 +264,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     say(checkTotalsTable(builtinCollectors, findings));
     say('\nControls:');
     for (const framework of frameworks) {
-      const s = summarizeControls(controlStatuses(framework, findings));
+      const s = summarizeControls(controlStatuses(framework, findings, [], now));
       (summary.controls as Record<string, unknown>)[framework.id] = { controls: framework.controls.length, passing: s.passing, failing: s.failing, error: s.error, onlySupported: s.supported, manual: s.manual };
       say(
         `  ${framework.id}: ${s.passing + s.failing + s.error} of ${framework.controls.length} evidenced by automated checks ` +
@@ -263,14 +278,14 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       const rendered = await renderDigest(store, { label: lastWeek, ...weekDays(lastWeek)!, timeZone: 'UTC' }, setupOf(undefined));
       // Sent as the daemon sends it (here to a directory next to the store): only a sent digest is kept.
       const outcomes = await deliverDigest(rendered, { directory: join(dirname(dbPath), 'demo-digests') });
-      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, { at: realNow, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
+      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, { at: now, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
       say(`\n${rendered.markdown.trimEnd()}`);
       summary.digest = { week: lastWeek, deliveries: outcomes.map((o) => ({ target: o.target, ok: o.ok, detail: o.detail })) };
       for (const outcome of outcomes) say(`\nDigest ${outcome.ok ? 'sent to' : 'NOT sent:'} ${outcome.detail}`);
     }
     const bundle = await demoExport(store, dbPath, schedule, frameworks);
     // Recorded like any export: the store's chain names the bundle and its key, so `verify --db` trusts it.
-    await recordExport(store, bundle, { at: realNow, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
+    await recordExport(store, bundle, { at: now, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
     summary.bundle = { path: bundle.path, files: bundle.files, fingerprint: bundle.fingerprint };
     say(`\nPeriod export: ${bundle.path} (${bundle.files} files, signed with Ed25519 key ${bundle.fingerprint})`);
     say(`  verify it offline: evidence-agent verify ${bundle.path} --db ${dbPath}   (the key this store recorded; or --fingerprint ${bundle.fingerprint})`);

@@ -13,11 +13,12 @@ import { digestHtml, digestMarkdown } from '../digest/render.js';
 import { previousWeek, weekDays, weekOf } from '../digest/week.js';
 import { dayOf } from '../reports/days.js';
 import { collectorCadence } from '../reports/cadence.js';
+import { lifecycleOf } from '../reports/event-findings.js';
 import { renderTable } from '../reports/table.js';
 import { openStore } from '../store/index.js';
 import type { EvidenceStore } from '../store/types.js';
 import { agentVersion } from '../version.js';
-import { parseDayRange } from './period.js';
+import { checkSupportedWeek, parseDayRange } from './period.js';
 import { parseChoice, print, printDocument, printError, printJson } from './options.js';
 
 export interface DigestCommandOptions extends GlobalOptions {
@@ -86,6 +87,7 @@ export async function renderDigest(
     collectors: setup.collectors,
     cadenceDays: collectorCadence(setup.collectors, sections),
     slaDays: config?.digest?.slaDays ?? DEFAULT_SLA_DAYS,
+    lifecycle: lifecycleOf(setup),
     previousDeliveryProblems: (previous?.meta['deliveryProblems'] as string[] | undefined) ?? [],
   });
   return { digest, markdown: digestMarkdown(digest), html: digestHtml(digest), json: `${JSON.stringify(digest, null, 2)}\n` };
@@ -98,6 +100,7 @@ export function digestPeriod(options: { week?: string; from?: string; to?: strin
     return { label: `${from}..${to}`, from, to, timeZone };
   }
   const label = options.week ?? previousWeek(dayOf(now, timeZone));
+  checkSupportedWeek('--week', label);
   const days = weekDays(label);
   if (!days) throw new CliError(`--week: expected an ISO week such as ${weekOf(dayOf(now, timeZone)).label}, got "${label}"`);
   return { label, ...days, timeZone };

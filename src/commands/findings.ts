@@ -1,10 +1,14 @@
-// `evidence-agent findings`: the findings of the latest snapshots (or as of --at), filterable by
-// status, framework and control; --fail-on turns failing findings into exit code 1 for pipelines.
+// `evidence-agent findings`: the findings of the latest snapshots (or as of --at), with every event
+// failure not yet reviewed, filterable by status (`reviewed`: event failures someone reviewed), framework
+// and control; --fail-on turns failing findings into exit code 1 for pipelines.
 import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
 import type { GlobalOptions } from '../app.js';
 import type { FindingStatus, Severity } from '../collector.js';
 import { CliError } from '../cli-error.js';
 import { currentState } from '../reports/current-state.js';
+import type { CurrentFinding } from '../reports/current-state.js';
+import { lifecycleOf } from '../reports/event-findings.js';
+import { reviewLine } from '../reports/reviews.js';
 import { renderTable } from '../reports/table.js';
 import { SEVERITIES, STATUSES, parseAsOf, parseChoice, print, printJson, printWarnings } from './options.js';
 
@@ -18,10 +22,15 @@ export interface FindingsOptions extends GlobalOptions {
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-const STATUS_RANK: Record<FindingStatus, number> = { fail: 0, error: 1, pass: 2, not_applicable: 3 };
+const STATUS_RANK: Record<FindingStatus | 'reviewed', number> = { fail: 0, error: 1, reviewed: 2, pass: 3, not_applicable: 4 };
+/** The statuses --status takes: a check's, and `reviewed` for a failing event someone reviewed. */
+export const FINDING_STATUSES = [...STATUSES, 'reviewed'] as const;
+
+/** What a finding shows as: `reviewed` for a failing event someone reviewed (no longer counted as failing). */
+export const shownStatus = (f: Pick<CurrentFinding, 'status' | 'review'>): FindingStatus | 'reviewed' => (f.status === 'fail' && f.review ? 'reviewed' : f.status);
 
 export async function findingsCommand(options: FindingsOptions): Promise<number> {
-  const status = options.status ? parseChoice('--status', options.status, STATUSES) : undefined;
+  const status = options.status ? parseChoice('--status', options.status, FINDING_STATUSES) : undefined;
   const failOn = options.failOn ? parseChoice('--fail-on', options.failOn, SEVERITIES) : undefined;
   const at = options.at ? parseAsOf('--at', options.at) : undefined;
   const setup = await readerSetup(options);
@@ -35,7 +44,7 @@ export async function findingsCommand(options: FindingsOptions): Promise<number>
 
   const store = openStoreForReading(options);
   try {
-    const state = await currentState(store, at);
+    const state = await currentState(store, at, lifecycleOf(setup));
     printWarnings(state.warnings, options.json);
     const rows = state.findings
       .map((finding) => ({
@@ -43,12 +52,12 @@ export async function findingsCommand(options: FindingsOptions): Promise<number>
         title: titles.get(finding.checkId) ?? finding.checkId,
         controls: Object.fromEntries(frameworks.map((f) => [f.id, f.controlsByCheck.get(finding.checkId) ?? []])),
       }))
-      .filter((f) => !status || f.status === status)
+      .filter((f) => !status || shownStatus(f) === status)
       .filter((f) => !options.framework || Object.values(f.controls).some((ids) => ids.length > 0))
       .filter((f) => !options.control || Object.values(f.controls).some((ids) => ids.includes(options.control!)))
       .sort(
         (a, b) =>
-          STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
+          STATUS_RANK[shownStatus(a)] - STATUS_RANK[shownStatus(b)] ||
           SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
           a.checkId.localeCompare(b.checkId) ||
           a.resourceId.localeCompare(b.resourceId),
@@ -59,15 +68,26 @@ export async function findingsCommand(options: FindingsOptions): Promise<number>
       print(
         renderTable(
           ['status', 'severity', 'check', 'resource', 'message'],
-          rows.map((f) => [f.exception ? `fail (excepted: ${f.exception.id})` : f.status, f.severity, f.checkId, f.resourceId, f.message]),
+          rows.map((f) => [
+            f.exception ? `fail (excepted: ${f.exception.id})` : f.review ? `reviewed (${reviewLine(f.review).replace('reviewed ', '')})` : f.status,
+            f.severity,
+            f.checkId,
+            f.resourceId,
+            f.message,
+          ]),
         ),
       );
-      const failing = rows.filter((f) => f.status === 'fail').length;
+      const failing = rows.filter((f) => shownStatus(f) === 'fail').length;
       const excepted = rows.filter((f) => f.exception).length;
-      print(`\n${rows.length} finding(s), ${failing} failing${excepted ? ` (${excepted} under an accepted exception)` : ''}.`);
+      const reviewed = rows.filter((f) => shownStatus(f) === 'reviewed').length;
+      const unreviewed = rows.filter((f) => shownStatus(f) === 'fail' && !f.exception && f.occurredAt !== null).length;
+      print(
+        `\n${rows.length} finding(s), ${failing} failing${excepted ? ` (${excepted} under an accepted exception)` : ''}${reviewed ? `, ${reviewed} reviewed` : ''}.` +
+          (unreviewed ? `\n${unreviewed} failing event(s) stay open until reviewed: evidence-agent review <event id> --note "what you found"` : ''),
+      );
     }
     const breaches = failOn
-      ? rows.filter((f) => f.status === 'fail' && !f.exception && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])
+      ? rows.filter((f) => shownStatus(f) === 'fail' && !f.exception && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])
       : [];
     return breaches.length > 0 ? 1 : 0;
   } finally {

@@ -2,6 +2,7 @@
 import { CliError } from '../cli-error.js';
 import type { FindingStatus, Severity } from '../collector.js';
 import { documentForStdout, terminalLine, terminalText } from '../terminal-text.js';
+import { checkSupportedDay } from './period.js';
 
 export function parseIntegerOption(flag: string, value: string, min: number, max: number): number {
   const n = Number(value);
@@ -18,6 +19,7 @@ export function parseAsOf(flag: string, value: string): Date {
   const date = DATE_ONLY.test(value) ? new Date(`${value}T23:59:59.999Z`) : new Date(value);
   const valid = !Number.isNaN(date.getTime()) && (!DATE_ONLY.test(value) || date.toISOString().startsWith(value));
   if (!valid) throw new CliError(`${flag}: expected a date (YYYY-MM-DD) or an ISO 8601 timestamp, got "${value}"`);
+  checkSupportedDay(flag, date, value);
   return date;
 }
 

@@ -40,8 +40,12 @@ export function buildConfigSchema(collectors: readonly Collector<any>[], externa
       .refine(isTimeZone, 'expected an IANA time zone such as UTC or Europe/Berlin')
       .default('UTC'),
     store: z
-      .strictObject({ path: z.string().min(1, 'expected a file path').default('./data/evidence.db') })
-      .default({ path: './data/evidence.db' }),
+      .strictObject({
+        path: z.string().min(1, 'expected a file path').default('./data/evidence.db'),
+        /** A write another writer holds the store against is retried this long, then the run is recorded as failed once the store is free. */
+        busyWaitSeconds: z.number().int().min(1).max(3600).default(60),
+      })
+      .default({ path: './data/evidence.db', busyWaitSeconds: 60 }),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -103,6 +107,18 @@ export function buildConfigSchema(collectors: readonly Collector<any>[], externa
               .optional(),
           })
           .default({}),
+      })
+      .optional(),
+    /**
+     * Event failures (a root sign-in, a StopLogging, a self-approved merge) stay open until someone records a
+     * review (`evidence-agent review`): which checks are event checks, and how long a review may wait.
+     */
+    reviews: z
+      .strictObject({
+        /** Default: every check that judges events. */
+        eventChecks: z.array(z.string().regex(/^[a-z0-9]+(_[a-z0-9]+)+$/, 'expected a check id such as aws_cloudtrail_root_not_used')).optional(),
+        /** Days an event failure may stay unreviewed before the digest calls it overdue. */
+        slaDays: z.number().int().min(1).max(365).default(7),
       })
       .optional(),
     /** Who the evidence is about: named in the export's OSCAL metadata (the party it is prepared for). */

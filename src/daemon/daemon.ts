@@ -11,11 +11,12 @@ import type { ExceptionsEvidence } from '../exceptions/schema.js';
 import type { Logger } from '../logging.js';
 import type { Framework } from '../mapping/load.js';
 import { runCollectors } from '../runner.js';
-import type { ConfiguredCollector } from '../runner.js';
+import type { ConfiguredCollector, StoreWait } from '../runner.js';
 import type { EvidenceStore } from '../store/types.js';
 import { startProbeServer } from './http.js';
 import type { ProbeServer, Readiness, ReadinessReason } from './http.js';
 import type { StoreLock } from './lock.js';
+import { lifecycleOf } from '../reports/event-findings.js';
 import { DaemonMetrics } from './metrics.js';
 import { Scheduler } from './scheduler.js';
 
@@ -47,6 +48,13 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const { loaded, store, logger } = deps;
   const config = loaded.config;
   const abort = new AbortController();
+  // Runs waiting to be recorded while another writer holds the store: collection health names them, metrics count them.
+  const storeWaits = new Set<StoreWait>();
+  const onStoreWait = (wait: StoreWait, waiting: boolean) => {
+    if (waiting) storeWaits.add(wait);
+    else storeWaits.delete(wait);
+    metrics.setWaitingForStore(storeWaits.size);
+  };
   const scheduler = new Scheduler({
     timeZone: config.timezone,
     jitterMs: config.daemon.jitterSeconds * 1000,
@@ -68,6 +76,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
           configDigest: loaded.digest,
           signal: abort.signal,
           mappings: deps.frameworks,
+          storeBusyWaitMs: config.store.busyWaitSeconds * 1000,
+          onStoreWait,
           ...(deps.exceptions ? { exceptions: deps.exceptions } : {}),
         });
         for (const run of runs) {
@@ -112,6 +122,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     collectors: deps.collectors.map((c) => c.collector.id),
     schedules: Object.fromEntries(scheduler.names.map((name) => [name, scheduler.cadenceMs(name) / 1000])),
     digestTargets: deps.digest ? (['directory', 'slack', 'email'] as const).filter((target) => deliver?.[target] !== undefined) : [],
+    lifecycle: lifecycleOf({ collectors: loaded.collectors, loaded }),
   });
   let started = false;
 
@@ -137,6 +148,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   // Streams whose collector has had no successful run for longer than its cadence (its last run failed).
   const collectionHealth = async (): Promise<Readiness> => {
     const reasons: ReadinessReason[] = [];
+    // A run that waits for another writer to let go of the store: the process serves; the evidence waits.
+    for (const wait of storeWaits) reasons.push({ code: `store_busy:${wait.collector}`, detail: `${wait.collector} ${wait.scope}: waiting since ${wait.since.toISOString()} to record the run: ${wait.cause}` });
     const now = Date.now();
     const latest = await store.latestRuns();
     const snapshots = await store.latestSnapshots();

@@ -10,6 +10,8 @@ export interface LockHolder {
   host: string;
   nonce: string;
   startedAt: string;
+  /** The holder's last heartbeat, on its own clock (older lock files have only the file's mtime). */
+  heartbeatAt?: string;
 }
 
 export class LockHeldError extends Error {
@@ -47,20 +49,24 @@ function readHolder(path: string): LockHolder | null {
 export function staleReason(path: string, now = Date.now()): string | null {
   const holder = readHolder(path);
   if (!holder) return 'the lock file is unreadable';
-  const age = now - statSync(path).mtimeMs;
-  if (age > STALE_AFTER_MS) return `no heartbeat for ${Math.round(age / 1000)} s`;
   if (holder.host === hostname() && holder.pid !== process.pid && !alive(holder.pid)) return `process ${holder.pid} is gone`;
+  // The heartbeat as the holder wrote it, compared on the same kind of clock as it was written with (a file's
+  // mtime comes from the file system's clock, which a faked or skewed process clock does not share).
+  const beat = Date.parse(holder.heartbeatAt ?? '');
+  const age = now - (Number.isFinite(beat) ? beat : statSync(path).mtimeMs);
+  if (age > STALE_AFTER_MS) return `no heartbeat for ${Math.round(age / 1000)} s`;
   return null;
 }
 
 export function acquireStoreLock(storePath: string, onTakeOver?: (reason: string, holder: LockHolder | null) => void): StoreLock {
   const path = `${storePath}.lock`;
-  const holder: LockHolder = { pid: process.pid, host: hostname(), nonce: randomUUID(), startedAt: new Date().toISOString() };
-  const body = `${JSON.stringify(holder)}\n`;
+  const startedAt = new Date().toISOString();
+  const holder: LockHolder = { pid: process.pid, host: hostname(), nonce: randomUUID(), startedAt, heartbeatAt: startedAt };
+  const body = () => `${JSON.stringify({ ...holder, heartbeatAt: new Date().toISOString() })}\n`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o644);
-      writeSync(fd, body);
+      writeSync(fd, body());
       closeSync(fd);
       break;
     } catch (error) {
@@ -81,7 +87,7 @@ export function acquireStoreLock(storePath: string, onTakeOver?: (reason: string
   }
   const heartbeat = setInterval(() => {
     // Touching the file is the heartbeat; a lock someone else took over is not ours to touch.
-    if (readHolder(path)?.nonce === holder.nonce) writeFileSync(path, body);
+    if (readHolder(path)?.nonce === holder.nonce) writeFileSync(path, body());
   }, HEARTBEAT_MS);
   heartbeat.unref();
   return {

@@ -3,11 +3,14 @@
 // in `_total`, no label that Prometheus sets itself (`job`, `instance`), the Node.js process metrics
 // unprefixed (`process_cpu_seconds_total`, `nodejs_heap_size_used_bytes`) so stock dashboards find
 // them, and every labelled counter created at 0 for each label value known at start, so that the first
-// failure is an `increase()` from 0 rather than a series appearing. Counts only: no evidence content is
-// ever served. The names and the format are held by test/metrics-exposition.test.ts.
+// failure is an `increase()` from 0 rather than a series appearing. Findings are those of the current
+// state (the latest snapshots, and every event failure until it is reviewed). Counts only: no evidence
+// content is ever served. The names and the format are held by test/metrics-exposition.test.ts.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RunStatus } from '../collector.js';
 import type { DeliveryOutcome } from '../digest/deliver.js';
+import { currentState } from '../reports/current-state.js';
+import type { EventLifecycle } from '../reports/event-findings.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
 
 export const RUN_STATUSES: readonly RunStatus[] = ['ok', 'partial', 'failed', 'aborted'];
@@ -23,6 +26,10 @@ export interface MetricsLabels {
   schedules?: Readonly<Record<string, number>>;
   /** The digest's delivery targets (directory, slack, email). */
   digestTargets?: readonly string[];
+  /** Event checks and the review SLA: findings then include event failures until reviewed. */
+  lifecycle?: EventLifecycle;
+  /** The clock the current state is read at (tests inject one). */
+  clock?: () => Date;
 }
 
 export class DaemonMetrics {
@@ -36,7 +43,24 @@ export class DaemonMetrics {
     registers: [this.registry],
   });
   private readonly apiCalls = new Counter({ name: 'evidence_agent_api_calls_total', help: 'HTTP requests sent to the sources (retries included), by collector.', labelNames: ['collector'], registers: [this.registry] });
-  private readonly findings = new Gauge({ name: 'evidence_agent_findings', help: 'Findings of the latest snapshots, by collector and status.', labelNames: ['collector', 'status'], registers: [this.registry] });
+  private readonly findings = new Gauge({
+    name: 'evidence_agent_findings',
+    help: 'Findings of the current state (latest snapshots, and event failures until reviewed), by collector and status (reviewed: event failures someone reviewed).',
+    labelNames: ['collector', 'status'],
+    registers: [this.registry],
+  });
+  private readonly unreviewed = new Gauge({
+    name: 'evidence_agent_event_failures_unreviewed',
+    help: 'Failing events (root use, StopLogging, merges without approval…) nobody has reviewed yet, by collector.',
+    labelNames: ['collector'],
+    registers: [this.registry],
+  });
+  private readonly overdue = new Gauge({
+    name: 'evidence_agent_event_failures_overdue',
+    help: 'Of the unreviewed failing events, those recorded longer ago than the review SLA (reviews.slaDays), by collector.',
+    labelNames: ['collector'],
+    registers: [this.registry],
+  });
   private readonly lastSuccess = new Gauge({
     name: 'evidence_agent_last_success_timestamp_seconds',
     help: 'When the latest successful (ok or partial) run of each stream started.',
@@ -63,13 +87,20 @@ export class DaemonMetrics {
   });
   private readonly storeBytes = new Gauge({ name: 'evidence_agent_store_bytes', help: 'Size of the evidence store file.', registers: [this.registry] });
   private readonly buildInfo = new Gauge({ name: 'evidence_agent_build_info', help: 'Always 1: the agent version and the Node.js version running it.', labelNames: ['version', 'node'], registers: [this.registry] });
+  private readonly waitingForStore = new Gauge({ name: 'evidence_agent_runs_waiting_for_store', help: 'Runs waiting to be recorded because another writer holds the store.', registers: [this.registry] });
+  /** With a lifecycle, the findings come from the current state, where event failures stay until reviewed. */
+  private readonly lifecycle: EventLifecycle | undefined;
+  private readonly clock: () => Date;
 
   constructor(
     private readonly store: EvidenceStore,
     labels: MetricsLabels = { version: 'unknown' },
   ) {
+    this.lifecycle = labels.lifecycle;
+    this.clock = labels.clock ?? (() => new Date());
     collectDefaultMetrics({ register: this.registry });
     this.buildInfo.set({ version: labels.version, node: labels.node ?? process.version }, 1);
+    this.waitingForStore.set(0);
     for (const collector of labels.collectors ?? []) {
       for (const status of RUN_STATUSES) this.runs.inc({ collector, status }, 0);
       this.apiCalls.inc({ collector }, 0);
@@ -87,6 +118,10 @@ export class DaemonMetrics {
     this.apiCalls.inc({ collector: run.collector }, run.apiCalls);
   }
 
+  setWaitingForStore(runs: number): void {
+    this.waitingForStore.set(runs);
+  }
+
   recordSkip(schedule: string): void {
     this.skipped.inc({ schedule });
   }
@@ -99,12 +134,27 @@ export class DaemonMetrics {
   async refresh(): Promise<void> {
     this.findings.reset();
     this.lastSuccess.reset();
+    this.unreviewed.reset();
+    this.overdue.reset();
     const totals = new Map<string, number>();
-    for (const run of await this.store.latestSnapshots()) {
+    const add = (collector: string, status: string, count = 1) => totals.set(`${collector}\u0000${status}`, (totals.get(`${collector}\u0000${status}`) ?? 0) + count);
+    const snapshots = await this.store.latestSnapshots(this.clock());
+    for (const run of snapshots) {
       this.lastSuccess.set({ collector: run.collector, scope: run.scope }, Date.parse(run.startedAt) / 1000);
-      for (const [status, count] of Object.entries(run.findingCounts)) {
-        const key = `${run.collector}\u0000${status}`;
-        totals.set(key, (totals.get(key) ?? 0) + count);
+      if (!this.lifecycle) for (const [status, count] of Object.entries(run.findingCounts)) add(run.collector, status, count);
+    }
+    if (this.lifecycle) {
+      const now = this.clock();
+      for (const collector of new Set(snapshots.map((r) => r.collector))) {
+        this.unreviewed.set({ collector }, 0);
+        this.overdue.set({ collector }, 0);
+      }
+      for (const finding of (await currentState(this.store, now, this.lifecycle)).findings) {
+        add(finding.collector, finding.status === 'fail' && finding.review ? 'reviewed' : finding.status);
+        if (finding.status !== 'fail' || finding.review || finding.exception || !this.lifecycle.eventChecks.has(finding.checkId)) continue;
+        this.unreviewed.inc({ collector: finding.collector });
+        // The review clock runs from when the failure was first recorded (see the digest).
+        if (now.getTime() - Date.parse(finding.openSince ?? finding.observedAt) > this.lifecycle.slaDays * 86_400_000) this.overdue.inc({ collector: finding.collector });
       }
     }
     for (const [key, count] of totals) {

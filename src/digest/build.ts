@@ -12,6 +12,9 @@ import type { Framework } from '../mapping/load.js';
 import { buildCoverage } from '../reports/coverage.js';
 import { currentState } from '../reports/current-state.js';
 import type { CurrentFinding } from '../reports/current-state.js';
+import { EventTimes, eventLifecycle, recordedEventFindings } from '../reports/event-findings.js';
+import type { EventLifecycle } from '../reports/event-findings.js';
+import { REVIEW_COLLECTOR, loadReviews, reviewKey, reviewLine } from '../reports/reviews.js';
 import { dayOf, nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation } from '../reports/population.js';
 import { recordedSigners } from '../bundle/export-record.js';
@@ -36,6 +39,8 @@ export interface DigestOptions {
   slaDays: SlaDays;
   /** Delivery problems of the previous digest, reported again until one succeeds. */
   previousDeliveryProblems?: string[];
+  /** Which checks' failures stay open until reviewed, and the review SLA (default: the event checks, 7 days). */
+  lifecycle?: EventLifecycle;
 }
 
 export interface FindingItem {
@@ -72,7 +77,8 @@ export interface Digest {
   headline: { failing: number | null; newFailures: number | null; resolved: number | null; overdue: number | null; gaps: number; driftedResources: number | null };
   newFailures: (FindingItem & { since: string })[];
   resolved: (FindingItem & { fixedBy: string })[];
-  stillFailing: (FindingItem & { since: string; ageDays: number; slaDays: number; overdue: boolean })[];
+  /** `awaitingReview`: a failing event not reviewed yet, its age and SLA those of the review. */
+  stillFailing: (FindingItem & { since: string; ageDays: number; slaDays: number; overdue: boolean; awaitingReview: boolean })[];
   drift: { collector: string; scope: string; type: string; resourceId: string; changes: { path: string; before: string; after: string }[] }[];
   newResources: { collector: string; scope: string; type: string; resourceId: string }[];
   removedResources: { collector: string; scope: string; type: string; resourceId: string }[];
@@ -83,8 +89,8 @@ export interface Digest {
   expiringAttestations: (AttestationSummary & { daysLeft: number })[];
   /** Per population of the week: its rows and those the digest calls notable, in one line each. */
   populations: { id: string; title: string; rows: number; notable: string[] }[];
-  /** Failing findings of event checks in the week's runs (root use, sign-ins without MFA, unapproved merges…). */
-  eventFailures: { checkId: string; title: string; severity: Severity; scope: string; resourceId: string; message: string }[];
+  /** Failing findings of event checks on events of the week, by the event's time (root use, sign-ins without MFA, unapproved merges…). */
+  eventFailures: { checkId: string; title: string; severity: Severity; scope: string; resourceId: string; message: string; occurredAt: string; reviewed: string | null }[];
   deliveryProblems: string[];
   trend: TrendPoint[];
   /**
@@ -100,6 +106,8 @@ export interface Digest {
 }
 
 const key = (f: { collector: string; scope: string; checkId: string; resourceId: string }) => `${f.collector}|${f.scope}|${f.checkId}|${f.resourceId}`;
+/** Streams that hold the agent's own records, not collected evidence. */
+const RECORD_STREAMS = new Set(['digest', REVIEW_COLLECTOR]);
 
 /** A headline count as printed: a week without data has none, never 0. */
 export const countText = (count: number | null): string => (count === null ? 'no data' : String(count));
@@ -124,10 +132,12 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
     controls: controlsOf(f.checkId),
   });
 
-  const now = await currentState(store, endAt);
-  const before = await currentState(store, previousAt);
-  // Event checks judge one run's events: their failures are in the populations section, not carried over.
-  const failing = (findings: CurrentFinding[]) => new Map(findings.filter((f) => f.status === 'fail' && !f.exception && !eventCheck(f.checkId)).map((f) => [key(f), f]));
+  const lifecycle = options.lifecycle ?? eventLifecycle(options.collectors, undefined);
+  const awaitsReview = (f: CurrentFinding) => lifecycle.eventChecks.has(f.checkId);
+  const now = await currentState(store, endAt, lifecycle);
+  const before = await currentState(store, previousAt, lifecycle);
+  // An event failure stays failing until someone reviews it; a reviewed one is resolved.
+  const failing = (findings: CurrentFinding[]) => new Map(findings.filter((f) => f.status === 'fail' && !f.exception && !f.review).map((f) => [key(f), f]));
   const failingNow = failing(now.findings);
   const failingBefore = failing(before.findings);
   const present = new Map(now.findings.map((f) => [key(f), f]));
@@ -144,12 +154,14 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   const newFailures: Digest['newFailures'] = [];
   const stillFailing: Digest['stillFailing'] = [];
   for (const [k, f] of noData ? [] : failingNow) {
-    const began = await sinceOf(f);
+    const began = f.openSince ?? (await sinceOf(f));
     if (!failingBefore.has(k)) newFailures.push({ ...item(f), since: began });
     else {
+      // An event failure's clock runs from when the agent first recorded it (its review could not start earlier).
       const ageDays = Math.floor((endAt.getTime() - Date.parse(began)) / DAY_MS);
-      const slaDays = options.slaDays[f.severity];
-      stillFailing.push({ ...item(f), since: began, ageDays, slaDays, overdue: ageDays > slaDays });
+      const awaitingReview = awaitsReview(f);
+      const slaDays = awaitingReview ? lifecycle.slaDays : options.slaDays[f.severity];
+      stillFailing.push({ ...item(f), since: began, ageDays, slaDays, overdue: ageDays > slaDays, awaitingReview });
     }
   }
   const resolved: Digest['resolved'] = [];
@@ -157,6 +169,10 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   for (const [k, f] of noData ? [] : failingBefore) {
     if (failingNow.has(k)) continue;
     const after = present.get(k);
+    if (after?.review) {
+      resolved.push({ ...item(f), fixedBy: reviewLine(after.review) });
+      continue;
+    }
     const day = await fixedOn(f);
     const fixedBy = after ? `${after.exception ? 'excepted' : after.status} since ${day ?? dayOf(new Date(after.observedAt), options.timeZone)}` : `resource no longer present${day ? ` since ${day}` : ''}`;
     resolved.push({ ...item(f), fixedBy });
@@ -297,7 +313,8 @@ async function weekCoverage(store: EvidenceStore, options: DigestOptions): Promi
       framework: framework.id,
       controls: report.controls.length,
       controlDays,
-      evidencedControlDays: report.controls.reduce((sum, c) => sum + c.counts.evidenced + c.counts.excepted + c.counts.failing, 0),
+      // A failing day with a gap was not evidenced in full.
+      evidencedControlDays: report.controls.reduce((sum, c) => sum + report.days.length - c.gapDays, 0),
       gaps: report.controls.flatMap((c) => c.gaps.map((g) => ({ control: c.id, from: g.from, to: g.to, cause: g.details.join('; ') }))),
     });
   }
@@ -307,7 +324,7 @@ async function weekCoverage(store: EvidenceStore, options: DigestOptions): Promi
 /** Days of the week on which a stream had no successful snapshot, with the reason of the last failure. */
 async function missedRunsOf(store: EvidenceStore, options: DigestOptions, start: Date, end: Date): Promise<Digest['missedRuns']> {
   const runs = await store.listRuns({ from: new Date(start.getTime() - 7 * DAY_MS), to: end });
-  const streams = [...new Set(runs.map((r) => `${r.collector}|${r.scope}`))].filter((s) => !s.startsWith('digest|')).sort();
+  const streams = [...new Set(runs.filter((r) => !RECORD_STREAMS.has(r.collector)).map((r) => `${r.collector}|${r.scope}`))].sort();
   const days: string[] = [];
   for (let d = options.from; d <= options.to; d = nextDay(d)) days.push(d);
   const missed: Digest['missedRuns'] = [];
@@ -355,7 +372,10 @@ async function notablePopulations(store: EvidenceStore, options: DigestOptions, 
   return result;
 }
 
-/** Every failing finding of an event check in a successful run of the week, once per event. */
+/**
+ * Every failing finding of an event check on an event that occurred in the week (whichever run read
+ * it: the next morning's, a backfill), once per event and check, with its review if there is one.
+ */
 async function eventFailuresOf(
   store: EvidenceStore,
   start: Date,
@@ -364,19 +384,35 @@ async function eventFailuresOf(
   checks: Map<string, { collector: string; check: CheckDefinition<any> }>,
 ): Promise<Digest['eventFailures']> {
   const failures: Digest['eventFailures'] = [];
-  const seen = new Set<string>();
-  for (const run of await store.listRuns({ from: start, to: end })) {
+  const reviews = await loadReviews(store);
+  const streams = new Map<string, { collector: string; scope: string; fromSeq: number }>();
+  // Events of the week are read by runs from the week's start on (an event is read after it occurred).
+  for (const run of await store.listRuns({ from: start })) {
     if (run.status !== 'ok' && run.status !== 'partial') continue;
-    for (const finding of await store.findingsOf(run.seq)) {
-      const owner = checks.get(finding.checkId);
-      if (!owner?.check.judgesEvents || finding.status !== 'fail') continue;
-      const key = `${finding.checkId}|${finding.resourceId}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      failures.push({ checkId: finding.checkId, title: owner.check.title, severity: finding.severity, scope: run.scope, resourceId: finding.resourceId, message: finding.message });
+    const k = `${run.collector}|${run.scope}`;
+    if (!streams.has(k)) streams.set(k, { collector: run.collector, scope: run.scope, fromSeq: run.seq });
+  }
+  for (const { collector, scope, fromSeq } of streams.values()) {
+    const own = [...checks].filter(([, owner]) => owner.collector === collector && owner.check.judgesEvents).map(([id]) => id);
+    if (own.length === 0) continue;
+    for (const finding of await recordedEventFindings(store, collector, scope, own, { fromSeq }, new EventTimes(store, collector, scope))) {
+      if (finding.status !== 'fail' || finding.occurredAt === null) continue;
+      const at = Date.parse(finding.occurredAt);
+      if (at < start.getTime() || at >= end.getTime()) continue;
+      const review = reviews.get(reviewKey(finding));
+      failures.push({
+        checkId: finding.checkId,
+        title: checks.get(finding.checkId)!.check.title,
+        severity: finding.severity,
+        scope,
+        resourceId: finding.resourceId,
+        message: finding.message,
+        occurredAt: finding.occurredAt,
+        reviewed: review ? `${reviewLine(review)}: ${review.note}` : null,
+      });
     }
   }
-  return failures.sort((a, b) => a.checkId.localeCompare(b.checkId) || a.message.localeCompare(b.message));
+  return failures.sort((a, b) => a.checkId.localeCompare(b.checkId) || a.occurredAt.localeCompare(b.occurredAt) || a.message.localeCompare(b.message));
 }
 
 /** Failing findings (state checks, not excepted) at the end of each of the last eight weeks; no data: null. */

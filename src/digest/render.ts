@@ -33,7 +33,7 @@ export function digestMarkdown(d: Digest): string {
     ...observed('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on ${mdCode(f.resourceId)} (${md(f.collector)} ${md(f.scope)}) since ${day(f.since)}${controls(f.controls)}: ${md(f.message)}`),
     ...observed('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on ${mdCode(f.resourceId)}: ${md(f.fixedBy)}`),
     ...observed('Still failing', d.stillFailing, 'Nothing failed both last week and this week.', (f) =>
-      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on ${mdCode(f.resourceId)}: failing for ${f.ageDays} days (SLA ${f.slaDays}) since ${day(f.since)}`,
+      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on ${mdCode(f.resourceId)}: ${f.awaitingReview ? 'not reviewed' : 'failing'} for ${f.ageDays} days (${f.awaitingReview ? 'review ' : ''}SLA ${f.slaDays}) since ${day(f.since)}`,
     ),
     ...observed('Drift that still passes', d.drift, 'No passing resource changed.', (r) =>
       `${md(r.type)} ${mdCode(r.resourceId)}: ${r.changes.map((change) => `${md(change.path)} ${md(change.before)} → ${md(change.after)}`).join('; ')}`,
@@ -53,7 +53,7 @@ export function digestMarkdown(d: Digest): string {
       `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${md(a.framework)} ${md(a.control)}: ${md(a.note)} (${md(a.file.name)}, attested by ${md(a.attestedBy)} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
     ),
     ...d.populations.flatMap((p) => section(md(p.title), p.notable, 'None this week.', (line) => md(line), `${p.notable.length} of ${p.rows} in the population`)),
-    ...observed('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${md(e.title)} (${md(e.scope)}): ${md(e.message)}`),
+    ...observed('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${md(e.title)} (${md(e.scope)}, ${day(e.occurredAt)}): ${md(e.message)} (${md(e.reviewed ?? 'not reviewed')})`),
     ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => md(p)),
     `Failing findings at the end of each of the last eight weeks: ${d.trend.map((t) => `${t.week}: ${countText(t.failing)}`).join(', ')}.`,
     '',

@@ -1,10 +1,13 @@
 // Coverage of a Type II period: for every control of a framework and every day of the period (in the
 // configured time zone), whether it was evidenced, failing, failing under an accepted exception, or not
 // evidenced (no successful snapshot, a failed run, an event-window hole, a check that could not
-// verify), with the causes and the failing resources. A day's state comes from the last successful
-// snapshot of that day (state checks) or from every successful run of that day (event checks); a
-// snapshot stays valid for its collector's cadence, so a missed day of a daily collector is a gap.
-import type { CheckDefinition, Collector } from '../collector.js';
+// verify), with the causes and the failing resources; a day can be failing and have a gap, and carries
+// both. A state check's day comes from the last successful snapshot of that day, valid for its
+// collector's cadence (a missed day of a daily collector is a gap). An event check's day comes from
+// the events that occurred on it, whichever run read them (the next morning's, a backfill after a
+// hole), with the event windows' holes as its gaps: an event is a deviation on its own day only, and
+// one before the period is none in it.
+import type { CheckDefinition, Collector, Severity } from '../collector.js';
 import { exceptionFor } from '../exceptions/apply.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
 import type { AcceptedException } from '../exceptions/schema.js';
@@ -16,19 +19,52 @@ import type { MappingsEvidence, StoredMappings } from '../mapping/stored.js';
 import type { EvidenceStore, FindingRecord, RunRecord } from '../store/types.js';
 import { daysBetween, dayOf, nextDay, startOfDay } from './days.js';
 import { eventCoverage } from './event-coverage.js';
+import { EventTimes, recordedEventFindings } from './event-findings.js';
+import type { EventFinding } from './event-findings.js';
+import { loadReviews, reviewKey, reviewLine } from './reviews.js';
+import type { Review } from './reviews.js';
 
 export type DayState = 'evidenced' | 'failing' | 'excepted' | 'not_evidenced';
 export const DAY_STATES: readonly DayState[] = ['evidenced', 'failing', 'excepted', 'not_evidenced'];
 
 export interface ControlDay {
   day: string;
+  /** The day's first state in the order failing, not evidenced, excepted, evidenced. */
   state: DayState;
+  /** Some of the day's evidence is missing (`causes` say what), whatever `state` is: a failing day can have a gap. */
+  gap: boolean;
   /** Why a check could not evidence the control that day (one sentence each). */
   causes: string[];
   /** `<check> <resource>` of each failing finding not covered by an exception. */
   failing: string[];
   /** `<check> <resource> (<exception id>)` of each failing finding an exception covers. */
   excepted: string[];
+  /** `<check> <resource>: reviewed by <who> on <day>` of each failing event someone reviewed (still failing on its day). */
+  reviewed: string[];
+  /** Findings that judged a resource or an event that day (pass or fail), over the control's checks. */
+  judged: number;
+  /** Of those, failing and not excepted (the length of `failing`). */
+  failed: number;
+  /** The worst severity among the failing ones; null when none fails. */
+  severity: Severity | null;
+}
+
+/** A failing event placed by its own time: on a day of the period, or before the period (no deviation in it). */
+export interface EventFailureEntry {
+  /** The day the event occurred, in the report's time zone. */
+  day: string;
+  occurredAt: string;
+  collector: string;
+  scope: string;
+  checkId: string;
+  resourceId: string;
+  severity: Severity;
+  message: string;
+  /** The controls of this framework the check evidences. */
+  controls: string[];
+  /** The accepted exception covering it on its day, if any. */
+  exception: string | null;
+  review: { reviewedBy: string; reviewedAt: string; note: string; runSeq: number } | null;
 }
 
 export interface DayRange {
@@ -44,8 +80,13 @@ export interface ControlCoverage {
   group: string;
   checks: string[];
   days: ControlDay[];
+  /** Days by their `state` (they add up to the period's days). */
   counts: Record<DayState, number>;
+  /** Days with a gap, failing ones included: the rows of coverage.csv whose `gap` is true. */
+  gapDays: number;
+  /** Consecutive days with a gap (whatever their state), with the causes. */
   gaps: DayRange[];
+  /** Consecutive days with an unexcepted failure, with the failing resources. */
   failing: DayRange[];
 }
 
@@ -59,6 +100,10 @@ export interface CoverageReport {
   controls: ControlCoverage[];
   /** Controls no automated check covers: evidenced manually. */
   manual: { id: string; title: string; group: string }[];
+  /** Every failing event of the period on the day it occurred, with its review (the monitoring evidence). */
+  eventFailures: EventFailureEntry[];
+  /** Failing events read by runs in the period that occurred before it: not deviations in it, listed as a note. */
+  beforePeriod: EventFailureEntry[];
 }
 
 export interface CoverageOptions {
@@ -90,18 +135,37 @@ export interface DayFinding {
   status: string;
   exception: string;
   message: string;
+  /** When it was observed: its event's time for a finding on an event, else the snapshot's (or run's) time. */
+  observedAt: string;
+  /** `reviewed by <who> on <day>: <note>` for a reviewed event failure, else empty. */
+  review: string;
 }
+
+/** A finding on an event that occurred on the day, with what applies to it there. */
+interface DayEventFinding extends EventFinding {
+  occurredAt: string;
+  /** The exceptions stored with the run that recorded it. */
+  exceptions: AcceptedException[];
+  review: Review | null;
+}
+
+/** A finding of an event check on something other than an event (a region read with no event), from a run of the day. */
+type RunFinding = FindingRecord & { observedAt: string };
 
 /** What one stream (collector and scope) shows on one day. */
 interface StreamDay {
   /** Findings of the snapshot valid that day; null when none is (then `cause` says why). */
   snapshot: FindingRecord[] | null;
+  /** When that snapshot was taken. */
+  snapshotAt: string | null;
   /** The mappings stored with that snapshot (as-collected re-evaluation): framework → control → checks. */
   mapping: StoredMappings | null;
   /** Of those, the checks that only supported each control then (as-collected re-evaluation). */
   supports: StoredMappings | null;
-  /** Findings of every successful run of the day, for event checks. */
-  events: FindingRecord[];
+  /** Event checks' findings on other resources than events (a region with none), from every successful run of the day. */
+  events: RunFinding[];
+  /** Event checks' findings on the events that occurred that day, whichever run read them. */
+  eventFindings: DayEventFinding[];
   exceptions: AcceptedException[];
   cause: string | null;
   /** Event-window gaps overlapping the day. */
@@ -130,8 +194,10 @@ export async function buildCoverage(store: EvidenceStore, framework: Framework, 
     : new Set([...[...framework.checksByControl.values()].flat().flatMap((id) => (checkOwner.has(id) ? [checkOwner.get(id)!.collector.id] : [])), ...scopedChecks.keys()]);
   const streams: StreamCursor[] = [];
   const collectorsWithoutRuns = new Set<string>();
+  const reviews = await loadReviews(store);
   for (const collectorId of [...neededCollectors].sort()) {
-    const found = await collectorStreams(store, collectorId, days, periodStart, periodEnd, options, scopedChecks.has(collectorId));
+    const eventChecks = (options.collectors.find((c) => c.id === collectorId)?.checks ?? []).filter((c) => c.judgesEvents).map((c) => c.id);
+    const found = await collectorStreams(store, collectorId, days, periodStart, periodEnd, options, scopedChecks.has(collectorId), eventChecks, reviews);
     if (found.length === 0) collectorsWithoutRuns.add(collectorId);
     streams.push(...found);
   }
@@ -175,11 +241,42 @@ export async function buildCoverage(store: EvidenceStore, framework: Framework, 
       checks: [...new Set(controlDays.flatMap((d) => d.checks))].sort(),
       days: controlDays.map(({ checks: _checks, ...rest }) => rest),
       counts: Object.fromEntries(DAY_STATES.map((s) => [s, controlDays.filter((d) => d.state === s).length])) as Record<DayState, number>,
-      gaps: ranges(controlDays, (d) => (d.state === 'not_evidenced' ? d.causes : null)),
-      failing: ranges(controlDays, (d) => (d.state === 'failing' ? d.failing : null)),
+      gapDays: controlDays.filter((d) => d.gap).length,
+      gaps: ranges(controlDays, (d) => (d.gap ? d.causes : null)),
+      failing: ranges(controlDays, (d) => (d.failing.length > 0 ? d.failing : null)),
     });
   }
-  return { framework: framework.id, from: options.from, to: options.to, timeZone: options.timeZone, days, controls, manual };
+  const entry = (f: DayEventFinding): EventFailureEntry | null => {
+    const controlIds = framework.controlsByCheck.get(f.checkId) ?? [];
+    if (controlIds.length === 0) return null;
+    const day = dayOf(new Date(f.occurredAt), options.timeZone);
+    return {
+      day,
+      occurredAt: f.occurredAt,
+      collector: f.collector,
+      scope: f.scope,
+      checkId: f.checkId,
+      resourceId: f.resourceId,
+      severity: f.severity,
+      message: f.message,
+      controls: [...controlIds],
+      exception: exceptionFor(f, f.exceptions, day)?.id ?? null,
+      review: f.review ? { reviewedBy: f.review.reviewedBy, reviewedAt: f.review.reviewedAt, note: f.review.note, runSeq: f.review.runSeq } : null,
+    };
+  };
+  const byTime = (a: EventFailureEntry, b: EventFailureEntry) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : a.resourceId < b.resourceId ? -1 : 1);
+  const listed = (pick: (s: StreamCursor) => DayEventFinding[]) => streams.flatMap(pick).flatMap((f) => entry(f) ?? []).sort(byTime);
+  return {
+    framework: framework.id,
+    from: options.from,
+    to: options.to,
+    timeZone: options.timeZone,
+    days,
+    controls,
+    manual,
+    eventFailures: listed((s) => s.eventFailures),
+    beforePeriod: listed((s) => s.beforePeriod),
+  };
 }
 
 /** The checks mapped to a control for a stream's day: the current mapping, or the one stored with the snapshot. */
@@ -195,23 +292,32 @@ function attestationKeys(control: Control): string[] {
 
 // A day's findings by check, built once per list: every control a check is mapped to reads its
 // findings, and a year of 10,000 resources made the repeated scans most of the report's time.
-const findingsByCheck = new WeakMap<readonly FindingRecord[], Map<string, { all: FindingRecord[]; unresolved: FindingRecord[] }>>();
+interface CheckLists<F> {
+  all: F[];
+  unresolved: F[];
+  /** Findings that judged their resource: pass or fail. */
+  judged: number;
+}
+const findingsByCheck = new WeakMap<readonly FindingRecord[], Map<string, CheckLists<FindingRecord>>>();
+const NO_FINDINGS: CheckLists<never> = { all: [], unresolved: [], judged: 0 };
 
-function findingsOfCheck(findings: readonly FindingRecord[], checkId: string, unresolvedOnly: boolean): readonly FindingRecord[] {
-  let byCheck = findingsByCheck.get(findings);
+function findingsOfCheck<F extends FindingRecord>(findings: readonly F[], checkId: string): CheckLists<F> {
+  let byCheck = findingsByCheck.get(findings) as Map<string, CheckLists<F>> | undefined;
   if (!byCheck) {
     byCheck = new Map();
     for (const finding of findings) {
       let lists = byCheck.get(finding.checkId);
-      if (!lists) byCheck.set(finding.checkId, (lists = { all: [], unresolved: [] }));
+      if (!lists) byCheck.set(finding.checkId, (lists = { all: [], unresolved: [], judged: 0 }));
       lists.all.push(finding);
       if (finding.status === 'fail' || finding.status === 'error') lists.unresolved.push(finding);
+      if (finding.status === 'fail' || finding.status === 'pass') lists.judged += 1;
     }
-    findingsByCheck.set(findings, byCheck);
+    findingsByCheck.set(findings, byCheck as Map<string, CheckLists<FindingRecord>>);
   }
-  const lists = byCheck.get(checkId);
-  return (unresolvedOnly ? lists?.unresolved : lists?.all) ?? [];
+  return byCheck.get(checkId) ?? NO_FINDINGS;
 }
+
+const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 function judgeDay(
   day: string,
@@ -230,6 +336,7 @@ function judgeDay(
   const causes = new Set<string>();
   const failing: string[] = [];
   const excepted: string[] = [];
+  const reviewed: string[] = [];
   const checks = new Set<string>();
   // The mapped checks that only support the control (their passes alone do not evidence it), the ones
   // that evidence it, and whether an attestation of it was valid that day.
@@ -238,6 +345,8 @@ function judgeDay(
   let attested = false;
   const supports = (checkId: string, sd: StreamDay | undefined) =>
     options.asCollected ? (sd?.supports?.[framework.id]?.[controlId] ?? []).includes(checkId) : onlySupports(framework, controlId, checkId);
+  let judged = 0;
+  let severity: Severity | null = null;
   if (!options.asCollected) {
     for (const checkId of checksFor(controlId, framework, undefined, options)) {
       const owner = checkOwner.get(checkId);
@@ -257,17 +366,13 @@ function judgeDay(
     for (const id of mapped) checks.add(id);
     if (scoped) attested ||= sd.snapshot !== null;
     else for (const id of mapped) (supports(id, sd) ? supporting : evidencing).add(id);
-    if (!sd.snapshot) {
-      causes.add(`${where}: ${sd.cause}`);
-      continue;
-    }
-    for (const checkId of mapped) {
-      const { check } = checkOwner.get(checkId)!;
-      if (check.judgesEvents) for (const gap of sd.eventGaps) causes.add(`${where}: ${gap}`);
+    const judge = <F extends FindingRecord>(checkId: string, findings: readonly F[], context: (finding: F) => { exceptions: readonly AcceptedException[]; observedAt: string; review: Review | null }) => {
+      const lists = findingsOfCheck(findings, checkId);
+      judged += lists.judged;
       // Without rows to list, only what fails or could not be checked changes the day's state.
-      const findings = findingsOfCheck(check.judgesEvents ? sd.events : sd.snapshot, checkId, rows === null);
-      for (const finding of findings) {
-        const exception = exceptionFor(finding, sd.exceptions, day);
+      for (const finding of rows === null ? lists.unresolved : lists.all) {
+        const { exceptions, observedAt, review } = context(finding);
+        const exception = exceptionFor(finding, exceptions, day);
         rows?.push({
           checkId,
           collector: stream.collectorId,
@@ -277,17 +382,40 @@ function judgeDay(
           status: finding.status,
           exception: exception?.id ?? '',
           message: finding.message,
+          observedAt,
+          review: review && finding.status === 'fail' ? `${reviewLine(review)}: ${review.note}` : '',
         });
         if (finding.status === 'error') causes.add(`${where}: could not verify ${checkId} on ${finding.resourceId}: ${finding.message}`);
         if (finding.status !== 'fail') continue;
-        if (exception) excepted.push(`${checkId} ${finding.resourceId} (${exception.id})`);
-        else failing.push(`${checkId} ${finding.resourceId}`);
+        if (exception) {
+          excepted.push(`${checkId} ${finding.resourceId} (${exception.id})`);
+          continue;
+        }
+        failing.push(`${checkId} ${finding.resourceId}`);
+        if (review) reviewed.push(`${checkId} ${finding.resourceId}: ${reviewLine(review)}`);
+        if (severity === null || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[severity]) severity = finding.severity;
       }
+    };
+    for (const checkId of mapped) {
+      const { check } = checkOwner.get(checkId)!;
+      if (check.judgesEvents) {
+        // The events are judged on the day they occurred: the day is evidenced when its event windows hold
+        // no hole, whichever run read them, and a day without a run of its own may be read in full later.
+        for (const gap of sd.eventGaps) causes.add(`${where}: ${gap}`);
+        judge(checkId, sd.events, (f) => ({ exceptions: sd.exceptions, observedAt: f.observedAt, review: null }));
+        judge(checkId, sd.eventFindings, (f) => ({ exceptions: f.exceptions, observedAt: f.occurredAt, review: f.review }));
+        continue;
+      }
+      if (!sd.snapshot) {
+        causes.add(`${where}: ${sd.cause}`);
+        continue;
+      }
+      judge(checkId, sd.snapshot, () => ({ exceptions: sd.exceptions, observedAt: sd.snapshotAt!, review: null }));
     }
   }
   if (checks.size === 0) {
     return options.asCollected
-      ? { day, state: 'not_evidenced', causes: ['no check was mapped to this control when the evidence was collected'], failing: [], excepted: [], checks: [] }
+      ? { day, state: 'not_evidenced', gap: true, causes: ['no check was mapped to this control when the evidence was collected'], failing: [], excepted: [], reviewed: [], judged: 0, failed: 0, severity: null, checks: [] }
       : null;
   }
   let state: DayState = failing.length > 0 ? 'failing' : causes.size > 0 ? 'not_evidenced' : excepted.length > 0 ? 'excepted' : 'evidenced';
@@ -300,12 +428,18 @@ function judgeDay(
         `record manual evidence (evidence-agent attest --control ${controlId})`,
     );
   }
+  const failingResources = [...new Set(failing)].sort();
   return {
     day,
     state,
+    gap: causes.size > 0,
     causes: [...causes].sort(),
-    failing: [...new Set(failing)].sort(),
+    failing: failingResources,
     excepted: [...new Set(excepted)].sort(),
+    reviewed: [...new Set(reviewed)].sort(),
+    judged,
+    failed: failingResources.length,
+    severity,
     checks: [...checks].sort(),
   };
 }
@@ -337,7 +471,13 @@ interface StreamCursor {
   collectorId: string;
   scope: string;
   dayOf(day: string): Promise<StreamDay>;
+  /** Failing findings on events that occurred in the period. */
+  eventFailures: DayEventFinding[];
+  /** Failing findings on events before the period, recorded by runs in it. */
+  beforePeriod: DayEventFinding[];
 }
+
+type Loaded = { findings: FindingRecord[]; exceptions: AcceptedException[]; mapping: MappingsEvidence | null };
 
 /** The streams of a collector with runs in the period. */
 async function collectorStreams(
@@ -347,7 +487,9 @@ async function collectorStreams(
   periodStart: Date,
   periodEnd: Date,
   options: CoverageOptions,
-  attestations = false,
+  attestations: boolean,
+  eventChecks: readonly string[],
+  reviews: ReadonlyMap<string, Review>,
 ): Promise<StreamCursor[]> {
   const cadence = Math.max(1, options.cadenceDays?.(collectorId) ?? 1);
   // Runs before the period count for a collector whose snapshot outlives a day (weekly cadence), and
@@ -355,6 +497,7 @@ async function collectorStreams(
   const lookBack = attestations ? new Date(0) : new Date(periodStart.getTime() - cadence * 86_400_000);
   const runs = await store.listRuns({ collector: collectorId, from: lookBack, to: periodEnd });
   const scopes = [...new Set(runs.filter((r) => attestations || new Date(r.startedAt) >= periodStart).map((r) => r.scope))].sort();
+  const eventCheckSet = new Set(eventChecks);
   const cursors: StreamCursor[] = [];
   for (const scope of scopes) {
     const own = runs.filter((r) => r.scope === scope);
@@ -363,11 +506,13 @@ async function collectorStreams(
       const day = dayOf(new Date(run.startedAt), options.timeZone);
       byDay.set(day, [...(byDay.get(day) ?? []), run]);
     }
-    const gapsByDay = await eventGapsByDay(store, collectorId, scope, days, periodStart, periodEnd, options.timeZone);
+    const gapsByDay = eventChecks.length > 0 ? await eventGapsByDay(store, collectorId, scope, days, periodStart, periodEnd, options.timeZone) : new Map<string, string[]>();
+    const times = new EventTimes(store, collectorId, scope);
+    const events = eventChecks.length > 0 ? await eventFindingsOfPeriod(store, collectorId, scope, own, eventChecks, periodStart, periodEnd, options.timeZone, times, reviews) : null;
     let lastSnapshot: { day: string; run: RunRecord } | null = latestBefore(own, periodStart, options.timeZone);
     // Findings, exceptions and mappings of the runs used on the day before: reused, then dropped.
-    let cache = new Map<number, { findings: FindingRecord[]; exceptions: AcceptedException[]; mapping: MappingsEvidence | null }>();
-    const load = async (run: RunRecord, next: typeof cache) => {
+    let cache = new Map<number, Loaded>();
+    const load = async (run: RunRecord, next: Map<number, Loaded>) => {
       let loaded = cache.get(run.seq) ?? next.get(run.seq);
       if (!loaded) {
         loaded = {
@@ -382,6 +527,8 @@ async function collectorStreams(
     cursors.push({
       collectorId,
       scope,
+      eventFailures: events?.failures ?? [],
+      beforePeriod: events?.before ?? [],
       dayOf: async (day) => {
         const today = byDay.get(day) ?? [];
         const successful = today.filter((r) => SNAPSHOT.includes(r.status));
@@ -399,14 +546,24 @@ async function collectorStreams(
               : validUntil !== undefined
                 ? `attestation expired on ${dayOf(new Date(validUntil), options.timeZone)}`
                 : attestations ? 'no attestation recorded yet' : 'no run';
-        const next = new Map<number, { findings: FindingRecord[]; exceptions: AcceptedException[]; mapping: MappingsEvidence | null }>();
-        const events = [];
-        for (const run of successful) events.push(...(await load(run, next)).findings);
+        const next = new Map<number, Loaded>();
+        // The event checks' findings of the day's runs on anything but an event (a region read with none):
+        // findings on events belong to the day each event occurred.
+        const runFindings: RunFinding[] = [];
+        if (eventChecks.length > 0) {
+          for (const run of successful) {
+            const ofEventChecks = (await load(run, next)).findings.filter((f) => eventCheckSet.has(f.checkId));
+            await times.load(ofEventChecks.map((f) => f.resourceId));
+            for (const f of ofEventChecks) if (times.of(f.resourceId) === null) runFindings.push({ ...f, observedAt: run.startedAt });
+          }
+        }
         const snapshot = valid ? await load(valid, next) : null;
         cache = next;
         return {
           snapshot: snapshot?.findings ?? null,
-          events,
+          snapshotAt: valid?.startedAt ?? null,
+          events: runFindings,
+          eventFindings: events?.byDay.get(day) ?? [],
           exceptions: snapshot?.exceptions ?? [],
           mapping: snapshot?.mapping?.checksByControl ?? null,
           supports: snapshot?.mapping?.supportsByControl ?? null,
@@ -417,6 +574,52 @@ async function collectorStreams(
     });
   }
   return cursors;
+}
+
+/**
+ * The findings of a stream's event checks on the events that occurred in the period, by day, read from
+ * every run since the period began (a run after it reads the last hours of its last day, a run days
+ * later refills a hole), with the exceptions stored with the run that recorded each and its review;
+ * and the failing ones on events before the period that runs in it recorded.
+ */
+async function eventFindingsOfPeriod(
+  store: EvidenceStore,
+  collectorId: string,
+  scope: string,
+  runs: readonly RunRecord[],
+  eventChecks: readonly string[],
+  periodStart: Date,
+  periodEnd: Date,
+  timeZone: string,
+  times: EventTimes,
+  reviews: ReadonlyMap<string, Review>,
+): Promise<{ byDay: Map<string, DayEventFinding[]>; failures: DayEventFinding[]; before: DayEventFinding[] }> {
+  const inPeriod = runs.filter((r) => Date.parse(r.startedAt) >= periodStart.getTime());
+  const byDay = new Map<string, DayEventFinding[]>();
+  const failures: DayEventFinding[] = [];
+  const before: DayEventFinding[] = [];
+  if (inPeriod.length === 0) return { byDay, failures, before };
+  const periodRuns = new Set(inPeriod.filter((r) => Date.parse(r.startedAt) < periodEnd.getTime()).map((r) => r.seq));
+  const fromSeq = Math.min(...inPeriod.map((r) => r.seq));
+  const exceptionsOf = new Map<number, AcceptedException[]>();
+  for (const finding of await recordedEventFindings(store, collectorId, scope, eventChecks, { fromSeq }, times)) {
+    if (finding.occurredAt === null) continue;
+    const at = Date.parse(finding.occurredAt);
+    const inside = at >= periodStart.getTime() && at < periodEnd.getTime();
+    if (!inside && !(at < periodStart.getTime() && finding.status === 'fail' && periodRuns.has(finding.firstSeq))) continue;
+    if (!exceptionsOf.has(finding.runSeq)) exceptionsOf.set(finding.runSeq, await exceptionsStoredWith(store, finding.runSeq));
+    const placed: DayEventFinding = { ...finding, occurredAt: finding.occurredAt, exceptions: exceptionsOf.get(finding.runSeq)!, review: reviews.get(reviewKey(finding)) ?? null };
+    if (!inside) {
+      before.push(placed);
+      continue;
+    }
+    const day = dayOf(new Date(at), timeZone);
+    const list = byDay.get(day);
+    if (list) list.push(placed);
+    else byDay.set(day, [placed]);
+    if (finding.status === 'fail') failures.push(placed);
+  }
+  return { byDay, failures, before };
 }
 
 function latestBefore(runs: RunRecord[], start: Date, timeZone: string): { day: string; run: RunRecord } | null {
@@ -442,7 +645,12 @@ async function eventGapsByDay(
   periodEnd: Date,
   timeZone: string,
 ): Promise<Map<string, string[]>> {
-  const coverage = eventCoverage(await store.streamWindows(collectorId, scope, periodStart, periodEnd), periodStart, periodEnd);
+  const windows = await store.streamWindows(collectorId, scope, periodStart, periodEnd);
+  // No window of any partition overlaps the period: no event of it was read (the runs failed, or read none).
+  const coverage =
+    windows.length > 0
+      ? eventCoverage(windows, periodStart, periodEnd)
+      : [{ partition: 'any partition', coveredMs: 0, gaps: [{ from: periodStart.toISOString(), to: periodEnd.toISOString(), reason: 'no event window was recorded over the period' }] }];
   const byDay = new Map<string, string[]>();
   for (const day of days) {
     const start = startOfDay(day, timeZone).getTime();

@@ -11,6 +11,10 @@ import type { EvidenceStore, FindingCounts, FindingRecord } from '../store/types
 import { exceptionFor } from '../exceptions/apply.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
 import type { AcceptedException } from '../exceptions/schema.js';
+import { EventTimes, eventFailures } from './event-findings.js';
+import type { EventFailure, EventLifecycle } from './event-findings.js';
+import { loadReviews } from './reviews.js';
+import type { Review } from './reviews.js';
 
 /** A run newer than the snapshot shown, that failed or was aborted: the snapshot is stale. */
 export interface LaterRun {
@@ -23,9 +27,19 @@ export interface LaterRun {
 export interface CurrentFinding extends FindingRecord {
   collector: string;
   scope: string;
+  /** The snapshot that holds it; for an event failure no later snapshot repeats, the run that recorded it. */
   runSeq: number;
-  /** When the snapshot that holds this finding was taken. */
+  /** When the snapshot that holds this finding was taken (for an event failure: when it was first recorded). */
   observedAt: string;
+  /** When its event occurred, for a finding on a stored event (a sign-in, a merged change); else null. */
+  occurredAt: string | null;
+  /**
+   * The review of a failure of an event check, once someone recorded one: until then the failure stays
+   * open (failing) in the current state, however many runs later.
+   */
+  review: Review | null;
+  /** For a failure of an event check: when the agent first recorded it (the review's clock starts there). */
+  openSince: string | null;
   /** Set when the latest run of this collector and scope failed after this snapshot. */
   laterRun: LaterRun | null;
   /** A failing finding an exception in force at the snapshot covers: still failing, but accepted. */
@@ -38,11 +52,23 @@ export interface CurrentState {
   warnings: string[];
 }
 
-export async function currentState(store: EvidenceStore, at?: Date): Promise<CurrentState> {
+/**
+ * The findings of the latest snapshot of every stream as of `at` (default: now). With a lifecycle, every
+ * failure of its event checks any earlier run recorded is there too, open until reviewed (the run that
+ * read an event is soon followed by runs that did not: its failure must not vanish with them).
+ */
+export async function currentState(store: EvidenceStore, at?: Date, lifecycle?: EventLifecycle): Promise<CurrentState> {
   const snapshots = await store.latestSnapshots(at);
   const latest = await store.latestRuns(at);
   const findings: CurrentFinding[] = [];
   const warnings: string[] = [];
+  const reviews = lifecycle ? await loadReviews(store, at) : new Map<string, Review>();
+  const open = lifecycle ? await eventFailures(store, lifecycle, reviews, at) : [];
+  const failuresOf = new Map<string, EventFailure[]>();
+  for (const failure of open) {
+    const stream = `${failure.collector}\u0000${failure.scope}`;
+    failuresOf.set(stream, [...(failuresOf.get(stream) ?? []), failure]);
+  }
   for (const run of latest) {
     const snapshot = snapshots.find((s) => s.collector === run.collector && s.scope === run.scope);
     // A configured scope that failed before it ever resolved, and has resolved since: not a stream of its own.
@@ -63,20 +89,53 @@ export async function currentState(store: EvidenceStore, at?: Date): Promise<Cur
     // The exceptions stored with the snapshot, judged on the day of the report (an expiry takes effect by itself).
     const exceptions = await exceptionsStoredWith(store, snapshot.seq);
     const day = (at ?? new Date()).toISOString().slice(0, 10);
-    for (const finding of await store.findingsOf(snapshot.seq)) {
+    const snapshotFindings = await store.findingsOf(snapshot.seq);
+    const failures = new Map((failuresOf.get(`${snapshot.collector}\u0000${snapshot.scope}`) ?? []).map((f) => [`${f.checkId}\u0000${f.resourceId}`, f]));
+    // The event time of the snapshot's findings of event checks (their failures already carry theirs).
+    const times = new EventTimes(store, snapshot.collector, snapshot.scope);
+    if (lifecycle) await times.load(snapshotFindings.filter((f) => lifecycle.eventChecks.has(f.checkId) && !failures.has(`${f.checkId}\u0000${f.resourceId}`)).map((f) => f.resourceId));
+    for (const finding of snapshotFindings) {
+      const failure = failures.get(`${finding.checkId}\u0000${finding.resourceId}`);
+      failures.delete(`${finding.checkId}\u0000${finding.resourceId}`);
       findings.push({
         ...finding,
         collector: snapshot.collector,
         scope: snapshot.scope,
         runSeq: snapshot.seq,
         observedAt: snapshot.startedAt,
+        occurredAt: failure ? failure.occurredAt : lifecycle?.eventChecks.has(finding.checkId) ? times.of(finding.resourceId) : null,
+        review: failure?.review ?? null,
+        openSince: failure?.firstRecordedAt ?? null,
         laterRun,
         exception: exceptionFor(finding, exceptions, day) ?? null,
+      });
+    }
+    // Failures of events read by earlier runs: still open (or reviewed), as the run that read them said.
+    for (const failure of failures.values()) {
+      findings.push({
+        checkId: failure.checkId,
+        resourceType: failure.resourceType,
+        resourceId: failure.resourceId,
+        status: failure.status,
+        severity: failure.severity,
+        message: failure.message,
+        collector: failure.collector,
+        scope: failure.scope,
+        runSeq: failure.runSeq,
+        observedAt: failure.firstRecordedAt,
+        occurredAt: failure.occurredAt,
+        review: failure.review,
+        openSince: failure.firstRecordedAt,
+        laterRun,
+        exception: exceptionFor(failure, exceptions, day) ?? null,
       });
     }
   }
   return { findings, warnings };
 }
+
+/** A failure nobody has accepted or reviewed: what `findings --status fail`, controls and the digest count. */
+export const isOpenFailure = (f: CurrentFinding) => f.status === 'fail' && !f.exception && !f.review;
 
 /**
  * `supported`: nothing fails, but the passing evidence comes only from checks that support the control
@@ -93,7 +152,8 @@ export interface ControlStatus {
   /** Those of `checks` that only support the control (absent: none). */
   supportingChecks?: string[];
   state: ControlState;
-  counts: FindingCounts;
+  /** Findings by status; `reviewed`: failures of event checks someone reviewed (not counted as failing). */
+  counts: FindingCounts & { reviewed: number };
   /** Latest snapshot time among the findings that evidence it. */
   lastEvidencedAt: string | null;
   /** True when a collector behind it failed after the snapshot shown: the state may be out of date. */
@@ -130,10 +190,11 @@ export function controlStatuses(
     const attested = attestationsOf(attestations, [control.id, ...criteriaOf(control)]);
     const inForce = attested.filter((a) => Date.parse(a.validUntil) > now.getTime());
     const latest = [...attested].sort((a, b) => a.validUntil.localeCompare(b.validUntil)).at(-1);
-    const counts: FindingCounts = { pass: inForce.length, fail: 0, error: 0, not_applicable: 0 };
+    const counts = { pass: inForce.length, fail: 0, error: 0, not_applicable: 0, reviewed: 0 };
     let lastEvidencedAt: string | null = null;
     for (const finding of evidence) {
-      counts[finding.status] += 1;
+      if (finding.status === 'fail' && finding.review) counts.reviewed += 1;
+      else counts[finding.status] += 1;
       if (!lastEvidencedAt || finding.observedAt > lastEvidencedAt) lastEvidencedAt = finding.observedAt;
     }
     for (const a of inForce) if (!lastEvidencedAt || a.attestedAt > lastEvidencedAt) lastEvidencedAt = a.attestedAt;
@@ -161,7 +222,7 @@ export function controlStatuses(
       lastEvidencedAt,
       stale: evidence.some((f) => f.laterRun !== null),
       failing: evidence
-        .filter((f) => f.status === 'fail')
+        .filter((f) => f.status === 'fail' && !f.review)
         .map((f) => ({ checkId: f.checkId, resourceId: f.resourceId, message: f.message })),
       ...((control as CustomControl).owner ? { owner: (control as CustomControl).owner } : {}),
       ...(criteriaOf(control).length > 0 ? { criteria: criteriaOf(control) } : {}),

@@ -1,6 +1,6 @@
 // The API calls behind the scripted drift, as CloudTrail records them: each change is made by the user
 // drift.ts names, in the console session of their sign-in that day (estate-users.ts makes sure there is one).
-import { CLOUDTRAIL_HOME_REGION, LOCAL_TRAIL_ARN, ORG_TRAIL_ARN } from './cloudtrail-estate.js';
+import { CLOUDTRAIL_HOME_REGION, LOCAL_TRAIL_ARN, ORG_TRAIL_ARN, SECURITY_LOG_GROUP, SECURITY_TRAIL_ARN } from './cloudtrail-estate.js';
 import {
   CONSOLE_AGENT,
   consoleUserIdentity,
@@ -15,8 +15,9 @@ import {
 import type { EventResource, TrailEvent, UserIdentity } from './cloudtrail-records.js';
 import { CAST, DRIFT, ROOT } from './drift.js';
 import { rootSignIns } from './estate.js';
-import { MANAGEMENT_ACCOUNT_ID, SANDBOX_REGION } from './estate-model.js';
-import { allow, customerPolicyArn, doc } from './estate-policies.js';
+import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './estate-model.js';
+import { allow, awsPolicyArn, customerPolicyArn, doc, trust } from './estate-policies.js';
+import { VENDOR_ACCOUNT_ID } from './estate-roles.js';
 import { awsId } from './estate-timeline.js';
 import type { HistoryMoment, Timeline } from './estate-timeline.js';
 import { consoleActivity, sessionStart } from './estate-users.js';
@@ -201,6 +202,32 @@ export function changeEvents(t: Timeline, specs: readonly UserSpec[]): TrailEven
     },
   ]);
 
+  const vendorRole = `arn:aws:iam::${SANDBOX_ACCOUNT_ID}:role/vendor-monitoring`;
+  const vendorTrust = trust({ AWS: `arn:aws:iam::${VENDOR_ACCOUNT_ID}:root` });
+  record(DRIFT.vendorRole, [
+    {
+      name: 'CreateRole',
+      params: { roleName: 'vendor-monitoring', assumeRolePolicyDocument: JSON.stringify(vendorTrust), tags: [{ key: 'vendor', value: 'monitoring' }] },
+      response: {
+        role: {
+          path: '/',
+          roleName: 'vendor-monitoring',
+          roleId: awsId('AROA', 17, t.seed, 'role:vendor-monitoring'),
+          arn: vendorRole,
+          createDate: ctTime(t.when(DRIFT.vendorRole)),
+          assumeRolePolicyDocument: encodeURIComponent(JSON.stringify(vendorTrust)),
+        },
+      },
+      resources: [{ type: 'AWS::IAM::Role', name: vendorRole }],
+    },
+    {
+      name: 'AttachRolePolicy',
+      params: { roleName: 'vendor-monitoring', policyArn: awsPolicyArn('SecurityAudit') },
+      resources: [{ type: 'AWS::IAM::Policy', name: awsPolicyArn('SecurityAudit') }, { type: 'AWS::IAM::Role', name: vendorRole }],
+      at: 25,
+    },
+  ]);
+
   // IAM refuses to delete a user who still has a password, an MFA device or groups: those go first.
   const leaver = CAST.leaver;
   record(DRIFT.leaverDeleted, [
@@ -238,6 +265,25 @@ export function changeEvents(t: Timeline, specs: readonly UserSpec[]): TrailEven
     ],
     'cloudtrail.amazonaws.com',
     SANDBOX_REGION,
+  );
+  record(
+    DRIFT.securityTrail,
+    [
+      {
+        name: 'CreateTrail',
+        params: {
+          name: 'security-trail',
+          s3BucketName: 'example-co-security-trail-111122223333',
+          isMultiRegionTrail: true,
+          enableLogFileValidation: true,
+          cloudWatchLogsLogGroupArn: `arn:aws:logs:${CLOUDTRAIL_HOME_REGION}:${SANDBOX_ACCOUNT_ID}:log-group:${SECURITY_LOG_GROUP}:*`,
+        },
+        response: { name: 'security-trail', trailARN: SECURITY_TRAIL_ARN, isMultiRegionTrail: true, logFileValidationEnabled: true },
+        resources: [trail(SECURITY_TRAIL_ARN)],
+      },
+      { name: 'StartLogging', params: { name: 'security-trail' }, resources: [trail(SECURITY_TRAIL_ARN)], at: 20 },
+    ],
+    'cloudtrail.amazonaws.com',
   );
   events.push(...orgTrailToggles(t));
   return events;

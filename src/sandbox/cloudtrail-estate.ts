@@ -1,5 +1,6 @@
 // The trails of the sandbox account as they stand at any instant: the organization's multi-region
-// trail (owned by the management account, so the member sees it as a shadow) and a faulty local trail.
+// trail (owned by the management account, so the member sees it as a shadow), a faulty local trail, and
+// (from the drift) the account's own multi-region trail with CloudWatch Logs alarms.
 // A pure function of (instant, historyEnd, seed), like the IAM estate.
 import { DRIFT } from './drift.js';
 import { DEFAULT_ESTATE_SEED, MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './estate-model.js';
@@ -13,6 +14,9 @@ export const CLOUDTRAIL_HOME_REGION = 'us-east-1';
 export const CLOUDTRAIL_REGIONS = [CLOUDTRAIL_HOME_REGION, SANDBOX_REGION] as const;
 export const ORG_TRAIL_ARN = `arn:aws:cloudtrail:${CLOUDTRAIL_HOME_REGION}:${MANAGEMENT_ACCOUNT_ID}:trail/org-trail`;
 export const LOCAL_TRAIL_ARN = `arn:aws:cloudtrail:${SANDBOX_REGION}:${SANDBOX_ACCOUNT_ID}:trail/eu-audit`;
+export const SECURITY_TRAIL_ARN = `arn:aws:cloudtrail:${CLOUDTRAIL_HOME_REGION}:${SANDBOX_ACCOUNT_ID}:trail/security-trail`;
+/** The log group security-trail sends to: the account's own, so its metric filters and alarms can be read. */
+export const SECURITY_LOG_GROUP = 'aws-cloudtrail-logs-111122223333-security';
 
 export interface FieldSelector {
   field: string;
@@ -196,6 +200,36 @@ function localTrail(t: Timeline): EstateTrail {
   };
 }
 
+/**
+ * The account's own multi-region trail, created by the drift: it sends to a CloudWatch Logs log group of
+ * this account (cloudtrail-alarms.ts serves its metric filters and alarms), KMS-encrypted and validated.
+ */
+function securityTrail(t: Timeline): EstateTrail {
+  const created = t.when(DRIFT.securityTrail);
+  return {
+    name: 'security-trail',
+    arn: SECURITY_TRAIL_ARN,
+    ownerAccountId: SANDBOX_ACCOUNT_ID,
+    homeRegion: CLOUDTRAIL_HOME_REGION,
+    createDate: created,
+    s3BucketName: 'example-co-security-trail-111122223333',
+    includeGlobalServiceEvents: true,
+    isMultiRegionTrail: true,
+    isOrganizationTrail: false,
+    logFileValidationEnabled: true,
+    cloudWatchLogsLogGroupArn: `arn:aws:logs:${CLOUDTRAIL_HOME_REGION}:${SANDBOX_ACCOUNT_ID}:log-group:${SECURITY_LOG_GROUP}:*`,
+    cloudWatchLogsRoleArn: `arn:aws:iam::${SANDBOX_ACCOUNT_ID}:role/service-role/CloudTrailRoleForCloudWatchLogs_security-trail`,
+    kmsKeyId: `arn:aws:kms:${CLOUDTRAIL_HOME_REGION}:${SANDBOX_ACCOUNT_ID}:key/${awsUuid(t.seed, 'kms:security-trail')}`,
+    hasCustomEventSelectors: false,
+    hasInsightSelectors: false,
+    selectors: {
+      kind: 'basic',
+      eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true, dataResources: [], excludeManagementEventSources: [] }],
+    },
+    status: trailStatus(t, { created, pauses: [], validationFrom: created, cloudWatch: true, offsetSeconds: 17 }),
+  };
+}
+
 /** The trails as they stand at the instant `date` (a trail appears once created). */
 export function buildCloudTrailEstate(date: Date, opts: EstateOptions = {}): CloudTrailEstate {
   const t = timeline(date, opts.historyEnd ?? new Date(), opts.seed ?? DEFAULT_ESTATE_SEED);
@@ -203,7 +237,7 @@ export function buildCloudTrailEstate(date: Date, opts: EstateOptions = {}): Clo
     accountId: SANDBOX_ACCOUNT_ID,
     day: new Date(t.day * DAY_MS).toISOString().slice(0, 10),
     asOf: t.asOf,
-    trails: [orgTrail(t), localTrail(t)].filter((trail) => t.exists(trail.createDate)),
+    trails: [orgTrail(t), localTrail(t), securityTrail(t)].filter((trail) => t.exists(trail.createDate)),
   };
 }
 

@@ -191,7 +191,8 @@ export class EventHistory {
       .filter((when) => dayIndex(when) === day)
       .map((when) =>
         event('root', when, {
-          userIdentity: rootIdentity(seed),
+          // As recorded logs show root console sign-ins: invoked by the sign-in service, for a person.
+          userIdentity: { ...rootIdentity(seed), invokedBy: 'signin.amazonaws.com' },
           additionalEventData: { LoginTo: SIGN_IN_URL, MobileVersion: 'No', MFAUsed: 'Yes' },
         }),
       );

@@ -82,6 +82,18 @@ export const DRIFT = {
     description: 'Password policy relaxed: minimum length 14 -> 8',
     by: ROOT,
   },
+  vendorRole: {
+    offset: -16,
+    time: [14, 5, 33],
+    description: 'Role vendor-monitoring created for the monitoring vendor, trusting its whole account 210987654321 without an external id',
+    by: 'alice.nguyen',
+  },
+  securityTrail: {
+    offset: -5,
+    time: [11, 20, 4],
+    description: 'Multi-region trail security-trail created, with a CloudWatch Logs log group and CIS alarms for root use and trail changes only',
+    by: 'alice.nguyen',
+  },
   leaverDeleted: {
     offset: -3,
     time: [17, 20, 36],

@@ -1,5 +1,6 @@
 // The roles of the sandbox account: cross-account admin access, the evidence reader, CI, workload roles,
-// service-linked roles, and a legacy EC2 role with an inline `*` on `*` policy.
+// service-linked roles, a legacy EC2 role with an inline `*` on `*` policy, and (from the drift) a
+// vendor's role trusting the vendor's whole account without an external id.
 import { DRIFT } from './drift.js';
 import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './estate-model.js';
 import type { EstateRole, InlinePolicy, PolicyDocument } from './estate-model.js';
@@ -8,6 +9,8 @@ import { compareText } from './estate-timeline.js';
 import type { Timeline, UsePattern } from './estate-timeline.js';
 
 const ACCOUNT = SANDBOX_ACCOUNT_ID;
+/** The monitoring vendor's AWS account (a third party: not in the demo's own accounts). */
+export const VENDOR_ACCOUNT_ID = '210987654321';
 
 interface RoleSpec {
   name: string;
@@ -99,6 +102,15 @@ function roleSpecs(t: Timeline): RoleSpec[] {
       instanceProfile: true,
       use: RETIRED,
       lastUse: at(-95, 4, 10, 0),
+    },
+    {
+      // The drift's fault: the vendor's whole account may assume it, with no external id to present.
+      name: 'vendor-monitoring',
+      created: t.when(DRIFT.vendorRole),
+      trust: trust({ AWS: `arn:aws:iam::${VENDOR_ACCOUNT_ID}:root` }),
+      attached: [awsPolicyArn('SecurityAudit')],
+      use: { weekday: 1, weekend: 1, hours: [0, 23] },
+      tags: { vendor: 'monitoring' },
     },
     {
       name: 'AWSServiceRoleForSupport',

@@ -1,4 +1,5 @@
-// The sandbox estate: a local stand-in for the AWS IAM, STS and CloudTrail APIs over a simulated account with history.
+// The sandbox estate: a local stand-in for the AWS IAM, STS, CloudTrail, Access Analyzer and CloudTrail-alarm
+// (CloudWatch Logs, CloudWatch, SNS) APIs over a simulated account with history.
 export { startSandbox } from './server.js';
 export type { Sandbox, SandboxOptions } from './server.js';
 export * from './estate.js';
@@ -9,6 +10,7 @@ export {
   CLOUDTRAIL_REGIONS,
   LOCAL_TRAIL_ARN,
   ORG_TRAIL_ARN,
+  SECURITY_TRAIL_ARN,
 } from './cloudtrail-estate.js';
 export type {
   BasicEventSelector,
@@ -25,3 +27,5 @@ export type { LookupAttributeKey, LookupPage, LookupQuery } from './cloudtrail-l
 export { cloudTrailRecord } from './cloudtrail-json.js';
 export { lookupUsername } from './cloudtrail-records.js';
 export type { EventResource, TrailEvent, UserIdentity } from './cloudtrail-records.js';
+export { SECURITY_METRIC_FILTERS } from './cloudtrail-alarms.js';
+export { SANDBOX_ENABLED_REGIONS } from './account-regions.js';

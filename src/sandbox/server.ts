@@ -1,15 +1,26 @@
-// A local HTTP server that answers the AWS IAM and STS query APIs, the CloudTrail JSON API and the
-// Account API's ListRegions for the simulated estate, so the real AWS SDK (pointed at it with fake static
-// credentials) collects a day of history without an AWS account. Signatures are not checked (only CloudTrail's signed region is read),
+// A local HTTP server that answers the AWS IAM and STS query APIs, the CloudTrail JSON API, the
+// Account API's ListRegions, IAM Access Analyzer, and the CloudWatch Logs, CloudWatch and SNS reads of
+// the trail alarms for the simulated estate, so the real AWS SDK (pointed at it with fake static
+// credentials) collects a day of history without an AWS account. Signatures are not checked (only the signed region is read),
 // which is why it listens on loopback unless told otherwise.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { accessAnalyzerReply } from './access-analyzer.js';
 import { accessRefusal } from './access.js';
 import type { SandboxAccess } from './access.js';
 import { LIST_REGIONS_PATH, listRegions } from './account-regions.js';
 import { CLOUDTRAIL_TARGET_PREFIX, CloudTrailService, signedRegion } from './cloudtrail-actions.js';
+import {
+  CLOUDWATCH_TARGET_PREFIX,
+  describeAlarmsForMetric,
+  describeMetricFilters,
+  listSubscriptionsByTopic,
+  LOGS_TARGET_PREFIX,
+  SNS_NAMESPACE,
+  SNS_VERSION,
+} from './cloudtrail-alarms.js';
 import type { CloudTrailEstate } from './cloudtrail-estate.js';
 import { errorJson, JSON_CONTENT_TYPE } from './cloudtrail-json.js';
 import { GitHubSandbox } from './github/index.js';
@@ -163,6 +174,46 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   };
 
+  // CloudWatch Logs (JSON 1.1) and CloudWatch (JSON 1.0): one operation each, on security-trail's log group.
+  const handleMonitoring = async (req: IncomingMessage, res: ServerResponse, op: string, contentType: string, requestId: string) => {
+    count(op);
+    let status = 200;
+    let body: string;
+    try {
+      const service = op === 'DescribeAlarmsForMetric' ? 'cloudwatch' : 'logs';
+      const refused = accessRefusal(access, 'json', `${service}:${op}`, req.headers.authorization);
+      if (refused) throw new QueryFailure(refused);
+      const request = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+      const region = signedRegion(req.headers.authorization);
+      if (op === 'DescribeMetricFilters') body = describeMetricFilters(request, region, now, estateOptions);
+      else if (op === 'DescribeAlarmsForMetric') body = describeAlarmsForMetric(request, region, now, estateOptions);
+      else body = fail(400, 'UnknownOperationException', `Unknown operation ${op}.`);
+    } catch (err) {
+      const error: QueryError =
+        err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
+      status = error.status;
+      body = errorJson(error.code, error.message);
+    }
+    send(res, status, contentType, body, requestId);
+  };
+
+  // IAM Access Analyzer speaks REST JSON: errors name their code in a header as well as the body.
+  const handleAccessAnalyzer = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
+    const op = url.pathname === '/analyzer' ? 'ListAnalyzers' : 'ListFindings';
+    count(op);
+    try {
+      const refused = accessRefusal(access, 'rest', `access-analyzer:${op}`, req.headers.authorization);
+      if (refused) throw new QueryFailure(refused);
+      const reply = accessAnalyzerReply(req.method ?? 'GET', url, await readBody(req), signedRegion(req.headers.authorization), now, estateOptions);
+      send(res, 200, 'application/json', reply, requestId);
+    } catch (err) {
+      const error: QueryError =
+        err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalServerException', message: String(err) };
+      res.setHeader('x-amzn-errortype', error.code);
+      send(res, error.status, 'application/json', JSON.stringify({ message: error.message }), requestId);
+    }
+  };
+
   // GitHub Enterprise Server's layout: REST under /api/v3, GraphQL at /api/graphql.
   const handleGitHub = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
@@ -180,9 +231,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (req.method === 'POST' && new URL(req.url ?? '/', 'http://sandbox').pathname === LIST_REGIONS_PATH) {
       return handleAccount(req, res, requestId);
     }
+    const path = new URL(url, 'http://sandbox');
+    if (path.pathname === '/analyzer' || path.pathname === '/finding') return handleAccessAnalyzer(req, res, path, requestId);
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string' && target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) {
       return handleCloudTrail(req, res, target.slice(CLOUDTRAIL_TARGET_PREFIX.length), requestId);
+    }
+    if (typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX)) {
+      return handleMonitoring(req, res, target.slice(LOGS_TARGET_PREFIX.length), JSON_CONTENT_TYPE, requestId);
+    }
+    if (typeof target === 'string' && target.startsWith(CLOUDWATCH_TARGET_PREFIX)) {
+      return handleMonitoring(req, res, target.slice(CLOUDWATCH_TARGET_PREFIX.length), 'application/x-amz-json-1.0', requestId);
     }
     let namespace = IAM_NAMESPACE;
     let status = 200;
@@ -197,6 +256,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         namespace = STS_NAMESPACE;
       }
       if (!action) fail(400, 'MissingAction', 'The request is missing an action or a required parameter.');
+      // SNS speaks the same query protocol, under its own version and namespace.
+      if (params.get('Version') === SNS_VERSION) {
+        namespace = SNS_NAMESPACE;
+        const refusedSns = accessRefusal(access, 'query', `sns:${action}`, req.headers.authorization);
+        if (refusedSns) throw new QueryFailure(refusedSns);
+        if (action !== 'ListSubscriptionsByTopic') fail(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
+        body = successXml(action, namespace, listSubscriptionsByTopic(params, now, estateOptions), requestId);
+        return send(res, 200, 'text/xml', body, requestId);
+      }
       const refused = accessRefusal(access, 'query', `${namespace === STS_NAMESPACE ? 'sts' : 'iam'}:${action}`, req.headers.authorization);
       if (refused) throw new QueryFailure(refused);
       const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;

@@ -3,9 +3,9 @@
 // ones. The kind is recorded once, in a hashed identity record that every run since covers.
 import { randomUUID } from 'node:crypto';
 import { storeIdentityHash } from './chain.js';
+import { StoreFileError } from './store-file.js';
 import type { StoreIdentityFields, StoreKind } from './chain.js';
 import type { SqliteDatabase } from './open-database.js';
-import { StoreError } from './types.js';
 import type { StoreIdentity } from './types.js';
 
 /** `PRAGMA application_id` of an evidence store: "EvAg". */
@@ -22,15 +22,15 @@ const LEGACY_TABLES = ['schema_migrations', 'store_info', 'blobs', 'runs'];
 export function assertEvidenceStore(db: SqliteDatabase, path: string): void {
   const applicationId = db.pragma('application_id', { simple: true }) as number;
   if (applicationId === APPLICATION_ID) return;
-  const objects = db.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+  const objects = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
   if (applicationId === 0 && objects.length === 0) return;
   if (applicationId === 0 && LEGACY_TABLES.every((table) => objects.includes(table))) return;
   const what =
     applicationId !== 0
       ? `its SQLite application id is ${applicationId}, another program's`
-      : `it holds ${objects.slice(0, 3).join(', ')}${objects.length > 3 ? ` and ${objects.length - 3} more` : ''}`;
-  throw new StoreError(
-    `${path} is not an evidence-agent store (${what}); it was left as it is: pass --db (or store.path) with a new file name to start a store`,
+      : `tables: ${objects.slice(0, 5).join(', ')}${objects.length > 5 ? `, … (${objects.length} tables)` : ''}`;
+  throw new StoreFileError(
+    `${path} is not an evidence store: it is another application's SQLite database (${what}), left as it is; pass --db (or store.path) the evidence store's file, or a new file to start a store`,
   );
 }
 

@@ -17,3 +17,5 @@ export function openStore(path: string, options: { readonly?: boolean; kind?: St
 export type * from './types.js';
 export { StoreError } from './types.js';
 export { DEMO_CONFIG_DIGEST } from './identity.js';
+export { checkStoreFile, StoreFileError } from './store-file.js';
+export { isDamagedStoreError, isStoreBusyError, lastOpenedStorePath } from './open-database.js';

@@ -7,14 +7,16 @@ import Database from 'better-sqlite3';
 import type { StoreKind } from './chain.js';
 import { assertEvidenceStore } from './identity.js';
 import { migrations } from './migrations.js';
+import { checkStoreFile, StoreFileError } from './store-file.js';
 import { StoreError } from './types.js';
 
 export type SqliteDatabase = Database.Database;
 
 /** `kind`: what a store created by this opening holds (default real); an existing store keeps its own. */
 export function openDatabase(path: string, options: { readonly?: boolean; kind?: StoreKind; untouched?: boolean } = {}): SqliteDatabase {
+  if (path !== ':memory:') checkStoreFile(path, options.readonly ? 'read' : 'write');
   if (options.readonly) return openForReading(path, options.untouched === true && !existsSync(`${path}-shm`));
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') makeFolder(dirname(path));
   const db = connect(path, false);
   try {
     // Before anything is written, even the switch to WAL: a file that is not a store stays as it is.
@@ -26,10 +28,47 @@ export function openDatabase(path: string, options: { readonly?: boolean; kind?:
     migrate(db, options.kind);
   } catch (error) {
     db.close();
-    if (error instanceof StoreError) throw error;
-    throw new StoreError(`cannot use ${path} as an evidence store: ${(error as Error).message}`);
+    throw unusable(path, error);
   }
   return db;
+}
+
+function makeFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new StoreFileError(
+      `cannot create the folder ${folder} of the evidence store (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): create it writable for the user running the agent, or point --db (or store.path) elsewhere`,
+    );
+  }
+}
+
+/** SQLite's reason, with the file it is about and what to do. */
+function unusable(path: string, error: unknown): Error {
+  if (error instanceof StoreError) return error;
+  const message = (error as Error).message;
+  if (/malformed|not a database/i.test(message)) {
+    return new StoreError(`${path} is damaged (SQLite: ${message}): restore the store from a backup, then \`evidence-agent verify\``);
+  }
+  return new StoreError(`cannot use ${path} as an evidence store: ${message}`);
+}
+
+/** The store file this process opened last: an error report names the store SQLite found damaged. */
+let lastOpened: string | undefined;
+export function lastOpenedStorePath(): string | undefined {
+  return lastOpened;
+}
+
+/** Another connection holds the write lock past the busy timeout: worth trying again, not a fault of the run. */
+export function isStoreBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/** SQLite's codes for a file whose pages do not hold what it expects (bytes overwritten or lost). */
+export function isDamagedStoreError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
 }
 
 function connect(path: string, readonly: boolean): SqliteDatabase {
@@ -39,6 +78,7 @@ function connect(path: string, readonly: boolean): SqliteDatabase {
   } catch (error) {
     throw new StoreError(`cannot open the evidence store ${path}: ${(error as Error).message}`);
   }
+  lastOpened = path;
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   return db;
@@ -63,15 +103,21 @@ function openForReading(path: string, privateCopy = false): SqliteDatabase {
       throw error;
     }
   } catch (error) {
-    if (!/readonly|unable to open|cannot open/i.test((error as Error).message)) throw error;
+    if (!/readonly|unable to open|cannot open/i.test((error as Error).message)) throw unusable(path, error);
     const folder = mkdtempSync(join(tmpdir(), 'evidence-agent-read-'));
     process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
     const copy = join(folder, basename(path));
     copyFileSync(path, copy);
     if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
     const db = connect(copy, true);
-    assertEvidenceStore(db, path);
-    checkSchemaVersion(db);
+    lastOpened = path;
+    try {
+      assertEvidenceStore(db, path);
+      checkSchemaVersion(db);
+    } catch (error) {
+      db.close();
+      throw unusable(path, error);
+    }
     return db;
   }
 }

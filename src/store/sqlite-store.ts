@@ -20,6 +20,7 @@ import type {
   EvidenceStore,
   FindingCounts,
   FindingRecord,
+  RecordedFinding,
   RunFilter,
   RunIntent,
   RunOutcome,
@@ -607,6 +608,54 @@ export class SqliteEvidenceStore implements EvidenceStore {
       )
       .all(streamKey(collector, scope), from.toISOString(), to.toISOString()) as { codec: string; content: Buffer }[];
     return rows.map((r) => decodeEvent(decompress(r.codec, r.content).toString('utf8')));
+  }
+
+  async eventsById(collector: string, scope: string, eventIds: readonly string[]): Promise<EventItem[]> {
+    const events: EventItem[] = [];
+    const stream = streamKey(collector, scope);
+    // In slices: SQLite bounds the number of parameters of one statement.
+    for (let start = 0; start < eventIds.length; start += 500) {
+      const ids = eventIds.slice(start, start + 500);
+      const rows = this.db
+        .prepare(
+          `SELECT b.codec, b.content FROM events e JOIN blobs b ON b.hash = e.blob_hash
+           WHERE e.stream = ? AND e.event_id IN (${ids.map(() => '?').join(', ')})`,
+        )
+        .all(stream, ...ids) as { codec: string; content: Buffer }[];
+      for (const row of rows) events.push(decodeEvent(decompress(row.codec, row.content).toString('utf8')));
+    }
+    return events;
+  }
+
+  async recordedFindings(collector: string, scope: string, checkIds: readonly string[], range: { fromSeq?: number; toSeq?: number } = {}): Promise<RecordedFinding[]> {
+    if (checkIds.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT f.run_seq, r.started_at, f.check_id, f.resource_id, f.resource_type, f.status, f.severity, f.message
+         FROM findings f JOIN runs r ON r.seq = f.run_seq
+         WHERE f.stream = ? AND f.check_id IN (${checkIds.map(() => '?').join(', ')}) AND f.run_seq >= ? AND f.run_seq <= ? AND f.status IS NOT NULL
+         ORDER BY f.run_seq, f.check_id, f.resource_id`,
+      )
+      .all(streamKey(collector, scope), ...checkIds, range.fromSeq ?? 0, range.toSeq ?? Number.MAX_SAFE_INTEGER) as {
+      run_seq: number;
+      started_at: string;
+      check_id: string;
+      resource_id: string;
+      resource_type: string;
+      status: FindingRecord['status'];
+      severity: FindingRecord['severity'];
+      message: string;
+    }[];
+    return rows.map((r) => ({
+      runSeq: r.run_seq,
+      runStartedAt: r.started_at,
+      checkId: r.check_id,
+      resourceId: r.resource_id,
+      resourceType: r.resource_type,
+      status: r.status,
+      severity: r.severity,
+      message: r.message,
+    }));
   }
 
   async failingSince(seq: number): Promise<Map<string, string>> {

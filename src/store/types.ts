@@ -46,6 +46,13 @@ export interface FindingRecord {
   message: string;
 }
 
+/** A finding as a run's delta recorded it (it appeared or changed in that run). */
+export interface RecordedFinding extends FindingRecord {
+  runSeq: number;
+  /** When the run that recorded it started. */
+  runStartedAt: string;
+}
+
 /** What a run produced. For failed and aborted runs evidence and findings are empty. */
 export interface RunOutcome {
   finishedAt: Date;
@@ -181,6 +188,17 @@ export interface EvidenceStore {
   streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]>;
   /** The events of a stream that occurred in [from, to), oldest first (the population). */
   eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]>;
+  /**
+   * The stored events of a stream with these ids (those it holds), read from their stored documents:
+   * when an event a finding names occurred.
+   */
+  eventsById(collector: string, scope: string, eventIds: readonly string[]): Promise<EventItem[]>;
+  /**
+   * Every finding of these checks that a stream's runs recorded in their deltas (when it appeared or
+   * changed; removals left out), runs `fromSeq` to `toSeq`, oldest run first. An event check's findings
+   * are those of the events each run read: this is every one of them, however many runs ago.
+   */
+  recordedFindings(collector: string, scope: string, checkIds: readonly string[], range?: { fromSeq?: number; toSeq?: number }): Promise<RecordedFinding[]>;
   /** The same events one at a time, for populations too large to hold (an export of a long period). */
   iterateEvents(collector: string, scope: string, from: Date, to: Date): AsyncIterable<EventItem>;
   /** The runs seq in [fromSeq, toSeq] as the chain hashes them (an export lets them be re-checked offline). */

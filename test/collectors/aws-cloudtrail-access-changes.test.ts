@@ -83,6 +83,24 @@ describe('access-change population', () => {
     });
   });
 
+  it('keeps an IAM write whose record has no userIdentity (valid JSON otherwise) as parsed, with its target', () => {
+    const base = byName('CreateRole');
+    const { userIdentity: _dropped, ...record } = JSON.parse(base.CloudTrailEvent) as Record<string, unknown>;
+    const raw = { ...base, EventName: 'UpdateAssumeRolePolicy', Username: undefined, CloudTrailEvent: JSON.stringify({ ...record, eventName: 'UpdateAssumeRolePolicy', requestParameters: { roleName: 'vendor-access', policyDocument: '{}' } }) };
+    const item = stored(raw);
+    expect(item.flags).toBeUndefined();
+    expect((item.data as { record: unknown }).record).not.toBeNull();
+    expect(accessChangeRow(item)).toMatchObject({
+      eventName: 'UpdateAssumeRolePolicy',
+      outcome: 'succeeded',
+      actor: '',
+      actorType: '(no userIdentity in the record)',
+      targetType: 'role',
+      target: 'vendor-access',
+      record: 'parsed',
+    });
+  });
+
   it.each([
     ['PutUserPolicy', { userName: 'dan', policyName: 's3-admin', policyDocument: '{}' }, 'user', 'dan', 'inline policy s3-admin'],
     ['UpdateAccessKey', { userName: 'dan', accessKeyId: 'FAKEKEYIDDAN00000001', status: 'Inactive' }, 'user', 'dan', 'access key FAKEKEYIDDAN00000001 Inactive'],

@@ -243,7 +243,8 @@ describe('aws_cloudtrail_multiregion_trail_logging', () => {
     // Every configuration check, trail checks included: the trails of an unlisted region are unknown, not
     // compliant. (The event checks judge region-events resources: their read errors are separate.)
     const configurationChecks = awsCloudTrailChecks.filter((check) => !check.resourceTypes.includes(EVIDENCE.regionEvents));
-    expect(configurationChecks).toHaveLength(6);
+    // The six trail and region checks, and the five CIS alarm checks (judged per trail).
+    expect(configurationChecks).toHaveLength(11);
     expect(ap.map((f) => [f.checkId, f.status])).toEqual(configurationChecks.map((check) => [check.id, 'error']));
   });
 });

@@ -30,7 +30,10 @@ function event(
   const eventId = `evt-${String(counter).padStart(4, '0')}`;
   const occurredAt = '2026-01-10T09:15:00.000Z';
   const source = overrides.source ?? (eventName === 'ConsoleLogin' ? 'signin.amazonaws.com' : eventName.endsWith('Logging') || eventName.includes('Trail') || eventName === 'PutEventSelectors' ? 'cloudtrail.amazonaws.com' : 'iam.amazonaws.com');
-  const full = { eventID: eventId, eventTime: '2026-01-10T09:15:00Z', eventName, eventSource: source, userIdentity: identity, sourceIPAddress: '203.0.113.10', ...record };
+  // A field set to undefined in `record` is left out of the record, as CloudTrail leaves it out.
+  const full = Object.fromEntries(
+    Object.entries({ eventID: eventId, eventTime: '2026-01-10T09:15:00Z', eventName, eventSource: source, userIdentity: identity, sourceIPAddress: '203.0.113.10', ...record }).filter(([, value]) => value !== undefined),
+  );
   const data: CloudTrailEventData = {
     eventName,
     eventSource: source,
@@ -75,6 +78,15 @@ describe('aws_cloudtrail_root_not_used', () => {
     ['a root API call', event('CreateAccessKey', root), 'fail'],
     ['a malformed record whose Username is root', event('ConsoleLogin', root, {}, { malformed: true }), 'fail'],
     ['an AWS service acting on behalf of root (invokedBy)', event('CreateServiceLinkedRole', { ...root, invokedBy: 'support.amazonaws.com' }), 'pass'],
+    // Real root console activity carries the sign-in service as invoker: a person at the console, not a service.
+    ['a root console sign-in invoked by signin.amazonaws.com', signIn({ ...root, invokedBy: 'signin.amazonaws.com' }, 'Yes'), 'fail'],
+    ['a root console call invoked by signin.amazonaws.com', event('GetAccountSummary', { ...root, invokedBy: 'signin.amazonaws.com' }), 'fail'],
+    ['a root console call invoked by console.amazonaws.com', event('PutBucketPolicy', { ...root, invokedBy: 'console.amazonaws.com' }), 'fail'],
+    ['CloudFormation acting on behalf of root', event('CreateRole', { ...root, invokedBy: 'cloudformation.amazonaws.com' }), 'pass'],
+    ['AWS acting internally on behalf of root (AWS Internal)', event('RotateKey', { ...root, invokedBy: 'AWS Internal' }), 'pass'],
+    ['an invoker that is not an AWS service principal', event('CreateAccessKey', { ...root, invokedBy: '198.51.100.7' }), 'fail'],
+    ['a record without userIdentity whose Username is root', event('CreateAccessKey', root, { userIdentity: undefined }), 'fail'],
+    ['a record without userIdentity or Username', event('CreateRole', root, { userIdentity: undefined }, { username: '' }), 'pass'],
     ['an IAM user', signIn(alice, 'Yes'), 'pass'],
   ])('%s: %s', (_name, item, status) => {
     const findings = judge('aws_cloudtrail_root_not_used', [item]);
@@ -117,6 +129,7 @@ describe('aws_cloudtrail_console_signin_mfa_used', () => {
     ['a federated sign-in', signIn(federated, 'No'), 'pass'],
     ['root without MFA (the root check judges root)', signIn(root, 'No'), 'pass'],
     ['a ConsoleLogin whose record is malformed', event('ConsoleLogin', alice, {}, { malformed: true }), 'error'],
+    ['a ConsoleLogin whose record has no userIdentity', event('ConsoleLogin', alice, { userIdentity: undefined, responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: 'No' } }), 'error'],
     ['another event', event('CreateUser', alice), 'pass'],
   ])('%s: %s', (_name, item, status) => {
     const findings = judge('aws_cloudtrail_console_signin_mfa_used', [item]);

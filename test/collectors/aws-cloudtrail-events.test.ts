@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { awsCloudTrailChecks } from '../../collectors/aws-cloudtrail/checks/index.js';
+import { accessChangeRow, NO_IDENTITY } from '../../collectors/aws-cloudtrail/access-changes.js';
 import { collectAwsCloudTrail } from '../../collectors/aws-cloudtrail/collect.js';
 import { HOLE_ERROR, MALFORMED_FLAG } from '../../collectors/aws-cloudtrail/event-reads.js';
 import { awsCloudTrail } from '../../collectors/aws-cloudtrail/index.js';
@@ -220,6 +221,31 @@ describe('aws-cloudtrail events: collection', () => {
       queries: ['EventName=ConsoleLogin', 'EventSource=iam.amazonaws.com (writes)'],
     });
     expect(apiCalls()).toBe(1 + 1 + 2);
+  });
+
+  it('keeps an IAM write whose record has no userIdentity, unflagged, with its target in the access-change population', async () => {
+    mockAccount(['us-east-1']);
+    const source = json('lookup-events-iam-source.json')['Events'] as Json[];
+    const createRole = source.find((e) => e['EventName'] === 'CreateRole')!;
+    const { userIdentity: _identity, ...record } = JSON.parse(createRole['CloudTrailEvent'] as string) as Json;
+    const anonymous = {
+      ...createRole,
+      EventName: 'UpdateAssumeRolePolicy',
+      Username: undefined,
+      AccessKeyId: undefined,
+      CloudTrailEvent: JSON.stringify({ ...record, eventName: 'UpdateAssumeRolePolicy', requestParameters: { roleName: 'vendor-access', policyDocument: '{}' } }),
+    };
+    lookup('us-east-1', 'EventName', 'ConsoleLogin').reply(200, json('lookup-events-empty.json'), JSON_HEADERS);
+    lookup('us-east-1', 'EventSource', 'iam.amazonaws.com').reply(200, { Events: [anonymous] }, JSON_HEADERS);
+    const { ctx } = collectContext({
+      options: { regions: ['us-east-1'], events: { eventNames: ['ConsoleLogin'], rootActivity: false, iamChanges: true } },
+    });
+    const result = await collectAwsCloudTrail(ctx, virtualClock());
+
+    const [event] = result.events ?? [];
+    expect(event?.flags).toBeUndefined();
+    expect((event?.data as CloudTrailEventData).record).toMatchObject({ eventName: 'UpdateAssumeRolePolicy' });
+    expect(accessChangeRow(event!)).toMatchObject({ targetType: 'role', target: 'vendor-access', actorType: NO_IDENTITY, record: 'parsed' });
   });
 
   it('retries a throttled LookupEvents and counts both attempts', async () => {

@@ -90,8 +90,10 @@ function collectContext(
 ) {
   const options = awsCloudTrailOptionsSchema.parse({
     regions: ['us-east-1', 'eu-west-1'],
-    // The event slice (LookupEvents) has its own tests: aws-cloudtrail-events.test.ts.
+    // The event slice (LookupEvents) has its own tests: aws-cloudtrail-events.test.ts; so do the
+    // CIS alarm reads (logs, cloudwatch, sns): aws-cloudtrail-alarms.test.ts.
     events: { enabled: false },
+    cloudWatchAlarms: { enabled: false },
     ...input.options,
   });
   return contextFor(awsCloudTrail, options, {
@@ -284,7 +286,7 @@ describe('aws-cloudtrail collector', () => {
     expect(result.evidence).toEqual(EXPECTED_EVIDENCE);
     expect(result.errors).toEqual([{ type: 'aws.cloudtrail.trail-status', resourceId: ORG, error: ORG_STATUS_DENIED }]);
     expect(result.resolvedScope).toBe(ACCOUNT);
-    expect(result.meta).toEqual({ accountId: ACCOUNT, regions: ['us-east-1', 'eu-west-1'], regionsFrom: 'config', regionsUnread: [], trails: 3 });
+    expect(result.meta).toEqual({ accountId: ACCOUNT, regions: ['us-east-1', 'eu-west-1'], regionsFrom: 'config', regionsUnread: [], trails: 3, logGroups: 0 });
     // GetCallerIdentity + DescribeTrails × 2 regions + (GetTrailStatus + GetEventSelectors) × 3 distinct trails:
     // main and org-audit are listed in both regions but read once.
     expect(apiCalls()).toBe(1 + 2 + 2 * 3);
@@ -315,6 +317,15 @@ describe('aws-cloudtrail collector', () => {
       `aws_cloudtrail_trail_delivery_errors_absent fail ${EU_DATA}`,
       `aws_cloudtrail_trail_delivery_errors_absent pass ${MAIN}`,
       `aws_cloudtrail_trail_delivery_errors_absent error ${ORG}`,
+      // The CIS alarm checks, with their reads off here (aws-cloudtrail-alarms.test.ts reads them): main's
+      // log group is unread, org-audit sends nothing to CloudWatch Logs, eu-data-events is single-region.
+      ...[
+        'aws_cloudtrail_unauthorized_calls_alarm_configured',
+        'aws_cloudtrail_console_no_mfa_alarm_configured',
+        'aws_cloudtrail_root_use_alarm_configured',
+        'aws_cloudtrail_iam_policy_change_alarm_configured',
+        'aws_cloudtrail_trail_change_alarm_configured',
+      ].flatMap((check) => [`${check} not_applicable ${EU_DATA}`, `${check} error ${MAIN}`, `${check} fail ${ORG}`]),
     ]);
     const message = (checkId: string, resourceId: string) =>
       findingsOf(result, ctx.options).find((f) => f.checkId === checkId && f.resourceId === resourceId)?.message;
@@ -375,6 +386,11 @@ describe('aws-cloudtrail collector', () => {
       ['aws_cloudtrail_trail_kms_encryption_enabled', 'error'],
       ['aws_cloudtrail_trail_cloudwatch_logs_delivering', 'error'],
       ['aws_cloudtrail_trail_delivery_errors_absent', 'error'],
+      ['aws_cloudtrail_unauthorized_calls_alarm_configured', 'error'],
+      ['aws_cloudtrail_console_no_mfa_alarm_configured', 'error'],
+      ['aws_cloudtrail_root_use_alarm_configured', 'error'],
+      ['aws_cloudtrail_iam_policy_change_alarm_configured', 'error'],
+      ['aws_cloudtrail_trail_change_alarm_configured', 'error'],
     ]);
   });
 
@@ -654,6 +670,7 @@ describe('aws-cloudtrail options', () => {
         backfillDays: 90,
         requestsPerSecond: 2,
       },
+      cloudWatchAlarms: { enabled: true },
     });
     expect(DEFAULT_EVENT_NAMES).toHaveLength(28);
   });

@@ -185,7 +185,7 @@ const ADMIN_ACCESS = { name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:polic
 const allowAll: PolicyStatement = { Effect: 'Allow', Action: '*', Resource: '*' };
 
 describe('the check list', () => {
-  it('has the twelve checks with their ids and severities', () => {
+  it('has the fifteen checks with their ids and severities', () => {
     expect(awsIamChecks.map((check) => [check.id, check.severity])).toEqual([
       ['aws_iam_root_mfa_enabled', 'critical'],
       ['aws_iam_root_hardware_mfa_enabled', 'high'],
@@ -199,6 +199,9 @@ describe('the check list', () => {
       ['aws_iam_user_no_direct_policies', 'low'],
       ['aws_iam_policy_no_full_admin', 'high'],
       ['aws_iam_admin_access_restricted', 'high'],
+      ['aws_iam_role_trust_restricted', 'high'],
+      ['aws_iam_role_trust_no_whole_account', 'low'],
+      ['aws_iam_access_analyzer_enabled', 'medium'],
     ]);
   });
 
@@ -462,6 +465,7 @@ describe('findings over an unchanged estate as the clock moves on', () => {
     role('power', { attachedPolicies: [{ name: 'AllButAudit', arn: arn('policy/AllButAudit') }] }),
     managedPolicy(arn('policy/AllButAudit'), { Effect: 'Allow', NotAction: 'cloudtrail:*', Resource: '*' }),
     managedPolicy(arn('policy/ReadLogs'), { Effect: 'Allow', Action: 'logs:Get*', Resource: '*' }),
+    item('aws.iam.access-analyzer', `arn:aws:access-analyzer:us-east-1:${ACCOUNT}:region`, { accountId: ACCOUNT, region: 'us-east-1', analyzers: [] }),
   );
   const findingsAt = (now: Date) =>
     awsIamChecks.map((check) => ({ checkId: check.id, findings: check.evaluate(estate, options(), now) }));

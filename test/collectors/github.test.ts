@@ -269,7 +269,7 @@ describe('github collector: organization and repositories', () => {
     // hooks + teams + 2 team repos + 2 repo pages + 1 GraphQL + api 3 + branch-protection 4 + docs 1 + infra 3,
     // then access and Actions.
     expect(apiCalls()).toBe(1 + 3 + 1 + 1 + 1 + 1 + 2 + 2 + 1 + 3 + 4 + 1 + 3 + ACCESS_AND_ACTIONS_CALLS);
-    expect(result.meta).toMatchObject({ repositories: 4, requests: apiCalls(), rateLimitedRequests: apiCalls(), notModified: 0 });
+    expect(result.meta).toMatchObject({ repositories: 4, requests: apiCalls(), chargedRequests: apiCalls(), rateLimitedRequests: 0, notModified: 0 });
   });
 
   it('judges protection from classic rules and rulesets alike, and names the missing permission', async () => {
@@ -369,7 +369,7 @@ describe('github collector: organization and repositories', () => {
     const asStored = read1.map((hook) => ({ ...hook, config: { ...hook.config, url: withoutCredentials(String(hook.config.url)) } }));
     expect(read2).toEqual(asStored);
     expect(JSON.stringify([...cache.entries.values()])).not.toContain('s3cr3t-query-token');
-    expect(second.counts).toMatchObject({ requests: 1, rateLimited: 0, notModified: 1 });
+    expect(second.counts).toMatchObject({ requests: 1, charged: 0, rateLimited: 0, notModified: 1 });
     expect(nock.pendingMocks()).toEqual([]);
   });
 

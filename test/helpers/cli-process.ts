@@ -20,9 +20,10 @@ export function cliArgv(args: readonly string[]): string[] {
 }
 
 /** Runs the CLI to its end, with exactly the environment given. */
-export function spawnCli(args: readonly string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<CliProcessResult> {
+export function spawnCli(args: readonly string[], options: { cwd?: string; env: NodeJS.ProcessEnv; uid?: number; gid?: number }): Promise<CliProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, cliArgv(args), { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const user = options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid };
+    const child = spawn(process.execPath, cliArgv(args), { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], ...user });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -4,7 +4,7 @@
 // reason; none hangs.
 import { describe, expect, it } from 'vitest';
 import { demoCloudTrailOptions } from '../../src/commands/demo.js';
-import { LOCAL_TRAIL_ARN, ORG_TRAIL_ARN, SANDBOX_ACCOUNT_ID } from '../../src/sandbox/index.js';
+import { LOCAL_TRAIL_ARN, ORG_TRAIL_ARN, SANDBOX_ACCOUNT_ID, SECURITY_TRAIL_ARN } from '../../src/sandbox/index.js';
 import { EVIDENCE } from '../../collectors/aws-cloudtrail/schema.js';
 import { AWS_JSON, cutOffBody, expectFaultHandled, expectRequests, fault, jsonError } from './api-faults.js';
 import type { Affected, FaultCase, Intercept, Reply } from './api-faults.js';
@@ -28,8 +28,13 @@ const regionEvents = (region: string): Affected => ({ type: EVIDENCE.regionEvent
 const STATUS_CHECKS = ['aws_cloudtrail_trail_cloudwatch_logs_delivering', 'aws_cloudtrail_trail_delivery_errors_absent'];
 /** The checks of a region's coverage: they need the status and selectors of the multi-region trail. */
 const COVERAGE_CHECKS = ['aws_cloudtrail_management_events_captured', 'aws_cloudtrail_multiregion_trail_logging'];
-const orgTrailStatusUnread: Affected[] = [
-  { id: ORG_TRAIL_ARN, checks: STATUS_CHECKS },
+/** The two multi-region trails: the organization's and the account's own security-trail. */
+const MULTI_REGION = [ORG_TRAIL_ARN, SECURITY_TRAIL_ARN];
+/** With the status of one multi-region trail unknown, the other still records every region. */
+const orgTrailStatusUnread: Affected[] = [{ id: ORG_TRAIL_ARN, checks: STATUS_CHECKS }];
+/** With the status of both unknown, no region's coverage can be judged. */
+const multiRegionStatusUnread: Affected[] = [
+  ...MULTI_REGION.map((id) => ({ id, checks: STATUS_CHECKS })),
   ...['us-east-1', 'eu-west-1'].map((region) => ({ id: regionId(region), checks: COVERAGE_CHECKS })),
 ];
 const lookupPage = (nextToken: string): Reply => [200, JSON.stringify({ Events: [], NextToken: nextToken }), AWS_JSON];
@@ -44,21 +49,22 @@ const withEvents = (enabled: boolean, extra: Record<string, unknown> = {}) => ({
 const cases: FaultCase[] = [
   {
     name: 'throttled twice (ThrottlingException), then answered: retried, and the run is ok',
-    inject: (o) => fault(operation('GetTrailStatus'), o, () => jsonError(400, 'ThrottlingException', 'Rate exceeded'), { times: 2 }),
+    inject: (o) =>
+      fault(operation('GetTrailStatus', { matches: (b) => b['Name'] === ORG_TRAIL_ARN }), o, () => jsonError(400, 'ThrottlingException', 'Rate exceeded'), { times: 2 }),
     status: 'ok',
     reason: /^$/,
     requests: 2,
   },
   {
-    name: 'throttling (ThrottlingException) on every GetTrailStatus of the organization trail',
+    name: 'throttling (ThrottlingException) on every GetTrailStatus of the multi-region trails',
     inject: (o) =>
-      fault(operation('GetTrailStatus', { matches: (b) => b['Name'] === ORG_TRAIL_ARN }), o, () =>
+      fault(operation('GetTrailStatus', { matches: (b) => MULTI_REGION.includes(b['Name'] as string) }), o, () =>
         jsonError(400, 'ThrottlingException', 'Rate exceeded'),
       ),
     status: 'partial',
     reason: /GetTrailStatus in us-east-1: ThrottlingException: Rate exceeded/,
-    affected: orgTrailStatusUnread,
-    requests: AWS_MAX_ATTEMPTS,
+    affected: multiRegionStatusUnread,
+    requests: 2 * AWS_MAX_ATTEMPTS,
   },
   {
     name: 'a 503 on every DescribeTrails in eu-west-1',
@@ -70,13 +76,14 @@ const cases: FaultCase[] = [
     requests: AWS_MAX_ATTEMPTS,
   },
   {
-    name: 'the connection reset on every GetEventSelectors of the organization trail',
-    inject: (o) => fault(operation('GetEventSelectors', { matches: (b) => b['TrailName'] === ORG_TRAIL_ARN }), o, () => [200, cutOffBody(''), {}]),
+    name: 'the connection reset on every GetEventSelectors of the multi-region trails',
+    inject: (o) =>
+      fault(operation('GetEventSelectors', { matches: (b) => MULTI_REGION.includes(b['TrailName'] as string) }), o, () => [200, cutOffBody(''), {}]),
     status: 'partial',
     reason: /GetEventSelectors in us-east-1: .*socket hang up/,
-    // Only the multi-region trail's selectors say whether management events are captured.
+    // Only the multi-region trails' selectors say whether management events are captured.
     affected: ['us-east-1', 'eu-west-1'].map((region) => ({ id: regionId(region), checks: ['aws_cloudtrail_management_events_captured'] })),
-    requests: AWS_MAX_ATTEMPTS,
+    requests: 2 * AWS_MAX_ATTEMPTS,
   },
   {
     name: 'malformed JSON from DescribeTrails in us-east-1',
@@ -94,6 +101,8 @@ const cases: FaultCase[] = [
       ),
     status: 'partial',
     reason: /GetTrailStatus in us-east-1: AccessDeniedException/,
+    // A member account denied the organization trail's status: its own security-trail still shows every
+    // region recorded, so only the organization trail's status checks are unknown.
     affected: orgTrailStatusUnread,
     requests: 1,
   },
@@ -139,14 +148,14 @@ const cases: FaultCase[] = [
     status: 'partial',
     reason: /ExpiredTokenException/,
     affected: [
-      ...orgTrailStatusUnread,
+      ...multiRegionStatusUnread,
       // Its CloudWatch Logs check fails on what DescribeTrails said (no log group), status or not.
       { id: LOCAL_TRAIL_ARN, checks: ['aws_cloudtrail_trail_delivery_errors_absent'] },
       regionEvents('us-east-1'),
       regionEvents('eu-west-1'),
     ],
-    // Each read once (an expired token is not retried): two trails × two reads, one query per region.
-    requests: 6,
+    // Each read once (an expired token is not retried): three trails × two reads, one query per region.
+    requests: 8,
     options: withEvents(true),
   },
   {

@@ -60,7 +60,8 @@ const cases: FaultCase[] = [
     name: 'a 503 without a body on every GetCredentialReport',
     inject: (o) => fault(action('GetCredentialReport'), o, () => [503, '', XML]),
     status: 'partial',
-    reason: /credential report: HTTP 503 without an error code/,
+    // The host is the sandbox's (127.0.0.1:<port>); against AWS it reads `from iam`.
+    reason: /credential report: HTTP 503 from 127\.0\.0\.1:\d+ without an error code/,
     affected: [ROOT],
     requests: AWS_MAX_ATTEMPTS,
   },

@@ -92,6 +92,21 @@ describe('bad input: the exceptions file', () => {
     await expectUsageError(['collect', '--config', config], `evidence-agent: config: ${exceptions}: ${line}`);
   });
 
+  it('prints the first ten of 6,500 invalid entries and a count, not 6,500 lines', async () => {
+    const entries = Array.from({ length: 6500 }, (_, i) => `  - { id: R-${i}, check: aws_iam_root_mfa_enabled, resource: "*", reason: Accepted for the quarter., approver: ciso, approved: 2026-01-15, expires: 2026-02-30 }`);
+    const exceptions = file(`exceptions:\n${entries.join('\n')}\n`);
+    const config = file(`exceptions: ${exceptions}\ncollectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n`);
+    const db = join(dir, `never-${counter++}.db`);
+    const result = await cliInProcess(['collect', '--config', config, '--db', db]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.split('\n').filter(Boolean);
+    expect(lines).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `evidence-agent: config: ${exceptions}: exceptions.${i}.expires: expected the expiry date as a day of the calendar, got "2026-02-30"`),
+      'evidence-agent: config: … and 6,490 more problem(s): 6,500 in all, the first 10 above',
+    ]);
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('refuses an alias bomb and a file over 1 MiB', async () => {
     for (const [content, line] of [
       [aliasBomb(), 'YAML aliases expand to more than 50 copies'],
@@ -119,6 +134,18 @@ describe('bad input: flags out of range', () => {
     [['findings', '--at', '2026-02-29'], '--at: expected a date (YYYY-MM-DD) or an ISO 8601 timestamp, got "2026-02-29"'],
     [['runs', '--limit', '0'], '--limit: expected a whole number from 1 to 1000000, got "0"'],
     [['demo', '--days', '367'], '--days: expected a whole number from 1 to 366, got "367"'],
+    // Dates outside 1970..2999: "Invalid time value" (exit 1), or week 0050-W01 read as 1950.
+    [['coverage', '--from', '9999-12-30', '--to', '9999-12-31'], '--from: expected a date from 1970-01-01 to 2999-12-31, got "9999-12-30"'],
+    [['coverage', '--from', '0001-01-01', '--to', '0001-01-02'], '--from: expected a date from 1970-01-01 to 2999-12-31, got "0001-01-01"'],
+    [['digest', '--week', '9999-W52'], '--week: expected an ISO week of a year from 1970 to 2999, got "9999-W52"'],
+    [['digest', '--week', '0050-W01'], '--week: expected an ISO week of a year from 1970 to 2999, got "0050-W01"'],
+    [['digest', '--from', '9999-12-30', '--to', '9999-12-31'], '--from: expected a date from 1970-01-01 to 2999-12-31, got "9999-12-30"'],
+    [['export', '--from', '2999-12-31', '--to', '3000-01-01', '--out', 'x.tar.gz'], '--to: expected a date from 1970-01-01 to 2999-12-31, got "3000-01-01"'],
+    [['findings', '--at', '9999-12-31'], '--at: expected a date from 1970-01-01 to 2999-12-31, got "9999-12-31"'],
+    [['findings', '--at', '+275760-09-13T00:00:00Z'], '--at: expected a date from 1970-01-01 to 2999-12-31, got "+275760-09-13T00:00:00Z"'],
+    [['population', 'aws-access-changes', '--from', '9999-12-30'], '--from: expected a date from 1970-01-01 to 2999-12-31, got "9999-12-30"'],
+    [['population', 'aws-access-changes', '--from', '1969-12-31T23:59:59Z', '--to', '1970-01-02'], '--from: expected a date from 1970-01-01 to 2999-12-31, got "1969-12-31T23:59:59Z"'],
+    [['demo', '--now', '3000-01-01T00:00:00Z'], '--now: expected a date from 1970-01-01 to 2999-12-31, got "3000-01-01T00:00:00Z"'],
     [['verify', '--head', 'abc'], '--head: expected the run hash a verify or a digest printed (sha256:<64 hex digits>, or <run seq>:sha256:<64 hex digits>), got "abc"'],
   ])('%j: one line, exit 2', async (args, line) => {
     await expectUsageError(args, new RegExp(`^evidence-agent: ${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));

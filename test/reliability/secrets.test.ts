@@ -168,7 +168,6 @@ function config(github: Record<string, unknown>): string {
   });
 }
 
-const today = new Date().toISOString().slice(0, 10);
 const results: Record<string, Result> = {};
 
 describe('secrets planted in config, environment and API replies', () => {
@@ -185,8 +184,13 @@ describe('secrets planted in config, environment and API replies', () => {
     writeFileSync(join(dir, 'signing.pem'), generateSigningKey().privateKey, { mode: 0o600 });
     results['collect'] = await cli('collect', ['collect', '--config', 'app.yaml']);
     results['collect-token'] = await cli('collect-token', ['collect', '--config', 'token.yaml', '--collector', 'github']);
-    results['digest'] = await cli('digest', ['digest', '--config', 'app.yaml', '--send', '--from', today, '--to', today]);
-    results['export'] = await cli('export', ['export', '--config', 'app.yaml', '--from', today, '--to', today, '--out', join(dir, 'bundle.tar.gz')]);
+    // `collect` ran on the machine's clock: the period to digest and export is the day it recorded.
+    const db = new Database(join(dir, 'evidence.db'), { readonly: true });
+    const span = db.prepare('SELECT min(started_at) AS first, max(started_at) AS last FROM runs').get() as { first: string; last: string };
+    db.close();
+    const [from, to] = [span.first.slice(0, 10), span.last.slice(0, 10)];
+    results['digest'] = await cli('digest', ['digest', '--config', 'app.yaml', '--send', '--from', from, '--to', to]);
+    results['export'] = await cli('export', ['export', '--config', 'app.yaml', '--from', from, '--to', to, '--out', join(dir, 'bundle.tar.gz')]);
   }, 120_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ export const consoleSigninMfaUsed: CheckDefinition<AwsCloudTrailOptions> = {
   title: 'IAM users signed in to the console with MFA',
   severity: 'high',
   description:
-    'A console sign-in with only a password can be made by anyone who phished or guessed it. Fails for each successful ConsoleLogin of an IAM user without MFA (MFAUsed "No"); failed sign-in attempts, and SSO or federated sign-ins, are not judged. A ConsoleLogin whose record is malformed gives an error finding. A region whose events were read with none passes.',
+    'A console sign-in with only a password can be made by anyone who phished or guessed it. Fails for each successful ConsoleLogin of an IAM user without MFA (MFAUsed "No"); failed sign-in attempts, and SSO or federated sign-ins, are not judged. A ConsoleLogin whose record is malformed or has no userIdentity gives an error finding. A region whose events were read with none passes.',
   remediation:
     'Require MFA for the user (assign a device and deny console actions without aws:MultiFactorAuthPresent), or move console access to IAM Identity Center; ask the user to confirm the sign-in was theirs.',
   resourceTypes: [EVIDENCE.regionEvents, EVENT_TYPE],
@@ -23,6 +23,9 @@ export const consoleSigninMfaUsed: CheckDefinition<AwsCloudTrailOptions> = {
         if (event.data.eventName !== 'ConsoleLogin') return undefined;
         if (event.record === null) {
           return { status: 'error', message: `Cannot tell whether MFA was used: ${eventLabel(event)}.` };
+        }
+        if (typeof path(event.record, 'userIdentity') !== 'object') {
+          return { status: 'error', message: `Cannot tell who signed in or whether MFA was used (the record has no userIdentity): ${eventLabel(event)}.` };
         }
         if (str(path(event.record, 'userIdentity', 'type')) !== 'IAMUser') return undefined;
         if (str(path(event.record, 'responseElements', 'ConsoleLogin')) !== 'Success') return undefined;

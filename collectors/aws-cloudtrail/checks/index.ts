@@ -6,6 +6,7 @@ import { loggingNotStopped } from './logging-not-stopped.js';
 import { managementEventsCaptured } from './management-events-captured.js';
 import { multiRegionTrailLogging } from './multiregion-trail-logging.js';
 import { rootNotUsed } from './root-not-used.js';
+import { securityAlarmChecks } from './security-alarms.js';
 import { trailCloudWatchLogsDelivering } from './trail-cloudwatch-logs-delivering.js';
 import { trailDeliveryErrorsAbsent } from './trail-delivery-errors-absent.js';
 import { trailKmsEncryptionEnabled } from './trail-kms-encryption-enabled.js';
@@ -21,4 +22,5 @@ export const awsCloudTrailChecks: CheckDefinition<AwsCloudTrailOptions>[] = [
   rootNotUsed,
   consoleSigninMfaUsed,
   loggingNotStopped,
+  ...securityAlarmChecks,
 ];

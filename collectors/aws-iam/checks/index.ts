@@ -1,9 +1,12 @@
 // The checks of the aws-iam collector, in the order they are listed in its README.
 import type { CheckDefinition } from '../../../src/collector.js';
 import type { AwsIamOptions } from '../schema.js';
+import { accessAnalyzerEnabled } from './access-analyzer-enabled.js';
 import { accountPasswordPolicyStrong } from './account-password-policy-strong.js';
 import { adminAccessRestricted } from './admin-access-restricted.js';
 import { policyNoFullAdmin } from './policy-no-full-admin.js';
+import { roleTrustNoWholeAccount } from './role-trust-no-whole-account.js';
+import { roleTrustRestricted } from './role-trust-restricted.js';
 import { rootAccessKeysAbsent } from './root-access-keys-absent.js';
 import { rootHardwareMfaEnabled } from './root-hardware-mfa-enabled.js';
 import { rootMfaEnabled } from './root-mfa-enabled.js';
@@ -27,4 +30,7 @@ export const awsIamChecks: CheckDefinition<AwsIamOptions>[] = [
   userNoDirectPolicies,
   policyNoFullAdmin,
   adminAccessRestricted,
+  roleTrustRestricted,
+  roleTrustNoWholeAccount,
+  accessAnalyzerEnabled,
 ];

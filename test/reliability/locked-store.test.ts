@@ -143,7 +143,7 @@ describe('a command and a store another writer holds', () => {
 });
 
 describe('the daemon and a store another writer holds', () => {
-  it('is not ready while a run waits for the store, then records it as failed and counts it', async () => {
+  it('stays ready while a run waits for the store (collection health names it), then records it as failed and counts it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-locked-daemon-'));
     const db = join(dir, 'evidence.db');
     await openStore(db).close(); // an existing store: the other writer holds a real one
@@ -183,11 +183,11 @@ describe('the daemon and a store another writer holds', () => {
         const health = await get('/healthz?verbose');
         return health.status === 200 && (JSON.parse(health.body) as { collection: { reasons: string[] } }).collection.reasons.includes('store_busy:aws-iam') ? health : undefined;
       }, 60_000);
+      expect((await get('/metrics')).body).toMatch(/^evidence_agent_runs_waiting_for_store 1$/m);
       expect((await get('/readyz')).status).toBe(200);
       // The daemon's log reaches us through a pipe: wait for the line rather than race it.
       await until('the log to say what waits', async () => (/"msg":"collection unhealthy"/.test(output) ? true : undefined), 30_000);
       expect(output).toMatch(/aws-iam 111122223333: waiting since \S+ to record the run: the evidence store was locked by another writer for more than 1 s when the run was to start \(SQLITE_BUSY: database is locked\): nothing was collected/);
-      expect((await get('/metrics')).body).toMatch(/^evidence_agent_runs_waiting_for_store 1$/m);
       release();
       await released;
       // Once it let go: the failed run is recorded, counted, and the wait is over.

@@ -152,6 +152,20 @@ describe('doctor against the sandbox', () => {
     ]);
   });
 
+  it('names a denied read of the alarm and Access Analyzer permissions (every service of the shipped policies)', async () => {
+    const denied = ['access-analyzer:ListFindings', 'logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarmsForMetric', 'sns:ListSubscriptionsByTopic'];
+    const s = await sandbox({ access: { accessKeyId: KEY_ID, deniedActions: denied } });
+    const report = await doctor(s, configFor(s, 'denied-new'));
+    expect(report.ok).toBe(false);
+    expect(report.missing).toEqual([
+      { area: 'aws-cloudtrail 111122223333', permissions: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarmsForMetric', 'sns:ListSubscriptionsByTopic'] },
+      { area: 'aws-iam 111122223333', permissions: ['access-analyzer:ListFindings'] },
+    ]);
+    for (const check of report.checks.filter((c) => c.status === 'fail')) {
+      expect(check.detail).toMatch(new RegExp(`^denied \\(\\w+\\): grant ${check.check}, as config/aws-[a-z]+-policy\\.json does$`));
+    }
+  });
+
   it('says bad credentials in one line per scope, without trying the permissions', async () => {
     const s = await sandbox();
     const report = await doctor(s, configFor(s, 'bad'), 'AKIAWRONGKEY00000000', 'wrong-token');

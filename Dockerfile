@@ -19,8 +19,9 @@ COPY src ./src
 COPY collectors ./collectors
 COPY mappings ./mappings
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
-# The SBOM of what the runtime stage ships: the production dependencies, as the lockfile pins them.
-RUN npm sbom --sbom-format cyclonedx --omit=dev > sbom.cdx.json
+# The SBOM of what the runtime stage ships: the production dependencies, as the lockfile pins them
+# (from the lockfile: the pruned tree lacks the development dependencies npm sbom would call missing).
+RUN npm sbom --sbom-format cyclonedx --omit=dev --package-lock-only > sbom.cdx.json
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production \

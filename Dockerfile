@@ -19,9 +19,11 @@ COPY src ./src
 COPY collectors ./collectors
 COPY mappings ./mappings
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
-# The SBOM of what the runtime stage ships: the production dependencies, as the lockfile pins them
-# (from the lockfile: the pruned tree lacks the development dependencies npm sbom would call missing).
-RUN npm sbom --sbom-format cyclonedx --omit=dev --package-lock-only > sbom.cdx.json
+# The SBOM, from the lockfile: the production dependencies (what the runtime stage ships) have scope
+# "required", the development ones "optional" (not in the image). (`--omit=dev` is not used: npm 11 drops a
+# production dependency that a development one also uses, such as yaml; .ci/production-install checks that
+# the required components are exactly the installed production tree.)
+RUN npm sbom --sbom-format cyclonedx --package-lock-only > sbom.cdx.json
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production \

@@ -1,7 +1,10 @@
 # evidence-agent: the daemon in a container. Multi-stage: the build stage compiles TypeScript and the
 # better-sqlite3 native module; the runtime stage holds production dependencies only, runs as the
 # unprivileged `node` user, and needs nothing writable but /data (works with a read-only root
-# filesystem). Build: docker build -t evidence-agent .   Run: see docs/deploy.md.
+# filesystem). The config is mounted at /config, never copied in (.dockerignore keeps an operator's
+# config/evidence-agent.yaml out of the build context too). The CLI is on PATH as `evidence-agent`, and
+# the image ships the SBOM of its production dependencies (CycloneDX, made by `npm sbom` in the build) at
+# /app/sbom.cdx.json. Build: docker build -t evidence-agent .   Run: see docs/deploy.md.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /src
@@ -16,8 +19,12 @@ COPY src ./src
 COPY collectors ./collectors
 COPY sandbox ./sandbox
 COPY mappings ./mappings
-COPY config ./config
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# The SBOM, from the lockfile: the production dependencies (what the runtime stage ships) have scope
+# "required", the development ones "optional" (not in the image). (`--omit=dev` is not used: npm 11 drops a
+# production dependency that a development one also uses, such as yaml; .ci/production-install checks that
+# the required components are exactly the installed production tree.)
+RUN npm sbom --sbom-format cyclonedx --package-lock-only > sbom.cdx.json
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production \
@@ -28,14 +35,18 @@ COPY --from=build /src/package.json /src/package-lock.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/mappings ./mappings
-COPY --from=build /src/config ./config
-# The only writable place: the evidence store, its lock and the digests.
-RUN mkdir -p /data /config && chown node:node /data
+COPY --from=build /src/sbom.cdx.json ./sbom.cdx.json
+# The least-privilege policies and the example config, for reference: not a config the agent reads.
+COPY config/aws-iam-policy.json config/aws-cloudtrail-policy.json config/example.yaml ./config/
+# The CLI on PATH; /data is the only writable place: the evidence store, its lock and the digests.
+RUN ln -s /app/dist/src/cli.js /usr/local/bin/evidence-agent \
+ && mkdir -p /data /config && chown node:node /data
 USER node
 VOLUME /data
 # /healthz, /readyz, /metrics (set http.host: 0.0.0.0 in the config to reach them from outside the container).
 EXPOSE 9464
-# The image has no curl: the CLI probes /healthz itself.
-HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["node", "/app/dist/src/cli.js", "healthcheck"]
-ENTRYPOINT ["node", "/app/dist/src/cli.js"]
+# The image has no curl: the CLI probes /healthz itself, loading only the config's http section (no SDK,
+# SQLite or collector: test/cli-startup.test.ts), in about as long as `--version` takes (.ci/production-install).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["evidence-agent", "healthcheck"]
+ENTRYPOINT ["evidence-agent"]
 CMD ["daemon"]

@@ -8,7 +8,7 @@ import { CliError } from './cli-error.js';
 import { ConfigError, findConfigPath, loadConfigWithModules, loadStorePath } from './config/index.js';
 import { brokenCollector } from './plugins/external-collectors.js';
 import type { LoadedConfig } from './config/index.js';
-import { createLogger } from './logging.js';
+import { createLogger, logFormat } from './logging.js';
 import type { Logger } from './logging.js';
 import { loadBuiltinFrameworks, mappingVersion, uncitedChecks } from './mapping/load.js';
 import type { Framework } from './mapping/load.js';
@@ -23,6 +23,10 @@ export interface GlobalOptions {
   config?: string;
   db?: string;
   verbose?: boolean;
+  /** json or pretty (default: pretty on a terminal, else JSON; LOG_FORMAT). */
+  logFormat?: string;
+  /** No progress bars (they are drawn on a terminal only). */
+  quiet?: boolean;
 }
 
 export function allCheckIds(collectors: readonly Collector<never>[] = builtinCollectors): Set<string> {
@@ -113,7 +117,7 @@ export async function loadAgentConfig(
 }
 
 export function makeLogger(loaded: LoadedConfig | undefined, options: GlobalOptions): Logger {
-  return createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? loaded?.config.log.level) });
+  return createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? loaded?.config.log.level), format: logFormat(options.logFormat) });
 }
 
 /** A SQLite path made absolute; a postgres:// URL as it is. */

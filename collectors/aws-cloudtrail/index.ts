@@ -4,6 +4,7 @@
 // the population of security events (LookupEvents, incremental per region), judged by three more, from
 // which the access-change population is derived.
 import { defineCollector } from '../../src/collector.js';
+import { preflightAwsCloudTrail } from './preflight.js';
 import { accountScopes } from '../_aws/account.js';
 import { collectOrganization, organizationAccountsPopulation } from '../_aws/discovery-run.js';
 import { ORGANIZATION_SCOPE, organizationScopes } from '../_aws/organization.js';
@@ -38,4 +39,5 @@ export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
   // With organization: a discovery run in the management account, which hands the runner one scope per account.
   scopes: (options) => (options.organization ? organizationScopes(options.organization) : accountScopes(options.accounts)),
   collect: (ctx) => (ctx.scope.key === ORGANIZATION_SCOPE && ctx.options.organization ? collectOrganization(ctx, 'aws-cloudtrail') : collectAwsCloudTrail(ctx)),
+  preflight: preflightAwsCloudTrail,
 });

@@ -2,6 +2,7 @@
 // configured AWS account, judged by twelve CIS-derived checks, two role trust checks, and whether IAM
 // Access Analyzer covers every region (its active findings kept as evidence).
 import { defineCollector } from '../../src/collector.js';
+import { preflightAwsIam } from './preflight.js';
 import { accountScopes } from '../_aws/account.js';
 import { collectOrganization, organizationAccountsPopulation } from '../_aws/discovery-run.js';
 import { ORGANIZATION_SCOPE, organizationScopes } from '../_aws/organization.js';
@@ -36,4 +37,5 @@ export const awsIam = defineCollector<AwsIamOptions>({
   // With organization: a discovery run in the management account, which hands the runner one scope per account.
   scopes: (options) => (options.organization ? organizationScopes(options.organization) : accountScopes(options.accounts)),
   collect: (ctx) => (ctx.scope.key === ORGANIZATION_SCOPE && ctx.options.organization ? collectOrganization(ctx, 'aws-iam') : collectAwsIam(ctx)),
+  preflight: preflightAwsIam,
 });

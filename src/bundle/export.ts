@@ -55,6 +55,8 @@ export interface ExportOptions {
   organization?: string;
   /** Samples to draw from the period's populations (samples/, signed with the rest). */
   samples?: BundleSamples;
+  /** Progress of the long steps: `coverage <framework>` by day, `evidence` by snapshot. */
+  onProgress?: (step: string, done: number, total: number) => void;
 }
 
 export interface ExportResult {
@@ -124,6 +126,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
             cadenceDays: options.cadenceDays,
             asCollected: options.asCollected === true,
             onFindings: (controlId, day, rows) => appendFindings(root, framework.id, controlId, day, rows, writers),
+            ...(options.onProgress ? { onDay: (done: number, total: number) => options.onProgress!(`coverage ${framework.id}`, done, total) } : {}),
           }),
         );
       } finally {
@@ -212,7 +215,9 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       // Stored hash -> bundle hash of the (redacted) document: an unchanged document is read, redacted
       // and hashed once for the whole period, not once a day.
       const exportedAs = new Map<string, string>();
+      let snapshotsDone = 0;
       for (const run of snapshots) {
+        options.onProgress?.('evidence', snapshotsDone++, snapshots.length);
         // Documents one at a time, index rows in batches: a snapshot of any size is never held whole.
         const entries = await store.snapshotEntries(run.seq);
         let rows: string[][] = [];

@@ -56,8 +56,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const { loaded, store, logger } = deps;
   const config = loaded.config;
   const abort = new AbortController();
-  const metrics = new DaemonMetrics(store, lifecycleOf({ collectors: loaded.collectors, loaded }));
-  // Runs waiting to be recorded while another writer holds the store: readiness names them, metrics count them.
+  // Runs waiting to be recorded while another writer holds the store: collection health names them, metrics count them.
   const storeWaits = new Set<StoreWait>();
   const onStoreWait = (wait: StoreWait, waiting: boolean) => {
     if (waiting) storeWaits.add(wait);
@@ -65,7 +64,6 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     metrics.setWaitingForStore(storeWaits.size);
   };
   const coordinator = deps.coordinator ?? new LocalCoordinator();
-  const coordination = coordinationMetrics(metrics.registry, coordinator);
   const scheduler = new Scheduler({
     timeZone: config.timezone,
     jitterMs: config.daemon.jitterSeconds * 1000,
@@ -127,6 +125,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       }
       const { rendered } = await render(store);
       const outcomes = await deliverDigest(rendered, deliver);
+      metrics.recordDigestDeliveries(outcomes);
       await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
         at: new Date(),
         agentVersion: deps.agentVersion,
@@ -168,9 +167,22 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       : undefined;
 
   const cadence = new Map(deps.collectors.map((c) => [c.collector.id, scheduler.cadenceMs(c.collector.id)]));
+  const deliver = config.digest?.deliver as DigestDelivery | undefined;
+  // Every label value known now gets its series at 0 (metrics.ts).
+  const metrics = new DaemonMetrics(store, {
+    version: deps.agentVersion,
+    collectors: deps.collectors.map((c) => c.collector.id),
+    schedules: Object.fromEntries(scheduler.names.map((name) => [name, scheduler.cadenceMs(name) / 1000])),
+    digestTargets: deps.digest ? (['directory', 'slack', 'email'] as const).filter((target) => deliver?.[target] !== undefined) : [],
+    lifecycle: lifecycleOf({ collectors: loaded.collectors, loaded }),
+  });
+  const coordination = coordinationMetrics(metrics.registry, coordinator);
   let started = false;
 
-  // Codes for /readyz, details for the log (http.ts): whoever reaches the port learns no error text.
+  // Ready means ready to serve: the process holds its store and has its schedules. The outcome of the
+  // last collection is not readiness (a rollout of a healthy agent must not wait on an AWS account's
+  // permissions): it is in the metrics and in /healthz?verbose (collectionHealth). Codes for the port,
+  // details for the log (http.ts): whoever reaches the port learns no error text.
   const readiness = async (): Promise<Readiness> => {
     const reasons: ReadinessReason[] = [];
     if (!started) reasons.push({ code: 'schedules_not_loaded', detail: 'schedules not loaded yet' });
@@ -180,9 +192,20 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       reasons.push({ code: 'store_unreadable', detail: `evidence store unreadable: ${(error as Error).message}` });
     }
     if (deps.lock && !lockHeld(deps.lock)) reasons.push({ code: 'store_lock_lost', detail: `the store lock ${deps.lock.path} is no longer ours` });
-    for (const wait of storeWaits) reasons.push({ code: `store_busy:${wait.collector}`, detail: `${wait.collector} ${wait.scope}: waiting since ${wait.since.toISOString()} to record the run: ${wait.cause}` });
-    // A collector module that failed to load: its runs fail (gaps) until the module is fixed and the daemon restarted.
+    // A collector module that failed to load is what was deployed, not a collection's outcome: its runs
+    // fail (gaps) until the module is fixed and the daemon restarted, and the rollout should say so.
     for (const broken of deps.loaded.brokenModules) reasons.push({ code: `collector_module_broken:${broken.id}`, detail: `collector ${broken.id}: ${broken.problem}` });
+    return { ready: reasons.length === 0, reasons, ...agentInfo() };
+  };
+  // Agents sharing a store say which one this is and what it holds (a single agent holds every slot itself).
+  const agentInfo = () =>
+    coordinator.role === 'member' ? { agent: { role: coordinator.role, id: coordinator.agentId, holds: coordinator.held().map((h) => slotName(h.key)) } } : {};
+
+  // Streams whose collector has had no successful run for longer than its cadence (its last run failed).
+  const collectionHealth = async (): Promise<Readiness> => {
+    const reasons: ReadinessReason[] = [];
+    // A run that waits for another writer to let go of the store: the process serves; the evidence waits.
+    for (const wait of storeWaits) reasons.push({ code: `store_busy:${wait.collector}`, detail: `${wait.collector} ${wait.scope}: waiting since ${wait.since.toISOString()} to record the run: ${wait.cause}` });
     const now = Date.now();
     const latest = await store.latestRuns();
     const snapshots = await store.latestSnapshots();
@@ -200,12 +223,10 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         }
       }
     }
-    // Agents sharing a store say which one this is and what it holds (a single agent holds every slot itself).
-    const agent = coordinator.role === 'member' ? { agent: { role: coordinator.role, id: coordinator.agentId, holds: coordinator.held().map((h) => slotName(h.key)) } } : {};
-    return { ready: reasons.length === 0, reasons, ...agent };
+    return { ready: reasons.length === 0, reasons };
   };
 
-  const probes = await startProbeServer(config.http.host, config.http.port, readiness, metrics, { logger, allowedHosts: config.http.allowedHosts ?? [] });
+  const probes = await startProbeServer(config.http.host, config.http.port, readiness, metrics, { logger, allowedHosts: config.http.allowedHosts ?? [], collectionHealth });
   scheduler.start();
   started = true;
   logger.info({ jobs: scheduler.names, probes: probes.url, timeZone: config.timezone, role: coordinator.role, agent: coordinator.agentId }, 'daemon started');

@@ -10,9 +10,11 @@ import type { StoreKind } from './types.js';
 /**
  * The store at `location`: PostgreSQL for a postgres:// URL (connected at the first call), else the
  * SQLite file at that path. `kind`: what a store created by this opening holds (default real); an
- * existing store keeps its own.
+ * existing store keeps its own. `readonly`: nothing migrates or checkpoints the file. `untouched` (with
+ * readonly, for `doctor`; SQLite): not even SQLite's -wal and -shm files are created next to it; when no
+ * process has the store open (they do not exist), a private copy is read instead.
  */
-export function openStore(location: string, options: { readonly?: boolean; kind?: StoreKind } = {}): EvidenceStore {
+export function openStore(location: string, options: { readonly?: boolean; kind?: StoreKind; untouched?: boolean } = {}): EvidenceStore {
   return isPostgresUrl(location) ? PostgresEvidenceStore.open(location, options) : SqliteEvidenceStore.open(location, options);
 }
 

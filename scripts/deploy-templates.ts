@@ -6,16 +6,34 @@ import { join } from 'node:path';
 
 const HEADER = 'Generated from config/aws-*-policy.json by `npm run generate:deploy`: edit those, not this file.';
 
-/** Each shipped policy of config/, by collector (`aws-iam-policy.json` → `aws-iam`), in name order. */
+/** Policies that only the organisation's management (or delegated administrator) account carries. */
+const MANAGEMENT_ONLY = new Set(['aws-organization-policy.json']);
+/** Account discovery's read of the organisation, on the management account's reader too. */
+const DISCOVERY_POLICY = 'organization-discovery-policy.json';
+
+const policyOf = (root: string, name: string) => ({
+  collector: name.replace(/-policy\.json$/, ''),
+  document: JSON.parse(readFileSync(join(root, 'config', name), 'utf8')) as unknown,
+});
+
+/**
+ * Each shipped policy of config/ that a member account's reader carries, by collector
+ * (`aws-iam-policy.json` → `aws-iam`), in name order.
+ */
 export function shippedPolicies(root: string): { collector: string; document: unknown }[] {
   return readdirSync(join(root, 'config'))
-    .filter((name) => /^aws-[a-z0-9-]+-policy\.json$/.test(name))
+    .filter((name) => /^aws-[a-z0-9-]+-policy\.json$/.test(name) && !MANAGEMENT_ONLY.has(name))
     .sort()
-    .map((name) => ({ collector: name.replace(/-policy\.json$/, ''), document: JSON.parse(readFileSync(join(root, 'config', name), 'utf8')) as unknown }));
+    .map((name) => policyOf(root, name));
+}
+
+/** The management account's reader: the member policies, the organisation collector's, and account discovery's. */
+export function managementPolicies(root: string): { collector: string; document: unknown }[] {
+  return [...shippedPolicies(root), ...[...MANAGEMENT_ONLY].sort().map((name) => policyOf(root, name)), policyOf(root, DISCOVERY_POLICY)];
 }
 
 /** The reader role of one account: trusts the agent's identity with an external id, carries every shipped policy. */
-function readerRoleTemplate(root: string, description: string): Record<string, unknown> {
+function readerRoleTemplate(root: string, description: string, policies = shippedPolicies(root)): Record<string, unknown> {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: `${description} ${HEADER}`,
@@ -46,7 +64,7 @@ function readerRoleTemplate(root: string, description: string): Record<string, u
               },
             ],
           },
-          Policies: shippedPolicies(root).map(({ collector, document }) => ({ PolicyName: `evidence-agent-${collector}`, PolicyDocument: document })),
+          Policies: policies.map(({ collector, document }) => ({ PolicyName: `evidence-agent-${collector}`, PolicyDocument: document })),
         },
       },
     },
@@ -99,7 +117,11 @@ export function deployTemplates(root: string): Record<string, string> {
     'reader-role.json': text(readerRoleTemplate(root, 'evidence-agent reader role for one AWS account: deploy it as a stack in each audited account.')),
     'organization-stackset.json': text(organizationStackSetTemplate(root)),
     'management-account-reader.json': text(
-      readerRoleTemplate(root, "evidence-agent reader role for the organization's management account, which a service-managed StackSet does not reach: deploy it there as a stack."),
+      readerRoleTemplate(
+        root,
+        "evidence-agent reader role for the organization's management account, which a service-managed StackSet does not reach: deploy it there as a stack (it also reads the organisation, Identity Center and account discovery).",
+        managementPolicies(root),
+      ),
     ),
   };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { builtinCollectors } from '../collectors/index.js';
-import { deployTemplates, shippedPolicies } from '../scripts/deploy-templates.js';
+import { deployTemplates, managementPolicies, shippedPolicies } from '../scripts/deploy-templates.js';
 import { parseConfigText } from '../src/config/index.js';
 import { DaemonMetrics } from '../src/daemon/metrics.js';
 import type { EvidenceStore } from '../src/store/types.js';
@@ -151,12 +151,13 @@ describe('the CloudFormation templates', () => {
 
   it("give the reader role exactly the collectors' shipped policies, trusting one principal with an external id", () => {
     expect(policies.map((p) => p.collector)).toEqual(['aws-cloudtrail', 'aws-iam']);
-    for (const name of ['reader-role.json', 'management-account-reader.json']) {
+    expect(managementPolicies(ROOT).map((p) => p.collector)).toEqual(['aws-cloudtrail', 'aws-iam', 'aws-organization', 'organization-discovery']);
+    for (const [name, shipped] of [['reader-role.json', policies], ['management-account-reader.json', managementPolicies(ROOT)]] as const) {
       const t = template(name);
       expect(t.AWSTemplateFormatVersion).toBe('2010-09-09');
       const role = t.Resources.ReaderRole;
       expect(role.Type).toBe('AWS::IAM::Role');
-      expect(policiesOf(role)).toEqual(Object.fromEntries(policies.map((p) => [p.collector, p.document])));
+      expect(policiesOf(role)).toEqual(Object.fromEntries(shipped.map((p) => [p.collector, p.document])));
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
         { Effect: 'Allow', Principal: { AWS: { Ref: 'AgentPrincipalArn' } }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } } },
       ]);

@@ -16,8 +16,8 @@ import { runDoctor } from '../src/doctor/run.js';
 import type { DoctorReport } from '../src/doctor/run.js';
 import { silentLogger } from '../src/logging.js';
 import { agentSecrets } from '../src/redaction.js';
-import { startSandbox } from '../src/sandbox/index.js';
-import type { Sandbox, SandboxOptions } from '../src/sandbox/index.js';
+import { startSandbox } from '../sandbox/index.js';
+import type { Sandbox, SandboxOptions } from '../sandbox/index.js';
 import { openStore } from '../src/store/index.js';
 import { cliInProcess } from './helpers/cli-in-process.js';
 

@@ -294,7 +294,7 @@ export async function buildPeriodStore(path: string, resources: number, days: nu
   return { from: new Date(start).toISOString().slice(0, 10), to: new Date(start + (days - 1) * 86_400_000).toISOString().slice(0, 10) };
 }
 
-async function soc2(): Promise<{ framework: Framework; collectors: readonly Collector<never>[] }> {
+async function soc2(): Promise<{ framework: Framework; collectors: readonly Collector[] }> {
   const { loadBuiltinFrameworks } = await import('../src/mapping/load.js');
   const { builtinCollectors } = await import('../collectors/index.js');
   const frameworks = loadBuiltinFrameworks(new Set(builtinCollectors.flatMap((c) => c.checks.map((k) => k.id))));

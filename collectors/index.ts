@@ -6,9 +6,4 @@ import { awsIam } from './aws-iam/index.js';
 import { github } from './github/index.js';
 import { manual } from './manual/index.js';
 
-export const builtinCollectors: readonly Collector<never>[] = [
-  awsCloudTrail as Collector<never>,
-  awsIam as Collector<never>,
-  github as Collector<never>,
-  manual as Collector<never>,
-];
+export const builtinCollectors: readonly Collector[] = [awsCloudTrail, awsIam, github, manual];

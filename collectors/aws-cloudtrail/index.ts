@@ -8,6 +8,7 @@ import { accountScopes } from '../_aws/account.js';
 import { accessChangePopulation } from './access-changes.js';
 import { awsCloudTrailChecks } from './checks/index.js';
 import { collectAwsCloudTrail } from './collect.js';
+import { demoCloudTrailOptions } from './demo.js';
 import { awsCloudTrailOptionsSchema } from './schema.js';
 import type { AwsCloudTrailOptions } from './schema.js';
 
@@ -35,4 +36,5 @@ export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
   // One stream per account; an entry without id or roleArn is the default chain's account ('default').
   scopes: (options) => accountScopes(options.accounts),
   collect: (ctx) => collectAwsCloudTrail(ctx),
+  demo: demoCloudTrailOptions,
 });

@@ -5,7 +5,8 @@ import { defineCollector } from '../../src/collector.js';
 import { accountScopes } from '../_aws/account.js';
 import { awsIamChecks } from './checks/index.js';
 import { collectAwsIam } from './collect.js';
-import { awsIamOptionsSchema } from './schema.js';
+import { demoAwsIamOptions } from './demo.js';
+import { awsIamOptionsSchema, EVIDENCE } from './schema.js';
 import type { AwsIamOptions } from './schema.js';
 
 /** What the role or user the agent runs as must be allowed; see README.md and config/aws-iam-policy.json. */
@@ -31,4 +32,6 @@ export const awsIam = defineCollector<AwsIamOptions>({
   // One stream per account; an entry without id or roleArn is the default chain's account ('default').
   scopes: (options) => accountScopes(options.accounts),
   collect: collectAwsIam,
+  principalTypes: [EVIDENCE.user, EVIDENCE.role, EVIDENCE.group],
+  demo: demoAwsIamOptions,
 });

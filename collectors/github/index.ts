@@ -6,7 +6,8 @@ import { defineCollector } from '../../src/collector.js';
 import { changePopulation } from './change-population.js';
 import { githubChecks } from './checks/index.js';
 import { collectGitHub } from './collect.js';
-import { githubOptionsSchema, orgScopes } from './schema.js';
+import { demoGitHubOptions } from './demo.js';
+import { EVIDENCE, githubOptionsSchema, orgScopes } from './schema.js';
 import type { GitHubOptions } from './schema.js';
 
 /**
@@ -38,4 +39,6 @@ export const github = defineCollector<GitHubOptions>({
   defaultSchedule: '30 * * * *',
   scopes: orgScopes,
   collect: collectGitHub,
+  principalTypes: [EVIDENCE.member, EVIDENCE.outsideCollaborator],
+  demo: demoGitHubOptions,
 });

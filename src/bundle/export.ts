@@ -11,9 +11,8 @@ import { canonicalJson, digestOf } from '../canonical.js';
 import type { Collector } from '../collector.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
 import type { AcceptedException } from '../exceptions/schema.js';
-import { ATTESTATION_COLLECTOR } from '../reports/attestations.js';
 import type { Framework } from '../mapping/load.js';
-import { coverageCsv } from '../commands/coverage.js';
+import { coverageCsv } from '../reports/coverage-csv.js';
 import { buildCoverage } from '../reports/coverage.js';
 import type { CoverageReport, DayFinding } from '../reports/coverage.js';
 import { csvLines, toCsv } from '../reports/csv.js';
@@ -31,11 +30,6 @@ import { fingerprint, publicKeyPem, signManifest } from './signing.js';
 export const BUNDLE_FORMAT = 'evidence-agent-bundle/2';
 /** Files the manifest cannot list: itself, its signature, and the checksum list that covers them all. */
 const UNLISTED = new Set(['manifest.json', 'manifest.sig', 'SHA256SUMS']);
-/**
- * Evidence types that are principals (accounts and memberships): one appearing or disappearing between
- * two snapshots of a stream is an access change, listed in populations/principals-added-removed.csv.
- */
-const PRINCIPAL_TYPES = new Set(['aws.iam.user', 'aws.iam.role', 'aws.iam.group', 'github.member', 'github.outside-collaborator']);
 
 export interface ExportOptions {
   from: string;
@@ -75,6 +69,10 @@ export class ExportError extends Error {
 }
 
 export async function exportBundle(store: EvidenceStore, options: ExportOptions): Promise<ExportResult> {
+  // Evidence types that are principals (accounts and memberships), as each collector declares them: one
+  // appearing or disappearing between two snapshots of a stream is an access change (principals-added-removed.csv).
+  const principalTypes = new Set(options.collectors.flatMap((c) => c.principalTypes ?? []));
+  const onDemand = options.collectors.filter((c) => c.recordedOnDemand).map((c) => c.id);
   const out = resolve(options.out);
   const archive = /\.(tar\.gz|tgz)$/.test(out);
   refuseExisting(out, archive);
@@ -208,7 +206,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       writeSync(principals, csvLines([['scope', 'collector', 'observedAt', 'change', 'type', 'resourceId', 'previousSnapshotAt']]));
       const previous = new Map<string, { at: string; ids: Set<string> }>();
       const principalIds = (entries: readonly SnapshotEntry[]) =>
-        new Set(entries.filter((e) => PRINCIPAL_TYPES.has(e.type)).map((e) => `${e.type}\u0000${e.resourceId}`));
+        new Set(entries.filter((e) => principalTypes.has(e.type)).map((e) => `${e.type}\u0000${e.resourceId}`));
       // Stored hash -> bundle hash of the (redacted) document: an unchanged document is read, redacted
       // and hashed once for the whole period, not once a day.
       const exportedAs = new Map<string, string>();
@@ -265,7 +263,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       [
         '## populations/principals-added-removed.csv: accounts and memberships added or removed between snapshots',
         '',
-        `Every ${[...PRINCIPAL_TYPES].join(', ')} document that appears in or disappears from a stream between two consecutive`,
+        `Every ${[...principalTypes].join(', ')} document that appears in or disappears from a stream between two consecutive`,
         'snapshots (the first snapshot of the period is compared with the last one before it): access granted or removed',
         'outside the logged API calls above, or whose call fell in a gap. observedAt is the snapshot that first shows the change;',
         `the change happened between previousSnapshotAt and observedAt. Rows: ${principalCount.rows}.`,
@@ -281,7 +279,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       ].join('\n'),
     );
 
-    await writeAttestations(store, periodStart, periodEnd, write);
+    await writeAttestations(store, onDemand, periodStart, periodEnd, write);
 
     const publicKey = publicKeyPem(options.signingKey);
     const keyFingerprint = fingerprint(publicKey);
@@ -404,8 +402,9 @@ const FINDING_COLUMNS = ['day', 'check', 'collector', 'scope', 'resourceType', '
  * Every attestation whose window overlaps the period (made before it too), with its file's bytes as
  * `attestations/<sha256>-<name>` (the SHA-256 in the name is the file's, checkable by anyone).
  */
-async function writeAttestations(store: EvidenceStore, periodStart: Date, periodEnd: Date, write: (path: string, content: string | Buffer) => void): Promise<void> {
-  const runs = (await store.listRuns({ collector: ATTESTATION_COLLECTOR, to: periodEnd })).filter(
+async function writeAttestations(store: EvidenceStore, onDemand: readonly string[], periodStart: Date, periodEnd: Date, write: (path: string, content: string | Buffer) => void): Promise<void> {
+  const recorded = (await Promise.all(onDemand.map((collector) => store.listRuns({ collector, to: periodEnd })))).flat();
+  const runs = recorded.filter(
     (r) => (r.status === 'ok' || r.status === 'partial') && typeof r.meta['validUntil'] === 'string' && Date.parse(r.meta['validUntil'] as string) > periodStart.getTime(),
   );
   if (runs.length === 0) return;

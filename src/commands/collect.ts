@@ -8,10 +8,10 @@ import {
   resolveDbPath,
   setupOf,
   uncitedModuleChecks,
-} from '../app.js';
-import type { GlobalOptions } from '../app.js';
-import { existsSync } from 'node:fs';
+} from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { awsCredentialSources } from '../aws-credential-sources.js';
+import { refuseDemoStore } from '../agent-store.js';
 import { CliError } from '../cli-error.js';
 import { runCollectors } from '../runner.js';
 import { loadExceptions } from '../exceptions/load.js';
@@ -24,31 +24,6 @@ import { runLine } from './run-summary.js';
 
 export interface CollectOptions extends GlobalOptions {
   collector?: string;
-}
-
-/**
- * Real evidence never goes into a demo store: the chain would mix simulated and real runs. The store's
- * kind is the one recorded when it was created (digests or exports written into it later change
- * nothing); a store from before kinds were recorded is a demo store when any run is the demo's.
- */
-export async function refuseDemoStore(path: string): Promise<void> {
-  if (!existsSync(path)) return;
-  const store = openStore(path, { readonly: true });
-  try {
-    const identity = await store.identity();
-    if (!identity.intact) {
-      throw new CliError(
-        `${path}: its identity record (whether it holds demo or real evidence) does not match its hash: run \`evidence-agent verify --db ${path}\`, and collect into another file (--db or store.path) meanwhile`,
-      );
-    }
-    if (identity.kind === 'demo') {
-      throw new CliError(
-        `${path} is a demo store (simulated runs of the sandbox account): collect real evidence into another file (--db or store.path); a new file starts a clean store`,
-      );
-    }
-  } finally {
-    await store.close();
-  }
 }
 
 export async function collectCommand(options: CollectOptions): Promise<number> {

@@ -4,15 +4,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { request } from 'node:http';
-import { configuredCollectors, loadAgentConfig, makeLogger, resolveDbPath, setupOf } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { configuredCollectors, loadAgentConfig, makeLogger, resolveDbPath, setupOf } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { acquireStoreLock, LockHeldError } from '../daemon/lock.js';
 import { checkStoreFile, openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
-import { loadConfiguredExceptions, refuseDemoStore } from './collect.js';
-import { digestPeriod, renderDigest } from './digest.js';
+import { refuseDemoStore } from '../agent-store.js';
+import { loadConfiguredExceptions } from './collect.js';
 import { print } from './options.js';
 
 export async function daemonCommand(options: GlobalOptions): Promise<number> {
@@ -64,7 +64,6 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
       mappingVersion,
       agentVersion: agentVersion(),
       ...(exceptions ? { exceptions } : {}),
-      digest: async (s) => ({ rendered: await renderDigest(s, digestPeriod({}, loaded.config.timezone), setupOf(loaded)) }),
     });
   } catch (error) {
     await store.close();

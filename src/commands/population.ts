@@ -1,8 +1,8 @@
 // `evidence-agent population [id] --from --to`: the rows of a population (all access changes, all
 // merged changes) over a period, as CSV for sampling or JSON, with every coverage gap warned about.
 // Without an id: the populations the collectors offer.
-import { openStoreForReading, readerSetup } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { openStoreForReading, readerSetup } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
 import { toCsv } from '../reports/csv.js';
 import { buildPopulation, findPopulation } from '../reports/population.js';

@@ -4,6 +4,7 @@
 // closed cleanly. A second signal exits at once.
 import { readFileSync } from 'node:fs';
 import type { LoadedConfig } from '../config/index.js';
+import { lastWeekPeriod, renderDigest } from '../digest/compose.js';
 import { deliverDigest } from '../digest/deliver.js';
 import type { DigestDelivery } from '../digest/deliver.js';
 import { recordDigest } from '../digest/record.js';
@@ -30,8 +31,6 @@ export interface DaemonDeps {
   mappingVersion: string;
   agentVersion: string;
   exceptions?: ExceptionsEvidence;
-  /** Renders the previous week's digest (kept apart so the daemon does not import the CLI). */
-  digest?: (store: EvidenceStore) => Promise<{ rendered: Parameters<typeof deliverDigest>[0] }>;
 }
 
 export interface RunningDaemon {
@@ -89,9 +88,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       },
     });
   }
-  if (config.digest && deps.digest) {
+  if (config.digest) {
     const deliver = config.digest.deliver as DigestDelivery;
-    const render = deps.digest;
     scheduler.add({
       name: DIGEST_JOB,
       cron: config.digest.schedule,
@@ -101,7 +99,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
           logger.error({ job: DIGEST_JOB }, 'digest not sent: digest.deliver names no target (directory, slack or email)');
           return;
         }
-        const { rendered } = await render(store);
+        const rendered = await renderDigest(store, lastWeekPeriod(config.timezone), { loaded, collectors: loaded.collectors, frameworks: deps.frameworks });
         const outcomes = await deliverDigest(rendered, deliver);
         await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
           at: new Date(),

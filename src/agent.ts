@@ -177,7 +177,7 @@ export function configuredCollectors(loaded: LoadedConfig, only?: string, broken
   }
   return [
     ...selected.map((collector) => ({
-      collector: collector as Collector<unknown>,
+      collector,
       options: sections[collector.id] as ConfiguredCollector['options'],
     })),
     ...standIns,

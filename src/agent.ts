@@ -10,7 +10,7 @@ import { CliError } from './cli-error.js';
 import { ConfigError, findConfigPath, loadConfigWithModules, loadStorePath } from './config/index.js';
 import { brokenCollector } from './plugins/external-collectors.js';
 import type { LoadedConfig } from './config/index.js';
-import { createLogger } from './logging.js';
+import { createLogger, logFormat } from './logging.js';
 import type { Logger } from './logging.js';
 import { loadBuiltinFrameworks, mappingVersion, uncitedChecks } from './mapping/load.js';
 import type { Framework } from './mapping/load.js';
@@ -31,6 +31,10 @@ export interface GlobalOptions {
   config?: string;
   db?: string;
   verbose?: boolean;
+  /** json or pretty (default: pretty on a terminal, else JSON; LOG_FORMAT). */
+  logFormat?: string;
+  /** No progress bars (they are drawn on a terminal only). */
+  quiet?: boolean;
 }
 
 export function allCheckIds(collectors: readonly Collector[] = builtinCollectors): Set<string> {
@@ -121,7 +125,7 @@ export async function loadAgentConfig(
 }
 
 export function makeLogger(loaded: LoadedConfig | undefined, options: GlobalOptions): Logger {
-  return createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? loaded?.config.log.level) });
+  return createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? loaded?.config.log.level), format: logFormat(options.logFormat) });
 }
 
 /** `--db`, else the config's store path, else ./data/evidence.db. */
@@ -242,7 +246,7 @@ export async function openAgent(options: GlobalOptions, mode: AgentMode, env: No
     },
     logger() {
       // The demo's output is its summary: its logs say only what went wrong unless asked for more.
-      logger ??= mode === 'demo' ? createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn') }).child({ demo: true }) : makeLogger(loaded, options);
+      logger ??= mode === 'demo' ? createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn'), format: logFormat(options.logFormat) }).child({ demo: true }) : makeLogger(loaded, options);
       return logger;
     },
     async openStore(access) {

@@ -1,27 +1,36 @@
 // The command line's commands and options, and how an error becomes one line on stderr and an exit code
 // (2 usage/config, 1 not ok; a stack trace only with --verbose). Kept apart from the entry point so tests
 // can run a command in-process.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { CliError } from './cli-error.js';
-import { attestCommand } from './commands/attest.js';
-import { collectCommand } from './commands/collect.js';
-import { controlsCommand } from './commands/controls.js';
-import { coverageCommand } from './commands/coverage.js';
-import { daemonCommand, healthcheckCommand } from './commands/daemon.js';
-import { demoCommand } from './commands/demo.js';
-import { digestCommand } from './commands/digest.js';
-import { exportCommand, keygenCommand } from './commands/export.js';
-import { findingsCommand } from './commands/findings.js';
-import { populationCommand } from './commands/population.js';
-import { reviewCommand } from './commands/review.js';
+import { ConfigError } from './config/errors.js';
+import { MappingError } from './mapping/error.js';
 import { agentSecrets } from './redaction.js';
-import { runsCommand } from './commands/runs.js';
-import { verifyCommand } from './commands/verify.js';
-import { ConfigError } from './config/index.js';
-import { MappingError } from './mapping/load.js';
-import { isDamagedStoreError, isStoreBusyError, lastOpenedStorePath, StoreFileError } from './store/index.js';
+import { StoreFileError } from './store/store-file.js';
 import { agentVersion } from './version.js';
 import { terminalLine, terminalText } from './terminal-text.js';
+
+// Each command's module is imported when that command runs, never at start: `--version`, `--help` and
+// the healthcheck load no AWS SDK, Octokit or SQLite (test/cli-startup.test.ts keeps it so).
+function lazy<F extends (...args: never[]) => Promise<number>>(load: () => Promise<F>): (...args: Parameters<F>) => Promise<number> {
+  return async (...args) => (await load())(...args);
+}
+const attestCommand = lazy(() => import('./commands/attest.js').then((m) => m.attestCommand));
+const collectCommand = lazy(() => import('./commands/collect.js').then((m) => m.collectCommand));
+const controlsCommand = lazy(() => import('./commands/controls.js').then((m) => m.controlsCommand));
+const coverageCommand = lazy(() => import('./commands/coverage.js').then((m) => m.coverageCommand));
+const daemonCommand = lazy(() => import('./commands/daemon.js').then((m) => m.daemonCommand));
+const healthcheckCommand = lazy(() => import('./commands/healthcheck.js').then((m) => m.healthcheckCommand));
+const doctorCommand = lazy(() => import('./commands/doctor.js').then((m) => m.doctorCommand));
+const demoCommand = lazy(() => import('./commands/demo.js').then((m) => m.demoCommand));
+const digestCommand = lazy(() => import('./commands/digest.js').then((m) => m.digestCommand));
+const exportCommand = lazy(() => import('./commands/export.js').then((m) => m.exportCommand));
+const keygenCommand = lazy(() => import('./commands/export.js').then((m) => m.keygenCommand));
+const findingsCommand = lazy(() => import('./commands/findings.js').then((m) => m.findingsCommand));
+const populationCommand = lazy(() => import('./commands/population.js').then((m) => m.populationCommand));
+const reviewCommand = lazy(() => import('./commands/review.js').then((m) => m.reviewCommand));
+const runsCommand = lazy(() => import('./commands/runs.js').then((m) => m.runsCommand));
+const verifyCommand = lazy(() => import('./commands/verify.js').then((m) => m.verifyCommand));
 
 type Action<O> = (options: O) => Promise<number>;
 
@@ -32,6 +41,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('-c, --config <file>', 'config file (default: $EVIDENCE_AGENT_CONFIG, else ./config/evidence-agent.yaml)')
     .option('--db <file>', "evidence store (default: the config's store.path, else ./data/evidence.db)")
     .option('-v, --verbose', 'debug logs, and stack traces on errors')
+    .option('-q, --quiet', 'no progress bars (drawn only when stderr is a terminal)')
+    .addOption(new Option('--log-format <format>', 'logs on stderr as JSON lines or human lines (default: human on a terminal, else JSON; $LOG_FORMAT)').choices(['json', 'pretty']))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
@@ -46,6 +57,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('collect')
     .description('run every configured collector once (the demo estate when no config exists)')
     .option('--collector <id>', 'only this collector')
+    .option('--json', 'the runs recorded, as JSON (as runs --json shows them)')
     .action(run(collectCommand));
   program
     .command('attest')
@@ -55,6 +67,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--note <text>', 'what was done, in one line')
     .option('--valid-for <duration>', 'how long it evidences the control: 90d, 12w, 3m', '90d')
     .option('--by <who>', 'who attests (default: the user running the command)')
+    .option('--json', 'machine-readable output')
     .action(run(attestCommand));
   program
     .command('review [id]')
@@ -75,10 +88,17 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--url <url>', 'default: http://<http.host>:<http.port>/healthz from the config')
     .action(run(healthcheckCommand));
   program
+    .command('doctor')
+    .description('check a deployment before it collects: config, store, each collector\'s credentials and permissions, signing key, digest delivery (writes nothing to the store; exit 1 on any problem)')
+    .option('--send-test', 'send a test message to each digest target (Slack, email, a file in the directory)')
+    .option('--json', 'machine-readable report')
+    .action(run(doctorCommand));
+  program
     .command('demo')
     .description('collect a simulated history of the built-in sandbox estate (no credentials needed)')
     .option('--days <n>', 'simulated days, one snapshot a day (1-366)', '30')
     .option('--now <time>', 'end the simulated history at this instant instead of now (ISO 8601, or YYYY-MM-DD for the end of that UTC day): a reproducible demo')
+    .option('--json', 'the summary as JSON (runs, checks, controls, integrity, digest, bundle)')
     .action(run(demoCommand));
   program
     .command('runs')
@@ -130,7 +150,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--from <day>', 'or a period: first day')
     .option('--to <day>', 'last day, included')
     .option('--framework <id>', 'soc2 or soc1 (default: both)')
-    .option('--format <format>', 'md, html or json', 'md')
+    .addOption(new Option('--format <format>', 'md, html or json (default: md)').choices(['md', 'html', 'json']))
+    .option('--json', 'the same as --format json')
     .option('--send', 'deliver it as digest.deliver in the config says (directory, Slack, email) and keep it as evidence')
     .option('--dry-run', 'a preview, as without --send: print it, send and keep nothing')
     .option('--list', 'the digests sent and kept so far')
@@ -144,11 +165,13 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--out <path>', 'bundle.tar.gz, or a new directory')
     .option('--signing-key <file>', 'Ed25519 private key (PEM); default: signing.privateKeyPath of the config')
     .option('--as-collected', 'apply the mapping version recorded at collection instead of the current one')
+    .option('--json', 'machine-readable output')
     .action(run(exportCommand));
   program
     .command('keygen')
     .description('create an Ed25519 key pair for signing export bundles')
     .option('--out <file>', 'the private key file to write (the public key goes to <file>.pub)')
+    .option('--json', 'machine-readable output')
     .action(run(keygenCommand));
   program
     .command('verify [bundle]')
@@ -160,6 +183,14 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (bundle: string | undefined, _: unknown, command: Command) => {
       setExitCode(await verifyCommand(bundle, command.optsWithGlobals()));
     });
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(evidence-agent completion bash), zsh or fish')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./completion.js');
+      process.stdout.write(completionScript(shell, program));
+    });
   return program;
 }
 
@@ -167,7 +198,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 const MAX_CONFIG_LINES = 10;
 const count = (n: number) => n.toLocaleString('en-US');
 
-function report(error: unknown, verbose: boolean): number {
+async function report(error: unknown, verbose: boolean): Promise<number> {
   if (error instanceof CommanderError) {
     // Commander already printed its message; help and version are not errors.
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
@@ -184,6 +215,9 @@ function report(error: unknown, verbose: boolean): number {
     return 2;
   }
   let message = error instanceof Error ? error.message : String(error);
+  // Loaded here, not at start: SQLite stays out of `--version` and `--help` (a command that failed on
+  // the store has loaded it already).
+  const { isDamagedStoreError, isStoreBusyError, lastOpenedStorePath } = await import('./store/open-database.js');
   // SQLite finding damaged pages mid-command says neither which file nor what to do.
   if (isDamagedStoreError(error)) {
     message = `${lastOpenedStorePath() ?? 'the evidence store'} is damaged (SQLite: ${message}): restore the store from a backup, then \`evidence-agent verify\``;
@@ -209,7 +243,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    return report(error, argv.includes('--verbose') || argv.includes('-v'));
+    return await report(error, argv.includes('--verbose') || argv.includes('-v'));
   }
 }
 

@@ -256,6 +256,25 @@ export interface PopulationDefinition {
   rowOf(event: EventItem): Record<string, string> | undefined;
 }
 
+/**
+ * One check of a preflight (`evidence-agent doctor`): that the credentials work, or that one permission of
+ * the collector's shipped policy is granted, proved by the cheapest read that needs it.
+ */
+export interface PermissionCheck {
+  /** `credentials`, or the permission as the collector's policy names it (`iam:GetAccountSummary`, `members=read`). */
+  name: string;
+  /** `skip`: not checked (not needed with these options, or no read can prove it); never counted as ok. */
+  status: 'ok' | 'fail' | 'skip';
+  /** One line: what the read showed, or why it failed and what to grant. */
+  detail: string;
+}
+
+/**
+ * What a preflight gets: a collection's context without the store (no watermarks, no HTTP cache, no
+ * stored evidence). A preflight reads the source and writes nothing, anywhere.
+ */
+export type PreflightContext<Options> = Omit<CollectContext<Options>, 'watermarks' | 'httpCache' | 'storedEvidence'>;
+
 export interface Collector<Options = unknown> {
   /** kebab-case; equals its folder name under collectors/ and its key in the config. */
   id: string;
@@ -271,6 +290,12 @@ export interface Collector<Options = unknown> {
   defaultSchedule: string;
   scopes(options: Options): CollectorScope[];
   collect(ctx: CollectContext<Options>): Promise<CollectResult>;
+  /**
+   * Checks one scope's credentials and each of `permissions` with the cheapest read that needs it, and
+   * returns one check per permission (and `credentials` first). A credentials failure is one check: the
+   * permissions are not tried. Optional: `doctor` reports a collector without it as not checked.
+   */
+  preflight?(ctx: PreflightContext<Options>): Promise<PermissionCheck[]>;
   /**
    * Evidence arrives through a command (`evidence-agent attest`), never on a schedule: the collector has
    * no config section and the daemon does not run it.

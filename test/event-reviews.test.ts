@@ -114,7 +114,7 @@ describe('event failures stay open until reviewed', () => {
     const metricsAt = async (at: Date) => {
       const reader = openStore(db, { readonly: true });
       try {
-        const metrics = new DaemonMetrics(reader, eventLifecycle(builtinCollectors, undefined), () => at);
+        const metrics = new DaemonMetrics(reader, { version: 'test', lifecycle: eventLifecycle(builtinCollectors, undefined), clock: () => at });
         await metrics.refresh();
         return await metrics.metrics();
       } finally {

@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logging.js';
+import { createLogger, logFormat } from '../src/logging.js';
+import { SecretRegistry } from '../src/redaction.js';
 
-function capture() {
+function capture(format?: 'json' | 'pretty', secrets?: SecretRegistry) {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -10,7 +11,7 @@ function capture() {
       done();
     },
   });
-  return { lines, logger: createLogger({ level: 'info', destination }) };
+  return { lines, logger: createLogger({ level: 'info', destination, ...(format ? { format } : {}), ...(secrets ? { secrets } : {}) }) };
 }
 
 describe('logs', () => {
@@ -45,5 +46,32 @@ describe('logs', () => {
     });
     expect(lines[0]).toContain('[redacted]');
     expect(lines[0]).not.toMatch(/deep-secret|deep-external-id/);
+  });
+
+  it('name their level ("warn", not 40)', () => {
+    const { lines, logger } = capture();
+    logger.warn('w');
+    logger.info('i');
+    expect(lines.map((l) => (JSON.parse(l) as { level: unknown }).level)).toEqual(['warn', 'info']);
+  });
+
+  it('on a terminal are one human line per record, secrets redacted the same', () => {
+    const secrets = new SecretRegistry();
+    secrets.register('sk-known-secret-value');
+    const { lines, logger } = capture('pretty', secrets);
+    logger.warn({ accountId: '111122223333', errors: 3, credentials: { secretAccessKey: 'fake-secret' } }, 'aws-iam: some resources could not be read (sk-known-secret-value)');
+    const text = lines.join('');
+    expect(text).toMatch(/^\[\d{2}:\d{2}:\d{2}\] WARN: aws-iam: some resources could not be read \(\[redacted\]\) \{"accountId":"111122223333","errors":3,"credentials":\{"secretAccessKey":"\[redacted\]"\}\}\n$/);
+    expect(text).not.toMatch(/fake-secret|sk-known-secret-value|"level"|service/);
+  });
+});
+
+describe('the log format', () => {
+  it('is human on a terminal and JSON into a pipe or file; LOG_FORMAT or the flag choose either way', () => {
+    expect(logFormat(undefined, {}, true)).toBe('pretty');
+    expect(logFormat(undefined, {}, false)).toBe('json');
+    expect(logFormat(undefined, { LOG_FORMAT: 'json' }, true)).toBe('json');
+    expect(logFormat('pretty', { LOG_FORMAT: 'json' }, false)).toBe('pretty');
+    expect(() => logFormat(undefined, { LOG_FORMAT: 'xml' }, false)).toThrow('LOG_FORMAT: expected json or pretty, got "xml"');
   });
 });

@@ -1,7 +1,7 @@
 // The template-source collector: reads the accounts of one system from a JSON endpoint and checks that
 // each has MFA. Replace the endpoint, the evidence and the check with your source's own.
 import { defineCollector } from '../../src/collector.js';
-import type { CheckDefinition, CollectContext, CollectResult } from '../../src/collector.js';
+import type { CheckDefinition, CollectContext, CollectResult, PermissionCheck, PreflightContext } from '../../src/collector.js';
 import { evidenceOf, finding } from '../../src/judging.js';
 import { ACCOUNT_TYPE, accountsResponseSchema, templateSourceOptionsSchema } from './schema.js';
 import type { TemplateSourceAccount, TemplateSourceOptions } from './schema.js';
@@ -41,13 +41,40 @@ async function collectAccounts(ctx: CollectContext<TemplateSourceOptions>): Prom
   };
 }
 
+const ACCOUNTS_PERMISSION = 'GET of the accounts endpoint with a read-only token';
+
+/**
+ * `evidence-agent doctor`: the cheapest read that proves each permission, writing nothing. Here the one
+ * GET of the collection is already the cheapest: its status says whether the token may read.
+ */
+async function preflightAccounts(ctx: PreflightContext<TemplateSourceOptions>): Promise<PermissionCheck[]> {
+  const { url, token } = ctx.options;
+  ctx.countApiCall();
+  let status: number;
+  try {
+    const response = await fetch(url, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal: ctx.signal });
+    await response.body?.cancel();
+    status = response.status;
+  } catch (error) {
+    return [{ name: 'credentials', status: 'fail', detail: `GET ${url}: ${(error as Error).message}` }];
+  }
+  if (status === 401) return [{ name: 'credentials', status: 'fail', detail: `GET ${url}: HTTP 401: the token is not valid` }];
+  return [
+    { name: 'credentials', status: 'ok', detail: `GET ${url} answered` },
+    status === 200
+      ? { name: ACCOUNTS_PERMISSION, status: 'ok', detail: 'read' }
+      : { name: ACCOUNTS_PERMISSION, status: 'fail', detail: `GET ${url}: HTTP ${status}${status === 403 ? ': give the token read access to the accounts' : ''}` },
+  ];
+}
+
 export const templateSource = defineCollector<TemplateSourceOptions>({
   id: 'template-source',
   title: 'template-source accounts',
   optionsSchema: templateSourceOptionsSchema,
-  permissions: ['GET of the accounts endpoint with a read-only token'],
+  permissions: [ACCOUNTS_PERMISSION],
   checks: [accountMfaEnabled],
   defaultSchedule: '0 5 * * *',
   scopes: (options) => [{ key: new URL(options.url).host, settings: {} }],
   collect: collectAccounts,
+  preflight: preflightAccounts,
 });

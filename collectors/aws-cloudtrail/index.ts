@@ -4,6 +4,7 @@
 // the population of security events (LookupEvents, incremental per region), judged by three more, from
 // which the access-change population is derived.
 import { defineCollector } from '../../src/collector.js';
+import { preflightAwsCloudTrail } from './preflight.js';
 import { accountScopes } from '../_aws/account.js';
 import { accessChangePopulation } from './access-changes.js';
 import { awsCloudTrailChecks } from './checks/index.js';
@@ -37,4 +38,5 @@ export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
   scopes: (options) => accountScopes(options.accounts),
   collect: (ctx) => collectAwsCloudTrail(ctx),
   demo: demoCloudTrailOptions,
+  preflight: preflightAwsCloudTrail,
 });

@@ -2,6 +2,7 @@
 // configured AWS account, judged by twelve CIS-derived checks, two role trust checks, and whether IAM
 // Access Analyzer covers every region (its active findings kept as evidence).
 import { defineCollector } from '../../src/collector.js';
+import { preflightAwsIam } from './preflight.js';
 import { accountScopes } from '../_aws/account.js';
 import { awsIamChecks } from './checks/index.js';
 import { collectAwsIam } from './collect.js';
@@ -34,4 +35,5 @@ export const awsIam = defineCollector<AwsIamOptions>({
   collect: collectAwsIam,
   principalTypes: [EVIDENCE.user, EVIDENCE.role, EVIDENCE.group],
   demo: demoAwsIamOptions,
+  preflight: preflightAwsIam,
 });

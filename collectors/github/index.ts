@@ -8,25 +8,11 @@ import { githubChecks } from './checks/index.js';
 import { collectGitHub } from './collect.js';
 import { demoGitHubOptions } from './demo.js';
 import { EVIDENCE, githubOptionsSchema, orgScopes } from './schema.js';
+import { GITHUB_PERMISSIONS } from './permissions.js';
+import { preflightGitHub } from './preflight.js';
 import type { GitHubOptions } from './schema.js';
 
-/**
- * Read-only access the token or app needs; see README.md. Fine-grained / App permissions as GitHub
- * names them in X-Accepted-GitHub-Permissions.
- */
-export const GITHUB_PERMISSIONS = [
-  'members=read',
-  'administration=read',
-  'organization_administration=read',
-  'organization_hooks=read',
-  'metadata=read',
-  'contents=read',
-  'pull_requests=read',
-  'checks=read',
-  'statuses=read',
-  'vulnerability_alerts=read',
-  'secret_scanning_alerts=read',
-];
+export { GITHUB_PERMISSIONS };
 
 export const github = defineCollector<GitHubOptions>({
   id: 'github',
@@ -41,4 +27,5 @@ export const github = defineCollector<GitHubOptions>({
   collect: collectGitHub,
   principalTypes: [EVIDENCE.member, EVIDENCE.outsideCollaborator],
   demo: demoGitHubOptions,
+  preflight: preflightGitHub,
 });

@@ -47,6 +47,8 @@ export interface ExportOptions {
   asCollected?: boolean;
   /** The organization the evidence is about (config `organization.name`), named in the OSCAL metadata. */
   organization?: string;
+  /** Progress of the long steps: `coverage <framework>` by day, `evidence` by snapshot. */
+  onProgress?: (step: string, done: number, total: number) => void;
 }
 
 export interface ExportResult {
@@ -120,6 +122,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
             cadenceDays: options.cadenceDays,
             asCollected: options.asCollected === true,
             onFindings: (controlId, day, rows) => appendFindings(root, framework.id, controlId, day, rows, writers),
+            ...(options.onProgress ? { onDay: (done: number, total: number) => options.onProgress!(`coverage ${framework.id}`, done, total) } : {}),
           }),
         );
       } finally {
@@ -210,7 +213,9 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       // Stored hash -> bundle hash of the (redacted) document: an unchanged document is read, redacted
       // and hashed once for the whole period, not once a day.
       const exportedAs = new Map<string, string>();
+      let snapshotsDone = 0;
       for (const run of snapshots) {
+        options.onProgress?.('evidence', snapshotsDone++, snapshots.length);
         const stream = `${run.collector}/${run.scope}`;
         // The first snapshot of a stream in the period is compared with the one before the period, if any.
         let before = previous.get(stream);

@@ -11,7 +11,7 @@ import { closest } from '../suggest.js';
 import { checkAttestedFile, MAX_ATTESTED_FILE_BYTES, recordAttestation } from '../attest/record.js';
 import { refuseDemoStore } from '../agent-store.js';
 import { loadConfiguredExceptions } from './collect.js';
-import { print, printError } from './options.js';
+import { print, printError, printJson } from './options.js';
 
 const MAX_VALID_DAYS = 3650;
 
@@ -21,6 +21,7 @@ export interface AttestOptions extends GlobalOptions {
   note?: string;
   validFor?: string;
   by?: string;
+  json?: boolean;
 }
 
 /** `90d`, `12w`, `3m` (30-day months) → days. */
@@ -74,9 +75,14 @@ export async function attestCommand(options: AttestOptions): Promise<number> {
     );
     if (run.status !== 'ok') {
       printError(`attestation not recorded: ${run.error ?? run.status}`);
+      if (options.json) printJson({ recorded: false, run: run.seq, status: run.status, error: run.error });
       return 1;
     }
     const meta = run.meta as { validUntil: string; attestation: { file: { name: string; sha256: string; bytes: number } } };
+    if (options.json) {
+      printJson({ recorded: true, run: run.seq, framework: framework.id, control: options.control, attestedBy, file: meta.attestation.file, validUntil: meta.validUntil });
+      return 0;
+    }
     print(
       `recorded: ${framework.id} ${options.control} attested by ${attestedBy} (${meta.attestation.file.name}, sha256:${meta.attestation.file.sha256.slice(0, 16)}…, ${meta.attestation.file.bytes} bytes), valid until ${meta.validUntil.slice(0, 10)}; run ${run.seq}`,
     );

@@ -14,16 +14,21 @@ import { awsCredentialSources } from '../aws-credential-sources.js';
 import { refuseDemoStore } from '../agent-store.js';
 import { CliError } from '../cli-error.js';
 import { runCollectors } from '../runner.js';
+import type { ConfiguredCollector } from '../runner.js';
+import type { RunRecord } from '../store/types.js';
+import { startProgress } from '../progress.js';
 import { loadExceptions } from '../exceptions/load.js';
 import type { ExceptionsEvidence } from '../exceptions/schema.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { demoCommand } from './demo.js';
-import { print, printError } from './options.js';
+import { print, printError, printJson } from './options.js';
 import { runLine } from './run-summary.js';
 
 export interface CollectOptions extends GlobalOptions {
   collector?: string;
+  /** The runs recorded (as `runs --json` shows them) and the runs that could not be recorded, as JSON. */
+  json?: boolean;
 }
 
 export async function collectCommand(options: CollectOptions): Promise<number> {
@@ -69,23 +74,47 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
     for (const run of await store.recoverAbandonedRuns(new Date())) {
       logger.warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
     }
-    const { runs, unrecorded } = await runCollectors(collectors, {
-      store,
-      logger,
-      agentVersion: agentVersion(),
-      mappingVersion,
-      configDigest: loaded.digest,
-      signal: stop.signal,
-      ...(exceptions ? { exceptions } : {}),
-      mappings: frameworks,
-      storeBusyWaitMs: loaded.config.store.busyWaitSeconds * 1000,
-    });
-    for (const run of runs) print(runLine(run));
+    // One collector at a time, as runCollectors runs them, so the bar can say which is running.
+    const scopeCount = collectors.reduce((sum, c) => sum + scopesOf(c), 0);
+    const progress = startProgress('collect', scopeCount, 'runs', { quiet: options.quiet === true });
+    const runs: RunRecord[] = [];
+    const unrecorded: string[] = [];
+    try {
+      for (const configured of collectors) {
+        progress.update(runs.length + unrecorded.length, configured.collector.id);
+        const batch = await runCollectors([configured], {
+          store,
+          logger,
+          agentVersion: agentVersion(),
+          mappingVersion,
+          configDigest: loaded.digest,
+          signal: stop.signal,
+          ...(exceptions ? { exceptions } : {}),
+          mappings: frameworks,
+          storeBusyWaitMs: loaded.config.store.busyWaitSeconds * 1000,
+        });
+        runs.push(...batch.runs);
+        unrecorded.push(...batch.unrecorded);
+      }
+    } finally {
+      progress.stop();
+    }
+    if (options.json) printJson({ runs, unrecorded });
+    else for (const run of runs) print(runLine(run));
     for (const line of unrecorded) printError(`run not recorded: ${line}`);
     return unrecorded.length > 0 || runs.some((r) => r.status === 'failed' || r.status === 'aborted') ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await store.close();
+  }
+}
+
+/** How many runs a collector makes (its scopes); none when they cannot be listed (the runner logs why). */
+function scopesOf(configured: ConfiguredCollector): number {
+  try {
+    return configured.collector.scopes(configured.options).length;
+  } catch {
+    return 0;
   }
 }
 

@@ -8,6 +8,8 @@ import { collectorCadence } from '../reports/cadence.js';
 import { buildCoverage } from '../reports/coverage.js';
 import type { CoverageReport } from '../reports/coverage.js';
 import { coverageCsv } from '../reports/coverage-csv.js';
+import { daysBetween } from '../reports/days.js';
+import { startProgress } from '../progress.js';
 import { reviewLine } from '../reports/reviews.js';
 import { print, printDocument, printJson } from './options.js';
 import { terminalLine } from '../terminal-text.js';
@@ -34,18 +36,26 @@ export async function coverageCommand(options: CoverageCommandOptions): Promise<
   const cadence = collectorCadence(setup.collectors, sections);
 
   const store = openStoreForReading(options);
+  // A month takes a moment; a long period gets a bar (on a terminal, without --quiet).
+  const progress = daysBetween(from, to).length > 62 ? startProgress('coverage', 0, 'days', { quiet: options.quiet === true }) : undefined;
   try {
     const reports: CoverageReport[] = [];
     for (const framework of frameworks) {
+      const onDay = (done: number, total: number) => {
+        progress?.setTotal(total);
+        progress?.update(done, framework.id);
+      };
       reports.push(
-        await buildCoverage(store, framework, { from, to, timeZone, collectors: setup.collectors, cadenceDays: cadence, asCollected: options.asCollected === true }),
+        await buildCoverage(store, framework, { from, to, timeZone, collectors: setup.collectors, cadenceDays: cadence, asCollected: options.asCollected === true, onDay }),
       );
     }
+    progress?.stop();
     if (options.json) printJson(reports.length === 1 ? reports[0] : reports);
     else if (options.csv) printDocument(coverageCsv(reports));
     else for (const report of reports) print(coverageText(report));
     return 0;
   } finally {
+    progress?.stop();
     await store.close();
   }
 }

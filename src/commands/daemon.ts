@@ -1,9 +1,7 @@
 // `evidence-agent daemon`: runs the configured collectors and the weekly digest on their schedules until
-// SIGTERM/SIGINT, with /healthz, /readyz and /metrics; `evidence-agent healthcheck` probes /healthz
-// (the container's HEALTHCHECK: the image has no curl).
+// SIGTERM/SIGINT, with /healthz, /readyz and /metrics.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { request } from 'node:http';
 import { configuredCollectors, loadAgentConfig, makeLogger, resolveDbPath, setupOf } from '../agent.js';
 import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
@@ -13,7 +11,6 @@ import { checkStoreFile, openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { refuseDemoStore } from '../agent-store.js';
 import { loadConfiguredExceptions } from './collect.js';
-import { print } from './options.js';
 
 export async function daemonCommand(options: GlobalOptions): Promise<number> {
   // A module that fails to load must not take the daemon down: it runs as failed runs (gaps) instead.
@@ -98,28 +95,4 @@ async function streamsOf(dbPath: string, collectorIds: readonly string[]): Promi
     await store.close();
   }
   return scopes;
-}
-
-export interface HealthcheckOptions extends GlobalOptions {
-  url?: string;
-}
-
-export async function healthcheckCommand(options: HealthcheckOptions): Promise<number> {
-  let url = options.url;
-  if (!url) {
-    const { config } = await loadAgentConfig(options, process.env, { skipModules: true });
-    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-    url = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/healthz`;
-  }
-  const status = await new Promise<number>((resolve) => {
-    const req = request(url, { method: 'GET', timeout: 5000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(0));
-    req.end();
-  });
-  print(status === 200 ? `ok: ${url}` : `unhealthy: ${url} answered ${status || 'nothing'}`);
-  return status === 200 ? 0 : 1;
 }

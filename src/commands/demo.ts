@@ -26,11 +26,13 @@ import { DEMO_CONFIG_DIGEST } from '../store/index.js';
 import type { RunRecord } from '../store/types.js';
 import { agentVersion } from '../version.js';
 import { summarizeControls } from './controls.js';
-import { parseAsOf, parseIntegerOption, print } from './options.js';
+import { parseAsOf, parseIntegerOption, print, printJson } from './options.js';
+import { startProgress } from '../progress.js';
 import { checkTotalsTable } from './run-summary.js';
 
 export interface DemoOptions extends GlobalOptions {
   days?: string;
+  json?: boolean;
   /** The instant the simulated history ends at (default: the real clock): reproducible demos and tests. */
   now?: string;
 }
@@ -103,8 +105,10 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   });
   const collectors = demoCollectors(registered);
   const runs: RunRecord[] = [];
+  const progress = startProgress('demo', schedule.length, 'days', { quiet: options.quiet === true });
   try {
-    for (const day of schedule) {
+    for (const [index, day] of schedule.entries()) {
+      progress.update(index, day.toISOString().slice(0, 10));
       sandbox.setDate(day);
       const started = Date.now();
       // The simulated clock advances with real time, so each run's finish follows its start.
@@ -131,7 +135,11 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       // The demo's own store failing is not a demo: stop with the reason.
       if (batch.unrecorded.length > 0) throw new Error(`run not recorded: ${batch.unrecorded[0]}`);
     }
+    progress.stop();
 
+    // With --json the same facts are one JSON document at the end instead of these lines.
+    const say = options.json ? () => undefined : print;
+    const summary: Record<string, unknown> = {};
     const byStatus = (status: RunRecord['status']) => runs.filter((r) => r.status === status).length;
     const changed = runs
       .filter((r) => r.baseSeq !== null)
@@ -141,34 +149,44 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const stats = await store.stats();
     const verified = await store.verify();
 
-    print(`evidence-agent demo: ${days} simulated day(s) of the sandbox AWS account ${SANDBOX_ACCOUNT_ID} and GitHub organization ${SANDBOX_ORG}`);
-    print(`store: ${dbPath} (${(stats.fileBytes / 1024).toFixed(0)} KiB, ${stats.blobs} distinct documents)\n`);
-    print(
+    summary.days = days;
+    summary.store = { path: dbPath, bytes: stats.fileBytes, documents: stats.blobs };
+    summary.runs = { total: runs.length, ok: byStatus('ok'), partial: byStatus('partial'), failed: byStatus('failed'), aborted: byStatus('aborted'), documentChanges: changed };
+    summary.integrity = verified.ok ? { ok: true } : { ok: false, problem: verified.problems[0]?.message ?? null };
+    say(`evidence-agent demo: ${days} simulated day(s) of the sandbox AWS account ${SANDBOX_ACCOUNT_ID} and GitHub organization ${SANDBOX_ORG}`);
+    say(`store: ${dbPath} (${(stats.fileBytes / 1024).toFixed(0)} KiB, ${stats.blobs} distinct documents)\n`);
+    say(
       `Runs: ${runs.length} (${byStatus('ok')} ok, ${byStatus('partial')} partial, ${byStatus('failed')} failed, ` +
         `${byStatus('aborted')} aborted); ${changed} document changes after each collector's first day.`,
     );
+    summary.collectors = [];
     for (const { collector } of collectors) {
       const own = runs.filter((r) => r.collector === collector.id);
       const apiCalls = own.reduce((sum, r) => sum + r.apiCalls, 0) / Math.max(own.length, 1);
-      print(`  ${collector.id}: ${apiCalls.toFixed(1)} API calls per run, ${own.at(-1)?.evidenceCount ?? 0} evidence documents per snapshot`);
+      (summary.collectors as unknown[]).push({ id: collector.id, apiCallsPerRun: Number(apiCalls.toFixed(1)), evidenceDocuments: own.at(-1)?.evidenceCount ?? 0 });
+      say(`  ${collector.id}: ${apiCalls.toFixed(1)} API calls per run, ${own.at(-1)?.evidenceCount ?? 0} evidence documents per snapshot`);
     }
     const firstDay = schedule[0]!.getTime() - COLLECTION_HOUR * 3_600_000;
     const events = driftEvents(now).filter((e) => e.date.getTime() >= firstDay && e.date <= now);
+    summary.drift = events.map((e) => ({ day: e.date.toISOString().slice(0, 10), description: e.description }));
+    summary.checks = Object.fromEntries(['pass', 'fail', 'error', 'not_applicable'].map((status) => [status, findings.filter((f) => f.status === status).length]));
+    summary.controls = {};
     if (events.length > 0) {
-      print('\nDrift in the simulated period:');
-      for (const event of events) print(`  ${event.date.toISOString().slice(0, 10)}  ${event.description}`);
+      say('\nDrift in the simulated period:');
+      for (const event of events) say(`  ${event.date.toISOString().slice(0, 10)}  ${event.description}`);
     }
-    print(`\nChecks on the latest snapshots (${schedule.at(-1)!.toISOString().slice(0, 10)}):`);
-    print(checkTotalsTable(registered, findings));
-    print('\nControls:');
+    say(`\nChecks on the latest snapshots (${schedule.at(-1)!.toISOString().slice(0, 10)}):`);
+    say(checkTotalsTable(registered, findings));
+    say('\nControls:');
     for (const framework of frameworks) {
       const s = summarizeControls(controlStatuses(framework, findings, [], now));
-      print(
+      (summary.controls as Record<string, unknown>)[framework.id] = { controls: framework.controls.length, passing: s.passing, failing: s.failing, error: s.error, onlySupported: s.supported, manual: s.manual };
+      say(
         `  ${framework.id}: ${s.passing + s.failing + s.error} of ${framework.controls.length} evidenced by automated checks ` +
           `(${s.passing} passing, ${s.failing} failing, ${s.error} with errors); ${s.supported + s.manual} need manual evidence (${s.supported} only supported by checks, ${s.manual} without one)`,
       );
     }
-    print(`\nStore integrity: ${verified.ok ? 'verified' : `FAILED (${verified.problems[0]?.message})`}.`);
+    say(`\nStore integrity: ${verified.ok ? 'verified' : `FAILED (${verified.problems[0]?.message})`}.`);
     // The digest of the last complete week the simulation reaches into, kept as evidence like any digest.
     const lastWeek = weekOf(new Date(schedule.at(-1)!.getTime() - 7 * DAY_MS).toISOString().slice(0, 10)).label;
     if (weekDays(lastWeek)!.to >= schedule[0]!.toISOString().slice(0, 10)) {
@@ -176,19 +194,23 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       // Sent as the daemon sends it (here to a directory next to the store): only a sent digest is kept.
       const outcomes = await deliverDigest(rendered, { directory: join(dirname(dbPath), 'demo-digests') });
       await recordDigest(store, rendered.digest, rendered.markdown, outcomes, { at: now, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
-      print(`\n${rendered.markdown.trimEnd()}`);
-      for (const outcome of outcomes) print(`\nDigest ${outcome.ok ? 'sent to' : 'NOT sent:'} ${outcome.detail}`);
+      say(`\n${rendered.markdown.trimEnd()}`);
+      summary.digest = { week: lastWeek, deliveries: outcomes.map((o) => ({ target: o.target, ok: o.ok, detail: o.detail })) };
+      for (const outcome of outcomes) say(`\nDigest ${outcome.ok ? 'sent to' : 'NOT sent:'} ${outcome.detail}`);
     }
     const bundle = await demoExport(store, dbPath, schedule, frameworks, registered);
     // Recorded like any export: the store's chain names the bundle and its key, so `verify --db` trusts it.
     await recordExport(store, bundle, { at: now, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
-    print(`\nPeriod export: ${bundle.path} (${bundle.files} files, signed with Ed25519 key ${bundle.fingerprint})`);
-    print(`  verify it offline: evidence-agent verify ${bundle.path} --db ${dbPath}   (the key this store recorded; or --fingerprint ${bundle.fingerprint})`);
-    print(
+    summary.bundle = { path: bundle.path, files: bundle.files, fingerprint: bundle.fingerprint };
+    say(`\nPeriod export: ${bundle.path} (${bundle.files} files, signed with Ed25519 key ${bundle.fingerprint})`);
+    say(`  verify it offline: evidence-agent verify ${bundle.path} --db ${dbPath}   (the key this store recorded; or --fingerprint ${bundle.fingerprint})`);
+    say(
       '\nNext: evidence-agent findings --status fail | evidence-agent controls --framework soc2 | evidence-agent runs | evidence-agent verify',
     );
+    if (options.json) printJson(summary);
     return verified.ok && byStatus('failed') + byStatus('aborted') === 0 ? 0 : 1;
   } finally {
+    progress.stop();
     await store.close();
     await sandbox.close();
   }

@@ -27,14 +27,17 @@ export interface DigestCommandOptions extends GlobalOptions {
   send?: boolean;
   list?: boolean;
   dryRun?: boolean;
+  /** The same as --format json. */
+  json?: boolean;
 }
 
 export async function digestCommand(options: DigestCommandOptions): Promise<number> {
   // The digest is delivered with the config's webhook and SMTP secrets: they must be real.
   const setup = await readerSetup(options, process.env, true);
   const loaded = setup.loaded;
+  if (options.json && options.format !== undefined && options.format !== 'json') throw new CliError(`--json and --format ${options.format}: choose one (--json is --format json)`);
   if (options.list) return listCommand(options);
-  const format = parseChoice('--format', options.format ?? 'md', ['md', 'html', 'json'] as const);
+  const format = options.json ? 'json' : parseChoice('--format', options.format ?? 'md', ['md', 'html', 'json'] as const);
   const timeZone = loaded?.config.timezone ?? 'UTC';
   const period = digestPeriod(options, timeZone);
   if (options.send && options.dryRun) throw new CliError('--send and --dry-run: choose one (--dry-run shows the digest without sending or keeping it)');
@@ -90,7 +93,7 @@ async function listCommand(options: DigestCommandOptions): Promise<number> {
       deliveries: r.meta['deliveries'],
       hash: r.hash,
     }));
-    if (options.format === 'json') printJson(rows);
+    if (options.format === 'json' || options.json) printJson(rows);
     else if (rows.length === 0) print('No digest sent yet: evidence-agent digest --send sends one and keeps it (a preview is not kept).');
     else {
       print(

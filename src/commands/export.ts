@@ -12,7 +12,8 @@ import { CliError } from '../cli-error.js';
 import { collectorCadence } from '../reports/cadence.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
-import { print } from './options.js';
+import { print, printJson } from './options.js';
+import { startProgress } from '../progress.js';
 import { parseDayRange } from './period.js';
 
 export interface ExportCommandOptions extends GlobalOptions {
@@ -22,6 +23,7 @@ export interface ExportCommandOptions extends GlobalOptions {
   out?: string;
   signingKey?: string;
   asCollected?: boolean;
+  json?: boolean;
 }
 
 export async function exportCommand(options: ExportCommandOptions): Promise<number> {
@@ -44,8 +46,13 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
   if (!existsSync(storePath)) throw new CliError(`no evidence store at ${storePath}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`);
   // Written to: the export is recorded in the store's chain with the key that signed it.
   const store = openStore(storePath);
+  const progress = startProgress('export', 0, '', { quiet: options.quiet === true });
   try {
     const result = await exportBundle(store, {
+      onProgress: (step, done, total) => {
+        progress.setTotal(total);
+        progress.update(done, step);
+      },
       from,
       to,
       timeZone: config?.timezone ?? 'UTC',
@@ -58,10 +65,15 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
       asCollected: options.asCollected === true,
       organization: config?.organization?.name,
     });
+    progress.stop();
     const recorded = await recordExport(store, result, { at: new Date(), agentVersion: agentVersion(), mappingVersion: setup.mappingVersion, configDigest: setup.loaded?.digest ?? 'no-config' }).catch((error: unknown) => {
       // The bundle is whole and in place; only the store's record of it is missing.
       throw new CliError(`wrote ${result.path} (key ${result.fingerprint}), but could not record the export in ${storePath}: ${(error as Error).message}`, 1);
     });
+    if (options.json) {
+      printJson({ path: result.path, files: result.files, bytes: result.bytes, runs: result.runs, from, to, fingerprint: result.fingerprint, store: storePath, recordedAsRun: recorded.seq });
+      return 0;
+    }
     print(`wrote ${result.path}: ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${result.runs} runs from ${from} to ${to}`);
     print(`signed with Ed25519 key ${result.fingerprint}; recorded in ${storePath} as run ${recorded.seq}`);
     print(`verify offline: evidence-agent verify ${result.path} --fingerprint ${result.fingerprint}   (or --db ${storePath}: the key this store recorded)`);
@@ -70,17 +82,22 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
     if (error instanceof ExportError || error instanceof SigningKeyError) throw new CliError(error.message);
     throw error;
   } finally {
+    progress.stop();
     await store.close();
   }
 }
 
-export async function keygenCommand(options: GlobalOptions & { out?: string }): Promise<number> {
+export async function keygenCommand(options: GlobalOptions & { out?: string; json?: boolean }): Promise<number> {
   if (!options.out) throw new CliError('--out: required (the private key file to write; the public key goes next to it as <file>.pub)');
   const out = resolve(options.out);
   if (existsSync(out)) throw new CliError(`${out} already exists: a signing key is never overwritten`);
   const pair = generateSigningKey();
   writeFileSync(out, pair.privateKey, { mode: 0o600, flag: 'wx' });
   writeFileSync(`${out}.pub`, pair.publicKey, { flag: 'wx' });
+  if (options.json) {
+    printJson({ privateKey: out, publicKey: `${out}.pub`, fingerprint: fingerprint(pair.publicKey) });
+    return 0;
+  }
   print(`wrote ${out} (private, mode 600) and ${out}.pub; fingerprint ${fingerprint(pair.publicKey)}`);
   print('set signing.privateKeyPath in the config to sign exports with it; give auditors the .pub file or its fingerprint (verify <bundle> --public-key or --fingerprint)');
   return 0;

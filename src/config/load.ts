@@ -1,7 +1,7 @@
 // Loads the one YAML config: parse, interpolate ${ENV}, validate. Every problem is one line naming
 // its field; nothing is written before the config is known to be good.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { validate as validateCron } from 'node-cron';
 import { parseDocument } from 'yaml';
 import type { Document } from 'yaml';
@@ -39,16 +39,9 @@ export function configDigest(config: AgentConfig): string {
   return digestOf(withoutSecretFields(config, '[secret]'));
 }
 
-export const DEFAULT_CONFIG_PATH = './config/evidence-agent.yaml';
+export { DEFAULT_CONFIG_PATH, findConfigPath } from './path.js';
 const MAX_CONFIG_BYTES = 1024 * 1024;
 const MAX_ALIAS_COUNT = 50;
-
-/** `--config`, else EVIDENCE_AGENT_CONFIG, else ./config/evidence-agent.yaml when it exists. */
-export function findConfigPath(explicit: string | undefined, env: NodeJS.ProcessEnv): string | null {
-  if (explicit) return resolve(explicit);
-  if (env.EVIDENCE_AGENT_CONFIG) return resolve(env.EVIDENCE_AGENT_CONFIG);
-  return existsSync(DEFAULT_CONFIG_PATH) ? resolve(DEFAULT_CONFIG_PATH) : null;
-}
 
 /** The YAML of a config file as plain data, before ${ENV} and validation. */
 function parseRaw(text: string, file: string): Record<string, unknown> {

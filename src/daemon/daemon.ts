@@ -47,8 +47,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const { loaded, store, logger } = deps;
   const config = loaded.config;
   const abort = new AbortController();
-  const metrics = new DaemonMetrics(store, lifecycleOf({ collectors: loaded.collectors, loaded }));
-  // Runs waiting to be recorded while another writer holds the store: readiness names them, metrics count them.
+  // Runs waiting to be recorded while another writer holds the store: collection health names them, metrics count them.
   const storeWaits = new Set<StoreWait>();
   const onStoreWait = (wait: StoreWait, waiting: boolean) => {
     if (waiting) storeWaits.add(wait);
@@ -101,6 +100,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         }
         const rendered = await renderDigest(store, lastWeekPeriod(config.timezone), { loaded, collectors: loaded.collectors, frameworks: deps.frameworks });
         const outcomes = await deliverDigest(rendered, deliver);
+        metrics.recordDigestDeliveries(outcomes);
         await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
           at: new Date(),
           agentVersion: deps.agentVersion,
@@ -113,9 +113,21 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   }
 
   const cadence = new Map(deps.collectors.map((c) => [c.collector.id, scheduler.cadenceMs(c.collector.id)]));
+  const deliver = config.digest?.deliver as DigestDelivery | undefined;
+  // Every label value known now gets its series at 0 (metrics.ts).
+  const metrics = new DaemonMetrics(store, {
+    version: deps.agentVersion,
+    collectors: deps.collectors.map((c) => c.collector.id),
+    schedules: Object.fromEntries(scheduler.names.map((name) => [name, scheduler.cadenceMs(name) / 1000])),
+    digestTargets: config.digest ? (['directory', 'slack', 'email'] as const).filter((target) => deliver?.[target] !== undefined) : [],
+    lifecycle: lifecycleOf({ collectors: loaded.collectors, loaded }),
+  });
   let started = false;
 
-  // Codes for /readyz, details for the log (http.ts): whoever reaches the port learns no error text.
+  // Ready means ready to serve: the process holds its store and has its schedules. The outcome of the
+  // last collection is not readiness (a rollout of a healthy agent must not wait on an AWS account's
+  // permissions): it is in the metrics and in /healthz?verbose (collectionHealth). Codes for the port,
+  // details for the log (http.ts): whoever reaches the port learns no error text.
   const readiness = async (): Promise<Readiness> => {
     const reasons: ReadinessReason[] = [];
     if (!started) reasons.push({ code: 'schedules_not_loaded', detail: 'schedules not loaded yet' });
@@ -125,9 +137,17 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       reasons.push({ code: 'store_unreadable', detail: `evidence store unreadable: ${(error as Error).message}` });
     }
     if (!lockHeld(deps.lock)) reasons.push({ code: 'store_lock_lost', detail: `the store lock ${deps.lock.path} is no longer ours` });
-    for (const wait of storeWaits) reasons.push({ code: `store_busy:${wait.collector}`, detail: `${wait.collector} ${wait.scope}: waiting since ${wait.since.toISOString()} to record the run: ${wait.cause}` });
-    // A collector module that failed to load: its runs fail (gaps) until the module is fixed and the daemon restarted.
+    // A collector module that failed to load is what was deployed, not a collection's outcome: its runs
+    // fail (gaps) until the module is fixed and the daemon restarted, and the rollout should say so.
     for (const broken of deps.loaded.brokenModules) reasons.push({ code: `collector_module_broken:${broken.id}`, detail: `collector ${broken.id}: ${broken.problem}` });
+    return { ready: reasons.length === 0, reasons };
+  };
+
+  // Streams whose collector has had no successful run for longer than its cadence (its last run failed).
+  const collectionHealth = async (): Promise<Readiness> => {
+    const reasons: ReadinessReason[] = [];
+    // A run that waits for another writer to let go of the store: the process serves; the evidence waits.
+    for (const wait of storeWaits) reasons.push({ code: `store_busy:${wait.collector}`, detail: `${wait.collector} ${wait.scope}: waiting since ${wait.since.toISOString()} to record the run: ${wait.cause}` });
     const now = Date.now();
     const latest = await store.latestRuns();
     const snapshots = await store.latestSnapshots();
@@ -148,7 +168,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     return { ready: reasons.length === 0, reasons };
   };
 
-  const probes = await startProbeServer(config.http.host, config.http.port, readiness, metrics, { logger, allowedHosts: config.http.allowedHosts ?? [] });
+  const probes = await startProbeServer(config.http.host, config.http.port, readiness, metrics, { logger, allowedHosts: config.http.allowedHosts ?? [], collectionHealth });
   scheduler.start();
   started = true;
   logger.info({ jobs: scheduler.names, probes: probes.url, timeZone: config.timezone }, 'daemon started');

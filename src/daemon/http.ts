@@ -1,6 +1,7 @@
-// The daemon's HTTP endpoints, for probes and Prometheus: /healthz (the process answers), /readyz (the
-// store is writable, schedules are loaded, no collector failing beyond its cadence), /metrics. Bound to
-// 127.0.0.1 unless the config says otherwise; nothing else is served.
+// The daemon's HTTP endpoints, for probes and Prometheus: /healthz (the process answers; with ?verbose,
+// the collection's health too, always 200: restarting the process mends no AWS permission), /readyz
+// (ready to serve: the store is usable and ours, schedules are loaded), /metrics. Bound to 127.0.0.1
+// unless the config says otherwise; nothing else is served.
 //
 // Whoever reaches the port gets no error text: /readyz answers reasons as codes (`store_unreadable`,
 // `collector_failing:aws-iam`), and the details (an API's message, a path) go to the log, once each time
@@ -35,6 +36,8 @@ export interface ProbeOptions {
   logger: Logger;
   /** Host names (besides IP addresses, localhost and `host`) a request may be addressed to: `http.allowedHosts`. */
   allowedHosts?: readonly string[];
+  /** The collection's health for /healthz?verbose: streams failing beyond their cadence, as codes. */
+  collectionHealth?: () => Promise<Readiness>;
 }
 
 /**
@@ -68,14 +71,18 @@ export async function startProbeServer(
 ): Promise<ProbeServer> {
   const { logger } = options;
   // Logged when they change, not at every probe (a kubelet asks every few seconds).
-  let lastLogged = '';
-  const logReadiness = (readiness: Readiness) => {
-    const key = JSON.stringify(readiness.reasons);
-    if (key === lastLogged) return;
-    lastLogged = key;
-    if (readiness.ready) logger.info('ready');
-    else logger.warn({ reasons: readiness.reasons }, 'not ready');
+  const changeLogger = (good: string, bad: string) => {
+    let lastLogged = '';
+    return (state: Readiness) => {
+      const key = JSON.stringify(state.reasons);
+      if (key === lastLogged) return;
+      lastLogged = key;
+      if (state.ready) logger.info(good);
+      else logger.warn({ reasons: state.reasons }, bad);
+    };
   };
+  const logReadiness = changeLogger('ready', 'not ready');
+  const logCollection = changeLogger('collection healthy', 'collection unhealthy');
   const refusedHosts = new Set<string>();
 
   const server = createServer((req, res) => {
@@ -94,6 +101,15 @@ export async function startProbeServer(
       return reply(421, 'text/plain', 'misdirected request: the Host header names no address of this agent (http.allowedHosts)\n');
     }
     if (req.method !== 'GET') return reply(405, 'text/plain', 'method not allowed\n');
+    if (path === '/healthz' && options.collectionHealth && new URL(req.url ?? '/', 'http://daemon').searchParams.has('verbose')) {
+      void options.collectionHealth()
+        .catch((error: Error): Readiness => ({ ready: false, reasons: [{ code: 'collection_health_check_failed', detail: error.message }] }))
+        .then((health) => {
+          logCollection(health);
+          reply(200, 'application/json', `${JSON.stringify({ live: true, collection: { healthy: health.ready, reasons: reasonCodes(health.reasons) } })}\n`);
+        });
+      return;
+    }
     if (path === '/healthz') return reply(200, 'text/plain', 'ok\n');
     if (path === '/readyz') {
       void readiness()

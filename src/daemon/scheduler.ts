@@ -1,10 +1,11 @@
 // The daemon's schedules: one job per collector and one for the digest, each on its cron expression in
 // the configured time zone (node-cron). A job never overlaps itself (a tick while it runs is skipped and
 // counted), each start is delayed by a random jitter so many agents do not hit one API at the same
-// second, and stopping waits for running jobs.
+// second, and stopping waits for running jobs. Cadences come from src/schedule.ts (node-cron too).
 import { createTask, validate } from 'node-cron';
 import type { ScheduledTask } from 'node-cron';
 import type { Logger } from '../logging.js';
+import { longestIntervalMs } from '../schedule.js';
 
 export interface Job {
   name: string;
@@ -54,17 +55,11 @@ export class Scheduler {
     }
   }
 
-  /** The milliseconds between two consecutive scheduled starts of a job (its cadence). */
+  /** The longest interval between two consecutive scheduled starts of a job (its cadence; src/schedule.ts). */
   cadenceMs(name: string): number {
     const cron = this.jobs.get(name)?.job.cron;
     if (!cron) throw new ScheduleError(`no job ${name}`);
-    const probe = createTask(cron, () => undefined, { timezone: this.options.timeZone });
-    try {
-      const [a, b] = probe.getNextRuns(2);
-      return a && b ? b.getTime() - a.getTime() : 86_400_000;
-    } finally {
-      void probe.destroy();
-    }
+    return longestIntervalMs(cron);
   }
 
   isRunning(name: string): boolean {

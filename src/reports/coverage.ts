@@ -121,6 +121,8 @@ export interface CoverageOptions {
   asCollected?: boolean;
   /** Receives every finding behind a control's day (an export writes them out as they come). */
   onFindings?: (controlId: string, day: string, rows: DayFinding[]) => void;
+  /** Called after each day of the period is judged (progress of a long period). */
+  onDay?: (done: number, total: number) => void;
 }
 
 /** One finding behind a control's day: the evidence an auditor traces a day's state to. */
@@ -208,7 +210,9 @@ export async function buildCoverage(store: EvidenceStore, framework: Framework, 
   );
   const perControl = new Map<string, (ControlDay & { checks: string[] })[]>(automated.map((c) => [c.id, []]));
   // Day by day: only the findings of the snapshots valid on one day are in memory at a time.
+  let daysDone = 0;
   for (const day of days) {
+    options.onDay?.(daysDone++, days.length);
     const today = new Map<StreamCursor, StreamDay>();
     for (const stream of streams) today.set(stream, await stream.dayOf(day));
     for (const control of automated) {

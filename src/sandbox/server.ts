@@ -8,6 +8,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accessAnalyzerReply } from './access-analyzer.js';
+import { accessRefusal } from './access.js';
+import type { SandboxAccess } from './access.js';
 import { LIST_REGIONS_PATH, listRegions } from './account-regions.js';
 import { CLOUDTRAIL_TARGET_PREFIX, CloudTrailService, signedRegion } from './cloudtrail-actions.js';
 import {
@@ -22,6 +24,7 @@ import {
 import type { CloudTrailEstate } from './cloudtrail-estate.js';
 import { errorJson, JSON_CONTENT_TYPE } from './cloudtrail-json.js';
 import { GitHubSandbox } from './github/index.js';
+import type { TokenAccess } from './github/token-access.js';
 import { buildIamEstate, DEFAULT_ESTATE_SEED } from './estate.js';
 import type { IamEstate } from './estate.js';
 import { errorXml, IAM_NAMESPACE, STS_NAMESPACE, successXml } from './iam-xml.js';
@@ -55,7 +58,9 @@ export interface SandboxOptions {
   /** The regions eventsPerDay pads (default us-east-1 and eu-west-1). */
   paddedRegions?: string[];
   /** The simulated GitHub organization: repositories (default 12) and merged pull requests per day (default ~4). */
-  github?: { repositories?: number; pullRequestsPerDay?: number };
+  github?: TokenAccess & { repositories?: number; pullRequestsPerDay?: number };
+  /** Credentials and permissions of the AWS caller (default: anything goes): see access.ts. */
+  access?: SandboxAccess;
 }
 
 export interface Sandbox {
@@ -99,7 +104,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     paddedRegions: options.paddedRegions,
     lookupEventsPerSecond: options.lookupEventsPerSecond,
   });
-  const github = new GitHubSandbox({ historyEnd, seed: options.seed, ...options.github });
+  const access = options.access ?? {};
+  const { token, tokenScopes, deniedPermissions, ...githubModel } = options.github ?? {};
+  const github = new GitHubSandbox({ historyEnd, seed: options.seed, ...githubModel, access: { token, tokenScopes, deniedPermissions } });
   const requests = { total: 0, byAction: {} as Record<string, number> };
   // CloudTrail errors served, by `operation:code` (ThrottlingException among them).
   const errors: Record<string, number> = {};
@@ -139,6 +146,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let status = 200;
     let body: string;
     try {
+      const refused = accessRefusal(access, 'json', `cloudtrail:${op}`, req.headers.authorization);
+      if (refused) throw new QueryFailure(refused);
       body = cloudTrail.handle(op, await readBody(req), signedRegion(req.headers.authorization), now, clock());
     } catch (err) {
       const error: QueryError =
@@ -154,6 +163,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const handleAccount = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     count('ListRegions');
     try {
+      const refused = accessRefusal(access, 'rest', 'account:ListRegions', req.headers.authorization);
+      if (refused) throw new QueryFailure(refused);
       send(res, 200, 'application/json', listRegions(await readBody(req)), requestId);
     } catch (err) {
       const error: QueryError =
@@ -169,6 +180,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let status = 200;
     let body: string;
     try {
+      const service = op === 'DescribeAlarmsForMetric' ? 'cloudwatch' : 'logs';
+      const refused = accessRefusal(access, 'json', `${service}:${op}`, req.headers.authorization);
+      if (refused) throw new QueryFailure(refused);
       const request = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
       const region = signedRegion(req.headers.authorization);
       if (op === 'DescribeMetricFilters') body = describeMetricFilters(request, region, now, estateOptions);
@@ -185,8 +199,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // IAM Access Analyzer speaks REST JSON: errors name their code in a header as well as the body.
   const handleAccessAnalyzer = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
-    count(url.pathname === '/analyzer' ? 'ListAnalyzers' : 'ListFindings');
+    const op = url.pathname === '/analyzer' ? 'ListAnalyzers' : 'ListFindings';
+    count(op);
     try {
+      const refused = accessRefusal(access, 'rest', `access-analyzer:${op}`, req.headers.authorization);
+      if (refused) throw new QueryFailure(refused);
       const reply = accessAnalyzerReply(req.method ?? 'GET', url, await readBody(req), signedRegion(req.headers.authorization), now, estateOptions);
       send(res, 200, 'application/json', reply, requestId);
     } catch (err) {
@@ -242,10 +259,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // SNS speaks the same query protocol, under its own version and namespace.
       if (params.get('Version') === SNS_VERSION) {
         namespace = SNS_NAMESPACE;
+        const refusedSns = accessRefusal(access, 'query', `sns:${action}`, req.headers.authorization);
+        if (refusedSns) throw new QueryFailure(refusedSns);
         if (action !== 'ListSubscriptionsByTopic') fail(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
         body = successXml(action, namespace, listSubscriptionsByTopic(params, now, estateOptions), requestId);
         return send(res, 200, 'text/xml', body, requestId);
       }
+      const refused = accessRefusal(access, 'query', `${namespace === STS_NAMESPACE ? 'sts' : 'iam'}:${action}`, req.headers.authorization);
+      if (refused) throw new QueryFailure(refused);
       const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
       if (!run) fail(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
       const result = run(params, { estate: currentEstate(), now, pageSize, reports });

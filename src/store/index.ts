@@ -5,7 +5,12 @@ import type { EvidenceStore } from './types.js';
 import type { StoreKind } from './types.js';
 
 /** `kind`: what a store created by this opening holds (default real); an existing store keeps its own. */
-export function openStore(path: string, options: { readonly?: boolean; kind?: StoreKind } = {}): EvidenceStore {
+/**
+ * `readonly`: nothing migrates or checkpoints the file. `untouched` (with readonly, for `doctor`): not
+ * even SQLite's -wal and -shm files are created next to it; when no process has the store open (they do
+ * not exist), a private copy is read instead.
+ */
+export function openStore(path: string, options: { readonly?: boolean; kind?: StoreKind; untouched?: boolean } = {}): EvidenceStore {
   return SqliteEvidenceStore.open(path, options);
 }
 

@@ -15,9 +15,9 @@ import type { SqliteDatabase } from './sqlite-database.js';
 export type { SqliteDatabase };
 
 /** `kind`: what a store created by this opening holds (default real); an existing store keeps its own. */
-export function openDatabase(path: string, options: { readonly?: boolean; kind?: StoreKind } = {}): SqliteDatabase {
+export function openDatabase(path: string, options: { readonly?: boolean; kind?: StoreKind; untouched?: boolean } = {}): SqliteDatabase {
   if (path !== ':memory:') checkStoreFile(path, options.readonly ? 'read' : 'write');
-  if (options.readonly) return openForReading(path);
+  if (options.readonly) return openForReading(path, options.untouched === true && !existsSync(`${path}-shm`));
   if (path !== ':memory:') makeFolder(dirname(path));
   const db = connect(path, false);
   try {
@@ -89,10 +89,12 @@ function connect(path: string, readonly: boolean): SqliteDatabase {
 /**
  * Readers open the file read-only. A WAL database still needs its -shm file, which SQLite cannot
  * create in a directory the reader may not write (an auditor's read-only copy or mount): then the
- * reader works on a private copy of the database (and its -wal), which verifies the same bytes.
+ * reader works on a private copy of the database (and its -wal), which verifies the same bytes. So does
+ * a reader that must leave nothing next to the file (`privateCopy`).
  */
-function openForReading(path: string): SqliteDatabase {
+function openForReading(path: string, privateCopy = false): SqliteDatabase {
   try {
+    if (privateCopy) throw new Error('unable to open: read from a private copy, leaving nothing next to the file');
     const db = connect(path, true);
     try {
       assertEvidenceStore(db, path);

@@ -121,9 +121,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
    * Read-only stores (the read commands, verify) never migrate or checkpoint the file they read.
    * `kind`: what a store created now holds (default real); an existing store keeps the kind it recorded.
    */
-  static open(path: string, options: { readonly?: boolean; kind?: StoreKind } = {}): SqliteEvidenceStore {
+  static open(path: string, options: { readonly?: boolean; kind?: StoreKind; untouched?: boolean } = {}): SqliteEvidenceStore {
     const readonly = options.readonly ?? false;
-    return new SqliteEvidenceStore(path, openDatabase(path, { readonly, ...(options.kind ? { kind: options.kind } : {}) }), readonly);
+    return new SqliteEvidenceStore(path, openDatabase(path, { readonly, ...(options.kind ? { kind: options.kind } : {}), ...(options.untouched ? { untouched: true } : {}) }), readonly);
   }
 
   async identity(): Promise<StoreIdentity> {

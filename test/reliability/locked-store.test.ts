@@ -2,7 +2,8 @@
 // transaction) while a run wants to write. It used to lose the run: SQLITE_BUSY after the 5 s busy
 // timeout, no run row, the daemon still ready, runs_total unchanged. Now the write is retried for a
 // bounded wait; past it the run is recorded as failed, naming the cause, as soon as the store is free,
-// and the daemon's /readyz and /metrics show the wait and the failed run.
+// and the daemon's /healthz?verbose and /metrics show the wait and the failed run (/readyz stays ready:
+// the process serves; the evidence waits).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -176,14 +177,15 @@ describe('the daemon and a store another writer holds', () => {
       return { status: response.status, body: await response.text() };
     };
     try {
-      // While the other writer holds the store: not ready, naming the run that waits and why.
-      // /readyz names the run by a code; the detail (what waits, since when, why) is in the log only.
-      await until('readyz to name the run waiting for the store', async () => {
-        const ready = await get('/readyz');
-        return ready.status === 503 && (JSON.parse(ready.body) as { reasons: string[] }).reasons.includes('store_busy:aws-iam') ? ready : undefined;
+      // While the other writer holds the store: the collection is unhealthy, naming the run that waits
+      // by a code; the detail (what waits, since when, why) is in the log only. Ready to serve all along.
+      await until('healthz?verbose to name the run waiting for the store', async () => {
+        const health = await get('/healthz?verbose');
+        return health.status === 200 && (JSON.parse(health.body) as { collection: { reasons: string[] } }).collection.reasons.includes('store_busy:aws-iam') ? health : undefined;
       }, 60_000);
+      expect((await get('/readyz')).status).toBe(200);
       // The daemon's log reaches us through a pipe: wait for the line rather than race it.
-      await until('the log to say what waits', async () => (/"msg":"not ready"/.test(output) ? true : undefined), 30_000);
+      await until('the log to say what waits', async () => (/"msg":"collection unhealthy"/.test(output) ? true : undefined), 30_000);
       expect(output).toMatch(/aws-iam 111122223333: waiting since \S+ to record the run: the evidence store was locked by another writer for more than 1 s when the run was to start \(SQLITE_BUSY: database is locked\): nothing was collected/);
       expect((await get('/metrics')).body).toMatch(/^evidence_agent_runs_waiting_for_store 1$/m);
       release();
@@ -194,7 +196,7 @@ describe('the daemon and a store another writer holds', () => {
         return /evidence_agent_runs_total\{collector="aws-iam",status="failed"\} 1/.test(body) ? body : undefined;
       }, 60_000);
       expect(metrics).toMatch(/^evidence_agent_runs_waiting_for_store 0$/m);
-      expect((await get('/readyz')).body).not.toContain('store_busy');
+      expect((await get('/healthz?verbose')).body).not.toContain('store_busy');
     } finally {
       daemon.kill('SIGTERM');
       await exit;

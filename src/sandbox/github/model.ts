@@ -10,6 +10,8 @@ import type { People } from './people.js';
 import { buildRepositories, DEFAULT_REPOSITORY_COUNT } from './repositories.js';
 import type { RepositorySpec } from './repositories.js';
 
+import type { TokenAccess } from './token-access.js';
+
 export interface GitHubSandboxOptions {
   /** The moment the history ends: nothing is merged or pushed after it. */
   historyEnd: Date;
@@ -20,6 +22,8 @@ export interface GitHubSandboxOptions {
   pullRequestsPerDay?: number;
   /** UTC days of history up to and including the day of historyEnd (default 90, the collector's backfill). */
   historyDays?: number;
+  /** The token accepted, its classic scopes, the permissions it lacks (default: any token may read everything). */
+  access?: TokenAccess;
 }
 
 export const DEFAULT_SEED = 20_240_601;

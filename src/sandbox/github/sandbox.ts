@@ -12,6 +12,8 @@ import { linkHeader, pageOf, pageRequest, requestBaseUrl } from './pagination.js
 import { JSON_CONTENT_TYPE, matchesEtag, notFound, rateLimitHeaders, weakEtag } from './rest-reply.js';
 import type { SandboxResponse } from './rest-reply.js';
 import { matchRoute } from './rest-routes.js';
+import { scopeHeaders, tokenRefusal } from './token-access.js';
+import type { TokenAccess } from './token-access.js';
 
 export interface SandboxRequest {
   method: string;
@@ -46,12 +48,14 @@ export class GitHubSandbox {
   /** The special changes of this history, oldest first. */
   readonly specialChanges: readonly SpecialChange[];
   private readonly model: OrgModel;
+  private readonly access: TokenAccess;
   /** REST requests charged against the core limit (every reply but 304s). */
   private coreUsed = 0;
   private graphqlUsed = 0;
 
   constructor(options: GitHubSandboxOptions) {
     this.model = buildOrgModel(options);
+    this.access = options.access ?? {};
     this.specialChanges = describeSpecialChanges(this.model);
   }
 
@@ -75,6 +79,13 @@ export class GitHubSandbox {
     const method = request.method.toUpperCase();
     const nowMs = now.getTime();
 
+    const matched = method === 'GET' ? matchRoute(pathname) : null;
+    const refused = tokenRefusal(this.access, headers['authorization'], matched?.route.name);
+    if (refused) {
+      this.count(`${refused.status} ${matched?.route.name ?? `${method} ${pathname}`}`);
+      return { ...refused, headers: { ...refused.headers, ...REST_HEADERS, ...scopeHeaders(this.access) } };
+    }
+
     if (method === 'POST' && pathname === '/graphql') {
       const answer = answerGraphql(this.model, request.body, nowMs);
       this.count(`POST /graphql ${answer.operation}`);
@@ -86,7 +97,6 @@ export class GitHubSandbox {
       };
     }
 
-    const matched = method === 'GET' ? matchRoute(pathname) : null;
     this.count(matched ? matched.route.name : `${method} (unknown route)`);
     const result = matched ? matched.route.answer({ model: this.model, params: matched.params, query, now: nowMs }) : { kind: 'error' as const, ...notFound() };
     if (result.kind === 'error') {
@@ -114,7 +124,7 @@ export class GitHubSandbox {
   }
 
   private restHeaders(now: number, withBody = true): Record<string, string> {
-    return { ...(withBody ? { 'content-type': JSON_CONTENT_TYPE } : {}), ...REST_HEADERS, ...rateLimitHeaders('core', this.coreUsed, now) };
+    return { ...(withBody ? { 'content-type': JSON_CONTENT_TYPE } : {}), ...REST_HEADERS, ...scopeHeaders(this.access), ...rateLimitHeaders('core', this.coreUsed, now) };
   }
 
   private count(route: string): void {

@@ -20,9 +20,9 @@ export const LAYERS: readonly { name: string; prefixes: readonly string[] }[] = 
   // One run, and the views computed from the store.
   { name: 'run and reports', prefixes: ['src/runner.ts', 'src/evaluate-checks.ts', 'src/reports/'] },
   // What is made of runs and reports: the digest, the bundle, attestations, reviews, the daemon, doctor.
-  { name: 'products', prefixes: ['src/digest/', 'src/bundle/', 'src/attest/', 'src/review/', 'src/daemon/', 'src/doctor/', 'src/demo/'] },
-  // The one place that assembles the agent.
-  { name: 'assembly', prefixes: ['src/agent.ts', 'src/agent-store.ts'] },
+  { name: 'products', prefixes: ['src/digest/', 'src/bundle/', 'src/attest/', 'src/review/', 'src/daemon/', 'src/demo/'] },
+  // The one place that assembles the agent, and `doctor`, which diagnoses that assembly.
+  { name: 'assembly', prefixes: ['src/agent.ts', 'src/agent-store.ts', 'src/doctor/'] },
   // The command line.
   { name: 'commands', prefixes: ['src/commands/', 'src/cli.ts', 'src/cli-program.ts', 'src/completion.ts'] },
 ];

@@ -16,7 +16,7 @@ import { loadBuiltinFrameworks, mappingVersion, uncitedChecks } from './mapping/
 import type { Framework } from './mapping/load.js';
 import type { ConfiguredCollector } from './runner.js';
 import { openEvidenceStore, prepareDemoStore, refuseDemoStore } from './agent-store.js';
-import { loadExceptions } from './exceptions/load.js';
+import { loadConfiguredExceptions } from './exceptions/load.js';
 import type { ExceptionsEvidence } from './exceptions/schema.js';
 import { agentSecrets } from './redaction.js';
 import type { SecretRegistry } from './redaction.js';
@@ -241,7 +241,7 @@ export async function openAgent(options: GlobalOptions, mode: AgentMode, env: No
     secrets: agentSecrets,
     storePath,
     exceptions() {
-      exceptions ??= { value: loaded?.path && loaded.config.exceptions ? { source: loaded.config.exceptions, exceptions: loadExceptions(resolve(dirname(loaded.path), loaded.config.exceptions)) } : undefined };
+      exceptions ??= { value: loaded?.path && loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined };
       return exceptions.value;
     },
     logger() {

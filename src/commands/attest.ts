@@ -10,7 +10,7 @@ import { openStore } from '../store/index.js';
 import { closest } from '../suggest.js';
 import { checkAttestedFile, MAX_ATTESTED_FILE_BYTES, recordAttestation } from '../attest/record.js';
 import { refuseDemoStore } from '../agent-store.js';
-import { loadConfiguredExceptions } from './collect.js';
+import { loadConfiguredExceptions } from '../exceptions/load.js';
 import { print, printError, printJson } from './options.js';
 
 const MAX_VALID_DAYS = 3650;

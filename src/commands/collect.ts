@@ -17,8 +17,7 @@ import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import type { RunRecord } from '../store/types.js';
 import { startProgress } from '../progress.js';
-import { loadExceptions } from '../exceptions/load.js';
-import type { ExceptionsEvidence } from '../exceptions/schema.js';
+import { loadConfiguredExceptions } from '../exceptions/load.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { demoCommand } from './demo.js';
@@ -116,9 +115,4 @@ function scopesOf(configured: ConfiguredCollector): number {
   } catch {
     return 0;
   }
-}
-
-export function loadConfiguredExceptions(configPath: string, file: string): ExceptionsEvidence {
-  const path = resolve(dirname(configPath), file);
-  return { source: file, exceptions: loadExceptions(path) };
 }

@@ -10,7 +10,7 @@ import { acquireStoreLock, LockHeldError } from '../daemon/lock.js';
 import { checkStoreFile, openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { refuseDemoStore } from '../agent-store.js';
-import { loadConfiguredExceptions } from './collect.js';
+import { loadConfiguredExceptions } from '../exceptions/load.js';
 
 export async function daemonCommand(options: GlobalOptions): Promise<number> {
   // A module that fails to load must not take the daemon down: it runs as failed runs (gaps) instead.

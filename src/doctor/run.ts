@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { configuredCollectors, loadAgentConfig, resolveDbPath } from '../agent.js';
 import type { GlobalOptions } from '../agent.js';
 import type { ClientEnvironment } from '../collector.js';
-import { loadConfiguredExceptions } from '../commands/collect.js';
+import { loadConfiguredExceptions } from '../exceptions/load.js';
 import { ConfigError } from '../config/errors.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { DigestDelivery } from '../digest/deliver.js';

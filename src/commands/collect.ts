@@ -1,6 +1,5 @@
 // `evidence-agent collect`: one run of every configured collector (or of --collector), now.
 // With no config at all it runs the built-in demo estate instead, so a fresh clone shows the flow.
-import { dirname, resolve } from 'node:path';
 import {
   configuredCollectors,
   loadAgentConfig,

@@ -6,21 +6,18 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinCollectors } from '../collectors/index.js';
-import type { Collector } from '../src/collector.js';
-import { loadFrameworks, setupOf } from '../src/app.js';
-import { demoAwsIamOptions, demoCloudTrailOptions, demoGitHubOptions, DEMO_CONFIG_DIGEST } from '../src/commands/demo.js';
-import { renderDigest } from '../src/commands/digest.js';
+import { openAgent } from '../src/agent.js';
+import { demoCollectors } from '../src/demo/collectors.js';
+import { DEMO_CONFIG_DIGEST } from '../src/store/index.js';
+import { renderDigest } from '../src/digest/compose.js';
 import { DaemonMetrics } from '../src/daemon/metrics.js';
 import { deliverDigest } from '../src/digest/deliver.js';
 import { recordDigest } from '../src/digest/record.js';
 import { weekDays, weekOf } from '../src/digest/week.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
-import type { ConfiguredCollector } from '../src/runner.js';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openStore } from '../src/store/index.js';
 
 const DAY_MS = 86_400_000;
 const MAX_POOLED_SOCKETS = 4;
@@ -33,7 +30,9 @@ if (!gc) throw new Error('run with --expose-gc');
 const realNow = new Date();
 const firstDay = Date.UTC(realNow.getUTCFullYear(), realNow.getUTCMonth(), realNow.getUTCDate()) - days * DAY_MS + 6 * 3_600_000;
 const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-daemon-year-'));
-const store = openStore(join(dir, 'evidence.db'));
+// Assembled as the demo is (built-in collectors and frameworks, a demo store), once.
+const agent = await openAgent({ db: join(dir, 'evidence.db') }, 'demo');
+const store = await agent.openStore('collect');
 // The sandbox runs in a process of its own: its caches of simulated days are not the daemon's memory.
 const sandboxProcess = fork(fileURLToPath(new URL('./sandbox-child.ts', import.meta.url)), [JSON.stringify({ historyEnd: realNow.toISOString(), date: new Date(firstDay).toISOString(), lookupEventsPerSecond: 0 })], {
   execArgv: ['--import', 'tsx'],
@@ -45,11 +44,9 @@ const setSandboxDate = async (date: Date) => {
   sandboxProcess.send({ date: date.toISOString() });
   await answered;
 };
-const { frameworks, version: mappingVersion } = loadFrameworks();
-const options: Record<string, unknown> = { 'aws-cloudtrail': demoCloudTrailOptions(), 'aws-iam': demoAwsIamOptions(), github: demoGitHubOptions() };
-const collectors: ConfiguredCollector[] = builtinCollectors.flatMap((c) => (options[c.id] ? [{ collector: c as Collector<unknown>, options: options[c.id] as ConfiguredCollector['options'] }] : []));
+const { frameworks, mappingVersion } = agent;
+const collectors = demoCollectors(agent.registry.list());
 const metrics = new DaemonMetrics(store);
-const setup = setupOf(undefined);
 const logger = silentLogger();
 
 const sample = () => {
@@ -87,7 +84,7 @@ try {
     // Mondays: last week's digest, as the daemon's default schedule sends it.
     if (new Date(at).getUTCDay() === 1) {
       const label = weekOf(new Date(at - 7 * DAY_MS).toISOString().slice(0, 10)).label;
-      const rendered = await renderDigest(store, { label, ...weekDays(label)!, timeZone: 'UTC' }, setup);
+      const rendered = await renderDigest(store, { label, ...weekDays(label)!, timeZone: 'UTC' }, agent);
       // Sent as the daemon sends it (to a directory here): only a sent digest is kept.
       const outcomes = await deliverDigest(rendered, { directory: join(dir, 'digests') });
       await recordDigest(store, rendered.digest, rendered.markdown, outcomes, { at: new Date(at + 60_000), agentVersion: 'bench', mappingVersion, configDigest: DEMO_CONFIG_DIGEST });

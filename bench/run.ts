@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { rawInsertSeconds } from '../src/store/raw-baseline.js';
+import { rawInsertSeconds } from './raw-baseline.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cloudTrailCalls, discoveryCalls, FULL, githubRequests, iamCalls, ingest, QUICK, storage } from './scenarios.js';

@@ -93,7 +93,7 @@ export async function iamCalls(sizes: Sizes): Promise<Row> {
     const assignedDevices = estate.virtualMfaDevices.filter((d) => d.user).length;
     const mfaPages = Math.max(1, Math.ceil(assignedDevices / pageSize));
     const options = awsIamOptionsSchema.parse({ accounts: [{ id: SANDBOX_ACCOUNT_ID }], credentialReport: { pollIntervalMs: 5 } });
-    const run = await runOnce(store, { collector: awsIam as Collector<unknown>, options }, { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } });
+    const run = await runOnce(store, { collector: awsIam, options }, { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } });
     // What the same evidence costs when read per principal: ListUsers, then per user its groups, attached
     // and inline policies, keys and MFA devices (5 calls), and roles and groups alike.
     const perPrincipal = 5 * estate.users.length + 3 * estate.roles.length + 3 * estate.groups.length + 2 * estate.policies.length;
@@ -192,7 +192,7 @@ export async function cloudTrailCalls(sizes: Sizes): Promise<Row> {
     });
     const before = sandbox.requests.byAction['LookupEvents'] ?? 0;
     const started = performance.now();
-    const run = await runOnce(store, { collector: awsCloudTrail as Collector<unknown>, options }, { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } });
+    const run = await runOnce(store, { collector: awsCloudTrail, options }, { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } });
     const seconds = (performance.now() - started) / 1000;
     const lookups = (sandbox.requests.byAction['LookupEvents'] ?? 0) - before;
     const throttled = sandbox.cloudTrailErrors['LookupEvents:ThrottlingException'] ?? 0;
@@ -223,8 +223,8 @@ export async function githubRequests(sizes: Sizes): Promise<Row> {
     const options = githubOptionsSchema.parse({ auth: { token: 'bench-token' }, orgs: [SANDBOX_ORG] });
     const environment = { github: { baseUrl: sandbox.githubBaseUrl, unlimitedRate: true, retryAfterBaseMs: 1 } };
     const now = new Date();
-    const first = await runOnce(store, { collector: github as Collector<unknown>, options }, environment, now);
-    const second = await runOnce(store, { collector: github as Collector<unknown>, options }, environment, now);
+    const first = await runOnce(store, { collector: github, options }, environment, now);
+    const second = await runOnce(store, { collector: github, options }, environment, now);
     const charged = Number(second.meta['chargedRequests']);
     // GraphQL cannot be conditional: the SAML identities (100 a page) are charged on every run.
     const ssoPages = Math.max(1, Math.ceil(sandbox.github.samlLinkedMembers / 100));
@@ -360,7 +360,7 @@ export async function buildPeriodStore(path: string, resources: number, days: nu
   return { from: new Date(start).toISOString().slice(0, 10), to: new Date(start + (days - 1) * 86_400_000).toISOString().slice(0, 10) };
 }
 
-async function soc2(): Promise<{ framework: Framework; collectors: readonly Collector<never>[] }> {
+async function soc2(): Promise<{ framework: Framework; collectors: readonly Collector[] }> {
   const { loadBuiltinFrameworks } = await import('../src/mapping/load.js');
   const { builtinCollectors } = await import('../collectors/index.js');
   const frameworks = loadBuiltinFrameworks(new Set(builtinCollectors.flatMap((c) => c.checks.map((k) => k.id))));

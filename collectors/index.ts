@@ -7,10 +7,4 @@ import { awsOrganization } from './aws-organization/index.js';
 import { github } from './github/index.js';
 import { manual } from './manual/index.js';
 
-export const builtinCollectors: readonly Collector<never>[] = [
-  awsCloudTrail as Collector<never>,
-  awsIam as Collector<never>,
-  awsOrganization as Collector<never>,
-  github as Collector<never>,
-  manual as Collector<never>,
-];
+export const builtinCollectors: readonly Collector[] = [awsCloudTrail, awsIam, awsOrganization, github, manual];

@@ -324,6 +324,13 @@ export interface Collector<Options = unknown> {
    * no config section and the daemon does not run it.
    */
   recordedOnDemand?: boolean;
+  /**
+   * Its evidence types that are principals (accounts, memberships): one appearing or disappearing
+   * between two snapshots of a stream is an access change (the export's principals-added-removed.csv).
+   */
+  principalTypes?: readonly string[];
+  /** Its options for the demo's sandbox estate (`evidence-agent demo`); without it the demo leaves it out. */
+  demo?(): Options;
 }
 
 /** Helps type a collector object literal without widening its options type. */

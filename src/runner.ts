@@ -13,6 +13,7 @@ import type { Framework } from './mapping/load.js';
 import { mappingsDocument } from './mapping/stored.js';
 import { agentSecrets } from './redaction.js';
 import type { SecretRegistry } from './redaction.js';
+import { describeError } from './describe-error.js';
 
 export interface RunContext {
   store: EvidenceStore;
@@ -66,16 +67,6 @@ export interface ConfiguredCollector<Options = unknown> {
 
 class RunTimeout extends Error {
   override name = 'RunTimeout';
-}
-
-/** Describes an error in one line without stack traces or request internals. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { Code?: string; code?: string }).Code ?? (error as { code?: string }).code;
-    const prefix = code && !error.message.includes(code) ? `${code}: ` : error.name !== 'Error' ? `${error.name}: ` : '';
-    return `${prefix}${error.message}`.split('\n')[0]!.slice(0, 1000);
-  }
-  return String(error).slice(0, 1000);
 }
 
 /** Resolves with the collector's result, or rejects as soon as the signal aborts (a hung collector cannot hold the run). */

@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { builtinCollectors } from '../collectors/index.js';
-import { configuredCollectors, setupOf } from '../src/app.js';
+import { configuredCollectors, setupOf } from '../src/agent.js';
 import type { LoadedConfig } from '../src/config/index.js';
 import { exportBundle } from '../src/bundle/export.js';
 import { generateSigningKey, loadPrivateKey } from '../src/bundle/signing.js';
-import { frameworkOfControl, hashFile, parseValidFor, recordAttestation } from '../src/commands/attest.js';
-import { renderDigest } from '../src/commands/digest.js';
+import { hashFile, recordAttestation } from '../src/attest/record.js';
+import { frameworkOfControl, parseValidFor } from '../src/commands/attest.js';
+import { renderDigest } from '../src/digest/compose.js';
 import { silentLogger } from '../src/logging.js';
 import { loadControlSet } from '../src/mapping/control-set.js';
 import { buildCoverage } from '../src/reports/coverage.js';
@@ -36,7 +37,7 @@ async function attestedStore(): Promise<{ store: EvidenceStore; path: string }> 
   const store = openStore(path);
   const run = await recordAttestation(
     { control: 'CC1.1', framework: 'soc2', file: review, note: 'Code of conduct acknowledged by all staff', validDays: 5, attestedBy: 'alice@example.com' },
-    { store, logger: silentLogger(), mappingVersion, configDigest: 'test', mappings: frameworks, now: () => new Date('2026-01-10T12:00:00Z') },
+    { store, logger: silentLogger(), mappingVersion, configDigest: 'test', mappings: frameworks, collectors: builtinCollectors, now: () => new Date('2026-01-10T12:00:00Z') },
   );
   expect(run).toMatchObject({ collector: 'manual', scope: 'CC1.1', status: 'ok', meta: { validUntil: '2026-01-15T12:00:00.000Z' } });
   return { store, path };
@@ -71,7 +72,7 @@ describe('an attestation', () => {
       expect(custom.counts).toEqual({ evidenced: 6, failing: 0, excepted: 0, not_evidenced: 5 });
 
       // `controls` now: passing inside the window, not evidenced after it.
-      const attestations = await latestAttestations(store);
+      const attestations = await latestAttestations(store, builtinCollectors);
       const stateOn = (day: string) => controlStatuses(soc2, [], attestations, new Date(day)).find((c) => c.id === 'CC1.1')!.state;
       expect([stateOn('2026-01-12T00:00:00Z'), stateOn('2026-01-16T00:00:00Z')]).toEqual(['passing', 'not_evidenced']);
       expect(controlStatuses(soc2, [], attestations).find((c) => c.id === 'CC1.1')!.attestation).toEqual({

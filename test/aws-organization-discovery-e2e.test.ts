@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsIam } from '../collectors/aws-iam/index.js';
 import { awsIamOptionsSchema } from '../collectors/aws-iam/schema.js';
 import type { Collector } from '../src/collector.js';
-import { loadFrameworks } from '../src/app.js';
+import { loadFrameworks } from '../src/agent.js';
 import { buildDigest, DEFAULT_SLA_DAYS } from '../src/digest/build.js';
 import { silentLogger } from '../src/logging.js';
 import { buildPopulation } from '../src/reports/population.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allCheckIds } from '../src/app.js';
+import { allCheckIds } from '../src/agent.js';
 import { loadControlSet } from '../src/mapping/control-set.js';
 import { loadBuiltinFrameworks } from '../src/mapping/load.js';
 

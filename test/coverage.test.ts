@@ -9,7 +9,7 @@ import type { AcceptedException } from '../src/exceptions/schema.js';
 import type { Framework } from '../src/mapping/load.js';
 import { parse } from 'csv-parse/sync';
 import { htmlReport } from '../src/bundle/html-report.js';
-import { coverageCsv } from '../src/commands/coverage.js';
+import { coverageCsv } from '../src/reports/coverage-csv.js';
 import { buildCoverage } from '../src/reports/coverage.js';
 import { dayOf, startOfDay } from '../src/reports/days.js';
 import { openStore } from '../src/store/index.js';

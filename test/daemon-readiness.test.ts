@@ -63,9 +63,6 @@ async function start(): Promise<string> {
     frameworks: loadBuiltinFrameworks(new Set(builtinCollectors.flatMap((c) => c.checks.map((k) => k.id)))),
     mappingVersion: 'test',
     agentVersion: '9.9.9-test',
-    digest: async () => {
-      throw new Error('not rendered in this test');
-    },
   });
   return daemon.probes.url;
 }

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadAgentConfig, readerSetup, setupOf } from '../src/app.js';
+import { loadAgentConfig, readerSetup, setupOf } from '../src/agent.js';
 import { generateSigningKey } from '../src/bundle/signing.js';
 import { collectCommand } from '../src/commands/collect.js';
 import { coverageCommand } from '../src/commands/coverage.js';

@@ -59,6 +59,8 @@ const collector: Collector<Options> = {
   permissions: ['hr:Read'],
   checks: [mfa, listed],
   populations: [changes],
+  // Its github.member documents are principals: their changes are the bundle's principals-added-removed.csv.
+  principalTypes: ['github.member'],
   defaultSchedule: '0 6 * * *',
   scopes: () => [{ key: 'org-1', settings: {} }],
   collect: async (ctx): Promise<CollectResult> => {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configuredCollectors, loadAgentConfig, setupOf } from '../src/app.js';
+import { configuredCollectors, loadAgentConfig, setupOf } from '../src/agent.js';
 import { generateSigningKey } from '../src/bundle/signing.js';
 import { collectCommand } from '../src/commands/collect.js';
 import { coverageCommand } from '../src/commands/coverage.js';

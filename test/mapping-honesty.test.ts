@@ -15,7 +15,7 @@ import { builtinCollectors } from '../collectors/index.js';
 import { github } from '../collectors/github/index.js';
 import { githubOptionsSchema } from '../collectors/github/schema.js';
 import { manual } from '../collectors/manual/index.js';
-import { recordAttestation } from '../src/commands/attest.js';
+import { recordAttestation } from '../src/attest/record.js';
 import type { Collector } from '../src/collector.js';
 import { loadControlSet } from '../src/mapping/control-set.js';
 import { loadFramework, loadBuiltinFrameworks, MappingError } from '../src/mapping/load.js';
@@ -231,7 +231,7 @@ describe('a control its checks only support', () => {
       writeFileSync(evidence, 'X2 reviewed by hand\n');
       await recordAttestation(
         { control: 'X2', framework: 'demo', file: evidence, note: 'X2 reviewed', validDays: 1, attestedBy: 'ciso@example.com' },
-        { store, logger: silentLogger(), mappingVersion: 'test', configDigest: 'test', mappings: [f], now: () => new Date('2026-01-02T07:00:00Z') },
+        { store, logger: silentLogger(), mappingVersion: 'test', configDigest: 'test', mappings: [f], collectors: builtinCollectors, now: () => new Date('2026-01-02T07:00:00Z') },
       );
       for (const asCollected of [false, true]) {
         const report = await buildCoverage(store, f, { from: '2026-01-01', to: '2026-01-04', timeZone: 'UTC', collectors: [hr, manual], asCollected });

@@ -36,7 +36,7 @@ describe('npm run new-collector', () => {
     ]);
     const registry = readFileSync(join(copy, 'collectors/index.ts'), 'utf8');
     expect(registry).toContain("import { acmeHr } from './acme-hr/index.js';\nimport { awsCloudTrail } from './aws-cloudtrail/index.js';");
-    expect(registry).toContain('[\n  acmeHr as Collector<never>,\n  awsCloudTrail as Collector<never>,');
+    expect(registry).toContain('[\n  acmeHr as Collector,\n  awsCloudTrail as Collector,');
     expect(readFileSync(join(copy, 'collectors/acme-hr/index.ts'), 'utf8')).toContain("id: 'acme_hr_account_mfa_enabled'");
     expect(readdirSync(join(copy, 'collectors/acme-hr')).join()).not.toMatch(/template/);
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinCollectors } from '../collectors/index.js';
-import { readStorePath } from '../src/app.js';
+import { readStorePath } from '../src/agent.js';
 import { parseConfigText } from '../src/config/index.js';
 import { storeLocation } from '../src/store/index.js';
 

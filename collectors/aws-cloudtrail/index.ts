@@ -11,6 +11,7 @@ import { ORGANIZATION_SCOPE, organizationScopes } from '../_aws/organization.js'
 import { accessChangePopulation } from './access-changes.js';
 import { awsCloudTrailChecks } from './checks/index.js';
 import { collectAwsCloudTrail } from './collect.js';
+import { demoCloudTrailOptions } from './demo.js';
 import { awsCloudTrailOptionsSchema } from './schema.js';
 import type { AwsCloudTrailOptions } from './schema.js';
 
@@ -39,5 +40,6 @@ export const awsCloudTrail = defineCollector<AwsCloudTrailOptions>({
   // With organization: a discovery run in the management account, which hands the runner one scope per account.
   scopes: (options) => (options.organization ? organizationScopes(options.organization) : accountScopes(options.accounts)),
   collect: (ctx) => (ctx.scope.key === ORGANIZATION_SCOPE && ctx.options.organization ? collectOrganization(ctx, 'aws-cloudtrail') : collectAwsCloudTrail(ctx)),
+  demo: demoCloudTrailOptions,
   preflight: preflightAwsCloudTrail,
 });

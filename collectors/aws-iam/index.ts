@@ -8,7 +8,8 @@ import { collectOrganization, organizationAccountsPopulation } from '../_aws/dis
 import { ORGANIZATION_SCOPE, organizationScopes } from '../_aws/organization.js';
 import { awsIamChecks } from './checks/index.js';
 import { collectAwsIam } from './collect.js';
-import { awsIamOptionsSchema } from './schema.js';
+import { demoAwsIamOptions } from './demo.js';
+import { awsIamOptionsSchema, EVIDENCE } from './schema.js';
 import type { AwsIamOptions } from './schema.js';
 
 /** What the role or user the agent runs as must be allowed; see README.md and config/aws-iam-policy.json. */
@@ -37,5 +38,7 @@ export const awsIam = defineCollector<AwsIamOptions>({
   // With organization: a discovery run in the management account, which hands the runner one scope per account.
   scopes: (options) => (options.organization ? organizationScopes(options.organization) : accountScopes(options.accounts)),
   collect: (ctx) => (ctx.scope.key === ORGANIZATION_SCOPE && ctx.options.organization ? collectOrganization(ctx, 'aws-iam') : collectAwsIam(ctx)),
+  principalTypes: [EVIDENCE.user, EVIDENCE.role, EVIDENCE.group],
+  demo: demoAwsIamOptions,
   preflight: preflightAwsIam,
 });

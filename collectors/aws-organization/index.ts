@@ -8,6 +8,7 @@ import { accountScopes } from '../_aws/account.js';
 import { identityCenterChangePopulation } from './access-changes.js';
 import { awsOrganizationChecks } from './checks/index.js';
 import { collectAwsOrganization } from './collect.js';
+import { demoOrganizationOptions } from './demo.js';
 import { awsOrganizationOptionsSchema } from './schema.js';
 import type { AwsOrganizationOptions } from './schema.js';
 
@@ -47,4 +48,5 @@ export const awsOrganization = defineCollector<AwsOrganizationOptions>({
   // One stream per configured account: normally the management account alone.
   scopes: (options) => accountScopes(options.accounts),
   collect: collectAwsOrganization,
+  demo: demoOrganizationOptions,
 });

@@ -6,9 +6,10 @@ import { defineCollector } from '../../src/collector.js';
 import { changePopulation } from './change-population.js';
 import { githubChecks } from './checks/index.js';
 import { collectGitHub } from './collect.js';
+import { demoGitHubOptions } from './demo.js';
+import { EVIDENCE, githubOptionsSchema, orgScopes } from './schema.js';
 import { GITHUB_PERMISSIONS } from './permissions.js';
 import { preflightGitHub } from './preflight.js';
-import { githubOptionsSchema, orgScopes } from './schema.js';
 import type { GitHubOptions } from './schema.js';
 
 export { GITHUB_PERMISSIONS };
@@ -24,5 +25,7 @@ export const github = defineCollector<GitHubOptions>({
   defaultSchedule: '30 * * * *',
   scopes: orgScopes,
   collect: collectGitHub,
+  principalTypes: [EVIDENCE.member, EVIDENCE.outsideCollaborator],
+  demo: demoGitHubOptions,
   preflight: preflightGitHub,
 });

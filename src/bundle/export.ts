@@ -12,15 +12,14 @@ import type { Collector } from '../collector.js';
 import { compareStrings } from '../compare-strings.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
 import type { AcceptedException } from '../exceptions/schema.js';
-import { ATTESTATION_COLLECTOR } from '../reports/attestations.js';
 import type { Framework } from '../mapping/load.js';
-import { coverageCsv } from '../commands/coverage.js';
+import { coverageCsv } from '../reports/coverage-csv.js';
 import { buildCoverage } from '../reports/coverage.js';
 import type { CoverageReport, DayFinding } from '../reports/coverage.js';
 import { csvLines, toCsv } from '../reports/csv.js';
 import { nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation, populationColumns, SOURCE_COLUMN } from '../reports/population.js';
-import { PRINCIPAL_CHANGE_COLUMNS, PRINCIPAL_TYPES, PrincipalChanges } from '../reports/principal-changes.js';
+import { PRINCIPAL_CHANGE_COLUMNS, PrincipalChanges } from '../reports/principal-changes.js';
 import { withoutSecretFields } from '../redaction.js';
 import { writeBundleSamples } from '../sampling/bundle-samples.js';
 import type { BundleSamples } from '../sampling/bundle-samples.js';
@@ -79,6 +78,10 @@ export class ExportError extends Error {
 }
 
 export async function exportBundle(store: EvidenceStore, options: ExportOptions): Promise<ExportResult> {
+  // Evidence types that are principals (accounts and memberships), as each collector declares them: one
+  // appearing or disappearing between two snapshots of a stream is an access change (principals-added-removed.csv).
+  const principalTypes = new Set(options.collectors.flatMap((c) => c.principalTypes ?? []));
+  const onDemand = options.collectors.filter((c) => c.recordedOnDemand).map((c) => c.id);
   const out = resolve(options.out);
   const archive = /\.(tar\.gz|tgz)$/.test(out);
   refuseExisting(out, archive);
@@ -253,7 +256,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       [
         '## populations/principals-added-removed.csv: accounts and memberships added or removed between snapshots',
         '',
-        `Every ${[...PRINCIPAL_TYPES].join(', ')} document that appears in or disappears from a stream between two consecutive`,
+        `Every ${[...principalTypes].join(', ')} document that appears in or disappears from a stream between two consecutive`,
         'snapshots (the first snapshot of the period is compared with the last one before it): access granted or removed',
         'outside the logged API calls above, or whose call fell in a gap. observedAt is the snapshot that first shows the change;',
         `the change happened between previousSnapshotAt and observedAt. Rows: ${principalCount.rows}.`,
@@ -269,7 +272,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       ].join('\n'),
     );
 
-    await writeAttestations(store, periodStart, periodEnd, write);
+    await writeAttestations(store, onDemand, periodStart, periodEnd, write);
     if (options.samples) {
       const period = { from: periodStart, to: periodEnd, label: `${options.from} to ${options.to} (${options.timeZone})` };
       await writeBundleSamples(store, root, options.samples, period, coverageSheetOf(coverage), `evidence-agent ${options.agentVersion}`);
@@ -396,8 +399,9 @@ const FINDING_COLUMNS = ['day', 'check', 'collector', 'scope', 'resourceType', '
  * Every attestation whose window overlaps the period (made before it too), with its file's bytes as
  * `attestations/<sha256>-<name>` (the SHA-256 in the name is the file's, checkable by anyone).
  */
-async function writeAttestations(store: EvidenceStore, periodStart: Date, periodEnd: Date, write: (path: string, content: string | Buffer) => void): Promise<void> {
-  const runs = (await store.listRuns({ collector: ATTESTATION_COLLECTOR, to: periodEnd })).filter(
+async function writeAttestations(store: EvidenceStore, onDemand: readonly string[], periodStart: Date, periodEnd: Date, write: (path: string, content: string | Buffer) => void): Promise<void> {
+  const recorded = (await Promise.all(onDemand.map((collector) => store.listRuns({ collector, to: periodEnd })))).flat();
+  const runs = recorded.filter(
     (r) => (r.status === 'ok' || r.status === 'partial') && typeof r.meta['validUntil'] === 'string' && Date.parse(r.meta['validUntil'] as string) > periodStart.getTime(),
   );
   if (runs.length === 0) return;

@@ -1,33 +1,19 @@
 // `evidence-agent attest --control <id> --file <path> --note <text> [--valid-for 90d] [--by <who>]`:
 // records manual evidence for a control as a run of the `manual` collector: the attestation document
 // in the chain, the file's bytes content-addressed beside it.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { basename } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { manual } from '../../collectors/manual/index.js';
-import type { Attestation, ManualOptions } from '../../collectors/manual/schema.js';
-import { loadAgentConfig, makeLogger, resolveDbPath, setupOf } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { loadAgentConfig, makeLogger, resolveDbPath, setupOf } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
-import type { Collector } from '../collector.js';
-import type { ExceptionsEvidence } from '../exceptions/schema.js';
-import type { Logger } from '../logging.js';
 import type { Framework } from '../mapping/load.js';
-import { runScope } from '../runner.js';
 import { openStore } from '../store/index.js';
-import type { EvidenceStore, RunRecord } from '../store/types.js';
 import { closest } from '../suggest.js';
-import { agentVersion } from '../version.js';
-import { loadConfiguredExceptions, refuseDemoStore } from './collect.js';
+import { checkAttestedFile, MAX_ATTESTED_FILE_BYTES, recordAttestation } from '../attest/record.js';
+import { refuseDemoStore } from '../agent-store.js';
+import { loadConfiguredExceptions } from '../exceptions/load.js';
 import { print, printError, printJson } from './options.js';
 
-/** Attested files are kept in the store and in every export: past this, attest a summary instead. */
-export const MAX_ATTESTED_FILE_BYTES = 50 * 1024 * 1024;
 const MAX_VALID_DAYS = 3650;
-const DAY_MS = 86_400_000;
 
 export interface AttestOptions extends GlobalOptions {
   control?: string;
@@ -58,92 +44,6 @@ export function frameworkOfControl(frameworks: readonly Framework[], control: st
   );
 }
 
-/** SHA-256 and size of a file read as a stream, refused before reading when over the limit. */
-export async function hashFile(path: string, limit = MAX_ATTESTED_FILE_BYTES): Promise<{ sha256: string; bytes: number }> {
-  const size = await checkFile(path, limit);
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return { sha256: hash.digest('hex'), bytes: size };
-}
-
-/** The clear errors before anything is read: the file exists, is a regular file, within the limit. */
-async function checkFile(path: string, limit: number): Promise<number> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    throw new CliError(`--file: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  if (!info.isFile()) throw new CliError(`--file: ${path} is not a regular file`);
-  if (info.size > limit) {
-    throw new CliError(
-      `--file: ${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB, over the ${limit / 1024 / 1024} MB limit for attested files; attest a smaller file (a summary, an export of the relevant part)`,
-    );
-  }
-  return info.size;
-}
-
-/** The file's bytes, read once and never past the limit (a file that grew since it was checked is refused). */
-async function readBounded(path: string, limit = MAX_ATTESTED_FILE_BYTES): Promise<Buffer> {
-  await checkFile(path, limit);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of createReadStream(path)) {
-    total += (chunk as Buffer).length;
-    if (total > limit) throw new CliError(`--file: ${path} grew past the ${limit / 1024 / 1024} MB limit while it was read; attest a file that is not being written`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-export interface AttestationInput {
-  control: string;
-  framework: string;
-  file: string;
-  note: string;
-  validDays: number;
-  attestedBy: string;
-}
-
-export interface AttestContext {
-  store: EvidenceStore;
-  logger: Logger;
-  mappingVersion: string;
-  configDigest: string;
-  mappings: readonly Framework[];
-  exceptions?: ExceptionsEvidence;
-  /** Injected clock (tests record attestations on past days). */
-  now?: () => Date;
-}
-
-/** Records one attestation as a run of the manual collector; the run is failed when the file changed meanwhile. */
-export async function recordAttestation(input: AttestationInput, context: AttestContext): Promise<RunRecord> {
-  const content = await readBounded(input.file);
-  const sha256 = createHash('sha256').update(content).digest('hex');
-  const bytes = content.length;
-  const attestedAt = (context.now ?? (() => new Date()))();
-  const attestation: Attestation = {
-    control: input.control,
-    framework: input.framework,
-    file: { name: basename(input.file), sha256, bytes },
-    note: input.note,
-    attestedBy: input.attestedBy,
-    attestedAt: attestedAt.toISOString(),
-    validUntil: new Date(attestedAt.getTime() + input.validDays * DAY_MS).toISOString(),
-  };
-  const options: ManualOptions = { attestation, content, timeoutSeconds: 60 };
-  return runScope({ collector: manual as Collector<ManualOptions>, options }, manual.scopes(options)[0]!, {
-    store: context.store,
-    logger: context.logger,
-    agentVersion: agentVersion(),
-    mappingVersion: context.mappingVersion,
-    configDigest: context.configDigest,
-    mappings: context.mappings,
-    ...(context.exceptions ? { exceptions: context.exceptions } : {}),
-    ...(context.now ? { now: context.now } : {}),
-  });
-}
-
 export async function attestCommand(options: AttestOptions): Promise<number> {
   if (!options.control) throw new CliError('--control: required (the control evidenced, e.g. CC6.2)');
   if (!options.file) throw new CliError('--file: required (the evidence file: a review export, a test report)');
@@ -155,7 +55,7 @@ export async function attestCommand(options: AttestOptions): Promise<number> {
   const loaded = await loadAgentConfig(options, process.env, { tolerateBrokenModules: true });
   const setup = setupOf(loaded);
   const framework = frameworkOfControl(setup.frameworks, options.control);
-  await checkFile(options.file, MAX_ATTESTED_FILE_BYTES);
+  await checkAttestedFile(options.file, MAX_ATTESTED_FILE_BYTES);
   const exceptions = loaded.path && loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined;
   const dbPath = resolveDbPath(options, loaded);
   await refuseDemoStore(dbPath);
@@ -169,6 +69,7 @@ export async function attestCommand(options: AttestOptions): Promise<number> {
         mappingVersion: setup.mappingVersion,
         configDigest: loaded.digest,
         mappings: setup.frameworks,
+        collectors: setup.collectors,
         ...(exceptions ? { exceptions } : {}),
       },
     );

@@ -1,6 +1,5 @@
 // `evidence-agent collect`: one run of every configured collector (or of --collector), now.
 // With no config at all it runs the built-in demo estate instead, so a fresh clone shows the flow.
-import { dirname, resolve } from 'node:path';
 import {
   configuredCollectors,
   loadAgentConfig,
@@ -8,18 +7,17 @@ import {
   resolveDbPath,
   setupOf,
   uncitedModuleChecks,
-} from '../app.js';
-import type { GlobalOptions } from '../app.js';
-import { existsSync } from 'node:fs';
+} from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { awsCredentialSources } from '../../collectors/_aws/credential-sources.js';
+import { refuseDemoStore } from '../agent-store.js';
 import { CliError } from '../cli-error.js';
 import { runCollectors } from '../runner.js';
 import type { ConfiguredCollector } from '../runner.js';
 import type { RunRecord } from '../store/types.js';
 import { startProgress } from '../progress.js';
-import { loadExceptions } from '../exceptions/load.js';
-import type { ExceptionsEvidence } from '../exceptions/schema.js';
-import { isPostgresUrl, openStore } from '../store/index.js';
+import { loadConfiguredExceptions } from '../exceptions/load.js';
+import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { demoCommand } from './demo.js';
 import { print, printError, printJson } from './options.js';
@@ -29,32 +27,6 @@ export interface CollectOptions extends GlobalOptions {
   collector?: string;
   /** The runs recorded (as `runs --json` shows them) and the runs that could not be recorded, as JSON. */
   json?: boolean;
-}
-
-/**
- * Real evidence never goes into a demo store: the chain would mix simulated and real runs. The store's
- * kind is the one recorded when it was created (digests or exports written into it later change
- * nothing); a store from before kinds were recorded is a demo store when any run is the demo's.
- */
-export async function refuseDemoStore(path: string): Promise<void> {
-  if (!isPostgresUrl(path) && !existsSync(path)) return;
-  // A new PostgreSQL database gets its schema here, as collect would give it next.
-  const store = openStore(path, { readonly: !isPostgresUrl(path) });
-  try {
-    const identity = await store.identity();
-    if (!identity.intact) {
-      throw new CliError(
-        `${path}: its identity record (whether it holds demo or real evidence) does not match its hash: run \`evidence-agent verify --db ${path}\`, and collect into another file (--db or store.path) meanwhile`,
-      );
-    }
-    if (identity.kind === 'demo') {
-      throw new CliError(
-        `${path} is a demo store (simulated runs of the sandbox account): collect real evidence into another file (--db or store.path); a new file starts a clean store`,
-      );
-    }
-  } finally {
-    await store.close();
-  }
 }
 
 export async function collectCommand(options: CollectOptions): Promise<number> {
@@ -142,9 +114,4 @@ function scopesOf(configured: ConfiguredCollector): number {
   } catch {
     return 0;
   }
-}
-
-export function loadConfiguredExceptions(configPath: string, file: string): ExceptionsEvidence {
-  const path = resolve(dirname(configPath), file);
-  return { source: file, exceptions: loadExceptions(path) };
 }

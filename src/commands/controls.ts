@@ -1,6 +1,6 @@
 // `evidence-agent controls`: every control of a framework with the state its checks show now.
-import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { openStoreForReading, pickFramework, readerSetup } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { latestAttestations } from '../reports/attestations.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
 import type { ControlStatus } from '../reports/current-state.js';
@@ -25,7 +25,7 @@ export async function controlsCommand(options: ControlsOptions): Promise<number>
   const store = openStoreForReading(options);
   try {
     const { findings, warnings } = await currentState(store, undefined, lifecycleOf(setup));
-    const attestations = await latestAttestations(store);
+    const attestations = await latestAttestations(store, setup.collectors);
     printWarnings(warnings, options.json);
     const report = frameworks.map((framework) => ({
       framework: framework.id,

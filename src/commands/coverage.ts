@@ -1,13 +1,13 @@
 // `evidence-agent coverage --from --to [--framework] [--json|--csv]`: for every control, every day of the
 // period: evidenced, failing, excepted or not evidenced, with gaps and failing intervals, and the controls
 // left to manual evidence.
-import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { openStoreForReading, pickFramework, readerSetup } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
 import { collectorCadence } from '../reports/cadence.js';
 import { buildCoverage } from '../reports/coverage.js';
 import type { CoverageReport } from '../reports/coverage.js';
-import { toCsv } from '../reports/csv.js';
+import { coverageCsv } from '../reports/coverage-csv.js';
 import { daysBetween } from '../reports/days.js';
 import { startProgress } from '../progress.js';
 import { reviewLine } from '../reports/reviews.js';
@@ -58,32 +58,6 @@ export async function coverageCommand(options: CoverageCommandOptions): Promise<
     progress?.stop();
     await store.close();
   }
-}
-
-/** The CSV columns: one row per control and day, a manual control once. `gap` is true when some of the day's evidence is missing, a failing day included. */
-export const COVERAGE_CSV_COLUMNS = ['framework', 'control', 'day', 'state', 'causes', 'failing', 'excepted', 'gap', 'failed', 'judged', 'severity', 'reviewed'];
-
-export function coverageCsv(reports: readonly CoverageReport[]): string {
-  const rows = reports.flatMap((report) => [
-    ...report.controls.flatMap((control) =>
-      control.days.map((d) => ({
-        framework: report.framework,
-        control: control.id,
-        day: d.day,
-        state: d.state,
-        causes: d.causes.join(' | '),
-        failing: d.failing.join(' | '),
-        excepted: d.excepted.join(' | '),
-        gap: String(d.gap),
-        failed: String(d.failed),
-        judged: String(d.judged),
-        severity: d.severity ?? '',
-        reviewed: d.reviewed.join(' | '),
-      })),
-    ),
-    ...report.manual.map((m) => ({ framework: report.framework, control: m.id, day: '', state: 'manual', causes: '', failing: '', excepted: '', gap: '', failed: '', judged: '', severity: '', reviewed: '' })),
-  ]);
-  return toCsv(COVERAGE_CSV_COLUMNS, rows);
 }
 
 const more = (items: readonly string[]) => (items.length > 1 ? ` (+${items.length - 1} more)` : '');

@@ -2,16 +2,16 @@
 // SIGTERM/SIGINT, with /healthz, /readyz and /metrics.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { configuredCollectors, loadAgentConfig, makeLogger, resolveDbPath, setupOf } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { configuredCollectors, loadAgentConfig, makeLogger, resolveDbPath, setupOf } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
 import { openCoordinator } from '../daemon/coordination/index.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { acquireStoreLock, LockHeldError } from '../daemon/lock.js';
 import { checkStoreFile, isPostgresUrl, openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
-import { loadConfiguredExceptions, refuseDemoStore } from './collect.js';
-import { digestPeriod, renderDigest } from './digest.js';
+import { refuseDemoStore } from '../agent-store.js';
+import { loadConfiguredExceptions } from '../exceptions/load.js';
 
 export async function daemonCommand(options: GlobalOptions): Promise<number> {
   // A module that fails to load must not take the daemon down: it runs as failed runs (gaps) instead.
@@ -67,7 +67,6 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
       agentVersion: agentVersion(),
       coordinator,
       ...(exceptions ? { exceptions } : {}),
-      digest: async (s) => ({ rendered: await renderDigest(s, digestPeriod({}, loaded.config.timezone), setupOf(loaded)) }),
     });
   } catch (error) {
     await coordinator?.close();

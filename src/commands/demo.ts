@@ -1,38 +1,30 @@
 // `evidence-agent demo`: replays N simulated days of the sandbox AWS account and GitHub organization
 // through the real collectors, the real AWS SDK and Octokit over real HTTP, into a store marked as a
 // demo store.
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { builtinCollectors } from '../../collectors/index.js';
-import { awsCloudTrailOptionsSchema } from '../../collectors/aws-cloudtrail/schema.js';
-import { awsIamOptionsSchema } from '../../collectors/aws-iam/schema.js';
-import { awsOrganizationOptionsSchema } from '../../collectors/aws-organization/schema.js';
-import { githubOptionsSchema } from '../../collectors/github/schema.js';
-import { loadFrameworks, resolveDbPath, setupOf } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { openAgent } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { exportBundle } from '../bundle/export.js';
-import { EXPORT_COLLECTOR, recordExport } from '../bundle/export-record.js';
+import { recordExport } from '../bundle/export-record.js';
 import { deliverDigest } from '../digest/deliver.js';
-import { DIGEST_COLLECTOR, recordDigest } from '../digest/record.js';
+import { recordDigest } from '../digest/record.js';
 import { weekDays, weekOf } from '../digest/week.js';
-import { renderDigest } from './digest.js';
+import { renderDigest } from '../digest/compose.js';
 import { generateSigningKey, loadPrivateKey } from '../bundle/signing.js';
-import { CliError } from '../cli-error.js';
 import type { Framework } from '../mapping/load.js';
 import { collectorCadence } from '../reports/cadence.js';
-import type { EvidenceStore } from '../store/types.js';
 import type { Collector } from '../collector.js';
-import { createLogger, logFormat } from '../logging.js';
+import type { EvidenceStore } from '../store/types.js';
+import { demoCollectors } from '../demo/collectors.js';
 import { controlStatuses, currentState } from '../reports/current-state.js';
 import { eventLifecycle } from '../reports/event-findings.js';
-import { REVIEW_COLLECTOR } from '../reports/reviews.js';
 import { runCollectors } from '../runner.js';
-import type { ConfiguredCollector } from '../runner.js';
-import { OUTSIDE_COLLABORATORS, SANDBOX_ORG } from '../../sandbox/github/index.js';
-import { MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, SANDBOX_EXTERNAL_ID, SANDBOX_MEMBER_ROLE, driftEvents, startSandbox } from '../../sandbox/index.js';
+import { SANDBOX_ORG } from '../../sandbox/github/index.js';
+import { SANDBOX_ACCOUNT_ID, driftEvents, startSandbox } from '../../sandbox/index.js';
+import { DEMO_CONFIG_DIGEST } from '../store/index.js';
+import type { RunRecord } from '../store/types.js';
 import { identityCenterDriftEvents } from '../../sandbox/identity-center.js';
-import { DEMO_CONFIG_DIGEST, openStore } from '../store/index.js';
-import type { RunRecord, StoreIdentity } from '../store/types.js';
 import { agentVersion } from '../version.js';
 import { summarizeControls } from './controls.js';
 import { parseAsOf, parseIntegerOption, print, printJson } from './options.js';
@@ -53,53 +45,11 @@ const DAY_MS = 86_400_000;
 /** The simulated daily collection time (UTC). */
 const COLLECTION_HOUR = 6;
 
-/** The demo's aws-iam settings: the sandbox account, an allow-list of its two platform admins, its organization, its two regions. */
-export function demoAwsIamOptions() {
-  return awsIamOptionsSchema.parse({
-    accounts: [{ id: SANDBOX_ACCOUNT_ID, name: 'sandbox' }],
-    adminAllowList: [
-      'arn:aws:iam::*:role/OrganizationAccountAccessRole',
-      'arn:aws:iam::*:group/Admins',
-      'arn:aws:iam::*:user/alice.nguyen',
-      'arn:aws:iam::*:user/bob.martin',
-    ],
-    credentialReport: { pollIntervalMs: 5, maxWaitSeconds: 30 },
-    // The management account is the company's own; the monitoring vendor's account is not.
-    trust: { ownAccounts: [MANAGEMENT_ACCOUNT_ID] },
-    accessAnalyzer: { regions: ['us-east-1', 'eu-west-1'] },
-  });
-}
-
-/** The demo's aws-cloudtrail settings: the sandbox account in its two regions. */
-export function demoCloudTrailOptions() {
-  return awsCloudTrailOptionsSchema.parse({
-    accounts: [{ id: SANDBOX_ACCOUNT_ID, name: 'sandbox' }],
-    regions: ['us-east-1', 'eu-west-1'],
-  });
-}
-
-/** The demo's aws-organization settings: the sandbox's management account (its reader role), its platform admins' group approved for admin. */
-export function demoOrganizationOptions() {
-  return awsOrganizationOptionsSchema.parse({
-    accounts: [{ roleArn: `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/${SANDBOX_MEMBER_ROLE}`, externalId: SANDBOX_EXTERNAL_ID, name: 'management' }],
-    identityCenter: { adminGroups: ['PlatformAdmins'] },
-  });
-}
-
-/** The demo's github settings: the sandbox organization, one of its two outside collaborators approved. */
-export function demoGitHubOptions() {
-  return githubOptionsSchema.parse({
-    auth: { token: 'demo-token-for-the-local-sandbox' },
-    orgs: [SANDBOX_ORG],
-    thresholds: { outsideCollaboratorAllowList: OUTSIDE_COLLABORATORS.slice(0, 1) },
-  });
-}
-
 /**
  * The demo's period export: the simulated days, signed with a demo key kept next to the store (made
  * once), written next to the store and replaced by the next demo.
  */
-async function demoExport(store: EvidenceStore, dbPath: string, schedule: Date[], frameworks: Framework[]) {
+async function demoExport(store: EvidenceStore, dbPath: string, schedule: Date[], frameworks: Framework[], collectors: readonly Collector[]) {
   const dir = dirname(dbPath);
   const keyPath = join(dir, 'demo-signing-key.pem');
   if (!existsSync(keyPath)) {
@@ -116,48 +66,13 @@ async function demoExport(store: EvidenceStore, dbPath: string, schedule: Date[]
     to,
     timeZone: 'UTC',
     frameworks,
-    collectors: builtinCollectors,
-    cadenceDays: collectorCadence(builtinCollectors),
+    collectors,
+    cadenceDays: collectorCadence(collectors),
     signingKey: loadPrivateKey(readFileSync(keyPath, 'utf8'), keyPath),
     agentVersion: agentVersion(),
     out,
     organization: 'Example Co (the evidence-agent demo sandbox)',
   });
-}
-
-/**
- * A demo replaces only a previous demo store. A file that is not a store is refused when it is opened
- * (read-only: nothing is written to it); a store for real evidence, or one holding a real run (a store
- * from before kinds were recorded, where real runs followed the demo), is refused here.
- */
-async function prepareDemoStore(path: string): Promise<void> {
-  // An empty file is an empty database: the store is created in it, nothing is lost. What is not a
-  // file (a directory) is reported when the store is opened.
-  const file = existsSync(path) ? statSync(path) : undefined;
-  if (!file?.isFile() || file.size === 0) return;
-  const store = openStore(path, { readonly: true });
-  let identity: StoreIdentity;
-  let runs: RunRecord[];
-  try {
-    identity = await store.identity();
-    runs = await store.listRuns();
-  } finally {
-    await store.close();
-  }
-  // Digests, exports and reviews made from the demo's evidence are about the demo: they do not make it a real store.
-  const real = runs.find(
-    (run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR && run.collector !== EXPORT_COLLECTOR && run.collector !== REVIEW_COLLECTOR,
-  );
-  if (identity.kind === 'real' || !identity.intact || (real && !identity.recorded)) {
-    throw new CliError(
-      `${path} ${
-        real
-          ? `holds real evidence (run ${real.seq}, ${real.collector} ${real.scope})`
-          : `is a store for real evidence (${identity.recorded ? 'recorded when it was created' : 'it holds no run of the demo'})`
-      }: the demo will not write into it; pass --db to choose another file`,
-    );
-  }
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
 /**
@@ -176,30 +91,20 @@ export function simulatedDays(count: number, now: Date): Date[] {
 export async function demoCommand(options: DemoOptions): Promise<number> {
   const days = options.days ? parseIntegerOption('--days', options.days, 1, 366) : 30;
   const now = options.now === undefined ? new Date() : parseAsOf('--now', options.now);
-  const dbPath = resolveDbPath(options, undefined);
-  // The summary is the demo's output; logs only say what went wrong unless --verbose or LOG_LEVEL asks more.
-  const logger = createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn'), format: logFormat(options.logFormat) }).child({ demo: true });
-  const { frameworks, version: mappingVersion } = loadFrameworks();
-  await prepareDemoStore(dbPath);
+  const agent = await openAgent(options, 'demo');
+  const { frameworks, mappingVersion, storePath: dbPath } = agent;
+  const logger = agent.logger();
+  const registered = agent.registry.list();
 
   const schedule = simulatedDays(days, now);
-  const store = openStore(dbPath, { kind: 'demo' });
+  const store = await agent.openStore('collect');
   // Started after the store opened: a store that cannot open must not leave a server running.
   // The demo replays days in seconds: the sandbox drops the LookupEvents rate limit and the collector its pacing.
   const sandbox = await startSandbox({ historyEnd: now, date: schedule[0], lookupEventsPerSecond: 0 }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
-  const demoOptions: Record<string, ConfiguredCollector['options']> = {
-    'aws-cloudtrail': demoCloudTrailOptions(),
-    'aws-iam': demoAwsIamOptions(),
-    'aws-organization': demoOrganizationOptions(),
-    github: demoGitHubOptions(),
-  };
-  const collectors: ConfiguredCollector[] = builtinCollectors.flatMap((collector) => {
-    const options = demoOptions[collector.id];
-    return options ? [{ collector: collector as Collector<unknown>, options }] : [];
-  });
+  const collectors = demoCollectors(registered);
   const runs: RunRecord[] = [];
   const progress = startProgress('demo', schedule.length, 'days', { quiet: options.quiet === true });
   try {
@@ -241,7 +146,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       .filter((r) => r.baseSeq !== null)
       .reduce((sum, r) => sum + r.changes.added + r.changes.changed + r.changes.removed, 0);
     // As of the demo's clock: with --now ahead of the machine's, "now" would hide every simulated run.
-    const { findings } = await currentState(store, now, eventLifecycle(builtinCollectors, undefined));
+    const { findings } = await currentState(store, now, eventLifecycle(registered, undefined));
     const stats = await store.stats();
     const verified = await store.verify();
 
@@ -274,7 +179,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       for (const event of events) say(`  ${event.date.toISOString().slice(0, 10)}  ${event.description}`);
     }
     say(`\nChecks on the latest snapshots (${schedule.at(-1)!.toISOString().slice(0, 10)}):`);
-    say(checkTotalsTable(builtinCollectors, findings));
+    say(checkTotalsTable(registered, findings));
     say('\nControls:');
     for (const framework of frameworks) {
       const s = summarizeControls(controlStatuses(framework, findings, [], now));
@@ -288,7 +193,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     // The digest of the last complete week the simulation reaches into, kept as evidence like any digest.
     const lastWeek = weekOf(new Date(schedule.at(-1)!.getTime() - 7 * DAY_MS).toISOString().slice(0, 10)).label;
     if (weekDays(lastWeek)!.to >= schedule[0]!.toISOString().slice(0, 10)) {
-      const rendered = await renderDigest(store, { label: lastWeek, ...weekDays(lastWeek)!, timeZone: 'UTC' }, setupOf(undefined));
+      const rendered = await renderDigest(store, { label: lastWeek, ...weekDays(lastWeek)!, timeZone: 'UTC' }, agent);
       // Sent as the daemon sends it (here to a directory next to the store): only a sent digest is kept.
       const outcomes = await deliverDigest(rendered, { directory: join(dirname(dbPath), 'demo-digests') });
       await recordDigest(store, rendered.digest, rendered.markdown, outcomes, { at: now, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
@@ -296,7 +201,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       summary.digest = { week: lastWeek, deliveries: outcomes.map((o) => ({ target: o.target, ok: o.ok, detail: o.detail })) };
       for (const outcome of outcomes) say(`\nDigest ${outcome.ok ? 'sent to' : 'NOT sent:'} ${outcome.detail}`);
     }
-    const bundle = await demoExport(store, dbPath, schedule, frameworks);
+    const bundle = await demoExport(store, dbPath, schedule, frameworks, registered);
     // Recorded like any export: the store's chain names the bundle and its key, so `verify --db` trusts it.
     await recordExport(store, bundle, { at: now, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
     summary.bundle = { path: bundle.path, files: bundle.files, fingerprint: bundle.fingerprint };

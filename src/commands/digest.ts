@@ -2,21 +2,18 @@
 // the weekly evidence digest, printed; with --send delivered as configured and kept as evidence in the
 // store. Without --send (or with --dry-run) it is a preview: printed, never kept, so `digest --list`
 // shows only digests that were sent, the record that the weekly review had its input.
-import { openStoreForReading, pickFramework, readerSetup, readStorePath } from '../app.js';
-import type { AgentSetup, GlobalOptions } from '../app.js';
+import { openStoreForReading, pickFramework, readerSetup, readStorePath } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
-import { buildDigest, countText, DEFAULT_SLA_DAYS } from '../digest/build.js';
+import { countText } from '../digest/build.js';
+import { lastWeekPeriod, renderDigest } from '../digest/compose.js';
 import { deliverDigest } from '../digest/deliver.js';
-import type { DigestDelivery, Rendered } from '../digest/deliver.js';
+import type { DigestDelivery } from '../digest/deliver.js';
 import { listDigests, recordDigest } from '../digest/record.js';
-import { digestHtml, digestMarkdown } from '../digest/render.js';
-import { previousWeek, weekDays, weekOf } from '../digest/week.js';
+import { weekDays, weekOf } from '../digest/week.js';
 import { dayOf } from '../reports/days.js';
-import { collectorCadence } from '../reports/cadence.js';
-import { lifecycleOf } from '../reports/event-findings.js';
 import { renderTable } from '../reports/table.js';
 import { openStore } from '../store/index.js';
-import type { EvidenceStore } from '../store/types.js';
 import { agentVersion } from '../version.js';
 import { checkSupportedWeek, parseDayRange } from './period.js';
 import { parseChoice, print, printDocument, printError, printJson } from './options.js';
@@ -53,7 +50,7 @@ export async function digestCommand(options: DigestCommandOptions): Promise<numb
   // A preview only reads: the store is opened read-only and nothing is kept.
   const store = options.send ? openStore(readStorePath(options)) : openStoreForReading(options);
   try {
-    const rendered = await renderDigest(store, period, setup, options.framework);
+    const rendered = await renderDigest(store, period, { ...setup, frameworks: pickFramework(setup.frameworks, options.framework) });
     const outcomes = options.send ? await deliverDigest(rendered, deliver!) : [];
     if (options.send) {
       await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
@@ -71,35 +68,13 @@ export async function digestCommand(options: DigestCommandOptions): Promise<numb
   }
 }
 
-/** The digest of a period from a store: built, rendered three ways. */
-export async function renderDigest(
-  store: EvidenceStore,
-  period: { label: string; from: string; to: string; timeZone: string },
-  setup: AgentSetup,
-  framework?: string,
-): Promise<Rendered> {
-  const config = setup.loaded?.config;
-  const sections = (config?.collectors ?? {}) as Record<string, { schedule?: string } | undefined>;
-  const previous = (await listDigests(store)).at(-1);
-  const digest = await buildDigest(store, {
-    ...period,
-    frameworks: pickFramework(setup.frameworks, framework),
-    collectors: setup.collectors,
-    cadenceDays: collectorCadence(setup.collectors, sections),
-    slaDays: config?.digest?.slaDays ?? DEFAULT_SLA_DAYS,
-    lifecycle: lifecycleOf(setup),
-    previousDeliveryProblems: (previous?.meta['deliveryProblems'] as string[] | undefined) ?? [],
-  });
-  return { digest, markdown: digestMarkdown(digest), html: digestHtml(digest), json: `${JSON.stringify(digest, null, 2)}\n` };
-}
-
 export function digestPeriod(options: { week?: string; from?: string; to?: string }, timeZone: string, now = new Date()) {
   if (options.week && (options.from || options.to)) throw new CliError('--week and --from/--to: choose one');
   if (options.from || options.to) {
     const { from, to } = parseDayRange(options.from, options.to);
     return { label: `${from}..${to}`, from, to, timeZone };
   }
-  const label = options.week ?? previousWeek(dayOf(now, timeZone));
+  const label = options.week ?? lastWeekPeriod(timeZone, now).label;
   checkSupportedWeek('--week', label);
   const days = weekDays(label);
   if (!days) throw new CliError(`--week: expected an ISO week such as ${weekOf(dayOf(now, timeZone)).label}, got "${label}"`);

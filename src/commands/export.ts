@@ -3,8 +3,8 @@
 // bundle and its signing key); `evidence-agent keygen --out <file>` makes the signing key.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { pickFramework, readerSetup, readStorePath } from '../app.js';
-import type { AgentSetup, GlobalOptions } from '../app.js';
+import { pickFramework, readerSetup, readStorePath } from '../agent.js';
+import type { AgentSetup, GlobalOptions } from '../agent.js';
 import { exportBundle, ExportError } from '../bundle/export.js';
 import { recordExport } from '../bundle/export-record.js';
 import { fingerprint, generateSigningKey, loadPrivateKey, SigningKeyError } from '../bundle/signing.js';

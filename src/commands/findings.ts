@@ -1,8 +1,8 @@
 // `evidence-agent findings`: the findings of the latest snapshots (or as of --at), with every event
 // failure not yet reviewed, filterable by status (`reviewed`: event failures someone reviewed), framework
 // and control; --fail-on turns failing findings into exit code 1 for pipelines.
-import { openStoreForReading, pickFramework, readerSetup } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { openStoreForReading, pickFramework, readerSetup } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import type { FindingStatus, Severity } from '../collector.js';
 import { CliError } from '../cli-error.js';
 import { currentState } from '../reports/current-state.js';

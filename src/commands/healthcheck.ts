@@ -2,7 +2,7 @@
 // image has no curl). Loads no collector, SDK or store: it reads http.host and http.port from the config
 // file and nothing else, so a probe every 30 s costs a bare Node start.
 import { request } from 'node:http';
-import type { GlobalOptions } from '../app.js';
+import type { GlobalOptions } from '../agent.js';
 import { findConfigPath } from '../config/path.js';
 import { DEFAULT_PROBE_HOST, DEFAULT_PROBE_PORT, loadProbeAddress } from '../config/probe-address.js';
 import { print } from './options.js';

@@ -2,7 +2,7 @@
 // database (or back) and proves the copy: both verify, the same chain, the same identity.
 import { resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
-import type { GlobalOptions } from '../app.js';
+import type { GlobalOptions } from '../agent.js';
 import { isPostgresUrl, migrateStore } from '../store/index.js';
 import { print, printJson } from './options.js';
 

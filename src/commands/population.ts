@@ -2,8 +2,8 @@
 // merged changes, principals added or removed, the events an event check failed) over a period, as CSV
 // for sampling or JSON, with every coverage gap warned about. Without an id: the populations to sample
 // (with --from, their sizes in the period).
-import { openStoreForReading, readerSetup } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { openStoreForReading, readerSetup } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
 import { toCsv } from '../reports/csv.js';
 import { lifecycleOf } from '../reports/event-findings.js';

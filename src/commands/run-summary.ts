@@ -14,7 +14,7 @@ export function runLine(run: RunRecord): string {
 }
 
 export function checkTotalsTable(
-  collectors: readonly Collector<never>[],
+  collectors: readonly Collector[],
   findings: readonly FindingRecord[],
 ): string {
   const rows = collectors.flatMap((collector) =>

@@ -1,6 +1,6 @@
 // `evidence-agent runs`: the run history, newest last.
-import { openStoreForReading } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { openStoreForReading } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { renderTable } from '../reports/table.js';
 import { parseIntegerOption, print, printJson } from './options.js';
 

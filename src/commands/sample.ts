@@ -3,8 +3,8 @@
 // CSV on stdout (rank, row position, row key, then the population's columns); what was drawn and why on
 // stderr, so stdout stays a clean CSV; --json carries both; --xlsx also writes the test sheet.
 import { writeFileSync } from 'node:fs';
-import { openStoreForReading, readerSetup } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { openStoreForReading, readerSetup } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
 import { lifecycleOf } from '../reports/event-findings.js';
 import { sampleCsv, samplePopulation } from '../sampling/draw.js';

@@ -2,7 +2,7 @@
 // checks the bundle offline (files, records, indexes, run chain) and that a trusted key signed it. Exit 1
 // names the first problem; exit 3: intact, but signed by a key nothing trusts.
 import { readFileSync } from 'node:fs';
-import { openStoreForReading, readerSetup } from '../app.js';
+import { openStoreForReading, readerSetup } from '../agent.js';
 import { recordedSigners } from '../bundle/export-record.js';
 import type { RecordedSigner } from '../bundle/export-record.js';
 import { fingerprint, loadPublicKey, parseFingerprint, SigningKeyError } from '../bundle/signing.js';
@@ -10,7 +10,7 @@ import { verifyBundle } from '../bundle/verify-bundle.js';
 import { isPack, verifyPack } from '../sampling/verify-pack.js';
 import type { TrustedKey } from '../bundle/verify-bundle.js';
 import { CliError } from '../cli-error.js';
-import type { GlobalOptions } from '../app.js';
+import type { GlobalOptions } from '../agent.js';
 import { print, printJson } from './options.js';
 import { terminalLine } from '../terminal-text.js';
 

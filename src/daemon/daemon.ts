@@ -4,6 +4,7 @@
 // closed cleanly. A second signal exits at once.
 import { readFileSync } from 'node:fs';
 import type { LoadedConfig } from '../config/index.js';
+import { lastWeekPeriod, renderDigest } from '../digest/compose.js';
 import { deliverDigest } from '../digest/deliver.js';
 import type { DigestDelivery } from '../digest/deliver.js';
 import { recordDigest } from '../digest/record.js';
@@ -38,8 +39,6 @@ export interface DaemonDeps {
   exceptions?: ExceptionsEvidence;
   /** Who runs each scheduled slot when several agents share the store (default: this agent, in process). */
   coordinator?: Coordinator;
-  /** Renders the previous week's digest (kept apart so the daemon does not import the CLI). */
-  digest?: (store: EvidenceStore) => Promise<{ rendered: Parameters<typeof deliverDigest>[0] }>;
 }
 
 export interface RunningDaemon {
@@ -114,16 +113,15 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     });
   }
   let sendDigest: (() => Promise<void>) | undefined;
-  if (config.digest && deps.digest) {
+  if (config.digest) {
     const deliver = config.digest.deliver as DigestDelivery;
-    const render = deps.digest;
     sendDigest = async () => {
       // Only a sent digest is kept: with no target, there is nothing to send, and nothing is recorded.
       if (!deliver.directory && !deliver.slack && !deliver.email) {
         logger.error({ job: DIGEST_JOB }, 'digest not sent: digest.deliver names no target (directory, slack or email)');
         return;
       }
-      const { rendered } = await render(store);
+      const rendered = await renderDigest(store, lastWeekPeriod(config.timezone), { loaded, collectors: loaded.collectors, frameworks: deps.frameworks });
       const outcomes = await deliverDigest(rendered, deliver);
       metrics.recordDigestDeliveries(outcomes);
       await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
@@ -173,7 +171,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     version: deps.agentVersion,
     collectors: deps.collectors.map((c) => c.collector.id),
     schedules: Object.fromEntries(scheduler.names.map((name) => [name, scheduler.cadenceMs(name) / 1000])),
-    digestTargets: deps.digest ? (['directory', 'slack', 'email'] as const).filter((target) => deliver?.[target] !== undefined) : [],
+    digestTargets: config.digest ? (['directory', 'slack', 'email'] as const).filter((target) => deliver?.[target] !== undefined) : [],
     lifecycle: lifecycleOf({ collectors: loaded.collectors, loaded }),
   });
   const coordination = coordinationMetrics(metrics.registry, coordinator);

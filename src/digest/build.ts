@@ -5,7 +5,7 @@
 // collectors missed runs, and the failing trend over eight weeks. Pure reads of the store.
 import type { CheckDefinition, Collector, EvidenceItem, Severity } from '../collector.js';
 import { exceptionsStoredWith } from '../exceptions/schema.js';
-import { ATTESTATION_COLLECTOR, latestAttestations } from '../reports/attestations.js';
+import { attestationCollectors, latestAttestations } from '../reports/attestations.js';
 import type { AttestationSummary } from '../reports/attestations.js';
 import type { AcceptedException } from '../exceptions/schema.js';
 import type { Framework } from '../mapping/load.js';
@@ -19,7 +19,7 @@ import { dayOf, nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation } from '../reports/population.js';
 import { recordedSigners } from '../bundle/export-record.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
-import { DIGEST_COLLECTOR } from './record.js';
+import { DIGEST_COLLECTOR } from './stream.js';
 
 const DAY_MS = 86_400_000;
 
@@ -187,7 +187,7 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   const coverage = await weekCoverage(store, options);
   const missedRuns = await missedRunsOf(store, options, start, end);
   const expiringExceptions = await expiring(store, endAt, options.timeZone, options.to);
-  const expiringAttestations = (await latestAttestations(store, endAt))
+  const expiringAttestations = (await latestAttestations(store, options.collectors, endAt))
     .map((a) => ({ ...a, daysLeft: Math.floor((Date.parse(a.validUntil) - endAt.getTime()) / DAY_MS) }))
     .filter((a) => a.daysLeft <= 14);
   const populations = await notablePopulations(store, options, start, end);
@@ -435,22 +435,26 @@ const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00
 const daysApart = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
 
 /** Streams that observe the estate: not the digest's own records, not attestations made by hand. */
-const observesEstate = (run: RunRecord) => run.collector !== DIGEST_COLLECTOR && run.collector !== ATTESTATION_COLLECTOR;
+const observesEstate = (options: Pick<DigestOptions, 'collectors'>) => {
+  const byHand = attestationCollectors(options.collectors);
+  return (run: RunRecord) => run.collector !== DIGEST_COLLECTOR && !byHand.has(run.collector);
+};
 
 /**
  * Why the days `first`..`last` have no data, or null when they have: some collector's snapshot is valid
  * on one of them (taken on one of them, or earlier within its collector's cadence, as coverage counts it).
  */
-async function noDataCause(store: EvidenceStore, first: string, last: string, options: Pick<DigestOptions, 'timeZone' | 'cadenceDays'>): Promise<string | null> {
+async function noDataCause(store: EvidenceStore, first: string, last: string, options: Pick<DigestOptions, 'timeZone' | 'cadenceDays' | 'collectors'>): Promise<string | null> {
+  const observes = observesEstate(options);
   const start = startOfDay(first, options.timeZone);
   const end = startOfDay(nextDay(last), options.timeZone);
-  const snapshots = (await store.latestSnapshots(new Date(end.getTime() - 1))).filter(observesEstate);
+  const snapshots = (await store.latestSnapshots(new Date(end.getTime() - 1))).filter(observes);
   const valid = snapshots.some((run) => {
     const day = dayOf(new Date(run.startedAt), options.timeZone);
     return day >= first || daysApart(day, first) < Math.max(1, options.cadenceDays(run.collector) ?? 1);
   });
   if (valid) return null;
-  if ((await store.latestRuns(new Date(end.getTime() - 1))).filter(observesEstate).length === 0) return 'no collector had run yet';
-  const failed = (await store.listRuns({ from: start, to: end })).filter((r) => observesEstate(r) && (r.status === 'failed' || r.status === 'aborted')).length;
+  if ((await store.latestRuns(new Date(end.getTime() - 1))).filter(observes).length === 0) return 'no collector had run yet';
+  const failed = (await store.listRuns({ from: start, to: end })).filter((r) => observes(r) && (r.status === 'failed' || r.status === 'aborted')).length;
   return `no collector produced a snapshot in the week${failed > 0 ? ` (${failed} run${failed === 1 ? '' : 's'} failed)` : ''}`;
 }

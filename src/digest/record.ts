@@ -5,10 +5,8 @@ import { sha256Hex } from '../canonical.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
 import type { Digest } from './build.js';
 import type { DeliveryOutcome } from './deliver.js';
+import { DIGEST_COLLECTOR, DIGEST_EVIDENCE_TYPE, DIGEST_SCOPE } from './stream.js';
 
-export const DIGEST_COLLECTOR = 'digest';
-export const DIGEST_SCOPE = 'weekly';
-export const DIGEST_EVIDENCE_TYPE = 'agent.digest';
 
 export async function recordDigest(
   store: EvidenceStore,

@@ -3,10 +3,10 @@
 // not exist yet), every configured collector's credentials and permissions scope by scope (the
 // collectors' own preflights), the signing key and the digest's delivery targets.
 import { dirname, resolve } from 'node:path';
-import { configuredCollectors, loadAgentConfig, resolveDbPath } from '../app.js';
-import type { GlobalOptions } from '../app.js';
+import { configuredCollectors, loadAgentConfig, resolveDbPath } from '../agent.js';
+import type { GlobalOptions } from '../agent.js';
 import type { ClientEnvironment } from '../collector.js';
-import { loadConfiguredExceptions } from '../commands/collect.js';
+import { loadConfiguredExceptions } from '../exceptions/load.js';
 import { ConfigError } from '../config/errors.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { DigestDelivery } from '../digest/deliver.js';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { defineCollector } from '../collector.js';
 import type { Collector } from '../collector.js';
 import { collectorViolations } from '../contract.js';
-import { describeError } from '../runner.js';
+import { describeError } from '../describe-error.js';
 import { agentVersion } from '../version.js';
 import { evidenceOf, finding } from '../judging.js';
 

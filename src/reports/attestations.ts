@@ -1,8 +1,12 @@
-// The attestations in force: the latest attestation of every control (the manual collector's streams),
-// with its validity window, for `controls` and the weekly digest.
+// The attestations in force: the latest attestation of every control (the streams of the collectors that
+// record evidence on demand), with its validity window, for `controls` and the weekly digest.
+import type { Collector } from '../collector.js';
 import type { EvidenceReader } from '../store/types.js';
 
-export const ATTESTATION_COLLECTOR = 'manual';
+/** The collectors whose streams hold attestations: those flagged `recordedOnDemand` in the contract. */
+export function attestationCollectors(collectors: readonly Collector[]): Set<string> {
+  return new Set(collectors.filter((c) => c.recordedOnDemand).map((c) => c.id));
+}
 
 export interface AttestationSummary {
   control: string;
@@ -21,8 +25,9 @@ interface AttestationMeta {
 }
 
 /** The latest attestation of each control as of `at` (default now), oldest expiry first. */
-export async function latestAttestations(store: EvidenceReader, at?: Date): Promise<AttestationSummary[]> {
-  const snapshots = (await store.latestSnapshots(at)).filter((run) => run.collector === ATTESTATION_COLLECTOR);
+export async function latestAttestations(store: EvidenceReader, collectors: readonly Collector[], at?: Date): Promise<AttestationSummary[]> {
+  const byHand = attestationCollectors(collectors);
+  const snapshots = (await store.latestSnapshots(at)).filter((run) => byHand.has(run.collector));
   return snapshots
     .flatMap((run) => {
       const meta = run.meta as AttestationMeta;

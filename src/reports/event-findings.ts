@@ -3,9 +3,9 @@
 // it, hours or months after it occurred. Here they are read back with the time their event occurred (from
 // the stored event document, under its hash), and the failures of the event checks are kept open until
 // someone records a review of them (src/reports/reviews.ts).
-import type { AgentSetup } from '../app.js';
 import type { Collector } from '../collector.js';
 import { ConfigError } from '../config/errors.js';
+import type { LoadedConfig } from '../config/index.js';
 import type { EvidenceReader, FindingRecord, RecordedFinding } from '../store/types.js';
 import { closest } from '../suggest.js';
 import { reviewKey } from './reviews.js';
@@ -53,7 +53,7 @@ export function eventLifecycle(
 
 /** The lifecycle of a command's setup: the config's `reviews` section, else the defaults. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function lifecycleOf(setup: { collectors: readonly Collector<any>[]; loaded: AgentSetup['loaded'] }): EventLifecycle {
+export function lifecycleOf(setup: { collectors: readonly Collector<any>[]; loaded: Pick<LoadedConfig, 'config' | 'brokenModules'> | undefined }): EventLifecycle {
   return eventLifecycle(setup.collectors, setup.loaded?.config.reviews, (setup.loaded?.brokenModules.length ?? 0) > 0);
 }
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { storeIdentityHash } from './chain.js';
 import { StoreFileError } from './store-file.js';
 import type { StoreIdentityFields, StoreKind } from './chain.js';
-import type { SqliteDatabase } from './open-database.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 import type { StoreIdentity } from './types.js';
 
 /** `PRAGMA application_id` of an evidence store: "EvAg". */

@@ -3,7 +3,7 @@
 // intent edited, removed from the middle or written without the chain never passes for a run's start.
 import { GENESIS_HASH, intentHash } from './chain.js';
 import type { ChainedIntentFields } from './chain.js';
-import type { SqliteDatabase } from './open-database.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 export interface IntentRow {
   seq: number;

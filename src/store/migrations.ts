@@ -3,7 +3,7 @@
 import type { StoreKind } from './chain.js';
 import { chainOpenIntents } from './intents.js';
 import { APPLICATION_ID, recordIdentity } from './identity.js';
-import type { SqliteDatabase } from './open-database.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 export interface MigrationContext {
   /** The kind a new store is created as (the demo asks for a demo store). */

@@ -10,7 +10,9 @@ import { migrations } from './migrations.js';
 import { checkStoreFile, StoreFileError } from './store-file.js';
 import { StoreError } from './types.js';
 
-export type SqliteDatabase = Database.Database;
+import type { SqliteDatabase } from './sqlite-database.js';
+
+export type { SqliteDatabase };
 
 /** `kind`: what a store created by this opening holds (default real); an existing store keeps its own. */
 export function openDatabase(path: string, options: { readonly?: boolean; kind?: StoreKind; withoutIdentity?: boolean; untouched?: boolean } = {}): SqliteDatabase {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Event } from '@aws-sdk/client-cloudtrail';
 import { builtinCollectors } from '../../collectors/index.js';
 import { eventItem } from '../../collectors/aws-cloudtrail/event-reads.js';
-import { loadFrameworks } from '../../src/app.js';
+import { loadFrameworks } from '../../src/agent.js';
 import { listFiles, packDirectory, unpackArchive } from '../../src/bundle/archive.js';
 import { exportBundle } from '../../src/bundle/export.js';
 import type { ExportResult } from '../../src/bundle/export.js';

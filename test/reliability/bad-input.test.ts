@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinCollectors } from '../../collectors/index.js';
-import { loadFrameworks } from '../../src/app.js';
+import { loadFrameworks } from '../../src/agent.js';
 import { exportBundle } from '../../src/bundle/export.js';
 import { generateSigningKey, loadPrivateKey } from '../../src/bundle/signing.js';
 import { openStore } from '../../src/store/index.js';

@@ -3,7 +3,7 @@
 // trail, region or event window it hides gets `error` findings, never `pass`) or ends it, with the
 // reason; none hangs.
 import { describe, expect, it } from 'vitest';
-import { demoCloudTrailOptions } from '../../../src/commands/demo.js';
+import { demoCloudTrailOptions } from '../../../collectors/aws-cloudtrail/demo.js';
 import { LOCAL_TRAIL_ARN, ORG_TRAIL_ARN, SANDBOX_ACCOUNT_ID, SECURITY_TRAIL_ARN } from '../../../sandbox/index.js';
 import { EVIDENCE } from '../../../collectors/aws-cloudtrail/schema.js';
 import { AWS_JSON, cutOffBody, expectFaultHandled, expectRequests, fault, jsonError } from '../../helpers/api-faults.js';

@@ -3,7 +3,7 @@
 // then makes the run partial (the organization part or repository it hides gets `error` findings,
 // never `pass`) or failed, with the reason; none hangs.
 import { describe, expect, it } from 'vitest';
-import { demoGitHubOptions } from '../../../src/commands/demo.js';
+import { demoGitHubOptions } from '../../../collectors/github/demo.js';
 import { SANDBOX_ORG } from '../../../sandbox/github/index.js';
 import { EVIDENCE } from '../../../collectors/github/schema.js';
 import { MAX_PAGES } from '../../../collectors/github/pagination.js';

@@ -10,7 +10,7 @@ import { github } from '../../../collectors/github/index.js';
 import { PARTITIONS, githubOptionsSchema } from '../../../collectors/github/schema.js';
 import type { GitHubOptions } from '../../../collectors/github/schema.js';
 import type { ClientEnvironment, Collector } from '../../../src/collector.js';
-import { demoGitHubOptions } from '../../../src/commands/demo.js';
+import { demoGitHubOptions } from '../../../collectors/github/demo.js';
 import { evaluateChecks } from '../../../src/evaluate-checks.js';
 import { silentLogger } from '../../../src/logging.js';
 import { runCollectors } from '../../../src/runner.js';

@@ -1,4 +1,6 @@
-// The composition root shared by the commands: config, registry, mappings, store location, logger.
+// The composition root: `openAgent(options, mode)` builds, once, what a command, the daemon or the bench
+// works with (config, registry, frameworks, exceptions, secrets, logger, the store's opening); the
+// helpers below are its parts.
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadControlSet } from './mapping/control-set.js';
@@ -13,7 +15,14 @@ import type { Logger } from './logging.js';
 import { loadBuiltinFrameworks, mappingVersion, uncitedChecks } from './mapping/load.js';
 import type { Framework } from './mapping/load.js';
 import type { ConfiguredCollector } from './runner.js';
-import { isPostgresUrl, openStore, storeLocation as configuredStoreLocation } from './store/index.js';
+import { isPostgresUrl, storeLocation as configuredStoreLocation } from './store/index.js';
+import { openEvidenceStore, prepareDemoStore, refuseDemoStore } from './agent-store.js';
+import { loadConfiguredExceptions } from './exceptions/load.js';
+import type { ExceptionsEvidence } from './exceptions/schema.js';
+import { agentSecrets } from './redaction.js';
+import type { SecretRegistry } from './redaction.js';
+import { createRegistry } from './registry.js';
+import type { Registry } from './registry.js';
 import { terminalLine } from './terminal-text.js';
 import type { EvidenceStore } from './store/index.js';
 
@@ -29,7 +38,7 @@ export interface GlobalOptions {
   quiet?: boolean;
 }
 
-export function allCheckIds(collectors: readonly Collector<never>[] = builtinCollectors): Set<string> {
+export function allCheckIds(collectors: readonly Collector[] = builtinCollectors): Set<string> {
   return new Set(collectors.flatMap((c) => c.checks.map((check) => check.id)));
 }
 
@@ -42,7 +51,7 @@ export interface Frameworks {
  * The built-in frameworks, then the control sets the config names (paths relative to the config file),
  * checked against the check ids of `collectors` (built-in and loaded ones).
  */
-export function loadFrameworks(collectors: readonly Collector<never>[] = builtinCollectors, loaded?: LoadedConfig): Frameworks {
+export function loadFrameworks(collectors: readonly Collector[] = builtinCollectors, loaded?: LoadedConfig): Frameworks {
   const checkIds = allCheckIds(collectors);
   const builtin = loadBuiltinFrameworks(checkIds);
   const frameworks = [...builtin];
@@ -55,7 +64,7 @@ export function loadFrameworks(collectors: readonly Collector<never>[] = builtin
 /** What the commands work with: the config (when there is one), every collector, every framework. */
 export interface AgentSetup {
   loaded: LoadedConfig | undefined;
-  collectors: readonly Collector<never>[];
+  collectors: readonly Collector[];
   frameworks: Framework[];
   mappingVersion: string;
 }
@@ -93,7 +102,7 @@ async function readerConfig(options: GlobalOptions, env: NodeJS.ProcessEnv): Pro
 }
 
 export function setupOf(loaded: LoadedConfig | undefined): AgentSetup {
-  const collectors = (loaded?.collectors ?? builtinCollectors) as readonly Collector<never>[];
+  const collectors = (loaded?.collectors ?? builtinCollectors) as readonly Collector[];
   const { frameworks, version } = loadFrameworks(collectors, loaded);
   return { loaded, collectors, frameworks, mappingVersion: version };
 }
@@ -148,7 +157,7 @@ export function openStoreForReading(options: GlobalOptions): EvidenceStore {
       `no evidence store at ${path}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`,
     );
   }
-  return openStore(path, { readonly: true });
+  return openEvidenceStore(path, { readonly: true });
 }
 
 /**
@@ -178,9 +187,94 @@ export function configuredCollectors(loaded: LoadedConfig, only?: string, broken
   }
   return [
     ...selected.map((collector) => ({
-      collector: collector as Collector<unknown>,
+      collector,
       options: sections[collector.id] as ConfiguredCollector['options'],
     })),
     ...standIns,
   ];
+}
+
+/**
+ * What a command needs of the agent, and so how it is assembled:
+ * - `read`: the config when one exists, without its secrets (an auditor's machine); the store read-only.
+ * - `deliver`: the same with the config's secrets (the digest's webhook and SMTP); it may append to the store.
+ * - `collect`: the config is required and every module must load; real evidence (no demo store).
+ * - `record`: the config when one exists, a broken module left out (attest); real evidence.
+ * - `daemon`: like collect, but a module that fails to load runs as failed runs instead of stopping it.
+ * - `demo`: no config; the built-in collectors and frameworks; a demo store.
+ */
+export type AgentMode = 'read' | 'deliver' | 'collect' | 'record' | 'daemon' | 'demo';
+
+/** How a command opens the store: read it, append records about it (digests, exports, reviews), or collect into it. */
+export type StoreAccess = 'read' | 'append' | 'collect';
+
+export interface Agent extends AgentSetup {
+  mode: AgentMode;
+  registry: Registry;
+  /** The secrets registry every log line and stored text is redacted by. */
+  secrets: SecretRegistry;
+  /** Where the store is: --db, else the config's store.path, else ./data/evidence.db. */
+  storePath: string;
+  /** The config's exceptions file, read and validated (undefined without one); read once. */
+  exceptions(): ExceptionsEvidence | undefined;
+  /** The logger (level from --verbose, LOG_LEVEL or the config); made once. */
+  logger(): Logger;
+  /**
+   * The store, opened as `access` asks: `read` read-only and only when it exists; `append` writable;
+   * `collect` writable after refusing a demo store (or, in demo mode, replacing only a demo store), with
+   * runs an interrupted process left open recorded as aborted.
+   */
+  openStore(access: StoreAccess): Promise<EvidenceStore>;
+}
+
+/** Assembles the agent once for a command, the daemon or the bench; nothing is written before the config is known to be good. */
+export async function openAgent(options: GlobalOptions, mode: AgentMode, env: NodeJS.ProcessEnv = process.env): Promise<Agent> {
+  const loaded =
+    mode === 'demo'
+      ? undefined
+      : mode === 'read' || mode === 'deliver'
+        ? (await readerSetup(options, env, mode === 'deliver')).loaded
+        : await loadAgentConfig(options, env, mode === 'collect' ? {} : { tolerateBrokenModules: true });
+  const setup = setupOf(loaded);
+  const registry = createRegistry(builtinCollectors, setup.collectors);
+  const storePath = mode === 'read' || mode === 'deliver' ? readStorePath(options, env) : resolveDbPath(options, loaded);
+  let exceptions: { value: ExceptionsEvidence | undefined } | undefined;
+  let logger: Logger | undefined;
+  const agent: Agent = {
+    ...setup,
+    mode,
+    registry,
+    secrets: agentSecrets,
+    storePath,
+    exceptions() {
+      exceptions ??= { value: loaded?.path && loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined };
+      return exceptions.value;
+    },
+    logger() {
+      // The demo's output is its summary: its logs say only what went wrong unless asked for more.
+      logger ??= mode === 'demo' ? createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn'), format: logFormat(options.logFormat) }).child({ demo: true }) : makeLogger(loaded, options);
+      return logger;
+    },
+    async openStore(access) {
+      if (access === 'read') return openStoreForReading(options);
+      if (access === 'append') return openEvidenceStore(storePath);
+      if (mode === 'demo') {
+        await prepareDemoStore(storePath);
+        return openEvidenceStore(storePath, { kind: 'demo' });
+      }
+      await refuseDemoStore(storePath);
+      const store = openEvidenceStore(storePath);
+      if (mode === 'record') return store;
+      try {
+        for (const run of await store.recoverAbandonedRuns(new Date())) {
+          agent.logger().warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
+        }
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+      return store;
+    },
+  };
+  return agent;
 }

@@ -1,8 +1,8 @@
 // The bench's yardstick for ingest: the very rows a run wrote (blobs, manifest, findings, the run),
 // copied out of the store's file and inserted again with plain better-sqlite3 into the same schema
 // (indexes and triggers included, same pragmas), in one transaction, in the same process. The store's
-// overhead (canonical JSON, hashing, deltas, chaining) is then a ratio, not a guess. Lives here because
-// nothing outside src/store/ imports better-sqlite3.
+// overhead (canonical JSON, hashing, deltas, chaining) is then a ratio, not a guess. Bench code: the raw
+// driver is imported only here and in src/store/ (eslint.config.js).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

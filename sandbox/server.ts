@@ -302,7 +302,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const session = sessions.sessionOf(req.headers.authorization);
     if (session && session.account !== SANDBOX_ACCOUNT_ID) {
       memberAccount.set(res, session.account);
-      memberRequests.set(req, session.account);
+      // The management account's own resources (its organisation trail) keep its id in the requests that name them.
+      if (session.account !== MANAGEMENT_ACCOUNT_ID) memberRequests.set(req, session.account);
     }
     if (req.method === 'POST' && new URL(req.url ?? '/', 'http://sandbox').pathname === LIST_REGIONS_PATH) {
       return handleAccount(req, res, requestId);

@@ -29,7 +29,7 @@ describe('--json', () => {
     const demo = await cliInProcess(['demo', '--days', '1', '--db', db, '--json']);
     expect(demo.code).toBe(0);
     const summary = json(demo.stdout);
-    expect(summary).toMatchObject({ days: 1, runs: { total: 3, ok: expect.any(Number), failed: 0 }, integrity: { ok: true }, store: { path: db } });
+    expect(summary).toMatchObject({ days: 1, runs: { total: 4, ok: expect.any(Number), failed: 0 }, integrity: { ok: true }, store: { path: db } });
     expect(existsSync((summary.bundle as { path: string }).path)).toBe(true);
     expect((summary.controls as Record<string, unknown>)['soc2']).toMatchObject({ controls: expect.any(Number) });
 

@@ -195,7 +195,9 @@ describe('evidence-agent demo and the read commands', () => {
   it('refuses an unknown population or a period without a start, with exit 2', async () => {
     const unknown = await cli(['population', 'all-changes', '--from', '2026-01-01', '--db', demoDb]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, aws-org-accounts-cloudtrail, aws-org-accounts, aws-identity-center-changes, github-changes)\n');
+    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, aws-org-accounts-cloudtrail, aws-org-accounts, aws-identity-center-changes, github-changes, principals-added-removed, ' +
+        'failing-aws_cloudtrail_root_not_used, failing-aws_cloudtrail_console_signin_mfa_used, failing-aws_cloudtrail_logging_not_stopped, ' +
+        'failing-github_pull_request_independently_approved, failing-github_pull_request_checks_passed, failing-github_repo_direct_pushes_absent)\n');
     const noFrom = await cli(['population', 'aws-access-changes', '--db', demoDb]);
     expect(noFrom.code).toBe(2);
     expect(noFrom.stderr).toMatch(/--from: required/);

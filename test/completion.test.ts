@@ -37,7 +37,7 @@ describe('shell completion', () => {
     expect(bashCompletes('doctor', '--')).toEqual(expect.arrayContaining(['--send-test', '--json', '--config']));
     expect(bashCompletes('digest', '--format', '')).toEqual(['md', 'html', 'json']);
     expect(bashCompletes('findings', '--status', 'f')).toEqual(['fail']);
-    expect(bashCompletes('--config', 'agent.yaml', 'export', '--s')).toEqual(['--signing-key']);
+    expect(bashCompletes('--config', 'agent.yaml', 'export', '--s')).toEqual(['--signing-key', '--sample', '--seed']);
     expect(bashCompletes('completion', 'z')).toEqual(['zsh']);
   });
 

@@ -7,4 +7,10 @@ import { awsOrganization } from './aws-organization/index.js';
 import { github } from './github/index.js';
 import { manual } from './manual/index.js';
 
-export const builtinCollectors: readonly Collector[] = [awsCloudTrail, awsIam, awsOrganization, github, manual];
+export const builtinCollectors: readonly Collector[] = [
+  awsCloudTrail,
+  awsIam,
+  awsOrganization,
+  github,
+  manual,
+];

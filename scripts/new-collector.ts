@@ -53,7 +53,7 @@ function register(indexFile: string, id: string): void {
   entries.push({ name, folder: id });
   entries.sort((a, b) => (a.folder < b.folder ? -1 : 1));
   const imports = entries.map((e) => `import { ${e.name} } from './${e.folder}/index.js';`).join('\n');
-  const list = entries.map((e) => `  ${e.name} as Collector<never>,`).join('\n');
+  const list = entries.map((e) => `  ${e.name},`).join('\n');
   const firstImport = text.search(importLine);
   const lastImportEnd = [...text.matchAll(importLine)].at(-1)!;
   const end = lastImportEnd.index + lastImportEnd[0].length;

@@ -13,7 +13,7 @@ const ROOT = process.cwd();
 
 function projectCopy(): string {
   const copy = mkdtempSync(join(tmpdir(), 'evidence-agent-scaffold-'));
-  for (const path of ['src', 'collectors', 'mappings', 'test/helpers', 'test/collectors/_template.test.ts', 'test/fixtures/_template', 'test/contract.test.ts', 'test/mappings.test.ts', 'package.json', 'tsconfig.json', 'vitest.config.ts']) {
+  for (const path of ['src', 'collectors', 'sandbox', 'mappings', 'test/helpers', 'test/collectors/_template.test.ts', 'test/fixtures/_template', 'test/contract.test.ts', 'test/mappings.test.ts', 'package.json', 'tsconfig.json', 'vitest.config.ts']) {
     cpSync(join(ROOT, path), join(copy, path), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
@@ -36,7 +36,7 @@ describe('npm run new-collector', () => {
     ]);
     const registry = readFileSync(join(copy, 'collectors/index.ts'), 'utf8');
     expect(registry).toContain("import { acmeHr } from './acme-hr/index.js';\nimport { awsCloudTrail } from './aws-cloudtrail/index.js';");
-    expect(registry).toContain('[\n  acmeHr as Collector,\n  awsCloudTrail as Collector,');
+    expect(registry).toContain('[\n  acmeHr,\n  awsCloudTrail,');
     expect(readFileSync(join(copy, 'collectors/acme-hr/index.ts'), 'utf8')).toContain("id: 'acme_hr_account_mfa_enabled'");
     expect(readdirSync(join(copy, 'collectors/acme-hr')).join()).not.toMatch(/template/);
 

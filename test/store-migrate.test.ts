@@ -1,9 +1,13 @@
 // `evidence-agent migrate`: the demo store copied to PostgreSQL and back, verify giving the same answer
 // on all three, every run under the same hash; a target that holds anything is refused.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinCollectors } from '../collectors/index.js';
+import { exportBundle } from '../src/bundle/export.js';
+import { generateSigningKey, loadPrivateKey } from '../src/bundle/signing.js';
+import { loadBuiltinFrameworks } from '../src/mapping/load.js';
 import { openStore } from '../src/store/index.js';
 import { cliInProcess } from './helpers/cli-in-process.js';
 import { postgresOrSkip, startThrowawayPostgres, type PostgresStart } from './helpers/postgres.js';
@@ -71,6 +75,36 @@ describe('migrate', () => {
       })());
       await store.close();
     }
+  }, 240_000);
+
+  it('exports the same bundle, byte for byte, from the SQLite store and from its PostgreSQL copy', async ({ skip }) => {
+    const url = await postgresOrSkip(server, skip).createDatabase();
+    expect((await cliInProcess(['migrate', '--from', demoDb, '--to', url])).code).toBe(0);
+    const signingKey = loadPrivateKey(generateSigningKey().privateKey, 'test key');
+    const frameworks = loadBuiltinFrameworks(new Set(builtinCollectors.flatMap((c) => c.checks.map((check) => check.id))));
+    const exportFrom = async (location: string, out: string) => {
+      const store = openStore(location, { readonly: true });
+      try {
+        const result = await exportBundle(store, {
+          from: '2026-06-26',
+          to: '2026-06-30',
+          timeZone: 'UTC',
+          frameworks,
+          collectors: builtinCollectors,
+          cadenceDays: () => 1,
+          signingKey,
+          agentVersion: '0.0.0-test',
+          out,
+        });
+        return readFileSync(result.path);
+      } finally {
+        await store.close();
+      }
+    };
+    const fromSqlite = await exportFrom(demoDb, join(dir, 'from-sqlite.tar.gz'));
+    const fromPostgres = await exportFrom(url, join(dir, 'from-postgres.tar.gz'));
+    expect(fromSqlite.length).toBeGreaterThan(10_000);
+    expect(fromPostgres.equals(fromSqlite)).toBe(true);
   }, 240_000);
 
   it('refuses a target that holds anything, and copies nothing into it', async ({ skip }) => {

@@ -1,20 +1,10 @@
 // The PostgreSQL evidence store: the same rows, hashes and chain as the SQLite store, in a database
 // several agents (and an auditor's read-only role) can share. Each role lives in its own file; this
 // class connects lazily (openStore stays synchronous) and hands each method to its role.
+import { RoleDelegatingStore } from '../role-delegating-store.js';
 import type pg from 'pg';
-import type { CachedResponse, EventItem, EventWindow, EvidenceItem } from '../../collector.js';
-import type { ChainedRunFields, StoreKind } from '../chain.js';
+import type { StoreKind } from '../chain.js';
 import type {
-  EvidenceStore,
-  FindingRecord,
-  DigestRows,
-  RecordedFinding,
-  RunFilter,
-  RunIntent,
-  RunOutcome,
-  RunRecord,
-  RunStart,
-  SnapshotEntry,
   StoreIdentity,
   StoreStats,
   VerifyOptions,
@@ -36,20 +26,21 @@ export interface PostgresStoreOptions {
   withoutIdentity?: boolean;
 }
 
-export class PostgresEvidenceStore implements EvidenceStore {
+export class PostgresEvidenceStore extends RoleDelegatingStore {
   readonly path: string;
   private readonly pool: pg.Pool;
   private ready: Promise<pg.Pool> | undefined;
-  private readonly runs: PostgresRunReader;
-  private readonly writer: PostgresRunWriter;
-  private readonly snapshots: PostgresSnapshotReader;
-  private readonly events: PostgresEventReader;
-  private readonly cache: PostgresResponseCache;
+  protected readonly runs: PostgresRunReader;
+  protected readonly writer: PostgresRunWriter;
+  protected readonly snapshots: PostgresSnapshotReader;
+  protected readonly events: PostgresEventReader;
+  protected readonly cache: PostgresResponseCache;
 
   private constructor(
     url: string,
     private readonly options: PostgresStoreOptions,
   ) {
+    super();
     this.path = redactedUrl(url);
     this.pool = createPool(url, options.readonly ?? false);
     const pool = () => this.connected();
@@ -75,91 +66,10 @@ export class PostgresEvidenceStore implements EvidenceStore {
     return readIdentity(await this.connected());
   }
 
-  startRun(start: RunStart): Promise<RunIntent> {
-    return this.writer.startRun(start);
-  }
-  finishRun(intent: RunIntent, outcome: RunOutcome): Promise<RunRecord> {
-    return this.writer.finishRun(intent, outcome);
-  }
-  recoverAbandonedRuns(now: Date): Promise<RunRecord[]> {
-    return this.writer.recoverAbandonedRuns(now);
-  }
 
-  listRuns(filter?: RunFilter): Promise<RunRecord[]> {
-    return this.runs.listRuns(filter);
-  }
-  getRun(seq: number): Promise<RunRecord | undefined> {
-    return this.runs.getRun(seq);
-  }
-  latestSnapshots(at?: Date): Promise<RunRecord[]> {
-    return this.runs.latestSnapshots(at);
-  }
-  latestRuns(at?: Date): Promise<RunRecord[]> {
-    return this.runs.latestRuns(at);
-  }
-  lastResolvedScope(collector: string, configuredScope: string): Promise<string | undefined> {
-    return this.runs.lastResolvedScope(collector, configuredScope);
-  }
-  chainedRuns(fromSeq: number, toSeq: number): Promise<{ fields: ChainedRunFields; hash: string }[]> {
-    return this.runs.chainedRuns(fromSeq, toSeq);
-  }
-  eventStoredBy(collector: string, scope: string, eventId: string): Promise<{ runSeq: number; blobHash: string } | undefined> {
-    return this.runs.eventStoredBy(collector, scope, eventId);
-  }
-  digestRows(seq: number): Promise<DigestRows | undefined> {
-    return this.runs.digestRows(seq);
-  }
 
-  documentOf(seq: number, type: string, resourceId: string): Promise<EvidenceItem | undefined> {
-    return this.snapshots.documentOf(seq, type, resourceId);
-  }
-  evidenceOf(seq: number): Promise<EvidenceItem[]> {
-    return this.snapshots.evidenceOf(seq);
-  }
-  snapshotEntries(seq: number): Promise<SnapshotEntry[]> {
-    return this.snapshots.snapshotEntries(seq);
-  }
-  storedDocument(blobHash: string): Promise<EvidenceItem> {
-    return this.snapshots.storedDocument(blobHash);
-  }
-  findingsOf(seq: number): Promise<FindingRecord[]> {
-    return this.snapshots.findingsOf(seq);
-  }
-  failingSince(seq: number): Promise<Map<string, string>> {
-    return this.snapshots.failingSince(seq);
-  }
-  recordedFindings(collector: string, scope: string, checkIds: readonly string[], range?: { fromSeq?: number; toSeq?: number }): Promise<RecordedFinding[]> {
-    return this.snapshots.recordedFindings(collector, scope, checkIds, range);
-  }
-  fileBytes(sha256: string): Promise<Buffer | undefined> {
-    return this.snapshots.fileBytes(sha256);
-  }
 
-  watermarks(collector: string, scope: string): Promise<Record<string, string>> {
-    return this.events.watermarks(collector, scope);
-  }
-  windowsOf(seq: number): Promise<EventWindow[]> {
-    return this.events.windowsOf(seq);
-  }
-  streamWindows(collector: string, scope: string, from: Date, to: Date): Promise<EventWindow[]> {
-    return this.events.streamWindows(collector, scope, from, to);
-  }
-  eventsOf(collector: string, scope: string, from: Date, to: Date): Promise<EventItem[]> {
-    return this.events.eventsOf(collector, scope, from, to);
-  }
-  eventsById(collector: string, scope: string, eventIds: readonly string[]): Promise<EventItem[]> {
-    return this.events.eventsById(collector, scope, eventIds);
-  }
-  iterateEvents(collector: string, scope: string, from: Date, to: Date): AsyncIterable<EventItem> {
-    return this.events.iterateEvents(collector, scope, from, to);
-  }
 
-  cachedResponse(collector: string, scope: string, key: string): Promise<CachedResponse | undefined> {
-    return this.cache.cachedResponse(collector, scope, key);
-  }
-  cacheResponse(collector: string, scope: string, key: string, value: CachedResponse): Promise<void> {
-    return this.cache.cacheResponse(collector, scope, key, value);
-  }
 
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     return verifyPostgres(await this.connected(), options);

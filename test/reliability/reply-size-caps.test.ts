@@ -132,8 +132,11 @@ async function bomb(target: 'github' | 'aws'): Promise<BombResult> {
 }
 
 // The child stops itself (outcome rss-exceeded) past 1 GiB, the memory limit docs/deploy.md sets: without
-// the cap the members read took 9.1 GB. With it, the read costs about the cap on top of the process.
-const GROWTH_BOUND_MIB = 160;
+// the cap the members read took 9.1 GB. With it, the read costs a few times the cap on top of the process
+// (both ends of the connection live in the child; buffers wait for the collector): on a quiet machine
+// 25-45 MiB for GitHub and 70-75 MiB for IAM on Node 20, 22 and 24, and once 173 MiB for IAM on a loaded
+// CI machine, where the collector ran late. The bound is a quarter of the limit: far from unbounded.
+const GROWTH_BOUND_MIB = 256;
 
 describe('decompression and endless bombs, in a process of its own', () => {
   it('GitHub: a 3 MB gzip members page that inflates to 3 GB fails in seconds, memory bounded', async () => {

@@ -11,7 +11,7 @@ import { closest } from '../suggest.js';
 import { checkAttestedFile, MAX_ATTESTED_FILE_BYTES, recordAttestation } from '../attest/record.js';
 import { refuseDemoStore } from '../agent-store.js';
 import { loadConfiguredExceptions } from '../exceptions/load.js';
-import { print, printError, printJson } from './options.js';
+import { print, printError, printJson } from './print.js';
 
 const MAX_VALID_DAYS = 3650;
 

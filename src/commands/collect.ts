@@ -20,7 +20,7 @@ import { loadConfiguredExceptions } from '../exceptions/load.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { demoCommand } from './demo.js';
-import { print, printError, printJson } from './options.js';
+import { print, printError, printJson } from './print.js';
 import { runLine } from './run-summary.js';
 
 export interface CollectOptions extends GlobalOptions {

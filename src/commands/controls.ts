@@ -6,7 +6,7 @@ import { controlStatuses, currentState } from '../reports/current-state.js';
 import type { ControlStatus } from '../reports/current-state.js';
 import { lifecycleOf } from '../reports/event-findings.js';
 import { renderTable } from '../reports/table.js';
-import { print, printJson, printWarnings } from './options.js';
+import { print, printJson, printWarnings } from './print.js';
 
 export interface ControlsOptions extends GlobalOptions {
   framework?: string;

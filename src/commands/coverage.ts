@@ -11,7 +11,7 @@ import { coverageCsv } from '../reports/coverage-csv.js';
 import { daysBetween } from '../reports/days.js';
 import { startProgress } from '../progress.js';
 import { reviewLine } from '../reports/reviews.js';
-import { print, printDocument, printJson } from './options.js';
+import { print, printDocument, printJson } from './print.js';
 import { terminalLine } from '../terminal-text.js';
 import { parseDayRange } from './period.js';
 

@@ -27,7 +27,8 @@ import type { RunRecord } from '../store/types.js';
 import { identityCenterDriftEvents } from '../../sandbox/identity-center.js';
 import { agentVersion } from '../version.js';
 import { summarizeControls } from './controls.js';
-import { parseAsOf, parseIntegerOption, print, printJson } from './options.js';
+import { parseAsOf, parseIntegerOption } from './options.js';
+import { print, printJson } from './print.js';
 import { startProgress } from '../progress.js';
 import { checkTotalsTable } from './run-summary.js';
 

@@ -16,7 +16,8 @@ import { renderTable } from '../reports/table.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
 import { checkSupportedWeek, parseDayRange } from './period.js';
-import { parseChoice, print, printDocument, printError, printJson } from './options.js';
+import { parseChoice } from './options.js';
+import { print, printDocument, printError, printJson } from './print.js';
 
 export interface DigestCommandOptions extends GlobalOptions {
   week?: string;

@@ -3,7 +3,7 @@
 import { renderDoctor } from '../doctor/render.js';
 import { runDoctor } from '../doctor/run.js';
 import type { DoctorOptions } from '../doctor/run.js';
-import { print, printJson } from './options.js';
+import { print, printJson } from './print.js';
 
 export async function doctorCommand(options: DoctorOptions & { json?: boolean }): Promise<number> {
   const report = await runDoctor(options);

@@ -16,7 +16,7 @@ import type { BundleSamples } from '../sampling/bundle-samples.js';
 import { sampleablePopulations } from '../sampling/populations.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
-import { print, printJson } from './options.js';
+import { print, printJson } from './print.js';
 import { startProgress } from '../progress.js';
 import { parseDayRange } from './period.js';
 

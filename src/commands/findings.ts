@@ -10,7 +10,8 @@ import type { CurrentFinding } from '../reports/current-state.js';
 import { lifecycleOf } from '../reports/event-findings.js';
 import { reviewLine } from '../reports/reviews.js';
 import { renderTable } from '../reports/table.js';
-import { SEVERITIES, STATUSES, parseAsOf, parseChoice, print, printJson, printWarnings } from './options.js';
+import { SEVERITIES, STATUSES, parseAsOf, parseChoice } from './options.js';
+import { print, printJson, printWarnings } from './print.js';
 
 export interface FindingsOptions extends GlobalOptions {
   status?: string;

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import type { GlobalOptions } from '../agent.js';
 import { findConfigPath } from '../config/path.js';
 import { DEFAULT_PROBE_HOST, DEFAULT_PROBE_PORT, loadProbeAddress } from '../config/probe-address.js';
-import { print } from './options.js';
+import { print } from './print.js';
 
 export interface HealthcheckOptions extends GlobalOptions {
   url?: string;

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
 import type { GlobalOptions } from '../agent.js';
 import { isPostgresUrl, migrateStore } from '../store/index.js';
-import { print, printJson } from './options.js';
+import { print, printJson } from './print.js';
 
 export interface MigrateOptions extends GlobalOptions {
   from?: string;

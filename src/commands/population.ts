@@ -9,7 +9,7 @@ import { toCsv } from '../reports/csv.js';
 import { lifecycleOf } from '../reports/event-findings.js';
 import { renderTable } from '../reports/table.js';
 import { sampleablePopulations } from '../sampling/populations.js';
-import { print, printDocument, printError, printJson } from './options.js';
+import { print, printDocument, printError, printJson } from './print.js';
 import { parsePeriod } from './period.js';
 
 export interface PopulationOptions extends GlobalOptions {

@@ -17,7 +17,7 @@ import { loadReviews, recordReviews, reviewLine } from '../reports/reviews.js';
 import type { ReviewInput } from '../reports/reviews.js';
 import { openStore } from '../store/index.js';
 import { agentVersion } from '../version.js';
-import { print } from './options.js';
+import { print } from './print.js';
 
 export interface ReviewOptions extends GlobalOptions {
   note?: string;

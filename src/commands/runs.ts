@@ -2,7 +2,8 @@
 import { openStoreForReading } from '../agent.js';
 import type { GlobalOptions } from '../agent.js';
 import { renderTable } from '../reports/table.js';
-import { parseIntegerOption, print, printJson } from './options.js';
+import { parseIntegerOption } from './options.js';
+import { print, printJson } from './print.js';
 
 export interface RunsOptions extends GlobalOptions {
   collector?: string;

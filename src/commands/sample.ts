@@ -16,7 +16,8 @@ import { sampleSheetOf, testSheetXlsx } from '../sampling/sheet.js';
 import { collectorCadence } from '../reports/cadence.js';
 import { FREQUENCIES } from '../sampling/size.js';
 import { agentVersion } from '../version.js';
-import { parseChoice, parseIntegerOption, printJson } from './options.js';
+import { parseChoice, parseIntegerOption } from './options.js';
+import { printJson } from './print.js';
 import { parsePeriod } from './period.js';
 
 export interface SampleOptions extends GlobalOptions {

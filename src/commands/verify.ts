@@ -11,7 +11,7 @@ import { isPack, verifyPack } from '../sampling/verify-pack.js';
 import type { TrustedKey } from '../bundle/verify-bundle.js';
 import { CliError } from '../cli-error.js';
 import type { GlobalOptions } from '../agent.js';
-import { print, printJson } from './options.js';
+import { print, printJson } from './print.js';
 import { terminalLine } from '../terminal-text.js';
 
 export interface VerifyOptions extends GlobalOptions {

@@ -20,7 +20,7 @@ describe('import boundaries (eslint.config.js)', () => {
 
   it('a collector imports no command line, runner or agent', async () => {
     const code = [
-      "import { print } from '../../src/commands/options.js';",
+      "import { print } from '../../src/commands/print.js';",
       "import { runScope } from '../../src/runner.js';",
       "import { openAgent } from '../../src/agent.js';",
       'export const x = [print, runScope, openAgent];',

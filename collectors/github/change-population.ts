@@ -7,7 +7,7 @@ import type { EventItem, PopulationDefinition } from '../../src/collector.js';
 import { protectionBypassed } from './approvals.js';
 import type { ReviewerVerdict } from './approvals.js';
 import type { DirectCommitData, PullRequestData, ReviewRecord } from './change-data.js';
-import { approvalRulesOf, independentApproval } from './checks/changes.js';
+import { approvalRulesOf, independentApproval } from './checks/merged-changes.js';
 import { EVENTS } from './schema.js';
 
 const COLUMNS = [

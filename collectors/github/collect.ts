@@ -9,7 +9,7 @@ import { readRepositoryAccess } from './access-reads.js';
 import { readActions } from './actions-reads.js';
 import type { BranchRequirements } from './change-data.js';
 import { readChanges } from './change-reads.js';
-import { effectiveProtection, pullRequestLayers } from './checks/protection.js';
+import { effectiveProtection, pullRequestLayers } from './checks/effective-protection.js';
 import { createGitHubSession } from './client.js';
 import { settle } from './errors.js';
 import { orgEvidence, repositoryEvidence } from './evidence.js';

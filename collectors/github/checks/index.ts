@@ -1,20 +1,28 @@
-// The checks of the github collector, in the order of its README.
+// The checks of the github collector, one file each named after its id, in the order of its README.
 import type { CheckDefinition } from '../../../src/collector.js';
 import type { GitHubOptions } from '../schema.js';
-import { orgOutsideCollaboratorsNotPrivileged, repoAdminsLimited } from './access.js';
-import { actionsWorkflowPermissionsRestricted } from './actions.js';
-import {
-  repoAdminsCannotBypass,
-  repoApprovalsRequired,
-  repoDefaultBranchProtected,
-  repoForcePushDeletionBlocked,
-  repoStaleApprovalsDismissed,
-  repoStatusChecksRequired,
-} from './branch.js';
-import { defaultBranchDirectPushesAbsent, pullRequestChecksPassed, pullRequestIndependentlyApproved } from './changes.js';
-import { orgBasePermissionRestricted, orgOutsideCollaboratorsApproved, orgOwnersLimited, orgTwoFactorRequired, orgWebhooksSecure } from './org.js';
-import { repoCodeownersPresent, repoDependabotAlertsEnabled, repoDeployKeysReadOnly, repoSecretScanningEnabled } from './repo-security.js';
-import { orgSamlSsoEnforced } from './sso.js';
+import { actionsWorkflowPermissionsRestricted } from './actions-workflow-permissions-restricted.js';
+import { orgBasePermissionRestricted } from './org-base-permission-restricted.js';
+import { orgOutsideCollaboratorsApproved } from './org-outside-collaborators-approved.js';
+import { orgOutsideCollaboratorsNotPrivileged } from './org-outside-collaborators-not-privileged.js';
+import { orgOwnersLimited } from './org-owners-limited.js';
+import { orgSamlSsoEnforced } from './org-saml-sso-enforced.js';
+import { orgTwoFactorRequired } from './org-two-factor-required.js';
+import { orgWebhooksSecure } from './org-webhooks-secure.js';
+import { pullRequestChecksPassed } from './pull-request-checks-passed.js';
+import { pullRequestIndependentlyApproved } from './pull-request-independently-approved.js';
+import { repoAdminsCannotBypass } from './repo-admins-cannot-bypass.js';
+import { repoAdminsLimited } from './repo-admins-limited.js';
+import { repoApprovalsRequired } from './repo-approvals-required.js';
+import { repoCodeownersPresent } from './repo-codeowners-present.js';
+import { repoDefaultBranchProtected } from './repo-default-branch-protected.js';
+import { repoDependabotAlertsEnabled } from './repo-dependabot-alerts-enabled.js';
+import { repoDeployKeysReadOnly } from './repo-deploy-keys-read-only.js';
+import { repoDirectPushesAbsent } from './repo-direct-pushes-absent.js';
+import { repoForcePushDeletionBlocked } from './repo-force-push-deletion-blocked.js';
+import { repoSecretScanningEnabled } from './repo-secret-scanning-enabled.js';
+import { repoStaleApprovalsDismissed } from './repo-stale-approvals-dismissed.js';
+import { repoStatusChecksRequired } from './repo-status-checks-required.js';
 
 export const githubChecks: CheckDefinition<GitHubOptions>[] = [
   orgTwoFactorRequired,
@@ -38,5 +46,5 @@ export const githubChecks: CheckDefinition<GitHubOptions>[] = [
   repoCodeownersPresent,
   pullRequestIndependentlyApproved,
   pullRequestChecksPassed,
-  defaultBranchDirectPushesAbsent,
+  repoDirectPushesAbsent,
 ];

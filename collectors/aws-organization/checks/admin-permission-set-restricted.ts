@@ -1,10 +1,11 @@
 // Admin-equivalent permission sets are assigned only to the groups the config allows (identityCenter.adminGroups).
 import type { CheckDefinition, FindingDraft } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { nameMatcher } from '../policy.js';
 import { EVIDENCE } from '../schema.js';
 import type { AssignmentEvidence, AwsOrganizationOptions, PermissionSetEvidence } from '../schema.js';
 import { adminReason } from './admin-permission-sets.js';
-import { evidenceOf, finding, identityCenterState } from './judging.js';
+import { identityCenterState } from './identity-center-state.js';
 
 export const ssoAdminPermissionSetRestricted: CheckDefinition<AwsOrganizationOptions> = {
   id: 'aws_organization_admin_permission_set_restricted',

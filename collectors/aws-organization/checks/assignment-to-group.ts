@@ -1,10 +1,11 @@
 // Access is given to groups: an account assignment to an individual user bypasses the group a joiner,
 // mover or leaver process manages (identityCenter.requireGroupAssignments).
 import type { CheckDefinition, FindingDraft } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { nameMatcher } from '../policy.js';
 import { EVIDENCE } from '../schema.js';
 import type { AssignmentEvidence, AwsOrganizationOptions } from '../schema.js';
-import { evidenceOf, finding, identityCenterState } from './judging.js';
+import { identityCenterState } from './identity-center-state.js';
 
 export const ssoAssignmentToGroup: CheckDefinition<AwsOrganizationOptions> = {
   id: 'aws_organization_assignment_to_group',

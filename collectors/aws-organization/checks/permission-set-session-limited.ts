@@ -1,8 +1,9 @@
 // A permission set's session lasts no longer than identityCenter.maxSessionHours (default 8).
 import type { CheckDefinition } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AwsOrganizationOptions, PermissionSetEvidence } from '../schema.js';
-import { evidenceOf, finding, identityCenterState } from './judging.js';
+import { identityCenterState } from './identity-center-state.js';
 
 const DURATION = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/;
 

@@ -2,10 +2,10 @@
 // CloudTrail (and, where configured, GuardDuty and AWS Config): the guardrails no one in a member account,
 // its administrators included, can remove.
 import type { CheckDefinition, FindingDraft } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { denyOf } from '../policy.js';
 import { EVIDENCE, requiredDeniedActions } from '../schema.js';
 import type { AccountEvidence, AwsOrganizationOptions, RootEvidence, ScpEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 
 export const organizationsScpGuardrailsEnforced: CheckDefinition<AwsOrganizationOptions> = {
   id: 'aws_organization_scp_guardrails_enforced',

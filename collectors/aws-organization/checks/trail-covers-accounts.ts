@@ -1,9 +1,9 @@
 // Every member account's API activity is recorded by a logging, multi-region organisation trail: one trail
 // of the management account that covers every account of the organisation, those that join later included.
 import type { CheckDefinition, FindingDraft } from '../../../src/collector.js';
+import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { AccountEvidence, AwsOrganizationOptions, OrganizationTrailEvidence } from '../schema.js';
-import { evidenceOf, finding } from './judging.js';
 
 export const organizationsTrailCoversAccounts: CheckDefinition<AwsOrganizationOptions> = {
   id: 'aws_organization_trail_covers_accounts',

@@ -1,12 +1,11 @@
-// Shared by the checks: typed evidence, finding drafts, and the Identity Center facts several checks need.
+// What the Identity Center checks can conclude from the instance evidence: Identity Center enabled (its
+// regions to judge), absent in every region read (the findings say so), or unknown (the read failed, or
+// it was not read, so nothing is concluded here: the runner records the error).
 import type { EvidenceView, FindingDraft } from '../../../src/collector.js';
 import { evidenceOf, finding } from '../../../src/judging.js';
 import type { Judged } from '../../../src/judging.js';
 import { EVIDENCE } from '../schema.js';
 import type { InstanceEvidence } from '../schema.js';
-
-export { evidenceOf, finding };
-export type { Judged };
 
 export type IdentityCenterState =
   /** Read, with at least one instance: judge its permission sets and assignments. */
@@ -24,8 +23,4 @@ export function identityCenterState(view: EvidenceView): IdentityCenterState {
     return { kind: 'absent', findings: (status, message) => regions.map((region) => finding(region, status, message(region.data.region))) };
   }
   return { kind: 'enabled', regions };
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

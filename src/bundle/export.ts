@@ -20,6 +20,7 @@ import { csvLines, toCsv } from '../reports/csv.js';
 import { nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation, populationColumns, SOURCE_COLUMN } from '../reports/population.js';
 import { PRINCIPAL_CHANGE_COLUMNS, PrincipalChanges } from '../reports/principal-changes.js';
+import { principalTypesOf } from '../registry.js';
 import { withoutSecretFields } from '../redaction.js';
 import { writeBundleSamples } from '../sampling/bundle-samples.js';
 import type { BundleSamples } from '../sampling/bundle-samples.js';
@@ -80,7 +81,7 @@ export class ExportError extends Error {
 export async function exportBundle(store: EvidenceStore, options: ExportOptions): Promise<ExportResult> {
   // Evidence types that are principals (accounts and memberships), as each collector declares them: one
   // appearing or disappearing between two snapshots of a stream is an access change (principals-added-removed.csv).
-  const principalTypes = new Set(options.collectors.flatMap((c) => c.principalTypes ?? []));
+  const principalTypes = principalTypesOf(options.collectors);
   const onDemand = options.collectors.filter((c) => c.recordedOnDemand).map((c) => c.id);
   const out = resolve(options.out);
   const archive = /\.(tar\.gz|tgz)$/.test(out);
@@ -214,7 +215,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     try {
       writeSync(index, csvLines([['run', 'collector', 'scope', 'type', 'resourceId', 'sha256']]));
       writeSync(principals, csvLines([[...PRINCIPAL_CHANGE_COLUMNS]]));
-      const principalChanges = new PrincipalChanges(store);
+      const principalChanges = new PrincipalChanges(store, principalTypes);
       // Stored hash -> bundle hash of the (redacted) document: an unchanged document is read, redacted
       // and hashed once for the whole period, not once a day.
       const exportedAs = new Map<string, string>();
@@ -256,7 +257,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       [
         '## populations/principals-added-removed.csv: accounts and memberships added or removed between snapshots',
         '',
-        `Every ${[...principalTypes].join(', ')} document that appears in or disappears from a stream between two consecutive`,
+        `Every ${principalTypes.join(', ')} document that appears in or disappears from a stream between two consecutive`,
         'snapshots (the first snapshot of the period is compared with the last one before it): access granted or removed',
         'outside the logged API calls above, or whose call fell in a gap. observedAt is the snapshot that first shows the change;',
         `the change happened between previousSnapshotAt and observedAt. Rows: ${principalCount.rows}.`,

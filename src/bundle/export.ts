@@ -7,6 +7,7 @@ import { appendFileSync, chmodSync, closeSync, existsSync, mkdirSync, mkdtempSyn
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { AttestationRunMeta } from '../attestation.js';
 import { canonicalJson, digestOf } from '../canonical.js';
 import type { Collector } from '../collector.js';
 import { compareStrings } from '../compare-strings.js';
@@ -408,7 +409,7 @@ async function writeAttestations(store: EvidenceStore, onDemand: readonly string
   if (runs.length === 0) return;
   const rows: string[][] = [];
   for (const run of runs) {
-    const { attestation, validUntil } = run.meta as { validUntil: string; attestation: { control: string; framework: string; note: string; attestedBy: string; file: { name: string; sha256: string; bytes: number } } };
+    const { attestation, validUntil } = run.meta as Required<AttestationRunMeta>;
     const path = `attestations/${attestation.file.sha256}-${attestation.file.name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
     const bytes = await store.fileBytes(attestation.file.sha256);
     if (!bytes) throw new ExportError(`the file of attestation run ${run.seq} (${attestation.file.name}, sha256 ${attestation.file.sha256}) is missing from the store: run verify`);

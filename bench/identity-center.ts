@@ -4,14 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsOrganization } from '../collectors/aws-organization/index.js';
 import { awsOrganizationOptionsSchema } from '../collectors/aws-organization/schema.js';
-import type { Collector } from '../src/collector.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
 import { openStore } from '../src/store/index.js';
 import { identityCenterAt } from '../sandbox/identity-center.js';
 import { MANAGEMENT_ACCOUNT_ID, SANDBOX_EXTERNAL_ID, SANDBOX_MEMBER_ROLE, startSandbox } from '../sandbox/index.js';
+import { benchCollector } from './scenarios.js';
 import type { Row } from './scenarios.js';
 
 export interface IdentityCenterSizes {
@@ -56,7 +55,7 @@ export async function identityCenterCalls(sizes: IdentityCenterSizes): Promise<R
       events: { enabled: false },
       organizationTrail: false,
     });
-    const { runs } = await runCollectors([{ collector: awsOrganization as Collector<unknown>, options }], {
+    const { runs } = await runCollectors([{ collector: await benchCollector('aws-organization'), options }], {
       store,
       logger: silentLogger(),
       agentVersion: 'bench',

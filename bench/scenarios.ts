@@ -3,12 +3,11 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsCloudTrail } from '../collectors/aws-cloudtrail/index.js';
 import { awsCloudTrailOptionsSchema, DEFAULT_EVENT_NAMES } from '../collectors/aws-cloudtrail/schema.js';
-import { awsIam } from '../collectors/aws-iam/index.js';
 import { awsIamOptionsSchema } from '../collectors/aws-iam/schema.js';
-import { github } from '../collectors/github/index.js';
 import { githubOptionsSchema } from '../collectors/github/schema.js';
+import { openAgent } from '../src/agent.js';
+import type { Agent } from '../src/agent.js';
 import type { Collector, EvidenceItem } from '../src/collector.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
@@ -28,7 +27,6 @@ import {
 } from '../sandbox/index.js';
 import { openStore } from '../src/store/index.js';
 import type { EvidenceStore } from '../src/store/types.js';
-import type { Framework } from '../src/mapping/load.js';
 
 export interface Row {
   figure: string;
@@ -55,6 +53,23 @@ export const QUICK: Sizes = { iamUsers: 300, iamRoles: 150, iamGroups: 45, iamPo
 export const FULL: Sizes = { iamUsers: 2_000, iamRoles: 1_000, iamGroups: 300, iamPolicies: 500, cloudTrailEventsPerDay: 20_000, githubRepositories: 1_000, githubMergedChanges: 5_000, ingestDocuments: 100_000, storageResources: 10_000, storageRuns: 365 };
 
 const CREDENTIALS = { accessKeyId: 'BENCHACCESSKEYEXAMPLE', secretAccessKey: 'bench-secret-not-a-real-key' };
+
+let assembled: Promise<Agent> | undefined;
+/**
+ * The agent the scenarios of this process stand for, assembled once as the demo is (the built-in
+ * collectors and frameworks, no config); each scenario collects into a store of its own, as a fresh agent would.
+ */
+export function benchAgent(): Promise<Agent> {
+  assembled ??= openAgent({}, 'demo');
+  return assembled;
+}
+
+/** A collector of the bench's agent, by id. */
+export async function benchCollector(id: string): Promise<Collector<unknown>> {
+  const found = (await benchAgent()).registry.get(id);
+  if (!found) throw new Error(`no collector ${id} in the registry`);
+  return found as Collector<unknown>;
+}
 
 function tempStore(): { store: EvidenceStore; path: string; cleanup: () => Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-bench-'));
@@ -93,7 +108,7 @@ export async function iamCalls(sizes: Sizes): Promise<Row> {
     const assignedDevices = estate.virtualMfaDevices.filter((d) => d.user).length;
     const mfaPages = Math.max(1, Math.ceil(assignedDevices / pageSize));
     const options = awsIamOptionsSchema.parse({ accounts: [{ id: SANDBOX_ACCOUNT_ID }], credentialReport: { pollIntervalMs: 5 } });
-    const run = await runOnce(store, { collector: awsIam, options }, { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } });
+    const run = await runOnce(store, { collector: await benchCollector('aws-iam'), options }, { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } });
     // What the same evidence costs when read per principal: ListUsers, then per user its groups, attached
     // and inline policies, keys and MFA devices (5 calls), and roles and groups alike.
     const perPrincipal = 5 * estate.users.length + 3 * estate.roles.length + 3 * estate.groups.length + 2 * estate.policies.length;
@@ -126,6 +141,7 @@ export async function iamCalls(sizes: Sizes): Promise<Row> {
  * per OU), then every listed account collected (aws-cloudtrail, trails of one region: a few calls each).
  */
 export async function discoveryCalls(accounts = 100): Promise<Row> {
+  const awsCloudTrail = await benchCollector('aws-cloudtrail');
   const sandbox = await startSandbox({ organization: { memberAccounts: 0 } });
   const fixed = sandbox.organization().accounts.length;
   await sandbox.close();
@@ -140,7 +156,7 @@ export async function discoveryCalls(accounts = 100): Promise<Row> {
     };
     const collect = async (filters: Record<string, unknown>) => {
       const options = awsCloudTrailOptionsSchema.parse({ organization: { ...organization, ...filters }, regions: ['us-east-1'], events: { enabled: false }, cloudWatchAlarms: { enabled: false } });
-      const { runs } = await runCollectors([{ collector: awsCloudTrail as Collector<unknown>, options }], {
+      const { runs } = await runCollectors([{ collector: awsCloudTrail, options }], {
         store, logger: silentLogger(), agentVersion: 'bench', mappingVersion: 'bench', configDigest: 'bench',
         clientEnvironment: { aws: { endpoint: org.endpoint, credentials: CREDENTIALS, maxAttempts: 2, retryDelayMs: 5 } },
       });
@@ -192,7 +208,7 @@ export async function cloudTrailCalls(sizes: Sizes): Promise<Row> {
     });
     const before = sandbox.requests.byAction['LookupEvents'] ?? 0;
     const started = performance.now();
-    const run = await runOnce(store, { collector: awsCloudTrail, options }, { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } });
+    const run = await runOnce(store, { collector: await benchCollector('aws-cloudtrail'), options }, { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } });
     const seconds = (performance.now() - started) / 1000;
     const lookups = (sandbox.requests.byAction['LookupEvents'] ?? 0) - before;
     const throttled = sandbox.cloudTrailErrors['LookupEvents:ThrottlingException'] ?? 0;
@@ -222,6 +238,7 @@ export async function githubRequests(sizes: Sizes): Promise<Row> {
   try {
     const options = githubOptionsSchema.parse({ auth: { token: 'bench-token' }, orgs: [SANDBOX_ORG] });
     const environment = { github: { baseUrl: sandbox.githubBaseUrl, unlimitedRate: true, retryAfterBaseMs: 1 } };
+    const github = await benchCollector('github');
     const now = new Date();
     const first = await runOnce(store, { collector: github, options }, environment, now);
     const second = await runOnce(store, { collector: github, options }, environment, now);
@@ -360,18 +377,14 @@ export async function buildPeriodStore(path: string, resources: number, days: nu
   return { from: new Date(start).toISOString().slice(0, 10), to: new Date(start + (days - 1) * 86_400_000).toISOString().slice(0, 10) };
 }
 
-async function soc2(): Promise<{ framework: Framework; collectors: readonly Collector[] }> {
-  const { loadBuiltinFrameworks } = await import('../src/mapping/load.js');
-  const { builtinCollectors } = await import('../collectors/index.js');
-  const frameworks = loadBuiltinFrameworks(new Set(builtinCollectors.flatMap((c) => c.checks.map((k) => k.id))));
-  return { framework: frameworks.find((f) => f.id === 'soc2')!, collectors: builtinCollectors };
-}
-
-/** Seconds to build the coverage of SOC 2 over the period, every control, every day. */
+/** Seconds to build the coverage of SOC 2 over the period, every control, every day, as `coverage` does. */
 export async function periodCoverageSeconds(path: string, from: string, to: string): Promise<number> {
   const { buildCoverage } = await import('../src/reports/coverage.js');
-  const { framework, collectors } = await soc2();
-  const store = openStore(path, { readonly: true });
+  // The agent of `coverage --db <path>` without a config: the built-in collectors and frameworks, the store read-only.
+  const agent = await openAgent({ db: path }, 'demo');
+  const framework = agent.frameworks.find((f) => f.id === 'soc2')!;
+  const collectors = agent.registry.list();
+  const store = await agent.openStore('read');
   try {
     const started = performance.now();
     await buildCoverage(store, framework, { from, to, timeZone: 'UTC', collectors, cadenceDays: () => 1 });

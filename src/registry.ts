@@ -18,6 +18,15 @@ export interface Registry {
   principalTypes(): string[];
 }
 
+/**
+ * The evidence types the collectors declare as principals, in registry order (built-in: aws.iam.user,
+ * aws.iam.role, aws.iam.group, github.member, github.outside-collaborator), each once.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function principalTypesOf(collectors: readonly Collector<any>[]): string[] {
+  return [...new Set(collectors.flatMap((c) => c.principalTypes ?? []))];
+}
+
 export function createRegistry(builtin: readonly Collector[], loaded: readonly Collector[] = builtin): Registry {
   const all = [...loaded];
   const builtinSet = new Set(builtin);
@@ -28,6 +37,6 @@ export function createRegistry(builtin: readonly Collector[], loaded: readonly C
     checks: () => all.flatMap((c) => c.checks),
     populations: () => all.flatMap((c) => c.populations ?? []),
     onDemand: () => all.filter((c) => c.recordedOnDemand === true),
-    principalTypes: () => [...new Set(all.flatMap((c) => c.principalTypes ?? []))],
+    principalTypes: () => principalTypesOf(all),
   };
 }

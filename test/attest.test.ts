@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { builtinCollectors } from '../collectors/index.js';
 import { configuredCollectors, setupOf } from '../src/agent.js';
-import type { LoadedConfig } from '../src/config/index.js';
+import type { LoadedConfig } from '../src/registry-load.js';
 import { exportBundle } from '../src/bundle/export.js';
 import { generateSigningKey, loadPrivateKey } from '../src/bundle/signing.js';
 import { hashFile, recordAttestation } from '../src/attest/record.js';

@@ -9,7 +9,9 @@ import type { EventItem, EventWindow, PopulationDefinition } from '../src/collec
 import type { FindingRecord } from '../src/store/types.js';
 import { samplePopulation } from '../src/sampling/draw.js';
 import { writePack } from '../src/sampling/pack.js';
-import { eventPopulation, failingEventsPopulation, principalsPopulation } from '../src/sampling/populations.js';
+import { eventPopulation, failingEventsPopulation, principalsPopulation as principalsOf } from '../src/sampling/populations.js';
+import { principalTypesOf } from '../src/registry.js';
+import { builtinCollectors } from '../collectors/index.js';
 import { recordReviews } from '../src/reports/reviews.js';
 import { parseSampleRequests } from '../src/sampling/bundle-samples.js';
 import type { PackManifest } from '../src/sampling/pack.js';
@@ -18,6 +20,9 @@ import { runHash } from '../src/store/chain.js';
 import type { ChainedRunFields } from '../src/store/chain.js';
 import { openStore } from '../src/store/index.js';
 import { okOutcome, runStart, tempDbPath, userEvidence } from './helpers/store-fixtures.js';
+
+/** The principals population of the built-in collectors' principal types. */
+const principalsPopulation = principalsOf(principalTypesOf(builtinCollectors));
 
 const COLLECTOR = 'test-events';
 const SCOPE = 'acct-a';

@@ -6,7 +6,8 @@ import { defineCollector } from '../../src/collector.js';
 import type { CheckDefinition } from '../../src/collector.js';
 import { evidenceOf, finding } from '../../src/judging.js';
 import { ATTESTATION_TYPE, manualOptionsSchema } from './schema.js';
-import type { Attestation, ManualOptions } from './schema.js';
+import type { ManualOptions } from './schema.js';
+import type { Attestation, RecordedAttestation } from '../../src/attestation.js';
 
 const day = (iso: string) => iso.slice(0, 10);
 
@@ -45,7 +46,7 @@ export const manual = defineCollector<ManualOptions>({
       errors: [],
       files: [content],
       validUntil: attestation.validUntil,
-      meta: { attestation: { control: attestation.control, framework: attestation.framework, file: attestation.file, note: attestation.note, attestedBy: attestation.attestedBy } },
+      meta: { attestation: { control: attestation.control, framework: attestation.framework, file: attestation.file, note: attestation.note, attestedBy: attestation.attestedBy } satisfies RecordedAttestation },
     };
   },
 });

@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { Attestation } from '../attestation.js';
 import { CliError } from '../cli-error.js';
 import type { Collector } from '../collector.js';
 import type { ExceptionsEvidence } from '../exceptions/schema.js';
@@ -17,17 +18,6 @@ import { agentVersion } from '../version.js';
 /** Attested files are kept in the store and in every export: past this, attest a summary instead. */
 export const MAX_ATTESTED_FILE_BYTES = 50 * 1024 * 1024;
 const DAY_MS = 86_400_000;
-
-/** What the on-demand collector receives as an attestation (its options schema checks the same shape). */
-export interface Attestation {
-  control: string;
-  framework: string;
-  file: { name: string; sha256: string; bytes: number };
-  note: string;
-  attestedBy: string;
-  attestedAt: string;
-  validUntil: string;
-}
 
 /** SHA-256 and size of a file read as a stream, refused before reading when over the limit. */
 export async function hashFile(path: string, limit = MAX_ATTESTED_FILE_BYTES): Promise<{ sha256: string; bytes: number }> {

@@ -7,6 +7,7 @@ import { appendFileSync, chmodSync, closeSync, existsSync, mkdirSync, mkdtempSyn
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { AttestationRunMeta } from '../attestation.js';
 import { canonicalJson, digestOf } from '../canonical.js';
 import type { Collector } from '../collector.js';
 import { compareStrings } from '../compare-strings.js';
@@ -20,6 +21,7 @@ import { csvLines, toCsv } from '../reports/csv.js';
 import { nextDay, startOfDay } from '../reports/days.js';
 import { buildPopulation, populationColumns, SOURCE_COLUMN } from '../reports/population.js';
 import { PRINCIPAL_CHANGE_COLUMNS, PrincipalChanges } from '../reports/principal-changes.js';
+import { principalTypesOf } from '../registry.js';
 import { withoutSecretFields } from '../redaction.js';
 import { writeBundleSamples } from '../sampling/bundle-samples.js';
 import type { BundleSamples } from '../sampling/bundle-samples.js';
@@ -80,7 +82,7 @@ export class ExportError extends Error {
 export async function exportBundle(store: EvidenceStore, options: ExportOptions): Promise<ExportResult> {
   // Evidence types that are principals (accounts and memberships), as each collector declares them: one
   // appearing or disappearing between two snapshots of a stream is an access change (principals-added-removed.csv).
-  const principalTypes = new Set(options.collectors.flatMap((c) => c.principalTypes ?? []));
+  const principalTypes = principalTypesOf(options.collectors);
   const onDemand = options.collectors.filter((c) => c.recordedOnDemand).map((c) => c.id);
   const out = resolve(options.out);
   const archive = /\.(tar\.gz|tgz)$/.test(out);
@@ -214,7 +216,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     try {
       writeSync(index, csvLines([['run', 'collector', 'scope', 'type', 'resourceId', 'sha256']]));
       writeSync(principals, csvLines([[...PRINCIPAL_CHANGE_COLUMNS]]));
-      const principalChanges = new PrincipalChanges(store);
+      const principalChanges = new PrincipalChanges(store, principalTypes);
       // Stored hash -> bundle hash of the (redacted) document: an unchanged document is read, redacted
       // and hashed once for the whole period, not once a day.
       const exportedAs = new Map<string, string>();
@@ -256,7 +258,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       [
         '## populations/principals-added-removed.csv: accounts and memberships added or removed between snapshots',
         '',
-        `Every ${[...principalTypes].join(', ')} document that appears in or disappears from a stream between two consecutive`,
+        `Every ${principalTypes.join(', ')} document that appears in or disappears from a stream between two consecutive`,
         'snapshots (the first snapshot of the period is compared with the last one before it): access granted or removed',
         'outside the logged API calls above, or whose call fell in a gap. observedAt is the snapshot that first shows the change;',
         `the change happened between previousSnapshotAt and observedAt. Rows: ${principalCount.rows}.`,
@@ -407,7 +409,7 @@ async function writeAttestations(store: EvidenceStore, onDemand: readonly string
   if (runs.length === 0) return;
   const rows: string[][] = [];
   for (const run of runs) {
-    const { attestation, validUntil } = run.meta as { validUntil: string; attestation: { control: string; framework: string; note: string; attestedBy: string; file: { name: string; sha256: string; bytes: number } } };
+    const { attestation, validUntil } = run.meta as Required<AttestationRunMeta>;
     const path = `attestations/${attestation.file.sha256}-${attestation.file.name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
     const bytes = await store.fileBytes(attestation.file.sha256);
     if (!bytes) throw new ExportError(`the file of attestation run ${run.seq} (${attestation.file.name}, sha256 ${attestation.file.sha256}) is missing from the store: run verify`);

@@ -1,15 +1,12 @@
 // Loads the one YAML config: parse, interpolate ${ENV}, validate. Every problem is one line naming
 // its field; nothing is written before the config is known to be good.
 import { readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { validate as validateCron } from 'node-cron';
 import { parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { Collector } from '../collector.js';
 import { digestOf } from '../canonical.js';
 import { ConfigError } from './errors.js';
-import { ExternalModuleError, loadExternalCollector, takenIds } from '../plugins/external-collectors.js';
-import type { BrokenModule } from '../plugins/external-collectors.js';
 import { formatIssue } from './format-issues.js';
 import { interpolateEnv } from './interpolate.js';
 import { agentSecrets, secretIdentifierClashes, withoutSecretFields } from '../redaction.js';
@@ -19,15 +16,11 @@ import { buildConfigSchema, keysAt } from './schema.js';
 import { urlCredentialProblems } from './url-credentials.js';
 import type { AgentConfig } from './schema.js';
 
-export interface LoadedConfig {
+/** The config file, read and validated (the collectors it brings are the registry's: src/registry-load.ts). */
+export interface ConfigFile {
   /** Absolute path of the file, or null when no config exists (built-in defaults). */
   path: string | null;
   config: AgentConfig;
-  /** Built-in collectors, then those loaded from modules named in the config. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  collectors: readonly Collector<any>[];
-  /** Modules named in the config that could not be used (only when loading tolerates them: the daemon). */
-  brokenModules: BrokenModule[];
   /**
    * SHA-256 of the validated config (defaults filled, environment interpolated) with secret fields
    * blanked: it changes when what the agent does changes, and holds no secret.
@@ -173,13 +166,13 @@ export function loadConfig(
   collectors: readonly Collector<any>[],
   env: NodeJS.ProcessEnv = process.env,
   secrets: SecretRegistry = agentSecrets,
-): LoadedConfig {
+): ConfigFile {
   if (path === null) {
     const config = parseConfigText('{}', '(defaults)', collectors, env, secrets);
-    return { path: null, config, digest: configDigest(config), collectors, brokenModules: [] };
+    return { path: null, config, digest: configDigest(config) };
   }
   const config = parseConfigText(readConfigFile(path), path, collectors, env, secrets);
-  return { path, config, digest: configDigest(config), collectors, brokenModules: [] };
+  return { path, config, digest: configDigest(config) };
 }
 
 function readConfigFile(path: string): string {
@@ -196,55 +189,57 @@ function readConfigFile(path: string): string {
   }
 }
 
+/** A config file parsed, before ${ENV} and validation: its collector modules are loaded in between. */
+export interface ConfigSource {
+  path: string;
+  raw: Record<string, unknown>;
+}
+
+export function readConfigSource(path: string): ConfigSource {
+  return { path, raw: parseRaw(readConfigFile(path), path) };
+}
+
+/** A collector section that names a module (`collectors.<id>.module`), its specifier interpolated. */
+export interface ModuleSection {
+  id: string;
+  module: string;
+}
+
 /**
- * Loads the config and the collector modules it names (`collectors.<id>.module`), each imported and
- * checked against the contract. A module that cannot be used is a config error naming it, unless
- * `tolerateBrokenModules` (the daemon): then it is listed in `brokenModules` and the rest goes on.
+ * The sections with `module:`, in file order. Read lazily: a malformed one is reported when the loader
+ * reaches it, after the modules before it have loaded, as when the two were one loop.
  */
-export async function loadConfigWithModules(
-  path: string | null,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  builtins: readonly Collector<any>[],
-  env: NodeJS.ProcessEnv = process.env,
-  options: { tolerateBrokenModules?: boolean; skipModules?: boolean; secrets?: SecretRegistry } = {},
-): Promise<LoadedConfig> {
-  const secrets = options.secrets ?? agentSecrets;
-  if (path === null) return loadConfig(null, builtins, env, secrets);
-  const raw = parseRaw(readConfigFile(path), path);
-  const sections = raw.collectors;
+export function* moduleSections(source: ConfigSource, env: NodeJS.ProcessEnv): Generator<ModuleSection> {
+  const sections = source.raw.collectors;
   const moduleIds =
     typeof sections === 'object' && sections !== null && !Array.isArray(sections)
       ? Object.entries(sections as Record<string, unknown>)
           .filter(([, section]) => typeof section === 'object' && section !== null && 'module' in section)
           .map(([id, section]) => [id, (section as { module: unknown }).module] as const)
       : [];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const loaded: Collector<any>[] = [];
-  const external: { id: string; collector: Collector<unknown> | null }[] = [];
-  const brokenModules: BrokenModule[] = [];
   for (const [id, specifier] of moduleIds) {
     if (typeof specifier !== 'string' || specifier === '') {
       throw new ConfigError([`collectors.${id}.module: expected a module path (./collectors/x.js) or an npm package name, got ${JSON.stringify(specifier)}`]);
     }
-    const module = interpolateEnv(specifier, env, ['collectors', id, 'module']) as string;
-    if (options.skipModules) {
-      // Only the rest of the file is wanted (the healthcheck's port): the module's section is not checked.
-      external.push({ id, collector: null });
-      continue;
-    }
-    try {
-      const found = await loadExternalCollector(id, module, dirname(path), takenIds([...builtins, ...loaded]));
-      loaded.push(found.collector);
-      external.push({ id, collector: found.collector });
-    } catch (error) {
-      if (!(error instanceof ExternalModuleError)) throw error;
-      if (!options.tolerateBrokenModules) throw new ConfigError([`collectors.${id}.module: ${error.message}`]);
-      brokenModules.push({ id, module, problem: error.message });
-      external.push({ id, collector: null });
-    }
+    yield { id, module: interpolateEnv(specifier, env, ['collectors', id, 'module']) as string };
   }
-  const config = validateConfig(raw, builtins, external, env, secrets);
-  return { path, config, digest: configDigest(config), collectors: [...builtins, ...loaded], brokenModules };
+}
+
+/**
+ * Validates a parsed file against the built-in collectors' schemas and those of the modules it names
+ * (`external`, loaded by the registry; `collector: null` for one not loaded, whose section is let through).
+ */
+export function validateConfigSource(
+  source: ConfigSource,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  builtins: readonly Collector<any>[],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  external: readonly { id: string; collector: Collector<any> | null }[],
+  env: NodeJS.ProcessEnv = process.env,
+  secrets: SecretRegistry = agentSecrets,
+): ConfigFile {
+  const config = validateConfig(source.raw, builtins, external, env, secrets);
+  return { path: source.path, config, digest: configDigest(config) };
 }
 
 /**

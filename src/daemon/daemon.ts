@@ -3,7 +3,7 @@
 // run starts, running ones get the grace period, then are aborted and recorded as aborted; the store is
 // closed cleanly. A second signal exits at once.
 import { readFileSync } from 'node:fs';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../registry-load.js';
 import { lastWeekPeriod, renderDigest } from '../digest/compose.js';
 import { deliverDigest } from '../digest/deliver.js';
 import type { DigestDelivery } from '../digest/deliver.js';

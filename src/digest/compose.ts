@@ -1,7 +1,7 @@
 // The digest of a period, from a store and the agent's parts: built, then rendered three ways. The CLI's
 // `digest`, the daemon's weekly job and the demo all make it here.
 import type { Collector } from '../collector.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../registry-load.js';
 import type { Framework } from '../mapping/load.js';
 import { collectorCadence } from '../reports/cadence.js';
 import { dayOf } from '../reports/days.js';

@@ -8,7 +8,7 @@ import type { GlobalOptions } from '../agent.js';
 import type { ClientEnvironment } from '../collector.js';
 import { loadConfiguredExceptions } from '../exceptions/load.js';
 import { ConfigError } from '../config/errors.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../registry-load.js';
 import type { DigestDelivery } from '../digest/deliver.js';
 import { silentLogger } from '../logging.js';
 import type { Logger } from '../logging.js';

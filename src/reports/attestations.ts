@@ -1,5 +1,6 @@
 // The attestations in force: the latest attestation of every control (the streams of the collectors that
 // record evidence on demand), with its validity window, for `controls` and the weekly digest.
+import type { Attestation, AttestationRunMeta } from '../attestation.js';
 import type { Collector } from '../collector.js';
 import type { EvidenceReader } from '../store/types.js';
 
@@ -8,20 +9,9 @@ export function attestationCollectors(collectors: readonly Collector[]): Set<str
   return new Set(collectors.filter((c) => c.recordedOnDemand).map((c) => c.id));
 }
 
-export interface AttestationSummary {
-  control: string;
-  framework: string;
-  note: string;
-  attestedBy: string;
-  attestedAt: string;
-  validUntil: string;
-  file: { name: string; sha256: string; bytes: number };
+/** An attestation in force, with the run that recorded it. */
+export interface AttestationSummary extends Attestation {
   runSeq: number;
-}
-
-interface AttestationMeta {
-  validUntil?: string;
-  attestation?: Omit<AttestationSummary, 'attestedAt' | 'validUntil' | 'runSeq'>;
 }
 
 /** The latest attestation of each control as of `at` (default now), oldest expiry first. */
@@ -30,7 +20,7 @@ export async function latestAttestations(store: EvidenceReader, collectors: read
   const snapshots = (await store.latestSnapshots(at)).filter((run) => byHand.has(run.collector));
   return snapshots
     .flatMap((run) => {
-      const meta = run.meta as AttestationMeta;
+      const meta = run.meta as AttestationRunMeta;
       return meta.attestation && meta.validUntil ? [{ ...meta.attestation, attestedAt: run.startedAt, validUntil: meta.validUntil, runSeq: run.seq }] : [];
     })
     .sort((a, b) => a.validUntil.localeCompare(b.validUntil) || a.control.localeCompare(b.control));

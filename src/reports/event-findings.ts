@@ -5,7 +5,7 @@
 // someone records a review of them (src/reports/reviews.ts).
 import type { Collector } from '../collector.js';
 import { ConfigError } from '../config/errors.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../registry-load.js';
 import type { EvidenceReader, FindingRecord, RecordedFinding } from '../store/types.js';
 import { closest } from '../suggest.js';
 import { reviewKey } from './reviews.js';

@@ -3,9 +3,6 @@
 // populations/principals-added-removed.csv; `evidence-agent sample` draws from the same rows.
 import type { EvidenceStore, RunRecord, SnapshotEntry } from '../store/types.js';
 
-/** Evidence types that are principals: one appearing or disappearing between two snapshots is an access change. */
-export const PRINCIPAL_TYPES: ReadonlySet<string> = new Set(['aws.iam.user', 'aws.iam.role', 'aws.iam.group', 'github.member', 'github.outside-collaborator']);
-
 export const PRINCIPAL_CHANGE_COLUMNS = ['scope', 'collector', 'observedAt', 'change', 'type', 'resourceId', 'previousSnapshotAt'] as const;
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -17,17 +14,24 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export class PrincipalChanges {
   private readonly previous = new Map<string, { at: string; ids: Set<string> }>();
+  private readonly principalTypes: ReadonlySet<string>;
 
-  constructor(private readonly store: EvidenceStore) {}
+  /** `principalTypes`: the evidence types the collectors declare as principals (Registry.principalTypes). */
+  constructor(
+    private readonly store: EvidenceStore,
+    principalTypes: Iterable<string>,
+  ) {
+    this.principalTypes = new Set(principalTypes);
+  }
 
   async next(run: RunRecord, entries: readonly SnapshotEntry[]): Promise<string[][]> {
     const stream = `${run.collector}/${run.scope}`;
     let before = this.previous.get(stream);
     if (!before && run.baseSeq !== null) {
       const base = await this.store.getRun(run.baseSeq);
-      before = { at: base?.startedAt ?? '', ids: principalIds(await this.store.snapshotEntries(run.baseSeq)) };
+      before = { at: base?.startedAt ?? '', ids: principalIds(await this.store.snapshotEntries(run.baseSeq), this.principalTypes) };
     }
-    const ids = principalIds(entries);
+    const ids = principalIds(entries, this.principalTypes);
     this.previous.set(stream, { at: run.startedAt, ids });
     if (!before) return [];
     const earlier = before;
@@ -42,13 +46,20 @@ export class PrincipalChanges {
   }
 }
 
-function principalIds(entries: readonly SnapshotEntry[]): Set<string> {
-  return new Set(entries.filter((e) => PRINCIPAL_TYPES.has(e.type)).map((e) => `${e.type}\u0000${e.resourceId}`));
+/** Evidence types that are principals: one appearing or disappearing between two snapshots is an access change. */
+function principalIds(entries: readonly SnapshotEntry[], principalTypes: ReadonlySet<string>): Set<string> {
+  return new Set(entries.filter((e) => principalTypes.has(e.type)).map((e) => `${e.type}\u0000${e.resourceId}`));
 }
 
 /** The changes of the snapshots that started in [from, to), as rows keyed by column. */
-export async function principalChangesBetween(store: EvidenceStore, from: Date, to: Date, onlyScope?: string): Promise<Record<string, string>[]> {
-  const diff = new PrincipalChanges(store);
+export async function principalChangesBetween(
+  store: EvidenceStore,
+  principalTypes: Iterable<string>,
+  from: Date,
+  to: Date,
+  onlyScope?: string,
+): Promise<Record<string, string>[]> {
+  const diff = new PrincipalChanges(store, principalTypes);
   const rows: Record<string, string>[] = [];
   for (const run of await store.listRuns({ from, to })) {
     if (run.status !== 'ok' && run.status !== 'partial') continue;

@@ -8,7 +8,8 @@ import type { EvidenceStore } from '../store/types.js';
 import { recordedEventFindings } from '../reports/event-findings.js';
 import { buildPopulation, SOURCE_COLUMN, streamGaps } from '../reports/population.js';
 import type { PopulationReport } from '../reports/population.js';
-import { PRINCIPAL_CHANGE_COLUMNS, PRINCIPAL_TYPES, principalChangesBetween } from '../reports/principal-changes.js';
+import { PRINCIPAL_CHANGE_COLUMNS, principalChangesBetween } from '../reports/principal-changes.js';
+import { principalTypesOf } from '../registry.js';
 import { loadReviews, reviewKey } from '../reports/reviews.js';
 
 export interface SampleablePopulation {
@@ -56,38 +57,44 @@ export function eventPopulation(collectorId: string, definition: PopulationDefin
   };
 }
 
-/** Accounts and memberships that appeared or disappeared between consecutive snapshots of a stream. */
-export const principalsPopulation: SampleablePopulation = {
-  id: PRINCIPALS_POPULATION,
-  title: 'Principals added or removed between snapshots (accounts and memberships)',
-  description:
-    `Every ${[...PRINCIPAL_TYPES].join(', ')} document that appears in or disappears from a stream between two consecutive snapshots ` +
-    'started in the period (the first is compared with the snapshot before the period). observedAt is the snapshot that first shows ' +
-    'the change; it happened between previousSnapshotAt and observedAt. A row is known by the SHA-256 of its canonical JSON.',
-  collector: PRINCIPALS_COLLECTOR,
-  frequency: 'recurring',
-  attributes: [
-    { question: 'Access granted or removed on an approved request (or a leaver\'s ticket)?', shown: (row) => `not in the snapshots: match ${row['change']} ${row['resourceId']} to a request dated between ${row['previousSnapshotAt'] || 'the first snapshot'} and ${row['observedAt']}` },
-  ],
-  checkIds: [],
-  async build(store, from, to, scope) {
-    const rows = await principalChangesBetween(store, from, to, scope);
-    const snapshots = (await store.listRuns({ from, to })).filter((r) => r.status === 'ok' || r.status === 'partial');
-    return {
-      id: PRINCIPALS_POPULATION,
-      title: principalsPopulation.title,
-      description: principalsPopulation.description,
-      collector: PRINCIPALS_COLLECTOR,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      columns: [...PRINCIPAL_CHANGE_COLUMNS],
-      rows,
-      streams: [],
-      warnings: snapshots.length === 0 ? ['no snapshot was taken in the period: no change between snapshots can be seen'] : [],
-    };
-  },
-  records: async () => new Map(),
-};
+/**
+ * Accounts and memberships that appeared or disappeared between consecutive snapshots of a stream: the
+ * documents of `principalTypes`, the evidence types the collectors declare as principals (principalTypesOf).
+ */
+export function principalsPopulation(principalTypes: readonly string[]): SampleablePopulation {
+  const population: SampleablePopulation = {
+    id: PRINCIPALS_POPULATION,
+    title: 'Principals added or removed between snapshots (accounts and memberships)',
+    description:
+      `Every ${principalTypes.join(', ')} document that appears in or disappears from a stream between two consecutive snapshots ` +
+      'started in the period (the first is compared with the snapshot before the period). observedAt is the snapshot that first shows ' +
+      'the change; it happened between previousSnapshotAt and observedAt. A row is known by the SHA-256 of its canonical JSON.',
+    collector: PRINCIPALS_COLLECTOR,
+    frequency: 'recurring',
+    attributes: [
+      { question: 'Access granted or removed on an approved request (or a leaver\'s ticket)?', shown: (row) => `not in the snapshots: match ${row['change']} ${row['resourceId']} to a request dated between ${row['previousSnapshotAt'] || 'the first snapshot'} and ${row['observedAt']}` },
+    ],
+    checkIds: [],
+    async build(store, from, to, scope) {
+      const rows = await principalChangesBetween(store, principalTypes, from, to, scope);
+      const snapshots = (await store.listRuns({ from, to })).filter((r) => r.status === 'ok' || r.status === 'partial');
+      return {
+        id: PRINCIPALS_POPULATION,
+        title: population.title,
+        description: population.description,
+        collector: PRINCIPALS_COLLECTOR,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        columns: [...PRINCIPAL_CHANGE_COLUMNS],
+        rows,
+        streams: [],
+        warnings: snapshots.length === 0 ? ['no snapshot was taken in the period: no change between snapshots can be seen'] : [],
+      };
+    },
+    records: async () => new Map(),
+  };
+  return population;
+}
 
 /** The events an event check judged failing, with the review recorded for each (or none: still open). */
 export function failingEventsPopulation(collectorId: string, check: { id: string; title: string }): SampleablePopulation {
@@ -163,8 +170,9 @@ async function scopesOf(store: EvidenceStore, collectorId: string, onlyScope?: s
 }
 
 /**
- * Every population to sample: the collectors' event populations, the principals added or removed, and
- * the failing events of each event check (`eventChecks`: the review lifecycle's).
+ * Every population to sample: the collectors' event populations, the principals added or removed (of the
+ * types the collectors declare), and the failing events of each event check (`eventChecks`: the review
+ * lifecycle's).
  */
 export function sampleablePopulations(collectors: readonly AnyCollector[], eventChecks: ReadonlySet<string>): SampleablePopulation[] {
   const offered: SampleablePopulation[] = [];
@@ -172,7 +180,7 @@ export function sampleablePopulations(collectors: readonly AnyCollector[], event
     const checkIds = collector.checks.map((c) => c.id);
     for (const definition of collector.populations ?? []) offered.push(eventPopulation(collector.id, definition, checkIds));
   }
-  offered.push(principalsPopulation);
+  offered.push(principalsPopulation(principalTypesOf(collectors)));
   for (const collector of collectors) {
     for (const check of collector.checks) if (eventChecks.has(check.id)) offered.push(failingEventsPopulation(collector.id, check));
   }

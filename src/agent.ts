@@ -196,7 +196,8 @@ export function configuredCollectors(loaded: LoadedConfig, only?: string, broken
 
 /**
  * What a command needs of the agent, and so how it is assembled:
- * - `read`: the config when one exists, without its secrets (an auditor's machine); the store read-only.
+ * - `read`: the config when one exists, without its secrets (an auditor's machine); the store read-only
+ *   (or appended to: `review`, `export`).
  * - `deliver`: the same with the config's secrets (the digest's webhook and SMTP); it may append to the store.
  * - `collect`: the config is required and every module must load; real evidence (no demo store).
  * - `record`: the config when one exists, a broken module left out (attest); real evidence.

@@ -196,14 +196,16 @@ export function configuredCollectors(loaded: LoadedConfig, only?: string, broken
 
 /**
  * What a command needs of the agent, and so how it is assembled:
- * - `read`: the config when one exists, without its secrets (an auditor's machine); the store read-only.
+ * - `read`: the config when one exists, without its secrets (an auditor's machine); the store read-only
+ *   (or appended to: `review`, `export`).
  * - `deliver`: the same with the config's secrets (the digest's webhook and SMTP); it may append to the store.
  * - `collect`: the config is required and every module must load; real evidence (no demo store).
  * - `record`: the config when one exists, a broken module left out (attest); real evidence.
  * - `daemon`: like collect, but a module that fails to load runs as failed runs instead of stopping it.
  * - `demo`: no config; the built-in collectors and frameworks; a demo store.
+ * - `store`: the store only (verify): of the config only its store.url or store.path, as `read` finds the store.
  */
-export type AgentMode = 'read' | 'deliver' | 'collect' | 'record' | 'daemon' | 'demo';
+export type AgentMode = 'read' | 'deliver' | 'collect' | 'record' | 'daemon' | 'demo' | 'store';
 
 /** How a command opens the store: read it, append records about it (digests, exports, reviews), or collect into it. */
 export type StoreAccess = 'read' | 'append' | 'collect';
@@ -213,8 +215,8 @@ export interface Agent extends AgentSetup {
   registry: Registry;
   /** The secrets registry every log line and stored text is redacted by. */
   secrets: SecretRegistry;
-  /** Where the store is: --db, else the config's store.path, else ./data/evidence.db. */
-  storePath: string;
+  /** Where the store is: --db, else the config's store.path, else ./data/evidence.db (found when first read). */
+  readonly storePath: string;
   /** The config's exceptions file, read and validated (undefined without one); read once. */
   exceptions(): ExceptionsEvidence | undefined;
   /** The logger (level from --verbose, LOG_LEVEL or the config); made once. */
@@ -230,14 +232,15 @@ export interface Agent extends AgentSetup {
 /** Assembles the agent once for a command, the daemon or the bench; nothing is written before the config is known to be good. */
 export async function openAgent(options: GlobalOptions, mode: AgentMode, env: NodeJS.ProcessEnv = process.env): Promise<Agent> {
   const loaded =
-    mode === 'demo'
+    mode === 'demo' || mode === 'store'
       ? undefined
       : mode === 'read' || mode === 'deliver'
         ? (await readerSetup(options, env, mode === 'deliver')).loaded
         : await loadAgentConfig(options, env, mode === 'collect' ? {} : { tolerateBrokenModules: true });
   const setup = setupOf(loaded);
   const registry = registryOf(builtinCollectors, loaded);
-  const storePath = mode === 'read' || mode === 'deliver' ? readStorePath(options, env) : resolveDbPath(options, loaded);
+  // Found when first asked for: a command that never opens the store never reads the config's store.path.
+  let storePath: string | undefined;
   let exceptions: { value: ExceptionsEvidence | undefined } | undefined;
   let logger: Logger | undefined;
   const agent: Agent = {
@@ -245,7 +248,10 @@ export async function openAgent(options: GlobalOptions, mode: AgentMode, env: No
     mode,
     registry,
     secrets: agentSecrets,
-    storePath,
+    get storePath() {
+      storePath ??= mode === 'read' || mode === 'deliver' || mode === 'store' ? readStorePath(options, env) : resolveDbPath(options, loaded);
+      return storePath;
+    },
     exceptions() {
       exceptions ??= { value: loaded?.path && loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined };
       return exceptions.value;
@@ -257,13 +263,13 @@ export async function openAgent(options: GlobalOptions, mode: AgentMode, env: No
     },
     async openStore(access) {
       if (access === 'read') return openStoreForReading(options);
-      if (access === 'append') return openEvidenceStore(storePath);
+      if (access === 'append') return openEvidenceStore(agent.storePath);
       if (mode === 'demo') {
-        await prepareDemoStore(storePath);
-        return openEvidenceStore(storePath, { kind: 'demo' });
+        await prepareDemoStore(agent.storePath);
+        return openEvidenceStore(agent.storePath, { kind: 'demo' });
       }
-      await refuseDemoStore(storePath);
-      const store = openEvidenceStore(storePath);
+      await refuseDemoStore(agent.storePath);
+      const store = openEvidenceStore(agent.storePath);
       if (mode === 'record') return store;
       try {
         for (const run of await store.recoverAbandonedRuns(new Date())) {

@@ -25,7 +25,7 @@ const doctorCommand = lazy(() => import('./commands/doctor.js').then((m) => m.do
 const demoCommand = lazy(() => import('./commands/demo.js').then((m) => m.demoCommand));
 const digestCommand = lazy(() => import('./commands/digest.js').then((m) => m.digestCommand));
 const exportCommand = lazy(() => import('./commands/export.js').then((m) => m.exportCommand));
-const keygenCommand = lazy(() => import('./commands/export.js').then((m) => m.keygenCommand));
+const keygenCommand = lazy(() => import('./commands/keygen.js').then((m) => m.keygenCommand));
 const findingsCommand = lazy(() => import('./commands/findings.js').then((m) => m.findingsCommand));
 const populationCommand = lazy(() => import('./commands/population.js').then((m) => m.populationCommand));
 const sampleCommand = lazy(() => import('./commands/sample.js').then((m) => m.sampleCommand));

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { simulatedDays } from '../src/commands/demo.js';
+import { simulatedDays } from '../src/demo/days.js';
 import { digestPeriod } from '../src/commands/digest.js';
 import { openStore } from '../src/store/index.js';
 import { cliInProcess } from './helpers/cli-in-process.js';

@@ -4,9 +4,10 @@
 import { copyFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../src/cli-error.js';
-import { parseHead, verifyCommand } from '../src/commands/verify.js';
+import { verifyCommand } from '../src/commands/verify.js';
 import { openStore } from '../src/store/index.js';
 import type { RunRecord } from '../src/store/types.js';
+import { parseHead } from '../src/verify/kept-head.js';
 import { day, okOutcome, runStart, tempDbPath, userEvidence } from './helpers/store-fixtures.js';
 
 async function addRun(path: string, n: number, groups: string[] = ['Developers']): Promise<RunRecord> {

@@ -2,8 +2,7 @@
 import { openStoreForReading, pickFramework, readerSetup } from '../agent.js';
 import type { GlobalOptions } from '../agent.js';
 import { latestAttestations } from '../reports/attestations.js';
-import { controlStatuses, currentState } from '../reports/current-state.js';
-import type { ControlStatus } from '../reports/current-state.js';
+import { controlStatuses, currentState, summarizeControls } from '../reports/current-state.js';
 import { lifecycleOf } from '../reports/event-findings.js';
 import { renderTable } from '../reports/table.js';
 import { print, printJson, printWarnings } from './print.js';
@@ -11,12 +10,6 @@ import { print, printJson, printWarnings } from './print.js';
 export interface ControlsOptions extends GlobalOptions {
   framework?: string;
   json?: boolean;
-}
-
-export function summarizeControls(statuses: readonly ControlStatus[]): Record<ControlStatus['state'], number> {
-  const summary = { passing: 0, failing: 0, error: 0, supported: 0, not_evidenced: 0, manual: 0 };
-  for (const s of statuses) summary[s.state] += 1;
-  return summary;
 }
 
 export async function controlsCommand(options: ControlsOptions): Promise<number> {

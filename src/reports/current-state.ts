@@ -166,6 +166,13 @@ export interface ControlStatus {
   attestation?: { control: string; attestedBy: string; attestedAt: string; validUntil: string; note: string };
 }
 
+/** How many controls are in each state. */
+export function summarizeControls(statuses: readonly ControlStatus[]): Record<ControlStatus['state'], number> {
+  const summary = { passing: 0, failing: 0, error: 0, supported: 0, not_evidenced: 0, manual: 0 };
+  for (const s of statuses) summary[s.state] += 1;
+  return summary;
+}
+
 /**
  * What each control's evidence says now: its checks' findings, and the attestations of the control (or of
  * the criteria it is mapped to) still in their window; an expired attestation evidences nothing.

@@ -4,6 +4,7 @@
 // so every file is listed and signed with the rest; verify checks each pack as well.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CliError } from '../cli-error.js';
 import type { EvidenceStore } from '../store/types.js';
 import { sampleCsv, samplePopulation } from './draw.js';
 import { writePack } from './pack.js';
@@ -19,6 +20,23 @@ export interface BundleSampleRequest {
 export interface BundleSamples {
   seed: string;
   requests: readonly BundleSampleRequest[];
+}
+
+/**
+ * The export's --sample population=N[,…] with --seed: the samples the bundle carries (none without
+ * --sample), against the populations `offered` gives; a bad value is a one-line usage error.
+ */
+export function requestedSamples(sample: string | undefined, seed: string | undefined, offered: () => readonly SampleablePopulation[]): BundleSamples | undefined {
+  if (sample === undefined) {
+    if (seed !== undefined) throw new CliError('--seed: only with --sample population=N[,…]');
+    return undefined;
+  }
+  if (seed === undefined || seed === '') throw new CliError('--seed: required with --sample (any text; the same seed draws the same samples)');
+  try {
+    return { seed, requests: parseSampleRequests(sample, offered()) };
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
 }
 
 /**

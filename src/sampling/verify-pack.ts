@@ -2,7 +2,7 @@
 // chain.jsonl (each run's fields against its hash, each link, the head pack.json names); each proving
 // run's rows against the digests its chained fields carry; each record against the sampled row's key and
 // the row of its event in the run that stored it; each finding against its run's findings rows. What ties
-// the head to a store is outside the pack: `verify <pack> --head` or `--db` (see src/commands/verify.ts).
+// the head to a store is outside the pack: `verify <pack> --head` or `--db` (see src/verify/pack-report.ts).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../canonical.js';

@@ -201,7 +201,7 @@ export function configuredCollectors(loaded: LoadedConfig, only?: string, broken
  *   of the config read, so its collectors and frameworks are the built-in ones.
  * - `deliver`: the same with the config's secrets (the digest's webhook and SMTP); it may append to the store.
  * - `collect`: the config is required and every module must load; real evidence (no demo store).
- * - `record`: the config when one exists, a broken module left out (attest); real evidence.
+ * - `record`: the config when one exists, a broken module left out (attest; doctor, which reports it); real evidence.
  * - `daemon`: like collect, but a module that fails to load runs as failed runs instead of stopping it.
  * - `demo`: no config; the built-in collectors and frameworks; a demo store.
  */

@@ -18,7 +18,7 @@ export const LAYERS: readonly { name: string; prefixes: readonly string[] }[] = 
   // Parts with one job each: collectors, config, the registry's loading, mappings, the store, exceptions, external modules, the sandbox.
   { name: 'parts', prefixes: ['collectors/', 'src/config/', 'src/registry-load.ts', 'src/mapping/', 'src/store/', 'src/exceptions/', 'src/plugins/', 'sandbox/', 'src/aws-credential-sources.ts'] },
   // One run, and the views computed from the store.
-  { name: 'run and reports', prefixes: ['src/runner.ts', 'src/evaluate-checks.ts', 'src/reports/'] },
+  { name: 'run and reports', prefixes: ['src/runner.ts', 'src/collect-now.ts', 'src/evaluate-checks.ts', 'src/reports/'] },
   // What is made of runs and reports: the digest, the bundle, attestations, reviews, verify's reports, the daemon, doctor.
   { name: 'products', prefixes: ['src/digest/', 'src/bundle/', 'src/attest/', 'src/review/', 'src/verify/', 'src/daemon/', 'src/demo/', 'src/sampling/'] },
   // The one place that assembles the agent, and `doctor`, which diagnoses that assembly.

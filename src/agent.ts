@@ -196,16 +196,16 @@ export function configuredCollectors(loaded: LoadedConfig, only?: string, broken
 
 /**
  * What a command needs of the agent, and so how it is assembled:
- * - `read`: the config when one exists, without its secrets (an auditor's machine); the store read-only
- *   (or appended to: `review`, `export`).
+ * - `read`: the config when one exists, without its secrets (an auditor's machine); the store read-only.
+ * - `store`: the store alone, read-only (`runs`, `verify`): found by --db or the config's store section, no other part
+ *   of the config read, so its collectors and frameworks are the built-in ones.
  * - `deliver`: the same with the config's secrets (the digest's webhook and SMTP); it may append to the store.
  * - `collect`: the config is required and every module must load; real evidence (no demo store).
- * - `record`: the config when one exists, a broken module left out (attest); real evidence.
+ * - `record`: the config when one exists, a broken module left out (attest; doctor, which reports it); real evidence.
  * - `daemon`: like collect, but a module that fails to load runs as failed runs instead of stopping it.
  * - `demo`: no config; the built-in collectors and frameworks; a demo store.
- * - `store`: the store only (verify): of the config only its store.url or store.path, as `read` finds the store.
  */
-export type AgentMode = 'read' | 'deliver' | 'collect' | 'record' | 'daemon' | 'demo' | 'store';
+export type AgentMode = 'read' | 'store' | 'deliver' | 'collect' | 'record' | 'daemon' | 'demo';
 
 /** How a command opens the store: read it, append records about it (digests, exports, reviews), or collect into it. */
 export type StoreAccess = 'read' | 'append' | 'collect';
@@ -221,6 +221,10 @@ export interface Agent extends AgentSetup {
   exceptions(): ExceptionsEvidence | undefined;
   /** The logger (level from --verbose, LOG_LEVEL or the config); made once. */
   logger(): Logger;
+  /** Real evidence never goes into a demo store: refuses one at storePath (the daemon, before its lock file). */
+  refuseDemoStore(): Promise<void>;
+  /** Records the runs an interrupted process left open as aborted, each logged. */
+  recoverAbandonedRuns(store: EvidenceStore): Promise<void>;
   /**
    * The store, opened as `access` asks: `read` read-only and only when it exists; `append` writable;
    * `collect` writable after refusing a demo store (or, in demo mode, replacing only a demo store), with
@@ -229,27 +233,40 @@ export interface Agent extends AgentSetup {
   openStore(access: StoreAccess): Promise<EvidenceStore>;
 }
 
-/** Assembles the agent once for a command, the daemon or the bench; nothing is written before the config is known to be good. */
+/**
+ * Assembles the agent once for a command, the daemon or the bench; nothing is written before the config is
+ * known to be good. The config is read here; the frameworks and the store's location on first use, so a
+ * command's own usage errors keep their place before them.
+ */
 export async function openAgent(options: GlobalOptions, mode: AgentMode, env: NodeJS.ProcessEnv = process.env): Promise<Agent> {
+  const reads = mode === 'read' || mode === 'deliver' || mode === 'store';
+  let setup = mode === 'read' || mode === 'deliver' ? await readerSetup(options, env, mode === 'deliver') : undefined;
   const loaded =
     mode === 'demo' || mode === 'store'
       ? undefined
-      : mode === 'read' || mode === 'deliver'
-        ? (await readerSetup(options, env, mode === 'deliver')).loaded
+      : setup
+        ? setup.loaded
         : await loadAgentConfig(options, env, mode === 'collect' ? {} : { tolerateBrokenModules: true });
-  const setup = setupOf(loaded);
+  const setupNow = () => (setup ??= setupOf(loaded));
+  const collectors = (loaded?.collectors ?? builtinCollectors) as readonly Collector[];
   const registry = registryOf(builtinCollectors, loaded);
-  // Found when first asked for: a command that never opens the store never reads the config's store.path.
   let storePath: string | undefined;
   let exceptions: { value: ExceptionsEvidence | undefined } | undefined;
   let logger: Logger | undefined;
   const agent: Agent = {
-    ...setup,
+    loaded,
+    collectors,
+    get frameworks() {
+      return setupNow().frameworks;
+    },
+    get mappingVersion() {
+      return setupNow().mappingVersion;
+    },
     mode,
     registry,
     secrets: agentSecrets,
     get storePath() {
-      storePath ??= mode === 'read' || mode === 'deliver' || mode === 'store' ? readStorePath(options, env) : resolveDbPath(options, loaded);
+      storePath ??= reads ? readStorePath(options, env) : resolveDbPath(options, loaded);
       return storePath;
     },
     exceptions() {
@@ -260,6 +277,12 @@ export async function openAgent(options: GlobalOptions, mode: AgentMode, env: No
       // The demo's output is its summary: its logs say only what went wrong unless asked for more.
       logger ??= mode === 'demo' ? createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn'), format: logFormat(options.logFormat) }).child({ demo: true }) : makeLogger(loaded, options);
       return logger;
+    },
+    refuseDemoStore: () => refuseDemoStore(agent.storePath),
+    async recoverAbandonedRuns(store) {
+      for (const run of await store.recoverAbandonedRuns(new Date())) {
+        agent.logger().warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
+      }
     },
     async openStore(access) {
       if (access === 'read') return openStoreForReading(options);
@@ -272,9 +295,7 @@ export async function openAgent(options: GlobalOptions, mode: AgentMode, env: No
       const store = openEvidenceStore(agent.storePath);
       if (mode === 'record') return store;
       try {
-        for (const run of await store.recoverAbandonedRuns(new Date())) {
-          agent.logger().warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
-        }
+        await agent.recoverAbandonedRuns(store);
       } catch (error) {
         await store.close();
         throw error;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { simulatedDays } from '../src/demo/days.js';
-import { digestPeriod } from '../src/commands/digest.js';
+import { digestPeriod } from '../src/commands/options.js';
 import { openStore } from '../src/store/index.js';
 import { cliInProcess } from './helpers/cli-in-process.js';
 

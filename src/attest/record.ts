@@ -13,11 +13,22 @@ import type { Logger } from '../logging.js';
 import type { Framework } from '../mapping/load.js';
 import { runScope } from '../runner.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
+import { closest } from '../suggest.js';
 import { agentVersion } from '../version.js';
 
 /** Attested files are kept in the store and in every export: past this, attest a summary instead. */
 export const MAX_ATTESTED_FILE_BYTES = 50 * 1024 * 1024;
 const DAY_MS = 86_400_000;
+
+/** The framework of a control id (ids are unique across frameworks), or a usage error with the nearest id. */
+export function frameworkOfControl(frameworks: readonly Framework[], control: string): Framework {
+  const found = frameworks.find((f) => f.controls.some((c) => c.id === control));
+  if (found) return found;
+  const hint = closest(control, frameworks.flatMap((f) => f.controls.map((c) => c.id)));
+  throw new CliError(
+    `--control: unknown control "${control}"${hint ? `; did you mean "${hint}"?` : ''} (a SOC 2 criterion, a SOC 1 objective or a control of your control sets: evidence-agent controls lists them)`,
+  );
+}
 
 /** SHA-256 and size of a file read as a stream, refused before reading when over the limit. */
 export async function hashFile(path: string, limit = MAX_ATTESTED_FILE_BYTES): Promise<{ sha256: string; bytes: number }> {

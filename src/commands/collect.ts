@@ -1,23 +1,10 @@
 // `evidence-agent collect`: one run of every configured collector (or of --collector), now.
 // With no config at all it runs the built-in demo estate instead, so a fresh clone shows the flow.
-import {
-  configuredCollectors,
-  loadAgentConfig,
-  makeLogger,
-  resolveDbPath,
-  setupOf,
-  uncitedModuleChecks,
-} from '../agent.js';
+import { configuredCollectors, openAgent, uncitedModuleChecks } from '../agent.js';
 import type { GlobalOptions } from '../agent.js';
 import { awsCredentialSources } from '../../collectors/_aws/credential-sources.js';
-import { refuseDemoStore } from '../agent-store.js';
 import { CliError } from '../cli-error.js';
-import { runCollectors } from '../runner.js';
-import type { ConfiguredCollector } from '../runner.js';
-import type { RunRecord } from '../store/types.js';
-import { startProgress } from '../progress.js';
-import { loadConfiguredExceptions } from '../exceptions/load.js';
-import { openStore } from '../store/index.js';
+import { collectNow } from '../collect-now.js';
 import { agentVersion } from '../version.js';
 import { demoCommand } from './demo.js';
 import { print, printError, printJson } from './print.js';
@@ -30,7 +17,8 @@ export interface CollectOptions extends GlobalOptions {
 }
 
 export async function collectCommand(options: CollectOptions): Promise<number> {
-  const loaded = await loadAgentConfig(options);
+  const agent = await openAgent(options, 'collect');
+  const loaded = agent.loaded!;
   if (loaded.path === null) {
     const credentials = awsCredentialSources(process.env);
     if (credentials.length > 0) {
@@ -49,18 +37,14 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
   if (collectors.length === 0) {
     throw new CliError(`${loaded.path}: no collector is configured under collectors: (see config/example.yaml)`);
   }
-  const setup = setupOf(loaded);
-  const { frameworks, mappingVersion } = setup;
-  const uncited = uncitedModuleChecks(setup);
+  const uncited = uncitedModuleChecks(agent);
   if (uncited.length > 0) {
     printError(`warning: no control cites ${uncited.join(', ')}: they evidence nothing until a control set (controlSets:) names them`);
   }
   // Read before anything is written: a bad exceptions file is a config error.
-  const exceptions = loaded.config.exceptions ? loadConfiguredExceptions(loaded.path, loaded.config.exceptions) : undefined;
-  const logger = makeLogger(loaded, options);
-  const dbPath = resolveDbPath(options, loaded);
-  await refuseDemoStore(dbPath);
-  const store = openStore(dbPath);
+  const exceptions = agent.exceptions();
+  const logger = agent.logger();
+  const store = await agent.openStore('collect');
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) process.exit(130);
@@ -69,34 +53,12 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
-    for (const run of await store.recoverAbandonedRuns(new Date())) {
-      logger.warn({ run: run.seq, collector: run.collector, scope: run.scope }, 'recorded an interrupted run as aborted');
-    }
-    // One collector at a time, as runCollectors runs them, so the bar can say which is running.
-    const scopeCount = collectors.reduce((sum, c) => sum + scopesOf(c), 0);
-    const progress = startProgress('collect', scopeCount, 'runs', { quiet: options.quiet === true });
-    const runs: RunRecord[] = [];
-    const unrecorded: string[] = [];
-    try {
-      for (const configured of collectors) {
-        progress.update(runs.length + unrecorded.length, configured.collector.id);
-        const batch = await runCollectors([configured], {
-          store,
-          logger,
-          agentVersion: agentVersion(),
-          mappingVersion,
-          configDigest: loaded.digest,
-          signal: stop.signal,
-          ...(exceptions ? { exceptions } : {}),
-          mappings: frameworks,
-          storeBusyWaitMs: loaded.config.store.busyWaitSeconds * 1000,
-        });
-        runs.push(...batch.runs);
-        unrecorded.push(...batch.unrecorded);
-      }
-    } finally {
-      progress.stop();
-    }
+    const context = { store, logger, agentVersion: agentVersion(), mappingVersion: agent.mappingVersion, configDigest: loaded.digest, signal: stop.signal };
+    const { runs, unrecorded } = await collectNow(
+      collectors,
+      { ...context, ...(exceptions ? { exceptions } : {}), mappings: agent.frameworks, storeBusyWaitMs: loaded.config.store.busyWaitSeconds * 1000 },
+      { quiet: options.quiet === true },
+    );
     if (options.json) printJson({ runs, unrecorded });
     else for (const run of runs) print(runLine(run));
     for (const line of unrecorded) printError(`run not recorded: ${line}`);
@@ -104,14 +66,5 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await store.close();
-  }
-}
-
-/** How many runs a collector makes (its scopes); none when they cannot be listed (the runner logs why). */
-function scopesOf(configured: ConfiguredCollector): number {
-  try {
-    return configured.collector.scopes(configured.options).length;
-  } catch {
-    return 0;
   }
 }

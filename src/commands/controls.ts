@@ -1,5 +1,5 @@
 // `evidence-agent controls`: every control of a framework with the state its checks show now.
-import { openStoreForReading, pickFramework, readerSetup } from '../agent.js';
+import { openAgent, pickFramework } from '../agent.js';
 import type { GlobalOptions } from '../agent.js';
 import { latestAttestations } from '../reports/attestations.js';
 import { controlStatuses, currentState, summarizeControls } from '../reports/current-state.js';
@@ -13,12 +13,12 @@ export interface ControlsOptions extends GlobalOptions {
 }
 
 export async function controlsCommand(options: ControlsOptions): Promise<number> {
-  const setup = await readerSetup(options);
-  const frameworks = pickFramework(setup.frameworks, options.framework);
-  const store = openStoreForReading(options);
+  const agent = await openAgent(options, 'read');
+  const frameworks = pickFramework(agent.frameworks, options.framework);
+  const store = await agent.openStore('read');
   try {
-    const { findings, warnings } = await currentState(store, undefined, lifecycleOf(setup));
-    const attestations = await latestAttestations(store, setup.collectors);
+    const { findings, warnings } = await currentState(store, undefined, lifecycleOf(agent));
+    const attestations = await latestAttestations(store, agent.collectors);
     printWarnings(warnings, options.json);
     const report = frameworks.map((framework) => ({
       framework: framework.id,

@@ -2,7 +2,7 @@
 // merged changes, principals added or removed, the events an event check failed) over a period, as CSV
 // for sampling or JSON, with every coverage gap warned about. Without an id: the populations to sample
 // (with --from, their sizes in the period).
-import { openStoreForReading, readerSetup } from '../agent.js';
+import { openAgent } from '../agent.js';
 import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
 import { toCsv } from '../reports/csv.js';
@@ -20,14 +20,14 @@ export interface PopulationOptions extends GlobalOptions {
 }
 
 export async function populationCommand(id: string | undefined, options: PopulationOptions): Promise<number> {
-  const setup = await readerSetup(options);
-  const offered = sampleablePopulations(setup.collectors, lifecycleOf(setup).eventChecks);
+  const agent = await openAgent(options, 'read');
+  const offered = sampleablePopulations(agent.collectors, lifecycleOf(agent).eventChecks);
   if (id === undefined) {
     const rows = offered.map((population) => ({ id: population.id, collector: population.collector, title: population.title, rows: undefined as number | undefined, gaps: undefined as number | undefined }));
     // With a period: how many rows each holds in it (and how many coverage gaps), to choose what to sample.
     if (options.from) {
       const { from, to } = parsePeriod(options.from, options.to, new Date());
-      const store = openStoreForReading(options);
+      const store = await agent.openStore('read');
       try {
         for (const [i, population] of offered.entries()) {
           const report = await population.build(store, from, to, options.scope);
@@ -48,7 +48,7 @@ export async function populationCommand(id: string | undefined, options: Populat
   if (!options.from) throw new CliError('--from: required (the first day of the period, YYYY-MM-DD)');
   const { from, to } = parsePeriod(options.from, options.to, new Date());
 
-  const store = openStoreForReading(options);
+  const store = await agent.openStore('read');
   try {
     const report = await population.build(store, from, to, options.scope);
     // Gaps go to stderr so stdout stays a clean CSV or JSON document.

@@ -1,5 +1,5 @@
 // `evidence-agent runs`: the run history, newest last.
-import { openStoreForReading } from '../agent.js';
+import { openAgent } from '../agent.js';
 import type { GlobalOptions } from '../agent.js';
 import { renderTable } from '../reports/table.js';
 import { parseIntegerOption } from './options.js';
@@ -13,7 +13,8 @@ export interface RunsOptions extends GlobalOptions {
 
 export async function runsCommand(options: RunsOptions): Promise<number> {
   const limit = options.limit ? parseIntegerOption('--limit', options.limit, 1, 1_000_000) : undefined;
-  const store = openStoreForReading(options);
+  const agent = await openAgent(options, 'store');
+  const store = await agent.openStore('read');
   try {
     const runs = await store.listRuns({ collector: options.collector, limit });
     if (options.json) {

@@ -3,19 +3,15 @@
 // CSV on stdout (rank, row position, row key, then the population's columns); what was drawn and why on
 // stderr, so stdout stays a clean CSV; --json carries both; --xlsx also writes the test sheet.
 import { writeFileSync } from 'node:fs';
-import { openStoreForReading, readerSetup } from '../agent.js';
+import { openAgent } from '../agent.js';
 import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
 import { lifecycleOf } from '../reports/event-findings.js';
-import { sampleCsv, samplePopulation } from '../sampling/draw.js';
-import type { PopulationSample } from '../sampling/draw.js';
+import { sampleCsv, samplePopulation, sampleSummary } from '../sampling/draw.js';
 import { PackError, writePack } from '../sampling/pack.js';
 import { sampleablePopulations } from '../sampling/populations.js';
-import { buildCoverageSheet, periodDays } from '../sampling/coverage-sheet.js';
-import { sampleSheetOf, testSheetXlsx } from '../sampling/sheet.js';
-import { collectorCadence } from '../reports/cadence.js';
+import { sampleTestSheet } from '../sampling/coverage-sheet.js';
 import { FREQUENCIES } from '../sampling/size.js';
-import { agentVersion } from '../version.js';
 import { parseChoice, parseIntegerOption } from './options.js';
 import { printJson } from './print.js';
 import { parsePeriod } from './period.js';
@@ -32,18 +28,9 @@ export interface SampleOptions extends GlobalOptions {
   pack?: string;
 }
 
-export function sampleSummary(sample: PopulationSample): string[] {
-  return [
-    `${sample.populationId}: ${sample.items.length} of ${sample.populationSize} rows from ${sample.from} to ${sample.to}, seed "${sample.seed}" (${sample.algorithm})`,
-    `size: ${sample.size.rationale}`,
-    `population SHA-256 (the CSV of \`evidence-agent population ${sample.populationId}\` for this period): ${sample.populationSha256}`,
-    `chain head: ${sample.chainHead}`,
-  ];
-}
-
 export async function sampleCommand(id: string | undefined, options: SampleOptions): Promise<number> {
-  const setup = await readerSetup(options);
-  const offered = sampleablePopulations(setup.collectors, lifecycleOf(setup).eventChecks);
+  const agent = await openAgent(options, 'read');
+  const offered = sampleablePopulations(agent.collectors, lifecycleOf(agent).eventChecks);
   if (!id) throw new CliError('sample: which population? (run `evidence-agent population` for the list)');
   const population = offered.find((p) => p.id === id);
   if (!population) throw new CliError(`unknown population "${id}" (known: ${offered.map((p) => p.id).join(', ')})`);
@@ -58,23 +45,11 @@ export async function sampleCommand(id: string | undefined, options: SampleOptio
   const frequency = options.frequency === undefined ? undefined : parseChoice('--frequency', options.frequency, FREQUENCIES);
   const { from, to } = parsePeriod(options.from, options.to, new Date(0));
 
-  const store = openStoreForReading(options);
+  const store = await agent.openStore('read');
   try {
     const sample = await samplePopulation(store, population, { from, to, seed: options.seed, size, frequency, scope: options.scope });
     for (const warning of sample.warnings) process.stderr.write(`evidence-agent: warning: ${warning}\n`);
-    // The test sheet, with the coverage of every control over the same days (config time zone and schedules).
-    const xlsx =
-      options.xlsx || options.pack
-        ? await testSheetXlsx(
-            sampleSheetOf(sample, population.attributes ?? [], `evidence-agent ${agentVersion()}`),
-            await buildCoverageSheet(store, periodDays(from, to), {
-              frameworks: setup.frameworks,
-              collectors: setup.collectors,
-              cadenceDays: collectorCadence(setup.collectors, (setup.loaded?.config.collectors ?? {}) as Record<string, { schedule?: string } | undefined>),
-              timeZone: setup.loaded?.config.timezone ?? 'UTC',
-            }),
-          )
-        : undefined;
+    const xlsx = options.xlsx || options.pack ? await sampleTestSheet(store, { sample, population, from, to }, { frameworks: agent.frameworks, collectors: agent.collectors, config: agent.loaded?.config }) : undefined;
     if (options.xlsx) writeFileSync(options.xlsx, xlsx!);
     if (options.pack) {
       const pack = await writePack(store, options.pack, { sample, population, csv: sampleCsv(sample), xlsx }).catch((error: unknown) => {

@@ -3,12 +3,10 @@
 // not exist yet), every configured collector's credentials and permissions scope by scope (the
 // collectors' own preflights), the signing key and the digest's delivery targets.
 import { dirname, resolve } from 'node:path';
-import { configuredCollectors, loadAgentConfig, resolveDbPath } from '../agent.js';
-import type { GlobalOptions } from '../agent.js';
+import { configuredCollectors, openAgent } from '../agent.js';
+import type { Agent, GlobalOptions } from '../agent.js';
 import type { ClientEnvironment } from '../collector.js';
-import { loadConfiguredExceptions } from '../exceptions/load.js';
 import { ConfigError } from '../config/errors.js';
-import type { LoadedConfig } from '../registry-load.js';
 import type { DigestDelivery } from '../digest/deliver.js';
 import { silentLogger } from '../logging.js';
 import type { Logger } from '../logging.js';
@@ -47,13 +45,15 @@ const PREFLIGHT_CLIENTS: ClientEnvironment = { aws: { maxAttempts: 2, requestTim
 export async function runDoctor(options: DoctorOptions, environment: DoctorEnvironment = {}): Promise<DoctorReport> {
   const env = environment.env ?? process.env;
   const now = environment.now ?? (() => new Date());
-  let loaded: LoadedConfig;
+  let agent: Agent;
   try {
-    loaded = await loadAgentConfig(options, env, { tolerateBrokenModules: true });
+    // As `attest` assembles it: the config with a module that fails to load left out (a check of its own below).
+    agent = await openAgent(options, 'record', env);
   } catch (error) {
     const lines = error instanceof ConfigError ? error.lines : [errorText(error)];
     return report(null, lines.map((line) => fail('config', 'config', agentSecrets.redact(line))));
   }
+  const loaded = agent.loaded!;
   if (loaded.path === null) {
     return report(null, [fail('config', 'config', 'no config (--config, EVIDENCE_AGENT_CONFIG or ./config/evidence-agent.yaml): doctor checks a deployment; copy config/example.yaml')]);
   }
@@ -71,13 +71,13 @@ export async function runDoctor(options: DoctorOptions, environment: DoctorEnvir
   }
   if (loaded.config.exceptions) {
     try {
-      const { exceptions } = loadConfiguredExceptions(loaded.path, loaded.config.exceptions);
+      const { exceptions } = agent.exceptions()!;
       checks.push(ok('config', loaded.config.exceptions, `${exceptions.length} exception(s)`));
     } catch (error) {
       checks.push(fail('config', loaded.config.exceptions, error instanceof ConfigError ? error.lines[0]! : errorText(error)));
     }
   }
-  checks.push(...(await storeChecks(resolveDbPath(options, loaded))));
+  checks.push(...(await storeChecks(agent.storePath)));
   checks.push(
     ...(await collectorChecks(
       collectors.filter((c) => !loaded.brokenModules.some((b) => b.id === c.collector.id)),

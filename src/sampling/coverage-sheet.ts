@@ -7,6 +7,11 @@ import type { Framework } from '../mapping/load.js';
 import { buildCoverage, DAY_STATES } from '../reports/coverage.js';
 import type { CoverageReport } from '../reports/coverage.js';
 import type { EvidenceStore } from '../store/types.js';
+import { collectorCadence } from '../reports/cadence.js';
+import { agentVersion } from '../version.js';
+import type { PopulationSample } from './draw.js';
+import type { SampleablePopulation } from './populations.js';
+import { sampleSheetOf, testSheetXlsx } from './sheet.js';
 import type { CoverageSheet } from './sheet.js';
 
 export interface CoverageSheetOptions {
@@ -28,6 +33,23 @@ export async function buildCoverageSheet(store: EvidenceStore, period: { from: s
     reports.push(await buildCoverage(store, framework, { from: period.from, to: period.to, timeZone: options.timeZone, collectors: options.collectors, cadenceDays: options.cadenceDays }));
   }
   return coverageSheetOf(reports);
+}
+
+/** A sample's test sheet (xlsx): its items, then every control's coverage over the same days (the config's time zone and schedules). */
+export async function sampleTestSheet(
+  store: EvidenceStore,
+  drawn: { sample: PopulationSample; population: Pick<SampleablePopulation, 'attributes'>; from: Date; to: Date },
+  parts: { frameworks: readonly Framework[]; collectors: readonly Collector[]; config: { collectors?: object; timezone?: string } | undefined },
+): Promise<Buffer> {
+  return testSheetXlsx(
+    sampleSheetOf(drawn.sample, drawn.population.attributes ?? [], `evidence-agent ${agentVersion()}`),
+    await buildCoverageSheet(store, periodDays(drawn.from, drawn.to), {
+      frameworks: parts.frameworks,
+      collectors: parts.collectors,
+      cadenceDays: collectorCadence(parts.collectors, (parts.config?.collectors ?? {}) as Record<string, { schedule?: string } | undefined>),
+      timeZone: parts.config?.timezone ?? 'UTC',
+    }),
+  );
 }
 
 export function coverageSheetOf(reports: readonly CoverageReport[]): CoverageSheet {

@@ -110,3 +110,13 @@ export function sampleCsv(sample: PopulationSample): string {
     sample.items.map((item) => ({ rank: String(item.rank), row: String(item.position), row_sha256: item.key, ...item.row })),
   );
 }
+
+/** What was drawn and why, a line each (stderr beside the CSV, so stdout stays the sample). */
+export function sampleSummary(sample: PopulationSample): string[] {
+  return [
+    `${sample.populationId}: ${sample.items.length} of ${sample.populationSize} rows from ${sample.from} to ${sample.to}, seed "${sample.seed}" (${sample.algorithm})`,
+    `size: ${sample.size.rationale}`,
+    `population SHA-256 (the CSV of \`evidence-agent population ${sample.populationId}\` for this period): ${sample.populationSha256}`,
+    `chain head: ${sample.chainHead}`,
+  ];
+}

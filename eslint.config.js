@@ -31,12 +31,22 @@ function collectorBoundaries(id) {
   return {
     paths: [rawDriver],
     patterns: [
-      { group: ['**/src/store', '**/src/store/**'], message: 'a collector returns evidence; the runner stores it (read other streams through ctx.storedEvidence)' },
-      { group: ['**/src/commands/**', '**/src/cli', '**/src/cli.js', '**/src/cli-program', '**/src/cli-program.js'], message: 'a collector knows no command line' },
-      { group: ['**/src/runner', '**/src/runner.js', '**/src/agent', '**/src/agent.js', '**/src/agent-store.js'], message: 'a collector is run by the runner, never the other way round: use the context it is given' },
+      {
+        group: ['**/src/store', '**/src/store/**'],
+        message: 'a collector returns evidence; the runner stores it (read other streams through ctx.storedEvidence)',
+      },
+      {
+        group: ['**/src/commands/**', '**/src/cli', '**/src/cli.js', '**/src/cli-program', '**/src/cli-program.js'],
+        message: 'a collector knows no command line',
+      },
+      {
+        group: ['**/src/runner', '**/src/runner.js', '**/src/agent', '**/src/agent.js', '**/src/agent-store.js'],
+        message: 'a collector is run by the runner, never the other way round: use the context it is given',
+      },
       {
         group: others.flatMap((other) => [`../${other}/**`, `../../${other}/**`, `../../../${other}/**`, `**/collectors/${other}/**`]),
-        message: 'a collector imports no other collector: share plumbing through collectors/_aws/ (or a new _shared folder), or read its stored evidence through ctx.storedEvidence',
+        message:
+          'a collector imports no other collector: share plumbing through collectors/_aws/ (or a new _shared folder), or read its stored evidence through ctx.storedEvidence',
       },
     ],
   };

@@ -34,9 +34,13 @@ const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-daemon-year-'));
 const agent = await openAgent({ db: join(dir, 'evidence.db') }, 'demo');
 const store = await agent.openStore('collect');
 // The sandbox runs in a process of its own: its caches of simulated days are not the daemon's memory.
-const sandboxProcess = fork(fileURLToPath(new URL('./sandbox-child.ts', import.meta.url)), [JSON.stringify({ historyEnd: realNow.toISOString(), date: new Date(firstDay).toISOString(), lookupEventsPerSecond: 0 })], {
-  execArgv: ['--import', 'tsx'],
-});
+const sandboxProcess = fork(
+  fileURLToPath(new URL('./sandbox-child.ts', import.meta.url)),
+  [JSON.stringify({ historyEnd: realNow.toISOString(), date: new Date(firstDay).toISOString(), lookupEventsPerSecond: 0 })],
+  {
+    execArgv: ['--import', 'tsx'],
+  },
+);
 const reply = <T>() => new Promise<T>((resolve) => sandboxProcess.once('message', (message) => resolve(message as T)));
 const sandbox = await reply<{ endpoint: string; githubBaseUrl: string }>();
 const setSandboxDate = async (date: Date) => {
@@ -71,7 +75,12 @@ try {
       now: () => new Date(at + (Date.now() - tickStarted)),
       mappings: frameworks,
       clientEnvironment: {
-        aws: { endpoint: sandbox.endpoint, credentials: { accessKeyId: 'BENCHACCESSKEYEXAMPLE', secretAccessKey: 'bench-secret-not-a-real-key' }, maxAttempts: 2, unlimitedRate: true },
+        aws: {
+          endpoint: sandbox.endpoint,
+          credentials: { accessKeyId: 'BENCHACCESSKEYEXAMPLE', secretAccessKey: 'bench-secret-not-a-real-key' },
+          maxAttempts: 2,
+          unlimitedRate: true,
+        },
         github: { baseUrl: sandbox.githubBaseUrl, unlimitedRate: true, retryAfterBaseMs: 1 },
       },
     });
@@ -87,7 +96,12 @@ try {
       const rendered = await renderDigest(store, { label, ...weekDays(label)!, timeZone: 'UTC' }, agent);
       // Sent as the daemon sends it (to a directory here): only a sent digest is kept.
       const outcomes = await deliverDigest(rendered, { directory: join(dir, 'digests') });
-      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, { at: new Date(at + 60_000), agentVersion: 'bench', mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
+      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
+        at: new Date(at + 60_000),
+        agentVersion: 'bench',
+        mappingVersion,
+        configDigest: DEMO_CONFIG_DIGEST,
+      });
     }
     if (day === baselineDay) atBaseline = sample();
   }

@@ -33,7 +33,10 @@ const configured: ConfiguredCollector[] = [
   },
   // The production defaults (every default event name, root activity, IAM changes) over the regions; a
   // first read of one day, so day 1 costs what a daily run does.
-  { collector: awsCloudTrail as Collector<unknown>, options: awsCloudTrailOptionsSchema.parse({ accounts: account, regions: setup.regions, events: { backfillDays: 1 } }) },
+  {
+    collector: awsCloudTrail as Collector<unknown>,
+    options: awsCloudTrailOptionsSchema.parse({ accounts: account, regions: setup.regions, events: { backfillDays: 1 } }),
+  },
   { collector: github as Collector<unknown>, options: githubOptionsSchema.parse({ auth: { token: 'fleet-bench-token' }, orgs: [SANDBOX_ORG] }) },
 ];
 const environment = {
@@ -67,7 +70,18 @@ process.on('message', (message: { day?: string; done?: boolean }) => {
       await store.close();
       if (unrecorded.length > 0) throw new Error(`run not recorded: ${unrecorded[0]}`);
       const run = recorded[0]!;
-      runs.push({ collector: c.collector.id, status: run.status, error: run.error, apiCalls: run.apiCalls, seconds, meta: run.meta, evidence: run.evidenceCount, events: run.eventCounts.read, storeBytes: storeBytes(path), maxRss: process.resourceUsage().maxRSS * 1024 });
+      runs.push({
+        collector: c.collector.id,
+        status: run.status,
+        error: run.error,
+        apiCalls: run.apiCalls,
+        seconds,
+        meta: run.meta,
+        evidence: run.evidenceCount,
+        events: run.eventCounts.read,
+        storeBytes: storeBytes(path),
+        maxRss: process.resourceUsage().maxRSS * 1024,
+      });
     }
     process.send?.({ runs });
   })().catch((error: unknown) => {

@@ -26,7 +26,9 @@ export interface LeaseDay {
 
 export async function leaseDay(url: string, agents: number, slots: readonly SlotSpec[], compress: number): Promise<LeaseDay> {
   const jobs = [...new Set(slots.map((s) => s.job))];
-  const coordinators = await Promise.all(Array.from({ length: agents }, () => PostgresCoordinator.connect(url, { logger: silentLogger(), jobs, leaseMs: 60_000 })));
+  const coordinators = await Promise.all(
+    Array.from({ length: agents }, () => PostgresCoordinator.connect(url, { logger: silentLogger(), jobs, leaseMs: 60_000 })),
+  );
   const wins = new Map<string, number>();
   const perAgent = Array.from({ length: agents }, () => 0);
   const claimTimes: number[] = [];

@@ -50,7 +50,8 @@ export const QUERIES_PER_REGION = DEFAULT_EVENT_NAMES.length + 2;
 export const AGENT_MEMORY_LIMIT = 2048 * 2 ** 20;
 
 const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-const duration = (seconds: number) => (seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : seconds >= 60 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(1)} s`);
+const duration = (seconds: number) =>
+  seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : seconds >= 60 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(1)} s`;
 
 /**
  * The time one collector's scopes take when `agents` share them through leases, every scope taking
@@ -95,7 +96,14 @@ export function fleetModel(measure: FleetMeasure, fleet: Fleet, agentCounts: rea
   });
 
   // Throttled: AWS's refusals the sandbox served (it throttles LookupEvents as AWS does), GitHub's rate-limited replies.
-  const awsThrottled = [first, daily].reduce((sum, d) => sum + Object.entries(d.awsErrors).filter(([k]) => k.includes('Throttl')).reduce((s, [, v]) => s + v, 0), 0);
+  const awsThrottled = [first, daily].reduce(
+    (sum, d) =>
+      sum +
+      Object.entries(d.awsErrors)
+        .filter(([k]) => k.includes('Throttl'))
+        .reduce((s, [, v]) => s + v, 0),
+    0,
+  );
   const githubLimited = [first, daily].reduce((sum, d) => sum + Number(run(d, 'github').meta['rateLimitedRequests'] ?? 0), 0);
   rows.push({
     figure: 'throttled calls; failed runs',
@@ -160,7 +168,7 @@ export function fleetModel(measure: FleetMeasure, fleet: Fleet, agentCounts: rea
   rows.push({
     figure: 'store growth per day (SQLite bytes)',
     estate,
-    value: `fleet (model): ${MiB(fleetGrowth)}/day, ${(fleetGrowth * 365 / 2 ** 30).toFixed(1)} GiB/year; measured: IAM ${growth('aws-iam')} B, CloudTrail ${growth('aws-cloudtrail')} B per account, GitHub ${growth('github')} B; first day ${MiB(first.runs.reduce((s, r) => s + r.storeBytes, 0))}`,
+    value: `fleet (model): ${MiB(fleetGrowth)}/day, ${((fleetGrowth * 365) / 2 ** 30).toFixed(1)} GiB/year; measured: IAM ${growth('aws-iam')} B, CloudTrail ${growth('aws-cloudtrail')} B per account, GitHub ${growth('github')} B; first day ${MiB(first.runs.reduce((s, r) => s + r.storeBytes, 0))}`,
     target: 'a year <= 100 GiB',
     met: fleetGrowth * 365 <= 100 * 2 ** 30,
   });

@@ -43,10 +43,14 @@ const sandbox = await startSandbox({
   github: { repositories, pullRequestsPerDay: repositories / 10 },
 });
 const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-fleet-'));
-const agent = fork(fileURLToPath(new URL('./fleet-agent-child.ts', import.meta.url)), [JSON.stringify({ dir, regions, endpoint: sandbox.endpoint, githubBaseUrl: sandbox.githubBaseUrl })], {
-  execArgv: ['--import', 'tsx'],
-  env: { ...process.env, LOG_LEVEL: 'silent' },
-});
+const agent = fork(
+  fileURLToPath(new URL('./fleet-agent-child.ts', import.meta.url)),
+  [JSON.stringify({ dir, regions, endpoint: sandbox.endpoint, githubBaseUrl: sandbox.githubBaseUrl })],
+  {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  },
+);
 const exited = new Promise<number>((resolve) => agent.once('exit', (code) => resolve(code ?? 1)));
 const message = <T>() =>
   Promise.race([
@@ -79,7 +83,8 @@ try {
       awsErrors: delta(sandbox.cloudTrailErrors, before.throttled),
       githubRequests: sandbox.github.requests.total - before.github,
     });
-    for (const run of runs) process.stderr.write(`  ${day.toISOString().slice(0, 10)} ${run.collector}: ${run.status}, ${run.apiCalls} calls, ${run.seconds.toFixed(1)} s\n`);
+    for (const run of runs)
+      process.stderr.write(`  ${day.toISOString().slice(0, 10)} ${run.collector}: ${run.status}, ${run.apiCalls} calls, ${run.seconds.toFixed(1)} s\n`);
   }
   agent.send({ done: true });
   await exited;
@@ -100,7 +105,9 @@ if (postgres.ok) {
   try {
     const durations = Object.fromEntries(measured.days[1]!.runs.map((r) => [r.collector, r.seconds]));
     const slots: SlotSpec[] = [
-      ...['aws-iam', 'aws-cloudtrail'].flatMap((job) => Array.from({ length: FLEET.accounts }, (_, i) => ({ job, scope: String(100000000000 + i), seconds: durations[job]! }))),
+      ...['aws-iam', 'aws-cloudtrail'].flatMap((job) =>
+        Array.from({ length: FLEET.accounts }, (_, i) => ({ job, scope: String(100000000000 + i), seconds: durations[job]! })),
+      ),
       { job: 'github', scope: 'org', seconds: durations['github']! * (FLEET.repositories / repositories) },
       { job: 'digest', scope: 'week', seconds: 1 },
     ];
@@ -115,14 +122,25 @@ if (postgres.ok) {
   }
 } else {
   process.stderr.write(`  leases not measured: ${postgres.reason}\n`);
-  rows.push({ figure: 'coordination of the fleet day (PostgreSQL leases)', estate: `${FLEET.accounts * 2 + 2} slots`, value: `not measured: ${postgres.reason}`, target: 'every slot won once', met: false });
+  rows.push({
+    figure: 'coordination of the fleet day (PostgreSQL leases)',
+    estate: `${FLEET.accounts * 2 + 2} slots`,
+    value: `not measured: ${postgres.reason}`,
+    target: 'every slot won once',
+    met: false,
+  });
 }
 const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
 const widths = ['figure', 'estate', 'value', 'target'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k as keyof Row]).length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-console.log(`evidence-agent bench (fleet: ${FLEET.accounts} accounts x ${FLEET.regions} regions, ${FLEET.repositories} repositories; measured on 1 account and ${repositories} repositories): ${machine.cores} cores, ${machine.cpu}, ${machine.node}`);
+console.log(
+  `evidence-agent bench (fleet: ${FLEET.accounts} accounts x ${FLEET.regions} regions, ${FLEET.repositories} repositories; measured on 1 account and ${repositories} repositories): ${machine.cores} cores, ${machine.cpu}, ${machine.node}`,
+);
 console.log(line(['figure', 'estate', 'value', 'target']) + '  met');
 for (const row of rows) console.log(line([row.figure, row.estate, row.value, row.target]) + `  ${row.met ? 'yes' : 'NO'}`);
 console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
-writeFileSync(new URL('./fleet-results.json', import.meta.url), `${JSON.stringify({ mode: 'fleet', machine, at: new Date().toISOString(), fleet: FLEET, measured, rows }, null, 2)}\n`);
+writeFileSync(
+  new URL('./fleet-results.json', import.meta.url),
+  `${JSON.stringify({ mode: 'fleet', machine, at: new Date().toISOString(), fleet: FLEET, measured, rows }, null, 2)}\n`,
+);
 process.exitCode = rows.every((r) => r.met) ? 0 : 1;

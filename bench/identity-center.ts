@@ -62,7 +62,13 @@ export async function identityCenterCalls(sizes: IdentityCenterSizes): Promise<R
       mappingVersion: 'bench',
       configDigest: 'bench',
       now: () => date,
-      clientEnvironment: { aws: { endpoint: sandbox.endpoint, credentials: { accessKeyId: 'BENCHACCESSKEYEXAMPLE', secretAccessKey: 'bench-secret-not-a-real-key' }, unlimitedRate: true } },
+      clientEnvironment: {
+        aws: {
+          endpoint: sandbox.endpoint,
+          credentials: { accessKeyId: 'BENCHACCESSKEYEXAMPLE', secretAccessKey: 'bench-secret-not-a-real-key' },
+          unlimitedRate: true,
+        },
+      },
     });
     const run = runs[0]!;
     const calls = SSO_OPERATIONS.reduce((sum, op) => sum + (sandbox.requests.byAction[op] ?? 0), 0);
@@ -72,7 +78,12 @@ export async function identityCenterCalls(sizes: IdentityCenterSizes): Promise<R
     for (const a of directory.assignments) pairs.set(`${a.permissionSetArn} ${a.accountId}`, (pairs.get(`${a.permissionSetArn} ${a.accountId}`) ?? 0) + 1);
     const P = directory.permissionSets.length;
     const bound =
-      1 + pages(P) + 5 * P + [...pairs.values()].reduce((sum, n) => sum + pages(n), 0) + pages(directory.users.length) + pages(directory.groups.length) +
+      1 +
+      pages(P) +
+      5 * P +
+      [...pairs.values()].reduce((sum, n) => sum + pages(n), 0) +
+      pages(directory.users.length) +
+      pages(directory.groups.length) +
       directory.groups.reduce((sum, g) => sum + pages(g.members.length), 0);
     return {
       figure: 'Identity Center API calls per collection',

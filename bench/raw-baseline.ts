@@ -25,8 +25,13 @@ export function rawInsertSeconds(sourcePath: string): { seconds: number; rows: n
   };
   let tables: { name: string; rows: unknown[][] }[];
   try {
-    tables = INGEST_TABLES.map((name) => ({ name, rows: source.prepare(ordered[name] ?? `SELECT * FROM ${name}`).raw().all() as unknown[][] }))
-      .filter((table) => table.rows.length > 0);
+    tables = INGEST_TABLES.map((name) => ({
+      name,
+      rows: source
+        .prepare(ordered[name] ?? `SELECT * FROM ${name}`)
+        .raw()
+        .all() as unknown[][],
+    })).filter((table) => table.rows.length > 0);
   } finally {
     source.close();
   }

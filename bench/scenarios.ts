@@ -49,8 +49,30 @@ export interface Sizes {
   storageRuns: number;
 }
 
-export const QUICK: Sizes = { iamUsers: 300, iamRoles: 150, iamGroups: 45, iamPolicies: 75, cloudTrailEventsPerDay: 2_000, githubRepositories: 100, githubMergedChanges: 500, ingestDocuments: 10_000, storageResources: 1_000, storageRuns: 30 };
-export const FULL: Sizes = { iamUsers: 2_000, iamRoles: 1_000, iamGroups: 300, iamPolicies: 500, cloudTrailEventsPerDay: 20_000, githubRepositories: 1_000, githubMergedChanges: 5_000, ingestDocuments: 100_000, storageResources: 10_000, storageRuns: 365 };
+export const QUICK: Sizes = {
+  iamUsers: 300,
+  iamRoles: 150,
+  iamGroups: 45,
+  iamPolicies: 75,
+  cloudTrailEventsPerDay: 2_000,
+  githubRepositories: 100,
+  githubMergedChanges: 500,
+  ingestDocuments: 10_000,
+  storageResources: 1_000,
+  storageRuns: 30,
+};
+export const FULL: Sizes = {
+  iamUsers: 2_000,
+  iamRoles: 1_000,
+  iamGroups: 300,
+  iamPolicies: 500,
+  cloudTrailEventsPerDay: 20_000,
+  githubRepositories: 1_000,
+  githubMergedChanges: 5_000,
+  ingestDocuments: 100_000,
+  storageResources: 10_000,
+  storageRuns: 365,
+};
 
 const CREDENTIALS = { accessKeyId: 'BENCHACCESSKEYEXAMPLE', secretAccessKey: 'bench-secret-not-a-real-key' };
 
@@ -75,10 +97,22 @@ function tempStore(): { store: EvidenceStore; path: string; cleanup: () => Promi
   const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-bench-'));
   const path = join(dir, 'bench.db');
   const store = openStore(path);
-  return { store, path, cleanup: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    store,
+    path,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
-async function runOnce(store: EvidenceStore, configured: ConfiguredCollector, environment: Parameters<typeof runCollectors>[1]['clientEnvironment'], now?: Date) {
+async function runOnce(
+  store: EvidenceStore,
+  configured: ConfiguredCollector,
+  environment: Parameters<typeof runCollectors>[1]['clientEnvironment'],
+  now?: Date,
+) {
   const { runs } = await runCollectors([configured], {
     store,
     logger: silentLogger(),
@@ -99,7 +133,14 @@ async function runOnce(store: EvidenceStore, configured: ConfiguredCollector, en
  */
 export async function iamCalls(sizes: Sizes): Promise<Row> {
   const pageSize = 1000;
-  const sandbox = await startSandbox({ users: sizes.iamUsers, roles: sizes.iamRoles, groups: sizes.iamGroups, policies: sizes.iamPolicies, pageSize, reportReadyAfterPolls: 1 });
+  const sandbox = await startSandbox({
+    users: sizes.iamUsers,
+    roles: sizes.iamRoles,
+    groups: sizes.iamGroups,
+    policies: sizes.iamPolicies,
+    pageSize,
+    reportReadyAfterPolls: 1,
+  });
   const { store, cleanup } = tempStore();
   try {
     const estate = sandbox.estate();
@@ -108,7 +149,11 @@ export async function iamCalls(sizes: Sizes): Promise<Row> {
     const assignedDevices = estate.virtualMfaDevices.filter((d) => d.user).length;
     const mfaPages = Math.max(1, Math.ceil(assignedDevices / pageSize));
     const options = awsIamOptionsSchema.parse({ accounts: [{ id: SANDBOX_ACCOUNT_ID }], credentialReport: { pollIntervalMs: 5 } });
-    const run = await runOnce(store, { collector: await benchCollector('aws-iam'), options }, { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } });
+    const run = await runOnce(
+      store,
+      { collector: await benchCollector('aws-iam'), options },
+      { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } },
+    );
     // What the same evidence costs when read per principal: ListUsers, then per user its groups, attached
     // and inline policies, keys and MFA devices (5 calls), and roles and groups alike.
     const perPrincipal = 5 * estate.users.length + 3 * estate.roles.length + 3 * estate.groups.length + 2 * estate.policies.length;
@@ -155,9 +200,18 @@ export async function discoveryCalls(accounts = 100): Promise<Row> {
       concurrency: 8,
     };
     const collect = async (filters: Record<string, unknown>) => {
-      const options = awsCloudTrailOptionsSchema.parse({ organization: { ...organization, ...filters }, regions: ['us-east-1'], events: { enabled: false }, cloudWatchAlarms: { enabled: false } });
+      const options = awsCloudTrailOptionsSchema.parse({
+        organization: { ...organization, ...filters },
+        regions: ['us-east-1'],
+        events: { enabled: false },
+        cloudWatchAlarms: { enabled: false },
+      });
       const { runs } = await runCollectors([{ collector: awsCloudTrail, options }], {
-        store, logger: silentLogger(), agentVersion: 'bench', mappingVersion: 'bench', configDigest: 'bench',
+        store,
+        logger: silentLogger(),
+        agentVersion: 'bench',
+        mappingVersion: 'bench',
+        configDigest: 'bench',
         clientEnvironment: { aws: { endpoint: org.endpoint, credentials: CREDENTIALS, maxAttempts: 2, retryDelayMs: 5 } },
       });
       return { discovery: runs.find((r) => r.scope === SANDBOX_ORG_ID)!, members: runs.filter((r) => r.scope !== SANDBOX_ORG_ID) };
@@ -171,7 +225,13 @@ export async function discoveryCalls(accounts = 100): Promise<Row> {
     const walked = tree(WORKLOADS_OU_ID);
     const inTree = listed.filter((a) => walked.includes(a.parentId));
     const byOu = await collect({ include: { ous: [WORKLOADS_OU_ID] } });
-    const pagesPerOu = walked.reduce((sum, ou) => sum + Math.max(1, Math.ceil(listed.filter((a) => a.parentId === ou).length / 20)) + Math.max(1, Math.ceil(units.filter((u) => u.parentId === ou).length / 20)), 0);
+    const pagesPerOu = walked.reduce(
+      (sum, ou) =>
+        sum +
+        Math.max(1, Math.ceil(listed.filter((a) => a.parentId === ou).length / 20)) +
+        Math.max(1, Math.ceil(units.filter((u) => u.parentId === ou).length / 20)),
+      0,
+    );
     const ouBound = 3 + pagesPerOu;
     const failed = whole.members.filter((r) => r.status === 'failed' || r.status === 'aborted');
     const refusedOnly = failed.length === 1 && failed[0]!.scope === UNASSUMABLE_ACCOUNT_ID;
@@ -197,7 +257,11 @@ export async function discoveryCalls(accounts = 100): Promise<Row> {
  */
 export async function cloudTrailCalls(sizes: Sizes): Promise<Row> {
   const regions = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1'];
-  const sandbox = await startSandbox({ eventsPerDay: Math.ceil(sizes.cloudTrailEventsPerDay / regions.length), paddedRegions: regions, lookupEventsPerSecond: 2 });
+  const sandbox = await startSandbox({
+    eventsPerDay: Math.ceil(sizes.cloudTrailEventsPerDay / regions.length),
+    paddedRegions: regions,
+    lookupEventsPerSecond: 2,
+  });
   const { store, cleanup } = tempStore();
   try {
     // Padding events are AssumeRole calls: query that name so every one of them matches.
@@ -208,7 +272,11 @@ export async function cloudTrailCalls(sizes: Sizes): Promise<Row> {
     });
     const before = sandbox.requests.byAction['LookupEvents'] ?? 0;
     const started = performance.now();
-    const run = await runOnce(store, { collector: await benchCollector('aws-cloudtrail'), options }, { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } });
+    const run = await runOnce(
+      store,
+      { collector: await benchCollector('aws-cloudtrail'), options },
+      { aws: { endpoint: sandbox.endpoint, credentials: CREDENTIALS } },
+    );
     const seconds = (performance.now() - started) / 1000;
     const lookups = (sandbox.requests.byAction['LookupEvents'] ?? 0) - before;
     const throttled = sandbox.cloudTrailErrors['LookupEvents:ThrottlingException'] ?? 0;
@@ -264,7 +332,13 @@ function documents(count: number, variant: number): EvidenceItem[] {
     type: 'bench.resource',
     resourceId: `arn:aws:iam::111122223333:user/bench-user-${String(i).padStart(6, '0')}`,
     schemaVersion: 1,
-    data: { name: `bench-user-${i}`, groups: ['Developers', 'ReadOnly'], mfa: i % 7 !== 0, keys: [{ id: `AKIA${String(i).padStart(16, '0')}`, active: true }], version: i % 100 === 0 ? variant : 0 },
+    data: {
+      name: `bench-user-${i}`,
+      groups: ['Developers', 'ReadOnly'],
+      mfa: i % 7 !== 0,
+      keys: [{ id: `AKIA${String(i).padStart(16, '0')}`, active: true }],
+      version: i % 100 === 0 ? variant : 0,
+    },
   }));
 }
 
@@ -276,7 +350,14 @@ function documents(count: number, variant: number): EvidenceItem[] {
  */
 export async function ingest(sizes: Sizes, rawBaseline: (sourcePath: string) => { seconds: number; rows: number }, rounds = 3): Promise<Row> {
   const items = documents(sizes.ingestDocuments, 1);
-  const findings = items.map((item) => ({ checkId: 'bench_iam_user_mfa_enabled', resourceType: item.type, resourceId: item.resourceId, status: 'pass' as const, severity: 'high' as const, message: `${item.resourceId} has MFA.` }));
+  const findings = items.map((item) => ({
+    checkId: 'bench_iam_user_mfa_enabled',
+    resourceType: item.type,
+    resourceId: item.resourceId,
+    status: 'pass' as const,
+    severity: 'high' as const,
+    message: `${item.resourceId} has MFA.`,
+  }));
   let ours = Infinity;
   let raw = { seconds: Infinity, rows: 0 };
   // Each side starts from a collected heap, so neither is charged for the other's garbage.
@@ -286,7 +367,14 @@ export async function ingest(sizes: Sizes, rawBaseline: (sourcePath: string) => 
     try {
       collect();
       const started = process.cpuUsage();
-      const intent = await store.startRun({ collector: 'bench', scope: 'ingest', startedAt: new Date(), agentVersion: 'bench', mappingVersion: 'bench', configDigest: 'bench' });
+      const intent = await store.startRun({
+        collector: 'bench',
+        scope: 'ingest',
+        startedAt: new Date(),
+        agentVersion: 'bench',
+        mappingVersion: 'bench',
+        configDigest: 'bench',
+      });
       await store.finishRun(intent, { finishedAt: new Date(), status: 'ok', error: null, apiCalls: 0, evidence: items, findings, meta: {} });
       ours = Math.min(ours, cpuSeconds(process.cpuUsage(started)));
       await store.close();
@@ -316,8 +404,23 @@ export async function storage(sizes: Sizes): Promise<Row> {
     try {
       let at = Date.UTC(2026, 0, 1, 6);
       const record = async (variant: number) => {
-        const intent = await store.startRun({ collector: 'bench', scope: 'storage', startedAt: new Date(at), agentVersion: 'bench', mappingVersion: 'bench', configDigest: 'bench' });
-        await store.finishRun(intent, { finishedAt: new Date(at + 1000), status: 'ok', error: null, apiCalls: 0, evidence: documents(sizes.storageResources, variant), findings: [], meta: {} });
+        const intent = await store.startRun({
+          collector: 'bench',
+          scope: 'storage',
+          startedAt: new Date(at),
+          agentVersion: 'bench',
+          mappingVersion: 'bench',
+          configDigest: 'bench',
+        });
+        await store.finishRun(intent, {
+          finishedAt: new Date(at + 1000),
+          status: 'ok',
+          error: null,
+          apiCalls: 0,
+          evidence: documents(sizes.storageResources, variant),
+          findings: [],
+          meta: {},
+        });
         at += 86_400_000;
       };
       await record(0);
@@ -325,8 +428,23 @@ export async function storage(sizes: Sizes): Promise<Row> {
       const afterFirst = statSync(path).size;
       const reopened = openStore(path);
       for (let run = 1; run < sizes.storageRuns; run++) {
-        const intent = await reopened.startRun({ collector: 'bench', scope: 'storage', startedAt: new Date(at), agentVersion: 'bench', mappingVersion: 'bench', configDigest: 'bench' });
-        await reopened.finishRun(intent, { finishedAt: new Date(at + 1000), status: 'ok', error: null, apiCalls: 0, evidence: documents(sizes.storageResources, changedEvery ? run : 0), findings: [], meta: {} });
+        const intent = await reopened.startRun({
+          collector: 'bench',
+          scope: 'storage',
+          startedAt: new Date(at),
+          agentVersion: 'bench',
+          mappingVersion: 'bench',
+          configDigest: 'bench',
+        });
+        await reopened.finishRun(intent, {
+          finishedAt: new Date(at + 1000),
+          status: 'ok',
+          error: null,
+          apiCalls: 0,
+          evidence: documents(sizes.storageResources, changedEvery ? run : 0),
+          findings: [],
+          meta: {},
+        });
         at += 86_400_000;
       }
       await reopened.close();
@@ -358,7 +476,11 @@ export async function buildPeriodStore(path: string, resources: number, days: nu
     for (let day = 0; day < days; day++) {
       for (const [index, account] of accounts.entries()) {
         const at = new Date(start + day * 86_400_000 + index * 60_000);
-        const items = documents(resources / accounts.length, 0).map((item) => ({ ...item, type: 'aws.iam.user', resourceId: item.resourceId.replace('111122223333', account) }));
+        const items = documents(resources / accounts.length, 0).map((item) => ({
+          ...item,
+          type: 'aws.iam.user',
+          resourceId: item.resourceId.replace('111122223333', account),
+        }));
         const findings = items.map((item, i) => ({
           checkId: 'aws_iam_user_console_mfa_enabled',
           resourceType: item.type,
@@ -367,8 +489,23 @@ export async function buildPeriodStore(path: string, resources: number, days: nu
           severity: 'high' as const,
           message: `${item.resourceId} MFA`,
         }));
-        const intent = await store.startRun({ collector: 'aws-iam', scope: account, startedAt: at, agentVersion: 'bench', mappingVersion: 'bench', configDigest: 'bench' });
-        await store.finishRun(intent, { finishedAt: new Date(at.getTime() + 1000), status: 'ok', error: null, apiCalls: 10, evidence: items, findings, meta: {} });
+        const intent = await store.startRun({
+          collector: 'aws-iam',
+          scope: account,
+          startedAt: at,
+          agentVersion: 'bench',
+          mappingVersion: 'bench',
+          configDigest: 'bench',
+        });
+        await store.finishRun(intent, {
+          finishedAt: new Date(at.getTime() + 1000),
+          status: 'ok',
+          error: null,
+          apiCalls: 10,
+          evidence: items,
+          findings,
+          meta: {},
+        });
       }
     }
   } finally {

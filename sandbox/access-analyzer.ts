@@ -66,7 +66,10 @@ function regionState(region: string, now: Date, options: EstateOptions): { analy
         isPublic: false,
         createdAt: new Date(t.when(DRIFT.vendorRole).getTime() + 4 * 60_000),
       };
-      findings.set(arn, [lake, vendorRole].filter((finding) => t.exists(finding.createdAt)));
+      findings.set(
+        arn,
+        [lake, vendorRole].filter((finding) => t.exists(finding.createdAt)),
+      );
     }
   }
   if (region === SANDBOX_REGION) {

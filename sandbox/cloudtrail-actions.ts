@@ -158,8 +158,7 @@ function checkTrailName(name: string): void {
     fail(
       400,
       'InvalidTrailNameException',
-      'Trail name must be 3-128 letters, numbers, periods, underscores or hyphens, ' +
-        'starting and ending with a letter or number.',
+      'Trail name must be 3-128 letters, numbers, periods, underscores or hyphens, ' + 'starting and ending with a letter or number.',
     );
   }
 }

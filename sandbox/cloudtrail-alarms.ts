@@ -43,7 +43,8 @@ const FILTERS: Filter[] = [
   {
     name: 'cis-4.1-unauthorized-api-calls',
     // CIS v1.5's published text: its || joins make it match every call not made by the log delivery service.
-    pattern: '{ ($.errorCode = "UnauthorizedOperation") || ($.errorCode = "AccessDenied") || ($.sourceIPAddress!="delivery.logs.amazonaws.com") || ($.eventName!="HeadBucket") }',
+    pattern:
+      '{ ($.errorCode = "UnauthorizedOperation") || ($.errorCode = "AccessDenied") || ($.sourceIPAddress!="delivery.logs.amazonaws.com") || ($.eventName!="HeadBucket") }',
     metric: 'UnauthorizedAPICalls',
   },
   {
@@ -59,7 +60,8 @@ const FILTERS: Filter[] = [
   },
   {
     name: 'cis-4.5-cloudtrail-changes',
-    pattern: '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }',
+    pattern:
+      '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }',
     metric: 'CloudTrailChanges',
   },
 ];
@@ -86,13 +88,24 @@ export function describeMetricFilters(body: Record<string, unknown>, region: str
   if (typeof name !== 'string' || name === '') fail(400, 'InvalidParameterException', 'logGroupName is required in this sandbox.');
   const limit = body['limit'] ?? 50;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 50) {
-    fail(400, 'InvalidParameterException', '1 validation error detected: Value at \'limit\' failed to satisfy constraint: Member must have value less than or equal to 50');
+    fail(
+      400,
+      'InvalidParameterException',
+      "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50",
+    );
   }
   const state = monitoring(now, options);
   if (!state || region !== CLOUDTRAIL_HOME_REGION || name !== SECURITY_LOG_GROUP) {
     fail(400, 'ResourceNotFoundException', 'The specified log group does not exist.');
   }
-  const offset = typeof body['nextToken'] === 'string' ? Number(Buffer.from(body['nextToken'], 'base64url').toString('utf8').replace(/^filters:/, '')) : 0;
+  const offset =
+    typeof body['nextToken'] === 'string'
+      ? Number(
+          Buffer.from(body['nextToken'], 'base64url')
+            .toString('utf8')
+            .replace(/^filters:/, ''),
+        )
+      : 0;
   if (!Number.isInteger(offset) || offset < 0) fail(400, 'InvalidParameterException', 'The specified nextToken is invalid.');
   const page = state.filters.slice(offset, offset + limit);
   const next = offset + limit < state.filters.length ? Buffer.from(`filters:${offset + limit}`).toString('base64url') : undefined;
@@ -153,7 +166,14 @@ export function listSubscriptionsByTopic(params: URLSearchParams, now: Date, opt
   if (!topic) fail(400, 'InvalidParameter', 'Invalid parameter: TopicArn');
   if (!state || topic !== SECURITY_TOPIC_ARN) fail(404, 'NotFound', 'Topic does not exist');
   const subscriptionArn = `${SECURITY_TOPIC_ARN}:${awsUuid(options.seed ?? DEFAULT_ESTATE_SEED, 'subscription:security-alerts')}`;
-  return memberList('Subscriptions', [subscriptionArn], (arn) =>
-    leaf('TopicArn', SECURITY_TOPIC_ARN) + leaf('Protocol', 'email') + leaf('SubscriptionArn', arn) + leaf('Owner', ACCOUNT) + leaf('Endpoint', 'security@example.com'),
+  return memberList(
+    'Subscriptions',
+    [subscriptionArn],
+    (arn) =>
+      leaf('TopicArn', SECURITY_TOPIC_ARN) +
+      leaf('Protocol', 'email') +
+      leaf('SubscriptionArn', arn) +
+      leaf('Owner', ACCOUNT) +
+      leaf('Endpoint', 'security@example.com'),
   );
 }

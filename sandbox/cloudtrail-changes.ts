@@ -45,7 +45,10 @@ export function changeEvents(t: Timeline, specs: readonly UserSpec[]): TrailEven
   // The identity of whoever makes the change at `when`, in their console session.
   const actor = (by: string, when: Date): { identity: UserIdentity; ip: string } => {
     if (by === ROOT) {
-      const signIn = rootSignIns(t).filter((s) => s <= when).at(-1) ?? when;
+      const signIn =
+        rootSignIns(t)
+          .filter((s) => s <= when)
+          .at(-1) ?? when;
       return { identity: rootIdentity(t.seed, signIn), ip: sourceIp(ROOT) };
     }
     const spec = specOf(by);
@@ -54,12 +57,7 @@ export function changeEvents(t: Timeline, specs: readonly UserSpec[]): TrailEven
     return { identity: consoleUserIdentity(t.seed, spec, signIn), ip: sourceIp(by) };
   };
   const events: TrailEvent[] = [];
-  const record = (
-    moment: HistoryMoment & { by?: string },
-    calls: Call[],
-    source = IAM,
-    region = CLOUDTRAIL_HOME_REGION,
-  ) => {
+  const record = (moment: HistoryMoment & { by?: string }, calls: Call[], source = IAM, region = CLOUDTRAIL_HOME_REGION) => {
     const when = t.when(moment);
     const { identity, ip } = actor(moment.by ?? ROOT, when);
     for (const call of calls) {
@@ -165,12 +163,8 @@ export function changeEvents(t: Timeline, specs: readonly UserSpec[]): TrailEven
       at: 300,
     },
   ]);
-  record(DRIFT.lateMfa, [
-    { name: 'EnableMFADevice', params: { userName: CAST.lateMfa, serialNumber: mfaSerial(CAST.lateMfa) } },
-  ]);
-  record(DRIFT.mfaLost, [
-    { name: 'DeactivateMFADevice', params: { userName: CAST.lostMfa, serialNumber: mfaSerial(CAST.lostMfa) } },
-  ]);
+  record(DRIFT.lateMfa, [{ name: 'EnableMFADevice', params: { userName: CAST.lateMfa, serialNumber: mfaSerial(CAST.lateMfa) } }]);
+  record(DRIFT.mfaLost, [{ name: 'DeactivateMFADevice', params: { userName: CAST.lostMfa, serialNumber: mfaSerial(CAST.lostMfa) } }]);
 
   const policyArn = customerPolicyArn('/', 'DataLakeS3Access');
   const created = ctTime(t.when(DRIFT.s3Policy));
@@ -197,7 +191,10 @@ export function changeEvents(t: Timeline, specs: readonly UserSpec[]): TrailEven
     {
       name: 'AttachRolePolicy',
       params: { roleName: 'app-ecs-task', policyArn },
-      resources: [{ type: 'AWS::IAM::Policy', name: policyArn }, { type: 'AWS::IAM::Role', name: 'app-ecs-task' }],
+      resources: [
+        { type: 'AWS::IAM::Policy', name: policyArn },
+        { type: 'AWS::IAM::Role', name: 'app-ecs-task' },
+      ],
       at: 40,
     },
   ]);
@@ -223,7 +220,10 @@ export function changeEvents(t: Timeline, specs: readonly UserSpec[]): TrailEven
     {
       name: 'AttachRolePolicy',
       params: { roleName: 'vendor-monitoring', policyArn: awsPolicyArn('SecurityAudit') },
-      resources: [{ type: 'AWS::IAM::Policy', name: awsPolicyArn('SecurityAudit') }, { type: 'AWS::IAM::Role', name: vendorRole }],
+      resources: [
+        { type: 'AWS::IAM::Policy', name: awsPolicyArn('SecurityAudit') },
+        { type: 'AWS::IAM::Role', name: vendorRole },
+      ],
       at: 25,
     },
   ]);

@@ -34,8 +34,7 @@ export interface BasicEventSelector {
   excludeManagementEventSources: string[];
 }
 export type TrailSelectors =
-  | { kind: 'basic'; eventSelectors: BasicEventSelector[] }
-  | { kind: 'advanced'; advancedEventSelectors: { name: string; fieldSelectors: FieldSelector[] }[] };
+  { kind: 'basic'; eventSelectors: BasicEventSelector[] } | { kind: 'advanced'; advancedEventSelectors: { name: string; fieldSelectors: FieldSelector[] }[] };
 
 export interface TrailStatus {
   isLogging: boolean;
@@ -77,8 +76,7 @@ export interface CloudTrailEstate {
 
 const MINUTE = 60_000;
 /** The latest instant at or before `until` of the form n * period + offset: periodic deliveries. */
-const lastTick = (until: Date, periodMs: number, offsetMs: number) =>
-  new Date(Math.floor((until.getTime() - offsetMs) / periodMs) * periodMs + offsetMs);
+const lastTick = (until: Date, periodMs: number, offsetMs: number) => new Date(Math.floor((until.getTime() - offsetMs) / periodMs) * periodMs + offsetMs);
 const notBefore = (date: Date, floor: Date) => (date >= floor ? date : undefined);
 
 interface StatusSpec {
@@ -117,8 +115,7 @@ function trailStatus(t: Timeline, spec: StatusSpec): TrailStatus {
     const until = failing && failing < logsUntil ? failing : logsUntil;
     status.latestCloudWatchLogsDeliveryTime = notBefore(lastTick(until, MINUTE, offset % MINUTE), start);
     if (failing) {
-      status.latestCloudWatchLogsDeliveryError =
-        'AccessDeniedException: User is not authorized to perform logs:PutLogEvents on the log group';
+      status.latestCloudWatchLogsDeliveryError = 'AccessDeniedException: User is not authorized to perform logs:PutLogEvents on the log group';
     }
   }
   return status;
@@ -141,9 +138,7 @@ const MANAGEMENT_AND_S3_SELECTORS: TrailSelectors = {
 // The fault: read-only management events (console sign-ins aside, most of the API traffic) are not kept.
 const WRITE_ONLY_SELECTORS: TrailSelectors = {
   kind: 'basic',
-  eventSelectors: [
-    { readWriteType: 'WriteOnly', includeManagementEvents: true, dataResources: [], excludeManagementEventSources: [] },
-  ],
+  eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true, dataResources: [], excludeManagementEventSources: [] }],
 };
 
 function orgTrail(t: Timeline): EstateTrail {
@@ -242,22 +237,15 @@ export function buildCloudTrailEstate(date: Date, opts: EstateOptions = {}): Clo
 }
 
 /** The account's own trail created in `region` (the organization trail belongs to the management account). */
-const homeTrail = (trail: EstateTrail, region: string) =>
-  trail.ownerAccountId === SANDBOX_ACCOUNT_ID && trail.homeRegion === region;
+const homeTrail = (trail: EstateTrail, region: string) => trail.ownerAccountId === SANDBOX_ACCOUNT_ID && trail.homeRegion === region;
 /** A replica in `region`: of a multi-region trail homed elsewhere, or of an organization trail anywhere. */
-const shadowTrail = (trail: EstateTrail, region: string) =>
-  !homeTrail(trail, region) && (trail.isMultiRegionTrail || trail.homeRegion === region);
+const shadowTrail = (trail: EstateTrail, region: string) => !homeTrail(trail, region) && (trail.isMultiRegionTrail || trail.homeRegion === region);
 
 /**
  * DescribeTrails: names match the account's own trails homed in the region; ARNs match any trail
  * (the reference: "To return information about a trail in another Region, you must specify its trail ARN").
  */
-export function describeTrails(
-  estate: CloudTrailEstate,
-  region: string,
-  names: readonly string[],
-  includeShadowTrails: boolean,
-): EstateTrail[] {
+export function describeTrails(estate: CloudTrailEstate, region: string, names: readonly string[], includeShadowTrails: boolean): EstateTrail[] {
   const listed = (trail: EstateTrail) =>
     names.length === 0
       ? homeTrail(trail, region) || shadowTrail(trail, region)
@@ -271,8 +259,6 @@ export function describeTrails(
  */
 export function findTrail(estate: CloudTrailEstate, region: string, nameOrArn: string): EstateTrail | undefined {
   return estate.trails.find((trail) =>
-    nameOrArn === trail.arn
-      ? homeTrail(trail, region) || shadowTrail(trail, region)
-      : nameOrArn === trail.name && homeTrail(trail, region),
+    nameOrArn === trail.arn ? homeTrail(trail, region) || shadowTrail(trail, region) : nameOrArn === trail.name && homeTrail(trail, region),
   );
 }

@@ -3,16 +3,7 @@
 // change calls, and (for benchmarks) routine service calls up to a daily volume.
 import { changeEvents } from './cloudtrail-changes.js';
 import { CLOUDTRAIL_HOME_REGION, CLOUDTRAIL_REGIONS } from './cloudtrail-estate.js';
-import {
-  browserOf,
-  iamUserIdentity,
-  mfaActiveAt,
-  mfaSerial,
-  rootIdentity,
-  serviceIdentity,
-  sourceIp,
-  trailEvent,
-} from './cloudtrail-records.js';
+import { browserOf, iamUserIdentity, mfaActiveAt, mfaSerial, rootIdentity, serviceIdentity, sourceIp, trailEvent } from './cloudtrail-records.js';
 import type { EventDraft, TrailEvent } from './cloudtrail-records.js';
 import { rootSignIns, userSpecs } from './estate.js';
 import { DEFAULT_ESTATE_SEED, SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './estate-model.js';

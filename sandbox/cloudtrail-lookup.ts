@@ -7,16 +7,7 @@ import type { TrailEvent } from './cloudtrail-records.js';
 import { fail } from './query-actions.js';
 import { DAY_MS, dayIndex, hash32 } from './estate-timeline.js';
 
-export const LOOKUP_ATTRIBUTE_KEYS = [
-  'EventId',
-  'EventName',
-  'ReadOnly',
-  'Username',
-  'ResourceType',
-  'ResourceName',
-  'EventSource',
-  'AccessKeyId',
-] as const;
+export const LOOKUP_ATTRIBUTE_KEYS = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;
 export type LookupAttributeKey = (typeof LOOKUP_ATTRIBUTE_KEYS)[number];
 
 export interface LookupQuery {
@@ -58,8 +49,7 @@ function readToken(token: string, expected: string): { day: number; index: numbe
   }
   return { day: Number(match[2]), index: Number(match[3]) };
 }
-const writeToken = (print: string, day: number, index: number) =>
-  Buffer.from(`${print}:${day}:${index}`).toString('base64url');
+const writeToken = (print: string, day: number, index: number) => Buffer.from(`${print}:${day}:${index}`).toString('base64url');
 
 /** One page of LookupEvents in `region` as the history stands at `asOf`. */
 export function lookupEvents(history: EventHistory, region: string, q: LookupQuery, asOf: Date): LookupPage {

@@ -87,8 +87,7 @@ const consoleContext = (signIn: Date, mfa: boolean): SessionContext => ({
   attributes: { creationDate: ctTime(signIn), mfaAuthenticated: mfa ? 'true' : 'false' },
 });
 /** A console session's temporary key: one per sign-in. */
-const sessionKey = (seed: number, who: string, signIn: Date) =>
-  awsId('ASIA', 16, seed, `session:${who}:${signIn.getTime()}`);
+const sessionKey = (seed: number, who: string, signIn: Date) => awsId('ASIA', 16, seed, `session:${who}:${signIn.getTime()}`);
 
 /** A user acting in the console session opened by the sign-in at `signIn`. */
 export function consoleUserIdentity(seed: number, spec: UserSpec, signIn: Date): UserIdentity {
@@ -145,11 +144,9 @@ export function sourceIp(who: string, machine = false): string {
 
 export const CONSOLE_AGENT = 'AWS Internal';
 const BROWSERS = [
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) ' +
-    'Chrome/124.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) ' + 'Chrome/124.0.0.0 Safari/537.36',
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0',
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4_1) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
-    'Version/17.4.1 Safari/605.1.15',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4_1) AppleWebKit/605.1.15 (KHTML, like Gecko) ' + 'Version/17.4.1 Safari/605.1.15',
 ];
 /** Each person keeps one browser. */
 export const browserOf = (who: string) => BROWSERS[hash32(who, 11) % BROWSERS.length] ?? CONSOLE_AGENT;

@@ -28,8 +28,7 @@ interface PolicySpec {
 }
 
 export const customerPolicyArn = (path: string, name: string) => `arn:aws:iam::${ACCOUNT}:policy${path}${name}`;
-const policyArn = (p: PolicySpec) =>
-  p.awsManaged ? `arn:aws:iam::aws:policy${p.path}${p.name}` : customerPolicyArn(p.path, p.name);
+const policyArn = (p: PolicySpec) => (p.awsManaged ? `arn:aws:iam::aws:policy${p.path}${p.name}` : customerPolicyArn(p.path, p.name));
 
 function awsPolicy(name: string, path: string, created: string, version: string, document: PolicyDocument) {
   const createdAt = new Date(created);
@@ -64,13 +63,7 @@ const AWS_POLICIES: PolicySpec[] = [
     'v16',
     doc(allow(['cloudwatch:Describe*', 'cloudwatch:Get*', 'cloudwatch:List*', 'logs:Get*'])),
   ),
-  awsPolicy(
-    'Billing',
-    '/job-function/',
-    '2016-11-10T17:33:18Z',
-    'v12',
-    doc(allow(['aws-portal:*Billing', 'budgets:*', 'ce:*', 'cur:*', 'payments:*'])),
-  ),
+  awsPolicy('Billing', '/job-function/', '2016-11-10T17:33:18Z', 'v12', doc(allow(['aws-portal:*Billing', 'budgets:*', 'ce:*', 'cur:*', 'payments:*']))),
   awsPolicy(
     'AWSLambdaBasicExecutionRole',
     '/service-role/',
@@ -85,13 +78,7 @@ const AWS_POLICIES: PolicySpec[] = [
     'v1',
     doc(allow(['ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'logs:CreateLogStream', 'logs:PutLogEvents'])),
   ),
-  awsPolicy(
-    'AWSSupportServiceRolePolicy',
-    '/aws-service-role/',
-    '2018-04-19T18:04:44Z',
-    'v33',
-    doc(allow(['support:*', 'trustedadvisor:Describe*'])),
-  ),
+  awsPolicy('AWSSupportServiceRolePolicy', '/aws-service-role/', '2018-04-19T18:04:44Z', 'v33', doc(allow(['support:*', 'trustedadvisor:Describe*']))),
   awsPolicy(
     'AWSTrustedAdvisorServiceRolePolicy',
     '/aws-service-role/',

@@ -45,10 +45,7 @@ function roleSpecs(t: Timeline): RoleSpec[] {
     {
       name: 'evidence-reader',
       created: at(-90, 9, 0, 0),
-      trust: trust(
-        { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-        { Condition: { StringEquals: { 'sts:ExternalId': 'evidence-agent' } } },
-      ),
+      trust: trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, { Condition: { StringEquals: { 'sts:ExternalId': 'evidence-agent' } } }),
       attached: [awsPolicyArn('SecurityAudit'), awsPolicyArn('ReadOnlyAccess')],
       use: { weekday: 1, weekend: 1, hours: [2, 3] },
       tags: { purpose: 'soc2-evidence' },
@@ -86,10 +83,7 @@ function roleSpecs(t: Timeline): RoleSpec[] {
       name: 'app-ecs-task',
       created: at(-470, 11, 5, 0),
       trust: trust({ Service: 'ecs-tasks.amazonaws.com' }),
-      attached: [
-        awsPolicyArn('AmazonECSTaskExecutionRolePolicy'),
-        ...(t.has(DRIFT.s3Policy) ? [customerPolicyArn('/', 'DataLakeS3Access')] : []),
-      ],
+      attached: [awsPolicyArn('AmazonECSTaskExecutionRolePolicy'), ...(t.has(DRIFT.s3Policy) ? [customerPolicyArn('/', 'DataLakeS3Access')] : [])],
       use: ALWAYS,
     },
     {
@@ -136,9 +130,7 @@ export function buildRoles(t: Timeline): EstateRole[] {
     .filter((s) => t.exists(s.created))
     .map((s): EstateRole => {
       const path = s.path ?? '/';
-      const used =
-        s.use &&
-        t.lastActive({ ...s.use, key: `role:${s.name}`, from: s.created, ...(s.lastUse ? { until: s.lastUse } : {}) });
+      const used = s.use && t.lastActive({ ...s.use, key: `role:${s.name}`, from: s.created, ...(s.lastUse ? { until: s.lastUse } : {}) });
       const profileArn = `arn:aws:iam::${ACCOUNT}:instance-profile/${s.name}`;
       return {
         roleName: s.name,
@@ -149,9 +141,7 @@ export function buildRoles(t: Timeline): EstateRole[] {
         trustPolicy: s.trust,
         attachedPolicyArns: s.attached,
         inlinePolicies: s.inline ?? [],
-        instanceProfiles: s.instanceProfile
-          ? [{ name: s.name, id: t.id('AIPA', `profile:${s.name}`), arn: profileArn, path: '/', createDate: s.created }]
-          : [],
+        instanceProfiles: s.instanceProfile ? [{ name: s.name, id: t.id('AIPA', `profile:${s.name}`), arn: profileArn, path: '/', createDate: s.created }] : [],
         lastUsed: used ? { date: used, region: SANDBOX_REGION } : null,
         tags: Object.entries(s.tags ?? {}).map(([key, value]) => ({ key, value })),
       };

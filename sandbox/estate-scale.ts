@@ -24,7 +24,14 @@ export function teamPolicies(t: Timeline, count: number): EstateManagedPolicy[] 
       createDate: created,
       updateDate: created,
       defaultVersionId: 'v1',
-      versions: [{ versionId: 'v1', document: doc(allow(['s3:GetObject', 's3:PutObject'], `arn:aws:s3:::example-co-team-${number(i)}/*`)), createDate: created, isDefault: true }],
+      versions: [
+        {
+          versionId: 'v1',
+          document: doc(allow(['s3:GetObject', 's3:PutObject'], `arn:aws:s3:::example-co-team-${number(i)}/*`)),
+          createDate: created,
+          isDefault: true,
+        },
+      ],
       attachmentCount: 0,
     };
   }).filter((p) => t.exists(p.createDate));

@@ -2,14 +2,7 @@
 // plus generated staff (console users with MFA, some with a CLI key) up to the requested head count.
 import { CAST, changesBy, DRIFT, LEAVER_LAST_DAY } from './drift.js';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './estate-model.js';
-import type {
-  EstateAccessKey,
-  EstatePassword,
-  EstateUser,
-  EstateVirtualMfaDevice,
-  InlinePolicy,
-  MfaDevice,
-} from './estate-model.js';
+import type { EstateAccessKey, EstatePassword, EstateUser, EstateVirtualMfaDevice, InlinePolicy, MfaDevice } from './estate-model.js';
 import { allow, awsPolicyArn, customerPolicyArn, doc } from './estate-policies.js';
 import { awsId, dayIndex, pick, usesOn } from './estate-timeline.js';
 import type { Activity, Timeline, UsePattern } from './estate-timeline.js';
@@ -140,12 +133,59 @@ export function castUsers(t: Timeline): UserSpec[] {
 }
 
 const FIRST_NAMES = [
-  'amara', 'ben', 'chen', 'diego', 'elena', 'farah', 'george', 'hana', 'isaac', 'jonas', 'kiran', 'lena', 'marco',
-  'nadia', 'oscar', 'priya', 'rosa', 'sam', 'tariq', 'uma', 'victor', 'wen', 'yara', 'zoe', 'liam', 'maya', 'noah',
+  'amara',
+  'ben',
+  'chen',
+  'diego',
+  'elena',
+  'farah',
+  'george',
+  'hana',
+  'isaac',
+  'jonas',
+  'kiran',
+  'lena',
+  'marco',
+  'nadia',
+  'oscar',
+  'priya',
+  'rosa',
+  'sam',
+  'tariq',
+  'uma',
+  'victor',
+  'wen',
+  'yara',
+  'zoe',
+  'liam',
+  'maya',
+  'noah',
 ];
 const LAST_NAMES = [
-  'adams', 'baker', 'costa', 'dubois', 'evans', 'fischer', 'garcia', 'hughes', 'ibrahim', 'jensen', 'kim', 'lopez',
-  'moreau', 'novak', 'olsen', 'park', 'rossi', 'silva', 'tanaka', 'varga', 'weber', 'young', 'zhang', 'mensah',
+  'adams',
+  'baker',
+  'costa',
+  'dubois',
+  'evans',
+  'fischer',
+  'garcia',
+  'hughes',
+  'ibrahim',
+  'jensen',
+  'kim',
+  'lopez',
+  'moreau',
+  'novak',
+  'olsen',
+  'park',
+  'rossi',
+  'silva',
+  'tanaka',
+  'varga',
+  'weber',
+  'young',
+  'zhang',
+  'mensah',
 ];
 /** Two thirds developers, the rest support and finance. */
 function staffGroup(r: number): { group: string; team: string } {
@@ -225,9 +265,7 @@ export function sessionStart(seed: number, activity: Activity, when: Date): Date
 export function accessKeyUses(t: Timeline, spec: UserSpec) {
   return (spec.keys ?? []).map((k, slot) => {
     const until = k.use?.until ?? k.deactivated;
-    const activity: Activity | null = k.use
-      ? { ...k.use.pattern, key: `${spec.name}|key${slot}`, from: k.created, ...(until ? { until } : {}) }
-      : null;
+    const activity: Activity | null = k.use ? { ...k.use.pattern, key: `${spec.name}|key${slot}`, from: k.created, ...(until ? { until } : {}) } : null;
     return { spec: k, accessKeyId: awsId('AKIA', 16, t.seed, `key:${spec.name}:${slot}`), activity };
   });
 }

@@ -60,9 +60,7 @@ function buildRoot(t: Timeline): EstateRoot {
     createDate: t.at(-1400, 11, 48, 0),
     passwordLastUsed: signIns.filter((d) => t.exists(d)).at(-1) ?? null,
     // A virtual device, not hardware: a finding for strict root-MFA checks.
-    mfa: t.exists(mfaEnabled)
-      ? { serialNumber: `arn:aws:iam::${ACCOUNT}:mfa/root-account-mfa-device`, enableDate: mfaEnabled, virtual: true }
-      : null,
+    mfa: t.exists(mfaEnabled) ? { serialNumber: `arn:aws:iam::${ACCOUNT}:mfa/root-account-mfa-device`, enableDate: mfaEnabled, virtual: true } : null,
     accessKeys: [],
   };
 }
@@ -96,7 +94,10 @@ export function buildIamEstate(date: Date, opts: EstateOptions = {}): IamEstate 
     .filter((u): u is EstateUser => u !== null)
     .sort((a, b) => compareStrings(a.userName, b.userName));
   const scripted = { groups: buildGroups(t), roles: buildRoles(t) };
-  const scriptedPolicies = managedPolicies(t, [...users, ...scripted.groups, ...scripted.roles].flatMap((p) => p.attachedPolicyArns));
+  const scriptedPolicies = managedPolicies(
+    t,
+    [...users, ...scripted.groups, ...scripted.roles].flatMap((p) => p.attachedPolicyArns),
+  );
   const padPolicies = teamPolicies(t, Math.max(0, (opts.policies ?? 0) - scriptedPolicies.length));
   const groups = [...scripted.groups, ...teamGroups(t, Math.max(0, (opts.groups ?? 0) - scripted.groups.length), padPolicies)];
   const roles = [...scripted.roles, ...workloadRoles(t, Math.max(0, (opts.roles ?? 0) - scripted.roles.length), padPolicies)];

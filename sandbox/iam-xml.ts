@@ -78,11 +78,7 @@ const inline = (name: string, list: InlinePolicy[]) =>
 /** Attached policies need their names, so the renderer resolves ARNs against the estate's policies. */
 export type PolicyNames = ReadonlyMap<string, string>;
 const attached = (arns: string[], names: PolicyNames) =>
-  memberList(
-    'AttachedManagedPolicies',
-    arns,
-    (arn) => leaf('PolicyName', names.get(arn) ?? arn.split('/').at(-1)) + leaf('PolicyArn', arn),
-  );
+  memberList('AttachedManagedPolicies', arns, (arn) => leaf('PolicyName', names.get(arn) ?? arn.split('/').at(-1)) + leaf('PolicyArn', arn));
 
 export function userDetailXml(user: EstateUser, names: PolicyNames): string {
   return (
@@ -208,10 +204,7 @@ export function passwordPolicyXml(policy: EstatePasswordPolicy): string {
 }
 
 export function accountSummaryXml(summary: Record<string, number>): string {
-  return node(
-    'SummaryMap',
-    ...Object.entries(summary).map(([key, value]) => node('entry', leaf('key', key), leaf('value', value))),
-  );
+  return node('SummaryMap', ...Object.entries(summary).map(([key, value]) => node('entry', leaf('key', key), leaf('value', value))));
 }
 
 export function virtualMfaDevicesXml(devices: EstateVirtualMfaDevice[], marker: string | null): string {
@@ -230,9 +223,7 @@ export function virtualMfaDevicesXml(devices: EstateVirtualMfaDevice[], marker: 
       : '';
     return leaf('SerialNumber', d.serialNumber) + user + leaf('EnableDate', d.enableDate);
   };
-  return (
-    memberList('VirtualMFADevices', devices, device) + leaf('IsTruncated', marker !== null) + leaf('Marker', marker)
-  );
+  return memberList('VirtualMFADevices', devices, device) + leaf('IsTruncated', marker !== null) + leaf('Marker', marker);
 }
 
 export type ReportState = 'STARTED' | 'INPROGRESS' | 'COMPLETE';
@@ -246,11 +237,7 @@ export function generateCredentialReportXml(state: ReportState): string {
 }
 
 export function credentialReportXml(csv: string, generatedTime: Date): string {
-  return (
-    leaf('Content', Buffer.from(csv, 'utf8').toString('base64')) +
-    leaf('ReportFormat', 'text/csv') +
-    leaf('GeneratedTime', generatedTime)
-  );
+  return leaf('Content', Buffer.from(csv, 'utf8').toString('base64')) + leaf('ReportFormat', 'text/csv') + leaf('GeneratedTime', generatedTime);
 }
 
 export function callerIdentityXml(identity: { userId: string; account: string; arn: string }): string {

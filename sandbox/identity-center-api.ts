@@ -56,18 +56,32 @@ const SSO_ADMIN: Readonly<Record<string, Operation>> = {
   ListInstances: (_ic, request, pageSize) => {
     const { items, next } = page([SANDBOX_INSTANCE_ARN], request, pageSize, 'instances');
     return {
-      Instances: items.map((arn) => ({ InstanceArn: arn, IdentityStoreId: SANDBOX_IDENTITY_STORE_ID, OwnerAccountId: MANAGEMENT_ACCOUNT_ID, Name: 'example-co', Status: 'ACTIVE', CreatedDate: epoch })),
+      Instances: items.map((arn) => ({
+        InstanceArn: arn,
+        IdentityStoreId: SANDBOX_IDENTITY_STORE_ID,
+        OwnerAccountId: MANAGEMENT_ACCOUNT_ID,
+        Name: 'example-co',
+        Status: 'ACTIVE',
+        CreatedDate: epoch,
+      })),
       NextToken: next,
     };
   },
   ListPermissionSets: (ic, request, pageSize) => {
     instanceOf(request);
-    const { items, next } = page(ic.permissionSets.map((s) => s.arn), request, pageSize, 'permission-sets');
+    const { items, next } = page(
+      ic.permissionSets.map((s) => s.arn),
+      request,
+      pageSize,
+      'permission-sets',
+    );
     return { PermissionSets: items, NextToken: next };
   },
   DescribePermissionSet: (ic, request) => {
     const set = permissionSetOf(ic, request);
-    return { PermissionSet: { Name: set.name, PermissionSetArn: set.arn, Description: `${set.name} access`, CreatedDate: epoch, SessionDuration: set.sessionDuration } };
+    return {
+      PermissionSet: { Name: set.name, PermissionSetArn: set.arn, Description: `${set.name} access`, CreatedDate: epoch, SessionDuration: set.sessionDuration },
+    };
   },
   ListManagedPoliciesInPermissionSet: (ic, request, pageSize) => {
     const set = permissionSetOf(ic, request);
@@ -94,7 +108,12 @@ const SSO_ADMIN: Readonly<Record<string, Operation>> = {
     const rows = ic.assignments.filter((a) => a.permissionSetArn === set.arn && a.accountId === request.AccountId);
     const { items, next } = page(rows, request, pageSize, `assignments:${set.arn}:${request.AccountId as string}`);
     return {
-      AccountAssignments: items.map((a) => ({ AccountId: a.accountId, PermissionSetArn: a.permissionSetArn, PrincipalType: a.principalType, PrincipalId: a.principalId })),
+      AccountAssignments: items.map((a) => ({
+        AccountId: a.accountId,
+        PermissionSetArn: a.permissionSetArn,
+        PrincipalType: a.principalType,
+        PrincipalId: a.principalId,
+      })),
       NextToken: next,
     };
   },
@@ -126,7 +145,12 @@ const IDENTITY_STORE: Readonly<Record<string, Operation>> = {
     if (!group) fail(400, 'ResourceNotFoundException', 'The group does not exist.');
     const { items, next } = page(group.members, request, pageSize, `members:${group.id}`);
     return {
-      GroupMemberships: items.map((userId) => ({ IdentityStoreId: SANDBOX_IDENTITY_STORE_ID, MembershipId: `m-${group.id.slice(-6)}-${userId.slice(-6)}`, GroupId: group.id, MemberId: { UserId: userId } })),
+      GroupMemberships: items.map((userId) => ({
+        IdentityStoreId: SANDBOX_IDENTITY_STORE_ID,
+        MembershipId: `m-${group.id.slice(-6)}-${userId.slice(-6)}`,
+        GroupId: group.id,
+        MemberId: { UserId: userId },
+      })),
       NextToken: next,
     };
   },
@@ -145,7 +169,8 @@ export function identityCenterReply(service: 'sso-admin' | 'identitystore', oper
   const operations = service === 'sso-admin' ? SSO_ADMIN : IDENTITY_STORE;
   const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
   if (!run) fail(400, 'UnknownOperationException', `Unknown operation ${operation}.`);
-  if (ctx.callerAccount !== MANAGEMENT_ACCOUNT_ID) fail(400, 'AccessDeniedException', 'User is not authorized to perform this action: only the management account administers the organisation instance.');
+  if (ctx.callerAccount !== MANAGEMENT_ACCOUNT_ID)
+    fail(400, 'AccessDeniedException', 'User is not authorized to perform this action: only the management account administers the organisation instance.');
   let request: Record<string, unknown>;
   try {
     request = (JSON.parse(body || '{}') ?? {}) as Record<string, unknown>;

@@ -45,7 +45,14 @@ function history(options: IdentityCenterOptions): HistoryEvent[] {
       region: IDENTITY_CENTER_REGION,
       source: 'sso.amazonaws.com',
       name: 'CreateAccountAssignment',
-      params: { instanceArn: SANDBOX_INSTANCE_ARN, targetId: '111122223333', targetType: 'AWS_ACCOUNT', permissionSetArn: admin, principalType: 'USER', principalId: dan },
+      params: {
+        instanceArn: SANDBOX_INSTANCE_ARN,
+        targetId: '111122223333',
+        targetType: 'AWS_ACCOUNT',
+        permissionSetArn: admin,
+        principalType: 'USER',
+        principalId: dan,
+      },
     },
     {
       id: 'c0a8e5b1-2f3d-4e6a-9b1c-000000000003',
@@ -60,7 +67,12 @@ function history(options: IdentityCenterOptions): HistoryEvent[] {
 
 /** The LookupEvents reply for the management account, or undefined when the query is not about these sources. */
 export function identityCenterLookup(body: string, region: string, until: Date, options: IdentityCenterOptions): string | undefined {
-  const request = JSON.parse(body || '{}') as { LookupAttributes?: { AttributeKey?: string; AttributeValue?: string }[]; StartTime?: number; EndTime?: number; NextToken?: string };
+  const request = JSON.parse(body || '{}') as {
+    LookupAttributes?: { AttributeKey?: string; AttributeValue?: string }[];
+    StartTime?: number;
+    EndTime?: number;
+    NextToken?: string;
+  };
   const attribute = request.LookupAttributes?.[0];
   const sources = ['sso.amazonaws.com', 'identitystore.amazonaws.com', 'sso-directory.amazonaws.com', 'organizations.amazonaws.com'];
   if (attribute?.AttributeKey !== 'EventSource' || !sources.includes(attribute.AttributeValue ?? '')) return undefined;
@@ -80,7 +92,13 @@ export function identityCenterLookup(body: string, region: string, until: Date, 
       Resources: [],
       CloudTrailEvent: JSON.stringify({
         eventVersion: '1.09',
-        userIdentity: { type: 'AssumedRole', principalId: 'AROAEXAMPLESSOADMIN:alice.nguyen', arn: ACTOR, accountId: MANAGEMENT_ACCOUNT_ID, sessionContext: { sessionIssuer: { type: 'Role', arn: ISSUER, accountId: MANAGEMENT_ACCOUNT_ID, userName: ROLE } } },
+        userIdentity: {
+          type: 'AssumedRole',
+          principalId: 'AROAEXAMPLESSOADMIN:alice.nguyen',
+          arn: ACTOR,
+          accountId: MANAGEMENT_ACCOUNT_ID,
+          sessionContext: { sessionIssuer: { type: 'Role', arn: ISSUER, accountId: MANAGEMENT_ACCOUNT_ID, userName: ROLE } },
+        },
         eventTime: e.time.toISOString().replace('.000', ''),
         eventSource: e.source,
         eventName: e.name,

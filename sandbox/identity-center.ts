@@ -109,7 +109,13 @@ export function identityCenterAt(now: Date, options: IdentityCenterOptions): Ide
     },
   ];
   for (let i = 0; i < (padding.permissionSets ?? 0); i++) {
-    permissionSets.push({ arn: psArn(100 + i), name: `Team-${i + 1}-Access`, sessionDuration: 'PT8H', managedPolicies: [managed('ReadOnlyAccess')], inlinePolicy: '' });
+    permissionSets.push({
+      arn: psArn(100 + i),
+      name: `Team-${i + 1}-Access`,
+      sessionDuration: 'PT8H',
+      managedPolicies: [managed('ReadOnlyAccess')],
+      inlinePolicy: '',
+    });
   }
 
   const org = organizationAt(now, options);

@@ -125,7 +125,6 @@ function paddedAccounts(count: number, joined: Date): OrgAccount[] {
   });
 }
 
-export const accountArn = (org: Organization, accountId: string) =>
-  `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${accountId}`;
+export const accountArn = (org: Organization, accountId: string) => `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${accountId}`;
 export const unitArn = (org: Organization, unitId: string) => `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${unitId}`;
 export const rootArn = (org: Organization) => `arn:aws:organizations::${org.managementAccountId}:root/${org.id}/${org.rootId}`;

@@ -78,7 +78,14 @@ const policyArn = (org: Organization, id: string) => `arn:aws:organizations::${o
 function policyOf(org: Organization, request: Record<string, unknown>, ctx: OrganizationsRequestContext) {
   const policy = serviceControlPoliciesAt(ctx.now, ctx.options).find((p) => p.id === request.PolicyId);
   if (!policy) fail(400, 'PolicyNotFoundException', "We can't find a policy with the PolicyId that you specified.");
-  const summary = { Id: policy.id, Arn: policyArn(org, policy.id), Name: policy.name, Description: '', Type: 'SERVICE_CONTROL_POLICY', AwsManaged: policy.awsManaged };
+  const summary = {
+    Id: policy.id,
+    Arn: policyArn(org, policy.id),
+    Name: policy.name,
+    Description: '',
+    Type: 'SERVICE_CONTROL_POLICY',
+    AwsManaged: policy.awsManaged,
+  };
   return { policy, summary };
 }
 function targetOf(org: Organization, id: string) {
@@ -127,12 +134,22 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   },
   ListAccountsForParent: (org, request, pageSize) => {
     const parent = parentOf(org, request);
-    const { items, next } = page(org.accounts.filter((a) => a.parentId === parent), request, pageSize, `accounts:${parent}`);
+    const { items, next } = page(
+      org.accounts.filter((a) => a.parentId === parent),
+      request,
+      pageSize,
+      `accounts:${parent}`,
+    );
     return { Accounts: items.map((a) => accountJson(org, a)), NextToken: next };
   },
   ListOrganizationalUnitsForParent: (org, request, pageSize) => {
     const parent = parentOf(org, request);
-    const { items, next } = page(org.units.filter((u) => u.parentId === parent), request, pageSize, `units:${parent}`);
+    const { items, next } = page(
+      org.units.filter((u) => u.parentId === parent),
+      request,
+      pageSize,
+      `units:${parent}`,
+    );
     return { OrganizationalUnits: items.map((u) => ({ Id: u.id, Arn: unitArn(org, u.id), Name: u.name })), NextToken: next };
   },
   ListChildren: (org, request, pageSize) => {
@@ -142,9 +159,7 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
       invalidInput('You provided a value that does not match the required pattern: ChildType must be ACCOUNT or ORGANIZATIONAL_UNIT.');
     }
     const ids =
-      type === 'ACCOUNT'
-        ? org.accounts.filter((a) => a.parentId === parent).map((a) => a.id)
-        : org.units.filter((u) => u.parentId === parent).map((u) => u.id);
+      type === 'ACCOUNT' ? org.accounts.filter((a) => a.parentId === parent).map((a) => a.id) : org.units.filter((u) => u.parentId === parent).map((u) => u.id);
     const { items, next } = page(ids, request, pageSize, `children:${type}:${parent}`);
     return { Children: items.map((id) => ({ Id: id, Type: type })), NextToken: next };
   },

@@ -93,9 +93,7 @@ export const ACTIONS: Readonly<Record<string, Action>> = {
     if (!['Assigned', 'Unassigned', 'Any'].includes(status)) {
       invalidValue(status, 'assignmentStatus', 'Member must satisfy enum value set: [Assigned, Unassigned, Any]');
     }
-    const devices = estate.virtualMfaDevices.filter(
-      (d) => status === 'Any' || (status === 'Assigned') === (d.user !== null),
-    );
+    const devices = estate.virtualMfaDevices.filter((d) => status === 'Any' || (status === 'Assigned') === (d.user !== null));
     const { items, marker } = paginate(devices, params, pageSize, 'mfa');
     return virtualMfaDevicesXml(items, marker);
   },
@@ -162,9 +160,7 @@ function authorizationDetailsPage(estate: IamEstate, params: URLSearchParams, pa
     ...(wanted('User') ? estate.users.map((u) => () => page.users.push(u)) : []),
     ...(wanted('Group') ? estate.groups.map((g) => () => page.groups.push(g)) : []),
     ...(wanted('Role') ? estate.roles.map((r) => () => page.roles.push(r)) : []),
-    ...estate.policies
-      .filter((p) => wanted(p.awsManaged ? 'AWSManagedPolicy' : 'LocalManagedPolicy'))
-      .map((p) => () => page.policies.push(p)),
+    ...estate.policies.filter((p) => wanted(p.awsManaged ? 'AWSManagedPolicy' : 'LocalManagedPolicy')).map((p) => () => page.policies.push(p)),
   ];
   const { items, marker } = paginate(entries, params, pageSize, 'details');
   for (const place of items) place();

@@ -23,8 +23,7 @@ const SESSION_SECONDS = 3600;
 
 export const sessionArn = (s: RoleSession) => `arn:aws:sts::${s.account}:assumed-role/${s.roleName}/${s.sessionName}`;
 /** A stable role id per account and role (AROA + 17 characters), as IAM's role ids look. */
-export const roleId = (account: string, roleName: string) =>
-  `AROA${Buffer.from(`${account}${roleName}`).toString('hex').toUpperCase().slice(0, 17)}`;
+export const roleId = (account: string, roleName: string) => `AROA${Buffer.from(`${account}${roleName}`).toString('hex').toUpperCase().slice(0, 17)}`;
 
 /** The access key id of a SigV4 Authorization header (`Credential=<key>/<date>/<region>/<service>/…`). */
 export function signingKeyId(authorization: string | undefined): string | undefined {
@@ -57,7 +56,11 @@ export class RoleSessions {
     const roleArn = params.get('RoleArn') ?? '';
     const sessionName = params.get('RoleSessionName') ?? '';
     if (!SESSION_NAME.test(sessionName)) {
-      fail(400, 'ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+      fail(
+        400,
+        'ValidationError',
+        `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+      );
     }
     const match = ROLE_ARN.exec(roleArn);
     if (!match) fail(400, 'ValidationError', `${roleArn} is invalid`);

@@ -114,7 +114,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const pageSize = options.pageSize ?? 25;
   const historyEnd = utcMidnight(options.historyEnd ?? new Date());
-  const estateOptions = { users: options.users, groups: options.groups, roles: options.roles, policies: options.policies, seed: options.seed ?? DEFAULT_ESTATE_SEED, historyEnd };
+  const estateOptions = {
+    users: options.users,
+    groups: options.groups,
+    roles: options.roles,
+    policies: options.policies,
+    seed: options.seed ?? DEFAULT_ESTATE_SEED,
+    historyEnd,
+  };
   const reports = new CredentialReportJobs(options.reportReadyAfterPolls ?? 1);
   const cloudTrail = new CloudTrailService({
     ...estateOptions,
@@ -176,8 +183,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (refused) throw new QueryFailure(refused);
       body = cloudTrail.handle(op, readAlready ?? (await readBody(req)), signedRegion(req.headers.authorization), now, clock());
     } catch (err) {
-      const error: QueryError =
-        err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
+      const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
       status = error.status;
       body = errorJson(error.code, error.message);
       errors[`${op}:${error.code}`] = (errors[`${op}:${error.code}`] ?? 0) + 1;
@@ -193,8 +199,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (refused) throw new QueryFailure(refused);
       send(res, 200, 'application/json', listRegions(await readBody(req)), requestId);
     } catch (err) {
-      const error: QueryError =
-        err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalServerException', message: String(err) };
+      const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalServerException', message: String(err) };
       res.setHeader('x-amzn-errortype', error.code);
       send(res, error.status, 'application/json', JSON.stringify({ message: error.message }), requestId);
     }
@@ -215,8 +220,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       else if (op === 'DescribeAlarmsForMetric') body = describeAlarmsForMetric(request, region, now, estateOptions);
       else body = fail(400, 'UnknownOperationException', `Unknown operation ${op}.`);
     } catch (err) {
-      const error: QueryError =
-        err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
+      const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalFailure', message: String(err) };
       status = error.status;
       body = errorJson(error.code, error.message);
     }
@@ -233,8 +237,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const reply = accessAnalyzerReply(req.method ?? 'GET', url, await readBody(req), signedRegion(req.headers.authorization), now, estateOptions);
       send(res, 200, 'application/json', reply, requestId);
     } catch (err) {
-      const error: QueryError =
-        err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalServerException', message: String(err) };
+      const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'InternalServerException', message: String(err) };
       res.setHeader('x-amzn-errortype', error.code);
       send(res, error.status, 'application/json', JSON.stringify({ message: error.message }), requestId);
     }
@@ -254,7 +257,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     count(op);
     const caller = sessions.sessionOf(req.headers.authorization) ?? STATIC_CALLER;
     try {
-      const body = organizationsReply(op, await readBody(req), { now, callerAccount: caller.account, pageSize: organizationPageSize, options: organizationOptions });
+      const body = organizationsReply(op, await readBody(req), {
+        now,
+        callerAccount: caller.account,
+        pageSize: organizationPageSize,
+        options: organizationOptions,
+      });
       send(res, 200, JSON_CONTENT_TYPE, body, requestId);
     } catch (err) {
       const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'ServiceException', message: String(err) };
@@ -371,8 +379,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const result = run(params, { estate: currentEstate(), now, pageSize, reports, caller: session, sessions });
       body = successXml(action, namespace, result, requestId);
     } catch (err) {
-      const error: QueryError =
-        err instanceof QueryFailure ? err.error : { status: 500, code: 'ServiceFailure', message: String(err) };
+      const error: QueryError = err instanceof QueryFailure ? err.error : { status: 500, code: 'ServiceFailure', message: String(err) };
       status = error.status;
       body = errorXml(namespace, error, requestId);
     }

@@ -38,19 +38,26 @@ function fingerprint(root: string): Fingerprint {
   const dir = mkdtempSync(join(tmpdir(), 'demo-fingerprint-'));
   try {
     writeFileSync(join(dir, 'demo-signing-key.pem'), fixedKey(), { mode: 0o600 });
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'demo', '--days', '3', '--now', '2026-06-30T12:00:00Z', '--db', join(dir, 'demo.db')], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, LOG_LEVEL: 'silent', NO_COLOR: '1' },
-      maxBuffer: 64 * 2 ** 20,
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src/cli.ts'), 'demo', '--days', '3', '--now', '2026-06-30T12:00:00Z', '--db', join(dir, 'demo.db')],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, LOG_LEVEL: 'silent', NO_COLOR: '1' },
+        maxBuffer: 64 * 2 ** 20,
+      },
+    );
     const bundle = readdirSync(dir).find((name) => name.endsWith('.tar.gz'));
     const files: Record<string, string> = {};
     if (bundle) {
       const unpacked = join(dir, 'unpacked');
       execFileSync('mkdir', ['-p', unpacked]);
       execFileSync('tar', ['-xzf', join(dir, bundle), '-C', unpacked]);
-      for (const file of filesUnder(unpacked).sort()) files[file] = createHash('sha256').update(readFileSync(join(unpacked, file))).digest('hex');
+      for (const file of filesUnder(unpacked).sort())
+        files[file] = createHash('sha256')
+          .update(readFileSync(join(unpacked, file)))
+          .digest('hex');
     }
     return { stdout: result.stdout.split(dir).join('<dir>'), exitCode: result.status, files };
   } finally {

@@ -43,8 +43,14 @@ function readerRoleTemplate(root: string, description: string, policies = shippe
         Description: "The agent's own identity (its IRSA or task role), the only principal that may assume the reader role.",
         AllowedPattern: '^arn:aws[a-z-]*:iam::\\d{12}:(role|user)/.+$',
       },
-      ExternalId: { Type: 'String', NoEcho: true, MinLength: 2, MaxLength: 1224, Description: "The external id the agent's config names (externalId: ${EXTERNAL_ID})." },
-      RoleName: { Type: 'String', Default: 'evidence-reader', Description: 'The name the agent\'s config names in roleArn.' },
+      ExternalId: {
+        Type: 'String',
+        NoEcho: true,
+        MinLength: 2,
+        MaxLength: 1224,
+        Description: "The external id the agent's config names (externalId: ${EXTERNAL_ID}).",
+      },
+      RoleName: { Type: 'String', Default: 'evidence-reader', Description: "The name the agent's config names in roleArn." },
     },
     Resources: {
       ReaderRole: {

@@ -14,9 +14,46 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export const LAYERS: readonly { name: string; prefixes: readonly string[] }[] = [
   // What everything may use: the contract, hashing, text, errors, logging, secrets.
-  { name: 'foundation', prefixes: ['src/collector.ts', 'src/contract.ts', 'src/judging.ts', 'src/canonical.ts', 'src/cli-error.ts', 'src/describe-error.ts', 'src/glob.ts', 'src/logging.ts', 'src/output.ts', 'src/package-root.ts', 'src/page-guard.ts', 'src/redaction.ts', 'src/suggest.ts', 'src/terminal-text.ts', 'src/version.ts', 'src/schedule.ts', 'src/progress.ts', 'src/registry.ts', 'src/compare-strings.ts', 'src/attestation.ts'] },
+  {
+    name: 'foundation',
+    prefixes: [
+      'src/collector.ts',
+      'src/contract.ts',
+      'src/judging.ts',
+      'src/canonical.ts',
+      'src/cli-error.ts',
+      'src/describe-error.ts',
+      'src/glob.ts',
+      'src/logging.ts',
+      'src/output.ts',
+      'src/package-root.ts',
+      'src/page-guard.ts',
+      'src/redaction.ts',
+      'src/suggest.ts',
+      'src/terminal-text.ts',
+      'src/version.ts',
+      'src/schedule.ts',
+      'src/progress.ts',
+      'src/registry.ts',
+      'src/compare-strings.ts',
+      'src/attestation.ts',
+    ],
+  },
   // Parts with one job each: collectors, config, the registry's loading, mappings, the store, exceptions, external modules, the sandbox.
-  { name: 'parts', prefixes: ['collectors/', 'src/config/', 'src/registry-load.ts', 'src/mapping/', 'src/store/', 'src/exceptions/', 'src/plugins/', 'sandbox/', 'src/aws-credential-sources.ts'] },
+  {
+    name: 'parts',
+    prefixes: [
+      'collectors/',
+      'src/config/',
+      'src/registry-load.ts',
+      'src/mapping/',
+      'src/store/',
+      'src/exceptions/',
+      'src/plugins/',
+      'sandbox/',
+      'src/aws-credential-sources.ts',
+    ],
+  },
   // One run, and the views computed from the store.
   { name: 'run and reports', prefixes: ['src/runner.ts', 'src/collect-now.ts', 'src/evaluate-checks.ts', 'src/reports/'] },
   // What is made of runs and reports: the digest, the bundle, attestations, reviews, verify's reports, the daemon, doctor.

@@ -58,7 +58,10 @@ function register(indexFile: string, id: string): void {
   const lastImportEnd = [...text.matchAll(importLine)].at(-1)!;
   const end = lastImportEnd.index + lastImportEnd[0].length;
   let out = `${text.slice(0, firstImport)}${imports}${text.slice(end)}`;
-  out = out.replace(/(export const builtinCollectors[^=]*= \[\n)([\s\S]*?)(\n\];)/, (_, open: string, _body: string, close: string) => `${open}${list}${close}`);
+  out = out.replace(
+    /(export const builtinCollectors[^=]*= \[\n)([\s\S]*?)(\n\];)/,
+    (_, open: string, _body: string, close: string) => `${open}${list}${close}`,
+  );
   writeFileSync(indexFile, out);
 }
 
@@ -96,7 +99,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     const files = scaffoldCollector(process.cwd(), id);
     process.stdout.write(`${files.map((f) => `wrote ${f.slice(process.cwd().length + 1)}`).join('\n')}\n`);
-    process.stdout.write(`next: make collectors/${id}/ read your source, keep its README in step, run npx vitest run test/collectors/${id}.test.ts test/contract.test.ts\n`);
+    process.stdout.write(
+      `next: make collectors/${id}/ read your source, keep its README in step, run npx vitest run test/collectors/${id}.test.ts test/contract.test.ts\n`,
+    );
   } catch (error) {
     process.stderr.write(`new-collector: ${(error as Error).message}\n`);
     process.exit(2);

@@ -64,7 +64,8 @@ export async function prepareDemoStore(path: string): Promise<void> {
   }
   // Digests, exports and reviews made from the demo's evidence are about the demo: they do not make it a real store.
   const real = runs.find(
-    (run) => run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR && run.collector !== EXPORT_COLLECTOR && run.collector !== REVIEW_COLLECTOR,
+    (run) =>
+      run.configDigest !== DEMO_CONFIG_DIGEST && run.collector !== DIGEST_COLLECTOR && run.collector !== EXPORT_COLLECTOR && run.collector !== REVIEW_COLLECTOR,
   );
   if (identity.kind === 'real' || !identity.intact || (real && !identity.recorded)) {
     throw new CliError(

@@ -75,7 +75,12 @@ export interface AgentSetup {
  */
 export async function readerSetup(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env, secretsNeeded = false): Promise<AgentSetup> {
   const path = findConfigPath(options.config, env);
-  const loaded = !path || !existsSync(path) ? undefined : secretsNeeded ? await loadAgentConfig(options, env, { tolerateBrokenModules: true }) : await readerConfig(options, env);
+  const loaded =
+    !path || !existsSync(path)
+      ? undefined
+      : secretsNeeded
+        ? await loadAgentConfig(options, env, { tolerateBrokenModules: true })
+        : await readerConfig(options, env);
   for (const broken of loaded?.brokenModules ?? []) process.stderr.write(`evidence-agent: warning: collectors.${broken.id}: ${terminalLine(broken.problem)}\n`);
   return setupOf(loaded);
 }
@@ -83,7 +88,10 @@ export async function readerSetup(options: GlobalOptions, env: NodeJS.ProcessEnv
 /** Checks of loaded modules that no framework or control set cites: they would evidence nothing. */
 export function uncitedModuleChecks(setup: AgentSetup): string[] {
   const modules = setup.collectors.filter((c) => !builtinCollectors.includes(c));
-  return uncitedChecks(setup.frameworks, modules.flatMap((c) => c.checks.filter((k) => !k.controlFromScope).map((k) => k.id)));
+  return uncitedChecks(
+    setup.frameworks,
+    modules.flatMap((c) => c.checks.filter((k) => !k.controlFromScope).map((k) => k.id)),
+  );
 }
 
 /**
@@ -96,7 +104,9 @@ async function readerConfig(options: GlobalOptions, env: NodeJS.ProcessEnv): Pro
     return await loadAgentConfig(options, env, { tolerateBrokenModules: true });
   } catch (error) {
     if (!(error instanceof ConfigError) || !error.lines.some((line) => line.includes('environment variable'))) throw error;
-    const standIns = new Proxy(env, { get: (target, name) => (typeof name === 'string' && !target[name] ? `https://unset.invalid/${name}` : target[name as string]) });
+    const standIns = new Proxy(env, {
+      get: (target, name) => (typeof name === 'string' && !target[name] ? `https://unset.invalid/${name}` : target[name as string]),
+    });
     return loadAgentConfig(options, standIns, { tolerateBrokenModules: true }).catch(() => Promise.reject(error));
   }
 }
@@ -153,9 +163,7 @@ export function readStorePath(options: GlobalOptions, env: NodeJS.ProcessEnv = p
 export function openStoreForReading(options: GlobalOptions): EvidenceStore {
   const path = readStorePath(options);
   if (!isPostgresUrl(path) && !existsSync(path)) {
-    throw new CliError(
-      `no evidence store at ${path}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`,
-    );
+    throw new CliError(`no evidence store at ${path}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`);
   }
   return openEvidenceStore(path, { readonly: true });
 }
@@ -171,13 +179,14 @@ export function configuredCollectors(loaded: LoadedConfig, only?: string, broken
     throw new CliError(`--collector: ${only} is not collected on a schedule; record its evidence with \`evidence-agent attest\``);
   }
   if (only && !scheduled.some((c) => c.id === only)) {
-    throw new CliError(
-      `--collector: unknown collector "${only}" (known: ${scheduled.map((c) => c.id).join(', ')})`,
-    );
+    throw new CliError(`--collector: unknown collector "${only}" (known: ${scheduled.map((c) => c.id).join(', ')})`);
   }
   const standIns = loaded.brokenModules
     .filter((b) => sections[b.id]?.enabled !== false && (!only || b.id === only))
-    .map((b) => ({ collector: brokenCollector(b, brokenScopes.get(b.id) ?? [], sections[b.id]?.schedule), options: sections[b.id] as ConfiguredCollector['options'] }));
+    .map((b) => ({
+      collector: brokenCollector(b, brokenScopes.get(b.id) ?? [], sections[b.id]?.schedule),
+      options: sections[b.id] as ConfiguredCollector['options'],
+    }));
   const selected = scheduled.filter((c) => {
     const section = sections[c.id];
     return section !== undefined && section.enabled !== false && (!only || c.id === only);
@@ -275,7 +284,10 @@ export async function openAgent(options: GlobalOptions, mode: AgentMode, env: No
     },
     logger() {
       // The demo's output is its summary: its logs say only what went wrong unless asked for more.
-      logger ??= mode === 'demo' ? createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn'), format: logFormat(options.logFormat) }).child({ demo: true }) : makeLogger(loaded, options);
+      logger ??=
+        mode === 'demo'
+          ? createLogger({ level: options.verbose ? 'debug' : (process.env.LOG_LEVEL ?? 'warn'), format: logFormat(options.logFormat) }).child({ demo: true })
+          : makeLogger(loaded, options);
       return logger;
     },
     refuseDemoStore: () => refuseDemoStore(agent.storePath),

@@ -44,13 +44,18 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--db <file>', "evidence store (default: the config's store.path, else ./data/evidence.db)")
     .option('-v, --verbose', 'debug logs, and stack traces on errors')
     .option('-q, --quiet', 'no progress bars (drawn only when stderr is a terminal)')
-    .addOption(new Option('--log-format <format>', 'logs on stderr as JSON lines or human lines (default: human on a terminal, else JSON; $LOG_FORMAT)').choices(['json', 'pretty']))
+    .addOption(
+      new Option('--log-format <format>', 'logs on stderr as JSON lines or human lines (default: human on a terminal, else JSON; $LOG_FORMAT)').choices([
+        'json',
+        'pretty',
+      ]),
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
   // Global options may come before or after the subcommand.
   const run =
-    <O,>(action: Action<O>) =>
+    <O>(action: Action<O>) =>
     async (_: unknown, command: Command) => {
       setExitCode(await action(command.optsWithGlobals() as O));
     };
@@ -91,7 +96,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(run(healthcheckCommand));
   program
     .command('doctor')
-    .description('check a deployment before it collects: config, store, each collector\'s credentials and permissions, signing key, digest delivery (writes nothing to the store; exit 1 on any problem)')
+    .description(
+      "check a deployment before it collects: config, store, each collector's credentials and permissions, signing key, digest delivery (writes nothing to the store; exit 1 on any problem)",
+    )
     .option('--send-test', 'send a test message to each digest target (Slack, email, a file in the directory)')
     .option('--json', 'machine-readable report')
     .action(run(doctorCommand));
@@ -99,7 +106,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('demo')
     .description('collect a simulated history of the built-in sandbox estate (no credentials needed)')
     .option('--days <n>', 'simulated days, one snapshot a day (1-366)', '30')
-    .option('--now <time>', 'end the simulated history at this instant instead of now (ISO 8601, or YYYY-MM-DD for the end of that UTC day): a reproducible demo')
+    .option(
+      '--now <time>',
+      'end the simulated history at this instant instead of now (ISO 8601, or YYYY-MM-DD for the end of that UTC day): a reproducible demo',
+    )
     .option('--json', 'the summary as JSON (runs, checks, controls, integrity, digest, bundle)')
     .action(run(demoCommand));
   program
@@ -112,7 +122,15 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   program
     .command('findings')
     .description('findings of the latest snapshot of every collector and scope, and every failing event not yet reviewed')
-    .addOption(new Option('--status <status>', 'only findings with this status (reviewed: failing events someone reviewed)').choices(['pass', 'fail', 'error', 'not_applicable', 'reviewed']))
+    .addOption(
+      new Option('--status <status>', 'only findings with this status (reviewed: failing events someone reviewed)').choices([
+        'pass',
+        'fail',
+        'error',
+        'not_applicable',
+        'reviewed',
+      ]),
+    )
     .option('--framework <id>', 'only checks mapped to this framework (soc2, soc1)')
     .option('--control <id>', 'only checks mapped to this control (e.g. CC6.1)')
     .option('--at <date>', 'the state as of a date (YYYY-MM-DD, end of day UTC) or ISO timestamp')
@@ -152,7 +170,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--to <date>', 'last day of the period, included')
     .option('--seed <text>', 'the seed: the same seed and population always draw the same rows')
     .option('--size <n>', 'how many rows (default: by --frequency)')
-    .option('--frequency <f>', 'how often the control operates: annual, quarterly, monthly, weekly, daily or recurring (default: the population\'s own)')
+    .option('--frequency <f>', "how often the control operates: annual, quarterly, monthly, weekly, daily or recurring (default: the population's own)")
     .option('--scope <key>', 'only this stream (an account id, an org)')
     .option('--xlsx <file>', 'also write the test sheet (XLSX) to this file')
     .option('--pack <dir>', 'also write an evidence pack: per sampled item its source record, the findings on it and their proof in the chain')
@@ -201,10 +219,19 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(run(migrateCommand));
   program
     .command('verify [bundle]')
-    .description('without a bundle: recompute every hash in the store; with one: check it offline (files, records, indexes, chain) and that a key you trust signed it; with an evidence pack (sample --pack): its records, findings and chain, its head tied to --head or --db')
+    .description(
+      'without a bundle: recompute every hash in the store; with one: check it offline (files, records, indexes, chain) and that a key you trust signed it; with an evidence pack (sample --pack): its records, findings and chain, its head tied to --head or --db',
+    )
     .option('--public-key <file>', "the bundle signer's public key (PEM): trusted, and the signature checked with it")
-    .option('--fingerprint <SHA256:…>', 'a trusted signer by fingerprint, as keygen and export print it (repeatable; also signing.trustedFingerprints in the config, and with --db the keys the store recorded with its exports)', (value: string, previous: string[] = []) => [...previous, value])
-    .option('--head <hash>', 'a run hash kept elsewhere (sha256:<hash> from a verify, or <seq>:sha256:<hash> from a digest or a sample): fails if that run is no longer in the chain (runs cut off or rewritten), or is not the head of the pack')
+    .option(
+      '--fingerprint <SHA256:…>',
+      'a trusted signer by fingerprint, as keygen and export print it (repeatable; also signing.trustedFingerprints in the config, and with --db the keys the store recorded with its exports)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--head <hash>',
+      'a run hash kept elsewhere (sha256:<hash> from a verify, or <seq>:sha256:<hash> from a digest or a sample): fails if that run is no longer in the chain (runs cut off or rewritten), or is not the head of the pack',
+    )
     .option('--json', 'machine-readable report with every problem')
     .action(async (bundle: string | undefined, _: unknown, command: Command) => {
       setExitCode(await verifyCommand(bundle, command.optsWithGlobals()));
@@ -227,16 +254,16 @@ const count = (n: number) => n.toLocaleString('en-US');
 async function report(error: unknown, verbose: boolean): Promise<number> {
   if (error instanceof CommanderError) {
     // Commander already printed its message; help and version are not errors.
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
-      ? 0
-      : 2;
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof ConfigError) {
     // A file with thousands of bad entries: the first few say what is wrong, a count says how much.
     for (const line of error.lines.slice(0, MAX_CONFIG_LINES)) process.stderr.write(`evidence-agent: config: ${terminalLine(agentSecrets.redact(line))}\n`);
     const more = error.lines.length - MAX_CONFIG_LINES;
     if (more > 0) {
-      process.stderr.write(`evidence-agent: config: … and ${count(more)} more problem(s): ${count(error.lines.length)} in all, the first ${MAX_CONFIG_LINES} above\n`);
+      process.stderr.write(
+        `evidence-agent: config: … and ${count(more)} more problem(s): ${count(error.lines.length)} in all, the first ${MAX_CONFIG_LINES} above\n`,
+      );
     }
     return 2;
   }
@@ -272,4 +299,3 @@ export async function main(argv: string[]): Promise<number> {
     return await report(error, argv.includes('--verbose') || argv.includes('-v'));
   }
 }
-

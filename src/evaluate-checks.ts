@@ -3,11 +3,7 @@
 import type { CheckDefinition, EventItem, EvidenceItem, EvidenceView, ResourceError } from './collector.js';
 import type { FindingRecord } from './store/types.js';
 
-export function evidenceView(
-  items: readonly EvidenceItem[],
-  errors: readonly ResourceError[] = [],
-  events: readonly EventItem[] = [],
-): EvidenceView {
+export function evidenceView(items: readonly EvidenceItem[], errors: readonly ResourceError[] = [], events: readonly EventItem[] = []): EvidenceView {
   const byType = new Map<string, EvidenceItem[]>();
   const byKey = new Map<string, EvidenceItem>();
   for (const item of items) {

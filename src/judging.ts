@@ -15,10 +15,6 @@ export function evidenceOf<T>(view: EvidenceView, type: string): Judged<T>[] {
     .sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
 }
 
-export function finding(
-  judged: { resourceType: string; resourceId: string },
-  status: FindingStatus,
-  message: string,
-): FindingDraft {
+export function finding(judged: { resourceType: string; resourceId: string }, status: FindingStatus, message: string): FindingDraft {
   return { resourceType: judged.resourceType, resourceId: judged.resourceId, status, message };
 }

@@ -25,9 +25,7 @@ export function logFormat(flag: string | undefined, env: NodeJS.ProcessEnv = pro
 // pino-pretty is loaded only when a terminal reads the logs.
 const require = createRequire(import.meta.url);
 
-export function createLogger(
-  options: { level?: string; destination?: pino.DestinationStream; secrets?: SecretRegistry; format?: LogFormat } = {},
-): Logger {
+export function createLogger(options: { level?: string; destination?: pino.DestinationStream; secrets?: SecretRegistry; format?: LogFormat } = {}): Logger {
   const secrets = options.secrets ?? agentSecrets;
   const format = options.format ?? (options.destination ? 'json' : logFormat(undefined));
   const destination =

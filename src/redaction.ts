@@ -17,7 +17,17 @@ export const MIN_SECRET_LENGTH = 8;
  * (`apiToken`, `smtpPassword`, `clientSecret`, `sts:ExternalId`), compared without case and without
  * `_`, `-`, `:`. `privateKeyPath` names where a key is, not the key; `passwordLastUsed` is a date.
  */
-export const SECRET_FIELD_NAMES = ['secret', 'token', 'password', 'privateKey', 'secretAccessKey', 'externalId', 'webhookUrl', 'authorization', 'apiKey'] as const;
+export const SECRET_FIELD_NAMES = [
+  'secret',
+  'token',
+  'password',
+  'privateKey',
+  'secretAccessKey',
+  'externalId',
+  'webhookUrl',
+  'authorization',
+  'apiKey',
+] as const;
 const SECRET_ENDINGS = SECRET_FIELD_NAMES.map((name) => name.toLowerCase());
 
 export function isSecretField(name: PropertyKey | undefined): boolean {

@@ -2,7 +2,16 @@
 // A collector that throws, times out or is aborted becomes a failed/aborted run (a gap), never
 // passing evidence, and never stops the other collectors.
 import { setMaxListeners } from 'node:events';
-import type { ClientEnvironment, CollectResult, Collector, CollectorScope, EvidenceItem, RunStatus, StoredDocument, StoredEvidenceReader } from './collector.js';
+import type {
+  ClientEnvironment,
+  CollectResult,
+  Collector,
+  CollectorScope,
+  EvidenceItem,
+  RunStatus,
+  StoredDocument,
+  StoredEvidenceReader,
+} from './collector.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import type { Logger } from './logging.js';
 import { isStoreBusyError } from './store/index.js';
@@ -127,17 +136,23 @@ export async function runScope<Options>(
     const cause = `the evidence store was locked by another writer for more than ${busyWaitMs / 1000} s when the run was to start (${describeError(error)}): nothing was collected`;
     return recordWhenFree(context, { collector: collector.id, scope: scope.key, since: new Date(), cause }, logger, async () => {
       const late = await context.store.startRun(start);
-      return context.store.finishRun(late, { finishedAt: now(), status: 'failed', error: cause, apiCalls: 0, resolvedScope: resolvedBefore, evidence: [], findings: [], meta: resolvedBefore ? { configuredScope: scope.key } : {} });
+      return context.store.finishRun(late, {
+        finishedAt: now(),
+        status: 'failed',
+        error: cause,
+        apiCalls: 0,
+        resolvedScope: resolvedBefore,
+        evidence: [],
+        findings: [],
+        meta: resolvedBefore ? { configuredScope: scope.key } : {},
+      });
     });
   }
 
   const controller = new AbortController();
   // Every call in flight listens for the abort (18 regions read concurrently are 18+ listeners): not a leak.
   setMaxListeners(0, controller.signal);
-  const timer = setTimeout(
-    () => controller.abort(new RunTimeout(`run exceeded its timeout of ${timeoutMs / 1000} s`)),
-    timeoutMs,
-  );
+  const timer = setTimeout(() => controller.abort(new RunTimeout(`run exceeded its timeout of ${timeoutMs / 1000} s`)), timeoutMs);
   const stopAll = () => controller.abort(context.signal?.reason ?? new Error('agent stopping'));
   context.signal?.addEventListener('abort', stopAll, { once: true });
   if (context.signal?.aborted) stopAll();
@@ -327,10 +342,7 @@ export interface RunBatch {
 }
 
 /** Runs every scope of every collector in turn; one failing never stops the others. */
-export async function runCollectors(
-  collectors: readonly ConfiguredCollector<unknown>[],
-  context: RunContext,
-): Promise<RunBatch> {
+export async function runCollectors(collectors: readonly ConfiguredCollector<unknown>[], context: RunContext): Promise<RunBatch> {
   const records: RunRecord[] = [];
   const unrecorded: string[] = [];
   for (const configured of collectors) {
@@ -346,10 +358,7 @@ export async function runCollectors(
         records.push(await runScope(configured, scope, context, onDiscovered));
       } catch (error) {
         // Only the store itself failing gets here (disk full, database locked): say so, go on.
-        context.logger.error(
-          { collector: configured.collector.id, scope: scope.key, err: describeError(error) },
-          'the run could not be recorded',
-        );
+        context.logger.error({ collector: configured.collector.id, scope: scope.key, err: describeError(error) }, 'the run could not be recorded');
         unrecorded.push(`${configured.collector.id} ${scope.key}: ${describeError(error)}`);
       }
     };

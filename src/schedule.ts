@@ -54,7 +54,8 @@ export function longestIntervalMs(cron: string): number {
   const fields = parse(cron);
   const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
   const times: number[] = [];
-  for (const hour of sorted(fields.hour)) for (const minute of sorted(fields.minute)) for (const second of sorted(fields.second)) times.push(((hour * 60 + minute) * 60 + second) * 1000);
+  for (const hour of sorted(fields.hour))
+    for (const minute of sorted(fields.minute)) for (const second of sorted(fields.second)) times.push(((hour * 60 + minute) * 60 + second) * 1000);
   let longest = times[0]! + DAY_MS - times.at(-1)!;
   for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i]! - times[i - 1]!);
   return longest;

@@ -38,7 +38,15 @@ async function attestedStore(): Promise<{ store: EvidenceStore; path: string }> 
   const store = openStore(path);
   const run = await recordAttestation(
     { control: 'CC1.1', framework: 'soc2', file: review, note: 'Code of conduct acknowledged by all staff', validDays: 5, attestedBy: 'alice@example.com' },
-    { store, logger: silentLogger(), mappingVersion, configDigest: 'test', mappings: frameworks, collectors: builtinCollectors, now: () => new Date('2026-01-10T12:00:00Z') },
+    {
+      store,
+      logger: silentLogger(),
+      mappingVersion,
+      configDigest: 'test',
+      mappings: frameworks,
+      collectors: builtinCollectors,
+      now: () => new Date('2026-01-10T12:00:00Z'),
+    },
   );
   expect(run).toMatchObject({ collector: 'manual', scope: 'CC1.1', status: 'ok', meta: { validUntil: '2026-01-15T12:00:00.000Z' } });
   return { store, path };
@@ -54,9 +62,17 @@ describe('an attestation', () => {
       const report = await coverageOf(store);
       const control = report.controls.find((c) => c.id === 'CC1.1')!;
       expect(control.days.map((d) => `${d.day.slice(8)}:${d.state}`)).toEqual([
-        '08:not_evidenced', '09:not_evidenced',
-        '10:evidenced', '11:evidenced', '12:evidenced', '13:evidenced', '14:evidenced', '15:evidenced',
-        '16:not_evidenced', '17:not_evidenced', '18:not_evidenced',
+        '08:not_evidenced',
+        '09:not_evidenced',
+        '10:evidenced',
+        '11:evidenced',
+        '12:evidenced',
+        '13:evidenced',
+        '14:evidenced',
+        '15:evidenced',
+        '16:not_evidenced',
+        '17:not_evidenced',
+        '18:not_evidenced',
       ]);
       expect(control.gaps).toEqual([
         { from: '2026-01-08', to: '2026-01-09', details: ['manual CC1.1: no attestation recorded yet'] },
@@ -67,7 +83,10 @@ describe('an attestation', () => {
 
       // A custom control mapped to the criterion is evidenced by the same attestation.
       const setFile = join(dir, 'acme.yaml');
-      writeFileSync(setFile, 'framework: acme\ntitle: Acme\nversion: "1.0.0"\ncontrols:\n  - { id: HR-01, title: Staff acknowledge the code of conduct, criteria: [CC1.1] }\n');
+      writeFileSync(
+        setFile,
+        'framework: acme\ntitle: Acme\nversion: "1.0.0"\ncontrols:\n  - { id: HR-01, title: Staff acknowledge the code of conduct, criteria: [CC1.1] }\n',
+      );
       const acme = loadControlSet(setFile, new Set(builtinCollectors.flatMap((c) => c.checks.map((k) => k.id))), frameworks);
       const custom = (await coverageOf(store, acme)).controls.find((c) => c.id === 'HR-01')!;
       expect(custom.counts).toEqual({ evidenced: 6, failing: 0, excepted: 0, not_evidenced: 5 });
@@ -77,9 +96,17 @@ describe('an attestation', () => {
       const stateOn = (day: string) => controlStatuses(soc2, [], attestations, new Date(day)).find((c) => c.id === 'CC1.1')!.state;
       expect([stateOn('2026-01-12T00:00:00Z'), stateOn('2026-01-16T00:00:00Z')]).toEqual(['passing', 'not_evidenced']);
       expect(controlStatuses(soc2, [], attestations).find((c) => c.id === 'CC1.1')!.attestation).toEqual({
-        control: 'CC1.1', attestedBy: 'alice@example.com', attestedAt: '2026-01-10T12:00:00.000Z', validUntil: '2026-01-15T12:00:00.000Z', note: 'Code of conduct acknowledged by all staff',
+        control: 'CC1.1',
+        attestedBy: 'alice@example.com',
+        attestedAt: '2026-01-10T12:00:00.000Z',
+        validUntil: '2026-01-15T12:00:00.000Z',
+        note: 'Code of conduct acknowledged by all staff',
       });
-      expect(controlStatuses(acme, [], attestations, new Date('2026-01-12T00:00:00Z'))[0]).toMatchObject({ id: 'HR-01', state: 'passing', criteria: ['CC1.1'] });
+      expect(controlStatuses(acme, [], attestations, new Date('2026-01-12T00:00:00Z'))[0]).toMatchObject({
+        id: 'HR-01',
+        state: 'passing',
+        criteria: ['CC1.1'],
+      });
     } finally {
       await store.close();
     }
@@ -114,15 +141,26 @@ describe('an attestation', () => {
       const out = join(mkdtempSync(join(dir, 'bundle-')), 'bundle');
       const { sha256 } = await hashFile(review);
       await exportBundle(store, {
-        from: '2026-01-10', to: '2026-01-16', timeZone: 'UTC', frameworks: [soc2], collectors: builtinCollectors, cadenceDays: () => 1,
-        signingKey: loadPrivateKey(generateSigningKey().privateKey, 'test'), agentVersion: 'test', out,
+        from: '2026-01-10',
+        to: '2026-01-16',
+        timeZone: 'UTC',
+        frameworks: [soc2],
+        collectors: builtinCollectors,
+        cadenceDays: () => 1,
+        signingKey: loadPrivateKey(generateSigningKey().privateKey, 'test'),
+        agentVersion: 'test',
+        out,
       });
       expect(readFileSync(join(out, `attestations/${sha256}-q1_access_review.pdf`)).equals(readFileSync(review))).toBe(true);
-      expect(readFileSync(join(out, 'attestations/attestations.csv'), 'utf8')).toContain('soc2,CC1.1,2026-01-10T12:00:00.000Z,2026-01-15T12:00:00.000Z,alice@example.com,Code of conduct acknowledged by all staff');
+      expect(readFileSync(join(out, 'attestations/attestations.csv'), 'utf8')).toContain(
+        'soc2,CC1.1,2026-01-10T12:00:00.000Z,2026-01-15T12:00:00.000Z,alice@example.com,Code of conduct acknowledged by all staff',
+      );
       expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toContain(`attestations/${sha256}-q1_access_review.pdf`);
 
       const expiring = await renderDigest(store, { label: '2026-W02', from: '2026-01-05', to: '2026-01-11', timeZone: 'UTC' }, setupOf(undefined));
-      expect(expiring.markdown).toContain('## Attestations expired or expiring within 14 days (1)\n\n- soc2 CC1.1: Code of conduct acknowledged by all staff (q1 access review.pdf, attested by alice@example.com on 2026-01-10) expires 2026-01-15');
+      expect(expiring.markdown).toContain(
+        '## Attestations expired or expiring within 14 days (1)\n\n- soc2 CC1.1: Code of conduct acknowledged by all staff (q1 access review.pdf, attested by alice@example.com on 2026-01-10) expires 2026-01-15',
+      );
       const expired = await renderDigest(store, { label: '2026-W03', from: '2026-01-12', to: '2026-01-18', timeZone: 'UTC' }, setupOf(undefined));
       expect(expired.markdown).toContain('- **EXPIRED** soc2 CC1.1: Code of conduct acknowledged by all staff');
     } finally {
@@ -144,10 +182,14 @@ describe('evidence-agent attest', () => {
     const db = join(mkdtempSync(join(dir, 'cli-')), 'evidence.db');
     const ok = cli(['--control', 'CC6.2', '--file', review, '--note', 'Q1 access review', '--valid-for', '12w', '--by', 'alice@example.com', '--db', db]);
     expect(ok.stderr).toBe('');
-    expect(ok.stdout).toMatch(/^recorded: soc2 CC6\.2 attested by alice@example\.com \(q1 access review\.pdf, sha256:[0-9a-f]{16}…, 55 bytes\), valid until \d{4}-\d{2}-\d{2}; run 1\n$/);
+    expect(ok.stdout).toMatch(
+      /^recorded: soc2 CC6\.2 attested by alice@example\.com \(q1 access review\.pdf, sha256:[0-9a-f]{16}…, 55 bytes\), valid until \d{4}-\d{2}-\d{2}; run 1\n$/,
+    );
     expect(ok.status).toBe(0);
     const bad = cli(['--control', 'CC6.22', '--file', review, '--note', 'x', '--db', join(dir, 'never.db')]);
-    expect(bad.stderr).toBe('evidence-agent: --control: unknown control "CC6.22"; did you mean "CC6.2"? (a SOC 2 criterion, a SOC 1 objective or a control of your control sets: evidence-agent controls lists them)\n');
+    expect(bad.stderr).toBe(
+      'evidence-agent: --control: unknown control "CC6.22"; did you mean "CC6.2"? (a SOC 2 criterion, a SOC 1 objective or a control of your control sets: evidence-agent controls lists them)\n',
+    );
     expect(bad.status).toBe(2);
     expect(existsSync(join(dir, 'never.db'))).toBe(false);
   });
@@ -156,7 +198,9 @@ describe('evidence-agent attest', () => {
 describe('attest refuses', () => {
   it('and collect points there: the manual collector is not run on a schedule', () => {
     const loaded = { path: 'x.yaml', config: { collectors: {} }, collectors: builtinCollectors, brokenModules: [], digest: 'd' } as unknown as LoadedConfig;
-    expect(() => configuredCollectors(loaded, 'manual')).toThrow('--collector: manual is not collected on a schedule; record its evidence with `evidence-agent attest`');
+    expect(() => configuredCollectors(loaded, 'manual')).toThrow(
+      '--collector: manual is not collected on a schedule; record its evidence with `evidence-agent attest`',
+    );
   });
 
   it('an unknown control, with the nearest id', () => {
@@ -164,7 +208,9 @@ describe('attest refuses', () => {
     expect(frameworkOfControl(frameworks, 'ITGC-AC-05').id).toBe('soc1');
   });
   it('a file over the size limit, before reading it', async () => {
-    await expect(hashFile(review, 10)).rejects.toThrow(/^--file: .+q1 access review\.pdf is 0\.0 MB, over the [\d.]+ MB limit for attested files; attest a smaller file/);
+    await expect(hashFile(review, 10)).rejects.toThrow(
+      /^--file: .+q1 access review\.pdf is 0\.0 MB, over the [\d.]+ MB limit for attested files; attest a smaller file/,
+    );
   });
   it('a validity that is not a duration', () => {
     expect(parseValidFor('12w')).toBe(84);

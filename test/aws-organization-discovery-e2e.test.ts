@@ -65,7 +65,12 @@ describe('AWS account discovery over the sandbox organisation', () => {
       configDigest: 'test',
       now: () => when,
       clientEnvironment: {
-        aws: { endpoint: sandbox.endpoint, credentials: { accessKeyId: 'FAKEACCESSKEYFORTESTS', secretAccessKey: 'fake' }, maxAttempts: 1, unlimitedRate: true },
+        aws: {
+          endpoint: sandbox.endpoint,
+          credentials: { accessKeyId: 'FAKEACCESSKEYFORTESTS', secretAccessKey: 'fake' },
+          maxAttempts: 1,
+          unlimitedRate: true,
+        },
       },
     });
     expect(batch.unrecorded).toEqual([]);
@@ -81,12 +86,23 @@ describe('AWS account discovery over the sandbox organisation', () => {
     expect(discovery.findingCounts).toEqual({ pass: 0, fail: 0, error: 0, not_applicable: 0 });
     // 8 accounts on that day (the leaving one still in), 1 suspended: 7 runs, one of them failed.
     expect([...scopes.keys()].filter((s) => s !== SANDBOX_ORG_ID).sort()).toEqual(
-      [MANAGEMENT_ACCOUNT_ID, '111122223333', '222233334444', '333344445555', '555566667777', JOINING_ACCOUNT_ID, UNASSUMABLE_ACCOUNT_ID, LEAVING_ACCOUNT_ID].sort(),
+      [
+        MANAGEMENT_ACCOUNT_ID,
+        '111122223333',
+        '222233334444',
+        '333344445555',
+        '555566667777',
+        JOINING_ACCOUNT_ID,
+        UNASSUMABLE_ACCOUNT_ID,
+        LEAVING_ACCOUNT_ID,
+      ].sort(),
     );
     expect(scopes.has(SUSPENDED_ACCOUNT_ID)).toBe(false);
     const refused = scopes.get(UNASSUMABLE_ACCOUNT_ID)!;
     expect(refused.status).toBe('failed');
-    expect(refused.error).toContain(`is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${UNASSUMABLE_ACCOUNT_ID}:role/${SANDBOX_MEMBER_ROLE}`);
+    expect(refused.error).toContain(
+      `is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${UNASSUMABLE_ACCOUNT_ID}:role/${SANDBOX_MEMBER_ROLE}`,
+    );
     expect(scopes.get('222233334444')!.error).toBeNull();
     expect(scopes.get('222233334444')!.status).toBe('ok');
     // A member's evidence is its own account's, not the workload account's.
@@ -140,7 +156,10 @@ describe('AWS account discovery over the sandbox organisation', () => {
 
   it('collects only the accounts under an included OU, its child OU included, minus an excluded account', async () => {
     const runs = await collectAt(at(-1), options({ include: { ous: [WORKLOADS_OU_ID] }, exclude: { accounts: ['111122223333'] } }));
-    const members = runs.filter((r) => r.scope !== SANDBOX_ORG_ID).map((r) => r.scope).sort();
+    const members = runs
+      .filter((r) => r.scope !== SANDBOX_ORG_ID)
+      .map((r) => r.scope)
+      .sort();
     expect(members).toEqual(['222233334444', JOINING_ACCOUNT_ID, UNASSUMABLE_ACCOUNT_ID].sort());
   });
 });

@@ -90,7 +90,11 @@ describe('trusted signers', () => {
     const result = await cliInProcess(['verify', bundle, '--db', dbPath]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/trusted by the store \S+ \(export run 7\)\) verified\nnote: the store recorded exporting this very bundle: export run 7\n$/);
-    const json = JSON.parse((await cliInProcess(['verify', bundle, '--db', dbPath, '--json'])).stdout) as { ok: boolean; trustedKeys: unknown[]; notes: string[] };
+    const json = JSON.parse((await cliInProcess(['verify', bundle, '--db', dbPath, '--json'])).stdout) as {
+      ok: boolean;
+      trustedKeys: unknown[];
+      notes: string[];
+    };
     expect(json).toMatchObject({ ok: true, trustedKeys: [{ fingerprint: signer, source: expect.stringMatching(/^the store /) }] });
     // Another store, whose exports were signed by someone else, vouches for nothing here.
     const otherDb = tempDbPath();
@@ -122,7 +126,10 @@ describe('trusted signers', () => {
     }
     const store = openStore(copy, { readonly: true });
     try {
-      expect(await recordedSigners(store)).toEqual({ signers: [], problems: ['export run 7: its fields do not match its hash; its key is not trusted (run `evidence-agent verify --db`)'] });
+      expect(await recordedSigners(store)).toEqual({
+        signers: [],
+        problems: ['export run 7: its fields do not match its hash; its key is not trusted (run `evidence-agent verify --db`)'],
+      });
     } finally {
       await store.close();
     }
@@ -134,7 +141,9 @@ describe('trusted signers', () => {
   it('refuses a malformed fingerprint, or one given without a bundle, with exit 2', async () => {
     const malformed = await cliInProcess(['verify', bundle, '--fingerprint', 'SHA256:63:fb:ee:85']);
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toBe('evidence-agent: --fingerprint: expected a key fingerprint as keygen and export print it (SHA256: and 43 base64 characters), got "SHA256:63:fb:ee:85"\n');
+    expect(malformed.stderr).toBe(
+      'evidence-agent: --fingerprint: expected a key fingerprint as keygen and export print it (SHA256: and 43 base64 characters), got "SHA256:63:fb:ee:85"\n',
+    );
     const noBundle = await cliInProcess(['verify', '--db', dbPath, '--fingerprint', signer]);
     expect(noBundle.code).toBe(2);
     expect(noBundle.stderr).toMatch(/^evidence-agent: --fingerprint: only with a bundle/);
@@ -163,7 +172,12 @@ describe('where the fingerprint is printed and kept', () => {
     expect(exported.stdout).toContain(`verify offline: evidence-agent verify ${out} --fingerprint ${printed}`);
     store = openStore(db, { readonly: true });
     const [run] = await store.listRuns({ collector: 'export' });
-    expect(run).toMatchObject({ seq: 7, scope: 'bundles', status: 'ok', meta: { fingerprint: printed, period: { from: PERIOD.from, to: PERIOD.to, timeZone: 'UTC' }, lastRun: { seq: 6 } } });
+    expect(run).toMatchObject({
+      seq: 7,
+      scope: 'bundles',
+      status: 'ok',
+      meta: { fingerprint: printed, period: { from: PERIOD.from, to: PERIOD.to, timeZone: 'UTC' }, lastRun: { seq: 6 } },
+    });
     expect((await store.verify()).ok).toBe(true);
     expect((await cliInProcess(['verify', out, '--db', db])).code).toBe(0);
   });
@@ -172,7 +186,11 @@ describe('where the fingerprint is printed and kept', () => {
     const rendered = await renderDigest(store, { label: '2026-W02', from: '2026-01-05', to: '2026-01-11', timeZone: 'UTC' }, setupOf(undefined));
     expect(rendered.digest.signingKeys).toEqual([{ fingerprint: expect.stringMatching(/^SHA256:/), lastExportRun: 7, lastExportAt: expect.any(String) }]);
     const key = rendered.digest.signingKeys![0]!.fingerprint;
-    expect(rendered.markdown).toMatch(new RegExp(`Chain head when this digest was made: run 7, sha256:[0-9a-f]{64}\\. .* Export bundles of this store are signed by ${key.replace(/[+/]/g, '\\$&')} \\(last used by export run 7\\)`));
+    expect(rendered.markdown).toMatch(
+      new RegExp(
+        `Chain head when this digest was made: run 7, sha256:[0-9a-f]{64}\\. .* Export bundles of this store are signed by ${key.replace(/[+/]/g, '\\$&')} \\(last used by export run 7\\)`,
+      ),
+    );
     expect(rendered.json).toContain(key);
   });
 });

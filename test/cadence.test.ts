@@ -38,7 +38,13 @@ describe('cadence of a schedule, in days', () => {
   });
 
   it('collectorCadence takes the configured schedule, else the default one', () => {
-    const cadence = collectorCadence([{ id: 'a', defaultSchedule: '0 3 * * 1' }, { id: 'b', defaultSchedule: '0 3 * * *' }], { b: { schedule: '0 3 * * 1-5' } });
+    const cadence = collectorCadence(
+      [
+        { id: 'a', defaultSchedule: '0 3 * * 1' },
+        { id: 'b', defaultSchedule: '0 3 * * *' },
+      ],
+      { b: { schedule: '0 3 * * 1-5' } },
+    );
     expect([cadence('a'), cadence('b'), cadence('unknown')]).toEqual([7, 3, 1]);
   });
 });

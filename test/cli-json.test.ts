@@ -38,9 +38,29 @@ describe('--json', () => {
     expect(json(keygen.stdout)).toEqual({ privateKey: key, publicKey: `${key}.pub`, fingerprint: expect.stringMatching(/^SHA256:/) });
 
     const day = new Date().toISOString().slice(0, 10);
-    const exported = await cliInProcess(['export', '--db', db, '--from', day, '--to', day, '--out', join(dir, 'bundle.tar.gz'), '--signing-key', key, '--json']);
+    const exported = await cliInProcess([
+      'export',
+      '--db',
+      db,
+      '--from',
+      day,
+      '--to',
+      day,
+      '--out',
+      join(dir, 'bundle.tar.gz'),
+      '--signing-key',
+      key,
+      '--json',
+    ]);
     expect(exported.code).toBe(0);
-    expect(json(exported.stdout)).toMatchObject({ path: join(dir, 'bundle.tar.gz'), from: day, to: day, fingerprint: json(keygen.stdout).fingerprint, store: db, recordedAsRun: expect.any(Number) });
+    expect(json(exported.stdout)).toMatchObject({
+      path: join(dir, 'bundle.tar.gz'),
+      from: day,
+      to: day,
+      fingerprint: json(keygen.stdout).fingerprint,
+      store: db,
+      recordedAsRun: expect.any(Number),
+    });
 
     const viaFlag = await cliInProcess(['digest', '--db', db, '--json']);
     const viaFormat = await cliInProcess(['digest', '--db', db, '--format', 'json']);
@@ -65,8 +85,28 @@ describe('--json', () => {
 
     const file = join(dir, 'review.txt');
     writeFileSync(file, 'Q4 access review: 2 accounts removed\n');
-    const attest = await cliInProcess(['attest', '--config', config, '--control', 'CC6.2', '--file', file, '--note', 'Q4 access review', '--by', 'grc-lead', '--json']);
+    const attest = await cliInProcess([
+      'attest',
+      '--config',
+      config,
+      '--control',
+      'CC6.2',
+      '--file',
+      file,
+      '--note',
+      'Q4 access review',
+      '--by',
+      'grc-lead',
+      '--json',
+    ]);
     expect(attest.code).toBe(0);
-    expect(json(attest.stdout)).toMatchObject({ recorded: true, framework: 'soc2', control: 'CC6.2', attestedBy: 'grc-lead', file: { name: 'review.txt', bytes: 37 }, run: result.runs[0]!.seq + 1 });
+    expect(json(attest.stdout)).toMatchObject({
+      recorded: true,
+      framework: 'soc2',
+      control: 'CC6.2',
+      attestedBy: 'grc-lead',
+      file: { name: 'review.txt', bytes: 37 },
+      run: result.runs[0]!.seq + 1,
+    });
   }, 60_000);
 });

@@ -33,7 +33,14 @@ describe('what the CLI loads at start', () => {
     it(`${entry} reaches no heavy package and no command module statically`, () => {
       const { modules, packages } = staticGraph(entry);
       expect([...packages].filter((p) => HEAVY.test(p))).toEqual([]);
-      const commands = [...modules].filter((m) => m.includes('/src/commands/') && !m.endsWith(entry.split('/').pop()!) && !m.endsWith('/commands/options.ts') && !m.endsWith('/commands/print.ts') && !m.endsWith('/commands/period.ts'));
+      const commands = [...modules].filter(
+        (m) =>
+          m.includes('/src/commands/') &&
+          !m.endsWith(entry.split('/').pop()!) &&
+          !m.endsWith('/commands/options.ts') &&
+          !m.endsWith('/commands/print.ts') &&
+          !m.endsWith('/commands/period.ts'),
+      );
       expect(commands.map((m) => m.slice(ROOT.length + 1))).toEqual([]);
     });
   }

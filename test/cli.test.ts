@@ -15,10 +15,7 @@ interface Result {
   stderr: string;
 }
 
-
-const CLEAN_ENV = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'EVIDENCE_AGENT_CONFIG'),
-);
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'EVIDENCE_AGENT_CONFIG'));
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<Result> {
   return spawnCli(args, { cwd, env: { ...CLEAN_ENV, LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env } });
@@ -64,7 +61,9 @@ describe('evidence-agent demo and the read commands', () => {
     expect(demo.stdout).toContain(`verify it offline: evidence-agent verify ${match![1]} --db ${demoDb}`);
     const verified = await cli(['verify', match![1]!, '--db', demoDb]);
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(/the manifest signature \(key SHA256:\S+, trusted by the store \S+ \(export run \d+\)\) verified\nnote: the store recorded exporting this very bundle: export run \d+\n$/);
+    expect(verified.stdout).toMatch(
+      /the manifest signature \(key SHA256:\S+, trusted by the store \S+ \(export run \d+\)\) verified\nnote: the store recorded exporting this very bundle: export run \d+\n$/,
+    );
     expect(verified.stdout).toContain(`(key ${match![2]}, trusted by the store ${demoDb} (export run `);
     // Without a trusted key, an intact bundle proves only who made it.
     const untrusted = await cli(['verify', match![1]!]);
@@ -76,10 +75,26 @@ describe('evidence-agent demo and the read commands', () => {
     expect(keygen.stdout).toMatch(/fingerprint SHA256:[A-Za-z0-9+/]{43}\n/);
     const wrongKey = await cli(['verify', match![1]!, '--public-key', join(dir, 'other.pem.pub')]);
     expect(wrongKey.code).toBe(3);
-    expect(wrongKey.stdout).toMatch(/^FAILED: manifest\.sig: signed by SHA256:\S+, which is not a trusted key; pass --public-key or --fingerprint \(trusted here: SHA256:\S+ from --public-key /);
+    expect(wrongKey.stdout).toMatch(
+      /^FAILED: manifest\.sig: signed by SHA256:\S+, which is not a trusted key; pass --public-key or --fingerprint \(trusted here: SHA256:\S+ from --public-key /,
+    );
 
     const today = DEMO_LAST_DAY;
-    const exported = await cli(['export', '--from', today, '--to', today, '--framework', 'soc1', '--out', join(dir, 'today'), '--signing-key', join(dir, 'other.pem'), '--db', demoDb]);
+    const exported = await cli([
+      'export',
+      '--from',
+      today,
+      '--to',
+      today,
+      '--framework',
+      'soc1',
+      '--out',
+      join(dir, 'today'),
+      '--signing-key',
+      join(dir, 'other.pem'),
+      '--db',
+      demoDb,
+    ]);
     expect(exported.code).toBe(0);
     expect((await cli(['verify', join(dir, 'today'), '--public-key', join(dir, 'other.pem.pub')])).code).toBe(0);
     const unsigned = await cli(['export', '--from', today, '--to', today, '--out', join(dir, 'unsigned.tar.gz'), '--db', demoDb]);
@@ -113,12 +128,18 @@ describe('evidence-agent demo and the read commands', () => {
   it('lists the runs with their API call counts', async () => {
     const runs = await cli(['runs', '--json', '--db', demoDb]);
     // The demo's digest and export are runs of their own streams; other tests may have added more.
-    const parsed = (JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[]).filter((r) => r.collector !== 'digest' && r.collector !== 'export');
+    const parsed = (JSON.parse(runs.stdout) as { status: string; apiCalls: number; collector: string; scope: string }[]).filter(
+      (r) => r.collector !== 'digest' && r.collector !== 'export',
+    );
     expect(parsed).toHaveLength(20);
-    for (const collector of ['aws-iam', 'aws-cloudtrail', 'aws-organization', 'github']) expect(parsed.filter((run) => run.collector === collector)).toHaveLength(5);
+    for (const collector of ['aws-iam', 'aws-cloudtrail', 'aws-organization', 'github'])
+      expect(parsed.filter((run) => run.collector === collector)).toHaveLength(5);
     for (const run of parsed) {
       // aws-organization reads the organisation from its management account.
-      expect(run).toMatchObject({ status: 'ok', scope: run.collector === 'github' ? 'example-co' : run.collector === 'aws-organization' ? '444455556666' : '111122223333' });
+      expect(run).toMatchObject({
+        status: 'ok',
+        scope: run.collector === 'github' ? 'example-co' : run.collector === 'aws-organization' ? '444455556666' : '111122223333',
+      });
       expect(run.apiCalls).toBeGreaterThanOrEqual(run.collector === 'aws-iam' ? 7 : 4);
     }
   });
@@ -175,29 +196,35 @@ describe('evidence-agent demo and the read commands', () => {
     const result = await cli(['population', 'aws-access-changes', '--from', from, '--to', DEMO_LAST_DAY, '--db', demoDb]);
     expect(result.code).toBe(0);
     const [header, ...rows] = result.stdout.trimEnd().split('\r\n');
-    expect(header).toBe('scope,occurredAt,region,eventId,eventName,outcome,actor,actorType,sessionIssuer,sourceIp,targetType,target,change,record,sourceSha256');
+    expect(header).toBe(
+      'scope,occurredAt,region,eventId,eventName,outcome,actor,actorType,sessionIssuer,sourceIp,targetType,target,change,record,sourceSha256',
+    );
     for (const row of rows) expect(row).toMatch(/,[0-9a-f]{64}$/);
     expect(rows.length).toBeGreaterThan(5);
     for (const row of rows) expect(row).toMatch(/^111122223333,\d{4}-\d\d-\d\dT[\d:.]+Z,us-east-1,[0-9a-f-]{36},[A-Z]\w+,succeeded,arn:aws:iam::/);
     expect(rows.some((row) => row.includes(',AddUserToGroup,') && row.includes(',user,'))).toBe(true);
-    expect(result.stderr).toMatch(new RegExp(`warning: aws-cloudtrail 111122223333 eu-west-1, us-east-1: events from ${from}T00:00:00.000Z to \\S+ are missing \\(before the first read\\)`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `warning: aws-cloudtrail 111122223333 eu-west-1, us-east-1: events from ${from}T00:00:00.000Z to \\S+ are missing \\(before the first read\\)`,
+      ),
+    );
 
     const json = JSON.parse((await cli(['population', 'aws-access-changes', '--from', from, '--to', DEMO_LAST_DAY, '--json', '--db', demoDb])).stdout) as {
       rows: unknown[];
       streams: { scope: string; rows: number; coverage: { partition: string; gaps: unknown[] }[] }[];
     };
     expect(json.rows).toHaveLength(rows.length);
-    expect(json.streams.map((s) => [s.scope, s.rows, s.coverage.map((c) => c.partition)])).toEqual([
-      ['111122223333', rows.length, ['eu-west-1', 'us-east-1']],
-    ]);
+    expect(json.streams.map((s) => [s.scope, s.rows, s.coverage.map((c) => c.partition)])).toEqual([['111122223333', rows.length, ['eu-west-1', 'us-east-1']]]);
   });
 
   it('refuses an unknown population or a period without a start, with exit 2', async () => {
     const unknown = await cli(['population', 'all-changes', '--from', '2026-01-01', '--db', demoDb]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('evidence-agent: unknown population "all-changes" (known: aws-access-changes, aws-org-accounts-cloudtrail, aws-org-accounts, aws-identity-center-changes, github-changes, principals-added-removed, ' +
+    expect(unknown.stderr).toBe(
+      'evidence-agent: unknown population "all-changes" (known: aws-access-changes, aws-org-accounts-cloudtrail, aws-org-accounts, aws-identity-center-changes, github-changes, principals-added-removed, ' +
         'failing-aws_cloudtrail_root_not_used, failing-aws_cloudtrail_console_signin_mfa_used, failing-aws_cloudtrail_logging_not_stopped, ' +
-        'failing-github_pull_request_independently_approved, failing-github_pull_request_checks_passed, failing-github_repo_direct_pushes_absent)\n');
+        'failing-github_pull_request_independently_approved, failing-github_pull_request_checks_passed, failing-github_repo_direct_pushes_absent)\n',
+    );
     const noFrom = await cli(['population', 'aws-access-changes', '--db', demoDb]);
     expect(noFrom.code).toBe(2);
     expect(noFrom.stderr).toMatch(/--from: required/);
@@ -280,10 +307,7 @@ describe('evidence-agent collect', () => {
   ])('collects an account through the default credential chain and the %s override', async (name, endpoints) => {
     const db = join(dir, `collect-${name.length}.db`);
     const config = join(dir, 'collect.yaml');
-    writeFileSync(
-      config,
-      'collectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n    credentialReport: { pollIntervalMs: 5 }\n',
-    );
+    writeFileSync(config, 'collectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n    credentialReport: { pollIntervalMs: 5 }\n');
     const before = sandbox.requests.total;
     const result = await cli(['collect', '--config', config, '--db', db], {
       ...endpoints(sandbox.endpoint),
@@ -336,7 +360,10 @@ describe('evidence-agent collect', () => {
     const csv = await cli(['coverage', '--from', today, '--to', today, '--csv', '--db', db]);
     expect(csv.stdout.split('\r\n')[0]).toBe('framework,control,day,state,causes,failing,excepted,gap,failed,judged,severity,reviewed');
 
-    writeFileSync(join(dir, 'exceptions.yaml'), 'exceptions:\n  - id: RISK-13\n    check: aws_iam_user_no_direct_policies\n    resource: "*"\n    reason: too short\n');
+    writeFileSync(
+      join(dir, 'exceptions.yaml'),
+      'exceptions:\n  - id: RISK-13\n    check: aws_iam_user_no_direct_policies\n    resource: "*"\n    reason: too short\n',
+    );
     const bad = await cli(['collect', '--config', config, '--db', db], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/exceptions\.yaml: exceptions\.0\.approver: /);
@@ -387,9 +414,7 @@ describe('evidence-agent collect', () => {
     writeFileSync(config, 'collectors:\n  aws-iam:\n    accounts:\n      - roleArn: foo\n');
     const result = await cli(['collect', '--config', config, '--db', db]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(
-      'evidence-agent: config: collectors.aws-iam.accounts[0].roleArn: expected an IAM role ARN, got "foo"\n',
-    );
+    expect(result.stderr).toBe('evidence-agent: config: collectors.aws-iam.accounts[0].roleArn: expected an IAM role ARN, got "foo"\n');
     expect(existsSync(db)).toBe(false);
   });
 });
@@ -424,7 +449,9 @@ describe('runtime errors', () => {
     const started = Date.now();
     const result = await cli(['demo', '--days', '1', '--db', folder]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`evidence-agent: ${folder} is a directory, not an evidence store file: pass --db (or store.path) a file, e.g. ${join(folder, 'evidence.db')}\n`);
+    expect(result.stderr).toBe(
+      `evidence-agent: ${folder} is a directory, not an evidence store file: pass --db (or store.path) a file, e.g. ${join(folder, 'evidence.db')}\n`,
+    );
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

@@ -41,8 +41,20 @@ describe('the commands as openAgent assembles them', () => {
 
   it('export names a missing signing key before it looks at a config it cannot read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'command-assembly-'));
-    const result = await cliInProcess(['export', '--from', '2026-01-01', '--to', '2026-01-31', '--out', join(dir, 'b.tar.gz'), '--config', join(dir, 'missing.yaml')]);
-    expect(result.stderr).toBe('evidence-agent: --signing-key: required (or signing.privateKeyPath in the config); make one with `evidence-agent keygen --out <file>`\n');
+    const result = await cliInProcess([
+      'export',
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2026-01-31',
+      '--out',
+      join(dir, 'b.tar.gz'),
+      '--config',
+      join(dir, 'missing.yaml'),
+    ]);
+    expect(result.stderr).toBe(
+      'evidence-agent: --signing-key: required (or signing.privateKeyPath in the config); make one with `evidence-agent keygen --out <file>`\n',
+    );
     expect(result.code).toBe(2);
   });
 });

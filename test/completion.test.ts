@@ -26,7 +26,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** What bash offers for the words typed so far (the last one being completed). */
 function bashCompletes(...typed: string[]): string[] {
   const words = ['evidence-agent', ...typed].map((w) => `'${w}'`).join(' ');
-  const out = execFileSync('bash', ['-c', `source ${join(dir, 'bash')}; COMP_WORDS=(${words}); COMP_CWORD=${typed.length}; _evidence_agent; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+  const out = execFileSync(
+    'bash',
+    ['-c', `source ${join(dir, 'bash')}; COMP_WORDS=(${words}); COMP_CWORD=${typed.length}; _evidence_agent; printf '%s\\n' "\${COMPREPLY[@]}"`],
+    { encoding: 'utf8' },
+  );
   return out.split('\n').filter(Boolean);
 }
 
@@ -54,7 +58,11 @@ describe('shell completion', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     // Loaded for real: compinit, then the function is registered for the command.
-    const loaded = spawnSync('zsh', ['-f', '-c', `autoload -U compinit && compinit -u -D && source ${join(dir, 'zsh')} && print -r -- $_comps[evidence-agent]`], { encoding: 'utf8' });
+    const loaded = spawnSync(
+      'zsh',
+      ['-f', '-c', `autoload -U compinit && compinit -u -D && source ${join(dir, 'zsh')} && print -r -- $_comps[evidence-agent]`],
+      { encoding: 'utf8' },
+    );
     expect(loaded.stdout.trim()).toBe('_evidence_agent');
   });
 

@@ -83,7 +83,9 @@ describe('config: aws organization', () => {
   it('refuses accounts and organization together, saying how to choose accounts instead', () => {
     const found = problems('collectors:\n  aws-cloudtrail:\n    accounts: [{ id: "123456789012" }]\n    organization: { memberRoleName: r }\n');
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^collectors\.aws-cloudtrail\.accounts: expected accounts or organization, not both \(organization lists the accounts itself: choose them with organization\.include and organization\.exclude\)/);
+    expect(found[0]).toMatch(
+      /^collectors\.aws-cloudtrail\.accounts: expected accounts or organization, not both \(organization lists the accounts itself: choose them with organization\.include and organization\.exclude\)/,
+    );
   });
 
   it('never echoes the external id', () => {

@@ -48,9 +48,9 @@ describe('credentials in a URL of the config', () => {
   });
 
   it('in any field: lists, unknown keys and external collector sections included', () => {
-    expect(urlCredentialProblems({ a: [{ b: 'https://x:y@h/' }], c: 'https://h/', d: 'mailto:a@b.example', e: 'arn:aws:iam::1:role/a@b', f: 'a@b.example' })).toEqual([
-      expect.stringMatching(/^a\[0\]\.b: a URL with credentials/),
-    ]);
+    expect(
+      urlCredentialProblems({ a: [{ b: 'https://x:y@h/' }], c: 'https://h/', d: 'mailto:a@b.example', e: 'arn:aws:iam::1:role/a@b', f: 'a@b.example' }),
+    ).toEqual([expect.stringMatching(/^a\[0\]\.b: a URL with credentials/)]);
   });
 
   it('accepts URLs without credentials, and @ elsewhere in a URL', () => {
@@ -67,7 +67,9 @@ describe('credentials in a URL of the config', () => {
     try {
       const result = await cliInProcess(['collect', '--config', config, '--db', join(dir, 'evidence.db')]);
       expect(result.code).toBe(2);
-      expect(result.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^evidence-agent: config: collectors\.github\.baseUrl: a URL with credentials in it/)]);
+      expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+        expect.stringMatching(/^evidence-agent: config: collectors\.github\.baseUrl: a URL with credentials in it/),
+      ]);
       expect(`${result.stdout}${result.stderr}`).not.toContain(PASSWORD);
     } finally {
       for (const [name, value] of Object.entries(saved)) {

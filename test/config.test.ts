@@ -85,9 +85,7 @@ describe('config: each wrong field gets one line naming it', () => {
   });
 
   it('never echoes a secret value back', () => {
-    const lines = problems(
-      'collectors:\n  aws-iam:\n    accounts: [{ roleArn: "arn:aws:iam::123456789012:role/r", externalId: "x" }]\n',
-    );
+    const lines = problems('collectors:\n  aws-iam:\n    accounts: [{ roleArn: "arn:aws:iam::123456789012:role/r", externalId: "x" }]\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^collectors\.aws-iam\.accounts\[0\]\.externalId: .*got a value of 1 characters$/);
   });
@@ -101,19 +99,13 @@ describe('config: each wrong field gets one line naming it', () => {
   });
 
   it('names a missing file and how to fix it', () => {
-    expect(() => loadConfig('/nonexistent/evidence-agent.yaml', builtinCollectors, {})).toThrow(
-      /config file not found \(pass --config/,
-    );
+    expect(() => loadConfig('/nonexistent/evidence-agent.yaml', builtinCollectors, {})).toThrow(/config file not found \(pass --config/);
   });
 
   it('lists every wrong field, one line each', () => {
     const lines = problems('timezone: 5\ncollectors:\n  aws-iam:\n    region: mars\n    thresholds: { rootUnusedDays: 0 }\n');
     expect(lines).toHaveLength(3);
-    expect(lines.map((l) => l.split(':')[0])).toEqual([
-      'timezone',
-      'collectors.aws-iam.region',
-      'collectors.aws-iam.thresholds.rootUnusedDays',
-    ]);
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['timezone', 'collectors.aws-iam.region', 'collectors.aws-iam.thresholds.rootUnusedDays']);
   });
 
   it('refuses a schedule that is not a cron expression, naming it', () => {

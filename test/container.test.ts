@@ -71,7 +71,10 @@ describe('the container image (Dockerfile)', () => {
   it("mounts the config and never copies the operator's: no config directory copied, no config file in the build context", () => {
     for (const stage of dockerfile) {
       for (const copy of of(stage, 'COPY')) {
-        const sources = copy.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1);
+        const sources = copy
+          .split(/\s+/)
+          .filter((a) => !a.startsWith('--'))
+          .slice(0, -1);
         for (const source of sources) expect(source, copy).not.toMatch(/^(\.\/)?config\/?$|evidence-agent\.ya?ml|^\.$/);
       }
     }

@@ -63,9 +63,7 @@ describe('the contract test catches each kind of mistake', () => {
     expect(registryViolations(facts)).toEqual([]);
   });
   it('fails on an unregistered folder', () => {
-    expect(registryViolations({ ...facts, folders: ['acme-hr', 'acme-crm'] })).toEqual([
-      'collectors/acme-crm/ is not registered in collectors/index.ts',
-    ]);
+    expect(registryViolations({ ...facts, folders: ['acme-hr', 'acme-crm'] })).toEqual(['collectors/acme-crm/ is not registered in collectors/index.ts']);
   });
   it('fails on an id that is not its folder', () => {
     expect(registryViolations({ ...facts, folders: ['acme-people'] })).toEqual([
@@ -75,9 +73,7 @@ describe('the contract test catches each kind of mistake', () => {
   });
   it('fails on a duplicate check id', () => {
     const twin = collector('acme-hr', [check('acme_hr_user_mfa_enabled'), check('acme_hr_user_mfa_enabled')]);
-    expect(registryViolations({ ...facts, registered: [twin] })).toContain(
-      'check id "acme_hr_user_mfa_enabled" is defined twice (acme-hr and acme-hr)',
-    );
+    expect(registryViolations({ ...facts, registered: [twin] })).toContain('check id "acme_hr_user_mfa_enabled" is defined twice (acme-hr and acme-hr)');
   });
   it('fails on a badly prefixed or badly shaped check id', () => {
     const bad = collector('acme-hr', [check('aws_iam_user_mfa_enabled'), check('MfaCheck')]);

@@ -45,9 +45,21 @@ describe('a custom control set', () => {
   });
 
   it.each([
-    ['an unknown check id', `${header}  - id: AC-01\n    title: Root\n    checks: [aws_iam_root_mfa_enable]\n`, /set-\w+\.yaml: controls\[0\]\.checks\[0\] \(line 7\): unknown check id "aws_iam_root_mfa_enable"; did you mean "aws_iam_root_mfa_enabled"\?/],
-    ['an unknown criterion', `${header}  - id: AC-01\n    title: Root\n    criteria: [CC6.9]\n`, /controls\[0\]\.criteria\[0\] \(line 7\): unknown criterion "CC6\.9"; use a SOC 2 criterion/],
-    ['a duplicate control id', `${header}  - { id: AC-01, title: A }\n  - { id: AC-01, title: B }\n`, /controls\[1\]\.id \(line 6\): duplicate control id "AC-01" \(first at controls\[0\]\)/],
+    [
+      'an unknown check id',
+      `${header}  - id: AC-01\n    title: Root\n    checks: [aws_iam_root_mfa_enable]\n`,
+      /set-\w+\.yaml: controls\[0\]\.checks\[0\] \(line 7\): unknown check id "aws_iam_root_mfa_enable"; did you mean "aws_iam_root_mfa_enabled"\?/,
+    ],
+    [
+      'an unknown criterion',
+      `${header}  - id: AC-01\n    title: Root\n    criteria: [CC6.9]\n`,
+      /controls\[0\]\.criteria\[0\] \(line 7\): unknown criterion "CC6\.9"; use a SOC 2 criterion/,
+    ],
+    [
+      'a duplicate control id',
+      `${header}  - { id: AC-01, title: A }\n  - { id: AC-01, title: B }\n`,
+      /controls\[1\]\.id \(line 6\): duplicate control id "AC-01" \(first at controls\[0\]\)/,
+    ],
     ['a control id of a built-in framework', `${header}  - { id: CC6.2, title: A }\n`, /controls\[0\]\.id \(line 5\): "CC6\.2" is already a control of soc2/],
     ['a built-in framework id', header.replace('acme', 'soc2') + '  - { id: AC-01, title: A }\n', /framework \(line 1\): "soc2" is already the id of SOC 2/],
     ['a misspelt key', `${header}  - { id: AC-01, title: A, owenr: me }\n`, /controls\[0\]\.owenr \(line 5\): unknown key "owenr"; did you mean "owner"\?/],

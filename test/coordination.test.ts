@@ -38,7 +38,9 @@ describe('leases in PostgreSQL (several agents)', () => {
   });
   const agents = async (url: string, count: number, leaseMs: number) => {
     // Connected together: creating the table is serialised, whoever comes first.
-    const made = await Promise.all(Array.from({ length: count }, () => PostgresCoordinator.connect(url, { logger: silentLogger(), jobs: ['aws-iam', 'digest'], leaseMs })));
+    const made = await Promise.all(
+      Array.from({ length: count }, () => PostgresCoordinator.connect(url, { logger: silentLogger(), jobs: ['aws-iam', 'digest'], leaseMs })),
+    );
     open.push(...made);
     return made;
   };

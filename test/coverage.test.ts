@@ -63,7 +63,16 @@ function fakeCollector(script: Script, schedule = '0 6 * * *'): Collector<Option
           { type: 'test.user', resourceId: 'bob', schemaVersion: 1, data: { mfa: true } },
         ],
         errors: [],
-        events: [{ type: 'test.signin', eventId: `signin-${n}`, occurredAt: new Date(ctx.now().getTime() - 3_600_000).toISOString(), partition: 'signins', schemaVersion: 1, data: {} }],
+        events: [
+          {
+            type: 'test.signin',
+            eventId: `signin-${n}`,
+            occurredAt: new Date(ctx.now().getTime() - 3_600_000).toISOString(),
+            partition: 'signins',
+            schemaVersion: 1,
+            data: {},
+          },
+        ],
         windows: [window],
       };
     },
@@ -81,7 +90,16 @@ function framework(): Framework {
     ['AC-2', ['test_hr_signin_event_reviewed']],
     ['GOV-1', []],
   ]);
-  return { id: 'test', title: 'Test', version: '1', file: 'test.yaml', controls, mappings: [], controlsByCheck: new Map(), checksByControl } as unknown as Framework;
+  return {
+    id: 'test',
+    title: 'Test',
+    version: '1',
+    file: 'test.yaml',
+    controls,
+    mappings: [],
+    controlsByCheck: new Map(),
+    checksByControl,
+  } as unknown as Framework;
 }
 
 const EXCEPTION: AcceptedException = {
@@ -178,13 +196,21 @@ describe('coverage as collected', () => {
     const collector = fakeCollector({});
     const before = framework();
     const after = { ...framework(), version: '2', controls: [...framework().controls, { id: 'AC-3', title: 'MFA, renumbered', group: 'Access' }] } as Framework;
-    after.checksByControl = new Map([['AC-1', []], ['AC-2', ['test_hr_signin_event_reviewed']], ['AC-3', ['test_hr_user_mfa_enabled']], ['GOV-1', []]]);
+    after.checksByControl = new Map([
+      ['AC-1', []],
+      ['AC-2', ['test_hr_signin_event_reviewed']],
+      ['AC-3', ['test_hr_user_mfa_enabled']],
+      ['GOV-1', []],
+    ]);
     for (let n = 0; n < 11; n++) {
       await runOnDay(store, collector, n, { mappingVersion: n < 5 ? '1' : '2', mappings: [n < 5 ? before : after] });
     }
     const options = { from: '2026-01-01', to: '2026-01-10', timeZone: 'UTC', collectors: [collector], cadenceDays: () => 1 };
     const current = await buildCoverage(store, after, options);
-    expect(current.controls.map((c) => [c.id, c.counts.evidenced])).toEqual([['AC-2', 10], ['AC-3', 10]]);
+    expect(current.controls.map((c) => [c.id, c.counts.evidenced])).toEqual([
+      ['AC-2', 10],
+      ['AC-3', 10],
+    ]);
     expect(current.manual.map((m) => m.id)).toEqual(['AC-1', 'GOV-1']);
 
     const collected = await buildCoverage(store, after, { ...options, asCollected: true });
@@ -243,7 +269,12 @@ describe('coverage of events by the day they occurred', () => {
       scopes: () => [{ key: 'org-1', settings: {} }],
       collect: async (ctx): Promise<CollectResult> => {
         const n = Math.round((ctx.now().getTime() - day(0).getTime()) / DAY);
-        const window: EventWindow = { partition: 'signins', from: ctx.watermarks['signins'] ?? '2025-11-01T00:00:00.000Z', to: ctx.now().toISOString(), complete: !script.hole?.(n) };
+        const window: EventWindow = {
+          partition: 'signins',
+          from: ctx.watermarks['signins'] ?? '2025-11-01T00:00:00.000Z',
+          to: ctx.now().toISOString(),
+          complete: !script.hole?.(n),
+        };
         if (!window.complete) window.error = 'sign-in log API returned 503';
         return {
           evidence: [
@@ -252,8 +283,17 @@ describe('coverage of events by the day they occurred', () => {
           ],
           errors: [],
           events: [
-            { type: 'test.signin', eventId: `office-${n}`, occurredAt: new Date(ctx.now().getTime() - 3_600_000).toISOString(), partition: 'signins', schemaVersion: 1, data: { from: 'office' } },
-            ...signIns.filter((s) => s.readOn === n).map((s) => ({ type: 'test.signin', eventId: s.id, occurredAt: s.at, partition: 'signins', schemaVersion: 1, data: { from: s.from } })),
+            {
+              type: 'test.signin',
+              eventId: `office-${n}`,
+              occurredAt: new Date(ctx.now().getTime() - 3_600_000).toISOString(),
+              partition: 'signins',
+              schemaVersion: 1,
+              data: { from: 'office' },
+            },
+            ...signIns
+              .filter((s) => s.readOn === n)
+              .map((s) => ({ type: 'test.signin', eventId: s.id, occurredAt: s.at, partition: 'signins', schemaVersion: 1, data: { from: s.from } })),
           ],
           windows: [window],
         };
@@ -312,7 +352,9 @@ describe('coverage of events by the day they occurred', () => {
     const both = ac3.days.find((d) => d.day === '2026-01-09')!;
     // alice and bob judged by the MFA check, and the sign-in of that day (read though its window was cut short).
     expect(both).toMatchObject({ state: 'failing', gap: true, failing: ['test_hr_user_mfa_enabled alice'], failed: 1, judged: 3, severity: 'high' });
-    expect(both.causes).toEqual([expect.stringMatching(/^test-hr org-1: events of signins missing from 2026-01-08T06:00:00.000Z .*sign-in log API returned 503/)]);
+    expect(both.causes).toEqual([
+      expect.stringMatching(/^test-hr org-1: events of signins missing from 2026-01-08T06:00:00.000Z .*sign-in log API returned 503/),
+    ]);
     expect(ac3.gaps.map((g) => [g.from, g.to])).toEqual([['2026-01-08', '2026-01-10']]);
     expect(ac3.gapDays).toBe(3);
 
@@ -322,13 +364,28 @@ describe('coverage of events by the day they occurred', () => {
     expect(row['causes']).toContain('sign-in log API returned 503');
     const gapRows = rows.filter((r) => r['gap'] === 'true');
     // AC-2 and AC-3 (the event check), 2026-01-08 to 2026-01-10.
-    expect(gapRows.map((r) => `${r['control']} ${r['day']}`)).toEqual(['AC-2 2026-01-08', 'AC-2 2026-01-09', 'AC-2 2026-01-10', 'AC-3 2026-01-08', 'AC-3 2026-01-09', 'AC-3 2026-01-10']);
-    const html = htmlReport({ title: 'test', period: { from: report.from, to: report.to, timeZone: 'UTC' }, fingerprint: 'SHA256:00', coverage: [report], files: [] });
+    expect(gapRows.map((r) => `${r['control']} ${r['day']}`)).toEqual([
+      'AC-2 2026-01-08',
+      'AC-2 2026-01-09',
+      'AC-2 2026-01-10',
+      'AC-3 2026-01-08',
+      'AC-3 2026-01-09',
+      'AC-3 2026-01-10',
+    ]);
+    const html = htmlReport({
+      title: 'test',
+      period: { from: report.from, to: report.to, timeZone: 'UTC' },
+      fingerprint: 'SHA256:00',
+      coverage: [report],
+      files: [],
+    });
     expect(Number(/Gaps \((\d+) control-days?\)/.exec(html)?.[1])).toBe(gapRows.length);
     expect(html).toContain('<b>AC-3</b> 2026-01-08..2026-01-10');
     // The cell: 1 of 3 judged failing, coloured by the worst severity, hatched for the gap, with a legend.
     const cell = new RegExp('<tr data-control="AC-3">.*?(<td class="cell" data-state="failing" data-day="2026-01-09"[^>]*>[^<]*</td>)').exec(html)?.[1];
-    expect(cell).toMatch(/data-gap="true" data-failed="1" data-judged="3" data-severity="high" style="background-color:#b71c1c;background-image:repeating-linear-gradient/);
+    expect(cell).toMatch(
+      /data-gap="true" data-failed="1" data-judged="3" data-severity="high" style="background-color:#b71c1c;background-image:repeating-linear-gradient/,
+    );
     expect(cell).toMatch(/title="AC-3 2026-01-09: failing, and a gap; 1 of 3 judged failing, worst severity high — /);
     expect(cell).toMatch(/>1\/3<\/td>$/);
     expect(html).toContain('failing, worst severity high</span>');

@@ -20,7 +20,6 @@ const GOOD = `export default ({ z, evidenceOf, finding }) => ({
 });
 `;
 
-
 describe('the daemon with a broken collector module', () => {
   it('keeps running the others, records the broken one as failed runs and says why in /readyz', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-daemon-modules-'));
@@ -57,7 +56,9 @@ describe('the daemon with a broken collector module', () => {
         ['hr-feed', 'module', 'failed'],
         ['people-feed', 'people', 'ok'],
       ]);
-      expect(runs.find((r) => r.collector === 'hr-feed')!.error).toMatch(/^ExternalModuleError: module \.\/collectors\/broken\.mjs: failed to load: SyntaxError/);
+      expect(runs.find((r) => r.collector === 'hr-feed')!.error).toMatch(
+        /^ExternalModuleError: module \.\/collectors\/broken\.mjs: failed to load: SyntaxError/,
+      );
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(ready.status).toBe(503);
       // The port gets a code; the log gets the cause.

@@ -52,7 +52,12 @@ afterEach(async () => {
 
 async function start(): Promise<string> {
   const db = join(dir, 'evidence.db');
-  const config = parseConfigText('http: { host: 127.0.0.1, port: 0 }\ndaemon: { graceSeconds: 1, jitterSeconds: 0 }\ndigest: { deliver: { directory: ./digests } }\n', 'daemon.yaml', builtinCollectors, {});
+  const config = parseConfigText(
+    'http: { host: 127.0.0.1, port: 0 }\ndaemon: { graceSeconds: 1, jitterSeconds: 0 }\ndigest: { deliver: { directory: ./digests } }\n',
+    'daemon.yaml',
+    builtinCollectors,
+    {},
+  );
   store = openStore(db);
   daemon = await startDaemon({
     loaded: { path: join(dir, 'daemon.yaml'), config, collectors: [...builtinCollectors, failing], brokenModules: [], digest: configDigest(config) },

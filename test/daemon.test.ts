@@ -30,7 +30,6 @@ function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; o
   return { child, output: () => output, exit };
 }
 
-
 let sandbox: Sandbox;
 const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-daemon-'));
 const db = join(dir, 'evidence.db');
@@ -62,7 +61,12 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox?.close());
 
-const env = () => ({ AWS_ENDPOINT_URL: sandbox.endpoint, AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests', LOG_LEVEL: 'info' });
+const env = () => ({
+  AWS_ENDPOINT_URL: sandbox.endpoint,
+  AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS',
+  AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+  LOG_LEVEL: 'info',
+});
 const get = async (path: string) => {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: response.status, body: await response.text() };
@@ -91,7 +95,7 @@ describe('evidence-agent daemon', () => {
       expect(second.output()).toMatch(/is in use by another daemon \(pid \d+ on .*\): one daemon per store; stop it first/);
 
       // A CloudTrail run is paced at 2 LookupEvents per second: wait until one is under way, then stop.
-      await until('a CloudTrail run in progress', async () => (sandbox.requests.byAction['LookupEvents'] ?? 0) > 3 ? true : undefined);
+      await until('a CloudTrail run in progress', async () => ((sandbox.requests.byAction['LookupEvents'] ?? 0) > 3 ? true : undefined));
       const stoppedAt = Date.now();
       daemon.child.kill('SIGTERM');
       expect(await daemon.exit).toBe(0);

@@ -66,7 +66,12 @@ beforeAll(async () => {
         now: () => new Date(day.getTime() + (Date.now() - started)),
         mappings: frameworks,
         clientEnvironment: {
-          aws: { endpoint: sandbox.endpoint, credentials: { accessKeyId: 'DEMOACCESSKEYEXAMPLE', secretAccessKey: 'demo-secret-not-a-real-key' }, maxAttempts: 2, unlimitedRate: true },
+          aws: {
+            endpoint: sandbox.endpoint,
+            credentials: { accessKeyId: 'DEMOACCESSKEYEXAMPLE', secretAccessKey: 'demo-secret-not-a-real-key' },
+            maxAttempts: 2,
+            unlimitedRate: true,
+          },
         },
       });
       expect(batch.unrecorded).toEqual([]);
@@ -74,7 +79,9 @@ beforeAll(async () => {
     }
     const out = join(mkdtempSync(join(tmpdir(), 'evidence-agent-reconcile-')), 'bundle');
     const key = generateSigningKey();
-    const from = collectionDay(-(DAYS - 1)).toISOString().slice(0, 10);
+    const from = collectionDay(-(DAYS - 1))
+      .toISOString()
+      .slice(0, 10);
     const to = collectionDay(0).toISOString().slice(0, 10);
     await exportBundle(store, {
       from,
@@ -102,7 +109,8 @@ beforeAll(async () => {
 }, 240_000);
 
 const nameOf = (resourceId: string) => resourceId.split('/').at(-1)!;
-const succeeded = (eventName: string, targetType: string) => calls.filter((c) => c.eventName === eventName && c.targetType === targetType && c.outcome === 'succeeded');
+const succeeded = (eventName: string, targetType: string) =>
+  calls.filter((c) => c.eventName === eventName && c.targetType === targetType && c.outcome === 'succeeded');
 
 describe("the demo's principal changes and its CloudTrail access changes", () => {
   it('has the scripted hire and leaver in both populations (the check is not vacuous)', () => {
@@ -115,9 +123,17 @@ describe("the demo's principal changes and its CloudTrail access changes", () =>
     );
     const hire = awsRows.find((p) => nameOf(p.resourceId!) === CAST.newHire)!;
     // Created at 09:12:40 on its day: first seen by the next morning's snapshot, not the one at 06:00 before it.
-    expect(hire.observedAt!.slice(0, 10)).toBe(collectionDay(DRIFT.newHire.offset + 1).toISOString().slice(0, 10));
+    expect(hire.observedAt!.slice(0, 10)).toBe(
+      collectionDay(DRIFT.newHire.offset + 1)
+        .toISOString()
+        .slice(0, 10),
+    );
     const leaver = awsRows.find((p) => nameOf(p.resourceId!) === CAST.leaver)!;
-    expect(leaver.observedAt!.slice(0, 10)).toBe(collectionDay(DRIFT.leaverDeleted.offset + 1).toISOString().slice(0, 10));
+    expect(leaver.observedAt!.slice(0, 10)).toBe(
+      collectionDay(DRIFT.leaverDeleted.offset + 1)
+        .toISOString()
+        .slice(0, 10),
+    );
   });
 
   it('finds, for each principal added or removed, its Create or Delete call between the two snapshots', () => {
@@ -128,18 +144,31 @@ describe("the demo's principal changes and its CloudTrail access changes", () =>
       const call = succeeded(row.change === 'added' ? added : removed, targetType).find(
         (c) => c.target === nameOf(row.resourceId!) && c.occurredAt! > row.previousSnapshotAt! && c.occurredAt! <= row.observedAt!,
       );
-      expect(call, `${row.change} ${row.resourceId} observed at ${row.observedAt} (previous snapshot ${row.previousSnapshotAt}): no matching call`).toBeDefined();
+      expect(
+        call,
+        `${row.change} ${row.resourceId} observed at ${row.observedAt} (previous snapshot ${row.previousSnapshotAt}): no matching call`,
+      ).toBeDefined();
     }
   });
 
   it('finds, for each Create or Delete call between two snapshots, the principal added or removed', () => {
     let matched = 0;
     for (const [type, { added, removed, targetType }] of Object.entries(CALLS)) {
-      for (const [change, eventName] of [['added', added], ['removed', removed]] as const) {
+      for (const [change, eventName] of [
+        ['added', added],
+        ['removed', removed],
+      ] as const) {
         for (const call of succeeded(eventName, targetType)) {
           // A call before the first snapshot or after the last one has no pair of snapshots around it.
           if (call.occurredAt! <= firstSnapshot || call.occurredAt! > lastSnapshot) continue;
-          const row = principals.find((p) => p.type === type && p.change === change && nameOf(p.resourceId!) === call.target && p.previousSnapshotAt! < call.occurredAt! && call.occurredAt! <= p.observedAt!);
+          const row = principals.find(
+            (p) =>
+              p.type === type &&
+              p.change === change &&
+              nameOf(p.resourceId!) === call.target &&
+              p.previousSnapshotAt! < call.occurredAt! &&
+              call.occurredAt! <= p.observedAt!,
+          );
           expect(row, `${eventName} ${call.target} at ${call.occurredAt}: no ${change} row`).toBeDefined();
           matched++;
         }

@@ -18,7 +18,12 @@ const ROOT = join(import.meta.dirname, '..');
 const K8S = join(ROOT, 'deploy', 'kubernetes');
 const AWS = join(ROOT, 'deploy', 'aws');
 
-type Doc = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> }; [key: string]: unknown };
+type Doc = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+  [key: string]: unknown;
+};
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
@@ -33,7 +38,10 @@ function manifests(): { file: string; doc: Doc }[] {
     );
 }
 
-const byKind = (kind: string) => manifests().filter((m) => m.doc.kind === kind).map((m) => m.doc as Any);
+const byKind = (kind: string) =>
+  manifests()
+    .filter((m) => m.doc.kind === kind)
+    .map((m) => m.doc as Any);
 
 /** Metric names the daemon serves (a fresh registry: every family is declared at start). */
 async function servedMetrics(): Promise<Set<string>> {
@@ -54,14 +62,20 @@ describe('the kustomize base', () => {
   it('parses, lists every manifest, and every resource has a kind and a name', () => {
     const kustomization = parseAllDocuments(readFileSync(join(K8S, 'kustomization.yaml'), 'utf8'))[0]!.toJS() as Any;
     expect(kustomization.kind).toBe('Kustomization');
-    const files = readdirSync(K8S).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+    const files = readdirSync(K8S)
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .sort();
     expect([...kustomization.resources].sort()).toEqual(files);
     for (const generator of kustomization.configMapGenerator) for (const file of generator.files) readFileSync(join(K8S, String(file).split('=').pop()!));
     for (const { file, doc } of manifests()) {
       expect(doc.apiVersion, file).toMatch(/^[a-z0-9.]*\/?v\d+\w*$/);
       expect(doc.metadata?.name, file).toMatch(/^[a-z0-9-]+$/);
     }
-    expect(manifests().map((m) => m.doc.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Namespace', 'PersistentVolumeClaim', 'PrometheusRule', 'Secret', 'Secret', 'Service', 'ServiceAccount']);
+    expect(
+      manifests()
+        .map((m) => m.doc.kind)
+        .sort(),
+    ).toEqual(['ConfigMap', 'Deployment', 'Namespace', 'PersistentVolumeClaim', 'PrometheusRule', 'Secret', 'Secret', 'Service', 'ServiceAccount']);
     expect(byKind('Namespace')[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
@@ -71,7 +85,13 @@ describe('the kustomize base', () => {
     const [container] = pod.containers;
     expect([deployment.spec.replicas, deployment.spec.strategy.type]).toEqual([1, 'Recreate']);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(container.ports).toEqual([{ name: 'http', containerPort: 9464 }]);
     expect(container.startupProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
@@ -101,9 +121,12 @@ describe('the kustomize base', () => {
     expect(service.spec.selector).toEqual(byKind('Deployment')[0].spec.selector.matchLabels);
   });
 
-  it("ships a config the agent accepts, with the secret files where the pod mounts them", () => {
+  it('ships a config the agent accepts, with the secret files where the pod mounts them', () => {
     const text = byKind('ConfigMap')[0].data['evidence-agent.yaml'] as string;
-    const config = parseConfigText(text, 'configmap.yaml', builtinCollectors, { EXTERNAL_ID: 'ext-1234', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X' });
+    const config = parseConfigText(text, 'configmap.yaml', builtinCollectors, {
+      EXTERNAL_ID: 'ext-1234',
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
+    });
     expect(config.http.host).toBe('0.0.0.0');
     expect(config.store.path).toBe('/data/evidence.db');
     expect(config.signing?.privateKeyPath).toMatch(/^\/run\/secrets\//);
@@ -115,7 +138,13 @@ describe('the kustomize base', () => {
   it('alerts on failed runs, stale evidence, missed schedules, undelivered digests, using metrics the daemon serves', async () => {
     const served = await servedMetrics();
     const rules = byKind('PrometheusRule')[0].spec.groups.flatMap((g: Any) => g.rules);
-    expect(rules.map((r: Any) => r.alert)).toEqual(['EvidenceAgentRunFailed', 'EvidenceAgentEvidenceStale', 'EvidenceAgentScheduleMissed', 'EvidenceAgentDigestNotDelivered', 'EvidenceAgentDown']);
+    expect(rules.map((r: Any) => r.alert)).toEqual([
+      'EvidenceAgentRunFailed',
+      'EvidenceAgentEvidenceStale',
+      'EvidenceAgentScheduleMissed',
+      'EvidenceAgentDigestNotDelivered',
+      'EvidenceAgentDown',
+    ]);
     for (const rule of rules) {
       const names = metricNamesIn(rule.expr);
       expect(names.length, rule.alert).toBeGreaterThan(0);
@@ -139,27 +168,42 @@ describe('the kustomize base', () => {
 describe('the CloudFormation templates', () => {
   const policies = shippedPolicies(ROOT);
   const template = (name: string) => JSON.parse(readFileSync(join(AWS, name), 'utf8')) as Any;
-  const policiesOf = (role: Any) => Object.fromEntries(role.Properties.Policies.map((p: Any) => [p.PolicyName.replace('evidence-agent-', ''), p.PolicyDocument]));
+  const policiesOf = (role: Any) =>
+    Object.fromEntries(role.Properties.Policies.map((p: Any) => [p.PolicyName.replace('evidence-agent-', ''), p.PolicyDocument]));
 
   it('are what scripts/deploy-templates.ts makes of the policies today (npm run generate:deploy)', () => {
     const expected = deployTemplates(ROOT);
-    expect(readdirSync(AWS).filter((f) => f.endsWith('.json')).sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      readdirSync(AWS)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
     for (const [name, text] of Object.entries(expected)) {
-      expect(readFileSync(join(AWS, name), 'utf8') === text, `deploy/aws/${name} is older than config/aws-*-policy.json: run npm run generate:deploy`).toBe(true);
+      expect(readFileSync(join(AWS, name), 'utf8') === text, `deploy/aws/${name} is older than config/aws-*-policy.json: run npm run generate:deploy`).toBe(
+        true,
+      );
     }
   });
 
   it("give the reader role exactly the collectors' shipped policies, trusting one principal with an external id", () => {
     expect(policies.map((p) => p.collector)).toEqual(['aws-cloudtrail', 'aws-iam']);
     expect(managementPolicies(ROOT).map((p) => p.collector)).toEqual(['aws-cloudtrail', 'aws-iam', 'aws-organization', 'organization-discovery']);
-    for (const [name, shipped] of [['reader-role.json', policies], ['management-account-reader.json', managementPolicies(ROOT)]] as const) {
+    for (const [name, shipped] of [
+      ['reader-role.json', policies],
+      ['management-account-reader.json', managementPolicies(ROOT)],
+    ] as const) {
       const t = template(name);
       expect(t.AWSTemplateFormatVersion).toBe('2010-09-09');
       const role = t.Resources.ReaderRole;
       expect(role.Type).toBe('AWS::IAM::Role');
       expect(policiesOf(role)).toEqual(Object.fromEntries(shipped.map((p) => [p.collector, p.document])));
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-        { Effect: 'Allow', Principal: { AWS: { Ref: 'AgentPrincipalArn' } }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } } },
+        {
+          Effect: 'Allow',
+          Principal: { AWS: { Ref: 'AgentPrincipalArn' } },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
+        },
       ]);
       expect(t.Parameters.ExternalId.NoEcho).toBe(true);
       expect(t.Outputs.RoleArn.Value).toEqual({ 'Fn::GetAtt': ['ReaderRole', 'Arn'] });
@@ -169,7 +213,11 @@ describe('the CloudFormation templates', () => {
   it('deploy the same role to every account of an organisation through a service-managed StackSet', () => {
     const stackSet = template('organization-stackset.json').Resources.ReaderRoleStackSet;
     expect(stackSet.Type).toBe('AWS::CloudFormation::StackSet');
-    expect(stackSet.Properties).toMatchObject({ PermissionModel: 'SERVICE_MANAGED', AutoDeployment: { Enabled: true }, Capabilities: ['CAPABILITY_NAMED_IAM'] });
+    expect(stackSet.Properties).toMatchObject({
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true },
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+    });
     const inner = JSON.parse(stackSet.Properties.TemplateBody as string) as Any;
     expect(policiesOf(inner.Resources.ReaderRole)).toEqual(policiesOf(template('reader-role.json').Resources.ReaderRole));
     const passed = stackSet.Properties.Parameters.map((p: Any) => p.ParameterKey).sort();

@@ -91,7 +91,9 @@ describe('digest trend and headline: no data, not 0', () => {
     expect(d.headline.failing).toBe(1);
 
     const markdown = digestMarkdown(d);
-    expect(markdown).toContain('2025-12-07: no data, 2025-12-14: no data, 2025-12-21: no data, 2025-12-28: no data, 2026-01-04: no data, 2026-01-11: 1, 2026-01-18: no data, 2026-01-25: 1.');
+    expect(markdown).toContain(
+      '2025-12-07: no data, 2025-12-14: no data, 2025-12-21: no data, 2025-12-28: no data, 2026-01-04: no data, 2026-01-11: 1, 2026-01-18: no data, 2026-01-25: 1.',
+    );
     expect(markdown).not.toMatch(/\d{4}-\d{2}-\d{2}: 0\b/);
     const json = JSON.parse(JSON.stringify(d)) as { trend: { week: string; failing: number | null }[] };
     expect(json.trend[6]).toEqual({ week: '2026-01-18', failing: null, noData: 'no collector produced a snapshot in the week' });
@@ -135,7 +137,11 @@ describe('digest --list keeps sent digests only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-digest-list-'));
     const config = join(dir, 'config.yaml');
     writeFileSync(config, `digest:\n  deliver:\n    directory: ${join(dir, 'out')}\n`);
-    const listed = async () => JSON.parse((await captured(() => digestCommand({ db: dbPath, list: true, format: 'json' }))).stdout) as { label: string; deliveries: { target: string; ok: boolean }[] }[];
+    const listed = async () =>
+      JSON.parse((await captured(() => digestCommand({ db: dbPath, list: true, format: 'json' }))).stdout) as {
+        label: string;
+        deliveries: { target: string; ok: boolean }[];
+      }[];
     const before = await listed();
     expect(before).toEqual([]);
 
@@ -156,9 +162,14 @@ describe('digest --list keeps sent digests only', () => {
 
   it('keeps no digest that was sent nowhere (the daemon with no target, a caller passing no delivery)', async () => {
     const d = await digestOf(store, '2026-W04');
-    await expect(recordDigest(store, d, digestMarkdown(d), [], { at: new Date('2026-01-26T08:00:00Z'), agentVersion: 'test', mappingVersion: 'test', configDigest: 'test' })).rejects.toThrow(
-      'digest 2026-W04 was not sent anywhere: only a sent digest is kept',
-    );
+    await expect(
+      recordDigest(store, d, digestMarkdown(d), [], {
+        at: new Date('2026-01-26T08:00:00Z'),
+        agentVersion: 'test',
+        mappingVersion: 'test',
+        configDigest: 'test',
+      }),
+    ).rejects.toThrow('digest 2026-W04 was not sent anywhere: only a sent digest is kept');
   });
 
   it('refuses --send with --dry-run, and --send without a delivery target, keeping nothing', async () => {

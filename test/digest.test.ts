@@ -39,7 +39,12 @@ const signInCheck: CheckDefinition<FakeOptions> = {
   evaluate: (view) =>
     view.events('test.signin').map((e) => {
       const odd = (e.data as { from: string }).from === 'unknown';
-      return { resourceType: 'test.signin', resourceId: e.eventId, status: odd ? 'fail' : 'pass', message: `sign-in ${e.eventId} from ${(e.data as { from: string }).from}` };
+      return {
+        resourceType: 'test.signin',
+        resourceId: e.eventId,
+        status: odd ? 'fail' : 'pass',
+        message: `sign-in ${e.eventId} from ${(e.data as { from: string }).from}`,
+      };
     }),
 };
 
@@ -91,7 +96,14 @@ function collector(stable = false): Collector<FakeOptions> {
             data: { who: !stable && n === 15 ? 'mallory' : `user${n}`, from: !stable && n === 16 ? 'unknown' : 'office' },
           },
         ],
-        windows: [{ partition: 'log', from: ctx.watermarks['log'] ?? new Date(ctx.now().getTime() - 86_400_000).toISOString(), to: ctx.now().toISOString(), complete: true }],
+        windows: [
+          {
+            partition: 'log',
+            from: ctx.watermarks['log'] ?? new Date(ctx.now().getTime() - 86_400_000).toISOString(),
+            to: ctx.now().toISOString(),
+            complete: true,
+          },
+        ],
       };
     },
   };
@@ -163,14 +175,18 @@ describe('weekly digest', () => {
     expect(d.resolved).toEqual([]);
     expect(d.stillFailing.map((f) => [f.resourceId, f.ageDays, f.slaDays, f.overdue])).toEqual([['carol', 17, 10, true]]);
     // bob's role changed while he passes; his last-use field moved too, which is activity, not drift.
-    expect(d.drift).toEqual([{ collector: 'test-hr', scope: 'org-1', type: 'test.user', resourceId: 'bob', changes: [{ path: 'role', before: '"dev"', after: '"admin"' }] }]);
+    expect(d.drift).toEqual([
+      { collector: 'test-hr', scope: 'org-1', type: 'test.user', resourceId: 'bob', changes: [{ path: 'role', before: '"dev"', after: '"admin"' }] },
+    ]);
     expect(d.newResources.map((r) => r.resourceId)).toEqual(['erin']);
     expect(d.removedResources.map((r) => r.resourceId)).toEqual(['dave']);
     expect(d.missedRuns).toEqual([]);
     expect(d.coverage).toEqual([{ framework: 'test', controls: 2, controlDays: 14, evidencedControlDays: 14, gaps: [] }]);
     expect(d.expiringExceptions.map((e) => [e.id, e.daysLeft])).toEqual([['RISK-9', 10]]);
     expect(d.populations).toEqual([{ id: 'test-changes', title: 'Sign-ins from unknown places', rows: 7, notable: ['org-1: signed in as mallory'] }]);
-    expect(d.eventFailures.map((e) => [e.resourceId, e.message, e.occurredAt, e.reviewed])).toEqual([['s16', 'sign-in s16 from unknown', '2026-01-17T05:00:00.000Z', null]]);
+    expect(d.eventFailures.map((e) => [e.resourceId, e.message, e.occurredAt, e.reviewed])).toEqual([
+      ['s16', 'sign-in s16 from unknown', '2026-01-17T05:00:00.000Z', null],
+    ]);
     expect(d.headline).toEqual({ failing: 3, newFailures: 2, resolved: 1 - 1, overdue: 1, gaps: 0, driftedResources: 1 });
     expect(d.trend).toHaveLength(8);
     expect(d.trend.at(-1)).toEqual({ week: '2026-01-18', failing: 2 });
@@ -184,7 +200,9 @@ describe('weekly digest', () => {
 
   it('shows a collector down for three days as missed runs and coverage gaps, apart from failures', async () => {
     const d = await digestOf(store, '2026-W04');
-    expect(d.missedRuns).toEqual([{ collector: 'test-hr', scope: 'org-1', days: ['2026-01-20', '2026-01-21', '2026-01-22'], cause: 'failed: HR API unreachable' }]);
+    expect(d.missedRuns).toEqual([
+      { collector: 'test-hr', scope: 'org-1', days: ['2026-01-20', '2026-01-21', '2026-01-22'], cause: 'failed: HR API unreachable' },
+    ]);
     // The sign-ins of those days were read in full by the run of 2026-01-23 (from the last complete
     // window on): the event check evidences them; the snapshots of those days are missing.
     expect(d.coverage[0]!.gaps.map((g) => [g.control, g.from, g.to])).toEqual([['AC-1', '2026-01-20', '2026-01-22']]);
@@ -237,7 +255,17 @@ describe('weekly digest', () => {
     expect(digestMarkdown(w04)).toContain('**OVERDUE** high test_hr_signin_event_reviewed on `s16`: not reviewed for 8 days (review SLA 7) since 2026-01-17');
     await recordReviews(
       store,
-      [{ collector: 'test-hr', scope: 'org-1', checkId: 'test_hr_signin_event_reviewed', resourceId: 's16', occurredAt: '2026-01-17T05:00:00.000Z', note: 'Travelling, confirmed by phone.', reviewedBy: 'bob@example.com' }],
+      [
+        {
+          collector: 'test-hr',
+          scope: 'org-1',
+          checkId: 'test_hr_signin_event_reviewed',
+          resourceId: 's16',
+          occurredAt: '2026-01-17T05:00:00.000Z',
+          note: 'Travelling, confirmed by phone.',
+          reviewedBy: 'bob@example.com',
+        },
+      ],
       { at: new Date('2026-01-26T09:00:00Z'), agentVersion: 'test', mappingVersion: 'test', configDigest: 'test' },
     );
     const w05 = await digestOf(store, '2026-W05');
@@ -275,7 +303,10 @@ describe('digest delivery', () => {
       .post('/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX', (body) => bodies.push(body) > 0)
       .reply(200, 'ok');
     const started = Date.now();
-    const outcomes = await deliverDigest(rendered, { directory: dir, slack: { webhookUrl: 'https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX' } });
+    const outcomes = await deliverDigest(rendered, {
+      directory: dir,
+      slack: { webhookUrl: 'https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX' },
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(hook.isDone()).toBe(true);
     nock.cleanAll();
@@ -303,7 +334,11 @@ describe('digest delivery', () => {
   it('reports a Slack webhook that keeps failing, without losing the digest or naming the URL', async () => {
     nock.disableNetConnect();
     nock('https://hooks.slack.com').post(/.*/).times(3).reply(500, 'internal_error');
-    const outcomes = await deliverDigest(rendered, { directory: join(dir, 'again'), slack: { webhookUrl: 'https://hooks.slack.com/services/T0000/B0000/SECRETSECRET' } }, { retryBaseMs: 1 });
+    const outcomes = await deliverDigest(
+      rendered,
+      { directory: join(dir, 'again'), slack: { webhookUrl: 'https://hooks.slack.com/services/T0000/B0000/SECRETSECRET' } },
+      { retryBaseMs: 1 },
+    );
     nock.cleanAll();
     nock.enableNetConnect();
     expect(outcomes[0]).toMatchObject({ target: 'directory', ok: true });
@@ -328,7 +363,9 @@ describe('digest delivery', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.server.address() as AddressInfo;
     try {
-      const outcomes = await deliverDigest(rendered, { email: { host: '127.0.0.1', port, secure: false, from: 'evidence-agent@example.com', to: ['security@example.com'] } });
+      const outcomes = await deliverDigest(rendered, {
+        email: { host: '127.0.0.1', port, secure: false, from: 'evidence-agent@example.com', to: ['security@example.com'] },
+      });
       expect(outcomes).toEqual([{ target: 'email', ok: true, detail: 'sent to 1 recipient(s)' }]);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));

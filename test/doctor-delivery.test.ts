@@ -60,7 +60,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const email = (password: string) => ({ host: '127.0.0.1', port: smtpPort, secure: false, user: 'digest', password, from: 'agent@example.test', to: ['grc@example.test'] });
+const email = (password: string) => ({
+  host: '127.0.0.1',
+  port: smtpPort,
+  secure: false,
+  user: 'digest',
+  password,
+  from: 'agent@example.test',
+  to: ['grc@example.test'],
+});
 
 describe('doctor: digest delivery', () => {
   it('without --send-test sends nothing: the host answers, the login is accepted, the directory would be created', async () => {
@@ -80,7 +88,9 @@ describe('doctor: digest delivery', () => {
     const directory = join(dir, 'sent');
     const checks = await deliveryChecks({ directory, slack: { webhookUrl: webhook }, email: email('right-password') }, true, NOW);
     expect(checks.map((c) => c.status)).toEqual(['ok', 'ok', 'ok']);
-    expect(readFileSync(join(directory, 'evidence-agent-doctor-test.txt'), 'utf8')).toMatch(/^evidence-agent doctor: a test message from .* at 2026-12-06T10:00:00\.000Z/);
+    expect(readFileSync(join(directory, 'evidence-agent-doctor-test.txt'), 'utf8')).toMatch(
+      /^evidence-agent doctor: a test message from .* at 2026-12-06T10:00:00\.000Z/,
+    );
     expect(JSON.parse(posts.find((p) => p.method === 'POST')!.body)).toEqual({ text: expect.stringContaining('the weekly evidence digest will arrive here') });
     expect(mails).toHaveLength(1);
     expect(mails[0]).toContain('Subject: evidence-agent doctor: test message');
@@ -101,6 +111,8 @@ describe('doctor: digest delivery', () => {
     await new Promise<void>((done) => closed.close(() => done()));
     const [down] = await deliveryChecks({ slack: { webhookUrl: `http://127.0.0.1:${port}/services/x` } }, false, NOW);
     expect(down).toMatchObject({ status: 'fail', detail: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${port} not reachable: .*ECONNREFUSED`)) });
-    expect(await deliveryChecks(undefined, false, NOW)).toEqual([{ area: 'digest', check: 'delivery', status: 'skip', detail: 'digest.deliver names no target: the daemon sends no digest' }]);
+    expect(await deliveryChecks(undefined, false, NOW)).toEqual([
+      { area: 'digest', check: 'delivery', status: 'skip', detail: 'digest.deliver names no target: the daemon sends no digest' },
+    ]);
   });
 });

@@ -67,7 +67,10 @@ async function doctor(s: Sandbox, config: string, accessKeyId = KEY_ID, token = 
     {
       env: { DOCTOR_GITHUB_TOKEN: token },
       logger: silentLogger(),
-      clientEnvironment: { aws: { endpoint: s.endpoint, credentials: { accessKeyId, secretAccessKey: 'doctor-test-secret-not-real' } }, github: { retryAfterBaseMs: 1 } },
+      clientEnvironment: {
+        aws: { endpoint: s.endpoint, credentials: { accessKeyId, secretAccessKey: 'doctor-test-secret-not-real' } },
+        github: { retryAfterBaseMs: 1 },
+      },
     },
   );
 }
@@ -113,9 +116,17 @@ describe('doctor against the sandbox', () => {
     // A fine-grained token (no X-OAuth-Scopes): five permissions proved by a read, the rest not checked.
     const gh = report.checks.filter((c) => c.area === 'github example-co');
     expect(gh[0]).toMatchObject({ check: 'credentials', status: 'ok', detail: 'organization example-co read with a fine-grained token' });
-    expect(gh.filter((c) => c.status === 'ok').map((c) => c.check).sort()).toEqual(['administration=read', 'credentials', 'members=read', 'metadata=read', 'organization_administration=read', 'organization_hooks=read']);
+    expect(
+      gh
+        .filter((c) => c.status === 'ok')
+        .map((c) => c.check)
+        .sort(),
+    ).toEqual(['administration=read', 'credentials', 'members=read', 'metadata=read', 'organization_administration=read', 'organization_hooks=read']);
     expect(gh.filter((c) => c.status === 'skip')).toHaveLength(6);
-    expect(report.checks.find((c) => c.area === 'signing')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^an Ed25519 private key, fingerprint SHA256:/) });
+    expect(report.checks.find((c) => c.area === 'signing')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/^an Ed25519 private key, fingerprint SHA256:/),
+    });
     expect(report.checks.find((c) => c.area === 'store')).toMatchObject({ status: 'ok', detail: expect.stringContaining('not created yet') });
     expect(existsSync(join(dir, 'ok.db'))).toBe(false);
     expect(existsSync(join(dir, 'digests'))).toBe(false);
@@ -134,17 +145,31 @@ describe('doctor against the sandbox', () => {
   });
 
   it('names the permission a policy lacks (AccessDenied for one action), and lists it as missing', async () => {
-    const s = await sandbox({ access: { accessKeyId: KEY_ID, deniedActions: ['iam:ListVirtualMFADevices', 'cloudtrail:GetEventSelectors'] }, github: { deniedPermissions: ['organization_hooks'] } });
+    const s = await sandbox({
+      access: { accessKeyId: KEY_ID, deniedActions: ['iam:ListVirtualMFADevices', 'cloudtrail:GetEventSelectors'] },
+      github: { deniedPermissions: ['organization_hooks'] },
+    });
     const report = await doctor(s, configFor(s, 'denied'));
     expect(report.ok).toBe(false);
     expect(report.checks.filter((c) => c.status === 'fail')).toEqual([
-      { area: 'aws-cloudtrail 111122223333', check: 'cloudtrail:GetEventSelectors', status: 'fail', detail: 'denied (AccessDeniedException): grant cloudtrail:GetEventSelectors, as config/aws-cloudtrail-policy.json does' },
-      { area: 'aws-iam 111122223333', check: 'iam:ListVirtualMFADevices', status: 'fail', detail: 'denied (AccessDenied): grant iam:ListVirtualMFADevices, as config/aws-iam-policy.json does' },
+      {
+        area: 'aws-cloudtrail 111122223333',
+        check: 'cloudtrail:GetEventSelectors',
+        status: 'fail',
+        detail: 'denied (AccessDeniedException): grant cloudtrail:GetEventSelectors, as config/aws-cloudtrail-policy.json does',
+      },
+      {
+        area: 'aws-iam 111122223333',
+        check: 'iam:ListVirtualMFADevices',
+        status: 'fail',
+        detail: 'denied (AccessDenied): grant iam:ListVirtualMFADevices, as config/aws-iam-policy.json does',
+      },
       {
         area: 'github example-co',
         check: 'organization_hooks=read',
         status: 'fail',
-        detail: 'denied: GET /orgs/example-co/hooks?per_page=1: HTTP 403: Resource not accessible by personal access token (needs the permission organization_hooks=read); grant organization_hooks=read to the token (collectors/github/README.md)',
+        detail:
+          'denied: GET /orgs/example-co/hooks?per_page=1: HTTP 403: Resource not accessible by personal access token (needs the permission organization_hooks=read); grant organization_hooks=read to the token (collectors/github/README.md)',
       },
     ]);
     expect(report.missing).toEqual([
@@ -160,7 +185,10 @@ describe('doctor against the sandbox', () => {
     const report = await doctor(s, configFor(s, 'denied-new'));
     expect(report.ok).toBe(false);
     expect(report.missing).toEqual([
-      { area: 'aws-cloudtrail 111122223333', permissions: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarmsForMetric', 'sns:ListSubscriptionsByTopic'] },
+      {
+        area: 'aws-cloudtrail 111122223333',
+        permissions: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarmsForMetric', 'sns:ListSubscriptionsByTopic'],
+      },
       { area: 'aws-iam 111122223333', permissions: ['access-analyzer:ListFindings'] },
     ]);
     for (const check of report.checks.filter((c) => c.status === 'fail')) {
@@ -172,9 +200,24 @@ describe('doctor against the sandbox', () => {
     const s = await sandbox();
     const report = await doctor(s, configFor(s, 'bad'), `${AKIA}WRONGKEY00000000`, 'wrong-token');
     expect(report.checks.filter((c) => c.area !== 'config' && c.area !== 'store' && c.area !== 'signing' && c.area !== 'digest')).toEqual([
-      { area: 'aws-cloudtrail 111122223333', check: 'credentials', status: 'fail', detail: 'STS GetCallerIdentity: InvalidClientTokenId: The security token included in the request is invalid.' },
-      { area: 'aws-iam 111122223333', check: 'credentials', status: 'fail', detail: 'STS GetCallerIdentity: InvalidClientTokenId: The security token included in the request is invalid.' },
-      { area: 'github example-co', check: 'credentials', status: 'fail', detail: 'GET /orgs/example-co: HTTP 401: Bad credentials: the token is not valid (expired, revoked or mistyped)' },
+      {
+        area: 'aws-cloudtrail 111122223333',
+        check: 'credentials',
+        status: 'fail',
+        detail: 'STS GetCallerIdentity: InvalidClientTokenId: The security token included in the request is invalid.',
+      },
+      {
+        area: 'aws-iam 111122223333',
+        check: 'credentials',
+        status: 'fail',
+        detail: 'STS GetCallerIdentity: InvalidClientTokenId: The security token included in the request is invalid.',
+      },
+      {
+        area: 'github example-co',
+        check: 'credentials',
+        status: 'fail',
+        detail: 'GET /orgs/example-co: HTTP 401: Bad credentials: the token is not valid (expired, revoked or mistyped)',
+      },
     ]);
     expect(report.missing).toEqual([]);
   });
@@ -195,11 +238,19 @@ describe('doctor against the sandbox', () => {
     const s = await sandbox({ access: { accessKeyId: KEY_ID, deniedActions: ['iam:GetAccountSummary'] } });
     const config = configFor(s, 'cli');
     const saved = { ...process.env };
-    Object.assign(process.env, { AWS_ENDPOINT_URL: s.endpoint, AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: 'doctor-test-secret-not-real', DOCTOR_GITHUB_TOKEN: TOKEN, AWS_MAX_ATTEMPTS: '1' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: s.endpoint,
+      AWS_ACCESS_KEY_ID: KEY_ID,
+      AWS_SECRET_ACCESS_KEY: 'doctor-test-secret-not-real',
+      DOCTOR_GITHUB_TOKEN: TOKEN,
+      AWS_MAX_ATTEMPTS: '1',
+    });
     try {
       const text = await cliInProcess(['doctor', '--config', config]);
       expect(text.code).toBe(1);
-      expect(text.stdout).toMatch(/^FAIL {4}aws-iam 111122223333 +iam:GetAccountSummary +denied \(AccessDenied\): grant iam:GetAccountSummary, as config\/aws-iam-policy\.json does$/m);
+      expect(text.stdout).toMatch(
+        /^FAIL {4}aws-iam 111122223333 +iam:GetAccountSummary +denied \(AccessDenied\): grant iam:GetAccountSummary, as config\/aws-iam-policy\.json does$/m,
+      );
       expect(text.stdout).toContain('Missing permissions');
       expect(text.stdout).toMatch(/^ {2}aws-iam 111122223333: iam:GetAccountSummary$/m);
       expect(text.stdout).toMatch(/1 problem\(s\)\. Nothing was written to the store\.\n$/);
@@ -232,7 +283,11 @@ describe('doctor: a GitHub App installation', () => {
 
   it('compares what the installation was granted with what the collector needs', async () => {
     nock.disableNetConnect();
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const granted = Object.fromEntries(github.permissions.map((p) => [p.split('=')[0], 'read']));
     delete granted['secret_scanning_alerts'];
     const scope = nock('https://api.github.com')
@@ -255,7 +310,11 @@ describe('doctor: a GitHub App installation', () => {
     scope.done();
     expect(checks[0]).toEqual({ name: 'credentials', status: 'ok', detail: 'organization acme read with a GitHub App installation' });
     expect(checks.filter((c) => c.status === 'fail')).toEqual([
-      { name: 'secret_scanning_alerts=read', status: 'fail', detail: "not granted to the installation: add secret_scanning_alerts (read-only) to the App's permissions (collectors/github/README.md)" },
+      {
+        name: 'secret_scanning_alerts=read',
+        status: 'fail',
+        detail: "not granted to the installation: add secret_scanning_alerts (read-only) to the App's permissions (collectors/github/README.md)",
+      },
     ]);
     expect(checks).toHaveLength(1 + github.permissions.length);
   });

@@ -93,8 +93,14 @@ describe('event failures stay open until reviewed', () => {
   it('keeps every failing event of the first run in findings --status fail after a second run without new events, until reviewed', async () => {
     const first = runs.filter((r) => r.seq <= runs.length / 2);
     const second = runs.filter((r) => r.seq > runs.length / 2);
-    expect(first.map((r) => [r.collector, r.status])).toEqual([['aws-cloudtrail', 'ok'], ['github', 'ok']]);
-    expect(second.map((r) => [r.collector, r.status, r.eventCounts.stored])).toEqual([['aws-cloudtrail', 'ok', 0], ['github', 'ok', 0]]);
+    expect(first.map((r) => [r.collector, r.status])).toEqual([
+      ['aws-cloudtrail', 'ok'],
+      ['github', 'ok'],
+    ]);
+    expect(second.map((r) => [r.collector, r.status, r.eventCounts.stored])).toEqual([
+      ['aws-cloudtrail', 'ok', 0],
+      ['github', 'ok', 0],
+    ]);
     const failedFirst = (await Promise.all(first.map(eventFailuresOf))).flat();
     // Sign-ins without MFA, root use, CloudTrail changes, merges without independent approval, direct pushes.
     expect(new Set(failedFirst.map((f) => f.checkId)).size).toBeGreaterThanOrEqual(3);
@@ -109,8 +115,16 @@ describe('event failures stay open until reviewed', () => {
     }
 
     // controls and /metrics read the same current state.
-    const controls = JSON.parse((await cliInProcess(['controls', '--framework', 'soc2', '--json', '--db', db])).stdout) as { id: string; state: string; failing: { checkId: string; resourceId: string }[] }[];
-    for (const f of failedFirst) expect(controls.some((c) => c.state === 'failing' && c.failing.some((x) => keyOf(x) === keyOf(f))), keyOf(f)).toBe(true);
+    const controls = JSON.parse((await cliInProcess(['controls', '--framework', 'soc2', '--json', '--db', db])).stdout) as {
+      id: string;
+      state: string;
+      failing: { checkId: string; resourceId: string }[];
+    }[];
+    for (const f of failedFirst)
+      expect(
+        controls.some((c) => c.state === 'failing' && c.failing.some((x) => keyOf(x) === keyOf(f))),
+        keyOf(f),
+      ).toBe(true);
     const metricsAt = async (at: Date) => {
       const reader = openStore(db, { readonly: true });
       try {
@@ -127,11 +141,22 @@ describe('event failures stay open until reviewed', () => {
     expect(nextDay).toContain('evidence_agent_event_failures_overdue{collector="aws-cloudtrail"} 0');
     expect(Number(/evidence_agent_findings\{collector="aws-cloudtrail",status="fail"\} (\d+)/.exec(nextDay)?.[1])).toBeGreaterThanOrEqual(trailFailures);
     // Past the 7-day review SLA, every one of them is overdue.
-    expect(await metricsAt(new Date(SECOND.getTime() + 8 * 86_400_000))).toContain(`evidence_agent_event_failures_overdue{collector="aws-cloudtrail"} ${trailFailures}`);
+    expect(await metricsAt(new Date(SECOND.getTime() + 8 * 86_400_000))).toContain(
+      `evidence_agent_event_failures_overdue{collector="aws-cloudtrail"} ${trailFailures}`,
+    );
 
     // One event, reviewed: every failing check on it moves to reviewed; the rest stay failing.
     const target = failedFirst.find((f) => f.checkId.startsWith('aws_cloudtrail_'))!;
-    const reviewed = await cliInProcess(['review', target.resourceId, '--note', 'Break-glass sign-in for INC-142, approved by the CISO', '--by', 'alice@example.com', '--db', db]);
+    const reviewed = await cliInProcess([
+      'review',
+      target.resourceId,
+      '--note',
+      'Break-glass sign-in for INC-142, approved by the CISO',
+      '--by',
+      'alice@example.com',
+      '--db',
+      db,
+    ]);
     expect(reviewed.stderr).toBe('');
     expect(reviewed.code).toBe(0);
     expect(reviewed.stdout).toContain(`recorded: ${target.checkId} ${target.resourceId} (occurred `);
@@ -160,18 +185,36 @@ describe('event failures stay open until reviewed', () => {
     const from = occurred.slice(0, 10);
     expect((await cliInProcess(['keygen', '--out', join(dir, 'key.pem')])).code).toBe(0);
     const out = join(dir, 'bundle');
-    const exported = await cliInProcess(['export', '--from', from, '--to', SECOND.toISOString().slice(0, 10), '--framework', 'soc2', '--out', out, '--signing-key', join(dir, 'key.pem'), '--db', db]);
+    const exported = await cliInProcess([
+      'export',
+      '--from',
+      from,
+      '--to',
+      SECOND.toISOString().slice(0, 10),
+      '--framework',
+      'soc2',
+      '--out',
+      out,
+      '--signing-key',
+      join(dir, 'key.pem'),
+      '--db',
+      db,
+    ]);
     expect(exported.stderr).toBe('');
     expect(exported.code).toBe(0);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
-    const line = new RegExp(`<tr data-reviewed="true"><td>${from}</td>.*?<td>${target.checkId}</td><td>${target.resourceId}</td>.*?<td class="review">reviewed by alice@example.com on \\d{4}-\\d\\d-\\d\\d: Break-glass sign-in for INC-142`).exec(html);
+    const line = new RegExp(
+      `<tr data-reviewed="true"><td>${from}</td>.*?<td>${target.checkId}</td><td>${target.resourceId}</td>.*?<td class="review">reviewed by alice@example.com on \\d{4}-\\d\\d-\\d\\d: Break-glass sign-in for INC-142`,
+    ).exec(html);
     expect(line).not.toBeNull();
     const coverage = parse(readFileSync(join(out, 'coverage.csv')), { columns: true }) as Record<string, string>[];
     // index.html counts the gaps from the same days as coverage.csv (the last day is read only to 06:01).
     const gapRows = coverage.filter((r) => r['gap'] === 'true');
     expect(gapRows.length).toBeGreaterThan(0);
     expect(Number(/Gaps \((\d+) control-days\)/.exec(html)?.[1])).toBe(gapRows.length);
-    expect(coverage.some((r) => r['day'] === from && (r['reviewed'] ?? '').includes(`${target.checkId} ${target.resourceId}: reviewed by alice@example.com`))).toBe(true);
+    expect(
+      coverage.some((r) => r['day'] === from && (r['reviewed'] ?? '').includes(`${target.checkId} ${target.resourceId}: reviewed by alice@example.com`)),
+    ).toBe(true);
     const control = coverage.find((r) => r['day'] === from && (r['reviewed'] ?? '').includes(target.resourceId))!['control']!;
     const rows = parse(readFileSync(join(out, 'controls', 'soc2', control, 'findings.csv')), { columns: true }) as Record<string, string>[];
     expect(rows.find((r) => r['resourceId'] === target.resourceId && r['check'] === target.checkId)).toMatchObject({
@@ -182,7 +225,11 @@ describe('event failures stay open until reviewed', () => {
     });
     // The review names the run that recorded it, which the store's chain holds.
     const reviews = parse(readFileSync(join(out, 'reviews.csv')), { columns: true }) as Record<string, string>[];
-    expect(reviews.find((r) => r['resourceId'] === target.resourceId)).toMatchObject({ check: target.checkId, occurredAt: occurred, reviewedBy: 'alice@example.com' });
+    expect(reviews.find((r) => r['resourceId'] === target.resourceId)).toMatchObject({
+      check: target.checkId,
+      occurredAt: occurred,
+      reviewedBy: 'alice@example.com',
+    });
     const head = `${reviews[0]!['run']}:${reviews[0]!['runHash']}`;
     expect((await cliInProcess(['verify', '--head', head, '--db', db])).code).toBe(0);
   }, 120_000);
@@ -194,18 +241,29 @@ describe('event failures stay open until reviewed', () => {
     const file = join(dir, 'reviews.yaml');
     const runsBefore = JSON.parse((await cliInProcess(['runs', '--json', '--db', db])).stdout) as unknown[];
     // One entry names nothing: nothing of the file is recorded, and the line names the entry.
-    writeFileSync(file, `reviews:\n  - id: "${open[0]!.checkId}:${open[0]!.resourceId}"\n    note: Looked at it.\n    by: bob@example.com\n  - id: not-an-event\n    note: Typo.\n    by: bob@example.com\n`);
+    writeFileSync(
+      file,
+      `reviews:\n  - id: "${open[0]!.checkId}:${open[0]!.resourceId}"\n    note: Looked at it.\n    by: bob@example.com\n  - id: not-an-event\n    note: Typo.\n    by: bob@example.com\n`,
+    );
     const refused = await cliInProcess(['review', '--file', file, '--db', db]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`evidence-agent: config: ${file}: reviews.1: no failing event "not-an-event" (give the event id, the resource of a failing event in \`evidence-agent findings --status fail\`, or <check>:<event id>)\n`);
+    expect(refused.stderr).toBe(
+      `evidence-agent: config: ${file}: reviews.1: no failing event "not-an-event" (give the event id, the resource of a failing event in \`evidence-agent findings --status fail\`, or <check>:<event id>)\n`,
+    );
     expect(JSON.parse((await cliInProcess(['runs', '--json', '--db', db])).stdout)).toHaveLength(runsBefore.length);
     // A finding id reviews that check's finding only; an entry already reviewed is skipped.
-    writeFileSync(file, `reviews:\n  - id: "${open[0]!.checkId}:${open[0]!.resourceId}"\n    note: Looked at it.\n    by: bob@example.com\n  - id: "${reviewed[0]!.resourceId}"\n    note: Again.\n    by: bob@example.com\n`);
+    writeFileSync(
+      file,
+      `reviews:\n  - id: "${open[0]!.checkId}:${open[0]!.resourceId}"\n    note: Looked at it.\n    by: bob@example.com\n  - id: "${reviewed[0]!.resourceId}"\n    note: Again.\n    by: bob@example.com\n`,
+    );
     const recorded = await cliInProcess(['review', '--file', file, '--db', db]);
     expect(recorded.code).toBe(0);
     expect(recorded.stdout).toContain(`skipped: ${file}: reviews.1: ${reviewed[0]!.resourceId} is already reviewed by alice@example.com on `);
     expect(recorded.stdout).toMatch(/run \d+: 1 review\(s\) in the chain/);
-    expect((await findings('reviewed')).find((f) => keyOf(f) === keyOf(open[0]!))?.review).toMatchObject({ reviewedBy: 'bob@example.com', note: 'Looked at it.' });
+    expect((await findings('reviewed')).find((f) => keyOf(f) === keyOf(open[0]!))?.review).toMatchObject({
+      reviewedBy: 'bob@example.com',
+      note: 'Looked at it.',
+    });
     // The same file again records nothing more.
     expect((await cliInProcess(['review', '--file', file, '--db', db])).stdout).toContain('nothing to record');
     // A bad file is one line naming the entry and field.
@@ -217,7 +275,10 @@ describe('event failures stay open until reviewed', () => {
     const first = runs.filter((r) => r.seq <= runs.length / 2);
     const failedFirst = (await Promise.all(first.map(eventFailuresOf))).flat();
     const config = join(dir, 'github-only.yaml');
-    writeFileSync(config, `store: { path: "${db}" }\nreviews:\n  eventChecks: [github_pull_request_independently_approved, github_repo_direct_pushes_absent]\n  slaDays: 3\n`);
+    writeFileSync(
+      config,
+      `store: { path: "${db}" }\nreviews:\n  eventChecks: [github_pull_request_independently_approved, github_repo_direct_pushes_absent]\n  slaDays: 3\n`,
+    );
     const result = await cliInProcess(['findings', '--json', '--config', config]);
     expect(result.code).toBe(0);
     // Failing, reviewed or not (an earlier test reviewed some).
@@ -231,7 +292,9 @@ describe('event failures stay open until reviewed', () => {
     writeFileSync(config, `store: { path: "${db}" }\nreviews:\n  eventChecks: [aws_cloudtrail_root_not_usd]\n`);
     const wrong = await cliInProcess(['findings', '--config', config]);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toBe('evidence-agent: config: reviews.eventChecks[0]: unknown check "aws_cloudtrail_root_not_usd"; did you mean "aws_cloudtrail_root_not_used"? (evidence-agent findings lists the checks)\n');
+    expect(wrong.stderr).toBe(
+      'evidence-agent: config: reviews.eventChecks[0]: unknown check "aws_cloudtrail_root_not_usd"; did you mean "aws_cloudtrail_root_not_used"? (evidence-agent findings lists the checks)\n',
+    );
   });
 
   it('reviews a demo store without making it a store of real evidence', async () => {

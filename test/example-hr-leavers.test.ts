@@ -36,7 +36,12 @@ afterEach(() => {
 async function storeEstate(): Promise<void> {
   const store = openStore(join(dir, 'evidence.db'));
   const at = new Date(NOW - 3_600_000);
-  const user = (name: string) => ({ type: 'aws.iam.user', resourceId: `arn:aws:iam::111122223333:user/${name}`, schemaVersion: 1, data: { userName: name, tags: {} } });
+  const user = (name: string) => ({
+    type: 'aws.iam.user',
+    resourceId: `arn:aws:iam::111122223333:user/${name}`,
+    schemaVersion: 1,
+    data: { userName: name, tags: {} },
+  });
   const member = (login: string) => ({ type: 'github.member', resourceId: login, schemaVersion: 1, data: { login, role: 'member', twoFactorEnabled: true } });
   for (const [collector, scope, evidence] of [
     ['aws-iam', '111122223333', [user('dana'), user('gus')]],
@@ -52,7 +57,11 @@ describe('examples/hr-leavers', () => {
   it('ships a config that loads with its module and control set', async () => {
     const loaded = await loadAgentConfig({ config: 'examples/hr-leavers/config.yaml' }, { GITHUB_TOKEN: 'test-secret-not-real-token' });
     expect(loaded.config.collectors['hr-leavers']).toMatchObject({ file: './leavers.example.json', graceDays: 1, schedule: '30 6 * * *' });
-    expect(setupOf(loaded).frameworks.find((f) => f.id === 'acme')?.controls.map((c) => c.id)).toEqual(['AC-05', 'AC-03', 'AC-09']);
+    expect(
+      setupOf(loaded)
+        .frameworks.find((f) => f.id === 'acme')
+        ?.controls.map((c) => c.id),
+    ).toEqual(['AC-05', 'AC-03', 'AC-09']);
     // An auditor reading a store has the config but not the collectors' secrets.
     await expect(loadAgentConfig({ config: 'examples/hr-leavers/config.yaml' }, {})).rejects.toThrow('environment variable GITHUB_TOKEN is not set');
     const reader = await readerSetup({ config: 'examples/hr-leavers/config.yaml' }, {});
@@ -85,7 +94,9 @@ describe('examples/hr-leavers', () => {
     expect(collected.code).toBe(0);
 
     const findings = await captured(() => findingsCommand({ config, framework: 'acme', json: true }));
-    const rows = (JSON.parse(findings.stdout) as { checkId: string; resourceId: string; status: string; message: string }[]).filter((f) => f.checkId === 'hr_leavers_leaver_access_removed');
+    const rows = (JSON.parse(findings.stdout) as { checkId: string; resourceId: string; status: string; message: string }[]).filter(
+      (f) => f.checkId === 'hr_leavers_leaver_access_removed',
+    );
     expect(rows.map((r) => [r.resourceId, r.status, r.message])).toEqual([
       ['dana@example.com', 'fail', `dana@example.com (left ${dayFrom(-10)}) still has access: aws-iam 111122223333 arn:aws:iam::111122223333:user/dana`],
       ['eli@example.com', 'pass', `eli@example.com (left ${dayFrom(-3)}) has no IAM user and no GitHub membership`],

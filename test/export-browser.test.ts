@@ -31,7 +31,14 @@ const collector: Collector<{ timeoutSeconds: number }> = {
   collect: async (ctx): Promise<CollectResult> => {
     if (ctx.now().getUTCDate() === 4) throw new Error('AccessDenied');
     return {
-      evidence: [{ type: 'aws.iam.root-credentials', resourceId: 'arn:aws:iam::111122223333:root', schemaVersion: 1, data: { accountId: '111122223333', accountMfaEnabled: ctx.now().getUTCDate() < 8 } }],
+      evidence: [
+        {
+          type: 'aws.iam.root-credentials',
+          resourceId: 'arn:aws:iam::111122223333:root',
+          schemaVersion: 1,
+          data: { accountId: '111122223333', accountMfaEnabled: ctx.now().getUTCDate() < 8 },
+        },
+      ],
       errors: [],
     };
   },
@@ -81,7 +88,8 @@ describe('bundle index.html in a browser', () => {
       for (let i = 0; i < controls; i++) expect(await rows.nth(i).locator('td.cell').count()).toBe(10);
       const gap = page.locator('td.cell[data-state="not_evidenced"][data-day="2026-01-04"]').first();
       await expect(gap.isVisible()).resolves.toBe(true);
-      const styleOf = (cell: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(cell).backgroundColor;
+      const styleOf = (cell: unknown) =>
+        (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(cell).backgroundColor;
       expect(await gap.evaluate(styleOf)).toBe('rgb(158, 158, 158)');
       expect(await page.locator('td.cell[data-state="failing"]').count()).toBeGreaterThan(0);
       await expect(page.locator('ul.gaps li').first().textContent()).resolves.toContain('2026-01-04..2026-01-04');

@@ -35,7 +35,8 @@ const listed: CheckDefinition<Options> = {
   description: 'Every user is in the HR list.',
   remediation: 'List the user.',
   resourceTypes: ['test.user'],
-  evaluate: (view) => view.all('test.user').map((item) => ({ resourceType: item.type, resourceId: item.resourceId, status: 'pass', message: `${item.resourceId} is listed` })),
+  evaluate: (view) =>
+    view.all('test.user').map((item) => ({ resourceType: item.type, resourceId: item.resourceId, status: 'pass', message: `${item.resourceId} is listed` })),
 };
 
 const changes: PopulationDefinition = {
@@ -74,8 +75,19 @@ const collector: Collector<Options> = {
         ...(n >= 3 ? [{ type: 'github.member', resourceId: 'org-1/erin', schemaVersion: 1, data: { login: 'erin' } }] : []),
       ],
       errors: [],
-      events: [{ type: 'test.change', eventId: `c${n}`, occurredAt: new Date(ctx.now().getTime() - 3_600_000).toISOString(), partition: 'log', schemaVersion: 1, data: { who: `@user${n}` } }],
-      windows: [{ partition: 'log', from: ctx.watermarks['log'] ?? new Date(ctx.now().getTime() - DAY).toISOString(), to: ctx.now().toISOString(), complete: true }],
+      events: [
+        {
+          type: 'test.change',
+          eventId: `c${n}`,
+          occurredAt: new Date(ctx.now().getTime() - 3_600_000).toISOString(),
+          partition: 'log',
+          schemaVersion: 1,
+          data: { who: `@user${n}` },
+        },
+      ],
+      windows: [
+        { partition: 'log', from: ctx.watermarks['log'] ?? new Date(ctx.now().getTime() - DAY).toISOString(), to: ctx.now().toISOString(), complete: true },
+      ],
     };
   },
 };
@@ -112,7 +124,17 @@ beforeAll(async () => {
     await runOnDay(store, collector, n, {
       exceptions: {
         source: 'exceptions.yaml',
-        exceptions: [{ id: 'RISK-7', check: 'test_hr_user_mfa_enabled', resource: 'alice', reason: 'On leave, disabled at the IdP.', approver: 'ciso', approved: '2026-01-03', expires: '2026-01-05' }],
+        exceptions: [
+          {
+            id: 'RISK-7',
+            check: 'test_hr_user_mfa_enabled',
+            resource: 'alice',
+            reason: 'On leave, disabled at the IdP.',
+            approver: 'ciso',
+            approved: '2026-01-03',
+            expires: '2026-01-05',
+          },
+        ],
       },
     });
   }
@@ -160,25 +182,59 @@ describe('export bundle', () => {
     mkdirSync(unpacked);
     await unpackArchive(a, unpacked);
     const check = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: unpacked, encoding: 'utf8' });
-    expect(check.trim().split('\n').every((line) => line.endsWith(': OK'))).toBe(true);
+    expect(
+      check
+        .trim()
+        .split('\n')
+        .every((line) => line.endsWith(': OK')),
+    ).toBe(true);
     expect(await verifyBundle(a, trusted)).toMatchObject({ ok: true, problems: [], runs: 10 });
-    expect(await verifyBundle(unpacked, [{ fingerprint: result.fingerprint, source: '--fingerprint' }])).toMatchObject({ ok: true, signer: { fingerprint: result.fingerprint, trustedBy: '--fingerprint' } });
+    expect(await verifyBundle(unpacked, [{ fingerprint: result.fingerprint, source: '--fingerprint' }])).toMatchObject({
+      ok: true,
+      signer: { fingerprint: result.fingerprint, trustedBy: '--fingerprint' },
+    });
     // Intact, but nothing vouches for the key that signed it.
-    expect(await verifyBundle(a)).toMatchObject({ ok: false, intact: true, trusted: false, problems: [`manifest.sig: signed by ${result.fingerprint}, which is not a trusted key; pass --public-key or --fingerprint`] });
+    expect(await verifyBundle(a)).toMatchObject({
+      ok: false,
+      intact: true,
+      trusted: false,
+      problems: [`manifest.sig: signed by ${result.fingerprint}, which is not a trusted key; pass --public-key or --fingerprint`],
+    });
 
     const files = listFiles(unpacked);
     expect(files).toEqual(
       expect.arrayContaining([
-        'SHA256SUMS', 'assessment-results.json', 'controls/test/AC-1/findings.csv', 'coverage.csv', 'evidence-index.csv', 'exceptions.csv',
-        'index.html', 'manifest.json', 'manifest.sig', 'populations/README.md', 'populations/changes.csv', 'public-key.pem', 'runs.csv', 'runs.jsonl',
+        'SHA256SUMS',
+        'assessment-results.json',
+        'controls/test/AC-1/findings.csv',
+        'coverage.csv',
+        'evidence-index.csv',
+        'exceptions.csv',
+        'index.html',
+        'manifest.json',
+        'manifest.sig',
+        'populations/README.md',
+        'populations/changes.csv',
+        'public-key.pem',
+        'runs.csv',
+        'runs.jsonl',
       ]),
     );
-    const manifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as { period: unknown; chain: { runs: number }; files: { path: string }[] };
+    const manifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as {
+      period: unknown;
+      chain: { runs: number };
+      files: { path: string }[];
+    };
     expect(manifest.period).toMatchObject({ from: '2026-01-01', to: '2026-01-10', timeZone: 'UTC' });
     expect(manifest.chain.runs).toBe(10);
     expect(manifest.files.map((f) => f.path)).not.toContain('manifest.json');
     // The evidence was redacted of secret-named fields.
-    expect(files.filter((f) => f.startsWith('evidence/')).map((f) => readFileSync(join(unpacked, f), 'utf8')).join('')).not.toContain('never-exported');
+    expect(
+      files
+        .filter((f) => f.startsWith('evidence/'))
+        .map((f) => readFileSync(join(unpacked, f), 'utf8'))
+        .join(''),
+    ).not.toContain('never-exported');
   });
 
   it('fails verification after one byte of any file changes, a file is removed, or with the wrong key', async () => {
@@ -189,7 +245,14 @@ describe('export bundle', () => {
       execFileSync('cp', ['-r', base, target]);
       return target;
     };
-    for (const file of ['coverage.csv', 'manifest.json', 'runs.jsonl', listFiles(base).find((f) => f.startsWith('evidence/'))!, 'public-key.pem', 'manifest.sig']) {
+    for (const file of [
+      'coverage.csv',
+      'manifest.json',
+      'runs.jsonl',
+      listFiles(base).find((f) => f.startsWith('evidence/'))!,
+      'public-key.pem',
+      'manifest.sig',
+    ]) {
       const tampered = copy(`tampered-${file.replaceAll('/', '_')}`);
       const bytes = readFileSync(join(tampered, file));
       const at = Math.floor(bytes.length / 2);
@@ -234,14 +297,23 @@ describe('export bundle', () => {
     expect(coverage.find((r) => r['control'] === 'GOV-1')?.['state']).toBe('manual');
     const findings = parse(readFileSync(join(out, 'controls/test/AC-1/findings.csv')), { columns: true }) as Record<string, string>[];
     // A snapshot's finding keeps the snapshot's time.
-    expect(findings.find((r) => r['day'] === '2026-01-04' && r['resourceId'] === 'alice')).toMatchObject({ status: 'fail', exception: 'RISK-7', observedAt: '2026-01-04T06:00:00.000Z', review: '' });
+    expect(findings.find((r) => r['day'] === '2026-01-04' && r['resourceId'] === 'alice')).toMatchObject({
+      status: 'fail',
+      exception: 'RISK-7',
+      observedAt: '2026-01-04T06:00:00.000Z',
+      review: '',
+    });
     // A cell a spreadsheet would run as a formula is defused.
     expect(findings[0]!['message']!.startsWith("'=")).toBe(true);
     const population = parse(readFileSync(join(out, 'populations/changes.csv')), { columns: true }) as Record<string, string>[];
     expect(population).toHaveLength(9);
     expect(population[0]).toEqual({ scope: 'org-1', when: '2026-01-01T05:00:00.000Z', who: "'@user0", sourceSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     // The source record of every row is in the bundle, named by its SHA-256.
-    for (const row of population) expect(JSON.parse(readFileSync(join(out, 'sources', `${row['sourceSha256']}.json`), 'utf8'))).toMatchObject({ type: 'test.change', data: { who: row['who']!.replace(/^'/, '') } });
+    for (const row of population)
+      expect(JSON.parse(readFileSync(join(out, 'sources', `${row['sourceSha256']}.json`), 'utf8'))).toMatchObject({
+        type: 'test.change',
+        data: { who: row['who']!.replace(/^'/, '') },
+      });
     expect(readFileSync(join(out, 'populations/README.md'), 'utf8')).toContain('Rows: 9.');
     const principals = parse(readFileSync(join(out, 'populations/principals-added-removed.csv')), { columns: true }) as Record<string, string>[];
     expect(principals.map((r) => [r['observedAt'], r['change'], r['resourceId'], r['previousSnapshotAt']])).toEqual([
@@ -257,7 +329,9 @@ describe('export bundle', () => {
     const out = join(dir, 'oscal');
     await exportTo(out);
     const validate = oscalSchema();
-    const document = JSON.parse(readFileSync(join(out, 'assessment-results.json'), 'utf8')) as { 'assessment-results': { results: { observations: unknown[]; findings: { target: { status: { state: string } } }[] }[] } };
+    const document = JSON.parse(readFileSync(join(out, 'assessment-results.json'), 'utf8')) as {
+      'assessment-results': { results: { observations: unknown[]; findings: { target: { status: { state: string } } }[] }[] };
+    };
     const valid = validate(document);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
@@ -267,7 +341,19 @@ describe('export bundle', () => {
   });
 
   it('refuses a period without runs and an existing output', async () => {
-    await expect(exportBundle(store, { from: '2027-01-01', to: '2027-01-02', timeZone: 'UTC', frameworks: [framework], collectors: [collector], cadenceDays: () => 1, signingKey: loadPrivateKey(keys.privateKey, 'k'), agentVersion: 't', out: join(dir, 'none') })).rejects.toThrow(/no run started between 2027-01-01 and 2027-01-02/);
+    await expect(
+      exportBundle(store, {
+        from: '2027-01-01',
+        to: '2027-01-02',
+        timeZone: 'UTC',
+        frameworks: [framework],
+        collectors: [collector],
+        cadenceDays: () => 1,
+        signingKey: loadPrivateKey(keys.privateKey, 'k'),
+        agentVersion: 't',
+        out: join(dir, 'none'),
+      }),
+    ).rejects.toThrow(/no run started between 2027-01-01 and 2027-01-02/);
     const existing = join(dir, 'existing.tar.gz');
     writeFileSync(existing, '');
     await expect(exportTo(existing)).rejects.toThrow(/already exists/);
@@ -278,14 +364,23 @@ describe('export bundle', () => {
     interface Oscal {
       'assessment-results': {
         uuid: string;
-        metadata: { 'last-modified': string; parties: { uuid: string; type: string; name: string }[]; 'responsible-parties': { 'role-id': string; 'party-uuids': string[] }[] };
+        metadata: {
+          'last-modified': string;
+          parties: { uuid: string; type: string; name: string }[];
+          'responsible-parties': { 'role-id': string; 'party-uuids': string[] }[];
+        };
         'import-ap': { href: string };
         results: {
           uuid: string;
           'local-definitions': { 'inventory-items': { uuid: string }[] };
           'reviewed-controls': { 'control-selections': { 'include-all'?: object; 'exclude-controls'?: { 'control-id': string }[] }[] };
           observations: { uuid: string; subjects: { 'subject-uuid': string; type: string }[] }[];
-          findings: { uuid: string; title: string; target: { 'target-id': string; status: { state: string; reason: string } }; 'related-observations': { 'observation-uuid': string }[] }[];
+          findings: {
+            uuid: string;
+            title: string;
+            target: { 'target-id': string; status: { state: string; reason: string } };
+            'related-observations': { 'observation-uuid': string }[];
+          }[];
         }[];
         'back-matter': { resources: { uuid: string; description: string; props: { name: string; value: string }[] }[] };
       };
@@ -312,11 +407,20 @@ describe('export bundle', () => {
       expect(plan, 'import-ap names a back-matter resource').toBeDefined();
       expect(plan!.description).toContain('Period 2026-01-01 to 2026-01-10 in UTC');
       expect(plan!.description).toContain('test (Test framework, version 1.0.0)');
-      expect(plan!.props).toEqual(expect.arrayContaining([{ name: 'period-start', ns: expect.any(String), value: '2026-01-01T00:00:00.000Z' }, { name: 'framework', ns: expect.any(String), value: 'test 1.0.0' }, { name: 'mapping-version', ns: expect.any(String), value: 'test' }]));
+      expect(plan!.props).toEqual(
+        expect.arrayContaining([
+          { name: 'period-start', ns: expect.any(String), value: '2026-01-01T00:00:00.000Z' },
+          { name: 'framework', ns: expect.any(String), value: 'test 1.0.0' },
+          { name: 'mapping-version', ns: expect.any(String), value: 'test' },
+        ]),
+      );
       const organization = ar.metadata.parties.find((p) => p.name === 'Acme Corp')!;
       const tool = ar.metadata.parties.find((p) => p.name === 'evidence-agent')!;
       expect(organization.type).toBe('organization');
-      expect(ar.metadata['responsible-parties']).toEqual([{ 'role-id': 'prepared-for', 'party-uuids': [organization.uuid] }, { 'role-id': 'prepared-by', 'party-uuids': [tool.uuid] }]);
+      expect(ar.metadata['responsible-parties']).toEqual([
+        { 'role-id': 'prepared-for', 'party-uuids': [organization.uuid] },
+        { 'role-id': 'prepared-by', 'party-uuids': [tool.uuid] },
+      ]);
       // The end of the last run exported (day 9 at 06:00 plus the run), not the end of the period (2026-01-11T00:00Z).
       const lastRun = (await store.listRuns({ to: new Date('2026-01-11T00:00:00Z') })).at(-1)!;
       expect(ar.metadata['last-modified']).toBe(lastRun.finishedAt);
@@ -329,9 +433,15 @@ describe('export bundle', () => {
       const byControl = new Map(result!.findings.map((f) => [f.target['target-id'], f]));
       // AC-1 failed on some days; AC-2 never failed but was not evidenced on the day the collector failed.
       expect(byControl.get('ac-1')!.target.status).toEqual({ state: 'not-satisfied', reason: 'fail' });
-      expect(byControl.get('ac-2')!.target.status).toMatchObject({ state: 'not-satisfied', reason: 'other', remarks: expect.stringMatching(/^Not evidenced on 1 of 10 days/) });
+      expect(byControl.get('ac-2')!.target.status).toMatchObject({
+        state: 'not-satisfied',
+        reason: 'other',
+        remarks: expect.stringMatching(/^Not evidenced on 1 of 10 days/),
+      });
       expect(byControl.has('gov-1')).toBe(false);
-      expect(result!['reviewed-controls']['control-selections']).toEqual([expect.objectContaining({ 'include-all': {}, 'exclude-controls': [{ 'control-id': 'gov-1' }] })]);
+      expect(result!['reviewed-controls']['control-selections']).toEqual([
+        expect.objectContaining({ 'include-all': {}, 'exclude-controls': [{ 'control-id': 'gov-1' }] }),
+      ]);
       const observations = new Set(result!.observations.map((o) => o.uuid));
       const items = new Set(result!['local-definitions']['inventory-items'].map((i) => i.uuid));
       for (const finding of result!.findings) {

@@ -83,7 +83,10 @@ describe('an external collector module from a temp directory', () => {
   it('runs end to end and appears in coverage and in the export bundle', async () => {
     const dir = workspace({
       'collectors/hr-feed.mjs': HR_FEED,
-      'people.json': JSON.stringify([{ email: 'ana@acme.example', manager: 'bo@acme.example' }, { email: 'cy@acme.example', manager: null }]),
+      'people.json': JSON.stringify([
+        { email: 'ana@acme.example', manager: 'bo@acme.example' },
+        { email: 'cy@acme.example', manager: null },
+      ]),
       'controls/acme.yaml': CONTROL_SET,
       'config.yaml': configWith(hrSection(), 'controlSets: [./controls/acme.yaml]\n'),
     });
@@ -110,7 +113,11 @@ describe('an external collector module from a temp directory', () => {
       // `collect` ran on the machine's clock: the day to report on is the day it recorded.
       const today = run!.startedAt.slice(0, 10);
       const coverage = await captured(() => coverageCommand({ config, from: today, to: today, framework: 'acme', json: true }));
-      const report = JSON.parse(coverage.stdout) as { framework: string; controls: { id: string; days: { state: string; failing: string[] }[] }[]; manual: { id: string }[] };
+      const report = JSON.parse(coverage.stdout) as {
+        framework: string;
+        controls: { id: string; days: { state: string; failing: string[] }[] }[];
+        manual: { id: string }[];
+      };
       expect(report.framework).toBe('acme');
       expect(report.controls.find((c) => c.id === 'AC-07')?.days).toEqual([
         expect.objectContaining({ state: 'failing', failing: ['hr_feed_person_manager_assigned cy@acme.example'] }),
@@ -127,7 +134,10 @@ describe('an external collector module from a temp directory', () => {
       expect(readFileSync(join(out, 'assessment-results.json'), 'utf8')).toContain('ACME AC-07: Every employee has an accountable manager');
 
       const digest = await captured(() => digestCommand({ config, from: today, to: today, format: 'json', dryRun: true }));
-      const weekly = JSON.parse(digest.stdout) as { coverage: { framework: string; controls: number }[]; newFailures: { checkId: string; controls: string[] }[] };
+      const weekly = JSON.parse(digest.stdout) as {
+        coverage: { framework: string; controls: number }[];
+        newFailures: { checkId: string; controls: string[] }[];
+      };
       // AC-07 by the module's check, AC-03 by the checks of CC6.2 (whose collectors have not run: gaps).
       expect(weekly.coverage.find((c) => c.framework === 'acme')).toMatchObject({ controls: 2 });
       expect(weekly.newFailures).toContainEqual(expect.objectContaining({ checkId: 'hr_feed_person_manager_assigned', controls: ['ACME AC-07'] }));
@@ -143,7 +153,9 @@ describe('an external collector module from a temp directory', () => {
     process.env.STORE = join(dir, 'evidence.db');
     try {
       const collected = await captured(() => collectCommand({ config: join(dir, 'config.yaml') }));
-      expect(collected.stderr).toBe('evidence-agent: warning: no control cites hr_feed_person_manager_assigned: they evidence nothing until a control set (controlSets:) names them\n');
+      expect(collected.stderr).toBe(
+        'evidence-agent: warning: no control cites hr_feed_person_manager_assigned: they evidence nothing until a control set (controlSets:) names them\n',
+      );
       expect(collected.code).toBe(0);
     } finally {
       delete process.env.PEOPLE_FILE;
@@ -185,7 +197,10 @@ describe('a broken collector module', () => {
   });
 
   it('with bad options is refused naming collectors.<id>.<field>', async () => {
-    const dir = workspace({ 'collectors/hr-feed.mjs': HR_FEED, 'config.yaml': configWith('  hr-feed:\n    module: ./collectors/hr-feed.mjs\n    file: ""\n    flie: x\n') });
+    const dir = workspace({
+      'collectors/hr-feed.mjs': HR_FEED,
+      'config.yaml': configWith('  hr-feed:\n    module: ./collectors/hr-feed.mjs\n    file: ""\n    flie: x\n'),
+    });
     const error = (await loadAgentConfig({ config: join(dir, 'config.yaml') }, { STORE: 'unused.db' }).catch((e: unknown) => e)) as ConfigError;
     expect([...error.lines].sort()).toEqual([
       'collectors.hr-feed.file: expected the path of the people JSON file, got ""',
@@ -200,23 +215,40 @@ describe('a broken collector module', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^evidence-agent: config: collectors\.hr-feed\.module: module \.\/collectors\/hr-feed\.mjs: failed to load: .*(SyntaxError|syntax)/);
+    expect(result.stderr).toMatch(
+      /^evidence-agent: config: collectors\.hr-feed\.module: module \.\/collectors\/hr-feed\.mjs: failed to load: .*(SyntaxError|syntax)/,
+    );
     expect(existsSync(join(dir, 'evidence.db'))).toBe(false);
   });
 
   it('does not stop the daemon: its runs fail with the load error, the other collectors run', async () => {
     const dir = workspace({
       'collectors/hr-feed.mjs': 'export default {',
-      'collectors/good.mjs': HR_FEED.replace("id: 'hr-feed'", "id: 'people-feed'").replace('hr_feed_person_manager_assigned', 'people_feed_person_manager_assigned'),
+      'collectors/good.mjs': HR_FEED.replace("id: 'hr-feed'", "id: 'people-feed'").replace(
+        'hr_feed_person_manager_assigned',
+        'people_feed_person_manager_assigned',
+      ),
       'people.json': '[{"email":"ana@acme.example","manager":"bo@acme.example"}]',
       'config.yaml': configWith(`${hrSection()}  people-feed:\n    module: ./collectors/good.mjs\n    file: \${PEOPLE_FILE}\n`),
     });
-    const loaded = await loadAgentConfig({ config: join(dir, 'config.yaml') }, { PEOPLE_FILE: join(dir, 'people.json'), STORE: join(dir, 'evidence.db') }, { tolerateBrokenModules: true });
-    expect(loaded.brokenModules).toEqual([expect.objectContaining({ id: 'hr-feed', problem: expect.stringMatching(/failed to load: .*(SyntaxError|syntax)/) })]);
+    const loaded = await loadAgentConfig(
+      { config: join(dir, 'config.yaml') },
+      { PEOPLE_FILE: join(dir, 'people.json'), STORE: join(dir, 'evidence.db') },
+      { tolerateBrokenModules: true },
+    );
+    expect(loaded.brokenModules).toEqual([
+      expect.objectContaining({ id: 'hr-feed', problem: expect.stringMatching(/failed to load: .*(SyntaxError|syntax)/) }),
+    ]);
     const store = openStore(join(dir, 'evidence.db'));
     try {
       const { mappingVersion } = setupOf(loaded);
-      const { runs } = await runCollectors(configuredCollectors(loaded), { store, logger: silentLogger(), agentVersion: 'test', mappingVersion, configDigest: loaded.digest });
+      const { runs } = await runCollectors(configuredCollectors(loaded), {
+        store,
+        logger: silentLogger(),
+        agentVersion: 'test',
+        mappingVersion,
+        configDigest: loaded.digest,
+      });
       expect(runs.map((r) => [r.collector, r.status])).toEqual([
         ['people-feed', 'ok'],
         ['hr-feed', 'failed'],

@@ -88,7 +88,15 @@ describe('three agents on one store', () => {
         ].join('\n'),
       );
       const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'src/cli.ts'), 'daemon', '--config', config], {
-        env: { ...CLEAN_ENV, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_ENDPOINT_URL: sandbox.endpoint, AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests', LOG_LEVEL: 'info', PGUSER: new URL(storeUrl).username },
+        env: {
+          ...CLEAN_ENV,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          AWS_ENDPOINT_URL: sandbox.endpoint,
+          AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS',
+          AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+          LOG_LEVEL: 'info',
+          PGUSER: new URL(storeUrl).username,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -129,7 +137,11 @@ describe('three agents on one store', () => {
       const survivors = agents.filter((a) => a !== killed);
       const metrics = await (await fetch(`http://127.0.0.1:${survivors[0]!.port}/metrics`)).text();
       expect(metrics).toMatch(/evidence_agent_coordination_info\{role="member",agent="[^"]+"\} 1/);
-      await until('the taken-over slot done', async () => ((await leases()).find((l) => l.slot === victim.slot && l.job === victim.job)?.state === 'done' ? true : undefined), 90_000);
+      await until(
+        'the taken-over slot done',
+        async () => ((await leases()).find((l) => l.slot === victim.slot && l.job === victim.job)?.state === 'done' ? true : undefined),
+        90_000,
+      );
       // Between ticks, nothing running: stop the survivors (runs in flight would finish within the grace period).
       await until('no slot running', async () => ((await leases()).every((l) => l.state === 'done') ? true : undefined), 90_000);
       for (const survivor of survivors) survivor.child.kill('SIGTERM');
@@ -154,15 +166,27 @@ describe('three agents on one store', () => {
         // Every slot ran exactly once: one finished run per done slot of each collector, no more.
         for (const job of ['aws-iam', 'aws-cloudtrail']) {
           const finished = runs.filter((r) => r.collector === job && r.status !== 'aborted');
-          expect(finished.length, `${job}: runs against slots ${all.filter((l) => l.job === job).map((l) => l.slot).join(', ')}`).toBe(all.filter((l) => l.job === job).length);
+          expect(
+            finished.length,
+            `${job}: runs against slots ${all
+              .filter((l) => l.job === job)
+              .map((l) => l.slot)
+              .join(', ')}`,
+          ).toBe(all.filter((l) => l.job === job).length);
           expect(finished.every((r) => r.status === 'ok' || r.status === 'partial')).toBe(true);
         }
         // The digest: once for its week, however many agents' ticks came.
         const digestSlots = all.filter((l) => l.job === 'digest');
         expect(digestSlots, JSON.stringify(digestSlots)).toHaveLength(1);
         const digestRuns = await opened.listRuns({ collector: 'digest' });
-        expect(digestRuns.filter((r) => r.status === 'ok'), JSON.stringify(digestRuns.map((r) => [r.status, r.meta]))).toHaveLength(1);
-        expect(readdirSync(digests).filter((f) => f.endsWith('.md')), readdirSync(digests).join(', ')).toHaveLength(1);
+        expect(
+          digestRuns.filter((r) => r.status === 'ok'),
+          JSON.stringify(digestRuns.map((r) => [r.status, r.meta])),
+        ).toHaveLength(1);
+        expect(
+          readdirSync(digests).filter((f) => f.endsWith('.md')),
+          readdirSync(digests).join(', '),
+        ).toHaveLength(1);
         const verified = await opened.verify();
         expect(verified.problems).toEqual([]);
         expect(verified.ok).toBe(true);

@@ -6,7 +6,19 @@ import type { DayRun, FleetMeasure } from '../bench/fleet-model.js';
 import { tickSlot } from '../src/daemon/scheduler.js';
 
 const MiB = 2 ** 20;
-const run = (collector: string, over: Partial<DayRun> = {}): DayRun => ({ collector, status: 'ok', error: null, apiCalls: 10, seconds: 1, meta: {}, evidence: 1, events: 0, storeBytes: 1_000_000, maxRss: 150 * MiB, ...over });
+const run = (collector: string, over: Partial<DayRun> = {}): DayRun => ({
+  collector,
+  status: 'ok',
+  error: null,
+  apiCalls: 10,
+  seconds: 1,
+  meta: {},
+  evidence: 1,
+  events: 0,
+  storeBytes: 1_000_000,
+  maxRss: 150 * MiB,
+  ...over,
+});
 const measure = (daily: Partial<Record<string, Partial<DayRun>>> = {}, lookups = 17 * QUERIES_PER_REGION): FleetMeasure => ({
   regions: 17,
   repositories: 1000,
@@ -14,7 +26,13 @@ const measure = (daily: Partial<Record<string, Partial<DayRun>>> = {}, lookups =
   iamItems: 500,
   mfaDevices: 10,
   days: [
-    { at: 'd1', runs: [run('aws-iam'), run('aws-cloudtrail', { maxRss: 150 * MiB }), run('github', { meta: { chargedRequests: 7000 }, maxRss: 250 * MiB })], awsByAction: {}, awsErrors: {}, githubRequests: 7000 },
+    {
+      at: 'd1',
+      runs: [run('aws-iam'), run('aws-cloudtrail', { maxRss: 150 * MiB }), run('github', { meta: { chargedRequests: 7000 }, maxRss: 250 * MiB })],
+      awsByAction: {},
+      awsErrors: {},
+      githubRequests: 7000,
+    },
     {
       at: 'd2',
       runs: [

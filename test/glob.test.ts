@@ -67,7 +67,13 @@ describe('glob semantics', () => {
   it('agrees with the regular expression it replaces on random globs and names', () => {
     // The former definition: each part between stars escaped, joined by `.*`, anchored.
     const reference = (glob: string, text: string, flags = '') =>
-      new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, flags).test(text);
+      new RegExp(
+        `^${glob
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+        flags,
+      ).test(text);
     const small = (chars: string[]) => fc.array(fc.constantFrom(...chars), { maxLength: 12 }).map((list) => list.join(''));
     fc.assert(
       fc.property(small(['a', 'b', '*', '-', '.', '?']), small(['a', 'b', '-', '.', '?', 'A']), fc.boolean(), (glob, text, fold) => {
@@ -123,8 +129,12 @@ describe('adversarial globs match in linear time', () => {
     };
     const org = { login: 'acme', repositories: { include: ['*-*-*-*-*-x'], exclude: [] } } as unknown as GitHubOrg;
     const name = `svc${'-'.repeat(10_000)}`;
-    expect(timed(() => exceptionFor({ checkId: exception.check, resourceId: arn, status: 'fail' }, [exception], '2026-06-01') !== undefined)).toMatchObject({ result: false });
-    expect(timed(() => exceptionFor({ checkId: exception.check, resourceId: arn, status: 'fail' }, [exception], '2026-06-01') !== undefined).ms).toBeLessThan(BUDGET_MS);
+    expect(timed(() => exceptionFor({ checkId: exception.check, resourceId: arn, status: 'fail' }, [exception], '2026-06-01') !== undefined)).toMatchObject({
+      result: false,
+    });
+    expect(timed(() => exceptionFor({ checkId: exception.check, resourceId: arn, status: 'fail' }, [exception], '2026-06-01') !== undefined).ms).toBeLessThan(
+      BUDGET_MS,
+    );
     expect(timed(() => selected(org, name)).ms).toBeLessThan(BUDGET_MS);
     expect(timed(() => globMatches('*-*-*-*-*-x', `${name}/deploy`)).ms).toBeLessThan(BUDGET_MS);
     const allowed = adminAllowList(['*-*-*-*-*-x']);

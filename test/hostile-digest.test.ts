@@ -44,10 +44,27 @@ export function hostileDigest(text = HOSTILE): Digest {
     drift: [{ collector: 'github', scope: text, type: 'github.repository', resourceId: text, changes: [{ path: text, before: text, after: text }] }],
     newResources: [{ collector: 'github', scope: text, type: 'github.member', resourceId: text }],
     removedResources: [{ collector: 'github', scope: text, type: 'github.member', resourceId: text }],
-    coverage: [{ framework: 'soc2', controls: 1, controlDays: 7, evidencedControlDays: 6, gaps: [{ control: 'CC8.1', from: '2026-11-25', to: '2026-11-25', cause: text }] }],
+    coverage: [
+      {
+        framework: 'soc2',
+        controls: 1,
+        controlDays: 7,
+        evidencedControlDays: 6,
+        gaps: [{ control: 'CC8.1', from: '2026-11-25', to: '2026-11-25', cause: text }],
+      },
+    ],
     missedRuns: [{ collector: 'github', scope: text, days: ['2026-11-25'], cause: text }],
     expiringExceptions: [
-      { id: text, check: 'github_pull_request_approved', resource: text, reason: text, approver: text, approved: '2026-01-01', expires: '2026-12-01', daysLeft: 2 },
+      {
+        id: text,
+        check: 'github_pull_request_approved',
+        resource: text,
+        reason: text,
+        approver: text,
+        approved: '2026-01-01',
+        expires: '2026-12-01',
+        daysLeft: 2,
+      },
     ],
     expiringAttestations: [
       {
@@ -63,7 +80,18 @@ export function hostileDigest(text = HOSTILE): Digest {
       },
     ],
     populations: [{ id: 'github-changes', title: 'Changes without independent approval', rows: 4, notable: [text, `# ${text}`, `1. ${text}`, `- ${text}`] }],
-    eventFailures: [{ checkId: 'aws_cloudtrail_root_not_used', title: text, severity: 'critical', scope: text, resourceId: text, message: `root signed in from ${text}`, occurredAt: '2026-11-25T10:00:00.000Z', reviewed: text }],
+    eventFailures: [
+      {
+        checkId: 'aws_cloudtrail_root_not_used',
+        title: text,
+        severity: 'critical',
+        scope: text,
+        resourceId: text,
+        message: `root signed in from ${text}`,
+        occurredAt: '2026-11-25T10:00:00.000Z',
+        reviewed: text,
+      },
+    ],
     deliveryProblems: [text],
     trend: [{ week: '2026-W48', failing: 2 }],
     chainHead: { seq: 7, hash: 'b'.repeat(64), finishedAt: '2026-11-29T03:00:00.000Z' },
@@ -80,7 +108,10 @@ describe('the Markdown digest', () => {
     expect(markdown).not.toContain('[x](https://evil.example)');
     expect(markdown).not.toContain('**bold**');
     // Each line is ours: a title cannot open a heading, a list or a quote of its own.
-    for (const line of markdown.split('\n')) expect(line).toMatch(/^(|# Evidence digest .*|## .*|- .*|\*\*\d+ failing\*\* .*|[A-Z0-9]+: \d+ of .*|Failing findings .*|Chain head .*|No .*|Nothing .*|Every .*|None this week\.|The previous .*)$/);
+    for (const line of markdown.split('\n'))
+      expect(line).toMatch(
+        /^(|# Evidence digest .*|## .*|- .*|\*\*\d+ failing\*\* .*|[A-Z0-9]+: \d+ of .*|Failing findings .*|Chain head .*|No .*|Nothing .*|Every .*|None this week\.|The previous .*)$/,
+      );
   });
 
   it('shows the text as written, escaped the CommonMark way', () => {
@@ -108,7 +139,9 @@ describe('the HTML digest', () => {
   it('shows the same text, HTML-escaped, without the Markdown escapes', () => {
     expect(html).not.toContain('<img');
     expect(html).not.toMatch(UNSAFE_CHAR);
-    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; &lt;!channel&gt; &lt;https://evil.example|verify your MFA&gt; **bold** _it_ [x](https://evil.example) `code` &amp; &amp;amp; ~~s~~ | a\\b');
+    expect(html).toContain(
+      '&lt;img src=x onerror=alert(1)&gt; &lt;!channel&gt; &lt;https://evil.example|verify your MFA&gt; **bold** _it_ [x](https://evil.example) `code` &amp; &amp;amp; ~~s~~ | a\\b',
+    );
     // Our own markup still renders.
     expect(html).toContain('<strong>OVERDUE</strong>');
     expect(html).toContain(`<code style="background:#f1f1f1;padding:0 3px">evidence-agent verify --head 7:${'b'.repeat(64)}</code>`);
@@ -118,7 +151,12 @@ describe('the HTML digest', () => {
 
 describe('the Slack message', () => {
   const message = slackMessage(hostileDigest(), '/data/digests/digest-2026-W48.md');
-  const texts = [message.text, ...JSON.stringify(message.blocks).match(/"text":"(?:[^"\\]|\\.)*"/g)!.map((t) => JSON.parse(t.slice(7)) as string)];
+  const texts = [
+    message.text,
+    ...JSON.stringify(message.blocks)
+      .match(/"text":"(?:[^"\\]|\\.)*"/g)!
+      .map((t) => JSON.parse(t.slice(7)) as string),
+  ];
 
   it('neither pings nor links: &, < and > escaped in every text field', () => {
     const all = texts.join('\n');
@@ -154,7 +192,10 @@ describe('the Slack message', () => {
         })
         .reply(200, 'ok');
       const digest = hostileDigest();
-      const outcomes = await deliverDigest({ digest, markdown: digestMarkdown(digest), html: digestHtml(digest), json: '{}' }, { slack: { webhookUrl: 'https://hooks.slack.com/services/T0/B0/X' } });
+      const outcomes = await deliverDigest(
+        { digest, markdown: digestMarkdown(digest), html: digestHtml(digest), json: '{}' },
+        { slack: { webhookUrl: 'https://hooks.slack.com/services/T0/B0/X' } },
+      );
       expect(outcomes).toEqual([{ target: 'slack', ok: true, detail: 'posted to the Slack webhook' }]);
       expect(body).toContain('&lt;!channel&gt;');
       expect(body).not.toContain('<!channel>');

@@ -40,7 +40,16 @@ async function hostileStore(): Promise<string> {
     });
     const evidence = [{ type: 'aws.iam.user', resourceId: userArn(`mallory${HOSTILE}`), schemaVersion: 1, data: { userName: `mallory${HOSTILE}` } }];
     const iam = async (day: string, outcome: object) =>
-      store.finishRun(await store.startRun(runStart(at(day))), { finishedAt: at(day), status: 'ok', error: null, apiCalls: 1, evidence, findings: [], meta: {}, ...outcome });
+      store.finishRun(await store.startRun(runStart(at(day))), {
+        finishedAt: at(day),
+        status: 'ok',
+        error: null,
+        apiCalls: 1,
+        evidence,
+        findings: [],
+        meta: {},
+        ...outcome,
+      });
     await iam('2026-11-20', { findings: [finding('pass', 'has MFA')] });
     await iam('2026-11-24', { findings: [finding('fail', `IAM user lacks MFA: ${HOSTILE}`)] });
     await iam('2026-11-25', { status: 'failed', error: `IAM answered: ${HOSTILE}`, evidence: [], findings: [] });
@@ -86,7 +95,9 @@ async function hostileStore(): Promise<string> {
     await trail('2026-11-24T03:00:00.000Z', {
       status: 'partial',
       error: `us-east-1: ${HOSTILE}`,
-      windows: [{ partition: 'us-east-1', from: '2026-11-23T12:00:00.000Z', to: '2026-11-24T03:00:00.000Z', complete: false, error: `LookupEvents: ${HOSTILE}` }],
+      windows: [
+        { partition: 'us-east-1', from: '2026-11-23T12:00:00.000Z', to: '2026-11-24T03:00:00.000Z', complete: false, error: `LookupEvents: ${HOSTILE}` },
+      ],
     });
   } finally {
     await store.close();
@@ -189,7 +200,9 @@ describe('documents: exact in a file, safe on a terminal, CSV defused', () => {
 
   it('one CSV writer: no other module writes CSV itself', () => {
     const sources = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
     const writers = [...sources('src'), ...sources('collectors')].filter((file) => /from 'csv-stringify/.test(readFileSync(file, 'utf8')));
     expect(writers).toEqual([join('src', 'reports', 'csv.ts')]);
   });
@@ -198,7 +211,19 @@ describe('documents: exact in a file, safe on a terminal, CSV defused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-hostile-export-'));
     const out = join(dir, 'bundle');
     expect((await cliInProcess(['keygen', '--out', join(dir, 'key.pem')])).code).toBe(0);
-    const result = await cliInProcess(['export', '--from', '2026-11-20', '--to', '2026-11-26', '--out', out, '--signing-key', join(dir, 'key.pem'), '--db', db]);
+    const result = await cliInProcess([
+      'export',
+      '--from',
+      '2026-11-20',
+      '--to',
+      '2026-11-26',
+      '--out',
+      out,
+      '--signing-key',
+      join(dir, 'key.pem'),
+      '--db',
+      db,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const csvs: string[] = [];
     const walk = (dir: string): void => {
@@ -233,7 +258,13 @@ describe('the shared functions', () => {
   });
 
   it('keep table columns aligned on the escaped text', () => {
-    const table = renderTable(['a', 'b'], [[`x${'\u001b'}y`, 'z'], ['w', 'v']]);
+    const table = renderTable(
+      ['a', 'b'],
+      [
+        [`x${'\u001b'}y`, 'z'],
+        ['w', 'v'],
+      ],
+    );
     expect(table.split('\n')).toEqual(['a         b', '--------  -', 'x\\u001by  z', 'w         v']);
   });
 });

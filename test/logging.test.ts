@@ -59,9 +59,14 @@ describe('logs', () => {
     const secrets = new SecretRegistry();
     secrets.register('sk-known-secret-value');
     const { lines, logger } = capture('pretty', secrets);
-    logger.warn({ accountId: '111122223333', errors: 3, credentials: { secretAccessKey: 'fake-secret' } }, 'aws-iam: some resources could not be read (sk-known-secret-value)');
+    logger.warn(
+      { accountId: '111122223333', errors: 3, credentials: { secretAccessKey: 'fake-secret' } },
+      'aws-iam: some resources could not be read (sk-known-secret-value)',
+    );
     const text = lines.join('');
-    expect(text).toMatch(/^\[\d{2}:\d{2}:\d{2}\] WARN: aws-iam: some resources could not be read \(\[redacted\]\) \{"accountId":"111122223333","errors":3,"credentials":\{"secretAccessKey":"\[redacted\]"\}\}\n$/);
+    expect(text).toMatch(
+      /^\[\d{2}:\d{2}:\d{2}\] WARN: aws-iam: some resources could not be read \(\[redacted\]\) \{"accountId":"111122223333","errors":3,"credentials":\{"secretAccessKey":"\[redacted\]"\}\}\n$/,
+    );
     expect(text).not.toMatch(/fake-secret|sk-known-secret-value|"level"|service/);
   });
 });

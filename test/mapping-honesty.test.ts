@@ -40,9 +40,18 @@ const soc2 = SHIPPED.find((f) => f.id === 'soc2')!;
 
 // Words that say nothing of what a check shows: grammar, and the names of the systems every check reads.
 const FILLER = new Set(
-  'the and for are has have with without from its their every each not any all can cannot was were when only unless other than someone who into does did aws iam github organization repository repositories'.split(' '),
+  'the and for are has have with without from its their every each not any all can cannot was were when only unless other than someone who into does did aws iam github organization repository repositories'.split(
+    ' ',
+  ),
 );
-const keyWords = (text: string) => [...new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !FILLER.has(w)))];
+const keyWords = (text: string) => [
+  ...new Set(
+    text
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w.length >= 3 && !FILLER.has(w)),
+  ),
+];
 /** Same stem: one word starts the other ("log", "logging"), or both share their first five letters ("rotated", "rotation"). */
 const sameStem = (a: string, b: string) => a.startsWith(b) || b.startsWith(a) || (a.length >= 5 && b.length >= 5 && a.slice(0, 5) === b.slice(0, 5));
 
@@ -56,7 +65,12 @@ function namesWhatItShows(checkTitle: string, rationale: string): { named: strin
 describe('the rationale rule', () => {
   it('accepts a rationale naming the subject and the property, refuses one that speaks only of the control', () => {
     const title = 'Outside collaborators are on the allow-list';
-    expect(namesWhatItShows(title, 'Each outside collaborator is on the configured allow-list, so their access is approved.').named).toEqual(['outside', 'collaborators', 'allow', 'list']);
+    expect(namesWhatItShows(title, 'Each outside collaborator is on the configured allow-list, so their access is approved.').named).toEqual([
+      'outside',
+      'collaborators',
+      'allow',
+      'list',
+    ]);
     expect(namesWhatItShows(title, 'Access held by non-members can be reviewed with the periodic access review.').named).toEqual([]);
     expect(namesWhatItShows('Trails validate their log files', 'Signed digests make logging tamper-evident.').named).toEqual(['log']);
   });
@@ -67,7 +81,8 @@ describe('the rationale rule', () => {
       for (const mapping of framework.mappings) {
         const check = CHECKS.get(mapping.checkId)!;
         const { named, needed } = namesWhatItShows(check.title, mapping.rationale);
-        if (named.length < needed) problems.push(`${framework.id} ${mapping.checkId}: names ${named.length} of "${check.title}" (${needed} needed): ${mapping.rationale}`);
+        if (named.length < needed)
+          problems.push(`${framework.id} ${mapping.checkId}: names ${named.length} of "${check.title}" (${needed} needed): ${mapping.rationale}`);
         for (const control of mapping.supports ?? []) {
           if (!mapping.rationale.includes(control)) problems.push(`${framework.id} ${mapping.checkId}: supports ${control} without naming it in the rationale`);
         }
@@ -119,16 +134,26 @@ const KNOWN = new Set(['test_hr_user_mfa_enabled']);
 
 describe('the supports relation in a mapping file', () => {
   it('loads supports apart from controls, and an entry that only supports', () => {
-    const f = loadFramework(fileWith(FILE('  - check: test_hr_user_mfa_enabled\n    controls: [X1]\n    supports: [X2]\n    rationale: users have MFA; supports X2 only\n')), KNOWN);
+    const f = loadFramework(
+      fileWith(FILE('  - check: test_hr_user_mfa_enabled\n    controls: [X1]\n    supports: [X2]\n    rationale: users have MFA; supports X2 only\n')),
+      KNOWN,
+    );
     expect(f.mappings).toEqual([{ checkId: 'test_hr_user_mfa_enabled', controlIds: ['X1'], supports: ['X2'], rationale: 'users have MFA; supports X2 only' }]);
     expect(f.checksByControl.get('X2')).toEqual(['test_hr_user_mfa_enabled']);
     expect(f.controlsByCheck.get('test_hr_user_mfa_enabled')).toEqual(['X1', 'X2']);
     expect(f.supportingChecks!.get('X2')).toEqual(new Set(['test_hr_user_mfa_enabled']));
     expect(f.supportingChecks!.has('X1')).toBe(false);
-    const only = loadFramework(fileWith(FILE('  - check: test_hr_user_mfa_enabled\n    supports: [X2]\n    rationale: users have MFA; supports X2 only\n')), KNOWN);
+    const only = loadFramework(
+      fileWith(FILE('  - check: test_hr_user_mfa_enabled\n    supports: [X2]\n    rationale: users have MFA; supports X2 only\n')),
+      KNOWN,
+    );
     expect(only.mappings[0]).toMatchObject({ controlIds: [], supports: ['X2'] });
     // Stored with each run, so a period judged "as collected" knows what only supported then.
-    expect(mappingsDocument([f]).data).toEqual({ versions: { demo: '1.0.0' }, checksByControl: { demo: { X1: ['test_hr_user_mfa_enabled'], X2: ['test_hr_user_mfa_enabled'] } }, supportsByControl: { demo: { X2: ['test_hr_user_mfa_enabled'] } } });
+    expect(mappingsDocument([f]).data).toEqual({
+      versions: { demo: '1.0.0' },
+      checksByControl: { demo: { X1: ['test_hr_user_mfa_enabled'], X2: ['test_hr_user_mfa_enabled'] } },
+      supportsByControl: { demo: { X2: ['test_hr_user_mfa_enabled'] } },
+    });
   });
 
   it('refuses a control both evidenced and supported, an unknown one, and an entry with neither', () => {
@@ -144,8 +169,12 @@ describe('the supports relation in a mapping file', () => {
     expect(refused('  - check: test_hr_user_mfa_enabled\n    controls: [X1]\n    supports: [X1]\n    rationale: users have MFA\n')).toMatch(
       /mappings\[0\]\.supports\[0\].*control "X1" is listed twice in this entry \(first at controls\[0\]\); a check either evidences a control or supports it: keep one/,
     );
-    expect(refused('  - check: test_hr_user_mfa_enabled\n    supports: [X9]\n    rationale: users have MFA\n')).toMatch(/mappings\[0\]\.supports\[0\].*unknown control id "X9"/);
-    expect(refused('  - check: test_hr_user_mfa_enabled\n    rationale: users have MFA\n')).toMatch(/mappings\[0\]\.controls.*name at least one control id \(under controls, or under supports\)/);
+    expect(refused('  - check: test_hr_user_mfa_enabled\n    supports: [X9]\n    rationale: users have MFA\n')).toMatch(
+      /mappings\[0\]\.supports\[0\].*unknown control id "X9"/,
+    );
+    expect(refused('  - check: test_hr_user_mfa_enabled\n    rationale: users have MFA\n')).toMatch(
+      /mappings\[0\]\.controls.*name at least one control id \(under controls, or under supports\)/,
+    );
   });
 });
 
@@ -169,7 +198,11 @@ controls:
     const acme = loadControlSet(file, new Set(CHECKS.keys()), SHIPPED);
     expect([...acme.supportingChecks!.get('CH-09')!].sort()).toEqual(['github_pull_request_independently_approved', 'github_repo_direct_pushes_absent']);
     // ITGC-CM-03 is evidenced by the approval check: through it, the check evidences CH-10.
-    expect([...acme.supportingChecks!.get('CH-10')!].sort()).toEqual(['github_repo_codeowners_present', 'github_repo_default_branch_protected', 'github_repo_direct_pushes_absent']);
+    expect([...acme.supportingChecks!.get('CH-10')!].sort()).toEqual([
+      'github_repo_codeowners_present',
+      'github_repo_default_branch_protected',
+      'github_repo_direct_pushes_absent',
+    ]);
     // Named under checks, a check evidences the control whatever the criteria say.
     expect([...acme.supportingChecks!.get('CH-11')!]).toEqual(['github_pull_request_independently_approved']);
   });
@@ -197,7 +230,11 @@ const hr: Collector<FakeOptions> = {
 };
 
 describe('a control its checks only support', () => {
-  const framework = () => loadFramework(fileWith(FILE('  - check: test_hr_user_mfa_enabled\n    controls: [X1]\n    supports: [X2]\n    rationale: users have MFA; supports X2 only\n')), KNOWN);
+  const framework = () =>
+    loadFramework(
+      fileWith(FILE('  - check: test_hr_user_mfa_enabled\n    controls: [X1]\n    supports: [X2]\n    rationale: users have MFA; supports X2 only\n')),
+      KNOWN,
+    );
 
   it('is "supported" in controls while its checks pass, failing when one fails, passing once attested', async () => {
     const f = framework();
@@ -209,7 +246,16 @@ describe('a control its checks only support', () => {
         ['X1', 'passing', []],
         ['X2', 'supported', ['test_hr_user_mfa_enabled']],
       ]);
-      const attestation = { control: 'X2', framework: 'demo', note: 'reviewed by hand', attestedBy: 'ciso', attestedAt: '2026-01-03T07:00:00.000Z', validUntil: '2026-04-03T07:00:00.000Z', file: { name: 'r.pdf', sha256: 'ab', bytes: 1 }, runSeq: 9 };
+      const attestation = {
+        control: 'X2',
+        framework: 'demo',
+        note: 'reviewed by hand',
+        attestedBy: 'ciso',
+        attestedAt: '2026-01-03T07:00:00.000Z',
+        validUntil: '2026-04-03T07:00:00.000Z',
+        file: { name: 'r.pdf', sha256: 'ab', bytes: 1 },
+        runSeq: 9,
+      };
       expect(controlStatuses(f, (await currentState(store)).findings, [attestation], new Date('2026-01-04T00:00:00Z'))[1]!.state).toBe('passing');
       await runOnDay(store, hr, 3);
       const failing = controlStatuses(f, (await currentState(store)).findings);
@@ -231,14 +277,25 @@ describe('a control its checks only support', () => {
       writeFileSync(evidence, 'X2 reviewed by hand\n');
       await recordAttestation(
         { control: 'X2', framework: 'demo', file: evidence, note: 'X2 reviewed', validDays: 1, attestedBy: 'ciso@example.com' },
-        { store, logger: silentLogger(), mappingVersion: 'test', configDigest: 'test', mappings: [f], collectors: builtinCollectors, now: () => new Date('2026-01-02T07:00:00Z') },
+        {
+          store,
+          logger: silentLogger(),
+          mappingVersion: 'test',
+          configDigest: 'test',
+          mappings: [f],
+          collectors: builtinCollectors,
+          now: () => new Date('2026-01-02T07:00:00Z'),
+        },
       );
       for (const asCollected of [false, true]) {
         const report = await buildCoverage(store, f, { from: '2026-01-01', to: '2026-01-04', timeZone: 'UTC', collectors: [hr, manual], asCollected });
         const day = (id: string) => report.controls.find((c) => c.id === id)!.days;
         expect(day('X1').map((d) => d.state)).toEqual(['evidenced', 'evidenced', 'evidenced', 'failing']);
         // Attested for one day from 01-02 07:00: 01-02 and 01-03 (until 07:00) are evidenced.
-        expect(day('X2').map((d) => d.state), `asCollected ${asCollected}`).toEqual(['not_evidenced', 'evidenced', 'evidenced', 'failing']);
+        expect(
+          day('X2').map((d) => d.state),
+          `asCollected ${asCollected}`,
+        ).toEqual(['not_evidenced', 'evidenced', 'evidenced', 'failing']);
         expect(day('X2')[0]!.causes).toContain(
           'only checks that support X2 passed (test_hr_user_mfa_enabled); they do not evidence it alone: record manual evidence (evidence-agent attest --control X2)',
         );
@@ -263,19 +320,31 @@ describe('ITGC-CM-05 emergency changes over the sandbox organization', () => {
     serveGitHubSandbox(sandbox, () => at);
     const store: EvidenceStore = openStore(tempDbPath());
     try {
-      const batch = await runCollectors([{ collector: github as Collector<unknown>, options: githubOptionsSchema.parse({ auth: { token: 'sandbox-token' }, orgs: [SANDBOX_ORG], changes: { backfillDays: 10 } }) }], {
-        store,
-        logger: silentLogger(),
-        agentVersion: 'test',
-        mappingVersion: 'test',
-        configDigest: 'test',
-        now: () => at,
-        clientEnvironment: { github: { baseUrl: 'https://api.github.com', retryAfterBaseMs: 1, unlimitedRate: true } },
-      });
+      const batch = await runCollectors(
+        [
+          {
+            collector: github as Collector<unknown>,
+            options: githubOptionsSchema.parse({ auth: { token: 'sandbox-token' }, orgs: [SANDBOX_ORG], changes: { backfillDays: 10 } }),
+          },
+        ],
+        {
+          store,
+          logger: silentLogger(),
+          agentVersion: 'test',
+          mappingVersion: 'test',
+          configDigest: 'test',
+          now: () => at,
+          clientEnvironment: { github: { baseUrl: 'https://api.github.com', retryAfterBaseMs: 1, unlimitedRate: true } },
+        },
+      );
       expect(batch.runs[0]!.status).toBe('ok');
       const cm05 = controlStatuses(soc1, (await currentState(store)).findings).find((c) => c.id === 'ITGC-CM-05')!;
       expect(cm05.state).toBe('failing');
-      expect(cm05.failing.some((f) => f.checkId === 'github_pull_request_independently_approved' && /Emergency rollback/.test(f.message) && /protection bypassed/.test(f.message))).toBe(true);
+      expect(
+        cm05.failing.some(
+          (f) => f.checkId === 'github_pull_request_independently_approved' && /Emergency rollback/.test(f.message) && /protection bypassed/.test(f.message),
+        ),
+      ).toBe(true);
     } finally {
       await store.close();
     }

@@ -4,13 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  MappingError,
-  loadBuiltinFrameworks,
-  loadFramework,
-  mappingVersion,
-  uncitedChecks,
-} from '../src/mapping/load.js';
+import { MappingError, loadBuiltinFrameworks, loadFramework, mappingVersion, uncitedChecks } from '../src/mapping/load.js';
 import type { Framework } from '../src/mapping/load.js';
 import { builtinCollectors } from '../collectors/index.js';
 
@@ -91,9 +85,7 @@ describe('shipped mappings', () => {
 
   it('soc1 lists exactly the 31 objectives in four domains', () => {
     expect(soc1?.controls.map((c) => c.id)).toEqual(ITGC_IDS);
-    expect(new Set(soc1?.controls.map((c) => c.group))).toEqual(
-      new Set(['Logical access', 'Change management', 'Program development', 'Computer operations']),
-    );
+    expect(new Set(soc1?.controls.map((c) => c.group))).toEqual(new Set(['Logical access', 'Change management', 'Program development', 'Computer operations']));
   });
 
   it('every check is cited in SOC 2 and, but two on purpose, in SOC 1; every control is a key of checksByControl', () => {
@@ -130,10 +122,7 @@ describe('shipped mappings', () => {
 describe('uncitedChecks', () => {
   it('returns, in order and without repeats, the checks no framework maps', () => {
     const frameworks = loadBuiltinFrameworks(KNOWN);
-    expect(uncitedChecks(frameworks, ['new_check', 'aws_iam_root_mfa_enabled', 'new_check', 'other'])).toEqual([
-      'new_check',
-      'other',
-    ]);
+    expect(uncitedChecks(frameworks, ['new_check', 'aws_iam_root_mfa_enabled', 'new_check', 'other'])).toEqual(['new_check', 'other']);
     expect(uncitedChecks([], ['a'])).toEqual(['a']);
   });
 });
@@ -239,11 +228,7 @@ describe('loadFramework validation', () => {
 
   it('refuses duplicate keys', () => {
     expectRefused(VALID.replace('version: 1.0.0\n', 'version: 1.0.0\nversion: 1.0.1\n'), 'line 5', 'must be unique');
-    expectRefused(
-      VALID.replace('    rationale: because it shows X\n', '    rationale: a\n    rationale: b\n'),
-      'line 16',
-      'remove or rename the repeat',
-    );
+    expectRefused(VALID.replace('    rationale: because it shows X\n', '    rationale: a\n    rationale: b\n'), 'line 16', 'remove or rename the repeat');
   });
 
   it('refuses unknown top-level keys', () => {
@@ -251,7 +236,13 @@ describe('loadFramework validation', () => {
   });
 
   it('refuses unknown keys in entries', () => {
-    expectRefused(VALID.replace('rationale: because', 'rationle: because'), 'mappings[0].rationle', 'unknown key "rationle"; did you mean "rationale"?', 'check, controls, rationale', '(and 1 more problem)');
+    expectRefused(
+      VALID.replace('rationale: because', 'rationle: because'),
+      'mappings[0].rationle',
+      'unknown key "rationle"; did you mean "rationale"?',
+      'check, controls, rationale',
+      '(and 1 more problem)',
+    );
     expectRefused(VALID.replace('    title: Second control\n', '    title: Second control\n    owner: me\n'), 'controls[1].owner', 'id, group, title');
   });
 
@@ -283,7 +274,12 @@ describe('loadFramework validation', () => {
   });
 
   it('refuses a mapping to a control the catalog does not list', () => {
-    expectRefused(VALID.replace('controls: [X1, X2]', 'controls: [X1, X3]'), 'mappings[0].controls[1] (line 14)', 'unknown control id "X3"', 'add the control to the catalog');
+    expectRefused(
+      VALID.replace('controls: [X1, X2]', 'controls: [X1, X3]'),
+      'mappings[0].controls[1] (line 14)',
+      'unknown control id "X3"',
+      'add the control to the catalog',
+    );
   });
 
   it('refuses an unknown check id', () => {

@@ -42,7 +42,9 @@ async function scrape(metrics: DaemonMetrics): Promise<Map<string, Family>> {
 const value = (families: Map<string, Family>, name: string, labels: Record<string, string>) =>
   families
     .get(name.replace(/_(bucket|sum|count)$/, ''))
-    ?.samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v) && Object.keys(s.labels).length === Object.keys(labels).length)?.value;
+    ?.samples.find(
+      (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v) && Object.keys(s.labels).length === Object.keys(labels).length,
+    )?.value;
 
 describe('the metrics exposition', () => {
   it("parses as Prometheus' text format, with HELP and TYPE for every family", async () => {
@@ -75,23 +77,37 @@ describe('the metrics exposition', () => {
       if (own && /duration|timestamp|interval/.test(family.name)) expect(family.name).toMatch(/_seconds$/);
       for (const sample of family.samples) {
         // Prometheus sets job and instance itself: a label of that name would be renamed exported_job.
-        expect(Object.keys(sample.labels).filter((l) => ['job', 'instance'].includes(l)), family.name).toEqual([]);
+        expect(
+          Object.keys(sample.labels).filter((l) => ['job', 'instance'].includes(l)),
+          family.name,
+        ).toEqual([]);
       }
     }
     // The Node.js process metrics as every stock dashboard names them, not under the agent's prefix.
-    expect(names).toEqual(expect.arrayContaining(['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'process_cpu_user_seconds_total',
+        'process_resident_memory_bytes',
+        'nodejs_heap_size_used_bytes',
+        'nodejs_eventloop_lag_seconds',
+      ]),
+    );
     expect(names.filter((n) => /^evidence_agent_(process|nodejs)_/.test(n))).toEqual([]);
-    expect(families.get('evidence_agent_build_info')!.samples).toEqual([{ name: 'evidence_agent_build_info', labels: { version: '0.1.0', node: 'v22.23.3' }, value: 1 }]);
+    expect(families.get('evidence_agent_build_info')!.samples).toEqual([
+      { name: 'evidence_agent_build_info', labels: { version: '0.1.0', node: 'v22.23.3' }, value: 1 },
+    ]);
   });
 
   it('has every labelled counter at 0 for the known label values before anything happened', async () => {
     const families = await scrape(new DaemonMetrics(store, LABELS));
     for (const collector of LABELS.collectors) {
-      for (const status of ['ok', 'partial', 'failed', 'aborted']) expect(value(families, 'evidence_agent_runs_total', { collector, status }), `${collector} ${status}`).toBe(0);
+      for (const status of ['ok', 'partial', 'failed', 'aborted'])
+        expect(value(families, 'evidence_agent_runs_total', { collector, status }), `${collector} ${status}`).toBe(0);
       expect(value(families, 'evidence_agent_api_calls_total', { collector })).toBe(0);
     }
     for (const schedule of Object.keys(LABELS.schedules)) expect(value(families, 'evidence_agent_skipped_runs_total', { schedule })).toBe(0);
-    for (const target of LABELS.digestTargets) for (const status of ['ok', 'failed']) expect(value(families, 'evidence_agent_digest_deliveries_total', { target, status })).toBe(0);
+    for (const target of LABELS.digestTargets)
+      for (const status of ['ok', 'failed']) expect(value(families, 'evidence_agent_digest_deliveries_total', { target, status })).toBe(0);
     expect(value(families, 'evidence_agent_schedule_interval_seconds', { schedule: 'github' })).toBe(3600);
   });
 

@@ -13,7 +13,20 @@ const ROOT = process.cwd();
 
 function projectCopy(): string {
   const copy = mkdtempSync(join(tmpdir(), 'evidence-agent-scaffold-'));
-  for (const path of ['src', 'collectors', 'sandbox', 'mappings', 'test/helpers', 'test/collectors/_template.test.ts', 'test/fixtures/_template', 'test/contract.test.ts', 'test/mappings.test.ts', 'package.json', 'tsconfig.json', 'vitest.config.ts']) {
+  for (const path of [
+    'src',
+    'collectors',
+    'sandbox',
+    'mappings',
+    'test/helpers',
+    'test/collectors/_template.test.ts',
+    'test/fixtures/_template',
+    'test/contract.test.ts',
+    'test/mappings.test.ts',
+    'package.json',
+    'tsconfig.json',
+    'vitest.config.ts',
+  ]) {
     cpSync(join(ROOT, path), join(copy, path), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
@@ -23,7 +36,9 @@ function projectCopy(): string {
 describe('npm run new-collector', () => {
   it('scaffolds a collector that passes the contract, mapping and its own tests unchanged', () => {
     const copy = projectCopy();
-    const written = scaffoldCollector(copy, 'acme-hr').map((f) => f.slice(copy.length + 1)).sort();
+    const written = scaffoldCollector(copy, 'acme-hr')
+      .map((f) => f.slice(copy.length + 1))
+      .sort();
     expect(written).toEqual([
       'collectors/acme-hr/README.md',
       'collectors/acme-hr/index.ts',

@@ -41,7 +41,10 @@ describe('account discovery policies', () => {
     expect(Object.keys(statement!.Condition?.StringEquals ?? {})).toEqual(['sts:ExternalId']);
   });
 
-  it.each(['organization-discovery-policy.json', 'organization-agent-policy.json', 'organization-member-trust-policy.json'])('%s is shown as shipped in the aws-iam README', (name) => {
-    expect(readme).toContain(read(name).trim());
-  });
+  it.each(['organization-discovery-policy.json', 'organization-agent-policy.json', 'organization-member-trust-policy.json'])(
+    '%s is shown as shipped in the aws-iam README',
+    (name) => {
+      expect(readme).toContain(read(name).trim());
+    },
+  );
 });

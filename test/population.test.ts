@@ -25,7 +25,11 @@ describe('event coverage of a period', () => {
 
   it('is whole when joined complete windows span the period, overlaps and overhangs included', () => {
     const coverage = eventCoverage(
-      [win('r', '2025-12-20T00:00:00', '2026-01-02T00:00:00'), win('r', '2026-01-01T12:00:00', '2026-01-03T00:00:00'), win('r', '2026-01-03T00:00:00', '2026-01-09T00:00:00')],
+      [
+        win('r', '2025-12-20T00:00:00', '2026-01-02T00:00:00'),
+        win('r', '2026-01-01T12:00:00', '2026-01-03T00:00:00'),
+        win('r', '2026-01-03T00:00:00', '2026-01-09T00:00:00'),
+      ],
       from,
       to,
     );
@@ -62,11 +66,14 @@ describe('event coverage of a period', () => {
 
 describe('CSV', () => {
   it('quotes as RFC 4180 and defuses cells a spreadsheet would run as formulas', () => {
-    const csv = toCsv(['a', 'b'], [
-      { a: 'plain', b: 'with, comma and "quotes"' },
-      { a: '=HYPERLINK("http://x")', b: '@SUM(1)' },
-      { a: '-1+2', b: '' },
-    ]);
+    const csv = toCsv(
+      ['a', 'b'],
+      [
+        { a: 'plain', b: 'with, comma and "quotes"' },
+        { a: '=HYPERLINK("http://x")', b: '@SUM(1)' },
+        { a: '-1+2', b: '' },
+      ],
+    );
     expect(csv).toBe('a,b\r\nplain,"with, comma and ""quotes"""\r\n"\'=HYPERLINK(""http://x"")",\'@SUM(1)\r\n\'-1+2,\r\n');
   });
 });
@@ -103,18 +110,29 @@ describe('a population built from the store', () => {
         const intent = await store.startRun(runStart(t(`${at}Z`), { collector: 'test-events', scope }));
         await store.finishRun(intent, okOutcome(t(`${at}Z`), [], [], { events, windows }));
       };
-      await record('acct-a', '2026-01-02T00:00:00', [
-        event('a1', '2026-01-01T05:00:00', 'ChangeOne'),
-        event('a2', '2026-01-01T06:00:00', 'ReadOne'),
-        event('a3', '2025-12-31T23:00:00', 'ChangeBefore'),
-        event('a4', '2026-01-01T07:00:00', 'ChangeOther', 'other.event'),
-      ], [win('p1', '2025-12-31T00:00:00', '2026-01-02T00:00:00')]);
-      await record('acct-a', '2026-01-03T00:00:00', [event('a5', '2026-01-02T08:00:00', 'ChangeTwo')], [
-        win('p1', '2026-01-02T00:00:00', '2026-01-03T00:00:00'),
-      ]);
-      await record('acct-b', '2026-01-03T00:00:00', [event('b1', '2026-01-02T09:00:00', 'ChangeThree')], [
-        win('p1', '2026-01-02T00:00:00', '2026-01-03T00:00:00'),
-      ]);
+      await record(
+        'acct-a',
+        '2026-01-02T00:00:00',
+        [
+          event('a1', '2026-01-01T05:00:00', 'ChangeOne'),
+          event('a2', '2026-01-01T06:00:00', 'ReadOne'),
+          event('a3', '2025-12-31T23:00:00', 'ChangeBefore'),
+          event('a4', '2026-01-01T07:00:00', 'ChangeOther', 'other.event'),
+        ],
+        [win('p1', '2025-12-31T00:00:00', '2026-01-02T00:00:00')],
+      );
+      await record(
+        'acct-a',
+        '2026-01-03T00:00:00',
+        [event('a5', '2026-01-02T08:00:00', 'ChangeTwo')],
+        [win('p1', '2026-01-02T00:00:00', '2026-01-03T00:00:00')],
+      );
+      await record(
+        'acct-b',
+        '2026-01-03T00:00:00',
+        [event('b1', '2026-01-02T09:00:00', 'ChangeThree')],
+        [win('p1', '2026-01-02T00:00:00', '2026-01-03T00:00:00')],
+      );
 
       const report = await buildPopulation(store, 'test-events', definition, t('2026-01-01T00:00:00Z'), t('2026-01-03T00:00:00Z'));
 

@@ -64,6 +64,8 @@ describe('without PostgreSQL binaries', () => {
       throw new Error(`skipped: ${note}`);
     };
     expect(() => postgresOrSkip(start, skip, {})).toThrow(/^skipped: no PostgreSQL binaries/);
-    expect(() => postgresOrSkip(start, skip, { EVIDENCE_AGENT_REQUIRE_POSTGRES: '1' })).toThrow(/^EVIDENCE_AGENT_REQUIRE_POSTGRES=1 but no PostgreSQL binaries/);
+    expect(() => postgresOrSkip(start, skip, { EVIDENCE_AGENT_REQUIRE_POSTGRES: '1' })).toThrow(
+      /^EVIDENCE_AGENT_REQUIRE_POSTGRES=1 but no PostgreSQL binaries/,
+    );
   });
 });

@@ -75,7 +75,9 @@ describe('principal types come from the collectors', () => {
         ['hr-people', 'removed', 'hr.person', 'ana@acme.example'],
         ['hr-people', 'added', 'hr.person', 'cy@acme.example'],
       ]);
-      expect(population.description).toMatch(/^Every aws\.iam\.user, aws\.iam\.role, aws\.iam\.group, github\.member, github\.outside-collaborator, hr\.person document/);
+      expect(population.description).toMatch(
+        /^Every aws\.iam\.user, aws\.iam\.role, aws\.iam\.group, github\.member, github\.outside-collaborator, hr\.person document/,
+      );
     } finally {
       await store.close();
     }
@@ -101,7 +103,9 @@ describe('principal types come from the collectors', () => {
     } finally {
       await store.close();
     }
-    const csv = readFileSync(join(dir, 'bundle', 'populations', 'principals-added-removed.csv'), 'utf8').trim().split(/\r?\n/);
+    const csv = readFileSync(join(dir, 'bundle', 'populations', 'principals-added-removed.csv'), 'utf8')
+      .trim()
+      .split(/\r?\n/);
     expect(csv.slice(1).map((line) => line.split(',').slice(1, 6))).toEqual([
       ['hr-people', '2026-01-02T06:00:00.000Z', 'removed', 'hr.person', 'ana@acme.example'],
       ['hr-people', '2026-01-02T06:00:00.000Z', 'added', 'hr.person', 'cy@acme.example'],
@@ -110,6 +114,8 @@ describe('principal types come from the collectors', () => {
 
   it('describes the built-in principal types in the order they were always listed', () => {
     const population = sampleablePopulations(setupOf(undefined).collectors, new Set()).find((p) => p.id === 'principals-added-removed')!;
-    expect(population.description).toMatch(/^Every aws\.iam\.user, aws\.iam\.role, aws\.iam\.group, github\.member, github\.outside-collaborator document that appears/);
+    expect(population.description).toMatch(
+      /^Every aws\.iam\.user, aws\.iam\.role, aws\.iam\.group, github\.member, github\.outside-collaborator document that appears/,
+    );
   });
 });

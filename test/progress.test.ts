@@ -37,7 +37,10 @@ describe('progress', () => {
   });
 
   it('draws nothing into a pipe or a file, or with --quiet', () => {
-    for (const [isTTY, quiet] of [[false, false], [true, true]] as const) {
+    for (const [isTTY, quiet] of [
+      [false, false],
+      [true, true],
+    ] as const) {
       const { stream, drawn } = terminal(isTTY);
       const progress = startProgress('demo', 30, 'days', { stream, quiet });
       progress.update(12, 'x');
@@ -47,14 +50,18 @@ describe('progress', () => {
   });
 
   const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0;
-  it.skipIf(!hasScript)('the demo shows its bar in a terminal, and none when piped', () => {
-    const command = [process.execPath, ...cliArgv(['demo', '--days', '2', '--db', join(dir, 'tty.db')])].map((a) => `'${a}'`).join(' ');
-    const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', COLUMNS: '160' };
-    const tty = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env, timeout: 120_000 });
-    expect(tty.status).toBe(0);
-    expect(tty.stdout).toMatch(/demo \[[█░]+\] [01]\/2 days/);
-    const piped = spawnSync(process.execPath, cliArgv(['demo', '--days', '2', '--db', join(dir, 'pipe.db')]), { encoding: 'utf8', env, timeout: 120_000 });
-    expect(piped.status).toBe(0);
-    expect(piped.stderr + piped.stdout).not.toMatch(/\/2 days/);
-  }, 240_000);
+  it.skipIf(!hasScript)(
+    'the demo shows its bar in a terminal, and none when piped',
+    () => {
+      const command = [process.execPath, ...cliArgv(['demo', '--days', '2', '--db', join(dir, 'tty.db')])].map((a) => `'${a}'`).join(' ');
+      const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', COLUMNS: '160' };
+      const tty = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env, timeout: 120_000 });
+      expect(tty.status).toBe(0);
+      expect(tty.stdout).toMatch(/demo \[[█░]+\] [01]\/2 days/);
+      const piped = spawnSync(process.execPath, cliArgv(['demo', '--days', '2', '--db', join(dir, 'pipe.db')]), { encoding: 'utf8', env, timeout: 120_000 });
+      expect(piped.status).toBe(0);
+      expect(piped.stderr + piped.stdout).not.toMatch(/\/2 days/);
+    },
+    240_000,
+  );
 });

@@ -30,9 +30,11 @@ describe('redaction of known secret values', () => {
       digest: { deliver: { slack: { webhookUrl: `https://hooks.example.com/services/${env.SLACK_PATH}` } } },
     };
     secrets.registerConfig(raw, validated, env);
-    expect(secrets.redact('token test-secret-not-real-config-token to https://hooks.example.com/services/test-secret-not-real-path, logged as test-secret-not-real-path')).toBe(
-      'token [redacted] to [redacted], logged as [redacted]',
-    );
+    expect(
+      secrets.redact(
+        'token test-secret-not-real-config-token to https://hooks.example.com/services/test-secret-not-real-path, logged as test-secret-not-real-path',
+      ),
+    ).toBe('token [redacted] to [redacted], logged as [redacted]');
     expect(secrets.redact('/run/secrets/app-key-file.pem smtp.example.com short')).toBe('/run/secrets/app-key-file.pem smtp.example.com short');
   });
 
@@ -40,7 +42,10 @@ describe('redaction of known secret values', () => {
     const secrets = new SecretRegistry();
     secrets.register('test-secret-not-real-deep');
     const document = { error: 'echoed test-secret-not-real-deep', list: ['a', 'x test-secret-not-real-deep'], count: 3, ok: true, none: null };
-    expect(secrets.redactDeep(document)).toEqual({ value: { error: 'echoed [redacted]', list: ['a', 'x [redacted]'], count: 3, ok: true, none: null }, count: 2 });
+    expect(secrets.redactDeep(document)).toEqual({
+      value: { error: 'echoed [redacted]', list: ['a', 'x [redacted]'], count: 3, ok: true, none: null },
+      count: 2,
+    });
     expect(document.error).toBe('echoed test-secret-not-real-deep');
   });
 
@@ -113,7 +118,12 @@ describe('secret field names: one list', () => {
 
   it('guards the log lines, the config digest and the exported evidence alike', () => {
     const document = { user: 'alice', passwordLastUsed: '2026-12-01', webhook: { webhookUrl: 'https://hooks/x', secretSet: true }, externalId: 'x-1' };
-    expect(withoutSecretFields(document)).toEqual({ user: 'alice', passwordLastUsed: '2026-12-01', webhook: { webhookUrl: '[redacted]', secretSet: true }, externalId: '[redacted]' });
+    expect(withoutSecretFields(document)).toEqual({
+      user: 'alice',
+      passwordLastUsed: '2026-12-01',
+      webhook: { webhookUrl: '[redacted]', secretSet: true },
+      externalId: '[redacted]',
+    });
     expect(SECRET_FIELD_NAMES).toContain('webhookUrl');
   });
 });

@@ -21,7 +21,8 @@ const everyDocumentFails: CheckDefinition<Options> = {
   description: 'Fails whatever it is given, so a judged discovery list would show.',
   remediation: 'None.',
   resourceTypes: ['fake.document'],
-  evaluate: (view) => view.all('fake.document').map((d) => ({ resourceType: d.type, resourceId: d.resourceId, status: 'fail', message: `Document ${d.resourceId} fails.` })),
+  evaluate: (view) =>
+    view.all('fake.document').map((d) => ({ resourceType: d.type, resourceId: d.resourceId, status: 'fail', message: `Document ${d.resourceId} fails.` })),
 };
 
 const document = (id: string) => ({ type: 'fake.document', resourceId: id, schemaVersion: 1, data: { id } });
@@ -59,7 +60,12 @@ describe('discovered scopes', () => {
     let running = 0;
     let most = 0;
     const collector = discoveringCollector(
-      async () => ({ evidence: [document('list')], errors: [], resolvedScope: 'o-fake', discovered: { scopes: keys.map((key) => ({ key, settings: {} })), concurrency: 3 } }),
+      async () => ({
+        evidence: [document('list')],
+        errors: [],
+        resolvedScope: 'o-fake',
+        discovered: { scopes: keys.map((key) => ({ key, settings: {} })), concurrency: 3 },
+      }),
       async (key) => {
         running += 1;
         most = Math.max(most, running);
@@ -98,6 +104,8 @@ describe('discovered scopes', () => {
     );
     const { runs } = await run(collector);
     expect(members).toBe(0);
-    expect(runs).toEqual([expect.objectContaining({ scope: 'organization', status: 'failed', error: "AccessDeniedException: You don't have permissions to access this resource." })]);
+    expect(runs).toEqual([
+      expect.objectContaining({ scope: 'organization', status: 'failed', error: "AccessDeniedException: You don't have permissions to access this resource." }),
+    ]);
   });
 });

@@ -169,8 +169,7 @@ describe('runner', () => {
         {
           collector: fakeCollector(
             'fake-slow',
-            (signal) =>
-              new Promise<CollectResult>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+            (signal) => new Promise<CollectResult>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
           ),
           options: { timeoutSeconds: 60 },
         },
@@ -219,10 +218,7 @@ describe('runner', () => {
     } = await runCollectors(
       [
         {
-          collector: fakeCollector('fake-check', async () => ({ evidence: [user('a', true)], errors: [] }), [
-            hasMfa,
-            broken,
-          ]),
+          collector: fakeCollector('fake-check', async () => ({ evidence: [user('a', true)], errors: [] }), [hasMfa, broken]),
           options: { timeoutSeconds: 5 },
         },
       ],

@@ -65,7 +65,11 @@ describe('evidence-agent sample', () => {
     const docs = readFileSync(new URL('../docs/auditors.md', import.meta.url), 'utf8');
     const recipe = /```sh\n(SEED=[^\n]*\n[\s\S]*?)```/.exec(docs)![1]!;
     const script = recipe.replace(/^SEED=.*$/m, 'SEED="FY26 audit, 2026-07-02"; N=7').replace('github-changes.csv', join(dir, 'github-changes.csv'));
-    const byShell = execFileSync('bash', ['-c', script], { encoding: 'utf8' }).trim().split('\n').map((line) => line.split(' ').slice(1).join(' ')).sort();
+    const byShell = execFileSync('bash', ['-c', script], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ').slice(1).join(' '))
+      .sort();
     const drawn = rows((await cliInProcess(['sample', 'github-changes', ...period, '--seed', 'FY26 audit, 2026-07-02', '--size', '7', '--db', db])).stdout);
     expect(byShell).toEqual(drawn.map((r) => `${r['row']} ${r['row_sha256']}`).sort());
   });
@@ -86,7 +90,9 @@ describe('evidence-agent sample', () => {
     const drawn = rows(csv.stdout);
     const columns = Object.keys(drawn[0]!).slice(3);
     expect(data[headerAt]!.slice(0, 3 + columns.length)).toEqual(['Rank', 'Row', 'Row key (SHA-256)', ...columns]);
-    expect(data.slice(headerAt + 1).map((r) => r.slice(0, 3 + columns.length))).toEqual(drawn.map((r) => [r['rank'], r['row'], r['row_sha256'], ...columns.map((c) => r[c] || null)]));
+    expect(data.slice(headerAt + 1).map((r) => r.slice(0, 3 + columns.length))).toEqual(
+      drawn.map((r) => [r['rank'], r['row'], r['row_sha256'], ...columns.map((c) => r[c] || null)]),
+    );
 
     // The coverage matrix holds each control's state on each day, as `coverage --csv` gives them.
     const coverage = rows((await cliInProcess(['coverage', ...period, '--csv', '--db', db])).stdout).filter((r) => r['state'] !== 'manual');
@@ -117,7 +123,9 @@ describe('evidence-agent sample', () => {
     const changed = await cliInProcess(['verify', out, '--db', db]);
     expect(changed.code).toBe(1);
     // The file's listed SHA-256 first; then that the record is no longer the sampled row's.
-    expect(changed.stdout).toBe(`FAILED: ${manifest.items[0]!.record}: its SHA-256 differs from the one pack.json lists: the file was changed\n(1 more problem(s); --json lists them all)\n`);
+    expect(changed.stdout).toBe(
+      `FAILED: ${manifest.items[0]!.record}: its SHA-256 differs from the one pack.json lists: the file was changed\n(1 more problem(s); --json lists them all)\n`,
+    );
     const json = JSON.parse((await cliInProcess(['verify', out, '--json'])).stdout) as { ok: boolean; problems: string[] };
     expect(json.ok).toBe(false);
     expect(json.problems[1]).toMatch(/its SHA-256 is [0-9a-f]{64}, not the sampled row's key [0-9a-f]{64}: the record was changed$/);
@@ -126,13 +134,33 @@ describe('evidence-agent sample', () => {
   it('exports the samples inside the signed bundle, the same rows as `sample`, checked by verify', async () => {
     expect((await cliInProcess(['keygen', '--out', join(dir, 'key')])).code).toBe(0);
     const bundle = join(dir, 'bundle');
-    const exported = await cliInProcess(['export', ...period, '--out', bundle, '--signing-key', join(dir, 'key'), '--sample', 'github-changes=5,failing-github_pull_request_independently_approved=1', '--seed', 'audit-2026', '--db', db]);
+    const exported = await cliInProcess([
+      'export',
+      ...period,
+      '--out',
+      bundle,
+      '--signing-key',
+      join(dir, 'key'),
+      '--sample',
+      'github-changes=5,failing-github_pull_request_independently_approved=1',
+      '--seed',
+      'audit-2026',
+      '--db',
+      db,
+    ]);
     expect(exported.stderr).toBe('');
     expect(exported.code).toBe(0);
     expect(readFileSync(join(bundle, 'samples', 'github-changes', 'sample.csv'), 'utf8')).toBe((await sample('audit-2026')).stdout);
     expect(readFileSync(join(bundle, 'samples', 'seed.txt'), 'utf8')).toBe('audit-2026\n');
     const listed = (JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as { files: { path: string }[] }).files.map((f) => f.path);
-    expect(listed).toEqual(expect.arrayContaining(['samples/README.md', 'samples/github-changes/pack.json', 'samples/github-changes/test-sheet.xlsx', 'samples/failing-github_pull_request_independently_approved/items/001/record.json']));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        'samples/README.md',
+        'samples/github-changes/pack.json',
+        'samples/github-changes/test-sheet.xlsx',
+        'samples/failing-github_pull_request_independently_approved/items/001/record.json',
+      ]),
+    );
     const verified = await cliInProcess(['verify', bundle, '--db', db]);
     expect(verified.stdout).toMatch(/^ok: /);
     expect(verified.code).toBe(0);
@@ -148,7 +176,10 @@ describe('evidence-agent sample', () => {
     const record = packed.items[0]!.record!;
     const text = readFileSync(join(packDir, record), 'utf8').replace('"APPROVED"', '"COMMENTED"');
     writeFileSync(join(packDir, record), text);
-    Object.assign(packed.files.find((f) => f.path === record)!, { sha256: sha256Hex(Buffer.from(text)), size: Buffer.byteLength(text) });
+    Object.assign(
+      packed.files.find((f) => f.path === record)!,
+      { sha256: sha256Hex(Buffer.from(text)), size: Buffer.byteLength(text) },
+    );
     writeFileSync(join(packDir, 'pack.json'), JSON.stringify(packed, null, 2));
     resign(forged, readFileSync(join(dir, 'key'), 'utf8'));
     const resigned = await cliInProcess(['verify', forged, '--db', db]);
@@ -160,6 +191,8 @@ describe('evidence-agent sample', () => {
     writeFileSync(findings, readFileSync(findings, 'utf8').replace('"pass"', '"fail"'));
     const changed = await cliInProcess(['verify', bundle, '--db', db]);
     expect(changed.code).toBe(1);
-    expect(changed.stdout).toMatch(new RegExp(`^FAILED: samples/github-changes/${manifest.items[0]!.findings}: content does not match its SHA-256 in SHA256SUMS`));
+    expect(changed.stdout).toMatch(
+      new RegExp(`^FAILED: samples/github-changes/${manifest.items[0]!.findings}: content does not match its SHA-256 in SHA256SUMS`),
+    );
   }, 120_000);
 });

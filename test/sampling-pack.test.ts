@@ -61,12 +61,28 @@ async function buildStore(): Promise<string> {
   const path = tempDbPath();
   const store = openStore(path);
   try {
-    const first = [event('e1', '2026-01-01T05:00:00.000Z'), event('e2', '2026-01-01T06:00:00.000Z'), event('e3', '2026-01-01T07:00:00.000Z', { token: 'hunter2' })];
+    const first = [
+      event('e1', '2026-01-01T05:00:00.000Z'),
+      event('e2', '2026-01-01T06:00:00.000Z'),
+      event('e3', '2026-01-01T07:00:00.000Z', { token: 'hunter2' }),
+    ];
     let intent = await store.startRun(runStart(new Date('2026-01-02T00:00:00Z'), { collector: COLLECTOR, scope: SCOPE }));
-    await store.finishRun(intent, okOutcome(new Date('2026-01-02T00:01:00Z'), [], [judged('e1', 'pass'), judged('e2', 'fail'), judged('e3', 'pass')], { events: first, windows: [win('2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z')] }));
+    await store.finishRun(
+      intent,
+      okOutcome(new Date('2026-01-02T00:01:00Z'), [], [judged('e1', 'pass'), judged('e2', 'fail'), judged('e3', 'pass')], {
+        events: first,
+        windows: [win('2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z')],
+      }),
+    );
     const second = [event('e4', '2026-01-02T05:00:00.000Z'), event('e5', '2026-01-02T06:00:00.000Z')];
     intent = await store.startRun(runStart(new Date('2026-01-03T00:00:00Z'), { collector: COLLECTOR, scope: SCOPE }));
-    await store.finishRun(intent, okOutcome(new Date('2026-01-03T00:01:00Z'), [], [judged('e4', 'pass'), judged('e5', 'pass')], { events: second, windows: [win('2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z')] }));
+    await store.finishRun(
+      intent,
+      okOutcome(new Date('2026-01-03T00:01:00Z'), [], [judged('e4', 'pass'), judged('e5', 'pass')], {
+        events: second,
+        windows: [win('2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z')],
+      }),
+    );
     intent = await store.startRun(runStart(new Date('2026-01-03T01:00:00Z')));
     await store.finishRun(intent, okOutcome(new Date('2026-01-03T01:01:00Z'), []));
   } finally {
@@ -128,7 +144,10 @@ describe('evidence packs', () => {
     expect(sha256Hex(record.replace(/\n$/, ''))).toBe(e2.key);
     expect(e2.storedBy).toBe(1);
     expect(JSON.parse(readFileSync(join(out, e2.findings), 'utf8'))).toEqual([{ runSeq: 1, ...judged('e2', 'fail') }]);
-    const chain = readFileSync(join(out, 'chain.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { fields: ChainedRunFields }).fields.seq);
+    const chain = readFileSync(join(out, 'chain.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { fields: ChainedRunFields }).fields.seq);
     expect(chain).toEqual([1, 2, 3]);
 
     const report = verifyPack(out);
@@ -156,7 +175,9 @@ describe('evidence packs', () => {
     forge(out, item.record!, (t) => t);
     const report = verifyPack(out);
     expect(report.ok).toBe(false);
-    expect(report.problems[0]).toMatch(new RegExp(`^${item.record}: its SHA-256 is [0-9a-f]{64}, not the sampled row's key ${item.key}: the record was changed$`));
+    expect(report.problems[0]).toMatch(
+      new RegExp(`^${item.record}: its SHA-256 is [0-9a-f]{64}, not the sampled row's key ${item.key}: the record was changed$`),
+    );
   });
 
   it('fails an edited record whose key is changed too: the run that stored it holds another', async () => {
@@ -167,7 +188,9 @@ describe('evidence packs', () => {
     const forged = manifest.items.find((i) => i.rank === item.rank)!;
     forged.key = sha256Hex(readFileSync(join(out, item.record!), 'utf8').replace(/\n$/, ''));
     writeFileSync(join(out, 'pack.json'), JSON.stringify(manifest));
-    expect(verifyPack(out).problems).toEqual([`item ${item.rank} (row ${item.position}): run 1's events hold no row for event e2 with record sha256:${forged.key}: the record is not the one the chain holds`]);
+    expect(verifyPack(out).problems).toEqual([
+      `item ${item.rank} (row ${item.position}): run 1's events hold no row for event e2 with record sha256:${forged.key}: the record is not the one the chain holds`,
+    ]);
     // Putting that row into the run's rows breaks the run's events digest.
     forge(out, 'runs/1.json', (t) => t.replaceAll(item.key, forged.key));
     expect(verifyPack(out).problems).toEqual(["runs/1.json: its events do not match run 1's events digest: a row was changed, added or removed"]);
@@ -184,7 +207,10 @@ describe('evidence packs', () => {
 
   it('fails a broken chain link, and a rewritten chain only against the head kept elsewhere', async () => {
     const out = await fresh();
-    const lines = readFileSync(join(out, 'chain.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { hash: string; fields: ChainedRunFields });
+    const lines = readFileSync(join(out, 'chain.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { hash: string; fields: ChainedRunFields });
     // A changed run: its fields no longer hash to its hash.
     forge(out, 'chain.jsonl', (t) => t.replace('"apiCalls":7', '"apiCalls":8'));
     expect(verifyPack(out).problems[0]).toBe('chain.jsonl: run 1: its fields do not match its hash: the run was changed');
@@ -205,7 +231,7 @@ describe('evidence packs', () => {
   });
 });
 
-describe('populations to sample beyond the collectors\' own', () => {
+describe("populations to sample beyond the collectors' own", () => {
   it('the events an event check failed, open until a review is recorded, each packed with its record and findings', async () => {
     const path = await buildStore();
     const population = failingEventsPopulation(COLLECTOR, { id: 'test_change_approved', title: 'Changes approved' });
@@ -216,9 +242,26 @@ describe('populations to sample beyond the collectors\' own', () => {
       let report = await population.build(store, from, to);
       expect(report.rows.map((r) => [r['eventId'], r['review'], r['message']])).toEqual([['e2', 'open', 'e2 not approved']]);
       expect(report.rows[0]!['sourceSha256']).toBe((await store.eventStoredBy(COLLECTOR, SCOPE, 'e2'))!.blobHash);
-      await recordReviews(store, [{ collector: COLLECTOR, scope: SCOPE, checkId: 'test_change_approved', resourceId: 'e2', occurredAt: '2026-01-01T06:00:00.000Z', note: 'Emergency fix, approved after the fact in CHG-7.', reviewedBy: 'ana@example.com' }], {
-        at: new Date('2026-01-04T00:00:00Z'), agentVersion: '0.0.0-test', mappingVersion: 'test', configDigest: 'test',
-      });
+      await recordReviews(
+        store,
+        [
+          {
+            collector: COLLECTOR,
+            scope: SCOPE,
+            checkId: 'test_change_approved',
+            resourceId: 'e2',
+            occurredAt: '2026-01-01T06:00:00.000Z',
+            note: 'Emergency fix, approved after the fact in CHG-7.',
+            reviewedBy: 'ana@example.com',
+          },
+        ],
+        {
+          at: new Date('2026-01-04T00:00:00Z'),
+          agentVersion: '0.0.0-test',
+          mappingVersion: 'test',
+          configDigest: 'test',
+        },
+      );
       report = await population.build(store, from, to);
       expect(report.rows.map((r) => [r['eventId'], r['review'], r['reviewedBy'], r['reviewNote'], r['reviewRun']])).toEqual([
         ['e2', 'reviewed', 'ana@example.com', 'Emergency fix, approved after the fact in CHG-7.', '4'],
@@ -240,7 +283,13 @@ describe('populations to sample beyond the collectors\' own', () => {
     try {
       const snapshot = async (at: string, names: string[]) => {
         const intent = await store.startRun(runStart(new Date(at)));
-        await store.finishRun(intent, okOutcome(new Date(at), names.map((n) => userEvidence(n))));
+        await store.finishRun(
+          intent,
+          okOutcome(
+            new Date(at),
+            names.map((n) => userEvidence(n)),
+          ),
+        );
       };
       await snapshot('2025-12-31T06:00:00Z', ['ana', 'bo']);
       await snapshot('2026-01-01T06:00:00Z', ['bo', 'cy']);
@@ -251,7 +300,12 @@ describe('populations to sample beyond the collectors\' own', () => {
         ['2026-01-01T06:00:00.000Z', 'added', 'cy', '2025-12-31T06:00:00.000Z'],
         ['2026-01-02T06:00:00.000Z', 'added', 'di', '2026-01-01T06:00:00.000Z'],
       ]);
-      const sample = await samplePopulation(store, principalsPopulation, { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-03T00:00:00Z'), seed: 's', size: 2 });
+      const sample = await samplePopulation(store, principalsPopulation, {
+        from: new Date('2026-01-01T00:00:00Z'),
+        to: new Date('2026-01-03T00:00:00Z'),
+        seed: 's',
+        size: 2,
+      });
       expect(sample.items).toHaveLength(2);
       const out = join(dirname(tempDbPath()), 'pack');
       await writePack(store, out, { sample, population: principalsPopulation, csv: '' });

@@ -115,23 +115,40 @@ describe('test sheet', () => {
         items: rows.map((row, i) => ({ rank: i + 1, position: i + 1, key: `k${i}`, row })),
         warnings: [],
       },
-      { columns: ['evidenced', 'failing'], rows: [{ framework: 'soc2', control: 'CC8.1', title: 'Change management', cells: { evidenced: 170, failing: 11 } }] },
+      {
+        columns: ['evidenced', 'failing'],
+        rows: [{ framework: 'soc2', control: 'CC8.1', title: 'Change management', cells: { evidenced: 170, failing: 11 } }],
+      },
     );
     const sheets = await readXlsxFile(bytes);
     expect(sheets.map((s) => s.sheet)).toEqual(['Sample', 'Coverage']);
     // The reader pads every row to the widest one with nulls.
-    const trim = (row: readonly unknown[]) => { const r = [...row]; while (r.length > 0 && r[r.length - 1] === null) r.pop(); return r; };
+    const trim = (row: readonly unknown[]) => {
+      const r = [...row];
+      while (r.length > 0 && r[r.length - 1] === null) r.pop();
+      return r;
+    };
     const sample = sheets[0]!.data.map(trim);
     expect(sample[0]).toEqual(['Population', 'github-changes: Merged changes']);
     expect(sample.find((r) => r[0] === 'Seed')?.[1]).toBe('audit-2026');
     expect(sample.find((r) => r[0] === 'Chain head')?.[1]).toBe(`12:sha256:${'b'.repeat(64)}`);
     const headerAt = sample.findIndex((r) => r[0] === 'Rank');
     expect(sample[headerAt]).toEqual([
-      'Rank', 'Row', 'Row key (SHA-256)', 'scope', 'title', 'author',
-      'Approved by another person? (evidence)', 'Approved by another person? (tested ✓/✗)', 'Auditor notes',
+      'Rank',
+      'Row',
+      'Row key (SHA-256)',
+      'scope',
+      'title',
+      'author',
+      'Approved by another person? (evidence)',
+      'Approved by another person? (tested ✓/✗)',
+      'Auditor notes',
     ]);
     expect(sample[headerAt + 1]!.slice(0, 7)).toEqual(['1', '1', 'k0', 'acme', 'Fix login', 'ana', 'yes']);
     expect(sample[headerAt + 2]![4]).toBe('=HYPERLINK("https://evil.example","x")');
-    expect(sheets[1]!.data.map(trim)).toEqual([['Framework', 'Control', 'Title', 'evidenced', 'failing'], ['soc2', 'CC8.1', 'Change management', 170, 11]]);
+    expect(sheets[1]!.data.map(trim)).toEqual([
+      ['Framework', 'Control', 'Title', 'evidenced', 'failing'],
+      ['soc2', 'CC8.1', 'Change management', 170, 11],
+    ]);
   });
 });

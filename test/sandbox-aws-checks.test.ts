@@ -77,11 +77,12 @@ describe('the demo estate fails each new AWS check at least once', () => {
     expect(restricted.find((f) => f.resourceId.includes('aws-service-role'))?.status).toBe('not_applicable');
 
     const whole = of('aws_iam_role_trust_no_whole_account');
-    expect(whole.filter((f) => f.status === 'fail').map((f) => f.resourceId.split('/').pop()).sort()).toEqual([
-      'OrganizationAccountAccessRole',
-      'evidence-reader',
-      'vendor-monitoring',
-    ]);
+    expect(
+      whole
+        .filter((f) => f.status === 'fail')
+        .map((f) => f.resourceId.split('/').pop())
+        .sort(),
+    ).toEqual(['OrganizationAccountAccessRole', 'evidence-reader', 'vendor-monitoring']);
     expect(new Set(whole.map((f) => f.status))).toEqual(new Set(['fail', 'not_applicable']));
     expect(driftEvents(END).map((e) => e.description)).toContain(
       'Role vendor-monitoring created for the monitoring vendor, trusting its whole account 210987654321 without an external id',

@@ -17,13 +17,7 @@ import { AccountClient, ListRegionsCommand, paginateListRegions } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_ENABLED_REGIONS } from '../sandbox/account-regions.js';
 import { LookupRateLimiter } from '../sandbox/cloudtrail-actions.js';
-import {
-  EventHistory,
-  LOCAL_TRAIL_ARN,
-  ORG_TRAIL_ARN,
-  SECURITY_TRAIL_ARN,
-  startSandbox,
-} from '../sandbox/index.js';
+import { EventHistory, LOCAL_TRAIL_ARN, ORG_TRAIL_ARN, SECURITY_TRAIL_ARN, startSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 
 const END = new Date('2026-03-31T00:00:00Z');
@@ -31,13 +25,11 @@ const DAY_MS = 86_400_000;
 /** Noon of the day `offset` days from the end day. */
 const day = (offset: number) => new Date(END.getTime() + offset * DAY_MS + 12 * 3_600_000);
 /** A time on the day `offset` days from the end day. */
-const at = (offset: number, h: number, m: number, s: number) =>
-  new Date(END.getTime() + offset * DAY_MS + ((h * 60 + m) * 60 + s) * 1000);
+const at = (offset: number, h: number, m: number, s: number) => new Date(END.getTime() + offset * DAY_MS + ((h * 60 + m) * 60 + s) * 1000);
 const endOfDay = (offset: number) => at(offset, 23, 59, 59);
 
 const credentials = { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-secret' };
-const clientFor = (endpoint: string, region: string, maxAttempts = 1) =>
-  new CloudTrailClient({ endpoint, region, credentials, maxAttempts });
+const clientFor = (endpoint: string, region: string, maxAttempts = 1) => new CloudTrailClient({ endpoint, region, credentials, maxAttempts });
 
 async function lookupAll(client: CloudTrailClient, input: LookupEventsCommandInput, pageSize = 50) {
   const pages = [];
@@ -96,8 +88,7 @@ describe('sandbox CloudTrail through the AWS SDK', () => {
   });
 
   it('describes the trails of each region, with and without shadow trails', async () => {
-    const names = async (client: CloudTrailClient, input = {}) =>
-      (await client.send(new DescribeTrailsCommand(input))).trailList?.map((t) => t.Name);
+    const names = async (client: CloudTrailClient, input = {}) => (await client.send(new DescribeTrailsCommand(input))).trailList?.map((t) => t.Name);
     // The organization trail belongs to the management account: a shadow in every region of the member.
     // security-trail (from day -5) is the member's own multi-region trail, homed in us-east-1.
     expect(await names(us)).toEqual(['org-trail', 'security-trail']);
@@ -315,9 +306,7 @@ describe('sandbox CloudTrail through the AWS SDK', () => {
       const { events } = await lookupAll(client, byName(name));
       return events;
     };
-    expect((await one('CreateUser')).map((e) => [e.EventTime, e.Resources?.[0]?.ResourceName])).toEqual([
-      [at(-24, 9, 12, 40), 'julia.santos'],
-    ]);
+    expect((await one('CreateUser')).map((e) => [e.EventTime, e.Resources?.[0]?.ResourceName])).toEqual([[at(-24, 9, 12, 40), 'julia.santos']]);
     const promotion = (await one('AddUserToGroup')).map((e) => record(e).requestParameters);
     expect(promotion).toEqual([
       { groupName: 'Admins', userName: 'carol.diaz' },
@@ -335,10 +324,7 @@ describe('sandbox CloudTrail through the AWS SDK', () => {
       ResourceType: 'AWS::IAM::Role',
       ResourceName: 'app-ecs-task',
     });
-    expect((await one('DeactivateMFADevice')).map((e) => record(e).requestParameters.userName)).toEqual([
-      'ivan.petrov',
-      'erin.kowalski',
-    ]);
+    expect((await one('DeactivateMFADevice')).map((e) => record(e).requestParameters.userName)).toEqual(['ivan.petrov', 'erin.kowalski']);
     // Global events never appear in other regions; the local trail's update does, in its own.
     expect(await one('CreateUser', eu)).toEqual([]);
     const [update] = await one('UpdateTrail', eu);
@@ -411,9 +397,7 @@ describe('sandbox CloudTrail through the AWS SDK', () => {
     expect(changes.length).toBe(21);
     for (const change of changes) {
       const signedIn = record(change).userIdentity.sessionContext.attributes.creationDate as string;
-      const login = logins.find(
-        (e) => e.Username === change.Username && e.EventTime?.getTime() === Date.parse(signedIn),
-      );
+      const login = logins.find((e) => e.Username === change.Username && e.EventTime?.getTime() === Date.parse(signedIn));
       expect(login, `${change.EventName} by ${change.Username}`).toBeDefined();
       expect(signedIn.slice(0, 10)).toBe(change.EventTime?.toISOString().slice(0, 10));
     }
@@ -564,5 +548,4 @@ describe('event history model', () => {
       await sandbox.close();
     }
   });
-
 });

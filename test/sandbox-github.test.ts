@@ -140,7 +140,11 @@ describe('REST', () => {
     // Classic protection, strict.
     expect((await branch(SPECIAL_REPOSITORIES.strictClassic)).data.protected).toBe(true);
     const strict = (await protection(SPECIAL_REPOSITORIES.strictClassic)).data;
-    expect(strict.required_pull_request_reviews).toMatchObject({ required_approving_review_count: 2, dismiss_stale_reviews: true, require_code_owner_reviews: true });
+    expect(strict.required_pull_request_reviews).toMatchObject({
+      required_approving_review_count: 2,
+      dismiss_stale_reviews: true,
+      require_code_owner_reviews: true,
+    });
     expect(strict.required_status_checks).toMatchObject({ strict: true, contexts: ['ci/build'] });
     expect(strict.enforce_admins?.enabled).toBe(true);
     expect(strict.allow_force_pushes?.enabled).toBe(false);
@@ -161,10 +165,16 @@ describe('REST', () => {
     // Mixed: classic without enforce_admins, and a repository ruleset organization admins bypass.
     expect((await protection(SPECIAL_REPOSITORIES.mixed)).data.enforce_admins?.enabled).toBe(false);
     const repoRules = (await rules(SPECIAL_REPOSITORIES.mixed)).data;
-    expect(repoRules[0]).toMatchObject({ ruleset_source_type: 'Repository', ruleset_source: `${ORG}/${SPECIAL_REPOSITORIES.mixed}`, ruleset_id: REPO_RULESET_ID });
+    expect(repoRules[0]).toMatchObject({
+      ruleset_source_type: 'Repository',
+      ruleset_source: `${ORG}/${SPECIAL_REPOSITORIES.mixed}`,
+      ruleset_id: REPO_RULESET_ID,
+    });
     const repoRuleset = (await client.rest.repos.getRepoRuleset({ owner: ORG, repo: SPECIAL_REPOSITORIES.mixed, ruleset_id: REPO_RULESET_ID })).data;
     expect(repoRuleset.bypass_actors).toContainEqual({ actor_id: null, actor_type: 'OrganizationAdmin', bypass_mode: 'always' });
-    await expect(client.rest.repos.getRepoRuleset({ owner: ORG, repo: SPECIAL_REPOSITORIES.classic, ruleset_id: REPO_RULESET_ID })).rejects.toMatchObject({ status: 404 });
+    await expect(client.rest.repos.getRepoRuleset({ owner: ORG, repo: SPECIAL_REPOSITORIES.classic, ruleset_id: REPO_RULESET_ID })).rejects.toMatchObject({
+      status: 404,
+    });
 
     // Unprotected, and empty.
     expect((await branch(SPECIAL_REPOSITORIES.unprotected)).data).toMatchObject({ protected: false, protection: { enabled: false } });
@@ -188,10 +198,16 @@ describe('REST', () => {
       ['platform', null],
     ]);
     const platform = (await client.rest.teams.listReposInOrg({ org: ORG, team_slug: 'platform' })).data;
-    expect(platform.find((r) => r.name === SPECIAL_REPOSITORIES.mixed)).toMatchObject({ role_name: 'admin', permissions: { admin: true, push: true, pull: true } });
+    expect(platform.find((r) => r.name === SPECIAL_REPOSITORIES.mixed)).toMatchObject({
+      role_name: 'admin',
+      permissions: { admin: true, push: true, pull: true },
+    });
 
     // Anything else is GitHub's plain 404.
-    await expect(client.request('GET /orgs/{org}/actions/secrets', { org: ORG })).rejects.toMatchObject({ status: 404, message: expect.stringContaining('Not Found') });
+    await expect(client.request('GET /orgs/{org}/actions/secrets', { org: ORG })).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringContaining('Not Found'),
+    });
     await expect(client.rest.orgs.get({ org: 'someone-else' })).rejects.toMatchObject({ status: 404 });
   });
 });
@@ -205,7 +221,9 @@ describe('access and Actions', () => {
       client.paginate(client.rest.repos.listCollaborators, { owner: ORG, repo, per_page: 100, ...query });
 
     const runners = SPECIAL_REPOSITORIES.writeDeployKey;
-    expect((await collaborators(runners, { affiliation: 'outside' })).map((c) => [c.login, c.role_name, c.permissions?.admin])).toEqual([['avasquez-contractor', 'admin', true]]);
+    expect((await collaborators(runners, { affiliation: 'outside' })).map((c) => [c.login, c.role_name, c.permissions?.admin])).toEqual([
+      ['avasquez-contractor', 'admin', true],
+    ]);
     expect((await collaborators(runners, { affiliation: 'direct' })).map((c) => c.login)).toEqual(['kwame-mensah', 'avasquez-contractor']);
     const admins = await collaborators(runners, { affiliation: 'all', permission: 'admin' });
     expect(admins.map((c) => c.login)).toEqual(['maria-chen', 'dkowalski', 'sam-okafor', 'priya-raman', 'kwame-mensah', 'avasquez-contractor']);
@@ -243,7 +261,12 @@ describe('access and Actions', () => {
     // 150 repositories bring 188 members: two pages; the two who never linked are missing.
     expect(pages).toBe(2);
     const members = await client.paginate(client.rest.orgs.listMembers, { org: ORG, per_page: 100 });
-    expect(members.map((m) => m.login).filter((m) => !linked.includes(m)).sort()).toEqual([...MEMBERS_WITHOUT_SAML_IDENTITY].sort());
+    expect(
+      members
+        .map((m) => m.login)
+        .filter((m) => !linked.includes(m))
+        .sort(),
+    ).toEqual([...MEMBERS_WITHOUT_SAML_IDENTITY].sort());
   });
 });
 
@@ -303,7 +326,12 @@ describe('GraphQL', () => {
     };
     const selfApproved = pr('self-approved');
     expect(selfApproved.reviews.nodes).toEqual([
-      { state: 'APPROVED', author: { __typename: 'User', login: selfApproved.author!.login }, submittedAt: expect.any(String), commit: { oid: selfApproved.headRefOid } },
+      {
+        state: 'APPROVED',
+        author: { __typename: 'User', login: selfApproved.author!.login },
+        submittedAt: expect.any(String),
+        commit: { oid: selfApproved.headRefOid },
+      },
     ]);
     const stale = pr('approved-before-later-commit');
     expect(stale.reviews.nodes.map((r) => r.state)).toEqual(['APPROVED']);
@@ -384,7 +412,9 @@ describe('GraphQL', () => {
     expect(direct[0]).toMatchObject({ messageHeadline: SPECIAL_CHANGES.find((c) => c.kind === 'direct-push')!.title, committedDate: push.at });
     // The admin bypass was merged through a pull request: it is in the history with it.
     const bypass = special(sandbox, 'admin-bypass');
-    expect(commits.find((c) => c.oid === bypass.commit)?.associatedPullRequests?.nodes).toEqual([{ number: bypass.number, mergedAt: bypass.at, baseRefName: 'main' }]);
+    expect(commits.find((c) => c.oid === bypass.commit)?.associatedPullRequests?.nodes).toEqual([
+      { number: bypass.number, mergedAt: bypass.at, baseRefName: 'main' },
+    ]);
 
     const empty = await client.graphql<DefaultBranchCommitsReply>(DEFAULT_BRANCH_COMMITS_QUERY, {
       org: ORG,

@@ -35,16 +35,24 @@ describe('sandbox monitoring APIs through the AWS SDK', () => {
       const filters = [...(first.metricFilters ?? []), ...(second.metricFilters ?? [])];
       expect(filters).toHaveLength(SECURITY_METRIC_FILTERS);
       expect(second.nextToken).toBeUndefined();
-      expect(filters[0]).toMatchObject({ filterName: 'cis-4.1-unauthorized-api-calls', logGroupName: GROUP, metricTransformations: [{ metricNamespace: 'CISBenchmark', metricName: 'UnauthorizedAPICalls' }] });
+      expect(filters[0]).toMatchObject({
+        filterName: 'cis-4.1-unauthorized-api-calls',
+        logGroupName: GROUP,
+        metricTransformations: [{ metricNamespace: 'CISBenchmark', metricName: 'UnauthorizedAPICalls' }],
+      });
       expect(typeof filters[0]?.creationTime).toBe('number');
 
       const root = await cloudWatch.send(new DescribeAlarmsForMetricCommand({ Namespace: 'CISBenchmark', MetricName: 'RootAccountUsage' }));
-      expect(root.MetricAlarms).toEqual([expect.objectContaining({ AlarmName: 'cis-root-usage', ActionsEnabled: true, AlarmActions: [TOPIC], StateUpdatedTimestamp: expect.any(Date) })]);
+      expect(root.MetricAlarms).toEqual([
+        expect.objectContaining({ AlarmName: 'cis-root-usage', ActionsEnabled: true, AlarmActions: [TOPIC], StateUpdatedTimestamp: expect.any(Date) }),
+      ]);
       const iam = await cloudWatch.send(new DescribeAlarmsForMetricCommand({ Namespace: 'CISBenchmark', MetricName: 'IAMPolicyChanges' }));
       expect(iam.MetricAlarms).toEqual([]);
 
       const subscriptions = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: TOPIC }));
-      expect(subscriptions.Subscriptions).toEqual([expect.objectContaining({ Protocol: 'email', SubscriptionArn: expect.stringMatching(/^arn:aws:sns:us-east-1:111122223333:security-alerts:/) })]);
+      expect(subscriptions.Subscriptions).toEqual([
+        expect.objectContaining({ Protocol: 'email', SubscriptionArn: expect.stringMatching(/^arn:aws:sns:us-east-1:111122223333:security-alerts:/) }),
+      ]);
       expect(sandbox.requests.byAction).toMatchObject({ DescribeMetricFilters: 2, DescribeAlarmsForMetric: 2, ListSubscriptionsByTopic: 1 });
     } finally {
       for (const client of [logs, cloudWatch, sns]) client.destroy();
@@ -56,8 +64,13 @@ describe('sandbox monitoring APIs through the AWS SDK', () => {
     const sns = new SNSClient(config('us-east-1'));
     try {
       await expect(logs.send(new DescribeMetricFiltersCommand({ logGroupName: 'no-such-group' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-      await expect(logs.send(new DescribeMetricFiltersCommand({ logGroupName: GROUP, limit: 51 }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
-      await expect(sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: `${TOPIC}-old` }))).rejects.toMatchObject({ name: 'NotFoundException', $metadata: { httpStatusCode: 404 } });
+      await expect(logs.send(new DescribeMetricFiltersCommand({ logGroupName: GROUP, limit: 51 }))).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+      });
+      await expect(sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: `${TOPIC}-old` }))).rejects.toMatchObject({
+        name: 'NotFoundException',
+        $metadata: { httpStatusCode: 404 },
+      });
       // Before the drift created security-trail, its log group does not exist.
       sandbox.setDate(day(-6));
       await expect(logs.send(new DescribeMetricFiltersCommand({ logGroupName: GROUP }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
@@ -74,7 +87,12 @@ describe('sandbox monitoring APIs through the AWS SDK', () => {
     try {
       const { analyzers } = await us.send(new ListAnalyzersCommand({}));
       expect(analyzers).toEqual([
-        expect.objectContaining({ type: 'ACCOUNT', status: 'ACTIVE', name: expect.stringMatching(/^ConsoleAnalyzer-[0-9a-f-]{36}$/), createdAt: expect.any(Date) }),
+        expect.objectContaining({
+          type: 'ACCOUNT',
+          status: 'ACTIVE',
+          name: expect.stringMatching(/^ConsoleAnalyzer-[0-9a-f-]{36}$/),
+          createdAt: expect.any(Date),
+        }),
       ]);
       const { findings } = await us.send(new ListFindingsCommand({ analyzerArn: analyzers![0]!.arn, filter: { status: { eq: ['ACTIVE'] } } }));
       expect(findings?.map((finding) => [finding.resourceType, finding.resource, finding.principal])).toEqual([

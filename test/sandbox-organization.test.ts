@@ -150,11 +150,13 @@ describe('the Organizations API', () => {
   it('lists an OU tree: accounts and child OUs per parent, paged; children and parents', async () => {
     const org = await managementClient();
     const units = [];
-    for await (const page of paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: SANDBOX_ROOT_ID })) units.push(...(page.OrganizationalUnits ?? []));
+    for await (const page of paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: SANDBOX_ROOT_ID }))
+      units.push(...(page.OrganizationalUnits ?? []));
     const workloads = [];
     for await (const page of paginateListAccountsForParent({ client: org }, { ParentId: WORKLOADS_OU_ID })) workloads.push(...(page.Accounts ?? []));
     const nested = [];
-    for await (const page of paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: WORKLOADS_OU_ID })) nested.push(...(page.OrganizationalUnits ?? []));
+    for await (const page of paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: WORKLOADS_OU_ID }))
+      nested.push(...(page.OrganizationalUnits ?? []));
     const children = await org.send(new ListChildrenCommand({ ParentId: SANDBOXES_OU_ID, ChildType: 'ACCOUNT' }));
     const parents = await org.send(new ListParentsCommand({ ChildId: SANDBOXES_OU_ID }));
     org.destroy();

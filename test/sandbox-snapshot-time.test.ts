@@ -49,11 +49,16 @@ describe('sandbox snapshots as of their own time', () => {
       const e = estate(when);
       expect(e.asOf).toEqual(when);
       const uses = e.users.flatMap((u) => [u.password?.lastUsed, ...u.accessKeys.map((k) => k.lastUsed?.date)]).filter((d): d is Date => d instanceof Date);
-      expect(uses.every((d) => d <= when), `a credential used after ${when.toISOString()}`).toBe(true);
+      expect(
+        uses.every((d) => d <= when),
+        `a credential used after ${when.toISOString()}`,
+      ).toBe(true);
       expect(e.roles.every((r) => !r.lastUsed || r.lastUsed.date <= when)).toBe(true);
       const trails = buildCloudTrailEstate(when, { historyEnd: END });
       for (const trail of trails.trails) {
-        expect([trail.status.latestDeliveryTime, trail.status.latestCloudWatchLogsDeliveryTime, trail.status.stopLoggingTime].every((d) => !d || d <= when)).toBe(true);
+        expect(
+          [trail.status.latestDeliveryTime, trail.status.latestCloudWatchLogsDeliveryTime, trail.status.stopLoggingTime].every((d) => !d || d <= when),
+        ).toBe(true);
       }
     }
     // org-trail stops at 18:22:05: at noon of that day it still logs.
@@ -64,10 +69,16 @@ describe('sandbox snapshots as of their own time', () => {
 
   it('serves over the IAM API the estate of the instant set, morning and evening of one day', async () => {
     const sandbox = await startSandbox({ historyEnd: END, date: at(DRIFT.newHire.offset, 6) });
-    const iam = new IAMClient({ endpoint: sandbox.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-secret' }, maxAttempts: 1 });
+    const iam = new IAMClient({
+      endpoint: sandbox.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-secret' },
+      maxAttempts: 1,
+    });
     const listed = async () => {
       const names: (string | undefined)[] = [];
-      for await (const page of paginateGetAccountAuthorizationDetails({ client: iam }, { Filter: ['User'] })) names.push(...(page.UserDetailList ?? []).map((u) => u.UserName));
+      for await (const page of paginateGetAccountAuthorizationDetails({ client: iam }, { Filter: ['User'] }))
+        names.push(...(page.UserDetailList ?? []).map((u) => u.UserName));
       return names;
     };
     try {

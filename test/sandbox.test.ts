@@ -118,9 +118,7 @@ describe('sandbox estate through the AWS SDK', () => {
     expect(frank?.UserId).toMatch(/^AIDA[A-Z2-7]{17}$/);
     expect(frank?.CreateDate).toBeInstanceOf(Date);
     expect(frank?.GroupList).toEqual(['Developers']);
-    expect(frank?.AttachedManagedPolicies).toEqual([
-      { PolicyName: 'LegacyFullAccess', PolicyArn: 'arn:aws:iam::111122223333:policy/legacy/LegacyFullAccess' },
-    ]);
+    expect(frank?.AttachedManagedPolicies).toEqual([{ PolicyName: 'LegacyFullAccess', PolicyArn: 'arn:aws:iam::111122223333:policy/legacy/LegacyFullAccess' }]);
     expect(frank?.Tags).toEqual([{ Key: 'team', Value: 'engineering' }]);
     const grace = user('grace.ito');
     expect(grace?.UserPolicyList?.[0]?.PolicyName).toBe('athena-adhoc');
@@ -140,9 +138,7 @@ describe('sandbox estate through the AWS SDK', () => {
     expect(legacy?.InstanceProfileList?.[0]?.Roles?.[0]?.RoleName).toBe('legacy-automation');
     expect(legacy?.RoleLastUsed?.LastUsedDate?.toISOString()).toBe('2025-12-26T04:10:00.000Z');
     const orgRole = roles.find((r) => r.RoleName === 'OrganizationAccountAccessRole');
-    expect(orgRole?.AttachedManagedPolicies).toEqual([
-      { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
-    ]);
+    expect(orgRole?.AttachedManagedPolicies).toEqual([{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]);
     expect(decodeDocument(orgRole?.AssumeRolePolicyDocument)).toMatchObject({
       Statement: [{ Principal: { AWS: 'arn:aws:iam::444455556666:root' } }],
     });
@@ -172,8 +168,7 @@ describe('sandbox estate through the AWS SDK', () => {
     });
     expect(policies.find((p) => p.PolicyName === 'OldS3Uploader')?.AttachmentCount).toBe(0);
     // AWS managed policies appear only when something is attached to them.
-    expect(policies.filter((p) => p.Arn?.startsWith('arn:aws:iam::aws:')).every((p) => (p.AttachmentCount ?? 0) > 0))
-      .toBe(true);
+    expect(policies.filter((p) => p.Arn?.startsWith('arn:aws:iam::aws:')).every((p) => (p.AttachmentCount ?? 0) > 0)).toBe(true);
   });
 
   it('honours Filter and MaxItems, and rejects a bad Marker', async () => {
@@ -200,9 +195,7 @@ describe('sandbox estate through the AWS SDK', () => {
     const fresh = await startSandbox({ historyEnd: END, date: day(0) });
     const client = new IAMClient(clientConfig(fresh.endpoint));
     try {
-      await expect(client.send(new GetCredentialReportCommand({}))).rejects.toBeInstanceOf(
-        CredentialReportNotPresentException,
-      );
+      await expect(client.send(new GetCredentialReportCommand({}))).rejects.toBeInstanceOf(CredentialReportNotPresentException);
       expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('STARTED');
       const second = await client.send(new GenerateCredentialReportCommand({}));
       expect(second.State).toBe('COMPLETE');
@@ -287,9 +280,7 @@ describe('sandbox estate through the AWS SDK', () => {
       expect(report.Content?.byteLength).toBeGreaterThan(1000);
       // A report belongs to its simulated day: the next day needs a new one.
       slow.setDate(day(1));
-      await expect(client.send(new GetCredentialReportCommand({}))).rejects.toBeInstanceOf(
-        CredentialReportNotPresentException,
-      );
+      await expect(client.send(new GetCredentialReportCommand({}))).rejects.toBeInstanceOf(CredentialReportNotPresentException);
     } finally {
       client.destroy();
       await slow.close();
@@ -417,18 +408,14 @@ describe('sandbox estate through the AWS SDK', () => {
       expect(decodeDocument(dataLake?.PolicyVersionList?.[0]?.Document)).toMatchObject({
         Statement: [{ Action: 's3:*', Resource: '*' }],
       });
-      expect(after.roles.find((r) => r.RoleName === 'app-ecs-task')?.AttachedManagedPolicies?.map((p) => p.PolicyName))
-        .toContain('DataLakeS3Access');
+      expect(after.roles.find((r) => r.RoleName === 'app-ecs-task')?.AttachedManagedPolicies?.map((p) => p.PolicyName)).toContain('DataLakeS3Access');
       // MFA: dan enables it at -12, erin loses it at -8.
       expect(reportBefore.row('dan.okafor')?.mfa_active).toBe('false');
       expect(reportAfter.row('dan.okafor')?.mfa_active).toBe('true');
       expect(reportBefore.row('erin.kowalski')?.mfa_active).toBe('true');
       expect(reportAfter.row('erin.kowalski')?.mfa_active).toBe('false');
       // Key rotation at -15.
-      const keys = (r: typeof reportBefore) => [
-        r.row('svc-reporting')?.access_key_1_active,
-        r.row('svc-reporting')?.access_key_2_active,
-      ];
+      const keys = (r: typeof reportBefore) => [r.row('svc-reporting')?.access_key_1_active, r.row('svc-reporting')?.access_key_2_active];
       expect(keys(reportBefore)).toEqual(['true', 'false']);
       expect(keys(reportAfter)).toEqual(['false', 'true']);
       // Root signs in at -6.
@@ -485,7 +472,10 @@ describe('estate model', () => {
       const ageDays = (d: Date | null | undefined) => (d ? (asOf - d.getTime()) / DAY_MS : Infinity);
       // The one gap the drift scripts, at noon: dan enables MFA at -12 10:17, erin only loses hers at -8 13:03.
       const mfaGap = offset >= -12 && offset <= -8;
-      expect(e.users.some((u) => u.password && !u.mfa), `console user without MFA on ${e.day}`).toBe(!mfaGap);
+      expect(
+        e.users.some((u) => u.password && !u.mfa),
+        `console user without MFA on ${e.day}`,
+      ).toBe(!mfaGap);
       expect(e.users.some((u) => u.accessKeys.some((k) => k.active && ageDays(k.createDate) > 150))).toBe(true);
       expect(e.users.some((u) => u.accessKeys.filter((k) => k.active).length === 2)).toBe(true);
       expect(e.users.some((u) => u.attachedPolicyArns.length > 0 && u.password)).toBe(true);
@@ -507,9 +497,7 @@ describe('estate model', () => {
       description: 'Account password policy created (minimum length 14, all character classes, 24 remembered)',
     });
     expect(events.map((e) => e.description)).toContain('Leaver ivan.petrov deleted, 8 days after their last sign-in');
-    expect(events.at(-1)?.description).toBe(
-      'org-trail stops delivering to CloudWatch Logs (AccessDenied on the delivery role)',
-    );
+    expect(events.at(-1)?.description).toBe('org-trail stops delivering to CloudWatch Logs (AccessDenied on the delivery role)');
     expect(events.every((e, i) => i === 0 || e.date >= (events[i - 1]?.date ?? e.date))).toBe(true);
     expect(events.every((e) => e.date < new Date(END.getTime() + DAY_MS))).toBe(true);
   });

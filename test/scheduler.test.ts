@@ -40,7 +40,15 @@ describe('scheduler', () => {
   it('skips a tick while the previous run of the same job goes on', async () => {
     const { s, skipped } = scheduler();
     let runs = 0;
-    s.add({ name: 'slow', cron: '* * * * *', run: () => new Promise((resolve) => { runs++; setTimeout(resolve, 90_000); }) });
+    s.add({
+      name: 'slow',
+      cron: '* * * * *',
+      run: () =>
+        new Promise((resolve) => {
+          runs++;
+          setTimeout(resolve, 90_000);
+        }),
+    });
     s.start();
     await vi.advanceTimersByTimeAsync(3 * MINUTE);
     // 10:01 starts (ends 10:02:30), 10:02 is skipped, 10:03 starts.
@@ -69,7 +77,15 @@ describe('scheduler', () => {
   it('runs a catch-up at once, without jitter, and never twice at the same time', async () => {
     const { s } = scheduler(30_000, () => 0.5);
     let runs = 0;
-    s.add({ name: 'aws-cloudtrail', cron: '0 * * * *', run: () => new Promise((resolve) => { runs++; setTimeout(resolve, 1000); }) });
+    s.add({
+      name: 'aws-cloudtrail',
+      cron: '0 * * * *',
+      run: () =>
+        new Promise((resolve) => {
+          runs++;
+          setTimeout(resolve, 1000);
+        }),
+    });
     const first = s.runNow('aws-cloudtrail');
     const second = s.runNow('aws-cloudtrail');
     expect(runs).toBe(1);
@@ -94,7 +110,18 @@ describe('scheduler', () => {
     expect(() => s.add({ name: 'x', cron: 'every day', run: async () => undefined })).toThrow(ScheduleError);
     let finished = false;
     let started = 0;
-    s.add({ name: 'long', cron: '* * * * *', run: () => new Promise((resolve) => { started++; setTimeout(() => { finished = true; resolve(); }, 5000); }) });
+    s.add({
+      name: 'long',
+      cron: '* * * * *',
+      run: () =>
+        new Promise((resolve) => {
+          started++;
+          setTimeout(() => {
+            finished = true;
+            resolve();
+          }, 5000);
+        }),
+    });
     s.add({ name: 'pending', cron: '* * * * *', run: async () => void started++ });
     void s.runNow('long');
     await vi.advanceTimersByTimeAsync(MINUTE); // both ticks: their jittered starts wait 15 s

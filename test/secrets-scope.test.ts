@@ -65,7 +65,14 @@ describe('each run stores how many values it redacted', () => {
       defaultSchedule: '0 3 * * *',
       scopes: () => [{ key: 'acct', settings: {} }],
       collect: async () => ({
-        evidence: [{ type: 'echo.reply', resourceId: 'r1', schemaVersion: 1, data: { message: 'denied for token test-secret-not-real-echoed-token', again: 'test-secret-not-real-echoed-token' } }],
+        evidence: [
+          {
+            type: 'echo.reply',
+            resourceId: 'r1',
+            schemaVersion: 1,
+            data: { message: 'denied for token test-secret-not-real-echoed-token', again: 'test-secret-not-real-echoed-token' },
+          },
+        ],
         errors: [],
       }),
     };

@@ -93,13 +93,25 @@ describe('finding 2: event rows and run intents are under the hash', () => {
     expect((await store.listRuns()).filter((run) => run.scope === '999999999999')).toEqual([]);
     const report = await store.verify();
     expect(report.ok).toBe(false);
-    expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'intent', record: expect.stringMatching(/^run intent injected \(aws-iam 999999999999, started 2026-01-01T12:00:00\.000Z/) }));
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({
+        kind: 'intent',
+        record: expect.stringMatching(/^run intent injected \(aws-iam 999999999999, started 2026-01-01T12:00:00\.000Z/),
+      }),
+    );
   });
 
   it('records a crashed run as aborted, its hash covering the intent that started it', async () => {
     const path = await syntheticStore(1);
     recordIntentOfAnotherProcess(path, {
-      id: 'crashed', collector: 'synthetic', scope: 'acct-1', started_at: '2026-01-05T03:00:00.000Z', pid: 4242, host: 'old-container', instance: 'x', deadline: '2026-01-05T03:10:00.000Z',
+      id: 'crashed',
+      collector: 'synthetic',
+      scope: 'acct-1',
+      started_at: '2026-01-05T03:00:00.000Z',
+      pid: 4242,
+      host: 'old-container',
+      instance: 'x',
+      deadline: '2026-01-05T03:10:00.000Z',
     });
     const store = openStore(path);
     open.push(store);
@@ -189,13 +201,29 @@ describe('every table and column of the schema is under a hash verify recomputes
     );
     db.close();
     // The schema as this test knows it: a new table or column is walked too, with no one adding it here.
-    expect(tables).toEqual(expect.arrayContaining(['blobs', 'event_windows', 'events', 'findings', 'manifest', 'run_intents', 'runs', 'schema_migrations', 'store_identity', 'store_info']));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'blobs',
+        'event_windows',
+        'events',
+        'findings',
+        'manifest',
+        'run_intents',
+        'runs',
+        'schema_migrations',
+        'store_identity',
+        'store_info',
+      ]),
+    );
 
     const unnamed: string[] = [];
     let edited = 0;
     for (const table of tables) {
       if (NOT_EVIDENCE[table]) continue;
-      const keys = columns.get(table)!.filter((c) => c.pk > 0).map((c) => c.name);
+      const keys = columns
+        .get(table)!
+        .filter((c) => c.pk > 0)
+        .map((c) => c.name);
       const where = keys.length > 0 ? keys.map((k) => `"${k}" = ?`).join(' AND ') : 'rowid = ?';
       for (const { name: column } of columns.get(table)!) {
         if (NOT_EVIDENCE[`${table}.${column}`]) continue;
@@ -236,7 +264,10 @@ describe('every table and column of the schema is under a hash verify recomputes
           continue;
         }
         const named = report.problems.some((p) => names.some((n) => p.record.includes(n)));
-        if (!named) unnamed.push(`${table}.${column}: ${report.problems.length === 0 ? 'verify passes' : `verify names ${report.problems.map((p) => p.record).join('; ')}`} (expected ${names.join(' or ')})`);
+        if (!named)
+          unnamed.push(
+            `${table}.${column}: ${report.problems.length === 0 ? 'verify passes' : `verify names ${report.problems.map((p) => p.record).join('; ')}`} (expected ${names.join(' or ')})`,
+          );
       }
     }
     expect(unnamed).toEqual([]);
@@ -274,7 +305,15 @@ describe('stores written before hash version 2', () => {
     await store.close();
     open.pop();
     const db = new Database(path, { readonly: true });
-    expect(db.prepare('SELECT seq, hash_version FROM runs ORDER BY seq').raw().all()).toEqual([[1, 1], [2, 1], [3, 1], [4, 1], [5, 1], [6, 2], [7, 2]]);
+    expect(db.prepare('SELECT seq, hash_version FROM runs ORDER BY seq').raw().all()).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+      [5, 1],
+      [6, 2],
+      [7, 2],
+    ]);
     expect(db.prepare('SELECT kind, legacy_runs FROM store_identity').raw().get()).toEqual(['real', 5]);
     db.close();
   });
@@ -300,8 +339,16 @@ describe('stores written before hash version 2', () => {
     const downgraded = tempDbPath();
     copyFileSync(path, downgraded);
     editOutside(path, (db) => db.exec('UPDATE runs SET hash_version = 2 WHERE seq = 2'));
-    expect((await verify(path)).problems).toContainEqual({ kind: 'run', record: expect.stringMatching(/^run 2 /), message: expect.stringMatching(/hash version 2 where the chain has version 1/) });
+    expect((await verify(path)).problems).toContainEqual({
+      kind: 'run',
+      record: expect.stringMatching(/^run 2 /),
+      message: expect.stringMatching(/hash version 2 where the chain has version 1/),
+    });
     editOutside(downgraded, (db) => db.exec('UPDATE runs SET hash_version = 1 WHERE seq = 6'));
-    expect((await verify(downgraded)).problems).toContainEqual({ kind: 'run', record: expect.stringMatching(/^run 6 /), message: expect.stringMatching(/hash version 1 where the chain has version 2/) });
+    expect((await verify(downgraded)).problems).toContainEqual({
+      kind: 'run',
+      record: expect.stringMatching(/^run 6 /),
+      message: expect.stringMatching(/hash version 1 where the chain has version 2/),
+    });
   });
 });

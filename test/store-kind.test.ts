@@ -112,12 +112,18 @@ describe('a store records what it holds, in its chain', () => {
     const path = await storeOf('demo', join(dir, 'demo.db'));
     const db = new Database(path);
     db.exec("DROP TRIGGER store_identity_no_update; UPDATE store_identity SET kind = 'real';");
-    db.exec("CREATE TRIGGER store_identity_no_update BEFORE UPDATE ON store_identity BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: UPDATE of store_identity refused'); END");
+    db.exec(
+      "CREATE TRIGGER store_identity_no_update BEFORE UPDATE ON store_identity BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: UPDATE of store_identity refused'); END",
+    );
     db.close();
     const store = openStore(path, { readonly: true });
     const report = await store.verify();
     await store.close();
-    expect(report.problems[0]).toMatchObject({ kind: 'store', record: expect.stringMatching(/^store identity \(store [0-9a-f-]+, real, created /), message: expect.stringMatching(/do not match its hash/) });
+    expect(report.problems[0]).toMatchObject({
+      kind: 'store',
+      record: expect.stringMatching(/^store identity \(store [0-9a-f-]+, real, created /),
+      message: expect.stringMatching(/do not match its hash/),
+    });
     const result = await cliInProcess(['collect', '--config', realConfig(dir), '--db', path]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/identity record .* does not match its hash: run `evidence-agent verify/);
@@ -141,11 +147,7 @@ describe('real evidence never goes into a demo store', () => {
     const config = realConfig(dir);
     writeFileSync(join(dir, 'review.txt'), 'reviewed');
     const before = readFileSync(path);
-    for (const args of [
-      ['collect'],
-      ['attest', '--control', 'CC6.2', '--file', join(dir, 'review.txt'), '--note', 'access review'],
-      ['daemon'],
-    ]) {
+    for (const args of [['collect'], ['attest', '--control', 'CC6.2', '--file', join(dir, 'review.txt'), '--note', 'access review'], ['daemon']]) {
       const result = await cliInProcess([...args, '--config', config, '--db', path]);
       expect(result.code, args[0]).toBe(2);
       expect(result.stderr).toBe(
@@ -158,7 +160,11 @@ describe('real evidence never goes into a demo store', () => {
 
 describe('the demo never replaces real evidence', () => {
   it.each([
-    ['a store created for real evidence, with a digest', async () => storeOf('real'), /holds real evidence \(run 1, aws-iam 111122223333\): the demo will not write into it; pass --db to choose another file/],
+    [
+      'a store created for real evidence, with a digest',
+      async () => storeOf('real'),
+      /holds real evidence \(run 1, aws-iam 111122223333\): the demo will not write into it; pass --db to choose another file/,
+    ],
     [
       'a store of the agent before stores recorded their kind, where real runs followed the demo',
       async () => {

@@ -65,14 +65,16 @@ describe('migrate', () => {
     expect(await verify(back)).toEqual(expected);
     for (const location of [demoDb, url, back]) {
       const store = openStore(location, { readonly: true });
-      expect(await store.identity()).toEqual(await (async () => {
-        const source = openStore(demoDb, { readonly: true });
-        try {
-          return await source.identity();
-        } finally {
-          await source.close();
-        }
-      })());
+      expect(await store.identity()).toEqual(
+        await (async () => {
+          const source = openStore(demoDb, { readonly: true });
+          try {
+            return await source.identity();
+          } finally {
+            await source.close();
+          }
+        })(),
+      );
       await store.close();
     }
   }, 240_000);

@@ -31,7 +31,10 @@ async function sql<T = Record<string, unknown>>(url: string, text: string, param
 }
 
 /** Appends an intent through the chain of intents, as another agent process would. */
-async function recordIntentOfAnotherProcess(url: string, intent: Partial<IntentRow> & Pick<IntentRow, 'id' | 'started_at' | 'pid' | 'host' | 'instance' | 'deadline'>): Promise<void> {
+async function recordIntentOfAnotherProcess(
+  url: string,
+  intent: Partial<IntentRow> & Pick<IntentRow, 'id' | 'started_at' | 'pid' | 'host' | 'instance' | 'deadline'>,
+): Promise<void> {
   const [last] = await sql<{ seq: number; hash: string }>(url, 'SELECT seq, hash FROM run_intents ORDER BY seq DESC LIMIT 1');
   const row: IntentRow = {
     collector: 'aws-iam',

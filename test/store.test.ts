@@ -37,7 +37,6 @@ describe('store: snapshots', () => {
     expect(perRun).toBeLessThan(4096);
     expect((await store.stats()).manifestRows).toBe(2000);
   });
-
 });
 
 describe('store: hash chain and append-only tables', () => {
@@ -162,38 +161,34 @@ describe('store: readers', () => {
 
   // Needs root (to run the reader as nobody) and a node and checkout that nobody may read and execute.
   const canRunAsNobody =
-    process.getuid?.() === 0 &&
-    spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { uid: 65534, gid: 65534, stdio: 'ignore' }).status === 0;
+    process.getuid?.() === 0 && spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { uid: 65534, gid: 65534, stdio: 'ignore' }).status === 0;
 
-  it.skipIf(!canRunAsNobody)(
-    'reads a store in a directory the reader cannot write (an auditor\'s read-only copy)',
-    async () => {
-      const folder = mkdtempSync(join(tmpdir(), 'evidence-agent-ro-'));
-      chmodSync(folder, 0o755);
-      const path = join(folder, 'evidence.db');
-      const store = newStore(path);
-      await storeRun(store, 0);
-      await open.pop()!.close();
-      chmodSync(path, 0o644);
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/verify-child.ts', path], {
-        uid: 65534,
-        gid: 65534,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      let errors = '';
-      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
-      const code = await new Promise<number | null>((resolve, reject) => {
-        child.on('error', reject);
-        child.on('close', resolve);
-      });
-      expect(errors).toBe('');
-      expect(code).toBe(0);
-      expect(JSON.parse(output)).toEqual({ ok: true, runs: 1 });
-      expect(readdirSync(folder)).toEqual(['evidence.db']);
-    },
-  );
+  it.skipIf(!canRunAsNobody)("reads a store in a directory the reader cannot write (an auditor's read-only copy)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'evidence-agent-ro-'));
+    chmodSync(folder, 0o755);
+    const path = join(folder, 'evidence.db');
+    const store = newStore(path);
+    await storeRun(store, 0);
+    await open.pop()!.close();
+    chmodSync(path, 0o644);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/verify-child.ts', path], {
+      uid: 65534,
+      gid: 65534,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let errors = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    expect(errors).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(output)).toEqual({ ok: true, runs: 1 });
+    expect(readdirSync(folder)).toEqual(['evidence.db']);
+  });
 });
 
 describe('store: crash consistency', () => {

@@ -45,16 +45,25 @@ describe('verify --head', () => {
     const head = await addRun(path, 2);
     const kept = `${head.seq}:sha256:${head.hash}`;
 
-    expect(await verify(path, kept)).toEqual({ code: 0, out: expect.stringMatching(/chain intact [^\n]*\nthe kept head is run 3, hash unchanged; 0 run\(s\) recorded since/) });
+    expect(await verify(path, kept)).toEqual({
+      code: 0,
+      out: expect.stringMatching(/chain intact [^\n]*\nthe kept head is run 3, hash unchanged; 0 run\(s\) recorded since/),
+    });
 
     // The older copy put back: its chain is intact, but the kept head's run is gone.
-    expect(await verify(older, `${head.seq}:${head.hash}`)).toEqual({ code: 1, out: expect.stringMatching(/FAILED: --head: run 3 of the kept head is not in the store: runs were removed/) });
+    expect(await verify(older, `${head.seq}:${head.hash}`)).toEqual({
+      code: 1,
+      out: expect.stringMatching(/FAILED: --head: run 3 of the kept head is not in the store: runs were removed/),
+    });
 
     // A chain rebuilt from the older copy with another run 3 (hashes recomputed): intact, and not the kept head.
     const rewritten = tempDbPath();
     copyFileSync(older, rewritten);
     await addRun(rewritten, 2, ['Admins']);
-    expect(await verify(rewritten, kept)).toEqual({ code: 1, out: expect.stringMatching(/FAILED: --head: run 3 has hash sha256:[0-9a-f]{64}, not the kept head .*: the chain was rewritten/) });
+    expect(await verify(rewritten, kept)).toEqual({
+      code: 1,
+      out: expect.stringMatching(/FAILED: --head: run 3 has hash sha256:[0-9a-f]{64}, not the kept head .*: the chain was rewritten/),
+    });
   });
 
   it.each(['3', '3:abc', 'x:' + 'a'.repeat(64), `3:${'g'.repeat(64)}`])('refuses a head that is neither <seq>:<sha256> nor sha256:<hash> (%s)', (value) => {

@@ -13,15 +13,9 @@ export const regionSchema = z.string().regex(REGION, 'expected an AWS region suc
 /** One entry of `accounts`; also re-validates a scope's settings at collection time. */
 export const accountSchema = z
   .strictObject({
-    id: z
-      .string({ error: 'expected a 12-digit AWS account id, quoted ("123456789012")' })
-      .regex(ACCOUNT_ID, 'expected a 12-digit AWS account id')
-      .optional(),
+    id: z.string({ error: 'expected a 12-digit AWS account id, quoted ("123456789012")' }).regex(ACCOUNT_ID, 'expected a 12-digit AWS account id').optional(),
     name: z.string().min(1).optional(),
-    roleArn: z
-      .string({ error: 'expected an IAM role ARN' })
-      .regex(ROLE_ARN, 'expected an IAM role ARN')
-      .optional(),
+    roleArn: z.string({ error: 'expected an IAM role ARN' }).regex(ROLE_ARN, 'expected an IAM role ARN').optional(),
     externalId: z.string().min(2, 'expected an external id of 2 to 1224 characters').max(1224).optional(),
     region: regionSchema.optional(),
   })

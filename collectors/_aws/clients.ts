@@ -223,8 +223,7 @@ function shareSession(provider: RoleCredentialProvider, secrets: AwsSessionOptio
     // The role's temporary credentials: redacted wherever a reply or an error might echo them.
     secrets.register(identity.secretAccessKey, { shortLived: true });
     secrets.register(identity.sessionToken, { shortLived: true });
-    const expiresSoon =
-      identity.expiration !== undefined && identity.expiration.getTime() - Date.now() < SESSION_REFRESH_MARGIN_MS;
+    const expiresSoon = identity.expiration !== undefined && identity.expiration.getTime() - Date.now() < SESSION_REFRESH_MARGIN_MS;
     if (!expiresSoon) return identity;
     return session === current ? start(properties) : (session ?? start(properties));
   };

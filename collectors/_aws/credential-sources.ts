@@ -15,10 +15,7 @@ export function awsCredentialSources(env: NodeJS.ProcessEnv, home: string = env.
   ]) {
     if (env[name]) sources.push(name);
   }
-  const files = [
-    env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'),
-    env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'),
-  ];
+  const files = [env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'), env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config')];
   for (const file of files) if (existsSync(file)) sources.push(file);
   return sources;
 }

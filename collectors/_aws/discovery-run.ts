@@ -128,7 +128,14 @@ function membershipEvents(discovery: Discovery, previous: PreviousListing | null
       occurredAt: account.joinedTimestamp,
       partition: MEMBERSHIP_PARTITION,
       schemaVersion: 1,
-      data: { change: 'joined', accountId: account.id, accountName: account.name, joinedMethod: account.joinedMethod, state: account.state, observedAt: now.toISOString() },
+      data: {
+        change: 'joined',
+        accountId: account.id,
+        accountName: account.name,
+        joinedMethod: account.joinedMethod,
+        state: account.state,
+        observedAt: now.toISOString(),
+      },
     });
   }
   if (previous) {
@@ -168,9 +175,14 @@ export function organizationAccountsPopulation(id: string, inDigest: boolean): P
       { name: 'last_listed_at', description: 'left: the discovery that last listed it; it left between that and occurred_at' },
     ],
     method:
-      'Organizations ListAccounts (or ListAccountsForParent under the included OUs and their child OUs), every page to the last NextToken, at each discovery run in the management or delegated-administrator account. Joins come from each account\'s JoinedTimestamp; a departure is an account the previous discovery (made the same way) listed and this one does not. Departures are evidenced only from the first discovery on.',
+      "Organizations ListAccounts (or ListAccountsForParent under the included OUs and their child OUs), every page to the last NextToken, at each discovery run in the management or delegated-administrator account. Joins come from each account's JoinedTimestamp; a departure is an account the previous discovery (made the same way) listed and this one does not. Departures are evidenced only from the first discovery on.",
     ...(inDigest
-      ? { digest: { title: 'AWS accounts joined or left the organisation', line: (row: Record<string, string>) => `${row.change} ${row.account_id} (${row.account_name || 'unnamed'}) at ${row.occurred_at}` } }
+      ? {
+          digest: {
+            title: 'AWS accounts joined or left the organisation',
+            line: (row: Record<string, string>) => `${row.change} ${row.account_id} (${row.account_name || 'unnamed'}) at ${row.occurred_at}`,
+          },
+        }
       : {}),
     rowOf: (event) => {
       if (event.type !== MEMBERSHIP_EVENT) return undefined;

@@ -100,7 +100,12 @@ async function accountsUnder(client: OrganizationsClient, ous: readonly string[]
     if (seen.has(parent)) return;
     seen.add(parent);
     const what = `organizations:ListAccountsForParent ${parent}`;
-    const accounts = await listAll(what, paginateListAccountsForParent({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, { ParentId: parent }, { abortSignal: signal }), (p) => p.Accounts, signal);
+    const accounts = await listAll(
+      what,
+      paginateListAccountsForParent({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, { ParentId: parent }, { abortSignal: signal }),
+      (p) => p.Accounts,
+      signal,
+    );
     for (const account of checkedAccounts(what, accounts)) if (!found.has(account.Id!)) found.set(account.Id!, { account, ou: top });
     const units = await listAll(
       `organizations:ListOrganizationalUnitsForParent ${parent}`,
@@ -124,7 +129,9 @@ export async function describeOrganization(client: OrganizationsClient, signal: 
   });
   const arn = org?.Arn ? parseArn(org.Arn) : undefined;
   if (!org?.Id || !org.Arn || !org.MasterAccountId || !arn) {
-    throw new Error(`Organizations DescribeOrganization returned no organisation id, ARN or management account (got ${JSON.stringify(org ?? null).slice(0, 200)})`);
+    throw new Error(
+      `Organizations DescribeOrganization returned no organisation id, ARN or management account (got ${JSON.stringify(org ?? null).slice(0, 200)})`,
+    );
   }
   return { id: org.Id, arn: org.Arn, managementAccountId: org.MasterAccountId, featureSet: org.FeatureSet ?? null, partition: arn.partition };
 }
@@ -139,11 +146,16 @@ export async function discoverAccounts(client: OrganizationsClient, options: Org
     listed = [...(await accountsUnder(client, include.ous, signal)).values()];
   } else {
     const what = 'organizations:ListAccounts';
-    const accounts = await listAll(what, paginateListAccounts({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, {}, { abortSignal: signal }), (p) => p.Accounts, signal);
+    const accounts = await listAll(
+      what,
+      paginateListAccounts({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, {}, { abortSignal: signal }),
+      (p) => p.Accounts,
+      signal,
+    );
     listed = checkedAccounts(what, accounts).map((account) => ({ account, ou: null }));
     if (include.ous.length > 0) includedByOu = await accountsUnder(client, include.ous, signal);
   }
-  const excludedByOu = exclude.ous.length > 0 ? await accountsUnder(client, exclude.ous, signal) : new Map() as Found;
+  const excludedByOu = exclude.ous.length > 0 ? await accountsUnder(client, exclude.ous, signal) : (new Map() as Found);
   const seen = new Set<string>();
   const accounts: ListedAccount[] = [];
   for (const { account, ou } of listed) {

@@ -26,10 +26,7 @@ export async function enabledRegions(session: AwsSession, signal: AbortSignal, r
   const client = session.track(new AccountClient(session.clientConfig()));
   const regions = new Set<string>();
   try {
-    const pages = paginateListRegions(
-      { client, pageSize: 50 },
-      { RegionOptStatusContains: [...ENABLED_STATUSES] },
-    );
+    const pages = paginateListRegions({ client, pageSize: 50 }, { RegionOptStatusContains: [...ENABLED_STATUSES] });
     const guard = new PageGuard('account:ListRegions', MAX_REGION_PAGES);
     for await (const page of pages) {
       signal.throwIfAborted();

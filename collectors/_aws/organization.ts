@@ -27,7 +27,9 @@ const accountIds = z
   .array(z.string({ error: 'expected a 12-digit AWS account id, quoted ("123456789012")' }).regex(ACCOUNT_ID, 'expected a 12-digit AWS account id'))
   .default([]);
 const parentIds = z
-  .array(z.string({ error: 'expected an OU id such as ou-ab12-cd34ef56' }).regex(PARENT_ID, 'expected an OU id such as ou-ab12-cd34ef56 (or the root id, r-ab12)'))
+  .array(
+    z.string({ error: 'expected an OU id such as ou-ab12-cd34ef56' }).regex(PARENT_ID, 'expected an OU id such as ou-ab12-cd34ef56 (or the root id, r-ab12)'),
+  )
   .default([]);
 const filterSchema = z.strictObject({ accounts: accountIds, ous: parentIds });
 export type AccountFilter = z.infer<typeof filterSchema>;
@@ -73,7 +75,8 @@ export function accountsOrOrganization(options: { accounts: unknown[]; organizat
     ctx.addIssue({
       code: 'custom',
       path: ['accounts'],
-      message: 'expected accounts or organization, not both (organization lists the accounts itself: choose them with organization.include and organization.exclude)',
+      message:
+        'expected accounts or organization, not both (organization lists the accounts itself: choose them with organization.include and organization.exclude)',
       input: options.accounts,
     });
   }

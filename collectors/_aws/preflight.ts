@@ -30,7 +30,13 @@ function errorCode(error: unknown): string | undefined {
 
 export async function awsPreflight(ctx: PreflightContext<{ region: string }>, policyFile: string, probes: readonly AwsProbe[]): Promise<PermissionCheck[]> {
   const entry = accountSchema.parse(ctx.scope.settings);
-  const session = createAwsSession({ account: entry, region: ctx.options.region, clientEnvironment: ctx.clientEnvironment, countApiCall: () => ctx.countApiCall(), secrets: ctx.secrets });
+  const session = createAwsSession({
+    account: entry,
+    region: ctx.options.region,
+    clientEnvironment: ctx.clientEnvironment,
+    countApiCall: () => ctx.countApiCall(),
+    secrets: ctx.secrets,
+  });
   try {
     let account: AccountRef;
     try {

@@ -63,7 +63,11 @@ async function preflightAccounts(ctx: PreflightContext<TemplateSourceOptions>): 
     { name: 'credentials', status: 'ok', detail: `GET ${url} answered` },
     status === 200
       ? { name: ACCOUNTS_PERMISSION, status: 'ok', detail: 'read' }
-      : { name: ACCOUNTS_PERMISSION, status: 'fail', detail: `GET ${url}: HTTP ${status}${status === 403 ? ': give the token read access to the accounts' : ''}` },
+      : {
+          name: ACCOUNTS_PERMISSION,
+          status: 'fail',
+          detail: `GET ${url}: HTTP ${status}${status === 403 ? ': give the token read access to the accounts' : ''}`,
+        },
   ];
 }
 

@@ -18,11 +18,18 @@ const COLUMNS = [
   { name: 'eventName', description: 'The IAM API call (CreateUser, AttachRolePolicy, ...).' },
   { name: 'outcome', description: '"succeeded", or "refused: <errorCode>" for a call IAM denied or rejected.' },
   { name: 'actor', description: 'ARN of the identity that made the call (for a role session, the session ARN).' },
-  { name: 'actorType', description: `CloudTrail identity type: IAMUser, AssumedRole, Root, AWSService, ...; "${NO_IDENTITY}" when CloudTrail ` +
-    `recorded none (actor is then LookupEvents' Username, if any).` },
+  {
+    name: 'actorType',
+    description:
+      `CloudTrail identity type: IAMUser, AssumedRole, Root, AWSService, ...; "${NO_IDENTITY}" when CloudTrail ` +
+      `recorded none (actor is then LookupEvents' Username, if any).`,
+  },
   { name: 'sessionIssuer', description: 'For a role session, the role it came from (who the person acted as).' },
   { name: 'sourceIp', description: 'Source IP address, or the AWS service that made the call.' },
-  { name: 'targetType', description: 'Kind of principal or object changed: user, role, group, policy, account, mfa-device, identity-provider, instance-profile.' },
+  {
+    name: 'targetType',
+    description: 'Kind of principal or object changed: user, role, group, policy, account, mfa-device, identity-provider, instance-profile.',
+  },
   { name: 'target', description: 'Name (or ARN for policies and providers) of what was changed; for a call on oneself, the caller.' },
   { name: 'change', description: 'What was granted, removed or changed on the target: policy, group, key, device.' },
   { name: 'record', description: '"parsed", or "malformed" when CloudTrailEvent could not be read (the raw text is stored).' },
@@ -42,7 +49,8 @@ export const accessChangePopulation: PopulationDefinition = {
   fileName: 'access-changes.csv',
   digest: {
     title: 'IAM access changes',
-    line: (row) => `${row['occurredAt']} ${row['eventName']} ${row['targetType']} ${row['target']}${row['change'] ? ` (${row['change']})` : ''} by ${row['actor']}: ${row['outcome'] ?? row['record']}`,
+    line: (row) =>
+      `${row['occurredAt']} ${row['eventName']} ${row['targetType']} ${row['target']}${row['change'] ? ` (${row['change']})` : ''} by ${row['actor']}: ${row['outcome'] ?? row['record']}`,
   },
   method:
     'CloudTrail LookupEvents, per account and region, read incrementally from a stored watermark with StartTime/EndTime windows ' +
@@ -53,8 +61,15 @@ export const accessChangePopulation: PopulationDefinition = {
   frequency: 'recurring',
   attributes: [
     { question: 'Made by an identifiable person or approved automation (not root, not an unnamed identity)?', shown: (row) => actorShown(row) },
-    { question: 'Did the change take effect?', shown: (row) => (row['outcome'] ? (row['outcome'] === 'succeeded' ? 'yes' : `no: ${row['outcome']}`) : `unknown (${row['record'] ?? 'record not parsed'})`) },
-    { question: 'Authorized by an approved access request?', shown: () => 'not in CloudTrail: match to the request (ticket, approval) by target, change and time' },
+    {
+      question: 'Did the change take effect?',
+      shown: (row) =>
+        row['outcome'] ? (row['outcome'] === 'succeeded' ? 'yes' : `no: ${row['outcome']}`) : `unknown (${row['record'] ?? 'record not parsed'})`,
+    },
+    {
+      question: 'Authorized by an approved access request?',
+      shown: () => 'not in CloudTrail: match to the request (ticket, approval) by target, change and time',
+    },
   ],
   rowOf: accessChangeRow,
 };
@@ -94,7 +109,13 @@ export function accessChangeRow(event: EventItem): Row | undefined {
     actorType: recorded ? (str(identity['type']) ?? '') : NO_IDENTITY,
     sessionIssuer: str(obj(obj(identity['sessionContext'])?.['sessionIssuer'])?.['arn']) ?? '',
     sourceIp: str(record['sourceIPAddress']) ?? '',
-    ...targetOf(base.eventName ?? '', obj(record['requestParameters']) ?? {}, obj(record['responseElements']) ?? {}, identity, str(record['recipientAccountId'])),
+    ...targetOf(
+      base.eventName ?? '',
+      obj(record['requestParameters']) ?? {},
+      obj(record['responseElements']) ?? {},
+      identity,
+      str(record['recipientAccountId']),
+    ),
     record: 'parsed',
   };
 }
@@ -119,7 +140,11 @@ function targetOf(eventName: string, params: Json, response: Json, identity: Jso
     return { targetType: 'role', target: role, change: details(policy, profile && `instance profile ${profile}`) };
   }
   if (user) {
-    return { targetType: 'user', target: user, change: details(policy, key && `access key ${key}${status ? ` ${status}` : ''}`, device && `MFA device ${device}`) };
+    return {
+      targetType: 'user',
+      target: user,
+      change: details(policy, key && `access key ${key}${status ? ` ${status}` : ''}`, device && `MFA device ${device}`),
+    };
   }
   if (group) return { targetType: 'group', target: group, change: details(policy) };
   if (policyArn) return { targetType: 'policy', target: policyArn, change: details(str(params['versionId']) && `version ${str(params['versionId'])}`) };
@@ -142,5 +167,4 @@ function targetOf(eventName: string, params: Json, response: Json, identity: Jso
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-const obj = (value: unknown): Json | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+const obj = (value: unknown): Json | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined);

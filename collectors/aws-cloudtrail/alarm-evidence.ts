@@ -28,7 +28,10 @@ export function logGroupEvidence(
     alarms = alarmsEvidence(read.value.alarms);
   } catch (error) {
     if (!(error instanceof MalformedResponseError)) throw error;
-    return { evidence: [], errors: [{ type: EVIDENCE.logGroup, resourceId: target.id, error: `log group ${target.name} in ${target.region}: ${error.message}` }] };
+    return {
+      evidence: [],
+      errors: [{ type: EVIDENCE.logGroup, resourceId: target.id, error: `log group ${target.name} in ${target.region}: ${error.message}` }],
+    };
   }
   const errors: ResourceError[] = [];
   const topics = alarmTopics(read.value.alarms).map((arn): AlarmTopicEvidence => {

@@ -122,7 +122,8 @@ export async function readLogGroup(clients: AlarmClients, target: LogGroupTarget
         const output = await cloudWatch.send(new DescribeAlarmsForMetricCommand({ Namespace: metric.namespace, MetricName: metric.name }), {
           abortSignal: signal,
         });
-        if (!Array.isArray(output.MetricAlarms)) throw new MalformedResponseError(`DescribeAlarmsForMetric ${metric.namespace}/${metric.name} returned no MetricAlarms`);
+        if (!Array.isArray(output.MetricAlarms))
+          throw new MalformedResponseError(`DescribeAlarmsForMetric ${metric.namespace}/${metric.name} returned no MetricAlarms`);
         return output.MetricAlarms;
       }),
     );

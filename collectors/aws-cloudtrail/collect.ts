@@ -25,18 +25,13 @@ import { listRegionTrails, readEventSelectors, readTrailStatus } from './trail-r
 import type { ListedTrail } from './trail-reads.js';
 
 /** `clock` paces LookupEvents; tests pass a virtual one so the pacing is checked without waiting. */
-export async function collectAwsCloudTrail(
-  ctx: CollectContext<AwsCloudTrailOptions>,
-  clock: PacerClock = realClock,
-): Promise<CollectResult> {
+export async function collectAwsCloudTrail(ctx: CollectContext<AwsCloudTrailOptions>, clock: PacerClock = realClock): Promise<CollectResult> {
   return withAccountSession(ctx, async ({ session, account }) => {
     // Configured regions, else those enabled for the account now: failing to know them fails the run.
     const regions = ctx.options.regions ?? (await enabledRegions(session, ctx.signal));
     const regionsFrom = ctx.options.regions ? 'config' : 'account:ListRegions';
     const configuration = collectAccount(ctx, regionalClients(session), alarmClients(session), account, regions, regionsFrom);
-    const events = ctx.options.events.enabled
-      ? collectEvents(ctx, pacedEventClients(session, ctx, clock), account, regions)
-      : Promise.resolve(undefined);
+    const events = ctx.options.events.enabled ? collectEvents(ctx, pacedEventClients(session, ctx, clock), account, regions) : Promise.resolve(undefined);
     const [result, read] = await Promise.all([configuration, events]);
     if (!read) return result;
     return {
@@ -51,11 +46,7 @@ export async function collectAwsCloudTrail(
 }
 
 /** LookupEvents clients: one per region with its own pacer, apart from the configuration reads' clients. */
-function pacedEventClients(
-  session: AwsSession,
-  ctx: CollectContext<AwsCloudTrailOptions>,
-  clock: PacerClock,
-): (region: string) => CloudTrailClient {
+function pacedEventClients(session: AwsSession, ctx: CollectContext<AwsCloudTrailOptions>, clock: PacerClock): (region: string) => CloudTrailClient {
   return (region) => {
     const client = session.track(new CloudTrailClient(session.clientConfig(region)));
     if (!ctx.clientEnvironment.aws?.unlimitedRate) {
@@ -74,15 +65,13 @@ async function collectEvents(
 ): Promise<RegionEventsRead> {
   const now = ctx.now();
   const reads = await Promise.all(
-    regions.map((region) =>
-      readRegionEvents(clientFor(region), account, region, ctx.options.events, ctx.watermarks[region], now, ctx.signal),
-    ),
+    regions.map((region) => readRegionEvents(clientFor(region), account, region, ctx.options.events, ctx.watermarks[region], now, ctx.signal)),
   );
   ctx.signal.throwIfAborted();
   const byId = new Map<string, EventItem>();
   for (const event of reads.flatMap((read) => read.events)) if (!byId.has(event.eventId)) byId.set(event.eventId, event);
-  const events = [...byId.values()].sort(
-    (a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0),
+  const events = [...byId.values()].sort((a, b) =>
+    a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0,
   );
   const windows: EventWindow[] = reads.flatMap((read) => read.windows);
   const errors = reads.flatMap((read) => read.errors);
@@ -115,10 +104,7 @@ async function collectAccount(
   const { thresholds } = ctx.options;
   const listings = new Map<string, Outcome<ListedTrail[]>>(
     await Promise.all(
-      regions.map(
-        async (region) =>
-          [region, await settle(`DescribeTrails in ${region}`, listRegionTrails(cloudTrailIn(region), ctx.signal))] as const,
-      ),
+      regions.map(async (region) => [region, await settle(`DescribeTrails in ${region}`, listRegionTrails(cloudTrailIn(region), ctx.signal))] as const),
     ),
   );
   ctx.signal.throwIfAborted();
@@ -190,9 +176,7 @@ async function readLogGroups(alarms: AlarmClients, trails: readonly ListedTrail[
   );
   const topics = [...new Set(reads.flatMap((read) => (read.ok ? alarmTopics(read.value.alarms) : [])))];
   const subscriptions = new Map(
-    await Promise.all(
-      topics.map(async (arn) => [arn, await settle(`ListSubscriptionsByTopic ${arn}`, readTopicSubscriptions(alarms, arn, signal))] as const),
-    ),
+    await Promise.all(topics.map(async (arn) => [arn, await settle(`ListSubscriptionsByTopic ${arn}`, readTopicSubscriptions(alarms, arn, signal))] as const)),
   );
   return targets.map((target, index) => logGroupEvidence(accountId, target, reads[index]!, subscriptions));
 }

@@ -44,11 +44,7 @@ export function lookupQueries(events: AwsCloudTrailOptions['events']): LookupQue
 }
 
 /** The span to read in a region, and the recorded hole when the watermark is beyond LookupEvents' reach. */
-export function plannedWindows(
-  watermark: string | undefined,
-  now: Date,
-  backfillDays: number,
-): { from: Date; to: Date; hole?: { from: Date; to: Date } } {
+export function plannedWindows(watermark: string | undefined, now: Date, backfillDays: number): { from: Date; to: Date; hole?: { from: Date; to: Date } } {
   const oldest = new Date(now.getTime() - LOOKUP_RETENTION_DAYS * DAY_MS);
   const start = watermark !== undefined ? new Date(watermark) : new Date(now.getTime() - backfillDays * DAY_MS);
   if (Number.isNaN(start.getTime())) return { from: oldest, to: now };
@@ -57,13 +53,7 @@ export function plannedWindows(
 }
 
 /** All pages of one query; a fresh input per page (the SDK's paginator mutates its input). */
-async function lookupAll(
-  client: CloudTrailClient,
-  query: LookupQuery,
-  from: Date,
-  to: Date,
-  signal: AbortSignal,
-): Promise<Event[]> {
+async function lookupAll(client: CloudTrailClient, query: LookupQuery, from: Date, to: Date, signal: AbortSignal): Promise<Event[]> {
   const events: Event[] = [];
   const seenTokens = new Set<string>();
   let nextToken: string | undefined;

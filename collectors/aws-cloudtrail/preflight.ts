@@ -78,7 +78,9 @@ export function cloudTrailProbes(options: Pick<AwsCloudTrailOptions, 'regions'>)
       read: async (session, _account, signal) => {
         const where = region ?? session.region;
         const end = new Date();
-        await clientIn(session, where).send(new LookupEventsCommand({ MaxResults: 1, StartTime: new Date(end.getTime() - 3_600_000), EndTime: end }), { abortSignal: signal });
+        await clientIn(session, where).send(new LookupEventsCommand({ MaxResults: 1, StartTime: new Date(end.getTime() - 3_600_000), EndTime: end }), {
+          abortSignal: signal,
+        });
         return `read (one event of the last hour in ${where})`;
       },
     },

@@ -16,11 +16,7 @@ export function trailsRecordingRegion(listed: readonly ListedTrail[], region: st
   return listed.filter((trail) => trail.multiRegion || trail.homeRegion === region);
 }
 
-export function regionEvidence(
-  account: AccountRef,
-  regions: readonly string[],
-  listings: ReadonlyMap<string, Outcome<ListedTrail[]>>,
-): Built {
+export function regionEvidence(account: AccountRef, regions: readonly string[], listings: ReadonlyMap<string, Outcome<ListedTrail[]>>): Built {
   const built: Built = { evidence: [], errors: [] };
   for (const region of regions) {
     const resourceId = resourceIds.region(account, region);

@@ -97,41 +97,43 @@ export const cloudWatchAlarmsSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
-export const awsCloudTrailOptionsSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  schedule: z.string().optional(),
-  timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
-  /** Accounts to collect (same shape as aws-iam); an empty entry means the default credential chain's account. */
-  accounts: accountsSchema,
-  /** Instead of accounts: every account of the AWS organisation, listed at each collection. */
-  organization: organizationSchema.optional(),
-  /** Region for the STS client (role assumption, GetCallerIdentity). */
-  region: regionSchema.default('us-east-1'),
-  /**
-   * Regions whose trail coverage is judged and whose events are read. Left out: the regions enabled for
-   * the account, asked at every collection (account:ListRegions), so a newly enabled region is covered.
-   */
-  regions: z
-    .array(regionSchema)
-    .min(1, 'expected at least one region (or leave regions out: the regions enabled for the account)')
-    .optional()
-    .superRefine((regions, ctx) => {
-      regions?.forEach((region, index) => {
-        const first = regions.indexOf(region);
-        if (first !== index) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [index],
-            message: `expected each region once (regions[${first}] is already ${region})`,
-            input: region,
-          });
-        }
-      });
-    }),
-  thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
-  events: eventsSchema.default(() => eventsSchema.parse({})),
-  cloudWatchAlarms: cloudWatchAlarmsSchema.default(() => cloudWatchAlarmsSchema.parse({})),
-}).superRefine(accountsOrOrganization);
+export const awsCloudTrailOptionsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    schedule: z.string().optional(),
+    timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
+    /** Accounts to collect (same shape as aws-iam); an empty entry means the default credential chain's account. */
+    accounts: accountsSchema,
+    /** Instead of accounts: every account of the AWS organisation, listed at each collection. */
+    organization: organizationSchema.optional(),
+    /** Region for the STS client (role assumption, GetCallerIdentity). */
+    region: regionSchema.default('us-east-1'),
+    /**
+     * Regions whose trail coverage is judged and whose events are read. Left out: the regions enabled for
+     * the account, asked at every collection (account:ListRegions), so a newly enabled region is covered.
+     */
+    regions: z
+      .array(regionSchema)
+      .min(1, 'expected at least one region (or leave regions out: the regions enabled for the account)')
+      .optional()
+      .superRefine((regions, ctx) => {
+        regions?.forEach((region, index) => {
+          const first = regions.indexOf(region);
+          if (first !== index) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index],
+              message: `expected each region once (regions[${first}] is already ${region})`,
+              input: region,
+            });
+          }
+        });
+      }),
+    thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
+    events: eventsSchema.default(() => eventsSchema.parse({})),
+    cloudWatchAlarms: cloudWatchAlarmsSchema.default(() => cloudWatchAlarmsSchema.parse({})),
+  })
+  .superRefine(accountsOrOrganization);
 
 export type AwsCloudTrailOptions = z.infer<typeof awsCloudTrailOptionsSchema>;
 export type AwsCloudTrailThresholds = AwsCloudTrailOptions['thresholds'];
@@ -244,8 +246,7 @@ export interface AdvancedEventSelectorEvidence {
 
 /** A trail has either basic or advanced selectors, never both (GetEventSelectors). */
 export type EventSelectorsEvidence =
-  | { kind: 'basic'; selectors: BasicEventSelectorEvidence[] }
-  | { kind: 'advanced'; selectors: AdvancedEventSelectorEvidence[] };
+  { kind: 'basic'; selectors: BasicEventSelectorEvidence[] } | { kind: 'advanced'; selectors: AdvancedEventSelectorEvidence[] };
 
 /** `aws.cloudtrail.trail` (resourceId = trail ARN): configuration, status and event selectors. */
 export interface TrailEvidence {
@@ -286,8 +287,7 @@ export interface RegionEvidence {
 }
 
 export const resourceIds = {
-  region: ({ partition, accountId }: AccountRef, region: string) =>
-    `arn:${partition}:cloudtrail:${region}:${accountId}:region`,
+  region: ({ partition, accountId }: AccountRef, region: string) => `arn:${partition}:cloudtrail:${region}:${accountId}:region`,
 };
 
 /**

@@ -33,13 +33,7 @@ export interface TrailReads {
   eventSelectors: Outcome<GetEventSelectorsCommandOutput>;
 }
 
-export function trailEvidence(
-  accountId: string,
-  listed: ListedTrail,
-  reads: TrailReads,
-  thresholds: AwsCloudTrailThresholds,
-  now: Date,
-): Built {
+export function trailEvidence(accountId: string, listed: ListedTrail, reads: TrailReads, thresholds: AwsCloudTrailThresholds, now: Date): Built {
   const { trail, arn } = listed;
   const errors: ResourceError[] = [];
   const part = <T>(type: string, read: Outcome<T>): T | null => {
@@ -52,14 +46,9 @@ export function trailEvidence(
   const where = `in ${listed.homeRegion}`;
   const status = part(
     TRAIL_PARTS.status,
-    convert(`GetTrailStatus ${where}`, reads.status, (read) =>
-      statusEvidence(read, validationEnabled, logGroupArn, thresholds, now),
-    ),
+    convert(`GetTrailStatus ${where}`, reads.status, (read) => statusEvidence(read, validationEnabled, logGroupArn, thresholds, now)),
   );
-  const eventSelectors = part(
-    TRAIL_PARTS.eventSelectors,
-    convert(`GetEventSelectors ${where}`, reads.eventSelectors, eventSelectorsEvidence),
-  );
+  const eventSelectors = part(TRAIL_PARTS.eventSelectors, convert(`GetEventSelectors ${where}`, reads.eventSelectors, eventSelectorsEvidence));
   const data: TrailEvidence = {
     accountId,
     trailArn: arn,
@@ -109,27 +98,15 @@ function statusEvidence(
     stopLoggingTime: isoTime(status.StopLoggingTime, 'StopLoggingTime'),
     s3: delivery(status.LatestDeliveryTime, status.LatestDeliveryError, s3Window, now),
     // Digest files exist only with log file validation; their time would otherwise mean nothing.
-    digest: validationEnabled
-      ? delivery(status.LatestDigestDeliveryTime, status.LatestDigestDeliveryError, s3Window, now)
-      : null,
+    digest: validationEnabled ? delivery(status.LatestDigestDeliveryTime, status.LatestDigestDeliveryError, s3Window, now) : null,
     cloudWatchLogs: logGroupArn
-      ? delivery(
-          status.LatestCloudWatchLogsDeliveryTime,
-          status.LatestCloudWatchLogsDeliveryError,
-          thresholds.cloudWatchDeliveryMaxAgeHours,
-          now,
-        )
+      ? delivery(status.LatestCloudWatchLogsDeliveryTime, status.LatestCloudWatchLogsDeliveryError, thresholds.cloudWatchDeliveryMaxAgeHours, now)
       : null,
   };
 }
 
 /** Whether the destination received something in the window; the day only once it is outside it. */
-function delivery(
-  time: Date | undefined,
-  error: string | undefined,
-  windowHours: number,
-  now: Date,
-): DeliveryEvidence {
+function delivery(time: Date | undefined, error: string | undefined, windowHours: number, now: Date): DeliveryEvidence {
   const latestError = error ? error : null;
   const at = isoTime(time, 'delivery time');
   if (at === null) return { latestError, windowHours, lastDelivery: 'never', lastDeliveryDay: null };

@@ -2,12 +2,7 @@
 // event selectors of one trail, asked in its home region by ARN (the name alone does not find a shadow
 // or an organization trail from a member account).
 import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
-import type {
-  CloudTrailClient,
-  GetEventSelectorsCommandOutput,
-  GetTrailStatusCommandOutput,
-  Trail,
-} from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient, GetEventSelectorsCommandOutput, GetTrailStatusCommandOutput, Trail } from '@aws-sdk/client-cloudtrail';
 import { parseArn } from '../_aws/arn.js';
 import { MalformedResponseError } from '../_aws/evidence-format.js';
 
@@ -49,20 +44,12 @@ function listedTrail(trail: Trail, index: number): ListedTrail {
   };
 }
 
-export async function readTrailStatus(
-  client: CloudTrailClient,
-  trailArn: string,
-  signal: AbortSignal,
-): Promise<GetTrailStatusCommandOutput> {
+export async function readTrailStatus(client: CloudTrailClient, trailArn: string, signal: AbortSignal): Promise<GetTrailStatusCommandOutput> {
   const output = await client.send(new GetTrailStatusCommand({ Name: trailArn }), { abortSignal: signal });
   if (typeof output.IsLogging !== 'boolean') throw new MalformedResponseError('the reply has no IsLogging');
   return output;
 }
 
-export async function readEventSelectors(
-  client: CloudTrailClient,
-  trailArn: string,
-  signal: AbortSignal,
-): Promise<GetEventSelectorsCommandOutput> {
+export async function readEventSelectors(client: CloudTrailClient, trailArn: string, signal: AbortSignal): Promise<GetEventSelectorsCommandOutput> {
   return client.send(new GetEventSelectorsCommand({ TrailName: trailArn }), { abortSignal: signal });
 }

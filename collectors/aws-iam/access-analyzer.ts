@@ -36,11 +36,7 @@ export interface AccessAnalyzerRead {
 }
 
 /** Never rejects: what could not be read is in the result, with its reason. */
-export async function readAccessAnalyzer(
-  session: AwsSession,
-  options: AwsIamOptions['accessAnalyzer'],
-  signal: AbortSignal,
-): Promise<AccessAnalyzerRead> {
+export async function readAccessAnalyzer(session: AwsSession, options: AwsIamOptions['accessAnalyzer'], signal: AbortSignal): Promise<AccessAnalyzerRead> {
   const read: AccessAnalyzerRead = { regions: { ok: true, value: [] }, byRegion: new Map() };
   if (options.regions) read.regions = { ok: true, value: [...options.regions].sort(compareStrings) };
   else {
@@ -121,7 +117,11 @@ export function accessAnalyzerEvidence(account: AccountRef, read: AccessAnalyzer
       };
       const findings = outcome.value.findings.map(({ analyzerArn, finding }) => {
         const id = required(finding.id, 'a finding without id');
-        return evidenceItem(EVIDENCE.accessAnalyzerFinding, resourceIds.accessAnalyzerFinding(analyzerArn, id), findingEvidence(account, region, analyzerArn, id, finding));
+        return evidenceItem(
+          EVIDENCE.accessAnalyzerFinding,
+          resourceIds.accessAnalyzerFinding(analyzerArn, id),
+          findingEvidence(account, region, analyzerArn, id, finding),
+        );
       });
       built.evidence.push(evidenceItem(EVIDENCE.accessAnalyzer, resourceId, data), ...findings);
     } catch (error) {

@@ -6,13 +6,7 @@ import type { Outcome } from '../_aws/outcome.js';
 import type { ParsedCredentialReport } from './credential-report.js';
 import { evidenceItem, sortedRecord } from './evidence-items.js';
 import { EVIDENCE, resourceIds } from './schema.js';
-import type {
-  AccountRef,
-  AccountSummaryEvidence,
-  PasswordPolicyEvidence,
-  RootCredentialsEvidence,
-  UserCredentialsEvidence,
-} from './schema.js';
+import type { AccountRef, AccountSummaryEvidence, PasswordPolicyEvidence, RootCredentialsEvidence, UserCredentialsEvidence } from './schema.js';
 
 export interface Built {
   evidence: EvidenceItem[];
@@ -87,11 +81,7 @@ export function rootCredentialsEvidence(
 }
 
 /** One credentials document per IAM user of the authorization details (the source of truth for who exists). */
-export function userCredentialsEvidence(
-  accountId: string,
-  userArns: string[],
-  report: Outcome<ParsedCredentialReport>,
-): Built {
+export function userCredentialsEvidence(accountId: string, userArns: string[], report: Outcome<ParsedCredentialReport>): Built {
   const built: Built = { evidence: [], errors: [] };
   for (const arn of userArns) {
     const fail = (error: string) => built.errors.push({ type: EVIDENCE.userCredentials, resourceId: arn, error });

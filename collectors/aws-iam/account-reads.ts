@@ -1,11 +1,6 @@
 // The account-wide reads besides the authorization details: password policy, account summary and the
 // virtual MFA devices (which tell a root virtual MFA device from a hardware one).
-import {
-  GetAccountPasswordPolicyCommand,
-  GetAccountSummaryCommand,
-  NoSuchEntityException,
-  paginateListVirtualMFADevices,
-} from '@aws-sdk/client-iam';
+import { GetAccountPasswordPolicyCommand, GetAccountSummaryCommand, NoSuchEntityException, paginateListVirtualMFADevices } from '@aws-sdk/client-iam';
 import type { IAMClient, PasswordPolicy } from '@aws-sdk/client-iam';
 import { compareStrings } from '../../src/compare-strings.js';
 import { MalformedResponseError } from '../_aws/evidence-format.js';
@@ -37,19 +32,11 @@ export interface RootVirtualMfa {
   pages: number;
 }
 
-export async function readRootVirtualMfa(
-  iam: IAMClient,
-  account: AccountRef,
-  signal: AbortSignal,
-): Promise<RootVirtualMfa> {
+export async function readRootVirtualMfa(iam: IAMClient, account: AccountRef, signal: AbortSignal): Promise<RootVirtualMfa> {
   const rootArn = resourceIds.root(account);
   const rootSerial = resourceIds.rootVirtualMfaSerial(account);
   const result: RootVirtualMfa = { serials: [], pages: 0 };
-  const pages = paginateListVirtualMFADevices(
-    { client: iam, pageSize: IAM_PAGE_SIZE },
-    { AssignmentStatus: 'Assigned' },
-    { abortSignal: signal },
-  );
+  const pages = paginateListVirtualMFADevices({ client: iam, pageSize: IAM_PAGE_SIZE }, { AssignmentStatus: 'Assigned' }, { abortSignal: signal });
   const guard = iamPageGuard('ListVirtualMFADevices');
   for await (const page of pages) {
     result.pages += 1;

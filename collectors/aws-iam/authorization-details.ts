@@ -1,29 +1,13 @@
 // GetAccountAuthorizationDetails: every user, group, role and managed policy of the account in a few
 // pages, turned into evidence. No filter, so local and AWS-managed policies both come back.
 import { paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
-import type {
-  AttachedPolicy,
-  GroupDetail,
-  IAMClient,
-  ManagedPolicyDetail,
-  PolicyDetail,
-  RoleDetail,
-  Tag,
-  UserDetail,
-} from '@aws-sdk/client-iam';
+import type { AttachedPolicy, GroupDetail, IAMClient, ManagedPolicyDetail, PolicyDetail, RoleDetail, Tag, UserDetail } from '@aws-sdk/client-iam';
 import type { EvidenceItem, ResourceError } from '../../src/collector.js';
 import { compareStrings } from '../../src/compare-strings.js';
 import { IAM_PAGE_SIZE, iamPageGuard } from './pagination.js';
 import { decodePolicyDocument, PolicyDocumentError } from './policy-document.js';
 import { EVIDENCE } from './schema.js';
-import type {
-  AttachedPolicyRef,
-  GroupEvidence,
-  InlinePolicy,
-  ManagedPolicyEvidence,
-  RoleEvidence,
-  UserEvidence,
-} from './schema.js';
+import type { AttachedPolicyRef, GroupEvidence, InlinePolicy, ManagedPolicyEvidence, RoleEvidence, UserEvidence } from './schema.js';
 import { MalformedResponseError } from '../_aws/evidence-format.js';
 import { evidenceItem, toIsoDate } from './evidence-items.js';
 
@@ -108,9 +92,7 @@ export function authorizationEvidence(details: AuthorizationDetails, accountId: 
       trustPolicy: documentOf('trust policy', role.AssumeRolePolicyDocument),
       attachedPolicies: attachedPolicies(role.AttachedManagedPolicies),
       inlinePolicies: inlinePolicies(role.RolePolicyList),
-      lastUsedDay: role.RoleLastUsed?.LastUsedDate
-        ? toIsoDate(role.RoleLastUsed.LastUsedDate, `RoleLastUsed of ${arn}`).slice(0, 10)
-        : null,
+      lastUsedDay: role.RoleLastUsed?.LastUsedDate ? toIsoDate(role.RoleLastUsed.LastUsedDate, `RoleLastUsed of ${arn}`).slice(0, 10) : null,
       permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
     }));
   }
@@ -118,9 +100,7 @@ export function authorizationEvidence(details: AuthorizationDetails, accountId: 
     const arn = required(policy.Arn, 'a managed policy without Arn');
     add(EVIDENCE.policy, arn, (): ManagedPolicyEvidence => {
       const defaultVersionId = required(policy.DefaultVersionId, `policy ${arn} without DefaultVersionId`);
-      const defaultVersion = (policy.PolicyVersionList ?? []).find(
-        (version) => version.IsDefaultVersion === true || version.VersionId === defaultVersionId,
-      );
+      const defaultVersion = (policy.PolicyVersionList ?? []).find((version) => version.IsDefaultVersion === true || version.VersionId === defaultVersionId);
       if (!defaultVersion) throw new PolicyDocumentError(`default version ${defaultVersionId} is missing`);
       return {
         accountId,

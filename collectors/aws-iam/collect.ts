@@ -10,12 +10,7 @@ import { describeFailure } from '../_aws/errors.js';
 import { byTypeAndResource } from '../_aws/evidence-format.js';
 import { mapOutcome, settle } from '../_aws/outcome.js';
 import type { Outcome } from '../_aws/outcome.js';
-import {
-  accountSummaryEvidence,
-  passwordPolicyEvidence,
-  rootCredentialsEvidence,
-  userCredentialsEvidence,
-} from './account-evidence.js';
+import { accountSummaryEvidence, passwordPolicyEvidence, rootCredentialsEvidence, userCredentialsEvidence } from './account-evidence.js';
 import { readAccountSummary, readPasswordPolicy, readRootVirtualMfa } from './account-reads.js';
 import { accessAnalyzerEvidence, readAccessAnalyzer } from './access-analyzer.js';
 import { authorizationEvidence, readAuthorizationDetails } from './authorization-details.js';
@@ -30,12 +25,7 @@ export async function collectAwsIam(ctx: CollectContext<AwsIamOptions>): Promise
   );
 }
 
-async function collectAccount(
-  ctx: CollectContext<AwsIamOptions>,
-  session: AwsSession,
-  iam: IAMClient,
-  account: AccountRef,
-): Promise<CollectResult> {
+async function collectAccount(ctx: CollectContext<AwsIamOptions>, session: AwsSession, iam: IAMClient, account: AccountRef): Promise<CollectResult> {
   const { accountId } = account;
   // The reads run concurrently; when the authorization details fail the others are cancelled.
   const cancel = new AbortController();
@@ -68,7 +58,12 @@ async function collectAccount(
   const parts = [
     principals,
     userCredentialsEvidence(accountId, principals.userArns, report),
-    rootCredentialsEvidence(account, report, summary, mapOutcome(virtualMfa, (mfa) => mfa.serials)),
+    rootCredentialsEvidence(
+      account,
+      report,
+      summary,
+      mapOutcome(virtualMfa, (mfa) => mfa.serials),
+    ),
     passwordPolicyEvidence(account, passwordPolicy),
     accountSummaryEvidence(account, summary),
     ...(analysis ? [accessAnalyzerEvidence(account, analysis)] : []),

@@ -36,11 +36,7 @@ export class CredentialReportError extends Error {
  * it starts one and is polled. GetCredentialReport may still answer "in progress" or "not present"
  * right after COMPLETE (and "expired" later), so those also mean: poll again.
  */
-export async function fetchCredentialReport(
-  iam: IAMClient,
-  polling: CredentialReportPolling,
-  signal: AbortSignal,
-): Promise<FetchedCredentialReport> {
+export async function fetchCredentialReport(iam: IAMClient, polling: CredentialReportPolling, signal: AbortSignal): Promise<FetchedCredentialReport> {
   const deadline = Date.now() + polling.maxWaitSeconds * 1000;
   let polls = 0;
   let lastState = 'unknown';
@@ -64,9 +60,7 @@ export async function fetchCredentialReport(
       }
     }
     if (Date.now() + polling.pollIntervalMs > deadline) {
-      throw new CredentialReportError(
-        `not ready after ${polling.maxWaitSeconds} s (last state: ${lastState})`,
-      );
+      throw new CredentialReportError(`not ready after ${polling.maxWaitSeconds} s (last state: ${lastState})`);
     }
     await sleep(polling.pollIntervalMs, undefined, { signal });
   }

@@ -25,7 +25,6 @@ export const AWS_IAM_PERMISSIONS = [
   'account:ListRegions',
 ];
 
-
 export const awsIam = defineCollector<AwsIamOptions>({
   id: 'aws-iam',
   title: 'AWS IAM',

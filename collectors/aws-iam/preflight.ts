@@ -32,35 +32,36 @@ export function awsIamProbes(options: Pick<AwsIamOptions, 'accessAnalyzer'>): Aw
   let region: string | undefined = options.accessAnalyzer.regions?.[0];
   let analyzerArn: string | undefined;
   const analyzerIn = (session: AwsSession) => session.track(new AccessAnalyzerClient(session.clientConfig((region ??= session.region))));
-  return [...IAM_PROBES,
-  {
-    action: 'account:ListRegions',
-    ...(options.accessAnalyzer.regions ? { skip: 'not used: the config lists accessAnalyzer.regions' } : {}),
-    read: async (session, _account, signal) => {
-      const regions = await enabledRegions(session, signal, 'accessAnalyzer.regions');
-      region = regions[0];
-      return `${regions.length} enabled regions`;
+  return [
+    ...IAM_PROBES,
+    {
+      action: 'account:ListRegions',
+      ...(options.accessAnalyzer.regions ? { skip: 'not used: the config lists accessAnalyzer.regions' } : {}),
+      read: async (session, _account, signal) => {
+        const regions = await enabledRegions(session, signal, 'accessAnalyzer.regions');
+        region = regions[0];
+        return `${regions.length} enabled regions`;
+      },
     },
-  },
-  {
-    action: 'access-analyzer:ListAnalyzers',
-    read: async (session, _account, signal) => {
-      const page = await analyzerIn(session).send(new ListAnalyzersCommand({ maxResults: 10 }), { abortSignal: signal });
-      const external = page.analyzers?.find((a) => a.status === 'ACTIVE' && EXTERNAL_ACCESS_TYPES.has(a.type ?? ''));
-      analyzerArn = external?.arn;
-      return `${page.analyzers?.length ?? 0} analyzer(s) in ${region}`;
+    {
+      action: 'access-analyzer:ListAnalyzers',
+      read: async (session, _account, signal) => {
+        const page = await analyzerIn(session).send(new ListAnalyzersCommand({ maxResults: 10 }), { abortSignal: signal });
+        const external = page.analyzers?.find((a) => a.status === 'ACTIVE' && EXTERNAL_ACCESS_TYPES.has(a.type ?? ''));
+        analyzerArn = external?.arn;
+        return `${page.analyzers?.length ?? 0} analyzer(s) in ${region}`;
+      },
     },
-  },
-  {
-    action: 'access-analyzer:ListFindings',
-    read: async (session, account, signal) => {
-      const client = analyzerIn(session);
-      const arn = analyzerArn ?? `arn:${account.partition}:access-analyzer:${region}:${account.accountId}:analyzer/evidence-agent-doctor-probe`;
-      await client.send(new ListFindingsCommand({ analyzerArn: arn, maxResults: 1, filter: { status: { eq: ['ACTIVE'] } } }), { abortSignal: signal });
-      return `read (a page of one finding of ${arn})`;
+    {
+      action: 'access-analyzer:ListFindings',
+      read: async (session, account, signal) => {
+        const client = analyzerIn(session);
+        const arn = analyzerArn ?? `arn:${account.partition}:access-analyzer:${region}:${account.accountId}:analyzer/evidence-agent-doctor-probe`;
+        await client.send(new ListFindingsCommand({ analyzerArn: arn, maxResults: 1, filter: { status: { eq: ['ACTIVE'] } } }), { abortSignal: signal });
+        return `read (a page of one finding of ${arn})`;
+      },
+      allowedErrors: { ResourceNotFoundException: 'allowed (no external-access analyzer to read: asked of one that does not exist)' },
     },
-    allowedErrors: { ResourceNotFoundException: 'allowed (no external-access analyzer to read: asked of one that does not exist)' },
-  },
   ];
 }
 
@@ -85,7 +86,11 @@ const IAM_PROBES: readonly AwsProbe[] = [
       const output = await iamOf(session).send(new GetCredentialReportCommand({}), { abortSignal: signal });
       return `report of ${output.GeneratedTime?.toISOString() ?? 'unknown time'}`;
     },
-    allowedErrors: { CredentialReportNotPresentException: NOT_READY, CredentialReportNotReadyException: NOT_READY, CredentialReportExpiredException: NOT_READY },
+    allowedErrors: {
+      CredentialReportNotPresentException: NOT_READY,
+      CredentialReportNotReadyException: NOT_READY,
+      CredentialReportExpiredException: NOT_READY,
+    },
   },
   {
     action: 'iam:GetAccountPasswordPolicy',

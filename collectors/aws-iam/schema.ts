@@ -71,31 +71,33 @@ export const accessAnalyzerSchema = z.strictObject({
     .optional(),
 });
 
-export const awsIamOptionsSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  schedule: z.string().optional(),
-  timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
-  /** Accounts to collect; an empty entry means the account of the default credential chain. */
-  accounts: accountsSchema,
-  /** Instead of accounts: every account of the AWS organisation, listed at each collection. */
-  organization: organizationSchema.optional(),
-  /** Region for the STS and IAM clients (IAM itself is global). */
-  region: regionSchema.default('us-east-1'),
-  thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
-  /**
-   * Principals allowed to hold administrator access: ARN globs (`*` matches any run of characters),
-   * e.g. `arn:aws:iam::*:role/OrganizationAccountAccessRole`.
-   */
-  adminAllowList: z.array(z.string().min(1)).default([]),
-  trust: trustSchema.default(() => trustSchema.parse({})),
-  accessAnalyzer: accessAnalyzerSchema.default(() => accessAnalyzerSchema.parse({})),
-  credentialReport: z
-    .strictObject({
-      pollIntervalMs: z.number().int().min(1).max(60_000).default(2000),
-      maxWaitSeconds: z.number().int().min(1).max(3600).default(300),
-    })
-    .default({ pollIntervalMs: 2000, maxWaitSeconds: 300 }),
-}).superRefine(accountsOrOrganization);
+export const awsIamOptionsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    schedule: z.string().optional(),
+    timeoutSeconds: z.number().int().min(10).max(86_400).default(900),
+    /** Accounts to collect; an empty entry means the account of the default credential chain. */
+    accounts: accountsSchema,
+    /** Instead of accounts: every account of the AWS organisation, listed at each collection. */
+    organization: organizationSchema.optional(),
+    /** Region for the STS and IAM clients (IAM itself is global). */
+    region: regionSchema.default('us-east-1'),
+    thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
+    /**
+     * Principals allowed to hold administrator access: ARN globs (`*` matches any run of characters),
+     * e.g. `arn:aws:iam::*:role/OrganizationAccountAccessRole`.
+     */
+    adminAllowList: z.array(z.string().min(1)).default([]),
+    trust: trustSchema.default(() => trustSchema.parse({})),
+    accessAnalyzer: accessAnalyzerSchema.default(() => accessAnalyzerSchema.parse({})),
+    credentialReport: z
+      .strictObject({
+        pollIntervalMs: z.number().int().min(1).max(60_000).default(2000),
+        maxWaitSeconds: z.number().int().min(1).max(3600).default(300),
+      })
+      .default({ pollIntervalMs: 2000, maxWaitSeconds: 300 }),
+  })
+  .superRefine(accountsOrOrganization);
 
 export type AwsIamOptions = z.infer<typeof awsIamOptionsSchema>;
 export type AwsIamAccount = AwsAccount;
@@ -313,8 +315,7 @@ export interface AccessAnalyzerFindingEvidence {
   error: string | null;
 }
 
-const accountArn = ({ partition, accountId }: AccountRef, resource: string) =>
-  `arn:${partition}:iam::${accountId}:${resource}`;
+const accountArn = ({ partition, accountId }: AccountRef, resource: string) => `arn:${partition}:iam::${accountId}:${resource}`;
 
 export const resourceIds = {
   root: (account: AccountRef) => accountArn(account, 'root'),

@@ -40,13 +40,23 @@ const COLUMNS = [
   { name: 'eventId', description: 'CloudTrail event id: the key to the full stored record.' },
   { name: 'eventSource', description: 'sso.amazonaws.com, identitystore.amazonaws.com, sso-directory.amazonaws.com (console) or organizations.amazonaws.com.' },
   { name: 'eventName', description: 'The API call (CreateAccountAssignment, CreateGroupMembership, AddMemberToGroup, DetachPolicy, ...).' },
-  { name: 'kind', description: '"grant" (access given), "revocation" (access taken away) or "change" (any other write: a permission set edited, an SCP detached).' },
+  {
+    name: 'kind',
+    description: '"grant" (access given), "revocation" (access taken away) or "change" (any other write: a permission set edited, an SCP detached).',
+  },
   { name: 'outcome', description: '"succeeded", or "refused: <errorCode>" for a call AWS denied or rejected.' },
-  { name: 'actor', description: 'ARN of the identity that made the call (for a role session, the session ARN: an AWSReservedSSO_* role names the permission set used).' },
+  {
+    name: 'actor',
+    description: 'ARN of the identity that made the call (for a role session, the session ARN: an AWSReservedSSO_* role names the permission set used).',
+  },
   { name: 'actorType', description: 'CloudTrail identity type: IAMUser, AssumedRole, Root, AWSService, ...; empty when the record has no userIdentity.' },
   { name: 'sessionIssuer', description: 'For a role session, the role it came from.' },
   { name: 'sourceIp', description: 'Source IP address, or the AWS service that made the call.' },
-  { name: 'account', description: 'The AWS account given or denied access (assignments), moved, added or removed, or the target (account, OU, root) an SCP was attached to or detached from.' },
+  {
+    name: 'account',
+    description:
+      'The AWS account given or denied access (assignments), moved, added or removed, or the target (account, OU, root) an SCP was attached to or detached from.',
+  },
   { name: 'permissionSet', description: 'The permission set ARN an assignment or policy change is about.' },
   { name: 'principal', description: '"USER <id>" or "GROUP <id>" assigned, or the user added to or removed from a group.' },
   { name: 'group', description: 'The identity-store group whose membership changed.' },
@@ -61,7 +71,7 @@ export const identityCenterChangePopulation: PopulationDefinition = {
   id: 'aws-identity-center-changes',
   title: 'AWS Identity Center and Organizations access changes',
   description:
-    'Every write call of IAM Identity Center, the identity store and AWS Organizations read from the management account\'s CloudTrail event history, allowed or refused: ' +
+    "Every write call of IAM Identity Center, the identity store and AWS Organizations read from the management account's CloudTrail event history, allowed or refused: " +
     'who gave or removed which permission set in which account to which user or group, who changed group membership, and who attached or detached SCPs.',
   eventTypes: [EVENT_TYPE],
   columns: COLUMNS,
@@ -74,7 +84,7 @@ export const identityCenterChangePopulation: PopulationDefinition = {
   method:
     'CloudTrail LookupEvents in the management (or delegated administrator) account, incrementally from a stored watermark with StartTime/EndTime windows and MaxResults 50, ' +
     'following NextToken to the last page: one query per event source (AttributeKey EventSource) — sso.amazonaws.com, identitystore.amazonaws.com and sso-directory.amazonaws.com ' +
-    'in the Identity Center region, organizations.amazonaws.com in the partition\'s global-service region — read-only events dropped. Each event is stored once by EventId. ' +
+    "in the Identity Center region, organizations.amazonaws.com in the partition's global-service region — read-only events dropped. Each event is stored once by EventId. " +
     'Rows: every stored event, allowed or refused. LookupEvents keeps 90 days: a span older than that when first read is a hole, listed with the coverage below. ' +
     'Changes made in the external identity provider and synchronised by SCIM appear as identitystore calls of the SCIM service, not as the person who made them in the provider.',
   rowOf: identityCenterChangeRow,
@@ -107,7 +117,11 @@ export function identityCenterChangeRow(event: EventItem): Row | undefined {
     actorType: str(identity['type']) ?? '',
     sessionIssuer: str(obj(obj(identity['sessionContext'])?.['sessionIssuer'])?.['arn']) ?? '',
     sourceIp: str(record['sourceIPAddress']) ?? '',
-    account: (str(params['targetType']) === 'AWS_ACCOUNT' ? str(params['targetId']) : undefined) ?? str(params['accountId']) ?? (str(params['policyId']) ? str(params['targetId']) : undefined) ?? '',
+    account:
+      (str(params['targetType']) === 'AWS_ACCOUNT' ? str(params['targetId']) : undefined) ??
+      str(params['accountId']) ??
+      (str(params['policyId']) ? str(params['targetId']) : undefined) ??
+      '',
     permissionSet: str(params['permissionSetArn']) ?? '',
     principal: principalType && principalId ? `${principalType} ${principalId}` : member ? `USER ${member}` : '',
     group: str(params['groupId']) ?? '',

@@ -57,11 +57,10 @@ export async function collectAwsOrganization(ctx: CollectContext<AwsOrganization
       ...(trails ? [built(trails, trailEvidence, part(EVIDENCE.trail, 'organization-trails'))] : []),
       ...(identityCenter
         ? [
-            built(
-              identityCenter,
-              (instances) => identityCenterEvidence(partition, accountId, identityCenterRegion, instances),
-              { type: EVIDENCE.instance, resourceId: resourceIds.identityCenter(partition, accountId, identityCenterRegion) },
-            ),
+            built(identityCenter, (instances) => identityCenterEvidence(partition, accountId, identityCenterRegion, instances), {
+              type: EVIDENCE.instance,
+              resourceId: resourceIds.identityCenter(partition, accountId, identityCenterRegion),
+            }),
           ]
         : []),
     ];

@@ -72,20 +72,24 @@ export async function readRegionEvents(
   if (plan.from < plan.to) {
     for (const source of sources) {
       try {
-        const found = await readAll(`LookupEvents EventSource=${source} in ${region}`, async (token) => {
-          await pause();
-          const page = await client.send(
-            new LookupEventsCommand({
-              LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: source }],
-              StartTime: plan.from,
-              EndTime: plan.to,
-              MaxResults: LOOKUP_PAGE_SIZE,
-              ...(token ? { NextToken: token } : {}),
-            }),
-            { abortSignal: signal },
-          );
-          return { items: page.Events, next: page.NextToken };
-        }, 10_000);
+        const found = await readAll(
+          `LookupEvents EventSource=${source} in ${region}`,
+          async (token) => {
+            await pause();
+            const page = await client.send(
+              new LookupEventsCommand({
+                LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: source }],
+                StartTime: plan.from,
+                EndTime: plan.to,
+                MaxResults: LOOKUP_PAGE_SIZE,
+                ...(token ? { NextToken: token } : {}),
+              }),
+              { abortSignal: signal },
+            );
+            return { items: page.Events, next: page.NextToken };
+          },
+          10_000,
+        );
         found.forEach((event, index) => {
           if (!event.EventId || !(event.EventTime instanceof Date) || Number.isNaN(event.EventTime.getTime())) {
             throw new MalformedResponseError(`event ${index + 1} has no EventId or EventTime`);

@@ -76,7 +76,11 @@ export function scpEvidence(policies: ScpRead[]): Built {
       awsManaged: summary.AwsManaged === true,
       document: parsePolicy(content, `the content of SCP ${arn}`),
       targets: targets
-        .map((target) => ({ targetId: required(target.TargetId, `a target of ${arn} without TargetId`), type: target.Type ?? 'UNKNOWN', name: target.Name ?? '' }))
+        .map((target) => ({
+          targetId: required(target.TargetId, `a target of ${arn} without TargetId`),
+          type: target.Type ?? 'UNKNOWN',
+          name: target.Name ?? '',
+        }))
         .sort((a, b) => compareStrings(a.targetId, b.targetId)),
     };
     return evidenceItem(EVIDENCE.scp, arn, data);

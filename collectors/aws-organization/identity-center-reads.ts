@@ -12,7 +12,14 @@ import {
   ListManagedPoliciesInPermissionSetCommand,
   ListPermissionSetsCommand,
 } from '@aws-sdk/client-sso-admin';
-import type { AccountAssignment, AttachedManagedPolicy, CustomerManagedPolicyReference, InstanceMetadata, PermissionSet, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import type {
+  AccountAssignment,
+  AttachedManagedPolicy,
+  CustomerManagedPolicyReference,
+  InstanceMetadata,
+  PermissionSet,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import { ListGroupMembershipsCommand, ListGroupsCommand, ListUsersCommand } from '@aws-sdk/client-identitystore';
 import type { Group, GroupMembership, IdentitystoreClient, User } from '@aws-sdk/client-identitystore';
 import { MalformedResponseError } from '../_aws/evidence-format.js';
@@ -41,18 +48,15 @@ export interface InstanceRead {
   groups: { group: Group; memberships: GroupMembership[] }[];
 }
 
-export async function readIdentityCenter(
-  ssoAdmin: SSOAdminClient,
-  identityStore: IdentitystoreClient,
-  signal: AbortSignal,
-): Promise<InstanceRead[]> {
+export async function readIdentityCenter(ssoAdmin: SSOAdminClient, identityStore: IdentitystoreClient, signal: AbortSignal): Promise<InstanceRead[]> {
   const instances = await readAll('ListInstances', async (token) => {
     const page = await ssoAdmin.send(new ListInstancesCommand({ MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal });
     return { items: page.Instances, next: page.NextToken };
   });
   const reads: InstanceRead[] = [];
   for (const instance of instances) {
-    if (!instance.InstanceArn || !instance.IdentityStoreId) throw new MalformedResponseError('ListInstances returned an instance without InstanceArn or IdentityStoreId');
+    if (!instance.InstanceArn || !instance.IdentityStoreId)
+      throw new MalformedResponseError('ListInstances returned an instance without InstanceArn or IdentityStoreId');
     const checked = { ...instance, InstanceArn: instance.InstanceArn, IdentityStoreId: instance.IdentityStoreId };
     const [permissionSets, directory] = await Promise.all([
       readPermissionSets(ssoAdmin, checked.InstanceArn, signal),
@@ -77,7 +81,10 @@ async function readPermissionSets(client: SSOAdminClient, instanceArn: string, s
     const [described, managedPolicies, customerManagedPolicies, inline, accounts] = await Promise.all([
       client.send(new DescribePermissionSetCommand(ids), send),
       readAll(`ListManagedPoliciesInPermissionSet ${arn}`, async (token) => {
-        const page = await client.send(new ListManagedPoliciesInPermissionSetCommand({ ...ids, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), send);
+        const page = await client.send(
+          new ListManagedPoliciesInPermissionSetCommand({ ...ids, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+          send,
+        );
         return { items: page.AttachedManagedPolicies, next: page.NextToken };
       }),
       readAll(`ListCustomerManagedPolicyReferencesInPermissionSet ${arn}`, async (token) => {
@@ -89,20 +96,37 @@ async function readPermissionSets(client: SSOAdminClient, instanceArn: string, s
       }),
       client.send(new GetInlinePolicyForPermissionSetCommand(ids), send),
       readAll(`ListAccountsForProvisionedPermissionSet ${arn}`, async (token) => {
-        const page = await client.send(new ListAccountsForProvisionedPermissionSetCommand({ ...ids, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), send);
+        const page = await client.send(
+          new ListAccountsForProvisionedPermissionSetCommand({ ...ids, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+          send,
+        );
         return { items: page.AccountIds, next: page.NextToken };
       }),
     ]);
     const permissionSet = described.PermissionSet;
     if (!permissionSet?.Name) throw new MalformedResponseError(`DescribePermissionSet ${arn} returned no permission set name`);
-    return { arn, permissionSet, managedPolicies, customerManagedPolicies, inlinePolicy: inline.InlinePolicy ?? '', accounts: [...new Set(accounts)].sort(), assignments: [] as AccountAssignment[] };
+    return {
+      arn,
+      permissionSet,
+      managedPolicies,
+      customerManagedPolicies,
+      inlinePolicy: inline.InlinePolicy ?? '',
+      accounts: [...new Set(accounts)].sort(),
+      assignments: [] as AccountAssignment[],
+    };
   });
   // One listing per (permission set, provisioned account): the API takes both.
   const pairs = sets.flatMap((set) => set.accounts.map((accountId) => ({ set, accountId })));
   const assigned = await mapLimit(pairs, CONCURRENCY, ({ set, accountId }) =>
     readAll(`ListAccountAssignments of ${set.arn} in ${accountId}`, async (token) => {
       const page = await client.send(
-        new ListAccountAssignmentsCommand({ InstanceArn: instanceArn, PermissionSetArn: set.arn, AccountId: accountId, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+        new ListAccountAssignmentsCommand({
+          InstanceArn: instanceArn,
+          PermissionSetArn: set.arn,
+          AccountId: accountId,
+          MaxResults: PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
         send,
       );
       return { items: page.AccountAssignments, next: page.NextToken };
@@ -116,11 +140,17 @@ async function readDirectory(client: IdentitystoreClient, identityStoreId: strin
   const send = { abortSignal: signal };
   const [users, groups] = await Promise.all([
     readAll('ListUsers', async (token) => {
-      const page = await client.send(new ListUsersCommand({ IdentityStoreId: identityStoreId, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), send);
+      const page = await client.send(
+        new ListUsersCommand({ IdentityStoreId: identityStoreId, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+        send,
+      );
       return { items: page.Users, next: page.NextToken };
     }),
     readAll('ListGroups', async (token) => {
-      const page = await client.send(new ListGroupsCommand({ IdentityStoreId: identityStoreId, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), send);
+      const page = await client.send(
+        new ListGroupsCommand({ IdentityStoreId: identityStoreId, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+        send,
+      );
       return { items: page.Groups, next: page.NextToken };
     }),
   ]);

@@ -30,7 +30,8 @@ export interface OrganizationRead {
 export async function readOrganization(client: OrganizationsClient, signal: AbortSignal): Promise<OrganizationRead> {
   const described = await client.send(new DescribeOrganizationCommand({}), { abortSignal: signal });
   const org = described.Organization;
-  if (!org?.Id || !org.Arn || !org.MasterAccountId) throw new MalformedResponseError('DescribeOrganization returned no organization id, ARN or management account');
+  if (!org?.Id || !org.Arn || !org.MasterAccountId)
+    throw new MalformedResponseError('DescribeOrganization returned no organization id, ARN or management account');
   const roots = await readAll('ListRoots', async (token) => {
     const page = await client.send(new ListRootsCommand(token ? { NextToken: token } : {}), { abortSignal: signal });
     return { items: page.Roots, next: page.NextToken };
@@ -48,16 +49,16 @@ export async function readOrganization(client: OrganizationsClient, signal: Abor
     const children = await mapLimit(level, CONCURRENCY, async (parent) => {
       const [ous, accounts] = await Promise.all([
         readAll(`ListOrganizationalUnitsForParent ${parent.id}`, async (token) => {
-        const page = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, ...(token ? { NextToken: token } : {}) }), {
-          abortSignal: signal,
-        });
-        return { items: page.OrganizationalUnits, next: page.NextToken };
+          const page = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, ...(token ? { NextToken: token } : {}) }), {
+            abortSignal: signal,
+          });
+          return { items: page.OrganizationalUnits, next: page.NextToken };
         }),
         readAll(`ListAccountsForParent ${parent.id}`, async (token) => {
-        const page = await client.send(new ListAccountsForParentCommand({ ParentId: parent.id, ...(token ? { NextToken: token } : {}) }), {
-          abortSignal: signal,
-        });
-        return { items: page.Accounts, next: page.NextToken };
+          const page = await client.send(new ListAccountsForParentCommand({ ParentId: parent.id, ...(token ? { NextToken: token } : {}) }), {
+            abortSignal: signal,
+          });
+          return { items: page.Accounts, next: page.NextToken };
         }),
       ]);
       return { parent, ous, accounts };

@@ -81,7 +81,9 @@ export function denyOf(document: PolicyDocument, action: string): DenyFound | un
         ? !list(statement.NotAction).some((pattern) => actionMatches(pattern, action))
         : list(statement.Action).some((pattern) => actionMatches(pattern, action));
     if (!denied) return [];
-    const conditionKeys = Object.values(statement.Condition ?? {}).flatMap((operands) => (isObject(operands) ? Object.keys(operands) : [])).sort();
+    const conditionKeys = Object.values(statement.Condition ?? {})
+      .flatMap((operands) => (isObject(operands) ? Object.keys(operands) : []))
+      .sort();
     return [{ statement: label(statement, index), conditionKeys }];
   });
   return found.find((deny) => deny.conditionKeys.length === 0) ?? found[0];

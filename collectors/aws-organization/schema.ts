@@ -8,7 +8,11 @@ import type { EvidenceItem, ResourceError } from '../../src/collector.js';
 /** The actions an SCP must deny in every member account by default: leaving the organisation, silencing CloudTrail. */
 export const DEFAULT_DENIED_ACTIONS = ['organizations:LeaveOrganization', 'cloudtrail:StopLogging', 'cloudtrail:DeleteTrail'] as const;
 /** Added when `scp.guardDuty` is on: the calls that switch GuardDuty off or detach it from its administrator. */
-export const GUARDDUTY_ACTIONS = ['guardduty:DeleteDetector', 'guardduty:DisassociateFromAdministratorAccount', 'guardduty:DisassociateFromMasterAccount'] as const;
+export const GUARDDUTY_ACTIONS = [
+  'guardduty:DeleteDetector',
+  'guardduty:DisassociateFromAdministratorAccount',
+  'guardduty:DisassociateFromMasterAccount',
+] as const;
 /** Added when `scp.config` is on: the calls that stop AWS Config recording or delivering. */
 export const CONFIG_ACTIONS = ['config:StopConfigurationRecorder', 'config:DeleteConfigurationRecorder', 'config:DeleteDeliveryChannel'] as const;
 
@@ -40,9 +44,7 @@ export const identityCenterSchema = z.strictObject({
 
 export const scpSchema = z.strictObject({
   /** Actions an SCP must deny (Deny on Resource "*") for every member account; defaults to DEFAULT_DENIED_ACTIONS. */
-  requiredDeniedActions: z
-    .array(z.string().regex(ACTION, 'expected an IAM action such as cloudtrail:StopLogging'))
-    .default(() => [...DEFAULT_DENIED_ACTIONS]),
+  requiredDeniedActions: z.array(z.string().regex(ACTION, 'expected an IAM action such as cloudtrail:StopLogging')).default(() => [...DEFAULT_DENIED_ACTIONS]),
   /** Also require the GuardDuty actions (GUARDDUTY_ACTIONS) to be denied. */
   guardDuty: z.boolean().default(false),
   /** Also require the AWS Config actions (CONFIG_ACTIONS) to be denied. */

@@ -14,7 +14,12 @@ import type { ActionsPermissionsEvidence, Built, OutsideCollaboratorEvidence, Re
 import type { SsoRead } from './sso-reads.js';
 
 const ALL = (org: string) => `${org}/*`;
-const doc = (type: string, resourceId: string, data: unknown, schemaVersion = EVIDENCE_SCHEMA_VERSION): EvidenceItem => ({ type, resourceId, schemaVersion, data });
+const doc = (type: string, resourceId: string, data: unknown, schemaVersion = EVIDENCE_SCHEMA_VERSION): EvidenceItem => ({
+  type,
+  resourceId,
+  schemaVersion,
+  data,
+});
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export function accessEvidence(org: string, orgReads: OrgReads, listing: Outcome<ListedRepository[]>, access: RepositoryAccessReads | null): Built {

@@ -26,7 +26,12 @@ export interface RepositoryAccessReads {
   admins: Map<string, Outcome<Collaborator[]>>;
 }
 
-async function collaborators(octokit: GitHubClient, owner: string, repo: string, query: { affiliation: 'outside' | 'all'; permission?: 'admin' }): Promise<Collaborator[]> {
+async function collaborators(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+  query: { affiliation: 'outside' | 'all'; permission?: 'admin' },
+): Promise<Collaborator[]> {
   const what = `GET /repos/${owner}/${repo}/collaborators?affiliation=${query.affiliation}${query.permission ? `&permission=${query.permission}` : ''}`;
   const people = await octokit.paginate(octokit.rest.repos.listCollaborators, { owner, repo, ...query, ...PAGE }, guardedPages(what));
   if (!Array.isArray(people)) throw new MalformedReplyError('the reply is not a list of collaborators');
@@ -56,7 +61,9 @@ export async function readRepositoryAccess(
     for (let repo = queue.shift(); repo; repo = queue.shift()) {
       signal.throwIfAborted();
       const [outside, admins] = await Promise.all([
-        withOutsiders ? settle(`outside collaborators of ${org}/${repo.name}`, collaborators(octokit, org, repo.name, { affiliation: 'outside' }), signal) : null,
+        withOutsiders
+          ? settle(`outside collaborators of ${org}/${repo.name}`, collaborators(octokit, org, repo.name, { affiliation: 'outside' }), signal)
+          : null,
         settle(`admins of ${org}/${repo.name}`, collaborators(octokit, org, repo.name, { affiliation: 'all', permission: 'admin' }), signal),
       ]);
       if (outside) reads.outside.set(repo.name, outside);

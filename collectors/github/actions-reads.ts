@@ -36,7 +36,11 @@ async function enabledRepositories(octokit: GitHubClient, org: string): Promise<
   if (policy === 'all' || policy === 'none') return policy;
   if (policy !== 'selected') throw new MalformedReplyError(`unknown enabled_repositories ${JSON.stringify(policy)}`);
   const what = `GET /orgs/${org}/actions/permissions/repositories`;
-  const selected = await octokit.paginate(octokit.rest.actions.listSelectedRepositoriesEnabledGithubActionsOrganization, { org, per_page: 100 }, guardedPages(what));
+  const selected = await octokit.paginate(
+    octokit.rest.actions.listSelectedRepositoriesEnabledGithubActionsOrganization,
+    { org, per_page: 100 },
+    guardedPages(what),
+  );
   return selected.map((repo) => repo.name).sort();
 }
 
@@ -57,7 +61,9 @@ export async function readActions(octokit: GitHubClient, org: string, repositori
     for (let repo = queue.shift(); repo; repo = queue.shift()) {
       signal.throwIfAborted();
       const what = `GET /repos/${org}/${repo.name}/actions/permissions/workflow`;
-      const read = octokit.rest.actions.getGithubActionsDefaultWorkflowPermissionsRepository({ owner: org, repo: repo.name }).then(({ data }) => workflowPermissions(data));
+      const read = octokit.rest.actions
+        .getGithubActionsDefaultWorkflowPermissionsRepository({ owner: org, repo: repo.name })
+        .then(({ data }) => workflowPermissions(data));
       result.repositories.set(repo.name, await settle(what, read, signal));
     }
   };

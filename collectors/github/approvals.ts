@@ -161,7 +161,8 @@ export function assessApproval(pr: PullRequestData, rules: ApprovalRules): Appro
         : '';
   const names = approvers.map(counted);
   const onHead = approvers.every((a) => a.commitsAfter === 0);
-  const list = onHead && approvers.length > 0 ? `approved by ${approvers.map((a) => a.reviewer).join(', ')} on the final commit` : `approved by ${names.join(', ')}`;
+  const list =
+    onHead && approvers.length > 0 ? `approved by ${approvers.map((a) => a.reviewer).join(', ')} on the final commit` : `approved by ${names.join(', ')}`;
   if (approved && pr.commitsTruncated) {
     // An incomplete list of commit authors cannot show that the approvers wrote none of them.
     const why = `${list}${requirement}, but not every commit author was read (over 100 commits, or over 10 authors in one), so independence is not shown`;
@@ -170,10 +171,7 @@ export function assessApproval(pr: PullRequestData, rules: ApprovalRules): Appro
   if (approved) return { approved, why: `${list}${requirement}`, needed, approvers: approvers.map((a) => a.reviewer!), reviewers };
 
   const reasons = reviewers.flatMap((r) => (r.reason ? [r.reason] : []));
-  const parts = [
-    ...(approvers.length > 0 ? [`only ${approvers.length} of the ${needed} independent approvals required by ${by}: ${list}`] : []),
-    ...reasons,
-  ];
+  const parts = [...(approvers.length > 0 ? [`only ${approvers.length} of the ${needed} independent approvals required by ${by}: ${list}`] : []), ...reasons];
   const why = parts.length > 0 ? parts.join('; ') : reviewers.length > 0 ? 'no approving review (only comments)' : 'no approving review';
   return { approved, why: approvers.length > 0 ? why : `${why}${requirement}`, needed, approvers: approvers.map((a) => a.reviewer!), reviewers };
 }

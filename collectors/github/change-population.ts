@@ -19,24 +19,52 @@ const COLUMNS = [
   { name: 'url', description: 'Link to the pull request (empty for a direct push).' },
   { name: 'author', description: 'Who wrote the change (pull request author, or commit author).' },
   { name: 'mergedBy', description: 'Who merged the pull request (or committed the direct push).' },
-  { name: 'approvedBy', description: 'Reviewers whose approval counts: their latest review before the merge approves the merged head (or an earlier ' +
-    'commit when stale approvals are accepted), and they are independent (see reviewersAtMerge).' },
-  { name: 'independentApproval', description: '"yes" when the approvals that count reach the branch\'s required number (at least one), or "no: <why>" ' +
-    '(withdrawn, dismissed, after the merge, stale, self-approval, commit author or co-author, an App, none).' },
-  { name: 'protectionBypassed', description: '"yes" when fewer reviewers (author excluded) approved before the merge than the branch required (an admin or ' +
-    'bypass-list merge), "no", or "unknown" (protection not read, over 100 reviews, or read before event schema ' +
-    '2). Judged from review times, never from the review decision seen later.' },
+  {
+    name: 'approvedBy',
+    description:
+      'Reviewers whose approval counts: their latest review before the merge approves the merged head (or an earlier ' +
+      'commit when stale approvals are accepted), and they are independent (see reviewersAtMerge).',
+  },
+  {
+    name: 'independentApproval',
+    description:
+      '"yes" when the approvals that count reach the branch\'s required number (at least one), or "no: <why>" ' +
+      '(withdrawn, dismissed, after the merge, stale, self-approval, commit author or co-author, an App, none).',
+  },
+  {
+    name: 'protectionBypassed',
+    description:
+      '"yes" when fewer reviewers (author excluded) approved before the merge than the branch required (an admin or ' +
+      'bypass-list merge), "no", or "unknown" (protection not read, over 100 reviews, or read before event schema ' +
+      '2). Judged from review times, never from the review decision seen later.',
+  },
   { name: 'checks', description: 'Results of the checks on the last commit: "name=result; …" (empty when none ran).' },
   { name: 'headSha', description: 'The commit merged (pull request head), or the pushed commit.' },
   { name: 'mergeCommitSha', description: 'The commit the merge created on the default branch.' },
-  { name: 'requiredApprovals', description: 'Approvals the default branch required (classic protection and rulesets together, as read when the change was ' +
-    'collected), with the layers; "unknown" when not read.' },
-  { name: 'commitAuthors', description: 'Everyone who wrote or co-wrote (Co-authored-by) the pull request\'s commits: GitHub logins, or the commit ' +
-    'name in quotes when no account is linked; "(incomplete)" past 100 commits.' },
+  {
+    name: 'requiredApprovals',
+    description:
+      'Approvals the default branch required (classic protection and rulesets together, as read when the change was ' +
+      'collected), with the layers; "unknown" when not read.',
+  },
+  {
+    name: 'commitAuthors',
+    description:
+      "Everyone who wrote or co-wrote (Co-authored-by) the pull request's commits: GitHub logins, or the commit " +
+      'name in quotes when no account is linked; "(incomplete)" past 100 commits.',
+  },
   { name: 'reviews', description: 'Every review as read: reviewer [account type] STATE at <time> on <commit>, "after merge" when submitted after mergedAt.' },
-  { name: 'reviewersAtMerge', description: 'Per reviewer, the latest approve, change-request or dismissal before the merge, the commit and the commits after it, and whether it counts or why not.' },
-  { name: 'approvalRules', description: 'The rules applied: whether approvals of earlier commits were accepted (changes.acceptStaleApprovals) and ' +
-    'which Apps count as reviewers (changes.independentBots).' },
+  {
+    name: 'reviewersAtMerge',
+    description:
+      'Per reviewer, the latest approve, change-request or dismissal before the merge, the commit and the commits after it, and whether it counts or why not.',
+  },
+  {
+    name: 'approvalRules',
+    description:
+      'The rules applied: whether approvals of earlier commits were accepted (changes.acceptStaleApprovals) and ' +
+      'which Apps count as reviewers (changes.independentBots).',
+  },
 ] as const;
 
 export const changePopulation: PopulationDefinition = {
@@ -62,8 +90,14 @@ export const changePopulation: PopulationDefinition = {
     'pull requests of each commit (a commit in no merged pull request is a direct push). Each change is stored once by id.',
   frequency: 'recurring',
   attributes: [
-    { question: 'Approved by someone other than its authors, before the merge, on the merged commit, as many times as the branch required?', shown: (row) => row['independentApproval'] ?? '' },
-    { question: 'Branch protection in force at the merge (not bypassed)?', shown: (row) => (row['kind'] === 'direct-push' ? 'no: pushed without a pull request' : bypassShown(row['protectionBypassed'])) },
+    {
+      question: 'Approved by someone other than its authors, before the merge, on the merged commit, as many times as the branch required?',
+      shown: (row) => row['independentApproval'] ?? '',
+    },
+    {
+      question: 'Branch protection in force at the merge (not bypassed)?',
+      shown: (row) => (row['kind'] === 'direct-push' ? 'no: pushed without a pull request' : bypassShown(row['protectionBypassed'])),
+    },
     { question: 'Checks passed on the merged commit?', shown: (row) => checksShown(row['checks']) },
     { question: 'Ticket or change request referenced?', shown: (row) => ticketShown(row['title']) },
   ],

@@ -121,10 +121,7 @@ async function searchMerged(
     if (!result || !Array.isArray(result.nodes)) throw new MalformedReplyError('the reply has no search results');
     if (result.issueCount > SEARCH_RESULT_CAP && to.getTime() - from.getTime() > 1000) {
       const middle = new Date(from.getTime() + Math.floor((to.getTime() - from.getTime()) / 2000) * 1000);
-      return [
-        ...(await searchMerged(octokit, org, from, middle, counter, signal)),
-        ...(await searchMerged(octokit, org, middle, to, counter, signal)),
-      ];
+      return [...(await searchMerged(octokit, org, from, middle, counter, signal)), ...(await searchMerged(octokit, org, middle, to, counter, signal))];
     }
     for (const item of result.nodes) {
       if (!item || !('number' in item)) continue;

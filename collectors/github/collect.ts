@@ -36,7 +36,9 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
   const repos: RepositoryReads | null = listing.ok ? await readRepositories(octokit, org, listing.value, signal) : null;
   const listed = listing.ok ? listing.value : null;
   const [access, actions, sso] = await Promise.all([
-    listed ? readRepositoryAccess(octokit, org.login, listed, !(orgReads.outsideCollaborators.ok && orgReads.outsideCollaborators.value.length === 0), signal) : null,
+    listed
+      ? readRepositoryAccess(octokit, org.login, listed, !(orgReads.outsideCollaborators.ok && orgReads.outsideCollaborators.value.length === 0), signal)
+      : null,
     readActions(octokit, org.login, listed, signal),
     // SAML SSO is offered on GitHub Enterprise Cloud only: on another plan there is nothing to ask.
     planWithoutSso(orgReads.plan) ? null : settle(`GraphQL EvidenceOrganizationSso for ${org.login}`, readSso(octokit, org.login, signal), signal),
@@ -74,7 +76,10 @@ export async function collectGitHub(ctx: CollectContext<GitHubOptions>): Promise
   evidence.sort((a, b) => compareStrings(a.type, b.type) || compareStrings(a.resourceId, b.resourceId));
   errors.sort((a, b) => compareStrings(a.type, b.type) || compareStrings(a.resourceId, b.resourceId));
   if (errors.length > 0) ctx.logger.warn({ org: org.login, errors: errors.length, first: errors[0] }, 'github: some resources could not be read');
-  ctx.logger.info({ org: org.login, requests: counts.requests, charged: counts.charged, notModified: counts.notModified, rateLimited: counts.rateLimited }, 'github: collected');
+  ctx.logger.info(
+    { org: org.login, requests: counts.requests, charged: counts.charged, notModified: counts.notModified, rateLimited: counts.rateLimited },
+    'github: collected',
+  );
   return {
     evidence,
     errors,

@@ -39,10 +39,16 @@ export async function readOrg(octokit: GitHubClient, org: string, signal: AbortS
       logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'admin', ...PAGE }, guardedPages(`GET /orgs/${org}/members?role=admin`))),
       signal,
     ),
-    settle(`GET /orgs/${org}/members`, logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'all', ...PAGE }, guardedPages(`GET /orgs/${org}/members`))), signal),
+    settle(
+      `GET /orgs/${org}/members`,
+      logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, role: 'all', ...PAGE }, guardedPages(`GET /orgs/${org}/members`))),
+      signal,
+    ),
     settle(
       `GET /orgs/${org}/members?filter=2fa_disabled`,
-      logins(octokit.paginate(octokit.rest.orgs.listMembers, { org, filter: '2fa_disabled', ...PAGE }, guardedPages(`GET /orgs/${org}/members?filter=2fa_disabled`))),
+      logins(
+        octokit.paginate(octokit.rest.orgs.listMembers, { org, filter: '2fa_disabled', ...PAGE }, guardedPages(`GET /orgs/${org}/members?filter=2fa_disabled`)),
+      ),
       signal,
     ),
     settle(
@@ -118,9 +124,7 @@ async function readTeams(octokit: GitHubClient, org: string, signal: AbortSignal
         name: team.name,
         privacy: team.privacy ?? null,
         parent: team.parent?.slug ?? null,
-        repositories: repos
-          .map((repo) => ({ name: repo.name, permission: teamPermission(repo) }))
-          .sort((a, b) => compareStrings(a.name, b.name)),
+        repositories: repos.map((repo) => ({ name: repo.name, permission: teamPermission(repo) })).sort((a, b) => compareStrings(a.name, b.name)),
       } satisfies TeamEvidence;
     }),
   );

@@ -44,7 +44,12 @@ export async function preflightGitHub(ctx: PreflightContext<GitHubOptions>): Pro
   } catch (error) {
     ctx.signal.throwIfAborted();
     const status = statusOf(error);
-    const hint = status === 401 ? ': the token is not valid (expired, revoked or mistyped)' : status === 404 ? `: no organization ${org.login} visible to these credentials` : '';
+    const hint =
+      status === 401
+        ? ': the token is not valid (expired, revoked or mistyped)'
+        : status === 404
+          ? `: no organization ${org.login} visible to these credentials`
+          : '';
     return [{ name: 'credentials', status: 'fail', detail: `${describeGitHubFailure(`GET /orgs/${org.login}`, error)}${hint}` }];
   }
   const kind = granted ? 'GitHub App installation' : scopes !== undefined ? 'classic token' : 'fine-grained token';
@@ -65,7 +70,12 @@ function appChecks(granted: Record<string, string>): PermissionCheck[] {
 }
 
 function scopeChecks(header: string): PermissionCheck[] {
-  const held = new Set(header.split(',').map((s) => s.trim()).filter(Boolean));
+  const held = new Set(
+    header
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   return GITHUB_CLASSIC_SCOPES.map(({ scope, includedIn }) => {
     const by = includedIn.find((s) => held.has(s));
     return by
@@ -82,7 +92,11 @@ async function fineGrainedChecks(octokit: GitHubClient, org: string, signal: Abo
   for (const permission of order) {
     const route = PERMISSION_READS[permission];
     if (!route) {
-      checks.push({ name: permission, status: 'skip', detail: "no single read proves it for a fine-grained token (GitHub does not list a token's permissions): check the token's settings" });
+      checks.push({
+        name: permission,
+        status: 'skip',
+        detail: "no single read proves it for a fine-grained token (GitHub does not list a token's permissions): check the token's settings",
+      });
       continue;
     }
     if (route.includes('{repo}') && repo === undefined) {
@@ -96,7 +110,11 @@ async function fineGrainedChecks(octokit: GitHubClient, org: string, signal: Abo
     } catch (error) {
       signal.throwIfAborted();
       const detail = describeGitHubFailure(route.replace('{org}', org).replace('{repo}', repo ?? ''), error);
-      checks.push({ name: permission, status: 'fail', detail: statusOf(error) === 403 ? `denied: ${detail}; grant ${permission} to the token (${README})` : detail });
+      checks.push({
+        name: permission,
+        status: 'fail',
+        detail: statusOf(error) === 403 ? `denied: ${detail}; grant ${permission} to the token (${README})` : detail,
+      });
     }
   }
   return checks.sort((a, b) => GITHUB_PERMISSIONS.indexOf(a.name) - GITHUB_PERMISSIONS.indexOf(b.name));

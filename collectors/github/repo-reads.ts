@@ -71,12 +71,7 @@ export async function listRepositories(octokit: GitHubClient, org: GitHubOrg): P
     .sort((a, b) => compareStrings(a.name, b.name));
 }
 
-export async function readRepositories(
-  octokit: GitHubClient,
-  org: GitHubOrg,
-  repositories: ListedRepository[],
-  signal: AbortSignal,
-): Promise<RepositoryReads> {
+export async function readRepositories(octokit: GitHubClient, org: GitHubOrg, repositories: ListedRepository[], signal: AbortSignal): Promise<RepositoryReads> {
   const wanted = new Set(repositories.map((r) => r.name));
   const [details, protection] = await Promise.all([
     readDetails(octokit, org.login, wanted, signal),
@@ -86,12 +81,7 @@ export async function readRepositories(
 }
 
 /** Every page of the details query; a page-wide failure becomes every wanted repository's error. */
-async function readDetails(
-  octokit: GitHubClient,
-  org: string,
-  wanted: Set<string>,
-  signal: AbortSignal,
-): Promise<Map<string, Outcome<RepositoryDetails>>> {
+async function readDetails(octokit: GitHubClient, org: string, wanted: Set<string>, signal: AbortSignal): Promise<Map<string, Outcome<RepositoryDetails>>> {
   const details = new Map<string, Outcome<RepositoryDetails>>();
   let after: string | null = null;
   const guard = cursorGuard(`GraphQL EvidenceRepositoryDetails for ${org}`);
@@ -120,24 +110,23 @@ async function readDetails(
     for (const name of wanted) if (!details.has(name)) details.set(name, { ok: false, reason, status: statusOf(error) });
   }
   for (const name of wanted) {
-    if (!details.has(name)) details.set(name, { ok: false, reason: `GraphQL EvidenceRepositoryDetails for ${org}: ${name} was not in the reply`, status: null });
+    if (!details.has(name))
+      details.set(name, { ok: false, reason: `GraphQL EvidenceRepositoryDetails for ${org}: ${name} was not in the reply`, status: null });
   }
   return details;
 }
 
 async function detailsOf(octokit: GitHubClient, org: string, node: RepositoryDetailsNode): Promise<RepositoryDetails> {
   // GitHub reads CODEOWNERS from .github/, then the root, then docs/.
-  const codeowners = node.codeownersInGithub
-    ? '.github/CODEOWNERS'
-    : node.codeownersInRoot
-      ? 'CODEOWNERS'
-      : node.codeownersInDocs
-        ? 'docs/CODEOWNERS'
-        : null;
+  const codeowners = node.codeownersInGithub ? '.github/CODEOWNERS' : node.codeownersInRoot ? 'CODEOWNERS' : node.codeownersInDocs ? 'docs/CODEOWNERS' : null;
   let keys = (node.deployKeys?.nodes ?? []).map((k) => ({ title: k.title, readOnly: k.readOnly, createdOn: k.createdAt.slice(0, 10) }));
   if ((node.deployKeys?.totalCount ?? 0) > keys.length) {
     // More keys than the query pages: the (conditional) REST list has them all.
-    const all = await octokit.paginate(octokit.rest.repos.listDeployKeys, { owner: org, repo: node.name, ...PAGE }, guardedPages(`GET /repos/${org}/${node.name}/keys`));
+    const all = await octokit.paginate(
+      octokit.rest.repos.listDeployKeys,
+      { owner: org, repo: node.name, ...PAGE },
+      guardedPages(`GET /repos/${org}/${node.name}/keys`),
+    );
     keys = all.map((k) => ({ title: k.title, readOnly: k.read_only, createdOn: k.created_at.slice(0, 10) }));
   }
   keys.sort((a, b) => compareStrings(a.title, b.title) || compareStrings(a.createdOn, b.createdOn));
@@ -191,13 +180,7 @@ async function readAllProtection(
  * The branch says whether anything protects it; only then are classic protection (404 "Branch not
  * protected" = none, e.g. a branch protected by rulesets only) and the active rules read.
  */
-async function readProtection(
-  octokit: GitHubClient,
-  owner: string,
-  repo: string,
-  branch: string,
-  rulesets: RulesetCache,
-): Promise<BranchProtection | null> {
+async function readProtection(octokit: GitHubClient, owner: string, repo: string, branch: string, rulesets: RulesetCache): Promise<BranchProtection | null> {
   let data;
   try {
     ({ data } = await octokit.rest.repos.getBranch({ owner, repo, branch }));
@@ -244,7 +227,11 @@ async function readClassic(octokit: GitHubClient, owner: string, repo: string, b
 }
 
 async function readRules(octokit: GitHubClient, owner: string, repo: string, branch: string, rulesets: RulesetCache): Promise<BranchRule[]> {
-  const rules = await octokit.paginate(octokit.rest.repos.getBranchRules, { owner, repo, branch, ...PAGE }, guardedPages(`GET /repos/${owner}/${repo}/rules/branches/${branch}`));
+  const rules = await octokit.paginate(
+    octokit.rest.repos.getBranchRules,
+    { owner, repo, branch, ...PAGE },
+    guardedPages(`GET /repos/${owner}/${repo}/rules/branches/${branch}`),
+  );
   const withBypass = await Promise.all(
     rules.map(async (rule) => {
       const raw = rule as { type: string; parameters?: Record<string, unknown>; ruleset_id?: number; ruleset_source_type?: string; ruleset_source?: string };

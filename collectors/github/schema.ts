@@ -55,7 +55,10 @@ export const thresholdsSchema = z.strictObject({
   /** Outside collaborators allowed (logins); everyone else is a finding. */
   outsideCollaboratorAllowList: z.array(loginSchema).default([]),
   /** Base repository permissions accepted (CIS GitHub 1.3.8: read or none). */
-  defaultPermissionsAllowed: z.array(z.enum(['none', 'read', 'write', 'admin'])).min(1).default(['none', 'read']),
+  defaultPermissionsAllowed: z
+    .array(z.enum(['none', 'read', 'write', 'admin']))
+    .min(1)
+    .default(['none', 'read']),
   /** Deploy keys allowed to write, as `<repository>/<key title>` globs. */
   deployKeyWriteAllowList: z.array(globSchema).default([]),
   /** Most administrators a repository may have besides the organization owners. */
@@ -97,7 +100,9 @@ export const githubOptionsSchema = z
     schedule: z.string().optional(),
     timeoutSeconds: z.number().int().min(10).max(86_400).default(1800),
     /** REST API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
-    baseUrl: z.url({ protocol: /^https?$/, error: 'expected the API URL (http or https), e.g. https://api.github.com or https://github.example.com/api/v3' }).default('https://api.github.com'),
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'expected the API URL (http or https), e.g. https://api.github.com or https://github.example.com/api/v3' })
+      .default('https://api.github.com'),
     auth: z.union([tokenAuthSchema, appAuthSchema], {
       error: 'expected { token } or { appId, privateKey | privateKeyPath, installationId }',
     }),
@@ -111,7 +116,12 @@ export const githubOptionsSchema = z
       const key = org.login.toLowerCase();
       const first = seen.get(key);
       if (first === undefined) seen.set(key, index);
-      else ctx.addIssue({ code: 'custom', path: ['orgs', index], message: `expected each organization once (orgs[${first}] is already ${options.orgs[first]!.login})` });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['orgs', index],
+          message: `expected each organization once (orgs[${first}] is already ${options.orgs[first]!.login})`,
+        });
     });
   });
 

@@ -22,7 +22,11 @@ const attestationStillValid: CheckDefinition<ManualOptions> = {
   evaluate: (view, _options, now) =>
     evidenceOf<Attestation>(view, ATTESTATION_TYPE).map((a) =>
       Date.parse(a.data.validUntil) > now.getTime()
-        ? finding(a, 'pass', `${a.resourceId} attested by ${a.data.attestedBy} on ${day(a.data.attestedAt)} (${a.data.file.name}), valid until ${day(a.data.validUntil)}`)
+        ? finding(
+            a,
+            'pass',
+            `${a.resourceId} attested by ${a.data.attestedBy} on ${day(a.data.attestedAt)} (${a.data.file.name}), valid until ${day(a.data.validUntil)}`,
+          )
         : finding(a, 'fail', `${a.resourceId}: the attestation of ${day(a.data.attestedAt)} expired on ${day(a.data.validUntil)}`),
     ),
 };
@@ -40,13 +44,22 @@ export const manual = defineCollector<ManualOptions>({
     const { attestation, content } = ctx.options;
     // The bytes handed over must be the file hashed when the attestation was made.
     const sha256 = createHash('sha256').update(content).digest('hex');
-    if (sha256 !== attestation.file.sha256) throw new Error(`${attestation.file.name} changed while it was recorded (sha256 ${sha256}, expected ${attestation.file.sha256})`);
+    if (sha256 !== attestation.file.sha256)
+      throw new Error(`${attestation.file.name} changed while it was recorded (sha256 ${sha256}, expected ${attestation.file.sha256})`);
     return {
       evidence: [{ type: ATTESTATION_TYPE, resourceId: attestation.control, schemaVersion: 1, data: attestation }],
       errors: [],
       files: [content],
       validUntil: attestation.validUntil,
-      meta: { attestation: { control: attestation.control, framework: attestation.framework, file: attestation.file, note: attestation.note, attestedBy: attestation.attestedBy } satisfies RecordedAttestation },
+      meta: {
+        attestation: {
+          control: attestation.control,
+          framework: attestation.framework,
+          file: attestation.file,
+          note: attestation.note,
+          attestedBy: attestation.attestedBy,
+        } satisfies RecordedAttestation,
+      },
     };
   },
 });

@@ -47,7 +47,8 @@ export default function hrLeavers({ z, defineCollector, evidenceOf, finding, con
             if (Date.parse(`${leftOn}T00:00:00Z`) > now.getTime()) return finding(leaver, 'not_applicable', `${leaver.resourceId} leaves on ${leftOn}`);
             if (stillHas.length === 0) return finding(leaver, 'pass', `${leaver.resourceId} (left ${leftOn}) has no IAM user and no GitHub membership`);
             const where = stillHas.map((s) => `${s.source} ${s.scope} ${s.resource}`).join(', ');
-            if (now.getTime() < deadline) return finding(leaver, 'pass', `${leaver.resourceId} (left ${leftOn}) still has access within the grace period: ${where}`);
+            if (now.getTime() < deadline)
+              return finding(leaver, 'pass', `${leaver.resourceId} (left ${leftOn}) still has access within the grace period: ${where}`);
             return finding(leaver, 'fail', `${leaver.resourceId} (left ${leftOn}) still has access: ${where}`);
           }),
       },
@@ -67,7 +68,11 @@ export default function hrLeavers({ z, defineCollector, evidenceOf, finding, con
       const errors = [];
       for (const leaver of parsed.data.leavers) {
         if (users.length === 0 && members.length === 0) {
-          errors.push({ type: LEAVER_TYPE, resourceId: leaver.email, error: 'no stored aws-iam or github evidence to compare with: run those collectors first' });
+          errors.push({
+            type: LEAVER_TYPE,
+            resourceId: leaver.email,
+            error: 'no stored aws-iam or github evidence to compare with: run those collectors first',
+          });
           continue;
         }
         const names = new Set([...leaver.awsUserNames, leaver.email]);
@@ -76,9 +81,7 @@ export default function hrLeavers({ z, defineCollector, evidenceOf, finding, con
           ...users
             .filter((u) => names.has(u.data.userName) || u.data.tags?.email === leaver.email)
             .map((u) => ({ source: 'aws-iam', scope: u.scope, resource: u.resourceId })),
-          ...members
-            .filter((m) => logins.has(String(m.data.login).toLowerCase()))
-            .map((m) => ({ source: 'github', scope: m.scope, resource: m.data.login })),
+          ...members.filter((m) => logins.has(String(m.data.login).toLowerCase())).map((m) => ({ source: 'github', scope: m.scope, resource: m.data.login })),
         ].sort((a, b) => (a.source + a.resource < b.source + b.resource ? -1 : 1));
         // Which snapshot each match came from is in the chain (the joined runs); the document holds what
         // was found, so an unchanged situation stores no new document on the next run.

@@ -50,7 +50,13 @@ function grantsOn(people: People, repo: RepositorySpec): Grant[] {
   return [...members, ...outside];
 }
 
-const FLAG_OF_PERMISSION: Record<string, keyof (typeof PERMISSIONS_OF_ROLE)['read']> = { pull: 'pull', triage: 'triage', push: 'push', maintain: 'maintain', admin: 'admin' };
+const FLAG_OF_PERMISSION: Record<string, keyof (typeof PERMISSIONS_OF_ROLE)['read']> = {
+  pull: 'pull',
+  triage: 'triage',
+  push: 'push',
+  maintain: 'maintain',
+  admin: 'admin',
+};
 
 /**
  * GET /repos/{owner}/{repo}/collaborators: affiliation outside|direct|all; permission keeps those whose

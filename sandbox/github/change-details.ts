@@ -123,7 +123,8 @@ export function pullRequestDetail(seed: number, people: People, repo: Repository
   let reviewDecision: PullRequestDetail['reviewDecision'] = repo.protection === 'none' ? null : 'APPROVED';
   let checkFails = false;
   // One to three commits, all by the author; the earlier ones come before the head.
-  const earlierCount = kind === 'approved-before-later-commit' || kind === 'dismissed-and-commented' || kind === 'co-author-approved' ? 1 : between(seed, `commits:${key}`, 0, 2);
+  const earlierCount =
+    kind === 'approved-before-later-commit' || kind === 'dismissed-and-commented' || kind === 'co-author-approved' ? 1 : between(seed, `commits:${key}`, 0, 2);
   const earlier = Array.from({ length: earlierCount }, (_, i) => gitOid(seed, `head-${earlierCount - i}:${key}`));
   const earlierOid = earlier.at(-1) ?? headOid;
   const commits: CommitDetail[] = [...earlier, headOid].map((oid) => ({ oid, authors: [author] }));
@@ -182,9 +183,7 @@ export function pullRequestDetail(seed: number, people: People, repo: Repository
     ...check,
     result: checkFails && check.name === REQUIRED_CHECK ? 'FAILURE' : 'SUCCESS',
   }));
-  const title =
-    change.special?.title ??
-    `${pick(VERBS, draw(seed, `title-verb:${key}`))} ${pick(SUBJECTS, draw(seed, `title-subject:${key}`))}`;
+  const title = change.special?.title ?? `${pick(VERBS, draw(seed, `title-verb:${key}`))} ${pick(SUBJECTS, draw(seed, `title-subject:${key}`))}`;
   return {
     id: graphNodeId('PR', seed, key),
     title,

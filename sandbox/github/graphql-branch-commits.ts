@@ -49,7 +49,14 @@ export function defaultBranchCommits(model: OrgModel, variables: Record<string, 
   if (!repo) {
     return {
       data: { repository: null },
-      errors: [{ type: 'NOT_FOUND', path: ['repository'], locations: [{ line: 3, column: 5 }], message: `Could not resolve to a Repository with the name '${owner}/${name}'.` }],
+      errors: [
+        {
+          type: 'NOT_FOUND',
+          path: ['repository'],
+          locations: [{ line: 3, column: 5 }],
+          message: `Could not resolve to a Repository with the name '${owner}/${name}'.`,
+        },
+      ],
     };
   }
   if (repo.empty) return { data: { repository: { defaultBranchRef: null } } };
@@ -57,7 +64,8 @@ export function defaultBranchCommits(model: OrgModel, variables: Record<string, 
   const until = Date.parse(variables['until'] as string);
   if (Number.isNaN(since) || Number.isNaN(until)) return { errors: [{ message: 'Variables $since and $until must be GitTimestamps (ISO 8601)' }] };
   const start = decodeCursor(variables['after']);
-  if (start === null) return { data: { repository: null }, errors: [invalidCursorError(variables['after'], ['repository', 'defaultBranchRef', 'target', 'history'])] };
+  if (start === null)
+    return { data: { repository: null }, errors: [invalidCursorError(variables['after'], ['repository', 'defaultBranchRef', 'target', 'history'])] };
 
   const commits = model.history.commitsOnBranch(repo.index, repo.defaultBranch, since, until, now);
   const history = connectionPage(commits, start, PAGE_SIZE, (change) => commitNode(model, repo, change));

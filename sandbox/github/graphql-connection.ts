@@ -35,13 +35,7 @@ export function invalidCursorError(after: unknown, path: string[]): GraphqlError
 }
 
 /** One page of `items`; `reachable` caps how far paging can go (search stops at 1,000). */
-export function connectionPage<T, N>(
-  items: readonly T[],
-  start: number,
-  first: number,
-  toNode: (item: T) => N,
-  reachable = items.length,
-): Connection<N> {
+export function connectionPage<T, N>(items: readonly T[], start: number, first: number, toNode: (item: T) => N, reachable = items.length): Connection<N> {
   const end = Math.min(start + first, items.length, reachable);
   const nodes = start < end ? items.slice(start, end).map(toNode) : [];
   return {

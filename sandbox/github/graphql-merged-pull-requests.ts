@@ -13,7 +13,11 @@ import { SANDBOX_ORG, WEB_ROOT } from './urls.js';
 const PAGE_SIZE = 50;
 
 /** The name in a commit: the login's words, capitalised (`maria-chen` → `Maria Chen`). */
-const displayName = (login: string) => login.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+const displayName = (login: string) =>
+  login
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
 const SEARCH_REACH = 1000;
 
 function pullRequestNode(model: OrgModel, change: Change, now: number) {

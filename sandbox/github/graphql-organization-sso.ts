@@ -16,7 +16,14 @@ export function organizationSso(model: OrgModel, variables: Record<string, unkno
   if (org.toLowerCase() !== SANDBOX_ORG) {
     return {
       data: { organization: null },
-      errors: [{ type: 'NOT_FOUND', path: ['organization'], locations: [{ line: 3, column: 5 }], message: `Could not resolve to an Organization with the login of '${org}'.` }],
+      errors: [
+        {
+          type: 'NOT_FOUND',
+          path: ['organization'],
+          locations: [{ line: 3, column: 5 }],
+          message: `Could not resolve to an Organization with the login of '${org}'.`,
+        },
+      ],
     };
   }
   const start = decodeCursor(variables['after']);

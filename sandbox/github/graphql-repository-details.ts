@@ -34,7 +34,14 @@ export function repositoryDetails(model: OrgModel, variables: Record<string, unk
   if (org.toLowerCase() !== SANDBOX_ORG) {
     return {
       data: { organization: null },
-      errors: [{ type: 'NOT_FOUND', path: ['organization'], locations: [{ line: 3, column: 5 }], message: `Could not resolve to an Organization with the login of '${org}'.` }],
+      errors: [
+        {
+          type: 'NOT_FOUND',
+          path: ['organization'],
+          locations: [{ line: 3, column: 5 }],
+          message: `Could not resolve to an Organization with the login of '${org}'.`,
+        },
+      ],
     };
   }
   const start = decodeCursor(variables['after']);

@@ -41,7 +41,9 @@ export function answerGraphql(model: OrgModel, body: string, now: number): Graph
     return {
       status: 200,
       operation: name ?? '(anonymous)',
-      payload: { errors: [{ message: `The GitHub sandbox answers only ${[...GRAPHQL_OPERATIONS.keys()].join(', ')}; got ${name ?? 'an anonymous operation'}.` }] },
+      payload: {
+        errors: [{ message: `The GitHub sandbox answers only ${[...GRAPHQL_OPERATIONS.keys()].join(', ')}; got ${name ?? 'an anonymous operation'}.` }],
+      },
     };
   }
   const variables = typeof request.variables === 'object' && request.variables !== null ? (request.variables as Record<string, unknown>) : {};

@@ -18,7 +18,12 @@ export function organizationFacts(seed: number, historyStart: number): Organizat
 }
 
 /** GET /orgs/{org}, as an owner sees it. */
-export function organizationJson(facts: OrganizationFacts, people: People, repositories: readonly RepositorySpec[], updatedAt: number): Record<string, unknown> {
+export function organizationJson(
+  facts: OrganizationFacts,
+  people: People,
+  repositories: readonly RepositorySpec[],
+  updatedAt: number,
+): Record<string, unknown> {
   const publicRepos = repositories.filter((r) => r.visibility === 'public').length;
   const privateRepos = repositories.length - publicRepos;
   return {
@@ -94,9 +99,33 @@ interface WebhookSpec {
 }
 
 const WEBHOOKS: WebhookSpec[] = [
-  { url: 'https://ci.example-co.com/github/webhook', secret: true, insecureSsl: false, contentType: 'json', events: ['pull_request', 'push'], active: true, ageDays: 1400 },
-  { url: 'http://legacy-jenkins.example-co.internal:8080/github-webhook/', secret: false, insecureSsl: false, contentType: 'form', events: ['push'], active: true, ageDays: 2600 },
-  { url: 'https://audit-sink.example-co.com/hooks/github?token=8c1f0a7e2d', secret: true, insecureSsl: true, contentType: 'json', events: ['*'], active: true, ageDays: 700 },
+  {
+    url: 'https://ci.example-co.com/github/webhook',
+    secret: true,
+    insecureSsl: false,
+    contentType: 'json',
+    events: ['pull_request', 'push'],
+    active: true,
+    ageDays: 1400,
+  },
+  {
+    url: 'http://legacy-jenkins.example-co.internal:8080/github-webhook/',
+    secret: false,
+    insecureSsl: false,
+    contentType: 'form',
+    events: ['push'],
+    active: true,
+    ageDays: 2600,
+  },
+  {
+    url: 'https://audit-sink.example-co.com/hooks/github?token=8c1f0a7e2d',
+    secret: true,
+    insecureSsl: true,
+    contentType: 'json',
+    events: ['*'],
+    active: true,
+    ageDays: 700,
+  },
 ];
 
 /** GET /orgs/{org}/hooks: the secret is never shown, only masked when set. */

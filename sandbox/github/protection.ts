@@ -57,7 +57,11 @@ export function branchProtectionSummary(repo: RepositorySpec, branch: string): R
   return {
     enabled: classic,
     required_status_checks: classic
-      ? { enforcement_level: enforcesAdmins(repo) ? 'everyone' : 'non_admins', contexts: [REQUIRED_CHECK], checks: [{ context: REQUIRED_CHECK, app_id: ACTIONS_APP_ID }] }
+      ? {
+          enforcement_level: enforcesAdmins(repo) ? 'everyone' : 'non_admins',
+          contexts: [REQUIRED_CHECK],
+          checks: [{ context: REQUIRED_CHECK, app_id: ACTIONS_APP_ID }],
+        }
       : { enforcement_level: 'off', contexts: [], checks: [] },
   };
 }
@@ -166,9 +170,13 @@ export function rulesetJson(
   const ruleset = candidates.find((r) => r.id === id);
   if (!ruleset) return null;
   const self =
-    ruleset.source === 'Organization' ? `${API_ROOT}/orgs/${SANDBOX_ORG}/rulesets/${id}` : `${API_ROOT}/repos/${SANDBOX_ORG}/${ruleset.repository.name}/rulesets/${id}`;
+    ruleset.source === 'Organization'
+      ? `${API_ROOT}/orgs/${SANDBOX_ORG}/rulesets/${id}`
+      : `${API_ROOT}/repos/${SANDBOX_ORG}/${ruleset.repository.name}/rulesets/${id}`;
   const html =
-    ruleset.source === 'Organization' ? `${WEB_ROOT}/organizations/${SANDBOX_ORG}/settings/rules/${id}` : `${WEB_ROOT}/${SANDBOX_ORG}/${ruleset.repository.name}/rules/${id}`;
+    ruleset.source === 'Organization'
+      ? `${WEB_ROOT}/organizations/${SANDBOX_ORG}/settings/rules/${id}`
+      : `${WEB_ROOT}/${SANDBOX_ORG}/${ruleset.repository.name}/rules/${id}`;
   const time = githubTime(createdAt);
   return {
     id,

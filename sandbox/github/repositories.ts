@@ -215,13 +215,44 @@ const SPECIAL: (Overrides & { ageDays: number })[] = [
 ];
 
 const PREFIXES = [
-  'billing', 'identity', 'search', 'notifications', 'inventory', 'checkout', 'analytics', 'reporting', 'catalog', 'shipping',
-  'auth', 'gateway', 'ledger', 'pricing', 'onboarding', 'support', 'fraud', 'audit', 'scheduler', 'media',
-  'recommendations', 'loyalty', 'tax', 'subscriptions', 'payroll',
+  'billing',
+  'identity',
+  'search',
+  'notifications',
+  'inventory',
+  'checkout',
+  'analytics',
+  'reporting',
+  'catalog',
+  'shipping',
+  'auth',
+  'gateway',
+  'ledger',
+  'pricing',
+  'onboarding',
+  'support',
+  'fraud',
+  'audit',
+  'scheduler',
+  'media',
+  'recommendations',
+  'loyalty',
+  'tax',
+  'subscriptions',
+  'payroll',
 ];
 const SUFFIXES = ['service', 'api', 'worker', 'ui', 'lib', 'jobs', 'sdk', 'docs', 'infra', 'proxy'];
 const AREA_OF_SUFFIX: Record<string, Area> = {
-  service: 'backend', api: 'backend', worker: 'backend', ui: 'frontend', lib: 'backend', jobs: 'data', sdk: 'frontend', docs: 'frontend', infra: 'platform', proxy: 'platform',
+  service: 'backend',
+  api: 'backend',
+  worker: 'backend',
+  ui: 'frontend',
+  lib: 'backend',
+  jobs: 'data',
+  sdk: 'frontend',
+  docs: 'frontend',
+  infra: 'platform',
+  proxy: 'platform',
 };
 const LANGUAGES: Record<Area, string[]> = {
   backend: ['Go', 'Java', 'Kotlin', 'TypeScript'],
@@ -230,8 +261,16 @@ const LANGUAGES: Record<Area, string[]> = {
   data: ['Python', 'Scala'],
 };
 const PURPOSES: Record<string, string> = {
-  service: 'service', api: 'public API', worker: 'background worker', ui: 'web interface', lib: 'shared library',
-  jobs: 'batch jobs', sdk: 'client SDK', docs: 'documentation site', infra: 'infrastructure as code', proxy: 'edge proxy',
+  service: 'service',
+  api: 'public API',
+  worker: 'background worker',
+  ui: 'web interface',
+  lib: 'shared library',
+  jobs: 'batch jobs',
+  sdk: 'client SDK',
+  docs: 'documentation site',
+  infra: 'infrastructure as code',
+  proxy: 'edge proxy',
 };
 
 /** Pool names in an order fixed by the seed, then numbered variants once the pool runs out. */

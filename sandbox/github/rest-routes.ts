@@ -52,9 +52,7 @@ function withRepository(context: RouteContext, answer: (repo: RepositorySpec, re
 function membersOf(model: OrgModel, query: URLSearchParams): Person[] {
   const role = query.get('role') ?? 'all';
   const twoFactorDisabled = query.get('filter') === '2fa_disabled';
-  return model.people.members.filter(
-    (p) => (role === 'admin' ? p.owner : role === 'member' ? !p.owner : true) && (!twoFactorDisabled || !p.twoFactor),
-  );
+  return model.people.members.filter((p) => (role === 'admin' ? p.owner : role === 'member' ? !p.owner : true) && (!twoFactorDisabled || !p.twoFactor));
 }
 
 /** GET /orgs/{org}/repos: type all|public|private|forks|sources|member, sort created|updated|pushed|full_name. */

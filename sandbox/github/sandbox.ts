@@ -41,7 +41,11 @@ export interface SpecialChange {
 }
 
 /** Headers every REST reply carries besides the rate limit. */
-const REST_HEADERS = { 'cache-control': 'private, max-age=60, s-maxage=60', vary: 'Accept, Authorization, Cookie, X-GitHub-OTP', 'x-github-api-version-selected': '2022-11-28' };
+const REST_HEADERS = {
+  'cache-control': 'private, max-age=60, s-maxage=60',
+  vary: 'Accept, Authorization, Cookie, X-GitHub-OTP',
+  'x-github-api-version-selected': '2022-11-28',
+};
 
 export class GitHubSandbox {
   readonly requests = { total: 0, notModified: 0, byRoute: {} as Record<string, number> };
@@ -124,7 +128,12 @@ export class GitHubSandbox {
   }
 
   private restHeaders(now: number, withBody = true): Record<string, string> {
-    return { ...(withBody ? { 'content-type': JSON_CONTENT_TYPE } : {}), ...REST_HEADERS, ...scopeHeaders(this.access), ...rateLimitHeaders('core', this.coreUsed, now) };
+    return {
+      ...(withBody ? { 'content-type': JSON_CONTENT_TYPE } : {}),
+      ...REST_HEADERS,
+      ...scopeHeaders(this.access),
+      ...rateLimitHeaders('core', this.coreUsed, now),
+    };
   }
 
   private count(route: string): void {

@@ -39,7 +39,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, string>> = {
 export function tokenRefusal(access: TokenAccess, authorization: string | undefined, route: string | undefined): SandboxResponse | null {
   const token = authorization?.replace(/^(token|bearer)\s+/i, '');
   if (access.token !== undefined && token !== access.token) {
-    return { status: 401, headers: { 'content-type': JSON_CONTENT_TYPE }, body: JSON.stringify({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }) };
+    return {
+      status: 401,
+      headers: { 'content-type': JSON_CONTENT_TYPE },
+      body: JSON.stringify({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }),
+    };
   }
   const permission = route === undefined ? undefined : ROUTE_PERMISSIONS[route];
   if (permission !== undefined && access.deniedPermissions?.includes(permission)) {

@@ -24,7 +24,10 @@ const DAY_MS = 86_400_000;
 export function frameworkOfControl(frameworks: readonly Framework[], control: string): Framework {
   const found = frameworks.find((f) => f.controls.some((c) => c.id === control));
   if (found) return found;
-  const hint = closest(control, frameworks.flatMap((f) => f.controls.map((c) => c.id)));
+  const hint = closest(
+    control,
+    frameworks.flatMap((f) => f.controls.map((c) => c.id)),
+  );
   throw new CliError(
     `--control: unknown control "${control}"${hint ? `; did you mean "${hint}"?` : ''} (a SOC 2 criterion, a SOC 1 objective or a control of your control sets: evidence-agent controls lists them)`,
   );
@@ -62,7 +65,8 @@ async function readBounded(path: string, limit = MAX_ATTESTED_FILE_BYTES): Promi
   let total = 0;
   for await (const chunk of createReadStream(path)) {
     total += (chunk as Buffer).length;
-    if (total > limit) throw new CliError(`--file: ${path} grew past the ${limit / 1024 / 1024} MB limit while it was read; attest a file that is not being written`);
+    if (total > limit)
+      throw new CliError(`--file: ${path} grew past the ${limit / 1024 / 1024} MB limit while it was read; attest a file that is not being written`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -83,7 +83,13 @@ export async function recordedSigners(store: EvidenceStore): Promise<{ signers: 
     const meta = chained.fields.meta as Partial<ExportRecord>;
     if (typeof meta.fingerprint !== 'string') continue;
     const known = signers.get(meta.fingerprint);
-    const signer = known ?? { fingerprint: meta.fingerprint, firstRun: run.seq, lastRun: run.seq, lastExportAt: run.startedAt, manifests: new Map<string, number>() };
+    const signer = known ?? {
+      fingerprint: meta.fingerprint,
+      firstRun: run.seq,
+      lastRun: run.seq,
+      lastExportAt: run.startedAt,
+      manifests: new Map<string, number>(),
+    };
     signer.lastRun = run.seq;
     signer.lastExportAt = run.startedAt;
     if (typeof meta.manifestSha256 === 'string') signer.manifests.set(meta.manifestSha256, run.seq);

@@ -3,7 +3,23 @@
 // assessment-results and an HTML report, with a manifest of every file's SHA-256 signed with Ed25519.
 // Deterministic: the same store and period give byte-identical files. Files are written one by one to
 // disk (large ones row by row), not held in memory.
-import { appendFileSync, chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, createReadStream } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+  createReadStream,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -100,7 +116,9 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     mkdirSync(parent, { recursive: true });
     root = mkdtempSync(join(parent, `.${basename(out)}-`));
   } catch (error) {
-    throw new ExportError(`--out: cannot write in ${parent} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose a directory you can write to`);
+    throw new ExportError(
+      `--out: cannot write in ${parent} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose a directory you can write to`,
+    );
   }
   const partial = `${root}.partial`;
   try {
@@ -190,7 +208,9 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
             `pages included; ${readers.filter((r) => r.status === 'failed' || r.status === 'aborted').length} runs failed or aborted). Per stream:`,
         );
         for (const stream of report.streams) {
-          readme.push(`- ${collector.id} ${stream.scope}: ${stream.rows} rows from ${stream.events} stored events; partitions read: ${stream.coverage.map((c) => c.partition).join(', ') || 'none'}`);
+          readme.push(
+            `- ${collector.id} ${stream.scope}: ${stream.rows} rows from ${stream.events} stored events; partitions read: ${stream.coverage.map((c) => c.partition).join(', ') || 'none'}`,
+          );
         }
         readme.push('', `Coverage gaps (spans whose events were not read; the population is incomplete there): ${report.warnings.length === 0 ? 'none.' : ''}`);
         for (const warning of report.warnings) readme.push(`- ${warning}`);
@@ -287,19 +307,45 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     const storeId = await storeIdentity(store, chained[0]!);
     const period = { from: options.from, to: options.to, timeZone: options.timeZone, start: periodStart.toISOString(), end: periodEnd.toISOString() };
     const frameworks = options.frameworks.map((f) => ({ id: f.id, title: f.title, version: f.version }));
-    const mappings = { applied: options.asCollected ? 'as-collected' : 'current', versionsAtCollection: [...new Set(inRange.map((r) => r.mappingVersion))].sort() };
+    const mappings = {
+      applied: options.asCollected ? 'as-collected' : 'current',
+      versionsAtCollection: [...new Set(inRange.map((r) => r.mappingVersion))].sort(),
+    };
     // The store's last change within the export: the end of the last run exported (never the period's end, which may be ahead).
     const lastModified = new Date(inRange.reduce((latest, r) => Math.max(latest, Date.parse(r.finishedAt)), 0)).toISOString();
-    const checkOwners = new Map(options.collectors.flatMap((c) => c.checks.map((k) => [k.id, { collector: c.id, controlFromScope: k.controlFromScope === true }] as const)));
+    const checkOwners = new Map(
+      options.collectors.flatMap((c) => c.checks.map((k) => [k.id, { collector: c.id, controlFromScope: k.controlFromScope === true }] as const)),
+    );
     write(
       'assessment-results.json',
       `${JSON.stringify(
-        assessmentResults({ title, agentVersion: options.agentVersion, storeId, organization: options.organization, period, lastModified, frameworks, mappings, snapshots, coverage, checkOwner: (id) => checkOwners.get(id) }),
+        assessmentResults({
+          title,
+          agentVersion: options.agentVersion,
+          storeId,
+          organization: options.organization,
+          period,
+          lastModified,
+          frameworks,
+          mappings,
+          snapshots,
+          coverage,
+          checkOwner: (id) => checkOwners.get(id),
+        }),
         null,
         2,
       )}\n`,
     );
-    write('index.html', htmlReport({ title, period: { from: options.from, to: options.to, timeZone: options.timeZone }, fingerprint: keyFingerprint, coverage, files: [...listFiles(root), 'manifest.json', 'SHA256SUMS'].sort() }));
+    write(
+      'index.html',
+      htmlReport({
+        title,
+        period: { from: options.from, to: options.to, timeZone: options.timeZone },
+        fingerprint: keyFingerprint,
+        coverage,
+        files: [...listFiles(root), 'manifest.json', 'SHA256SUMS'].sort(),
+      }),
+    );
 
     // The manifest lists every other file; the signature covers the manifest; SHA256SUMS covers everything.
     const files = [];
@@ -401,10 +447,19 @@ const FINDING_COLUMNS = ['day', 'check', 'collector', 'scope', 'resourceType', '
  * Every attestation whose window overlaps the period (made before it too), with its file's bytes as
  * `attestations/<sha256>-<name>` (the SHA-256 in the name is the file's, checkable by anyone).
  */
-async function writeAttestations(store: EvidenceStore, onDemand: readonly string[], periodStart: Date, periodEnd: Date, write: (path: string, content: string | Buffer) => void): Promise<void> {
+async function writeAttestations(
+  store: EvidenceStore,
+  onDemand: readonly string[],
+  periodStart: Date,
+  periodEnd: Date,
+  write: (path: string, content: string | Buffer) => void,
+): Promise<void> {
   const recorded = (await Promise.all(onDemand.map((collector) => store.listRuns({ collector, to: periodEnd })))).flat();
   const runs = recorded.filter(
-    (r) => (r.status === 'ok' || r.status === 'partial') && typeof r.meta['validUntil'] === 'string' && Date.parse(r.meta['validUntil'] as string) > periodStart.getTime(),
+    (r) =>
+      (r.status === 'ok' || r.status === 'partial') &&
+      typeof r.meta['validUntil'] === 'string' &&
+      Date.parse(r.meta['validUntil'] as string) > periodStart.getTime(),
   );
   if (runs.length === 0) return;
   const rows: string[][] = [];
@@ -412,11 +467,28 @@ async function writeAttestations(store: EvidenceStore, onDemand: readonly string
     const { attestation, validUntil } = run.meta as Required<AttestationRunMeta>;
     const path = `attestations/${attestation.file.sha256}-${attestation.file.name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
     const bytes = await store.fileBytes(attestation.file.sha256);
-    if (!bytes) throw new ExportError(`the file of attestation run ${run.seq} (${attestation.file.name}, sha256 ${attestation.file.sha256}) is missing from the store: run verify`);
+    if (!bytes)
+      throw new ExportError(
+        `the file of attestation run ${run.seq} (${attestation.file.name}, sha256 ${attestation.file.sha256}) is missing from the store: run verify`,
+      );
     write(path, bytes);
-    rows.push([attestation.framework, attestation.control, run.startedAt, validUntil, attestation.attestedBy, attestation.note, path, attestation.file.sha256, String(attestation.file.bytes), String(run.seq)]);
+    rows.push([
+      attestation.framework,
+      attestation.control,
+      run.startedAt,
+      validUntil,
+      attestation.attestedBy,
+      attestation.note,
+      path,
+      attestation.file.sha256,
+      String(attestation.file.bytes),
+      String(run.seq),
+    ]);
   }
-  write('attestations/attestations.csv', csvLines([['framework', 'control', 'attestedAt', 'validUntil', 'attestedBy', 'note', 'file', 'sha256', 'bytes', 'run'], ...rows]));
+  write(
+    'attestations/attestations.csv',
+    csvLines([['framework', 'control', 'attestedAt', 'validUntil', 'attestedBy', 'note', 'file', 'sha256', 'bytes', 'run'], ...rows]),
+  );
 }
 
 /**
@@ -431,7 +503,18 @@ async function reviewsCsv(store: EvidenceStore, reports: readonly CoverageReport
     const key = [entry.collector, entry.scope, entry.checkId, entry.resourceId].join('\u0000');
     if (byKey.has(key)) continue;
     const run = await store.getRun(entry.review.runSeq);
-    byKey.set(key, [entry.collector, entry.scope, entry.checkId, entry.resourceId, entry.occurredAt, entry.review.reviewedBy, entry.review.reviewedAt, entry.review.note, String(entry.review.runSeq), run ? `sha256:${run.hash}` : '']);
+    byKey.set(key, [
+      entry.collector,
+      entry.scope,
+      entry.checkId,
+      entry.resourceId,
+      entry.occurredAt,
+      entry.review.reviewedBy,
+      entry.review.reviewedAt,
+      entry.review.note,
+      String(entry.review.runSeq),
+      run ? `sha256:${run.hash}` : '',
+    ]);
   }
   if (byKey.size === 0) return undefined;
   const rows = [...byKey.values()].sort((a, b) => compareStrings(a[4]!, b[4]!) || compareStrings(a[2]!, b[2]!) || compareStrings(a[3]!, b[3]!));
@@ -449,13 +532,16 @@ function appendFindings(root: string, framework: string, controlId: string, day:
   }
   // Field by field, without building a key per comparison (10,000 findings a day made that most of the
   // export's garbage), and written 1,000 lines at a time.
-  const sorted = [...rows].sort((a, b) => compareStrings(a.checkId, b.checkId) || compareStrings(a.scope, b.scope) || compareStrings(a.resourceId, b.resourceId));
+  const sorted = [...rows].sort(
+    (a, b) => compareStrings(a.checkId, b.checkId) || compareStrings(a.scope, b.scope) || compareStrings(a.resourceId, b.resourceId),
+  );
   for (let start = 0; start < sorted.length; start += 1000) {
-    const records = sorted.slice(start, start + 1000).map((r) => [day, r.checkId, r.collector, r.scope, r.resourceType, r.resourceId, r.status, r.exception, r.message, r.observedAt, r.review]);
+    const records = sorted
+      .slice(start, start + 1000)
+      .map((r) => [day, r.checkId, r.collector, r.scope, r.resourceType, r.resourceId, r.status, r.exception, r.message, r.observedAt, r.review]);
     writeSync(fd, csvLines(records));
   }
 }
-
 
 /** Per run, its event windows as `partition from..to` (with the error of an incomplete one). */
 async function windowsByRun(store: EvidenceStore, runs: RunRecord[]): Promise<Map<number, string>> {
@@ -468,7 +554,22 @@ async function windowsByRun(store: EvidenceStore, runs: RunRecord[]): Promise<Ma
 }
 
 function runsCsv(runs: RunRecord[], windows: Map<number, string>): string {
-  const columns = ['seq', 'id', 'collector', 'scope', 'startedAt', 'finishedAt', 'status', 'error', 'apiCalls', 'evidenceCount', 'eventsRead', 'eventWindows', 'prevHash', 'hash'];
+  const columns = [
+    'seq',
+    'id',
+    'collector',
+    'scope',
+    'startedAt',
+    'finishedAt',
+    'status',
+    'error',
+    'apiCalls',
+    'evidenceCount',
+    'eventsRead',
+    'eventWindows',
+    'prevHash',
+    'hash',
+  ];
   return toCsv(
     columns,
     runs.map((r) => ({
@@ -512,7 +613,10 @@ async function exceptionsInForce(store: EvidenceStore, runs: RunRecord[]): Promi
 
 function exceptionsCsv(exceptions: ExceptionInForce[]): string {
   const columns = ['id', 'check', 'resource', 'reason', 'approver', 'approved', 'expires', 'firstSeen', 'lastSeen'];
-  return toCsv(columns, exceptions.map((e) => Object.fromEntries(columns.map((c) => [c, String(e[c as keyof ExceptionInForce])]))));
+  return toCsv(
+    columns,
+    exceptions.map((e) => Object.fromEntries(columns.map((c) => [c, String(e[c as keyof ExceptionInForce])]))),
+  );
 }
 
 /**

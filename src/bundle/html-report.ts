@@ -63,7 +63,9 @@ export interface HtmlReportInput {
 
 export function htmlReport(input: HtmlReportInput): string {
   const legend = [
-    ...(['evidenced', 'excepted', 'not_evidenced'] as const).map((s) => `<span class="key"><span class="cell" style="background:${COLORS[s]}"></span>${escape(LABELS[s])}</span>`),
+    ...(['evidenced', 'excepted', 'not_evidenced'] as const).map(
+      (s) => `<span class="key"><span class="cell" style="background:${COLORS[s]}"></span>${escape(LABELS[s])}</span>`,
+    ),
     ...SEVERITIES.map((s) => `<span class="key"><span class="cell" style="background:${SEVERITY_COLORS[s]}"></span>failing, worst severity ${s}</span>`),
     `<span class="key"><span class="cell" style="background-color:${SEVERITY_COLORS.high};background-image:${GAP_HATCH}"></span>failing (or excepted) and a gap the same day</span>`,
     '<span class="key"><b>3/120</b>: 3 resources failing of 120 judged that day</span>',
@@ -80,10 +82,16 @@ export function htmlReport(input: HtmlReportInput): string {
       .join('\n');
     const gapDays = report.controls.reduce((sum, control) => sum + control.gapDays, 0);
     const gaps = report.controls.flatMap((control) =>
-      control.gaps.map((g) => `<li><b>${escape(control.id)}</b> ${g.from}..${g.to}: ${escape(g.details.slice(0, 3).join('; '))}${g.details.length > 3 ? ` (+${g.details.length - 3} more)` : ''}</li>`),
+      control.gaps.map(
+        (g) =>
+          `<li><b>${escape(control.id)}</b> ${g.from}..${g.to}: ${escape(g.details.slice(0, 3).join('; '))}${g.details.length > 3 ? ` (+${g.details.length - 3} more)` : ''}</li>`,
+      ),
     );
     const failing = report.controls.flatMap((control) =>
-      control.failing.map((f) => `<li><b>${escape(control.id)}</b> ${f.from}..${f.to}: ${escape(f.details.slice(0, 3).join('; '))}${f.details.length > 3 ? ` (+${f.details.length - 3} more)` : ''}</li>`),
+      control.failing.map(
+        (f) =>
+          `<li><b>${escape(control.id)}</b> ${f.from}..${f.to}: ${escape(f.details.slice(0, 3).join('; '))}${f.details.length > 3 ? ` (+${f.details.length - 3} more)` : ''}</li>`,
+      ),
     );
     const unreviewed = report.eventFailures.filter((e) => !e.review && !e.exception).length;
     const events =
@@ -107,7 +115,9 @@ ${before}
 <h3>Manual evidence</h3><p>${report.manual.map((m) => escape(m.id)).join(', ') || 'None.'}</p>
 </section>`;
   });
-  const files = input.files.filter((f) => !f.startsWith('evidence/') && !f.startsWith('controls/')).map((f) => `<li><a href="${escape(f)}">${escape(f)}</a></li>`);
+  const files = input.files
+    .filter((f) => !f.startsWith('evidence/') && !f.startsWith('controls/'))
+    .map((f) => `<li><a href="${escape(f)}">${escape(f)}</a></li>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(input.title)}</title>
 <style>

@@ -64,7 +64,12 @@ export function assessmentResults(input: OscalInput): unknown {
     methods: ['TEST'],
     types: ['control-objective'],
     subjects: [{ 'subject-uuid': streams.get(`${run.collector}\u0000${run.scope}`)!.uuid, type: 'inventory-item', title: `${run.collector} ${run.scope}` }],
-    'relevant-evidence': [{ href: 'evidence-index.csv', description: `The documents of this snapshot: the rows of evidence-index.csv with run ${run.seq}; each under evidence/<sha256>.json.` }],
+    'relevant-evidence': [
+      {
+        href: 'evidence-index.csv',
+        description: `The documents of this snapshot: the rows of evidence-index.csv with run ${run.seq}; each under evidence/<sha256>.json.`,
+      },
+    ],
     collected: run.finishedAt,
   }));
   const runsByCollector = new Map<string, RunRecord[]>();
@@ -91,7 +96,14 @@ export function assessmentResults(input: OscalInput): unknown {
           prop('days-not-evidenced', String(c.not_evidenced)),
           prop('coverage', c.failing > 0 ? 'failing' : c.not_evidenced > 0 ? 'not-evidenced' : 'evidenced'),
         ],
-        links: [{ href: `controls/${report.framework}/${control.id}/findings.csv`, rel: 'reference', 'media-type': 'text/csv', text: 'every finding behind every day of this control' }],
+        links: [
+          {
+            href: `controls/${report.framework}/${control.id}/findings.csv`,
+            rel: 'reference',
+            'media-type': 'text/csv',
+            text: 'every finding behind every day of this control',
+          },
+        ],
         target: {
           type: 'objective-id',
           'target-id': controlToken(control.id),
@@ -99,7 +111,9 @@ export function assessmentResults(input: OscalInput): unknown {
             state,
             reason,
             ...(reason === 'other'
-              ? { remarks: `Not evidenced on ${c.not_evidenced} of ${report.days.length} days (no valid snapshot, an event gap or a check that could not judge): not a failure, and not a pass.` }
+              ? {
+                  remarks: `Not evidenced on ${c.not_evidenced} of ${report.days.length} days (no valid snapshot, an event gap or a check that could not judge): not a failure, and not a pass.`,
+                }
               : {}),
           },
         },
@@ -124,13 +138,15 @@ export function assessmentResults(input: OscalInput): unknown {
         version: input.agentVersion,
         'oscal-version': OSCAL_VERSION,
         props: [prop('store-id', store)],
-        roles: [
-          ...(organizationUuid ? [{ id: 'prepared-for', title: 'Prepared For' }] : []),
-          { id: 'prepared-by', title: 'Prepared By' },
-        ],
+        roles: [...(organizationUuid ? [{ id: 'prepared-for', title: 'Prepared For' }] : []), { id: 'prepared-by', title: 'Prepared By' }],
         parties: [
           ...(organizationUuid ? [{ uuid: organizationUuid, type: 'organization', name: input.organization! }] : []),
-          { uuid: toolUuid, type: 'organization', name: 'evidence-agent', remarks: `The open-source evidence collector that gathered, judged and exported this evidence (version ${input.agentVersion}).` },
+          {
+            uuid: toolUuid,
+            type: 'organization',
+            name: 'evidence-agent',
+            remarks: `The open-source evidence collector that gathered, judged and exported this evidence (version ${input.agentVersion}).`,
+          },
         ],
         'responsible-parties': [
           ...(organizationUuid ? [{ 'role-id': 'prepared-for', 'party-uuids': [organizationUuid] }] : []),
@@ -157,7 +173,9 @@ export function assessmentResults(input: OscalInput): unknown {
                 ...(manual.length > 0 ? { 'exclude-controls': manual.map((m) => ({ 'control-id': controlToken(m.id) })) } : {}),
               },
             ],
-            ...(manual.length > 0 ? { remarks: `Not assessed (manual evidence): ${manual.map((m) => `${m.framework.toUpperCase()} ${m.id}`).join(', ')}.` } : {}),
+            ...(manual.length > 0
+              ? { remarks: `Not assessed (manual evidence): ${manual.map((m) => `${m.framework.toUpperCase()} ${m.id}`).join(', ')}.` }
+              : {}),
           },
           ...(observations.length > 0 ? { observations } : {}),
           ...(findings.length > 0 ? { findings } : {}),
@@ -193,12 +211,7 @@ export function assessmentResults(input: OscalInput): unknown {
  * The snapshots a control's finding was judged from: the runs of the collectors owning its checks (for a
  * check that evidences only its stream's control, an attestation, the runs of that control's stream).
  */
-function relatedRuns(
-  controlId: string,
-  checks: string[],
-  checkOwner: OscalInput['checkOwner'],
-  runsByCollector: Map<string, RunRecord[]>,
-): RunRecord[] {
+function relatedRuns(controlId: string, checks: string[], checkOwner: OscalInput['checkOwner'], runsByCollector: Map<string, RunRecord[]>): RunRecord[] {
   const runs = new Map<number, RunRecord>();
   for (const check of checks) {
     const owner = checkOwner(check);

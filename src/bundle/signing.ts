@@ -62,7 +62,9 @@ export const FINGERPRINT_PATTERN = /^SHA256:[A-Za-z0-9+/]{43}$/;
 export function parseFingerprint(value: string, source: string): string {
   const trimmed = value.trim();
   if (!FINGERPRINT_PATTERN.test(trimmed)) {
-    throw new SigningKeyError(`${source}: expected a key fingerprint as keygen and export print it (SHA256: and 43 base64 characters), got "${value.slice(0, 80)}"`);
+    throw new SigningKeyError(
+      `${source}: expected a key fingerprint as keygen and export print it (SHA256: and 43 base64 characters), got "${value.slice(0, 80)}"`,
+    );
   }
   return trimmed;
 }

@@ -64,7 +64,16 @@ export function untrustedSignerProblem(fingerprint: string): string {
 
 export async function verifyBundle(path: string, trusted: readonly TrustedKey[] = []): Promise<BundleVerification> {
   const failed = (problem: string): BundleVerification => ({
-    ok: false, intact: false, trusted: false, signer: null, problems: [problem], notes: [], files: 0, runs: 0, fingerprint: null, manifestSha256: null,
+    ok: false,
+    intact: false,
+    trusted: false,
+    signer: null,
+    problems: [problem],
+    notes: [],
+    files: 0,
+    runs: 0,
+    fingerprint: null,
+    manifestSha256: null,
   });
   if (!existsSync(path)) return failed(`${path} does not exist`);
   if (statSync(path).isDirectory()) return verifyDirectory(path, trusted);
@@ -125,7 +134,9 @@ async function verifyDirectory(root: string, trusted: readonly TrustedKey[]): Pr
       problems.push('manifest.json is not JSON');
     }
     if (manifest.bundleFormat !== undefined && !FORMATS.has(manifest.bundleFormat)) {
-      problems.push(`manifest.json: unknown bundleFormat "${String(manifest.bundleFormat).slice(0, 60)}" (this verifier reads ${[...FORMATS].join(', ')}): use a newer evidence-agent`);
+      problems.push(
+        `manifest.json: unknown bundleFormat "${String(manifest.bundleFormat).slice(0, 60)}" (this verifier reads ${[...FORMATS].join(', ')}): use a newer evidence-agent`,
+      );
     }
     for (const entry of manifest.files ?? []) {
       if (!presentSet.has(entry.path)) problems.push(`${entry.path}: listed in the manifest but missing`);
@@ -154,14 +165,16 @@ async function verifyDirectory(root: string, trusted: readonly TrustedKey[]): Pr
     previous = run.hash;
     chainRuns.set(run.fields.seq, run);
   });
-  if (manifest.chain && chain.length > 0 && manifest.chain.runs !== chain.length) problems.push(`runs.jsonl holds ${chain.length} runs, the manifest says ${manifest.chain.runs}`);
+  if (manifest.chain && chain.length > 0 && manifest.chain.runs !== chain.length)
+    problems.push(`runs.jsonl holds ${chain.length} runs, the manifest says ${manifest.chain.runs}`);
   if (manifest.chain && previous !== manifest.chain.lastRun.hash) problems.push('runs.jsonl does not end with the last run the manifest names');
 
   // 4. Content-addressed files against their names, and the indexes against the files.
   const documents = await checkAddressedFiles(root, present, 'evidence', problems, true);
   const sources = await checkAddressedFiles(root, present, 'sources', problems, false);
   await checkEvidenceIndex(root, presentSet, documents, chainRuns, problems);
-  if (format === 'evidence-agent-bundle/1') notes.push('bundle format 1: its population rows carry no source records (exported before evidence-agent-bundle/2)');
+  if (format === 'evidence-agent-bundle/1')
+    notes.push('bundle format 1: its population rows carry no source records (exported before evidence-agent-bundle/2)');
   else await checkPopulations(root, presentSet, manifest.populations, sources, problems);
   await checkRunsCsv(root, presentSet, chainRuns, problems);
   await checkAttestations(root, present, problems);
@@ -199,7 +212,8 @@ function checkSamplePacks(root: string, present: readonly string[], chainRuns: R
       if (bundled && bundled.hash !== run.hash) problems.push(`${pack}/chain.jsonl: run ${run.seq} has hash ${run.hash}, runs.jsonl says ${bundled.hash}`);
     }
   }
-  if (present.some((f) => f.startsWith('samples/')) && !present.includes('samples/seed.txt')) problems.push('samples/seed.txt is missing: the samples cannot be drawn again');
+  if (present.some((f) => f.startsWith('samples/')) && !present.includes('samples/seed.txt'))
+    problems.push('samples/seed.txt is missing: the samples cannot be drawn again');
 }
 
 /**
@@ -228,7 +242,11 @@ function checkSignature(
     const bundledKey = read('public-key.pem')?.toString('utf8');
     const heldNames = held.map((k) => `${k.fingerprint} from ${k.source}`).join(', ');
     if (!bundledKey) {
-      problems.push(held.length > 0 ? `manifest.sig: the signature does not verify with the given public key (${heldNames}), and public-key.pem is missing` : 'public-key.pem is missing and no --public-key was given');
+      problems.push(
+        held.length > 0
+          ? `manifest.sig: the signature does not verify with the given public key (${heldNames}), and public-key.pem is missing`
+          : 'public-key.pem is missing and no --public-key was given',
+      );
       return { signer: null };
     }
     let bundled: string;
@@ -239,7 +257,9 @@ function checkSignature(
       return { signer: null };
     }
     if (!verifyManifest(manifestBytes, signature, bundledKey)) {
-      problems.push(`manifest.sig: the signature does not verify with the bundled public key (${bundled})${held.length > 0 ? ` nor with the given public key (${heldNames})` : ''}`);
+      problems.push(
+        `manifest.sig: the signature does not verify with the bundled public key (${bundled})${held.length > 0 ? ` nor with the given public key (${heldNames})` : ''}`,
+      );
       return { signer: null };
     }
     signer = { fingerprint: bundled, trustedBy: trusted.find((k) => k.fingerprint === bundled)?.source ?? null };
@@ -257,7 +277,13 @@ function checkSignature(
  * be the SHA-256 of the document. Returns the hashes found, with the document's type and id when
  * `identities` asks for them (for the index check; source records need only their hash).
  */
-async function checkAddressedFiles(root: string, present: string[], dir: string, problems: string[], identities: boolean): Promise<Map<string, { type?: unknown; resourceId?: unknown }>> {
+async function checkAddressedFiles(
+  root: string,
+  present: string[],
+  dir: string,
+  problems: string[],
+  identities: boolean,
+): Promise<Map<string, { type?: unknown; resourceId?: unknown }>> {
   const found = new Map<string, { type?: unknown; resourceId?: unknown }>();
   const named = {};
   for (const file of present) {
@@ -348,7 +374,12 @@ async function checkEvidenceIndex(
       rows.add(`line ${line}: names evidence/${String(hash).slice(0, 64)}.json, which is not in the bundle (or does not match its name)`);
       continue;
     }
-    if (typeof document.type !== 'string' || typeof document.resourceId !== 'string' || neutralizeFormula(document.type) !== type || neutralizeFormula(document.resourceId) !== resourceId) {
+    if (
+      typeof document.type !== 'string' ||
+      typeof document.resourceId !== 'string' ||
+      neutralizeFormula(document.type) !== type ||
+      neutralizeFormula(document.resourceId) !== resourceId
+    ) {
       rows.add(`line ${line}: says ${type} ${resourceId}, but evidence/${hash}.json holds ${String(document.type)} ${String(document.resourceId)}`);
     }
     const chained = chainRuns.get(Number(run));
@@ -406,7 +437,12 @@ async function checkPopulations(
 }
 
 /** runs.csv lists the same runs as runs.jsonl, with the same hashes and links. */
-async function checkRunsCsv(root: string, present: Set<string>, chainRuns: Map<number, { hash: string; fields: ChainedRunFields }>, problems: string[]): Promise<void> {
+async function checkRunsCsv(
+  root: string,
+  present: Set<string>,
+  chainRuns: Map<number, { hash: string; fields: ChainedRunFields }>,
+  problems: string[],
+): Promise<void> {
   const file = 'runs.csv';
   if (!present.has(file)) {
     problems.push(`${file} is missing`);
@@ -430,7 +466,8 @@ async function checkRunsCsv(root: string, present: Set<string>, chainRuns: Map<n
     seen.add(seq);
     const chained = chainRuns.get(seq);
     if (!chained) rows.add(`line ${line}: run ${row[at['seq']!]} is not in runs.jsonl`);
-    else if (row[at['hash']!] !== chained.hash || row[at['prevHash']!] !== chained.fields.prevHash) rows.add(`line ${line}: run ${seq}'s hash or link differs from runs.jsonl`);
+    else if (row[at['hash']!] !== chained.hash || row[at['prevHash']!] !== chained.fields.prevHash)
+      rows.add(`line ${line}: run ${seq}'s hash or link differs from runs.jsonl`);
   }
   rows.close();
   for (const seq of chainRuns.keys()) if (!seen.has(seq)) problems.push(`${file}: run ${seq} of runs.jsonl is missing`);

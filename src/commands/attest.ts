@@ -51,7 +51,15 @@ export async function attestCommand(options: AttestOptions): Promise<number> {
     }
     const meta = run.meta as { validUntil: string; attestation: { file: { name: string; sha256: string; bytes: number } } };
     if (options.json) {
-      printJson({ recorded: true, run: run.seq, framework: framework.id, control: options.control, attestedBy, file: meta.attestation.file, validUntil: meta.validUntil });
+      printJson({
+        recorded: true,
+        run: run.seq,
+        framework: framework.id,
+        control: options.control,
+        attestedBy,
+        file: meta.attestation.file,
+        validUntil: meta.validUntil,
+      });
       return 0;
     }
     print(

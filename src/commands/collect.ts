@@ -28,8 +28,7 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
       );
     }
     process.stderr.write(
-      'evidence-agent: no config (--config, EVIDENCE_AGENT_CONFIG or ./config/evidence-agent.yaml); ' +
-        'collecting from the built-in demo estate instead.\n',
+      'evidence-agent: no config (--config, EVIDENCE_AGENT_CONFIG or ./config/evidence-agent.yaml); ' + 'collecting from the built-in demo estate instead.\n',
     );
     return demoCommand(options);
   }

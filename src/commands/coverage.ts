@@ -45,7 +45,15 @@ export async function coverageCommand(options: CoverageCommandOptions): Promise<
         progress?.update(done, framework.id);
       };
       reports.push(
-        await buildCoverage(store, framework, { from, to, timeZone, collectors: agent.collectors, cadenceDays: cadence, asCollected: options.asCollected === true, onDay }),
+        await buildCoverage(store, framework, {
+          from,
+          to,
+          timeZone,
+          collectors: agent.collectors,
+          cadenceDays: cadence,
+          asCollected: options.asCollected === true,
+          onDay,
+        }),
       );
     }
     progress?.stop();

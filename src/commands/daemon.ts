@@ -13,13 +13,29 @@ export async function daemonCommand(options: GlobalOptions): Promise<number> {
   if (loaded.path === null) {
     throw new CliError('daemon: no config (pass --config or set EVIDENCE_AGENT_CONFIG; see config/example.yaml). The demo runs with `evidence-agent demo`.');
   }
-  const collectors = configuredCollectors(loaded, undefined, await streamsOf(agent.storePath, loaded.brokenModules.map((b) => b.id)));
+  const collectors = configuredCollectors(
+    loaded,
+    undefined,
+    await streamsOf(
+      agent.storePath,
+      loaded.brokenModules.map((b) => b.id),
+    ),
+  );
   if (collectors.length === 0) throw new CliError(`${loaded.path}: no collector is configured under collectors: (see config/example.yaml)`);
   const exceptions = agent.exceptions();
   const { frameworks, mappingVersion } = agent;
   const logger = agent.logger();
-  for (const broken of loaded.brokenModules) logger.error({ collector: broken.id, module: broken.module, err: broken.problem }, 'collector module not loaded: its runs are recorded as failed');
-  const running = await launchDaemon(agent, { loaded, collectors, logger, frameworks, mappingVersion, agentVersion: agentVersion(), ...(exceptions ? { exceptions } : {}) });
+  for (const broken of loaded.brokenModules)
+    logger.error({ collector: broken.id, module: broken.module, err: broken.problem }, 'collector module not loaded: its runs are recorded as failed');
+  const running = await launchDaemon(agent, {
+    loaded,
+    collectors,
+    logger,
+    frameworks,
+    mappingVersion,
+    agentVersion: agentVersion(),
+    ...(exceptions ? { exceptions } : {}),
+  });
   const onSignal = (signal: NodeJS.Signals) => {
     // A second signal: the operator wants out now.
     if (signalled) process.exit(130);

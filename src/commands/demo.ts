@@ -19,5 +19,11 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   const now = options.now === undefined ? new Date() : parseAsOf('--now', options.now);
   const agent = await openAgent(options, 'demo');
   // With --json the same facts are one JSON document at the end instead of the lines.
-  return runDemo(agent, { days, now, quiet: options.quiet === true, say: options.json ? () => undefined : print, ...(options.json ? { summarize: printJson } : {}) });
+  return runDemo(agent, {
+    days,
+    now,
+    quiet: options.quiet === true,
+    say: options.json ? () => undefined : print,
+    ...(options.json ? { summarize: printJson } : {}),
+  });
 }

@@ -31,13 +31,15 @@ export async function digestCommand(options: DigestCommandOptions): Promise<numb
   // The digest is delivered with the config's webhook and SMTP secrets: they must be real.
   const agent = await openAgent(options, 'deliver');
   const loaded = agent.loaded;
-  if (options.json && options.format !== undefined && options.format !== 'json') throw new CliError(`--json and --format ${options.format}: choose one (--json is --format json)`);
+  if (options.json && options.format !== undefined && options.format !== 'json')
+    throw new CliError(`--json and --format ${options.format}: choose one (--json is --format json)`);
   if (options.list) {
     const store = await agent.openStore('read');
     try {
       const runs = await listDigests(store);
       if (options.format === 'json' || options.json) printJson(digestListRows(runs));
-      else print(runs.length === 0 ? 'No digest sent yet: evidence-agent digest --send sends one and keeps it (a preview is not kept).' : digestListTable(runs));
+      else
+        print(runs.length === 0 ? 'No digest sent yet: evidence-agent digest --send sends one and keeps it (a preview is not kept).' : digestListTable(runs));
       return 0;
     } finally {
       await store.close();
@@ -55,7 +57,11 @@ export async function digestCommand(options: DigestCommandOptions): Promise<numb
   // A preview only reads: the store is opened read-only and nothing is kept.
   const store = await agent.openStore(options.send ? 'append' : 'read');
   try {
-    const rendered = await renderDigest(store, period, { loaded, collectors: agent.collectors, frameworks: pickFramework(agent.frameworks, options.framework) });
+    const rendered = await renderDigest(store, period, {
+      loaded,
+      collectors: agent.collectors,
+      frameworks: pickFramework(agent.frameworks, options.framework),
+    });
     const outcomes = options.send ? await deliverDigest(rendered, deliver!) : [];
     if (options.send) {
       const context = { at: new Date(), agentVersion: agentVersion(), mappingVersion: agent.mappingVersion, configDigest: loaded?.digest ?? 'no-config' };

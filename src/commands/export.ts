@@ -40,7 +40,8 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
   const config = agent.loaded?.config;
   const sections = (config?.collectors ?? {}) as Record<string, { schedule?: string } | undefined>;
   const storePath = agent.storePath;
-  if (!existsSync(storePath)) throw new CliError(`no evidence store at ${storePath}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`);
+  if (!existsSync(storePath))
+    throw new CliError(`no evidence store at ${storePath}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`);
   // Written to: the export is recorded in the store's chain with the key that signed it.
   const store = await agent.openStore('append');
   const progress = startProgress('export', 0, '', { quiet: options.quiet === true });
@@ -64,12 +65,27 @@ export async function exportCommand(options: ExportCommandOptions): Promise<numb
       ...(samples ? { samples } : {}),
     });
     progress.stop();
-    const recorded = await recordExport(store, result, { at: new Date(), agentVersion: agentVersion(), mappingVersion: agent.mappingVersion, configDigest: agent.loaded?.digest ?? 'no-config' }).catch((error: unknown) => {
+    const recorded = await recordExport(store, result, {
+      at: new Date(),
+      agentVersion: agentVersion(),
+      mappingVersion: agent.mappingVersion,
+      configDigest: agent.loaded?.digest ?? 'no-config',
+    }).catch((error: unknown) => {
       // The bundle is whole and in place; only the store's record of it is missing.
       throw new CliError(`wrote ${result.path} (key ${result.fingerprint}), but could not record the export in ${storePath}: ${(error as Error).message}`, 1);
     });
     if (options.json) {
-      printJson({ path: result.path, files: result.files, bytes: result.bytes, runs: result.runs, from, to, fingerprint: result.fingerprint, store: storePath, recordedAsRun: recorded.seq });
+      printJson({
+        path: result.path,
+        files: result.files,
+        bytes: result.bytes,
+        runs: result.runs,
+        from,
+        to,
+        fingerprint: result.fingerprint,
+        store: storePath,
+        recordedAsRun: recorded.seq,
+      });
       return 0;
     }
     print(`wrote ${result.path}: ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${result.runs} runs from ${from} to ${to}`);

@@ -26,9 +26,7 @@ export async function findingsCommand(options: FindingsOptions): Promise<number>
   const agent = await openAgent(options, 'read');
   const frameworks = pickFramework(agent.frameworks, options.framework);
   if (options.control && !frameworks.some((f) => f.checksByControl.has(options.control!))) {
-    throw new CliError(
-      `--control: "${options.control}" is not a control of ${frameworks.map((f) => f.id).join(' or ')} (see \`evidence-agent controls\`)`,
-    );
+    throw new CliError(`--control: "${options.control}" is not a control of ${frameworks.map((f) => f.id).join(' or ')} (see \`evidence-agent controls\`)`);
   }
 
   const store = await agent.openStore('read');

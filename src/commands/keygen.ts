@@ -19,6 +19,8 @@ export async function keygenCommand(options: GlobalOptions & { out?: string; jso
     return 0;
   }
   print(`wrote ${out} (private, mode 600) and ${out}.pub; fingerprint ${fingerprint(pair.publicKey)}`);
-  print('set signing.privateKeyPath in the config to sign exports with it; give auditors the .pub file or its fingerprint (verify <bundle> --public-key or --fingerprint)');
+  print(
+    'set signing.privateKeyPath in the config to sign exports with it; give auditors the .pub file or its fingerprint (verify <bundle> --public-key or --fingerprint)',
+  );
   return 0;
 }

@@ -50,7 +50,9 @@ export function parsePeriod(fromValue: string, toValue: string | undefined, now:
   const to = toValue === undefined ? now : parseInstant('--to', toValue, true);
   if (to <= from) throw new CliError(`--to: expected a time after --from (${from.toISOString()}), got "${toValue ?? now.toISOString()}"`);
   if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) {
-    throw new CliError(`--from: the period from ${fromValue} to ${toValue ?? 'now'} is longer than ${MAX_PERIOD_DAYS} days (3 years); split it into shorter periods`);
+    throw new CliError(
+      `--from: the period from ${fromValue} to ${toValue ?? 'now'} is longer than ${MAX_PERIOD_DAYS} days (3 years); split it into shorter periods`,
+    );
   }
   return { from, to };
 }

@@ -23,7 +23,13 @@ export async function populationCommand(id: string | undefined, options: Populat
   const agent = await openAgent(options, 'read');
   const offered = sampleablePopulations(agent.collectors, lifecycleOf(agent).eventChecks);
   if (id === undefined) {
-    const rows = offered.map((population) => ({ id: population.id, collector: population.collector, title: population.title, rows: undefined as number | undefined, gaps: undefined as number | undefined }));
+    const rows = offered.map((population) => ({
+      id: population.id,
+      collector: population.collector,
+      title: population.title,
+      rows: undefined as number | undefined,
+      gaps: undefined as number | undefined,
+    }));
     // With a period: how many rows each holds in it (and how many coverage gaps), to choose what to sample.
     if (options.from) {
       const { from, to } = parsePeriod(options.from, options.to, new Date());
@@ -39,8 +45,20 @@ export async function populationCommand(id: string | undefined, options: Populat
       }
     }
     if (options.json) printJson(rows.map((r) => (options.from ? r : { id: r.id, collector: r.collector, title: r.title })));
-    else if (options.from) print(renderTable(['ID', 'COLLECTOR', 'ROWS', 'GAPS', 'TITLE'], rows.map((r) => [r.id, r.collector, String(r.rows), String(r.gaps), r.title])));
-    else print(renderTable(['ID', 'COLLECTOR', 'TITLE'], rows.map((r) => [r.id, r.collector, r.title])));
+    else if (options.from)
+      print(
+        renderTable(
+          ['ID', 'COLLECTOR', 'ROWS', 'GAPS', 'TITLE'],
+          rows.map((r) => [r.id, r.collector, String(r.rows), String(r.gaps), r.title]),
+        ),
+      );
+    else
+      print(
+        renderTable(
+          ['ID', 'COLLECTOR', 'TITLE'],
+          rows.map((r) => [r.id, r.collector, r.title]),
+        ),
+      );
     return 0;
   }
   const population = offered.find((p) => p.id === id);

@@ -21,7 +21,10 @@ export interface ReviewOptions extends GlobalOptions {
 
 export async function reviewCommand(id: string | undefined, options: ReviewOptions, now: () => Date = () => new Date()): Promise<number> {
   if (id && options.file) throw new CliError('review: give a finding or event id, or --file, not both');
-  if (!id && !options.file) throw new CliError('review: expected a finding or event id (the resource of a failing event in `evidence-agent findings --status fail`), or --file reviews.yaml');
+  if (!id && !options.file)
+    throw new CliError(
+      'review: expected a finding or event id (the resource of a failing event in `evidence-agent findings --status fail`), or --file reviews.yaml',
+    );
   const requests = id ? [requestFromFlags(id, options)] : requestsFromFile(options.file!);
   const agent = await openAgent(options, 'read');
   if (!existsSync(agent.storePath)) throw new CliError(`no evidence store at ${agent.storePath}: run \`evidence-agent collect\` first, or pass --db`);
@@ -34,7 +37,12 @@ export async function reviewCommand(id: string | undefined, options: ReviewOptio
       print('nothing to record: every review in the file is already recorded');
       return 0;
     }
-    const run = await recordReviews(store, toRecord, { at: now(), agentVersion: agentVersion(), mappingVersion: agent.mappingVersion, configDigest: agent.loaded?.digest ?? 'no-config' });
+    const run = await recordReviews(store, toRecord, {
+      at: now(),
+      agentVersion: agentVersion(),
+      mappingVersion: agent.mappingVersion,
+      configDigest: agent.loaded?.digest ?? 'no-config',
+    });
     for (const review of toRecord) {
       print(`recorded: ${review.checkId} ${review.resourceId}${review.occurredAt ? ` (occurred ${review.occurredAt})` : ''} reviewed by ${review.reviewedBy}`);
     }

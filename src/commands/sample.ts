@@ -36,7 +36,8 @@ export async function sampleCommand(id: string | undefined, options: SampleOptio
   if (!population) throw new CliError(`unknown population "${id}" (known: ${offered.map((p) => p.id).join(', ')})`);
   // Both ends are required: a sample drawn up to "now" could not be drawn again.
   if (!options.from) throw new CliError('--from: required (the first day of the period, YYYY-MM-DD)');
-  if (!options.to) throw new CliError('--to: required (the last day of the period, YYYY-MM-DD): a sample must be reproducible, so the period cannot end at "now"');
+  if (!options.to)
+    throw new CliError('--to: required (the last day of the period, YYYY-MM-DD): a sample must be reproducible, so the period cannot end at "now"');
   if (options.seed === undefined || options.seed === '') {
     throw new CliError('--seed: required (any text; record it in your workpaper: the same seed draws the same sample)');
   }
@@ -49,13 +50,22 @@ export async function sampleCommand(id: string | undefined, options: SampleOptio
   try {
     const sample = await samplePopulation(store, population, { from, to, seed: options.seed, size, frequency, scope: options.scope });
     for (const warning of sample.warnings) process.stderr.write(`evidence-agent: warning: ${warning}\n`);
-    const xlsx = options.xlsx || options.pack ? await sampleTestSheet(store, { sample, population, from, to }, { frameworks: agent.frameworks, collectors: agent.collectors, config: agent.loaded?.config }) : undefined;
+    const xlsx =
+      options.xlsx || options.pack
+        ? await sampleTestSheet(
+            store,
+            { sample, population, from, to },
+            { frameworks: agent.frameworks, collectors: agent.collectors, config: agent.loaded?.config },
+          )
+        : undefined;
     if (options.xlsx) writeFileSync(options.xlsx, xlsx!);
     if (options.pack) {
       const pack = await writePack(store, options.pack, { sample, population, csv: sampleCsv(sample), xlsx }).catch((error: unknown) => {
         throw error instanceof PackError ? new CliError(error.message) : error;
       });
-      process.stderr.write(`evidence-agent: evidence pack: ${pack.path} (${pack.files} files); check it with \`evidence-agent verify ${pack.path} --head ${sample.chainHead}\`\n`);
+      process.stderr.write(
+        `evidence-agent: evidence pack: ${pack.path} (${pack.files} files); check it with \`evidence-agent verify ${pack.path} --head ${sample.chainHead}\`\n`,
+      );
     }
     if (options.json) printJson(sample);
     else {

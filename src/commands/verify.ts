@@ -30,7 +30,10 @@ function show(outcome: VerifyOutcome, options: VerifyOptions): number {
 
 export async function verifyCommand(bundle: string | undefined, options: VerifyOptions): Promise<number> {
   if (bundle !== undefined && isPack(bundle)) {
-    if (options.publicKey || options.fingerprint?.length) throw new CliError('--public-key, --fingerprint: a pack is not signed; tie its head to the store with --head or --db (or verify the bundle that carries it)');
+    if (options.publicKey || options.fingerprint?.length)
+      throw new CliError(
+        '--public-key, --fingerprint: a pack is not signed; tie its head to the store with --head or --db (or verify the bundle that carries it)',
+      );
     const openStore = options.db === undefined ? undefined : async () => (await openAgent(options, 'store')).openStore('read');
     return show(await verifyPackReport(bundle, { head: options.head, openStore }), options);
   }

@@ -3,7 +3,6 @@ import type { z } from 'zod';
 import { closest } from '../suggest.js';
 import { isSecretField } from '../redaction.js';
 
-
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
@@ -38,7 +37,6 @@ export function formatIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKe
     return [`${formatPath(path)}: required, expected ${issue.expected}`];
   }
   // zod's own invalid_type wording is "Invalid input: …"; a schema's custom message is kept as written.
-  const message =
-    issue.code === 'invalid_type' && issue.message.startsWith('Invalid input') ? `expected ${issue.expected}` : issue.message;
+  const message = issue.code === 'invalid_type' && issue.message.startsWith('Invalid input') ? `expected ${issue.expected}` : issue.message;
   return [`${formatPath(path)}: ${message}, got ${describeInput(issue.input, path)}`];
 }

@@ -12,9 +12,7 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: (st
   if (typeof value === 'string') return interpolateString(value, env, path);
   if (Array.isArray(value)) return value.map((item, index) => interpolateEnv(item, env, [...path, index]));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolateEnv(item, env, [...path, key])]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateEnv(item, env, [...path, key])]));
   }
   return value;
 }
@@ -31,9 +29,7 @@ function interpolateString(text: string, env: NodeJS.ProcessEnv, path: (string |
     return '';
   });
   if (missing.length > 0) {
-    throw new ConfigError([
-      `${formatPath(path)}: environment variable ${missing[0]} is not set (set it, or write \${${missing[0]}:-default})`,
-    ]);
+    throw new ConfigError([`${formatPath(path)}: environment variable ${missing[0]} is not set (set it, or write \${${missing[0]}:-default})`]);
   }
   return result;
 }

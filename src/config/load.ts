@@ -78,7 +78,10 @@ function validateConfig(
   env: NodeJS.ProcessEnv,
   secrets: SecretRegistry,
 ): AgentConfig {
-  const schema = buildConfigSchema(collectors, external.map((e) => e.id));
+  const schema = buildConfigSchema(
+    collectors,
+    external.map((e) => e.id),
+  );
   const interpolated = interpolateEnv(raw, env);
   const credentialsInUrls = urlCredentialProblems(interpolated);
   if (credentialsInUrls.length > 0) throw new ConfigError(credentialsInUrls);
@@ -97,7 +100,13 @@ function validateConfig(
       problems.push(...parsed.error.issues.flatMap((issue) => formatIssue(issue, ['collectors', id], (p) => keysAt(collector.optionsSchema, p))));
       continue;
     }
-    sections[id] = { ...(parsed.data as object), module, timeoutSeconds, ...(schedule === undefined ? {} : { schedule }), ...(enabled === undefined ? {} : { enabled }) };
+    sections[id] = {
+      ...(parsed.data as object),
+      module,
+      timeoutSeconds,
+      ...(schedule === undefined ? {} : { schedule }),
+      ...(enabled === undefined ? {} : { enabled }),
+    };
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const badSchedules = scheduleProblems(result.data);
@@ -152,7 +161,9 @@ export function refuseOversized(path: string, what: string): void {
 /** Every schedule must be a cron expression node-cron runs: found now, not when the daemon reaches it. */
 function scheduleProblems(config: AgentConfig): string[] {
   const schedules: [string, string | undefined][] = [
-    ...Object.entries(config.collectors as Record<string, { schedule?: string } | undefined>).map(([id, section]) => [`collectors.${id}.schedule`, section?.schedule] as [string, string | undefined]),
+    ...Object.entries(config.collectors as Record<string, { schedule?: string } | undefined>).map(
+      ([id, section]) => [`collectors.${id}.schedule`, section?.schedule] as [string, string | undefined],
+    ),
     ['digest.schedule', config.digest?.schedule],
   ];
   return schedules

@@ -35,10 +35,7 @@ export function buildConfigSchema(collectors: readonly Collector<any>[], externa
   const collectorSections = { ...builtinSections, ...externalSections };
   return z.strictObject({
     /** Days of coverage are counted in this zone. */
-    timezone: z
-      .string()
-      .refine(isTimeZone, 'expected an IANA time zone such as UTC or Europe/Berlin')
-      .default('UTC'),
+    timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as UTC or Europe/Berlin').default('UTC'),
     store: z
       .strictObject({
         path: z.string().min(1, 'expected a file path').default('./data/evidence.db'),
@@ -70,7 +67,9 @@ export function buildConfigSchema(collectors: readonly Collector<any>[], externa
          * Host names requests may be addressed to besides IP addresses, localhost and `host` (e.g. the
          * Service name Prometheus scrapes): any other Host header is refused (DNS rebinding).
          */
-        allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a host name without port or scheme, e.g. evidence-agent.monitoring.svc')).optional(),
+        allowedHosts: z
+          .array(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a host name without port or scheme, e.g. evidence-agent.monitoring.svc'))
+          .optional(),
       })
       .default({ host: '127.0.0.1', port: 9464 }),
     daemon: z
@@ -170,8 +169,7 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
         // z.preprocess is a pipe from a transform into the real schema: follow the schema side.
         const input = def.in as typeof current;
         current = (input?._zod?.def.type === 'transform' ? def.out : def.in) as typeof current;
-      }
-      else return current;
+      } else return current;
     }
   };
   for (const part of path) {

@@ -107,7 +107,9 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         }
         for (const scope of scopes) {
           if (abort.signal.aborted) return;
-          await claimAndRun(coordinator, { job: configured.collector.id, scope: scope.key, slot }, abort.signal, logger, (signal) => runScopeSlot(configured, scope, signal));
+          await claimAndRun(coordinator, { job: configured.collector.id, scope: scope.key, slot }, abort.signal, logger, (signal) =>
+            runScopeSlot(configured, scope, signal),
+          );
         }
       },
     });
@@ -130,7 +132,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         mappingVersion: deps.mappingVersion,
         configDigest: loaded.digest,
       });
-      for (const o of outcomes) (o.ok ? logger.info.bind(logger) : logger.error.bind(logger))({ target: o.target, detail: o.detail }, o.ok ? 'digest delivered' : 'digest not delivered');
+      for (const o of outcomes)
+        (o.ok ? logger.info.bind(logger) : logger.error.bind(logger))(
+          { target: o.target, detail: o.detail },
+          o.ok ? 'digest delivered' : 'digest not delivered',
+        );
     };
     const send = sendDigest;
     scheduler.add({
@@ -192,7 +198,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     if (deps.lock && !lockHeld(deps.lock)) reasons.push({ code: 'store_lock_lost', detail: `the store lock ${deps.lock.path} is no longer ours` });
     // A collector module that failed to load is what was deployed, not a collection's outcome: its runs
     // fail (gaps) until the module is fixed and the daemon restarted, and the rollout should say so.
-    for (const broken of deps.loaded.brokenModules) reasons.push({ code: `collector_module_broken:${broken.id}`, detail: `collector ${broken.id}: ${broken.problem}` });
+    for (const broken of deps.loaded.brokenModules)
+      reasons.push({ code: `collector_module_broken:${broken.id}`, detail: `collector ${broken.id}: ${broken.problem}` });
     return { ready: reasons.length === 0, reasons, ...agentInfo() };
   };
   // Agents sharing a store say which one this is and what it holds (a single agent holds every slot itself).
@@ -203,7 +210,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const collectionHealth = async (): Promise<Readiness> => {
     const reasons: ReadinessReason[] = [];
     // A run that waits for another writer to let go of the store: the process serves; the evidence waits.
-    for (const wait of storeWaits) reasons.push({ code: `store_busy:${wait.collector}`, detail: `${wait.collector} ${wait.scope}: waiting since ${wait.since.toISOString()} to record the run: ${wait.cause}` });
+    for (const wait of storeWaits)
+      reasons.push({
+        code: `store_busy:${wait.collector}`,
+        detail: `${wait.collector} ${wait.scope}: waiting since ${wait.since.toISOString()} to record the run: ${wait.cause}`,
+      });
     const now = Date.now();
     const latest = await store.latestRuns();
     const snapshots = await store.latestSnapshots();
@@ -224,7 +235,11 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     return { ready: reasons.length === 0, reasons };
   };
 
-  const probes = await startProbeServer(config.http.host, config.http.port, readiness, metrics, { logger, allowedHosts: config.http.allowedHosts ?? [], collectionHealth });
+  const probes = await startProbeServer(config.http.host, config.http.port, readiness, metrics, {
+    logger,
+    allowedHosts: config.http.allowedHosts ?? [],
+    collectionHealth,
+  });
   scheduler.start();
   started = true;
   logger.info({ jobs: scheduler.names, probes: probes.url, timeZone: config.timezone, role: coordinator.role, agent: coordinator.agentId }, 'daemon started');

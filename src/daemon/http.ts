@@ -98,13 +98,17 @@ export async function startProbeServer(
       const seen = req.headers.host ?? '(none)';
       if (!refusedHosts.has(seen) && refusedHosts.size < 32) {
         refusedHosts.add(seen);
-        logger.warn({ host: seen.slice(0, 200), path }, 'probe request refused: its Host header names no address of this agent (add the name to http.allowedHosts if it is yours)');
+        logger.warn(
+          { host: seen.slice(0, 200), path },
+          'probe request refused: its Host header names no address of this agent (add the name to http.allowedHosts if it is yours)',
+        );
       }
       return reply(421, 'text/plain', 'misdirected request: the Host header names no address of this agent (http.allowedHosts)\n');
     }
     if (req.method !== 'GET') return reply(405, 'text/plain', 'method not allowed\n');
     if (path === '/healthz' && options.collectionHealth && new URL(req.url ?? '/', 'http://daemon').searchParams.has('verbose')) {
-      void options.collectionHealth()
+      void options
+        .collectionHealth()
         .catch((error: Error): Readiness => ({ ready: false, reasons: [{ code: 'collection_health_check_failed', detail: error.message }] }))
         .then((health) => {
           logCollection(health);
@@ -118,7 +122,11 @@ export async function startProbeServer(
         .catch((error: Error): Readiness => ({ ready: false, reasons: [{ code: 'readiness_check_failed', detail: error.message }] }))
         .then((r) => {
           logReadiness(r);
-          reply(r.ready ? 200 : 503, 'application/json', `${JSON.stringify({ ready: r.ready, reasons: reasonCodes(r.reasons), ...(r.agent ? { agent: r.agent } : {}) })}\n`);
+          reply(
+            r.ready ? 200 : 503,
+            'application/json',
+            `${JSON.stringify({ ready: r.ready, reasons: reasonCodes(r.reasons), ...(r.agent ? { agent: r.agent } : {}) })}\n`,
+          );
         });
       return;
     }

@@ -31,7 +31,9 @@ export async function launchDaemon(agent: DaemonStoreAccess, deps: Omit<DaemonDe
   try {
     if (!shared) mkdirSync(dirname(dbPath), { recursive: true });
   } catch (error) {
-    throw new CliError(`cannot create the folder ${dirname(dbPath)} of the evidence store (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): create it writable for the user running the daemon, or set store.path elsewhere`);
+    throw new CliError(
+      `cannot create the folder ${dirname(dbPath)} of the evidence store (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): create it writable for the user running the daemon, or set store.path elsewhere`,
+    );
   }
   let lock;
   try {
@@ -40,14 +42,20 @@ export async function launchDaemon(agent: DaemonStoreAccess, deps: Omit<DaemonDe
     if (error instanceof LockHeldError) throw new CliError(error.message, 1);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
-      throw new CliError(`cannot create the daemon's lock file ${dbPath}.lock (${code}): make the store's folder writable for the user running the daemon, or set store.path to a writable volume`);
+      throw new CliError(
+        `cannot create the daemon's lock file ${dbPath}.lock (${code}): make the store's folder writable for the user running the daemon, or set store.path to a writable volume`,
+      );
     }
     throw error;
   }
   const store = await agent.openStore('append');
   let coordinator;
   try {
-    coordinator = await openCoordinator(shared ? dbPath : undefined, { logger, jobs: [...deps.collectors.map((c) => c.collector.id), 'digest'], leaseMs: loaded.config.daemon.leaseSeconds * 1000 });
+    coordinator = await openCoordinator(shared ? dbPath : undefined, {
+      logger,
+      jobs: [...deps.collectors.map((c) => c.collector.id), 'digest'],
+      leaseMs: loaded.config.daemon.leaseSeconds * 1000,
+    });
     await agent.recoverAbandonedRuns(store);
     return await startDaemon({ ...deps, store, lock, coordinator });
   } catch (error) {

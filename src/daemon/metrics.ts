@@ -34,7 +34,12 @@ export interface MetricsLabels {
 
 export class DaemonMetrics {
   readonly registry = new Registry();
-  private readonly runs = new Counter({ name: 'evidence_agent_runs_total', help: 'Runs finished, by collector and status (ok, partial, failed, aborted).', labelNames: ['collector', 'status'], registers: [this.registry] });
+  private readonly runs = new Counter({
+    name: 'evidence_agent_runs_total',
+    help: 'Runs finished, by collector and status (ok, partial, failed, aborted).',
+    labelNames: ['collector', 'status'],
+    registers: [this.registry],
+  });
   private readonly duration = new Histogram({
     name: 'evidence_agent_run_duration_seconds',
     help: 'Duration of runs, by collector.',
@@ -42,7 +47,12 @@ export class DaemonMetrics {
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
     registers: [this.registry],
   });
-  private readonly apiCalls = new Counter({ name: 'evidence_agent_api_calls_total', help: 'HTTP requests sent to the sources (retries included), by collector.', labelNames: ['collector'], registers: [this.registry] });
+  private readonly apiCalls = new Counter({
+    name: 'evidence_agent_api_calls_total',
+    help: 'HTTP requests sent to the sources (retries included), by collector.',
+    labelNames: ['collector'],
+    registers: [this.registry],
+  });
   private readonly findings = new Gauge({
     name: 'evidence_agent_findings',
     help: 'Findings of the current state (latest snapshots, and event failures until reviewed), by collector and status (reviewed: event failures someone reviewed).',
@@ -86,8 +96,17 @@ export class DaemonMetrics {
     registers: [this.registry],
   });
   private readonly storeBytes = new Gauge({ name: 'evidence_agent_store_bytes', help: 'Size of the evidence store file.', registers: [this.registry] });
-  private readonly buildInfo = new Gauge({ name: 'evidence_agent_build_info', help: 'Always 1: the agent version and the Node.js version running it.', labelNames: ['version', 'node'], registers: [this.registry] });
-  private readonly waitingForStore = new Gauge({ name: 'evidence_agent_runs_waiting_for_store', help: 'Runs waiting to be recorded because another writer holds the store.', registers: [this.registry] });
+  private readonly buildInfo = new Gauge({
+    name: 'evidence_agent_build_info',
+    help: 'Always 1: the agent version and the Node.js version running it.',
+    labelNames: ['version', 'node'],
+    registers: [this.registry],
+  });
+  private readonly waitingForStore = new Gauge({
+    name: 'evidence_agent_runs_waiting_for_store',
+    help: 'Runs waiting to be recorded because another writer holds the store.',
+    registers: [this.registry],
+  });
   /** With a lifecycle, the findings come from the current state, where event failures stay until reviewed. */
   private readonly lifecycle: EventLifecycle | undefined;
   private readonly clock: () => Date;
@@ -137,7 +156,8 @@ export class DaemonMetrics {
     this.unreviewed.reset();
     this.overdue.reset();
     const totals = new Map<string, number>();
-    const add = (collector: string, status: string, count = 1) => totals.set(`${collector}\u0000${status}`, (totals.get(`${collector}\u0000${status}`) ?? 0) + count);
+    const add = (collector: string, status: string, count = 1) =>
+      totals.set(`${collector}\u0000${status}`, (totals.get(`${collector}\u0000${status}`) ?? 0) + count);
     const snapshots = await this.store.latestSnapshots(this.clock());
     for (const run of snapshots) {
       this.lastSuccess.set({ collector: run.collector, scope: run.scope }, Date.parse(run.startedAt) / 1000);
@@ -154,7 +174,8 @@ export class DaemonMetrics {
         if (finding.status !== 'fail' || finding.review || finding.exception || !this.lifecycle.eventChecks.has(finding.checkId)) continue;
         this.unreviewed.inc({ collector: finding.collector });
         // The review clock runs from when the failure was first recorded (see the digest).
-        if (now.getTime() - Date.parse(finding.openSince ?? finding.observedAt) > this.lifecycle.slaDays * 86_400_000) this.overdue.inc({ collector: finding.collector });
+        if (now.getTime() - Date.parse(finding.openSince ?? finding.observedAt) > this.lifecycle.slaDays * 86_400_000)
+          this.overdue.inc({ collector: finding.collector });
       }
     }
     for (const [key, count] of totals) {

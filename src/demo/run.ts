@@ -66,9 +66,7 @@ export async function runDemo(agent: DemoAgent, request: DemoRequest): Promise<n
 
     const summary: Record<string, unknown> = {};
     const byStatus = (status: RunRecord['status']) => runs.filter((r) => r.status === status).length;
-    const changed = runs
-      .filter((r) => r.baseSeq !== null)
-      .reduce((sum, r) => sum + r.changes.added + r.changes.changed + r.changes.removed, 0);
+    const changed = runs.filter((r) => r.baseSeq !== null).reduce((sum, r) => sum + r.changes.added + r.changes.changed + r.changes.removed, 0);
     // As of the demo's clock: with --now ahead of the machine's, "now" would hide every simulated run.
     const { findings } = await currentState(store, now, eventLifecycle(registered, undefined));
     const stats = await store.stats();
@@ -76,7 +74,14 @@ export async function runDemo(agent: DemoAgent, request: DemoRequest): Promise<n
 
     summary.days = days;
     summary.store = { path: dbPath, bytes: stats.fileBytes, documents: stats.blobs };
-    summary.runs = { total: runs.length, ok: byStatus('ok'), partial: byStatus('partial'), failed: byStatus('failed'), aborted: byStatus('aborted'), documentChanges: changed };
+    summary.runs = {
+      total: runs.length,
+      ok: byStatus('ok'),
+      partial: byStatus('partial'),
+      failed: byStatus('failed'),
+      aborted: byStatus('aborted'),
+      documentChanges: changed,
+    };
     summary.integrity = verified.ok ? { ok: true } : { ok: false, problem: verified.problems[0]?.message ?? null };
     say(`evidence-agent demo: ${days} simulated day(s) of the sandbox AWS account ${SANDBOX_ACCOUNT_ID} and GitHub organization ${SANDBOX_ORG}`);
     say(`store: ${dbPath} (${(stats.fileBytes / 1024).toFixed(0)} KiB, ${stats.blobs} distinct documents)\n`);
@@ -88,7 +93,11 @@ export async function runDemo(agent: DemoAgent, request: DemoRequest): Promise<n
     for (const { collector } of collectors) {
       const own = runs.filter((r) => r.collector === collector.id);
       const apiCalls = own.reduce((sum, r) => sum + r.apiCalls, 0) / Math.max(own.length, 1);
-      (summary.collectors as unknown[]).push({ id: collector.id, apiCallsPerRun: Number(apiCalls.toFixed(1)), evidenceDocuments: own.at(-1)?.evidenceCount ?? 0 });
+      (summary.collectors as unknown[]).push({
+        id: collector.id,
+        apiCallsPerRun: Number(apiCalls.toFixed(1)),
+        evidenceDocuments: own.at(-1)?.evidenceCount ?? 0,
+      });
       say(`  ${collector.id}: ${apiCalls.toFixed(1)} API calls per run, ${own.at(-1)?.evidenceCount ?? 0} evidence documents per snapshot`);
     }
     const firstDay = schedule[0]!.getTime() - COLLECTION_HOUR * 3_600_000;
@@ -96,7 +105,9 @@ export async function runDemo(agent: DemoAgent, request: DemoRequest): Promise<n
       .sort((a, b) => a.date.getTime() - b.date.getTime())
       .filter((e) => e.date.getTime() >= firstDay && e.date <= now);
     summary.drift = events.map((e) => ({ day: e.date.toISOString().slice(0, 10), description: e.description }));
-    summary.checks = Object.fromEntries(['pass', 'fail', 'error', 'not_applicable'].map((status) => [status, findings.filter((f) => f.status === status).length]));
+    summary.checks = Object.fromEntries(
+      ['pass', 'fail', 'error', 'not_applicable'].map((status) => [status, findings.filter((f) => f.status === status).length]),
+    );
     summary.controls = {};
     if (events.length > 0) {
       say('\nDrift in the simulated period:');
@@ -107,7 +118,14 @@ export async function runDemo(agent: DemoAgent, request: DemoRequest): Promise<n
     say('\nControls:');
     for (const framework of frameworks) {
       const s = summarizeControls(controlStatuses(framework, findings, [], now));
-      (summary.controls as Record<string, unknown>)[framework.id] = { controls: framework.controls.length, passing: s.passing, failing: s.failing, error: s.error, onlySupported: s.supported, manual: s.manual };
+      (summary.controls as Record<string, unknown>)[framework.id] = {
+        controls: framework.controls.length,
+        passing: s.passing,
+        failing: s.failing,
+        error: s.error,
+        onlySupported: s.supported,
+        manual: s.manual,
+      };
       say(
         `  ${framework.id}: ${s.passing + s.failing + s.error} of ${framework.controls.length} evidenced by automated checks ` +
           `(${s.passing} passing, ${s.failing} failing, ${s.error} with errors); ${s.supported + s.manual} need manual evidence (${s.supported} only supported by checks, ${s.manual} without one)`,
@@ -120,7 +138,12 @@ export async function runDemo(agent: DemoAgent, request: DemoRequest): Promise<n
       const rendered = await renderDigest(store, { label: lastWeek, ...weekDays(lastWeek)!, timeZone: 'UTC' }, agent);
       // Sent as the daemon sends it (here to a directory next to the store): only a sent digest is kept.
       const outcomes = await deliverDigest(rendered, { directory: join(dirname(dbPath), 'demo-digests') });
-      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, { at: now, agentVersion: agentVersion(), mappingVersion, configDigest: DEMO_CONFIG_DIGEST });
+      await recordDigest(store, rendered.digest, rendered.markdown, outcomes, {
+        at: now,
+        agentVersion: agentVersion(),
+        mappingVersion,
+        configDigest: DEMO_CONFIG_DIGEST,
+      });
       say(`\n${rendered.markdown.trimEnd()}`);
       summary.digest = { week: lastWeek, deliveries: outcomes.map((o) => ({ target: o.target, ok: o.ok, detail: o.detail })) };
       for (const outcome of outcomes) say(`\nDigest ${outcome.ok ? 'sent to' : 'NOT sent:'} ${outcome.detail}`);
@@ -129,9 +152,7 @@ export async function runDemo(agent: DemoAgent, request: DemoRequest): Promise<n
     summary.bundle = { path: bundle.path, files: bundle.files, fingerprint: bundle.fingerprint };
     say(`\nPeriod export: ${bundle.path} (${bundle.files} files, signed with Ed25519 key ${bundle.fingerprint})`);
     say(`  verify it offline: evidence-agent verify ${bundle.path} --db ${dbPath}   (the key this store recorded; or --fingerprint ${bundle.fingerprint})`);
-    say(
-      '\nNext: evidence-agent findings --status fail | evidence-agent controls --framework soc2 | evidence-agent runs | evidence-agent verify',
-    );
+    say('\nNext: evidence-agent findings --status fail | evidence-agent controls --framework soc2 | evidence-agent runs | evidence-agent verify');
     request.summarize?.(summary);
     return verified.ok && byStatus('failed') + byStatus('aborted') === 0 ? 0 : 1;
   } finally {

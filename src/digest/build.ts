@@ -74,7 +74,14 @@ export interface Digest {
    * the state numbers of the headline are null and the state sections are empty: nothing was seen.
    */
   noData: string | null;
-  headline: { failing: number | null; newFailures: number | null; resolved: number | null; overdue: number | null; gaps: number; driftedResources: number | null };
+  headline: {
+    failing: number | null;
+    newFailures: number | null;
+    resolved: number | null;
+    overdue: number | null;
+    gaps: number;
+    driftedResources: number | null;
+  };
   newFailures: (FindingItem & { since: string })[];
   resolved: (FindingItem & { fixedBy: string })[];
   /** `awaitingReview`: a failing event not reviewed yet, its age and SLA those of the review. */
@@ -82,7 +89,13 @@ export interface Digest {
   drift: { collector: string; scope: string; type: string; resourceId: string; changes: { path: string; before: string; after: string }[] }[];
   newResources: { collector: string; scope: string; type: string; resourceId: string }[];
   removedResources: { collector: string; scope: string; type: string; resourceId: string }[];
-  coverage: { framework: string; controls: number; controlDays: number; evidencedControlDays: number; gaps: { control: string; from: string; to: string; cause: string }[] }[];
+  coverage: {
+    framework: string;
+    controls: number;
+    controlDays: number;
+    evidencedControlDays: number;
+    gaps: { control: string; from: string; to: string; cause: string }[];
+  }[];
   missedRuns: { collector: string; scope: string; days: string[]; cause: string }[];
   expiringExceptions: (AcceptedException & { daysLeft: number })[];
   /** Attestations expiring within 14 days of the week's end, and those already expired (daysLeft < 0). */
@@ -90,7 +103,16 @@ export interface Digest {
   /** Per population of the week: its rows and those the digest calls notable, in one line each. */
   populations: { id: string; title: string; rows: number; notable: string[] }[];
   /** Failing findings of event checks on events of the week, by the event's time (root use, sign-ins without MFA, unapproved merges…). */
-  eventFailures: { checkId: string; title: string; severity: Severity; scope: string; resourceId: string; message: string; occurredAt: string; reviewed: string | null }[];
+  eventFailures: {
+    checkId: string;
+    title: string;
+    severity: Severity;
+    scope: string;
+    resourceId: string;
+    message: string;
+    occurredAt: string;
+    reviewed: string | null;
+  }[];
   deliveryProblems: string[];
   trend: TrendPoint[];
   /**
@@ -174,7 +196,9 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
       continue;
     }
     const day = await fixedOn(f);
-    const fixedBy = after ? `${after.exception ? 'excepted' : after.status} since ${day ?? dayOf(new Date(after.observedAt), options.timeZone)}` : `resource no longer present${day ? ` since ${day}` : ''}`;
+    const fixedBy = after
+      ? `${after.exception ? 'excepted' : after.status} since ${day ?? dayOf(new Date(after.observedAt), options.timeZone)}`
+      : `resource no longer present${day ? ` since ${day}` : ''}`;
     resolved.push({ ...item(f), fixedBy });
   }
   const order = { critical: 0, high: 1, medium: 2, low: 3 } as const;
@@ -183,7 +207,9 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   resolved.sort(bySeverity);
   stillFailing.sort((a, b) => Number(b.overdue) - Number(a.overdue) || bySeverity(a, b) || b.ageDays - a.ageDays);
 
-  const { drift, newResources, removedResources } = noData ? { drift: [], newResources: [], removedResources: [] } : await compareSnapshots(store, previousAt, endAt, now.findings);
+  const { drift, newResources, removedResources } = noData
+    ? { drift: [], newResources: [], removedResources: [] }
+    : await compareSnapshots(store, previousAt, endAt, now.findings);
   const coverage = await weekCoverage(store, options);
   const missedRuns = await missedRunsOf(store, options, start, end);
   const expiringExceptions = await expiring(store, endAt, options.timeZone, options.to);
@@ -194,7 +220,11 @@ export async function buildDigest(store: EvidenceStore, options: DigestOptions):
   const eventFailures = await eventFailuresOf(store, start, end, checks);
   const trend = await failingTrend(store, options, eventCheck);
   const [head] = await store.listRuns({ limit: 1 });
-  const signingKeys = (await recordedSigners(store)).signers.map((s) => ({ fingerprint: s.fingerprint, lastExportRun: s.lastRun, lastExportAt: s.lastExportAt }));
+  const signingKeys = (await recordedSigners(store)).signers.map((s) => ({
+    fingerprint: s.fingerprint,
+    lastExportRun: s.lastRun,
+    lastExportAt: s.lastExportAt,
+  }));
 
   return {
     label: options.label,
@@ -268,11 +298,13 @@ async function compareSnapshots(store: EvidenceStore, previousAt: Date, endAt: D
       if (changes.length === 0) continue;
       // Drift that still passes: changed evidence whose findings all pass now.
       const onResource = findingsNow.filter((f) => f.collector === run.collector && f.scope === run.scope && f.resourceId === item.resourceId);
-      if (onResource.length > 0 && onResource.every((f) => f.status === 'pass')) drift.push({ ...where, type: item.type, resourceId: item.resourceId, changes: changes.slice(0, 5) });
+      if (onResource.length > 0 && onResource.every((f) => f.status === 'pass'))
+        drift.push({ ...where, type: item.type, resourceId: item.resourceId, changes: changes.slice(0, 5) });
     }
     for (const [k, item] of old) if (!cur.has(k)) removedResources.push({ ...where, type: item.type, resourceId: item.resourceId });
   }
-  const byResource = (a: { resourceId: string; type: string }, b: { resourceId: string; type: string }) => a.type.localeCompare(b.type) || a.resourceId.localeCompare(b.resourceId);
+  const byResource = (a: { resourceId: string; type: string }, b: { resourceId: string; type: string }) =>
+    a.type.localeCompare(b.type) || a.resourceId.localeCompare(b.resourceId);
   return { drift: drift.sort(byResource), newResources: newResources.sort(byResource), removedResources: removedResources.sort(byResource) };
 }
 
@@ -444,7 +476,12 @@ const observesEstate = (options: Pick<DigestOptions, 'collectors'>) => {
  * Why the days `first`..`last` have no data, or null when they have: some collector's snapshot is valid
  * on one of them (taken on one of them, or earlier within its collector's cadence, as coverage counts it).
  */
-async function noDataCause(store: EvidenceStore, first: string, last: string, options: Pick<DigestOptions, 'timeZone' | 'cadenceDays' | 'collectors'>): Promise<string | null> {
+async function noDataCause(
+  store: EvidenceStore,
+  first: string,
+  last: string,
+  options: Pick<DigestOptions, 'timeZone' | 'cadenceDays' | 'collectors'>,
+): Promise<string | null> {
   const observes = observesEstate(options);
   const start = startOfDay(first, options.timeZone);
   const end = startOfDay(nextDay(last), options.timeZone);

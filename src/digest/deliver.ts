@@ -98,7 +98,10 @@ export function slackMessage(digest: Digest, file?: string): { text: string; blo
   const h = digest.headline;
   const items = [
     ...digest.newFailures.slice(0, 5).map((f) => `:red_circle: *new* ${f.severity} ${slackCode(f.checkId)} on ${slackCode(f.resourceId)}`),
-    ...digest.stillFailing.filter((f) => f.overdue).slice(0, 5).map((f) => `:hourglass: *overdue* ${f.severity} ${slackCode(f.checkId)} on ${slackCode(f.resourceId)} (${f.ageDays} days)`),
+    ...digest.stillFailing
+      .filter((f) => f.overdue)
+      .slice(0, 5)
+      .map((f) => `:hourglass: *overdue* ${f.severity} ${slackCode(f.checkId)} on ${slackCode(f.resourceId)} (${f.ageDays} days)`),
     ...digest.eventFailures.slice(0, 5).map((e) => `:warning: ${slackText(e.title)}: ${slackText(e.message)}`),
   ];
   const text = digest.noData
@@ -115,10 +118,22 @@ export function slackMessage(digest: Digest, file?: string): { text: string; blo
         { type: 'mrkdwn', text: `*Coverage gaps*\n${h.gaps}` },
       ],
     },
-    { type: 'section', text: { type: 'mrkdwn', text: digest.noData ? `No data for this week: ${slackText(digest.noData)}.` : items.length > 0 ? items.join('\n').slice(0, 2900) : 'Nothing new, overdue or unapproved this week.' } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: digest.noData
+          ? `No data for this week: ${slackText(digest.noData)}.`
+          : items.length > 0
+            ? items.join('\n').slice(0, 2900)
+            : 'Nothing new, overdue or unapproved this week.',
+      },
+    },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${digest.from} to ${digest.to}${file ? ` · full digest: ${slackText(file)}` : ''}` }] },
     // A copy of the chain head outside the agent's volume, for `verify --head`.
-    ...(digest.chainHead ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Chain head: run ${digest.chainHead.seq}, sha256:${digest.chainHead.hash}` }] }] : []),
+    ...(digest.chainHead
+      ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Chain head: run ${digest.chainHead.seq}, sha256:${digest.chainHead.hash}` }] }]
+      : []),
   ];
   return { text, blocks };
 }

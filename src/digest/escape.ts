@@ -46,7 +46,7 @@ const CODE_STYLE = 'background:#f1f1f1;padding:0 3px';
 export function inlineMarkdownToHtml(markdown: string): string {
   let html = '';
   let strong = false;
-  for (let i = 0; i < markdown.length; ) {
+  for (let i = 0; i < markdown.length;) {
     const char = markdown[i]!;
     const next = markdown[i + 1];
     if (char === '\\' && next !== undefined && ASCII_PUNCTUATION.test(next)) {

@@ -20,7 +20,14 @@ export function digestListTable(runs: readonly RunRecord[]): string {
     runs.map((r) => {
       const h = r.meta['headline'] as { failing: number | null; newFailures: number | null };
       const deliveries = (r.meta['deliveries'] as { target: string; ok: boolean }[]) ?? [];
-      return [String(r.seq), String(r.meta['label']), r.startedAt.slice(0, 16), countText(h.failing), countText(h.newFailures), deliveries.map((d) => `${d.target}${d.ok ? '' : ' (failed)'}`).join(', ') || 'not sent'];
+      return [
+        String(r.seq),
+        String(r.meta['label']),
+        r.startedAt.slice(0, 16),
+        countText(h.failing),
+        countText(h.newFailures),
+        deliveries.map((d) => `${d.target}${d.ok ? '' : ' (failed)'}`).join(', ') || 'not sent',
+      ];
     }),
   );
 }

@@ -7,7 +7,6 @@ import type { Digest } from './build.js';
 import type { DeliveryOutcome } from './deliver.js';
 import { DIGEST_COLLECTOR, DIGEST_EVIDENCE_TYPE, DIGEST_SCOPE } from './stream.js';
 
-
 export async function recordDigest(
   store: EvidenceStore,
   digest: Digest,

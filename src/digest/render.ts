@@ -30,30 +30,77 @@ export function digestMarkdown(d: Digest): string {
       ? `**No data for this week**: ${d.noData}. Nothing is known of the estate's state in it · ${h.gaps} coverage gaps`
       : `**${countText(h.failing)} failing** · ${countText(h.newFailures)} new · ${countText(h.resolved)} resolved · ${countText(h.overdue)} overdue · ${h.gaps} coverage gaps · ${countText(h.driftedResources)} drifted resources`,
     '',
-    ...observed('New failures', d.newFailures, 'No new failure this week.', (f) => `**${f.severity}** ${f.checkId} on ${mdCode(f.resourceId)} (${md(f.collector)} ${md(f.scope)}) since ${day(f.since)}${controls(f.controls)}: ${md(f.message)}`),
-    ...observed('Resolved', d.resolved, 'Nothing that failed last week was fixed this week.', (f) => `${f.checkId} on ${mdCode(f.resourceId)}: ${md(f.fixedBy)}`),
-    ...observed('Still failing', d.stillFailing, 'Nothing failed both last week and this week.', (f) =>
-      `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on ${mdCode(f.resourceId)}: ${f.awaitingReview ? 'not reviewed' : 'failing'} for ${f.ageDays} days (${f.awaitingReview ? 'review ' : ''}SLA ${f.slaDays}) since ${day(f.since)}`,
+    ...observed(
+      'New failures',
+      d.newFailures,
+      'No new failure this week.',
+      (f) =>
+        `**${f.severity}** ${f.checkId} on ${mdCode(f.resourceId)} (${md(f.collector)} ${md(f.scope)}) since ${day(f.since)}${controls(f.controls)}: ${md(f.message)}`,
     ),
-    ...observed('Drift that still passes', d.drift, 'No passing resource changed.', (r) =>
-      `${md(r.type)} ${mdCode(r.resourceId)}: ${r.changes.map((change) => `${md(change.path)} ${md(change.before)} → ${md(change.after)}`).join('; ')}`,
+    ...observed(
+      'Resolved',
+      d.resolved,
+      'Nothing that failed last week was fixed this week.',
+      (f) => `${f.checkId} on ${mdCode(f.resourceId)}: ${md(f.fixedBy)}`,
     ),
-    ...section('Coverage gaps', d.coverage.flatMap((c) => c.gaps.map((g) => ({ ...g, framework: c.framework }))), 'Every automated control was evidenced every day.', (g) =>
-      `${g.framework.toUpperCase()} ${g.control} ${g.from}..${g.to}: ${md(g.cause)}`,
+    ...observed(
+      'Still failing',
+      d.stillFailing,
+      'Nothing failed both last week and this week.',
+      (f) =>
+        `${f.overdue ? '**OVERDUE** ' : ''}${f.severity} ${f.checkId} on ${mdCode(f.resourceId)}: ${f.awaitingReview ? 'not reviewed' : 'failing'} for ${f.ageDays} days (${f.awaitingReview ? 'review ' : ''}SLA ${f.slaDays}) since ${day(f.since)}`,
     ),
-    ...d.coverage.map((c) => `${c.framework.toUpperCase()}: ${c.evidencedControlDays} of ${c.controlDays} control-days evidenced (${c.controls} automated controls).`),
+    ...observed(
+      'Drift that still passes',
+      d.drift,
+      'No passing resource changed.',
+      (r) => `${md(r.type)} ${mdCode(r.resourceId)}: ${r.changes.map((change) => `${md(change.path)} ${md(change.before)} → ${md(change.after)}`).join('; ')}`,
+    ),
+    ...section(
+      'Coverage gaps',
+      d.coverage.flatMap((c) => c.gaps.map((g) => ({ ...g, framework: c.framework }))),
+      'Every automated control was evidenced every day.',
+      (g) => `${g.framework.toUpperCase()} ${g.control} ${g.from}..${g.to}: ${md(g.cause)}`,
+    ),
+    ...d.coverage.map(
+      (c) => `${c.framework.toUpperCase()}: ${c.evidencedControlDays} of ${c.controlDays} control-days evidenced (${c.controls} automated controls).`,
+    ),
     '',
-    ...section('Collectors that missed runs', d.missedRuns, 'Every collector ran every day.', (m) => `${md(m.collector)} ${md(m.scope)}: no successful run on ${m.days.join(', ')} (${md(m.cause)})`),
+    ...section(
+      'Collectors that missed runs',
+      d.missedRuns,
+      'Every collector ran every day.',
+      (m) => `${md(m.collector)} ${md(m.scope)}: no successful run on ${m.days.join(', ')} (${md(m.cause)})`,
+    ),
     ...observed('New resources', d.newResources, 'No new resource.', (r) => `${md(r.type)} ${mdCode(r.resourceId)} (${md(r.collector)} ${md(r.scope)})`),
-    ...observed('Removed resources', d.removedResources, 'No resource removed.', (r) => `${md(r.type)} ${mdCode(r.resourceId)} (${md(r.collector)} ${md(r.scope)})`),
-    ...section('Exceptions expiring within 14 days', d.expiringExceptions, 'No exception expires in the next 14 days.', (e) =>
-      `${md(e.id)}: ${md(e.check)} on ${mdCode(e.resource)} expires ${e.expires} (${e.daysLeft} days; approved by ${md(e.approver)})`,
+    ...observed(
+      'Removed resources',
+      d.removedResources,
+      'No resource removed.',
+      (r) => `${md(r.type)} ${mdCode(r.resourceId)} (${md(r.collector)} ${md(r.scope)})`,
     ),
-    ...section('Attestations expired or expiring within 14 days', d.expiringAttestations ?? [], 'No attestation expires in the next 14 days.', (a) =>
-      `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${md(a.framework)} ${md(a.control)}: ${md(a.note)} (${md(a.file.name)}, attested by ${md(a.attestedBy)} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
+    ...section(
+      'Exceptions expiring within 14 days',
+      d.expiringExceptions,
+      'No exception expires in the next 14 days.',
+      (e) => `${md(e.id)}: ${md(e.check)} on ${mdCode(e.resource)} expires ${e.expires} (${e.daysLeft} days; approved by ${md(e.approver)})`,
     ),
-    ...d.populations.flatMap((p) => section(md(p.title), p.notable, 'None this week.', (line) => md(line), `${p.notable.length} of ${p.rows} in the population`)),
-    ...observed('Notable events (failing event checks)', d.eventFailures, 'No event check failed this week.', (e) => `**${e.severity}** ${md(e.title)} (${md(e.scope)}, ${day(e.occurredAt)}): ${md(e.message)} (${md(e.reviewed ?? 'not reviewed')})`),
+    ...section(
+      'Attestations expired or expiring within 14 days',
+      d.expiringAttestations ?? [],
+      'No attestation expires in the next 14 days.',
+      (a) =>
+        `${a.daysLeft < 0 ? '**EXPIRED** ' : ''}${md(a.framework)} ${md(a.control)}: ${md(a.note)} (${md(a.file.name)}, attested by ${md(a.attestedBy)} on ${day(a.attestedAt)}) ${a.daysLeft < 0 ? 'expired' : 'expires'} ${day(a.validUntil)}`,
+    ),
+    ...d.populations.flatMap((p) =>
+      section(md(p.title), p.notable, 'None this week.', (line) => md(line), `${p.notable.length} of ${p.rows} in the population`),
+    ),
+    ...observed(
+      'Notable events (failing event checks)',
+      d.eventFailures,
+      'No event check failed this week.',
+      (e) => `**${e.severity}** ${md(e.title)} (${md(e.scope)}, ${day(e.occurredAt)}): ${md(e.message)} (${md(e.reviewed ?? 'not reviewed')})`,
+    ),
     ...section('Delivery problems of the previous digest', d.deliveryProblems, 'The previous digest was delivered everywhere.', (p) => md(p)),
     `Failing findings at the end of each of the last eight weeks: ${d.trend.map((t) => `${t.week}: ${countText(t.failing)}`).join(', ')}.`,
     '',
@@ -99,7 +146,8 @@ export function digestHtml(d: Digest): string {
     .split('\n')
     .map((line) => {
       if (line.startsWith('# ')) return `<h1 style="font-size:20px;margin:0 0 8px">${inlineMarkdownToHtml(line.slice(2))}</h1>`;
-      if (line.startsWith('## ')) return `<h2 style="font-size:16px;margin:16px 0 4px;border-bottom:1px solid #ddd">${inlineMarkdownToHtml(line.slice(3))}</h2>`;
+      if (line.startsWith('## '))
+        return `<h2 style="font-size:16px;margin:16px 0 4px;border-bottom:1px solid #ddd">${inlineMarkdownToHtml(line.slice(3))}</h2>`;
       if (line.startsWith('- ')) return `<div style="margin:2px 0 2px 12px">• ${inlineMarkdownToHtml(line.slice(2))}</div>`;
       return line ? `<p style="margin:4px 0">${inlineMarkdownToHtml(line)}</p>` : '';
     })

@@ -18,7 +18,11 @@ export interface PreflightEnvironment {
 }
 
 /** A collector's scopes: the collector's own `scopes()`, or none when they cannot be made. */
-export async function collectorChecks(configured: readonly ConfiguredCollector[], broken: readonly BrokenModule[], env: PreflightEnvironment): Promise<DoctorCheck[]> {
+export async function collectorChecks(
+  configured: readonly ConfiguredCollector[],
+  broken: readonly BrokenModule[],
+  env: PreflightEnvironment,
+): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = broken.map((b) => fail(b.id, 'module', `${b.module}: ${b.problem}`));
   for (const { collector, options } of configured) {
     let scopes;
@@ -57,7 +61,10 @@ export async function collectorChecks(configured: readonly ConfiguredCollector[]
 }
 
 /** Per collector and scope, the permissions its preflight found refused: what to add to the policy. */
-export function missingPermissions(checks: readonly DoctorCheck[], collectors: readonly { id: string; permissions: readonly string[] }[]): { area: string; permissions: string[] }[] {
+export function missingPermissions(
+  checks: readonly DoctorCheck[],
+  collectors: readonly { id: string; permissions: readonly string[] }[],
+): { area: string; permissions: string[] }[] {
   const byArea = new Map<string, string[]>();
   for (const check of checks) {
     if (check.status !== 'fail') continue;

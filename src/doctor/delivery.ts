@@ -10,7 +10,8 @@ import { errorText, fail, ok, skip } from './check.js';
 import type { DoctorCheck } from './check.js';
 
 const TIMEOUT_MS = 15_000;
-const testText = (now: Date) => `evidence-agent doctor: a test message from ${hostname()} at ${now.toISOString()}; the weekly evidence digest will arrive here.`;
+const testText = (now: Date) =>
+  `evidence-agent doctor: a test message from ${hostname()} at ${now.toISOString()}; the weekly evidence digest will arrive here.`;
 
 function writable(path: string): boolean {
   try {
@@ -25,7 +26,8 @@ function directoryCheck(directory: string, sendTest: boolean, now: Date): Doctor
   const dir = resolve(directory);
   let parent = dir;
   while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
-  if (!writable(parent)) return fail('digest', 'directory', `${dir}: ${parent === dir ? 'not writable' : `cannot be created (${parent} is not writable)`} by this user`);
+  if (!writable(parent))
+    return fail('digest', 'directory', `${dir}: ${parent === dir ? 'not writable' : `cannot be created (${parent} is not writable)`} by this user`);
   if (!sendTest) return ok('digest', 'directory', `${dir}: ${parent === dir ? 'writable' : 'will be created'}`);
   try {
     // As the first digest would: the directory is made when missing.
@@ -47,9 +49,16 @@ async function slackCheck(webhookUrl: string, sendTest: boolean, now: Date): Pro
       await response.body?.cancel();
       return ok('digest', 'slack', `${host} reachable (HTTP ${response.status} to HEAD); --send-test posts a test message`);
     }
-    const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: testText(now) }), signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const response = await fetch(webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: testText(now) }),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
     const body = (await response.text()).slice(0, 200);
-    return response.ok ? ok('digest', 'slack', `test message posted (HTTP ${response.status})`) : fail('digest', 'slack', `the webhook answered HTTP ${response.status}: ${body}`);
+    return response.ok
+      ? ok('digest', 'slack', `test message posted (HTTP ${response.status})`)
+      : fail('digest', 'slack', `the webhook answered HTTP ${response.status}: ${body}`);
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;
     return fail('digest', 'slack', `${host} not reachable: ${errorText(cause ?? error)}`);
@@ -68,7 +77,8 @@ async function emailCheck(email: NonNullable<DigestDelivery['email']>, sendTest:
   });
   try {
     await transport.verify();
-    if (!sendTest) return ok('digest', 'email', `${email.host}:${email.port} accepted the connection${email.user ? ' and the login' : ''}; --send-test sends a test email`);
+    if (!sendTest)
+      return ok('digest', 'email', `${email.host}:${email.port} accepted the connection${email.user ? ' and the login' : ''}; --send-test sends a test email`);
     await transport.sendMail({ from: email.from, to: email.to, subject: 'evidence-agent doctor: test message', text: testText(now) });
     return ok('digest', 'email', `test email sent to ${email.to.length} recipient(s) through ${email.host}:${email.port}`);
   } catch (error) {

@@ -9,7 +9,10 @@ export function renderDoctor(report: DoctorReport): string {
   const lines = [
     `evidence-agent doctor${report.config ? `: ${report.config}` : ''}`,
     '',
-    renderTable(['STATUS', 'AREA', 'CHECK', 'DETAIL'], report.checks.map((c) => [MARK[c.status], c.area, c.check, c.detail])),
+    renderTable(
+      ['STATUS', 'AREA', 'CHECK', 'DETAIL'],
+      report.checks.map((c) => [MARK[c.status], c.area, c.check, c.detail]),
+    ),
   ];
   if (report.missing.length > 0) {
     lines.push('', 'Missing permissions (grant them as the shipped policy does: config/aws-*-policy.json, collectors/github/README.md):');
@@ -17,6 +20,11 @@ export function renderDoctor(report: DoctorReport): string {
   }
   const problems = report.checks.filter((c) => c.status === 'fail').length;
   const skipped = report.checks.filter((c) => c.status === 'skip').length;
-  lines.push('', problems === 0 ? `No problem found${skipped > 0 ? ` (${skipped} not checked, see skip)` : ''}. Nothing was written to the store.` : `${problems} problem(s). Nothing was written to the store.`);
+  lines.push(
+    '',
+    problems === 0
+      ? `No problem found${skipped > 0 ? ` (${skipped} not checked, see skip)` : ''}. Nothing was written to the store.`
+      : `${problems} problem(s). Nothing was written to the store.`,
+  );
   return lines.join('\n');
 }

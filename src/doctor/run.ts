@@ -51,11 +51,20 @@ export async function runDoctor(options: DoctorOptions, environment: DoctorEnvir
     agent = await openAgent(options, 'record', env);
   } catch (error) {
     const lines = error instanceof ConfigError ? error.lines : [errorText(error)];
-    return report(null, lines.map((line) => fail('config', 'config', agentSecrets.redact(line))));
+    return report(
+      null,
+      lines.map((line) => fail('config', 'config', agentSecrets.redact(line))),
+    );
   }
   const loaded = agent.loaded!;
   if (loaded.path === null) {
-    return report(null, [fail('config', 'config', 'no config (--config, EVIDENCE_AGENT_CONFIG or ./config/evidence-agent.yaml): doctor checks a deployment; copy config/example.yaml')]);
+    return report(null, [
+      fail(
+        'config',
+        'config',
+        'no config (--config, EVIDENCE_AGENT_CONFIG or ./config/evidence-agent.yaml): doctor checks a deployment; copy config/example.yaml',
+      ),
+    ]);
   }
   const checks: DoctorCheck[] = [];
   let collectors: ReturnType<typeof configuredCollectors> = [];
@@ -85,7 +94,10 @@ export async function runDoctor(options: DoctorOptions, environment: DoctorEnvir
       {
         logger: environment.logger ?? silentLogger(),
         secrets: agentSecrets,
-        clientEnvironment: { aws: { ...PREFLIGHT_CLIENTS.aws, ...environment.clientEnvironment?.aws }, github: { ...PREFLIGHT_CLIENTS.github, ...environment.clientEnvironment?.github } },
+        clientEnvironment: {
+          aws: { ...PREFLIGHT_CLIENTS.aws, ...environment.clientEnvironment?.aws },
+          github: { ...PREFLIGHT_CLIENTS.github, ...environment.clientEnvironment?.github },
+        },
         now,
         timeoutMs: environment.timeoutMs ?? 60_000,
       },

@@ -19,8 +19,13 @@ const writable = (path: string) => {
 export async function storeChecks(path: string): Promise<DoctorCheck[]> {
   if (!existsSync(path)) {
     const dir = dirname(path);
-    if (!existsSync(dir)) return [fail('store', path, `does not exist, and neither does its directory ${dir}: create it (a volume mounted there) or set store.path`)];
-    return [writable(dir) ? ok('store', path, 'not created yet: the first collect or daemon creates it (its directory is writable)') : fail('store', path, `does not exist, and its directory ${dir} is not writable by this user`)];
+    if (!existsSync(dir))
+      return [fail('store', path, `does not exist, and neither does its directory ${dir}: create it (a volume mounted there) or set store.path`)];
+    return [
+      writable(dir)
+        ? ok('store', path, 'not created yet: the first collect or daemon creates it (its directory is writable)')
+        : fail('store', path, `does not exist, and its directory ${dir} is not writable by this user`),
+    ];
   }
   if (!statSync(path).isFile()) return [fail('store', path, 'is not a file')];
   let store;
@@ -33,7 +38,8 @@ export async function storeChecks(path: string): Promise<DoctorCheck[]> {
     const identity = await store.identity();
     const runs = (await store.stats()).runs;
     if (!identity.intact) return [fail('store', path, `its identity record does not match its hash: run evidence-agent verify --db ${path}`)];
-    if (identity.kind === 'demo') return [fail('store', path, 'is a demo store (simulated runs): collect and the daemon refuse it; set store.path to another file')];
+    if (identity.kind === 'demo')
+      return [fail('store', path, 'is a demo store (simulated runs): collect and the daemon refuse it; set store.path to another file')];
     const canWrite = writable(path) && writable(dirname(path));
     return [
       canWrite

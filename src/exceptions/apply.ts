@@ -9,11 +9,8 @@ export interface ExceptedFinding {
   status: string;
 }
 
-
 /** The exception covering a failing finding on `day` (YYYY-MM-DD), or undefined. Only fails are excepted. */
 export function exceptionFor(finding: ExceptedFinding, exceptions: readonly AcceptedException[], day: string): AcceptedException | undefined {
   if (finding.status !== 'fail') return undefined;
-  return exceptions.find(
-    (e) => e.check === finding.checkId && e.approved <= day && day <= e.expires && globMatch(e.resource, finding.resourceId),
-  );
+  return exceptions.find((e) => e.check === finding.checkId && e.approved <= day && day <= e.expires && globMatch(e.resource, finding.resourceId));
 }

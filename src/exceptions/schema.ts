@@ -16,7 +16,9 @@ const day = (what: string) =>
       .string({ error: `expected the ${what} as YYYY-MM-DD` })
       .regex(DAY, `expected the ${what} as YYYY-MM-DD`)
       // 2026-02-30 has the shape of a day but is none: refused rather than read as 2 March.
-      .refine((value) => !DAY.test(value) || isCalendarDay(value), { error: (issue) => `expected the ${what} as a day of the calendar, got "${String(issue.input)}"` }),
+      .refine((value) => !DAY.test(value) || isCalendarDay(value), {
+        error: (issue) => `expected the ${what} as a day of the calendar, got "${String(issue.input)}"`,
+      }),
   );
 
 export const exceptionSchema = z
@@ -39,16 +41,14 @@ export const exceptionSchema = z
     }
   });
 
-export const exceptionsFileSchema = z
-  .strictObject({ exceptions: z.array(exceptionSchema).default([]) })
-  .superRefine((file, ctx) => {
-    const seen = new Map<string, number>();
-    file.exceptions.forEach((exception, index) => {
-      const first = seen.get(exception.id);
-      if (first === undefined) seen.set(exception.id, index);
-      else ctx.addIssue({ code: 'custom', path: ['exceptions', index, 'id'], message: `expected a unique id (exceptions[${first}] is already ${exception.id})` });
-    });
+export const exceptionsFileSchema = z.strictObject({ exceptions: z.array(exceptionSchema).default([]) }).superRefine((file, ctx) => {
+  const seen = new Map<string, number>();
+  file.exceptions.forEach((exception, index) => {
+    const first = seen.get(exception.id);
+    if (first === undefined) seen.set(exception.id, index);
+    else ctx.addIssue({ code: 'custom', path: ['exceptions', index, 'id'], message: `expected a unique id (exceptions[${first}] is already ${exception.id})` });
   });
+});
 
 export type AcceptedException = z.infer<typeof exceptionSchema>;
 

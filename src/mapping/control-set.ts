@@ -19,8 +19,12 @@ const text = (what: string, max: number) =>
     .max(max, `is longer than ${max} characters; shorten the ${what}`)
     .refine((v) => !/[\r\n]/.test(v), `spans several lines; keep the ${what} to one line`);
 
-const idList = (what: string) => z.array(z.string({ error: `is not a ${what}; write it as text` }), { error: `is not a list; write e.g. ` +
-  `[${what === 'check id' ? 'aws_iam_root_mfa_enabled' : 'CC6.2'}]` }).default([]);
+const idList = (what: string) =>
+  z
+    .array(z.string({ error: `is not a ${what}; write it as text` }), {
+      error: `is not a list; write e.g. ` + `[${what === 'check id' ? 'aws_iam_root_mfa_enabled' : 'CC6.2'}]`,
+    })
+    .default([]);
 
 const customControlSchema = z.strictObject({
   id: z.string({ error: 'is not a control id; write it as text, e.g. AC-03' }),
@@ -33,7 +37,9 @@ const customControlSchema = z.strictObject({
 });
 
 const controlSetSchema = z.strictObject({
-  framework: z.string({ error: 'is not a framework id; write e.g. framework: acme' }).regex(FRAMEWORK_ID, 'is not a valid framework id; use lowercase letters, digits and hyphens, e.g. acme'),
+  framework: z
+    .string({ error: 'is not a framework id; write e.g. framework: acme' })
+    .regex(FRAMEWORK_ID, 'is not a valid framework id; use lowercase letters, digits and hyphens, e.g. acme'),
   title: text('title', 200),
   version: z
     .string({ error: 'is not a version; write it as MAJOR.MINOR.PATCH in quotes, e.g. "1.0.0"' })
@@ -68,7 +74,8 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
       const hint = closest(key, allowed);
       throw fail([...issue.path, key], `unknown key ${show(key)}; ${hint ? `did you mean ${show(hint)}? ` : ''}allowed keys here are ${allowed.join(', ')}`);
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined) throw fail(issue.path, `missing required key; ${issue.message.replace(/^is not [^;]*; /, '')}`);
+    if (issue.code === 'invalid_type' && issue.input === undefined)
+      throw fail(issue.path, `missing required key; ${issue.message.replace(/^is not [^;]*; /, '')}`);
     throw fail(issue.path, `${show(issue.input)} ${issue.message}`);
   }
   const doc = parsed.data;
@@ -88,16 +95,21 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
   doc.controls.forEach((control, i) => {
     if (!pattern.test(control.id)) throw fail(['controls', i, 'id'], `${show(control.id)} is not a control id; use ${example}`);
     const first = seen.get(control.id);
-    if (first !== undefined) throw fail(['controls', i, 'id'], `duplicate control id ${show(control.id)} (first at controls[${first}]); remove or renumber one of them`);
+    if (first !== undefined)
+      throw fail(['controls', i, 'id'], `duplicate control id ${show(control.id)} (first at controls[${first}]); remove or renumber one of them`);
     const other = otherIds.get(control.id);
-    if (other) throw fail(['controls', i, 'id'], `${show(control.id)} is already a control of ${other}; use your own id (attestations name a control by its id alone)`);
+    if (other)
+      throw fail(['controls', i, 'id'], `${show(control.id)} is already a control of ${other}; use your own id (attestations name a control by its id alone)`);
     seen.set(control.id, i);
     const checks = new Set<string>();
     control.checks.forEach((check, j) => {
       if (!knownCheckIds.has(check)) {
         const hint = closest(check, knownCheckIds);
-        throw fail(['controls', i, 'checks', j], `unknown check id ${show(check)}; ${hint ? `did you mean ${show(hint)}? Otherwise ` : ''}use an id a collector ` +
-          `defines (evidence-agent findings lists them)`);
+        throw fail(
+          ['controls', i, 'checks', j],
+          `unknown check id ${show(check)}; ${hint ? `did you mean ${show(hint)}? Otherwise ` : ''}use an id a collector ` +
+            `defines (evidence-agent findings lists them)`,
+        );
       }
       if (checks.has(check)) throw fail(['controls', i, 'checks', j], `check ${show(check)} is listed twice; remove the repeat`);
       checks.add(check);
@@ -108,8 +120,13 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
     const inherited = new Set<string>();
     control.criteria.forEach((criterion, j) => {
       const framework = criteria.get(criterion);
-      if (!framework) throw fail(['controls', i, 'criteria', j], `unknown criterion ${show(criterion)}; use a SOC 2 criterion (e.g. CC6.2) or a SOC 1 objective (e.g. ITGC-AC-05)`);
-      if (control.criteria.indexOf(criterion) !== j) throw fail(['controls', i, 'criteria', j], `criterion ${show(criterion)} is listed twice; remove the repeat`);
+      if (!framework)
+        throw fail(
+          ['controls', i, 'criteria', j],
+          `unknown criterion ${show(criterion)}; use a SOC 2 criterion (e.g. CC6.2) or a SOC 1 objective (e.g. ITGC-AC-05)`,
+        );
+      if (control.criteria.indexOf(criterion) !== j)
+        throw fail(['controls', i, 'criteria', j], `criterion ${show(criterion)} is listed twice; remove the repeat`);
       for (const check of framework.checksByControl.get(criterion) ?? []) {
         checks.add(check);
         inherited.add(check);
@@ -131,8 +148,21 @@ export function loadControlSet(file: string, knownCheckIds: ReadonlySet<string>,
 
   const controlsByCheck = new Map<string, string[]>();
   for (const [controlId, checks] of checksByControl) for (const check of checks) controlsByCheck.set(check, [...(controlsByCheck.get(check) ?? []), controlId]);
-  const mappings = [...controlsByCheck].sort(([a], [b]) => compareStrings(a, b)).map(([checkId, controlIds]) => ({ checkId, controlIds, rationale: `cited by ${doc.title}` }));
-  return { id: doc.framework, title: doc.title, version: doc.version, file, controls, mappings, controlsByCheck, checksByControl, supportingChecks, custom: true };
+  const mappings = [...controlsByCheck]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([checkId, controlIds]) => ({ checkId, controlIds, rationale: `cited by ${doc.title}` }));
+  return {
+    id: doc.framework,
+    title: doc.title,
+    version: doc.version,
+    file,
+    controls,
+    mappings,
+    controlsByCheck,
+    checksByControl,
+    supportingChecks,
+    custom: true,
+  };
 }
 
 /** The criteria a control is mapped to (custom controls), else none. */

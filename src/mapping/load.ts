@@ -13,7 +13,6 @@ import { readYamlSource } from './yaml-source.js';
 
 export { MappingError };
 
-
 export interface Control {
   id: string;
   title: string;
@@ -58,15 +57,12 @@ export interface Framework {
 /** Loads one mapping file; `knownCheckIds` are the ids the installed collectors define. */
 export function loadFramework(file: string, knownCheckIds: ReadonlySet<string>): Framework {
   const source = readYamlSource(file);
-  const fail = (segments: readonly PropertyKey[], problem: string): MappingError =>
-    mappingError(file, formatPath(segments) + source.lineOf(segments), problem);
+  const fail = (segments: readonly PropertyKey[], problem: string): MappingError => mappingError(file, formatPath(segments) + source.lineOf(segments), problem);
 
   const parsed = frameworkFileSchema.safeParse(source.data);
   if (!parsed.success) {
     // An unknown key is usually a misspelt required one: report it before the "missing" issue it causes.
-    const issues = [...parsed.error.issues].sort(
-      (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
-    );
+    const issues = [...parsed.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
     const [first] = issues;
     const more = issues.length - 1;
     if (!first) throw fail([], 'is not a valid mapping file');
@@ -79,17 +75,11 @@ export function loadFramework(file: string, knownCheckIds: ReadonlySet<string>):
   const catalogIndex = new Map<string, number>();
   doc.controls.forEach((control, i) => {
     if (!pattern.test(control.id)) {
-      throw fail(
-        ['controls', i, 'id'],
-        `${show(control.id)} is not a ${doc.framework} control id; write it like ${example}`,
-      );
+      throw fail(['controls', i, 'id'], `${show(control.id)} is not a ${doc.framework} control id; write it like ${example}`);
     }
     const first = catalogIndex.get(control.id);
     if (first !== undefined) {
-      throw fail(
-        ['controls', i, 'id'],
-        `duplicate control id ${show(control.id)} (first at controls[${first}]); remove or renumber one of them`,
-      );
+      throw fail(['controls', i, 'id'], `duplicate control id ${show(control.id)} (first at controls[${first}]); remove or renumber one of them`);
     }
     catalogIndex.set(control.id, i);
   });
@@ -105,10 +95,7 @@ export function loadFramework(file: string, knownCheckIds: ReadonlySet<string>):
     }
     const first = checkIndex.get(entry.check);
     if (first !== undefined) {
-      throw fail(
-        ['mappings', i, 'check'],
-        `check ${show(entry.check)} is already mapped at mappings[${first}]; merge the two entries into one`,
-      );
+      throw fail(['mappings', i, 'check'], `check ${show(entry.check)} is already mapped at mappings[${first}]; merge the two entries into one`);
     }
     checkIndex.set(entry.check, i);
 
@@ -117,10 +104,7 @@ export function loadFramework(file: string, knownCheckIds: ReadonlySet<string>):
       entry[key].forEach((controlId, j) => {
         // No "did you mean" here: CC6.2 and CC6.1 are one edit apart but different criteria.
         if (!catalogIndex.has(controlId)) {
-          throw fail(
-            ['mappings', i, key, j],
-            `unknown control id ${show(controlId)}; use an id listed under controls, or add the control to the catalog`,
-          );
+          throw fail(['mappings', i, key, j], `unknown control id ${show(controlId)}; use an id listed under controls, or add the control to the catalog`);
         }
         const firstAt = seen.get(controlId);
         if (firstAt !== undefined) {
@@ -154,13 +138,13 @@ export function loadFramework(file: string, knownCheckIds: ReadonlySet<string>):
  * Loads every `*.yaml` file of `dir` (default: the package's mappings/ folder), in file-name order.
  * Framework ids must be unique across the files, since the CLI selects frameworks by id.
  */
-export function loadBuiltinFrameworks(
-  knownCheckIds: ReadonlySet<string>,
-  dir: string = path.join(packageRoot(), 'mappings'),
-): Framework[] {
+export function loadBuiltinFrameworks(knownCheckIds: ReadonlySet<string>, dir: string = path.join(packageRoot(), 'mappings')): Framework[] {
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort();
+    names = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.yaml'))
+      .sort();
   } catch (err) {
     const code = err && typeof err === 'object' && 'code' in err ? String(err.code) : String(err);
     throw new MappingError(`${displayPath(dir)}: (folder): cannot list mapping files (${code}); check the path`);

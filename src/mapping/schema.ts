@@ -11,7 +11,7 @@ export const VERSION = /^\d+\.\d+\.\d+$/;
 /** Control ids per framework id: a typo such as "CC6.l" or "ITGC-AC-5" is caught at load time. */
 const CONTROL_ID_PATTERNS: Readonly<Record<string, { pattern: RegExp; example: string }>> = {
   soc2: { pattern: /^(?:CC[1-9]|A1|C1|PI1|P[1-8])\.[1-9]$/, example: 'CC6.1, A1.2, PI1.3 or P6.7' },
-  'soc1': { pattern: /^ITGC-(?:AC|CM|PD|OPS)-\d{2}$/, example: 'ITGC-AC-05 (domains AC, CM, PD, OPS)' },
+  soc1: { pattern: /^ITGC-(?:AC|CM|PD|OPS)-\d{2}$/, example: 'ITGC-AC-05 (domains AC, CM, PD, OPS)' },
 };
 // Frameworks added by users get a permissive pattern: short, no spaces, safe in folder names.
 const GENERIC_CONTROL_ID = {
@@ -63,7 +63,11 @@ const mappingSchema = z
   )
   .superRefine((entry, ctx) => {
     if (entry.controls.length + entry.supports.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['controls'], message: 'lists no controls; name at least one control id (under controls, or under supports), or remove the entry' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['controls'],
+        message: 'lists no controls; name at least one control id (under controls, or under supports), or remove the entry',
+      });
     }
   });
 
@@ -78,7 +82,7 @@ export const frameworkFileSchema = z.strictObject(
       .regex(VERSION, 'is not a version of the form MAJOR.MINOR.PATCH; write e.g. 2026.11.0'),
     controls: z
       .array(controlSchema, { error: 'is not a list; list the catalog entries under controls' })
-      .min(1, 'is an empty catalog; list the framework\'s controls'),
+      .min(1, "is an empty catalog; list the framework's controls"),
     mappings: z.array(mappingSchema, {
       error: 'is not a list; list the check mappings under mappings (use [] for none)',
     }),

@@ -22,7 +22,12 @@ export interface MappingsEvidence {
 
 export function mappingsDocument(frameworks: readonly Framework[]): EvidenceItem {
   const byControl = (lists: (f: Framework) => Iterable<[string, Iterable<string>]>): StoredMappings =>
-    Object.fromEntries(frameworks.map((f) => [f.id, Object.fromEntries([...lists(f)].map(([c, checks]) => [c, [...checks].sort()] as const).filter(([, checks]) => checks.length > 0))]));
+    Object.fromEntries(
+      frameworks.map((f) => [
+        f.id,
+        Object.fromEntries([...lists(f)].map(([c, checks]) => [c, [...checks].sort()] as const).filter(([, checks]) => checks.length > 0)),
+      ]),
+    );
   const supportsByControl = byControl((f) => f.supportingChecks ?? new Map());
   const data: MappingsEvidence = {
     versions: Object.fromEntries(frameworks.map((f) => [f.id, f.version])),

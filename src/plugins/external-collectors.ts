@@ -63,7 +63,12 @@ function importEntryOf(name: string, from: string): string | undefined {
     if (existsSync(manifest)) {
       const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown; main?: string };
       const root = typeof pkg.exports === 'object' && pkg.exports !== null && '.' in pkg.exports ? (pkg.exports as Record<string, unknown>)['.'] : pkg.exports;
-      const entry = typeof root === 'string' ? root : typeof root === 'object' && root !== null ? ((root as Record<string, unknown>).import ?? (root as Record<string, unknown>).default) : pkg.main;
+      const entry =
+        typeof root === 'string'
+          ? root
+          : typeof root === 'object' && root !== null
+            ? ((root as Record<string, unknown>).import ?? (root as Record<string, unknown>).default)
+            : pkg.main;
       return typeof entry === 'string' ? join(dirname(manifest), entry) : undefined;
     }
     if (dirname(dir) === dir) return undefined;
@@ -88,7 +93,9 @@ export async function loadExternalCollector(id: string, specifier: string, confi
   }
   let candidate = exported.default ?? exported.collector;
   if (candidate === undefined) {
-    throw new ExternalModuleError(`module ${specifier}: exports no collector; write \`export default { id, title, optionsSchema, … }\` (or a function of the kit returning it)`);
+    throw new ExternalModuleError(
+      `module ${specifier}: exports no collector; write \`export default { id, title, optionsSchema, … }\` (or a function of the kit returning it)`,
+    );
   }
   if (typeof candidate === 'function') {
     try {

@@ -3,10 +3,7 @@ import type { Collector } from '../collector.js';
 import type { FindingRecord } from '../store/types.js';
 import { renderTable } from './table.js';
 
-export function checkTotalsTable(
-  collectors: readonly Collector[],
-  findings: readonly FindingRecord[],
-): string {
+export function checkTotalsTable(collectors: readonly Collector[], findings: readonly FindingRecord[]): string {
   const rows = collectors.flatMap((collector) =>
     collector.checks.map((check) => {
       const own = findings.filter((f) => f.checkId === check.id);

@@ -3,7 +3,20 @@ import type { CoverageReport } from './coverage.js';
 import { toCsv } from './csv.js';
 
 /** The CSV columns: one row per control and day, a manual control once. `gap` is true when some of the day's evidence is missing, a failing day included. */
-export const COVERAGE_CSV_COLUMNS = ['framework', 'control', 'day', 'state', 'causes', 'failing', 'excepted', 'gap', 'failed', 'judged', 'severity', 'reviewed'];
+export const COVERAGE_CSV_COLUMNS = [
+  'framework',
+  'control',
+  'day',
+  'state',
+  'causes',
+  'failing',
+  'excepted',
+  'gap',
+  'failed',
+  'judged',
+  'severity',
+  'reviewed',
+];
 
 export function coverageCsv(reports: readonly CoverageReport[]): string {
   const rows = reports.flatMap((report) => [
@@ -23,7 +36,20 @@ export function coverageCsv(reports: readonly CoverageReport[]): string {
         reviewed: d.reviewed.join(' | '),
       })),
     ),
-    ...report.manual.map((m) => ({ framework: report.framework, control: m.id, day: '', state: 'manual', causes: '', failing: '', excepted: '', gap: '', failed: '', judged: '', severity: '', reviewed: '' })),
+    ...report.manual.map((m) => ({
+      framework: report.framework,
+      control: m.id,
+      day: '',
+      state: 'manual',
+      causes: '',
+      failing: '',
+      excepted: '',
+      gap: '',
+      failed: '',
+      judged: '',
+      severity: '',
+      reviewed: '',
+    })),
   ]);
   return toCsv(COVERAGE_CSV_COLUMNS, rows);
 }

@@ -28,11 +28,18 @@ export function coverageText(report: CoverageReport): string {
     const open = report.eventFailures.filter((e) => !e.review && !e.exception).length;
     lines.push(`  failing events (${report.eventFailures.length}, ${open} not reviewed):`);
     for (const e of report.eventFailures) {
-      lines.push(`      ${e.day} ${e.checkId} ${e.resourceId}: ${e.exception ? `excepted (${e.exception})` : e.review ? `${reviewLine(e.review)}: ${e.review.note}` : 'not reviewed'}`);
+      lines.push(
+        `      ${e.day} ${e.checkId} ${e.resourceId}: ${e.exception ? `excepted (${e.exception})` : e.review ? `${reviewLine(e.review)}: ${e.review.note}` : 'not reviewed'}`,
+      );
     }
   }
   if (report.beforePeriod.length > 0) {
-    lines.push(`  before the period (${report.beforePeriod.length} failing events read in it that occurred earlier; no deviation in it): ${report.beforePeriod.map((e) => `${e.day} ${e.checkId} ${e.resourceId}`).slice(0, 5).join(', ')}${report.beforePeriod.length > 5 ? ` (+${report.beforePeriod.length - 5} more)` : ''}`);
+    lines.push(
+      `  before the period (${report.beforePeriod.length} failing events read in it that occurred earlier; no deviation in it): ${report.beforePeriod
+        .map((e) => `${e.day} ${e.checkId} ${e.resourceId}`)
+        .slice(0, 5)
+        .join(', ')}${report.beforePeriod.length > 5 ? ` (+${report.beforePeriod.length - 5} more)` : ''}`,
+    );
   }
   return lines.join('\n');
 }

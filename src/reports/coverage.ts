@@ -191,7 +191,10 @@ export async function buildCoverage(store: EvidenceReader, framework: Framework,
   // With as-collected mappings any collector may evidence any control: follow them all.
   const neededCollectors = options.asCollected
     ? new Set(options.collectors.map((c) => c.id))
-    : new Set([...[...framework.checksByControl.values()].flat().flatMap((id) => (checkOwner.has(id) ? [checkOwner.get(id)!.collector.id] : [])), ...scopedChecks.keys()]);
+    : new Set([
+        ...[...framework.checksByControl.values()].flat().flatMap((id) => (checkOwner.has(id) ? [checkOwner.get(id)!.collector.id] : [])),
+        ...scopedChecks.keys(),
+      ]);
   const streams: StreamCursor[] = [];
   const collectorsWithoutRuns = new Set<string>();
   const reviews = await loadReviews(store);
@@ -264,8 +267,23 @@ export async function buildCoverage(store: EvidenceReader, framework: Framework,
       review: f.review ? { reviewedBy: f.review.reviewedBy, reviewedAt: f.review.reviewedAt, note: f.review.note, runSeq: f.review.runSeq } : null,
     };
   };
-  const byTime = (a: EventFailureEntry, b: EventFailureEntry) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : a.resourceId < b.resourceId ? -1 : 1);
-  const listed = (pick: (s: StreamCursor) => DayEventFinding[]) => streams.flatMap(pick).flatMap((f) => entry(f) ?? []).sort(byTime);
+  const byTime = (a: EventFailureEntry, b: EventFailureEntry) =>
+    a.occurredAt < b.occurredAt
+      ? -1
+      : a.occurredAt > b.occurredAt
+        ? 1
+        : a.checkId < b.checkId
+          ? -1
+          : a.checkId > b.checkId
+            ? 1
+            : a.resourceId < b.resourceId
+              ? -1
+              : 1;
+  const listed = (pick: (s: StreamCursor) => DayEventFinding[]) =>
+    streams
+      .flatMap(pick)
+      .flatMap((f) => entry(f) ?? [])
+      .sort(byTime);
   return {
     framework: framework.id,
     from: options.from,
@@ -360,13 +378,19 @@ function judgeDay(
     const where = `${stream.collectorId} ${stream.scope}`;
     const scoped = scopedChecks.get(stream.collectorId);
     const mapped = scoped
-      ? keys.includes(stream.scope) ? scoped : []
+      ? keys.includes(stream.scope)
+        ? scoped
+        : []
       : checksFor(controlId, framework, sd, options).filter((id) => checkOwner.get(id)?.collector.id === stream.collectorId);
     if (mapped.length === 0) continue;
     for (const id of mapped) checks.add(id);
     if (scoped) attested ||= sd.snapshot !== null;
     else for (const id of mapped) (supports(id, sd) ? supporting : evidencing).add(id);
-    const judge = <F extends FindingRecord>(checkId: string, findings: readonly F[], context: (finding: F) => { exceptions: readonly AcceptedException[]; observedAt: string; review: Review | null }) => {
+    const judge = <F extends FindingRecord>(
+      checkId: string,
+      findings: readonly F[],
+      context: (finding: F) => { exceptions: readonly AcceptedException[]; observedAt: string; review: Review | null },
+    ) => {
       const lists = findingsOfCheck(findings, checkId);
       judged += lists.judged;
       // Without rows to list, only what fails or could not be checked changes the day's state.
@@ -415,7 +439,19 @@ function judgeDay(
   }
   if (checks.size === 0) {
     return options.asCollected
-      ? { day, state: 'not_evidenced', gap: true, causes: ['no check was mapped to this control when the evidence was collected'], failing: [], excepted: [], reviewed: [], judged: 0, failed: 0, severity: null, checks: [] }
+      ? {
+          day,
+          state: 'not_evidenced',
+          gap: true,
+          causes: ['no check was mapped to this control when the evidence was collected'],
+          failing: [],
+          excepted: [],
+          reviewed: [],
+          judged: 0,
+          failed: 0,
+          severity: null,
+          checks: [],
+        }
       : null;
   }
   let state: DayState = failing.length > 0 ? 'failing' : causes.size > 0 ? 'not_evidenced' : excepted.length > 0 ? 'excepted' : 'evidenced';
@@ -506,9 +542,13 @@ async function collectorStreams(
       const day = dayOf(new Date(run.startedAt), options.timeZone);
       byDay.set(day, [...(byDay.get(day) ?? []), run]);
     }
-    const gapsByDay = eventChecks.length > 0 ? await eventGapsByDay(store, collectorId, scope, days, periodStart, periodEnd, options.timeZone) : new Map<string, string[]>();
+    const gapsByDay =
+      eventChecks.length > 0 ? await eventGapsByDay(store, collectorId, scope, days, periodStart, periodEnd, options.timeZone) : new Map<string, string[]>();
     const times = new EventTimes(store, collectorId, scope);
-    const events = eventChecks.length > 0 ? await eventFindingsOfPeriod(store, collectorId, scope, own, eventChecks, periodStart, periodEnd, options.timeZone, times, reviews) : null;
+    const events =
+      eventChecks.length > 0
+        ? await eventFindingsOfPeriod(store, collectorId, scope, own, eventChecks, periodStart, periodEnd, options.timeZone, times, reviews)
+        : null;
     let lastSnapshot: { day: string; run: RunRecord } | null = latestBefore(own, periodStart, options.timeZone);
     // Findings, exceptions and mappings of the runs used on the day before: reused, then dropped.
     let cache = new Map<number, Loaded>();
@@ -535,7 +575,9 @@ async function collectorStreams(
         if (successful.length > 0) lastSnapshot = { day, run: successful.at(-1)! };
         // A snapshot that states its validity (an attestation's window) is valid until then, not for the cadence.
         const validUntil = lastSnapshot?.run.meta['validUntil'] as string | undefined;
-        const current = lastSnapshot !== null && (validUntil !== undefined ? startOfDay(day, options.timeZone).getTime() < Date.parse(validUntil) : daysApart(lastSnapshot.day, day) < cadence);
+        const current =
+          lastSnapshot !== null &&
+          (validUntil !== undefined ? startOfDay(day, options.timeZone).getTime() < Date.parse(validUntil) : daysApart(lastSnapshot.day, day) < cadence);
         const valid = current ? lastSnapshot!.run : null;
         const failed = today.filter((r) => !SNAPSHOT.includes(r.status));
         const cause =
@@ -545,7 +587,9 @@ async function collectorStreams(
               ? `run ${failed.at(-1)!.status}: ${failed.at(-1)!.error ?? 'no reason recorded'}`
               : validUntil !== undefined
                 ? `attestation expired on ${dayOf(new Date(validUntil), options.timeZone)}`
-                : attestations ? 'no attestation recorded yet' : 'no run';
+                : attestations
+                  ? 'no attestation recorded yet'
+                  : 'no run';
         const next = new Map<number, Loaded>();
         // The event checks' findings of the day's runs on anything but an event (a region read with none):
         // findings on events belong to the day each event occurred.
@@ -608,7 +652,12 @@ async function eventFindingsOfPeriod(
     const inside = at >= periodStart.getTime() && at < periodEnd.getTime();
     if (!inside && !(at < periodStart.getTime() && finding.status === 'fail' && periodRuns.has(finding.firstSeq))) continue;
     if (!exceptionsOf.has(finding.runSeq)) exceptionsOf.set(finding.runSeq, await exceptionsStoredWith(store, finding.runSeq));
-    const placed: DayEventFinding = { ...finding, occurredAt: finding.occurredAt, exceptions: exceptionsOf.get(finding.runSeq)!, review: reviews.get(reviewKey(finding)) ?? null };
+    const placed: DayEventFinding = {
+      ...finding,
+      occurredAt: finding.occurredAt,
+      exceptions: exceptionsOf.get(finding.runSeq)!,
+      review: reviews.get(reviewKey(finding)) ?? null,
+    };
     if (!inside) {
       before.push(placed);
       continue;
@@ -650,7 +699,13 @@ async function eventGapsByDay(
   const coverage =
     windows.length > 0
       ? eventCoverage(windows, periodStart, periodEnd)
-      : [{ partition: 'any partition', coveredMs: 0, gaps: [{ from: periodStart.toISOString(), to: periodEnd.toISOString(), reason: 'no event window was recorded over the period' }] }];
+      : [
+          {
+            partition: 'any partition',
+            coveredMs: 0,
+            gaps: [{ from: periodStart.toISOString(), to: periodEnd.toISOString(), reason: 'no event window was recorded over the period' }],
+          },
+        ];
   const byDay = new Map<string, string[]>();
   for (const day of days) {
     const start = startOfDay(day, timeZone).getTime();

@@ -18,5 +18,8 @@ export function toCsv(columns: readonly string[], rows: readonly Record<string, 
 
 /** CSV lines (no header) of rows already in column order, defused like toCsv: for files written row by row. */
 export function csvLines(rows: readonly (readonly string[])[]): string {
-  return stringify(rows.map((row) => row.map(neutralizeFormula)), { record_delimiter: 'windows' });
+  return stringify(
+    rows.map((row) => row.map(neutralizeFormula)),
+    { record_delimiter: 'windows' },
+  );
 }

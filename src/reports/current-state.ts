@@ -72,9 +72,7 @@ export async function currentState(store: EvidenceReader, at?: Date, lifecycle?:
   for (const run of latest) {
     const snapshot = snapshots.find((s) => s.collector === run.collector && s.scope === run.scope);
     // A configured scope that failed before it ever resolved, and has resolved since: not a stream of its own.
-    const resolvedLater = latest.some(
-      (other) => other.collector === run.collector && other.seq > run.seq && other.meta.configuredScope === run.scope,
-    );
+    const resolvedLater = latest.some((other) => other.collector === run.collector && other.seq > run.seq && other.meta.configuredScope === run.scope);
     if (!snapshot && resolvedLater) continue;
     const stale = snapshot && snapshot.seq !== run.seq;
     if (!snapshot || stale) {
@@ -93,7 +91,10 @@ export async function currentState(store: EvidenceReader, at?: Date, lifecycle?:
     const failures = new Map((failuresOf.get(`${snapshot.collector}\u0000${snapshot.scope}`) ?? []).map((f) => [`${f.checkId}\u0000${f.resourceId}`, f]));
     // The event time of the snapshot's findings of event checks (their failures already carry theirs).
     const times = new EventTimes(store, snapshot.collector, snapshot.scope);
-    if (lifecycle) await times.load(snapshotFindings.filter((f) => lifecycle.eventChecks.has(f.checkId) && !failures.has(`${f.checkId}\u0000${f.resourceId}`)).map((f) => f.resourceId));
+    if (lifecycle)
+      await times.load(
+        snapshotFindings.filter((f) => lifecycle.eventChecks.has(f.checkId) && !failures.has(`${f.checkId}\u0000${f.resourceId}`)).map((f) => f.resourceId),
+      );
     for (const finding of snapshotFindings) {
       const failure = failures.get(`${finding.checkId}\u0000${finding.resourceId}`);
       failures.delete(`${finding.checkId}\u0000${finding.resourceId}`);
@@ -228,12 +229,20 @@ export function controlStatuses(
       counts,
       lastEvidencedAt,
       stale: evidence.some((f) => f.laterRun !== null),
-      failing: evidence
-        .filter((f) => f.status === 'fail' && !f.review)
-        .map((f) => ({ checkId: f.checkId, resourceId: f.resourceId, message: f.message })),
+      failing: evidence.filter((f) => f.status === 'fail' && !f.review).map((f) => ({ checkId: f.checkId, resourceId: f.resourceId, message: f.message })),
       ...((control as CustomControl).owner ? { owner: (control as CustomControl).owner } : {}),
       ...(criteriaOf(control).length > 0 ? { criteria: criteriaOf(control) } : {}),
-      ...(latest ? { attestation: { control: latest.control, attestedBy: latest.attestedBy, attestedAt: latest.attestedAt, validUntil: latest.validUntil, note: latest.note } } : {}),
+      ...(latest
+        ? {
+            attestation: {
+              control: latest.control,
+              attestedBy: latest.attestedBy,
+              attestedAt: latest.attestedAt,
+              validUntil: latest.validUntil,
+              note: latest.note,
+            },
+          }
+        : {}),
     };
   });
 }

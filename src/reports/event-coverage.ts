@@ -30,9 +30,7 @@ export function eventCoverage(windows: readonly EventWindow[], from: Date, to: D
   const partitions = [...new Set(windows.map((w) => w.partition))].sort();
   return partitions.map((partition) => {
     const own = windows.filter((w) => w.partition === partition);
-    const covered = mergeSpans(
-      own.filter((w) => w.complete).map((w) => clip(Date.parse(w.from), Date.parse(w.to), start, end)),
-    );
+    const covered = mergeSpans(own.filter((w) => w.complete).map((w) => clip(Date.parse(w.from), Date.parse(w.to), start, end)));
     const gaps: CoverageGap[] = [];
     let cursor = start;
     for (const [spanFrom, spanTo] of [...covered, [end, end] as const]) {
@@ -47,11 +45,7 @@ function gapWithReason(windows: readonly EventWindow[], from: number, to: number
   const failed = windows.find((w) => !w.complete && Date.parse(w.from) < to && Date.parse(w.to) > from);
   const reason =
     failed?.error ??
-    (windows.every((w) => Date.parse(w.from) >= to)
-      ? BEFORE_FIRST_READ
-      : windows.every((w) => Date.parse(w.to) <= from)
-        ? AFTER_LATEST_READ
-        : NOT_READ);
+    (windows.every((w) => Date.parse(w.from) >= to) ? BEFORE_FIRST_READ : windows.every((w) => Date.parse(w.to) <= from) ? AFTER_LATEST_READ : NOT_READ);
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), reason };
 }
 

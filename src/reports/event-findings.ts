@@ -52,8 +52,11 @@ export function eventLifecycle(
 }
 
 /** The lifecycle of a command's setup: the config's `reviews` section, else the defaults. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function lifecycleOf(setup: { collectors: readonly Collector<any>[]; loaded: Pick<LoadedConfig, 'config' | 'brokenModules'> | undefined }): EventLifecycle {
+export function lifecycleOf(setup: {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  collectors: readonly Collector<any>[];
+  loaded: Pick<LoadedConfig, 'config' | 'brokenModules'> | undefined;
+}): EventLifecycle {
   return eventLifecycle(setup.collectors, setup.loaded?.config.reviews, (setup.loaded?.brokenModules.length ?? 0) > 0);
 }
 

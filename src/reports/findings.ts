@@ -10,7 +10,8 @@ export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high
 const STATUS_RANK: Record<FindingStatus | 'reviewed', number> = { fail: 0, error: 1, reviewed: 2, pass: 3, not_applicable: 4 };
 
 /** What a finding shows as: `reviewed` for a failing event someone reviewed (no longer counted as failing). */
-export const shownStatus = (f: Pick<CurrentFinding, 'status' | 'review'>): FindingStatus | 'reviewed' => (f.status === 'fail' && f.review ? 'reviewed' : f.status);
+export const shownStatus = (f: Pick<CurrentFinding, 'status' | 'review'>): FindingStatus | 'reviewed' =>
+  f.status === 'fail' && f.review ? 'reviewed' : f.status;
 
 export interface FindingRow extends CurrentFinding {
   title: string;

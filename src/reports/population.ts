@@ -50,10 +50,7 @@ export interface PopulationReport {
 export type AnyCollector = Collector<any>;
 
 /** The population `id` and the collector declaring it, among `collectors`. */
-export function findPopulation(
-  collectors: readonly AnyCollector[],
-  id: string,
-): { collector: AnyCollector; population: PopulationDefinition } | undefined {
+export function findPopulation(collectors: readonly AnyCollector[], id: string): { collector: AnyCollector; population: PopulationDefinition } | undefined {
   for (const collector of collectors) {
     const population = collector.populations?.find((p) => p.id === id);
     if (population) return { collector, population };
@@ -113,10 +110,17 @@ export async function buildPopulation(
 }
 
 /** The coverage of a stream's events over [from, to), and one warning per gap (or for no read at all). */
-export async function streamGaps(store: EvidenceReader, collectorId: string, scope: string, from: Date, to: Date): Promise<{ coverage: PartitionCoverage[]; warnings: string[] }> {
+export async function streamGaps(
+  store: EvidenceReader,
+  collectorId: string,
+  scope: string,
+  from: Date,
+  to: Date,
+): Promise<{ coverage: PartitionCoverage[]; warnings: string[] }> {
   const coverage = eventCoverage(await store.streamWindows(collectorId, scope, from, to), from, to);
   const warnings: string[] = [];
-  if (coverage.length === 0) warnings.push(`${collectorId} ${scope}: no run read events in the period: the population is empty for want of reads, not of changes`);
+  if (coverage.length === 0)
+    warnings.push(`${collectorId} ${scope}: no run read events in the period: the population is empty for want of reads, not of changes`);
   // One line per gap, naming every partition it hits (an outage usually hits all regions alike).
   const partitionsByGap = new Map<string, string[]>();
   for (const partition of coverage) {

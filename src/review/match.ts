@@ -22,13 +22,21 @@ function matching(failures: readonly EventFailure[], id: string): EventFailure[]
  * from the flags (`single`) that is already recorded, or any request that names no failing event, is
  * refused: a CliError for the flags, a ConfigError listing every bad entry of a file.
  */
-export function matchReviews(failures: readonly EventFailure[], requests: readonly ReviewRequest[], single: boolean): { toRecord: ReviewInput[]; skipped: string[] } {
+export function matchReviews(
+  failures: readonly EventFailure[],
+  requests: readonly ReviewRequest[],
+  single: boolean,
+): { toRecord: ReviewInput[]; skipped: string[] } {
   const toRecord: ReviewInput[] = [];
   const skipped: string[] = [];
   const problems: string[] = [];
   for (const request of requests) {
     const found = matching(failures, request.id);
-    const open = found.filter((f) => f.review === null && !toRecord.some((r) => r.collector === f.collector && r.scope === f.scope && r.checkId === f.checkId && r.resourceId === f.resourceId));
+    const open = found.filter(
+      (f) =>
+        f.review === null &&
+        !toRecord.some((r) => r.collector === f.collector && r.scope === f.scope && r.checkId === f.checkId && r.resourceId === f.resourceId),
+    );
     if (open.length === 0) {
       if (found.length > 0) {
         const done = found.find((f) => f.review)!;

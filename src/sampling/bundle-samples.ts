@@ -26,7 +26,11 @@ export interface BundleSamples {
  * The export's --sample population=N[,…] with --seed: the samples the bundle carries (none without
  * --sample), against the populations `offered` gives; a bad value is a one-line usage error.
  */
-export function requestedSamples(sample: string | undefined, seed: string | undefined, offered: () => readonly SampleablePopulation[]): BundleSamples | undefined {
+export function requestedSamples(
+  sample: string | undefined,
+  seed: string | undefined,
+  offered: () => readonly SampleablePopulation[],
+): BundleSamples | undefined {
   if (sample === undefined) {
     if (seed !== undefined) throw new CliError('--seed: only with --sample population=N[,…]');
     return undefined;
@@ -45,7 +49,10 @@ export function requestedSamples(sample: string | undefined, seed: string | unde
  */
 export function parseSampleRequests(value: string, offered: readonly SampleablePopulation[]): BundleSampleRequest[] {
   const requests: BundleSampleRequest[] = [];
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([^=]+)=(\d+)$/.exec(part);
     if (!match) throw new Error(`--sample: expected population=N (e.g. github-changes=25), got "${part}"`);
     const population = offered.find((p) => p.id === match[1]);
@@ -72,7 +79,7 @@ export async function writeBundleSamples(
     '',
     `Period ${period.label}: from ${period.from.toISOString()} up to (not including) ${period.to.toISOString()}. Seed: "${samples.seed}" (also in seed.txt).`,
     'Each row of a population is scored SHA-256("evidence-agent-sample-v1\\n" + seed + "\\n" + row key + "\\n" + occurrence), the row key',
-    'being its sourceSha256 (else the SHA-256 of the row\'s canonical JSON) and occurrence 0 for the first row with that key; the sample is',
+    "being its sourceSha256 (else the SHA-256 of the row's canonical JSON) and occurrence 0 for the first row with that key; the sample is",
     'the N rows with the lowest scores. docs/auditors.md shows how to recompute it with sha256sum and sort.',
     '',
   ];
@@ -88,7 +95,7 @@ export async function writeBundleSamples(
       '',
       `${sample.items.length} of ${sample.populationSize} rows; ${sample.size.rationale}. Population SHA-256 (its CSV for the period): ${sample.populationSha256}.`,
       `Chain head when drawn: ${sample.chainHead}. It is an evidence pack: sample.csv, test-sheet.xlsx (the sample and the coverage matrix), items/`,
-      '(per item the source record and the findings on it), runs/ and chain.jsonl (their proof in the chain), pack.json (every file\'s SHA-256);',
+      "(per item the source record and the findings on it), runs/ and chain.jsonl (their proof in the chain), pack.json (every file's SHA-256);",
       '`evidence-agent verify` of the bundle checks it, and `evidence-agent verify <bundle>/samples/<id>` checks it alone.',
       ...sample.warnings.map((w) => `- coverage gap: ${w}`),
       '',

@@ -30,7 +30,15 @@ export function periodDays(from: Date, to: Date): { from: string; to: string } {
 export async function buildCoverageSheet(store: EvidenceStore, period: { from: string; to: string }, options: CoverageSheetOptions): Promise<CoverageSheet> {
   const reports: CoverageReport[] = [];
   for (const framework of options.frameworks) {
-    reports.push(await buildCoverage(store, framework, { from: period.from, to: period.to, timeZone: options.timeZone, collectors: options.collectors, cadenceDays: options.cadenceDays }));
+    reports.push(
+      await buildCoverage(store, framework, {
+        from: period.from,
+        to: period.to,
+        timeZone: options.timeZone,
+        collectors: options.collectors,
+        cadenceDays: options.cadenceDays,
+      }),
+    );
   }
   return coverageSheetOf(reports);
 }

@@ -83,7 +83,12 @@ export async function writePack(store: EvidenceStore, out: string, input: PackIn
   if (!sample.headRun) throw new PackError('--pack: the store holds no run: there is nothing to prove');
   const target = resolve(out);
   refuseExisting(target);
-  const records = await input.population.records(store, sample.items.map((i) => i.row), new Date(sample.from), new Date(sample.to));
+  const records = await input.population.records(
+    store,
+    sample.items.map((i) => i.row),
+    new Date(sample.from),
+    new Date(sample.to),
+  );
 
   mkdirSync(dirname(target), { recursive: true });
   const root = mkdtempSync(join(dirname(target), `.${basename(target)}-`));
@@ -112,7 +117,9 @@ export async function writePack(store: EvidenceStore, out: string, input: PackIn
         const event = decodeEvent(source);
         const stored = await store.eventStoredBy(sample.collector, scope, event.eventId);
         if (!stored || stored.blobHash !== item.key) {
-          throw new PackError(`row ${item.position} (${item.key}): the store holds no event ${event.eventId} with that record in ${sample.collector} ${scope}: run \`evidence-agent verify\``);
+          throw new PackError(
+            `row ${item.position} (${item.key}): the store holds no event ${event.eventId} with that record in ${sample.collector} ${scope}: run \`evidence-agent verify\``,
+          );
         }
         storedBy = stored.runSeq;
         proving.add(stored.runSeq);
@@ -127,7 +134,17 @@ export async function writePack(store: EvidenceStore, out: string, input: PackIn
       }
       const findingsFile = `${dir}/findings.json`;
       write(findingsFile, `${JSON.stringify(findings, null, 2)}\n`);
-      items.push({ rank: item.rank, position: item.position, key: item.key, scope, record, storedBy, redacted, findings: findingsFile, findingCount: findings.length });
+      items.push({
+        rank: item.rank,
+        position: item.position,
+        key: item.key,
+        scope,
+        record,
+        storedBy,
+        redacted,
+        findings: findingsFile,
+        findingCount: findings.length,
+      });
     }
 
     for (const seq of [...proving].sort((a, b) => a - b)) {

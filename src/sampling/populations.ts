@@ -72,7 +72,11 @@ export function principalsPopulation(principalTypes: readonly string[]): Samplea
     collector: PRINCIPALS_COLLECTOR,
     frequency: 'recurring',
     attributes: [
-      { question: 'Access granted or removed on an approved request (or a leaver\'s ticket)?', shown: (row) => `not in the snapshots: match ${row['change']} ${row['resourceId']} to a request dated between ${row['previousSnapshotAt'] || 'the first snapshot'} and ${row['observedAt']}` },
+      {
+        question: "Access granted or removed on an approved request (or a leaver's ticket)?",
+        shown: (row) =>
+          `not in the snapshots: match ${row['change']} ${row['resourceId']} to a request dated between ${row['previousSnapshotAt'] || 'the first snapshot'} and ${row['observedAt']}`,
+      },
     ],
     checkIds: [],
     async build(store, from, to, scope) {
@@ -103,7 +107,20 @@ export function failingEventsPopulation(collectorId: string, check: { id: string
   const description =
     `Every stored event of ${collectorId} that occurred in the period and that ${check.id} judged failing (its latest finding), with the ` +
     'review recorded for it (evidence-agent review: who, when, the note, the run that recorded it) or "open". The record is the event as stored.';
-  const columns = ['scope', 'occurredAt', 'checkId', 'eventId', 'severity', 'message', 'review', 'reviewedBy', 'reviewedAt', 'reviewNote', 'reviewRun', SOURCE_COLUMN.name];
+  const columns = [
+    'scope',
+    'occurredAt',
+    'checkId',
+    'eventId',
+    'severity',
+    'message',
+    'review',
+    'reviewedBy',
+    'reviewedAt',
+    'reviewNote',
+    'reviewRun',
+    SOURCE_COLUMN.name,
+  ];
   return {
     id,
     title,
@@ -111,8 +128,15 @@ export function failingEventsPopulation(collectorId: string, check: { id: string
     collector: collectorId,
     frequency: 'recurring',
     attributes: [
-      { question: 'Reviewed, and what was found recorded?', shown: (row) => (row['review'] === 'open' ? 'no: open (no review recorded)' : `yes: ${row['reviewedBy']} on ${row['reviewedAt']}: ${row['reviewNote']}`) },
-      { question: 'Reviewed within the period (or the review SLA)?', shown: (row) => (row['review'] === 'open' ? 'no review' : `event ${row['occurredAt']}, review ${row['reviewedAt']}`) },
+      {
+        question: 'Reviewed, and what was found recorded?',
+        shown: (row) =>
+          row['review'] === 'open' ? 'no: open (no review recorded)' : `yes: ${row['reviewedBy']} on ${row['reviewedAt']}: ${row['reviewNote']}`,
+      },
+      {
+        question: 'Reviewed within the period (or the review SLA)?',
+        shown: (row) => (row['review'] === 'open' ? 'no review' : `event ${row['occurredAt']}, review ${row['reviewedAt']}`),
+      },
     ],
     checkIds: [check.id],
     async build(store, from, to, onlyScope) {

@@ -40,7 +40,10 @@ export function sampleSizeFor(frequency: Frequency, population: number): SampleS
 
 export function explicitSize(size: number, population: number): SampleSize {
   if (population <= size) {
-    return { size: population, rationale: `size ${size} requested; the population has ${population} item${population === 1 ? '' : 's'}, so every item is tested` };
+    return {
+      size: population,
+      rationale: `size ${size} requested; the population has ${population} item${population === 1 ? '' : 's'}, so every item is tested`,
+    };
   }
   return { size, rationale: `size ${size} requested` };
 }

@@ -40,7 +40,16 @@ export function verifyPack(dir: string): PackVerification {
   const problems: string[] = [];
   const notes: string[] = [];
   const result = (extra: Partial<PackVerification> = {}): PackVerification => ({
-    ok: problems.length === 0, problems, notes, items: 0, provenRecords: 0, findings: 0, runs: 0, head: null, chain: [], ...extra,
+    ok: problems.length === 0,
+    problems,
+    notes,
+    items: 0,
+    provenRecords: 0,
+    findings: 0,
+    runs: 0,
+    head: null,
+    chain: [],
+    ...extra,
   });
   let manifest: PackManifest;
   try {
@@ -74,9 +83,11 @@ export function verifyPack(dir: string): PackVerification {
       continue;
     }
     const bytes = readFileSync(full);
-    if (sha256Hex(bytes) !== file.sha256 || bytes.length !== file.size) problems.push(`${file.path}: its SHA-256 differs from the one ${PACK_MANIFEST} lists: the file was changed`);
+    if (sha256Hex(bytes) !== file.sha256 || bytes.length !== file.size)
+      problems.push(`${file.path}: its SHA-256 differs from the one ${PACK_MANIFEST} lists: the file was changed`);
   }
-  for (const path of listFiles(dir)) if (path !== PACK_MANIFEST && !listed.has(path)) problems.push(`${path}: not listed in ${PACK_MANIFEST}: a file was added`);
+  for (const path of listFiles(dir))
+    if (path !== PACK_MANIFEST && !listed.has(path)) problems.push(`${path}: not listed in ${PACK_MANIFEST}: a file was added`);
 
   // The chain: each run's fields hash to its hash, each links to the one before, and it ends at the head.
   const chain = new Map<number, ChainedRunFields>();
@@ -103,7 +114,9 @@ export function verifyPack(dir: string): PackVerification {
   }
   const head = manifest.chainHead;
   if (previous && (previous.seq !== head?.seq || previous.hash !== head.hash)) {
-    problems.push(`chain.jsonl: ends with run ${previous.seq} sha256:${previous.hash}, not the head ${PACK_MANIFEST} names (run ${head?.seq} sha256:${head?.hash})`);
+    problems.push(
+      `chain.jsonl: ends with run ${previous.seq} sha256:${previous.hash}, not the head ${PACK_MANIFEST} names (run ${head?.seq} sha256:${head?.hash})`,
+    );
   }
 
   // Each proving run's rows against the digests under its hash.
@@ -127,8 +140,10 @@ export function verifyPack(dir: string): PackVerification {
       problems.push(`runs/${seq}.json: not JSON`);
       return undefined;
     }
-    if (eventsDigest(rows.events ?? []) !== fields.eventsDigest) problems.push(`runs/${seq}.json: its events do not match run ${seq}'s events digest: a row was changed, added or removed`);
-    if (findingsDigest(rows.findings ?? []) !== fields.findingsDigest) problems.push(`runs/${seq}.json: its findings do not match run ${seq}'s findings digest: a row was changed, added or removed`);
+    if (eventsDigest(rows.events ?? []) !== fields.eventsDigest)
+      problems.push(`runs/${seq}.json: its events do not match run ${seq}'s events digest: a row was changed, added or removed`);
+    if (findingsDigest(rows.findings ?? []) !== fields.findingsDigest)
+      problems.push(`runs/${seq}.json: its findings do not match run ${seq}'s findings digest: a row was changed, added or removed`);
     proving.set(seq, rows);
     return rows;
   };
@@ -154,7 +169,9 @@ export function verifyPack(dir: string): PackVerification {
         continue;
       }
       if (item.redacted) {
-        notes.push(`${name}: secret-named fields of ${item.record} were replaced before packing: its content cannot be compared with the stored record (sha256:${item.key})`);
+        notes.push(
+          `${name}: secret-named fields of ${item.record} were replaced before packing: its content cannot be compared with the stored record (sha256:${item.key})`,
+        );
       } else if (sha256Hex(text) !== item.key) {
         problems.push(`${item.record}: its SHA-256 is ${sha256Hex(text)}, not the sampled row's key ${item.key}: the record was changed`);
       }
@@ -165,11 +182,21 @@ export function verifyPack(dir: string): PackVerification {
       const run = item.storedBy === null ? undefined : provingRun(item.storedBy, name);
       if (item.storedBy === null) problems.push(`${name}: names no run that stored its record`);
       if (run) {
-        const expected = (fields?.hashVersion ?? 1) === 1
-          ? JSON.stringify([event.eventId, item.key])
-          : JSON.stringify([event.eventId, event.type, event.occurredAt, event.partition, event.flags?.length ? JSON.stringify(event.flags) : null, item.key]);
+        const expected =
+          (fields?.hashVersion ?? 1) === 1
+            ? JSON.stringify([event.eventId, item.key])
+            : JSON.stringify([
+                event.eventId,
+                event.type,
+                event.occurredAt,
+                event.partition,
+                event.flags?.length ? JSON.stringify(event.flags) : null,
+                item.key,
+              ]);
         if (!run.events.some((row) => JSON.stringify(row) === expected)) {
-          problems.push(`${name}: run ${item.storedBy}'s events hold no row for event ${event.eventId} with record sha256:${item.key}: the record is not the one the chain holds`);
+          problems.push(
+            `${name}: run ${item.storedBy}'s events hold no row for event ${event.eventId} with record sha256:${item.key}: the record is not the one the chain holds`,
+          );
         } else if (!item.redacted && sha256Hex(text) === item.key) provenRecords++;
       }
       const findingsBytes = read(item.findings);
@@ -186,11 +213,14 @@ export function verifyPack(dir: string): PackVerification {
       }
       for (const finding of findings) {
         findingCount++;
-        if (finding.resourceId !== event.eventId) problems.push(`${item.findings}: a finding on ${finding.resourceId}, not on the item's event ${event.eventId}`);
+        if (finding.resourceId !== event.eventId)
+          problems.push(`${item.findings}: a finding on ${finding.resourceId}, not on the item's event ${event.eventId}`);
         const findingRun = provingRun(finding.runSeq, item.findings);
         const row = JSON.stringify([finding.checkId, finding.resourceId, finding.resourceType, finding.status, finding.severity, finding.message]);
         if (findingRun && !findingRun.findings.some((r) => JSON.stringify(r) === row)) {
-          problems.push(`${item.findings}: ${finding.checkId} ${finding.status} on ${finding.resourceId} is not in run ${finding.runSeq}'s findings: the finding was changed`);
+          problems.push(
+            `${item.findings}: ${finding.checkId} ${finding.status} on ${finding.resourceId} is not in run ${finding.runSeq}'s findings: the finding was changed`,
+          );
         }
       }
     }

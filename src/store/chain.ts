@@ -5,14 +5,7 @@ import { digestOf, sha256Hex } from '../canonical.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type ManifestRow = readonly [type: string, resourceId: string, blobHash: string | null];
-export type FindingRow = readonly [
-  checkId: string,
-  resourceId: string,
-  resourceType: string,
-  status: string | null,
-  severity: string,
-  message: string,
-];
+export type FindingRow = readonly [checkId: string, resourceId: string, resourceType: string, status: string | null, severity: string, message: string];
 
 function byFirstTwo(a: readonly unknown[], b: readonly unknown[]): number {
   const [a0, a1] = a as [string, string];
@@ -46,14 +39,7 @@ export function findingsDigest(rows: readonly FindingRow[]): string {
 /** The event columns a hash-version-1 run covered: the rest was not under its hash. */
 export type LegacyEventRow = readonly [eventId: string, blobHash: string];
 /** Every column of an event row but its stream (checked to be the run's) and run (the digest's owner). */
-export type EventRow = readonly [
-  eventId: string,
-  type: string,
-  occurredAt: string,
-  partition: string,
-  flags: string | null,
-  blobHash: string,
-];
+export type EventRow = readonly [eventId: string, type: string, occurredAt: string, partition: string, flags: string | null, blobHash: string];
 export type WindowRow = readonly [partition: string, from: string, to: string, complete: number, error: string | null];
 
 /** Digest of the events a run stored first, independent of insertion order. */

@@ -48,9 +48,7 @@ export function intentName(row: Pick<IntentRow, 'id' | 'collector' | 'scope' | '
 }
 
 function lastIntent(db: SqliteDatabase): { seq: number; hash: string } | undefined {
-  return db.prepare('SELECT seq, hash FROM run_intents WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1').get() as
-    | { seq: number; hash: string }
-    | undefined;
+  return db.prepare('SELECT seq, hash FROM run_intents WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
 }
 
 /** Appends an intent to the chain; the caller holds the write transaction. */
@@ -84,7 +82,13 @@ export function chainOpenIntents(db: SqliteDatabase): void {
 export function intentProblem(db: SqliteDatabase, row: IntentRow): string | null {
   if (row.seq === null || row.hash === null || row.prev_hash === null) return 'it is not in the chain of intents (written outside the agent)';
   if (intentHash(intentFieldsOf(row)) !== row.hash) return 'its fields do not match its hash: the intent was altered';
-  const before = row.seq === 1 ? GENESIS_HASH : (db.prepare('SELECT hash FROM run_intents WHERE seq = ?').pluck().get(row.seq - 1) as string | undefined);
+  const before =
+    row.seq === 1
+      ? GENESIS_HASH
+      : (db
+          .prepare('SELECT hash FROM run_intents WHERE seq = ?')
+          .pluck()
+          .get(row.seq - 1) as string | undefined);
   if (before !== row.prev_hash) return 'it does not chain to the intent before it';
   return null;
 }

@@ -28,7 +28,9 @@ function openSqliteSource(path: string): SqliteDatabase {
   const version = (db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number | null) ?? 0;
   if (version < LATEST_SCHEMA_VERSION) {
     db.close();
-    throw new StoreError(`--from: ${path} has schema version ${version}, older than this agent's ${LATEST_SCHEMA_VERSION}: run \`evidence-agent collect\` (or open it once with a writing command) to upgrade it, then migrate`);
+    throw new StoreError(
+      `--from: ${path} has schema version ${version}, older than this agent's ${LATEST_SCHEMA_VERSION}: run \`evidence-agent collect\` (or open it once with a writing command) to upgrade it, then migrate`,
+    );
   }
   return db;
 }
@@ -39,27 +41,36 @@ async function refuseNonEmptyPostgres(store: PostgresEvidenceStore): Promise<voi
   for (const table of STORE_TABLES) {
     const [row] = await rows<{ n: number }>(pool, `SELECT count(*)::int AS n FROM ${table.name}`);
     if (row && row.n > 0) {
-      throw new StoreError(`--to: ${store.path} is not empty (${row.n} rows in ${table.name}): migrate copies into an empty database only; create a new one (CREATE DATABASE) or pick another`);
+      throw new StoreError(
+        `--to: ${store.path} is not empty (${row.n} rows in ${table.name}): migrate copies into an empty database only; create a new one (CREATE DATABASE) or pick another`,
+      );
     }
   }
 }
 
 function refuseExistingFile(path: string): void {
   if (existsSync(path) && statSync(path).size > 0) {
-    throw new StoreError(`--to: ${path} already exists: migrate copies into a new file only, so no store is overwritten or merged; pick a path that does not exist`);
+    throw new StoreError(
+      `--to: ${path} already exists: migrate copies into a new file only, so no store is overwritten or merged; pick a path that does not exist`,
+    );
   }
 }
 
 /** Both stores verify, and hold the same chains: every run's seq and hash, every intent's hash, the same identity. */
 async function compareChains(source: EvidenceStore, target: EvidenceStore): Promise<{ runs: number; head: string | null }> {
   const [sourceReport, targetReport] = [await source.verify(), await target.verify()];
-  if (!sourceReport.ok) throw new StoreError(`--from: the source store does not verify (${sourceReport.problems[0]?.record}: ${sourceReport.problems[0]?.message}): nothing to trust in a copy of it`);
+  if (!sourceReport.ok)
+    throw new StoreError(
+      `--from: the source store does not verify (${sourceReport.problems[0]?.record}: ${sourceReport.problems[0]?.message}): nothing to trust in a copy of it`,
+    );
   if (!targetReport.ok) throw new StoreError(`the copy does not verify (${targetReport.problems[0]?.record}: ${targetReport.problems[0]?.message})`);
   const chain = async (store: EvidenceStore) => (await store.listRuns()).map((run) => `${run.seq}:${run.hash}`);
   const [sourceChain, targetChain] = [await chain(source), await chain(target)];
   const differing = sourceChain.findIndex((link, index) => targetChain[index] !== link);
   if (differing !== -1 || sourceChain.length !== targetChain.length) {
-    throw new StoreError(`the copy's chain differs from the source's at run ${differing === -1 ? Math.min(sourceChain.length, targetChain.length) + 1 : differing + 1}`);
+    throw new StoreError(
+      `the copy's chain differs from the source's at run ${differing === -1 ? Math.min(sourceChain.length, targetChain.length) + 1 : differing + 1}`,
+    );
   }
   const [sourceIdentity, targetIdentity] = [await source.identity(), await target.identity()];
   if (JSON.stringify(sourceIdentity) !== JSON.stringify(targetIdentity)) throw new StoreError("the copy's identity record differs from the source's");

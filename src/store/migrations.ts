@@ -41,8 +41,7 @@ function triggersOf(table: string): [string, string][] {
     const verb = operation === 'UPDATE' ? 'UPDATE of' : 'DELETE from';
     return [
       name,
-      `CREATE TRIGGER ${name} BEFORE ${operation} ON ${table} ` +
-        `BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: ${verb} ${table} refused'); END`,
+      `CREATE TRIGGER ${name} BEFORE ${operation} ON ${table} ` + `BEGIN SELECT RAISE(ABORT, 'evidence store is append-only: ${verb} ${table} refused'); END`,
     ];
   });
 }
@@ -191,8 +190,7 @@ CREATE TABLE http_cache (
   },
   {
     version: 3,
-    description:
-      'hash version 2: every event column, run intents chained and kept, the store identity (demo or real) recorded and covered by every run',
+    description: 'hash version 2: every event column, run intents chained and kept, the store identity (demo or real) recorded and covered by every run',
     sql: `
 ALTER TABLE runs ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE runs ADD COLUMN intent_hash TEXT;

@@ -15,7 +15,10 @@ import type { SqliteDatabase } from './sqlite-database.js';
 export type { SqliteDatabase };
 
 /** `kind`: what a store created by this opening holds (default real); an existing store keeps its own. */
-export function openDatabase(path: string, options: { readonly?: boolean; kind?: StoreKind; withoutIdentity?: boolean; untouched?: boolean } = {}): SqliteDatabase {
+export function openDatabase(
+  path: string,
+  options: { readonly?: boolean; kind?: StoreKind; withoutIdentity?: boolean; untouched?: boolean } = {},
+): SqliteDatabase {
   if (path !== ':memory:') checkStoreFile(path, options.readonly ? 'read' : 'write');
   if (options.readonly) return openForReading(path, options.untouched === true && !existsSync(`${path}-shm`));
   if (path !== ':memory:') makeFolder(dirname(path));
@@ -125,9 +128,7 @@ function openForReading(path: string, privateCopy = false): SqliteDatabase {
 }
 
 function currentVersion(db: SqliteDatabase): number {
-  const table = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-    .get();
+  const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
   if (!table) return 0;
   const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
   return row.v ?? 0;
@@ -137,18 +138,14 @@ function checkSchemaVersion(db: SqliteDatabase): number {
   const version = currentVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
   if (version > latest) {
-    throw new StoreError(
-      `the evidence store has schema version ${version}, newer than this agent knows (${latest}): upgrade evidence-agent`,
-    );
+    throw new StoreError(`the evidence store has schema version ${version}, newer than this agent knows (${latest}): upgrade evidence-agent`);
   }
   return version;
 }
 
 /** `withoutIdentity`: a new store that is a copy's target gets no identity (nor store_info) of its own. */
 function migrate(db: SqliteDatabase, kind: StoreKind | undefined, withoutIdentity: boolean): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const version = checkSchemaVersion(db);
   const context = { kind, fromVersion: version, now: new Date(), withoutIdentity: withoutIdentity && version === 0 };
   for (const migration of migrations) {

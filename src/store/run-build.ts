@@ -140,7 +140,14 @@ export interface RunDelta {
   fileHashes: string[];
 }
 
-export const EMPTY_DELTA: RunDelta = { manifestRows: [], changes: { added: 0, changed: 0, removed: 0 }, findingRows: [], windowRows: [], eventRows: [], fileHashes: [] };
+export const EMPTY_DELTA: RunDelta = {
+  manifestRows: [],
+  changes: { added: 0, changed: 0, removed: 0 },
+  findingRows: [],
+  windowRows: [],
+  eventRows: [],
+  fileHashes: [],
+};
 
 /** Where the run goes in the chain and what its hash covers besides its own fields. */
 export interface ChainPosition {

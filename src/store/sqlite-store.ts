@@ -12,12 +12,7 @@ import { SqliteRunWriter } from './sqlite/run-writer.js';
 import { SqliteSnapshotReader } from './sqlite/snapshot-reader.js';
 import { RoleDelegatingStore } from './role-delegating-store.js';
 import { verifyDatabase } from './verify.js';
-import type {
-  StoreIdentity,
-  StoreStats,
-  VerifyOptions,
-  VerifyReport,
-} from './types.js';
+import type { StoreIdentity, StoreStats, VerifyOptions, VerifyReport } from './types.js';
 
 export class SqliteEvidenceStore extends RoleDelegatingStore {
   protected readonly runs: SqliteRunReader;
@@ -45,17 +40,16 @@ export class SqliteEvidenceStore extends RoleDelegatingStore {
    */
   static open(path: string, options: { readonly?: boolean; kind?: StoreKind; untouched?: boolean } = {}): SqliteEvidenceStore {
     const readonly = options.readonly ?? false;
-    return new SqliteEvidenceStore(path, openDatabase(path, { readonly, ...(options.kind ? { kind: options.kind } : {}), ...(options.untouched ? { untouched: true } : {}) }), readonly);
+    return new SqliteEvidenceStore(
+      path,
+      openDatabase(path, { readonly, ...(options.kind ? { kind: options.kind } : {}), ...(options.untouched ? { untouched: true } : {}) }),
+      readonly,
+    );
   }
 
   async identity(): Promise<StoreIdentity> {
     return readIdentity(this.db);
   }
-
-
-
-
-
 
   // Verifying (verify.ts).
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {

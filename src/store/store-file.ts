@@ -72,13 +72,13 @@ export function checkStoreFile(path: string, access: 'read' | 'write'): void {
   if (/^postgres(ql)?:\/\//i.test(path)) return;
   const stats = statOrNull(path);
   if (stats?.isDirectory()) {
-    throw new StoreFileError(
-      `${path} is a directory, not an evidence store file: pass --db (or store.path) a file, e.g. ${join(path, 'evidence.db')}`,
-    );
+    throw new StoreFileError(`${path} is a directory, not an evidence store file: pass --db (or store.path) a file, e.g. ${join(path, 'evidence.db')}`);
   }
   if (stats && !stats.isFile()) throw new StoreFileError(`${path} is not a regular file: pass --db (or store.path) the evidence store's file`);
   if (stats && stats.size === 0 && access === 'read') {
-    throw new StoreFileError(`${path} is empty: no evidence store yet; run \`evidence-agent collect\` (or \`evidence-agent demo\`) into it first, or pass --db the store's file`);
+    throw new StoreFileError(
+      `${path} is empty: no evidence store yet; run \`evidence-agent collect\` (or \`evidence-agent demo\`) into it first, or pass --db the store's file`,
+    );
   }
   if (stats && stats.size > 0) {
     const bytes = header(path, stats.size);
@@ -105,4 +105,3 @@ export function checkStoreFile(path: string, access: 'read' | 'write'): void {
     }
   }
 }
-

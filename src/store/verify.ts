@@ -81,7 +81,11 @@ function checkMigrations(db: SqliteDatabase, problems: VerifyProblem[]): void {
   rows.forEach((row, index) => {
     const shipped = migrations.find((m) => m.version === row.version);
     if (row.version !== index + 1 || shipped?.description !== row.description) {
-      problems.push({ kind: 'schema', record: `schema migration ${row.version}`, message: 'is not the migration this agent shipped under that number: the database was modified outside the agent' });
+      problems.push({
+        kind: 'schema',
+        record: `schema migration ${row.version}`,
+        message: 'is not the migration this agent shipped under that number: the database was modified outside the agent',
+      });
     }
   });
 }
@@ -111,9 +115,7 @@ const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 function checkTriggers(db: SqliteDatabase, problems: VerifyProblem[], schemaVersion: number): void {
   const expectedTriggers = appendOnlyTriggers(schemaVersion);
   const present = new Map(
-    (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[]).map(
-      (t) => [t.name, normalise(t.sql)],
-    ),
+    (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[]).map((t) => [t.name, normalise(t.sql)]),
   );
   for (const name of present.keys()) {
     if (!expectedTriggers.has(name)) {
@@ -153,7 +155,11 @@ function checkRunProvenance(row: RunRow, intent: IntentRow | undefined, identity
   if (!intent) {
     problems.push({ kind: 'intent', record: name, message: 'the intent that started it is missing from the chain of intents' });
   } else if (intentHash(intentFieldsOf(intent)) !== row.intent_hash) {
-    problems.push({ kind: 'intent', record: name, message: `the intent that started it is not the one its hash covers (${intentName(intent)}): who started the run was altered` });
+    problems.push({
+      kind: 'intent',
+      record: name,
+      message: `the intent that started it is not the one its hash covers (${intentName(intent)}): who started the run was altered`,
+    });
   } else {
     const fields = intentFieldsOf(intent);
     const differing = (
@@ -170,27 +176,26 @@ function checkRunProvenance(row: RunRow, intent: IntentRow | undefined, identity
     }
   }
   if (row.store_hash !== identity.hash) {
-    problems.push({ kind: 'store', record: name, message: "it does not cover this store's identity record: it was written into another store, or the identity was replaced" });
+    problems.push({
+      kind: 'store',
+      record: name,
+      message: "it does not cover this store's identity record: it was written into another store, or the identity was replaced",
+    });
   }
 }
 
 /** Names the first resource a blob belongs to, so a person can find the tampered document. */
 function describeBlob(db: SqliteDatabase, hash: string): string {
-  const owner = db
-    .prepare('SELECT run_seq, type, resource_id FROM manifest WHERE blob_hash = ? ORDER BY run_seq LIMIT 1')
-    .get(hash) as { run_seq: number; type: string; resource_id: string } | undefined;
+  const owner = db.prepare('SELECT run_seq, type, resource_id FROM manifest WHERE blob_hash = ? ORDER BY run_seq LIMIT 1').get(hash) as
+    { run_seq: number; type: string; resource_id: string } | undefined;
   if (owner) return `evidence ${owner.type} ${owner.resource_id} (blob ${short(hash)}, first stored by run ${owner.run_seq})`;
-  const event = db
-    .prepare('SELECT run_seq, type, event_id FROM events WHERE blob_hash = ? ORDER BY run_seq LIMIT 1')
-    .get(hash) as { run_seq: number; type: string; event_id: string } | undefined;
+  const event = db.prepare('SELECT run_seq, type, event_id FROM events WHERE blob_hash = ? ORDER BY run_seq LIMIT 1').get(hash) as
+    { run_seq: number; type: string; event_id: string } | undefined;
   if (event) return `event ${event.type} ${event.event_id} (blob ${short(hash)}, stored by run ${event.run_seq})`;
   // Attested files are cited from the run's meta (chained), not from the manifest.
-  const citing = db.prepare("SELECT seq, collector, scope FROM runs WHERE meta LIKE ? ORDER BY seq LIMIT 1").get(`%${hash}%`) as
-    | { seq: number; collector: string; scope: string }
-    | undefined;
-  return citing
-    ? `file ${short(hash)} attested by run ${citing.seq} (${citing.collector} ${citing.scope})`
-    : `blob ${short(hash)} (referenced by no run)`;
+  const citing = db.prepare('SELECT seq, collector, scope FROM runs WHERE meta LIKE ? ORDER BY seq LIMIT 1').get(`%${hash}%`) as
+    { seq: number; collector: string; scope: string } | undefined;
+  return citing ? `file ${short(hash)} attested by run ${citing.seq} (${citing.collector} ${citing.scope})` : `blob ${short(hash)} (referenced by no run)`;
 }
 
 /** The hashes of the files a run cites (attestations), from its chained meta. */
@@ -273,9 +278,7 @@ function eventRowProblem(event: StoredEventRow): string | null {
 
 function checkRuns(db: SqliteDatabase, problems: VerifyProblem[], identity: IdentityCheck | undefined): number {
   const manifestOf = db.prepare('SELECT type, resource_id, blob_hash FROM manifest WHERE run_seq = ?');
-  const findingsOf = db.prepare(
-    'SELECT check_id, resource_id, resource_type, status, severity, message FROM findings WHERE run_seq = ?',
-  );
+  const findingsOf = db.prepare('SELECT check_id, resource_id, resource_type, status, severity, message FROM findings WHERE run_seq = ?');
   const foreignRows = db.prepare(
     `SELECT 'manifest' AS t FROM manifest WHERE run_seq = @seq AND stream != @stream
      UNION ALL SELECT 'findings' FROM findings WHERE run_seq = @seq AND stream != @stream
@@ -311,9 +314,11 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[], identity: Iden
     if (row.prev_hash !== previousHash) {
       problems.push({ kind: 'run', record: name, message: 'does not chain to the run before it (prev_hash differs)' });
     }
-    const manifest = (manifestOf.all(row.seq) as { type: string; resource_id: string; blob_hash: string | null }[]).map(
-      (m): ManifestRow => [m.type, m.resource_id, m.blob_hash],
-    );
+    const manifest = (manifestOf.all(row.seq) as { type: string; resource_id: string; blob_hash: string | null }[]).map((m): ManifestRow => [
+      m.type,
+      m.resource_id,
+      m.blob_hash,
+    ]);
     if (manifestDigest(manifest) !== row.manifest_digest) {
       problems.push({
         kind: 'manifest',
@@ -338,9 +343,7 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[], identity: Iden
         message: 'its findings were added, removed or changed after it was stored',
       });
     }
-    const foreign = foreignRows.get({ seq: row.seq, stream: streamKey(row.collector, row.scope) }) as
-      | { t: 'manifest' | 'findings' | 'events' }
-      | undefined;
+    const foreign = foreignRows.get({ seq: row.seq, stream: streamKey(row.collector, row.scope) }) as { t: 'manifest' | 'findings' | 'events' } | undefined;
     if (foreign) {
       problems.push({
         kind: foreign.t,
@@ -353,9 +356,9 @@ function checkRuns(db: SqliteDatabase, problems: VerifyProblem[], identity: Iden
     const events = storedEvents.map((e): EventRow | LegacyEventRow =>
       version === 1 ? [e.event_id, e.blob_hash] : [e.event_id, e.type, e.occurred_at, e.partition, e.flags, e.blob_hash],
     );
-    const windows = (
-      windowsOf.all(row.seq) as { partition: string; from_time: string; to_time: string; complete: number; error: string | null }[]
-    ).map((w): WindowRow => [w.partition, w.from_time, w.to_time, w.complete, w.error]);
+    const windows = (windowsOf.all(row.seq) as { partition: string; from_time: string; to_time: string; complete: number; error: string | null }[]).map(
+      (w): WindowRow => [w.partition, w.from_time, w.to_time, w.complete, w.error],
+    );
     const eventProblem = storedEvents.map(eventRowProblem).find((p) => p !== null);
     if (eventsDigest(events) !== row.events_digest || windowsDigest(windows) !== row.windows_digest) {
       problems.push({

@@ -72,7 +72,11 @@ export async function verifyBundleReport(
   const { keys, storeSigners, storeNotes } = await trustedKeys(flagged, loaded, openStore);
   const report = await verifyBundle(bundle, keys);
   const exportedBy = report.manifestSha256 ? storeSigners?.flatMap((s) => s.manifests.get(report.manifestSha256!) ?? []) : undefined;
-  const notes = [...storeNotes, ...report.notes, ...(exportedBy?.length ? [`the store recorded exporting this very bundle: export run ${exportedBy.join(', ')}`] : [])];
+  const notes = [
+    ...storeNotes,
+    ...report.notes,
+    ...(exportedBy?.length ? [`the store recorded exporting this very bundle: export run ${exportedBy.join(', ')}`] : []),
+  ];
   const json = { bundle, ...report, notes, trustedKeys: keys.map(({ fingerprint, source }) => ({ fingerprint, source })) };
   const lines: string[] = [];
   if (report.ok) {

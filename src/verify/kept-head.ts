@@ -11,7 +11,9 @@ export interface KeptHead {
 export function parseHead(value: string): KeptHead {
   const match = /^(?:(\d+):)?(?:sha256:)?([0-9a-f]{64})$/i.exec(value.trim());
   if (!match) {
-    throw new CliError(`--head: expected the run hash a verify or a digest printed (sha256:<64 hex digits>, or <run seq>:sha256:<64 hex digits>), got "${value}"`);
+    throw new CliError(
+      `--head: expected the run hash a verify or a digest printed (sha256:<64 hex digits>, or <run seq>:sha256:<64 hex digits>), got "${value}"`,
+    );
   }
   return { seq: match[1] === undefined ? null : Number(match[1]), hash: match[2]!.toLowerCase() };
 }

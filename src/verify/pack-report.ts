@@ -20,7 +20,9 @@ export async function verifyPackReport(pack: string, ties: PackTies): Promise<Ve
   if (report.head && ties.head !== undefined) {
     const kept = parseHead(ties.head);
     if (kept.hash !== report.head.hash || (kept.seq !== null && kept.seq !== report.head.seq)) {
-      report.problems.push(`--head: the pack's chain ends at run ${report.head.seq} sha256:${report.head.hash}, not the kept head ${kept.seq ?? '?'}:sha256:${kept.hash}`);
+      report.problems.push(
+        `--head: the pack's chain ends at run ${report.head.seq} sha256:${report.head.hash}, not the kept head ${kept.seq ?? '?'}:sha256:${kept.hash}`,
+      );
     } else tied.push('the kept --head');
   }
   if (report.head && ties.openStore) {
@@ -28,7 +30,8 @@ export async function verifyPackReport(pack: string, ties: PackTies): Promise<Ve
     try {
       const run = await store.getRun(report.head.seq);
       if (!run) report.problems.push(`--db: the store ${store.path} has no run ${report.head.seq}: the pack's chain head is not in it`);
-      else if (run.hash !== report.head.hash) report.problems.push(`--db: run ${report.head.seq} of ${store.path} has hash sha256:${run.hash}, not the pack's head sha256:${report.head.hash}`);
+      else if (run.hash !== report.head.hash)
+        report.problems.push(`--db: run ${report.head.seq} of ${store.path} has hash sha256:${run.hash}, not the pack's head sha256:${report.head.hash}`);
       else tied.push(`run ${run.seq} of ${store.path}`);
     } finally {
       await store.close();
@@ -42,7 +45,10 @@ export async function verifyPackReport(pack: string, ties: PackTies): Promise<Ve
         `ending at run ${report.head!.seq} sha256:${report.head!.hash}`,
     );
     if (tied.length > 0) lines.push(`the head is ${tied.join(' and ')}`);
-    else lines.push(`the head is not tied to a store: pass --head ${report.head!.seq}:sha256:${report.head!.hash} as kept from the sample, or --db <store> (a pack alone proves only that it agrees with itself)`);
+    else
+      lines.push(
+        `the head is not tied to a store: pass --head ${report.head!.seq}:sha256:${report.head!.hash} as kept from the sample, or --db <store> (a pack alone proves only that it agrees with itself)`,
+      );
   } else {
     lines.push(`FAILED: ${terminalLine(report.problems[0]!)}`);
     if (report.problems.length > 1) lines.push(`(${report.problems.length - 1} more problem(s); --json lists them all)`);

@@ -20,7 +20,10 @@ export async function verifyStoreReport(store: EvidenceStore, kept: KeptHead | u
     );
     if (report.head) lines.push(`the kept head is run ${report.head.seq}, hash unchanged; ${report.head.runsAfter} run(s) recorded since`);
     // Cut-off runs leave a chain that verifies: only a head kept elsewhere shows them.
-    else if (head) lines.push(`keep this head elsewhere: \`evidence-agent verify --head ${head.seq}:sha256:${head.hash}\` later shows whether runs were cut off or rewritten`);
+    else if (head)
+      lines.push(
+        `keep this head elsewhere: \`evidence-agent verify --head ${head.seq}:sha256:${head.hash}\` later shows whether runs were cut off or rewritten`,
+      );
   } else if (keptProblem !== null) {
     // The seq-precise reason first: the store's own report can only say the hash is not in the chain.
     lines.push(`FAILED: --head: ${keptProblem}`);

@@ -14,7 +14,10 @@ async function restrictedImports(filePath: string, code: string): Promise<string
 
 describe('import boundaries (eslint.config.js)', () => {
   it('a collector imports no store', async () => {
-    const messages = await restrictedImports('collectors/github/fixture-store.ts', "import { openStore } from '../../src/store/index.js';\nexport const x = openStore;\n");
+    const messages = await restrictedImports(
+      'collectors/github/fixture-store.ts',
+      "import { openStore } from '../../src/store/index.js';\nexport const x = openStore;\n",
+    );
     expect(messages).toEqual([expect.stringContaining('a collector returns evidence; the runner stores it')]);
   });
 
@@ -35,9 +38,15 @@ describe('import boundaries (eslint.config.js)', () => {
   });
 
   it('a collector imports no other collector, from any depth; its own files and the shared plumbing are fine', async () => {
-    const other = await restrictedImports('collectors/github/fixture-other.ts', "import { EVIDENCE } from '../aws-iam/schema.js';\nexport const x = EVIDENCE;\n");
+    const other = await restrictedImports(
+      'collectors/github/fixture-other.ts',
+      "import { EVIDENCE } from '../aws-iam/schema.js';\nexport const x = EVIDENCE;\n",
+    );
     expect(other).toEqual([expect.stringContaining('a collector imports no other collector')]);
-    const deeper = await restrictedImports('collectors/aws-cloudtrail/checks/fixture-other.ts', "import { github } from '../../github/index.js';\nexport const x = github;\n");
+    const deeper = await restrictedImports(
+      'collectors/aws-cloudtrail/checks/fixture-other.ts',
+      "import { github } from '../../github/index.js';\nexport const x = github;\n",
+    );
     expect(deeper).toEqual([expect.stringContaining('a collector imports no other collector')]);
     const own = await restrictedImports(
       'collectors/aws-cloudtrail/checks/fixture-own.ts',
@@ -60,8 +69,12 @@ describe('import boundaries (eslint.config.js)', () => {
     expect(await restrictedImports('src/commands/fixture-attest.ts', byName)).toEqual([expect.stringContaining('the core names no collector')]);
     const registry = "import { builtinCollectors } from '../../collectors/index.js';\nexport const x = builtinCollectors;\n";
     expect(await restrictedImports('src/commands/fixture-demo.ts', registry)).toEqual([expect.stringContaining('only src/agent.ts assembles the registry')]);
-    expect(await restrictedImports('src/agent.ts', "import { builtinCollectors } from '../collectors/index.js';\nexport const x = builtinCollectors;\n")).toEqual([]);
-    expect(await restrictedImports('src/agent.ts', "import { github } from '../collectors/github/index.js';\nexport const x = github;\n")).toEqual([expect.stringContaining('the core names no collector')]);
+    expect(
+      await restrictedImports('src/agent.ts', "import { builtinCollectors } from '../collectors/index.js';\nexport const x = builtinCollectors;\n"),
+    ).toEqual([]);
+    expect(await restrictedImports('src/agent.ts', "import { github } from '../collectors/github/index.js';\nexport const x = github;\n")).toEqual([
+      expect.stringContaining('the core names no collector'),
+    ]);
   });
 
   it('reports import no collector', async () => {

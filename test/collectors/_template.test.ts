@@ -43,24 +43,32 @@ describe('the template-source collector', () => {
   });
 
   it('fails the run on a response of another shape, naming the field', async () => {
-    nock('https://accounts.example.test').get('/api/accounts').reply(200, { accounts: [{ id: 'u-1', name: 'ana', mfa: true }] });
+    nock('https://accounts.example.test')
+      .get('/api/accounts')
+      .reply(200, { accounts: [{ id: 'u-1', name: 'ana', mfa: true }] });
     const { ctx } = contextFor(templateSource, options, { clientEnvironment: {} });
     await expect(templateSource.collect(ctx)).rejects.toThrow(`GET ${URL_}: unexpected response at accounts.0.mfaEnabled`);
   });
 
   it('doctor: the preflight proves the token with the one GET, names a refused read and bad credentials', async () => {
     const scope = nock('https://accounts.example.test')
-      .get('/api/accounts').reply(200, accounts)
-      .get('/api/accounts').reply(403, 'forbidden')
-      .get('/api/accounts').reply(401, 'unauthorized');
+      .get('/api/accounts')
+      .reply(200, accounts)
+      .get('/api/accounts')
+      .reply(403, 'forbidden')
+      .get('/api/accounts')
+      .reply(401, 'unauthorized');
     const { ctx } = contextFor(templateSource, options, { clientEnvironment: {} });
     const ok = await templateSource.preflight!(ctx);
     const denied = await templateSource.preflight!(ctx);
     const bad = await templateSource.preflight!(ctx);
     scope.done();
     expect(ok.map((c) => c.status)).toEqual(['ok', 'ok']);
-    expect(denied[1]).toEqual({ name: templateSource.permissions[0], status: 'fail', detail: `GET ${URL_}: HTTP 403: give the token read access to the accounts` });
+    expect(denied[1]).toEqual({
+      name: templateSource.permissions[0],
+      status: 'fail',
+      detail: `GET ${URL_}: HTTP 403: give the token read access to the accounts`,
+    });
     expect(bad).toEqual([{ name: 'credentials', status: 'fail', detail: `GET ${URL_}: HTTP 401: the token is not valid` }]);
   });
 });
-

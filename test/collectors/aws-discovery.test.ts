@@ -86,16 +86,22 @@ describe('account discovery', () => {
   it('reads every page of ListAccounts and of each excluded OU tree; suspended and excluded accounts are listed, not collected', async () => {
     callerIdentity(MANAGEMENT);
     describeOrganization();
-    pagedList('ListAccounts', 'Accounts', {}, [account(MANAGEMENT, 'management'), account('222222222222', 'prod')], [
-      account('333333333333', 'legacy', 'SUSPENDED'),
-      account('444444444444', 'sandbox-a'),
-      account('555555555555', 'sandbox-b'),
-    ]);
+    pagedList(
+      'ListAccounts',
+      'Accounts',
+      {},
+      [account(MANAGEMENT, 'management'), account('222222222222', 'prod')],
+      [account('333333333333', 'legacy', 'SUSPENDED'), account('444444444444', 'sandbox-a'), account('555555555555', 'sandbox-b')],
+    );
     // The excluded OU and its child OU, each list in two pages.
     pagedList('ListAccountsForParent', 'Accounts', { ParentId: SANDBOX_OU }, [account('444444444444', 'sandbox-a')], []);
-    pagedList('ListOrganizationalUnitsForParent', 'OrganizationalUnits', { ParentId: SANDBOX_OU }, [], [
-      { Id: 'ou-ab12-sandbox2', Arn: `arn:aws:organizations::${MANAGEMENT}:ou/${ORG_ID}/ou-ab12-sandbox2`, Name: 'Nested' },
-    ]);
+    pagedList(
+      'ListOrganizationalUnitsForParent',
+      'OrganizationalUnits',
+      { ParentId: SANDBOX_OU },
+      [],
+      [{ Id: 'ou-ab12-sandbox2', Arn: `arn:aws:organizations::${MANAGEMENT}:ou/${ORG_ID}/ou-ab12-sandbox2`, Name: 'Nested' }],
+    );
     pagedList('ListAccountsForParent', 'Accounts', { ParentId: 'ou-ab12-sandbox2' }, [], [account('555555555555', 'sandbox-b')]);
     pagedList('ListOrganizationalUnitsForParent', 'OrganizationalUnits', { ParentId: 'ou-ab12-sandbox2' }, [], []);
 
@@ -116,8 +122,14 @@ describe('account discovery', () => {
     expect(result.discovered).toEqual({
       concurrency: 4,
       scopes: [
-        { key: MANAGEMENT, settings: { id: MANAGEMENT, name: 'management', roleArn: `arn:aws:iam::${MANAGEMENT}:role/evidence-reader`, externalId: 'ext-1234567890' } },
-        { key: '222222222222', settings: { id: '222222222222', name: 'prod', roleArn: 'arn:aws:iam::222222222222:role/evidence-reader', externalId: 'ext-1234567890' } },
+        {
+          key: MANAGEMENT,
+          settings: { id: MANAGEMENT, name: 'management', roleArn: `arn:aws:iam::${MANAGEMENT}:role/evidence-reader`, externalId: 'ext-1234567890' },
+        },
+        {
+          key: '222222222222',
+          settings: { id: '222222222222', name: 'prod', roleArn: 'arn:aws:iam::222222222222:role/evidence-reader', externalId: 'ext-1234567890' },
+        },
       ],
     });
     // The external id is a setting of the scopes, never part of the evidence.
@@ -144,7 +156,11 @@ describe('account discovery', () => {
       ['777777777777', PROD_OU, true],
     ]);
     expect(result.discovered?.scopes.map((s) => s.key)).toEqual(['222222222222', '777777777777']);
-    expect(result.evidence.find((e) => e.type === 'aws.organizations.organization')?.data).toMatchObject({ listing: 'ListAccountsForParent', accounts: 3, collected: 2 });
+    expect(result.evidence.find((e) => e.type === 'aws.organizations.organization')?.data).toMatchObject({
+      listing: 'ListAccountsForParent',
+      accounts: 3,
+      collected: 2,
+    });
   });
 
   it('with accounts included by id, collects only those of the listing', async () => {
@@ -165,7 +181,14 @@ describe('account discovery', () => {
     pagedList('ListAccounts', 'Accounts', {}, [account(MANAGEMENT, 'management')], []);
     const { ctx } = discoveryContext({});
     const before = '2026-12-06T06:00:00.000Z';
-    const stored = (type: string, data: unknown, resourceId: string): StoredDocument => ({ type, resourceId, schemaVersion: 1, data, scope: ORG_ID, collectedAt: before });
+    const stored = (type: string, data: unknown, resourceId: string): StoredDocument => ({
+      type,
+      resourceId,
+      schemaVersion: 1,
+      data,
+      scope: ORG_ID,
+      collectedAt: before,
+    });
     ctx.storedEvidence = {
       latest: async (_collector, type) =>
         type === 'aws.organizations.organization'
@@ -202,13 +225,20 @@ describe('account discovery', () => {
     callerIdentity('222222222222');
     organizations('DescribeOrganization', () => true, { __type: 'AccessDeniedException', Message: "You don't have permissions to access this resource." }, 400);
     const { ctx } = discoveryContext({});
-    await expect(awsIam.collect(ctx)).rejects.toThrow("organizations:DescribeOrganization: AccessDeniedException: You don't have permissions to access this resource.");
+    await expect(awsIam.collect(ctx)).rejects.toThrow(
+      "organizations:DescribeOrganization: AccessDeniedException: You don't have permissions to access this resource.",
+    );
   });
 
   it("fails a member account's run with STS's AccessDenied when its role cannot be assumed", async () => {
-    const message = 'User: arn:aws:sts::111111111111:assumed-role/evidence-agent/i-0abc is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999999999999:role/evidence-reader';
+    const message =
+      'User: arn:aws:sts::111111111111:assumed-role/evidence-agent/i-0abc is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999999999999:role/evidence-reader';
     nock(STS)
-      .post('/', (body: Record<string, string>) => body.Action === 'AssumeRole' && body.RoleArn === 'arn:aws:iam::999999999999:role/evidence-reader' && body.ExternalId === 'ext-1234567890')
+      .post(
+        '/',
+        (body: Record<string, string>) =>
+          body.Action === 'AssumeRole' && body.RoleArn === 'arn:aws:iam::999999999999:role/evidence-reader' && body.ExternalId === 'ext-1234567890',
+      )
       .reply(
         403,
         `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${message}</Message></Error><RequestId>4d9b1d5e-0000-4000-8000-000000000000</RequestId></ErrorResponse>`,

@@ -119,7 +119,10 @@ export function expectFaultHandled(
       (f) => f.resourceId === id && (type === undefined || f.resourceType === type) && (checks === undefined || checks.includes(f.checkId)),
     );
     expect(about.length, `findings about ${id}`).toBeGreaterThan(0);
-    expect(about.map((f) => f.status), `findings about ${id}`).toEqual(about.map(() => 'error'));
+    expect(
+      about.map((f) => f.status),
+      `findings about ${id}`,
+    ).toEqual(about.map(() => 'error'));
   }
 }
 

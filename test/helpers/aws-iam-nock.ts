@@ -73,10 +73,7 @@ export function sts(action: string, matches: (body: FormBody) => boolean = () =>
 
 export const mocks = {
   callerIdentity: () => sts('GetCallerIdentity').reply(200, fixture('sts-get-caller-identity.xml'), XML_HEADERS),
-  authorizationDetails: (
-    page1 = fixture('get-account-authorization-details-1.xml'),
-    page2 = fixture('get-account-authorization-details-2.xml'),
-  ) => {
+  authorizationDetails: (page1 = fixture('get-account-authorization-details-1.xml'), page2 = fixture('get-account-authorization-details-2.xml')) => {
     // No Filter parameter: users, groups, roles and both kinds of managed policy come back; pages of
     // IAM's maximum size, 1,000 items, not its default 100.
     const noFilter = (body: FormBody) => !Object.keys(body).some((key) => key.startsWith('Filter')) && body.MaxItems === '1000';
@@ -91,16 +88,8 @@ export const mocks = {
   accountSummary: () => iam('GetAccountSummary').reply(200, fixture('get-account-summary.xml'), XML_HEADERS),
   virtualMfaDevices: () => {
     const assigned = (body: FormBody) => body.AssignmentStatus === 'Assigned' && body.MaxItems === '1000';
-    iam('ListVirtualMFADevices', (b) => assigned(b) && b.Marker === undefined).reply(
-      200,
-      fixture('list-virtual-mfa-devices-1.xml'),
-      XML_HEADERS,
-    );
-    iam('ListVirtualMFADevices', (b) => assigned(b) && b.Marker === 'mfa-page-2').reply(
-      200,
-      fixture('list-virtual-mfa-devices-2.xml'),
-      XML_HEADERS,
-    );
+    iam('ListVirtualMFADevices', (b) => assigned(b) && b.Marker === undefined).reply(200, fixture('list-virtual-mfa-devices-1.xml'), XML_HEADERS);
+    iam('ListVirtualMFADevices', (b) => assigned(b) && b.Marker === 'mfa-page-2').reply(200, fixture('list-virtual-mfa-devices-2.xml'), XML_HEADERS);
   },
 };
 export type MockName = keyof typeof mocks;

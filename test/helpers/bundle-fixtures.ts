@@ -26,7 +26,9 @@ type RawEvent = Omit<Event, 'EventTime'> & { EventTime: number; CloudTrailEvent:
 
 /** The IAM events of the LookupEvents fixture, stored as the CloudTrail collector stores them. */
 export function cloudTrailEvents(): EventItem[] {
-  const fixture = JSON.parse(readFileSync(new URL('../fixtures/aws-cloudtrail/lookup-events-iam-source.json', import.meta.url), 'utf8')) as { Events: RawEvent[] };
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/aws-cloudtrail/lookup-events-iam-source.json', import.meta.url), 'utf8')) as {
+    Events: RawEvent[];
+  };
   return fixture.Events.map((raw) => eventItem({ ...raw, EventTime: new Date(raw.EventTime * 1000) }, 'us-east-1'));
 }
 
@@ -51,10 +53,32 @@ export function gitHubEvents(): EventItem[] {
     requiredChecks: ['ci/build'],
     protectionBypassed: false,
   };
-  const push = { repository: 'payments', branch: 'main', sha: 'c'.repeat(40), committedAt: '2026-01-10T15:00:00Z', headline: 'Hotfix', author: 'carol', committer: 'carol' };
+  const push = {
+    repository: 'payments',
+    branch: 'main',
+    sha: 'c'.repeat(40),
+    committedAt: '2026-01-10T15:00:00Z',
+    headline: 'Hotfix',
+    author: 'carol',
+    committer: 'carol',
+  };
   return [
-    { type: 'github.pull-request', eventId: `${ORG}/payments#42`, occurredAt: '2026-01-10T12:00:00.000Z', partition: 'merged-pull-requests', schemaVersion: 1, data: pullRequest },
-    { type: 'github.commit', eventId: `${ORG}/payments@${'c'.repeat(40)}`, occurredAt: '2026-01-10T15:00:00.000Z', partition: 'default-branch-commits', schemaVersion: 1, data: push },
+    {
+      type: 'github.pull-request',
+      eventId: `${ORG}/payments#42`,
+      occurredAt: '2026-01-10T12:00:00.000Z',
+      partition: 'merged-pull-requests',
+      schemaVersion: 1,
+      data: pullRequest,
+    },
+    {
+      type: 'github.commit',
+      eventId: `${ORG}/payments@${'c'.repeat(40)}`,
+      occurredAt: '2026-01-10T15:00:00.000Z',
+      partition: 'default-branch-commits',
+      schemaVersion: 1,
+      data: push,
+    },
   ];
 }
 
@@ -66,7 +90,11 @@ export async function fillStore(store: EvidenceStore): Promise<void> {
     const iam = await store.startRun(runStart(at(day, 6)));
     await store.finishRun(
       iam,
-      okOutcome(at(day, 6, 5), [userEvidence('alice', { mfaActive: false }), userEvidence('bob', { mfaActive: true })], [finding('alice', 'fail'), finding('bob', 'pass')]),
+      okOutcome(
+        at(day, 6, 5),
+        [userEvidence('alice', { mfaActive: false }), userEvidence('bob', { mfaActive: true })],
+        [finding('alice', 'fail'), finding('bob', 'pass')],
+      ),
     );
     const windowOf = (partition: string) => ({ partition, from: at(day - 1, 20).toISOString(), to: at(day, 20).toISOString(), complete: true });
     const trail = await store.startRun(runStart(at(day, 20), { collector: 'aws-cloudtrail' }));
@@ -74,7 +102,10 @@ export async function fillStore(store: EvidenceStore): Promise<void> {
     const github = await store.startRun(runStart(at(day, 20, 30), { collector: 'github', scope: ORG }));
     await store.finishRun(
       github,
-      okOutcome(at(day, 20, 35), [], [], { events: day === 0 ? gitHubEvents() : [], windows: [windowOf('merged-pull-requests'), windowOf('default-branch-commits')] }),
+      okOutcome(at(day, 20, 35), [], [], {
+        events: day === 0 ? gitHubEvents() : [],
+        windows: [windowOf('merged-pull-requests'), windowOf('default-branch-commits')],
+      }),
     );
   }
 }
@@ -117,7 +148,9 @@ export function renameToContent(dir: string, file: string): string {
 
 /** What the forger does after editing: every file's entry in manifest.json fixed, the manifest signed, SHA256SUMS redone. */
 export function resign(dir: string, privateKeyPem: string, editManifest: (manifest: Record<string, unknown>) => void = () => {}): void {
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown> & { files: { path: string; sha256: string; size: number }[] };
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown> & {
+    files: { path: string; sha256: string; size: number }[];
+  };
   const unlisted = new Set(['manifest.json', 'manifest.sig', 'SHA256SUMS']);
   manifest.files = listFiles(dir)
     .filter((path) => !unlisted.has(path))

@@ -106,10 +106,28 @@ export async function startThrowawayPostgres(env: NodeJS.ProcessEnv = process.en
     });
     if (init.status !== 0) {
       remove();
-      return { ok: false, reason: `initdb failed (${init.error?.message ?? `exit ${init.status}`}): ${(init.stderr || init.stdout).trim().split('\n').slice(-3).join(' ')}` };
+      return {
+        ok: false,
+        reason: `initdb failed (${init.error?.message ?? `exit ${init.status}`}): ${(init.stderr || init.stdout).trim().split('\n').slice(-3).join(' ')}`,
+      };
     }
     // Durability is not what these tests are about: fsync off makes a database a few milliseconds.
-    const settings = ['-k', dir, '-c', "listen_addresses=", '-p', String(PORT), '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
+    const settings = [
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=',
+      '-p',
+      String(PORT),
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200',
+    ];
     const serverArgs = [join(bin, 'postgres'), '-D', data, ...settings];
     const [serverCommand = '', ...serverRest] = [...user.prefix, ...serverArgs];
     const child = spawn(serverCommand, serverRest, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });

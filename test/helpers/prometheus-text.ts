@@ -116,7 +116,8 @@ export function parseExposition(text: string): Map<string, Family> {
     if (!METRIC_NAME.test(name)) throw new Error(`line ${line}: "${name}" is not a metric name`);
     const { labels, end } = raw[nameEnd] === '{' ? parseLabels(raw, nameEnd, line) : { labels: {}, end: nameEnd };
     const fields = raw.slice(end).trim().split(/\s+/);
-    if (raw[end] !== ' ' || fields.length < 1 || fields.length > 2) throw new Error(`line ${line}: expected a value (and an optional timestamp) after the labels`);
+    if (raw[end] !== ' ' || fields.length < 1 || fields.length > 2)
+      throw new Error(`line ${line}: expected a value (and an optional timestamp) after the labels`);
     if (fields[1] !== undefined && !/^-?\d+$/.test(fields[1])) throw new Error(`line ${line}: "${fields[1]}" is not a timestamp`);
     let family = familyOf(name, families);
     if (!family) {

@@ -44,12 +44,7 @@ export function finding(name: string, status: FindingRecord['status'], message?:
   };
 }
 
-export function okOutcome(
-  finishedAt: Date,
-  evidence: EvidenceItem[],
-  findings: FindingRecord[] = [],
-  overrides: Partial<RunOutcome> = {},
-): RunOutcome {
+export function okOutcome(finishedAt: Date, evidence: EvidenceItem[], findings: FindingRecord[] = [], overrides: Partial<RunOutcome> = {}): RunOutcome {
   return { finishedAt, status: 'ok', error: null, apiCalls: 7, evidence, findings, meta: {}, ...overrides };
 }
 
@@ -61,7 +56,10 @@ export function day(n: number): Date {
  * An intent as another agent process records it (another pid, host or process instance): through the
  * chain of intents, as the store does, since an intent written outside it never becomes a run.
  */
-export function recordIntentOfAnotherProcess(path: string, intent: Pick<NewIntent, 'id' | 'started_at' | 'pid' | 'host' | 'instance' | 'deadline'> & Partial<NewIntent>): void {
+export function recordIntentOfAnotherProcess(
+  path: string,
+  intent: Pick<NewIntent, 'id' | 'started_at' | 'pid' | 'host' | 'instance' | 'deadline'> & Partial<NewIntent>,
+): void {
   const db = new Database(path);
   try {
     db.transaction(() =>

@@ -54,12 +54,18 @@ describe('bad input: invalid configs on the command line', () => {
 
   it('refuses a YAML alias bomb without expanding it', async () => {
     const path = file(aliasBomb('x-'));
-    await expectUsageError(['collect', '--config', path], `evidence-agent: config: ${path}: YAML aliases expand to more than 50 copies (an alias bomb?); write the values out instead of nesting aliases`);
+    await expectUsageError(
+      ['collect', '--config', path],
+      `evidence-agent: config: ${path}: YAML aliases expand to more than 50 copies (an alias bomb?); write the values out instead of nesting aliases`,
+    );
   });
 
   it('refuses a config over 1 MiB before reading it', async () => {
     const path = file(`# ${'x'.repeat(2 * 1024 * 1024)}\n`);
-    await expectUsageError(['collect', '--config', path], `evidence-agent: config: ${path}: the config file is ${2 * 1024 * 1024 + 3} bytes, larger than 1 MiB; is it the right file?`);
+    await expectUsageError(
+      ['collect', '--config', path],
+      `evidence-agent: config: ${path}: the config file is ${2 * 1024 * 1024 + 3} bytes, larger than 1 MiB; is it the right file?`,
+    );
     // The read commands only look up store.path in it, and refuse it the same way.
     const runs = await cliInProcess(['runs', '--config', path]);
     expect(runs.code).toBe(2);
@@ -78,11 +84,21 @@ describe('bad input: the exceptions file', () => {
     expires: '2026-07-15',
   };
   const exceptionsYaml = (fields: Record<string, string>) =>
-    `exceptions:\n  - ${Object.entries({ ...valid, ...fields }).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n    ')}\n`;
+    `exceptions:\n  - ${Object.entries({ ...valid, ...fields })
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+      .join('\n    ')}\n`;
 
   it.each<[string, string, string]>([
-    ['a day that does not exist', exceptionsYaml({ expires: '2026-02-30' }), 'exceptions.0.expires: expected the expiry date as a day of the calendar, got "2026-02-30"'],
-    ['a month that does not exist', exceptionsYaml({ approved: '2026-13-01' }), 'exceptions.0.approved: expected the approval date as a day of the calendar, got "2026-13-01"'],
+    [
+      'a day that does not exist',
+      exceptionsYaml({ expires: '2026-02-30' }),
+      'exceptions.0.expires: expected the expiry date as a day of the calendar, got "2026-02-30"',
+    ],
+    [
+      'a month that does not exist',
+      exceptionsYaml({ approved: '2026-13-01' }),
+      'exceptions.0.approved: expected the approval date as a day of the calendar, got "2026-13-01"',
+    ],
     ['a date in another format', exceptionsYaml({ approved: '15/01/2026' }), 'exceptions.0.approved: expected the approval date as YYYY-MM-DD'],
     ['an expiry before the approval', exceptionsYaml({ expires: '2026-01-01' }), 'exceptions.0.expires: expected a day on or after the approval (2026-01-15)'],
     ['an unknown field', exceptionsYaml({ expiry: '2026-07-01' }), 'exceptions.0: Unrecognized key: "expiry"'],
@@ -93,7 +109,11 @@ describe('bad input: the exceptions file', () => {
   });
 
   it('prints the first ten of 6,500 invalid entries and a count, not 6,500 lines', async () => {
-    const entries = Array.from({ length: 6500 }, (_, i) => `  - { id: R-${i}, check: aws_iam_root_mfa_enabled, resource: "*", reason: Accepted for the quarter., approver: ciso, approved: 2026-01-15, expires: 2026-02-30 }`);
+    const entries = Array.from(
+      { length: 6500 },
+      (_, i) =>
+        `  - { id: R-${i}, check: aws_iam_root_mfa_enabled, resource: "*", reason: Accepted for the quarter., approver: ciso, approved: 2026-01-15, expires: 2026-02-30 }`,
+    );
     const exceptions = file(`exceptions:\n${entries.join('\n')}\n`);
     const config = file(`exceptions: ${exceptions}\ncollectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n`);
     const db = join(dir, `never-${counter++}.db`);
@@ -101,7 +121,10 @@ describe('bad input: the exceptions file', () => {
     expect(result.code).toBe(2);
     const lines = result.stderr.split('\n').filter(Boolean);
     expect(lines).toEqual([
-      ...Array.from({ length: 10 }, (_, i) => `evidence-agent: config: ${exceptions}: exceptions.${i}.expires: expected the expiry date as a day of the calendar, got "2026-02-30"`),
+      ...Array.from(
+        { length: 10 },
+        (_, i) => `evidence-agent: config: ${exceptions}: exceptions.${i}.expires: expected the expiry date as a day of the calendar, got "2026-02-30"`,
+      ),
       'evidence-agent: config: … and 6,490 more problem(s): 6,500 in all, the first 10 above',
     ]);
     expect(existsSync(db)).toBe(false);
@@ -122,14 +145,23 @@ describe('bad input: the exceptions file', () => {
 describe('bad input: flags out of range', () => {
   it.each<[string[], string]>([
     [['coverage', '--from', '2026-03-01', '--to', '2026-02-01'], '--to: expected a day on or after --from (2026-03-01), got "2026-02-01"'],
-    [['coverage', '--from', '2016-01-01', '--to', '2025-12-31'], '--from: the period 2016-01-01 to 2025-12-31 is 3653 days, longer than 1096 (3 years); split it into shorter periods'],
+    [
+      ['coverage', '--from', '2016-01-01', '--to', '2025-12-31'],
+      '--from: the period 2016-01-01 to 2025-12-31 is 3653 days, longer than 1096 (3 years); split it into shorter periods',
+    ],
     [['coverage', '--from', '2026-02-30', '--to', '2026-03-01'], '--from: expected a day (YYYY-MM-DD), got "2026-02-30"'],
     [['coverage', '--from', '2026-01-01'], '--to: required (a day, YYYY-MM-DD)'],
-    [['export', '--from', '2026-01-01', '--to', '2035-12-31', '--out', 'x.tar.gz'], '--from: the period 2026-01-01 to 2035-12-31 is 3652 days, longer than 1096 (3 years); split it into shorter periods'],
+    [
+      ['export', '--from', '2026-01-01', '--to', '2035-12-31', '--out', 'x.tar.gz'],
+      '--from: the period 2026-01-01 to 2035-12-31 is 3652 days, longer than 1096 (3 years); split it into shorter periods',
+    ],
     [['export', '--from', '2026-01-01', '--to', '2026-1-31', '--out', 'x.tar.gz'], '--to: expected a day (YYYY-MM-DD), got "2026-1-31"'],
     [['digest', '--from', '2026-05-01', '--to', '2026-04-01'], '--to: expected a day on or after --from (2026-05-01), got "2026-04-01"'],
     [['digest', '--week', '2026-W54'], '--week: expected an ISO week such as'],
-    [['population', 'aws-access-changes', '--from', '2016-01-01', '--to', '2026-01-01'], '--from: the period from 2016-01-01 to 2026-01-01 is longer than 1096 days (3 years); split it into shorter periods'],
+    [
+      ['population', 'aws-access-changes', '--from', '2016-01-01', '--to', '2026-01-01'],
+      '--from: the period from 2016-01-01 to 2026-01-01 is longer than 1096 days (3 years); split it into shorter periods',
+    ],
     [['population', 'aws-access-changes', '--from', '2026-04-31'], '--from: expected a date (YYYY-MM-DD) or an ISO 8601 timestamp, got "2026-04-31"'],
     [['findings', '--at', '2026-02-29'], '--at: expected a date (YYYY-MM-DD) or an ISO 8601 timestamp, got "2026-02-29"'],
     [['runs', '--limit', '0'], '--limit: expected a whole number from 1 to 1000000, got "0"'],
@@ -144,9 +176,15 @@ describe('bad input: flags out of range', () => {
     [['findings', '--at', '9999-12-31'], '--at: expected a date from 1970-01-01 to 2999-12-31, got "9999-12-31"'],
     [['findings', '--at', '+275760-09-13T00:00:00Z'], '--at: expected a date from 1970-01-01 to 2999-12-31, got "+275760-09-13T00:00:00Z"'],
     [['population', 'aws-access-changes', '--from', '9999-12-30'], '--from: expected a date from 1970-01-01 to 2999-12-31, got "9999-12-30"'],
-    [['population', 'aws-access-changes', '--from', '1969-12-31T23:59:59Z', '--to', '1970-01-02'], '--from: expected a date from 1970-01-01 to 2999-12-31, got "1969-12-31T23:59:59Z"'],
+    [
+      ['population', 'aws-access-changes', '--from', '1969-12-31T23:59:59Z', '--to', '1970-01-02'],
+      '--from: expected a date from 1970-01-01 to 2999-12-31, got "1969-12-31T23:59:59Z"',
+    ],
     [['demo', '--now', '3000-01-01T00:00:00Z'], '--now: expected a date from 1970-01-01 to 2999-12-31, got "3000-01-01T00:00:00Z"'],
-    [['verify', '--head', 'abc'], '--head: expected the run hash a verify or a digest printed (sha256:<64 hex digits>, or <run seq>:sha256:<64 hex digits>), got "abc"'],
+    [
+      ['verify', '--head', 'abc'],
+      '--head: expected the run hash a verify or a digest printed (sha256:<64 hex digits>, or <run seq>:sha256:<64 hex digits>), got "abc"',
+    ],
   ])('%j: one line, exit 2', async (args, line) => {
     await expectUsageError(args, new RegExp(`^evidence-agent: ${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
@@ -179,9 +217,21 @@ describe('bad input: export targets', () => {
   });
 
   it.each<[string, (target: string) => string, RegExp]>([
-    ['a directory that is not empty', (t) => (writeFileSync(join(t, 'keep.txt'), 'mine'), t), /already exists and is not empty: choose a new path or an empty directory/],
-    ['a file where a directory bundle would go', (t) => (writeFileSync(join(t, 'bundle'), 'mine'), join(t, 'bundle')), /already exists and is not a directory: choose a new path/],
-    ['a directory under a file', (t) => (writeFileSync(join(t, 'file'), 'mine'), join(t, 'file', 'bundle.tar.gz')), /^--out: cannot write in .*\/file \((ENOTDIR|EEXIST)\): choose a directory you can write to$/],
+    [
+      'a directory that is not empty',
+      (t) => (writeFileSync(join(t, 'keep.txt'), 'mine'), t),
+      /already exists and is not empty: choose a new path or an empty directory/,
+    ],
+    [
+      'a file where a directory bundle would go',
+      (t) => (writeFileSync(join(t, 'bundle'), 'mine'), join(t, 'bundle')),
+      /already exists and is not a directory: choose a new path/,
+    ],
+    [
+      'a directory under a file',
+      (t) => (writeFileSync(join(t, 'file'), 'mine'), join(t, 'file', 'bundle.tar.gz')),
+      /^--out: cannot write in .*\/file \((ENOTDIR|EEXIST)\): choose a directory you can write to$/,
+    ],
     ['a read-only file system', () => '/proc/evidence-agent-bundle.tar.gz', /^--out: cannot write in \/proc \(\w+\): choose a directory you can write to$/],
   ])('refuses %s with exit 2, leaving what was there', async (_, prepare, message) => {
     const target = mkdtempSync(join(dir, 'out-'));

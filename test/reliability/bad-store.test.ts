@@ -19,7 +19,8 @@ const dir = mkdtempSync(join(tmpdir(), 'evidence-agent-bad-store-'));
 chmodSync(dir, 0o755); // the read-only cases run the agent as nobody, who must reach into it
 let counter = 0;
 const fresh = (name: string) => join(dir, `${counter++}-${name}`);
-const sha = (path: string) => (statSync(path).isDirectory() ? `dir:${readdirSync(path).join(',')}` : createHash('sha256').update(readFileSync(path)).digest('hex'));
+const sha = (path: string) =>
+  statSync(path).isDirectory() ? `dir:${readdirSync(path).join(',')}` : createHash('sha256').update(readFileSync(path)).digest('hex');
 
 const config = join(dir, 'config.yaml');
 let goodStore: Buffer;
@@ -40,7 +41,11 @@ function foreignDatabase(path: string, tables: string[]): void {
 
 /** Readers open the store read-only; writers would create, migrate and write it. */
 const READERS: string[][] = [['findings'], ['runs'], ['verify'], ['coverage', '--from', '2026-01-01', '--to', '2026-01-02']];
-const WRITERS: string[][] = [['collect', '--config', config], ['digest', '--week', '2026-W01'], ['demo', '--days', '1']];
+const WRITERS: string[][] = [
+  ['collect', '--config', config],
+  ['digest', '--week', '2026-W01'],
+  ['demo', '--days', '1'],
+];
 
 interface BadStore {
   name: string;
@@ -70,14 +75,16 @@ const BAD: BadStore[] = [
     // Writers may start a store in an empty file: nothing is in it to lose.
     name: 'an empty file',
     make: (path) => writeFileSync(path, ''),
-    line: (path) => `${path} is empty: no evidence store yet; run \`evidence-agent collect\` (or \`evidence-agent demo\`) into it first, or pass --db the store's file`,
+    line: (path) =>
+      `${path} is empty: no evidence store yet; run \`evidence-agent collect\` (or \`evidence-agent demo\`) into it first, or pass --db the store's file`,
     code: 2,
     writersToo: false,
   },
   {
     name: 'a store cut short (a copy that stopped at 64 KiB)',
     make: (path) => writeFileSync(path, goodStore.subarray(0, 65_536)),
-    line: (path) => `${path} is damaged: the file is cut short (65536 of its ${goodStore.length} bytes); restore it from a backup, then \`evidence-agent verify\``,
+    line: (path) =>
+      `${path} is damaged: the file is cut short (65536 of its ${goodStore.length} bytes); restore it from a backup, then \`evidence-agent verify\``,
     code: 1,
     writersToo: true,
   },
@@ -123,7 +130,9 @@ describe('bad input: the store file', () => {
     bytes.fill(0xff, 2 * pageSize);
     writeFileSync(path, bytes);
     const result = await cliInProcess(['verify', '--db', path]);
-    expect(result.stderr).toBe(`evidence-agent: ${path} is damaged (SQLite: database disk image is malformed): restore the store from a backup, then \`evidence-agent verify\`\n`);
+    expect(result.stderr).toBe(
+      `evidence-agent: ${path} is damaged (SQLite: database disk image is malformed): restore the store from a backup, then \`evidence-agent verify\`\n`,
+    );
     expect(result.code).toBe(1);
   });
 });
@@ -184,7 +193,10 @@ describe('bad input: a store the agent may not write (as nobody)', () => {
     const { folder, path } = await readOnlyPlace(false);
     const configFolder = fresh('daemon-config');
     mkdirSync(configFolder);
-    writeFileSync(join(configFolder, 'd.yaml'), `store: { path: ${path} }\nhttp: { port: 0 }\ncollectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n`);
+    writeFileSync(
+      join(configFolder, 'd.yaml'),
+      `store: { path: ${path} }\nhttp: { port: 0 }\ncollectors:\n  aws-iam:\n    accounts: [{ id: "111122223333" }]\n`,
+    );
     chmodSync(configFolder, 0o755);
     const result = await spawnCli(['daemon', '--config', join(configFolder, 'd.yaml')], { env, uid: NOBODY });
     expect(result.stderr).toBe(

@@ -53,7 +53,9 @@ async function forge(name: string, renamed = false): Promise<string> {
   editFile(dir, file, (text) => text.replace('"mfaActive":false', '"mfaActive":true'));
   if (renamed) {
     const moved = renameToContent(dir, file);
-    editFile(dir, 'evidence-index.csv', (text) => text.replaceAll(file.slice('evidence/'.length, -'.json'.length), moved.slice('evidence/'.length, -'.json'.length)));
+    editFile(dir, 'evidence-index.csv', (text) =>
+      text.replaceAll(file.slice('evidence/'.length, -'.json'.length), moved.slice('evidence/'.length, -'.json'.length)),
+    );
   }
   const attacker = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
   writeFileSync(join(dir, 'public-key.pem'), attacker.publicKey);
@@ -81,7 +83,11 @@ describe('a forged and re-signed bundle (finding 1)', () => {
     // The edited document no longer matches the hash in its name (finding 3 catches it too).
     expect(report.problems).toContainEqual(expect.stringMatching(/^evidence\/[0-9a-f]{64}\.json: content does not match the SHA-256 in its name/));
 
-    for (const trust of [['--public-key', keyFile], ['--fingerprint', genuineFingerprint], ['--db', dbPath]]) {
+    for (const trust of [
+      ['--public-key', keyFile],
+      ['--fingerprint', genuineFingerprint],
+      ['--db', dbPath],
+    ]) {
       const withKey = await cliInProcess(['verify', forged, ...trust]);
       expect(withKey.code, trust[0]).toBe(1);
       expect(withKey.stdout, trust[0]).toMatch(/^FAILED: /);
@@ -93,7 +99,12 @@ describe('a forged and re-signed bundle (finding 1)', () => {
     const text = await cliInProcess(['verify', forged]);
     expect(text.code).toBe(3);
     expect(text.stdout).toMatch(/^FAILED: manifest\.sig: signed by SHA256:[A-Za-z0-9+/]{43}, which is not a trusted key; pass --public-key or --fingerprint\n/);
-    const json = JSON.parse((await cliInProcess(['verify', forged, '--json'])).stdout) as { ok: boolean; intact: boolean; trusted: boolean; signer: { fingerprint: string } };
+    const json = JSON.parse((await cliInProcess(['verify', forged, '--json'])).stdout) as {
+      ok: boolean;
+      intact: boolean;
+      trusted: boolean;
+      signer: { fingerprint: string };
+    };
     expect(json).toMatchObject({ ok: false, intact: true, trusted: false });
     expect(json.signer.fingerprint).not.toBe(genuineFingerprint);
     // With the genuine signer pinned, the signature is by the wrong key.
@@ -103,7 +114,10 @@ describe('a forged and re-signed bundle (finding 1)', () => {
   });
 
   it('verifies untouched with the right trusted key, and says when no key is trusted', async () => {
-    for (const trust of [['--public-key', keyFile], ['--fingerprint', genuineFingerprint]]) {
+    for (const trust of [
+      ['--public-key', keyFile],
+      ['--fingerprint', genuineFingerprint],
+    ]) {
       const result = await cliInProcess(['verify', bundle, ...trust]);
       expect(result.code, trust[0]).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^ok: .*the manifest signature \\(key ${genuineFingerprint.replace(/[+/]/g, '\\$&')}, trusted by ${trust[0]}`));
@@ -144,10 +158,19 @@ describe('records against their names, indexes against the records (finding 3)',
       const alice = rows.findIndex((r) => r[4]!.endsWith('user/alice'));
       const bob = rows.find((r) => r[4]!.endsWith('user/bob'))!;
       // alice's row now names bob's document (who has MFA).
-      editFile(dir, 'evidence-index.csv', (text) => text.split('\r\n').map((line, i) => (i === alice ? line.replace(/[0-9a-f]{64}$/, bob[5]!) : line)).join('\r\n'));
+      editFile(dir, 'evidence-index.csv', (text) =>
+        text
+          .split('\r\n')
+          .map((line, i) => (i === alice ? line.replace(/[0-9a-f]{64}$/, bob[5]!) : line))
+          .join('\r\n'),
+      );
     });
     expect(code).toBe(1);
-    expect(problems).toContainEqual(expect.stringMatching(/^evidence-index\.csv: line \d+: says aws\.iam\.user arn:aws:iam::111122223333:user\/alice, but evidence\/[0-9a-f]{64}\.json holds aws\.iam\.user arn:aws:iam::111122223333:user\/bob$/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /^evidence-index\.csv: line \d+: says aws\.iam\.user arn:aws:iam::111122223333:user\/alice, but evidence\/[0-9a-f]{64}\.json holds aws\.iam\.user arn:aws:iam::111122223333:user\/bob$/,
+      ),
+    );
   });
 
   it('names a population row whose source record is missing, and a source record changed', async () => {
@@ -155,7 +178,9 @@ describe('records against their names, indexes against the records (finding 3)',
       editFile(dir, 'populations/access-changes.csv', (text) => text.replace(/,[0-9a-f]{64}\r\n/, `,${'0'.repeat(64)}\r\n`));
     });
     expect(row.code).toBe(1);
-    expect(row.problems).toContainEqual(`populations/access-changes.csv: line 2: its source record sources/${'0'.repeat(64)}.json is not in the bundle (or does not match its name)`);
+    expect(row.problems).toContainEqual(
+      `populations/access-changes.csv: line 2: its source record sources/${'0'.repeat(64)}.json is not in the bundle (or does not match its name)`,
+    );
     const source = await edited('source', (dir) => {
       const file = listFiles(dir).find((f) => f.startsWith('sources/') && readFileSync(join(dir, f), 'utf8').includes('AttachRolePolicy'))!;
       editFile(dir, file, (text) => text.replace('AdministratorAccess', 'ReadOnlyAccess'));
@@ -176,12 +201,18 @@ describe('population rows trace to their source records offline (finding 3)', ()
   it('gives every row the SHA-256 of the stored event, and carries that event under sources/', async () => {
     const dir = await unpacked(bundle);
     const stored = new Map<string, EventItem>();
-    for (const [collector, scope] of [['aws-cloudtrail', ACCOUNT], ['github', ORG]] as const) {
+    for (const [collector, scope] of [
+      ['aws-cloudtrail', ACCOUNT],
+      ['github', ORG],
+    ] as const) {
       for (const event of await store.eventsOf(collector, scope, new Date(`${PERIOD.from}T00:00:00Z`), new Date('2026-01-12T00:00:00Z'))) {
         stored.set(encodeEvent(event).hash, event);
       }
     }
-    for (const [file, populationId, expected] of [['populations/access-changes.csv', 'aws-access-changes', 4], ['populations/changes.csv', 'github-changes', 2]] as const) {
+    for (const [file, populationId, expected] of [
+      ['populations/access-changes.csv', 'aws-access-changes', 4],
+      ['populations/changes.csv', 'github-changes', 2],
+    ] as const) {
       const rows = parse(readFileSync(join(dir, file)), { columns: true }) as Record<string, string>[];
       expect(rows, file).toHaveLength(expected);
       const population = builtinCollectors.flatMap((c) => c.populations ?? []).find((p) => p.id === populationId)!;

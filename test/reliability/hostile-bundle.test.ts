@@ -70,7 +70,14 @@ describe('verify of a hostile bundle', () => {
     ['a symlink', [{ name: 'evidence', type: 'symlink', linkname: '/etc' }, { name: 'evidence/passwd' }], /not a plain file \(symlink\)/],
     ['a hard link', [{ name: 'runs.jsonl', type: 'link', linkname: '/etc/passwd' }], /not a plain file \(link\)/],
     ['a directory entry', [{ name: 'evidence/', type: 'directory' }], /not a plain file \(directory\)/],
-    ['the same name twice', [{ name: 'manifest.json', content: '{}' }, { name: 'manifest.json', content: '{"x":1}' }], /the same file twice: "manifest\.json"/],
+    [
+      'the same name twice',
+      [
+        { name: 'manifest.json', content: '{}' },
+        { name: 'manifest.json', content: '{"x":1}' },
+      ],
+      /the same file twice: "manifest\.json"/,
+    ],
     ['the same name twice, spelt differently', [{ name: 'manifest.json' }, { name: './manifest.json' }], /the same file twice/],
   ])('refuses %s, writing nothing outside', async (_, entries, reason) => {
     const report = await verifyBundle(write(await tarOf(entries)));
@@ -85,17 +92,28 @@ describe('verify of a hostile bundle', () => {
     const archive = declareSize(await tarOf([{ name: 'evidence-index.csv', content: 'a,b\n' }]), 10 * 1024 ** 3);
     const started = Date.now();
     const report = await verifyBundle(write(archive));
-    expect(report.problems).toEqual([expect.stringMatching(/the archive holds an entry declaring 10737418240 bytes, over the 2147483648-byte limit: "evidence-index\.csv"/)]);
+    expect(report.problems).toEqual([
+      expect.stringMatching(/the archive holds an entry declaring 10737418240 bytes, over the 2147483648-byte limit: "evidence-index\.csv"/),
+    ]);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('stops unpacking at the total size limit as the bytes stream (a gzip bomb)', async () => {
-    const archive = write(await tarOf([{ name: 'a', content: 'x'.repeat(1000) }, { name: 'b', content: 'y'.repeat(1000) }]));
+    const archive = write(
+      await tarOf([
+        { name: 'a', content: 'x'.repeat(1000) },
+        { name: 'b', content: 'y'.repeat(1000) },
+      ]),
+    );
     const target = mkdtempSync(join(dir, 'unpack-'));
     await expect(unpackArchive(archive, target, { entryBytes: 1500, totalBytes: 1500, entries: 10 })).rejects.toThrow(/more than 1500 bytes in all: "b"/);
     expect(readdirSync(target)).toEqual(['a']);
-    await expect(unpackArchive(archive, mkdtempSync(join(dir, 'unpack-')), { entryBytes: 999, totalBytes: 1e6, entries: 10 })).rejects.toThrow(/declaring 1000 bytes, over the 999-byte limit/);
-    await expect(unpackArchive(archive, mkdtempSync(join(dir, 'unpack-')), { entryBytes: 1e6, totalBytes: 1e6, entries: 1 })).rejects.toThrow(/more than 1 entries/);
+    await expect(unpackArchive(archive, mkdtempSync(join(dir, 'unpack-')), { entryBytes: 999, totalBytes: 1e6, entries: 10 })).rejects.toThrow(
+      /declaring 1000 bytes, over the 999-byte limit/,
+    );
+    await expect(unpackArchive(archive, mkdtempSync(join(dir, 'unpack-')), { entryBytes: 1e6, totalBytes: 1e6, entries: 1 })).rejects.toThrow(
+      /more than 1 entries/,
+    );
   });
 
   it('refuses a file that is not a gzip archive, and says so on the command line with exit 1', async () => {

@@ -81,12 +81,17 @@ function runWith(store: EvidenceStore, collector: ReturnType<typeof syntheticCol
 }
 
 describe('a store another writer holds', () => {
-  it('stores the run whole when the writer lets go within the wait (longer than SQLite\'s busy timeout)', async () => {
+  it("stores the run whole when the writer lets go within the wait (longer than SQLite's busy timeout)", async () => {
     const { path, store } = newStore();
     try {
       let released: Promise<void> | undefined;
       const waits: [StoreWait, boolean][] = [];
-      const batch = await runWith(store, lockedWhileCollecting(path, SQLITE_BUSY_TIMEOUT_MS + 2_000, (r) => (released = r)), 60_000, waits);
+      const batch = await runWith(
+        store,
+        lockedWhileCollecting(path, SQLITE_BUSY_TIMEOUT_MS + 2_000, (r) => (released = r)),
+        60_000,
+        waits,
+      );
       await released;
       expect(batch.unrecorded).toEqual([]);
       // 20 resources and the mappings document: all of it.
@@ -103,13 +108,20 @@ describe('a store another writer holds', () => {
     try {
       let released: Promise<void> | undefined;
       const waits: [StoreWait, boolean][] = [];
-      const batch = await runWith(store, lockedWhileCollecting(path, SQLITE_BUSY_TIMEOUT_MS + 2_000, (r) => (released = r)), 1_000, waits);
+      const batch = await runWith(
+        store,
+        lockedWhileCollecting(path, SQLITE_BUSY_TIMEOUT_MS + 2_000, (r) => (released = r)),
+        1_000,
+        waits,
+      );
       await released;
       // Recorded (after the other writer let go: nothing could be written before), not lost.
       expect(batch.unrecorded).toEqual([]);
       const [run] = batch.runs;
       expect(run).toMatchObject({ status: 'failed', evidenceCount: 0, collector: 'synthetic' });
-      expect(run!.error).toMatch(/^the evidence store was locked by another writer for more than 1 s \(SQLITE_BUSY: database is locked\): this run's evidence was not stored$/);
+      expect(run!.error).toMatch(
+        /^the evidence store was locked by another writer for more than 1 s \(SQLITE_BUSY: database is locked\): this run's evidence was not stored$/,
+      );
       expect(waits.map(([wait, waiting]) => [wait.collector, wait.scope, waiting])).toEqual([
         ['synthetic', 'acct-1', true],
         ['synthetic', 'acct-1', false],
@@ -133,7 +145,9 @@ describe('a command and a store another writer holds', () => {
     const { release, released } = await holdWriteLock(path, 60_000);
     try {
       const result = await cliInProcess(['digest', '--week', '2026-W01', '--send', '--config', config, '--db', path]);
-      expect(result.stderr).toBe(`evidence-agent: ${path} is held by another writer (SQLite: database is locked): nothing was written to it; run this again once it is free\n`);
+      expect(result.stderr).toBe(
+        `evidence-agent: ${path} is held by another writer (SQLite: database is locked): nothing was written to it; run this again once it is free\n`,
+      );
       expect(result.code).toBe(1);
     } finally {
       release();
@@ -165,7 +179,13 @@ describe('the daemon and a store another writer holds', () => {
     // Held until the daemon is seen waiting (a minute at most).
     const { released, release } = await holdWriteLock(db, 60_000);
     const daemon = spawn(process.execPath, cliArgv(['daemon', '--config', config]), {
-      env: { ...process.env, LOG_LEVEL: 'warn', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests' },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        AWS_ACCESS_KEY_ID: 'FAKEACCESSKEYFORTESTS',
+        AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -179,22 +199,34 @@ describe('the daemon and a store another writer holds', () => {
     try {
       // While the other writer holds the store: the collection is unhealthy, naming the run that waits
       // by a code; the detail (what waits, since when, why) is in the log only. Ready to serve all along.
-      await until('healthz?verbose to name the run waiting for the store', async () => {
-        const health = await get('/healthz?verbose');
-        return health.status === 200 && (JSON.parse(health.body) as { collection: { reasons: string[] } }).collection.reasons.includes('store_busy:aws-iam') ? health : undefined;
-      }, 60_000);
+      await until(
+        'healthz?verbose to name the run waiting for the store',
+        async () => {
+          const health = await get('/healthz?verbose');
+          return health.status === 200 && (JSON.parse(health.body) as { collection: { reasons: string[] } }).collection.reasons.includes('store_busy:aws-iam')
+            ? health
+            : undefined;
+        },
+        60_000,
+      );
       expect((await get('/metrics')).body).toMatch(/^evidence_agent_runs_waiting_for_store 1$/m);
       expect((await get('/readyz')).status).toBe(200);
       // The daemon's log reaches us through a pipe: wait for the line rather than race it.
       await until('the log to say what waits', async () => (/"msg":"collection unhealthy"/.test(output) ? true : undefined), 30_000);
-      expect(output).toMatch(/aws-iam 111122223333: waiting since \S+ to record the run: the evidence store was locked by another writer for more than 1 s when the run was to start \(SQLITE_BUSY: database is locked\): nothing was collected/);
+      expect(output).toMatch(
+        /aws-iam 111122223333: waiting since \S+ to record the run: the evidence store was locked by another writer for more than 1 s when the run was to start \(SQLITE_BUSY: database is locked\): nothing was collected/,
+      );
       release();
       await released;
       // Once it let go: the failed run is recorded, counted, and the wait is over.
-      const metrics = await until('runs_total to count the failed run', async () => {
-        const body = (await get('/metrics')).body;
-        return /evidence_agent_runs_total\{collector="aws-iam",status="failed"\} 1/.test(body) ? body : undefined;
-      }, 60_000);
+      const metrics = await until(
+        'runs_total to count the failed run',
+        async () => {
+          const body = (await get('/metrics')).body;
+          return /evidence_agent_runs_total\{collector="aws-iam",status="failed"\} 1/.test(body) ? body : undefined;
+        },
+        60_000,
+      );
       expect(metrics).toMatch(/^evidence_agent_runs_waiting_for_store 0$/m);
       expect((await get('/healthz?verbose')).body).not.toContain('store_busy');
     } finally {

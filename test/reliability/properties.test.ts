@@ -12,14 +12,17 @@ const runs = (numRuns: number) => ({ seed: SEED, numRuns: process.env.SOAK === '
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reversedKeys(v)]),
+    );
   }
   return value;
 }
 
 /** -0 is written as 0 (RFC 8785 follows ECMAScript's Number to string). */
-const withoutNegativeZero = (value: unknown): unknown =>
-  JSON.parse(JSON.stringify(value, (_, v: unknown) => (Object.is(v, -0) ? 0 : v)));
+const withoutNegativeZero = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_, v: unknown) => (Object.is(v, -0) ? 0 : v)));
 
 /** Any JSON value, strings over all of Unicode (lone surrogates included). */
 const json = fc.letrec((tie) => ({

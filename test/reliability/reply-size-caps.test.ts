@@ -94,7 +94,12 @@ const cases: (FaultCase & { collector: 'github' | 'aws-iam' | 'aws-cloudtrail' }
   {
     collector: 'aws-cloudtrail',
     name: 'CloudTrail: a LookupEvents page of 40 MiB in us-east-1',
-    inject: (o) => fault(cloudTrail('LookupEvents', 'us-east-1'), o, () => [200, JSON.stringify({ Events: [{ EventId: 'e', CloudTrailEvent: 'x'.repeat(40 * MiB) }] }), AWS_JSON]),
+    inject: (o) =>
+      fault(cloudTrail('LookupEvents', 'us-east-1'), o, () => [
+        200,
+        JSON.stringify({ Events: [{ EventId: 'e', CloudTrailEvent: 'x'.repeat(40 * MiB) }] }),
+        AWS_JSON,
+      ]),
     status: 'partial',
     reason: /LookupEvents \S+ in us-east-1: .*the reply to CloudTrail LookupEvents is larger than 32 MiB/,
     affected: [{ type: CLOUDTRAIL.regionEvents, id: `arn:aws:cloudtrail:us-east-1:${SANDBOX_ACCOUNT_ID}:region` }],

@@ -37,19 +37,16 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 export async function startSecretFront(sandboxOrigin: string, planted: PlantedResponses): Promise<SecretFront> {
   const target = new URL(sandboxOrigin);
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, edit?: (text: string) => string) => {
-    const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      async (reply) => {
-        let payload = await readBody(reply);
-        const headers = { ...reply.headers };
-        if (edit) {
-          payload = Buffer.from(edit(payload.toString('utf8')));
-          headers['content-length'] = String(payload.length);
-        }
-        res.writeHead(reply.statusCode ?? 502, headers);
-        res.end(payload);
-      },
-    );
+    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, async (reply) => {
+      let payload = await readBody(reply);
+      const headers = { ...reply.headers };
+      if (edit) {
+        payload = Buffer.from(edit(payload.toString('utf8')));
+        headers['content-length'] = String(payload.length);
+      }
+      res.writeHead(reply.statusCode ?? 502, headers);
+      res.end(payload);
+    });
     upstream.on('error', (error) => {
       res.writeHead(502);
       res.end(String(error));
@@ -93,7 +90,10 @@ export async function startSecretFront(sandboxOrigin: string, planted: PlantedRe
       });
     }
     if (url.startsWith('/api/v3/repos/example-co/payments-api/branches/main/protection')) {
-      return json(res, 403, { message: `Resource not accessible with ${String(req.headers.authorization)}`, documentation_url: 'https://docs.github.com/rest' });
+      return json(res, 403, {
+        message: `Resource not accessible with ${String(req.headers.authorization)}`,
+        documentation_url: 'https://docs.github.com/rest',
+      });
     }
     if (url.startsWith('/api/v3/orgs/example-co/hooks')) {
       // GitHub masks a webhook's secret; a reply that does not (with its ETag, so it is cached) is kept

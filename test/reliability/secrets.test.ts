@@ -155,7 +155,14 @@ function config(github: Record<string, unknown>): string {
       deliver: {
         directory: join(dir, 'digests'),
         slack: { webhookUrl: '${SLACK_WEBHOOK_URL}' },
-        email: { host: '127.0.0.1', port: smtpPort, user: 'evidence-agent', password: '${SMTP_PASSWORD}', from: 'agent@example.com', to: ['audit@example.com'] },
+        email: {
+          host: '127.0.0.1',
+          port: smtpPort,
+          user: 'evidence-agent',
+          password: '${SMTP_PASSWORD}',
+          from: 'agent@example.com',
+          to: ['audit@example.com'],
+        },
       },
     },
     collectors: {
@@ -174,7 +181,12 @@ describe('secrets planted in config, environment and API replies', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ lookupEventsPerSecond: 0 });
     front = await startSecretFront(sandbox.endpoint, SECRETS);
-    smtp = new SMTPServer({ authOptional: false, disabledCommands: ['STARTTLS'], onAuth: (_auth, _session, done) => done(null, { user: 'evidence-agent' }), onData: (stream, _s, done) => stream.on('end', () => done()).resume() });
+    smtp = new SMTPServer({
+      authOptional: false,
+      disabledCommands: ['STARTTLS'],
+      onAuth: (_auth, _session, done) => done(null, { user: 'evidence-agent' }),
+      onData: (stream, _s, done) => stream.on('end', () => done()).resume(),
+    });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     smtpPort = (smtp.server.address() as { port: number }).port;
     // YAML is a superset of JSON: the config files are written as JSON.

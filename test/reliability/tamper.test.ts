@@ -78,14 +78,16 @@ describe('tamper: the database edited outside the agent', () => {
   });
 
   it('names a run row that was updated (a failing run turned into a passing one)', async () => {
-    editOutside("UPDATE runs SET finding_counts = '{\"pass\":40,\"fail\":0,\"error\":0,\"not_applicable\":0}' WHERE seq = 4");
+    editOutside('UPDATE runs SET finding_counts = \'{"pass":40,"fail":0,"error":0,"not_applicable":0}\' WHERE seq = 4');
     const problems = (await verify()).problems;
     expect(problems).toEqual([expect.objectContaining({ kind: 'run', message: 'its fields do not match its hash: the run row was altered' })]);
     expect(problems[0]!.record).toMatch(runName(4));
   });
 
   it('names the gap when a whole run is deleted from the middle of the chain', async () => {
-    editOutside('DELETE FROM findings WHERE run_seq = 3; DELETE FROM manifest WHERE run_seq = 3; DELETE FROM events WHERE run_seq = 3; DELETE FROM event_windows WHERE run_seq = 3; DELETE FROM runs WHERE seq = 3');
+    editOutside(
+      'DELETE FROM findings WHERE run_seq = 3; DELETE FROM manifest WHERE run_seq = 3; DELETE FROM events WHERE run_seq = 3; DELETE FROM event_windows WHERE run_seq = 3; DELETE FROM runs WHERE seq = 3',
+    );
     const problems = (await verify()).problems;
     expect(problems[0]).toMatchObject({ kind: 'run', message: 'runs 3..3 are missing from the chain' });
     expect(problems[0]!.record).toMatch(runName(4));
@@ -95,14 +97,18 @@ describe('tamper: the database edited outside the agent', () => {
     editOutside("DELETE FROM findings WHERE run_seq = 1 AND resource_id = 'user/u1'", false);
     const problems = (await verify()).problems;
     expect(problems[0]!.record).toMatch(runName(1));
-    expect(problems).toContainEqual(expect.objectContaining({ kind: 'schema', record: 'trigger findings_no_delete', message: expect.stringMatching(/missing/) }));
+    expect(problems).toContainEqual(
+      expect.objectContaining({ kind: 'schema', record: 'trigger findings_no_delete', message: expect.stringMatching(/missing/) }),
+    );
   });
 
   it('catches the newest runs cut off only with a head kept from before', async () => {
     const kept = await headHash();
     expect(await verify(kept)).toMatchObject({ ok: true, head: { seq: DAYS, runsAfter: 0 } });
     const tail = `run_seq > ${DAYS - 2}`;
-    editOutside(`DELETE FROM findings WHERE ${tail}; DELETE FROM manifest WHERE ${tail}; DELETE FROM events WHERE ${tail}; DELETE FROM event_windows WHERE ${tail}; DELETE FROM runs WHERE seq > ${DAYS - 2}`);
+    editOutside(
+      `DELETE FROM findings WHERE ${tail}; DELETE FROM manifest WHERE ${tail}; DELETE FROM events WHERE ${tail}; DELETE FROM event_windows WHERE ${tail}; DELETE FROM runs WHERE seq > ${DAYS - 2}`,
+    );
     // The known limit: what is left is a valid chain.
     expect((await verify()).ok).toBe(true);
     const report = await verify(`sha256:${kept}`);

@@ -213,7 +213,9 @@ export function describeEvidenceStore(name: string, openUnderTest: OpenStoreUnde
       const other = await openWriter();
       await Promise.all(
         [store, other].flatMap((writer, w) =>
-          [0, 1, 2].map(async (n) => writer.finishRun(await writer.startRun(runStart(day(n), { scope: `scope-${w}` })), okOutcome(day(n), [userEvidence(`u${w}-${n}`)]))),
+          [0, 1, 2].map(async (n) =>
+            writer.finishRun(await writer.startRun(runStart(day(n), { scope: `scope-${w}` })), okOutcome(day(n), [userEvidence(`u${w}-${n}`)])),
+          ),
         ),
       );
       const runs = await store.listRuns();
@@ -249,7 +251,15 @@ export function describeEvidenceStore(name: string, openUnderTest: OpenStoreUnde
         okOutcome(day(0), [userEvidence('a')], [], { resolvedScope: '111122223333', meta: { configuredScope: 'default' } }),
       );
       expect(resolved.scope).toBe('111122223333');
-      await recordIntentOfAnotherProcess({ id: 'crashed', scope: 'default', started_at: day(1).toISOString(), pid: 4242, host: 'old-container', instance: 'x', deadline: day(1).toISOString() });
+      await recordIntentOfAnotherProcess({
+        id: 'crashed',
+        scope: 'default',
+        started_at: day(1).toISOString(),
+        pid: 4242,
+        host: 'old-container',
+        instance: 'x',
+        deadline: day(1).toISOString(),
+      });
       const [recovered] = await store.recoverAbandonedRuns(day(2));
       expect(recovered).toMatchObject({ scope: '111122223333', status: 'aborted', meta: { configuredScope: 'default' } });
     });
@@ -315,14 +325,14 @@ export function describeEvidenceStore(name: string, openUnderTest: OpenStoreUnde
       expect((await store.verify()).ok).toBe(true);
       // The same population one at a time, by id, and the windows of a period.
       const iterated = [];
-      for await (const item of store.iterateEvents('aws-iam', '111122223333', new Date('2026-01-01T01:30:00Z'), new Date('2026-01-03'))) iterated.push(item.eventId);
+      for await (const item of store.iterateEvents('aws-iam', '111122223333', new Date('2026-01-01T01:30:00Z'), new Date('2026-01-03')))
+        iterated.push(item.eventId);
       expect(iterated).toEqual(['e2', 'e3']);
       expect((await store.eventsById('aws-iam', '111122223333', ['e3', 'e1', 'nope'])).map((e) => e.eventId).sort()).toEqual(['e1', 'e3']);
       expect(await store.eventsById('aws-iam', '111122223333', [])).toEqual([]);
-      expect((await store.streamWindows('aws-iam', '111122223333', new Date('2026-01-01T02:45:00Z'), new Date('2026-01-01T02:50:00Z'))).map((w) => w.from)).toEqual([
-        '2025-12-31T03:00:00Z',
-        '2026-01-01T02:30:00Z',
-      ]);
+      expect(
+        (await store.streamWindows('aws-iam', '111122223333', new Date('2026-01-01T02:45:00Z'), new Date('2026-01-01T02:50:00Z'))).map((w) => w.from),
+      ).toEqual(['2025-12-31T03:00:00Z', '2026-01-01T02:30:00Z']);
     });
 
     it('keeps the watermark of a partition at its last complete window, so a hole is read again', async ({ skip }) => {
@@ -339,7 +349,10 @@ export function describeEvidenceStore(name: string, openUnderTest: OpenStoreUnde
         okOutcome(day(1), [], [], {
           status: 'partial',
           events: [],
-          windows: [window('us-east-1', '2026-01-01T03:00:00Z', '2026-01-02T03:00:00Z'), window('eu-west-1', '2026-01-01T03:00:00Z', '2026-01-02T03:00:00Z', false)],
+          windows: [
+            window('us-east-1', '2026-01-01T03:00:00Z', '2026-01-02T03:00:00Z'),
+            window('eu-west-1', '2026-01-01T03:00:00Z', '2026-01-02T03:00:00Z', false),
+          ],
         }),
       );
       expect(holed.eventCounts.incompleteWindows).toBe(1);
@@ -369,10 +382,20 @@ export function describeEvidenceStore(name: string, openUnderTest: OpenStoreUnde
       const seqs: number[] = [];
       for (let n = 0; n < 12; n++) {
         for (const scope of ['111122223333', '444455556666']) {
-          const names = ['bob', 'dave', 'erin', ...(n % 3 === 0 ? [] : ['alice']), ...(n >= 5 ? ['carol', 'zoe'] : [])].filter((name) => !(n === 8 && name === 'dave'));
+          const names = ['bob', 'dave', 'erin', ...(n % 3 === 0 ? [] : ['alice']), ...(n >= 5 ? ['carol', 'zoe'] : [])].filter(
+            (name) => !(n === 8 && name === 'dave'),
+          );
           const intent = await store.startRun(runStart(new Date(day(n).getTime() + (scope === '111122223333' ? 0 : 60_000)), { scope }));
           const findings = names.map((name, i) => finding(name, (i + n) % 3 === 0 ? 'fail' : 'pass'));
-          const run = await store.finishRun(intent, okOutcome(day(n), names.map((name) => userEvidence(name)), findings, { resolvedScope: scope }));
+          const run = await store.finishRun(
+            intent,
+            okOutcome(
+              day(n),
+              names.map((name) => userEvidence(name)),
+              findings,
+              { resolvedScope: scope },
+            ),
+          );
           seqs.push(run.seq);
         }
       }

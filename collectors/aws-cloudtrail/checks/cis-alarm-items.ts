@@ -84,7 +84,10 @@ export const ALARM_ITEMS: readonly AlarmItem[] = [
     cis: 'CIS 4.1',
     cisPattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
     matches: [
-      call('ec2.amazonaws.com', 'DescribeInstances', { errorCode: 'Client.UnauthorizedOperation', errorMessage: 'You are not authorized to perform this operation.' }),
+      call('ec2.amazonaws.com', 'DescribeInstances', {
+        errorCode: 'Client.UnauthorizedOperation',
+        errorMessage: 'You are not authorized to perform this operation.',
+      }),
       call('iam.amazonaws.com', 'GetAccountAuthorizationDetails', { errorCode: 'AccessDenied', errorMessage: 'not authorized' }),
       call('secretsmanager.amazonaws.com', 'GetSecretValue', { errorCode: 'AccessDeniedException', errorMessage: 'not authorized' }),
     ],
@@ -120,12 +123,17 @@ export const ALARM_ITEMS: readonly AlarmItem[] = [
     cis: 'CIS 4.5',
     cisPattern: orList(TRAIL_CHANGES),
     matches: TRAIL_CHANGES.map((name) => call('cloudtrail.amazonaws.com', name, { readOnly: false })),
-    ignores: [call('cloudtrail.amazonaws.com', 'DescribeTrails'), call('cloudtrail.amazonaws.com', 'GetTrailStatus'), call('cloudtrail.amazonaws.com', 'LookupEvents')],
+    ignores: [
+      call('cloudtrail.amazonaws.com', 'DescribeTrails'),
+      call('cloudtrail.amazonaws.com', 'GetTrailStatus'),
+      call('cloudtrail.amazonaws.com', 'LookupEvents'),
+    ],
   },
 ];
 
 /** Whether a filter covers an item; when not, whether it is about the item at all (`related`: it matches some of its events). */
-export type Coverage = { covers: true } | { covers: false; understood: true; related: boolean; why: string } | { covers: false; understood: false; why: string };
+export type Coverage =
+  { covers: true } | { covers: false; understood: true; related: boolean; why: string } | { covers: false; understood: false; why: string };
 
 /** Whether a metric filter's pattern covers an item, and why not. */
 export function coverage(pattern: string, item: AlarmItem): Coverage {

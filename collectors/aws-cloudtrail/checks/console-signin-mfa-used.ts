@@ -12,12 +12,12 @@ export const consoleSigninMfaUsed: CheckDefinition<AwsCloudTrailOptions> = {
   severity: 'high',
   description:
     'A console sign-in with only a password can be made by anyone who phished or guessed it. Fails for each ' +
-      'successful ConsoleLogin of an IAM user without MFA (MFAUsed "No"); failed sign-in attempts, and SSO or ' +
-      'federated sign-ins, are not judged. A ConsoleLogin whose record is malformed or has no userIdentity gives an ' +
-      'error finding. A region whose events were read with none passes.',
+    'successful ConsoleLogin of an IAM user without MFA (MFAUsed "No"); failed sign-in attempts, and SSO or ' +
+    'federated sign-ins, are not judged. A ConsoleLogin whose record is malformed or has no userIdentity gives an ' +
+    'error finding. A region whose events were read with none passes.',
   remediation:
     'Require MFA for the user (assign a device and deny console actions without aws:MultiFactorAuthPresent), or ' +
-      'move console access to IAM Identity Center; ask the user to confirm the sign-in was theirs.',
+    'move console access to IAM Identity Center; ask the user to confirm the sign-in was theirs.',
   resourceTypes: [EVIDENCE.regionEvents, EVENT_TYPE],
   judgesEvents: true,
   evaluate(view) {

@@ -21,11 +21,9 @@ export function trailEvents(view: EvidenceView): TrailEventView[] {
   });
 }
 
-const field = (value: unknown, key: string): unknown =>
-  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+const field = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined);
 export const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-export const path = (record: Record<string, unknown> | null, ...keys: string[]): unknown =>
-  keys.reduce<unknown>((value, key) => field(value, key), record);
+export const path = (record: Record<string, unknown> | null, ...keys: string[]): unknown => keys.reduce<unknown>((value, key) => field(value, key), record);
 
 /** Who acted: the identity's ARN, else its type and LookupEvents' user name. */
 export function actor(event: TrailEventView): string {

@@ -14,11 +14,11 @@ export const loggingNotStopped: CheckDefinition<AwsCloudTrailOptions> = {
   severity: 'high',
   description:
     'Stopping a trail, deleting it, or changing its destination or event selectors can silence the audit record. ' +
-      'Fails for each StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors event in the events read (a refused ' +
-      'call too, with its error code: someone tried); a region whose events were read with none passes.',
+    'Fails for each StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors event in the events read (a refused ' +
+    'call too, with its error code: someone tried); a region whose events were read with none passes.',
   remediation:
     'Match the change to an approved change request; if none, restore the trail (`aws cloudtrail start-logging`, ' +
-      'or recreate it) and investigate the actor. Deny these actions with an SCP outside a break-glass role.',
+    'or recreate it) and investigate the actor. Deny these actions with an SCP outside a break-glass role.',
   resourceTypes: [EVIDENCE.regionEvents, EVENT_TYPE],
   judgesEvents: true,
   evaluate(view) {

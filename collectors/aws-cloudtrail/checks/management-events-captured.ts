@@ -18,27 +18,23 @@ export const managementEventsCaptured: CheckDefinition<AwsCloudTrailOptions> = {
   severity: 'high',
   description:
     'Management events are the record of who changed or read the configuration (IAM, security groups, the trails ' +
-      'themselves). Fails for a configured region where the logging multi-region trails that record it ' +
-      '(single-region trails do not count), taken together, miss read or write management events (basic selectors: ' +
-      'IncludeManagementEvents false or a ReadWriteType of one kind; advanced selectors: no eventCategory=Management ' +
-      'selector for that kind, or one limited to some event sources), or leave out an event source not in ' +
-      'thresholds.allowedExcludedEventSources.',
+    'themselves). Fails for a configured region where the logging multi-region trails that record it ' +
+    '(single-region trails do not count), taken together, miss read or write management events (basic selectors: ' +
+    'IncludeManagementEvents false or a ReadWriteType of one kind; advanced selectors: no eventCategory=Management ' +
+    'selector for that kind, or one limited to some event sources), or leave out an event source not in ' +
+    'thresholds.allowedExcludedEventSources.',
   remediation:
     'Give a logging multi-region trail a selector for all management events: `aws cloudtrail put-event-selectors ' +
-      '--trail-name <trail> --event-selectors \'[{"ReadWriteType":"All","IncludeManagementEvents":true}]\'`, or an ' +
-      'advanced selector with only `eventCategory` Equals `Management`.',
+    '--trail-name <trail> --event-selectors \'[{"ReadWriteType":"All","IncludeManagementEvents":true}]\'`, or an ' +
+    'advanced selector with only `eventCategory` Equals `Management`.',
   resourceTypes: [EVIDENCE.region],
   evaluate(view, options) {
     const allowed = new Set(options.thresholds.allowedExcludedEventSources);
     return evidenceOf<RegionEvidence>(view, EVIDENCE.region).map((region) => {
       const where = regionLabel(region.data);
       const trails = regionTrails(view, region.data);
-      const logging = trails.filter(
-        (entry) => entry.trail?.multiRegion === true && entry.trail.status?.isLogging === true && entry.trail.eventSelectors,
-      );
-      const contributions = logging.flatMap((entry) =>
-        managementCaptures(entry.trail!.eventSelectors!).map((capture) => ({ entry, capture })),
-      );
+      const logging = trails.filter((entry) => entry.trail?.multiRegion === true && entry.trail.status?.isLogging === true && entry.trail.eventSelectors);
+      const contributions = logging.flatMap((entry) => managementCaptures(entry.trail!.eventSelectors!).map((capture) => ({ entry, capture })));
       const captured = combinedCapture(contributions.map(({ capture }) => capture));
       const gaps = [gap('read', captured.read, allowed), gap('write', captured.write, allowed)].flatMap((g) => g ?? []);
       if (gaps.length === 0) {
@@ -51,11 +47,7 @@ export const managementEventsCaptured: CheckDefinition<AwsCloudTrailOptions> = {
       if (unknown.length > 0) {
         return finding(region, 'error', `${where} cannot be judged: ${listing(unknown)}.`);
       }
-      return finding(
-        region,
-        'fail',
-        `${where} does not have every management event captured by a logging multi-region trail: ${gaps.join('; ')}.`,
-      );
+      return finding(region, 'fail', `${where} does not have every management event captured by a logging multi-region trail: ${gaps.join('; ')}.`);
     });
   },
 };

@@ -2,12 +2,7 @@
 // selector captures reads and/or writes from every event source except the ones it excludes. A
 // selector limited to some sources (eventSource Equals/StartsWith/EndsWith) or by any other field does
 // not capture "the management events" of the account, so it does not count.
-import type {
-  AdvancedEventSelectorEvidence,
-  AdvancedFieldSelectorEvidence,
-  BasicEventSelectorEvidence,
-  EventSelectorsEvidence,
-} from '../schema.js';
+import type { AdvancedEventSelectorEvidence, AdvancedFieldSelectorEvidence, BasicEventSelectorEvidence, EventSelectorsEvidence } from '../schema.js';
 
 export interface ManagementCapture {
   read: boolean;
@@ -17,10 +12,7 @@ export interface ManagementCapture {
 }
 
 export function managementCaptures(selectors: EventSelectorsEvidence): ManagementCapture[] {
-  const captures =
-    selectors.kind === 'basic'
-      ? selectors.selectors.map(basicCapture)
-      : selectors.selectors.map(advancedCapture);
+  const captures = selectors.kind === 'basic' ? selectors.selectors.map(basicCapture) : selectors.selectors.map(advancedCapture);
   return captures.filter((capture): capture is ManagementCapture => capture !== null && (capture.read || capture.write));
 }
 
@@ -58,8 +50,7 @@ function advancedCapture(selector: AdvancedEventSelectorEvidence): ManagementCap
 
 /** Whether a field condition lets `value` through: every operator it uses must hold. */
 export function admits(field: AdvancedFieldSelectorEvidence, value: string): boolean {
-  const holds = (values: string[] | undefined, test: (candidate: string) => boolean, negated: boolean) =>
-    values === undefined || values.some(test) !== negated;
+  const holds = (values: string[] | undefined, test: (candidate: string) => boolean, negated: boolean) => values === undefined || values.some(test) !== negated;
   return (
     holds(field.equals, (v) => v === value, false) &&
     holds(field.notEquals, (v) => v === value, true) &&

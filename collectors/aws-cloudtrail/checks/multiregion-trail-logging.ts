@@ -12,13 +12,13 @@ export const multiRegionTrailLogging: CheckDefinition<AwsCloudTrailOptions> = {
   severity: 'high',
   description:
     'Without a trail that is logging, API activity in a region leaves no audit record beyond the 90 days of event ' +
-      'history. Fails for a configured region that no multi-region trail (own or organization) records while logging ' +
-      '(GetTrailStatus IsLogging); a region recorded only by single-region trails fails too, since such trails miss ' +
-      'regions enabled later.',
+    'history. Fails for a configured region that no multi-region trail (own or organization) records while logging ' +
+    '(GetTrailStatus IsLogging); a region recorded only by single-region trails fails too, since such trails miss ' +
+    'regions enabled later.',
   remediation:
     'Create a multi-region trail (`aws cloudtrail create-trail --is-multi-region-trail ...`) or ask the management ' +
-      'account for an organization trail, and start it with `aws cloudtrail start-logging --name <trail ARN>`; find ' +
-      'out who stopped a stopped trail (CloudTrail event StopLogging).',
+    'account for an organization trail, and start it with `aws cloudtrail start-logging --name <trail ARN>`; find ' +
+    'out who stopped a stopped trail (CloudTrail event StopLogging).',
   resourceTypes: [EVIDENCE.region],
   evaluate(view) {
     return evidenceOf<RegionEvidence>(view, EVIDENCE.region).map((region) => {
@@ -34,8 +34,7 @@ export const multiRegionTrailLogging: CheckDefinition<AwsCloudTrailOptions> = {
       const unknown = multiRegion.filter((entry) => !entry.trail?.status);
       if (unknown.length > 0) {
         const unread = unknown.map(
-          (entry) =>
-            `the logging status of ${regionTrailLabel(entry)} could not be read (${unreadReason(view, TRAIL_PARTS.status, entry)})`,
+          (entry) => `the logging status of ${regionTrailLabel(entry)} could not be read (${unreadReason(view, TRAIL_PARTS.status, entry)})`,
         );
         return finding(region, 'error', `${where} cannot be judged: ${listing(unread)}.`);
       }

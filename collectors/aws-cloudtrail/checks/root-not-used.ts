@@ -37,14 +37,14 @@ export const rootNotUsed: CheckDefinition<AwsCloudTrailOptions> = {
   severity: 'high',
   description:
     'The root user has unrestricted access that no policy can limit, so its use should be rare, approved and ' +
-      'reviewed. Fails for each event of the root user in the events read (sign-ins and API calls, console sessions ' +
-      'invoked by signin.amazonaws.com included), naming its time, source IP and event id; calls an AWS service made ' +
-      'on the account\'s behalf (invokedBy a service principal such as cloudformation.amazonaws.com, or AWS ' +
-      'Internal) are not use of root. A record without userIdentity counts when LookupEvents names root as its user. ' +
-      'A region whose events were read with none passes.',
+    'reviewed. Fails for each event of the root user in the events read (sign-ins and API calls, console sessions ' +
+    'invoked by signin.amazonaws.com included), naming its time, source IP and event id; calls an AWS service made ' +
+    "on the account's behalf (invokedBy a service principal such as cloudformation.amazonaws.com, or AWS " +
+    'Internal) are not use of root. A record without userIdentity counts when LookupEvents names root as its user. ' +
+    'A region whose events were read with none passes.',
   remediation:
     'Find out who used the root user and why (match the event to an approved break-glass ticket); lock the root ' +
-      'credentials away with MFA, delete any root access keys, and use IAM roles or Identity Center for daily work.',
+    'credentials away with MFA, delete any root access keys, and use IAM roles or Identity Center for daily work.',
   resourceTypes: [EVIDENCE.regionEvents, EVENT_TYPE],
   judgesEvents: true,
   evaluate(view) {

@@ -21,18 +21,18 @@ function alarmCheck(item: AlarmItem): CheckDefinition<AwsCloudTrailOptions> {
     severity: 'medium',
     description:
       `${item.cis}: ${item.subject} should reach someone within minutes, not at the next log review. For each ` +
-        `multi-region trail recording a configured region, fails when its CloudWatch Logs log group has no metric ` +
-        `filter covering ${item.subject} ` +
+      `multi-region trail recording a configured region, fails when its CloudWatch Logs log group has no metric ` +
+      `filter covering ${item.subject} ` +
       '(the filter must match every sample event of the item and none of its look-alikes; JSON patterns only, ' +
-        'compared by meaning, not text), no alarm with its actions enabled on that filter\'s metric, or no alarm ' +
-        'action that reaches someone (an SNS topic with a confirmed subscription, or a non-SNS action). A trail ' +
-        'without a log group fails. Single-region trails are not applicable. A log group in another account is not ' +
-        'applicable when that account is collected too (it is judged there), and an error otherwise; a log group, or a ' +
-        'topic, that could not be read is an error.',
+      "compared by meaning, not text), no alarm with its actions enabled on that filter's metric, or no alarm " +
+      'action that reaches someone (an SNS topic with a confirmed subscription, or a non-SNS action). A trail ' +
+      'without a log group fails. Single-region trails are not applicable. A log group in another account is not ' +
+      'applicable when that account is collected too (it is judged there), and an error otherwise; a log group, or a ' +
+      'topic, that could not be read is an error.',
     remediation:
       `Create a metric filter on the trail's log group with the pattern ${item.cisPattern} and an alarm on its ` +
-        `metric (Sum >= 1 over 5 minutes) that notifies an SNS topic someone is subscribed to: \`aws logs ` +
-        `put-metric-filter\`, \`aws cloudwatch put-metric-alarm --alarm-actions <topic ARN>\`, \`aws sns subscribe\`.`,
+      `metric (Sum >= 1 over 5 minutes) that notifies an SNS topic someone is subscribed to: \`aws logs ` +
+      `put-metric-filter\`, \`aws cloudwatch put-metric-alarm --alarm-actions <topic ARN>\`, \`aws sns subscribe\`.`,
     // Regions too: a region whose trails could not be listed gets an `error` here, not silence.
     resourceTypes: [EVIDENCE.trail, EVIDENCE.region],
     evaluate(view, options) {
@@ -56,10 +56,14 @@ function judgeTrail(view: EvidenceView, trail: TrailEvidence, item: AlarmItem, c
   const owner = parseArn(id)?.accountId ?? '';
   if (owner !== trail.accountId) {
     return collected.has(owner)
-      ? { status: 'not_applicable', message: `${name} sends its events to log group ${id} of account ${owner}: its alarms are judged in that account's collection.` }
+      ? {
+          status: 'not_applicable',
+          message: `${name} sends its events to log group ${id} of account ${owner}: its alarms are judged in that account's collection.`,
+        }
       : {
           status: 'error',
-          message: `${name} sends its events to log group ${id} of account ${owner}, which this agent does not collect: its ` +
+          message:
+            `${name} sends its events to log group ${id} of account ${owner}, which this agent does not collect: its ` +
             `metric filters and alarms cannot be read from account ${trail.accountId} (add account ${owner} to accounts).`,
         };
   }
@@ -95,12 +99,16 @@ function judgeGroup(view: EvidenceView, group: LogGroupEvidence, item: AlarmItem
     for (const alarm of alarms) {
       const reach = reaches(view, group, alarm);
       if (reach.ok) {
-        return { status: 'pass', message: `${where} has metric filter ${filter.name} covering ${item.subject} (${item.cis}) and alarm ${alarm.name}, which ${reach.how}.` };
+        return {
+          status: 'pass',
+          message: `${where} has metric filter ${filter.name} covering ${item.subject} (${item.cis}) and alarm ${alarm.name}, which ${reach.how}.`,
+        };
       }
       (reach.unknown ? unknown : problems).push(`alarm ${alarm.name} on filter ${filter.name} ${reach.why}`);
     }
   }
-  if (unknown.length > 0) return { status: 'error', message: `${where}: whether an alarm on ${item.subject} reaches anyone cannot be told: ${unknown.join('; ')}.` };
+  if (unknown.length > 0)
+    return { status: 'error', message: `${where}: whether an alarm on ${item.subject} reaches anyone cannot be told: ${unknown.join('; ')}.` };
   return { status: 'fail', message: `${where} has no alarm that reaches anyone on ${item.subject} (${item.cis}): ${problems.join('; ')}.` };
 }
 

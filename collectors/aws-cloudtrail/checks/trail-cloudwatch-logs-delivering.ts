@@ -12,13 +12,13 @@ export const trailCloudWatchLogsDelivering: CheckDefinition<AwsCloudTrailOptions
   severity: 'medium',
   description:
     'Events in S3 are read after the fact; in CloudWatch Logs, metric filters and alarms act on them within ' +
-      'minutes. Fails for each trail recording a configured region that has no CloudWatch Logs log group, or whose ' +
-      'last delivery there (GetTrailStatus LatestCloudWatchLogsDeliveryTime) was not within ' +
-      'thresholds.cloudWatchDeliveryMaxAgeHours hours before the collection.',
+    'minutes. Fails for each trail recording a configured region that has no CloudWatch Logs log group, or whose ' +
+    'last delivery there (GetTrailStatus LatestCloudWatchLogsDeliveryTime) was not within ' +
+    'thresholds.cloudWatchDeliveryMaxAgeHours hours before the collection.',
   remediation:
     'Create a log group and a role CloudTrail can assume to write to it, then `aws cloudtrail update-trail --name ' +
-      '<trail ARN> --cloud-watch-logs-log-group-arn <arn> --cloud-watch-logs-role-arn <arn>`; if it stopped ' +
-      'delivering, check the role\'s trust and permissions (LatestCloudWatchLogsDeliveryError).',
+    '<trail ARN> --cloud-watch-logs-log-group-arn <arn> --cloud-watch-logs-role-arn <arn>`; if it stopped ' +
+    "delivering, check the role's trust and permissions (LatestCloudWatchLogsDeliveryError).",
   // A status that could not be read is judged here, not by the runner: with no log group the check
   // fails on the configuration alone, whatever the status.
   // Regions too: a region whose trails could not be listed gets an `error` here, not silence.

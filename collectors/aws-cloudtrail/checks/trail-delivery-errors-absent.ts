@@ -13,15 +13,15 @@ export const trailDeliveryErrorsAbsent: CheckDefinition<AwsCloudTrailOptions> = 
   severity: 'high',
   description:
     'A bucket policy, KMS key policy or log-group role that stops CloudTrail writing silently loses audit records ' +
-      '(CloudTrail retries for 30 days at most). Fails for each logging trail where a destination (S3 log files, S3 ' +
-      'digest files when validation is on, CloudWatch Logs when configured) reports a delivery error and received no ' +
-      'delivery within the window before the collection (thresholds.deliveryErrorLookbackHours for S3, ' +
-      'thresholds.cloudWatchDeliveryMaxAgeHours for CloudWatch Logs). A trail that is not logging delivers nothing: ' +
-      'not applicable.',
+    '(CloudTrail retries for 30 days at most). Fails for each logging trail where a destination (S3 log files, S3 ' +
+    'digest files when validation is on, CloudWatch Logs when configured) reports a delivery error and received no ' +
+    'delivery within the window before the collection (thresholds.deliveryErrorLookbackHours for S3, ' +
+    'thresholds.cloudWatchDeliveryMaxAgeHours for CloudWatch Logs). A trail that is not logging delivers nothing: ' +
+    'not applicable.',
   remediation:
     'Fix what the error names: the bucket policy must let cloudtrail.amazonaws.com PutObject (with the ' +
-      'aws:SourceArn of the trail), the KMS key policy must let CloudTrail GenerateDataKey, the CloudWatch Logs role ' +
-      'must be assumable by CloudTrail and allowed logs:PutLogEvents.',
+    'aws:SourceArn of the trail), the KMS key policy must let CloudTrail GenerateDataKey, the CloudWatch Logs role ' +
+    'must be assumable by CloudTrail and allowed logs:PutLogEvents.',
   // A status that could not be read is judged here, with its reason (the trail's configuration was read).
   // Regions too: a region whose trails could not be listed gets an `error` here, not silence.
   resourceTypes: [EVIDENCE.trail, EVIDENCE.region],

@@ -12,8 +12,8 @@ export const trailKmsEncryptionEnabled: CheckDefinition<AwsCloudTrailOptions> = 
   severity: 'medium',
   description:
     'Audit logs reveal the estate and its users. With SSE-KMS, access to the bucket alone does not expose them, ' +
-      'and the key policy separates who may read logs from who may manage the bucket. Fails for each trail recording ' +
-      'a configured region that has no KmsKeyId (SSE-S3 only).',
+    'and the key policy separates who may read logs from who may manage the bucket. Fails for each trail recording ' +
+    'a configured region that has no KmsKeyId (SSE-S3 only).',
   remediation:
     'Create a customer-managed KMS key whose policy lets cloudtrail.amazonaws.com encrypt, then `aws cloudtrail update-trail --name <trail ARN> --kms-key-id <key ARN>`.',
   // Regions too: a region whose trails could not be listed gets an `error` here, not silence.

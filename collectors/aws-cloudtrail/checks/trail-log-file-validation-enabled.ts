@@ -11,9 +11,9 @@ export const trailLogFileValidationEnabled: CheckDefinition<AwsCloudTrailOptions
   severity: 'medium',
   description:
     'With validation on, CloudTrail delivers signed hourly digest files, so anyone can prove a log file was not ' +
-      'deleted or altered after delivery (`aws cloudtrail validate-logs`). Fails for each trail recording a ' +
-      'configured region whose LogFileValidationEnabled is false.',
-  remediation: 'Turn it on: `aws cloudtrail update-trail --name <trail ARN> --enable-log-file-validation` (in the trail\'s home region, by its owning account).',
+    'deleted or altered after delivery (`aws cloudtrail validate-logs`). Fails for each trail recording a ' +
+    'configured region whose LogFileValidationEnabled is false.',
+  remediation: "Turn it on: `aws cloudtrail update-trail --name <trail ARN> --enable-log-file-validation` (in the trail's home region, by its owning account).",
   // Regions too: a region whose trails could not be listed gets an `error` here, not silence.
   resourceTypes: [EVIDENCE.trail, EVIDENCE.region],
   evaluate(view) {

@@ -13,17 +13,17 @@ export const accessAnalyzerEnabled: CheckDefinition<AwsIamOptions> = {
   severity: 'medium',
   description:
     'Without an analyzer, a bucket policy, key policy or role trust that opens a resource to another account or to ' +
-      'the public goes unreported. Fails for each region (accessAnalyzer.regions, else every region enabled for the ' +
-      'account) without an ACTIVE analyzer of type ACCOUNT or ORGANIZATION; an analyzer being created, disabled or ' +
-      'failed, or one for unused or internal access only, does not count. Its active findings are kept as evidence ' +
-      '(aws.iam.access-analyzer-finding), one per resource reachable from outside. A region without an analyzer of ' +
-      'its own is not applicable when accessAnalyzer.organizationAccountId names the account holding the ' +
-      'organization\'s analyzers and that account is collected too (its analyzers are judged there), and an error ' +
-      'when it is not. A region that could not be read is an error.',
+    'the public goes unreported. Fails for each region (accessAnalyzer.regions, else every region enabled for the ' +
+    'account) without an ACTIVE analyzer of type ACCOUNT or ORGANIZATION; an analyzer being created, disabled or ' +
+    'failed, or one for unused or internal access only, does not count. Its active findings are kept as evidence ' +
+    '(aws.iam.access-analyzer-finding), one per resource reachable from outside. A region without an analyzer of ' +
+    'its own is not applicable when accessAnalyzer.organizationAccountId names the account holding the ' +
+    "organization's analyzers and that account is collected too (its analyzers are judged there), and an error " +
+    'when it is not. A region that could not be read is an error.',
   remediation:
     'Create an analyzer in each region: `aws accessanalyzer create-analyzer --analyzer-name account-analyzer ' +
-      '--type ACCOUNT --region <region>` (or type ORGANIZATION from the delegated administrator account), and review ' +
-      'its findings: archive the intended access, remove the rest.',
+    '--type ACCOUNT --region <region>` (or type ORGANIZATION from the delegated administrator account), and review ' +
+    'its findings: archive the intended access, remove the rest.',
   resourceTypes: [EVIDENCE.accessAnalyzer],
   evaluate(view, options) {
     const organizationAccount = options.accessAnalyzer.organizationAccountId;
@@ -35,8 +35,12 @@ export const accessAnalyzerEnabled: CheckDefinition<AwsIamOptions> = {
       if (active) return finding(region, 'pass', `${where} has the active ${active.type} analyzer ${active.name}.`);
       if (organizationAccount && organizationAccount !== region.data.accountId && external.length === 0) {
         return collected.has(organizationAccount)
-          ? finding(region, 'not_applicable', `${where} is analysed by the organization's analyzers in account ${organizationAccount} ` +
-            `(accessAnalyzer.organizationAccountId), judged in that account's collection.`)
+          ? finding(
+              region,
+              'not_applicable',
+              `${where} is analysed by the organization's analyzers in account ${organizationAccount} ` +
+                `(accessAnalyzer.organizationAccountId), judged in that account's collection.`,
+            )
           : finding(
               region,
               'error',
@@ -44,7 +48,9 @@ export const accessAnalyzerEnabled: CheckDefinition<AwsIamOptions> = {
                 `(accessAnalyzer.organizationAccountId) cannot be seen from here: add that account to accounts.`,
             );
       }
-      const others = region.data.analyzers.map((analyzer) => `${analyzer.name} (${analyzer.type}, ${analyzer.status}${analyzer.statusReason ? `: ${analyzer.statusReason}` : ''})`);
+      const others = region.data.analyzers.map(
+        (analyzer) => `${analyzer.name} (${analyzer.type}, ${analyzer.status}${analyzer.statusReason ? `: ${analyzer.statusReason}` : ''})`,
+      );
       const note = others.length > 0 ? `: only ${others.join(', ')}` : '';
       return finding(region, 'fail', `${where} has no active external-access analyzer${note}.`);
     });

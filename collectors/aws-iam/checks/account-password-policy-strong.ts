@@ -12,12 +12,12 @@ export const accountPasswordPolicyStrong: CheckDefinition<AwsIamOptions> = {
   severity: 'medium',
   description:
     'Without a policy IAM accepts 8-character passwords of any composition. Fails when the account has no password ' +
-      'policy or any setting is weaker than thresholds.passwordPolicy (length, character classes, reuse prevention, ' +
-      'and expiry when required).',
+    'policy or any setting is weaker than thresholds.passwordPolicy (length, character classes, reuse prevention, ' +
+    'and expiry when required).',
   remediation:
     'Set the policy with `aws iam update-account-password-policy`, e.g. --minimum-password-length 14 ' +
-      '--require-symbols --require-numbers --require-uppercase-characters --require-lowercase-characters ' +
-      '--password-reuse-prevention 24.',
+    '--require-symbols --require-numbers --require-uppercase-characters --require-lowercase-characters ' +
+    '--password-reuse-prevention 24.',
   resourceTypes: [EVIDENCE.passwordPolicy],
   evaluate(view, options) {
     return evidenceOf<PasswordPolicyEvidence>(view, EVIDENCE.passwordPolicy).map((policy) => {

@@ -20,12 +20,12 @@ export const adminAccessRestricted: CheckDefinition<AwsIamOptions> = {
   severity: 'high',
   description:
     'Every principal with full admin can undo every other control. Lists the users, groups and roles holding ' +
-      'AdministratorAccess or any policy with an Allow of every action (or every action but those in NotAction) on ' +
-      'every resource (or every resource but those in NotResource), attached, inline, or for users through a group: ' +
-      'each passes when its ARN matches an adminAllowList glob and fails otherwise. A principal that holds no admin ' +
-      'as far as can be read, but has a group or attached policy whose evidence could not be read, gets an error ' +
-      'finding. With no admin holder at all, one finding is recorded for the account (on its account-summary ' +
-      'resource id): a pass, or an error when any user, group, role or policy of the account could not be read.',
+    'AdministratorAccess or any policy with an Allow of every action (or every action but those in NotAction) on ' +
+    'every resource (or every resource but those in NotResource), attached, inline, or for users through a group: ' +
+    'each passes when its ARN matches an adminAllowList glob and fails otherwise. A principal that holds no admin ' +
+    'as far as can be read, but has a group or attached policy whose evidence could not be read, gets an error ' +
+    'finding. With no admin holder at all, one finding is recorded for the account (on its account-summary ' +
+    'resource id): a pass, or an error when any user, group, role or policy of the account could not be read.',
   remediation:
     'Remove admin policies from principals that do not need them (use job-function policies), or, when the access is approved, add the principal ARN to adminAllowList with the approval on record.',
   resourceTypes: [EVIDENCE.user, EVIDENCE.group, EVIDENCE.role, EVIDENCE.policy],
@@ -55,11 +55,7 @@ export const adminAccessRestricted: CheckDefinition<AwsIamOptions> = {
       const scope = `any user, group or role of account ${account.accountId}`;
       findings.push(
         unreadHere.length > 0
-          ? finding(
-              target,
-              'error',
-              `Whether ${scope} holds administrator access cannot be determined: ${describeUnread(unreadHere)} could not be read.`,
-            )
+          ? finding(target, 'error', `Whether ${scope} holds administrator access cannot be determined: ${describeUnread(unreadHere)} could not be read.`)
           : finding(target, 'pass', `No user, group or role of account ${account.accountId} holds administrator access.`),
       );
     }

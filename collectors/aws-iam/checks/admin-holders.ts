@@ -5,14 +5,7 @@ import type { EvidenceView, ResourceError } from '../../../src/collector.js';
 import { evidenceOf } from '../../../src/judging.js';
 import { parseArn } from '../../_aws/arn.js';
 import { EVIDENCE } from '../schema.js';
-import type {
-  AttachedPolicyRef,
-  GroupEvidence,
-  InlinePolicy,
-  ManagedPolicyEvidence,
-  RoleEvidence,
-  UserEvidence,
-} from '../schema.js';
+import type { AttachedPolicyRef, GroupEvidence, InlinePolicy, ManagedPolicyEvidence, RoleEvidence, UserEvidence } from '../schema.js';
 import { ADMINISTRATOR_ACCESS_ARN, fullAdminStatements } from './policy-analysis.js';
 
 export interface Principal {
@@ -100,9 +93,7 @@ export function assessAdminAccess(view: EvidenceView): AdminAssessment {
     judge({ ...user, label: `IAM user ${user.data.userName}`, accountId: user.data.accountId }, access);
   }
 
-  const unread = JUDGED_TYPES.flatMap((type) => view.errors(type)).sort((a, b) =>
-    a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0,
-  );
+  const unread = JUDGED_TYPES.flatMap((type) => view.errors(type)).sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
   return { principals, unread };
 }
 

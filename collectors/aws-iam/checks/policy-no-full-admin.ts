@@ -5,14 +5,7 @@
 import type { CheckDefinition, EvidenceView, FindingDraft } from '../../../src/collector.js';
 import { evidenceOf, finding } from '../../../src/judging.js';
 import { EVIDENCE, resourceIds } from '../schema.js';
-import type {
-  AwsIamOptions,
-  GroupEvidence,
-  InlinePolicy,
-  ManagedPolicyEvidence,
-  RoleEvidence,
-  UserEvidence,
-} from '../schema.js';
+import type { AwsIamOptions, GroupEvidence, InlinePolicy, ManagedPolicyEvidence, RoleEvidence, UserEvidence } from '../schema.js';
 import { fullAdminStatements } from './policy-analysis.js';
 import type { AdminStatement } from './policy-analysis.js';
 
@@ -22,10 +15,10 @@ export const policyNoFullAdmin: CheckDefinition<AwsIamOptions> = {
   severity: 'high',
   description:
     'A hand-written "Action: *, Resource: *" policy is admin access that is easy to miss in reviews. Judges ' +
-      'customer-managed policies (attached or not) and the inline policies of users, groups and roles: fails when ' +
-      'any Allow statement grants every action ("*" or "*:*" among its actions, or any NotAction not excluding "*") ' +
-      'on every resource ("*" among its resources, or any NotResource not excluding "*"). Deny statements and ' +
-      'conditions are not weighed. Inline policies are reported as <holder ARN>#inline/<policy name>.',
+    'customer-managed policies (attached or not) and the inline policies of users, groups and roles: fails when ' +
+    'any Allow statement grants every action ("*" or "*:*" among its actions, or any NotAction not excluding "*") ' +
+    'on every resource ("*" among its resources, or any NotResource not excluding "*"). Deny statements and ' +
+    'conditions are not weighed. Inline policies are reported as <holder ARN>#inline/<policy name>.',
   remediation:
     'Replace the statement with the actions and resources the holder actually needs; where full admin is intended, attach the AWS-managed AdministratorAccess policy to an allow-listed role instead.',
   resourceTypes: [EVIDENCE.policy, EVIDENCE.user, EVIDENCE.group, EVIDENCE.role],
@@ -77,11 +70,7 @@ function inlinePolicyHolders(view: EvidenceView): InlinePolicyHolder[] {
   ];
 }
 
-function judge(
-  target: { resourceType: string; resourceId: string },
-  name: string,
-  adminStatements: AdminStatement[],
-): FindingDraft {
+function judge(target: { resourceType: string; resourceId: string }, name: string, adminStatements: AdminStatement[]): FindingDraft {
   const grants = adminStatements.map((statement) => `statement ${statement.label} allows ${statement.grant}`);
   return grants.length > 0
     ? finding(target, 'fail', `${name} grants full administrator access: ${grants.join('; ')}.`)

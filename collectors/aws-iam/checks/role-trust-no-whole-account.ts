@@ -14,16 +14,16 @@ export const roleTrustNoWholeAccount: CheckDefinition<AwsIamOptions> = {
   severity: 'low',
   description:
     'Trusting an account root (`arn:aws:iam::<account>:root` or the bare account id) delegates the decision of who ' +
-      'may assume the role to that account\'s IAM administrators: any of its users or roles allowed sts:AssumeRole ' +
-      'can. Fails, for review, for each role that trusts a whole account, its own included, or lets anyone in an ' +
-      'account or organization assume it (`Principal: *` narrowed only by aws:PrincipalAccount, aws:PrincipalOrgID ' +
-      'or aws:PrincipalOrgPaths), or anyone at all. Passes roles whose AWS principals are named users or roles. ' +
-      'Roles trusted only by AWS services or identity providers, and service-linked roles, are not applicable. A ' +
-      'trust policy that cannot be read is an error.',
+    "may assume the role to that account's IAM administrators: any of its users or roles allowed sts:AssumeRole " +
+    'can. Fails, for review, for each role that trusts a whole account, its own included, or lets anyone in an ' +
+    'account or organization assume it (`Principal: *` narrowed only by aws:PrincipalAccount, aws:PrincipalOrgID ' +
+    'or aws:PrincipalOrgPaths), or anyone at all. Passes roles whose AWS principals are named users or roles. ' +
+    'Roles trusted only by AWS services or identity providers, and service-linked roles, are not applicable. A ' +
+    'trust policy that cannot be read is an error.',
   remediation:
-    'Replace the account root with the ARNs of the roles or users that assume the role (e.g. the agent\'s own ' +
-      'role, as in collectors/aws-iam/README.md); where the whole account is intended ' +
-      '(OrganizationAccountAccessRole), record the review in the exceptions file with its approver and an expiry.',
+    "Replace the account root with the ARNs of the roles or users that assume the role (e.g. the agent's own " +
+    'role, as in collectors/aws-iam/README.md); where the whole account is intended ' +
+    '(OrganizationAccountAccessRole), record the review in the exceptions file with its approver and an expiry.',
   resourceTypes: [EVIDENCE.role],
   evaluate(view) {
     return evidenceOf<RoleEvidence>(view, EVIDENCE.role).map((role) => {

@@ -17,17 +17,17 @@ export const roleTrustRestricted: CheckDefinition<AwsIamOptions> = {
   severity: 'high',
   description:
     'A trust policy decides who can become the role. Fails for a role whose trust policy lets anyone assume it ' +
-      '(`Principal: *`, `"AWS": "*"` or `NotPrincipal`) without a condition naming the caller\'s account, ARN or ' +
-      'organization (aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgID, aws:PrincipalOrgPaths, or the ' +
-      'aws:Source* keys; an external id alone does not count), or lets a third-party account assume it (an account ' +
-      'that is neither the role\'s own, nor one this agent collects, nor in trust.ownAccounts or ' +
-      'trust.organizationIds) without requiring sts:ExternalId (StringEquals or StringLike without wildcards; an ' +
-      '`IfExists` operator requires nothing). AWS services and identity providers pass. Service-linked roles are not ' +
-      'applicable: AWS owns their trust policy. A principal or condition that cannot be read is an error.',
+    '(`Principal: *`, `"AWS": "*"` or `NotPrincipal`) without a condition naming the caller\'s account, ARN or ' +
+    'organization (aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgID, aws:PrincipalOrgPaths, or the ' +
+    'aws:Source* keys; an external id alone does not count), or lets a third-party account assume it (an account ' +
+    "that is neither the role's own, nor one this agent collects, nor in trust.ownAccounts or " +
+    'trust.organizationIds) without requiring sts:ExternalId (StringEquals or StringLike without wildcards; an ' +
+    '`IfExists` operator requires nothing). AWS services and identity providers pass. Service-linked roles are not ' +
+    'applicable: AWS owns their trust policy. A principal or condition that cannot be read is an error.',
   remediation:
     'Add a Condition `{"StringEquals": {"sts:ExternalId": "<id the vendor gave you>"}}` to the statement trusting ' +
-      'the third party, or name the account in trust.ownAccounts if it is yours; replace `Principal: *` with the ' +
-      'accounts or roles that need the role, or add an aws:PrincipalOrgID condition.',
+    'the third party, or name the account in trust.ownAccounts if it is yours; replace `Principal: *` with the ' +
+    'accounts or roles that need the role, or add an aws:PrincipalOrgID condition.',
   resourceTypes: [EVIDENCE.role],
   evaluate(view, options) {
     return evidenceOf<RoleEvidence>(view, EVIDENCE.role).map((role) => {

@@ -10,9 +10,8 @@ export const rootAccessKeysAbsent: CheckDefinition<AwsIamOptions> = {
   severity: 'critical',
   description:
     'Root access keys give unrestricted, non-interactive access to the whole account and cannot be limited by any ' +
-      'policy. Fails when AccountAccessKeysPresent is set or the credential report shows an active root key.',
-  remediation:
-    'Sign in as the root user, open Security credentials and delete every access key; use IAM roles for automation instead.',
+    'policy. Fails when AccountAccessKeysPresent is set or the credential report shows an active root key.',
+  remediation: 'Sign in as the root user, open Security credentials and delete every access key; use IAM roles for automation instead.',
   resourceTypes: [EVIDENCE.rootCredentials],
   evaluate(view) {
     return evidenceOf<RootCredentialsEvidence>(view, EVIDENCE.rootCredentials).map((root) => {

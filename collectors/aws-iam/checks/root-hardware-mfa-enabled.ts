@@ -11,9 +11,8 @@ export const rootHardwareMfaEnabled: CheckDefinition<AwsIamOptions> = {
   severity: 'high',
   description:
     'A virtual MFA app lives on a phone that can be lost, cloned or backed up elsewhere; a hardware key or passkey ' +
-      'for the root user cannot be copied. Fails when root has no MFA or has any virtual MFA device assigned.',
-  remediation:
-    'Register a hardware security key or TOTP token for the root user, then deactivate the virtual MFA device assigned to it.',
+    'for the root user cannot be copied. Fails when root has no MFA or has any virtual MFA device assigned.',
+  remediation: 'Register a hardware security key or TOTP token for the root user, then deactivate the virtual MFA device assigned to it.',
   resourceTypes: [EVIDENCE.rootCredentials],
   evaluate(view) {
     return evidenceOf<RootCredentialsEvidence>(view, EVIDENCE.rootCredentials).map((root) => {
@@ -22,11 +21,7 @@ export const rootHardwareMfaEnabled: CheckDefinition<AwsIamOptions> = {
         return finding(root, 'fail', `The root user of account ${account} has no MFA device at all.`);
       }
       if (root.data.virtualMfaSerials.length > 0) {
-        return finding(
-          root,
-          'fail',
-          `The root user of account ${account} uses the virtual MFA device ${root.data.virtualMfaSerials.join(', ')}.`,
-        );
+        return finding(root, 'fail', `The root user of account ${account} uses the virtual MFA device ${root.data.virtualMfaSerials.join(', ')}.`);
       }
       return finding(root, 'pass', `The root user of account ${account} uses hardware MFA only.`);
     });

@@ -10,8 +10,7 @@ export const rootMfaEnabled: CheckDefinition<AwsIamOptions> = {
   severity: 'critical',
   description:
     'The root user can do anything in the account, including closing it. Without MFA a leaked password alone is enough to take the account over. Judged by AccountMFAEnabled of GetAccountSummary.',
-  remediation:
-    'Sign in as the root user, open Security credentials and assign an MFA device (preferably a hardware key or passkey).',
+  remediation: 'Sign in as the root user, open Security credentials and assign an MFA device (preferably a hardware key or passkey).',
   resourceTypes: [EVIDENCE.rootCredentials],
   evaluate(view) {
     return evidenceOf<RootCredentialsEvidence>(view, EVIDENCE.rootCredentials).map((root) =>

@@ -11,8 +11,8 @@ export const rootRecentlyUnused: CheckDefinition<AwsIamOptions> = {
   severity: 'high',
   description:
     'Everyday work as root bypasses every IAM control and audit trail by person. Fails when the root password or a ' +
-      'root access key was last used on a day fewer than thresholds.rootUnusedDays days before today (UTC calendar ' +
-      'days).',
+    'root access key was last used on a day fewer than thresholds.rootUnusedDays days before today (UTC calendar ' +
+    'days).',
   remediation:
     'Find out who used the root user and why (CloudTrail userIdentity.type = Root), give them an IAM role for that task, and keep the root credentials locked away.',
   resourceTypes: [EVIDENCE.rootCredentials],

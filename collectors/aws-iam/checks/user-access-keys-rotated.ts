@@ -11,8 +11,8 @@ export const userAccessKeysRotated: CheckDefinition<AwsIamOptions> = {
   severity: 'medium',
   description:
     'Long-lived keys accumulate in scripts, laptops and CI logs. Fails when any active access key was created or ' +
-      'last rotated on a day more than thresholds.accessKeyMaxAgeDays days before today (UTC calendar days); users ' +
-      'without active keys are not applicable.',
+    'last rotated on a day more than thresholds.accessKeyMaxAgeDays days before today (UTC calendar days); users ' +
+    'without active keys are not applicable.',
   remediation:
     'Create a second key, move every consumer to it, deactivate and then delete the old key; better, replace the key with an IAM role or IAM Identity Center.',
   resourceTypes: [EVIDENCE.userCredentials],

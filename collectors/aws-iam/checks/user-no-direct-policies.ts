@@ -10,7 +10,7 @@ export const userNoDirectPolicies: CheckDefinition<AwsIamOptions> = {
   severity: 'low',
   description:
     'Permissions attached to individual users drift apart and are hard to review; groups make access reviews a ' +
-      'matter of group membership. Fails for users with attached managed policies or inline policies.',
+    'matter of group membership. Fails for users with attached managed policies or inline policies.',
   remediation:
     'Put the user in a group that carries the permissions (or have them assume a role), then detach the managed policies and delete the inline policies from the user.',
   resourceTypes: [EVIDENCE.user],

@@ -19,10 +19,9 @@ export const userUnusedCredentialsDisabled: CheckDefinition<AwsIamOptions> = {
   severity: 'medium',
   description:
     'Credentials nobody uses are still valid for whoever finds them. Fails when an enabled console password or an ' +
-      'active access key was last used (or, if never used, set) on a day thresholds.unusedCredentialDays or more ' +
-      'days before today (UTC calendar days).',
-  remediation:
-    'Remove the console password (delete the login profile) or deactivate the access key; delete the user if it is no longer needed.',
+    'active access key was last used (or, if never used, set) on a day thresholds.unusedCredentialDays or more ' +
+    'days before today (UTC calendar days).',
+  remediation: 'Remove the console password (delete the login profile) or deactivate the access key; delete the user if it is no longer needed.',
   resourceTypes: [EVIDENCE.userCredentials],
   evaluate(view, options, now) {
     const limit = options.thresholds.unusedCredentialDays;

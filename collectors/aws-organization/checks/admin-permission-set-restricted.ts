@@ -20,7 +20,8 @@ export const ssoAdminPermissionSetRestricted: CheckDefinition<AwsOrganizationOpt
     if (!options.identityCenter.enabled) return [];
     const state = identityCenterState(view);
     if (state.kind === 'unknown') return [];
-    if (state.kind === 'absent') return state.findings('not_applicable', (region) => `IAM Identity Center has no instance in ${region}: no permission set is assigned.`);
+    if (state.kind === 'absent')
+      return state.findings('not_applicable', (region) => `IAM Identity Center has no instance in ${region}: no permission set is assigned.`);
     const admin = new Map<string, string>();
     for (const set of evidenceOf<PermissionSetEvidence>(view, EVIDENCE.permissionSet)) {
       const reason = adminReason(set.data, options.identityCenter.adminPermissionSets);
@@ -34,8 +35,16 @@ export const ssoAdminPermissionSetRestricted: CheckDefinition<AwsOrganizationOpt
       if (!reason) continue;
       const holder = `${principalType === 'GROUP' ? 'group' : 'user'} ${principalName ?? `${principalId} (not in the identity store)`}`;
       const what = `Permission set ${permissionSetName} (admin-equivalent: ${reason}) is assigned to ${holder} in account ${accountId}`;
-      if (principalType === 'GROUP' && principalName !== null && allowed(principalName)) findings.push(finding(assignment, 'pass', `${what}, a group on the admin allow list.`));
-      else findings.push(finding(assignment, 'fail', `${what}, ${principalType === 'GROUP' ? 'a group not on the admin allow list' : 'an individual user rather than an approved group'}.`));
+      if (principalType === 'GROUP' && principalName !== null && allowed(principalName))
+        findings.push(finding(assignment, 'pass', `${what}, a group on the admin allow list.`));
+      else
+        findings.push(
+          finding(
+            assignment,
+            'fail',
+            `${what}, ${principalType === 'GROUP' ? 'a group not on the admin allow list' : 'an individual user rather than an approved group'}.`,
+          ),
+        );
     }
     if (findings.length === 0) {
       for (const region of state.regions) {

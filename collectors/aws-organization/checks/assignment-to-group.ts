@@ -20,9 +20,16 @@ export const ssoAssignmentToGroup: CheckDefinition<AwsOrganizationOptions> = {
     if (!options.identityCenter.enabled) return [];
     const state = identityCenterState(view);
     if (state.kind === 'unknown') return [];
-    if (state.kind === 'absent') return state.findings('not_applicable', (region) => `IAM Identity Center has no instance in ${region}: no access is assigned.`);
+    if (state.kind === 'absent')
+      return state.findings('not_applicable', (region) => `IAM Identity Center has no instance in ${region}: no access is assigned.`);
     if (!options.identityCenter.requireGroupAssignments) {
-      return state.regions.map((region) => finding(region, 'not_applicable', `Assignments to individual users are allowed by the config (identityCenter.requireGroupAssignments is false) in ${region.data.region}.`));
+      return state.regions.map((region) =>
+        finding(
+          region,
+          'not_applicable',
+          `Assignments to individual users are allowed by the config (identityCenter.requireGroupAssignments is false) in ${region.data.region}.`,
+        ),
+      );
     }
     const allowed = nameMatcher(options.identityCenter.userAssignmentAllowList);
     const findings: FindingDraft[] = [];
@@ -37,7 +44,8 @@ export const ssoAssignmentToGroup: CheckDefinition<AwsOrganizationOptions> = {
       );
     }
     if (findings.length === 0) {
-      for (const region of state.regions) findings.push(finding(region, 'pass', `Every account assignment of IAM Identity Center in ${region.data.region} is to a group.`));
+      for (const region of state.regions)
+        findings.push(finding(region, 'pass', `Every account assignment of IAM Identity Center in ${region.data.region} is to a group.`));
     }
     return findings;
   },

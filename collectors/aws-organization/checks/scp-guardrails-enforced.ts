@@ -34,13 +34,25 @@ export const organizationsScpGuardrailsEnforced: CheckDefinition<AwsOrganization
         continue;
       }
       if (unread) {
-        findings.push(finding(account, 'error', `Whether SCPs deny ${required.join(', ')} in ${label} cannot be determined: the service control policies could not be read.`));
+        findings.push(
+          finding(
+            account,
+            'error',
+            `Whether SCPs deny ${required.join(', ')} in ${label} cannot be determined: the service control policies could not be read.`,
+          ),
+        );
         continue;
       }
       const root = roots.get(path[0] ?? '');
       const enabled = root?.policyTypes.some((type) => type.type === 'SERVICE_CONTROL_POLICY' && type.status === 'ENABLED') === true;
       if (!enabled) {
-        findings.push(finding(account, 'fail', `${label}: service control policies are not enabled on root ${path[0] ?? '(unknown)'}, so no SCP denies ${required.join(', ')}.`));
+        findings.push(
+          finding(
+            account,
+            'fail',
+            `${label}: service control policies are not enabled on root ${path[0] ?? '(unknown)'}, so no SCP denies ${required.join(', ')}.`,
+          ),
+        );
         continue;
       }
       const targets = new Set([accountId, ...path]);

@@ -24,15 +24,21 @@ export const organizationsTrailCoversAccounts: CheckDefinition<AwsOrganizationOp
     for (const account of accounts) {
       const { accountId, name, status } = account.data;
       const label = `Account ${accountId} (${name})`;
-      if (!options.organizationTrail) findings.push(finding(account, 'not_applicable', `${label}: organisation trails are not read (organizationTrail is false in the config).`));
+      if (!options.organizationTrail)
+        findings.push(finding(account, 'not_applicable', `${label}: organisation trails are not read (organizationTrail is false in the config).`));
       else if (status !== 'ACTIVE') findings.push(finding(account, 'not_applicable', `${label} is ${status}, not active.`));
       else if (covering.length > 0) {
-        findings.push(finding(account, 'pass', `${label} is covered by the organisation trail ${covering.map((t) => t.arn).join(', ')} (multi-region, logging).`));
+        findings.push(
+          finding(account, 'pass', `${label} is covered by the organisation trail ${covering.map((t) => t.arn).join(', ')} (multi-region, logging).`),
+        );
       } else if (unread || unknown.length > 0) {
         const why = unread ? 'the organisation trails could not be read' : `the status of ${unknown.map((t) => t.arn).join(', ')} could not be read`;
         findings.push(finding(account, 'error', `Whether ${label} is covered by a logging organisation trail cannot be determined: ${why}.`));
       } else {
-        const seen = trails.length === 0 ? 'the organisation has no organisation trail' : `no multi-region organisation trail is logging (${trails.map((t) => `${t.name}: ${t.multiRegion ? '' : 'single-region, '}${t.isLogging ? 'logging' : 'not logging'}`).join('; ')})`;
+        const seen =
+          trails.length === 0
+            ? 'the organisation has no organisation trail'
+            : `no multi-region organisation trail is logging (${trails.map((t) => `${t.name}: ${t.multiRegion ? '' : 'single-region, '}${t.isLogging ? 'logging' : 'not logging'}`).join('; ')})`;
         findings.push(finding(account, 'fail', `${label} is not covered by an organisation trail: ${seen}.`));
       }
     }

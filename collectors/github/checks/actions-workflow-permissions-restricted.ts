@@ -12,13 +12,13 @@ export const actionsWorkflowPermissionsRestricted: CheckDefinition<GitHubOptions
   severity: 'high',
   description:
     'A workflow runs with a GITHUB_TOKEN: with write by default, any workflow (or an action it pulls in) can push ' +
-      'code and change issues and releases; allowed to approve pull requests, a workflow can supply the approval a ' +
-      'change needs, with no person reviewing it. Judged from the organization setting and from the setting of each ' +
-      'repository where Actions may run. Fails when default_workflow_permissions is write or ' +
-      'can_approve_pull_request_reviews is true; not applicable where the organization does not let Actions run.',
+    'code and change issues and releases; allowed to approve pull requests, a workflow can supply the approval a ' +
+    'change needs, with no person reviewing it. Judged from the organization setting and from the setting of each ' +
+    'repository where Actions may run. Fails when default_workflow_permissions is write or ' +
+    'can_approve_pull_request_reviews is true; not applicable where the organization does not let Actions run.',
   remediation:
     'Settings → Actions → General → Workflow permissions: "Read repository contents and packages permissions", and ' +
-      'clear "Allow GitHub Actions to create and approve pull requests"; grant more per job with the permissions key.',
+    'clear "Allow GitHub Actions to create and approve pull requests"; grant more per job with the permissions key.',
   resourceTypes: [EVIDENCE.actionsPermissions],
   evaluate(view) {
     return evidenceOf<ActionsPermissionsEvidence>(view, EVIDENCE.actionsPermissions).map((item) => {

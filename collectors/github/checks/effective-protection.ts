@@ -46,27 +46,19 @@ export function rulesetName(rule: BranchRule): string {
 /** Whether admins may bypass a ruleset: null when its bypass list is unknown. */
 export function adminsMayBypass(rule: BranchRule): boolean | null {
   if (rule.bypassActors === null) return null;
-  return rule.bypassActors.some(
-    (a) => a.actorType === 'OrganizationAdmin' || (a.actorType === 'RepositoryRole' && a.actorId === REPOSITORY_ADMIN_ROLE_ID),
-  );
+  return rule.bypassActors.some((a) => a.actorType === 'OrganizationAdmin' || (a.actorType === 'RepositoryRole' && a.actorId === REPOSITORY_ADMIN_ROLE_ID));
 }
 
 /** The layers that require a pull request, named as in messages: "classic protection", "ruleset 73 (acme)". */
 export function pullRequestLayers(protection: BranchProtection): string[] {
-  return [
-    ...(protection.classic?.pullRequestReviews ? ['classic protection'] : []),
-    ...new Set(rulesOf(protection, 'pull_request').map(rulesetName)),
-  ];
+  return [...(protection.classic?.pullRequestReviews ? ['classic protection'] : []), ...new Set(rulesOf(protection, 'pull_request').map(rulesetName))];
 }
 
 export function effectiveProtection(protection: BranchProtection): EffectiveProtection {
   const classic = protection.classic;
   const prRules = rulesOf(protection, 'pull_request');
   const checkRules = rulesOf(protection, 'required_status_checks');
-  const sources = [
-    ...(classic ? ['classic protection'] : []),
-    ...[...new Set(protection.rules.filter((r) => PROTECTIVE_RULES.has(r.type)).map(rulesetName))],
-  ];
+  const sources = [...(classic ? ['classic protection'] : []), ...[...new Set(protection.rules.filter((r) => PROTECTIVE_RULES.has(r.type)).map(rulesetName))]];
   const requiredChecks = new Set(classic?.requiredStatusChecks?.contexts ?? []);
   for (const rule of checkRules) {
     const checks = param(rule, 'required_status_checks');

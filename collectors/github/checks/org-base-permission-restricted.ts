@@ -11,8 +11,8 @@ export const orgBasePermissionRestricted: CheckDefinition<GitHubOptions> = {
   severity: 'medium',
   description:
     'The base permission applies to every member on every repository. Write or admin as a base lets any member ' +
-      'push to or administer every repository. Passes when default_repository_permission is in ' +
-      'thresholds.defaultPermissionsAllowed (default: none, read; CIS GitHub 1.3.8).',
+    'push to or administer every repository. Passes when default_repository_permission is in ' +
+    'thresholds.defaultPermissionsAllowed (default: none, read; CIS GitHub 1.3.8).',
   remediation: 'Organization settings → Member privileges → Base permissions: No permission or Read; grant more through teams.',
   resourceTypes: [EVIDENCE.org],
   evaluate(view, options) {

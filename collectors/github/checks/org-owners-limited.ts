@@ -11,8 +11,8 @@ export const orgOwnersLimited: CheckDefinition<GitHubOptions> = {
   severity: 'high',
   description:
     'Owners can change every setting, read every repository and remove audit controls. Fails when there are more ' +
-      'owners than thresholds.maxOwners (default 3), or when an owner is not in thresholds.ownerAllowList (if one is ' +
-      'set).',
+    'owners than thresholds.maxOwners (default 3), or when an owner is not in thresholds.ownerAllowList (if one is ' +
+    'set).',
   remediation: 'Make people who do not administer the organization members, and keep the owner list reviewed.',
   resourceTypes: [EVIDENCE.org],
   evaluate(view, options) {

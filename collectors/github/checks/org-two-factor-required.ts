@@ -11,8 +11,8 @@ export const orgTwoFactorRequired: CheckDefinition<GitHubOptions> = {
   severity: 'high',
   description:
     'With the 2FA requirement on, GitHub removes members who do not enable 2FA, so a stolen password alone does ' +
-      'not give access to code. Judged by two_factor_requirement_enabled of the organization (visible to owners); ' +
-      'members still without 2FA are named when the token may list them.',
+    'not give access to code. Judged by two_factor_requirement_enabled of the organization (visible to owners); ' +
+    'members still without 2FA are named when the token may list them.',
   remediation: 'Organization settings → Authentication security → Require two-factor authentication for everyone.',
   resourceTypes: [EVIDENCE.org],
   evaluate(view) {
@@ -20,7 +20,11 @@ export const orgTwoFactorRequired: CheckDefinition<GitHubOptions> = {
       const { login, twoFactorRequirementEnabled: required, membersWithoutTwoFactor: without } = org.data;
       const missing = without && without.length > 0 ? ` Members without 2FA: ${without.join(', ')}.` : '';
       if (required === null) {
-        return finding(org, 'error', `Whether organization ${login} requires 2FA is not visible to the token (an owner's token or the admin:org scope is needed).`);
+        return finding(
+          org,
+          'error',
+          `Whether organization ${login} requires 2FA is not visible to the token (an owner's token or the admin:org scope is needed).`,
+        );
       }
       return required
         ? finding(org, without && without.length > 0 ? 'fail' : 'pass', `Organization ${login} requires 2FA.${missing}`)

@@ -11,8 +11,8 @@ export const orgWebhooksSecure: CheckDefinition<GitHubOptions> = {
   severity: 'medium',
   description:
     'Webhook payloads carry repository and member data. Fails for a webhook whose URL is not https, that delivers ' +
-      'without verifying the certificate (insecure_ssl), or that has no secret (receivers cannot tell forged ' +
-      'deliveries).',
+    'without verifying the certificate (insecure_ssl), or that has no secret (receivers cannot tell forged ' +
+    'deliveries).',
   remediation: 'Edit the webhook: an https URL, SSL verification enabled, and a secret that the receiver checks.',
   resourceTypes: [EVIDENCE.webhook],
   evaluate(view) {

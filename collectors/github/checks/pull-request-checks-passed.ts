@@ -15,8 +15,8 @@ export const pullRequestChecksPassed: CheckDefinition<GitHubOptions> = {
   severity: 'medium',
   description:
     'For every pull request merged into a default branch: the checks on its last commit were green. The checks the ' +
-      'default branch requires are judged when known, else every check that ran; no check at all fails when ' +
-      'changes.requireChecks is on.',
+    'default branch requires are judged when known, else every check that ran; no check at all fails when ' +
+    'changes.requireChecks is on.',
   remediation: 'Require status checks before merging; for this change, record why it merged with failing or missing checks.',
   resourceTypes: [EVENTS.pullRequest, EVIDENCE.changes],
   judgesEvents: true,

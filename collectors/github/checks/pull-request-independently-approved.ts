@@ -13,11 +13,12 @@ export const pullRequestIndependentlyApproved: CheckDefinition<GitHubOptions> = 
   severity: 'high',
   description:
     'For every pull request merged into a default branch, per reviewer the latest review submitted before the ' +
-      'merge: approvals that count are of the merged head (changes.acceptStaleApprovals relaxes this), not withdrawn ' +
-      'by a later change request, not dismissed, and by a person who neither opened the pull request nor wrote or ' +
-      'co-wrote one of its commits (Apps only when listed in changes.independentBots); they must reach the approvals ' +
-      'the branch required (at least one). Approvals after the merge do not count.',
-  remediation: 'Require approvals in branch protection with stale approvals dismissed and bypass limited; for this change, record a retrospective review and its reason.',
+    'merge: approvals that count are of the merged head (changes.acceptStaleApprovals relaxes this), not withdrawn ' +
+    'by a later change request, not dismissed, and by a person who neither opened the pull request nor wrote or ' +
+    'co-wrote one of its commits (Apps only when listed in changes.independentBots); they must reach the approvals ' +
+    'the branch required (at least one). Approvals after the merge do not count.',
+  remediation:
+    'Require approvals in branch protection with stale approvals dismissed and bypass limited; for this change, record a retrospective review and its reason.',
   resourceTypes: [EVENTS.pullRequest, EVIDENCE.changes],
   judgesEvents: true,
   evaluate(view) {

@@ -10,11 +10,11 @@ export const repoAdminsLimited: CheckDefinition<GitHubOptions> = {
   title: 'Repository administrators are few and approved',
   severity: 'medium',
   description:
-    "A repository admin can lift its branch protection, add collaborators and delete it. Lists everyone with admin " +
-      "on each repository (organization owners, who are admin everywhere, apart) as evidence for access reviews. " +
-      "Fails when more people than thresholds.maxRepositoryAdmins (default 3) administer it besides the owners, when " +
-      "one of them is an outside collaborator, or when one is not on thresholds.repositoryAdminAllowList (if set); " +
-      "not applicable when only the owners administer it.",
+    'A repository admin can lift its branch protection, add collaborators and delete it. Lists everyone with admin ' +
+    'on each repository (organization owners, who are admin everywhere, apart) as evidence for access reviews. ' +
+    'Fails when more people than thresholds.maxRepositoryAdmins (default 3) administer it besides the owners, when ' +
+    'one of them is an outside collaborator, or when one is not on thresholds.repositoryAdminAllowList (if set); ' +
+    'not applicable when only the owners administer it.',
   remediation: 'Give admin to a small team per repository and write to everyone else; record who approved each admin grant.',
   resourceTypes: [EVIDENCE.repositoryAccess],
   evaluate(view, options) {
@@ -25,7 +25,11 @@ export const repoAdminsLimited: CheckDefinition<GitHubOptions> = {
       const granted = repo.data.admins.filter((a) => !a.owner);
       const ownersText = owners.length > 0 ? owners.join(', ') : 'none';
       if (granted.length === 0) {
-        return finding(repo, 'not_applicable', `Only the organization owners (${ownersText}) administer ${repo.resourceId}: they are judged by github_org_owners_limited.`);
+        return finding(
+          repo,
+          'not_applicable',
+          `Only the organization owners (${ownersText}) administer ${repo.resourceId}: they are judged by github_org_owners_limited.`,
+        );
       }
       const names = granted.map((a) => `${a.login}${a.outside ? ' (outside collaborator)' : ''}${a.role !== 'admin' ? ` (role ${a.role})` : ''}`).join(', ');
       const outside = granted.filter((a) => a.outside).map((a) => a.login);

@@ -8,7 +8,8 @@ export const repoCodeownersPresent: CheckDefinition<GitHubOptions> = {
   id: 'github_repo_codeowners_present',
   title: 'A CODEOWNERS file names the reviewers',
   severity: 'low',
-  description: 'CODEOWNERS assigns reviewers per path, so sensitive code gets the right reviewer (CIS GitHub 1.1.6). Looked up where GitHub does: .github/, the root, docs/.',
+  description:
+    'CODEOWNERS assigns reviewers per path, so sensitive code gets the right reviewer (CIS GitHub 1.1.6). Looked up where GitHub does: .github/, the root, docs/.',
   remediation: 'Add a CODEOWNERS file to .github/ on the default branch.',
   resourceTypes: [EVIDENCE.repository, EVIDENCE.repositoryDetails],
   evaluate(view) {

@@ -14,13 +14,15 @@ export const repoDefaultBranchProtected: CheckDefinition<GitHubOptions> = {
   severity: 'high',
   description:
     'Without protection anyone with write access can push to the branch that is deployed, skipping review. Passes ' +
-      'when classic branch protection or an active ruleset restricts changes to the default branch; a 404 "Branch ' +
-      'not protected" with no ruleset is a fail.',
+    'when classic branch protection or an active ruleset restricts changes to the default branch; a 404 "Branch ' +
+    'not protected" with no ruleset is a fail.',
   remediation: 'Add a ruleset (or classic branch protection) targeting the default branch that requires pull requests.',
   resourceTypes: DEFAULT_BRANCH_TYPES,
   evaluate(view) {
     return judgeBranches(view, (repo, p, where) =>
-      p.protected ? finding(repo, 'pass', `Default branch of ${where} is protected${by(p)}.`) : finding(repo, 'fail', `Default branch of ${where} is not protected.`),
+      p.protected
+        ? finding(repo, 'pass', `Default branch of ${where} is protected${by(p)}.`)
+        : finding(repo, 'fail', `Default branch of ${where} is not protected.`),
     );
   },
 };

@@ -12,7 +12,7 @@ export const repoDirectPushesAbsent: CheckDefinition<GitHubOptions> = {
   severity: 'high',
   description:
     'A commit on a default branch that no merged pull request into that branch contains was pushed directly, ' +
-      'bypassing review. Read from the history of default branches pushed to since the last read.',
+    'bypassing review. Read from the history of default branches pushed to since the last read.',
   remediation: 'Protect the branch against direct pushes; review the commit after the fact and record the review.',
   resourceTypes: [EVENTS.commit, EVIDENCE.changes],
   judgesEvents: true,

@@ -11,7 +11,7 @@ export const repoStaleApprovalsDismissed: CheckDefinition<GitHubOptions> = {
   severity: 'medium',
   description:
     'Without it, a pull request approved once can receive any later commit and still merge on the old approval. ' +
-      'Passes when stale reviews are dismissed on push, or the last push must be approved by someone else.',
+    'Passes when stale reviews are dismissed on push, or the last push must be approved by someone else.',
   remediation: 'Enable "Dismiss stale pull request approvals when new commits are pushed" (or "Require approval of the most recent reviewable push").',
   resourceTypes: DEFAULT_BRANCH_TYPES,
   evaluate(view) {

@@ -5,7 +5,10 @@ import { LocalCoordinator } from './local.js';
 import { PostgresCoordinator } from './postgres.js';
 import type { Coordinator } from './types.js';
 
-export async function openCoordinator(storeUrl: string | undefined, options: { logger: Logger; jobs: readonly string[]; leaseMs?: number }): Promise<Coordinator> {
+export async function openCoordinator(
+  storeUrl: string | undefined,
+  options: { logger: Logger; jobs: readonly string[]; leaseMs?: number },
+): Promise<Coordinator> {
   if (!storeUrl) return new LocalCoordinator();
   return PostgresCoordinator.connect(storeUrl, options);
 }

@@ -157,8 +157,12 @@ export class PostgresCoordinator implements Coordinator {
     return {
       ...lease,
       lost: lost.signal,
-      complete: () => end(`UPDATE agent_leases SET state = 'done', expires_at = now() WHERE job = $1 AND scope = $2 AND slot = $3 AND holder = $4 AND state = 'running'`),
-      abandon: () => end(`UPDATE agent_leases SET expires_at = now() - interval '1 millisecond' WHERE job = $1 AND scope = $2 AND slot = $3 AND holder = $4 AND state = 'running'`),
+      complete: () =>
+        end(`UPDATE agent_leases SET state = 'done', expires_at = now() WHERE job = $1 AND scope = $2 AND slot = $3 AND holder = $4 AND state = 'running'`),
+      abandon: () =>
+        end(
+          `UPDATE agent_leases SET expires_at = now() - interval '1 millisecond' WHERE job = $1 AND scope = $2 AND slot = $3 AND holder = $4 AND state = 'running'`,
+        ),
     };
   }
 
@@ -181,7 +185,8 @@ export class PostgresCoordinator implements Coordinator {
       for (const [name, held] of this.holding) if (held.at < started && !ours.has(name)) this.lose(name, held, 'another agent took the slot over');
     } catch (error) {
       if (performance.now() - this.lastRenewed < this.leaseMs) return;
-      for (const [name, held] of this.holding) this.lose(name, held, `the lease could not be renewed for ${this.leaseMs / 1000} s (${(error as Error).message})`);
+      for (const [name, held] of this.holding)
+        this.lose(name, held, `the lease could not be renewed for ${this.leaseMs / 1000} s (${(error as Error).message})`);
     }
   }
 

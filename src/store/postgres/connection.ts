@@ -84,10 +84,16 @@ async function hasTable(db: Queryable, name: string): Promise<boolean> {
  * A reader only checks that the schema is there: it never writes. `withoutIdentity`: the target of a
  * migration, which copies the identity of the store it copies.
  */
-export async function prepareDatabase(pool: pg.Pool, location: string, options: { readonly: boolean; kind?: StoreKind; withoutIdentity?: boolean }): Promise<void> {
+export async function prepareDatabase(
+  pool: pg.Pool,
+  location: string,
+  options: { readonly: boolean; kind?: StoreKind; withoutIdentity?: boolean },
+): Promise<void> {
   if (options.readonly) {
     if (!(await hasTable(pool, 'schema_migrations'))) {
-      throw new StoreError(`${location} holds no evidence store (no schema_migrations table): run \`evidence-agent collect\` (or migrate) with store.url set to create one`);
+      throw new StoreError(
+        `${location} holds no evidence store (no schema_migrations table): run \`evidence-agent collect\` (or migrate) with store.url set to create one`,
+      );
     }
     return;
   }
@@ -97,8 +103,14 @@ export async function prepareDatabase(pool: pg.Pool, location: string, options: 
     await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
     const exists = await hasTable(client, 'schema_migrations');
     if (!exists) {
-      const foreign = await rows<{ tablename: string }>(client, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename IN ('runs', 'blobs') ");
-      if (foreign.length > 0) throw new StoreError(`${location} already has tables named ${foreign.map((t) => t.tablename).join(', ')} that are not an evidence store: use a database of its own`);
+      const foreign = await rows<{ tablename: string }>(
+        client,
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename IN ('runs', 'blobs') ",
+      );
+      if (foreign.length > 0)
+        throw new StoreError(
+          `${location} already has tables named ${foreign.map((t) => t.tablename).join(', ')} that are not an evidence store: use a database of its own`,
+        );
       await client.query(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at text NOT NULL)`);
     }
     const applied = new Set((await rows<{ version: number }>(client, 'SELECT version FROM schema_migrations')).map((r) => r.version));
@@ -106,7 +118,11 @@ export async function prepareDatabase(pool: pg.Pool, location: string, options: 
     for (const migration of POSTGRES_MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.description, now]);
+      await client.query('INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.description,
+        now,
+      ]);
     }
     if (!exists && !options.withoutIdentity) await recordIdentity(client, options.kind ?? 'real', now);
     await client.query('COMMIT');

@@ -8,7 +8,17 @@ import { compress } from '../blob-codec.js';
 import { GENESIS_HASH, intentHash } from '../chain.js';
 import { intentFieldsOf } from '../intents.js';
 import type { IntentRow, NewIntent } from '../intents.js';
-import { EMPTY_DELTA, SNAPSHOT_STATUSES, abandonedOutcome, findingsDelta, intentDeadline, manifestDelta, newEventRows, runRowOf, windowRowsOf } from '../run-build.js';
+import {
+  EMPTY_DELTA,
+  SNAPSHOT_STATUSES,
+  abandonedOutcome,
+  findingsDelta,
+  intentDeadline,
+  manifestDelta,
+  newEventRows,
+  runRowOf,
+  windowRowsOf,
+} from '../run-build.js';
 import type { NewBlob, RunDelta } from '../run-build.js';
 import { streamKey, toRecord } from '../run-row.js';
 import type { RunRow } from '../run-row.js';
@@ -99,16 +109,38 @@ export class PostgresRunWriter implements RunWriter {
     await insertRows(client, 'blobs', stored, 'ON CONFLICT (hash) DO NOTHING');
     await insertRows(client, 'runs', [row]);
     const seq = row.seq;
-    await insertRows(client, 'manifest', delta.manifestRows.map(([type, resource_id, blob_hash]) => ({ run_seq: seq, stream, type, resource_id, blob_hash })));
+    await insertRows(
+      client,
+      'manifest',
+      delta.manifestRows.map(([type, resource_id, blob_hash]) => ({ run_seq: seq, stream, type, resource_id, blob_hash })),
+    );
     await insertRows(
       client,
       'findings',
-      delta.findingRows.map(([check_id, resource_id, resource_type, status, severity, message]) => ({ run_seq: seq, stream, check_id, resource_id, resource_type, status, severity, message })),
+      delta.findingRows.map(([check_id, resource_id, resource_type, status, severity, message]) => ({
+        run_seq: seq,
+        stream,
+        check_id,
+        resource_id,
+        resource_type,
+        status,
+        severity,
+        message,
+      })),
     );
     await insertRows(
       client,
       'events',
-      delta.eventRows.map(([event_id, type, occurred_at, partition, flags, blob_hash]) => ({ stream, event_id, type, occurred_at, partition, flags, blob_hash, run_seq: seq })),
+      delta.eventRows.map(([event_id, type, occurred_at, partition, flags, blob_hash]) => ({
+        stream,
+        event_id,
+        type,
+        occurred_at,
+        partition,
+        flags,
+        blob_hash,
+        run_seq: seq,
+      })),
     );
     await insertRows(
       client,
@@ -127,7 +159,11 @@ export class PostgresRunWriter implements RunWriter {
     const windowRows = windowRowsOf(outcome);
     const ids = [...new Set((outcome.events ?? []).map((e) => e.eventId))];
     const known = new Set(
-      ids.length === 0 ? [] : (await rows<{ event_id: string }>(client, 'SELECT event_id FROM events WHERE stream = $1 AND event_id = ANY($2)', [stream, ids])).map((r) => r.event_id),
+      ids.length === 0
+        ? []
+        : (await rows<{ event_id: string }>(client, 'SELECT event_id FROM events WHERE stream = $1 AND event_id = ANY($2)', [stream, ids])).map(
+            (r) => r.event_id,
+          ),
     );
     const eventRows = newEventRows(outcome.events ?? [], windowRows, (id) => known.has(id), want);
     // Blobs already stored are not deflated again.

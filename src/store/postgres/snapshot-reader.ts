@@ -60,7 +60,12 @@ export class PostgresSnapshotReader implements SnapshotReader {
     return blob ? decompress(blob.codec, blob.content) : undefined;
   }
 
-  async recordedFindings(collector: string, scope: string, checkIds: readonly string[], range: { fromSeq?: number; toSeq?: number } = {}): Promise<RecordedFinding[]> {
+  async recordedFindings(
+    collector: string,
+    scope: string,
+    checkIds: readonly string[],
+    range: { fromSeq?: number; toSeq?: number } = {},
+  ): Promise<RecordedFinding[]> {
     if (checkIds.length === 0) return [];
     const found = await rows<FindingColumns & { run_seq: number; started_at: string }>(
       await this.pool(),

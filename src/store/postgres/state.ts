@@ -40,7 +40,11 @@ export async function findingState(db: Queryable, stream: string, seq: number): 
 }
 
 export async function latestSnapshotSeq(db: Queryable, collector: string, scope: string): Promise<number | null> {
-  const row = await firstRow<{ seq: number | null }>(db, `SELECT max(seq) AS seq FROM runs WHERE collector = $1 AND scope = $2 AND status IN ('ok', 'partial')`, [collector, scope]);
+  const row = await firstRow<{ seq: number | null }>(
+    db,
+    `SELECT max(seq) AS seq FROM runs WHERE collector = $1 AND scope = $2 AND status IN ('ok', 'partial')`,
+    [collector, scope],
+  );
   return row?.seq ?? null;
 }
 

@@ -4,12 +4,7 @@
 import { RoleDelegatingStore } from '../role-delegating-store.js';
 import type pg from 'pg';
 import type { StoreKind } from '../chain.js';
-import type {
-  StoreIdentity,
-  StoreStats,
-  VerifyOptions,
-  VerifyReport,
-} from '../types.js';
+import type { StoreIdentity, StoreStats, VerifyOptions, VerifyReport } from '../types.js';
 import { createPool, prepareDatabase, redactedUrl, rows } from './connection.js';
 import { PostgresEventReader } from './event-reader.js';
 import { readIdentity } from './identity.js';
@@ -65,11 +60,6 @@ export class PostgresEvidenceStore extends RoleDelegatingStore {
   async identity(): Promise<StoreIdentity> {
     return readIdentity(await this.connected());
   }
-
-
-
-
-
 
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     return verifyPostgres(await this.connected(), options);

@@ -74,13 +74,21 @@ async function schemaProblems(db: pg.PoolClient): Promise<VerifyProblem[]> {
     `SELECT p.prosrc AS body FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = 'evidence_append_only' AND n.nspname = current_schema()`,
   );
   if (!fn || normalise(fn.body) !== normalise(APPEND_ONLY_FUNCTION_BODY)) {
-    problems.push({ kind: 'schema', record: 'function evidence_append_only', message: `is ${fn ? 'altered' : 'missing'}: the append-only triggers may no longer refuse anything` });
+    problems.push({
+      kind: 'schema',
+      record: 'function evidence_append_only',
+      message: `is ${fn ? 'altered' : 'missing'}: the append-only triggers may no longer refuse anything`,
+    });
   }
   const migrations = await rows<{ version: number; description: string }>(db, 'SELECT version, description FROM schema_migrations ORDER BY version');
   migrations.forEach((row, index) => {
     const shipped = POSTGRES_MIGRATIONS.find((m) => m.version === row.version);
     if (row.version !== index + 1 || shipped?.description !== row.description) {
-      problems.push({ kind: 'schema', record: `schema migration ${row.version}`, message: 'is not the migration this agent shipped under that number: the database was modified outside the agent' });
+      problems.push({
+        kind: 'schema',
+        record: `schema migration ${row.version}`,
+        message: 'is not the migration this agent shipped under that number: the database was modified outside the agent',
+      });
     }
   });
   return problems;

@@ -13,9 +13,8 @@ export class SqliteResponseCache implements ResponseCache {
   ) {}
 
   async cachedResponse(collector: string, scope: string, key: string): Promise<CachedResponse | undefined> {
-    const row = this.db
-      .prepare('SELECT etag, codec, body FROM http_cache WHERE stream = ? AND key = ?')
-      .get(streamKey(collector, scope), key) as { etag: string; codec: string; body: Buffer } | undefined;
+    const row = this.db.prepare('SELECT etag, codec, body FROM http_cache WHERE stream = ? AND key = ?').get(streamKey(collector, scope), key) as
+      { etag: string; codec: string; body: Buffer } | undefined;
     return row ? { etag: row.etag, body: decompress(row.codec, row.body).toString('utf8') } : undefined;
   }
 

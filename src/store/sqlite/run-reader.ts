@@ -79,8 +79,7 @@ export class SqliteRunReader implements RunReader {
 
   async eventStoredBy(collector: string, scope: string, eventId: string): Promise<{ runSeq: number; blobHash: string } | undefined> {
     const row = this.db.prepare('SELECT run_seq, blob_hash FROM events WHERE stream = ? AND event_id = ?').get(streamKey(collector, scope), eventId) as
-      | { run_seq: number; blob_hash: string }
-      | undefined;
+      { run_seq: number; blob_hash: string } | undefined;
     return row ? { runSeq: row.run_seq, blobHash: row.blob_hash } : undefined;
   }
 

@@ -8,7 +8,17 @@ import { GENESIS_HASH } from '../chain.js';
 import { appendIntent, intentProblem } from '../intents.js';
 import type { IntentRow } from '../intents.js';
 import type { SqliteDatabase } from '../open-database.js';
-import { EMPTY_DELTA, SNAPSHOT_STATUSES, abandonedOutcome, findingsDelta, intentDeadline, manifestDelta, newEventRows, runRowOf, windowRowsOf } from '../run-build.js';
+import {
+  EMPTY_DELTA,
+  SNAPSHOT_STATUSES,
+  abandonedOutcome,
+  findingsDelta,
+  intentDeadline,
+  manifestDelta,
+  newEventRows,
+  runRowOf,
+  windowRowsOf,
+} from '../run-build.js';
 import type { NewBlob, RunDelta } from '../run-build.js';
 import { streamKey, toRecord } from '../run-row.js';
 import type { RunRow } from '../run-row.js';

@@ -64,7 +64,12 @@ export class SqliteSnapshotReader implements SnapshotReader {
     return blob ? decompress(blob.codec, blob.content) : undefined;
   }
 
-  async recordedFindings(collector: string, scope: string, checkIds: readonly string[], range: { fromSeq?: number; toSeq?: number } = {}): Promise<RecordedFinding[]> {
+  async recordedFindings(
+    collector: string,
+    scope: string,
+    checkIds: readonly string[],
+    range: { fromSeq?: number; toSeq?: number } = {},
+  ): Promise<RecordedFinding[]> {
     if (checkIds.length === 0) return [];
     const rows = this.db
       .prepare(
@@ -73,7 +78,10 @@ export class SqliteSnapshotReader implements SnapshotReader {
          WHERE f.stream = ? AND f.check_id IN (${checkIds.map(() => '?').join(', ')}) AND f.run_seq >= ? AND f.run_seq <= ? AND f.status IS NOT NULL
          ORDER BY f.run_seq, f.check_id, f.resource_id`,
       )
-      .all(streamKey(collector, scope), ...checkIds, range.fromSeq ?? 0, range.toSeq ?? Number.MAX_SAFE_INTEGER) as (FindingColumns & { run_seq: number; started_at: string })[];
+      .all(streamKey(collector, scope), ...checkIds, range.fromSeq ?? 0, range.toSeq ?? Number.MAX_SAFE_INTEGER) as (FindingColumns & {
+      run_seq: number;
+      started_at: string;
+    })[];
     return rows.map((r) => ({ runSeq: r.run_seq, runStartedAt: r.started_at, ...findingOf(r) }));
   }
 
@@ -141,6 +149,13 @@ export class SqliteSnapshotReader implements SnapshotReader {
          WHERE run_seq > ? AND run_seq <= ? AND +stream = ? ORDER BY run_seq`,
       )
       .all(afterSeq, seq, stream) as (Omit<FindingColumns, 'status'> & { status: FindingRecord['status'] | null })[];
-    return rows.map((r) => ({ checkId: r.check_id, resourceId: r.resource_id, resourceType: r.resource_type, status: r.status, severity: r.severity, message: r.message }));
+    return rows.map((r) => ({
+      checkId: r.check_id,
+      resourceId: r.resource_id,
+      resourceType: r.resource_type,
+      status: r.status,
+      severity: r.severity,
+      message: r.message,
+    }));
   }
 }

@@ -47,9 +47,9 @@ export function findingState(db: SqliteDatabase, stream: string, seq: number): M
 }
 
 export function latestSnapshotSeq(db: SqliteDatabase, collector: string, scope: string): number | null {
-  const row = db
-    .prepare(`SELECT max(seq) AS seq FROM runs WHERE collector = ? AND scope = ? AND status IN ('ok', 'partial')`)
-    .get(collector, scope) as { seq: number | null };
+  const row = db.prepare(`SELECT max(seq) AS seq FROM runs WHERE collector = ? AND scope = ? AND status IN ('ok', 'partial')`).get(collector, scope) as {
+    seq: number | null;
+  };
   return row.seq;
 }
 

@@ -31,7 +31,13 @@ function session(endpoint?: string) {
 }
 
 describe('a reply the SDK cannot parse is described by its HTTP status and host', () => {
-  isolateFromHostAws(['AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_CLOUDWATCH', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ENDPOINT_URL_ACCESSANALYZER']);
+  isolateFromHostAws([
+    'AWS_ENDPOINT_URL_CLOUDTRAIL',
+    'AWS_ENDPOINT_URL_IAM',
+    'AWS_ENDPOINT_URL_CLOUDWATCH',
+    'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+    'AWS_ENDPOINT_URL_ACCESSANALYZER',
+  ]);
 
   it('CloudTrail (JSON 1.1): an HTML 500 page', async () => {
     const scope = nock('https://cloudtrail.us-east-1.amazonaws.com').post('/').times(2).reply(500, HTML_PAGE, HTML);

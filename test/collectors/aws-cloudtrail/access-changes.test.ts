@@ -10,9 +10,9 @@ import type { EventItem } from '../../../src/collector.js';
 
 const ACCOUNT = '111122223333';
 type RawEvent = Omit<Event, 'EventTime'> & { EventTime: number; CloudTrailEvent: string };
-const fixture = JSON.parse(
-  readFileSync(new URL('../../fixtures/aws-cloudtrail/lookup-events-iam-source.json', import.meta.url), 'utf8'),
-) as { Events: RawEvent[] };
+const fixture = JSON.parse(readFileSync(new URL('../../fixtures/aws-cloudtrail/lookup-events-iam-source.json', import.meta.url), 'utf8')) as {
+  Events: RawEvent[];
+};
 
 /** The stored form of a LookupEvents entry, as the collector builds it. */
 const stored = (raw: RawEvent, region = 'us-east-1'): EventItem => eventItem({ ...raw, EventTime: new Date(raw.EventTime * 1000) }, region);
@@ -64,9 +64,9 @@ describe('access-change population', () => {
 
   it('leaves out reads and the events of other services', () => {
     expect(accessChangeRow(stored(byName('GetAccountAuthorizationDetails')))).toBeUndefined();
-    const stop = JSON.parse(
-      readFileSync(new URL('../../fixtures/aws-cloudtrail/lookup-events-stop-logging.json', import.meta.url), 'utf8'),
-    ) as { Events: RawEvent[] };
+    const stop = JSON.parse(readFileSync(new URL('../../fixtures/aws-cloudtrail/lookup-events-stop-logging.json', import.meta.url), 'utf8')) as {
+      Events: RawEvent[];
+    };
     expect(accessChangeRow(stored(stop.Events[0]!))).toBeUndefined();
     expect(accessChangeRow({ ...stored(byName('CreateRole')), type: 'github.pull-request' })).toBeUndefined();
   });
@@ -86,7 +86,16 @@ describe('access-change population', () => {
   it('keeps an IAM write whose record has no userIdentity (valid JSON otherwise) as parsed, with its target', () => {
     const base = byName('CreateRole');
     const { userIdentity: _dropped, ...record } = JSON.parse(base.CloudTrailEvent) as Record<string, unknown>;
-    const raw = { ...base, EventName: 'UpdateAssumeRolePolicy', Username: undefined, CloudTrailEvent: JSON.stringify({ ...record, eventName: 'UpdateAssumeRolePolicy', requestParameters: { roleName: 'vendor-access', policyDocument: '{}' } }) };
+    const raw = {
+      ...base,
+      EventName: 'UpdateAssumeRolePolicy',
+      Username: undefined,
+      CloudTrailEvent: JSON.stringify({
+        ...record,
+        eventName: 'UpdateAssumeRolePolicy',
+        requestParameters: { roleName: 'vendor-access', policyDocument: '{}' },
+      }),
+    };
     const item = stored(raw);
     expect(item.flags).toBeUndefined();
     expect((item.data as { record: unknown }).record).not.toBeNull();
@@ -103,18 +112,42 @@ describe('access-change population', () => {
 
   it.each([
     ['PutUserPolicy', { userName: 'dan', policyName: 's3-admin', policyDocument: '{}' }, 'user', 'dan', 'inline policy s3-admin'],
-    ['UpdateAccessKey', { userName: 'dan', accessKeyId: 'FAKEKEYIDDAN00000001', status: 'Inactive' }, 'user', 'dan', 'access key FAKEKEYIDDAN00000001 Inactive'],
+    [
+      'UpdateAccessKey',
+      { userName: 'dan', accessKeyId: 'FAKEKEYIDDAN00000001', status: 'Inactive' },
+      'user',
+      'dan',
+      'access key FAKEKEYIDDAN00000001 Inactive',
+    ],
     ['DeactivateMFADevice', { userName: 'dan', serialNumber: `arn:aws:iam::${ACCOUNT}:mfa/dan` }, 'user', 'dan', `MFA device arn:aws:iam::${ACCOUNT}:mfa/dan`],
-    ['AttachGroupPolicy', { groupName: 'admins', policyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' }, 'group', 'admins', 'policy arn:aws:iam::aws:policy/IAMFullAccess'],
+    [
+      'AttachGroupPolicy',
+      { groupName: 'admins', policyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' },
+      'group',
+      'admins',
+      'policy arn:aws:iam::aws:policy/IAMFullAccess',
+    ],
     ['AddRoleToInstanceProfile', { roleName: 'web', instanceProfileName: 'web-profile' }, 'role', 'web', 'instance profile web-profile'],
     ['UpdateAssumeRolePolicy', { roleName: 'deploy', policyDocument: '{}' }, 'role', 'deploy', ''],
     ['CreatePolicyVersion', { policyArn: `arn:aws:iam::${ACCOUNT}:policy/app`, setAsDefault: true }, 'policy', `arn:aws:iam::${ACCOUNT}:policy/app`, ''],
-    ['SetDefaultPolicyVersion', { policyArn: `arn:aws:iam::${ACCOUNT}:policy/app`, versionId: 'v3' }, 'policy', `arn:aws:iam::${ACCOUNT}:policy/app`, 'version v3'],
+    [
+      'SetDefaultPolicyVersion',
+      { policyArn: `arn:aws:iam::${ACCOUNT}:policy/app`, versionId: 'v3' },
+      'policy',
+      `arn:aws:iam::${ACCOUNT}:policy/app`,
+      'version v3',
+    ],
     ['CreatePolicy', { policyName: 'app', policyDocument: '{}' }, 'policy', 'app', ''],
     ['DeleteVirtualMFADevice', { serialNumber: `arn:aws:iam::${ACCOUNT}:mfa/ivan` }, 'mfa-device', `arn:aws:iam::${ACCOUNT}:mfa/ivan`, ''],
     ['CreateVirtualMFADevice', { virtualMFADeviceName: 'julia', path: '/' }, 'mfa-device', 'julia', ''],
     ['CreateSAMLProvider', { name: 'okta', sAMLMetadataDocument: '<x/>' }, 'identity-provider', 'okta', ''],
-    ['DeleteOpenIDConnectProvider', { openIDConnectProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` }, 'identity-provider', `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, ''],
+    [
+      'DeleteOpenIDConnectProvider',
+      { openIDConnectProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
+      'identity-provider',
+      `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+      '',
+    ],
     ['UpdateAccountPasswordPolicy', { minimumPasswordLength: 8 }, 'account', ACCOUNT, 'UpdateAccountPasswordPolicy'],
     ['ChangePassword', null, 'user', 'alice', '(own credentials)'],
   ])('%s: target %s %s', (eventName, params, targetType, target, change) => {

@@ -76,9 +76,17 @@ function jsonCall(host: string, target: string, contentType: Record<string, stri
 }
 const logs = (matches?: (body: Json) => boolean) => jsonCall('logs.us-east-1.amazonaws.com', 'Logs_20140328.DescribeMetricFilters', JSON_11, matches);
 const alarmsFor = (metric: string) =>
-  jsonCall('monitoring.us-east-1.amazonaws.com', 'GraniteServiceVersion20100801.DescribeAlarmsForMetric', JSON_10, (body) => body['Namespace'] === 'CISBenchmark' && body['MetricName'] === metric && Object.keys(body).length === 2);
+  jsonCall(
+    'monitoring.us-east-1.amazonaws.com',
+    'GraniteServiceVersion20100801.DescribeAlarmsForMetric',
+    JSON_10,
+    (body) => body['Namespace'] === 'CISBenchmark' && body['MetricName'] === metric && Object.keys(body).length === 2,
+  );
 const subscriptions = (topic: string) =>
-  nock('https://sns.us-east-1.amazonaws.com').post('/', (body: Record<string, string>) => body['Action'] === 'ListSubscriptionsByTopic' && body['TopicArn'] === topic && body['Version'] === '2010-03-31');
+  nock('https://sns.us-east-1.amazonaws.com').post(
+    '/',
+    (body: Record<string, string>) => body['Action'] === 'ListSubscriptionsByTopic' && body['TopicArn'] === topic && body['Version'] === '2010-03-31',
+  );
 
 /** STS, DescribeTrails, and each trail's status and selectors. */
 function mockTrails() {
@@ -115,7 +123,13 @@ function alarmFindings(result: CollectResult, options: AwsCloudTrailOptions) {
     .map((finding) => ({ check: finding.checkId, trail: finding.resourceId.split('/').pop(), status: finding.status, message: finding.message }));
 }
 
-isolateFromHostAws(['AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDWATCH', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ENDPOINT_URL_SNS']);
+isolateFromHostAws([
+  'AWS_ENDPOINT_URL_CLOUDTRAIL',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_ENDPOINT_URL_CLOUDWATCH',
+  'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+  'AWS_ENDPOINT_URL_SNS',
+]);
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
 });
@@ -166,10 +180,17 @@ describe('aws-cloudtrail: the CIS alarm checks over the reads', () => {
         `${where} has metric filter cis-4.1-unauthorized-api-calls covering unauthorized API calls (CIS 4.1) and alarm ` +
           `cis-unauthorized-api-calls, which notifies ${ALERTS}, which has a confirmed subscription (email).`,
       ],
-      ['aws_cloudtrail_console_no_mfa_alarm_configured', 'fail', `${where} has no metric filter covering console sign-ins without MFA (CIS 4.2); filters not understood: errors ` +
-        `(not a JSON pattern ({ ... })).`],
-      ['aws_cloudtrail_root_use_alarm_configured', 'fail', `${where} has no alarm that reaches anyone on root user activity (CIS 4.3): alarm cis-root-usage on filter ` +
-        `cis-4.3-root-usage has its actions disabled.`],
+      [
+        'aws_cloudtrail_console_no_mfa_alarm_configured',
+        'fail',
+        `${where} has no metric filter covering console sign-ins without MFA (CIS 4.2); filters not understood: errors ` + `(not a JSON pattern ({ ... })).`,
+      ],
+      [
+        'aws_cloudtrail_root_use_alarm_configured',
+        'fail',
+        `${where} has no alarm that reaches anyone on root user activity (CIS 4.3): alarm cis-root-usage on filter ` +
+          `cis-4.3-root-usage has its actions disabled.`,
+      ],
       [
         'aws_cloudtrail_iam_policy_change_alarm_configured',
         'fail',
@@ -229,10 +250,18 @@ describe('aws-cloudtrail: the CIS alarm checks over the reads', () => {
     const { ctx } = collectContext();
     const result = await awsCloudTrail.collect(ctx);
 
-    expect(result.errors).toContainEqual({ type: ALARM_TOPIC, resourceId: ALERTS, error: expect.stringMatching(/^ListSubscriptionsByTopic .*: AuthorizationError(Exception)?: User is not authorized/) });
-    const unauthorized = alarmFindings(result, ctx.options).find((finding) => finding.trail === 'main' && finding.check === 'aws_cloudtrail_unauthorized_calls_alarm_configured');
+    expect(result.errors).toContainEqual({
+      type: ALARM_TOPIC,
+      resourceId: ALERTS,
+      error: expect.stringMatching(/^ListSubscriptionsByTopic .*: AuthorizationError(Exception)?: User is not authorized/),
+    });
+    const unauthorized = alarmFindings(result, ctx.options).find(
+      (finding) => finding.trail === 'main' && finding.check === 'aws_cloudtrail_unauthorized_calls_alarm_configured',
+    );
     expect(unauthorized?.status).toBe('error');
-    expect(unauthorized?.message).toMatch(/whether an alarm on unauthorized API calls reaches anyone cannot be told: alarm cis-unauthorized-api-calls on filter cis-4\.1-unauthorized-api-calls the subscriptions of .*security-alerts could not be listed/);
+    expect(unauthorized?.message).toMatch(
+      /whether an alarm on unauthorized API calls reaches anyone cannot be told: alarm cis-unauthorized-api-calls on filter cis-4\.1-unauthorized-api-calls the subscriptions of .*security-alerts could not be listed/,
+    );
   });
 
   it('passes every item when each has a covering filter and an alarm with a subscribed topic', async () => {
@@ -248,7 +277,20 @@ describe('aws-cloudtrail: the CIS alarm checks over the reads', () => {
     logs().reply(200, { metricFilters: filters }, JSON_11);
     const alarm = json('describe-alarms-for-metric-unauthorized.json')['MetricAlarms'] as Json[];
     ALARM_ITEMS.forEach((_item, index) =>
-      alarmsFor(`Metric${index + 1}`).reply(200, { MetricAlarms: [{ ...alarm[0], AlarmName: `alarm-${index + 1}`, AlarmArn: `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:alarm-${index + 1}`, MetricName: `Metric${index + 1}` }] }, JSON_10),
+      alarmsFor(`Metric${index + 1}`).reply(
+        200,
+        {
+          MetricAlarms: [
+            {
+              ...alarm[0],
+              AlarmName: `alarm-${index + 1}`,
+              AlarmArn: `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:alarm-${index + 1}`,
+              MetricName: `Metric${index + 1}`,
+            },
+          ],
+        },
+        JSON_10,
+      ),
     );
     subscriptions(ALERTS).reply(200, text('sns-list-subscriptions-security-alerts.xml'), XML);
     const { ctx } = collectContext();
@@ -295,7 +337,11 @@ describe('aws-cloudtrail: the CIS alarm checks over the reads', () => {
     const { ctx } = collectContext();
     const result = await awsCloudTrail.collect(ctx);
     expect(result.errors).toEqual([
-      { type: EVIDENCE.region, resourceId: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:region`, error: 'DescribeTrails in us-east-1: HTTP 500 from cloudtrail.us-east-1 (an HTML page)' },
+      {
+        type: EVIDENCE.region,
+        resourceId: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:region`,
+        error: 'DescribeTrails in us-east-1: HTTP 500 from cloudtrail.us-east-1 (an HTML page)',
+      },
     ]);
   });
 });

@@ -45,12 +45,13 @@ const withEvents = (enabled: boolean, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-
 const cases: FaultCase[] = [
   {
     name: 'throttled twice (ThrottlingException), then answered: retried, and the run is ok',
     inject: (o) =>
-      fault(operation('GetTrailStatus', { matches: (b) => b['Name'] === ORG_TRAIL_ARN }), o, () => jsonError(400, 'ThrottlingException', 'Rate exceeded'), { times: 2 }),
+      fault(operation('GetTrailStatus', { matches: (b) => b['Name'] === ORG_TRAIL_ARN }), o, () => jsonError(400, 'ThrottlingException', 'Rate exceeded'), {
+        times: 2,
+      }),
     status: 'ok',
     reason: /^$/,
     requests: 2,
@@ -68,8 +69,7 @@ const cases: FaultCase[] = [
   },
   {
     name: 'a 503 on every DescribeTrails in eu-west-1',
-    inject: (o) =>
-      fault(operation('DescribeTrails', { region: 'eu-west-1' }), o, () => jsonError(503, 'ServiceUnavailableException', 'try later')),
+    inject: (o) => fault(operation('DescribeTrails', { region: 'eu-west-1' }), o, () => jsonError(503, 'ServiceUnavailableException', 'try later')),
     status: 'partial',
     reason: /DescribeTrails in eu-west-1: ServiceUnavailableException/,
     affected: [{ type: EVIDENCE.region, id: regionId('eu-west-1') }],
@@ -164,7 +164,11 @@ const cases: FaultCase[] = [
       fault(
         (scope, active) => scope.post('/listRegions', () => active()),
         o,
-        () => [200, JSON.stringify({ Regions: [{ RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' }], NextToken: 'the-same-token' }), { 'content-type': 'application/json' }],
+        () => [
+          200,
+          JSON.stringify({ Regions: [{ RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' }], NextToken: 'the-same-token' }),
+          { 'content-type': 'application/json' },
+        ],
       ),
     status: 'failed',
     reason: /account:ListRegions: page 2 repeats the token of an earlier page/,

@@ -39,12 +39,14 @@ let signingKey = FAKE_CREDENTIALS.accessKeyId;
 let endpoint: string | null = null;
 
 function cloudTrail(region: string, operation: string, matches: (body: JsonBody) => boolean = () => true) {
-  return nock(endpoint ?? `https://cloudtrail.${region}.amazonaws.com`)
-    .matchHeader('x-amz-target', `CloudTrail_20131101.${operation}`)
-    .matchHeader('content-type', 'application/x-amz-json-1.1')
-    // The SigV4 scope names the region, so a trail's status is really asked in its home region.
-    .matchHeader('authorization', (value: string) => value.includes(`Credential=${signingKey}/`) && value.includes(`/${region}/cloudtrail/`))
-    .post('/', (body: JsonBody) => matches(body));
+  return (
+    nock(endpoint ?? `https://cloudtrail.${region}.amazonaws.com`)
+      .matchHeader('x-amz-target', `CloudTrail_20131101.${operation}`)
+      .matchHeader('content-type', 'application/x-amz-json-1.1')
+      // The SigV4 scope names the region, so a trail's status is really asked in its home region.
+      .matchHeader('authorization', (value: string) => value.includes(`Credential=${signingKey}/`) && value.includes(`/${region}/cloudtrail/`))
+      .post('/', (body: JsonBody) => matches(body))
+  );
 }
 
 const mocks = {
@@ -59,17 +61,9 @@ const mocks = {
       JSON_HEADERS,
     ),
   trailStatus: (region: string, arn: string, reply: Json | string, status = 200) =>
-    cloudTrail(region, 'GetTrailStatus', (body) => body.Name === arn).reply(
-      status,
-      typeof reply === 'string' ? json(reply) : reply,
-      JSON_HEADERS,
-    ),
+    cloudTrail(region, 'GetTrailStatus', (body) => body.Name === arn).reply(status, typeof reply === 'string' ? json(reply) : reply, JSON_HEADERS),
   eventSelectors: (region: string, arn: string, reply: Json | string) =>
-    cloudTrail(region, 'GetEventSelectors', (body) => body.TrailName === arn).reply(
-      200,
-      typeof reply === 'string' ? json(reply) : reply,
-      JSON_HEADERS,
-    ),
+    cloudTrail(region, 'GetEventSelectors', (body) => body.TrailName === arn).reply(200, typeof reply === 'string' ? json(reply) : reply, JSON_HEADERS),
 };
 
 /** The estate of the fixtures: regions us-east-1 and eu-west-1; the organization trail's status is denied. */
@@ -85,9 +79,7 @@ function mockEstate(skip: { mainStatus?: boolean } = {}) {
   mocks.eventSelectors('eu-west-1', EU_DATA, 'get-event-selectors-eu-data-events.json');
 }
 
-function collectContext(
-  input: { options?: Record<string, unknown>; aws?: ClientEnvironment['aws']; now?: Date; signal?: AbortSignal } = {},
-) {
+function collectContext(input: { options?: Record<string, unknown>; aws?: ClientEnvironment['aws']; now?: Date; signal?: AbortSignal } = {}) {
   const options = awsCloudTrailOptionsSchema.parse({
     regions: ['us-east-1', 'eu-west-1'],
     // The event slice (LookupEvents) has its own tests: events.test.ts; so do the
@@ -409,8 +401,7 @@ describe('aws-cloudtrail collector', () => {
       { type: 'aws.cloudtrail.trail-status', resourceId: ORG, error: ORG_STATUS_DENIED },
     ]);
     expect(apiCalls()).toBe(9);
-    const byCheck = (checkId: string) =>
-      findingsOf(result, ctx.options).find((f) => f.checkId === checkId && f.resourceId === MAIN)?.status;
+    const byCheck = (checkId: string) => findingsOf(result, ctx.options).find((f) => f.checkId === checkId && f.resourceId === MAIN)?.status;
     expect(byCheck('aws_cloudtrail_trail_log_file_validation_enabled')).toBe('pass');
     expect(byCheck('aws_cloudtrail_trail_cloudwatch_logs_delivering')).toBe('error');
     expect(byCheck('aws_cloudtrail_trail_delivery_errors_absent')).toBe('error');
@@ -552,10 +543,7 @@ describe('aws-cloudtrail collector', () => {
       .post(
         '/',
         (body: Record<string, string>) =>
-          body.Action === 'AssumeRole' &&
-          body.RoleArn === roleArn &&
-          body.RoleSessionName === 'evidence-agent' &&
-          body.ExternalId === 'ext-1234567890',
+          body.Action === 'AssumeRole' && body.RoleArn === roleArn && body.RoleSessionName === 'evidence-agent' && body.ExternalId === 'ext-1234567890',
       )
       .reply(200, text('sts-assume-role.xml'), XML_HEADERS);
     signingKey = 'FAKETEMPORARYKEYID02';

@@ -29,10 +29,24 @@ function event(
   counter += 1;
   const eventId = `evt-${String(counter).padStart(4, '0')}`;
   const occurredAt = '2026-01-10T09:15:00.000Z';
-  const source = overrides.source ?? (eventName === 'ConsoleLogin' ? 'signin.amazonaws.com' : eventName.endsWith('Logging') || eventName.includes('Trail') || eventName === 'PutEventSelectors' ? 'cloudtrail.amazonaws.com' : 'iam.amazonaws.com');
+  const source =
+    overrides.source ??
+    (eventName === 'ConsoleLogin'
+      ? 'signin.amazonaws.com'
+      : eventName.endsWith('Logging') || eventName.includes('Trail') || eventName === 'PutEventSelectors'
+        ? 'cloudtrail.amazonaws.com'
+        : 'iam.amazonaws.com');
   // A field set to undefined in `record` is left out of the record, as CloudTrail leaves it out.
   const full = Object.fromEntries(
-    Object.entries({ eventID: eventId, eventTime: '2026-01-10T09:15:00Z', eventName, eventSource: source, userIdentity: identity, sourceIPAddress: '203.0.113.10', ...record }).filter(([, value]) => value !== undefined),
+    Object.entries({
+      eventID: eventId,
+      eventTime: '2026-01-10T09:15:00Z',
+      eventName,
+      eventSource: source,
+      userIdentity: identity,
+      sourceIPAddress: '203.0.113.10',
+      ...record,
+    }).filter(([, value]) => value !== undefined),
   );
   const data: CloudTrailEventData = {
     eventName,
@@ -97,7 +111,12 @@ describe('aws_cloudtrail_root_not_used', () => {
       expect(findings[0]!.message).toMatch(/^The root user was used: \w+ at 2026-01-10T09:15:00.000Z in us-east-1 by .+ from /);
     } else {
       expect(findings).toEqual([
-        { resourceType: EVIDENCE.regionEvents, resourceId: regionArn('us-east-1'), status: 'pass', message: `No root user activity in the events read for region us-east-1 of account ${ACCOUNT}.` },
+        {
+          resourceType: EVIDENCE.regionEvents,
+          resourceId: regionArn('us-east-1'),
+          status: 'pass',
+          message: `No root user activity in the events read for region us-east-1 of account ${ACCOUNT}.`,
+        },
       ]);
     }
   });
@@ -129,17 +148,27 @@ describe('aws_cloudtrail_console_signin_mfa_used', () => {
     ['a federated sign-in', signIn(federated, 'No'), 'pass'],
     ['root without MFA (the root check judges root)', signIn(root, 'No'), 'pass'],
     ['a ConsoleLogin whose record is malformed', event('ConsoleLogin', alice, {}, { malformed: true }), 'error'],
-    ['a ConsoleLogin whose record has no userIdentity', event('ConsoleLogin', alice, { userIdentity: undefined, responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: 'No' } }), 'error'],
+    [
+      'a ConsoleLogin whose record has no userIdentity',
+      event('ConsoleLogin', alice, { userIdentity: undefined, responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: 'No' } }),
+      'error',
+    ],
     ['another event', event('CreateUser', alice), 'pass'],
   ])('%s: %s', (_name, item, status) => {
     const findings = judge('aws_cloudtrail_console_signin_mfa_used', [item]);
     if (status === 'pass') {
       expect(findings).toEqual([
-        { resourceType: EVIDENCE.regionEvents, resourceId: regionArn('us-east-1'), status: 'pass', message: `No IAM user console sign-in without MFA in the events read for region us-east-1 ` +
-          `of account ${ACCOUNT}.` },
+        {
+          resourceType: EVIDENCE.regionEvents,
+          resourceId: regionArn('us-east-1'),
+          status: 'pass',
+          message: `No IAM user console sign-in without MFA in the events read for region us-east-1 ` + `of account ${ACCOUNT}.`,
+        },
       ]);
     } else {
-      expect(findings).toEqual([{ resourceType: 'aws.cloudtrail.event', resourceId: item.eventId, status, message: expect.stringContaining(`(event ${item.eventId}`) }]);
+      expect(findings).toEqual([
+        { resourceType: 'aws.cloudtrail.event', resourceId: item.eventId, status, message: expect.stringContaining(`(event ${item.eventId}`) },
+      ]);
     }
   });
 
@@ -177,7 +206,11 @@ describe('aws_cloudtrail_logging_not_stopped', () => {
 
 describe('event checks and regions whose events could not be read', () => {
   it.each(EVENT_CHECKS)('%s gives the unread region an error finding, never a pass', (checkId) => {
-    const error: ResourceError = { type: EVIDENCE.regionEvents, resourceId: regionArn('eu-west-1'), error: 'LookupEvents EventName=ConsoleLogin in eu-west-1: AccessDeniedException: denied' };
+    const error: ResourceError = {
+      type: EVIDENCE.regionEvents,
+      resourceId: regionArn('eu-west-1'),
+      error: 'LookupEvents EventName=ConsoleLogin in eu-west-1: AccessDeniedException: denied',
+    };
     const findings = judge(checkId, [], ['us-east-1'], [error]);
     expect(findings.map((f) => [f.resourceId, f.status])).toEqual([
       [regionArn('us-east-1'), 'pass'],

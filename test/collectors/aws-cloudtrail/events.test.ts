@@ -84,9 +84,7 @@ function mockAccount(regions: string[]) {
   }
 }
 
-function collectContext(
-  input: { options?: Json; watermarks?: Record<string, string>; aws?: ClientEnvironment['aws'] } = {},
-) {
+function collectContext(input: { options?: Json; watermarks?: Record<string, string>; aws?: ClientEnvironment['aws'] } = {}) {
   const options = awsCloudTrailOptionsSchema.parse({
     regions: ['us-east-1', 'eu-west-1'],
     ...input.options,
@@ -125,7 +123,11 @@ describe('aws-cloudtrail events: collection', () => {
     // The root query finds the root sign-in the ConsoleLogin query already read: kept once.
     const rootSignIn = (page1['Events'] as Json[])[1]!;
     lookup('us-east-1', 'Username', 'root', first).reply(200, { Events: [rootSignIn] }, JSON_HEADERS);
-    for (const [key, value] of [['EventName', 'ConsoleLogin'], ['EventName', 'StopLogging'], ['Username', 'root']] as const) {
+    for (const [key, value] of [
+      ['EventName', 'ConsoleLogin'],
+      ['EventName', 'StopLogging'],
+      ['Username', 'root'],
+    ] as const) {
       lookup('eu-west-1', key, value, first).reply(200, json('lookup-events-empty.json'), JSON_HEADERS);
     }
     const clock = virtualClock();
@@ -166,11 +168,23 @@ describe('aws-cloudtrail events: collection', () => {
     // 1 GetCallerIdentity + 2 DescribeTrails + us-east-1 (2 pages + 1 + 1) + eu-west-1 (3 empty queries).
     expect(apiCalls()).toBe(10);
 
-    const findings = findingsOf(result, ctx.options).filter((f) => f.checkId !== 'aws_cloudtrail_multiregion_trail_logging' && f.resourceType !== 'aws.cloudtrail.region');
+    const findings = findingsOf(result, ctx.options).filter(
+      (f) => f.checkId !== 'aws_cloudtrail_multiregion_trail_logging' && f.resourceType !== 'aws.cloudtrail.region',
+    );
     const byCheck = (id: string) => findings.filter((f) => f.checkId === id).map((f) => [f.resourceId.slice(-2), f.status]);
-    expect(byCheck('aws_cloudtrail_root_not_used')).toEqual([['02', 'fail'], ['on', 'pass']]);
-    expect(byCheck('aws_cloudtrail_console_signin_mfa_used')).toEqual([['04', 'error'], ['01', 'fail'], ['on', 'pass']]);
-    expect(byCheck('aws_cloudtrail_logging_not_stopped')).toEqual([['05', 'fail'], ['on', 'pass']]);
+    expect(byCheck('aws_cloudtrail_root_not_used')).toEqual([
+      ['02', 'fail'],
+      ['on', 'pass'],
+    ]);
+    expect(byCheck('aws_cloudtrail_console_signin_mfa_used')).toEqual([
+      ['04', 'error'],
+      ['01', 'fail'],
+      ['on', 'pass'],
+    ]);
+    expect(byCheck('aws_cloudtrail_logging_not_stopped')).toEqual([
+      ['05', 'fail'],
+      ['on', 'pass'],
+    ]);
   });
 
   it('keeps a failed region to itself: an incomplete window and a resource error, the other region complete', async () => {
@@ -233,7 +247,11 @@ describe('aws-cloudtrail events: collection', () => {
       EventName: 'UpdateAssumeRolePolicy',
       Username: undefined,
       AccessKeyId: undefined,
-      CloudTrailEvent: JSON.stringify({ ...record, eventName: 'UpdateAssumeRolePolicy', requestParameters: { roleName: 'vendor-access', policyDocument: '{}' } }),
+      CloudTrailEvent: JSON.stringify({
+        ...record,
+        eventName: 'UpdateAssumeRolePolicy',
+        requestParameters: { roleName: 'vendor-access', policyDocument: '{}' },
+      }),
     };
     lookup('us-east-1', 'EventName', 'ConsoleLogin').reply(200, json('lookup-events-empty.json'), JSON_HEADERS);
     lookup('us-east-1', 'EventSource', 'iam.amazonaws.com').reply(200, { Events: [anonymous] }, JSON_HEADERS);
@@ -283,7 +301,11 @@ describe('aws-cloudtrail events: collection', () => {
 
   it('backfills backfillDays on a first read', async () => {
     mockAccount(['us-east-1']);
-    lookup('us-east-1', 'EventName', 'ConsoleLogin', (body) => body.StartTime === NOW_S - 7 * 86_400).reply(200, json('lookup-events-empty.json'), JSON_HEADERS);
+    lookup('us-east-1', 'EventName', 'ConsoleLogin', (body) => body.StartTime === NOW_S - 7 * 86_400).reply(
+      200,
+      json('lookup-events-empty.json'),
+      JSON_HEADERS,
+    );
     const { ctx } = collectContext({ options: { regions: ['us-east-1'], events: { eventNames: ['ConsoleLogin'], rootActivity: false, backfillDays: 7 } } });
     const result = await collectAwsCloudTrail(ctx, virtualClock());
     expect(result.windows).toEqual([{ partition: 'us-east-1', from: iso(NOW.getTime() - 7 * DAY), to: NOW.toISOString(), complete: true }]);
@@ -317,8 +339,21 @@ describe('aws-cloudtrail events: collection', () => {
           const n = page * 50 + i;
           const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
           const time = NOW_S - 3600 - n;
-          const record = { eventID: id, eventTime: iso(time * 1000).replace('.000', ''), eventName: 'ConsoleLogin', userIdentity: { type: 'IAMUser', userName: `user${n % 7}` } };
-          return { EventId: id, EventName: 'ConsoleLogin', EventTime: time, EventSource: 'signin.amazonaws.com', Username: `user${n % 7}`, Resources: [], CloudTrailEvent: JSON.stringify(record) };
+          const record = {
+            eventID: id,
+            eventTime: iso(time * 1000).replace('.000', ''),
+            eventName: 'ConsoleLogin',
+            userIdentity: { type: 'IAMUser', userName: `user${n % 7}` },
+          };
+          return {
+            EventId: id,
+            EventName: 'ConsoleLogin',
+            EventTime: time,
+            EventSource: 'signin.amazonaws.com',
+            Username: `user${n % 7}`,
+            Resources: [],
+            CloudTrailEvent: JSON.stringify(record),
+          };
         });
         const next = (page + 1) * 50 < total ? { NextToken: String(page + 1) } : {};
         return [200, JSON.stringify({ Events: events, ...next }), JSON_HEADERS];

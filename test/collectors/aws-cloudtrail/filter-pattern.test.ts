@@ -11,10 +11,19 @@ describe('CIS patterns cover their item', () => {
   it.each<[string, string]>([
     ['unauthorized', '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }'],
     // v1.4-v3.0: the service-log and HeadBucket exclusions, joined without parentheses.
-    ['unauthorized', '{($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }'],
-    ['unauthorized', '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && (($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket")) }'],
+    [
+      'unauthorized',
+      '{($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }',
+    ],
+    [
+      'unauthorized',
+      '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && (($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket")) }',
+    ],
     ['console_no_mfa', '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }'],
-    ['console_no_mfa', '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }'],
+    [
+      'console_no_mfa',
+      '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+    ],
     ['console_no_mfa', '{$.additionalEventData.MFAUsed!=Yes&&$.eventName=ConsoleLogin}'],
     ['root_use', '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'],
     ['root_use', '{ $.userIdentity.type = Root }'],
@@ -23,8 +32,14 @@ describe('CIS patterns cover their item', () => {
       '{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}',
     ],
     ['iam_policy', '{ ($.eventSource = "iam.amazonaws.com") && (($.eventName = "*Policy") || ($.eventName = "*PolicyVersion")) && ($.readOnly IS FALSE) }'],
-    ['trail_change', '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }'],
-    ['trail_change', '{ ($.eventName = "StopLogging") || ($.eventName = "StartLogging") || ($.eventName = "DeleteTrail") || ($.eventName = "UpdateTrail") || ($.eventName = "CreateTrail") }'],
+    [
+      'trail_change',
+      '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }',
+    ],
+    [
+      'trail_change',
+      '{ ($.eventName = "StopLogging") || ($.eventName = "StartLogging") || ($.eventName = "DeleteTrail") || ($.eventName = "UpdateTrail") || ($.eventName = "CreateTrail") }',
+    ],
   ])('%s: %s', (id, pattern) => {
     expect(coverage(pattern, item(id))).toEqual({ covers: true });
   });
@@ -37,8 +52,12 @@ describe('CIS patterns cover their item', () => {
 describe('patterns that do not cover an item', () => {
   it.each<[string, string, string]>([
     // CIS v1.5's published text: its || joins match every call that is not from the log delivery service.
-    ['unauthorized', '{ ($.errorCode = "UnauthorizedOperation") || ($.errorCode = "AccessDenied") || ' +
-      '($.sourceIPAddress!="delivery.logs.amazonaws.com") || ($.eventName!="HeadBucket") }', 'also matches events that are not unauthorized API calls'],
+    [
+      'unauthorized',
+      '{ ($.errorCode = "UnauthorizedOperation") || ($.errorCode = "AccessDenied") || ' +
+        '($.sourceIPAddress!="delivery.logs.amazonaws.com") || ($.eventName!="HeadBucket") }',
+      'also matches events that are not unauthorized API calls',
+    ],
     ['unauthorized', '{ $.errorCode = "AccessDenied" }', 'misses 2 of the 3 sample events'],
     ['console_no_mfa', '{ $.eventName = "ConsoleLogin" }', 'also matches events that are not console sign-ins without MFA'],
     ['root_use', '{ $.eventName = * }', 'also matches events that are not root user activity'],
@@ -49,7 +68,12 @@ describe('patterns that do not cover an item', () => {
   });
 
   it('tells a filter about something else (it matches none of the events) from one that falls short', () => {
-    expect(coverage('{ $.eventName = ConsoleLogin }', item('trail_change'))).toEqual({ covers: false, understood: true, related: false, why: 'misses 5 of the 5 sample events' });
+    expect(coverage('{ $.eventName = ConsoleLogin }', item('trail_change'))).toEqual({
+      covers: false,
+      understood: true,
+      related: false,
+      why: 'misses 5 of the 5 sample events',
+    });
   });
 
   it.each<[string, string]>([
@@ -68,7 +92,13 @@ describe('patterns that do not cover an item', () => {
 });
 
 describe('evaluation', () => {
-  const record = { eventName: 'CreateAccessKey', readOnly: false, count: 3, userIdentity: { type: 'Root', sessionContext: null }, resources: [{ ARN: 'arn:aws:iam::1:user/a' }] };
+  const record = {
+    eventName: 'CreateAccessKey',
+    readOnly: false,
+    count: 3,
+    userIdentity: { type: 'Root', sessionContext: null },
+    resources: [{ ARN: 'arn:aws:iam::1:user/a' }],
+  };
   it.each<[string, boolean]>([
     ['{ $.eventName = Create* }', true],
     ['{ $.eventName = *Access* }', true],

@@ -128,7 +128,11 @@ describe('managementCaptures', () => {
     ['no selectors at all (the trail selects nothing)', { kind: 'basic', selectors: [] } as EventSelectorsEvidence, []],
     ['advanced management only', advanced([management]), [{ read: true, write: true, excluded: [] }]],
     ['advanced writes only', advanced([management, { field: 'readOnly', equals: ['false'] }]), [{ read: false, write: true, excluded: [] }]],
-    ['advanced reads only (NotEquals false)', advanced([management, { field: 'readOnly', notEquals: ['false'] }]), [{ read: true, write: false, excluded: [] }]],
+    [
+      'advanced reads only (NotEquals false)',
+      advanced([management, { field: 'readOnly', notEquals: ['false'] }]),
+      [{ read: true, write: false, excluded: [] }],
+    ],
     [
       'advanced excluding KMS and RDS Data API',
       advanced([management, { field: 'eventSource', notEquals: ['kms.amazonaws.com', 'rdsdata.amazonaws.com'] }]),
@@ -142,7 +146,14 @@ describe('managementCaptures', () => {
     ['advanced limited to listed sources', advanced([management, { field: 'eventSource', equals: ['iam.amazonaws.com'] }]), []],
     ['advanced limited by a prefix', advanced([management, { field: 'eventSource', startsWith: ['iam'] }]), []],
     ['advanced with another field', advanced([management, { field: 'eventName', equals: ['CreateUser'] }]), []],
-    ['advanced data events', advanced([{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }]), []],
+    [
+      'advanced data events',
+      advanced([
+        { field: 'eventCategory', equals: ['Data'] },
+        { field: 'resources.type', equals: ['AWS::S3::Object'] },
+      ]),
+      [],
+    ],
     ['advanced without eventCategory', advanced([{ field: 'readOnly', equals: ['true'] }]), []],
     [
       'advanced read and write in two selectors',
@@ -215,10 +226,7 @@ describe('aws_cloudtrail_multiregion_trail_logging', () => {
     ],
     ['no trail', [], 'fail', `${where} is recorded by no logging multi-region trail (no trail records it).`],
   ])('%s', (_case, trails, expectedStatus, message) => {
-    expect(only(evaluate('aws_cloudtrail_multiregion_trail_logging', view([region('eu-west-1', ...trails), ...trails])))).toEqual([
-      expectedStatus,
-      message,
-    ]);
+    expect(only(evaluate('aws_cloudtrail_multiregion_trail_logging', view([region('eu-west-1', ...trails), ...trails])))).toEqual([expectedStatus, message]);
   });
 
   it('is an error, naming the reason, when the only candidate is an organization trail whose status was denied', () => {
@@ -312,17 +320,16 @@ describe('aws_cloudtrail_management_events_captured', () => {
   });
 
   it('passes when a second logging trail captures what the first leaves out', () => {
-    const trails = [
-      trail('main', { eventSelectors: basic({ excludeManagementEventSources: ['s3.amazonaws.com'] }) }),
-      trail('all'),
-    ];
+    const trails = [trail('main', { eventSelectors: basic({ excludeManagementEventSources: ['s3.amazonaws.com'] }) }), trail('all')];
     expect(judge(trails)[0]).toBe('pass');
   });
 
   it('is an error when a trail that could close the gap has unread selectors or status', () => {
     const data = trail('data', { eventSelectors: basic({ includeManagementEvents: false }) });
     const unreadSelectors = trail('main', { eventSelectors: null });
-    const errors: ResourceError[] = [{ type: TRAIL_PARTS.eventSelectors, resourceId: unreadSelectors.resourceId, error: 'GetEventSelectors in us-east-1: Throttling: Rate exceeded' }];
+    const errors: ResourceError[] = [
+      { type: TRAIL_PARTS.eventSelectors, resourceId: unreadSelectors.resourceId, error: 'GetEventSelectors in us-east-1: Throttling: Rate exceeded' },
+    ];
     expect(judge([data, unreadSelectors], options(), errors)).toEqual([
       'error',
       `${where} cannot be judged: the event selectors of trail main (us-east-1) could not be read (GetEventSelectors in us-east-1: Throttling: Rate exceeded).`,
@@ -340,7 +347,12 @@ describe('aws_cloudtrail_management_events_captured', () => {
 describe('trail configuration checks', () => {
   it.each([
     ['aws_cloudtrail_trail_log_file_validation_enabled', {}, 'pass', 'The trail main (us-east-1) has log file validation on.'],
-    ['aws_cloudtrail_trail_log_file_validation_enabled', { logFileValidationEnabled: false }, 'fail', 'The trail main (us-east-1) has log file validation off.'],
+    [
+      'aws_cloudtrail_trail_log_file_validation_enabled',
+      { logFileValidationEnabled: false },
+      'fail',
+      'The trail main (us-east-1) has log file validation off.',
+    ],
     [
       'aws_cloudtrail_trail_kms_encryption_enabled',
       {},
@@ -364,7 +376,11 @@ describe('aws_cloudtrail_trail_cloudwatch_logs_delivering', () => {
   const logGroup = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:trail:*`;
   it.each([
     [{}, 'pass', `The trail main (us-east-1) delivered to CloudWatch Logs log group ${logGroup} within the 24 hours before the collection.`],
-    [{ cloudWatchLogsLogGroupArn: null, status: status({ cloudWatchLogs: null }) }, 'fail', 'The trail main (us-east-1) does not send its events to CloudWatch Logs.'],
+    [
+      { cloudWatchLogsLogGroupArn: null, status: status({ cloudWatchLogs: null }) },
+      'fail',
+      'The trail main (us-east-1) does not send its events to CloudWatch Logs.',
+    ],
     [
       { status: status({ cloudWatchLogs: before('2026-01-08', 'AccessDeniedException', 12) }) },
       'fail',
@@ -410,7 +426,11 @@ describe('aws_cloudtrail_trail_delivery_errors_absent', () => {
     ],
     // Quiet without an error is not a delivery error (the CloudWatch check judges freshness).
     [{ status: status({ s3: before('2026-01-05') }) }, 'pass', 'The trail main (us-east-1) reports no delivery errors.'],
-    [{ status: status({ isLogging: false, s3: before('2026-01-02', 'NoSuchBucket') }) }, 'not_applicable', 'The trail main (us-east-1) is not logging, so it delivers nothing.'],
+    [
+      { status: status({ isLogging: false, s3: before('2026-01-02', 'NoSuchBucket') }) },
+      'not_applicable',
+      'The trail main (us-east-1) is not logging, so it delivers nothing.',
+    ],
     [{ status: null }, 'error', 'The delivery status of the trail main (us-east-1) could not be read (not read).'],
     // Logging yet never a log file in S3, with no error reported: a silent failure, not a pass.
     [{ status: status({ s3: never() }) }, 'fail', 'The trail main (us-east-1) is logging but has never delivered a log file to S3.'],
@@ -449,7 +469,9 @@ describe('findings day after day', () => {
   const org = orgTrail({ status: null, cloudWatchLogsLogGroupArn: null });
   const main = trail('main');
   const evidence = [region('us-east-1', main, org), region('eu-west-1', stopped, failing, org), region('ap-south-1'), main, stopped, failing, org];
-  const errors: ResourceError[] = [{ type: TRAIL_PARTS.status, resourceId: org.resourceId, error: 'GetTrailStatus in us-west-2: AccessDeniedException: denied' }];
+  const errors: ResourceError[] = [
+    { type: TRAIL_PARTS.status, resourceId: org.resourceId, error: 'GetTrailStatus in us-west-2: AccessDeniedException: denied' },
+  ];
   const findingsAt = (now: Date) => evaluateChecks(awsCloudTrailChecks, evidence, errors, options(), now, 'scope');
 
   it('are identical for the same evidence judged on later days: messages state dates, never ages', () => {

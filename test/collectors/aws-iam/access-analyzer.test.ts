@@ -7,24 +7,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { awsIam } from '../../../collectors/aws-iam/index.js';
 import { awsIamChecks } from '../../../collectors/aws-iam/checks/index.js';
 import { awsIamOptionsSchema } from '../../../collectors/aws-iam/schema.js';
-import type {
-  AccessAnalyzerFindingEvidence,
-  AccessAnalyzerRegionEvidence,
-} from '../../../collectors/aws-iam/schema.js';
+import type { AccessAnalyzerFindingEvidence, AccessAnalyzerRegionEvidence } from '../../../collectors/aws-iam/schema.js';
 import type { EvidenceItem } from '../../../src/collector.js';
 import { evaluateChecks, evidenceView } from '../../../src/evaluate-checks.js';
 import { isolateFromHostAws } from '../../helpers/collect-context.js';
-import {
-  ACCOUNT,
-  collectContext,
-  EXPECTED_EVIDENCE,
-  FAKE_CREDENTIALS,
-  fixture,
-  mockAccount,
-  mocks,
-  NOW,
-  resetIamNock,
-} from '../../helpers/aws-iam-nock.js';
+import { ACCOUNT, collectContext, EXPECTED_EVIDENCE, FAKE_CREDENTIALS, fixture, mockAccount, mocks, NOW, resetIamNock } from '../../helpers/aws-iam-nock.js';
 
 describe('aws-iam: IAM Access Analyzer', () => {
   isolateFromHostAws(['AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_ACCESSANALYZER', 'AWS_ENDPOINT_URL_ACCOUNT']);
@@ -35,7 +22,10 @@ describe('aws-iam: IAM Access Analyzer', () => {
     nock(`https://access-analyzer.${region}.amazonaws.com`).matchHeader('authorization', (value: string) => value.includes(`/${region}/access-analyzer/`));
   const listAnalyzers = (region: string) => analyzer(region).get('/analyzer');
   const listFindings = (region: string, matches: (body: Record<string, unknown>) => boolean) =>
-    analyzer(region).post('/finding', (body: Record<string, unknown>) => body['analyzerArn'] === ANALYZER && JSON.stringify(body['filter']) === '{"status":{"eq":["ACTIVE"]}}' && matches(body));
+    analyzer(region).post(
+      '/finding',
+      (body: Record<string, unknown>) => body['analyzerArn'] === ANALYZER && JSON.stringify(body['filter']) === '{"status":{"eq":["ACTIVE"]}}' && matches(body),
+    );
   const regionId = (region: string) => `arn:aws:access-analyzer:${region}:${ACCOUNT}:region`;
   const judged = (result: Awaited<ReturnType<typeof awsIam.collect>>, options: ReturnType<typeof collectContext>['ctx']['options']) =>
     evaluateChecks(awsIamChecks, result.evidence, result.errors, options, NOW, ACCOUNT)
@@ -62,8 +52,12 @@ describe('aws-iam: IAM Access Analyzer', () => {
     expect(apiCalls()).toBe(9 + 2 + 2);
     expect(result.meta?.['accessAnalyzerRegions']).toEqual(['eu-west-1', 'us-east-1']);
     const regions = result.evidence.filter((item) => item.type === 'aws.iam.access-analyzer');
-    expect(regions.map((item) => [item.resourceId, (item.data as AccessAnalyzerRegionEvidence).analyzers.map((a) => `${a.name} ${a.type} ` +
-      `${a.status}${a.statusReason ? ` ${a.statusReason}` : ''}`)])).toEqual([
+    expect(
+      regions.map((item) => [
+        item.resourceId,
+        (item.data as AccessAnalyzerRegionEvidence).analyzers.map((a) => `${a.name} ${a.type} ` + `${a.status}${a.statusReason ? ` ${a.statusReason}` : ''}`),
+      ]),
+    ).toEqual([
       [regionId('eu-west-1'), ['eu-external ACCOUNT FAILED SERVICE_LINKED_ROLE_CREATION_FAILED', 'eu-unused-access ACCOUNT_UNUSED_ACCESS ACTIVE']],
       [regionId('us-east-1'), ['ConsoleAnalyzer-3f1c2a8e-6b0d-4c7e-9a51-2d7e8b4c1f90 ACCOUNT ACTIVE', 'unused-access ACCOUNT_UNUSED_ACCESS ACTIVE']],
     ]);
@@ -100,7 +94,11 @@ describe('aws-iam: IAM Access Analyzer', () => {
         `Region eu-west-1 of account ${ACCOUNT} has no active external-access analyzer: only eu-external (ACCOUNT, ` +
           `FAILED: SERVICE_LINKED_ROLE_CREATION_FAILED), eu-unused-access (ACCOUNT_UNUSED_ACCESS, ACTIVE).`,
       ],
-      [regionId('us-east-1'), 'pass', `Region us-east-1 of account ${ACCOUNT} has the active ACCOUNT analyzer ConsoleAnalyzer-3f1c2a8e-6b0d-4c7e-9a51-2d7e8b4c1f90.`],
+      [
+        regionId('us-east-1'),
+        'pass',
+        `Region us-east-1 of account ${ACCOUNT} has the active ACCOUNT analyzer ConsoleAnalyzer-3f1c2a8e-6b0d-4c7e-9a51-2d7e8b4c1f90.`,
+      ],
     ]);
   });
 
@@ -109,9 +107,16 @@ describe('aws-iam: IAM Access Analyzer', () => {
     mockAccount('callerIdentity');
     const regionsFixture = (name: string) => readFileSync(new URL(`../../fixtures/aws-cloudtrail/${name}`, import.meta.url), 'utf8');
     const page1 = JSON.parse(regionsFixture('account-list-regions-1.json')) as Record<string, unknown>;
-    nock('https://account.us-east-1.amazonaws.com').post('/listRegions', (body: Record<string, unknown>) => body['NextToken'] === undefined).reply(200, page1, JSON_HEADERS);
-    nock('https://account.us-east-1.amazonaws.com').post('/listRegions', (body: Record<string, unknown>) => body['NextToken'] === page1['NextToken']).reply(200, JSON.parse(regionsFixture('account-list-regions-2.json')), JSON_HEADERS);
-    const enabled = [...(page1['Regions'] as { RegionName: string; RegionOptStatus: string }[]), ...((JSON.parse(regionsFixture('account-list-regions-2.json')) as { Regions: { RegionName: string; RegionOptStatus: string }[] }).Regions)]
+    nock('https://account.us-east-1.amazonaws.com')
+      .post('/listRegions', (body: Record<string, unknown>) => body['NextToken'] === undefined)
+      .reply(200, page1, JSON_HEADERS);
+    nock('https://account.us-east-1.amazonaws.com')
+      .post('/listRegions', (body: Record<string, unknown>) => body['NextToken'] === page1['NextToken'])
+      .reply(200, JSON.parse(regionsFixture('account-list-regions-2.json')), JSON_HEADERS);
+    const enabled = [
+      ...(page1['Regions'] as { RegionName: string; RegionOptStatus: string }[]),
+      ...(JSON.parse(regionsFixture('account-list-regions-2.json')) as { Regions: { RegionName: string; RegionOptStatus: string }[] }).Regions,
+    ]
       .filter((region) => region.RegionOptStatus !== 'DISABLED')
       .map((region) => region.RegionName);
     for (const region of enabled) listAnalyzers(region).reply(200, { analyzers: [] }, JSON_HEADERS);
@@ -131,16 +136,27 @@ describe('aws-iam: IAM Access Analyzer', () => {
     mockAccount('callerIdentity');
     nock('https://account.us-east-1.amazonaws.com')
       .post('/listRegions')
-      .reply(403, JSON.parse(readFileSync(new URL('../../fixtures/aws-cloudtrail/account-access-denied.json', import.meta.url), 'utf8')), { ...JSON_HEADERS, 'x-amzn-errortype': 'AccessDeniedException' });
+      .reply(403, JSON.parse(readFileSync(new URL('../../fixtures/aws-cloudtrail/account-access-denied.json', import.meta.url), 'utf8')), {
+        ...JSON_HEADERS,
+        'x-amzn-errortype': 'AccessDeniedException',
+      });
     const { ctx } = collectContext({ options: { accessAnalyzer: {} } });
 
     const result = await awsIam.collect(ctx);
 
     expect(result.errors).toEqual([
-      { type: 'aws.iam.access-analyzer', resourceId: `arn:aws:access-analyzer::${ACCOUNT}:regions`, error: expect.stringMatching(/^account:ListRegions: AccessDeniedException: .* \(grant account:ListRegions, or list the regions to cover in `accessAnalyzer.regions`\)$/) },
+      {
+        type: 'aws.iam.access-analyzer',
+        resourceId: `arn:aws:access-analyzer::${ACCOUNT}:regions`,
+        error: expect.stringMatching(
+          /^account:ListRegions: AccessDeniedException: .* \(grant account:ListRegions, or list the regions to cover in `accessAnalyzer.regions`\)$/,
+        ),
+      },
     ]);
     expect(result.evidence).toEqual(EXPECTED_EVIDENCE);
-    expect(judged(result, ctx.options)).toEqual([[`arn:aws:access-analyzer::${ACCOUNT}:regions`, 'error', expect.stringContaining('grant account:ListRegions')]]);
+    expect(judged(result, ctx.options)).toEqual([
+      [`arn:aws:access-analyzer::${ACCOUNT}:regions`, 'error', expect.stringContaining('grant account:ListRegions')],
+    ]);
   });
 
   it('keeps a region that cannot be read to itself: an HTML 500 page is named by its status and host', async () => {
@@ -148,7 +164,10 @@ describe('aws-iam: IAM Access Analyzer', () => {
     mockAccount('callerIdentity');
     listAnalyzers('us-east-1').reply(200, { analyzers: [] }, JSON_HEADERS);
     listAnalyzers('eu-west-1').times(5).reply(500, '<html><body><h1>500 Internal Server Error</h1></body></html>', { 'content-type': 'text/html' });
-    const { ctx } = collectContext({ options: { accessAnalyzer: { regions: ['us-east-1', 'eu-west-1'] } }, aws: { credentials: FAKE_CREDENTIALS, retryDelayMs: 1 } });
+    const { ctx } = collectContext({
+      options: { accessAnalyzer: { regions: ['us-east-1', 'eu-west-1'] } },
+      aws: { credentials: FAKE_CREDENTIALS, retryDelayMs: 1 },
+    });
 
     const result = await awsIam.collect(ctx);
 
@@ -172,8 +191,11 @@ describe('aws-iam: IAM Access Analyzer', () => {
       check.evaluate(evidenceView([region(analyzers)]), awsIamOptionsSchema.parse(options), NOW).map((f) => [f.status, f.message]);
     const organization = { organizationAccountId: '999988887777' };
     expect(judge({ accounts: [{ id: ACCOUNT }, { id: '999988887777' }], accessAnalyzer: organization })).toEqual([
-      ['not_applicable', `Region us-east-1 of account ${ACCOUNT} is analysed by the organization's analyzers in account 999988887777 ` +
-        `(accessAnalyzer.organizationAccountId), judged in that account's collection.`],
+      [
+        'not_applicable',
+        `Region us-east-1 of account ${ACCOUNT} is analysed by the organization's analyzers in account 999988887777 ` +
+          `(accessAnalyzer.organizationAccountId), judged in that account's collection.`,
+      ],
     ]);
     expect(judge({ accounts: [{ id: ACCOUNT }], accessAnalyzer: organization })[0]![0]).toBe('error');
     // A region that has an external-access analyzer of its own is judged by it, whoever else analyses it.

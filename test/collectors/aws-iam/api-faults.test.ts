@@ -31,7 +31,6 @@ const detailsPage = (marker: string): Reply => [
   XML,
 ];
 
-
 const cases: FaultCase[] = [
   {
     name: 'throttled twice, then answered: retried, and the run is ok',
@@ -68,9 +67,7 @@ const cases: FaultCase[] = [
   {
     name: 'permission denied (AccessDenied) on the password policy only',
     inject: (o) =>
-      fault(action('GetAccountPasswordPolicy'), o, () =>
-        queryError(403, 'AccessDenied', 'User is not authorized to perform: iam:GetAccountPasswordPolicy'),
-      ),
+      fault(action('GetAccountPasswordPolicy'), o, () => queryError(403, 'AccessDenied', 'User is not authorized to perform: iam:GetAccountPasswordPolicy')),
     status: 'partial',
     reason: /AccessDenied/,
     affected: [PASSWORD_POLICY],
@@ -89,7 +86,9 @@ const cases: FaultCase[] = [
     inject: (o) =>
       fault(action('GetAccountAuthorizationDetails'), o, () => [
         200,
-        cutOffBody('<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><UserDetailList><member>'),
+        cutOffBody(
+          '<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><UserDetailList><member>',
+        ),
         XML,
       ]),
     status: 'failed',

@@ -67,10 +67,7 @@ describe('findings over an unchanged estate as the clock moves on', () => {
     credentials('bob', {
       passwordEnabled: true,
       passwordLastChanged: ago(400),
-      accessKeys: [
-        key(1, { lastRotated: ago(500), lastUsedDate: dayAgo(100) }),
-        key(2, { lastRotated: ago(200), lastUsedDate: null }),
-      ],
+      accessKeys: [key(1, { lastRotated: ago(500), lastUsedDate: dayAgo(100) }), key(2, { lastRotated: ago(200), lastUsedDate: null })],
     }),
     credentials('carol'),
     passwordPolicy({ minimumPasswordLength: 8, passwordReusePrevention: null }),
@@ -83,8 +80,7 @@ describe('findings over an unchanged estate as the clock moves on', () => {
     managedPolicy(arn('policy/ReadLogs'), { Effect: 'Allow', Action: 'logs:Get*', Resource: '*' }),
     item('aws.iam.access-analyzer', `arn:aws:access-analyzer:us-east-1:${ACCOUNT}:region`, { accountId: ACCOUNT, region: 'us-east-1', analyzers: [] }),
   );
-  const findingsAt = (now: Date) =>
-    awsIamChecks.map((check) => ({ checkId: check.id, findings: check.evaluate(estate, options(), now) }));
+  const findingsAt = (now: Date) => awsIamChecks.map((check) => ({ checkId: check.id, findings: check.evaluate(estate, options(), now) }));
 
   it('judges every check of the fixed estate with each status', () => {
     const checks = findingsAt(NOW);
@@ -94,11 +90,7 @@ describe('findings over an unchanged estate as the clock moves on', () => {
     // The date-based checks fail on this estate: their failure messages are the ones that used to age.
     const failing = checks.flatMap((check) => (check.findings.some((f) => f.status === 'fail') ? [check.checkId] : []));
     expect(failing).toEqual(
-      expect.arrayContaining([
-        'aws_iam_root_recently_unused',
-        'aws_iam_user_unused_credentials_disabled',
-        'aws_iam_user_access_keys_rotated',
-      ]),
+      expect.arrayContaining(['aws_iam_root_recently_unused', 'aws_iam_user_unused_credentials_disabled', 'aws_iam_user_access_keys_rotated']),
     );
   });
 

@@ -290,29 +290,21 @@ describe('aws-iam collector', () => {
         error: 'credential report row of bob: unreadable date in access_key_1_last_rotated: "last tuesday"',
       },
     ]);
-    expect(result.evidence).toEqual(
-      EXPECTED_EVIDENCE.filter((item) => !(item.type === 'aws.iam.user-credentials' && item.resourceId === arn('user/bob'))),
-    );
+    expect(result.evidence).toEqual(EXPECTED_EVIDENCE.filter((item) => !(item.type === 'aws.iam.user-credentials' && item.resourceId === arn('user/bob'))));
   });
 
   it('rejects credentials of another account than the configured one', async () => {
     mocks.callerIdentity();
     const { ctx, apiCalls } = collectContext({ options: { accounts: [{ id: '444455556666' }] } });
 
-    await expect(awsIam.collect(ctx)).rejects.toThrow(
-      'credentials belong to account 111122223333, config says 444455556666',
-    );
+    await expect(awsIam.collect(ctx)).rejects.toThrow('credentials belong to account 111122223333, config says 444455556666');
     expect(nock.pendingMocks()).toEqual([]);
     expect(apiCalls()).toBe(1);
   });
 
   it('assumes the configured role with its external id and signs every call with the session', async () => {
     const roleArn = arn('role/EvidenceAgentAudit');
-    sts(
-      'AssumeRole',
-      (body) =>
-        body.RoleArn === roleArn && body.ExternalId === 'fake-external-id' && body.RoleSessionName === 'evidence-agent',
-    )
+    sts('AssumeRole', (body) => body.RoleArn === roleArn && body.ExternalId === 'fake-external-id' && body.RoleSessionName === 'evidence-agent')
       .matchHeader('authorization', /Credential=FAKEACCESSKEYFORTESTS\//)
       .reply(200, fixture('sts-assume-role.xml'), XML_HEADERS);
     sts('GetCallerIdentity')
@@ -447,9 +439,7 @@ describe('aws-iam collector', () => {
     const options = awsIamOptionsSchema.parse({});
     const { findings } = evaluateChecks(awsIamChecks, result.evidence, result.errors, options, NOW, ACCOUNT);
     expect(
-      findings
-        .filter((finding) => finding.checkId === 'aws_iam_admin_access_restricted')
-        .map((finding) => `${finding.status} ${finding.resourceId}`),
+      findings.filter((finding) => finding.checkId === 'aws_iam_admin_access_restricted').map((finding) => `${finding.status} ${finding.resourceId}`),
     ).toEqual([
       `fail ${arn('group/admins')}`,
       `fail ${arn('role/OrganizationAccountAccessRole')}`,
@@ -485,9 +475,7 @@ describe('aws-iam collector', () => {
     sts('GetCallerIdentity').reply(200, reply, XML_HEADERS);
     const { ctx, apiCalls } = collectContext();
 
-    await expect(awsIam.collect(ctx)).rejects.toThrow(
-      'STS GetCallerIdentity returned no valid ARN for account 111122223333 (got null)',
-    );
+    await expect(awsIam.collect(ctx)).rejects.toThrow('STS GetCallerIdentity returned no valid ARN for account 111122223333 (got null)');
     expect(apiCalls()).toBe(1);
   });
 
@@ -504,9 +492,7 @@ describe('aws-iam collector', () => {
     expect(nock.pendingMocks()).toEqual([]);
     expect(result.errors).toEqual([]);
     const govArn = (suffix: string) => `arn:aws-us-gov:iam::${ACCOUNT}:${suffix}`;
-    expect(result.evidence).toEqual(
-      JSON.parse(JSON.stringify(EXPECTED_EVIDENCE).replaceAll('arn:aws:', 'arn:aws-us-gov:')) as EvidenceItem[],
-    );
+    expect(result.evidence).toEqual(JSON.parse(JSON.stringify(EXPECTED_EVIDENCE).replaceAll('arn:aws:', 'arn:aws-us-gov:')) as EvidenceItem[]);
     const root = result.evidence.find((item) => item.type === 'aws.iam.root-credentials');
     expect(root).toMatchObject({
       resourceId: govArn('root'),

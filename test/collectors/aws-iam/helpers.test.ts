@@ -72,11 +72,27 @@ describe('decodePolicyDocument', () => {
     ['a JSON array', encoded([]), 'policy document is not a JSON object'],
     ['without Statement', encoded({ Version: '2012-10-17' }), 'policy document has no Statement'],
     ['a string statement', encoded({ Statement: '*' }), 'policy document statement #1 is not a JSON object'],
-    ['a null statement in a list', encoded({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, null] }), 'policy document statement #2 is not a JSON object'],
+    [
+      'a null statement in a list',
+      encoded({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, null] }),
+      'policy document statement #2 is not a JSON object',
+    ],
     ['no Effect', encoded({ Statement: [{ Action: '*', Resource: '*' }] }), 'policy document statement #1: Effect is missing, not Allow or Deny'],
-    ['a lowercase Effect', encoded({ Statement: [{ Effect: 'allow', Action: '*', Resource: '*' }] }), 'policy document statement #1: Effect is "allow", not Allow or Deny'],
-    ['an object Action', encoded({ Statement: [{ Effect: 'Allow', Action: { all: true }, Resource: '*' }] }), 'policy document statement #1: Action is not a string or a list of strings'],
-    ['a number in NotResource', encoded({ Statement: [{ Effect: 'Allow', Action: '*', NotResource: ['a', 1] }] }), 'policy document statement #1: NotResource is not a string or a list of strings'],
+    [
+      'a lowercase Effect',
+      encoded({ Statement: [{ Effect: 'allow', Action: '*', Resource: '*' }] }),
+      'policy document statement #1: Effect is "allow", not Allow or Deny',
+    ],
+    [
+      'an object Action',
+      encoded({ Statement: [{ Effect: 'Allow', Action: { all: true }, Resource: '*' }] }),
+      'policy document statement #1: Action is not a string or a list of strings',
+    ],
+    [
+      'a number in NotResource',
+      encoded({ Statement: [{ Effect: 'Allow', Action: '*', NotResource: ['a', 1] }] }),
+      'policy document statement #1: NotResource is not a string or a list of strings',
+    ],
     ['a numeric Sid', encoded({ Statement: [{ Sid: 7, Effect: 'Allow', Action: '*', Resource: '*' }] }), 'policy document statement #1: Sid is not a string'],
   ])('rejects a document that is %s, rather than read it as granting nothing', (_case, text, message) => {
     expect(() => decodePolicyDocument(text)).toThrow(message);

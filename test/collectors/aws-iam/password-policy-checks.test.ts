@@ -21,9 +21,7 @@ describe('aws_iam_account_password_policy_strong', () => {
   });
 
   it('fails an account without a password policy', () => {
-    expect(judge(passwordPolicy({ present: false, minimumPasswordLength: null }))?.message).toBe(
-      `Account ${ACCOUNT} has no password policy.`,
-    );
+    expect(judge(passwordPolicy({ present: false, minimumPasswordLength: null }))?.message).toBe(`Account ${ACCOUNT} has no password policy.`);
   });
 
   it('lists every shortfall', () => {

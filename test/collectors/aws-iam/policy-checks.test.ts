@@ -110,8 +110,7 @@ describe('aws_iam_policy_no_full_admin', () => {
         resourceType: EVIDENCE.policy,
         resourceId: arn('policy/Unattached'),
         status: 'fail',
-        message:
-          'Customer-managed policy Unattached grants full administrator access: statement All allows every action on every resource.',
+        message: 'Customer-managed policy Unattached grants full administrator access: statement All allows every action on every resource.',
       },
       {
         resourceType: EVIDENCE.group,
@@ -123,8 +122,7 @@ describe('aws_iam_policy_no_full_admin', () => {
         resourceType: EVIDENCE.role,
         resourceId: `${arn('role/deploy')}#inline/deploy-all`,
         status: 'fail',
-        message:
-          'Inline policy deploy-all of role deploy grants full administrator access: statement #1 allows every action on every resource.',
+        message: 'Inline policy deploy-all of role deploy grants full administrator access: statement #1 allows every action on every resource.',
       },
     ]);
   });
@@ -145,10 +143,7 @@ describe('aws_iam_admin_access_restricted', () => {
   });
 
   it('passes principals matched by an allow-list glob', () => {
-    const view = viewOf(
-      role('OrganizationAccountAccessRole', { attachedPolicies: [ADMIN_ACCESS] }),
-      role('BreakGlass', { attachedPolicies: [ADMIN_ACCESS] }),
-    );
+    const view = viewOf(role('OrganizationAccountAccessRole', { attachedPolicies: [ADMIN_ACCESS] }), role('BreakGlass', { attachedPolicies: [ADMIN_ACCESS] }));
     expect(outcomes(view, ['arn:aws:iam::*:role/OrganizationAccountAccessRole'])).toEqual([
       `fail ${arn('role/BreakGlass')}: role BreakGlass holds administrator access (AdministratorAccess attached) but is not on the admin allow list.`,
       `pass ${arn('role/OrganizationAccountAccessRole')}: role OrganizationAccountAccessRole holds administrator access (AdministratorAccess attached) and is on the admin allow list.`,
@@ -202,17 +197,13 @@ describe('aws_iam_admin_access_restricted', () => {
   it('files the account finding in the partition of the evidence', () => {
     const govArn = `arn:aws-us-gov:iam::${ACCOUNT}:user/alice`;
     const view = viewOf(item(EVIDENCE.user, govArn, { ...(user('alice').data as UserEvidence), arn: govArn }));
-    expect(evaluate('aws_iam_admin_access_restricted', view).map((finding) => finding.resourceId)).toEqual([
-      `arn:aws-us-gov:iam::${ACCOUNT}:account-summary`,
-    ]);
+    expect(evaluate('aws_iam_admin_access_restricted', view).map((finding) => finding.resourceId)).toEqual([`arn:aws-us-gov:iam::${ACCOUNT}:account-summary`]);
   });
 });
 
 describe('aws_iam_admin_access_restricted over evidence that could not be read', () => {
   const outcomes = (evidence: EvidenceItem[], errors: ResourceError[]) =>
-    evaluate('aws_iam_admin_access_restricted', evidenceView(evidence, errors)).map(
-      (finding) => `${finding.status} ${finding.resourceId}: ${finding.message}`,
-    );
+    evaluate('aws_iam_admin_access_restricted', evidenceView(evidence, errors)).map((finding) => `${finding.status} ${finding.resourceId}: ${finding.message}`);
   const undetermined = `Whether any user, group or role of account ${ACCOUNT} holds administrator access cannot be determined`;
 
   it.each([
@@ -262,10 +253,7 @@ describe('aws_iam_admin_access_restricted over evidence that could not be read',
   });
 
   it('still judges a principal that holds admin by what could be read', () => {
-    const evidence = [
-      user('alice', { groups: ['ops'], attachedPolicies: [ADMIN_ACCESS] }),
-      user('bob', { groups: ['ops'] }),
-    ];
+    const evidence = [user('alice', { groups: ['ops'], attachedPolicies: [ADMIN_ACCESS] }), user('bob', { groups: ['ops'] })];
     expect(outcomes(evidence, [unreadable(EVIDENCE.group, arn('group/ops'))])).toEqual([
       `fail ${arn('user/alice')}: IAM user alice holds administrator access (AdministratorAccess attached) but is not on the admin allow list.`,
       `error ${arn('user/bob')}: Whether IAM user bob holds administrator access cannot be determined: the evidence of group ops could not be read.`,

@@ -3,17 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVIDENCE } from '../../../collectors/aws-iam/schema.js';
 import type { FindingDraft } from '../../../src/collector.js';
-import {
-  ACCOUNT,
-  arn,
-  dayAgo,
-  viewOf,
-  options,
-  evaluate,
-  noKey,
-  key,
-  root,
-} from '../../helpers/aws-iam-evidence.js';
+import { ACCOUNT, arn, dayAgo, viewOf, options, evaluate, noKey, key, root } from '../../helpers/aws-iam-evidence.js';
 
 describe('root user checks', () => {
   const rootFinding = (status: FindingDraft['status'], message: string): FindingDraft => ({
@@ -38,50 +28,24 @@ describe('root user checks', () => {
       'fail',
       `The root user of account ${ACCOUNT} uses the virtual MFA device ${arn('mfa/root-account-mfa-device')}.`,
     ],
-    [
-      'no MFA',
-      root({ accountMfaEnabled: false, mfaActive: false }),
-      'fail',
-      `The root user of account ${ACCOUNT} has no MFA device at all.`,
-    ],
+    ['no MFA', root({ accountMfaEnabled: false, mfaActive: false }), 'fail', `The root user of account ${ACCOUNT} has no MFA device at all.`],
   ] as const)('aws_iam_root_hardware_mfa_enabled: %s', (_case, evidence, status, message) => {
     expect(evaluate('aws_iam_root_hardware_mfa_enabled', viewOf(evidence))).toEqual([rootFinding(status, message)]);
   });
 
   it.each([
     ['no keys', root(), 'pass', `The root user of account ${ACCOUNT} has no access keys.`],
-    [
-      'an active key in the report',
-      root({ accessKeys: [noKey(1), key(2)] }),
-      'fail',
-      `The root user of account ${ACCOUNT} has active access keys (key 2).`,
-    ],
-    [
-      'keys flagged by the account summary',
-      root({ accessKeysPresent: true }),
-      'fail',
-      `The root user of account ${ACCOUNT} has access keys.`,
-    ],
+    ['an active key in the report', root({ accessKeys: [noKey(1), key(2)] }), 'fail', `The root user of account ${ACCOUNT} has active access keys (key 2).`],
+    ['keys flagged by the account summary', root({ accessKeysPresent: true }), 'fail', `The root user of account ${ACCOUNT} has access keys.`],
   ] as const)('aws_iam_root_access_keys_absent: %s', (_case, evidence, status, message) => {
     expect(evaluate('aws_iam_root_access_keys_absent', viewOf(evidence))).toEqual([rootFinding(status, message)]);
   });
 
-  const rootUsed = (day: string, how: string, verdict: string) =>
-    `The root user of account ${ACCOUNT} was last used on ${day} (${how}), ${verdict}.`;
+  const rootUsed = (day: string, how: string, verdict: string) => `The root user of account ${ACCOUNT} was last used on ${day} (${how}), ${verdict}.`;
   it.each([
     ['never used', root(), 'pass', `The root user of account ${ACCOUNT} has no recorded password or access key use.`],
-    [
-      'password used 30 days before today',
-      root({ passwordLastUsed: '2025-12-11' }),
-      'pass',
-      rootUsed('2025-12-11', 'password', '30 or more days ago'),
-    ],
-    [
-      'password used 29 days before today',
-      root({ passwordLastUsed: '2025-12-12' }),
-      'fail',
-      rootUsed('2025-12-12', 'password', 'less than 30 days ago'),
-    ],
+    ['password used 30 days before today', root({ passwordLastUsed: '2025-12-11' }), 'pass', rootUsed('2025-12-11', 'password', '30 or more days ago')],
+    ['password used 29 days before today', root({ passwordLastUsed: '2025-12-12' }), 'fail', rootUsed('2025-12-12', 'password', 'less than 30 days ago')],
     [
       'key used 2 days ago, password long ago',
       root({ passwordLastUsed: dayAgo(300), accessKeys: [key(1, { lastUsedDate: '2026-01-08' }), noKey(2)] }),

@@ -36,8 +36,7 @@ const assume = (Principal: unknown, extra: PolicyStatement = {}): PolicyStatemen
   ({ Effect: 'Allow', Principal, Action: 'sts:AssumeRole', ...extra }) as PolicyStatement;
 const externalId = (operator = 'StringEquals', value = 'vendor-7f3a9c') => ({ Condition: { [operator]: { 'sts:ExternalId': value } } });
 
-const options = (overrides: Record<string, unknown> = {}): AwsIamOptions =>
-  awsIamOptionsSchema.parse({ accounts: [{ id: ACCOUNT }], ...overrides });
+const options = (overrides: Record<string, unknown> = {}): AwsIamOptions => awsIamOptionsSchema.parse({ accounts: [{ id: ACCOUNT }], ...overrides });
 
 function judge(checkId: string, item: EvidenceItem, opts = options()): Pick<FindingDraft, 'status' | 'message'> {
   const check = awsIamChecks.find((c) => c.id === checkId)!;
@@ -75,9 +74,18 @@ describe('aws_iam_role_trust_restricted', () => {
       'pass',
       `Role r can be assumed only by identity provider arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com.`,
     ],
-    ['nobody (no statement grants sts:AssumeRole)', [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:TagSession' }], 'pass', 'Role r lets no one assume it (no ' +
-      'statement allows sts:AssumeRole).'],
-    ['a deny only', [{ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' }], 'pass', 'Role r lets no one assume it (no statement allows sts:AssumeRole).'],
+    [
+      'nobody (no statement grants sts:AssumeRole)',
+      [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:TagSession' }],
+      'pass',
+      'Role r lets no one assume it (no ' + 'statement allows sts:AssumeRole).',
+    ],
+    [
+      'a deny only',
+      [{ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' }],
+      'pass',
+      'Role r lets no one assume it (no statement allows sts:AssumeRole).',
+    ],
     [
       'a third-party account root without an external id',
       [assume({ AWS: `arn:aws:iam::${VENDOR}:root` })],
@@ -172,11 +180,22 @@ describe('aws_iam_role_trust_restricted', () => {
   });
 
   it.each<[string, PolicyStatement[], string]>([
-    ['a principal type no role trusts', [assume({ CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' })], 'statement #1: principal type "CanonicalUser" is not ' +
-      'one a role trusts'],
-    ['an AWS principal that is neither an id nor an ARN', [assume({ AWS: 'vendor-account' })], 'statement #1: AWS principal "vendor-account" is neither an account id nor an IAM ARN'],
+    [
+      'a principal type no role trusts',
+      [assume({ CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' })],
+      'statement #1: principal type "CanonicalUser" is not ' + 'one a role trusts',
+    ],
+    [
+      'an AWS principal that is neither an id nor an ARN',
+      [assume({ AWS: 'vendor-account' })],
+      'statement #1: AWS principal "vendor-account" is neither an account id nor an IAM ARN',
+    ],
     ['a principal that is not a string', [assume({ AWS: [123] })], 'statement #1: Principal AWS is not a string or a list of strings'],
-    ['a condition that is not an object', [assume({ AWS: `arn:aws:iam::${VENDOR}:root` }, { Condition: 'sts:ExternalId' })], 'statement #1 has a Condition that is not an object'],
+    [
+      'a condition that is not an object',
+      [assume({ AWS: `arn:aws:iam::${VENDOR}:root` }, { Condition: 'sts:ExternalId' })],
+      'statement #1 has a Condition that is not an object',
+    ],
   ])('cannot judge %s', (_case, statements, problem) => {
     expect(judge(RESTRICTED, role('r', statements))).toEqual({ status: 'error', message: `The trust policy of Role r cannot be judged: ${problem}.` });
   });
@@ -184,7 +203,14 @@ describe('aws_iam_role_trust_restricted', () => {
   it('gives an error to a role whose trust policy could not be read (the runner overlay)', () => {
     const check = awsIamChecks.find((c) => c.id === RESTRICTED)!;
     const arn = `arn:aws:iam::${ACCOUNT}:role/broken`;
-    const { findings } = evaluateChecks([check], [], [{ type: EVIDENCE.role, resourceId: arn, error: 'trust policy: policy document is not valid JSON' }], options(), NOW, ACCOUNT);
+    const { findings } = evaluateChecks(
+      [check],
+      [],
+      [{ type: EVIDENCE.role, resourceId: arn, error: 'trust policy: policy document is not valid JSON' }],
+      options(),
+      NOW,
+      ACCOUNT,
+    );
     expect(findings.map((f) => [f.resourceId, f.status])).toEqual([[arn, 'error']]);
   });
 });
@@ -197,7 +223,12 @@ describe('aws_iam_role_trust_no_whole_account', () => {
       'fail',
       `Role r trusts every principal of account ${ACCOUNT} (arn:aws:iam::${ACCOUNT}:root): review who there may assume it.`,
     ],
-    ['a bare account id', [assume({ AWS: VENDOR }, externalId())], 'fail', `Role r trusts every principal of account ${VENDOR} (${VENDOR}): review who there may assume it.`],
+    [
+      'a bare account id',
+      [assume({ AWS: VENDOR }, externalId())],
+      'fail',
+      `Role r trusts every principal of account ${VENDOR} (${VENDOR}): review who there may assume it.`,
+    ],
     [
       'anyone in an organization',
       [assume('*', { Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-exampleorg1/r-ab12/ou-ab12-11111111/*'] } } })],
@@ -211,9 +242,18 @@ describe('aws_iam_role_trust_no_whole_account', () => {
       'pass',
       `Role r names the principals that may assume it: arn:aws:iam::${VENDOR}:role/monitoring, arn:aws:iam::${ACCOUNT}:role/deploy.`,
     ],
-    ['an AWS service only', [assume({ Service: 'ec2.amazonaws.com' })], 'not_applicable', 'Role r trusts no AWS account principal (only AWS services or identity providers, if any).'],
-    ['a principal it cannot read', [assume({ AWS: 'vendor-account' })], 'error', 'The trust policy of Role r cannot be judged: statement #1: AWS principal "vendor-account" is neither an ' +
-      'account id nor an IAM ARN.'],
+    [
+      'an AWS service only',
+      [assume({ Service: 'ec2.amazonaws.com' })],
+      'not_applicable',
+      'Role r trusts no AWS account principal (only AWS services or identity providers, if any).',
+    ],
+    [
+      'a principal it cannot read',
+      [assume({ AWS: 'vendor-account' })],
+      'error',
+      'The trust policy of Role r cannot be judged: statement #1: AWS principal "vendor-account" is neither an ' + 'account id nor an IAM ARN.',
+    ],
   ])('%s: %s', (_case, statements, status, message) => {
     expect(judge(WHOLE_ACCOUNT, role('r', statements))).toEqual({ status, message });
   });

@@ -3,19 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UserCredentialsEvidence } from '../../../collectors/aws-iam/schema.js';
 import type { EvidenceItem, FindingDraft } from '../../../src/collector.js';
-import {
-  arn,
-  ago,
-  dayAgo,
-  startOfDayAgo,
-  endOfDayAgo,
-  viewOf,
-  options,
-  evaluate,
-  noKey,
-  key,
-  credentials,
-} from '../../helpers/aws-iam-evidence.js';
+import { arn, ago, dayAgo, startOfDayAgo, endOfDayAgo, viewOf, options, evaluate, noKey, key, credentials } from '../../helpers/aws-iam-evidence.js';
 
 describe('user credential checks', () => {
   const statusOf = (checkId: string, evidence: EvidenceItem, opts = options()) => {
@@ -60,12 +48,7 @@ describe('user credential checks', () => {
       'pass',
       unusedPass,
     ],
-    [
-      'key never used, created 10 days ago',
-      { accessKeys: [key(1, { lastUsedDate: null, lastRotated: ago(10) }), noKey(2)] },
-      'pass',
-      unusedPass,
-    ],
+    ['key never used, created 10 days ago', { accessKeys: [key(1, { lastUsedDate: null, lastRotated: ago(10) }), noKey(2)] }, 'pass', unusedPass],
     [
       'second key unused for 100 days',
       { accessKeys: [key(1), key(2, { lastUsedDate: dayAgo(100) })] },
@@ -90,24 +73,14 @@ describe('user credential checks', () => {
   it.each([
     ['key rotated 90 days ago', [key(1, { lastRotated: ago(90) }), noKey(2)], 'pass', rotatedPass],
     ['key rotated at the start of the day 90 days ago', [key(1, { lastRotated: startOfDayAgo(90) }), noKey(2)], 'pass', rotatedPass],
-    [
-      'key rotated 91 days ago',
-      [key(1, { lastRotated: ago(91) }), noKey(2)],
-      'fail',
-      rotatedFail('access key 1 (last rotated on 2025-10-11)'),
-    ],
+    ['key rotated 91 days ago', [key(1, { lastRotated: ago(91) }), noKey(2)], 'fail', rotatedFail('access key 1 (last rotated on 2025-10-11)')],
     [
       'key rotated at the end of the day 91 days ago',
       [key(1, { lastRotated: endOfDayAgo(91) }), noKey(2)],
       'fail',
       rotatedFail('access key 1 (last rotated on 2025-10-11)'),
     ],
-    [
-      'an active key without rotation date',
-      [noKey(1), key(2, { lastRotated: null })],
-      'fail',
-      rotatedFail('access key 2 (rotation date unknown)'),
-    ],
+    ['an active key without rotation date', [noKey(1), key(2, { lastRotated: null })], 'fail', rotatedFail('access key 2 (rotation date unknown)')],
     ['an old inactive key', [key(1, { active: false, lastRotated: ago(900) }), noKey(2)], 'not_applicable', 'IAM user alice has no active access keys.'],
   ] as const)('aws_iam_user_access_keys_rotated: %s', (_case, accessKeys, status, message) => {
     expect(statusOf('aws_iam_user_access_keys_rotated', credentials('alice', { accessKeys: [...accessKeys] }))).toEqual({
@@ -118,9 +91,7 @@ describe('user credential checks', () => {
 
   it('aws_iam_user_access_keys_rotated follows thresholds.accessKeyMaxAgeDays', () => {
     const evidence = credentials('alice', { accessKeys: [key(1, { lastRotated: ago(31) }), noKey(2)] });
-    expect(
-      statusOf('aws_iam_user_access_keys_rotated', evidence, options({ thresholds: { accessKeyMaxAgeDays: 30 } })).status,
-    ).toBe('fail');
+    expect(statusOf('aws_iam_user_access_keys_rotated', evidence, options({ thresholds: { accessKeyMaxAgeDays: 30 } })).status).toBe('fail');
   });
 
   it.each([
@@ -135,10 +106,7 @@ describe('user credential checks', () => {
   });
 
   it('reports users in resource-id order', () => {
-    const findings = evaluate(
-      'aws_iam_user_console_mfa_enabled',
-      viewOf(credentials('zed'), credentials('alice'), credentials('mike')),
-    );
+    const findings = evaluate('aws_iam_user_console_mfa_enabled', viewOf(credentials('zed'), credentials('alice'), credentials('mike')));
     expect(findings.map((finding) => finding.resourceId)).toEqual([arn('user/alice'), arn('user/mike'), arn('user/zed')]);
   });
 });

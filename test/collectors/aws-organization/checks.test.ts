@@ -26,7 +26,8 @@ const IDC = resourceIds.identityCenter('aws', MGMT, 'eu-west-1');
 const psArn = (id: string) => `arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-${id}`;
 const item = (type: string, resourceId: string, data: unknown): EvidenceItem => ({ type, resourceId, schemaVersion: 1, data });
 
-const options = (overrides: Record<string, unknown> = {}): AwsOrganizationOptions => awsOrganizationOptionsSchema.parse({ accounts: [{ id: MGMT }], ...overrides });
+const options = (overrides: Record<string, unknown> = {}): AwsOrganizationOptions =>
+  awsOrganizationOptionsSchema.parse({ accounts: [{ id: MGMT }], ...overrides });
 
 function run(checkId: string, evidence: EvidenceItem[], opts = options(), errors: ResourceError[] = []): FindingDraft[] {
   const check = awsOrganizationChecks.find((c) => c.id === checkId)!;
@@ -61,7 +62,15 @@ function permissionSet(id: string, name: string, extra: Partial<PermissionSetEvi
   return item(EVIDENCE.permissionSet, data.arn, data);
 }
 function assignment(setId: string, setName: string, principalType: 'USER' | 'GROUP', principalId: string, principalName: string | null): EvidenceItem {
-  const data: AssignmentEvidence = { instanceArn: INSTANCE, accountId: MEMBER, permissionSetArn: psArn(setId), permissionSetName: setName, principalType, principalId, principalName };
+  const data: AssignmentEvidence = {
+    instanceArn: INSTANCE,
+    accountId: MEMBER,
+    permissionSetArn: psArn(setId),
+    permissionSetName: setName,
+    principalType,
+    principalId,
+    principalName,
+  };
   return item(EVIDENCE.assignment, resourceIds.assignment(data.permissionSetArn, MEMBER, principalType, principalId), data);
 }
 
@@ -95,7 +104,11 @@ describe('aws_organization_admin_permission_set_restricted', () => {
   });
 
   it('treats permission sets named in adminPermissionSets as admin', () => {
-    const findings = run(ID, [instance(), permissionSet('read', 'BreakGlass'), assignment('read', 'BreakGlass', 'GROUP', 'g-x', 'Ops')], options({ identityCenter: { adminPermissionSets: ['Break*'] } }));
+    const findings = run(
+      ID,
+      [instance(), permissionSet('read', 'BreakGlass'), assignment('read', 'BreakGlass', 'GROUP', 'g-x', 'Ops')],
+      options({ identityCenter: { adminPermissionSets: ['Break*'] } }),
+    );
     expect(findings.map((f) => f.status)).toEqual(['fail']);
   });
 
@@ -105,7 +118,9 @@ describe('aws_organization_admin_permission_set_restricted', () => {
   });
 
   it('records an error, and no pass, when Identity Center could not be read', () => {
-    const findings = run(ID, [], options(), [{ type: EVIDENCE.instance, resourceId: IDC, error: 'IAM Identity Center in eu-west-1: AccessDeniedException: no' }]);
+    const findings = run(ID, [], options(), [
+      { type: EVIDENCE.instance, resourceId: IDC, error: 'IAM Identity Center in eu-west-1: AccessDeniedException: no' },
+    ]);
     expect(statuses(findings)).toEqual([`error ${IDC}`]);
   });
 });
@@ -167,7 +182,9 @@ describe('aws_organization_permission_set_session_limited', () => {
   });
 
   it('follows maxSessionHours', () => {
-    expect(run(ID, [instance(), permissionSet('a', 'Four', { sessionDuration: 'PT4H' })], options({ identityCenter: { maxSessionHours: 2 } }))[0]!.status).toBe('fail');
+    expect(run(ID, [instance(), permissionSet('a', 'Four', { sessionDuration: 'PT4H' })], options({ identityCenter: { maxSessionHours: 2 } }))[0]!.status).toBe(
+      'fail',
+    );
   });
 
   it('is not applicable without an instance or without permission sets; error when unread', () => {
@@ -182,16 +199,40 @@ const OU_ID = 'ou-ab12-prod0001';
 const ROOT_ARN = `arn:aws:organizations::${MGMT}:root/o-abcdefghij/${ROOT_ID}`;
 const accountArn = (id: string) => `arn:aws:organizations::${MGMT}:account/o-abcdefghij/${id}`;
 function root(scpEnabled = true): EvidenceItem {
-  const data: RootEvidence = { id: ROOT_ID, arn: ROOT_ARN, name: 'Root', policyTypes: scpEnabled ? [{ type: 'SERVICE_CONTROL_POLICY', status: 'ENABLED' }] : [] };
+  const data: RootEvidence = {
+    id: ROOT_ID,
+    arn: ROOT_ARN,
+    name: 'Root',
+    policyTypes: scpEnabled ? [{ type: 'SERVICE_CONTROL_POLICY', status: 'ENABLED' }] : [],
+  };
   return item(EVIDENCE.root, ROOT_ARN, data);
 }
 function account(id: string, extra: Partial<AccountEvidence> = {}): EvidenceItem {
-  const data: AccountEvidence = { accountId: id, arn: accountArn(id), name: `acct-${id.slice(0, 3)}`, status: 'ACTIVE', joinedMethod: 'CREATED', joinedAt: null, parentId: OU_ID, path: [ROOT_ID, OU_ID], management: false, ...extra };
+  const data: AccountEvidence = {
+    accountId: id,
+    arn: accountArn(id),
+    name: `acct-${id.slice(0, 3)}`,
+    status: 'ACTIVE',
+    joinedMethod: 'CREATED',
+    joinedAt: null,
+    parentId: OU_ID,
+    path: [ROOT_ID, OU_ID],
+    management: false,
+    ...extra,
+  };
   return item(EVIDENCE.account, data.arn, data);
 }
 function scp(id: string, name: string, statements: PolicyDocument['Statement'], targets: string[]): EvidenceItem {
   const arn = `arn:aws:organizations::${MGMT}:policy/o-abcdefghij/service_control_policy/${id}`;
-  const data: ScpEvidence = { id, arn, name, description: '', awsManaged: false, document: { Version: '2012-10-17', Statement: statements }, targets: targets.map((t) => ({ targetId: t, type: 'X', name: t })) };
+  const data: ScpEvidence = {
+    id,
+    arn,
+    name,
+    description: '',
+    awsManaged: false,
+    document: { Version: '2012-10-17', Statement: statements },
+    targets: targets.map((t) => ({ targetId: t, type: 'X', name: t })),
+  };
   return item(EVIDENCE.scp, arn, data);
 }
 
@@ -202,7 +243,13 @@ describe('aws_organization_scp_guardrails_enforced', () => {
     'Guardrails',
     [
       { Sid: 'NoLeaving', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' },
-      { Sid: 'KeepTrails', Effect: 'Deny', Action: ['cloudtrail:Stop*', 'cloudtrail:Delete*'], Resource: '*', Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/BreakGlass' } } },
+      {
+        Sid: 'KeepTrails',
+        Effect: 'Deny',
+        Action: ['cloudtrail:Stop*', 'cloudtrail:Delete*'],
+        Resource: '*',
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/BreakGlass' } },
+      },
     ],
     [OU_ID],
   );
@@ -223,7 +270,9 @@ describe('aws_organization_scp_guardrails_enforced', () => {
     const narrow = scp('p-n', 'Narrow', { Effect: 'Deny', Action: '*', Resource: 'arn:aws:cloudtrail:*:*:trail/x' }, [ROOT_ID]);
     expect(run(ID, [root(), account(MEMBER), narrow])[0]!.status).toBe('fail');
     const guardDuty = run(ID, [root(), account(MEMBER), guardrails], options({ scp: { guardDuty: true } }));
-    expect(guardDuty[0]!.message).toContain('no service control policy denies guardduty:DeleteDetector, guardduty:DisassociateFromAdministratorAccount, guardduty:DisassociateFromMasterAccount');
+    expect(guardDuty[0]!.message).toContain(
+      'no service control policy denies guardduty:DeleteDetector, guardduty:DisassociateFromAdministratorAccount, guardduty:DisassociateFromMasterAccount',
+    );
     expect(run(ID, [root(false), account(MEMBER), guardrails])[0]!.message).toContain('service control policies are not enabled on root r-ab12');
   });
 
@@ -233,9 +282,12 @@ describe('aws_organization_scp_guardrails_enforced', () => {
   });
 
   it('is not applicable to the management account and a suspended account; error when the SCPs could not be read', () => {
-    const findings = run(ID, [root(), account(MGMT, { management: true, path: [ROOT_ID] }), account('444444444444', { status: 'SUSPENDED' }), account(MEMBER)], options(), [
-      { type: EVIDENCE.scp, resourceId: resourceIds.part('aws', MGMT, 'service-control-policies'), error: 'ListPolicies: AccessDeniedException' },
-    ]);
+    const findings = run(
+      ID,
+      [root(), account(MGMT, { management: true, path: [ROOT_ID] }), account('444444444444', { status: 'SUSPENDED' }), account(MEMBER)],
+      options(),
+      [{ type: EVIDENCE.scp, resourceId: resourceIds.part('aws', MGMT, 'service-control-policies'), error: 'ListPolicies: AccessDeniedException' }],
+    );
     expect(statuses(findings)).toEqual([
       `not_applicable ${accountArn(MGMT)}`,
       `error ${accountArn(MEMBER)}`,
@@ -248,18 +300,30 @@ describe('aws_organization_scp_guardrails_enforced', () => {
 describe('aws_organization_trail_covers_accounts', () => {
   const ID = 'aws_organization_trail_covers_accounts';
   const trail = (extra: Partial<OrganizationTrailEvidence> = {}): EvidenceItem => {
-    const data: OrganizationTrailEvidence = { arn: `arn:aws:cloudtrail:us-east-1:${MGMT}:trail/org`, name: 'org', homeRegion: 'us-east-1', multiRegion: true, isLogging: true, statusError: null, ...extra };
+    const data: OrganizationTrailEvidence = {
+      arn: `arn:aws:cloudtrail:us-east-1:${MGMT}:trail/org`,
+      name: 'org',
+      homeRegion: 'us-east-1',
+      multiRegion: true,
+      isLogging: true,
+      statusError: null,
+      ...extra,
+    };
     return item(EVIDENCE.trail, data.arn, data);
   };
 
   it('passes every active account under a logging multi-region organisation trail', () => {
     const findings = run(ID, [account(MEMBER), account(MGMT, { management: true }), trail()]);
     expect(findings.map((f) => f.status)).toEqual(['pass', 'pass']);
-    expect(findings[1]!.message).toBe(`Account ${MEMBER} (acct-222) is covered by the organisation trail arn:aws:cloudtrail:us-east-1:${MGMT}:trail/org (multi-region, logging).`);
+    expect(findings[1]!.message).toBe(
+      `Account ${MEMBER} (acct-222) is covered by the organisation trail arn:aws:cloudtrail:us-east-1:${MGMT}:trail/org (multi-region, logging).`,
+    );
   });
 
   it('fails without an organisation trail, and when the only one is stopped or single-region', () => {
-    expect(run(ID, [account(MEMBER)])[0]!.message).toBe(`Account ${MEMBER} (acct-222) is not covered by an organisation trail: the organisation has no organisation trail.`);
+    expect(run(ID, [account(MEMBER)])[0]!.message).toBe(
+      `Account ${MEMBER} (acct-222) is not covered by an organisation trail: the organisation has no organisation trail.`,
+    );
     expect(run(ID, [account(MEMBER), trail({ isLogging: false })])[0]!.status).toBe('fail');
     expect(run(ID, [account(MEMBER), trail({ multiRegion: false })])[0]!.status).toBe('fail');
   });

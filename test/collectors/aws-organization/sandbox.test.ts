@@ -19,7 +19,10 @@ const DAY = 86_400_000;
 const dayAt = (offset: number) => new Date(HISTORY_END.getTime() + offset * DAY + 6 * 3_600_000);
 let sandbox: Sandbox;
 
-isolateFromHostAws(['AWS_ENDPOINT_URL_ORGANIZATIONS', 'AWS_ENDPOINT_URL_SSO_ADMIN', 'AWS_ENDPOINT_URL_IDENTITYSTORE', 'AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_STS'], '127.0.0.1');
+isolateFromHostAws(
+  ['AWS_ENDPOINT_URL_ORGANIZATIONS', 'AWS_ENDPOINT_URL_SSO_ADMIN', 'AWS_ENDPOINT_URL_IDENTITYSTORE', 'AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_STS'],
+  '127.0.0.1',
+);
 beforeAll(async () => {
   sandbox = await startSandbox({ historyEnd: HISTORY_END, lookupEventsPerSecond: 0, identityCenter: { pageSize: 2 }, organization: { pageSize: 2 } });
 });
@@ -38,7 +41,9 @@ async function collectOn(day: Date, events = false) {
   const options = sandboxOrganizationOptions(events);
   const { ctx } = contextFor(awsOrganization, options, {
     now: day,
-    clientEnvironment: { aws: { endpoint: sandbox.endpoint, credentials: { accessKeyId: 'SANDBOXKEY', secretAccessKey: 'sandbox-secret' }, maxAttempts: 1, unlimitedRate: true } },
+    clientEnvironment: {
+      aws: { endpoint: sandbox.endpoint, credentials: { accessKeyId: 'SANDBOXKEY', secretAccessKey: 'sandbox-secret' }, maxAttempts: 1, unlimitedRate: true },
+    },
   });
   const result = await awsOrganization.collect(ctx);
   const { findings } = evaluateChecks(awsOrganization.checks, result.evidence, result.errors, options, day, MANAGEMENT_ACCOUNT_ID);
@@ -50,7 +55,14 @@ describe('aws-organization over the sandbox', () => {
     const { result, findings } = await collectOn(dayAt(-20));
     expect(result.errors).toEqual([]);
     const count = (type: string) => result.evidence.filter((e) => e.type === type).length;
-    expect([count(EVIDENCE.account), count(EVIDENCE.ou), count(EVIDENCE.scp), count(EVIDENCE.permissionSet), count(EVIDENCE.user), count(EVIDENCE.group)]).toEqual([8, 3, 2, 4, 6, 3]);
+    expect([
+      count(EVIDENCE.account),
+      count(EVIDENCE.ou),
+      count(EVIDENCE.scp),
+      count(EVIDENCE.permissionSet),
+      count(EVIDENCE.user),
+      count(EVIDENCE.group),
+    ]).toEqual([8, 3, 2, 4, 6, 3]);
     expect(count(EVIDENCE.trail)).toBe(1);
     const failing = findings.filter((f) => f.status === 'fail' || f.status === 'error');
     expect(failing).toEqual([]);
@@ -69,11 +81,13 @@ describe('aws-organization over the sandbox', () => {
     ]);
   });
 
-  it('reads the drift\'s Identity Center and Organizations calls into the access-change population', async () => {
+  it("reads the drift's Identity Center and Organizations calls into the access-change population", async () => {
     const { result } = await collectOn(dayAt(-1), true);
     expect(result.windows?.map((w) => [w.partition, w.complete])).toEqual([['us-east-1', true]]);
     const rows = (result.events ?? []).map((event) => identityCenterChangeRow(event)!);
-    expect(rows.map((r) => [(r.occurredAt ?? '').slice(0, 10), r.eventName, r.kind, r.account, r.principal, r.policy, (r.actor ?? '').split('/').at(-1)])).toEqual([
+    expect(
+      rows.map((r) => [(r.occurredAt ?? '').slice(0, 10), r.eventName, r.kind, r.account, r.principal, r.policy, (r.actor ?? '').split('/').at(-1)]),
+    ).toEqual([
       ['2026-11-21', 'UpdatePermissionSet', 'change', '', '', '', 'alice.nguyen'],
       ['2026-11-25', 'CreateAccountAssignment', 'grant', '111122223333', expect.stringMatching(/^USER /), '', 'alice.nguyen'],
       ['2026-11-27', 'DetachPolicy', 'change', 'ou-a1b2-security1', '', 'p-7d3k2m9q', 'alice.nguyen'],

@@ -48,19 +48,37 @@ function collaborator(login: string, id: number, level: 'admin' | 'maintain' | '
     followers_url: `${API}/users/${login}/followers`,
     type: 'User',
     site_admin: false,
-    permissions: { admin: level === 'admin', maintain: level === 'admin' || level === 'maintain', push: level !== 'read', triage: level !== 'read', pull: true },
+    permissions: {
+      admin: level === 'admin',
+      maintain: level === 'admin' || level === 'maintain',
+      push: level !== 'read',
+      triage: level !== 'read',
+      pull: true,
+    },
     role_name: role,
     user_view_type: 'public',
   };
 }
 
-const repo = (name: string): ListedRepository => ({ name, visibility: 'private', defaultBranch: 'main', pushedAt: '2026-03-01T10:00:00Z', secretScanning: 'enabled', secretScanningPushProtection: 'enabled' });
+const repo = (name: string): ListedRepository => ({
+  name,
+  visibility: 'private',
+  defaultBranch: 'main',
+  pushedAt: '2026-03-01T10:00:00Z',
+  secretScanning: 'enabled',
+  secretScanningPushProtection: 'enabled',
+});
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
 /** The organization reads the access evidence joins with: owners, members and outside collaborators. */
 function orgReads(outside: string[], plan: string | null = 'enterprise', members: Outcome<string[]> = ok(['owner-olga', 'dev-dora', 'dev-dan'])): OrgReads {
   return {
-    settings: ok({ twoFactorRequirementEnabled: true, defaultRepositoryPermission: 'read', membersCanCreateRepositories: false, membersCanCreatePublicRepositories: false }),
+    settings: ok({
+      twoFactorRequirementEnabled: true,
+      defaultRepositoryPermission: 'read',
+      membersCanCreateRepositories: false,
+      membersCanCreatePublicRepositories: false,
+    }),
     plan,
     owners: ok(['owner-olga']),
     members,
@@ -76,7 +94,15 @@ const orgDoc: EvidenceItem = {
   type: EVIDENCE.org,
   resourceId: ORG,
   schemaVersion: 1,
-  data: { login: ORG, twoFactorRequirementEnabled: true, defaultRepositoryPermission: 'read', membersCanCreateRepositories: false, membersCanCreatePublicRepositories: false, owners: ['owner-olga'], membersWithoutTwoFactor: [] },
+  data: {
+    login: ORG,
+    twoFactorRequirementEnabled: true,
+    defaultRepositoryPermission: 'read',
+    membersCanCreateRepositories: false,
+    membersCanCreatePublicRepositories: false,
+    owners: ['owner-olga'],
+    membersWithoutTwoFactor: [],
+  },
 };
 
 function judge(checkId: string, evidence: EvidenceItem[], errors: ResourceError[], thresholds: Record<string, unknown> = {}) {
@@ -104,10 +130,22 @@ describe('outside collaborators and repository admins', () => {
   it('records each collaborator per repository and judges the four cases', async () => {
     const owner = collaborator('owner-olga', 11, 'admin');
     // billing: one contractor writes, another holds a custom role based on maintain; two developers administer it.
-    get(`/repos/${ORG}/billing/collaborators`, outside).reply(200, [collaborator('contractor-carl', 501, 'write'), collaborator('auditor-ann', 502, 'maintain', 'release-manager')], JSON_HEADERS);
-    get(`/repos/${ORG}/billing/collaborators`, admins).reply(200, [collaborator('dev-dan', 21, 'admin'), collaborator('dev-dora', 22, 'admin'), owner], JSON_HEADERS);
+    get(`/repos/${ORG}/billing/collaborators`, outside).reply(
+      200,
+      [collaborator('contractor-carl', 501, 'write'), collaborator('auditor-ann', 502, 'maintain', 'release-manager')],
+      JSON_HEADERS,
+    );
+    get(`/repos/${ORG}/billing/collaborators`, admins).reply(
+      200,
+      [collaborator('dev-dan', 21, 'admin'), collaborator('dev-dora', 22, 'admin'), owner],
+      JSON_HEADERS,
+    );
     // infra: its lists are refused.
-    const refused = { message: 'Must have push access to view repository collaborators.', documentation_url: 'https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators', status: '403' };
+    const refused = {
+      message: 'Must have push access to view repository collaborators.',
+      documentation_url: 'https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators',
+      status: '403',
+    };
     get(`/repos/${ORG}/infra/collaborators`, outside).reply(403, refused, JSON_HEADERS);
     get(`/repos/${ORG}/infra/collaborators`, admins).reply(403, refused, JSON_HEADERS);
     // website: only the owner administers it; no outside collaborator.
@@ -126,21 +164,36 @@ describe('outside collaborators and repository admins', () => {
       // Maintain is a finding even through a custom role; what could not be read does not hide it.
       [`${ORG}/auditor-ann`, 'fail', `Outside collaborator auditor-ann of ${ORG} holds maintain on billing (role release-manager).`],
       // Write where it could be read, unknown on infra: not a pass.
-      [`${ORG}/contractor-carl`, 'error', `The collaborators of infra could not be read, so the access of outside collaborator contractor-carl of ${ORG} there is unknown.`],
+      [
+        `${ORG}/contractor-carl`,
+        'error',
+        `The collaborators of infra could not be read, so the access of outside collaborator contractor-carl of ${ORG} there is unknown.`,
+      ],
     ]);
 
     expect(judge('github_repo_admins_limited', built.evidence, built.errors, { maxRepositoryAdmins: 1 })).toEqual([
       [`${ORG}/billing`, 'fail', `${ORG}/billing is administered by dev-dan, dev-dora besides the owners (owner-olga): 2 besides the owners, more than 1.`],
-      [`${ORG}/website`, 'not_applicable', `Only the organization owners (owner-olga) administer ${ORG}/website: they are judged by github_org_owners_limited.`],
-      [`${ORG}/infra`, 'error', `Evidence for ${ORG}/infra could not be read: admins of ${ORG}/infra: HTTP 403: Must have push access to view repository collaborators.`],
+      [
+        `${ORG}/website`,
+        'not_applicable',
+        `Only the organization owners (owner-olga) administer ${ORG}/website: they are judged by github_org_owners_limited.`,
+      ],
+      [
+        `${ORG}/infra`,
+        'error',
+        `Evidence for ${ORG}/infra could not be read: admins of ${ORG}/infra: HTTP 403: Must have push access to view repository collaborators.`,
+      ],
     ]);
     expect(judge('github_repo_admins_limited', built.evidence, built.errors, { repositoryAdminAllowList: ['dev-dan'] })[0]).toEqual([
       `${ORG}/billing`,
       'fail',
       `${ORG}/billing is administered by dev-dan, dev-dora besides the owners (owner-olga): not on the admin allow-list: dev-dora.`,
     ]);
-    expect(judge('github_repo_admins_limited', built.evidence, built.errors)[0]).toEqual([`${ORG}/billing`, 'pass', `${ORG}/billing is administered by dev-dan, dev-dora besides the owners ` +
-      `(owner-olga).`]);
+    expect(judge('github_repo_admins_limited', built.evidence, built.errors)[0]).toEqual([
+      `${ORG}/billing`,
+      'pass',
+      `${ORG}/billing is administered by dev-dan, dev-dora besides the owners ` + `(owner-olga).`,
+    ]);
   });
 
   it('passes an outside collaborator who only writes, and does not apply to an organization without any', async () => {
@@ -159,19 +212,30 @@ describe('outside collaborators and repository admins', () => {
     expect(nock.pendingMocks()).toEqual([]);
     expect(adminsOnly.outside.size).toBe(0);
     const none = accessEvidence(ORG, orgReads([]), ok([repo('billing')]), adminsOnly);
-    expect(judge('github_org_outside_collaborators_not_privileged', [orgDoc, ...none.evidence], none.errors)).toEqual([[ORG, 'not_applicable', `Organization ${ORG} has no outside collaborators.`]]);
+    expect(judge('github_org_outside_collaborators_not_privileged', [orgDoc, ...none.evidence], none.errors)).toEqual([
+      [ORG, 'not_applicable', `Organization ${ORG} has no outside collaborators.`],
+    ]);
     // A list that could not be read is an error, never "none".
-    const unread = accessEvidence(ORG, { ...orgReads([]), outsideCollaborators: { ok: false, reason: `GET /orgs/${ORG}/outside_collaborators: HTTP 403: Forbidden`, status: 403 } }, ok([repo('billing')]), reads);
-    expect(judge('github_org_outside_collaborators_not_privileged', [orgDoc, ...unread.evidence], unread.errors)).toEqual([[`${ORG}/*`, 'error', `Evidence for ${ORG}/* could not be read: GET ` +
-      `/orgs/${ORG}/outside_collaborators: HTTP ` +
-      `403: Forbidden`]]);
+    const unread = accessEvidence(
+      ORG,
+      { ...orgReads([]), outsideCollaborators: { ok: false, reason: `GET /orgs/${ORG}/outside_collaborators: HTTP 403: Forbidden`, status: 403 } },
+      ok([repo('billing')]),
+      reads,
+    );
+    expect(judge('github_org_outside_collaborators_not_privileged', [orgDoc, ...unread.evidence], unread.errors)).toEqual([
+      [`${ORG}/*`, 'error', `Evidence for ${ORG}/* could not be read: GET ` + `/orgs/${ORG}/outside_collaborators: HTTP ` + `403: Forbidden`],
+    ]);
   });
 });
 
 describe('GitHub Actions workflow permissions', () => {
   it('reads nothing per repository where the organization does not let Actions run: not applicable', async () => {
     get(`/orgs/${ORG}/actions/permissions`).reply(200, { enabled_repositories: 'none' }, JSON_HEADERS);
-    get(`/orgs/${ORG}/actions/permissions/workflow`).reply(200, { default_workflow_permissions: 'write', can_approve_pull_request_reviews: true }, JSON_HEADERS);
+    get(`/orgs/${ORG}/actions/permissions/workflow`).reply(
+      200,
+      { default_workflow_permissions: 'write', can_approve_pull_request_reviews: true },
+      JSON_HEADERS,
+    );
     const { octokit, signal } = session();
     const reads = await readActions(octokit, ORG, [repo('billing')], signal);
     expect(nock.pendingMocks()).toEqual([]);
@@ -184,8 +248,16 @@ describe('GitHub Actions workflow permissions', () => {
 
   it('fails the organization and every repository when the token has write by default, and errors when the policy cannot be read', async () => {
     get(`/orgs/${ORG}/actions/permissions`).reply(200, { enabled_repositories: 'all', allowed_actions: 'all', sha_pinning_required: false }, JSON_HEADERS);
-    get(`/orgs/${ORG}/actions/permissions/workflow`).reply(200, { default_workflow_permissions: 'write', can_approve_pull_request_reviews: false }, JSON_HEADERS);
-    get(`/repos/${ORG}/billing/actions/permissions/workflow`).reply(200, { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false }, JSON_HEADERS);
+    get(`/orgs/${ORG}/actions/permissions/workflow`).reply(
+      200,
+      { default_workflow_permissions: 'write', can_approve_pull_request_reviews: false },
+      JSON_HEADERS,
+    );
+    get(`/repos/${ORG}/billing/actions/permissions/workflow`).reply(
+      200,
+      { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false },
+      JSON_HEADERS,
+    );
     const { octokit, signal } = session();
     const built = actionsEvidence(ORG, ok([repo('billing')]), await readActions(octokit, ORG, [repo('billing')], signal));
     expect(judge('github_actions_workflow_permissions_restricted', built.evidence, built.errors)).toEqual([
@@ -194,8 +266,16 @@ describe('GitHub Actions workflow permissions', () => {
     ]);
 
     nock.cleanAll();
-    get(`/orgs/${ORG}/actions/permissions`).reply(403, { message: 'Resource not accessible by integration', status: '403' }, { ...JSON_HEADERS, 'x-accepted-github-permissions': 'organization_administration=read' });
-    get(`/orgs/${ORG}/actions/permissions/workflow`).reply(200, { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false }, JSON_HEADERS);
+    get(`/orgs/${ORG}/actions/permissions`).reply(
+      403,
+      { message: 'Resource not accessible by integration', status: '403' },
+      { ...JSON_HEADERS, 'x-accepted-github-permissions': 'organization_administration=read' },
+    );
+    get(`/orgs/${ORG}/actions/permissions/workflow`).reply(
+      200,
+      { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false },
+      JSON_HEADERS,
+    );
     const denied = actionsEvidence(ORG, ok([repo('billing')]), await readActions(octokit, ORG, [repo('billing')], signal));
     const reason = `GET /orgs/${ORG}/actions/permissions: HTTP 403: Resource not accessible by integration (needs the permission organization_administration=read)`;
     expect(judge('github_actions_workflow_permissions_restricted', denied.evidence, denied.errors)).toEqual([
@@ -209,7 +289,11 @@ describe('SAML single sign-on', () => {
   const graphql = () =>
     nock(API)
       .matchHeader('authorization', `token ${TOKEN}`)
-      .post('/graphql', (body: { query: string }) => body.query.includes('query EvidenceOrganizationSso') && body.query.includes('externalIdentities(first: 100, after: $after, membersOnly: true)'));
+      .post(
+        '/graphql',
+        (body: { query: string }) =>
+          body.query.includes('query EvidenceOrganizationSso') && body.query.includes('externalIdentities(first: 100, after: $after, membersOnly: true)'),
+      );
   const page = (logins: string[], next: string | null) => ({
     data: {
       organization: {
@@ -235,9 +319,13 @@ describe('SAML single sign-on', () => {
     graphql().reply(200, page(['owner-olga'], null), JSON_HEADERS);
     const { built, findings } = await sso('enterprise');
     expect(findings).toEqual([
-      [ORG, 'pass', `Organization ${ORG} has a SAML identity provider ` +
-        `(https://sts.windows.net/5f1a3c2e-0000-4000-8000-000000000001/ at login.microsoftonline.com) and all 3 ` +
-        `members have a linked SAML identity.`],
+      [
+        ORG,
+        'pass',
+        `Organization ${ORG} has a SAML identity provider ` +
+          `(https://sts.windows.net/5f1a3c2e-0000-4000-8000-000000000001/ at login.microsoftonline.com) and all 3 ` +
+          `members have a linked SAML identity.`,
+      ],
     ]);
     // The sign-on URL's query string (it may carry a token) is not kept: only its host.
     expect(JSON.stringify(built.evidence)).not.toContain('should-not-be-kept');
@@ -256,8 +344,12 @@ describe('SAML single sign-on', () => {
     ]);
     graphql().reply(200, { data: { organization: { samlIdentityProvider: null } } }, JSON_HEADERS);
     expect((await sso('enterprise')).findings).toEqual([
-      [ORG, 'fail', `Organization ${ORG} has no SAML identity provider: members sign in with their GitHub accounts only (a ` +
-        `provider set on the enterprise account is not shown at the organization level).`],
+      [
+        ORG,
+        'fail',
+        `Organization ${ORG} has no SAML identity provider: members sign in with their GitHub accounts only (a ` +
+          `provider set on the enterprise account is not shown at the organization level).`,
+      ],
     ]);
   });
 
@@ -266,12 +358,26 @@ describe('SAML single sign-on', () => {
       200,
       {
         data: { organization: { samlIdentityProvider: null } },
-        errors: [{ type: 'FORBIDDEN', path: ['organization', 'samlIdentityProvider'], extensions: { saml_failure: false }, locations: [{ line: 4, column: 7 }], message: 'Resource not accessible by integration' }],
+        errors: [
+          {
+            type: 'FORBIDDEN',
+            path: ['organization', 'samlIdentityProvider'],
+            extensions: { saml_failure: false },
+            locations: [{ line: 4, column: 7 }],
+            message: 'Resource not accessible by integration',
+          },
+        ],
       },
       JSON_HEADERS,
     );
     const refused = await sso('enterprise');
-    expect(refused.findings).toEqual([[ORG, 'error', 'Evidence for acme could not be read: GraphQL EvidenceOrganizationSso for acme: GraphQL FORBIDDEN: Resource not accessible by integration']]);
+    expect(refused.findings).toEqual([
+      [
+        ORG,
+        'error',
+        'Evidence for acme could not be read: GraphQL EvidenceOrganizationSso for acme: GraphQL FORBIDDEN: Resource not accessible by integration',
+      ],
+    ]);
 
     graphql().reply(200, { data: { organization: { samlIdentityProvider: null } } }, JSON_HEADERS);
     expect((await sso(null)).findings).toEqual([[ORG, 'error', expect.stringContaining('is not visible to the token')]]);
@@ -285,7 +391,11 @@ describe('SAML single sign-on', () => {
   it('does not apply on a plan without SAML single sign-on', () => {
     const built = ssoEvidence(ORG, orgReads([], 'team'), null);
     expect(judge('github_org_saml_sso_enforced', built.evidence, built.errors)).toEqual([
-      [ORG, 'not_applicable', `Organization ${ORG} is on the team plan, which offers no SAML single sign-on (GitHub Enterprise Cloud does): members sign in with their GitHub accounts.`],
+      [
+        ORG,
+        'not_applicable',
+        `Organization ${ORG} is on the team plan, which offers no SAML single sign-on (GitHub Enterprise Cloud does): members sign in with their GitHub accounts.`,
+      ],
     ]);
   });
 });

@@ -65,7 +65,6 @@ const withChanges = (enabled: boolean, extra: Record<string, unknown> = {}) => (
   ...extra,
 });
 
-
 const cases: FaultCase[] = [
   {
     name: 'the secondary rate limit twice, then answered: waited, retried, and the run is ok',
@@ -139,8 +138,7 @@ const cases: FaultCase[] = [
   },
   {
     name: 'a Link "next" that loops (the page names itself as the next one)',
-    inject: (o) =>
-      fault(get(`/orgs/${ORG}/outside_collaborators`), o, () => usersPage(`${o}${REST}/orgs/${ORG}/outside_collaborators?per_page=100&page=2`)),
+    inject: (o) => fault(get(`/orgs/${ORG}/outside_collaborators`), o, () => usersPage(`${o}${REST}/orgs/${ORG}/outside_collaborators?per_page=100&page=2`)),
     status: 'partial',
     reason: /outside_collaborators: page 2 repeats the token of an earlier page/,
     affected: [collaboratorsUnread],
@@ -151,9 +149,7 @@ const cases: FaultCase[] = [
     // through the fault harness take longer than a test should: here the run deadline ends it.
     name: 'pages that never end (a new Link "next" on every page): bounded by the run deadline',
     inject: (o) =>
-      fault(get(`/orgs/${ORG}/outside_collaborators`), o, (n) =>
-        usersPage(`${o}${REST}/orgs/${ORG}/outside_collaborators?per_page=100&page=${n + 1}`),
-      ),
+      fault(get(`/orgs/${ORG}/outside_collaborators`), o, (n) => usersPage(`${o}${REST}/orgs/${ORG}/outside_collaborators?per_page=100&page=${n + 1}`)),
     status: 'aborted',
     reason: /run exceeded its timeout of 1 s/,
     requests: [MAX_PAGES],

@@ -110,7 +110,11 @@ const CASES = {
   }),
   // Two independent approvals of the head before the merge: the control worked.
   clean: pullRequest(7, {
-    reviews: [review('COMMENTED', user('erin-eng'), '2026-03-01T09:00:00Z'), review('APPROVED', user('erin-eng'), '2026-03-01T10:00:00Z'), review('APPROVED', user('frank-ops'), '2026-03-01T10:30:00Z')],
+    reviews: [
+      review('COMMENTED', user('erin-eng'), '2026-03-01T09:00:00Z'),
+      review('APPROVED', user('erin-eng'), '2026-03-01T10:00:00Z'),
+      review('APPROVED', user('frank-ops'), '2026-03-01T10:30:00Z'),
+    ],
   }),
 } as const;
 
@@ -132,7 +136,10 @@ function mockSearch(nodes: unknown[]) {
     .reply(200, { data: { search: { issueCount: nodes.length, pageInfo: { hasNextPage: false, endCursor: 'Y3Vyc29yOjc=' }, nodes } } }, JSON_HEADERS);
 }
 
-async function read(nodes: unknown[], changes: Record<string, unknown> = {}): Promise<{ events: EventItem[]; options: ReturnType<typeof githubOptionsSchema.parse> }> {
+async function read(
+  nodes: unknown[],
+  changes: Record<string, unknown> = {},
+): Promise<{ events: EventItem[]; options: ReturnType<typeof githubOptionsSchema.parse> }> {
   const options = githubOptionsSchema.parse({ auth: { token: TOKEN }, orgs: [ORG], changes });
   const { ctx } = contextFor(github, options, { now: NOW, clientEnvironment: { github: { retryAfterBaseMs: 1, unlimitedRate: true } } });
   const { octokit } = createGitHubSession(ctx, ctx.clientEnvironment.github);
@@ -229,7 +236,10 @@ describe('the approval check over real GraphQL replies', () => {
       status: 'fail',
       message: `${label(6)}the approval of erin-eng was dismissed; merged without the approval the branch requires (protection bypassed).`,
     });
-    expect(judged['api#7']).toEqual({ status: 'pass', message: `${label(7)}approved by erin-eng, frank-ops on the final commit (2 of the 2 required by ruleset 42 (acme)).` });
+    expect(judged['api#7']).toEqual({
+      status: 'pass',
+      message: `${label(7)}approved by erin-eng, frank-ops on the final commit (2 of the 2 required by ruleset 42 (acme)).`,
+    });
   });
 
   it('puts every fact of the verdict in the population row, so it can be re-performed from the CSV', async () => {
@@ -247,7 +257,7 @@ describe('the approval check over real GraphQL replies', () => {
         `erin-eng [User] CHANGES_REQUESTED at 2026-03-01T11:00:00Z on ${HEAD.slice(0, 7)}`,
       reviewersAtMerge:
         `erin-eng: CHANGES_REQUESTED at 2026-03-01T11:00:00Z on ${HEAD.slice(0, 7)}, 0 commit(s) after it: not counted ` +
-          `(erin-eng withdrew the approval and requested changes at 2026-03-01T11:00:00Z); ` +
+        `(erin-eng withdrew the approval and requested changes at 2026-03-01T11:00:00Z); ` +
         `frank-ops: APPROVED at 2026-03-01T10:00:00Z on ${HEAD.slice(0, 7)}, 0 commit(s) after it: counts`,
       approvalRules: 'stale approvals not accepted; Apps counted as reviewers: none',
     });
@@ -257,9 +267,14 @@ describe('the approval check over real GraphQL replies', () => {
       approvedBy: '',
       protectionBypassed: 'yes',
       reviews: `erin-eng [User] APPROVED at 2026-03-01T17:00:00Z on ${HEAD.slice(0, 7)} (after merge)`,
-      reviewersAtMerge: 'erin-eng: no review before the merge (approved after it at 2026-03-01T17:00:00Z): not counted (approved by erin-eng only after the merge (at 2026-03-01T17:00:00Z))',
+      reviewersAtMerge:
+        'erin-eng: no review before the merge (approved after it at 2026-03-01T17:00:00Z): not counted (approved by erin-eng only after the merge (at 2026-03-01T17:00:00Z))',
     });
-    expect(rowOf(events, 3)).toMatchObject({ approvedBy: '', protectionBypassed: 'no', reviews: `github-actions [Bot] APPROVED at 2026-03-01T10:00:00Z on ${HEAD.slice(0, 7)}` });
+    expect(rowOf(events, 3)).toMatchObject({
+      approvedBy: '',
+      protectionBypassed: 'no',
+      reviews: `github-actions [Bot] APPROVED at 2026-03-01T10:00:00Z on ${HEAD.slice(0, 7)}`,
+    });
     expect(rowOf(events, 4)).toMatchObject({ approvedBy: '', commitAuthors: 'dana-dev gita-sec (co-author)' });
     expect(rowOf(events, 5)['reviewersAtMerge']).toBe(
       `erin-eng: APPROVED at 2026-03-01T08:00:00Z on ${sha(1).slice(0, 7)}, 2 commit(s) after it: not counted ` +
@@ -283,7 +298,10 @@ describe('the approval check over real GraphQL replies', () => {
     for (const listed of ['github-actions', 'github-actions[bot]']) {
       nock.cleanAll();
       const { events, options } = await readWithRequirements([CASES.bot], { independentBots: [listed] });
-      expect(verdicts(events, options)['api#3']).toMatchObject({ status: 'pass', message: expect.stringContaining('approved by github-actions on the final commit') });
+      expect(verdicts(events, options)['api#3']).toMatchObject({
+        status: 'pass',
+        message: expect.stringContaining('approved by github-actions on the final commit'),
+      });
     }
     const { events, options } = await read([CASES.bot], { independentBots: ['renovate-approve[bot]'] });
     expect(verdicts(events, options)['api#3']?.status).toBe('fail');
@@ -293,7 +311,8 @@ describe('the approval check over real GraphQL replies', () => {
     const { events, options } = await read([CASES.clean]);
     expect(verdicts(events, options)['api#7']).toEqual({
       status: 'pass',
-      message: 'api#7 "Change 7" merged by dana-dev at 2026-03-01T12:00:00.000Z: approved by erin-eng, frank-ops on the final commit (the approvals the branch required were not recorded).',
+      message:
+        'api#7 "Change 7" merged by dana-dev at 2026-03-01T12:00:00.000Z: approved by erin-eng, frank-ops on the final commit (the approvals the branch required were not recorded).',
     });
     expect(rowOf(events, 7)).toMatchObject({ requiredApprovals: 'unknown (the branch protection was not read)', protectionBypassed: 'unknown' });
   });
@@ -318,9 +337,22 @@ describe('the approval check over real GraphQL replies', () => {
       requiredChecks: ['ci/build'],
       protectionBypassed: false,
     };
-    const event: EventItem = { type: 'github.pull-request', eventId: 'api#9', occurredAt: old.mergedAt, partition: 'merged-pull-requests', schemaVersion: 1, data: old };
+    const event: EventItem = {
+      type: 'github.pull-request',
+      eventId: 'api#9',
+      occurredAt: old.mergedAt,
+      partition: 'merged-pull-requests',
+      schemaVersion: 1,
+      data: old,
+    };
     const row = changeRow(event)!;
-    expect(row['independentApproval']).toBe("no: approved by erin-eng, but the commits' authors were not recorded (event read before schema 2) (the approvals the branch required were not recorded)");
-    expect(row).toMatchObject({ protectionBypassed: 'unknown', requiredApprovals: 'unknown (read before event schema 2)', commitAuthors: 'unknown (read before event schema 2)' });
+    expect(row['independentApproval']).toBe(
+      "no: approved by erin-eng, but the commits' authors were not recorded (event read before schema 2) (the approvals the branch required were not recorded)",
+    );
+    expect(row).toMatchObject({
+      protectionBypassed: 'unknown',
+      requiredApprovals: 'unknown (read before event schema 2)',
+      commitAuthors: 'unknown (read before event schema 2)',
+    });
   });
 });

@@ -47,7 +47,8 @@ function mockOrg(twoFactorFilter: 'owner' | 'not-owner' = 'owner') {
     link: `<${API}/organizations/1000/members?role=all&per_page=100&page=2>; rel="next", <${API}/organizations/1000/members?role=all&per_page=100&page=2>; rel="last"`,
   });
   nock(API).get('/organizations/1000/members').query({ role: 'all', per_page: '100', page: '2' }).reply(200, json('members-page-2.json'), JSON_HEADERS);
-  if (twoFactorFilter === 'owner') get(`/orgs/${ORG}/members`, { filter: '2fa_disabled', per_page: '100' }).reply(200, json('members-2fa-disabled.json'), JSON_HEADERS);
+  if (twoFactorFilter === 'owner')
+    get(`/orgs/${ORG}/members`, { filter: '2fa_disabled', per_page: '100' }).reply(200, json('members-2fa-disabled.json'), JSON_HEADERS);
   else get(`/orgs/${ORG}/members`, { filter: '2fa_disabled', per_page: '100' }).reply(422, json('error-2fa-filter-owners-only.json'), JSON_HEADERS);
   get(`/orgs/${ORG}/outside_collaborators`, { per_page: '100' }).reply(200, json('outside-collaborators.json'), JSON_HEADERS);
   get(`/orgs/${ORG}/hooks`, { per_page: '100' }).reply(200, json('hooks.json'), JSON_HEADERS);
@@ -100,15 +101,30 @@ function mockAccessAndActions() {
   get(`/repos/${ORG}/infra/collaborators`, outside).reply(200, [], JSON_HEADERS);
   get(`/repos/${ORG}/infra/collaborators`, admins).reply(
     403,
-    { message: 'Must have push access to view repository collaborators.', documentation_url: 'https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators', status: '403' },
+    {
+      message: 'Must have push access to view repository collaborators.',
+      documentation_url: 'https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators',
+      status: '403',
+    },
     JSON_HEADERS,
   );
   get(`/orgs/${ORG}/actions/permissions`).reply(200, json('actions-permissions-org.json'), JSON_HEADERS);
   get(`/orgs/${ORG}/actions/permissions/repositories`, { per_page: '100' }).reply(200, json('actions-selected-repositories.json'), JSON_HEADERS);
   get(`/orgs/${ORG}/actions/permissions/workflow`).reply(200, { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false }, JSON_HEADERS);
-  get(`/repos/${ORG}/api/actions/permissions/workflow`).reply(200, { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false }, JSON_HEADERS);
-  get(`/repos/${ORG}/branch-protection/actions/permissions/workflow`).reply(200, { default_workflow_permissions: 'write', can_approve_pull_request_reviews: true }, JSON_HEADERS);
-  get(`/repos/${ORG}/infra/actions/permissions/workflow`).reply(403, json('error-forbidden-integration.json'), { ...JSON_HEADERS, 'x-accepted-github-permissions': 'administration=read' });
+  get(`/repos/${ORG}/api/actions/permissions/workflow`).reply(
+    200,
+    { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false },
+    JSON_HEADERS,
+  );
+  get(`/repos/${ORG}/branch-protection/actions/permissions/workflow`).reply(
+    200,
+    { default_workflow_permissions: 'write', can_approve_pull_request_reviews: true },
+    JSON_HEADERS,
+  );
+  get(`/repos/${ORG}/infra/actions/permissions/workflow`).reply(403, json('error-forbidden-integration.json'), {
+    ...JSON_HEADERS,
+    'x-accepted-github-permissions': 'administration=read',
+  });
 }
 
 /** The calls of mockAccessAndActions: 2 collaborator lists per repository, 3 org Actions reads, 3 repository workflow settings. */
@@ -142,7 +158,8 @@ function collectContext(options: Record<string, unknown> = {}, httpCache = memor
 
 const findingsOf = (result: CollectResult, options: GitHubOptions) =>
   evaluateChecks(githubChecks, result.evidence, result.errors, options, NOW, ORG, result.events ?? []).findings;
-const data = <T>(result: CollectResult, type: string, id: string) => result.evidence.find((e: EvidenceItem) => e.type === type && e.resourceId === id)?.data as T;
+const data = <T>(result: CollectResult, type: string, id: string) =>
+  result.evidence.find((e: EvidenceItem) => e.type === type && e.resourceId === id)?.data as T;
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => {
@@ -232,7 +249,11 @@ describe('github collector: organization and repositories', () => {
         resourceId: `${ORG}/infra`,
         error: `GET /repos/${ORG}/infra/actions/permissions/workflow: HTTP 403: Resource not accessible by integration (needs the permission administration=read)`,
       },
-      { type: 'github.repository-access', resourceId: `${ORG}/infra`, error: `admins of ${ORG}/infra: HTTP 403: Must have push access to view repository collaborators.` },
+      {
+        type: 'github.repository-access',
+        resourceId: `${ORG}/infra`,
+        error: `admins of ${ORG}/infra: HTTP 403: Must have push access to view repository collaborators.`,
+      },
       {
         type: 'github.repository-protection',
         resourceId: `${ORG}/infra`,
@@ -315,7 +336,9 @@ describe('github collector: organization and repositories', () => {
     });
     expect(statuses('github_org_saml_sso_enforced')).toEqual({ [ORG]: 'not_applicable' });
     const message = (checkId: string, id: string) => findings.find((f) => f.checkId === checkId && f.resourceId === id)?.message;
-    expect(message('github_org_outside_collaborators_not_privileged', `${ORG}/contractor-kim`)).toBe(`Outside collaborator contractor-kim of ${ORG} holds admin on branch-protection.`);
+    expect(message('github_org_outside_collaborators_not_privileged', `${ORG}/contractor-kim`)).toBe(
+      `Outside collaborator contractor-kim of ${ORG} holds admin on branch-protection.`,
+    );
     expect(message('github_repo_admins_limited', `${ORG}/branch-protection`)).toBe(
       `${ORG}/branch-protection is administered by contractor-kim (outside collaborator) besides the owners (hubot, octocat): outside collaborators: contractor-kim.`,
     );
@@ -349,7 +372,9 @@ describe('github collector: organization and repositories', () => {
     const { ctx } = collectContext({ changes: { enabled: false } });
     const result = await collectGitHub(ctx);
     expect(data<OrgEvidence>(result, 'github.org', ORG).membersWithoutTwoFactor).toBeNull();
-    expect(result.evidence.filter((e) => e.type === 'github.member').every((e) => (e.data as { twoFactorEnabled: unknown }).twoFactorEnabled === null)).toBe(true);
+    expect(result.evidence.filter((e) => e.type === 'github.member').every((e) => (e.data as { twoFactorEnabled: unknown }).twoFactorEnabled === null)).toBe(
+      true,
+    );
   });
 
   it('answers an unchanged resource from the stored body when GitHub says 304, which GitHub does not charge', async () => {
@@ -418,9 +443,19 @@ describe('github collector: merged changes', () => {
     expect(verdicts('github_pull_request_independently_approved')).toEqual([
       ['api#101', 'pass', expect.stringContaining('approved by bob-ops, octocat on the final commit (2 of the 2 required by classic protection)')],
       ['api#102', 'fail', expect.stringContaining('approved by its author bob-ops (0 of the 2 required by classic protection); merged without the approval')],
-      ['branch-protection#103', 'fail', expect.stringContaining('approved by octocat only on an earlier commit ef0cdaa (1 commit after it not reviewed), not on the merged head d0dce8b')],
-      ['api#104', 'fail', expect.stringContaining('the approval of bob-ops was dismissed (0 of the 2 required by classic protection); merged without the ' +
-        'approval the branch requires (protection bypassed)')],
+      [
+        'branch-protection#103',
+        'fail',
+        expect.stringContaining('approved by octocat only on an earlier commit ef0cdaa (1 commit after it not reviewed), not on the merged head d0dce8b'),
+      ],
+      [
+        'api#104',
+        'fail',
+        expect.stringContaining(
+          'the approval of bob-ops was dismissed (0 of the 2 required by classic protection); merged without the ' +
+            'approval the branch requires (protection bypassed)',
+        ),
+      ],
       ['api#105', 'pass', expect.stringContaining('approved by octocat, hubot on the final commit')],
       ['legacy#107', 'fail', expect.stringContaining('no approving review (the approvals the branch required were not recorded)')],
     ]);
@@ -434,7 +469,11 @@ describe('github collector: merged changes', () => {
     ]);
     expect(verdicts('github_pull_request_checks_passed')[4]![2]).toContain('required checks not green: ci/build (failure)');
     expect(verdicts('github_repo_direct_pushes_absent')).toEqual([
-      [expect.stringMatching(/^api@/), 'fail', expect.stringMatching(/^api@[0-9a-f]{7} "quick fix on prod" by octocat reached main at 2026-01-09T17:45:00.000Z without a pull request\.$/)],
+      [
+        expect.stringMatching(/^api@/),
+        'fail',
+        expect.stringMatching(/^api@[0-9a-f]{7} "quick fix on prod" by octocat reached main at 2026-01-09T17:45:00.000Z without a pull request\.$/),
+      ],
     ]);
   });
 
@@ -458,13 +497,25 @@ describe('github collector: merged changes', () => {
 
 describe('github collector: authentication and transport', () => {
   it('authenticates as a GitHub App installation: a signed JWT buys the installation token used for reads', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const installationToken = 'ghs_fake-installation-token-for-tests';
     nock(API)
       .matchHeader('authorization', /^bearer [\w-]+\.[\w-]+\.[\w-]+$/)
       .post('/app/installations/7654321/access_tokens')
-      .reply(201, { token: installationToken, expires_at: '2026-01-10T01:00:00Z', permissions: { members: 'read' }, repository_selection: 'all' }, JSON_HEADERS);
-    nock(API).matchHeader('authorization', `token ${installationToken}`).get(`/orgs/${ORG}/hooks`).query({ per_page: '100' }).reply(200, json('hooks.json'), JSON_HEADERS);
+      .reply(
+        201,
+        { token: installationToken, expires_at: '2026-01-10T01:00:00Z', permissions: { members: 'read' }, repository_selection: 'all' },
+        JSON_HEADERS,
+      );
+    nock(API)
+      .matchHeader('authorization', `token ${installationToken}`)
+      .get(`/orgs/${ORG}/hooks`)
+      .query({ per_page: '100' })
+      .reply(200, json('hooks.json'), JSON_HEADERS);
     const options = githubOptionsSchema.parse({ auth: { appId: '123456', privateKey, installationId: 7654321 }, orgs: [ORG] });
     const { ctx } = contextFor(github, options, { now: NOW, clientEnvironment: { github: { retryAfterBaseMs: 1, unlimitedRate: true } } });
     const { createGitHubSession } = await import('../../../collectors/github/client.js');
@@ -478,7 +529,9 @@ describe('github collector: authentication and transport', () => {
   it('talks to GitHub Enterprise Server: REST under /api/v3, GraphQL at /api/graphql', async () => {
     const ghes = 'https://github.example.com';
     nock(ghes).get(`/api/v3/orgs/${ORG}/hooks`).query({ per_page: '100' }).reply(200, [], JSON_HEADERS);
-    nock(ghes).post('/api/graphql').reply(200, { data: { viewer: { login: 'evidence-agent' } } }, JSON_HEADERS);
+    nock(ghes)
+      .post('/api/graphql')
+      .reply(200, { data: { viewer: { login: 'evidence-agent' } } }, JSON_HEADERS);
     const options = githubOptionsSchema.parse({ auth: { token: TOKEN }, orgs: [ORG], baseUrl: `${ghes}/api/v3` });
     const { ctx } = contextFor(github, options, { now: NOW, clientEnvironment: {} });
     const { createGitHubSession } = await import('../../../collectors/github/client.js');
@@ -496,9 +549,16 @@ describe('github options', () => {
     [{ auth: { token: 't' }, orgs: ['acme', 'ACME'] }, 'orgs.1', 'expected each organization once (orgs[0] is already acme)'],
     [{ auth: { token: 't' }, orgs: ['-bad-'] }, 'orgs.0.login', 'expected a GitHub login such as octo-org'],
     [{ auth: { appId: 1, installationId: 2 }, orgs: ['acme'] }, 'auth.privateKey', 'expected exactly one of privateKey or privateKeyPath'],
-    [{ auth: { token: 't' }, orgs: ['acme'], changes: { independentBots: ['renovate approve'] } }, 'changes.independentBots.0', 'expected a bot login such as renovate-approve or ' +
-      'renovate-approve[bot]'],
-    [{ auth: { token: 't' }, orgs: ['acme'], thresholds: { maxRepositoryAdmins: -1 } }, 'thresholds.maxRepositoryAdmins', 'Too small: expected number to be >=0'],
+    [
+      { auth: { token: 't' }, orgs: ['acme'], changes: { independentBots: ['renovate approve'] } },
+      'changes.independentBots.0',
+      'expected a bot login such as renovate-approve or ' + 'renovate-approve[bot]',
+    ],
+    [
+      { auth: { token: 't' }, orgs: ['acme'], thresholds: { maxRepositoryAdmins: -1 } },
+      'thresholds.maxRepositoryAdmins',
+      'Too small: expected number to be >=0',
+    ],
   ])('refuses %j', (input, path, message) => {
     const result = githubOptionsSchema.safeParse(input);
     expect(result.success).toBe(false);

@@ -112,7 +112,9 @@ describe('github end to end', () => {
       expect([first.meta['rateLimitedRequests'], second.meta['rateLimitedRequests']]).toEqual([0, 0]);
       expect(second.evidenceCount).toBe(first.evidenceCount);
       expect(second.changes).toEqual({ added: 0, changed: 0, removed: 0 });
-      console.log(`github 200 repositories: run 1 ${first.meta['requests']} requests (${first.meta['chargedRequests']} charged), run 2 ${second.meta['requests']} (${charged} charged)`);
+      console.log(
+        `github 200 repositories: run 1 ${first.meta['requests']} requests (${first.meta['chargedRequests']} charged), run 2 ${second.meta['requests']} (${charged} charged)`,
+      );
     } finally {
       await store.close();
     }
@@ -135,24 +137,49 @@ describe('the demo organization', () => {
     expect(of('github_org_outside_collaborators_not_privileged', 'pass')).toEqual([org('jlee-consulting')]);
     expect(of('github_repo_admins_limited', 'fail')).toEqual([org(SPECIAL_REPOSITORIES.writeDeployKey), org(SPECIAL_REPOSITORIES.mixed)]);
     expect(of('github_repo_admins_limited', 'pass')).toEqual([org(SPECIAL_REPOSITORIES.rulesetOnly)]);
-    expect(of('github_actions_workflow_permissions_restricted', 'fail')).toEqual([SANDBOX_ORG, org(SPECIAL_REPOSITORIES.mixed), org(SPECIAL_REPOSITORIES.unprotected)]);
+    expect(of('github_actions_workflow_permissions_restricted', 'fail')).toEqual([
+      SANDBOX_ORG,
+      org(SPECIAL_REPOSITORIES.mixed),
+      org(SPECIAL_REPOSITORIES.unprotected),
+    ]);
     expect(of('github_org_saml_sso_enforced', 'fail')).toEqual([SANDBOX_ORG]);
-    expect(findings.find((f) => f.checkId === 'github_org_saml_sso_enforced')?.message).toContain(`no linked SAML identity, so sign-in through it is not enforced: ` +
-      `${MEMBERS_WITHOUT_SAML_IDENTITY.join(', ')}.`);
+    expect(findings.find((f) => f.checkId === 'github_org_saml_sso_enforced')?.message).toContain(
+      `no linked SAML identity, so sign-in through it is not enforced: ` + `${MEMBERS_WITHOUT_SAML_IDENTITY.join(', ')}.`,
+    );
 
     // Each planted approval case fails the approval check, for its own reason.
     const approval = (kind: string) => {
       const change = sandbox.specialChanges.find((c) => c.kind === kind)!;
       return findings.find((f) => f.checkId === 'github_pull_request_independently_approved' && f.resourceId === `${change.repository}#${change.number}`)!;
     };
-    expect(approval('withdrawn-approval')).toMatchObject({ status: 'fail', message: expect.stringMatching(/withdrew the approval and requested changes at .*\(protection bypassed\)\.$/) });
-    expect(approval('approved-after-merge')).toMatchObject({ status: 'fail', message: expect.stringMatching(/only after the merge .*\(protection bypassed\)\.$/) });
-    expect(approval('bot-approved')).toMatchObject({ status: 'fail', message: expect.stringContaining('approved by github-actions (Bot), a GitHub App, not a person') });
+    expect(approval('withdrawn-approval')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/withdrew the approval and requested changes at .*\(protection bypassed\)\.$/),
+    });
+    expect(approval('approved-after-merge')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/only after the merge .*\(protection bypassed\)\.$/),
+    });
+    expect(approval('bot-approved')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('approved by github-actions (Bot), a GitHub App, not a person'),
+    });
     expect(approval('co-author-approved')).toMatchObject({ status: 'fail', message: expect.stringContaining('a co-author of its commits') });
     expect(approval('approved-before-later-commit')).toMatchObject({ status: 'fail', message: expect.stringContaining('(1 commit after it not reviewed)') });
     // Nothing else fails it: ordinary changes have enough independent approvals of their head before the merge.
-    const planted = ['self-approved', 'approved-before-later-commit', 'admin-bypass', 'dismissed-and-commented', 'withdrawn-approval', 'approved-after-merge', 'bot-approved', 'co-author-approved'];
-    const expected = sandbox.specialChanges.filter((c) => planted.includes(c.kind) && Date.parse(c.at) >= END.getTime() - 90 * DAY).map((c) => `${c.repository}#${c.number}`);
+    const planted = [
+      'self-approved',
+      'approved-before-later-commit',
+      'admin-bypass',
+      'dismissed-and-commented',
+      'withdrawn-approval',
+      'approved-after-merge',
+      'bot-approved',
+      'co-author-approved',
+    ];
+    const expected = sandbox.specialChanges
+      .filter((c) => planted.includes(c.kind) && Date.parse(c.at) >= END.getTime() - 90 * DAY)
+      .map((c) => `${c.repository}#${c.number}`);
     expect(of('github_pull_request_independently_approved', 'fail').sort()).toEqual(expected.sort());
     expect(of('github_pull_request_independently_approved', 'pass').length).toBeGreaterThan(100);
   });

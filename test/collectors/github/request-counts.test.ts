@@ -12,9 +12,22 @@ import { contextFor, memoryHttpCache } from '../../helpers/collect-context.js';
 const API = 'https://api.github.com';
 const ORG = 'acme';
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
-const remaining = (n: number) => ({ ...JSON_TYPE, 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': String(n), 'x-ratelimit-used': String(5000 - n), 'x-ratelimit-resource': 'core', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1) });
-const limitMessage = { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' };
-const secondaryMessage = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest' };
+const remaining = (n: number) => ({
+  ...JSON_TYPE,
+  'x-ratelimit-limit': '5000',
+  'x-ratelimit-remaining': String(n),
+  'x-ratelimit-used': String(5000 - n),
+  'x-ratelimit-resource': 'core',
+  'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1),
+});
+const limitMessage = {
+  message: 'API rate limit exceeded for installation ID 1.',
+  documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+};
+const secondaryMessage = {
+  message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+  documentation_url: 'https://docs.github.com/rest',
+};
 
 function session() {
   const options = githubOptionsSchema.parse({ auth: { token: 'test-token-not-real' }, orgs: [ORG] });
@@ -41,7 +54,13 @@ describe('GitHub request counts', () => {
 
   it('counts a primary-limit refusal (403 and 429, nothing remaining) as rate limited and not charged, and its retry as charged', async () => {
     nock(API).get(`/orgs/${ORG}`).reply(403, limitMessage, remaining(0)).get(`/orgs/${ORG}`).reply(200, { login: ORG, id: 1 }, remaining(4999));
-    nock(API).get(`/orgs/${ORG}/teams`).query(true).reply(429, limitMessage, remaining(0)).get(`/orgs/${ORG}/teams`).query(true).reply(200, [], remaining(4998));
+    nock(API)
+      .get(`/orgs/${ORG}/teams`)
+      .query(true)
+      .reply(429, limitMessage, remaining(0))
+      .get(`/orgs/${ORG}/teams`)
+      .query(true)
+      .reply(200, [], remaining(4998));
     const { octokit, counts } = session();
     await octokit.rest.orgs.get({ org: ORG });
     await octokit.rest.teams.list({ org: ORG });
@@ -61,8 +80,13 @@ describe('GitHub request counts', () => {
   });
 
   it('counts a 304 as neither', async () => {
-    nock(API).get(`/orgs/${ORG}`).reply(200, { login: ORG, id: 1 }, { ...remaining(4999), etag: 'W/"1"' });
-    nock(API).get(`/orgs/${ORG}`).matchHeader('if-none-match', 'W/"1"').reply(304, '', { ...remaining(4999), etag: 'W/"1"' });
+    nock(API)
+      .get(`/orgs/${ORG}`)
+      .reply(200, { login: ORG, id: 1 }, { ...remaining(4999), etag: 'W/"1"' });
+    nock(API)
+      .get(`/orgs/${ORG}`)
+      .matchHeader('if-none-match', 'W/"1"')
+      .reply(304, '', { ...remaining(4999), etag: 'W/"1"' });
     const options = githubOptionsSchema.parse({ auth: { token: 'test-token-not-real' }, orgs: [ORG] });
     const cache = memoryHttpCache();
     const { ctx } = contextFor(github, options, { clientEnvironment: {}, httpCache: cache });

@@ -156,13 +156,18 @@ export function readStorePath(options: GlobalOptions, env: NodeJS.ProcessEnv = p
   return storeLocation((configPath && loadStorePath(configPath, env)) ?? DEFAULT_DB_PATH);
 }
 
+/** A SQLite file that exists, or a PostgreSQL URL (whose database says for itself whether it holds a store). */
+export function storeExists(location: string): boolean {
+  return isPostgresUrl(location) || existsSync(location);
+}
+
 /**
  * For the read commands: opened read-only (nothing migrates or checkpoints the file being read),
  * and an absent store is a usage error, never silently created.
  */
 export function openStoreForReading(options: GlobalOptions): EvidenceStore {
   const path = readStorePath(options);
-  if (!isPostgresUrl(path) && !existsSync(path)) {
+  if (!storeExists(path)) {
     throw new CliError(`no evidence store at ${path}: run \`evidence-agent collect\` (or \`evidence-agent demo\`) first, or pass --db`);
   }
   return openEvidenceStore(path, { readonly: true });

@@ -109,6 +109,21 @@ describe('migrate', () => {
     expect(fromPostgres.equals(fromSqlite)).toBe(true);
   }, 240_000);
 
+  it('export and review work on a PostgreSQL store (--db postgres://…), as on a SQLite file', async ({ skip }) => {
+    const url = await postgresOrSkip(server, skip).createDatabase();
+    expect((await cliInProcess(['migrate', '--from', demoDb, '--to', url])).code).toBe(0);
+    const keyFile = join(dir, 'pg-export.key');
+    writeFileSync(keyFile, generateSigningKey().privateKey, { mode: 0o600 });
+    const out = join(dir, 'from-postgres-cli.tar.gz');
+    const exported = await cliInProcess(['export', '--from', '2026-06-26', '--to', '2026-06-30', '--out', out, '--signing-key', keyFile, '--db', url]);
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(/^wrote .*from-postgres-cli\.tar\.gz: \d+ files/);
+    // The store was read: the answer is about the event, not about a missing store.
+    const review = await cliInProcess(['review', 'no-such-event', '--note', 'x', '--db', url]);
+    expect(review.stderr).toMatch(/^evidence-agent: review no-such-event: no failing event "no-such-event"/);
+  }, 240_000);
+
   it('refuses a target that holds anything, and copies nothing into it', async ({ skip }) => {
     const url = await postgresOrSkip(server, skip).createDatabase();
     const target = openStore(url); // a store of its own: its identity, no runs

@@ -2,8 +2,7 @@
 // records that someone reviewed a failing event (a root sign-in, a StopLogging, a self-approved merge),
 // as a run of the review stream in the chain. Until then the failure stays open in `findings`,
 // `controls`, the digest and /metrics; the period report shows who reviewed it and when.
-import { existsSync } from 'node:fs';
-import { openAgent } from '../agent.js';
+import { openAgent, storeExists } from '../agent.js';
 import type { GlobalOptions } from '../agent.js';
 import { CliError } from '../cli-error.js';
 import { eventFailures, lifecycleOf } from '../reports/event-findings.js';
@@ -27,7 +26,7 @@ export async function reviewCommand(id: string | undefined, options: ReviewOptio
     );
   const requests = id ? [requestFromFlags(id, options)] : requestsFromFile(options.file!);
   const agent = await openAgent(options, 'read');
-  if (!existsSync(agent.storePath)) throw new CliError(`no evidence store at ${agent.storePath}: run \`evidence-agent collect\` first, or pass --db`);
+  if (!storeExists(agent.storePath)) throw new CliError(`no evidence store at ${agent.storePath}: run \`evidence-agent collect\` first, or pass --db`);
   const store = await agent.openStore('append');
   try {
     const failures = await eventFailures(store, lifecycleOf(agent), await loadReviews(store));

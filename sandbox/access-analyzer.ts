@@ -9,7 +9,7 @@ import { DEFAULT_ESTATE_SEED, SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from './estat
 import type { EstateOptions } from './estate-model.js';
 import { VENDOR_ACCOUNT_ID } from './estate-roles.js';
 import { awsUuid, timeline } from './estate-timeline.js';
-import { fail } from './query-actions.js';
+import { fail } from './query-failure.js';
 
 const ACCOUNT = SANDBOX_ACCOUNT_ID;
 /** The partner the data lake is shared with. */

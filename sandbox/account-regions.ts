@@ -1,6 +1,6 @@
 // The Account API's ListRegions (REST JSON protocol: POST /listRegions) for the sandbox account: the
 // regions AWS enables by default, one opted-in region and the opt-in regions left disabled.
-import { fail } from './query-actions.js';
+import { fail } from './query-failure.js';
 
 export const LIST_REGIONS_PATH = '/listRegions';
 

@@ -9,7 +9,7 @@ import { eventSelectorsJson, lookupEventJson, trailJson, trailStatusJson } from 
 import { LOOKUP_ATTRIBUTE_KEYS, lookupEvents } from './cloudtrail-lookup.js';
 import type { LookupAttributeKey, LookupQuery } from './cloudtrail-lookup.js';
 import { SANDBOX_ACCOUNT_ID } from './estate-model.js';
-import { fail } from './query-actions.js';
+import { fail } from './query-failure.js';
 
 export const CLOUDTRAIL_TARGET_PREFIX = 'CloudTrail_20131101.';
 /** Requests without a readable SigV4 scope are taken to be for the home region, as the SDK's default. */

@@ -11,7 +11,7 @@ import { DEFAULT_ESTATE_SEED, SANDBOX_ACCOUNT_ID } from './estate-model.js';
 import type { EstateOptions } from './estate-model.js';
 import { awsUuid, timeline } from './estate-timeline.js';
 import { leaf, memberList } from './iam-xml.js';
-import { fail } from './query-actions.js';
+import { fail } from './query-failure.js';
 
 export const LOGS_TARGET_PREFIX = 'Logs_20140328.';
 export const CLOUDWATCH_TARGET_PREFIX = 'GraniteServiceVersion20100801.';

@@ -4,7 +4,7 @@ import { paddingMayMatch } from './cloudtrail-events.js';
 import type { EventHistory } from './cloudtrail-events.js';
 import { lookupUsername } from './cloudtrail-records.js';
 import type { TrailEvent } from './cloudtrail-records.js';
-import { fail } from './query-actions.js';
+import { fail } from './query-failure.js';
 import { DAY_MS, dayIndex, hash32 } from './estate-timeline.js';
 
 export const LOOKUP_ATTRIBUTE_KEYS = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;

@@ -5,7 +5,7 @@
 import { identityCenterAt, SANDBOX_IDENTITY_STORE_ID, SANDBOX_INSTANCE_ARN } from './identity-center.js';
 import type { IdentityCenter, IdentityCenterOptions } from './identity-center.js';
 import { MANAGEMENT_ACCOUNT_ID } from './estate-model.js';
-import { fail } from './query-actions.js';
+import { fail } from './query-failure.js';
 
 export const SSO_ADMIN_TARGET_PREFIX = 'SWBExternalService.';
 export const IDENTITY_STORE_TARGET_PREFIX = 'AWSIdentityStore.';

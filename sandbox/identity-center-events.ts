@@ -7,7 +7,7 @@ import { DAY_MS } from './estate-timeline.js';
 import { IDENTITY_CENTER_DRIFT, IDENTITY_CENTER_REGION, identityCenterAt, SANDBOX_INSTANCE_ARN } from './identity-center.js';
 import type { IdentityCenterOptions } from './identity-center.js';
 import { SECURITY_OU_ID } from './organization.js';
-import { fail } from './query-actions.js';
+import { fail } from './query-failure.js';
 
 const ROLE = `AWSReservedSSO_AdministratorAccess_4f1c2a9e8b7d6c5a`;
 const ACTOR = `arn:aws:sts::${MANAGEMENT_ACCOUNT_ID}:assumed-role/${ROLE}/alice.nguyen`;

@@ -4,7 +4,7 @@
 // sends, `{"__type", "Message"}`. Only the management account may call it.
 import { accountArn, organizationAt, rootArn, unitArn } from './organization.js';
 import type { OrgAccount, Organization, OrganizationOptions } from './organization.js';
-import { fail } from './query-actions.js';
+import { fail } from './query-failure.js';
 import { serviceControlPoliciesAt } from './identity-center.js';
 
 export const ORGANIZATIONS_TARGET_PREFIX = 'AWSOrganizationsV20161128.';

@@ -12,18 +12,10 @@ import {
   passwordPolicyXml,
   virtualMfaDevicesXml,
 } from './iam-xml.js';
-import type { AuthorizationDetailsPage, QueryError, ReportState } from './iam-xml.js';
+import type { AuthorizationDetailsPage, ReportState } from './iam-xml.js';
+import { fail } from './query-failure.js';
 import type { RoleSession, RoleSessions } from './role-sessions.js';
 
-export class QueryFailure extends Error {
-  constructor(readonly error: QueryError) {
-    super(error.message);
-  }
-}
-// A declared function (not an arrow) so the compiler narrows after calls to it.
-export function fail(status: number, code: string, message: string): never {
-  throw new QueryFailure({ status, code, message });
-}
 function invalidValue(value: string, field: string, constraint: string): never {
   const detail = `Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`;
   return fail(400, 'ValidationError', `1 validation error detected: ${detail}`);

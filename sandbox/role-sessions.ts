@@ -6,7 +6,7 @@ import { SANDBOX_ACCOUNT_ID } from './estate-model.js';
 import { leaf, node } from './iam-xml.js';
 import { organizationAt, SANDBOX_EXTERNAL_ID, SANDBOX_MEMBER_ROLE } from './organization.js';
 import type { OrganizationOptions } from './organization.js';
-import { fail } from './query-actions.js';
+import { fail } from './query-failure.js';
 
 export interface RoleSession {
   account: string;

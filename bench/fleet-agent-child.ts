@@ -4,13 +4,7 @@
 // day it answers { runs: [...] }: per run its status, API calls, seconds, meta and its store's size.
 import { statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsCloudTrail } from '../collectors/aws-cloudtrail/index.js';
-import { awsCloudTrailOptionsSchema } from '../collectors/aws-cloudtrail/schema.js';
-import { awsIam } from '../collectors/aws-iam/index.js';
-import { awsIamOptionsSchema } from '../collectors/aws-iam/schema.js';
-import { github } from '../collectors/github/index.js';
-import { githubOptionsSchema } from '../collectors/github/schema.js';
-import type { Collector } from '../src/collector.js';
+import { openAgent } from '../src/agent.js';
 import { silentLogger } from '../src/logging.js';
 import { runCollectors } from '../src/runner.js';
 import type { ConfiguredCollector } from '../src/runner.js';
@@ -26,18 +20,19 @@ interface Setup {
 }
 const setup = JSON.parse(process.argv[2] ?? '{}') as Setup;
 const account = [{ id: SANDBOX_ACCOUNT_ID }];
+// The agent as a command assembles it (the built-in registry, no config); each collector's options parsed
+// by its own schema, as a config section would be.
+const agent = await openAgent({}, 'demo');
+const configuredAs = (id: string, options: unknown): ConfiguredCollector => {
+  const collector = agent.registry.get(id)!;
+  return { collector, options: collector.optionsSchema.parse(options) } as ConfiguredCollector;
+};
 const configured: ConfiguredCollector[] = [
-  {
-    collector: awsIam as Collector<unknown>,
-    options: awsIamOptionsSchema.parse({ accounts: account, credentialReport: { pollIntervalMs: 5 }, accessAnalyzer: { regions: setup.regions } }),
-  },
+  configuredAs('aws-iam', { accounts: account, credentialReport: { pollIntervalMs: 5 }, accessAnalyzer: { regions: setup.regions } }),
   // The production defaults (every default event name, root activity, IAM changes) over the regions; a
   // first read of one day, so day 1 costs what a daily run does.
-  {
-    collector: awsCloudTrail as Collector<unknown>,
-    options: awsCloudTrailOptionsSchema.parse({ accounts: account, regions: setup.regions, events: { backfillDays: 1 } }),
-  },
-  { collector: github as Collector<unknown>, options: githubOptionsSchema.parse({ auth: { token: 'fleet-bench-token' }, orgs: [SANDBOX_ORG] }) },
+  configuredAs('aws-cloudtrail', { accounts: account, regions: setup.regions, events: { backfillDays: 1 } }),
+  configuredAs('github', { auth: { token: 'fleet-bench-token' }, orgs: [SANDBOX_ORG] }),
 ];
 const environment = {
   aws: { endpoint: setup.endpoint, credentials: { accessKeyId: 'BENCHACCESSKEYEXAMPLE', secretAccessKey: 'bench-secret-not-a-real-key' } },

@@ -4,6 +4,7 @@ import { configuredCollectors, openAgent, uncitedModuleChecks } from '../agent.j
 import type { GlobalOptions } from '../agent.js';
 import { awsCredentialSources } from '../../collectors/_aws/credential-sources.js';
 import { CliError } from '../cli-error.js';
+import { findConfigPath } from '../config/index.js';
 import { collectNow } from '../collect-now.js';
 import { agentVersion } from '../version.js';
 import { demoCommand } from './demo.js';
@@ -17,9 +18,8 @@ export interface CollectOptions extends GlobalOptions {
 }
 
 export async function collectCommand(options: CollectOptions): Promise<number> {
-  const agent = await openAgent(options, 'collect');
-  const loaded = agent.loaded!;
-  if (loaded.path === null) {
+  // No config at all: the demo, which assembles the agent its own way (no config, a demo store).
+  if (findConfigPath(options.config, process.env) === null) {
     const credentials = awsCredentialSources(process.env);
     if (credentials.length > 0) {
       // Credentials but no config is a deployment gone wrong, not a newcomer: never exit 0 on the demo.
@@ -32,6 +32,8 @@ export async function collectCommand(options: CollectOptions): Promise<number> {
     );
     return demoCommand(options);
   }
+  const agent = await openAgent(options, 'collect');
+  const loaded = agent.loaded!;
   const collectors = configuredCollectors(loaded, options.collector);
   if (collectors.length === 0) {
     throw new CliError(`${loaded.path}: no collector is configured under collectors: (see config/example.yaml)`);

@@ -58,6 +58,8 @@ export interface AwsSession {
   clientConfig(region?: string): AwsClientConfig;
   /** Counts the client's HTTP attempts and closes it with the session. */
   track<C extends SdkClient>(client: C): C;
+  /** Clients of a regional service: one per region, made when first needed, tracked like any other. */
+  regional<C extends SdkClient>(Client: new (config: AwsClientConfig) => C): (region: string) => C;
   destroy(): void;
 }
 
@@ -100,11 +102,20 @@ export function createAwsSession(options: AwsSessionOptions): AwsSession {
     return client;
   };
   const sts = track(new STSClient(clientConfig()));
+  const regional = <C extends SdkClient>(Client: new (config: AwsClientConfig) => C) => {
+    const inRegion = new Map<string, C>();
+    return (clientRegion: string): C => {
+      let client = inRegion.get(clientRegion);
+      if (!client) inRegion.set(clientRegion, (client = track(new Client(clientConfig(clientRegion)))));
+      return client;
+    };
+  };
   return {
     region,
     sts,
     clientConfig,
     track,
+    regional,
     destroy() {
       for (const client of clients) client.destroy();
     },

@@ -43,19 +43,7 @@ export interface AlarmClients {
 }
 
 export function alarmClients(session: AwsSession): AlarmClients {
-  const logs = new Map<string, CloudWatchLogsClient>();
-  const cloudWatch = new Map<string, CloudWatchClient>();
-  const sns = new Map<string, SNSClient>();
-  const inRegion = <C>(clients: Map<string, C>, region: string, make: () => C): C => {
-    const client = clients.get(region) ?? make();
-    clients.set(region, client);
-    return client;
-  };
-  return {
-    logs: (region) => inRegion(logs, region, () => session.track(new CloudWatchLogsClient(session.clientConfig(region)))),
-    cloudWatch: (region) => inRegion(cloudWatch, region, () => session.track(new CloudWatchClient(session.clientConfig(region)))),
-    sns: (region) => inRegion(sns, region, () => session.track(new SNSClient(session.clientConfig(region)))),
-  };
+  return { logs: session.regional(CloudWatchLogsClient), cloudWatch: session.regional(CloudWatchClient), sns: session.regional(SNSClient) };
 }
 
 const LOG_GROUP_ARN = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+?)(:\*)?$/;

@@ -30,7 +30,7 @@ export async function collectAwsCloudTrail(ctx: CollectContext<AwsCloudTrailOpti
     // Configured regions, else those enabled for the account now: failing to know them fails the run.
     const regions = ctx.options.regions ?? (await enabledRegions(session, ctx.signal));
     const regionsFrom = ctx.options.regions ? 'config' : 'account:ListRegions';
-    const configuration = collectAccount(ctx, regionalClients(session), alarmClients(session), account, regions, regionsFrom);
+    const configuration = collectAccount(ctx, session.regional(CloudTrailClient), alarmClients(session), account, regions, regionsFrom);
     const events = ctx.options.events.enabled ? collectEvents(ctx, pacedEventClients(session, ctx, clock), account, regions) : Promise.resolve(undefined);
     const [result, read] = await Promise.all([configuration, events]);
     if (!read) return result;
@@ -77,19 +77,6 @@ async function collectEvents(
   const errors = reads.flatMap((read) => read.errors);
   if (errors.length > 0) ctx.logger.warn({ accountId: account.accountId, errors }, 'aws-cloudtrail: the events of some regions could not be read');
   return { events, windows, evidence: reads.flatMap((read) => read.evidence), errors };
-}
-
-/** CloudTrail is regional: one client per region, made when first needed, sharing the account's session. */
-function regionalClients(session: AwsSession): (region: string) => CloudTrailClient {
-  const clients = new Map<string, CloudTrailClient>();
-  return (region) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = session.track(new CloudTrailClient(session.clientConfig(region)));
-      clients.set(region, client);
-    }
-    return client;
-  };
 }
 
 async function collectAccount(

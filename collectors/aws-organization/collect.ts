@@ -10,7 +10,6 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { CollectContext, CollectResult, EventItem, EventWindow, ResourceError } from '../../src/collector.js';
 import { withAccountSession } from '../_aws/account-session.js';
-import type { AwsSession } from '../_aws/clients.js';
 import { byTypeAndResource } from '../_aws/evidence-format.js';
 import { settle } from '../_aws/outcome.js';
 import type { Outcome } from '../_aws/outcome.js';
@@ -29,7 +28,7 @@ export async function collectAwsOrganization(ctx: CollectContext<AwsOrganization
     const { options, signal } = ctx;
     setMaxListeners(0, signal);
     const organizations = session.track(new OrganizationsClient(session.clientConfig()));
-    const cloudTrailIn = regionalCloudTrail(session);
+    const cloudTrailIn = session.regional(CloudTrailClient);
     const identityCenterRegion = options.identityCenter.region ?? options.region;
 
     const [structure, policies, trails, identityCenter, events] = await Promise.all([
@@ -97,18 +96,6 @@ function built<T>(outcome: Outcome<T>, build: (value: T) => Built, where: Omit<R
   } catch (error) {
     return { evidence: [], errors: [{ ...where, error: describeFailure(where.type, error) }] };
   }
-}
-
-function regionalCloudTrail(session: AwsSession): (region: string) => CloudTrailClient {
-  const clients = new Map<string, CloudTrailClient>();
-  return (region) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = session.track(new CloudTrailClient(session.clientConfig(region)));
-      clients.set(region, client);
-    }
-    return client;
-  };
 }
 
 async function readEvents(

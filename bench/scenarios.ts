@@ -403,8 +403,8 @@ export async function storage(sizes: Sizes): Promise<Row> {
     const { store, path, cleanup } = tempStore();
     try {
       let at = Date.UTC(2026, 0, 1, 6);
-      const record = async (variant: number) => {
-        const intent = await store.startRun({
+      const record = async (into: EvidenceStore, variant: number) => {
+        const intent = await into.startRun({
           collector: 'bench',
           scope: 'storage',
           startedAt: new Date(at),
@@ -412,7 +412,7 @@ export async function storage(sizes: Sizes): Promise<Row> {
           mappingVersion: 'bench',
           configDigest: 'bench',
         });
-        await store.finishRun(intent, {
+        await into.finishRun(intent, {
           finishedAt: new Date(at + 1000),
           status: 'ok',
           error: null,
@@ -423,30 +423,11 @@ export async function storage(sizes: Sizes): Promise<Row> {
         });
         at += 86_400_000;
       };
-      await record(0);
+      await record(store, 0);
       await store.close();
       const afterFirst = statSync(path).size;
       const reopened = openStore(path);
-      for (let run = 1; run < sizes.storageRuns; run++) {
-        const intent = await reopened.startRun({
-          collector: 'bench',
-          scope: 'storage',
-          startedAt: new Date(at),
-          agentVersion: 'bench',
-          mappingVersion: 'bench',
-          configDigest: 'bench',
-        });
-        await reopened.finishRun(intent, {
-          finishedAt: new Date(at + 1000),
-          status: 'ok',
-          error: null,
-          apiCalls: 0,
-          evidence: documents(sizes.storageResources, changedEvery ? run : 0),
-          findings: [],
-          meta: {},
-        });
-        at += 86_400_000;
-      }
+      for (let run = 1; run < sizes.storageRuns; run++) await record(reopened, changedEvery ? run : 0);
       await reopened.close();
       return (statSync(path).size - afterFirst) / (sizes.storageRuns - 1);
     } finally {

@@ -21,9 +21,10 @@ COPY sandbox ./sandbox
 COPY mappings ./mappings
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 # The SBOM, from the lockfile: the production dependencies (what the runtime stage ships) have scope
-# "required", the development ones "optional" (not in the image). (`--omit=dev` is not used: npm 11 drops a
+# "required", or "optional" for pg's optional pg-cloudflare; the development ones (not in the image) are
+# "optional" with the property cdx:npm:package:development. (`--omit=dev` is not used: npm 11 drops a
 # production dependency that a development one also uses, such as yaml; .ci/production-install checks that
-# the required components are exactly the installed production tree.)
+# the production components are exactly the installed production tree.)
 RUN npm sbom --sbom-format cyclonedx --package-lock-only > sbom.cdx.json
 
 FROM node:22-bookworm-slim

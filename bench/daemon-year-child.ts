@@ -20,7 +20,10 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const DAY_MS = 86_400_000;
-const MAX_POOLED_SOCKETS = 4;
+// The HTTP clients' keep-alive pools fill over the first days (a day with more requests in flight opens
+// another socket): measured 11 -> 16 sockets over days 1-10, then flat (43 -> 43 from day 15 to 30).
+// A leak of one handle a run is 3 a day, 12 over the smoke run's second half.
+const MAX_POOLED_SOCKETS = 8;
 const days = Number(process.argv[2] ?? '365');
 // Day 30 as the issue sets it; half the run when it is shorter (the smoke run only proves it runs).
 const baselineDay = Math.min(30, Math.floor(days / 2));
@@ -116,8 +119,7 @@ try {
         estate,
         value: `RSS ${Math.round(atBaseline.rss / 2 ** 20)} MiB at day ${baselineDay}, ${Math.round(atEnd.rss / 2 ** 20)} MiB at day ${days} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%); heap ${Math.round(atBaseline.heapUsed / 2 ** 20)} -> ${Math.round(atEnd.heapUsed / 2 ** 20)} MiB; open files ${atBaseline.handles} -> ${atEnd.handles}; chain ${verified.ok ? 'verifies' : 'BROKEN'}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
         target: `RSS growth <= 10% from day ${baselineDay}`,
-        // Open files may differ by the HTTP client's pooled keep-alive sockets of the moment; a leak grows
-        // with the days (a handle a run would be 300 more).
+        // Open files may differ by the HTTP clients' pooled keep-alive sockets; a leak grows with the days.
         met: growth <= 0.1 && verified.ok && atEnd.handles - atBaseline.handles <= MAX_POOLED_SOCKETS,
       },
     ]),

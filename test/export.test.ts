@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { listFiles, unpackArchive } from '../src/bundle/archive.js';
 import { exportBundle } from '../src/bundle/export.js';
+import { buildPopulation } from '../src/reports/population.js';
 import { fingerprint, generateSigningKey, loadPrivateKey } from '../src/bundle/signing.js';
 import { verifyBundle } from '../src/bundle/verify-bundle.js';
 import type { CheckDefinition, CollectResult, Collector, PopulationDefinition } from '../src/collector.js';
@@ -82,7 +83,8 @@ const collector: Collector<Options> = {
           occurredAt: new Date(ctx.now().getTime() - 3_600_000).toISOString(),
           partition: 'log',
           schemaVersion: 1,
-          data: { who: `@user${n}` },
+          // Day 2's change carries a secret-named field: the bundle shows it redacted, keyed as `population` keys it.
+          data: { who: `@user${n}`, ...(n === 2 ? { sessionToken: 'never-exported-token' } : {}) },
         },
       ],
       windows: [
@@ -314,6 +316,12 @@ describe('export bundle', () => {
         type: 'test.change',
         data: { who: row['who']!.replace(/^'/, '') },
       });
+    // The rows are keyed as `population` and `sample` key them (the record as shown, secret-named fields
+    // replaced), so the bundle's population reproduces a sample drawn from the store.
+    const listed = await buildPopulation(store, collector.id, changes, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-11T00:00:00Z'));
+    expect(population.map((r) => [r['when'], r['sourceSha256']])).toEqual(listed.rows.map((r) => [r['when'], r['sourceSha256']]));
+    const redacted = population.find((r) => r['who'] === "'@user2")!;
+    expect(readFileSync(join(out, 'sources', `${redacted['sourceSha256']}.json`), 'utf8')).toContain('"sessionToken":"[redacted]"');
     expect(readFileSync(join(out, 'populations/README.md'), 'utf8')).toContain('Rows: 9.');
     const principals = parse(readFileSync(join(out, 'populations/principals-added-removed.csv')), { columns: true }) as Record<string, string>[];
     expect(principals.map((r) => [r['observedAt'], r['change'], r['resourceId'], r['previousSnapshotAt']])).toEqual([

@@ -19,6 +19,8 @@ import { verifyPack } from '../src/sampling/verify-pack.js';
 import { runHash } from '../src/store/chain.js';
 import type { ChainedRunFields } from '../src/store/chain.js';
 import { openStore } from '../src/store/index.js';
+import { encodeEvent } from '../src/store/blob-codec.js';
+import { withoutSecretFields } from '../src/redaction.js';
 import { okOutcome, runStart, tempDbPath, userEvidence } from './helpers/store-fixtures.js';
 
 /** The principals population of the built-in collectors' principal types. */
@@ -127,6 +129,14 @@ describe('evidence packs', () => {
   beforeAll(async () => {
     db = await buildStore();
   });
+  const storedHash = async (eventId: string) => {
+    const store = openStore(db, { readonly: true });
+    try {
+      return (await store.eventStoredBy(COLLECTOR, SCOPE, eventId))!.blobHash;
+    } finally {
+      await store.close();
+    }
+  };
   const fresh = async () => {
     const out = join(dirname(tempDbPath()), 'pack');
     await pack(db, out);
@@ -153,9 +163,63 @@ describe('evidence packs', () => {
     const report = verifyPack(out);
     expect(report.problems).toEqual([]);
     expect(report).toMatchObject({ ok: true, items: 5, provenRecords: 4, findings: 5, runs: 3, head: manifest.chainHead });
-    // The record with a secret-named field is written redacted, and said not to be comparable with the chain.
-    expect(report.notes).toEqual([expect.stringMatching(/^item \d \(row 3\): secret-named fields of items\/00\d\/record\.json were replaced before packing/)]);
-    expect(readFileSync(join(out, itemOf(out, 'e3').record!), 'utf8')).not.toContain('hunter2');
+    // The record with a secret-named field is written redacted: its key is that record's SHA-256 (as the
+    // population and an export key it), the stored record's is kept for the chain, and verify says which
+    // fields the chain proves.
+    const e3 = itemOf(out, 'e3');
+    const shown = readFileSync(join(out, e3.record!), 'utf8');
+    expect(shown).not.toContain('hunter2');
+    expect(shown).toContain('"token":"[redacted]"');
+    expect(sha256Hex(shown.replace(/\n$/, ''))).toBe(e3.key);
+    expect(e3).toMatchObject({ redacted: true, storedSha256: await storedHash('e3') });
+    expect(e3.storedSha256).not.toBe(e3.key);
+    expect(report.notes).toEqual([
+      `item ${e3.rank} (row ${e3.position}): secret-named fields of ${e3.record} were replaced before packing: the chain proves its event id, type, time, partition and flags (stored record sha256:${e3.storedSha256}), not the rest of its content`,
+    ]);
+  });
+
+  it('keys a record with a secret-named field as shown, the key the population and an export give it', async () => {
+    const store = openStore(db, { readonly: true });
+    try {
+      const population = eventPopulation(COLLECTOR, definition, ['test_change_approved']);
+      const report = await population.build(store, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-03T00:00:00Z'));
+      const [stored] = await store.eventsById(COLLECTOR, SCOPE, ['e3']);
+      const row = report.rows.find((r) => r['what'] === 'Change e3')!;
+      expect(row['sourceSha256']).toBe(encodeEvent(withoutSecretFields(stored!)).hash);
+      expect(row['sourceSha256']).not.toBe(await storedHash('e3'));
+      // A record without one is keyed by the stored record itself, which the chain proves whole.
+      expect(report.rows.find((r) => r['what'] === 'Change e2')!['sourceSha256']).toBe(await storedHash('e2'));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails an edited redacted record, and a record claimed redacted that is not', async () => {
+    const out = await fresh();
+    const e3 = itemOf(out, 'e3');
+    // Its time changed and its key with it: the chain's row for the stored record holds the old time.
+    forge(out, e3.record!, (t) => t.replace('2026-01-01T07:00:00.000Z', '2026-01-01T07:30:00.000Z'));
+    const manifest = manifestOf(out);
+    manifest.items.find((i) => i.rank === e3.rank)!.key = sha256Hex(readFileSync(join(out, e3.record!), 'utf8').replace(/\n$/, ''));
+    writeFileSync(join(out, 'pack.json'), JSON.stringify(manifest));
+    expect(verifyPack(out).problems).toEqual([
+      `item ${e3.rank} (row ${e3.position}): run 1's events hold no row for event e3 with record sha256:${e3.storedSha256}: the record is not the one the chain holds`,
+    ]);
+
+    // An edited record of an item marked redacted, to escape the comparison with the chain's record.
+    const other = await fresh();
+    const e2 = itemOf(other, 'e2');
+    forge(other, e2.record!, (t) => t.replace('Change e2', 'Change e9'));
+    const edited = manifestOf(other);
+    Object.assign(
+      edited.items.find((i) => i.rank === e2.rank)!,
+      {
+        key: sha256Hex(readFileSync(join(other, e2.record!), 'utf8').replace(/\n$/, '')),
+        redacted: true,
+      },
+    );
+    writeFileSync(join(other, 'pack.json'), JSON.stringify(edited));
+    expect(verifyPack(other).problems).toEqual([`item ${e2.rank} (row ${e2.position}): ${e2.record} is marked redacted but holds no redacted field`]);
   });
 
   it('draws the same pack items for the same seed, other items for another', async () => {
@@ -187,6 +251,11 @@ describe('evidence packs', () => {
     const manifest = manifestOf(out);
     const forged = manifest.items.find((i) => i.rank === item.rank)!;
     forged.key = sha256Hex(readFileSync(join(out, item.record!), 'utf8').replace(/\n$/, ''));
+    writeFileSync(join(out, 'pack.json'), JSON.stringify(manifest));
+    expect(verifyPack(out).problems).toEqual([
+      `item ${item.rank} (row ${item.position}): its stored record sha256:${item.key} is not its key ${forged.key}, and it is not marked redacted`,
+    ]);
+    forged.storedSha256 = forged.key;
     writeFileSync(join(out, 'pack.json'), JSON.stringify(manifest));
     expect(verifyPack(out).problems).toEqual([
       `item ${item.rank} (row ${item.position}): run 1's events hold no row for event e2 with record sha256:${forged.key}: the record is not the one the chain holds`,

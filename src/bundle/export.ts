@@ -42,7 +42,6 @@ import { withoutSecretFields } from '../redaction.js';
 import { writeBundleSamples } from '../sampling/bundle-samples.js';
 import type { BundleSamples } from '../sampling/bundle-samples.js';
 import { coverageSheetOf } from '../sampling/coverage-sheet.js';
-import { encodeEvent } from '../store/blob-codec.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
 import { listFiles, packDirectory } from './archive.js';
 import { htmlReport } from './html-report.js';
@@ -180,22 +179,13 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
           const columns = populationColumns(population);
           writeSync(fd, csvLines([columns]));
           // Rows go to the file as they are derived: a long period's population is never held in memory.
-          // Each row's source record goes to sources/, redacted like the evidence (its hash is the row's).
-          report = await buildPopulation(
-            store,
-            collector.id,
-            population,
-            periodStart,
-            periodEnd,
-            undefined,
-            (row, source) => {
-              // Each stored event is read once per population; two populations may share one.
-              const path = `sources/${source.hash}.json`;
-              if (!existsSync(join(root, path))) write(path, `${source.canonical}\n`);
-              writeSync(fd, csvLines([columns.map((c) => row[c] ?? '')]));
-            },
-            (event) => encodeEvent(redact(event)),
-          );
+          // Each row's source record goes to sources/ as shown (redacted like the evidence; its hash is the row's).
+          report = await buildPopulation(store, collector.id, population, periodStart, periodEnd, undefined, (row, source) => {
+            // Each stored event is read once per population; two populations may share one.
+            const path = `sources/${source.hash}.json`;
+            if (!existsSync(join(root, path))) write(path, `${source.canonical}\n`);
+            writeSync(fd, csvLines([columns.map((c) => row[c] ?? '')]));
+          });
         } finally {
           closeSync(fd);
         }

@@ -2,6 +2,7 @@
 // events of each of its streams, with the coverage of the period by event windows, so that a list is
 // never presented as complete over a span nobody read.
 import type { Collector, EventItem, PopulationDefinition } from '../collector.js';
+import { withoutSecretFields } from '../redaction.js';
 import { encodeEvent } from '../store/blob-codec.js';
 import type { EncodedDocument } from '../store/blob-codec.js';
 import type { EvidenceReader } from '../store/types.js';
@@ -9,19 +10,26 @@ import { eventCoverage } from './event-coverage.js';
 import type { PartitionCoverage } from './event-coverage.js';
 
 /**
- * The column every population ends with: the SHA-256 of the source record the row was derived from (the
- * event as stored: canonical JSON of the whole stored item, the hash the store addresses it by and
- * `verify` recomputes). A bundle carries the record as sources/<sha256>.json.
+ * The column every population ends with: the SHA-256 of the source record the row was derived from, as
+ * every output shows it (`shownRecord`: the stored event with secret-named fields replaced; for almost
+ * every event the stored record itself, the hash the store addresses it by and `verify` recomputes). A
+ * bundle carries that record as sources/<sha256>.json, so `population`, `sample` and an export key a row alike.
  */
 export const SOURCE_COLUMN = {
   name: 'sourceSha256',
   description:
-    'SHA-256 of the source record the row was derived from (the CloudTrail event, the pull request with its reviews and checks, as stored): ' +
-    'in a bundle, sources/<sha256>.json holds that record, so a sampled row traces to its source offline.',
+    'SHA-256 of the source record the row was derived from (the CloudTrail event, the pull request with its reviews and checks, as stored, ' +
+    'with the values of secret-named fields replaced by [redacted]): in a bundle, sources/<sha256>.json holds that record, so a sampled row ' +
+    'traces to its source offline.',
 } as const;
 
-/** How a row's source record is written: by default the event as stored. */
-export type SourceRecordOf = (event: EventItem) => EncodedDocument;
+/**
+ * A row's source record as shown: the stored event with the string values of secret-named fields replaced
+ * (src/redaction.ts). Equal to the stored record, and hashed the same, when the event holds none.
+ */
+export function shownRecord(event: EventItem): EncodedDocument {
+  return encodeEvent(withoutSecretFields(event));
+}
 
 export interface PopulationStream {
   scope: string;
@@ -65,10 +73,8 @@ export async function buildPopulation(
   from: Date,
   to: Date,
   onlyScope?: string,
-  /** Receives each row instead of the report holding them (its `rows` stay empty): an export streams them. */
+  /** Receives each row and its source record as shown, instead of the report holding them (its `rows` stay empty): an export streams them. */
   onRow?: (row: Record<string, string>, source: EncodedDocument) => void,
-  /** The source record of an event (an export redacts it first); its hash is the row's `sourceSha256`. */
-  sourceOf: SourceRecordOf = encodeEvent,
 ): Promise<PopulationReport> {
   const scopes = [...new Set((await store.latestRuns()).filter((r) => r.collector === collectorId).map((r) => r.scope))]
     .filter((scope) => onlyScope === undefined || scope === onlyScope)
@@ -84,7 +90,7 @@ export async function buildPopulation(
       events++;
       const row = population.rowOf(event);
       if (!row) continue;
-      const source = sourceOf(event);
+      const source = shownRecord(event);
       const full = { scope, ...Object.fromEntries(population.columns.map((c) => [c.name, row[c.name] ?? ''])), [SOURCE_COLUMN.name]: source.hash };
       if (onRow) onRow(full, source);
       else rows.push(full);

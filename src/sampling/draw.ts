@@ -54,8 +54,8 @@ export interface PopulationSample {
 }
 
 /**
- * The key a row is drawn by: its `sourceSha256`, the SHA-256 of the stored record it comes from (the file
- * name of that record under sources/ in an export bundle); a row without one is known by the SHA-256 of
+ * The key a row is drawn by: its `sourceSha256`, the SHA-256 of the record it comes from as shown (secret-named
+ * fields replaced; the file name of that record under sources/ in an export bundle); a row without one is known by the SHA-256 of
  * its RFC 8785 JSON (scope and every column, as text).
  */
 export function rowKey(row: Record<string, string>): string {

@@ -1,13 +1,12 @@
-// An evidence pack: for each sampled item, its source record as stored (the event: the pull request with
-// its reviews, commits and checks; the CloudTrail record), the findings that judged it, and the proof
-// that both are in the hash chain: the rows each proving run's events and findings digests cover, and the
-// chained runs from the oldest proving run to the head the sample was drawn at. pack.json lists every
-// file with its SHA-256. verify-pack.ts checks all of it offline.
+// An evidence pack: for each sampled item, its source record as shown (the event as stored, secret-named
+// fields replaced: the pull request with its reviews, commits and checks; the CloudTrail record), the
+// findings that judged it, and the proof that both are in the hash chain: the rows each proving run's
+// events and findings digests cover, and the chained runs from the oldest proving run to the head the
+// sample was drawn at. pack.json lists every file with its SHA-256. verify-pack.ts checks all of it offline.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { canonicalJson, sha256Hex } from '../canonical.js';
-import { withoutSecretFields } from '../redaction.js';
-import { decodeEvent, encodeEvent } from '../store/blob-codec.js';
+import { decodeEvent } from '../store/blob-codec.js';
 import type { EvidenceStore } from '../store/types.js';
 import type { PopulationSample } from './draw.js';
 import type { SampleablePopulation } from './populations.js';
@@ -35,7 +34,12 @@ export interface PackItem {
   record: string | null;
   /** The run that first stored the record: its events digest covers the record's row. */
   storedBy: number | null;
-  /** True when secret-named fields were replaced before writing: the file is then not the stored record. */
+  /** The SHA-256 of the record as stored, which that row holds: the key itself unless redacted. */
+  storedSha256: string | null;
+  /**
+   * True when secret-named fields were replaced (the key is the SHA-256 of the record shown, as every
+   * population keys it): the chain then proves the record's event id, type, time, partition and flags.
+   */
   redacted: boolean;
   /** items/<rank>/findings.json: every finding recorded on the item's event. */
   findings: string;
@@ -111,23 +115,24 @@ export async function writePack(store: EvidenceStore, out: string, input: PackIn
       const source = records.get(item.key);
       let record: string | null = null;
       let storedBy: number | null = null;
+      let storedSha256: string | null = null;
       let redacted = false;
       let findings: PackFinding[] = [];
       if (source) {
+        // The record as shown (secret-named fields replaced): its SHA-256 is the row's key.
         const event = decodeEvent(source);
         const stored = await store.eventStoredBy(sample.collector, scope, event.eventId);
-        if (!stored || stored.blobHash !== item.key) {
+        if (!stored || sha256Hex(source) !== item.key) {
           throw new PackError(
             `row ${item.position} (${item.key}): the store holds no event ${event.eventId} with that record in ${sample.collector} ${scope}: run \`evidence-agent verify\``,
           );
         }
         storedBy = stored.runSeq;
+        storedSha256 = stored.blobHash;
         proving.add(stored.runSeq);
-        const shown = withoutSecretFields(event);
-        const written = encodeEvent(shown);
-        redacted = written.hash !== item.key;
+        redacted = stored.blobHash !== item.key;
         record = `${dir}/record.json`;
-        write(record, `${written.canonical}\n`);
+        write(record, `${source}\n`);
         if (!findingsByScope.has(scope)) findingsByScope.set(scope, await recorded(store, sample.collector, scope, input.population.checkIds));
         findings = findingsByScope.get(scope)!.filter((f) => f.resourceId === event.eventId);
         for (const finding of findings) proving.add(finding.runSeq);
@@ -141,6 +146,7 @@ export async function writePack(store: EvidenceStore, out: string, input: PackIn
         scope,
         record,
         storedBy,
+        storedSha256,
         redacted,
         findings: findingsFile,
         findingCount: findings.length,

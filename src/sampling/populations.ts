@@ -3,10 +3,9 @@
 // judged failing with their review. Each builds its rows for a period the way `population` prints them,
 // and finds the stored records of sampled rows for an evidence pack.
 import type { Collector, ControlFrequency, PopulationAttribute, PopulationDefinition } from '../collector.js';
-import { encodeEvent } from '../store/blob-codec.js';
 import type { EvidenceStore } from '../store/types.js';
 import { recordedEventFindings } from '../reports/event-findings.js';
-import { buildPopulation, SOURCE_COLUMN, streamGaps } from '../reports/population.js';
+import { buildPopulation, shownRecord, SOURCE_COLUMN, streamGaps } from '../reports/population.js';
 import type { PopulationReport } from '../reports/population.js';
 import { PRINCIPAL_CHANGE_COLUMNS, principalChangesBetween } from '../reports/principal-changes.js';
 import { principalTypesOf } from '../registry.js';
@@ -23,7 +22,7 @@ export interface SampleablePopulation {
   /** The checks whose findings on a sampled event a pack holds. */
   checkIds: readonly string[];
   build(store: EvidenceStore, from: Date, to: Date, scope?: string): Promise<PopulationReport>;
-  /** The stored records (canonical JSON) of the sampled rows with these keys, by key; rows without one are absent. */
+  /** The source records as shown (canonical JSON, SOURCE_COLUMN) of the sampled rows, by key; rows without one are absent. */
   records(store: EvidenceStore, rows: readonly Record<string, string>[], from: Date, to: Date): Promise<Map<string, string>>;
 }
 
@@ -149,8 +148,11 @@ export function failingEventsPopulation(collectorId: string, check: { id: string
         const failing = found
           .filter((f) => f.status === 'fail' && f.occurredAt !== null && Date.parse(f.occurredAt) >= from.getTime() && Date.parse(f.occurredAt) < to.getTime())
           .sort((a, b) => (a.occurredAt! < b.occurredAt! ? -1 : a.occurredAt! > b.occurredAt! ? 1 : a.resourceId < b.resourceId ? -1 : 1));
+        // Keyed by the record as shown, as every population row is (SOURCE_COLUMN).
+        const shownHashes = new Map(
+          (await store.eventsById(collectorId, scope, [...new Set(failing.map((f) => f.resourceId))])).map((event) => [event.eventId, shownRecord(event).hash]),
+        );
         for (const f of failing) {
-          const stored = await store.eventStoredBy(collectorId, scope, f.resourceId);
           const review = reviews.get(reviewKey(f));
           rows.push({
             scope,
@@ -164,7 +166,7 @@ export function failingEventsPopulation(collectorId: string, check: { id: string
             reviewedAt: review?.reviewedAt ?? '',
             reviewNote: review?.note ?? '',
             reviewRun: review ? String(review.runSeq) : '',
-            [SOURCE_COLUMN.name]: stored?.blobHash ?? '',
+            [SOURCE_COLUMN.name]: shownHashes.get(f.resourceId) ?? '',
           });
         }
         warnings.push(...(await streamGaps(store, collectorId, scope, from, to)).warnings);
@@ -178,8 +180,8 @@ export function failingEventsPopulation(collectorId: string, check: { id: string
       for (const row of rows) byScope.set(row['scope']!, [...(byScope.get(row['scope']!) ?? []), row['eventId']!]);
       for (const [scope, ids] of byScope) {
         for (const event of await store.eventsById(collectorId, scope, ids)) {
-          const encoded = encodeEvent(event);
-          found.set(encoded.hash, encoded.canonical);
+          const shown = shownRecord(event);
+          found.set(shown.hash, shown.canonical);
         }
       }
       return found;

@@ -9,13 +9,14 @@ import { sha256Hex } from '../canonical.js';
 import { listFiles } from '../bundle/archive.js';
 import { eventsDigest, findingsDigest, runHash } from '../store/chain.js';
 import type { ChainedRunFields, EventRow, FindingRow, LegacyEventRow } from '../store/chain.js';
+import { isSecretField, REDACTED } from '../redaction.js';
 import { PACK_FORMAT, PACK_MANIFEST } from './pack.js';
 import type { PackFinding, PackManifest } from './pack.js';
 
 export interface PackVerification {
   ok: boolean;
   problems: string[];
-  /** Facts that are not problems (a record redacted before packing cannot be compared with the chain). */
+  /** Facts that are not problems (a record redacted before packing is proven by the chain only in part). */
   notes: string[];
   items: number;
   /** Items whose record was proven to be the one the chain holds. */
@@ -168,12 +169,21 @@ export function verifyPack(dir: string): PackVerification {
         problems.push(`${item.record}: not JSON`);
         continue;
       }
-      if (item.redacted) {
-        notes.push(
-          `${name}: secret-named fields of ${item.record} were replaced before packing: its content cannot be compared with the stored record (sha256:${item.key})`,
-        );
-      } else if (sha256Hex(text) !== item.key) {
+      // The record is the one sampled: its SHA-256 is the row's key, redacted or not.
+      if (sha256Hex(text) !== item.key) {
         problems.push(`${item.record}: its SHA-256 is ${sha256Hex(text)}, not the sampled row's key ${item.key}: the record was changed`);
+      }
+      // The chain holds the stored record's SHA-256: the key itself, unless secret-named fields were
+      // replaced, which a record marked redacted must show (else the mark only dodges the comparison).
+      const storedSha256 = item.storedSha256 ?? item.key;
+      if (!item.redacted && storedSha256 !== item.key) {
+        problems.push(`${name}: its stored record sha256:${storedSha256} is not its key ${item.key}, and it is not marked redacted`);
+      } else if (item.redacted && !holdsRedactedField(event)) {
+        problems.push(`${name}: ${item.record} is marked redacted but holds no redacted field`);
+      } else if (item.redacted) {
+        notes.push(
+          `${name}: secret-named fields of ${item.record} were replaced before packing: the chain proves its event id, type, time, partition and flags (stored record sha256:${storedSha256}), not the rest of its content`,
+        );
       }
       const fields = item.storedBy === null ? undefined : chain.get(item.storedBy);
       if (fields && (fields.collector !== manifest.collector || fields.scope !== item.scope)) {
@@ -184,18 +194,18 @@ export function verifyPack(dir: string): PackVerification {
       if (run) {
         const expected =
           (fields?.hashVersion ?? 1) === 1
-            ? JSON.stringify([event.eventId, item.key])
+            ? JSON.stringify([event.eventId, storedSha256])
             : JSON.stringify([
                 event.eventId,
                 event.type,
                 event.occurredAt,
                 event.partition,
                 event.flags?.length ? JSON.stringify(event.flags) : null,
-                item.key,
+                storedSha256,
               ]);
         if (!run.events.some((row) => JSON.stringify(row) === expected)) {
           problems.push(
-            `${name}: run ${item.storedBy}'s events hold no row for event ${event.eventId} with record sha256:${item.key}: the record is not the one the chain holds`,
+            `${name}: run ${item.storedBy}'s events hold no row for event ${event.eventId} with record sha256:${storedSha256}: the record is not the one the chain holds`,
           );
         } else if (!item.redacted && sha256Hex(text) === item.key) provenRecords++;
       }
@@ -226,4 +236,12 @@ export function verifyPack(dir: string): PackVerification {
     }
   }
   return result({ items: manifest.items?.length ?? 0, provenRecords, findings: findingCount, runs: chain.size, head: head ?? null, chain: hashes });
+}
+
+/** Whether a secret-named field somewhere in the record holds the redaction mark. */
+function holdsRedactedField(value: unknown, key?: string): boolean {
+  if (typeof value === 'string') return value === REDACTED && isSecretField(key);
+  if (Array.isArray(value)) return value.some((item) => holdsRedactedField(item, key));
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([name, item]) => holdsRedactedField(item, name));
+  return false;
 }

@@ -142,7 +142,7 @@ describe('evidence-agent sample', () => {
       '--signing-key',
       join(dir, 'key'),
       '--sample',
-      'github-changes=5,failing-github_pull_request_independently_approved=1',
+      'github-changes=5,failing-github_pull_request_independently_approved=1,principals-added-removed=2',
       '--seed',
       'audit-2026',
       '--db',
@@ -185,6 +185,66 @@ describe('evidence-agent sample', () => {
     const resigned = await cliInProcess(['verify', forged, '--db', db]);
     expect(resigned.code).toBe(1);
     expect(resigned.stdout).toMatch(new RegExp(`^FAILED: samples/github-changes/${record}: its SHA-256 is [0-9a-f]{64}, not the sampled row's key`));
+
+    // The signer swapping in a pack drawn with another seed (each item real and proven by the chain, but
+    // picked, not the sample seed.txt draws): the bundle's verify draws the sample again from its population.
+    const other = join(dir, 'other-seed');
+    expect(
+      (
+        await cliInProcess([
+          'export',
+          ...period,
+          '--out',
+          other,
+          '--signing-key',
+          join(dir, 'key'),
+          '--sample',
+          'github-changes=5',
+          '--seed',
+          'picked',
+          '--db',
+          db,
+        ])
+      ).code,
+    ).toBe(0);
+    const picked = join(dir, 'picked');
+    cpSync(bundle, picked, { recursive: true });
+    rmSync(join(picked, 'samples', 'github-changes'), { recursive: true });
+    cpSync(join(other, 'samples', 'github-changes'), join(picked, 'samples', 'github-changes'), { recursive: true });
+    resign(picked, readFileSync(join(dir, 'key'), 'utf8'));
+    const cherryPicked = await cliInProcess(['verify', picked, '--db', db]);
+    expect(cherryPicked.code).toBe(1);
+    expect(cherryPicked.stdout).toMatch(
+      /^FAILED: samples\/github-changes: not the sample populations\/changes\.csv draws with the seed in samples\/seed\.txt \(rows [\d, ]+; the pack holds rows [\d, ]+\)/,
+    );
+    // ... and a pack drawn over another period, from another population than the bundle's.
+    const shorter = join(dir, 'shorter');
+    const exportedShorter = await cliInProcess([
+      'export',
+      '--from',
+      '2026-01-03',
+      '--to',
+      '2026-01-07',
+      '--out',
+      shorter,
+      '--signing-key',
+      join(dir, 'key'),
+      '--sample',
+      'github-changes=5',
+      '--seed',
+      'audit-2026',
+      '--db',
+      db,
+    ]);
+    expect(exportedShorter.code).toBe(0);
+    const shifted = join(dir, 'shifted');
+    cpSync(bundle, shifted, { recursive: true });
+    rmSync(join(shifted, 'samples', 'github-changes'), { recursive: true });
+    cpSync(join(shorter, 'samples', 'github-changes'), join(shifted, 'samples', 'github-changes'), { recursive: true });
+    resign(shifted, readFileSync(join(dir, 'key'), 'utf8'));
+    const otherPopulation = await cliInProcess(['verify', shifted, '--db', db]);
+    expect(otherPopulation.code).toBe(1);
+    expect(otherPopulation.stdout).toContain('samples/github-changes: drawn from a population whose CSV has SHA-256');
 
     const manifest = JSON.parse(readFileSync(join(bundle, 'samples', 'github-changes', 'pack.json'), 'utf8')) as PackManifest;
     const findings = join(bundle, 'samples', 'github-changes', manifest.items[0]!.findings);

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { toCsv } from '../src/reports/csv.js';
+import { rowKey } from '../src/sampling/draw.js';
 import { drawSample, sampleScore } from '../src/sampling/select.js';
 import { explicitSize, recurringSize, sampleSizeFor } from '../src/sampling/size.js';
 
@@ -67,6 +70,23 @@ describe('drawSample', () => {
       }),
       { numRuns: 8 },
     );
+  });
+});
+
+describe('rowKey', () => {
+  it('keys a row without a source record as its CSV shows it, so the key computed from the CSV is the same', () => {
+    // An IAM user may be named "=SUM(1)": the CSV quotes it so that a spreadsheet does not run it.
+    const rows = [
+      { scope: '111122223333', change: 'added', resourceId: '111122223333/=SUM(1)' },
+      { scope: '111122223333', change: 'removed', resourceId: '=SUM(1)' },
+      { scope: '111122223333', change: 'added', resourceId: '@ops' },
+    ];
+    const columns = ['scope', 'change', 'resourceId'];
+    const fromCsv = parse(toCsv(columns, rows), { columns: true }) as Record<string, string>[];
+    expect(fromCsv[1]!['resourceId']).toBe("'=SUM(1)");
+    expect(fromCsv.map(rowKey)).toEqual(rows.map(rowKey));
+    // A row with a source record is keyed by it alone.
+    expect(rowKey({ ...rows[0]!, sourceSha256: 'a'.repeat(64) })).toBe('a'.repeat(64));
   });
 });
 

@@ -168,7 +168,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
       'evidence-agent for the period, one row per event, derived from the stored events when the bundle was written.',
       '',
     ];
-    const populationFiles: { file: string; rows: number; sourceColumn: string }[] = [];
+    const populationFiles: { id: string; file: string; rows: number; sourceColumn: string }[] = [];
     for (const collector of options.collectors) {
       for (const population of collector.populations ?? []) {
         const file = `populations/${population.fileName ?? `${population.id}.csv`}`;
@@ -192,7 +192,7 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
         const readers = inRange.filter((r) => r.collector === collector.id);
         readme.push(`## ${file}: ${population.title}`, '', population.description, '', `How it is produced: ${population.method}`, '');
         const rowCount = report.streams.reduce((sum, stream) => sum + stream.rows, 0);
-        populationFiles.push({ file, rows: rowCount, sourceColumn: SOURCE_COLUMN.name });
+        populationFiles.push({ id: population.id, file, rows: rowCount, sourceColumn: SOURCE_COLUMN.name });
         readme.push(
           `Rows: ${rowCount}. Read by ${readers.length} runs of ${collector.id} in the period (${readers.reduce((sum, r) => sum + r.apiCalls, 0)} API requests, ` +
             `pages included; ${readers.filter((r) => r.status === 'failed' || r.status === 'aborted').length} runs failed or aborted). Per stream:`,

@@ -15,6 +15,8 @@ import type { ChainedRunFields } from '../store/chain.js';
 import { listFiles, unpackArchive } from './archive.js';
 import { sha256File } from './export.js';
 import { fingerprint, verifyManifest } from './signing.js';
+import type { PackManifest } from '../sampling/pack.js';
+import { redrawProblems } from '../sampling/redraw.js';
 import { verifyPack } from '../sampling/verify-pack.js';
 
 /** A key the verifier trusts: by fingerprint, and by the public key itself when the verifier holds it. */
@@ -50,7 +52,8 @@ interface Manifest {
   files?: { path: string; sha256: string; size: number }[];
   chain?: { runs: number; firstRun: { seq: number; hash: string; prevHash: string }; lastRun: { seq: number; hash: string } };
   signature?: { fingerprint?: string };
-  populations?: { file: string; rows: number; sourceColumn: string }[];
+  /** `id` since the samples' redraw check; older bundles name the file only. */
+  populations?: { id?: string; file: string; rows: number; sourceColumn: string }[];
 }
 
 const FORMATS = new Set(['evidence-agent-bundle/1', 'evidence-agent-bundle/2']);
@@ -178,7 +181,7 @@ async function verifyDirectory(root: string, trusted: readonly TrustedKey[]): Pr
   else await checkPopulations(root, presentSet, manifest.populations, sources, problems);
   await checkRunsCsv(root, presentSet, chainRuns, problems);
   await checkAttestations(root, present, problems);
-  checkSamplePacks(root, present, chainRuns, problems);
+  await checkSamplePacks(root, present, manifest.populations ?? [], chainRuns, problems, notes);
 
   // 5. The signature, and whether its key is one the verifier trusts.
   const trust = checkSignature(read, manifestBytes, format === 'evidence-agent-bundle/1' ? undefined : manifest.signature?.fingerprint, trusted, problems);
@@ -199,11 +202,20 @@ async function verifyDirectory(root: string, trusted: readonly TrustedKey[]): Pr
 }
 
 /**
- * Each evidence pack under samples/ (export --sample) verified as `verify <pack>` does, and every run its
- * chain shares with runs.jsonl holding the same hash: the pack's proofs hang on the bundle's chain.
+ * Each evidence pack under samples/ (export --sample) verified as `verify <pack>` does, every run its
+ * chain shares with runs.jsonl holding the same hash (the pack's proofs hang on the bundle's chain), and
+ * its items the ones the seed draws from the bundle's own population file (redraw.ts).
  */
-function checkSamplePacks(root: string, present: readonly string[], chainRuns: ReadonlyMap<number, { hash: string }>, problems: string[]): void {
+async function checkSamplePacks(
+  root: string,
+  present: readonly string[],
+  populations: NonNullable<Manifest['populations']>,
+  chainRuns: ReadonlyMap<number, { hash: string }>,
+  problems: string[],
+  notes: string[],
+): Promise<void> {
   const packs = present.filter((f) => /^samples\/[^/]+\/pack\.json$/.test(f)).map((f) => f.slice(0, -'/pack.json'.length));
+  const seed = present.includes('samples/seed.txt') ? readFileSync(join(root, 'samples', 'seed.txt'), 'utf8').replace(/\n$/, '') : undefined;
   for (const pack of packs) {
     const report = verifyPack(join(root, pack));
     for (const problem of report.problems) problems.push(`${pack}/${problem}`);
@@ -211,9 +223,22 @@ function checkSamplePacks(root: string, present: readonly string[], chainRuns: R
       const bundled = chainRuns.get(run.seq);
       if (bundled && bundled.hash !== run.hash) problems.push(`${pack}/chain.jsonl: run ${run.seq} has hash ${run.hash}, runs.jsonl says ${bundled.hash}`);
     }
+    let manifest: PackManifest;
+    try {
+      manifest = JSON.parse(readFileSync(join(root, pack, 'pack.json'), 'utf8')) as PackManifest;
+    } catch {
+      continue; // verifyPack named it
+    }
+    // The collectors' populations by the manifest's id; the principals' file by its id.
+    const file = populations.find((p) => p.id === manifest.population)?.file ?? `populations/${manifest.population}.csv`;
+    if (seed === undefined || !Array.isArray(manifest.items)) continue;
+    if (!present.includes(file)) {
+      notes.push(`${pack}: its population is not among the bundle's populations/: the sample cannot be drawn again from the bundle`);
+      continue;
+    }
+    problems.push(...(await redrawProblems(manifest, file, join(root, file), await sha256File(join(root, file)), seed)));
   }
-  if (present.some((f) => f.startsWith('samples/')) && !present.includes('samples/seed.txt'))
-    problems.push('samples/seed.txt is missing: the samples cannot be drawn again');
+  if (present.some((f) => f.startsWith('samples/')) && seed === undefined) problems.push('samples/seed.txt is missing: the samples cannot be drawn again');
 }
 
 /**

@@ -79,7 +79,7 @@ export async function writeBundleSamples(
     '',
     `Period ${period.label}: from ${period.from.toISOString()} up to (not including) ${period.to.toISOString()}. Seed: "${samples.seed}" (also in seed.txt).`,
     'Each row of a population is scored SHA-256("evidence-agent-sample-v1\\n" + seed + "\\n" + row key + "\\n" + occurrence), the row key',
-    "being its sourceSha256 (else the SHA-256 of the row's canonical JSON) and occurrence 0 for the first row with that key; the sample is",
+    "being its sourceSha256 (else the SHA-256 of the row's canonical JSON, its cells as the CSV shows them) and occurrence 0 for the first row with that key; the sample is",
     'the N rows with the lowest scores. docs/auditors.md shows how to recompute it with sha256sum and sort.',
     '',
   ];

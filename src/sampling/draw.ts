@@ -4,7 +4,7 @@
 // size and SHA-256 (of the CSV that `population` prints for the same period), the seed, the size and
 // why, the chain head, and the coverage gaps of the period.
 import { digestOf, sha256Hex } from '../canonical.js';
-import { toCsv } from '../reports/csv.js';
+import { neutralizeFormula, toCsv } from '../reports/csv.js';
 import { SOURCE_COLUMN } from '../reports/population.js';
 import type { EvidenceStore } from '../store/types.js';
 import type { SampleablePopulation } from './populations.js';
@@ -55,11 +55,12 @@ export interface PopulationSample {
 
 /**
  * The key a row is drawn by: its `sourceSha256`, the SHA-256 of the record it comes from as shown (secret-named
- * fields replaced; the file name of that record under sources/ in an export bundle); a row without one is known by the SHA-256 of
- * its RFC 8785 JSON (scope and every column, as text).
+ * fields replaced; the file name of that record under sources/ in an export bundle); a row without one is
+ * known by the SHA-256 of its RFC 8785 JSON (scope and every column, as text as the CSV shows it: a cell a
+ * spreadsheet would run as a formula is quoted there), so the key is the same computed from the CSV.
  */
 export function rowKey(row: Record<string, string>): string {
-  return row[SOURCE_COLUMN.name] || digestOf(row);
+  return row[SOURCE_COLUMN.name] || digestOf(Object.fromEntries(Object.entries(row).map(([column, value]) => [column, neutralizeFormula(value)])));
 }
 
 export async function chainHeadOf(store: EvidenceStore): Promise<string> {

@@ -164,6 +164,12 @@ describe('evidence-agent sample', () => {
     const verified = await cliInProcess(['verify', bundle, '--db', db]);
     expect(verified.stdout).toMatch(/^ok: /);
     expect(verified.code).toBe(0);
+    // Every sample is drawn again from the bundle: a population it carries for no other reason
+    // (failing-<check>) is written beside the others.
+    expect(verified.stdout).not.toContain('cannot be drawn again');
+    const failing = 'failing-github_pull_request_independently_approved';
+    const failingPack = JSON.parse(readFileSync(join(bundle, 'samples', failing, 'pack.json'), 'utf8')) as PackManifest;
+    expect(sha256Hex(readFileSync(join(bundle, 'populations', `${failing}.csv`)))).toBe(failingPack.populationSha256);
     // The pack of a bundle verifies alone too.
     expect((await cliInProcess(['verify', join(bundle, 'samples', 'github-changes')])).code).toBe(0);
 

@@ -42,6 +42,7 @@ import { withoutSecretFields } from '../redaction.js';
 import { writeBundleSamples } from '../sampling/bundle-samples.js';
 import type { BundleSamples } from '../sampling/bundle-samples.js';
 import { coverageSheetOf } from '../sampling/coverage-sheet.js';
+import { PRINCIPALS_POPULATION } from '../sampling/populations.js';
 import type { EvidenceStore, RunRecord } from '../store/types.js';
 import { listFiles, packDirectory } from './archive.js';
 import { htmlReport } from './html-report.js';
@@ -287,7 +288,8 @@ export async function exportBundle(store: EvidenceStore, options: ExportOptions)
     await writeAttestations(store, onDemand, periodStart, periodEnd, write);
     if (options.samples) {
       const period = { from: periodStart, to: periodEnd, label: `${options.from} to ${options.to} (${options.timeZone})` };
-      await writeBundleSamples(store, root, options.samples, period, coverageSheetOf(coverage), `evidence-agent ${options.agentVersion}`);
+      const bundled = new Set([...populationFiles.map((p) => p.id), PRINCIPALS_POPULATION]);
+      await writeBundleSamples(store, root, options.samples, period, coverageSheetOf(coverage), `evidence-agent ${options.agentVersion}`, bundled);
     }
 
     const publicKey = publicKeyPem(options.signingKey);

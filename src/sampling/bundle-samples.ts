@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.js';
+import { toCsv } from '../reports/csv.js';
 import type { EvidenceStore } from '../store/types.js';
 import { sampleCsv, samplePopulation } from './draw.js';
 import { writePack } from './pack.js';
@@ -73,6 +74,8 @@ export async function writeBundleSamples(
   period: { from: Date; to: Date; label: string },
   coverage: CoverageSheet,
   generatedBy: string,
+  /** The populations the bundle already carries under populations/, by id. */
+  bundledPopulations: ReadonlySet<string>,
 ): Promise<void> {
   const readme = [
     '# Samples',
@@ -80,13 +83,21 @@ export async function writeBundleSamples(
     `Period ${period.label}: from ${period.from.toISOString()} up to (not including) ${period.to.toISOString()}. Seed: "${samples.seed}" (also in seed.txt).`,
     'Each row of a population is scored SHA-256("evidence-agent-sample-v1\\n" + seed + "\\n" + row key + "\\n" + occurrence), the row key',
     "being its sourceSha256 (else the SHA-256 of the row's canonical JSON, its cells as the CSV shows them) and occurrence 0 for the first row with that key; the sample is",
-    'the N rows with the lowest scores. docs/auditors.md shows how to recompute it with sha256sum and sort.',
+    'the N rows with the lowest scores. docs/auditors.md shows how to recompute it with sha256sum and sort. Each population sampled is under',
+    'populations/ (a failing-<check> population too), and `evidence-agent verify` of the bundle draws every sample again from it.',
     '',
   ];
   mkdirSync(join(root, 'samples'), { recursive: true });
   writeFileSync(join(root, 'samples', 'seed.txt'), `${samples.seed}\n`);
   for (const request of samples.requests) {
     const sample = await samplePopulation(store, request.population, { from: period.from, to: period.to, seed: samples.seed, size: request.size });
+    // A population the bundle carries for no other reason (failing-<check>): its CSV beside the others, as
+    // `population` prints it, so that every sample can be drawn again from the bundle alone.
+    if (!bundledPopulations.has(request.population.id)) {
+      const report = await request.population.build(store, period.from, period.to);
+      mkdirSync(join(root, 'populations'), { recursive: true });
+      writeFileSync(join(root, 'populations', `${request.population.id}.csv`), toCsv(report.columns, report.rows));
+    }
     // The pack holds the sample's CSV and test sheet next to the items: samples/<id>/ is the pack.
     const xlsx = await testSheetXlsx(sampleSheetOf(sample, request.population.attributes ?? [], generatedBy), coverage);
     await writePack(store, join(root, 'samples', request.population.id), { sample, population: request.population, csv: sampleCsv(sample), xlsx });

@@ -87,7 +87,15 @@ export interface CollectResult {
    * each next as a stream of its own, `concurrency` at once, and a scope that fails is a failed run (a gap).
    * This run's evidence is the list itself, which the collector's checks do not judge.
    */
-  discovered?: { scopes: CollectorScope[]; concurrency: number };
+  discovered?: {
+    scopes: CollectorScope[];
+    concurrency: number;
+    /**
+     * The options those runs (and their checks) get, when discovery learned what they need (an
+     * organisation's accounts are the company's own): the configured options otherwise.
+     */
+    options?: unknown;
+  };
 }
 
 /** Read-only view of one snapshot's evidence, handed to checks. */

@@ -187,7 +187,9 @@ export async function runScope<Options>(
     const { value: result, count: redacted } = secrets.redactDeep(collected);
     const snapshotTime = now();
     const resolvedScope = result.resolvedScope ?? scope.key;
-    discovered = result.discovered;
+    // The scopes found are what the next runs use, never stored: taken before redaction, which would
+    // replace a member account's external id (a secret of the config) with [redacted].
+    discovered = collected.discovered;
     // A discovery run's evidence is the list of scopes found: the checks judge what each scope's own run collects.
     const { findings, crashed } = evaluateChecks(
       result.discovered ? [] : collector.checks,
@@ -353,9 +355,11 @@ export async function runCollectors(collectors: readonly ConfiguredCollector<unk
       context.logger.error({ collector: configured.collector.id, err: describeError(error) }, 'cannot list scopes');
       continue;
     }
-    const runOne = async (scope: CollectorScope, onDiscovered?: (discovered: DiscoveredScopes) => void) => {
+    // A discovered scope's run gets the options its discovery made (the collector's own options type).
+    const runOne = async (scope: CollectorScope, onDiscovered?: (discovered: DiscoveredScopes) => void, options?: unknown) => {
       try {
-        records.push(await runScope(configured, scope, context, onDiscovered));
+        const withOptions = options === undefined ? configured : { ...configured, options: options as ConfiguredCollector['options'] };
+        records.push(await runScope(withOptions, scope, context, onDiscovered));
       } catch (error) {
         // Only the store itself failing gets here (disk full, database locked): say so, go on.
         context.logger.error({ collector: configured.collector.id, scope: scope.key, err: describeError(error) }, 'the run could not be recorded');
@@ -369,7 +373,8 @@ export async function runCollectors(collectors: readonly ConfiguredCollector<unk
         discovered = found;
       });
       // The scopes a run discovered (an organisation's accounts), each a run of its own, a few at once.
-      if (discovered) await inPool(discovered.scopes, discovered.concurrency, context.signal, (found) => runOne(found));
+      const found = discovered;
+      if (found) await inPool(found.scopes, found.concurrency, context.signal, (scope) => runOne(scope, undefined, found.options));
     }
   }
   return { runs: records, unrecorded };

@@ -11,6 +11,7 @@ import { buildDigest, DEFAULT_SLA_DAYS } from '../src/digest/build.js';
 import { silentLogger } from '../src/logging.js';
 import { buildPopulation } from '../src/reports/population.js';
 import { runCollectors } from '../src/runner.js';
+import { SecretRegistry } from '../src/redaction.js';
 import {
   JOINING_ACCOUNT_ID,
   LEAVING_ACCOUNT_ID,
@@ -63,6 +64,12 @@ describe('AWS account discovery over the sandbox organisation', () => {
       agentVersion: 'test',
       mappingVersion: 'test',
       configDigest: 'test',
+      // As a config file registers them: the external id is a secret field.
+      secrets: (() => {
+        const registry = new SecretRegistry();
+        registry.register(SANDBOX_EXTERNAL_ID);
+        return registry;
+      })(),
       now: () => when,
       clientEnvironment: {
         aws: {
@@ -103,11 +110,26 @@ describe('AWS account discovery over the sandbox organisation', () => {
     expect(refused.error).toContain(
       `is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${UNASSUMABLE_ACCOUNT_ID}:role/${SANDBOX_MEMBER_ROLE}`,
     );
+    // The member runs assume their role with the configured external id, a secret of the config (it was
+    // redacted from the discovered scopes before they ran: every member run failed with AccessDenied).
     expect(scopes.get('222233334444')!.error).toBeNull();
     expect(scopes.get('222233334444')!.status).toBe('ok');
     // A member's evidence is its own account's, not the workload account's.
     const staging = await store.evidenceOf(scopes.get('222233334444')!.seq);
     expect(staging.filter((d) => d.type === 'aws.iam.role').every((d) => d.resourceId.startsWith('arn:aws:iam::222233334444:'))).toBe(true);
+
+    // The organisation's accounts are the company's own, not third parties: each member's
+    // OrganizationAccountAccessRole trusts the management account without an external id, as AWS makes it.
+    const trust = (await store.findingsOf(scopes.get('222233334444')!.seq)).filter((f) => f.checkId === 'aws_iam_role_trust_restricted');
+    expect(trust.find((f) => f.resourceId.endsWith(':role/OrganizationAccountAccessRole'))).toMatchObject({
+      status: 'pass',
+      message: `Role OrganizationAccountAccessRole can be assumed only by own account ${MANAGEMENT_ACCOUNT_ID}.`,
+    });
+    // ... while the vendor's account, outside the organisation, still is one.
+    expect(trust.find((f) => f.resourceId.endsWith(':role/vendor-monitoring'))).toMatchObject({
+      status: 'fail',
+      message: 'Role vendor-monitoring lets third-party account 210987654321 assume it without requiring sts:ExternalId (statement #1).',
+    });
 
     const listed = (await store.evidenceOf(discovery.seq)).filter((d) => d.type === 'aws.organizations.account');
     expect(listed).toHaveLength(9);

@@ -32,9 +32,33 @@ interface OrganizationDocument {
   collected: number;
 }
 
-export async function collectOrganization(
-  ctx: CollectContext<{ region: string; organization?: OrganizationOptions }>,
+/** What a discovery learned that the member accounts' runs need: the organisation and its accounts. */
+export interface DiscoveredOrganization {
+  id: string;
+  /** Every account listed, collected or not (suspended, excluded): all of them the company's own. */
+  accountIds: string[];
+  /** The accounts collected, each a run of its own. */
+  collected: { id: string; name?: string }[];
+}
+
+interface DiscoveringOptions {
+  region: string;
+  accounts: unknown[];
+  organization?: OrganizationOptions;
+}
+
+/**
+ * The member runs' options by default: the configured ones, with `accounts` the collected accounts (what
+ * a check asking which accounts this agent collects reads; the config itself lists none).
+ */
+export function withCollectedAccounts<Options extends DiscoveringOptions>(options: Options, organization: DiscoveredOrganization): Options {
+  return { ...options, accounts: organization.collected };
+}
+
+export async function collectOrganization<Options extends DiscoveringOptions>(
+  ctx: CollectContext<Options>,
   collectorId: string,
+  memberOptions: (options: Options, organization: DiscoveredOrganization) => Options = withCollectedAccounts,
 ): Promise<CollectResult> {
   const organization = ctx.options.organization;
   if (!organization) throw new Error('the organization scope needs the organization section of the config');
@@ -85,6 +109,11 @@ export async function collectOrganization(
       discovered: {
         scopes: collected.map((a) => memberScope(organization, discovery.organization.partition, { id: a.id, name: a.name ?? undefined })),
         concurrency: organization.concurrency,
+        options: memberOptions(ctx.options, {
+          id: discovery.organization.id,
+          accountIds: discovery.accounts.map((a) => a.id),
+          collected: collected.map((a) => ({ id: a.id, ...(a.name ? { name: a.name } : {}) })),
+        }),
       },
     };
   });

@@ -6,6 +6,7 @@ import { preflightAwsIam } from './preflight.js';
 import { accountScopes } from '../_aws/account.js';
 import { collectOrganization, organizationAccountsPopulation } from '../_aws/discovery-run.js';
 import { ORGANIZATION_SCOPE, organizationScopes } from '../_aws/organization.js';
+import { organizationMemberOptions } from './organization-trust.js';
 import { awsIamChecks } from './checks/index.js';
 import { collectAwsIam } from './collect.js';
 import { demoAwsIamOptions } from './demo.js';
@@ -36,7 +37,8 @@ export const awsIam = defineCollector<AwsIamOptions>({
   // One stream per account; an entry without id or roleArn is the default chain's account ('default').
   // With organization: a discovery run in the management account, which hands the runner one scope per account.
   scopes: (options) => (options.organization ? organizationScopes(options.organization) : accountScopes(options.accounts)),
-  collect: (ctx) => (ctx.scope.key === ORGANIZATION_SCOPE && ctx.options.organization ? collectOrganization(ctx, 'aws-iam') : collectAwsIam(ctx)),
+  collect: (ctx) =>
+    ctx.scope.key === ORGANIZATION_SCOPE && ctx.options.organization ? collectOrganization(ctx, 'aws-iam', organizationMemberOptions) : collectAwsIam(ctx),
   principalTypes: [EVIDENCE.user, EVIDENCE.role, EVIDENCE.group],
   demo: demoAwsIamOptions,
   preflight: preflightAwsIam,

@@ -355,10 +355,12 @@ export async function runCollectors(collectors: readonly ConfiguredCollector<unk
       context.logger.error({ collector: configured.collector.id, err: describeError(error) }, 'cannot list scopes');
       continue;
     }
-    // A discovered scope's run gets the options its discovery made (the collector's own options type).
+    // A discovered scope's run gets the options its discovery made (the collector's own options type), over
+    // the configured ones (timeoutSeconds stays whatever the discovery left out).
     const runOne = async (scope: CollectorScope, onDiscovered?: (discovered: DiscoveredScopes) => void, options?: unknown) => {
       try {
-        const withOptions = options === undefined ? configured : { ...configured, options: options as ConfiguredCollector['options'] };
+        const withOptions =
+          options === undefined ? configured : { ...configured, options: { ...configured.options, ...(options as ConfiguredCollector['options']) } };
         records.push(await runScope(withOptions, scope, context, onDiscovered));
       } catch (error) {
         // Only the store itself failing gets here (disk full, database locked): say so, go on.

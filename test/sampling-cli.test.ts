@@ -217,11 +217,28 @@ describe('evidence-agent sample', () => {
     cpSync(bundle, picked, { recursive: true });
     rmSync(join(picked, 'samples', 'github-changes'), { recursive: true });
     cpSync(join(other, 'samples', 'github-changes'), join(picked, 'samples', 'github-changes'), { recursive: true });
+    // Its pack.json made to name the bundle's seed, as a careful forger would.
+    const pickedPack = join(picked, 'samples', 'github-changes', 'pack.json');
+    writeFileSync(pickedPack, readFileSync(pickedPack, 'utf8').replace('"seed": "picked"', '"seed": "audit-2026"'));
     resign(picked, readFileSync(join(dir, 'key'), 'utf8'));
     const cherryPicked = await cliInProcess(['verify', picked, '--db', db]);
     expect(cherryPicked.code).toBe(1);
     expect(cherryPicked.stdout).toMatch(
       /^FAILED: samples\/github-changes: not the sample populations\/changes\.csv draws with the seed in samples\/seed\.txt \(rows [\d, ]+; the pack holds rows [\d, ]+\)/,
+    );
+    // ... nor by renaming the pack's population to one the bundle does not carry (to be only noted).
+    const renamed = join(dir, 'renamed');
+    cpSync(bundle, renamed, { recursive: true });
+    const renamedPack = join(renamed, 'samples', 'github-changes', 'pack.json');
+    writeFileSync(renamedPack, readFileSync(renamedPack, 'utf8').replace('"population": "github-changes"', '"population": "github-changes-old"'));
+    resign(renamed, readFileSync(join(dir, 'key'), 'utf8'));
+    const renamedVerified = await cliInProcess(['verify', renamed, '--db', db, '--json']);
+    expect(renamedVerified.code).toBe(1);
+    expect((JSON.parse(renamedVerified.stdout) as { problems: string[] }).problems).toEqual(
+      expect.arrayContaining([
+        'samples/github-changes: pack.json names population github-changes-old',
+        'samples/github-changes: its population github-changes-old is not among the populations the bundle carries: the sample cannot be drawn again',
+      ]),
     );
     // ... and a pack drawn over another period, from another population than the bundle's.
     const shorter = join(dir, 'shorter');

@@ -162,7 +162,7 @@ describe('evidence packs', () => {
 
     const report = verifyPack(out);
     expect(report.problems).toEqual([]);
-    expect(report).toMatchObject({ ok: true, items: 5, provenRecords: 4, findings: 5, runs: 3, head: manifest.chainHead });
+    expect(report).toMatchObject({ ok: true, items: 5, provenRecords: 4, redactedRecords: 1, findings: 5, runs: 3, head: manifest.chainHead });
     // The record with a secret-named field is written redacted: its key is that record's SHA-256 (as the
     // population and an export key it), the stored record's is kept for the chain, and verify says which
     // fields the chain proves.
@@ -174,7 +174,7 @@ describe('evidence packs', () => {
     expect(e3).toMatchObject({ redacted: true, storedSha256: await storedHash('e3') });
     expect(e3.storedSha256).not.toBe(e3.key);
     expect(report.notes).toEqual([
-      `item ${e3.rank} (row ${e3.position}): secret-named fields of ${e3.record} were replaced before packing: the chain proves its event id, type, time, partition and flags (stored record sha256:${e3.storedSha256}), not the rest of its content`,
+      `item ${e3.rank} (row ${e3.position}): secret-named fields of ${e3.record} were replaced before packing: the chain proves what its run's event row holds (the stored record's sha256:${e3.storedSha256} and the event id; from hash version 2 also type, time, partition and flags), not the rest of its content`,
     ]);
   });
 
@@ -220,6 +220,29 @@ describe('evidence packs', () => {
     );
     writeFileSync(join(other, 'pack.json'), JSON.stringify(edited));
     expect(verifyPack(other).problems).toEqual([`item ${e2.rank} (row ${e2.position}): ${e2.record} is marked redacted but holds no redacted field`]);
+    // ... nor with a secret-named field added and the mark put on a field that is not secret-named (to hide
+    // what it held).
+    forge(other, e2.record!, (t) => t.replace('"name":"Change e9"', '"apiToken":"[redacted]","name":"[redacted]"'));
+    const marked = manifestOf(other);
+    marked.items.find((i) => i.rank === e2.rank)!.key = sha256Hex(readFileSync(join(other, e2.record!), 'utf8').replace(/\n$/, ''));
+    writeFileSync(join(other, 'pack.json'), JSON.stringify(marked));
+    expect(verifyPack(other).problems).toEqual([
+      `item ${e2.rank} (row ${e2.position}): ${e2.record} holds [redacted] in data.name, which is not a secret-named field`,
+    ]);
+  });
+
+  it('fails an item of an event population that names no record (only a principals item has none)', async () => {
+    const out = await fresh();
+    const e2 = itemOf(out, 'e2');
+    const manifest = manifestOf(out);
+    manifest.items.find((i) => i.rank === e2.rank)!.record = null;
+    writeFileSync(join(out, 'pack.json'), JSON.stringify(manifest));
+    rmSync(join(out, e2.record!));
+    manifest.files = manifest.files.filter((f) => f.path !== e2.record);
+    writeFileSync(join(out, 'pack.json'), JSON.stringify(manifest));
+    expect(verifyPack(out).problems).toEqual([
+      `item ${e2.rank} (row ${e2.position}): names no source record, which every item of test-changes has (only principals-added-removed items have none)`,
+    ]);
   });
 
   it('draws the same pack items for the same seed, other items for another', async () => {

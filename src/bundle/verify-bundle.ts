@@ -229,11 +229,18 @@ async function checkSamplePacks(
     } catch {
       continue; // verifyPack named it
     }
-    // The collectors' populations by the manifest's id; the principals' file by its id.
+    // samples/<id> is the sample of population <id>, drawn with the seed of samples/seed.txt.
+    if (pack !== `samples/${manifest.population}`) problems.push(`${pack}: pack.json names population ${manifest.population}`);
+    if (seed !== undefined && manifest.seed !== seed)
+      problems.push(`${pack}: drawn with the seed ${JSON.stringify(manifest.seed)}, not the one in samples/seed.txt`);
+    // The collectors' populations by the manifest's id; the principals' and a sampled failing-<check>'s file by its id.
     const file = populations.find((p) => p.id === manifest.population)?.file ?? `populations/${manifest.population}.csv`;
     if (seed === undefined || !Array.isArray(manifest.items)) continue;
     if (!present.includes(file)) {
-      notes.push(`${pack}: its population is not among the bundle's populations/: the sample cannot be drawn again from the bundle`);
+      // Since the manifest names each population's id, every sampled population is in the bundle.
+      const unredrawable = `${pack}: its population ${manifest.population} is not among the populations the bundle carries: the sample cannot be drawn again`;
+      if (populations.some((p) => p.id !== undefined)) problems.push(unredrawable);
+      else notes.push(`${unredrawable} (a bundle exported before samples were redrawn)`);
       continue;
     }
     problems.push(...(await redrawProblems(manifest, file, join(root, file), await sha256File(join(root, file)), seed)));

@@ -105,7 +105,8 @@ export function failingEventsPopulation(collectorId: string, check: { id: string
   const title = `Events failing ${check.id} (${check.title}), with their review`;
   const description =
     `Every stored event of ${collectorId} that occurred in the period and that ${check.id} judged failing (its latest finding), with the ` +
-    'review recorded for it (evidence-agent review: who, when, the note, the run that recorded it) or "open". The record is the event as stored.';
+    'review recorded for it (evidence-agent review: who, when, the note, the run that recorded it) or "open". The record is the event as stored, ' +
+    'secret-named fields redacted.';
   const columns = [
     'scope',
     'occurredAt',

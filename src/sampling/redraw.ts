@@ -9,7 +9,7 @@ import { drawSample } from './select.js';
 
 /** The problems of a pack drawn from `populationCsv` (a bundle's population file) with `seed`: none when it is that draw. */
 export async function redrawProblems(
-  pack: Pick<PackManifest, 'population' | 'populationSha256' | 'items'>,
+  pack: Pick<PackManifest, 'population' | 'populationSha256' | 'populationSize' | 'items'>,
   populationFile: string,
   populationCsv: string,
   populationSha256: string,
@@ -26,6 +26,7 @@ export async function redrawProblems(
     if (!header) header = cells;
     else keys.push(rowKey(Object.fromEntries(header.map((column, i) => [column, cells[i] ?? '']))));
   }
+  if (keys.length !== pack.populationSize) return [`${name}: drawn from a population of ${pack.populationSize} rows; ${populationFile} holds ${keys.length}`];
   const drawn = drawSample(keys, (key) => key, seed, pack.items.length);
   const rows = (items: readonly { rank: number; position: number; key: string }[]) =>
     [...items].sort((a, b) => a.rank - b.rank).map((item) => `${item.rank}:${item.position}:${item.key}`);

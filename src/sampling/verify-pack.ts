@@ -10,6 +10,7 @@ import { listFiles } from '../bundle/archive.js';
 import { eventsDigest, findingsDigest, runHash } from '../store/chain.js';
 import type { ChainedRunFields, EventRow, FindingRow, LegacyEventRow } from '../store/chain.js';
 import { isSecretField, REDACTED } from '../redaction.js';
+import { PRINCIPALS_COLLECTOR, PRINCIPALS_POPULATION } from './populations.js';
 import { PACK_FORMAT, PACK_MANIFEST } from './pack.js';
 import type { PackFinding, PackManifest } from './pack.js';
 
@@ -21,6 +22,8 @@ export interface PackVerification {
   items: number;
   /** Items whose record was proven to be the one the chain holds. */
   provenRecords: number;
+  /** Items whose record is shown redacted: proven only in part (the notes say which). */
+  redactedRecords: number;
   findings: number;
   runs: number;
   head: { seq: number; hash: string } | null;
@@ -46,6 +49,7 @@ export function verifyPack(dir: string): PackVerification {
     notes,
     items: 0,
     provenRecords: 0,
+    redactedRecords: 0,
     findings: 0,
     runs: 0,
     head: null,
@@ -150,11 +154,14 @@ export function verifyPack(dir: string): PackVerification {
   };
 
   let provenRecords = 0;
+  let redactedRecords = 0;
   let findingCount = 0;
   for (const item of manifest.items ?? []) {
     const name = `item ${item.rank} (row ${item.position})`;
     if (item.record === null) {
-      notes.push(`${name}: no source record (the row is derived from snapshots, not from one stored record)`);
+      // Only a principals row is derived from snapshots; every event row has its record, which must be here.
+      if (manifest.collector === PRINCIPALS_COLLECTOR) notes.push(`${name}: no source record (the row is derived from snapshots, not from one stored record)`);
+      else problems.push(`${name}: names no source record, which every item of ${manifest.population} has (only ${PRINCIPALS_POPULATION} items have none)`);
     } else {
       const bytes = read(item.record);
       if (!bytes) {
@@ -180,9 +187,11 @@ export function verifyPack(dir: string): PackVerification {
         problems.push(`${name}: its stored record sha256:${storedSha256} is not its key ${item.key}, and it is not marked redacted`);
       } else if (item.redacted && !holdsRedactedField(event)) {
         problems.push(`${name}: ${item.record} is marked redacted but holds no redacted field`);
+      } else if (misplacedRedaction(event) !== undefined) {
+        problems.push(`${name}: ${item.record} holds ${REDACTED} in ${misplacedRedaction(event)}, which is not a secret-named field`);
       } else if (item.redacted) {
         notes.push(
-          `${name}: secret-named fields of ${item.record} were replaced before packing: the chain proves its event id, type, time, partition and flags (stored record sha256:${storedSha256}), not the rest of its content`,
+          `${name}: secret-named fields of ${item.record} were replaced before packing: the chain proves what its run's event row holds (the stored record's sha256:${storedSha256} and the event id; from hash version 2 also type, time, partition and flags), not the rest of its content`,
         );
       }
       const fields = item.storedBy === null ? undefined : chain.get(item.storedBy);
@@ -208,6 +217,7 @@ export function verifyPack(dir: string): PackVerification {
             `${name}: run ${item.storedBy}'s events hold no row for event ${event.eventId} with record sha256:${storedSha256}: the record is not the one the chain holds`,
           );
         } else if (!item.redacted && sha256Hex(text) === item.key) provenRecords++;
+        else if (item.redacted) redactedRecords++;
       }
       const findingsBytes = read(item.findings);
       if (!findingsBytes) {
@@ -235,7 +245,36 @@ export function verifyPack(dir: string): PackVerification {
       }
     }
   }
-  return result({ items: manifest.items?.length ?? 0, provenRecords, findings: findingCount, runs: chain.size, head: head ?? null, chain: hashes });
+  return result({
+    items: manifest.items?.length ?? 0,
+    provenRecords,
+    redactedRecords,
+    findings: findingCount,
+    runs: chain.size,
+    head: head ?? null,
+    chain: hashes,
+  });
+}
+
+/** The path of a field holding the redaction mark that is not secret-named (redaction never writes one there). */
+function misplacedRedaction(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value === 'string') return value === REDACTED && !isSecretField(path.at(-1)) ? path.join('.') : undefined;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = misplacedRedaction(item, path);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      // Below a secret-named field every value is replaced whole, never walked: nothing there to place.
+      if (isSecretField(key) && typeof item === 'string') continue;
+      const found = misplacedRedaction(item, [...path, key]);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Whether a secret-named field somewhere in the record holds the redaction mark. */

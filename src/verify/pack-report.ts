@@ -42,7 +42,8 @@ export async function verifyPackReport(pack: string, ties: PackTies): Promise<Ve
   if (ok) {
     lines.push(
       `ok: ${pack}: ${report.items} sampled items, ${report.provenRecords} source records and ${report.findings} findings proven in the chain of ${report.runs} runs ` +
-        `ending at run ${report.head!.seq} sha256:${report.head!.hash}`,
+        `ending at run ${report.head!.seq} sha256:${report.head!.hash}` +
+        (report.redactedRecords > 0 ? `; ${report.redactedRecords} record(s) shown redacted, proven only in part (see the notes)` : ''),
     );
     if (tied.length > 0) lines.push(`the head is ${tied.join(' and ')}`);
     else

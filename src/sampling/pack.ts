@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { canonicalJson, sha256Hex } from '../canonical.js';
+import { shownRecord } from '../reports/population.js';
 import { decodeEvent } from '../store/blob-codec.js';
 import type { EvidenceStore } from '../store/types.js';
 import type { PopulationSample } from './draw.js';
@@ -122,7 +123,9 @@ export async function writePack(store: EvidenceStore, out: string, input: PackIn
         // The record as shown (secret-named fields replaced): its SHA-256 is the row's key.
         const event = decodeEvent(source);
         const stored = await store.eventStoredBy(sample.collector, scope, event.eventId);
-        if (!stored || sha256Hex(source) !== item.key) {
+        // The event the store holds under that id, shown, is this record: the row's key.
+        const [held] = stored ? await store.eventsById(sample.collector, scope, [event.eventId]) : [];
+        if (!stored || !held || shownRecord(held).hash !== item.key) {
           throw new PackError(
             `row ${item.position} (${item.key}): the store holds no event ${event.eventId} with that record in ${sample.collector} ${scope}: run \`evidence-agent verify\``,
           );

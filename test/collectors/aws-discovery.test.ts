@@ -119,7 +119,8 @@ describe('account discovery', () => {
       ['555555555555', false, `under ${SANDBOX_OU}, in organization.exclude.ous`],
     ]);
     expect(listed(result)[0]!.joinedTimestamp).toBe('2023-11-14T22:13:20.000Z');
-    expect(result.discovered).toEqual({
+    const { options: memberOptions, ...discovered } = result.discovered!;
+    expect(discovered).toEqual({
       concurrency: 4,
       scopes: [
         {
@@ -132,6 +133,15 @@ describe('account discovery', () => {
         },
       ],
     });
+    // The member runs' options: the collected accounts as accounts, and every listed account (suspended and
+    // excluded ones too) and the organisation as the company's own for role trust.
+    const member = memberOptions as AwsIamOptions;
+    expect(member.accounts).toEqual([
+      { id: MANAGEMENT, name: 'management' },
+      { id: '222222222222', name: 'prod' },
+    ]);
+    expect(member.trust).toEqual({ ownAccounts: [MANAGEMENT, '222222222222', '333333333333', '444444444444', '555555555555'], organizationIds: [ORG_ID] });
+    expect(member.organization).toEqual(ctx.options.organization);
     // The external id is a setting of the scopes, never part of the evidence.
     expect(JSON.stringify(result.evidence)).not.toContain('ext-1234567890');
     // Every account's join is an event dated by Organizations; nothing left (no earlier listing).

@@ -7,6 +7,22 @@ import { verifyAccount } from './caller-identity.js';
 import { createAwsSession } from './clients.js';
 import type { AwsSession } from './clients.js';
 
+/** What a session for the scope's account is made from: a collection's context or a preflight's. */
+type SessionContext = Pick<CollectContext<{ region: string }>, 'scope' | 'options' | 'clientEnvironment' | 'countApiCall' | 'secrets'>;
+
+/** The scope's account entry and a session for it (the caller closes the session). */
+export function scopeSession(ctx: SessionContext): { entry: ReturnType<typeof accountSchema.parse>; session: AwsSession } {
+  const entry = accountSchema.parse(ctx.scope.settings);
+  const session = createAwsSession({
+    account: entry,
+    region: ctx.options.region,
+    clientEnvironment: ctx.clientEnvironment,
+    countApiCall: () => ctx.countApiCall(),
+    secrets: ctx.secrets,
+  });
+  return { entry, session };
+}
+
 export interface VerifiedAccount {
   session: AwsSession;
   account: AccountRef;
@@ -20,14 +36,7 @@ export async function withAccountSession(
   ctx: CollectContext<{ region: string }>,
   collect: (verified: VerifiedAccount) => Promise<CollectResult>,
 ): Promise<CollectResult> {
-  const entry = accountSchema.parse(ctx.scope.settings);
-  const session = createAwsSession({
-    account: entry,
-    region: ctx.options.region,
-    clientEnvironment: ctx.clientEnvironment,
-    countApiCall: () => ctx.countApiCall(),
-    secrets: ctx.secrets,
-  });
+  const { entry, session } = scopeSession(ctx);
   try {
     const account = await verifyAccount(session.sts, entry, ctx.signal);
     const result = await collect({ session, account });

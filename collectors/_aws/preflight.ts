@@ -3,10 +3,9 @@
 // checked against the config, then one cheap read per permission of the collector's shipped policy.
 // Nothing is written; a refused read names the action to grant.
 import type { PermissionCheck, PreflightContext } from '../../src/collector.js';
-import { accountSchema } from './account.js';
 import type { AccountRef } from './account.js';
+import { scopeSession } from './account-session.js';
 import { verifyAccount } from './caller-identity.js';
-import { createAwsSession } from './clients.js';
 import type { AwsSession } from './clients.js';
 import { describeFailure } from './errors.js';
 
@@ -29,14 +28,7 @@ function errorCode(error: unknown): string | undefined {
 }
 
 export async function awsPreflight(ctx: PreflightContext<{ region: string }>, policyFile: string, probes: readonly AwsProbe[]): Promise<PermissionCheck[]> {
-  const entry = accountSchema.parse(ctx.scope.settings);
-  const session = createAwsSession({
-    account: entry,
-    region: ctx.options.region,
-    clientEnvironment: ctx.clientEnvironment,
-    countApiCall: () => ctx.countApiCall(),
-    secrets: ctx.secrets,
-  });
+  const { entry, session } = scopeSession(ctx);
   try {
     let account: AccountRef;
     try {

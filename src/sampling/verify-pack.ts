@@ -183,12 +183,13 @@ export function verifyPack(dir: string): PackVerification {
       // The chain holds the stored record's SHA-256: the key itself, unless secret-named fields were
       // replaced, which a record marked redacted must show (else the mark only dodges the comparison).
       const storedSha256 = item.storedSha256 ?? item.key;
+      const misplaced = misplacedRedaction(event);
       if (!item.redacted && storedSha256 !== item.key) {
         problems.push(`${name}: its stored record sha256:${storedSha256} is not its key ${item.key}, and it is not marked redacted`);
       } else if (item.redacted && !holdsRedactedField(event)) {
         problems.push(`${name}: ${item.record} is marked redacted but holds no redacted field`);
-      } else if (misplacedRedaction(event) !== undefined) {
-        problems.push(`${name}: ${item.record} holds ${REDACTED} in ${misplacedRedaction(event)}, which is not a secret-named field`);
+      } else if (misplaced !== undefined) {
+        problems.push(`${name}: ${item.record} holds ${REDACTED} in ${misplaced}, which is not a secret-named field`);
       } else if (item.redacted) {
         notes.push(
           `${name}: secret-named fields of ${item.record} were replaced before packing: the chain proves what its run's event row holds (the stored record's sha256:${storedSha256} and the event id; from hash version 2 also type, time, partition and flags), not the rest of its content`,
